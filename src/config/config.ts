@@ -1,0 +1,46 @@
+import path from 'node:path';
+
+/** Everything Daicho reads from the environment, in one place (see README "Configuration"). */
+export interface Config {
+  /** postgres://… when set; otherwise the embedded PGlite database in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** PGlite only: fsync on commit. Off by default (see README "Durability"). */
+  pgliteFsync: boolean;
+  host: string;
+  port: number;
+  /** Public base URL, used to decide whether cookies get the Secure flag. */
+  publicUrl: string | undefined;
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  loginRateLimit: { maxAttempts: number; windowSeconds: number };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: path.resolve(nonEmpty(env.DAICHO_DATA_DIR) ?? 'data'),
+    pgliteFsync: env.DAICHO_PGLITE_FSYNC === 'on',
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    port: integer(env.PORT, 3000),
+    publicUrl: nonEmpty(env.DAICHO_PUBLIC_URL),
+    trustProxy: env.DAICHO_TRUST_PROXY === '1' || env.DAICHO_TRUST_PROXY === 'true',
+    sessionTtlHours: integer(env.DAICHO_SESSION_TTL_HOURS, 12),
+    loginRateLimit: {
+      maxAttempts: integer(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
+      windowSeconds: integer(env.DAICHO_LOGIN_WINDOW_SECONDS, 300),
+    },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,81 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import fs from 'node:fs';
+import type { Config } from '../config/config.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+/** An open database: the Kysely handle plus what only the connection layer may do. */
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  /** Runs a multi-statement SQL script (migrations). */
+  execScript(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Type OIDs whose parsing differs between pg and PGlite by default; both engines must return the same JS values.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+/**
+ * Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite in `dataDir`.
+ * int8 → number (ids and counts stay below 2^53), numeric → string (money is never a float), date → 'YYYY-MM-DD'.
+ */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgliteFsync'>): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  return openPglite(config.dataDir, config.pgliteFsync);
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.DAICHO_PG_POOL_SIZE ?? 10),
+    types: {
+      getTypeParser: ((oid: number, format?: string) => {
+        if (oid === INT8) return (v: string) => Number(v);
+        if (oid === NUMERIC || oid === DATE) return (v: string) => v;
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A schema in the URL (?options=-c search_path=…) is honoured by the server; nothing else to set here.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return {
+    db,
+    engine: 'postgres',
+    async execScript(script) { await pool.query(script); },
+    async close() { await db.destroy(); },
+  };
+}
+
+async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHandle> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir,
+    relaxedDurability: false,
+    startParams: fsync ? ['-c', 'fsync=on'] : undefined,
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [NUMERIC]: (v: string) => v,
+      [DATE]: (v: string) => v,
+    },
+  });
+  void pgliteTypes;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    async execScript(script) { await pglite.exec(script); },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

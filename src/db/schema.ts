@@ -1,0 +1,227 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types for src/db/migrations. snake_case stays in here and the repositories. */
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T, string | T>;
+/** int8 columns are parsed to JS numbers on both engines (src/db/database.ts). */
+type BigId = ColumnType<number, never, never>;
+
+export interface RolesTable { name: string; label_ja: string; label_en: string; sort_order: number }
+export interface LifecycleStagesTable { code: string; label_ja: string; label_en: string; sort_order: number }
+export interface AcquisitionChannelsTable { code: string; label_ja: string; label_en: string; sort_order: number }
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  email_normalized: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  department: string | null;
+  disabled_at: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: CreatedAt;
+  last_seen_at: UpdatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface SetupTokensTable { token_hash: string; created_at: CreatedAt }
+export interface RateLimitsTable { bucket: string; window_start: Timestamp; hits: number }
+
+export interface AuditLogTable {
+  id: BigId;
+  occurred_at: CreatedAt;
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  actor_label: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: Json;
+}
+
+export interface SourcesTable {
+  id: Generated<string>;
+  name: string;
+  label: string;
+  kind: 'manual' | 'file_import' | 'form' | 'api' | 'tracker' | 'integration';
+  party: 'first' | 'second' | 'third';
+  owning_department: string | null;
+  priority: Generated<number>;
+  freshness_sla_days: number | null;
+  description: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  name: string;
+  name_kana: string | null;
+  legal_form: string | null;
+  corporate_number: string | null;
+  industry: string | null;
+  size_band: string | null;
+  employee_count: number | null;
+  website: string | null;
+  phone: string | null;
+  postal_code: string | null;
+  prefecture: string | null;
+  address: string | null;
+  custom_fields: Json;
+  search_text: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface FieldProvenance { sourceRecordId: number; source: string; at: string }
+
+export interface CustomersTable {
+  id: Generated<string>;
+  kind: Generated<'person' | 'organization'>;
+  family_name: string | null;
+  given_name: string | null;
+  family_name_kana: string | null;
+  given_name_kana: string | null;
+  display_name: Generated<string>;
+  email: string | null;
+  phone: string | null;
+  postal_code: string | null;
+  prefecture: string | null;
+  address: string | null;
+  building: string | null;
+  /** ISO date string (YYYY-MM-DD): date columns are not turned into JS Dates. */
+  birth_date: string | null;
+  gender: string | null;
+  company_id: string | null;
+  department: string | null;
+  title: string | null;
+  lifecycle_stage: Generated<string>;
+  acquisition_channel: string | null;
+  owner_user_id: string | null;
+  custom_fields: Json;
+  provenance: Json<Record<string, FieldProvenance>>;
+  search_text: Generated<string>;
+  search_grams: ColumnType<string[], string[] | undefined, string[]>;
+  sort_key: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+  deleted_by_user_id: string | null;
+}
+
+export interface AffiliationsTable {
+  id: Generated<string>;
+  customer_id: string;
+  company_id: string;
+  department: string | null;
+  title: string | null;
+  is_primary: Generated<boolean>;
+  started_on: string | null;
+  ended_on: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SourceRecordsTable {
+  id: BigId;
+  source_id: string;
+  external_id: string;
+  customer_id: string | null;
+  raw: Json;
+  normalized: Json;
+  content_hash: string;
+  created_by_user_id: string | null;
+  received_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ActivitiesTable {
+  id: BigId;
+  customer_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  title: string | null;
+  properties: Json;
+  /** numeric: a decimal string on both engines, never a float. */
+  amount: string | null;
+  currency: string | null;
+  source_id: string | null;
+  source_record_id: number | null;
+  actor_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CustomFieldDefinitionsTable {
+  id: Generated<string>;
+  entity: 'customer' | 'company';
+  key: string;
+  label_ja: string;
+  label_en: string | null;
+  type: 'text' | 'number' | 'date' | 'select' | 'multi_select' | 'boolean';
+  options: Json<string[]>;
+  required: Generated<boolean>;
+  is_personal: Generated<boolean>;
+  sort_order: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  archived_at: Timestamp | null;
+}
+
+export interface SchemaMigrationsTable { version: string; applied_at: CreatedAt }
+
+export interface Database {
+  roles: RolesTable;
+  lifecycle_stages: LifecycleStagesTable;
+  acquisition_channels: AcquisitionChannelsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  setup_tokens: SetupTokensTable;
+  rate_limits: RateLimitsTable;
+  audit_log: AuditLogTable;
+  sources: SourcesTable;
+  companies: CompaniesTable;
+  customers: CustomersTable;
+  affiliations: AffiliationsTable;
+  source_records: SourceRecordsTable;
+  activities: ActivitiesTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type NewCustomerRow = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;
+export type CompanyRow = Selectable<CompaniesTable>;
+export type SourceRow = Selectable<SourcesTable>;
+export type ActivityRow = Selectable<ActivitiesTable>;
