@@ -1,0 +1,146 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ZodError } from 'zod';
+import { identify } from './auth-middleware.ts';
+import type { AppDeps, AppEnv } from './context.ts';
+import { AppError, sqlState, PG_INVALID_TEXT_REPRESENTATION, type FieldError } from './errors.ts';
+import { registerAuthRoutes } from '../features/auth/auth.routes.ts';
+import { registerUserRoutes } from '../features/users/users.routes.ts';
+import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
+import { registerCustomerRoutes, registerSearchRoutes } from '../features/customers/customers.routes.ts';
+import { registerCompanyRoutes } from '../features/companies/companies.routes.ts';
+import { registerSourceRoutes } from '../features/sources/sources.routes.ts';
+import { registerCustomFieldRoutes } from '../features/custom-fields/custom-fields.routes.ts';
+import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
+
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
+export function createApp(deps: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error as unknown as ZodError);
+    },
+  });
+
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  }));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('auth', null);
+    c.set('actor', { auth: null, ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') ?? null });
+    await next();
+  });
+  app.use('/api/v1/*', identify);
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  registerAuthRoutes(app);
+  registerUserRoutes(app);
+  registerAuditRoutes(app);
+  registerCustomerRoutes(app);
+  registerSearchRoutes(app);
+  registerCompanyRoutes(app);
+  registerSourceRoutes(app);
+  registerCustomFieldRoutes(app);
+  registerReferenceRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Daicho API',
+      version: '1',
+      description: 'Daicho (台帳) customer ledger. Cookie sessions need an X-CSRF-Token header on writes; API keys go in Authorization: Bearer.',
+    },
+    'x-permission': 'public',
+  } as Parameters<App['doc31']>[1]);
+  app.get('/api/docs', (c) => c.html(docsPage()));
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.all('/api/*', () => { throw new AppError('not_found', 'No such API endpoint'); });
+
+  if (deps.webDir && fs.existsSync(path.join(deps.webDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), deps.webDir) || '.';
+    app.use('/assets/*', serveStatic({ root }));
+    app.use('/favicon.svg', serveStatic({ root }));
+    const indexHtml = fs.readFileSync(path.join(deps.webDir, 'index.html'), 'utf8');
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('/', (c) => c.text('Daicho API is running. The web UI is not built: run `npm run build:web`.'));
+  }
+
+  app.onError((error, c) => renderError(error, c));
+  return app;
+}
+
+function validationError(error: ZodError): AppError {
+  const fieldErrors: FieldError[] = error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+  return new AppError('validation_failed', 'The request has invalid fields', fieldErrors);
+}
+
+/** RFC 9457 problem details for every error; unexpected ones are logged and shown without internals. */
+function renderError(error: Error, c: Context<AppEnv>): Response {
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if (error instanceof HTTPException) {
+    appError = new AppError(error.status === 413 ? 'bad_request' : error.status >= 500 ? 'internal' : 'bad_request', error.message || 'Bad request');
+  } else if (error instanceof SyntaxError) appError = new AppError('bad_request', 'Malformed JSON body');
+  else if (sqlState(error) === PG_INVALID_TEXT_REPRESENTATION) appError = new AppError('bad_request', 'A value has the wrong format');
+  else {
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, error);
+    appError = new AppError('internal', 'Internal server error');
+  }
+  for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
+  return c.body(
+    JSON.stringify({
+      type: `https://daicho.dev/problems/${appError.code}`,
+      title: appError.message,
+      status: appError.status,
+      code: appError.code,
+      ...(appError.fieldErrors.length ? { errors: appError.fieldErrors } : {}),
+    }),
+    appError.status as 400,
+    { 'Content-Type': 'application/problem+json; charset=utf-8' },
+  );
+}
+
+function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // app.request() in tests has no socket
+  }
+}
+
+function docsPage(): string {
+  // A dependency-free page: the OpenAPI document rendered as a table of operations, linking to the raw JSON.
+  return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>Daicho API</title>
+<style>body{font-family:system-ui,"Noto Sans CJK JP",sans-serif;margin:2rem;max-width:72rem}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}code{font-size:.9em}</style>
+</head><body><h1>Daicho API v1</h1><p><a href="/api/openapi.json">openapi.json</a></p><table id="ops"><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Permission</th></tr></thead><tbody></tbody></table>
+<script src="/api/docs.js"></script></body></html>`;
+}

@@ -1,0 +1,42 @@
+import { serve as listen } from '@hono/node-server';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../app/app.ts';
+import type { Config } from '../config/config.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { issueSetupTokenIfNeeded } from '../features/auth/auth.service.ts';
+import { deleteExpiredSessions } from '../features/auth/auth.repository.ts';
+
+export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+/** Opens the database, migrates, and listens. Prints the URL (and the first-run token while no user exists). */
+export async function serve(config: Config): Promise<void> {
+  const handle = await openDatabase(config);
+  const applied = await migrate(handle);
+  if (applied.length) console.log(`Migrations applied: ${applied.join(', ')}`);
+  await deleteExpiredSessions(handle.db);
+  const app = createApp({ db: handle.db, config, webDir: WEB_DIR });
+  const server = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const where = handle.engine === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+    console.log(`Daicho is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/  (database: ${where})`);
+  });
+  const token = await issueSetupTokenIfNeeded(handle.db);
+  if (token) {
+    console.log('');
+    console.log('  初回セットアップ / First run: no user exists yet.');
+    console.log('  Open the URL above and enter this one-time setup token to create the administrator:');
+    console.log(`      ${token}`);
+    console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
+    console.log('');
+  }
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    void handle.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

@@ -1,0 +1,52 @@
+/**
+ * The permission matrix: which role may do what. docs/PERMISSIONS.md is this table in prose and
+ * test/api/permissions.test.ts walks every endpoint with every role against it.
+ */
+export const ROLES = ['admin', 'manager', 'marketing', 'sales', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'customers:read': 'List, search and open customers (personal data masked without customers:read_personal)',
+  'customers:read_personal': 'See e-mail, phone, address, birth date and personal custom fields unmasked',
+  'customers:write': 'Create and edit customers; write sales notes',
+  'customers:delete': 'Delete (soft) customers',
+  'companies:read': 'List and open companies',
+  'companies:write': 'Create and edit companies',
+  'sources:read': 'See the data-source registry',
+  'sources:write': 'Register and edit data sources',
+  'custom_fields:read': 'See custom field definitions',
+  'custom_fields:write': 'Define custom fields',
+  'users:read': 'See users and their roles',
+  'users:write': 'Create users, change roles, disable users',
+  'audit:read': 'Read the audit log',
+  'api_keys:own': 'Create and revoke one’s own API keys',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const ALL = Object.keys(PERMISSIONS) as Permission[];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(ALL),
+  manager: new Set<Permission>([
+    'customers:read', 'customers:read_personal', 'customers:write', 'customers:delete',
+    'companies:read', 'companies:write', 'sources:read', 'sources:write', 'custom_fields:read',
+    'users:read', 'audit:read', 'api_keys:own',
+  ]),
+  marketing: new Set<Permission>([
+    'customers:read', 'customers:read_personal', 'customers:write',
+    'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
+  ]),
+  sales: new Set<Permission>([
+    'customers:read', 'customers:read_personal', 'customers:write',
+    'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
+  ]),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read']),
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}

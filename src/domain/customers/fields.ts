@@ -1,0 +1,54 @@
+/**
+ * The fields of a customer's golden record that sources make statements about.
+ * Custom fields travel as `custom.<key>`.
+ */
+export const PROFILE_FIELDS = [
+  'kind',
+  'familyName',
+  'givenName',
+  'familyNameKana',
+  'givenNameKana',
+  'email',
+  'phone',
+  'postalCode',
+  'prefecture',
+  'address',
+  'building',
+  'birthDate',
+  'gender',
+  'companyName',
+  'department',
+  'title',
+  'lifecycleStage',
+  'acquisitionChannel',
+  'ownerUserId',
+] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/** Personal data: masked for roles without customers:read_personal. */
+export const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['email', 'phone', 'postalCode', 'address', 'building', 'birthDate']);
+
+export const CUSTOM_PREFIX = 'custom.';
+
+export const PREFECTURES = [
+  '北海道', '青森県', '岩手県', '宮城県', '秋田県', '山形県', '福島県', '茨城県', '栃木県', '群馬県', '埼玉県', '千葉県',
+  '東京都', '神奈川県', '新潟県', '富山県', '石川県', '福井県', '山梨県', '長野県', '岐阜県', '静岡県', '愛知県', '三重県',
+  '滋賀県', '京都府', '大阪府', '兵庫県', '奈良県', '和歌山県', '鳥取県', '島根県', '岡山県', '広島県', '山口県', '徳島県',
+  '香川県', '愛媛県', '高知県', '福岡県', '佐賀県', '長崎県', '熊本県', '大分県', '宮崎県', '鹿児島県', '沖縄県',
+] as const;
+export type Prefecture = (typeof PREFECTURES)[number];
+
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+
+/** 姓 名 for people (Japanese order, full-width space avoided for search friendliness), the company for organisations. */
+export function displayNameOf(values: Record<string, unknown>): string {
+  const family = str(values.familyName);
+  const given = str(values.givenName);
+  const name = [family, given].filter(Boolean).join(' ');
+  if (values.kind === 'organization') return str(values.companyName) || name;
+  return name || str(values.companyName) || str(values.email) || '';
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}

@@ -1,0 +1,104 @@
+import {
+  FIELD_SEPARATOR,
+  addSubstringGrams,
+  exactKey,
+  foldValue,
+  prefixKeys,
+} from './grams.ts';
+
+/** The values of a customer that the search box looks at. Every field is optional; null means absent. */
+export interface SearchFields {
+  familyName?: string | null;
+  givenName?: string | null;
+  familyNameKana?: string | null;
+  givenNameKana?: string | null;
+  displayName?: string | null;
+  companyName?: string | null;
+  email?: string | null;
+  /** E.164 (+819012345678) or anything a person typed (090-1234-5678, ０９０（１２３４）５６７８). */
+  phone?: string | null;
+  /** Anything else worth finding (e.g. a company's kana name, a department). */
+  extra?: ReadonlyArray<string | null | undefined>;
+}
+
+/** What goes into customers.search_text / search_grams / sort_key. */
+export interface SearchDocument {
+  /** `\u0001` + each distinct folded field value + `\u0001` … (leading and trailing separator). */
+  searchText: string;
+  /** Deduplicated, sorted GIN keys: substring grams, `=value` exact keys, `^x`/`^xy` prefix keys. */
+  searchGrams: string[];
+  /** Folded reading (hiragana) + ' ' + folded name; just the folded name when there is no reading. */
+  sortKey: string;
+}
+
+/**
+ * The digits of a phone number in national form: `+81 90-1234-5678` → `09012345678`.
+ * Other country codes keep their digits without the `+` (`+1 415…` → `1415…`). Everything else
+ * (hyphens, brackets, spaces, full-width digits, 内線 text) is dropped.
+ */
+export function phoneSearchDigits(phone: string | null | undefined): string {
+  const folded = foldValue(phone);
+  const digits = folded.replace(/\D/gu, '');
+  if (folded.startsWith('+') && digits.startsWith('81') && digits.length > 2) return '0' + digits.slice(2);
+  return digits;
+}
+
+/**
+ * Builds the search columns of one customer. Pure; the same folding (`foldForSearch`) as `planSearch`,
+ * so ｻﾄｳ, サトウ and さとう, 髙橋 and 高橋, ０３ー１２３４ and 03-1234 index and query alike.
+ *
+ * @example
+ * buildSearchDocument({ familyName: '佐藤', givenName: '花子', familyNameKana: 'サトウ', givenNameKana: 'ハナコ' })
+ * // searchText '\u0001佐藤花子\u0001佐藤\u0001花子\u0001さとうはなこ\u0001さとう\u0001はなこ\u0001'
+ * // searchGrams ['=さとう', …, '^佐藤', …, '佐', '佐藤', '藤', '藤花', …]
+ * // sortKey 'さとうはなこ 佐藤花子'
+ */
+export function buildSearchDocument(fields: SearchFields): SearchDocument {
+  const family = foldValue(fields.familyName);
+  const given = foldValue(fields.givenName);
+  const familyKana = foldValue(fields.familyNameKana);
+  const givenKana = foldValue(fields.givenNameKana);
+  const display = foldValue(fields.displayName);
+  const company = foldValue(fields.companyName);
+  const email = foldValue(fields.email);
+  const phone = phoneSearchDigits(fields.phone);
+  const fullName = family + given;
+  const fullKana = familyKana + givenKana;
+
+  // Field values in a stable order, without duplicates (display name is usually the full name).
+  const values: string[] = [];
+  const seen = new Set<string>();
+  const push = (v: string): void => {
+    if (v !== '' && !seen.has(v)) {
+      seen.add(v);
+      values.push(v);
+    }
+  };
+  push(fullName);
+  push(family);
+  push(given);
+  push(fullKana);
+  push(familyKana);
+  push(givenKana);
+  push(display);
+  push(company);
+  push(email);
+  push(phone);
+  for (const x of fields.extra ?? []) push(foldValue(x));
+
+  const grams = new Set<string>();
+  for (const v of values) {
+    addSubstringGrams(v, grams);
+    grams.add(exactKey(v));
+    for (const k of prefixKeys(v)) grams.add(k);
+  }
+  // The local part of an e-mail is an exact key too (it is a prefix of the e-mail, so its prefix keys exist).
+  const at = email.lastIndexOf('@');
+  if (at > 0) grams.add(exactKey(email.slice(0, at)));
+
+  const searchText = values.length === 0 ? '' : FIELD_SEPARATOR + values.join(FIELD_SEPARATOR) + FIELD_SEPARATOR;
+  const name = fullName || display || company || email;
+  const reading = fullKana;
+  const sortKey = reading && name && reading !== name ? `${reading} ${name}` : reading || name;
+  return { searchText, searchGrams: [...grams].sort(), sortKey };
+}

@@ -1,0 +1,43 @@
+import type { Db } from '../../db/database.ts';
+
+export interface AuditEntry {
+  actorUserId: string | null;
+  actorApiKeyId?: string | null;
+  actorLabel: string | null;
+  action: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export async function insertAuditEntry(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_user_id: entry.actorUserId,
+      actor_api_key_id: entry.actorApiKeyId ?? null,
+      actor_label: entry.actorLabel,
+      action: entry.action,
+      entity_type: entry.entityType ?? null,
+      entity_id: entry.entityId ?? null,
+      ip: entry.ip ?? null,
+      user_agent: entry.userAgent ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export async function listAuditEntries(
+  db: Db,
+  filter: { action?: string; entityType?: string; entityId?: string; actorUserId?: string; beforeId?: number; limit: number },
+) {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
+  if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}

@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+// ── sessions ──
+export async function insertSession(
+  db: Db,
+  values: { tokenHash: string; userId: string; csrfToken: string; ip: string | null; userAgent: string | null; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: values.tokenHash,
+      user_id: values.userId,
+      csrf_token: values.csrfToken,
+      ip: values.ip,
+      user_agent: values.userAgent,
+      expires_at: values.expiresAt,
+    })
+    .execute();
+}
+
+export async function findLiveSession(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.token_hash', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'users.id as user_id'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', new Date())
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, tokenHash: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: new Date(), expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSessionsOfUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export async function deleteExpiredSessions(db: Db): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).execute();
+}
+
+// ── API keys ──
+export async function insertApiKey(db: Db, values: { userId: string; name: string; prefix: string; keyHash: string; expiresAt: Date | null }) {
+  return db
+    .insertInto('api_keys')
+    .values({ user_id: values.userId, name: values.name, prefix: values.prefix, key_hash: values.keyHash, expires_at: values.expiresAt })
+    .returning(['id', 'name', 'prefix', 'created_at', 'expires_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function findApiKeyByPrefix(db: Db, prefix: string) {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .select(['api_keys.id', 'api_keys.key_hash', 'api_keys.user_id', 'api_keys.expires_at', 'api_keys.revoked_at', 'api_keys.last_used_at'])
+    .where('api_keys.prefix', '=', prefix)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function markApiKeyUsed(db: Db, id: string): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function listApiKeys(db: Db, userId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function revokeApiKey(db: Db, id: string, userId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+// ── first-run setup tokens ──
+export async function insertSetupToken(db: Db, tokenHash: string): Promise<void> {
+  await db.insertInto('setup_tokens').values({ token_hash: tokenHash }).execute();
+}
+
+export async function setupTokenExists(db: Db, tokenHash: string): Promise<boolean> {
+  const row = await db.selectFrom('setup_tokens').select('token_hash').where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function deleteAllSetupTokens(db: Db): Promise<void> {
+  await db.deleteFrom('setup_tokens').execute();
+}
+
+// ── rate limits (fixed window, shared by all processes) ──
+/** Counts one hit in `bucket` and returns the hits in the current window. */
+export async function hitRateLimit(db: Db, bucket: string, windowSeconds: number): Promise<{ hits: number; windowStart: Date }> {
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ bucket, window_start: new Date(), hits: 1 })
+    .onConflict((oc) =>
+      oc.column('bucket').doUpdateSet({
+        hits: sql<number>`CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${windowSeconds}) THEN 1 ELSE rate_limits.hits + 1 END`,
+        window_start: sql<Date>`CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${windowSeconds}) THEN now() ELSE rate_limits.window_start END`,
+      }),
+    )
+    .returning(['hits', 'window_start'])
+    .executeTakeFirstOrThrow();
+  return { hits: row.hits, windowStart: row.window_start };
+}
+
+export async function clearRateLimit(db: Db, bucket: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute();
+}

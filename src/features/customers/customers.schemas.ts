@@ -1,0 +1,107 @@
+import { z } from '@hono/zod-openapi';
+import { GENDERS, PREFECTURES } from '../../domain/customers/fields.ts';
+
+const text = (max: number) => z.string().trim().max(max);
+const nullableText = (max: number) => text(max).nullable().optional();
+
+/** Fields a user may set on a customer (create and patch). Values are normalised by the service. */
+export const CustomerFieldsInput = z.object({
+  kind: z.enum(['person', 'organization']).optional(),
+  familyName: nullableText(100).openapi({ example: '佐藤' }),
+  givenName: nullableText(100).openapi({ example: '花子' }),
+  familyNameKana: nullableText(100).openapi({ example: 'サトウ' }),
+  givenNameKana: nullableText(100).openapi({ example: 'ハナコ' }),
+  email: nullableText(254).openapi({ example: 'hanako.sato@example.co.jp' }),
+  phone: nullableText(40).openapi({ example: '090-1234-5678' }),
+  postalCode: nullableText(10).openapi({ example: '100-0001' }),
+  prefecture: z.enum(PREFECTURES).nullable().optional(),
+  address: nullableText(300).openapi({ example: '千代田区千代田1-1' }),
+  building: nullableText(200),
+  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').nullable().optional(),
+  gender: z.enum(GENDERS).nullable().optional(),
+  companyName: nullableText(200).openapi({ example: '株式会社サンプル' }),
+  companyId: z.string().uuid().nullable().optional(),
+  department: nullableText(200),
+  title: nullableText(200),
+  lifecycleStage: text(40).optional().openapi({ example: 'prospect' }),
+  acquisitionChannel: text(40).nullable().optional().openapi({ example: 'brochure' }),
+  ownerUserId: z.string().uuid().nullable().optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const CustomerCreateInput = CustomerFieldsInput.openapi('CustomerCreate');
+export const CustomerPatchInput = CustomerFieldsInput.openapi('CustomerPatch');
+export type CustomerInput = z.infer<typeof CustomerFieldsInput>;
+
+export const ProvenanceSchema = z.object({
+  sourceRecordId: z.number().int(),
+  source: z.string(),
+  sourceLabel: z.string().nullable(),
+  by: z.string().nullable(),
+  at: z.string(),
+});
+
+export const CustomerSchema = z
+  .object({
+    id: z.string().uuid(),
+    kind: z.enum(['person', 'organization']),
+    displayName: z.string(),
+    familyName: z.string().nullable(),
+    givenName: z.string().nullable(),
+    familyNameKana: z.string().nullable(),
+    givenNameKana: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable().openapi({ description: 'E.164 (+81…); masked for viewers' }),
+    phoneNational: z.string().nullable().openapi({ description: 'National format (090-1234-5678)' }),
+    postalCode: z.string().nullable(),
+    prefecture: z.string().nullable(),
+    address: z.string().nullable(),
+    building: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    gender: z.string().nullable(),
+    company: z.object({ id: z.string().uuid(), name: z.string() }).nullable(),
+    department: z.string().nullable(),
+    title: z.string().nullable(),
+    lifecycleStage: z.string(),
+    acquisitionChannel: z.string().nullable(),
+    owner: z.object({ id: z.string().uuid(), displayName: z.string() }).nullable(),
+    customFields: z.record(z.string(), z.unknown()),
+    provenance: z.record(z.string(), ProvenanceSchema),
+    masked: z.boolean().openapi({ description: 'true when personal data is masked for your role' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Customer');
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const CustomerListQuery = z.object({
+  q: z.string().max(200).optional().openapi({ description: 'Search: any part of name, フリガナ, company, e-mail or phone' }),
+  stage: z.string().max(40).optional(),
+  source: z.string().max(60).optional(),
+  owner: z.string().uuid().optional(),
+  prefecture: z.string().max(10).optional(),
+  companyId: z.string().uuid().optional(),
+  email: z.string().max(254).optional().openapi({ description: 'Exact e-mail (normalised)' }),
+  sort: z.enum(['updated', 'created', 'name']).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const CustomerListSchema = z
+  .object({
+    items: z.array(CustomerSchema.omit({ provenance: true })),
+    nextCursor: z.string().nullable(),
+    hasMore: z.boolean(),
+  })
+  .openapi('CustomerList');
+
+export const SourceRecordSchema = z.object({
+  id: z.number().int(),
+  source: z.string(),
+  sourceLabel: z.string(),
+  externalId: z.string(),
+  raw: z.record(z.string(), z.unknown()),
+  normalized: z.record(z.string(), z.unknown()),
+  receivedAt: z.string(),
+  createdBy: z.string().nullable(),
+}).openapi('SourceRecord');

@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../app/app.ts';
+import { IdParam, json, secureRoute } from '../../app/route.ts';
+import { createSource, listSources, updateSource } from './sources.service.ts';
+
+const KIND = z.enum(['file_import', 'form', 'api', 'tracker', 'integration']);
+const PARTY = z.enum(['first', 'second', 'third']).openapi({ description: 'first = 自社, second = 他社, third = 第三者' });
+
+const SourceSchema = z.object({
+  id: z.string().uuid(), name: z.string(), label: z.string(), kind: z.string(), party: z.string(),
+  owningDepartment: z.string().nullable(), priority: z.number().int(), freshnessSlaDays: z.number().int().nullable(),
+  description: z.string().nullable(), recordCount: z.number().int(), lastReceivedAt: z.string().nullable(), stale: z.boolean(),
+}).openapi('Source');
+
+const SourceCreate = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'lowercase letters, digits, - and _').openapi({ example: 'meishi' }),
+  label: z.string().trim().min(1).max(100).openapi({ example: '名刺管理' }),
+  kind: KIND,
+  party: PARTY,
+  owningDepartment: z.string().trim().max(100).nullable().optional(),
+  priority: z.number().int().min(1).max(10_000).optional(),
+  freshnessSlaDays: z.number().int().min(1).max(3650).nullable().optional(),
+  description: z.string().trim().max(1000).nullable().optional(),
+}).openapi('SourceCreate');
+const SourcePatch = SourceCreate.omit({ name: true, kind: true }).partial().openapi('SourcePatch');
+
+export function registerSourceRoutes(app: App): void {
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/sources', access: 'sources:read', summary: 'The data-source registry with freshness', tags: ['sources'],
+      responses: { 200: json(z.object({ items: z.array(SourceSchema) }), 'Sources') } }),
+    async (c) => c.json({ items: await listSources(c.get('deps').db) }, 200),
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/sources', access: 'sources:write', summary: 'Register a source', tags: ['sources'],
+      request: { body: { content: { 'application/json': { schema: SourceCreate } }, required: true } },
+      responses: { 201: json(SourceSchema, 'Registered'), 409: json(z.object({}), 'Name taken') } }),
+    async (c) => c.json(await createSource(c.get('deps').db, c.req.valid('json'), c.get('actor')), 201),
+  );
+  app.openapi(
+    secureRoute({ method: 'patch', path: '/api/v1/sources/{id}', access: 'sources:write', summary: 'Edit a source (label, party, department, priority, SLA)', tags: ['sources'],
+      request: { params: IdParam, body: { content: { 'application/json': { schema: SourcePatch } }, required: true } },
+      responses: { 200: json(SourceSchema, 'Updated'), 404: json(z.object({}), 'Not found') } }),
+    async (c) => c.json(await updateSource(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),
+  );
+}

@@ -1,0 +1,89 @@
+import type { Actor } from '../../app/context.ts';
+import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/errors.ts';
+import type { Db } from '../../db/database.ts';
+import type { SourcesTable } from '../../db/schema.ts';
+import { audit } from '../audit/audit.service.ts';
+import * as repo from './sources.repository.ts';
+
+export interface Source {
+  id: string;
+  name: string;
+  label: string;
+  kind: SourcesTable['kind'];
+  party: SourcesTable['party'];
+  owningDepartment: string | null;
+  priority: number;
+  freshnessSlaDays: number | null;
+  description: string | null;
+  recordCount: number;
+  lastReceivedAt: string | null;
+  /** True when the source has a freshness SLA and has not delivered within it. */
+  stale: boolean;
+}
+
+export async function listSources(db: Db): Promise<Source[]> {
+  const rows = await repo.listSourceRows(db);
+  return rows.map((r) => {
+    const last = r.last_received_at ? new Date(r.last_received_at as unknown as string) : null;
+    return {
+      id: r.id,
+      name: r.name,
+      label: r.label,
+      kind: r.kind,
+      party: r.party,
+      owningDepartment: r.owning_department,
+      priority: r.priority,
+      freshnessSlaDays: r.freshness_sla_days,
+      description: r.description,
+      recordCount: Number(r.record_count ?? 0),
+      lastReceivedAt: last ? last.toISOString() : null,
+      stale: r.freshness_sla_days !== null && (!last || Date.now() - last.getTime() > r.freshness_sla_days * 86_400_000),
+    };
+  });
+}
+
+export interface SourceInput {
+  name: string;
+  label: string;
+  kind: SourcesTable['kind'];
+  party: SourcesTable['party'];
+  owningDepartment?: string | null | undefined;
+  priority?: number | undefined;
+  freshnessSlaDays?: number | null | undefined;
+  description?: string | null | undefined;
+}
+
+export async function createSource(db: Db, input: SourceInput, actor: Actor): Promise<Source> {
+  if (input.kind === 'manual') throw new AppError('validation_failed', 'Only one manual source exists', [{ field: 'kind', message: 'Choose another kind' }]);
+  try {
+    const row = await repo.insertSource(db, {
+      name: input.name,
+      label: input.label,
+      kind: input.kind,
+      party: input.party,
+      owning_department: input.owningDepartment ?? null,
+      priority: input.priority ?? 100,
+      freshness_sla_days: input.freshnessSlaDays ?? null,
+      description: input.description ?? null,
+    });
+    await audit(db, actor, 'source.create', { type: 'source', id: row.id }, { name: row.name });
+    return (await listSources(db)).find((s) => s.id === row.id)!;
+  } catch (error) {
+    if (sqlState(error) === PG_UNIQUE_VIOLATION) throw new AppError('conflict', 'A source with this name exists', [{ field: 'name', message: 'Already registered' }]);
+    throw error;
+  }
+}
+
+export async function updateSource(db: Db, id: string, input: Partial<Omit<SourceInput, 'name' | 'kind'>>, actor: Actor): Promise<Source> {
+  const row = await repo.updateSource(db, id, {
+    ...(input.label !== undefined ? { label: input.label } : {}),
+    ...(input.party !== undefined ? { party: input.party } : {}),
+    ...(input.owningDepartment !== undefined ? { owning_department: input.owningDepartment } : {}),
+    ...(input.priority !== undefined ? { priority: input.priority } : {}),
+    ...(input.freshnessSlaDays !== undefined ? { freshness_sla_days: input.freshnessSlaDays } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+  });
+  if (!row) throw notFound('Source');
+  await audit(db, actor, 'source.update', { type: 'source', id }, { fields: Object.keys(input) });
+  return (await listSources(db)).find((s) => s.id === id)!;
+}
