@@ -9,6 +9,7 @@ import { computeGolden, diffValues, type SourceStatement } from '../../domain/cu
 import { maskEmail, maskPhone, maskText } from '../../domain/customers/masking.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { normalizePhone } from '../../domain/normalize/phone.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalizePostalCode } from '../../domain/normalize/postal.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
@@ -199,9 +200,9 @@ async function normalizeManualInput(db: Db, input: CustomerInput, options: { cre
   if (input.phone !== undefined) {
     if (!input.phone) set('phone', null);
     else {
-      const phone = normalizePhone(input.phone);
-      if (!phone.valid || !phone.e164) errors.push({ field: 'phone', message: `電話番号の形式が正しくありません (${phone.reason})` });
-      else set('phone', phone.e164);
+      const e164 = manualPhone(input.phone);
+      if (!e164) errors.push({ field: 'phone', message: '電話番号の形式が正しくありません (not a valid phone number)' });
+      else set('phone', e164);
     }
   }
   if (input.postalCode !== undefined) {
@@ -348,7 +349,7 @@ function maskRecord(values: Record<string, unknown>): Record<string, unknown> {
 
 function toCustomer(row: CustomerRow, companies: Map<string, string>, users: Map<string, string>, auth: AuthContext | null): Customer {
   const personal = auth !== null && can(auth.role, 'customers:read_personal');
-  const phoneNational = row.phone ? normalizePhone(row.phone).national ?? row.phone : null;
+  const phoneNational = row.phone ? parsePhoneNumberFromString(row.phone)?.formatNational() ?? row.phone : null;
   return {
     id: row.id,
     kind: row.kind,
@@ -386,6 +387,18 @@ function maskCustom(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 // ── helpers ──
+
+/**
+ * A number a person typed is kept when it is a real number, even if it looks like a textbook placeholder
+ * (090-1234-5678): the placeholder flag matters for matching, not for what a user chose to store.
+ */
+function manualPhone(raw: string): string | null {
+  const phone = normalizePhone(raw);
+  if (phone.e164) return phone.e164;
+  if (!phone.placeholder) return null;
+  const parsed = parsePhoneNumberFromString(nfkc(raw).replace(/[‐－―ー−]/g, '-'), 'JP');
+  return parsed?.isValid() ? parsed.number : null;
+}
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
