@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps): App {
     'x-permission': 'public',
   } as Parameters<App['doc31']>[1]);
   app.get('/api/docs', (c) => c.html(docsPage()));
+  app.get('/api/docs.js', (c) => c.body(DOCS_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.all('/api/*', () => { throw new AppError('not_found', 'No such API endpoint'); });
 
@@ -136,6 +137,17 @@ function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
     return null; // app.request() in tests has no socket
   }
 }
+
+const DOCS_SCRIPT = `fetch('/api/openapi.json').then(r => r.json()).then(doc => {
+  const body = document.querySelector('#ops tbody');
+  for (const [path, methods] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(methods)) {
+    const tr = document.createElement('tr');
+    for (const text of [method.toUpperCase(), path, op.summary || '', op['x-permission'] || '']) {
+      const td = document.createElement('td'); td.textContent = text; tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+});`;
 
 function docsPage(): string {
   // A dependency-free page: the OpenAPI document rendered as a table of operations, linking to the raw JSON.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ export interface TestDatabase extends DatabaseHandle {
 export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-test-'));
+    fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true });
     const handle = await openDatabase({ databaseUrl: undefined, dataDir, pgliteFsync: false });
     await migrate(handle);
     return {
@@ -57,6 +58,29 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
       await client.end();
     },
   };
+}
+
+/**
+ * A fresh PGlite data folder takes ~15 s to initialise (initdb in WASM); a copy of a migrated template takes
+ * milliseconds. The template is keyed by the migrations' content and built once per machine; concurrent test
+ * processes build it in private folders and the first rename wins.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const migrationsDir = path.join(import.meta.dirname, '../../src/db/migrations');
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(migrationsDir).sort()) hash.update(file).update(fs.readFileSync(path.join(migrationsDir, file)));
+  const template = path.join(os.tmpdir(), `daicho-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
+  const building = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-pglite-building-'));
+  const handle = await openDatabase({ databaseUrl: undefined, dataDir: building, pgliteFsync: false });
+  await migrate(handle);
+  await handle.close();
+  try {
+    fs.renameSync(building, template);
+  } catch {
+    fs.rmSync(building, { recursive: true, force: true }); // another process won the race
+  }
+  return template;
 }
 
 /** Adds `options=-c search_path=<schema>` to a postgres:// URL. */
