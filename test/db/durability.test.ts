@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
+import { ENGINES } from '../support/engines.ts';
 
 /**
  * PGlite runs with fsync=off by default. A killed process (SIGKILL: crash, OOM killer, kill -9) must still
  * lose no committed row: PGlite writes its WAL to the data folder at each commit, and the operating system
  * keeps written pages even when the process dies. (Power loss is another matter: see README "Durability".)
  */
-test('PGlite: every committed row survives SIGKILL in the middle of writes', { timeout: 120_000 }, async () => {
+test('PGlite: every committed row survives SIGKILL in the middle of writes', { timeout: 120_000, skip: !ENGINES.includes('pglite') }, async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-kill-'));
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../support/durability-writer.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { computeGolden, diffValues, type SourceStatement } from '../../../src/domain/customers/golden.ts';
+
+const at = (iso: string) => new Date(iso);
+const meishi = (id: number, when: string, fields: Record<string, unknown>): SourceStatement => ({ sourceRecordId: id, source: 'meishi', sourcePriority: 100, receivedAt: at(when), fields });
+const manual = (id: number, when: string, fields: Record<string, unknown>): SourceStatement => ({ sourceRecordId: id, source: 'manual', sourcePriority: 0, receivedAt: at(when), fields });
+
+test('a manual edit wins over a department export, whatever their order', () => {
+  const golden = computeGolden([
+    manual(2, '2026-01-01T00:00:00Z', { title: '部長' }),
+    meishi(1, '2026-06-01T00:00:00Z', { title: '課長', familyName: '佐藤' }),
+  ]);
+  assert.deepEqual(golden.values, { title: '部長', familyName: '佐藤' });
+  assert.deepEqual(golden.provenance.title, { sourceRecordId: 2, source: 'manual', at: '2026-01-01T00:00:00.000Z' });
+  assert.equal(golden.provenance.familyName?.source, 'meishi');
+});
+
+test('within a source the most recent statement wins; absent keys say nothing; null clears', () => {
+  const golden = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { email: 'old@example.jp', phone: '+81312345678' }),
+    meishi(2, '2026-02-01T00:00:00Z', { email: 'new@example.jp' }),
+    manual(3, '2026-03-01T00:00:00Z', { phone: null }),
+  ]);
+  assert.equal(golden.values.email, 'new@example.jp');
+  assert.equal('phone' in golden.values, false, 'cleared by the user');
+  assert.equal(golden.provenance.phone?.sourceRecordId, 3, 'who cleared it is kept');
+});
+
+test('the result does not depend on the order statements arrive in', () => {
+  const statement = fc.record({
+    sourceRecordId: fc.integer({ min: 1, max: 1000 }),
+    source: fc.constantFrom('manual', 'meishi', 'web'),
+    sourcePriority: fc.constantFrom(0, 50, 100),
+    receivedAt: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+    fields: fc.dictionary(fc.constantFrom('familyName', 'email', 'title'), fc.option(fc.string(), { nil: null })),
+  });
+  fc.assert(fc.property(fc.uniqueArray(statement, { selector: (s) => s.sourceRecordId, maxLength: 8 }), (statements) => {
+    const a = computeGolden(statements);
+    const b = computeGolden([...statements].reverse());
+    assert.deepEqual(a, b);
+  }));
+});
+
+test('diffValues lists changed fields only', () => {
+  assert.deepEqual(diffValues({ a: 1, b: 'x', c: null }, { a: 1, b: 'y', d: 2 }), [
+    { field: 'b', from: 'x', to: 'y' },
+    { field: 'd', from: null, to: 2 },
+  ]);
+});
