@@ -26,8 +26,10 @@ const problem = (description: string) => ({ content: { 'application/problem+json
 
 export function secureRoute<R extends Omit<RouteConfig, 'middleware'>>(config: R & { access: Access }) {
   const { access, ...route } = config;
-  const middleware: MiddlewareHandler<AppEnv>[] =
-    access === 'public' ? [] : access === 'authenticated' ? [requireAuth] : [requireAuth, requirePermission(access)];
+  const middleware: MiddlewareHandler<AppEnv>[] = [
+    validateResponse(route.responses as Record<string, unknown>),
+    ...(access === 'public' ? [] : access === 'authenticated' ? [requireAuth] : [requireAuth, requirePermission(access)]),
+  ];
   return createRoute({
     ...route,
     middleware,
@@ -39,6 +41,26 @@ export function secureRoute<R extends Omit<RouteConfig, 'middleware'>>(config: R
       ...(access === 'public' ? {} : { 401: problem('Not signed in'), 403: problem('Not allowed') }),
     },
   } as unknown as R & { middleware: MiddlewareHandler<AppEnv>[] });
+}
+
+/**
+ * Checks each JSON response against the zod schema the route declares for its status, so the OpenAPI document
+ * cannot drift from what the server sends. `log` reports drift; `strict` (tests) turns it into a 500.
+ */
+function validateResponse(responses: Record<string, unknown>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const mode = c.get('deps').config.responseValidation;
+    if (mode === 'off' || !c.res.headers.get('content-type')?.startsWith('application/json')) return;
+    const declared = responses[String(c.res.status)] as { content?: Record<string, { schema?: z.ZodTypeAny }> } | undefined;
+    const schema = declared?.content?.['application/json']?.schema;
+    if (!schema) return;
+    const result = schema.safeParse(await c.res.clone().json());
+    if (result.success) return;
+    const problem = `Response of ${c.req.method} ${c.req.routePath} (${c.res.status}) does not match its schema: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    console.error(problem);
+    if (mode === 'strict') c.res = new Response(JSON.stringify({ type: 'about:blank', title: problem, status: 500, code: 'internal' }), { status: 500, headers: { 'content-type': 'application/problem+json' } });
+  };
 }
 
 export const IdParam = z.object({ id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }) });

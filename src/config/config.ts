@@ -15,6 +15,8 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlHours: number;
   loginRateLimit: { maxAttempts: number; windowSeconds: number };
+  /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
+  responseValidation: 'off' | 'log' | 'strict';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: integer(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
       windowSeconds: integer(env.DAICHO_LOGIN_WINDOW_SECONDS, 300),
     },
+    responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
 }
 
@@ -43,4 +46,10 @@ function integer(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number, got "${value}"`);
   return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value.trim() === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`Expected one of ${allowed.join(', ')}, got "${value}"`);
 }

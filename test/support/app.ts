@@ -25,7 +25,7 @@ export interface Client {
 
 export async function startTestApp(engine: Engine, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await openTestDatabase(engine);
-  const config = { ...loadConfig({}), ...overrides };
+  const config: Config = { ...loadConfig({}), responseValidation: 'strict', ...overrides };
   const app = createApp({ db: database.db, config });
   const clients = new Map<Role, Client>();
   return {
