@@ -71,11 +71,11 @@ const ZENGIN: ReadonlyArray<readonly [string, LegalForm]> = [
   ['シヤ', '一般社団法人'], ['シャ', '一般社団法人'], ['ザイ', '一般財団法人'],
 ];
 
-/** English legal-form suffixes (Japanese companies' English names). */
+/** English legal-form suffixes (Japanese companies' English names); must start a word (not Costco, Zinc). */
 const EN_SUFFIX: ReadonlyArray<readonly [RegExp, LegalForm]> = [
-  [/[\s,]*(?:co\.?\s*,?\s*ltd\.?|company\s*,?\s*limited|k\.\s?k\.|kk|kabushiki\s+kaisha|kabushikigaisha|incorporated|inc\.?|corporation|corp\.?|limited|ltd\.?|co\.)$/iu, '株式会社'],
-  [/[\s,]*(?:g\.\s?k\.|gk|godo\s+kaisha|llc|l\.l\.c\.)$/iu, '合同会社'],
-  [/[\s,]*(?:y\.\s?k\.|yugen\s+kaisha)$/iu, '有限会社'],
+  [/[\s,]*(?<![A-Za-z0-9])(?:co\.?\s*,?\s*ltd\.?|company\s*,?\s*limited|k\.\s?k\.|kk|kabushiki\s+kaisha|kabushikigaisha|incorporated|inc\.?|corporation|corp\.?|limited|ltd\.?|co\.)$/iu, '株式会社'],
+  [/[\s,]*(?<![A-Za-z0-9])(?:g\.\s?k\.|gk|godo\s+kaisha|llc|l\.l\.c\.)$/iu, '合同会社'],
+  [/[\s,]*(?<![A-Za-z0-9])(?:y\.\s?k\.|yugen\s+kaisha)$/iu, '有限会社'],
 ];
 
 const BRANCH_SUFFIX = '支店|支社|営業所|出張所|事業所|事務所|営業部|本店|本社|工場|研究所|物流センター|営業本部|支部';

@@ -44,15 +44,21 @@ const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/u;
 /**
  * Clean the raw text before parsing. Why each step:
  * NFKC turns ＠ and ｔａｒｏ into ASCII; Japanese IMEs also produce the
- * ideographic full stop 。 and the comma-like ､ for '.'; 'mailto:' and
- * surrounding <> or quotes come from copy-paste.
+ * ideographic full stop 。 (and half-width ｡) for '.'; 'mailto:' and a
+ * surrounding pair of <>, "", '' or () come from copy-paste.
  */
 function clean(raw: string): string {
-  let cur = raw.normalize('NFKC').replace(/[。｡]/gu, '.').replace(/\s+/gu, '').toLowerCase();
-  // Wrappers can nest ("<mailto:x>"); strip until stable.
+  // Wrappers can nest ("<mailto:x>") and lowercasing can denormalise; loop until stable.
+  let cur = raw;
   for (let prev = ''; prev !== cur; ) {
     prev = cur;
-    cur = cur.replace(/^mailto:/u, '').replace(/^[<"'(]+|[>"')]+$/gu, '');
+    cur = cur
+      .normalize('NFKC')
+      .replace(/[。｡]/gu, '.')
+      .replace(/\s+/gu, '')
+      .toLowerCase()
+      .replace(/^mailto:/u, '')
+      .replace(/^<(.*)>$|^"(.*)"$|^'(.*)'$|^\((.*)\)$/u, '$1$2$3$4');
   }
   return cur;
 }
@@ -60,6 +66,8 @@ function clean(raw: string): string {
 /** IDN (日本語.jp) → punycode via WHATWG URL (available in Node and browsers). */
 function toAsciiDomain(domain: string): string | null {
   if (/^[\x00-\x7F]*$/u.test(domain)) return domain;
+  // Only letters, digits, dots and hyphens may go through URL parsing ('\\', '/', '?' would be reinterpreted).
+  if (!/^[\p{L}\p{M}\p{N}.-]+$/u.test(domain)) return null;
   try {
     return new URL(`http://${domain}/`).hostname;
   } catch {

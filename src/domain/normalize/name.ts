@@ -2,7 +2,7 @@
  * Personal name splitting (姓 / 名).
  *
  * Rules, in order:
- *  1. Honorifics (様, 殿, さん, さま, 御中) are dropped.
+ *  1. Trailing honorifics (様, さま, 殿, さん, 御中, 先生, 氏) are dropped.
  *  2. A comma means "family, given" (Yamada, Taro / 山田，太郎).
  *  3. With a space (ASCII or U+3000): Japanese script → first token is the
  *     family name. LATIN → given-first by default (Western order) and

@@ -88,7 +88,7 @@ function loadPostalTables(): { prefix: Map<string, number>; exceptions: Map<stri
  * Accepts any spelling `normalizePostalCode` accepts. Unknown area → null.
  *
  * @example prefectureFromPostal('〒100-0001') // => '東京都'
- * @example prefectureFromPostal('498-0000') // => '愛知県'
+ * @example prefectureFromPostal('498-0801') // => '三重県' (498 is mostly 愛知県)
  * @example prefectureFromPostal('000-1234') // => null
  */
 export function prefectureFromPostal(raw: string): Prefecture | null {

@@ -123,7 +123,10 @@ const isHiragana = (ch: string): boolean => /[\u3041-\u3096\u309D\u309E]/u.test(
  *  5. Voiced/semi-voiced marks are kept (が ≠ か, ぱ ≠ は).
  *
  * Known, accepted merges: おう/おお (王/大) and えい/ええ fold equal, and
- * きよう (器用) equals きょう (今日) since small kana become large.
+ * きよう (器用) equals きょう (今日) since small kana become large. Spaces
+ * are dropped before the long-vowel rule, so it runs across word
+ * boundaries (ヤマダ アイ → やまだーい); both sides of a comparison fold
+ * the same way, so this only matters for display (never display this fold).
  *
  * @example foldKana('ユウコ') === foldKana('ユーコ') // both 'ゆーこ'
  * @example foldKana('オオタ') // => 'おーた' (= foldKana('おーた'))
@@ -225,12 +228,16 @@ export function foldVariantKanji(s: string): string {
  *  5. drop whitespace, middle dots (・), and hyphen/minus characters
  *     (HYPHEN_CHARS). The long vowel mark ー is KEPT in kana (ユーコ ≠ ユコ),
  *     and removed only when it sits between two digits (03ー1234ー5678),
- *     because people type it as a phone-number hyphen.
+ *     because people type it as a phone-number hyphen;
+ *  6. between two kanji, ヶ/ケ/ヵ/が → が, the usual spelling variation of
+ *     place and family names (霞ヶ関 = 霞ケ関 = 霞が関); ノ already became の
+ *     in step 4 (一ノ瀬 = 一の瀬).
  * Long vowels and small kana are not folded here; use `foldKana` for that.
  *
  * @example foldForSearch('ﾔﾏﾀﾞ ﾀﾛｳ') // => 'やまだたろう'
  * @example foldForSearch('髙橋　ケイコ') // => '高橋けいこ'
  * @example foldForSearch('０３ー１２３４－５６７８') // => '0312345678'
+ * @example foldForSearch('霞ケ関') // => '霞が関'
  */
 export function foldForSearch(s: string): string {
   return fixpoint(s, foldForSearchOnce);
@@ -240,7 +247,9 @@ function foldForSearchOnce(s: string): string {
   const folded = toHiragana(foldVariantKanji(nfkc(s).toLowerCase()))
     .replace(/\s+/gu, '')
     .replace(MIDDLE_DOT_RE, '')
-    .replace(HYPHEN_RE, '');
+    .replace(HYPHEN_RE, '')
+    // After toHiragana, ヶ/ケ/ヵ arrive as ゖ/け/ゕ (and ノ as の, so 一ノ瀬 = 一の瀬 already).
+    .replace(/(?<=[\p{Script=Han}々])[ゖけゕが](?=[\p{Script=Han}々])/gu, 'が');
   // Loop: '1ー2ー3' has overlapping matches; repeat until stable.
   let prev: string;
   let cur = folded;

@@ -66,6 +66,7 @@ describe('parseCompanyName: English forms', () => {
       ['Google LLC', '合同会社', 'Google'],
       ['Apple Japan G.K.', '合同会社', 'Apple Japan'],
       ['Yamada Y.K.', '有限会社', 'Yamada'],
+      ['ダイチョウCo.,Ltd.', '株式会社', 'ダイチョウ'],
     ];
     for (const [input, form, core] of cases) {
       const r = parseCompanyName(input);
@@ -75,6 +76,9 @@ describe('parseCompanyName: English forms', () => {
   test('a name that merely contains English words is left alone', () => {
     assert.equal(parseCompanyName('ABC Holdings').legalForm, null);
     assert.equal(parseCompanyName('Incubate Fund').legalForm, null);
+    for (const x of ['Costco', 'Costco.', 'Zinc', 'Bookk', 'Shellc']) {
+      assert.deepEqual([parseCompanyName(x).legalForm, parseCompanyName(x).core], [null, x], x);
+    }
   });
 });
 

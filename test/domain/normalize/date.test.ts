@@ -6,6 +6,10 @@ import { kanjiToNumber, replaceKanjiNumeralsBefore } from '../../../src/domain/n
 import { japaneseishString } from './arbitraries.ts';
 
 const iso = (s: string): string | null => parseDate(s).value;
+const partialOf = (s: string): { year: number; month: number | null } | null | 'valid' => {
+  const r = parseDate(s);
+  return r.valid ? 'valid' : r.partial;
+};
 
 describe('kanji numerals', () => {
   test('kanjiToNumber', () => {
@@ -94,12 +98,12 @@ describe('parseDate: eras', () => {
   });
   test('year-only / year-month is incomplete with partial', () => {
     assert.deepEqual(parseDate('令和5年'), { valid: false, value: null, reason: 'incomplete', partial: { year: 2023, month: null } });
-    assert.deepEqual(parseDate('R5').partial, { year: 2023, month: null });
-    assert.deepEqual(parseDate('平成元年').partial, { year: 1989, month: null });
-    assert.deepEqual(parseDate('大正10年3月').partial, { year: 1921, month: 3 });
-    assert.deepEqual(parseDate('明治45年').partial, { year: 1912, month: null });
-    assert.deepEqual(parseDate('1985年4月').partial, { year: 1985, month: 4 });
-    assert.deepEqual(parseDate('1985').partial, { year: 1985, month: null });
+    assert.deepEqual(partialOf('R5'), { year: 2023, month: null });
+    assert.deepEqual(partialOf('平成元年'), { year: 1989, month: null });
+    assert.deepEqual(partialOf('大正10年3月'), { year: 1921, month: 3 });
+    assert.deepEqual(partialOf('明治45年'), { year: 1912, month: null });
+    assert.deepEqual(partialOf('1985年4月'), { year: 1985, month: 4 });
+    assert.deepEqual(partialOf('1985'), { year: 1985, month: null });
   });
 });
 

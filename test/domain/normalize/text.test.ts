@@ -125,6 +125,13 @@ describe('foldForSearch', () => {
     assert.notEqual(foldForSearch('ユーコ'), foldForSearch('ユコ'));
     assert.equal(foldForSearch('1ー2ー3'), '123');
   });
+  test('ヶ/ケ/が and ノ/の between kanji', () => {
+    assert.equal(foldForSearch('霞ヶ関'), '霞が関');
+    assert.equal(foldForSearch('霞ケ関'), '霞が関');
+    assert.equal(foldForSearch('霞が関'), '霞が関');
+    assert.equal(foldForSearch('一ノ瀬'), foldForSearch('一の瀬'));
+    assert.equal(foldForSearch('ケーキ'), 'けーき');
+  });
   test('index and query agree on variants', () => {
     assert.equal(foldForSearch('渡邉 ｹﾝｼﾞ'), foldForSearch('渡辺けんじ'));
   });
