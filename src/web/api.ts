@@ -1,0 +1,286 @@
+/**
+ * A small typed client for the Daicho API (/api/v1). Cookie session + X-CSRF-Token on writes;
+ * RFC 9457 problem details become an ApiError carrying the field errors.
+ */
+
+export type Role = 'admin' | 'manager' | 'marketing' | 'sales' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  department: string | null;
+  disabled: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export interface Me {
+  user: User;
+  permissions: string[];
+  csrfToken: string | null;
+  via: 'session' | 'api_key';
+}
+
+export interface Provenance {
+  sourceRecordId: number;
+  source: string;
+  sourceLabel: string | null;
+  by: string | null;
+  at: string;
+}
+
+export interface Customer {
+  id: string;
+  kind: 'person' | 'organization';
+  displayName: string;
+  familyName: string | null;
+  givenName: string | null;
+  familyNameKana: string | null;
+  givenNameKana: string | null;
+  email: string | null;
+  phone: string | null;
+  phoneNational: string | null;
+  postalCode: string | null;
+  prefecture: string | null;
+  address: string | null;
+  building: string | null;
+  birthDate: string | null;
+  gender: string | null;
+  company: { id: string; name: string } | null;
+  department: string | null;
+  title: string | null;
+  lifecycleStage: string;
+  acquisitionChannel: string | null;
+  owner: { id: string; displayName: string } | null;
+  customFields: Record<string, unknown>;
+  provenance: Record<string, Provenance>;
+  masked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CustomerListItem = Omit<Customer, 'provenance'>;
+
+/** What a create/patch may send (null or '' clears a field on patch). */
+export interface CustomerInput {
+  familyName?: string | null;
+  givenName?: string | null;
+  familyNameKana?: string | null;
+  givenNameKana?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  postalCode?: string | null;
+  prefecture?: string | null;
+  address?: string | null;
+  building?: string | null;
+  birthDate?: string | null;
+  gender?: string | null;
+  companyName?: string | null;
+  department?: string | null;
+  title?: string | null;
+  lifecycleStage?: string;
+  acquisitionChannel?: string | null;
+  ownerUserId?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+export interface Activity {
+  id: number;
+  type: string;
+  occurredAt: string;
+  title: string | null;
+  properties: Record<string, unknown>;
+  amount: string | null;
+  currency: string | null;
+  source: string | null;
+  actor: string | null;
+}
+
+export interface Company {
+  id: string;
+  name: string;
+  nameKana: string | null;
+  legalForm: string | null;
+  corporateNumber: string | null;
+  industry: string | null;
+  sizeBand: string | null;
+  employeeCount: number | null;
+  website: string | null;
+  phone: string | null;
+  postalCode: string | null;
+  prefecture: string | null;
+  address: string | null;
+  customFields: Record<string, unknown>;
+  peopleCount?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CompanyDetail extends Company {
+  people: Array<{ id: string; displayName: string; lifecycleStage: string; department: string | null; title: string | null; isPrimary: boolean }>;
+}
+
+export interface Source {
+  id: string;
+  name: string;
+  label: string;
+  kind: string;
+  party: 'first' | 'second' | 'third';
+  owningDepartment: string | null;
+  priority: number;
+  freshnessSlaDays: number | null;
+  description: string | null;
+  recordCount: number;
+  lastReceivedAt: string | null;
+  stale: boolean;
+}
+
+export interface Labelled {
+  code: string;
+  labelJa: string;
+  labelEn: string;
+}
+
+export interface Reference {
+  lifecycleStages: Labelled[];
+  acquisitionChannels: Labelled[];
+  roles: Array<Labelled & { permissions: string[] }>;
+  permissions: Record<string, string>;
+  prefectures: string[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly fieldErrors: FieldError[];
+
+  constructor(status: number, code: string, title: string, fieldErrors: FieldError[] = []) {
+    super(title);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.fieldErrors = fieldErrors;
+  }
+
+  /** Field name → first message, for showing next to inputs. */
+  byField(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.fieldErrors) if (!(e.field in out)) out[e.field] = e.message;
+    return out;
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when an API call (other than the auth ones) answers 401: the session ended. */
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get('content-type') ?? '';
+  const payload: unknown = type.includes('json') ? await response.json().catch(() => null) : null;
+  if (!response.ok) {
+    const p = (payload ?? {}) as { title?: string; code?: string; errors?: FieldError[] };
+    const error = new ApiError(response.status, p.code ?? `http_${response.status}`, p.title ?? response.statusText, Array.isArray(p.errors) ? p.errors : []);
+    if (response.status === 401 && !options.quiet401 && onUnauthenticated) onUnauthenticated();
+    throw error;
+  }
+  return payload as T;
+}
+
+const get = <T>(path: string, query?: Query, options?: { quiet401?: boolean }) => request<T>('GET', withQuery(path, query), undefined, options);
+
+export interface CustomerListQuery {
+  q?: string;
+  stage?: string;
+  source?: string;
+  owner?: string;
+  prefecture?: string;
+  companyId?: string;
+  sort?: 'updated' | 'created' | 'name';
+  cursor?: string;
+  limit?: number;
+}
+
+export const api = {
+  // auth
+  setupStatus: () => get<{ needsSetup: boolean }>('/auth/setup', undefined, { quiet401: true }),
+  setup: (body: { token: string; email: string; password: string; displayName?: string }) => request<User>('POST', '/auth/setup', body, { quiet401: true }),
+  login: (email: string, password: string) => request<Me>('POST', '/auth/login', { email, password }, { quiet401: true }),
+  logout: () => request<void>('POST', '/auth/logout', undefined, { quiet401: true }),
+  me: () => get<Me>('/auth/me', undefined, { quiet401: true }),
+  reference: () => get<Reference>('/reference'),
+
+  // customers
+  listCustomers: (query: CustomerListQuery) => get<Page<CustomerListItem>>('/customers', { ...query }),
+  getCustomer: (id: string) => get<Customer>(`/customers/${encodeURIComponent(id)}`),
+  createCustomer: (input: CustomerInput) => request<Customer>('POST', '/customers', input),
+  updateCustomer: (id: string, input: CustomerInput) => request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),
+  deleteCustomer: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
+  activities: (id: string, query: { types?: string; cursor?: string; limit?: number }) =>
+    get<Page<Activity>>(`/customers/${encodeURIComponent(id)}/activities`, { ...query }),
+  addNote: (id: string, body: string) => request<Activity>('POST', `/customers/${encodeURIComponent(id)}/notes`, { body }),
+
+  // companies
+  listCompanies: (query: { q?: string; prefecture?: string; cursor?: string; limit?: number }) => get<Page<Company>>('/companies', { ...query }),
+  getCompany: (id: string) => get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`),
+  createCompany: (input: Partial<Company> & { name: string }) => request<Company>('POST', '/companies', input),
+
+  // sources
+  listSources: () => get<{ items: Source[] }>('/sources'),
+  createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
+    request<Source>('POST', '/sources', input),
+
+  // users
+  listUsers: () => get<{ items: User[] }>('/users'),
+  createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),
+  updateUser: (id: string, input: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean }) =>
+    request<User>('PATCH', `/users/${encodeURIComponent(id)}`, input),
+};

@@ -1,0 +1,134 @@
+/** The shell: signed-out pages (setup, login), and for signed-in users the header, left nav and the routed page. */
+import { useEffect, type ReactNode } from 'react';
+import { useI18n, type MessageKey } from './i18n.ts';
+import { Link, match, navigate, useLocation } from './router.ts';
+import { useSession } from './session.tsx';
+import { Loading } from './components/ui.tsx';
+import { Icon, type IconName } from './components/Icon.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { SetupPage } from './pages/SetupPage.tsx';
+import { CustomerListPage } from './pages/CustomerListPage.tsx';
+import { CustomerDetailPage } from './pages/CustomerDetailPage.tsx';
+import { CustomerNewPage } from './pages/CustomerNewPage.tsx';
+import { CompanyListPage } from './pages/CompanyListPage.tsx';
+import { CompanyDetailPage } from './pages/CompanyDetailPage.tsx';
+import { SourcesPage } from './pages/SourcesPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+
+const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
+  { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
+  { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
+  { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
+  { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
+];
+
+export function App() {
+  const session = useSession();
+  const { state } = session;
+  const { path, search } = useLocation();
+  const { lang } = useI18n();
+
+  // Signed-out users land on /setup (first run) or /login; signed-in users never see those.
+  useEffect(() => {
+    if (state.status === 'anonymous') {
+      if (state.needsSetup && path !== '/setup') navigate('/setup', { replace: true });
+      else if (!state.needsSetup && path !== '/login') {
+        const next = path !== '/' && path !== '/setup' ? `?next=${encodeURIComponent(path + window.location.search)}` : '';
+        navigate(`/login${next}`, { replace: true });
+      }
+    } else if (state.status === 'signed-in' && (path === '/' || path === '/login' || path === '/setup')) {
+      const next = search.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/customers', { replace: true });
+    }
+  }, [state, path, search]);
+
+  useEffect(() => {
+    document.title = lang === 'ja' ? '台帳 Daicho' : 'Daicho';
+  }, [lang]);
+
+  if (state.status === 'loading') return <div className="center-screen"><Loading /></div>;
+  if (state.status === 'error') return <div className="center-screen"><div className="alert alert-error">{state.message}</div></div>;
+  if (state.status === 'anonymous') {
+    return state.needsSetup ? <SetupPage /> : <LoginPage expired={state.expired} />;
+  }
+  return (
+    <Layout>
+      <Routes path={path} />
+    </Layout>
+  );
+}
+
+function Routes({ path }: { path: string }) {
+  const { can } = useSession();
+  const { t } = useI18n();
+  let m: Record<string, string> | null;
+  const guard = (permission: string, node: ReactNode) =>
+    can(permission) ? node : <div className="alert alert-error" data-testid="forbidden">{t('forbidden.page')}</div>;
+
+  if (path === '/customers') return guard('customers:read', <CustomerListPage />);
+  if (path === '/customers/new') return guard('customers:write', <CustomerNewPage />);
+  if ((m = match('/customers/:id', path))) return guard('customers:read', <CustomerDetailPage key={m.id} id={m.id!} />);
+  if (path === '/companies') return guard('companies:read', <CompanyListPage />);
+  if ((m = match('/companies/:id', path))) return guard('companies:read', <CompanyDetailPage key={m.id} id={m.id!} />);
+  if (path === '/sources') return guard('sources:read', <SourcesPage />);
+  if (path === '/users') return guard('users:read', <UsersPage />);
+  if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
+  return (
+    <div className="empty-page" data-testid="not-found">
+      <h1>{t('notFound.title')}</h1>
+      <Link to="/customers">{t('notFound.home')}</Link>
+    </div>
+  );
+}
+
+function Layout({ children }: { children: ReactNode }) {
+  const { me, reference, can, logout } = useSession();
+  const { t, lang, setLang, label } = useI18n();
+  const { path } = useLocation();
+  const role = reference?.roles.find((r) => r.code === me?.user.role);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/customers" className="brand">
+          <span className="brand-mark" aria-hidden="true">台</span>
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-sub">{t('app.sub')}</span>
+        </Link>
+        <div className="topbar-right">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small lang-toggle"
+            data-testid="lang-toggle"
+            title={t('header.langTitle')}
+            onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
+          >
+            {t('header.lang')}
+          </button>
+          <span className="user-chip" data-testid="current-user">
+            <span className="user-name">{me?.user.displayName}</span>
+            <span className="role-tag">{label(role, me?.user.role)}</span>
+          </span>
+          <button type="button" className="btn btn-ghost btn-small" data-testid="logout" onClick={() => void logout().then(() => navigate('/login'))}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <nav className="sidenav" aria-label={t('nav.menu')}>
+        <ul>
+          {NAV.filter((item) => can(item.permission)).map((item) => {
+            const active = path === item.to || path.startsWith(`${item.to}/`);
+            return (
+              <li key={item.to}>
+                <Link to={item.to} className={active ? 'active' : undefined} data-testid={`nav-${item.to.slice(1)}`} aria-current={active ? 'page' : undefined}>
+                  <Icon name={item.icon} size={16} className="nav-icon" />
+                  {t(item.label)}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Inline SVG icons (stroke, currentColor). No emoji: office PCs and servers often lack a colour-emoji font,
+ * and a missing glyph shows as a box.
+ */
+const PATHS = {
+  user: 'M8 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2.5 14.5c.6-2.8 2.8-4.5 5.5-4.5s4.9 1.7 5.5 4.5',
+  building: 'M3 14.5V2.5h7v12M10 6.5h3v8M1.5 14.5h13M5 5h1M7.5 5h.5M5 8h1M7.5 8h.5M5 11h1M7.5 11h.5',
+  database: 'M2.5 3.5c0-1.1 2.5-2 5.5-2s5.5.9 5.5 2-2.5 2-5.5 2-5.5-.9-5.5-2zM2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2',
+  key: 'M10 9.5a3.5 3.5 0 1 0-3.2-2.1L1.5 12.7v1.8h2.2v-1.3H5v-1.3h1.3l1.6-1.6c.6.2 1.3.2 2.1-.8zM11 5h.01',
+  lock: 'M4 7V5a4 4 0 0 1 8 0v2M3 7h10v7.5H3zM8 10v2',
+  edit: 'M10.5 2.5l3 3L6 13H3v-3zM9 4l3 3',
+  note: 'M3 1.5h7l3 3v10H3zM10 1.5v3h3M5.5 8h5M5.5 10.5h5M5.5 5.5h2',
+  plus: 'M8 3v10M3 8h10',
+  link: 'M6.5 9.5l3-3M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1',
+  inbox: 'M1.5 9.5l2-6.5h9l2 6.5v4h-13zM1.5 9.5h4l1 1.5h3l1-1.5h4',
+  dot: 'M8 6.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z',
+  info: 'M8 14.5a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM8 7.5v4M8 5h.01',
+  warn: 'M8 1.5l6.5 12.5h-13zM8 6v4M8 12h.01',
+  check: 'M3 8.5l3 3 7-7',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 14, className, title }: { name: IconName; size?: number; className?: string; title?: string }) {
+  return (
+    <svg
+      className={`icon${className ? ` ${className}` : ''}`}
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.4}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden={title ? undefined : true}
+      role={title ? 'img' : undefined}
+    >
+      {title && <title>{title}</title>}
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}

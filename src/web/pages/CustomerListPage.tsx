@@ -1,0 +1,327 @@
+/**
+ * 顧客一覧: one search box (name, フリガナ, company, e-mail, phone in any width), filters, sort, a column
+ * chooser remembered in localStorage, and cursor paging. The search and filters live in the URL, so the
+ * back button from a customer returns to the same list.
+ */
+import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { api, type CustomerListItem, type CustomerListQuery } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { useCompanies, useOwners, useSources } from '../hooks.ts';
+import { useI18n, type MessageKey } from '../i18n.ts';
+import { Link, navigate, useLocation } from '../router.ts';
+import { useSession } from '../session.tsx';
+import { ErrorBanner, MaskBanner, PageHeader, useLoad } from '../components/ui.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { StageBadge } from '../components/StageBadge.tsx';
+
+type ColumnKey =
+  | 'name' | 'kana' | 'company' | 'department' | 'title' | 'email' | 'phone' | 'prefecture'
+  | 'stage' | 'channel' | 'owner' | 'updatedAt' | 'createdAt';
+
+const COLUMNS: Array<{ key: ColumnKey; label: MessageKey; sort?: 'name' | 'updated' | 'created'; fixed?: boolean }> = [
+  { key: 'name', label: 'field.name', sort: 'name', fixed: true },
+  { key: 'kana', label: 'field.kana' },
+  { key: 'company', label: 'field.company' },
+  { key: 'department', label: 'field.department' },
+  { key: 'title', label: 'field.title' },
+  { key: 'email', label: 'field.email' },
+  { key: 'phone', label: 'field.phone' },
+  { key: 'prefecture', label: 'field.prefecture' },
+  { key: 'stage', label: 'field.lifecycleStage' },
+  { key: 'channel', label: 'field.acquisitionChannel' },
+  { key: 'owner', label: 'field.owner' },
+  { key: 'updatedAt', label: 'field.updatedAt', sort: 'updated' },
+  { key: 'createdAt', label: 'field.createdAt', sort: 'created' },
+];
+const DEFAULT_COLUMNS: ColumnKey[] = ['name', 'kana', 'company', 'title', 'email', 'phone', 'prefecture', 'stage', 'owner', 'updatedAt'];
+const COLUMNS_KEY = 'daicho.customers.columns';
+const FILTER_KEYS = ['q', 'stage', 'source', 'owner', 'prefecture', 'company', 'sort'] as const;
+type Filters = Record<(typeof FILTER_KEYS)[number], string>;
+const PAGE_SIZE = 50;
+
+function loadColumns(): ColumnKey[] {
+  try {
+    const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown;
+    if (Array.isArray(saved)) {
+      const valid = saved.filter((k): k is ColumnKey => COLUMNS.some((c) => c.key === k));
+      if (valid.length) return valid.includes('name') ? valid : ['name', ...valid];
+    }
+  } catch {
+    // fall back to the defaults
+  }
+  return DEFAULT_COLUMNS;
+}
+
+export function CustomerListPage() {
+  const { t, label } = useI18n();
+  const { me, reference, can } = useSession();
+  const { search } = useLocation();
+  const filters = useMemo(() => {
+    const f = {} as Filters;
+    for (const key of FILTER_KEYS) f[key] = search.get(key) ?? '';
+    return f;
+  }, [search]);
+  const filterKey = FILTER_KEYS.map((k) => filters[k]).join('\u0000');
+
+  const [text, setText] = useState(filters.q);
+  // Cursors of the pages before this one; they belong to one search, so a new search starts at page 1.
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
+  const cursors = paging.key === filterKey ? paging.cursors : [];
+  const setCursors = (update: (c: string[]) => string[]) => setPaging({ key: filterKey, cursors: update(cursors) });
+  const [columns, setColumns] = useState<ColumnKey[]>(loadColumns);
+  const owners = useOwners();
+  const sources = useSources();
+  const companies = useCompanies();
+
+
+  const setFilters = (patch: Partial<Filters>, replace = false) => {
+    const next = { ...filters, ...patch };
+    const params = new URLSearchParams();
+    for (const key of FILTER_KEYS) if (next[key]) params.set(key, next[key]);
+    const qs = params.toString();
+    navigate(`/customers${qs ? `?${qs}` : ''}`, { replace });
+  };
+
+  // Typing searches after a short pause (not while an IME is still composing kana/kanji); Enter searches at once.
+  const typing = useRef<number | undefined>(undefined);
+  const composing = useRef(false);
+  const pushed = useRef(filters.q);
+  const pushQuery = (value: string) => {
+    pushed.current = value.trim();
+    setFilters({ q: value.trim() }, true);
+  };
+  const onType = (value: string) => {
+    setText(value);
+    window.clearTimeout(typing.current);
+    if (!composing.current) typing.current = window.setTimeout(() => pushQuery(value), 300);
+  };
+  // The URL changed by itself (back button, "clear"): show its query in the box.
+  useEffect(() => {
+    if (filters.q !== pushed.current) {
+      pushed.current = filters.q;
+      setText(filters.q);
+    }
+  }, [filters.q]);
+  useEffect(() => () => window.clearTimeout(typing.current), []);
+
+  // The column chooser closes on a click anywhere else.
+  const chooser = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (event: globalThis.MouseEvent) => {
+      if (chooser.current?.open && !chooser.current.contains(event.target as Node)) chooser.current.open = false;
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, []);
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    window.clearTimeout(typing.current);
+    pushQuery(text);
+  };
+
+  const cursor = cursors[cursors.length - 1];
+  const query: CustomerListQuery = {
+    limit: PAGE_SIZE,
+    ...(filters.q ? { q: filters.q } : {}),
+    ...(filters.stage ? { stage: filters.stage } : {}),
+    ...(filters.source ? { source: filters.source } : {}),
+    ...(filters.owner ? { owner: filters.owner } : {}),
+    ...(filters.prefecture ? { prefecture: filters.prefecture } : {}),
+    ...(filters.company ? { companyId: filters.company } : {}),
+    ...(filters.sort === 'name' || filters.sort === 'created' || filters.sort === 'updated' ? { sort: filters.sort } : {}),
+    ...(cursor ? { cursor } : {}),
+  };
+  const { data, error, loading } = useLoad(
+    async () => ({ ...(await api.listCustomers(query)), loadedQuery: filters.q }),
+    [JSON.stringify(query)],
+  );
+
+  const toggleColumn = (key: ColumnKey) => {
+    const next = columns.includes(key) ? columns.filter((c) => c !== key) : COLUMNS.map((c) => c.key).filter((k) => k === key || columns.includes(k));
+    setColumns(next);
+    try {
+      localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+    } catch {
+      // ignore
+    }
+  };
+
+  const shown = COLUMNS.filter((c) => columns.includes(c.key));
+  const sort = filters.sort || 'updated';
+  const ranked = Boolean(filters.q);
+  const anyFilter = FILTER_KEYS.some((k) => k !== 'sort' && filters[k]);
+  const masked = !can('customers:read_personal');
+  const stageOf = (code: string) => reference?.lifecycleStages.find((s) => s.code === code);
+  const channelOf = (code: string | null) => reference?.acquisitionChannels.find((s) => s.code === code);
+
+  const cell = (c: CustomerListItem, key: ColumnKey): ReactNode => {
+    switch (key) {
+      case 'name':
+        return (
+          <Link to={`/customers/${c.id}`} className="row-link" data-testid="customer-name">
+            {c.displayName || '—'}
+          </Link>
+        );
+      case 'kana':
+        return <span className="kana">{[c.familyNameKana, c.givenNameKana].filter(Boolean).join(' ')}</span>;
+      case 'company':
+        return c.company ? <Link to={`/companies/${c.company.id}`}>{c.company.name}</Link> : null;
+      case 'department':
+        return c.department;
+      case 'title':
+        return c.title;
+      case 'email':
+        return c.email ? <span className={c.masked ? 'masked-value' : 'nowrap'}>{c.masked && <Icon name="lock" size={11} className="lock" />}{c.email}</span> : null;
+      case 'phone':
+        return c.phoneNational ? <span className={c.masked ? 'masked-value nowrap' : 'nowrap tabular'}>{c.masked && <Icon name="lock" size={11} className="lock" />}{c.phoneNational}</span> : null;
+      case 'prefecture':
+        return c.prefecture;
+      case 'stage':
+        return <StageBadge code={c.lifecycleStage} label={label(stageOf(c.lifecycleStage), c.lifecycleStage)} />;
+      case 'channel':
+        return c.acquisitionChannel ? label(channelOf(c.acquisitionChannel), c.acquisitionChannel) : null;
+      case 'owner':
+        return c.owner?.displayName;
+      case 'updatedAt':
+        return <span className="nowrap tabular">{formatDateTime(c.updatedAt)}</span>;
+      case 'createdAt':
+        return <span className="nowrap tabular">{formatDateTime(c.createdAt)}</span>;
+    }
+  };
+
+  const openRow = (event: MouseEvent<HTMLTableRowElement>, id: string) => {
+    if ((event.target as HTMLElement).closest('a, button, input, label')) return;
+    navigate(`/customers/${id}`);
+  };
+
+  return (
+    <div className="page" data-testid="customer-list-page">
+      <PageHeader
+        title={t('customers.title')}
+        actions={can('customers:write') && (
+          <Link to="/customers/new" className="btn btn-primary" data-testid="customer-new">{t('customers.new')}</Link>
+        )}
+      />
+      {masked && <MaskBanner />}
+      <form className="searchbar" onSubmit={onSearch} role="search">
+        <input
+          type="search"
+          className="search-input"
+          placeholder={t('customers.search')}
+          aria-label={t('customers.search')}
+          value={text}
+          onChange={(e) => onType(e.target.value)}
+          onCompositionStart={() => { composing.current = true; }}
+          onCompositionEnd={(e) => { composing.current = false; onType(e.currentTarget.value); }}
+          data-testid="customer-search"
+        />
+        <button type="submit" className="btn">{t('customers.searchButton')}</button>
+      </form>
+      <div className="filterbar" data-testid="customer-filters">
+        <select aria-label={t('field.lifecycleStage')} value={filters.stage} onChange={(e) => setFilters({ stage: e.target.value })} data-testid="filter-stage">
+          <option value="">{t('field.lifecycleStage')}: {t('common.all')}</option>
+          {(reference?.lifecycleStages ?? []).map((s) => <option key={s.code} value={s.code}>{label(s)}</option>)}
+        </select>
+        {sources.length > 0 && (
+          <select aria-label={t('field.source')} value={filters.source} onChange={(e) => setFilters({ source: e.target.value })} data-testid="filter-source">
+            <option value="">{t('field.source')}: {t('common.all')}</option>
+            {sources.map((s) => <option key={s.id} value={s.name}>{s.name === 'manual' ? t('provenance.manual') : s.label}</option>)}
+          </select>
+        )}
+        <select aria-label={t('field.owner')} value={filters.owner} onChange={(e) => setFilters({ owner: e.target.value })} data-testid="filter-owner">
+          <option value="">{t('field.owner')}: {t('common.all')}</option>
+          {me && <option value={me.user.id}>{t('customers.ownerMe')}</option>}
+          {owners.filter((o) => o.id !== me?.user.id).map((o) => <option key={o.id} value={o.id}>{o.displayName}</option>)}
+        </select>
+        <select aria-label={t('field.prefecture')} value={filters.prefecture} onChange={(e) => setFilters({ prefecture: e.target.value })} data-testid="filter-prefecture">
+          <option value="">{t('field.prefecture')}: {t('common.all')}</option>
+          {(reference?.prefectures ?? []).map((p) => <option key={p} value={p}>{p}</option>)}
+        </select>
+        <select aria-label={t('field.company')} value={filters.company} onChange={(e) => setFilters({ company: e.target.value })} data-testid="filter-company">
+          <option value="">{t('field.company')}: {t('common.all')}</option>
+          {filters.company && !companies.some((c) => c.id === filters.company) && <option value={filters.company}>{filters.company.slice(0, 8)}…</option>}
+          {companies.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </select>
+        <select aria-label={t('customers.sort')} value={sort} onChange={(e) => setFilters({ sort: e.target.value === 'updated' ? '' : e.target.value })} disabled={ranked} data-testid="sort">
+          <option value="updated">{t('customers.sort.updated')}</option>
+          <option value="created">{t('customers.sort.created')}</option>
+          <option value="name">{t('customers.sort.name')}</option>
+        </select>
+        {anyFilter && (
+          <button type="button" className="btn btn-link" onClick={() => { setText(''); navigate('/customers'); }} data-testid="filter-clear">
+            {t('customers.clear')}
+          </button>
+        )}
+        <details className="dropdown column-chooser" data-testid="column-chooser" ref={chooser}>
+          <summary className="btn btn-small">{t('customers.columns')} ▾</summary>
+          <div className="dropdown-panel">
+            {COLUMNS.map((c) => (
+              <label key={c.key} className="check">
+                <input type="checkbox" checked={columns.includes(c.key)} disabled={c.fixed} onChange={() => toggleColumn(c.key)} data-testid={`column-toggle-${c.key}`} />
+                {t(c.label)}
+              </label>
+            ))}
+          </div>
+        </details>
+      </div>
+      {ranked && <div className="muted small ranked-note">{t('customers.rankedNote')}</div>}
+      <ErrorBanner error={error} />
+      <div className="table-wrap">
+        <table className="table table-zebra table-hover" data-testid="customer-table" data-loaded-q={data?.loadedQuery ?? ''} aria-busy={loading}>
+          <thead>
+            <tr>
+              {shown.map((c) => {
+                const sortable = c.sort && !ranked;
+                const active = sortable && sort === c.sort;
+                return (
+                  <th key={c.key} className={`col-${c.key}`} aria-sort={active ? (c.sort === 'name' ? 'ascending' : 'descending') : undefined}>
+                    {sortable ? (
+                      <button type="button" className="th-sort" onClick={() => setFilters({ sort: c.sort === 'updated' ? '' : c.sort })}>
+                        {t(c.label)}
+                        <span className={`sort-mark${active ? ' on' : ''}`}>{active ? (c.sort === 'name' ? '▲' : '▼') : '↕'}</span>
+                      </button>
+                    ) : (
+                      t(c.label)
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {(data?.items ?? []).map((c) => (
+              <tr key={c.id} onClick={(e) => openRow(e, c.id)} data-testid="customer-row" data-id={c.id}>
+                {shown.map((col) => <td key={col.key} className={`col-${col.key}`}>{cell(c, col.key)}</td>)}
+              </tr>
+            ))}
+            {data && data.items.length === 0 && (
+              <tr className="empty-row">
+                <td colSpan={shown.length} data-testid="customer-empty">{t('customers.empty')}</td>
+              </tr>
+            )}
+            {!data && loading && (
+              <tr className="empty-row">
+                <td colSpan={shown.length}>{t('common.loading')}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager" data-testid="pager">
+        <span className="muted small">
+          {data ? t('customers.shown', { n: data.items.length }) : ''}
+          {cursors.length > 0 && ` · ${t('common.page', { n: cursors.length + 1 })}`}
+          {loading && data && ` · ${t('common.loading')}`}
+        </span>
+        <div className="pager-buttons">
+          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="page-prev">
+            {t('common.prev')}
+          </button>
+          <button type="button" className="btn btn-small" disabled={!data?.hasMore || !data.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])} data-testid="page-next">
+            {t('common.next')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
