@@ -280,6 +280,7 @@ export const api = {
 
   // users
   listUsers: () => get<{ items: User[] }>('/users'),
+  userDirectory: () => get<{ items: Array<{ id: string; displayName: string; department: string | null }> }>('/users/directory'),
   createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),
   updateUser: (id: string, input: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean }) =>
     request<User>('PATCH', `/users/${encodeURIComponent(id)}`, input),

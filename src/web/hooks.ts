@@ -9,16 +9,16 @@ export interface OwnerOption {
   disabled?: boolean;
 }
 
-/** People a customer can be assigned to: every user for roles with users:read, otherwise just yourself. */
+/** People a customer can be assigned to: the active users of the directory (any role that reads customers). */
 export function useOwners(): OwnerOption[] {
   const { me, can } = useSession();
-  const mayList = can('users:read');
+  const mayList = can('customers:read');
   const [owners, setOwners] = useState<OwnerOption[]>(me ? [{ id: me.user.id, displayName: me.user.displayName }] : []);
   useEffect(() => {
     if (!mayList) return;
     let live = true;
-    api.listUsers().then(
-      (r) => { if (live) setOwners(r.items.map((u) => ({ id: u.id, displayName: u.displayName, disabled: u.disabled }))); },
+    api.userDirectory().then(
+      (r) => { if (live) setOwners(r.items.map((u) => ({ id: u.id, displayName: u.displayName }))); },
       () => undefined,
     );
     return () => { live = false; };

@@ -127,6 +127,33 @@ for (const engine of ENGINES) {
       assert.equal(byEmail.body.items.length, 1);
     });
 
+    test('cursors keep microsecond timestamps: rows written in one transaction are all paged', async () => {
+      const ids: string[] = [];
+      for (const name of ['一', '二', '三', '四']) ids.push((await admin.json('POST', '/api/v1/customers', { familyName: `同時${name}` })).body.id);
+      await t.database.db.updateTable('customers').set({ created_at: '2026-01-02T03:04:05.123456Z', updated_at: '2026-01-02T03:04:05.123456Z' } as never) // created_at is read-only in the row type.where('id', 'in', ids).execute();
+      for (const sort of ['created', 'updated']) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await admin.json('GET', `/api/v1/customers?limit=1&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`);
+          seen.push(...page.body.items.map((c) => c.id));
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        for (const id of ids) assert.ok(seen.includes(id), `sort=${sort} skipped a row`);
+      }
+      const customer = ids[0]!;
+      for (let i = 0; i < 3; i++) await admin.json('POST', `/api/v1/customers/${customer}/notes`, { body: `メモ${i}` });
+      await t.database.db.updateTable('activities').set({ occurred_at: '2026-01-02T03:04:05.123456Z' }).where('customer_id', '=', customer).execute();
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: Array<{ id: number }>; nextCursor: string | null } } = await admin.json('GET', `/api/v1/customers/${customer}/activities?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.body.items.map((a) => a.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.equal(seen.length, 4, 'created + three notes');
+    });
+
     test('search finds by 2-char kanji, half-width kana, e-mail and phone fragments', async () => {
       for (const q of ['佐藤', 'ｻﾄｳ', 'さとう', 'hanako.sato', '1234-5678', '５６７８', 'サンプル']) {
         const res = await admin.json('GET', `/api/v1/search?q=${encodeURIComponent(q)}`);

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { exactTimestamp } from '../customers/customers.repository.ts';
 
 export interface NewActivity {
   customerId: string;
@@ -47,6 +48,7 @@ export async function listActivities(
     .leftJoin('sources', 'sources.id', 'activities.source_id')
     .selectAll('activities')
     .select(['users.display_name as actor_name', 'sources.name as source_name'])
+    .select(exactTimestamp('activities.occurred_at').as('occurred_cursor'))
     .where('activities.customer_id', '=', customerId);
   if (filter.types?.length) query = query.where('activities.type', 'in', filter.types);
   if (after) {

@@ -54,7 +54,7 @@ export async function timeline(
       actor: r.actor_name,
     })),
     hasMore: rows.length > limit,
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.occurred_at.toISOString()}|${last.id}`).toString('base64url') : null,
+    nextCursor: rows.length > limit && last ? Buffer.from(`${last.occurred_cursor}|${last.id}`).toString('base64url') : null,
   };
 }
 

@@ -118,7 +118,12 @@ export async function listCustomerRows(
   after: { value: string; id: string } | null,
   limit: number,
 ) {
-  let query = db.selectFrom('customers').selectAll('customers').where('customers.deleted_at', 'is', null);
+  let query = db
+    .selectFrom('customers')
+    .selectAll('customers')
+    // Exact (microsecond) timestamps for cursors: a JS Date would round to milliseconds and skip rows.
+    .select([exactTimestamp('customers.created_at').as('created_cursor'), exactTimestamp('customers.updated_at').as('updated_cursor')])
+    .where('customers.deleted_at', 'is', null);
   if (filter.lifecycleStage) query = query.where('customers.lifecycle_stage', '=', filter.lifecycleStage);
   if (filter.ownerUserId) query = query.where('customers.owner_user_id', '=', filter.ownerUserId);
   if (filter.prefecture) query = query.where('customers.prefecture', '=', filter.prefecture);
@@ -146,6 +151,11 @@ export async function listCustomerRows(
     query = query.orderBy(sort === 'created' ? 'customers.created_at' : 'customers.updated_at', 'desc').orderBy('customers.id', 'desc');
   }
   return query.limit(limit).execute();
+}
+
+/** ISO-8601 UTC text with microseconds, which casts back to the identical timestamptz. */
+export function exactTimestamp(column: string) {
+  return sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 export async function findCustomerRowsByIds(db: Db, ids: string[]) {

@@ -288,7 +288,7 @@ export async function listCustomers(
     companyId: query.companyId,
     email: query.email ? normalizeEmail(query.email).value : undefined,
   };
-  let rows: CustomerRow[];
+  let rows: Array<CustomerRow & { created_cursor?: string; updated_cursor?: string }>;
   let hasMore: boolean;
   let nextCursor: string | null = null;
   if (query.q && query.q.trim()) {
@@ -300,7 +300,7 @@ export async function listCustomers(
     const ids = result.hits.map((h) => h.id);
     const found = await repo.listCustomerRows(db, { ...filter, ids }, 'updated', null, ids.length || 1);
     const byId = new Map(found.map((r) => [r.id, r]));
-    const ranked = ids.map((i) => byId.get(i)).filter((r): r is CustomerRow => r !== undefined);
+    const ranked = ids.map((i) => byId.get(i)).filter((r) => r !== undefined);
     rows = hasFilters ? ranked.slice(offset, offset + limit) : ranked;
     hasMore = hasFilters ? ranked.length > offset + limit : result.hasMore;
     if (hasMore) nextCursor = encodeCursor({ o: offset + limit });
@@ -311,7 +311,7 @@ export async function listCustomers(
     hasMore = found.length > limit;
     rows = found.slice(0, limit);
     const last = rows[rows.length - 1];
-    if (hasMore && last) nextCursor = encodeCursor({ v: sort === 'name' ? last.sort_key : (sort === 'created' ? last.created_at : last.updated_at).toISOString(), i: last.id });
+    if (hasMore && last) nextCursor = encodeCursor({ v: sort === 'name' ? last.sort_key : sort === 'created' ? last.created_cursor : last.updated_cursor, i: last.id });
   }
   const [companies, users] = await Promise.all([
     repo.loadCompanyNames(db, unique(rows.map((r) => r.company_id))),

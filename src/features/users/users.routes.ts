@@ -32,6 +32,16 @@ const UserPatch = z.object({
 }).openapi('UserPatch');
 
 export function registerUserRoutes(app: App): void {
+  // Everyone who works with customers needs to pick an owner or read who one is; this shows only names.
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/users/directory', access: 'customers:read', summary: 'Active users (id, name, department) for choosing owners', tags: ['users'],
+      responses: { 200: json(z.object({ items: z.array(z.object({ id: z.string().uuid(), displayName: z.string(), department: z.string().nullable() })) }), 'Directory') } }),
+    async (c) => {
+      const users = await listUsers(c.get('deps').db);
+      return c.json({ items: users.filter((u) => !u.disabled).map((u) => ({ id: u.id, displayName: u.displayName, department: u.department })) }, 200);
+    },
+  );
+
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/users', access: 'users:read', summary: 'Users and their roles', tags: ['users'],
       responses: { 200: json(z.object({ items: z.array(UserSchema) }), 'Users') } }),
