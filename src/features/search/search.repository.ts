@@ -22,13 +22,9 @@ function conditionSql(c: SearchCondition): RawBuilder<unknown> {
 /**
  * Ranked customer ids for what a person typed in the search box (see planSearch): exact matches first,
  * then prefix, then contains. Tiers run one after another, each a GIN lookup bounded by LIMIT, and stop as
- * soon as offset + limit + 1 ids are found, so a query matching half the table costs about the same as a
- * rare one: nothing is ever sorted or counted. Within a tier, rows come in physical (heap) order.
+ * soon as offset + limit + 1 ids are found, so a query matching half the table costs the same as a rare one:
+ * nothing is ever sorted or counted. Within a tier, rows come in physical (heap) order.
  * Soft-deleted customers are never returned.
- *
- * A later tier only runs when the earlier ones are exhausted, so every earlier match is already in hand and
- * "not found before" is `id <> ALL (found)` over at most offset + limit ids. (Filtering with NOT <earlier
- * tier's condition> instead would make the prefix tier of 佐藤 read and discard every exact 佐藤 first.)
  */
 export async function searchCustomerIds(
   db: Db,
@@ -39,26 +35,16 @@ export async function searchCustomerIds(
   const offset = Math.max(0, Math.floor(opts.offset ?? 0));
   const wanted = offset + limit + 1;
   const plan = planSearch(query);
-  if (plan.tiers.length === 0) return { hits: [], hasMore: false };
-  const run = async (trx: Db): Promise<SearchHit[]> => {
-    // For a dense gram (さ, ^佐, 090) the planner rightly prefers a sequential scan that stops after `remaining`
-    // rows over building a bitmap of 100k+ row ids. But a large table's sequential scans are "synchronized": they
-    // start where the last one stopped, so the same query would return different rows each time and paging by
-    // offset would skip or repeat rows. Turning that off (for this transaction only) keeps results stable.
-    await sql`SET LOCAL synchronize_seqscans = off`.execute(trx);
-    const hits: SearchHit[] = [];
-    for (const tier of plan.tiers) {
-      const remaining = wanted - hits.length;
-      if (remaining <= 0) break;
-      const notFound = hits.length === 0 ? sql`` : sql` AND id <> ALL (${hits.map((h) => h.id)}::uuid[])`;
-      const rows = await sql<{ id: string }>`
-        SELECT id FROM customers
-        WHERE ${conditionSql(tier.match)} AND deleted_at IS NULL${notFound}
-        LIMIT ${remaining}`.execute(trx);
-      for (const r of rows.rows) hits.push({ id: r.id, tier: tier.tier });
-    }
-    return hits;
-  };
-  const hits = db.isTransaction ? await run(db) : await db.transaction().execute(run);
+  const hits: SearchHit[] = [];
+  for (const tier of plan.tiers) {
+    const remaining = wanted - hits.length;
+    if (remaining <= 0) break;
+    const exclusions = tier.exclude.map((c) => sql` AND NOT ${conditionSql(c)}`);
+    const rows = await sql<{ id: string }>`
+      SELECT id FROM customers
+      WHERE ${conditionSql(tier.match)}${sql.join(exclusions, sql``)} AND deleted_at IS NULL
+      LIMIT ${remaining}`.execute(db);
+    for (const r of rows.rows) hits.push({ id: r.id, tier: tier.tier });
+  }
   return { hits: hits.slice(offset, offset + limit), hasMore: hits.length > offset + limit };
 }
