@@ -1,0 +1,349 @@
+/**
+ * Import profiles: how one source's export maps onto Daicho's fields (pure; node:crypto only for the content hash).
+ *
+ * JSON form (as shipped next to each export, e.g. /work/shared/data/ja-dedup-dev/meishi.mapping.json):
+ *   { "source": "meishi", "id_column": "名刺ID", "encoding": "cp932",
+ *     "fields": { "full_name": "氏名", "address": ["住所1", "住所2"] } }
+ * Optional keys: "encoding" (omitted or "auto" = detect), "delimiter" ("," "\t" ";"; omitted = detect),
+ * "sheet" (xlsx: name or 1-based index). Every column that is neither the id nor mapped is kept as a custom
+ * attribute: nothing a source sent is dropped.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalEncoding, ENCODING_NAMES_HELP, type TextEncoding } from './encoding.ts';
+import { DELIMITERS, type Delimiter } from './csv.ts';
+
+export const IMPORT_FIELDS = [
+  'full_name',
+  'family_name',
+  'given_name',
+  'full_name_kana',
+  'family_name_kana',
+  'given_name_kana',
+  'email',
+  'phone',
+  'birth_date',
+  'gender',
+  'postal_code',
+  'prefecture',
+  'address',
+  'company_name',
+  'company_name_kana',
+  'department',
+  'title',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+const FIELD_SET: ReadonlySet<string> = new Set(IMPORT_FIELDS);
+
+export function isImportField(name: string): name is ImportField {
+  return FIELD_SET.has(name);
+}
+
+/** A parsed profile. Every field maps to its columns in order (one column = a one-element array). */
+export interface ImportProfile {
+  source: string;
+  idColumn: string | null;
+  /** null = detect from the file. */
+  encoding: TextEncoding | null;
+  /** null = detect from the file. */
+  delimiter: Delimiter | null;
+  /** xlsx sheet name or 1-based index; null = the first sheet. */
+  sheet: string | number | null;
+  fields: Partial<Record<ImportField, string[]>>;
+}
+
+/** The JSON form of a profile (what parseImportProfile reads and profileToJson writes). */
+export interface ImportProfileJson {
+  source: string;
+  id_column?: string | null;
+  encoding?: string | null;
+  delimiter?: string | null;
+  sheet?: string | number | null;
+  fields: Partial<Record<ImportField, string | string[]>>;
+}
+
+export class ImportProfileError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid import profile: ${issues.join('; ')}`);
+    this.name = 'ImportProfileError';
+  }
+}
+
+export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/u;
+
+const columnName = z.string().trim().min(1, 'column name must not be empty');
+
+const profileSchema = z.strictObject({
+  source: z
+    .string({ error: (iss) => (iss.input === undefined ? 'source is required' : 'source must be a string') })
+    .trim()
+    .regex(SOURCE_NAME_PATTERN, 'source must be lower-case letters, digits, "_" or "-" (like the sources table), e.g. "meishi"'),
+  id_column: columnName.nullish(),
+  encoding: z
+    .string()
+    .nullish()
+    .superRefine((value, ctx) => {
+      if (value == null || value.trim().toLowerCase() === 'auto') return;
+      if (!canonicalEncoding(value)) ctx.addIssue({ code: 'custom', message: `unknown encoding "${value}" (use ${ENCODING_NAMES_HELP}, or omit it to detect)` });
+    }),
+  delimiter: z
+    .string()
+    .nullish()
+    .superRefine((value, ctx) => {
+      if (value == null || value === 'auto') return;
+      if (!DELIMITERS.includes(delimiterAlias(value) as Delimiter)) {
+        ctx.addIssue({ code: 'custom', message: `unknown delimiter ${JSON.stringify(value)} (use ",", "\\t" or ";")` });
+      }
+    }),
+  sheet: z.union([z.string().trim().min(1), z.number().int().min(1)]).nullish(),
+  fields: z.record(
+    z.string(),
+    z.union([columnName, z.array(columnName).min(1, 'give at least one column')], {
+      error: 'must be a column name or a list of column names',
+    }),
+    { error: 'fields must be an object of field → column name(s)' },
+  ),
+});
+
+function delimiterAlias(value: string): string {
+  const v = value.toLowerCase();
+  if (v === 'tab' || v === '\\t') return '\t';
+  if (v === 'comma') return ',';
+  if (v === 'semicolon') return ';';
+  return value;
+}
+
+/**
+ * Validates a profile (already JSON-parsed) and returns its canonical form.
+ * @throws ImportProfileError listing every problem (unknown field names with a suggestion, missing source, bad encoding…)
+ */
+export function parseImportProfile(json: unknown): ImportProfile {
+  const issues: string[] = [];
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ImportProfileError(['a profile must be a JSON object']);
+  const raw = json as Record<string, unknown>;
+  // Unknown field names get a precise message (zod's record would accept any key).
+  if (raw.fields && typeof raw.fields === 'object' && !Array.isArray(raw.fields)) {
+    for (const key of Object.keys(raw.fields)) {
+      if (!isImportField(key)) {
+        const hint = closestField(key);
+        issues.push(`fields.${key}: unknown field "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; known fields: ${IMPORT_FIELDS.join(', ')}`);
+      }
+    }
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          issues.push(`unknown key "${key}" (a profile has source, id_column, encoding, delimiter, sheet, fields)`);
+        }
+        continue;
+      }
+      const path = issue.path.map(String).join('.');
+      issues.push(path ? `${path}: ${issue.message}` : issue.message);
+    }
+  }
+  if (issues.length > 0 || !parsed.success) throw new ImportProfileError(issues);
+  const data = parsed.data;
+  const fields: Partial<Record<ImportField, string[]>> = {};
+  for (const [key, value] of Object.entries(data.fields)) {
+    fields[key as ImportField] = Array.isArray(value) ? value : [value];
+  }
+  if (Object.keys(fields).length === 0 && !data.id_column) {
+    throw new ImportProfileError(['fields: map at least one field (or give id_column)']);
+  }
+  const encoding = data.encoding == null || data.encoding.trim().toLowerCase() === 'auto' ? null : canonicalEncoding(data.encoding);
+  const delimiter = data.delimiter == null || data.delimiter === 'auto' ? null : (delimiterAlias(data.delimiter) as Delimiter);
+  return { source: data.source, idColumn: data.id_column ?? null, encoding, delimiter, sheet: data.sheet ?? null, fields };
+}
+
+/** The JSON form of a profile (single columns as strings), e.g. to save what the wizard built. */
+export function profileToJson(profile: ImportProfile): ImportProfileJson {
+  const fields: Partial<Record<ImportField, string | string[]>> = {};
+  for (const field of IMPORT_FIELDS) {
+    const cols = profile.fields[field];
+    if (cols && cols.length > 0) fields[field] = cols.length === 1 ? cols[0]! : [...cols];
+  }
+  return {
+    source: profile.source,
+    id_column: profile.idColumn,
+    ...(profile.encoding ? { encoding: profile.encoding } : {}),
+    ...(profile.delimiter ? { delimiter: profile.delimiter } : {}),
+    ...(profile.sheet != null ? { sheet: profile.sheet } : {}),
+    fields,
+  };
+}
+
+function closestField(name: string): string | null {
+  const key = name.toLowerCase().replace(/[\s-]+/gu, '_');
+  if (isImportField(key)) return key;
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const field of IMPORT_FIELDS) {
+    const d = levenshtein(key, field);
+    if (d < bestDistance) [best, bestDistance] = [field, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : null;
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Columns a profile refers to (id first, then fields in IMPORT_FIELDS order). */
+export function profileColumns(profile: ImportProfile): string[] {
+  const out: string[] = [];
+  if (profile.idColumn) out.push(profile.idColumn);
+  for (const field of IMPORT_FIELDS) for (const col of profile.fields[field] ?? []) if (!out.includes(col)) out.push(col);
+  return out;
+}
+
+export interface ProfileBinding {
+  /** The profile with every column name replaced by the file's header it matched. */
+  profile: ImportProfile;
+  /** Profile columns the file does not have (the import should stop: a typo or the wrong file). */
+  missing: string[];
+  /** Columns matched only after folding width/case/spaces (ﾌﾘｶﾞﾅ ↔ フリガナ, E-Mail ↔ e-mail). */
+  renamed: Array<{ from: string; to: string }>;
+  /** File headers the profile does not mention: they become custom attributes. */
+  unmapped: string[];
+}
+
+/**
+ * Checks a profile against a file's headers. Names match after trimming; failing that, after NFKC, lower-casing and
+ * removing spaces, provided exactly one header folds to the same key.
+ */
+export function bindProfile(profile: ImportProfile, headers: readonly string[]): ProfileBinding {
+  const trimmed = headers.map((h) => h.trim());
+  const exact = new Set(trimmed);
+  const folded = new Map<string, string[]>();
+  for (const h of trimmed) {
+    const k = foldHeader(h);
+    folded.set(k, [...(folded.get(k) ?? []), h]);
+  }
+  const missing: string[] = [];
+  const renamed: Array<{ from: string; to: string }> = [];
+  const resolve = (name: string): string => {
+    const t = name.trim();
+    if (exact.has(t)) return t;
+    const candidates = folded.get(foldHeader(t)) ?? [];
+    if (candidates.length === 1) {
+      renamed.push({ from: t, to: candidates[0]! });
+      return candidates[0]!;
+    }
+    if (!missing.includes(t)) missing.push(t);
+    return t;
+  };
+  const fields: Partial<Record<ImportField, string[]>> = {};
+  for (const field of IMPORT_FIELDS) {
+    const cols = profile.fields[field];
+    if (cols) fields[field] = cols.map(resolve);
+  }
+  const bound: ImportProfile = { ...profile, idColumn: profile.idColumn ? resolve(profile.idColumn) : null, fields };
+  const used = new Set(profileColumns(bound));
+  return { profile: bound, missing, renamed, unmapped: trimmed.filter((h) => !used.has(h)) };
+}
+
+function foldHeader(h: string): string {
+  return h.normalize('NFKC').toLowerCase().replace(/[\s\u3000]+/gu, '');
+}
+
+export interface MappedRow {
+  /** The source's own id for the record; null when the profile has none (use contentHash) or the cell is blank. */
+  externalId: string | null;
+  fields: Partial<Record<ImportField, string>>;
+  /** Unmapped non-empty columns under their header: custom attributes. */
+  attributes: Record<string, string>;
+  /** Present when something about the row deserves a note (e.g. a blank id). */
+  warnings?: string[];
+}
+
+interface CompiledProfile {
+  idColumn: string | null;
+  fields: Array<[ImportField, string[]]>;
+  used: Set<string>;
+}
+const compiled = new WeakMap<ImportProfile, CompiledProfile>();
+
+function compile(profile: ImportProfile): CompiledProfile {
+  let c = compiled.get(profile);
+  if (!c) {
+    const fields: Array<[ImportField, string[]]> = [];
+    for (const field of IMPORT_FIELDS) {
+      const cols = profile.fields[field];
+      if (cols && cols.length > 0) fields.push([field, cols.map((col) => col.trim())]);
+    }
+    const idColumn = profile.idColumn ? profile.idColumn.trim() : null;
+    c = { idColumn, fields, used: new Set([...(idColumn ? [idColumn] : []), ...fields.flatMap(([, cols]) => cols)]) };
+    compiled.set(profile, c);
+  }
+  return c;
+}
+
+/**
+ * Maps one row (header → raw value) with a profile. Header names and values are trimmed; a field with several
+ * columns joins their non-blank values with a space; every other non-blank column lands in `attributes`.
+ */
+export function mapRow(values: Readonly<Record<string, string>>, profile: ImportProfile, line: number): MappedRow {
+  const p = compile(profile);
+  const row = new Map<string, string>();
+  for (const key of Object.keys(values)) {
+    const v = values[key];
+    row.set(key.trim(), typeof v === 'string' ? v.trim() : '');
+  }
+  const fields: Partial<Record<ImportField, string>> = {};
+  for (const [field, cols] of p.fields) {
+    let joined = '';
+    for (const col of cols) {
+      const v = row.get(col);
+      if (v) joined = joined ? `${joined} ${v}` : v;
+    }
+    if (joined) fields[field] = joined;
+  }
+  const attributes: Record<string, string> = {};
+  for (const [key, v] of row) {
+    if (v && !p.used.has(key)) setOwn(attributes, key, v);
+  }
+  let externalId: string | null = null;
+  let warnings: string[] | undefined;
+  if (p.idColumn) {
+    externalId = row.get(p.idColumn) || null;
+    if (externalId === null) {
+      warnings = [
+        row.has(p.idColumn)
+          ? `${line}行目: ID列「${p.idColumn}」が空です。内容のハッシュで識別します (line ${line}: blank id; identified by content hash)`
+          : `${line}行目: ID列「${p.idColumn}」がありません (line ${line}: no id column "${p.idColumn}")`,
+      ];
+    }
+  }
+  return warnings ? { externalId, fields, attributes, warnings } : { externalId, fields, attributes };
+}
+
+/** Assigns even a key named "__proto__" as an own property. */
+export function setOwn(target: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * A stable identity for a record without a source id: sha256 (hex) of the canonical JSON of its non-blank fields
+ * and attributes, keys sorted. Same content → same hash, whatever the column order in the file.
+ */
+export function contentHash(fields: Partial<Record<ImportField, string>>, attributes: Readonly<Record<string, string>>): string {
+  const canonical = (o: Readonly<Record<string, string | undefined>>) =>
+    Object.keys(o)
+      .filter((k) => typeof o[k] === 'string' && o[k] !== '')
+      .sort()
+      .map((k) => [k, o[k]!]);
+  return createHash('sha256')
+    .update(JSON.stringify({ f: canonical(fields), a: canonical(attributes) }))
+    .digest('hex');
+}

@@ -1,0 +1,39 @@
+/** fast-check arbitraries for the import tests. */
+import fc from 'fast-check';
+
+/** Characters that exist in CP932 and make CSV interesting: delimiters, quotes, line breaks, Japanese, CP932-only. */
+export const CP932_CHARS = [
+  ...'abcXYZ019 .-@_/',
+  ',',
+  ';',
+  '\t',
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  '\r',
+  ...'あいうえおがぱっゃアイウエオガパッャー山田髙﨑邉齋澤㈱①⑩Ⅳ№～－〒丁目番地号ｱｲｳｶﾞﾊﾟｶﾀｶﾅ　',
+];
+
+/** UTF-8 adds what CP932 cannot hold: 〜 (U+301C), emoji, 𠮷, combining marks. */
+export const UTF8_CHARS = [...CP932_CHARS, '〜', '😀', '𠮷', '\u3099', 'é', '−', '—'];
+
+export const cellFrom = (chars: readonly string[], maxLength = 8) =>
+  fc.array(fc.constantFrom(...chars), { maxLength }).map((a) => a.join(''));
+
+/**
+ * A table: unique non-blank headers and rows of the same width. Rows whose cells are all blank are allowed
+ * (the reader skips them, so expectations must filter them out).
+ */
+export const tableFrom = (chars: readonly string[]) =>
+  fc.integer({ min: 1, max: 5 }).chain((width) =>
+    fc.record({
+      headers: fc.uniqueArray(
+        cellFrom(chars, 6)
+          .map((h) => h.replace(/[\r\n]/gu, ' ').trim())
+          .filter((h) => h !== ''),
+        { minLength: width, maxLength: width, selector: (h) => h },
+      ),
+      rows: fc.array(fc.array(cellFrom(chars), { minLength: width, maxLength: width }), { maxLength: 12 }),
+    }),
+  );
