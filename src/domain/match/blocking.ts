@@ -1,0 +1,152 @@
+/**
+ * Blocking: only records that share at least one key are compared.
+ *
+ * Keys (prefix → what it catches):
+ *  - `e:` e-mail match key; `el:` local part of a personal address (same
+ *    user name at another provider);
+ *  - `p:` phone (E.164);
+ *  - `ft:` / `fk:` / `fr:` whole name written / reading / romaji (kana-only
+ *    and romaji records meet kanji records with a reading);
+ *    `fs:` the two latin name parts sorted (family/given swapped);
+ *  - `fb:` family + birth date (typo in the given name), `gb:` given + birth
+ *    date (married-name change, typo in the family name);
+ *  - `fo:` family + postal code, `go:` given + postal code;
+ *  - `fc:` family + company, `gc:` given + company (business cards);
+ *  - `a:` street address (+ prefecture); `an:` postal code + house number;
+ *  - `b:` birth date alone (both name parts mistyped; ~N/30 000 per block);
+ *  - `sx:` Soundex of latin family + given, `sb:` Soundex family + birth year
+ *    (western data with typos).
+ *
+ * COST CONTROL: a block larger than `maxBlockSize` (default 50) is skipped
+ * entirely: such a key is too common to discriminate (a company's main
+ * number, 佐藤|健 in a large database, a big office address) and the pair is
+ * still found through its other keys. The number of compared pairs is
+ * therefore at most Σ_keys min(n_b, cap)²/2 ≤ cap/2 · (keys per record) · N,
+ * i.e. linear in N. The incremental path must apply the same rule: fetch
+ * candidates only for keys whose stored count is below the cap.
+ */
+import { fullNameOf } from './prepare.ts';
+import { soundex } from './strings.ts';
+import type { MatchRecord, NamePart } from './types.ts';
+
+export const DEFAULT_MAX_BLOCK_SIZE = 50;
+
+function reps(p: NamePart | null): string[] {
+  if (p === null) return [];
+  const out: string[] = [];
+  if (p.text !== null) out.push(p.text);
+  if (p.kana !== null) out.push(p.kana);
+  if (p.romaji !== null) out.push(p.romaji);
+  return [...new Set(out)];
+}
+
+/**
+ * Blocking keys of one record (deduplicated, sorted). Deterministic and
+ * derived only from the record itself, so they can be stored per record.
+ *
+ * @example blockingKeys(prepareMatchRecord({ id: '1', source: 's', fields: { email: 'a.b@x.co.jp' } })) // => ['e:a.b@x.co.jp']
+ */
+export function blockingKeys(rec: MatchRecord): string[] {
+  const keys = new Set<string>();
+  for (const e of rec.emails) {
+    keys.add(`e:${e.key}`);
+    if (e.personal && e.local.length >= 5) keys.add(`el:${e.local}`);
+  }
+  for (const p of rec.phones) keys.add(`p:${p.value}`);
+  const full = fullNameOf(rec);
+  if (full !== null) {
+    if (full.text !== null) keys.add(`ft:${full.text}`);
+    if (full.kana !== null) keys.add(`fk:${full.kana}`);
+    if (full.romaji !== null) keys.add(`fr:${full.romaji}`);
+  }
+  const fam = reps(rec.family);
+  const giv = reps(rec.given);
+  if (rec.family?.romaji && rec.given?.romaji) {
+    const [x, y] = [rec.family.romaji, rec.given.romaji].sort();
+    keys.add(`fs:${x}|${y}`);
+  }
+  if (rec.birthDate !== null) {
+    for (const f of fam) keys.add(`fb:${f}|${rec.birthDate}`);
+    for (const g of giv) keys.add(`gb:${g}|${rec.birthDate}`);
+  }
+  if (rec.postal !== null) {
+    for (const f of fam) keys.add(`fo:${f}|${rec.postal}`);
+    for (const g of giv) keys.add(`go:${g}|${rec.postal}`);
+  }
+  if (rec.company !== null) {
+    for (const f of fam) keys.add(`fc:${f}|${rec.company.core}`);
+    for (const g of giv) keys.add(`gc:${g}|${rec.company.core}`);
+  }
+  if (rec.address !== null && rec.address.street.length >= 4) {
+    keys.add(`a:${rec.address.prefecture ?? ''}|${rec.address.street}`);
+  }
+  // House number + postal code (street name typos), birth date alone (both
+  // name parts mistyped or replaced); both capped like every key.
+  if (rec.address !== null && rec.address.number !== '' && rec.postal !== null) keys.add(`an:${rec.postal}|${rec.address.number}`);
+  if (rec.birthDate !== null) keys.add(`b:${rec.birthDate}`);
+  const fl = rec.family?.latin ?? null;
+  const gl = rec.given?.latin ?? null;
+  if (fl !== null && gl !== null) {
+    keys.add(`sx:${soundex(fl)}|${soundex(gl)}`);
+    if (rec.birthDate !== null) keys.add(`sb:${soundex(fl)}|${rec.birthDate.slice(0, 4)}`);
+  }
+  return [...keys].sort();
+}
+
+export interface BlockingStats {
+  keys: number;
+  blocks: number;
+  /** Blocks skipped because they exceed the cap (key and size), largest first, at most 20 listed. */
+  oversized: Array<{ key: string; size: number }>;
+  oversizedCount: number;
+  pairs: number;
+}
+
+/**
+ * Candidate pairs (indices into `records`, i < j) of all records sharing a
+ * key, skipping blocks larger than `maxBlockSize`.
+ */
+export function candidatePairs(
+  records: readonly MatchRecord[],
+  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => string[] } = {},
+): { pairs: Array<[number, number]>; stats: BlockingStats } {
+  const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  const blocks = new Map<string, number[]>();
+  let nKeys = 0;
+  records.forEach((r, i) => {
+    const keys = options.keysOf ? options.keysOf(r, i) : blockingKeys(r);
+    nKeys += keys.length;
+    for (const k of keys) {
+      let b = blocks.get(k);
+      if (b === undefined) blocks.set(k, (b = []));
+      b.push(i);
+    }
+  });
+  const seen = new Set<number>();
+  const pairs: Array<[number, number]> = [];
+  const n = records.length;
+  const oversized: Array<{ key: string; size: number }> = [];
+  for (const [key, members] of blocks) {
+    if (members.length < 2) continue;
+    if (members.length > cap) {
+      oversized.push({ key, size: members.length });
+      continue;
+    }
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        const i = Math.min(members[x]!, members[y]!);
+        const j = Math.max(members[x]!, members[y]!);
+        const id = i * n + j;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        pairs.push([i, j]);
+      }
+    }
+  }
+  pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  oversized.sort((p, q) => q.size - p.size || (p.key < q.key ? -1 : 1));
+  return {
+    pairs,
+    stats: { keys: nKeys, blocks: blocks.size, oversized: oversized.slice(0, 20), oversizedCount: oversized.length, pairs: pairs.length },
+  };
+}

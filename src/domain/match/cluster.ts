@@ -1,0 +1,101 @@
+/**
+ * Anti-chaining clustering.
+ *
+ * Single-link (union of all merge pairs) glues A to C through B even when A
+ * and C are plainly different people (a father and son both linked to a
+ * shared landline record). Instead, merge pairs are applied greedily by
+ * descending score, and two clusters are joined only if EVERY cross pair
+ * is compatible: no hard conflict (different given names, different birth
+ * dates, unexplained family-name change) and a posterior probability of at
+ * least `minLinkProbability` (default 0.05) — i.e. the joined cluster stays
+ * coherent. This is a greedy correlation-clustering / complete-link rule;
+ * cost is Σ |A|·|B| per accepted join, small because clusters are small.
+ *
+ * Weak (name-only) links go in a second phase, after every strong link; the
+ * join must be strictly coherent (no cross pair disagrees on ANY field: a
+ * home cluster and a business-card cluster of one person complement each
+ * other, two namesakes usually contradict somewhere), and is refused when
+ * ambiguous: if cluster X is name-linked to Y and also to
+ * some Z that is incompatible with Y (two different people of that name,
+ * told apart by birth date or address), X is joined to neither and the
+ * links stay in review.
+ */
+
+export interface ClusterEdge {
+  i: number;
+  j: number;
+  score: number;
+  /** Name-only link: applied after all strong links, and only when unambiguous. */
+  weak?: boolean;
+}
+
+/**
+ * Cluster `n` items from merge edges. `compatible(x, y)` is called (cached
+ * by the caller if needed) for every cross pair of two clusters about to be
+ * joined. Returns clusters as sorted index arrays, ordered by first index.
+ */
+export function clusterGreedy(n: number, edges: readonly ClusterEdge[], compatible: (x: number, y: number, strict: boolean) => boolean): number[][] {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const coherent = (A: readonly number[], B: readonly number[], strict = false): boolean => {
+    for (const x of A) for (const y of B) if (!compatible(x, y, strict)) return false;
+    return true;
+  };
+  const join = (ri: number, rj: number): void => {
+    const [big, small] = members[ri]!.length >= members[rj]!.length ? [ri, rj] : [rj, ri];
+    parent[small] = big;
+    members[big] = [...members[big]!, ...members[small]!];
+    members[small] = [];
+  };
+  const order = (p: ClusterEdge, q: ClusterEdge): number => q.score - p.score || p.i - q.i || p.j - q.j;
+  for (const e of edges.filter((x) => !x.weak).sort(order)) {
+    const ri = find(e.i);
+    const rj = find(e.j);
+    if (ri === rj) continue;
+    if (coherent(members[ri]!, members[rj]!)) join(ri, rj);
+  }
+  const weak = edges.filter((x) => x.weak).sort(order);
+  const weakNeighbours = new Map<number, number[]>();
+  for (const e of weak) {
+    for (const [a, b] of [
+      [e.i, e.j],
+      [e.j, e.i],
+    ] as const) {
+      let l = weakNeighbours.get(a);
+      if (l === undefined) weakNeighbours.set(a, (l = []));
+      l.push(b);
+    }
+  }
+  const neighbourRoots = (r: number): Set<number> => {
+    const out = new Set<number>();
+    for (const x of members[r]!) for (const y of weakNeighbours.get(x) ?? []) out.add(find(y));
+    out.delete(r);
+    return out;
+  };
+  for (const e of weak) {
+    const ri = find(e.i);
+    const rj = find(e.j);
+    if (ri === rj) continue;
+    let ambiguous = false;
+    for (const [self, other] of [
+      [ri, rj],
+      [rj, ri],
+    ] as const) {
+      for (const z of neighbourRoots(self)) {
+        if (z !== other && !coherent(members[other]!, members[z]!)) ambiguous = true;
+      }
+    }
+    if (!ambiguous && coherent(members[ri]!, members[rj]!, true)) join(ri, rj);
+  }
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) if (find(i) === i) out.push([...members[i]!].sort((a, b) => a - b));
+  out.sort((a, b) => a[0]! - b[0]!);
+  return out;
+}

@@ -1,0 +1,356 @@
+/**
+ * Pairwise comparison: one agreement level per field (see `LEVELS`), with a
+ * human-readable detail and the value used for term-frequency adjustment.
+ *
+ * Level semantics (every field): the best level that applies wins;
+ * 'missing' (index -1) = absent on either side OR not comparable (a home
+ * landline vs an office number, a personal vs a company e-mail, a home vs an
+ * office address): a person legitimately has both, so a difference there is
+ * no evidence either way.
+ *
+ * Name parts (family / given), compared on every representation both sides
+ * have:
+ *  - exact: same written form (variant kanji, width, kana script folded) and
+ *    readings (if both have one) compatible; or same reading when a side has
+ *    no written form; or same romaji.
+ *  - close: a reading typo (Jaro–Winkler ≥ 0.88 on folded kana / romaji / latin),
+ *    a homophone (different kanji, same reading), one kanji substituted when
+ *    no reading is available, or family and given swapped.
+ *  - disagree: comparable and none of the above.
+ * Birth date: exact; close = one digit off / two digits transposed /
+ * day and month swapped; disagree.
+ * E-mail: exact match key; close = one edit in the local part (same domain)
+ * or same local part (≥ 5 chars) at another domain; disagree = two personal
+ * or two organisation addresses that differ.
+ * Phone: exact (mobile / other); close = one digit off (same kind);
+ * disagree = two mobiles, or two fixed numbers of the same context, differ.
+ * Address: exact street (prefecture compatible); close = same house number
+ * and a similar street, or one contains the other; partial = same town or
+ * postal code; disagree. Generic (western) addresses: token similarity.
+ * Company: exact core name or kana; close = similar core or the same
+ * organisation e-mail domain; disagree.
+ */
+import { fullNameOf } from './prepare.ts';
+import { cpLength, jaccard, jaroWinkler, osaDistance } from './strings.ts';
+import {
+  FIELDS,
+  LEVELS,
+  type Comparison,
+  type ComparisonVector,
+  type Field,
+  type FieldComparison,
+  type MatchRecord,
+  type NamePart,
+} from './types.ts';
+
+/** Jaro–Winkler threshold for a "close" reading/romaji/latin spelling. */
+export const NAME_CLOSE_JW = 0.88;
+
+interface PartResult {
+  level: 'exact' | 'close' | 'disagree' | 'missing' | 'exact_mobile' | 'exact_fixed' | 'partial';
+  detail: string;
+  tfKey: string | null;
+  /** close because the readings are the same (homophone) or the writing is the same (kana typo). */
+  sameReading?: boolean;
+  /** close because a latin / romaji spelling is similar (typo in a western name). */
+  spelling?: boolean;
+  /** close because family and given are swapped. */
+  swapped?: boolean;
+  /** e-mail agreement on an organisation's own domain (not free-mail: never a family address). */
+  organisation?: boolean;
+}
+
+const MISSING: PartResult = { level: 'missing', detail: '', tfKey: null };
+
+/** Remove voiced/semi-voiced marks (が → か, ぱ → は): the commonest kana typo (ハルギ/ハルキ, イヂロウ/イチロウ). */
+function devoice(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u3099\u309A]/gu, '')
+    .normalize('NFC');
+}
+
+function readingClose(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (devoice(a) === devoice(b)) return true;
+  const n = Math.min(cpLength(a), cpLength(b));
+  if (n < 2) return false;
+  return jaroWinkler(a, b) >= NAME_CLOSE_JW && osaDistance(a, b) <= Math.max(1, Math.floor(n / 4));
+}
+
+/**
+ * Latin spelling typo: Jaro–Winkler ≥ NAME_CLOSE_JW, or one adjacent
+ * transposition (ben/bne: JW misses transpositions in 3-letter names), or
+ * one edit in a name of ≥ 5 letters.
+ */
+function latinClose(a: string, b: string): boolean {
+  if (jaroWinkler(a, b) >= NAME_CLOSE_JW) return true;
+  const d = osaDistance(a, b);
+  if (d !== 1) return false;
+  if (Math.min(a.length, b.length) >= 5) return true;
+  return a.length === b.length && [...a].sort().join('') === [...b].sort().join('');
+}
+
+/** One substituted kanji in names of equal length ≥ 2 (homophone typos, variant kanji not in the table). */
+function kanjiClose(a: string, b: string): boolean {
+  const s = [...a];
+  const t = [...b];
+  if (s.length !== t.length || s.length < 2) return false;
+  let diff = 0;
+  for (let i = 0; i < s.length; i++) if (s[i] !== t[i]) diff++;
+  return diff === 1;
+}
+
+/** Compare one name part (family or given) across all shared representations. */
+export function compareNamePart(a: NamePart | null, b: NamePart | null, tfPrefix: string): PartResult {
+  if (a === null || b === null) return MISSING;
+  const kanaBoth = a.kana !== null && b.kana !== null;
+  if (a.text !== null && b.text !== null) {
+    if (a.text === b.text) {
+      if (kanaBoth && !readingClose(a.kana!, b.kana!)) return { level: 'close', detail: `${a.text} (${a.kana} ≠ ${b.kana})`, tfKey: null, sameReading: true };
+      return { level: 'exact', detail: a.text, tfKey: `${tfPrefix}t:${a.text}` };
+    }
+    if (kanaBoth) {
+      if (a.kana === b.kana || devoice(a.kana!) === devoice(b.kana!)) {
+        return { level: 'close', detail: `${a.text} ≠ ${b.text} (same reading ${a.kana})`, tfKey: null, sameReading: true };
+      }
+      if (readingClose(a.kana!, b.kana!) && kanjiClose(a.text, b.text)) {
+        return { level: 'close', detail: `${a.text}/${a.kana} ≈ ${b.text}/${b.kana}`, tfKey: null };
+      }
+      return { level: 'disagree', detail: `${a.text}/${a.kana} ≠ ${b.text}/${b.kana}`, tfKey: null };
+    }
+    if (kanjiClose(a.text, b.text)) return { level: 'close', detail: `${a.text} ≈ ${b.text}`, tfKey: null };
+    return { level: 'disagree', detail: `${a.text} ≠ ${b.text}`, tfKey: null };
+  }
+  if (kanaBoth) {
+    if (a.kana === b.kana) return { level: 'exact', detail: a.kana!, tfKey: `${tfPrefix}k:${a.kana}` };
+    if (devoice(a.kana!) === devoice(b.kana!)) return { level: 'close', detail: `${a.kana} ≈ ${b.kana}`, tfKey: null, sameReading: true };
+    if (readingClose(a.kana!, b.kana!)) return { level: 'close', detail: `${a.kana} ≈ ${b.kana}`, tfKey: null };
+    return { level: 'disagree', detail: `${a.kana} ≠ ${b.kana}`, tfKey: null };
+  }
+  if (a.latin !== null && b.latin !== null) {
+    if (a.latin === b.latin || (a.romaji !== null && a.romaji === b.romaji)) {
+      return { level: 'exact', detail: a.latin, tfKey: `${tfPrefix}l:${a.romaji ?? a.latin}` };
+    }
+    if (latinClose(a.latin, b.latin)) return { level: 'close', detail: `${a.latin} ≈ ${b.latin}`, tfKey: null, spelling: true };
+    return { level: 'disagree', detail: `${a.latin} ≠ ${b.latin}`, tfKey: null };
+  }
+  if (a.romaji !== null && b.romaji !== null) {
+    if (a.romaji === b.romaji) return { level: 'exact', detail: a.romaji, tfKey: `${tfPrefix}l:${a.romaji}` };
+    if (latinClose(a.romaji, b.romaji)) return { level: 'close', detail: `${a.romaji} ≈ ${b.romaji}`, tfKey: null, spelling: true };
+    return { level: 'disagree', detail: `${a.romaji} ≠ ${b.romaji}`, tfKey: null };
+  }
+  return MISSING;
+}
+
+/** Whole-name equality on any representation (catches different family/given splits). */
+function fullNameEqual(a: MatchRecord, b: MatchRecord): string | null {
+  const fa = fullNameOf(a);
+  const fb = fullNameOf(b);
+  if (fa === null || fb === null) return null;
+  if (fa.text !== null && fa.text === fb.text) {
+    if (fa.kana !== null && fb.kana !== null && fa.kana !== fb.kana) return null;
+    return fa.text;
+  }
+  if ((fa.text === null || fb.text === null) && fa.kana !== null && fa.kana === fb.kana) return fa.kana;
+  if (fa.romaji !== null && fa.romaji === fb.romaji && (fa.kana === null || fb.kana === null)) return fa.romaji;
+  return null;
+}
+
+const rank: Record<string, number> = { exact: 0, close: 1, disagree: 2, missing: 3 };
+
+function compareNames(a: MatchRecord, b: MatchRecord): { family: PartResult; given: PartResult } {
+  let family = compareNamePart(a.family, b.family, 'f');
+  let given = compareNamePart(a.given, b.given, 'g');
+  if (family.level !== 'exact' || given.level !== 'exact') {
+    const full = fullNameEqual(a, b);
+    if (full !== null) {
+      return {
+        family: family.level === 'exact' ? family : { level: 'exact', detail: `${full} (whole name)`, tfKey: null },
+        given: given.level === 'exact' ? given : { level: 'exact', detail: `${full} (whole name)`, tfKey: null },
+      };
+    }
+    // Family and given swapped (western data entry).
+    if (family.level === 'disagree' && given.level === 'disagree') {
+      const f2 = compareNamePart(a.family, b.given, 'x');
+      const g2 = compareNamePart(a.given, b.family, 'x');
+      if (rank[f2.level]! <= 1 && rank[g2.level]! <= 1) {
+        family = { level: 'close', detail: `${f2.detail} (swapped)`, tfKey: null, swapped: true };
+        given = { level: 'close', detail: `${g2.detail} (swapped)`, tfKey: null, swapped: true };
+      }
+    }
+  }
+  return { family, given };
+}
+
+// ------------------------------------------------------------------ other fields
+
+function compareBirth(a: string | null, b: string | null): PartResult {
+  if (a === null || b === null) return MISSING;
+  if (a === b) return { level: 'exact', detail: a, tfKey: null };
+  const da = a.replace(/-/gu, '');
+  const db = b.replace(/-/gu, '');
+  const swapped = a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7);
+  if (swapped || osaDistance(da, db) <= 1) return { level: 'close', detail: `${a} ≈ ${b}`, tfKey: null };
+  return { level: 'disagree', detail: `${a} ≠ ${b}`, tfKey: null };
+}
+
+function compareGender(a: MatchRecord['gender'], b: MatchRecord['gender']): PartResult {
+  if (a === null || b === null) return MISSING;
+  return a === b ? { level: 'exact', detail: a, tfKey: null } : { level: 'disagree', detail: `${a} ≠ ${b}`, tfKey: null };
+}
+
+function compareEmail(a: MatchRecord, b: MatchRecord): PartResult {
+  if (a.emails.length === 0 || b.emails.length === 0) return MISSING;
+  for (const x of a.emails) {
+    for (const y of b.emails) if (x.key === y.key) return { level: 'exact', detail: x.key, tfKey: `e:${x.key}`, organisation: !x.personal };
+  }
+  let comparable = false;
+  let detail = '';
+  for (const x of a.emails) {
+    for (const y of b.emails) {
+      const lx = cpLength(x.local);
+      if (x.domain === y.domain && osaDistance(x.local, y.local) <= (Math.min(lx, cpLength(y.local)) >= 8 ? 2 : 1)) {
+        return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
+      }
+      if (x.local === y.local && lx >= 5 && x.personal && y.personal) return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
+      if (x.personal === y.personal) {
+        comparable = true;
+        detail ||= `${x.key} ≠ ${y.key}`;
+      }
+    }
+  }
+  return comparable ? { level: 'disagree', detail, tfKey: null } : MISSING;
+}
+
+function comparePhone(a: MatchRecord, b: MatchRecord): PartResult {
+  if (a.phones.length === 0 || b.phones.length === 0) return MISSING;
+  for (const x of a.phones) {
+    for (const y of b.phones) {
+      if (x.value === y.value) {
+        return { level: x.kind === 'mobile' ? 'exact_mobile' : 'exact_fixed', detail: `${x.value} (${x.kind})`, tfKey: `p:${x.value}` };
+      }
+    }
+  }
+  let comparable = false;
+  let detail = '';
+  for (const x of a.phones) {
+    for (const y of b.phones) {
+      const sameKind = x.kind === y.kind || (x.kind !== 'mobile' && y.kind !== 'mobile');
+      if (!sameKind) continue;
+      if (x.value.length === y.value.length && osaDistance(x.value, y.value) <= 1) {
+        return { level: 'close', detail: `${x.value} ≈ ${y.value}`, tfKey: null };
+      }
+      if (x.kind === 'mobile' || x.context === y.context) {
+        comparable = true;
+        detail ||= `${x.value} ≠ ${y.value}`;
+      }
+    }
+  }
+  return comparable ? { level: 'disagree', detail, tfKey: null } : MISSING;
+}
+
+function compareAddress(a: MatchRecord, b: MatchRecord): PartResult {
+  const x = a.address;
+  const y = b.address;
+  const prefOk = a.prefecture === null || b.prefecture === null || a.prefecture === b.prefecture;
+  if (x === null || y === null) {
+    // Postal code alone.
+    if (a.postal !== null && b.postal !== null) {
+      const sameContext = (x?.context ?? (a.company ? 'work' : 'home')) === (y?.context ?? (b.company ? 'work' : 'home'));
+      if (a.postal === b.postal) return { level: 'partial', detail: `〒${a.postal}`, tfKey: null };
+      if (sameContext) return { level: 'disagree', detail: `〒${a.postal} ≠ 〒${b.postal}`, tfKey: null };
+    }
+    return MISSING;
+  }
+  if (x.generic || y.generic) {
+    if (x.street === y.street && prefOk) return { level: 'exact', detail: x.street, tfKey: `a:${x.street}` };
+    const tx = x.street.split(' ');
+    const ty = y.street.split(' ');
+    const sortedJw = jaroWinkler([...tx].sort().join(' '), [...ty].sort().join(' '));
+    const jac = jaccard(tx, ty);
+    if ((jac >= 0.5 || sortedJw >= 0.9) && prefOk) return { level: 'close', detail: `${x.street} ≈ ${y.street}`, tfKey: null };
+    if ((x.postal !== null && x.postal === y.postal) || (x.town !== '' && x.town === y.town)) {
+      return { level: 'partial', detail: `${x.postal ?? x.town}`, tfKey: null };
+    }
+    return { level: 'disagree', detail: `${x.street} ≠ ${y.street}`, tfKey: null };
+  }
+  if (x.street === y.street && prefOk) return { level: 'exact', detail: `${a.prefecture ?? b.prefecture ?? ''}${x.street}`, tfKey: `a:${x.street}` };
+  if (x.context !== y.context) return MISSING;
+  if (!prefOk) return { level: 'disagree', detail: `${a.prefecture}${x.street} ≠ ${b.prefecture}${y.street}`, tfKey: null };
+  if (x.number !== '' && x.number === y.number) {
+    const contains = x.town.endsWith(y.town) || y.town.endsWith(x.town) || x.town.startsWith(y.town) || y.town.startsWith(x.town);
+    if (contains || jaroWinkler(x.town, y.town) >= 0.85) return { level: 'close', detail: `${x.street} ≈ ${y.street}`, tfKey: null };
+  }
+  if ((x.town !== '' && x.town === y.town) || (x.postal !== null && x.postal === y.postal)) {
+    return { level: 'partial', detail: `${x.town || x.postal} (${x.number} ≠ ${y.number})`, tfKey: null };
+  }
+  return { level: 'disagree', detail: `${x.street} ≠ ${y.street}`, tfKey: null };
+}
+
+function compareCompany(a: MatchRecord, b: MatchRecord, emailExact: boolean): PartResult {
+  const x = a.company;
+  const y = b.company;
+  const sharedDomain = emailExact ? null : (a.orgDomains.find((d) => b.orgDomains.includes(d)) ?? null);
+  if (x !== null && y !== null) {
+    if (x.core === y.core || (x.kana !== null && x.kana === y.kana)) return { level: 'exact', detail: x.core, tfKey: `c:${x.core}` };
+    const lx = cpLength(x.core);
+    const ly = cpLength(y.core);
+    const contains = Math.min(lx, ly) >= 2 && (x.core.includes(y.core) || y.core.includes(x.core));
+    if (contains || jaroWinkler(x.core, y.core) >= 0.9 || sharedDomain !== null) {
+      return { level: 'close', detail: `${x.core} ≈ ${y.core}`, tfKey: null };
+    }
+    return { level: 'disagree', detail: `${x.core} ≠ ${y.core}`, tfKey: null };
+  }
+  if (sharedDomain !== null) return { level: 'close', detail: `@${sharedDomain}`, tfKey: null };
+  return MISSING;
+}
+
+function levelIndex(field: Field, level: string): number {
+  if (level === 'missing') return -1;
+  const levels = LEVELS[field] as readonly string[];
+  // Generic names used by the part comparators map onto the field's own names.
+  let name = level;
+  if (field === 'gender') name = level === 'exact' ? 'agree' : level;
+  return levels.indexOf(name);
+}
+
+/**
+ * Compare two prepared records. Symmetric: compare(a, b) has the same
+ * vector as compare(b, a).
+ */
+export function compareRecords(a: MatchRecord, b: MatchRecord): Comparison {
+  // Canonical order so that every tie-break inside the comparators is symmetric.
+  if (a.source > b.source || (a.source === b.source && a.id > b.id)) [a, b] = [b, a];
+  const names = compareNames(a, b);
+  const email = compareEmail(a, b);
+  const results: Record<Field, PartResult> = {
+    family: names.family,
+    given: names.given,
+    birth: compareBirth(a.birthDate, b.birthDate),
+    gender: compareGender(a.gender, b.gender),
+    email,
+    phone: comparePhone(a, b),
+    address: compareAddress(a, b),
+    company: compareCompany(a, b, email.level === 'exact'),
+  };
+  const vector = {} as ComparisonVector;
+  const fields: FieldComparison[] = [];
+  for (const field of FIELDS) {
+    const r = results[field];
+    const index = levelIndex(field, r.level);
+    vector[field] = index;
+    fields.push({ field, level: index < 0 ? 'missing' : LEVELS[field][index]!, index, detail: r.detail, tfKey: index < 0 ? null : r.tfKey });
+  }
+  const flags: string[] = [];
+  if (names.given.sameReading === true) flags.push('given_same_reading');
+  if (names.given.spelling === true) flags.push('given_spelling');
+  if (names.given.swapped === true) flags.push('names_swapped');
+  if (email.organisation === true) flags.push('email_organisation');
+  // Both parts agree in the written form (not only by reading or romaji): a namesake_reading pair never has this.
+  if (names.family.tfKey?.startsWith('ft:') && names.given.tfKey?.startsWith('gt:')) flags.push('name_written_exact');
+  else if (names.family.tfKey !== null && names.given.tfKey !== null && a.family?.text == null && b.family?.text == null) {
+    flags.push('name_written_exact'); // both written in kana / latin only
+  }
+  return { vector, fields, flags };
+}

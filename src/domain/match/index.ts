@@ -1,0 +1,28 @@
+/**
+ * Daicho identity resolution (pure, no I/O).
+ *
+ * @example
+ * import { prepareMatchRecord, resolveBatch } from './domain/match/index.ts';
+ * const recs = rows.map((r) => prepareMatchRecord({ id: r.id, source: 'pos', fields: r.fields }));
+ * const { clusters, reviews, weights } = resolveBatch(recs);
+ */
+export * from './types.ts';
+export { prepareMatchRecord, fullNameOf, isPersonalDomain } from './prepare.ts';
+export { blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type BlockingStats } from './blocking.ts';
+export { compareRecords, compareNamePart } from './compare.ts';
+export { trainWeights, defaultWeights, termFrequencies, fieldWeights, logOdds, classLogLikelihoods, probabilityOf, DEFAULT_THRESHOLDS, type TrainOptions } from './weights.ts';
+export { decidePair, ruleViolations, hasHardConflict, HARD_CONFLICTS } from './decide.ts';
+export { clusterGreedy, type ClusterEdge } from './cluster.ts';
+export {
+  resolveBatch,
+  scoreCandidates,
+  assignIncremental,
+  MIN_LINK_PROBABILITY,
+  type ResolveOptions,
+  type ResolveResult,
+  type ReviewItem,
+  type CandidateScore,
+  type IncrementalDecision,
+} from './resolve.ts';
+export { kanaToRomaji } from './romaji.ts';
+export { jaroWinkler, osaDistance } from './strings.ts';

@@ -1,0 +1,196 @@
+/**
+ * Entry points: batch resolution of a whole file and incremental scoring of
+ * one new record against candidates fetched by blocking keys.
+ */
+import { candidatePairs, type BlockingStats } from './blocking.ts';
+import { clusterGreedy, type ClusterEdge } from './cluster.ts';
+import { compareRecords } from './compare.ts';
+import { decidePair, hasHardConflict } from './decide.ts';
+import { defaultWeights, trainWeights, type TrainOptions } from './weights.ts';
+import type { Comparison, EvidenceItem, MatchRecord, MatchWeights, Outcome, ScoredPair } from './types.ts';
+
+/** Cross pairs of a cluster below this posterior block a join (anti-chaining). */
+export const MIN_LINK_PROBABILITY = 0.05;
+
+export interface ResolveOptions {
+  /** Use these weights instead of training on the batch (e.g. the tenant's stored weights). */
+  weights?: MatchWeights;
+  /** Override the decision thresholds (posterior probabilities). */
+  thresholds?: { merge: number; review: number; nameOnly?: number };
+  maxBlockSize?: number;
+  train?: TrainOptions;
+  minLinkProbability?: number;
+}
+
+export interface ReviewItem {
+  a: string;
+  b: string;
+  score: number;
+  probability: number;
+  rules: string[];
+  evidence: EvidenceItem[];
+}
+
+export interface ResolveResult {
+  /** Every input id exactly once; clusters and their members sorted. */
+  clusters: string[][];
+  /** Pairs left for a person to decide (not in the same cluster), best first. */
+  reviews: ReviewItem[];
+  weights: MatchWeights;
+  stats: { records: number; blocking: BlockingStats; merges: number; blockedJoins: number; millis: number };
+}
+
+function byKey(a: MatchRecord, b: MatchRecord): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Resolve a batch: block, compare, train weights (EM) unless given,
+ * decide, cluster without chaining. Output is independent of input order.
+ * Record ids must be unique within the batch.
+ */
+export function resolveBatch(input: readonly MatchRecord[], options: ResolveOptions = {}): ResolveResult {
+  const t0 = Date.now();
+  const records = [...input].sort(byKey);
+  for (let i = 1; i < records.length; i++) {
+    if (records[i]!.id === records[i - 1]!.id) throw new Error(`resolveBatch: duplicate record id ${records[i]!.id}`);
+  }
+  const { pairs, stats: blocking } = candidatePairs(records, { maxBlockSize: options.maxBlockSize });
+  const comparisons: Comparison[] = pairs.map(([i, j]) => compareRecords(records[i]!, records[j]!));
+  let weights = options.weights ?? trainWeights(records, comparisons, options.train);
+  if (options.thresholds) weights = { ...weights, thresholds: { ...weights.thresholds, ...options.thresholds } };
+
+  const scored = new Map<number, ScoredPair>();
+  const n = records.length;
+  const edges: ClusterEdge[] = [];
+  pairs.forEach(([i, j], k) => {
+    const sp = decidePair(records[i]!.id, records[j]!.id, comparisons[k]!, weights);
+    scored.set(i * n + j, sp);
+    if (sp.outcome === 'merge') edges.push({ i, j, score: sp.score, weak: sp.weak });
+  });
+  const minLink = options.minLinkProbability ?? MIN_LINK_PROBABILITY;
+  let blockedJoins = 0;
+  const compatCache = new Map<number, boolean>();
+  const compatible = (x: number, y: number, strict: boolean): boolean => {
+    const [i, j] = x < y ? [x, y] : [y, x];
+    const key = (i * n + j) * 2 + (strict ? 1 : 0);
+    const cached = compatCache.get(key);
+    if (cached !== undefined) return cached;
+    let sp = scored.get(i * n + j);
+    if (sp === undefined) {
+      sp = decidePair(records[i]!.id, records[j]!.id, compareRecords(records[i]!, records[j]!), weights);
+      scored.set(i * n + j, sp);
+    }
+    let ok = !hasHardConflict(sp.rules) && sp.probability >= minLink;
+    if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree');
+    if (!ok) blockedJoins++;
+    compatCache.set(key, ok);
+    return ok;
+  };
+  const groups = clusterGreedy(n, edges, compatible);
+  const clusterOf = new Int32Array(n);
+  groups.forEach((g, c) => g.forEach((i) => (clusterOf[i] = c)));
+  const clusters = groups.map((g) => g.map((i) => records[i]!.id));
+
+  const reviews: ReviewItem[] = [];
+  const seenClusterPairs = new Set<string>();
+  const reviewPairs = [...scored.entries()]
+    .filter(([, sp]) => sp.outcome !== 'distinct')
+    .sort((p, q) => q[1].score - p[1].score || p[0] - q[0]);
+  for (const [key, sp] of reviewPairs) {
+    const i = Math.floor(key / n);
+    const j = key % n;
+    const ci = clusterOf[i]!;
+    const cj = clusterOf[j]!;
+    if (ci === cj) continue;
+    // One review per pair of clusters: the strongest link.
+    const ck = ci < cj ? `${ci}|${cj}` : `${cj}|${ci}`;
+    if (seenClusterPairs.has(ck)) continue;
+    seenClusterPairs.add(ck);
+    reviews.push({ a: sp.a, b: sp.b, score: sp.score, probability: sp.probability, rules: sp.rules, evidence: sp.evidence });
+  }
+  return {
+    clusters,
+    reviews,
+    weights,
+    stats: { records: n, blocking, merges: edges.length, blockedJoins, millis: Date.now() - t0 },
+  };
+}
+
+export interface CandidateScore {
+  candidateId: string;
+  score: number;
+  probability: number;
+  outcome: Outcome;
+  rules: string[];
+  evidence: EvidenceItem[];
+  /** Name-only link (see ScoredPair.weak). */
+  weak: boolean;
+}
+
+/**
+ * Incremental path: score one new record against candidates (fetched from
+ * the database through shared blocking keys). Best first; ties by id.
+ */
+export function scoreCandidates(record: MatchRecord, candidates: readonly MatchRecord[], weights: MatchWeights = defaultWeights()): CandidateScore[] {
+  return candidates
+    .filter((c) => c.id !== record.id)
+    .map((c) => {
+      const sp = decidePair(record.id, c.id, compareRecords(record, c), weights);
+      return { candidateId: c.id, score: sp.score, probability: sp.probability, outcome: sp.outcome, rules: sp.rules, evidence: sp.evidence, weak: sp.weak };
+    })
+    .sort((p, q) => q.score - p.score || (p.candidateId < q.candidateId ? -1 : 1));
+}
+
+export interface IncrementalDecision {
+  /** Cluster (customer) to attach the record to, or null for a new customer. */
+  clusterId: string | null;
+  outcome: Outcome;
+  /** Candidate clusters a person should look at (review), best first. */
+  reviews: Array<{ clusterId: string; candidateId: string; score: number; rules: string[]; evidence: EvidenceItem[] }>;
+  scores: CandidateScore[];
+}
+
+/**
+ * Incremental assignment with the same anti-chaining rule as the batch:
+ * the record joins the best-scoring cluster that has a 'merge' candidate
+ * AND is compatible with every member of that cluster (pass all members of
+ * each candidate cluster, not only the blocked candidates).
+ */
+export function assignIncremental(
+  record: MatchRecord,
+  members: ReadonlyArray<{ record: MatchRecord; clusterId: string }>,
+  weights: MatchWeights = defaultWeights(),
+  options: { minLinkProbability?: number } = {},
+): IncrementalDecision {
+  const minLink = options.minLinkProbability ?? MIN_LINK_PROBABILITY;
+  const scores = scoreCandidates(
+    record,
+    members.map((m) => m.record),
+    weights,
+  );
+  const clusterOfId = new Map(members.map((m) => [m.record.id, m.clusterId]));
+  const byCluster = new Map<string, CandidateScore[]>();
+  for (const s of scores) {
+    const c = clusterOfId.get(s.candidateId)!;
+    let list = byCluster.get(c);
+    if (list === undefined) byCluster.set(c, (list = []));
+    list.push(s);
+  }
+  const ranked = [...byCluster.entries()].sort((p, q) => q[1][0]!.score - p[1][0]!.score || (p[0] < q[0] ? -1 : 1));
+  let clusterId: string | null = null;
+  const reviews: IncrementalDecision['reviews'] = [];
+  for (const [cid, list] of ranked) {
+    const best = list[0]!;
+    const coherent = list.every((s) => !hasHardConflict(s.rules) && s.probability >= minLink);
+    if (clusterId === null && best.outcome === 'merge' && coherent) {
+      clusterId = cid;
+      continue;
+    }
+    if (best.outcome !== 'distinct') {
+      reviews.push({ clusterId: cid, candidateId: best.candidateId, score: best.score, rules: best.rules, evidence: best.evidence });
+    }
+  }
+  const outcome: Outcome = clusterId !== null ? 'merge' : reviews.length > 0 ? 'review' : 'distinct';
+  return { clusterId, outcome, reviews, scores };
+}

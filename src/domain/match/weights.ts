@@ -1,0 +1,417 @@
+/**
+ * Fellegi–Sunter weights estimated from the data itself.
+ *
+ *  - Three latent classes over the blocked candidate pairs, fitted by EM:
+ *    match (m), related non-match (h: household members, colleagues — they
+ *    share family name, address, landline, company main number) and
+ *    unrelated non-match (u: namesakes, strangers sharing a postal code…).
+ *    Two classes are not enough: among blocked pairs the non-matches are a
+ *    mixture of households (same address, different given name) and
+ *    namesakes (same name, different address), so "same name AND same
+ *    address" looks common under one independent non-match class although
+ *    it is rare in both; a third class restores conditional independence.
+ *  - The unrelated class is anchored by u from a deterministic sample of
+ *    random record pairs (Dirichlet prior, U_PRIOR_STRENGTH pseudo-pairs);
+ *    the other two by weak priors (PRIOR_STRENGTH pseudo-pairs). Floors keep
+ *    a disagreement on a field that changes with life events (family name,
+ *    address, phone, e-mail, company) from being treated as impossible for
+ *    a true match.
+ *  - Term frequencies: an exact agreement on a value shared by many records
+ *    (佐藤, a company main number) weighs less than on a rare one (勅使河原):
+ *    the unrelated-class likelihood of an exact agreement on value v is
+ *    u_exact · 2^−clamp(log2(ref / p_v), −TF_DOWN, +TF_UP), p_v the value's
+ *    share and ref its expectation over agreeing pairs (Σp³/Σp²), so the
+ *    adjustment is zero on average and the field stays calibrated. (Not
+ *    applied to the related class: a household shares 佐藤 as surely as 勅使河原.)
+ *
+ * Nothing here knows a data set: the only constants are priors/floors in
+ * probability space that apply to any population.
+ */
+import { compareRecords } from './compare.ts';
+import { FIELDS, LEVELS, type Comparison, type Field, type MatchRecord, type MatchWeights } from './types.ts';
+
+/** Bounds of the term-frequency adjustment (bits). */
+export const TF_UP = 3;
+export const TF_DOWN = 6;
+
+/** Default decision thresholds on the posterior match probability. */
+/**
+ * Default decision thresholds on the posterior match probability; a
+ * name-only link (nothing but the written name agrees) needs `nameOnly`.
+ */
+export const DEFAULT_THRESHOLDS = { merge: 0.95, review: 0.3, nameOnly: 0.95 } as const;
+
+/**
+ * Prior of the 'related' class: different people who share a household or
+ * an employer (family name, address, landline, company, sometimes e-mail),
+ * with different given names and birth dates.
+ */
+const H_PRIOR: Record<Field, number[]> = {
+  family: [0.8, 0.05, 0.15],
+  given: [0.02, 0.03, 0.95],
+  birth: [0.01, 0.01, 0.98],
+  gender: [0.5, 0.5],
+  email: [0.15, 0.05, 0.8],
+  phone: [0.05, 0.35, 0.05, 0.55],
+  address: [0.6, 0.1, 0.2, 0.1],
+  company: [0.5, 0.1, 0.4],
+};
+
+/** Prior m distribution (pseudo-counts are PRIOR_STRENGTH × these). */
+const M_PRIOR: Record<Field, number[]> = {
+  family: [0.9, 0.08, 0.02],
+  given: [0.88, 0.11, 0.01],
+  birth: [0.93, 0.06, 0.01],
+  gender: [0.95, 0.05],
+  email: [0.8, 0.08, 0.12],
+  phone: [0.5, 0.3, 0.05, 0.15],
+  address: [0.6, 0.15, 0.1, 0.15],
+  company: [0.7, 0.15, 0.15],
+};
+const PRIOR_STRENGTH = 20;
+
+/**
+ * Minimum P(disagree | match): name changes at marriage, moves, new phones,
+ * new e-mail addresses and job changes happen to true matches.
+ */
+const M_DISAGREE_FLOOR: Record<Field, number> = {
+  family: 0.02,
+  given: 0.005,
+  birth: 0.005,
+  gender: 0.02,
+  email: 0.1,
+  phone: 0.1,
+  address: 0.1,
+  company: 0.1,
+};
+
+/** Name agreement among blocked unrelated pairs (namesakes, same-postal strangers) before EM. */
+const U_NAME_PRIOR = [0.4, 0.05, 0.55];
+
+/** Pseudo-pairs of the unrelated-class prior. */
+const U_PRIOR_STRENGTH = 50;
+
+/** Minimum u for any level (keeps weights finite on small samples). */
+const U_FLOOR = 1e-6;
+
+export interface TfTable {
+  total: number;
+  counts: Map<string, number>;
+}
+
+/** TF keys a record contributes, grouped by field (must mirror compare.ts tfKey). */
+export function tfKeysOf(rec: MatchRecord): Array<[Field, string]> {
+  const out: Array<[Field, string]> = [];
+  const part = (field: Field, prefix: string, p: MatchRecord['family']): void => {
+    if (p === null) return;
+    if (p.text !== null) out.push([field, `${prefix}t:${p.text}`]);
+    if (p.kana !== null) out.push([field, `${prefix}k:${p.kana}`]);
+    if (p.latin !== null || p.romaji !== null) out.push([field, `${prefix}l:${p.romaji ?? p.latin}`]);
+  };
+  part('family', 'f', rec.family);
+  part('given', 'g', rec.given);
+  for (const e of rec.emails) out.push(['email', `e:${e.key}`]);
+  for (const p of rec.phones) out.push(['phone', `p:${p.value}`]);
+  if (rec.address !== null) out.push(['address', `a:${rec.address.street}`]);
+  if (rec.company !== null) out.push(['company', `c:${rec.company.core}`]);
+  return out;
+}
+
+/** Count every TF key over the records; `total` per key family (prefix up to ':'). */
+export function termFrequencies(records: readonly MatchRecord[]): MatchWeights['tf'] {
+  const counts = new Map<string, number>();
+  const totals = new Map<string, number>();
+  for (const r of records) {
+    for (const key of new Set(tfKeysOf(r).map(([, k]) => k))) {
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const fam = key.slice(0, key.indexOf(':'));
+      totals.set(fam, (totals.get(fam) ?? 0) + 1);
+    }
+  }
+  const tf: MatchWeights['tf'] = {};
+  for (const [fam, total] of [...totals].sort()) tf[fam] = { total, counts: {} };
+  // ref = Σp³/Σp² per key family, stored as the pseudo-key '' (see tfAdjustment).
+  const s2 = new Map<string, number>();
+  const s3 = new Map<string, number>();
+  for (const [key, c] of [...counts].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+    const fam = key.slice(0, key.indexOf(':'));
+    const p = c / totals.get(fam)!;
+    s2.set(fam, (s2.get(fam) ?? 0) + p * p);
+    s3.set(fam, (s3.get(fam) ?? 0) + p * p * p);
+    if (c >= 3) tf[fam]!.counts[key.slice(fam.length + 1)] = c;
+  }
+  for (const fam of Object.keys(tf)) {
+    const ref = (s3.get(fam) ?? 0) / Math.max(s2.get(fam) ?? 0, 1e-12);
+    tf[fam]!.counts[''] = ref; // reference share (not a count)
+  }
+  return tf;
+}
+
+/** Bits added to an exact agreement on `tfKey` (0 when no table). */
+export function tfAdjustment(weights: Pick<MatchWeights, 'tf'>, tfKey: string | null): number {
+  if (tfKey === null) return 0;
+  const colon = tfKey.indexOf(':');
+  const fam = tfKey.slice(0, colon);
+  const t = weights.tf[fam];
+  if (t === undefined || t.total <= 0) return 0;
+  const ref = t.counts[''] ?? 0;
+  if (ref <= 0) return 0;
+  // Two records share the value, so it occurs at least twice.
+  const count = Math.max(t.counts[tfKey.slice(colon + 1)] ?? 2, 2);
+  const p = count / t.total;
+  const adj = Math.log2(ref / p);
+  return Math.max(-TF_DOWN, Math.min(TF_UP, adj));
+}
+
+/** log2 likelihood of a comparison under each class (match, related, unrelated), priors included. */
+export function classLogLikelihoods(weights: MatchWeights, cmp: Comparison): { m: number; h: number; u: number; perField: Array<{ m: number; h: number; u: number }> } {
+  let m = Math.log2(weights.prior.match);
+  let h = Math.log2(weights.prior.related);
+  let u = Math.log2(weights.prior.unrelated);
+  const perField = cmp.fields.map((fc) => {
+    if (fc.index < 0) return { m: 0, h: 0, u: 0 };
+    const fm = Math.log2(weights.m[fc.field][fc.index]!);
+    const fh = Math.log2(weights.h[fc.field][fc.index]!);
+    const fu = Math.log2(weights.u[fc.field][fc.index]!) - tfAdjustment(weights, fc.tfKey);
+    m += fm;
+    h += fh;
+    u += fu;
+    return { m: fm, h: fh, u: fu };
+  });
+  return { m, h, u, perField };
+}
+
+function log2SumExp2(a: number, b: number): number {
+  const mx = Math.max(a, b);
+  return mx + Math.log2(2 ** (a - mx) + 2 ** (b - mx));
+}
+
+/** log2 posterior odds of a match: log2 P(M, γ) − log2(P(H, γ) + P(U, γ)). */
+export function logOdds(weights: MatchWeights, cmp: Comparison): number {
+  const c = classLogLikelihoods(weights, cmp);
+  return c.m - log2SumExp2(c.h, c.u);
+}
+
+/**
+ * Evidence weight (bits) of each field: log2 P(level | match) / P(level | the
+ * non-match class that explains the pair best — 'related' (household,
+ * colleague) or 'unrelated'). Missing fields weigh 0.
+ */
+export function fieldWeights(weights: MatchWeights, cmp: Comparison): number[] {
+  const c = classLogLikelihoods(weights, cmp);
+  const useH = c.h >= c.u;
+  return c.perField.map((p, i) => (cmp.fields[i]!.index < 0 ? 0 : p.m - (useH ? p.h : p.u)));
+}
+
+export function probabilityOf(score: number): number {
+  return 1 / (1 + 2 ** -score);
+}
+
+// ------------------------------------------------------------------ estimation
+
+/** mulberry32: small deterministic PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function emptyCounts(): Record<Field, number[]> {
+  const c = {} as Record<Field, number[]>;
+  for (const f of FIELDS) c[f] = LEVELS[f].map(() => 0);
+  return c;
+}
+
+/** Random record pairs (deterministic for a given record order and seed). */
+export function randomPairComparisons(records: readonly MatchRecord[], sample: number, seed = 42): Comparison[] {
+  const n = records.length;
+  const out: Comparison[] = [];
+  if (n < 2) return out;
+  const all = (n * (n - 1)) / 2;
+  if (all <= sample) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out.push(compareRecords(records[i]!, records[j]!));
+    return out;
+  }
+  const r = rng(seed);
+  for (let k = 0; k < sample; k++) {
+    const i = Math.floor(r() * n);
+    let j = Math.floor(r() * (n - 1));
+    if (j >= i) j++;
+    out.push(compareRecords(records[i]!, records[j]!));
+  }
+  return out;
+}
+
+function estimateU(randoms: readonly Comparison[], matchProb: readonly number[] | null): Record<Field, number[]> {
+  const counts = emptyCounts();
+  for (let k = 0; k < randoms.length; k++) {
+    const w = matchProb === null ? 1 : 1 - matchProb[k]!;
+    const v = randoms[k]!.vector;
+    for (const f of FIELDS) if (v[f] >= 0) counts[f][v[f]]! += w;
+  }
+  const u = {} as Record<Field, number[]>;
+  for (const f of FIELDS) {
+    const c = counts[f];
+    const total = c.reduce((s, x) => s + x, 0);
+    const L = c.length;
+    // Additive smoothing; the last level (disagree) absorbs most mass anyway.
+    u[f] = c.map((x) => Math.max(U_FLOOR, (x + 0.5 / L) / (total + 0.5)));
+    const s = u[f].reduce((a, b) => a + b, 0);
+    u[f] = u[f].map((x) => x / s);
+  }
+  return u;
+}
+
+function classStep(
+  pairs: readonly Comparison[],
+  resp: readonly number[],
+  prior: Record<Field, number[]>,
+  strengthOf: number | ((f: Field) => number),
+  floors: Record<Field, number> | null,
+): Record<Field, number[]> {
+  const counts = emptyCounts();
+  for (let k = 0; k < pairs.length; k++) {
+    const g = resp[k]!;
+    const v = pairs[k]!.vector;
+    for (const f of FIELDS) if (v[f] >= 0) counts[f][v[f]]! += g;
+  }
+  const out = {} as Record<Field, number[]>;
+  for (const f of FIELDS) {
+    const c = counts[f];
+    const total = c.reduce((s, x) => s + x, 0);
+    const strength = typeof strengthOf === 'number' ? strengthOf : strengthOf(f);
+    let probs = c.map((x, l) => Math.max(U_FLOOR, (x + strength * prior[f][l]!) / (total + strength)));
+    if (floors !== null) {
+      // Floor on the disagreement level (last), then renormalise the others.
+      const last = probs.length - 1;
+      const floor = floors[f];
+      if (probs[last]! < floor) {
+        const rest = 1 - probs[last]!;
+        probs = probs.map((p, l) => (l === last ? floor : (p * (1 - floor)) / rest));
+      }
+    }
+    out[f] = probs;
+  }
+  return out;
+}
+
+export interface TrainOptions {
+  /** Random pairs for the unrelated-class prior (default min(all pairs, max(20 000, 30·N))). */
+  randomPairs?: number;
+  maxIterations?: number;
+  seed?: number;
+  thresholds?: { merge: number; review: number; nameOnly?: number };
+}
+
+/**
+ * Estimate the three classes (match / related / unrelated), their priors
+ * and term frequencies from the records and their blocked candidate
+ * comparisons, by EM. Deterministic for a given record order.
+ */
+export function trainWeights(records: readonly MatchRecord[], candidates: readonly Comparison[], options: TrainOptions = {}): MatchWeights {
+  const n = records.length;
+  const sample = options.randomPairs ?? Math.min((n * (n - 1)) / 2, Math.max(20000, 30 * n));
+  const randoms = randomPairComparisons(records, sample, options.seed ?? 42);
+  const tf = termFrequencies(records);
+  // Unrelated-class prior: random pairs for every field, except the names,
+  // on which blocked unrelated pairs (namesakes) often agree.
+  const uPrior = { ...estimateU(randoms, null), family: [...U_NAME_PRIOR], given: [...U_NAME_PRIOR] };
+  let weights: MatchWeights = {
+    version: 2,
+    m: clone(M_PRIOR),
+    h: clone(H_PRIOR),
+    u: clone(uPrior),
+    prior: { match: 0.4, related: 0.2, unrelated: 0.4 },
+    tf,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
+    training: { records: n, candidatePairs: candidates.length, randomPairs: randoms.length, emIterations: 0, converged: false },
+  };
+  if (candidates.length === 0) return weights;
+  const maxIter = options.maxIterations ?? 100;
+  let iterations = 0;
+  let converged = false;
+  for (let it = 0; it < maxIter; it++) {
+    iterations++;
+    const rm: number[] = [];
+    const rh: number[] = [];
+    const ru: number[] = [];
+    for (const c of candidates) {
+      const l = classLogLikelihoods(weights, c);
+      const mx = Math.max(l.m, l.h, l.u);
+      const em = 2 ** (l.m - mx);
+      const eh = 2 ** (l.h - mx);
+      const eu = 2 ** (l.u - mx);
+      const z = em + eh + eu;
+      rm.push(em / z);
+      rh.push(eh / z);
+      ru.push(eu / z);
+    }
+    const m = classStep(candidates, rm, M_PRIOR, PRIOR_STRENGTH, M_DISAGREE_FLOOR);
+    // The related class is DEFINED by different given names: its given-name
+    // distribution is pinned (huge pseudo-count) so that namesakes (same name)
+    // cannot drift into it; they belong to the unrelated class, where the
+    // term-frequency adjustment tells rare names from common ones.
+    const h = classStep(candidates, rh, H_PRIOR, (f) => (f === 'given' ? 1e6 : PRIOR_STRENGTH), null);
+    const u = classStep(candidates, ru, uPrior, U_PRIOR_STRENGTH, null);
+    const sm = rm.reduce((s, x) => s + x, 0);
+    const sh = rh.reduce((s, x) => s + x, 0);
+    const total = candidates.length;
+    const prior = {
+      match: Math.max(1e-4, sm / total),
+      related: Math.max(1e-4, sh / total),
+      unrelated: Math.max(1e-4, (total - sm - sh) / total),
+    };
+    let delta = Math.abs(prior.match - weights.prior.match) + Math.abs(prior.related - weights.prior.related);
+    for (const f of FIELDS) {
+      for (const [next, cur] of [
+        [m, weights.m],
+        [h, weights.h],
+        [u, weights.u],
+      ] as const) {
+        next[f].forEach((x, l) => (delta = Math.max(delta, Math.abs(x - cur[f][l]!))));
+      }
+    }
+    weights = { ...weights, m, h, u, prior };
+    if (delta < 1e-5) {
+      converged = true;
+      break;
+    }
+  }
+  return { ...weights, training: { ...weights.training, emIterations: iterations, converged } };
+}
+
+function clone(x: Record<Field, number[]>): Record<Field, number[]> {
+  return Object.fromEntries(FIELDS.map((f) => [f, [...x[f]]])) as Record<Field, number[]>;
+}
+
+/**
+ * Weights to use before any training data exists (first import of a tenant,
+ * or a file too small for EM). Rough population-level values.
+ */
+export function defaultWeights(): MatchWeights {
+  const u: Record<Field, number[]> = {
+    family: [0.3, 0.05, 0.65],
+    given: [0.3, 0.05, 0.65],
+    birth: [0.0005, 0.002, 0.9975],
+    gender: [0.5, 0.5],
+    email: [0.0005, 0.001, 0.9985],
+    phone: [0.0005, 0.001, 0.001, 0.9975],
+    address: [0.002, 0.003, 0.02, 0.975],
+    company: [0.02, 0.02, 0.96],
+  };
+  return {
+    version: 2,
+    m: clone(M_PRIOR),
+    h: clone(H_PRIOR),
+    u,
+    prior: { match: 0.4, related: 0.1, unrelated: 0.5 },
+    tf: {},
+    thresholds: { ...DEFAULT_THRESHOLDS },
+    training: { records: 0, candidatePairs: 0, randomPairs: 0, emIterations: 0, converged: false },
+  };
+}
