@@ -5,6 +5,43 @@ import { migrate } from '../db/migrate.ts';
 import { createUser } from '../features/users/users.service.ts';
 import { AppError } from '../app/errors.ts';
 import { serve } from './serve.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Actor } from '../app/context.ts';
+import type { Db } from '../db/database.ts';
+import { parseImportProfile } from '../domain/import/profile.ts';
+import { runImport, type ImportSummary } from '../features/import/import.service.ts';
+import { exportCustomers, exportLinks, openOutput } from '../features/import/export.service.ts';
+import { listIssues } from '../features/import/import.repository.ts';
+import { formatCsvField } from '../domain/import/csv.ts';
+
+/** The CLI acts as the person at the terminal: audited with their OS user name. */
+const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
+
+async function withDatabase(config: ReturnType<typeof loadConfig>, work: (db: Db) => Promise<number>): Promise<number> {
+  const handle = await openDatabase(config);
+  try {
+    await migrate(handle);
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+function formatSummary(s: ImportSummary): string {
+  return [
+    `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s`,
+    `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
+    `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
+    `  run ${s.runId}`,
+  ].join('\n');
+}
+
+async function writeReport(db: Db, runId: string, file: string): Promise<void> {
+  const issues = await listIssues(db, runId);
+  const lines = ['line,severity,field,reason,value', ...issues.map((i) => [String(i.line), i.severity, i.field ?? '', i.reason, i.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
 
 const HELP = `Daicho (台帳) — customer data platform
 
@@ -15,6 +52,12 @@ Commands:
   migrate                       Apply database migrations and exit.
   user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]
                                 Create a user (role defaults to viewer).
+  import FILE --mapping PROFILE.json [--report REPORT.csv]
+                                Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an
+                                import profile; resolves identities; prints a summary.
+  export links [--out FILE]     CSV source,external_id,customer_id: one row per imported source record.
+  export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]
+                                Golden records (audited).
   help                          Show this help.
 
 The database is PGlite in DAICHO_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.
@@ -58,6 +101,57 @@ async function main(argv: string[]): Promise<number> {
         await handle.close();
       }
       return 0;
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { mapping: { type: 'string' }, report: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const file = positionals[0];
+      if (!file || !values.mapping) {
+        console.error('import needs a FILE and --mapping PROFILE.json');
+        return 2;
+      }
+      const profile = parseImportProfile(JSON.parse(fs.readFileSync(values.mapping, 'utf8')));
+      return withDatabase(config, async (db) => {
+        const summary = await runImport(db, {
+          filePath: file,
+          profile,
+          actor: CLI_ACTOR,
+          onProgress: (p) => process.stderr.write(`\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)`),
+        });
+        process.stderr.write('\n');
+        console.log(formatSummary(summary));
+        if (values.report) {
+          await writeReport(db, summary.runId, values.report);
+          console.log(`Per-row report: ${values.report}`);
+        }
+        return 0;
+      });
+    }
+    case 'export': {
+      const [what, ...args] = rest;
+      const { values } = parseArgs({
+        args,
+        options: { out: { type: 'string' }, format: { type: 'string', default: 'csv' }, encoding: { type: 'string', default: 'utf-8' } },
+        strict: true,
+      });
+      if (what !== 'links' && what !== 'customers') break;
+      if (values.format !== 'csv' && values.format !== 'jsonl') { console.error('--format is csv or jsonl'); return 2; }
+      if (values.encoding !== 'utf-8' && values.encoding !== 'cp932') { console.error('--encoding is utf-8 or cp932'); return 2; }
+      const format = values.format;
+      const encoding = values.encoding;
+      return withDatabase(config, async (db) => {
+        const out = openOutput(values.out);
+        const n = what === 'links' ? await exportLinks(db, out, CLI_ACTOR) : await exportCustomers(db, out, format, encoding, CLI_ACTOR);
+        if (values.out) {
+          await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+          console.error(`Wrote ${n} rows to ${values.out}`);
+        }
+        return 0;
+      });
     }
     case undefined:
     case 'help':

@@ -159,8 +159,10 @@ export interface SourceRecordsTable {
   raw: Json;
   normalized: Json;
   content_hash: string;
+  /** The matcher's prepared form of the record (src/domain/match), for incremental resolution. */
+  match_record: Json<unknown> | null;
   created_by_user_id: string | null;
-  received_at: CreatedAt;
+  received_at: UpdatedAt;
   updated_at: UpdatedAt;
 }
 
@@ -196,6 +198,70 @@ export interface CustomFieldDefinitionsTable {
   archived_at: Timestamp | null;
 }
 
+export interface ImportProfilesTable {
+  id: Generated<string>;
+  source_id: string;
+  profile: Json;
+  updated_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ImportRunsTable {
+  id: Generated<string>;
+  source_id: string;
+  file_name: string;
+  status: 'running' | 'completed' | 'failed';
+  encoding: string | null;
+  counts: Json<Record<string, number>>;
+  error: string | null;
+  created_by_user_id: string | null;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportIssuesTable {
+  id: BigId;
+  run_id: string;
+  line: number;
+  severity: 'rejected' | 'flagged';
+  field: string | null;
+  reason: string;
+  value: string | null;
+}
+
+export interface MatchKeysTable { key: string; source_record_id: number }
+
+export interface MatchWeightsTable { id: BigId; weights: Json<unknown>; trained_on: number; created_at: CreatedAt }
+
+export interface MatchDecisionsTable {
+  id: BigId;
+  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+  source_record_id: number | null;
+  customer_id: string | null;
+  other_customer_id: string | null;
+  score: number | null;
+  rule: string | null;
+  evidence: Json<unknown>;
+  import_run_id: string | null;
+  decided_by_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ReviewItemsTable {
+  id: BigId;
+  record_a_id: number;
+  record_b_id: number;
+  score: number;
+  probability: number;
+  rules: Json<unknown>;
+  evidence: Json<unknown>;
+  status: Generated<'open' | 'accepted' | 'rejected' | 'never'>;
+  decided_by_user_id: string | null;
+  decided_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface SchemaMigrationsTable { version: string; applied_at: CreatedAt }
 
 export interface Database {
@@ -215,6 +281,13 @@ export interface Database {
   source_records: SourceRecordsTable;
   activities: ActivitiesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
+  import_profiles: ImportProfilesTable;
+  import_runs: ImportRunsTable;
+  import_issues: ImportIssuesTable;
+  match_keys: MatchKeysTable;
+  match_weights: MatchWeightsTable;
+  match_decisions: MatchDecisionsTable;
+  review_items: ReviewItemsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

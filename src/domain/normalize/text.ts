@@ -74,6 +74,16 @@ export function toHiragana(s: string): string {
   return s.normalize('NFKC').replace(/[\u30A1-\u30FA\u30FD\u30FE]/gu, kataCharToHira);
 }
 
+/**
+ * Hiragana and half-width katakana → full-width katakana, the Japanese convention for stored フリガナ.
+ * Applies NFKC first; leaves ー, ・ and spaces as they are.
+ *
+ * @example toKatakana('さとう ﾊﾅｺ') // => 'サトウ ハナコ'
+ */
+export function toKatakana(s: string): string {
+  return s.normalize('NFKC').replace(/[\u3041-\u3096\u309D\u309E]/gu, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
+}
+
 /** Small kana written large, for reading comparison (キャ ≈ キヤ). */
 const SMALL_TO_LARGE: Readonly<Record<string, string>> = {
   ぁ: 'あ', ぃ: 'い', ぅ: 'う', ぇ: 'え', ぉ: 'お',

@@ -11,7 +11,7 @@ import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { normalizePhone } from '../../domain/normalize/phone.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalizePostalCode } from '../../domain/normalize/postal.ts';
-import { nfkc } from '../../domain/normalize/text.ts';
+import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import { findCompanyByName, findCompanyRow, insertCompany } from '../companies/companies.repository.ts';
@@ -408,9 +408,6 @@ function nfkcKeepSpace(value: string): string {
   return nfkc(value);
 }
 
-function toKatakana(s: string): string {
-  return s.replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
-}
 
 function isRealDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);

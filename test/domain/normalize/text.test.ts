@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   nfkc,
   toHiragana,
+  toKatakana,
   foldKana,
   foldVariantKanji,
   foldForSearch,
@@ -179,4 +180,10 @@ describe('properties', () => {
       }),
     );
   });
+});
+
+test('toKatakana: hiragana and half-width katakana become full-width katakana', () => {
+  assert.equal(toKatakana('さとう ﾊﾅｺ'), 'サトウ ハナコ');
+  assert.equal(toKatakana('ゆーこ・ゞ'), 'ユーコ・ヾ');
+  assert.equal(toKatakana('カタカナ'), 'カタカナ');
 });

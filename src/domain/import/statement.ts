@@ -1,0 +1,120 @@
+import { CUSTOM_PREFIX } from '../customers/fields.ts';
+import { parseAddress } from '../normalize/address.ts';
+import { parseBirthDate } from '../normalize/date.ts';
+import { normalizeEmail } from '../normalize/email.ts';
+import { splitFullName } from '../normalize/name.ts';
+import { normalizePhone } from '../normalize/phone.ts';
+import { normalizePostalCode } from '../normalize/postal.ts';
+import { nfkc, toKatakana } from '../normalize/text.ts';
+import type { ImportField } from './profile.ts';
+
+/** A value that could not be normalised: kept raw in the source record, left out of the golden record. */
+export interface FlaggedValue { field: ImportField; reason: string; value: string }
+
+/**
+ * Turns one mapped import row into the statement it makes about a customer (the `normalized` side of its source
+ * record, in the golden record's field names), plus the values it could not use. Never throws; an invalid value
+ * (an e-mail without @, an impossible date) is flagged and does not block the row.
+ *
+ * @example toStatement({ full_name: '山田　太郎', phone: '０３-１２３４-９８７６' }, { 会員ランク: 'ゴールド' })
+ * // → { statement: { familyName: '山田', givenName: '太郎', phone: '+81312349876', 'custom.会員ランク': 'ゴールド' }, flagged: [] }
+ */
+export function toStatement(
+  fields: Partial<Record<ImportField, string>>,
+  attributes: Record<string, string>,
+): { statement: Record<string, unknown>; flagged: FlaggedValue[] } {
+  const out: Record<string, unknown> = {};
+  const flagged: FlaggedValue[] = [];
+  const value = (f: ImportField) => {
+    const v = fields[f];
+    return v === undefined || v.trim() === '' ? null : nfkc(v);
+  };
+
+  // Names: split columns win; a whole name typed into 姓 alone is split like a full name.
+  let family = value('family_name');
+  let given = value('given_name');
+  const full = value('full_name');
+  if (!family && !given && full) ({ family, given } = split(full));
+  else if (family && !given && /\s/.test(family)) ({ family, given } = split(family));
+  if (family) out.familyName = family;
+  if (given) out.givenName = given;
+
+  let familyKana = value('family_name_kana');
+  let givenKana = value('given_name_kana');
+  const fullKana = value('full_name_kana');
+  if (!familyKana && !givenKana && fullKana) ({ family: familyKana, given: givenKana } = split(fullKana));
+  for (const [key, kana] of [['familyNameKana', familyKana], ['givenNameKana', givenKana]] as const) {
+    if (!kana) continue;
+    const katakana = toKatakana(kana);
+    if (/^[\p{Script=Katakana}ー・\s]+$/u.test(katakana)) out[key] = katakana;
+    else flagged.push({ field: key === 'familyNameKana' ? 'family_name_kana' : 'given_name_kana', reason: 'not_kana', value: kana });
+  }
+
+  const email = value('email');
+  if (email) {
+    const e = normalizeEmail(email);
+    if (e.valid && !e.placeholder) out.email = e.value;
+    else flagged.push({ field: 'email', reason: e.placeholder ? 'placeholder' : e.reason ?? 'invalid', value: email });
+  }
+  const phone = value('phone');
+  if (phone) {
+    const p = normalizePhone(phone);
+    if (p.valid && p.e164) out.phone = p.e164;
+    else flagged.push({ field: 'phone', reason: p.reason ?? 'invalid', value: phone });
+  }
+  const birth = value('birth_date');
+  if (birth) {
+    const d = parseBirthDate(birth);
+    if (d.valid) out.birthDate = d.value;
+    else flagged.push({ field: 'birth_date', reason: d.reason ?? 'invalid', value: birth });
+  }
+  const gender = value('gender');
+  if (gender) {
+    const g = genderOf(gender);
+    if (g) out.gender = g;
+    else flagged.push({ field: 'gender', reason: 'unknown_value', value: gender });
+  }
+  const postalRaw = value('postal_code');
+  let postal: string | null = null;
+  if (postalRaw) {
+    const p = normalizePostalCode(postalRaw);
+    if (p.valid) out.postalCode = postal = p.value;
+    else flagged.push({ field: 'postal_code', reason: p.reason ?? 'invalid', value: postalRaw });
+  }
+  const prefecture = value('prefecture');
+  const address = value('address');
+  if (address || prefecture) {
+    const parsed = parseAddress([prefecture && !address?.startsWith(prefecture) ? prefecture : '', address ?? ''].join(''), postal);
+    if (parsed.prefecture) out.prefecture = parsed.prefecture;
+    if (parsed.rest) out.address = parsed.rest;
+    if (parsed.building) out.building = parsed.building;
+    if (!postal && parsed.postalCode) out.postalCode = parsed.postalCode;
+    if (prefecture && !parsed.prefecture) flagged.push({ field: 'prefecture', reason: 'unknown_prefecture', value: prefecture });
+  }
+  const company = value('company_name');
+  if (company) out.companyName = company;
+  const department = value('department');
+  if (department) out.department = department;
+  const title = value('title');
+  if (title) out.title = title;
+  for (const [header, v] of Object.entries(attributes)) {
+    if (v.trim() !== '') out[`${CUSTOM_PREFIX}${header}`] = v.trim();
+  }
+  return { statement: out, flagged };
+}
+
+function split(full: string): { family: string | null; given: string | null } {
+  const s = splitFullName(full);
+  return { family: s.family, given: s.given };
+}
+
+
+/** 男/男性/M/male/1 → male, 女/女性/F/female/2 → female (ISO/IEC 5218 and JIS X 0303 codes: 0 unknown, 9 not applicable). */
+export function genderOf(raw: string): 'male' | 'female' | 'other' | 'unknown' | null {
+  const v = nfkc(raw).toLowerCase();
+  if (['男', '男性', 'm', 'male', '1', 'man'].includes(v)) return 'male';
+  if (['女', '女性', 'f', 'female', '2', 'woman'].includes(v)) return 'female';
+  if (['その他', 'other', 'x'].includes(v)) return 'other';
+  if (['0', '9', '不明', '回答しない', 'unknown'].includes(v)) return 'unknown';
+  return null;
+}

@@ -1,0 +1,237 @@
+import path from 'node:path';
+import type { Actor } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import type { Db } from '../../db/database.ts';
+import { bindProfile, contentHash, mapRow, type ImportProfile } from '../../domain/import/profile.ts';
+import { toStatement } from '../../domain/import/statement.ts';
+import { blockingKeys, prepareMatchRecord, resolveBatch, type MatchRecord } from '../../domain/match/index.ts';
+import { audit } from '../audit/audit.service.ts';
+import { insertEmptyCustomer } from '../customers/customers.repository.ts';
+import { recomputeCustomer } from '../customers/customers.service.ts';
+import { openTable } from './readers/index.ts';
+import * as repo from './import.repository.ts';
+
+/** Rows staged per transaction: a killed import keeps whole batches and a re-run skips them as unchanged. */
+const BATCH_ROWS = 1000;
+/** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
+const MAX_BLOCK = 50;
+
+export interface ImportSummary {
+  runId: string;
+  source: string;
+  file: string;
+  encoding: string | null;
+  read: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  flagged: number;
+  merged: number;
+  review: number;
+  customersCreated: number;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  filePath: string;
+  profile: ImportProfile;
+  actor: Actor;
+  onProgress?: (p: { rows: number; bytesRead: number; totalBytes: number }) => void;
+}
+
+/**
+ * Imports one department export: every row becomes (or updates) a source record of the profile's source, bad rows
+ * are reported with line and reason while the good ones land, then new records are resolved against the ledger
+ * (identity resolution) and the affected golden records recomputed. Idempotent: the key is source + id column (or
+ * the content hash), so importing the same file twice changes nothing.
+ */
+export async function runImport(db: Db, options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const table = await openTable(options.filePath, {
+    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
+    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
+    ...(options.profile.sheet !== null && options.profile.sheet !== undefined ? { sheet: options.profile.sheet } : {}),
+  });
+  const binding = bindProfile(options.profile, table.headers);
+  if (binding.missing.length) {
+    await table.close();
+    throw new AppError('validation_failed', `The file lacks columns the profile names: ${binding.missing.join(', ')}`,
+      binding.missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
+  }
+  const profile = binding.profile;
+  const userId = options.actor.auth?.userId ?? null;
+  const source = (await repo.findSource(db, profile.source)) ?? (await repo.insertFileSource(db, profile.source, profile.source)) ?? (await repo.findSource(db, profile.source));
+  if (!source) throw new Error(`Could not register source ${profile.source}`);
+  await repo.saveProfile(db, source.id, options.profile, userId);
+  const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
+  const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
+  try {
+    const touchedCustomers = new Set<string>();
+    let batch: Array<{ line: number; values: Record<string, string> }> = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      await db.transaction().execute(async (trx) => {
+        const result = await stageBatch(trx, source.id, source.name, profile, rows, userId, run.id);
+        counts.new += result.new;
+        counts.updated += result.updated;
+        counts.unchanged += result.unchanged;
+        counts.flagged += result.flagged;
+        for (const c of result.touchedCustomers) touchedCustomers.add(c);
+      });
+    };
+    const rejected: Array<{ line: number; severity: 'rejected'; field: null; reason: string; value: null }> = [];
+    for await (const row of table.rows) {
+      counts.read++;
+      if ('error' in row) {
+        counts.rejected++;
+        rejected.push({ line: row.line, severity: 'rejected', field: null, reason: row.error, value: null });
+        continue;
+      }
+      batch.push(row);
+      if (batch.length >= BATCH_ROWS) {
+        await flush();
+        options.onProgress?.({ rows: counts.read, ...table.progress() });
+      }
+    }
+    await flush();
+    await repo.insertIssues(db, run.id, rejected);
+    const resolution = await resolvePending(db, run.id, source.id, source.label, touchedCustomers);
+    counts.merged = resolution.merged;
+    counts.review = resolution.review;
+    counts.customersCreated = resolution.customersCreated;
+    await repo.finishRun(db, run.id, 'completed', counts, null);
+    await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
+  } catch (error) {
+    await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  return { runId: run.id, source: source.name, file: path.basename(options.filePath), encoding: table.encoding, ...counts, seconds: (Date.now() - started) / 1000 };
+}
+
+async function stageBatch(
+  db: Db,
+  sourceId: string,
+  sourceName: string,
+  profile: ImportProfile,
+  rows: Array<{ line: number; values: Record<string, string> }>,
+  userId: string | null,
+  runId: string,
+) {
+  // Last occurrence wins when a file repeats an id.
+  const staged = new Map<string, repo.StagedRecord & { line: number }>();
+  const issues: Array<{ line: number; severity: 'flagged'; field: string; reason: string; value: string }> = [];
+  for (const row of rows) {
+    const mapped = mapRow(row.values, profile, row.line);
+    const hash = contentHash(mapped.fields, mapped.attributes);
+    const externalId = mapped.externalId ?? `sha256:${hash}`;
+    const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
+    for (const f of flagged) issues.push({ line: row.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
+    const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
+    staged.set(externalId, { externalId, raw: row.values, normalized: statement, contentHash: hash, matchRecord, line: row.line });
+  }
+  const existing = new Map((await repo.findRecords(db, sourceId, [...staged.keys()])).map((r) => [r.external_id, r]));
+  const fresh: repo.StagedRecord[] = [];
+  const keys: Array<{ key: string; recordId: number }> = [];
+  const touchedCustomers: string[] = [];
+  let updated = 0;
+  let unchanged = 0;
+  for (const record of staged.values()) {
+    const before = existing.get(record.externalId);
+    if (!before) fresh.push(record);
+    else if (before.content_hash === record.contentHash) unchanged++;
+    else {
+      updated++;
+      await repo.updateRecord(db, before.id, record);
+      for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: before.id });
+      if (before.customer_id) touchedCustomers.push(before.customer_id);
+    }
+  }
+  const inserted = await repo.insertRecords(db, sourceId, fresh, userId);
+  const idOf = new Map(inserted.map((r) => [r.external_id, r.id]));
+  for (const record of fresh) {
+    for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: idOf.get(record.externalId)! });
+  }
+  await repo.insertMatchKeys(db, keys);
+  // Flagged values are reported once per record version: unchanged rows were reported by the run that brought them.
+  const reportable = issues.filter((i) => {
+    const rec = [...staged.values()].find((r) => r.line === i.line);
+    return rec ? existing.get(rec.externalId)?.content_hash !== rec.contentHash : true;
+  });
+  await repo.insertIssues(db, runId, reportable);
+  return { new: fresh.length, updated, unchanged, flagged: reportable.length, touchedCustomers };
+}
+
+/**
+ * Links every unresolved record (this run's, or one a killed run left) to a customer: the records and the linked
+ * records they share blocking keys with are clustered together (src/domain/match); a cluster that holds records of
+ * one existing customer joins it, a cluster of new records only becomes a new customer. Two existing customers are
+ * never merged automatically: that pair goes to the review queue.
+ */
+async function resolvePending(db: Db, runId: string, sourceId: string, sourceLabel: string, touched: Set<string>) {
+  return db.transaction().execute(async (trx) => {
+    const pending = await repo.listUnresolved(trx);
+    const pendingIds = pending.map((r) => r.id);
+    const neighbours = await repo.listLinkedNeighbours(trx, pendingIds, MAX_BLOCK);
+    const members = await repo.listRecordsOfCustomers(trx, [...new Set(neighbours.map((n) => n.customer_id!))]);
+    const customerOf = new Map<string, string>(members.map((m) => [String(m.id), m.customer_id!]));
+    const records: MatchRecord[] = [...pending, ...members].map((r) => ({ ...(r.match_record as unknown as MatchRecord), id: String(r.id) }));
+    let merged = 0;
+    let review = 0;
+    let customersCreated = 0;
+    const newlyLinked = new Map<string, number[]>();
+    if (records.length > 0) {
+      const result = resolveBatch(records);
+      await repo.saveWeights(trx, result.weights, records.length);
+      const decisions: Parameters<typeof repo.insertDecisions>[1] = [];
+      const reviewRows: Parameters<typeof repo.insertReviewItems>[1] = [];
+      const clusterOf = new Map<string, number>();
+      result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
+      for (const cluster of result.clusters) {
+        const incoming = cluster.filter((id) => !customerOf.has(id)).map(Number);
+        if (incoming.length === 0) continue;
+        const tally = new Map<string, number>();
+        for (const id of cluster) {
+          const c = customerOf.get(id);
+          if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
+        }
+        const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+        let target = ranked[0]?.[0];
+        if (!target) {
+          target = await insertEmptyCustomer(trx);
+          customersCreated++;
+          decisions.push({ kind: 'new', recordId: incoming[0]!, customerId: target, rule: 'no_match', runId });
+          for (const id of incoming.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+          merged += incoming.length - 1;
+        } else {
+          for (const id of incoming) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+          merged += incoming.length;
+          for (const [other] of ranked.slice(1)) {
+            decisions.push({ kind: 'review', recordId: incoming[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
+          }
+        }
+        await repo.linkRecords(trx, incoming, target);
+        newlyLinked.set(target, [...(newlyLinked.get(target) ?? []), ...incoming]);
+        for (const id of incoming) customerOf.set(String(id), target);
+      }
+      for (const item of result.reviews) {
+        if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
+        if (customerOf.get(item.a) === customerOf.get(item.b)) continue;
+        reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence });
+      }
+      review = reviewRows.length;
+      await repo.insertDecisions(trx, decisions);
+      await repo.insertReviewItems(trx, reviewRows);
+    }
+    for (const customerId of new Set([...newlyLinked.keys(), ...touched])) await recomputeCustomer(trx, customerId);
+    await repo.insertImportActivities(trx, [...newlyLinked.entries()].map(([customerId, ids]) => ({
+      customerId,
+      sourceId,
+      title: `${sourceLabel} から取り込み`,
+      properties: { runId, records: ids.length },
+    })));
+    return { merged, review, customersCreated };
+  });
+}
