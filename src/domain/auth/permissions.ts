@@ -10,6 +10,9 @@ export const PERMISSIONS = {
   'customers:read_personal': 'See e-mail, phone, address, birth date and personal custom fields unmasked',
   'customers:write': 'Create and edit customers; write sales notes',
   'customers:delete': 'Delete (soft) customers',
+  'customers:export': 'Export customers and links (personal data; audited)',
+  'imports:run': 'Import department exports (CSV/TSV/XLSX) and manage import profiles',
+  'identity:resolve': 'Decide the review queue, merge and unmerge customers',
   'companies:read': 'List and open companies',
   'companies:write': 'Create and edit companies',
   'sources:read': 'See the data-source registry',
@@ -29,15 +32,17 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(ALL),
   manager: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'customers:delete',
+    'customers:export', 'imports:run', 'identity:resolve',
     'companies:read', 'companies:write', 'sources:read', 'sources:write', 'custom_fields:read',
     'users:read', 'audit:read', 'api_keys:own',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
+    'customers:export', 'imports:run', 'identity:resolve',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
   ]),
   sales: new Set<Permission>([
-    'customers:read', 'customers:read_personal', 'customers:write',
+    'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
   ]),
   viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read']),
