@@ -44,7 +44,7 @@ for (const set of SETS.filter((s) => !values.only || s.name === values.only)) {
     execFileSync(process.execPath, [...CLI, 'export', 'links', '--out', links], { env, stdio: ['ignore', 'ignore', 'ignore'] });
     const ours = score(set, links);
     const naive = score(set, await naiveLinks(path.join(dir, 'data'), dir));
-    rows.push([set.name, ours.precision, ours.recall, ours.f1, ours.hard, naive.f1, (Number(ours.f1) / Number(naive.f1)).toFixed(2), seconds.toFixed(1)]);
+    rows.push([set.name, ours.precision, ours.recall, ours.f1, ours.hard, naive.f1, Number(naive.f1) > 0 ? (Number(ours.f1) / Number(naive.f1)).toFixed(2) : '– (no e-mail or phone)', seconds.toFixed(1)]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
