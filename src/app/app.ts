@@ -18,6 +18,8 @@ import { registerCompanyRoutes } from '../features/companies/companies.routes.ts
 import { registerSourceRoutes } from '../features/sources/sources.routes.ts';
 import { registerCustomFieldRoutes } from '../features/custom-fields/custom-fields.routes.ts';
 import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
+import { registerImportRoutes } from '../features/import/import.routes.ts';
+import { registerIdentityRoutes } from '../features/identity/identity.routes.ts';
 
 
 export type App = OpenAPIHono<AppEnv>;
@@ -61,6 +63,8 @@ export function createApp(deps: AppDeps): App {
   registerSourceRoutes(app);
   registerCustomFieldRoutes(app);
   registerReferenceRoutes(app);
+  registerImportRoutes(app);
+  registerIdentityRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

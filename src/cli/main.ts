@@ -11,9 +11,7 @@ import type { Actor } from '../app/context.ts';
 import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
 import { runImport, type ImportSummary } from '../features/import/import.service.ts';
-import { exportCustomers, exportLinks, openOutput } from '../features/import/export.service.ts';
-import { listIssues } from '../features/import/import.repository.ts';
-import { formatCsvField } from '../domain/import/csv.ts';
+import { exportCustomers, exportLinks, importReportLines, openOutput } from '../features/import/export.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
@@ -38,9 +36,7 @@ function formatSummary(s: ImportSummary): string {
 }
 
 async function writeReport(db: Db, runId: string, file: string): Promise<void> {
-  const issues = await listIssues(db, runId);
-  const lines = ['line,severity,field,reason,value', ...issues.map((i) => [String(i.line), i.severity, i.field ?? '', i.reason, i.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  fs.writeFileSync(file, `${(await importReportLines(db, runId)).join('\n')}\n`);
 }
 
 const HELP = `Daicho (台帳) — customer data platform

@@ -284,4 +284,130 @@ export const api = {
   createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),
   updateUser: (id: string, input: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean }) =>
     request<User>('PATCH', `/users/${encodeURIComponent(id)}`, input),
+
+  // identity (名寄せ)
+  listReviewItems: (query: { status?: ReviewStatus; cursor?: string; limit?: number }) =>
+    get<Page<ReviewItem>>('/review-items', { ...query }),
+  decideReviewItem: (id: number, decision: 'accept' | 'reject' | 'never') =>
+    request<{ item: ReviewItem; customerId: string | null }>('POST', `/review-items/${id}/decision`, { decision }),
+  mergeCustomers: (customerIds: string[]) => request<{ customerId: string; merged: string[] }>('POST', '/customers/merge', { customerIds }),
+  unmergeCustomer: (id: string, sourceRecordIds: number[]) =>
+    request<{ customerId: string; newCustomerId: string }>('POST', `/customers/${encodeURIComponent(id)}/unmerge`, { sourceRecordIds }),
+  customerIdentity: (id: string) => get<CustomerIdentity>(`/customers/${encodeURIComponent(id)}/identity`),
+};
+
+export type ReviewStatus = 'open' | 'accepted' | 'rejected' | 'never';
+
+export interface MatchEvidence { field: string; level: string; weight: number; detail: string | null }
+
+export interface ReviewRecord {
+  recordId: number;
+  source: string;
+  sourceLabel: string;
+  externalId: string;
+  customerId: string | null;
+  customerName: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface ReviewItem {
+  id: number;
+  status: ReviewStatus;
+  score: number;
+  probability: number;
+  rules: string[];
+  evidence: MatchEvidence[];
+  a: ReviewRecord;
+  b: ReviewRecord;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface CustomerIdentity {
+  customerId: string;
+  records: Array<{
+    id: number; source: string; sourceLabel: string; externalId: string; receivedAt: string; fields: Record<string, unknown>;
+    decisions: Array<{ id: number; kind: string; rule: string | null; score: number | null; evidence: unknown; customerId: string | null; otherCustomerId: string | null; importRunId: string | null; decidedBy: string | null; decidedAt: string }>;
+  }>;
+}
+
+// ── imports & exports (multipart upload, runs, downloads) ──
+
+export interface ImportPreview {
+  format: 'csv' | 'tsv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string[];
+  rows: Array<{ line: number; values?: Record<string, string>; error?: string }>;
+  more: boolean;
+  suggestion: {
+    fields: Record<string, string | string[]>;
+    idColumn: string | null;
+    confidence: Record<string, number>;
+    idConfidence: number;
+    columns: Array<{ header: string; kind: string | null; score: number; used: boolean }>;
+    unmapped: string[];
+  };
+  warnings: string[];
+}
+
+export interface ImportUpload { uploadId: string; fileName: string; size: number; preview: ImportPreview }
+
+export interface ImportProfileJson {
+  source: string;
+  id_column?: string | null;
+  encoding?: string | null;
+  delimiter?: string | null;
+  sheet?: string | number | null;
+  fields: Record<string, string | string[]>;
+}
+
+export interface ImportSummary {
+  runId: string; source: string; file: string; encoding: string | null;
+  read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number;
+  merged: number; review: number; customersCreated: number; seconds: number;
+}
+
+export interface ImportRun {
+  id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed';
+  encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
+}
+
+/** Multipart upload (field "file"); not JSON, so it does not go through request(). */
+async function uploadImportFile(file: File): Promise<ImportUpload> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  let response: Response;
+  try {
+    response = await fetch('/api/v1/imports/uploads', {
+      method: 'POST',
+      headers: { Accept: 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+      credentials: 'same-origin',
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const p = (payload ?? {}) as { title?: string; code?: string; errors?: FieldError[] };
+    if (response.status === 401 && onUnauthenticated) onUnauthenticated();
+    throw new ApiError(response.status, p.code ?? `http_${response.status}`, p.title ?? response.statusText, Array.isArray(p.errors) ? p.errors : []);
+  }
+  return payload as ImportUpload;
+}
+
+export const importApi = {
+  upload: uploadImportFile,
+  run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
+  runs: () => get<{ items: ImportRun[] }>('/imports'),
+  profiles: () => get<{ items: Array<{ source: string; sourceLabel: string; profile: ImportProfileJson; updatedAt: string }> }>('/imports/profiles'),
+  /** Plain links (GET with the session cookie): the browser downloads them. */
+  reportUrl: (runId: string) => `/api/v1/imports/${encodeURIComponent(runId)}/report.csv`,
+  exportUrls: {
+    csvCp932: '/api/v1/exports/customers.csv?encoding=cp932',
+    csvUtf8: '/api/v1/exports/customers.csv?encoding=utf-8',
+    jsonl: '/api/v1/exports/customers.jsonl',
+    links: '/api/v1/exports/links.csv',
+  },
 };

@@ -14,11 +14,15 @@ import { CompanyListPage } from './pages/CompanyListPage.tsx';
 import { CompanyDetailPage } from './pages/CompanyDetailPage.tsx';
 import { SourcesPage } from './pages/SourcesPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+import { ReviewPage } from './pages/ReviewPage.tsx';
+import { ImportPage } from './pages/ImportPage.tsx';
 
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
+  { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
+  { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
 ];
 
@@ -72,6 +76,8 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/companies/:id', path))) return guard('companies:read', <CompanyDetailPage key={m.id} id={m.id!} />);
   if (path === '/sources') return guard('sources:read', <SourcesPage />);
   if (path === '/users') return guard('users:read', <UsersPage />);
+  if (path === '/review') return guard('identity:resolve', <ReviewPage />);
+  if (path === '/imports') return guard('imports:run', <ImportPage />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (
     <div className="empty-page" data-testid="not-found">

@@ -21,6 +21,12 @@ export function openOutput(file: string | undefined): Writable {
   return file ? fs.createWriteStream(file) : process.stdout;
 }
 
+/** The per-row report of an import run as CSV lines: line, severity, field, reason, value. */
+export async function importReportLines(db: Db, runId: string): Promise<string[]> {
+  const issues = await repo.listIssues(db, runId);
+  return ['line,severity,field,reason,value', ...issues.map((i) => [String(i.line), i.severity, i.field ?? '', i.reason, i.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
+}
+
 /** `source,external_id,customer_id`, one row per imported source record: which customer each record belongs to. */
 export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<number> {
   const write = lineWriter(out, 'utf-8');

@@ -39,6 +39,35 @@ export async function insertIssues(db: Db, runId: string, issues: Array<{ line: 
   await db.insertInto('import_issues').values(issues.map((i) => ({ run_id: runId, ...i }))).execute();
 }
 
+export async function findRun(db: Db, id: string) {
+  return db.selectFrom('import_runs').select(['id', 'file_name']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRunRows(db: Db, limit: number) {
+  return db
+    .selectFrom('import_runs')
+    .innerJoin('sources', 'sources.id', 'import_runs.source_id')
+    .leftJoin('users', 'users.id', 'import_runs.created_by_user_id')
+    .select([
+      'import_runs.id', 'sources.name as source', 'sources.label as source_label', 'import_runs.file_name', 'import_runs.status',
+      'import_runs.encoding', 'import_runs.counts', 'import_runs.error', 'import_runs.started_at', 'import_runs.finished_at',
+      'users.display_name as started_by',
+    ])
+    .orderBy('import_runs.started_at', 'desc')
+    .orderBy('import_runs.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function listProfileRows(db: Db) {
+  return db
+    .selectFrom('import_profiles')
+    .innerJoin('sources', 'sources.id', 'import_profiles.source_id')
+    .select(['sources.name as source', 'sources.label as source_label', 'import_profiles.profile', 'import_profiles.updated_at'])
+    .orderBy('sources.name')
+    .execute();
+}
+
 export async function listIssues(db: Db, runId: string) {
   return db.selectFrom('import_issues').select(['line', 'severity', 'field', 'reason', 'value']).where('run_id', '=', runId).orderBy('line').orderBy('id').execute();
 }

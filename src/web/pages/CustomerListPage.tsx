@@ -13,6 +13,7 @@ import { useSession } from '../session.tsx';
 import { ErrorBanner, MaskBanner, PageHeader, useLoad } from '../components/ui.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
+import { ExportMenu } from './ImportExportMenu.tsx';
 
 type ColumnKey =
   | 'name' | 'kana' | 'company' | 'department' | 'title' | 'email' | 'phone' | 'prefecture'
@@ -198,9 +199,10 @@ export function CustomerListPage() {
     <div className="page" data-testid="customer-list-page">
       <PageHeader
         title={t('customers.title')}
-        actions={can('customers:write') && (
-          <Link to="/customers/new" className="btn btn-primary" data-testid="customer-new">{t('customers.new')}</Link>
-        )}
+        actions={<>
+          <ExportMenu />
+          {can('customers:write') && <Link to="/customers/new" className="btn btn-primary" data-testid="customer-new">{t('customers.new')}</Link>}
+        </>}
       />
       {masked && <MaskBanner />}
       <form className="searchbar" onSubmit={onSearch} role="search">

@@ -1,0 +1,193 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+/** Identity resolution after import: the review queue, merges, unmerges and the decisions that explain them. */
+
+export type ReviewStatus = 'open' | 'accepted' | 'rejected' | 'never';
+export type DecisionKind = 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+
+// ── review queue ──
+
+/** A page of review items, best score first; `after` is the (score, id) of the last item of the previous page. */
+/** Open items whose two records already belong to one customer (merged since) are moot and left out. */
+export async function listReviewItems(db: Db, status: ReviewStatus, after: { score: number; id: number } | null, limit: number) {
+  let query = db
+    .selectFrom('review_items')
+    .innerJoin('source_records as ra', 'ra.id', 'review_items.record_a_id')
+    .innerJoin('source_records as rb', 'rb.id', 'review_items.record_b_id')
+    .selectAll('review_items')
+    .where('review_items.status', '=', status);
+  if (status === 'open') query = query.where(sql<SqlBool>`ra.customer_id IS DISTINCT FROM rb.customer_id`);
+  if (after) {
+    query = query.where((eb) => eb.or([
+      eb('review_items.score', '<', after.score),
+      eb.and([eb('review_items.score', '=', after.score), eb('review_items.id', '>', after.id)]),
+    ]));
+  }
+  return query.orderBy('review_items.score', 'desc').orderBy('review_items.id', 'asc').limit(limit).execute();
+}
+
+export async function findReviewItem(db: Db, id: number, options: { forUpdate?: boolean } = {}) {
+  let query = db.selectFrom('review_items').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function setReviewStatus(db: Db, id: number, status: ReviewStatus, userId: string | null): Promise<void> {
+  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() }).where('id', '=', id).execute();
+}
+
+// ── source records ──
+
+/** Source records by id, with their source and customer (for the side-by-side view and for unmerge). */
+export async function findSourceRecords(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('source_records')
+    .innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .leftJoin('customers', 'customers.id', 'source_records.customer_id')
+    .select([
+      'source_records.id',
+      'source_records.external_id',
+      'source_records.customer_id',
+      'source_records.normalized',
+      'source_records.received_at',
+      'sources.name as source',
+      'sources.label as source_label',
+      'customers.display_name as customer_display_name',
+      'customers.deleted_at as customer_deleted_at',
+    ])
+    .where('source_records.id', 'in', ids)
+    .execute();
+}
+
+export async function listRecordsOfCustomer(db: Db, customerId: string) {
+  return db
+    .selectFrom('source_records')
+    .innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .select([
+      'source_records.id',
+      'source_records.external_id',
+      'source_records.normalized',
+      'source_records.received_at',
+      'sources.name as source',
+      'sources.label as source_label',
+    ])
+    .where('source_records.customer_id', '=', customerId)
+    .orderBy('source_records.received_at', 'asc')
+    .orderBy('source_records.id', 'asc')
+    .execute();
+}
+
+export async function countRecordsOfCustomers(db: Db, customerIds: string[]) {
+  if (customerIds.length === 0) return new Map<string, number>();
+  const rows = await db
+    .selectFrom('source_records')
+    .select((eb) => ['customer_id', eb.fn.countAll<number>().as('n')])
+    .where('customer_id', 'in', customerIds)
+    .groupBy('customer_id')
+    .execute();
+  return new Map(rows.map((r) => [r.customer_id!, Number(r.n)]));
+}
+
+/** Pairs a person marked 'never merge' among the given records. */
+export async function listNeverPairs(db: Db, recordIds: number[]) {
+  if (recordIds.length < 2) return [];
+  return db
+    .selectFrom('review_items')
+    .select(['id', 'record_a_id', 'record_b_id'])
+    .where('status', '=', 'never')
+    .where('record_a_id', 'in', recordIds)
+    .where('record_b_id', 'in', recordIds)
+    .execute();
+}
+
+export async function listRecordIdsOfCustomers(db: Db, customerIds: string[]) {
+  if (customerIds.length === 0) return [];
+  return db.selectFrom('source_records').select(['id', 'customer_id']).where('customer_id', 'in', customerIds).execute();
+}
+
+// ── customers ──
+
+/** Live customers among the ids, locked for the merge or unmerge. */
+export async function lockCustomers(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('customers')
+    .select(['id', 'display_name', 'created_at'])
+    .where('id', 'in', ids)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Moves every source record and activity of `fromId` to `toId`; returns the moved record ids. */
+export async function moveAllToCustomer(db: Db, fromId: string, toId: string): Promise<number[]> {
+  const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
+    .where('customer_id', '=', fromId).returning('id').execute();
+  await db.updateTable('activities').set({ customer_id: toId }).where('customer_id', '=', fromId).execute();
+  return moved.map((r) => r.id);
+}
+
+/** Moves the given source records, and the activities that came from them, from one customer to another. */
+export async function moveRecordsToCustomer(db: Db, recordIds: number[], fromId: string, toId: string): Promise<void> {
+  if (recordIds.length === 0) return;
+  await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
+    .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
+  await db.updateTable('activities').set({ customer_id: toId })
+    .where('customer_id', '=', fromId).where('source_record_id', 'in', recordIds).execute();
+}
+
+// ── decisions ──
+
+export interface DecisionRow {
+  kind: DecisionKind;
+  recordId: number | null;
+  customerId: string | null;
+  otherCustomerId: string | null;
+  score: number | null;
+  rule: string;
+  evidence: unknown;
+  userId: string | null;
+}
+
+export async function insertDecisions(db: Db, rows: DecisionRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
+      kind: r.kind,
+      source_record_id: r.recordId,
+      customer_id: r.customerId,
+      other_customer_id: r.otherCustomerId,
+      score: r.score,
+      rule: r.rule,
+      evidence: JSON.stringify(r.evidence ?? []),
+      decided_by_user_id: r.userId,
+    }))).execute();
+  }
+}
+
+/** Every decision about the given records, newest first, with the deciding user's name. */
+export async function listDecisionsOfRecords(db: Db, recordIds: number[]) {
+  if (recordIds.length === 0) return [];
+  return db
+    .selectFrom('match_decisions')
+    .leftJoin('users', 'users.id', 'match_decisions.decided_by_user_id')
+    .select([
+      'match_decisions.id',
+      'match_decisions.kind',
+      'match_decisions.source_record_id',
+      'match_decisions.customer_id',
+      'match_decisions.other_customer_id',
+      'match_decisions.score',
+      'match_decisions.rule',
+      'match_decisions.evidence',
+      'match_decisions.import_run_id',
+      'match_decisions.created_at',
+      'users.display_name as decided_by',
+    ])
+    .where('match_decisions.source_record_id', 'in', recordIds)
+    .orderBy('match_decisions.created_at', 'desc')
+    .orderBy('match_decisions.id', 'desc')
+    .execute();
+}

@@ -1,0 +1,546 @@
+/**
+ * 取り込み: the import wizard. Upload a CSV/TSV/XLSX → see what was detected (encoding, delimiter, headers, first
+ * rows) → check the suggested mapping of columns to fields (and the id column and source code) → run → summary with
+ * the per-row report; past runs below. The import runs inside the request: a progress bar spins meanwhile.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import { ApiError, importApi, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { useI18n, type Lang } from '../i18n.ts';
+import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { ExportMenu } from './ImportExportMenu.tsx';
+
+/** The profile fields in the order the mapping table shows them (src/domain/import/profile.ts IMPORT_FIELDS). */
+const FIELDS: Array<{ key: string; ja: string; en: string; multi?: boolean }> = [
+  { key: 'full_name', ja: '氏名', en: 'Full name' },
+  { key: 'family_name', ja: '姓', en: 'Family name' },
+  { key: 'given_name', ja: '名', en: 'Given name' },
+  { key: 'full_name_kana', ja: 'フリガナ（氏名）', en: 'Name reading (kana)' },
+  { key: 'family_name_kana', ja: 'フリガナ（姓）', en: 'Family name reading' },
+  { key: 'given_name_kana', ja: 'フリガナ（名）', en: 'Given name reading' },
+  { key: 'email', ja: 'メール', en: 'E-mail' },
+  { key: 'phone', ja: '電話', en: 'Phone' },
+  { key: 'postal_code', ja: '郵便番号', en: 'Postal code' },
+  { key: 'prefecture', ja: '都道府県', en: 'Prefecture' },
+  { key: 'address', ja: '住所', en: 'Address', multi: true },
+  { key: 'company_name', ja: '会社名', en: 'Company' },
+  { key: 'company_name_kana', ja: '会社名フリガナ', en: 'Company reading' },
+  { key: 'department', ja: '部署', en: 'Department' },
+  { key: 'title', ja: '役職', en: 'Title' },
+  { key: 'birth_date', ja: '生年月日', en: 'Birth date' },
+  { key: 'gender', ja: '性別', en: 'Gender' },
+];
+
+const TEXT = {
+  ja: {
+    title: '取り込み',
+    lead: '部署ごとのエクスポート（CSV・TSV・Excel .xlsx、Shift_JIS / UTF-8 自動判定）を台帳に取り込みます。同じファイルを再度取り込んでも重複しません。',
+    step1: '1. ファイルを選ぶ',
+    choose: 'ファイル',
+    upload: 'アップロードして確認',
+    uploading: 'アップロード中…',
+    step2: '2. 内容の確認',
+    detected: '判定結果',
+    format: '形式',
+    encoding: '文字コード',
+    delimiter: '区切り文字',
+    rowsShown: '先頭 {n} 行',
+    more: '（以降省略）',
+    badRow: '読めない行',
+    line: '行',
+    step3: '3. 項目の対応付け',
+    mappingLead: '各項目に対応するファイルの列を選んでください（候補を自動で選んでいます）。対応付けない列は「カスタム項目」として保存されます。',
+    field: '台帳の項目',
+    column: 'ファイルの列',
+    none: '（なし）',
+    addColumn: '＋ 列を追加',
+    remove: '削除',
+    idColumn: 'ID列（取込元での一意なID）',
+    idHint: 'ID がない場合は内容のハッシュで識別します',
+    source: 'データソースのコード名',
+    sourceHint: '半角英小文字・数字・-・_（例：meishi）。同じコード名の取り込みは同じデータソースとして扱います',
+    savedProfile: '保存済みの設定を使う',
+    encodingOverride: '文字コードの指定',
+    auto: '自動判定',
+    step4: '4. 取り込み実行',
+    run: '取り込む',
+    running: '取り込み中です。大きなファイルでは数分かかることがあります…',
+    done: '取り込みが完了しました',
+    summary: '結果',
+    read: '読んだ行',
+    new: '新規',
+    updated: '更新',
+    unchanged: '変更なし',
+    rejected: '取込不可の行',
+    flagged: '要確認の値',
+    merged: '既存顧客へ統合',
+    review: 'レビュー待ち',
+    customersCreated: '新しい顧客',
+    seconds: '所要時間',
+    report: '行ごとのレポート（CSV）',
+    again: '別のファイルを取り込む',
+    runs: '取り込み履歴',
+    started: '開始',
+    sourceCol: 'データソース',
+    file: 'ファイル',
+    status: '状態',
+    by: '実行者',
+    status_running: '実行中',
+    status_completed: '完了',
+    status_failed: '失敗',
+    noRuns: 'まだ取り込みはありません',
+    problems: '設定に問題があります',
+  },
+  en: {
+    title: 'Import',
+    lead: "Import a department's export (CSV, TSV or Excel .xlsx; Shift_JIS / UTF-8 detected). Importing the same file again creates no duplicates.",
+    step1: '1. Choose a file',
+    choose: 'File',
+    upload: 'Upload and preview',
+    uploading: 'Uploading…',
+    step2: '2. Check the file',
+    detected: 'Detected',
+    format: 'Format',
+    encoding: 'Encoding',
+    delimiter: 'Delimiter',
+    rowsShown: 'First {n} rows',
+    more: '(more follow)',
+    badRow: 'Unreadable row',
+    line: 'Line',
+    step3: '3. Map the columns',
+    mappingLead: 'Choose the file column for each field (suggestions are pre-selected). Columns left unmapped are kept as custom attributes.',
+    field: 'Field',
+    column: 'File column',
+    none: '(none)',
+    addColumn: '+ Add column',
+    remove: 'Remove',
+    idColumn: 'ID column (unique id in the source)',
+    idHint: 'Without an id, records are identified by a hash of their content',
+    source: 'Source code name',
+    sourceHint: 'Lower-case letters, digits, - and _ (e.g. meishi). Imports with the same code belong to the same source',
+    savedProfile: 'Use the saved mapping',
+    encodingOverride: 'Encoding',
+    auto: 'Detect',
+    step4: '4. Run',
+    run: 'Import',
+    running: 'Importing. Large files can take a few minutes…',
+    done: 'Import finished',
+    summary: 'Result',
+    read: 'Rows read',
+    new: 'New',
+    updated: 'Updated',
+    unchanged: 'Unchanged',
+    rejected: 'Rejected rows',
+    flagged: 'Flagged values',
+    merged: 'Merged into customers',
+    review: 'Sent to review',
+    customersCreated: 'New customers',
+    seconds: 'Time',
+    report: 'Per-row report (CSV)',
+    again: 'Import another file',
+    runs: 'Import history',
+    started: 'Started',
+    sourceCol: 'Source',
+    file: 'File',
+    status: 'Status',
+    by: 'By',
+    status_running: 'Running',
+    status_completed: 'Completed',
+    status_failed: 'Failed',
+    noRuns: 'No imports yet',
+    problems: 'The mapping has problems',
+  },
+} satisfies Record<Lang, Record<string, string>>;
+
+type Texts = (typeof TEXT)['ja'];
+
+interface Mapping {
+  source: string;
+  idColumn: string;
+  encoding: string;
+  fields: Record<string, string[]>;
+}
+
+function mappingFrom(upload: ImportUpload): Mapping {
+  const s = upload.preview.suggestion;
+  const fields: Record<string, string[]> = {};
+  for (const f of FIELDS) {
+    const v = s.fields[f.key];
+    fields[f.key] = v === undefined ? [] : Array.isArray(v) ? [...v] : [v];
+  }
+  return { source: sourceFromFileName(upload.fileName), idColumn: s.idColumn ?? '', encoding: 'auto', fields };
+}
+
+function mappingFromProfile(profile: ImportProfileJson, headers: string[]): Mapping {
+  const has = (c: string) => headers.includes(c);
+  const fields: Record<string, string[]> = {};
+  for (const f of FIELDS) {
+    const v = profile.fields[f.key];
+    fields[f.key] = (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(has);
+  }
+  return {
+    source: profile.source,
+    idColumn: profile.id_column && has(profile.id_column) ? profile.id_column : '',
+    encoding: profile.encoding ?? 'auto',
+    fields,
+  };
+}
+
+/** 「meishi_2026-11.csv」→「meishi」: a starting point for the source code name. */
+function sourceFromFileName(name: string): string {
+  const base = name.replace(/\.[^.]+$/u, '').toLowerCase();
+  const code = base.replace(/[^a-z0-9_-]+/gu, '_').replace(/^[_-]+|[_-]+$/gu, '').replace(/[_-]?\d{4,}.*$/u, '');
+  return /^[a-z0-9]/u.test(code) ? code.slice(0, 60) : '';
+}
+
+function toProfile(m: Mapping): ImportProfileJson {
+  const fields: Record<string, string | string[]> = {};
+  for (const f of FIELDS) {
+    const cols = (m.fields[f.key] ?? []).filter(Boolean);
+    if (cols.length === 1) fields[f.key] = cols[0]!;
+    else if (cols.length > 1) fields[f.key] = cols;
+  }
+  return {
+    source: m.source.trim(),
+    ...(m.idColumn ? { id_column: m.idColumn } : {}),
+    ...(m.encoding !== 'auto' ? { encoding: m.encoding } : {}),
+    fields,
+  };
+}
+
+export function ImportPage() {
+  const { lang } = useI18n();
+  const T = TEXT[lang];
+  const runs = useLoad(() => importApi.runs(), []);
+  const profiles = useLoad(() => importApi.profiles(), []);
+  const [file, setFile] = useState<File | null>(null);
+  const [upload, setUpload] = useState<ImportUpload | null>(null);
+  const [mapping, setMapping] = useState<Mapping | null>(null);
+  const [busy, setBusy] = useState<'upload' | 'run' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [summary, setSummary] = useState<ImportSummary | null>(null);
+
+  const reset = () => {
+    setFile(null);
+    setUpload(null);
+    setMapping(null);
+    setSummary(null);
+    setError(null);
+  };
+
+  const submitUpload = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy('upload');
+    setError(null);
+    setSummary(null);
+    try {
+      const result = await importApi.upload(file);
+      setUpload(result);
+      setMapping(mappingFrom(result));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submitRun = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!upload || !mapping) return;
+    setBusy('run');
+    setError(null);
+    try {
+      setSummary(await importApi.run(upload.uploadId, toProfile(mapping)));
+      void runs.reload();
+      void profiles.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const saved = upload && mapping ? profiles.data?.items.find((p) => p.source === mapping.source.trim()) : undefined;
+
+  return (
+    <div className="page" data-testid="import-page">
+      <PageHeader title={T.title} sub={T.lead} actions={<ExportMenu showLinks />} />
+
+      {!upload && (
+        <section className="card" data-testid="import-upload">
+          <div className="card-header"><h2>{T.step1}</h2></div>
+          <form onSubmit={submitUpload}>
+            <ErrorBanner error={error} />
+            <div style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
+              <input
+                id="input-file"
+                type="file"
+                accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                aria-label={T.choose}
+                onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+                data-testid="import-file"
+              />
+              <button type="submit" className="btn btn-primary" disabled={!file || busy !== null} data-testid="import-upload-button">
+                {busy === 'upload' ? T.uploading : T.upload}
+              </button>
+            </div>
+            {busy === 'upload' && <progress style={{ width: '100%', marginTop: 12 }} aria-label={T.uploading} />}
+          </form>
+        </section>
+      )}
+
+      {upload && mapping && (
+        <>
+          <PreviewCard upload={upload} T={T} />
+          <form onSubmit={submitRun} noValidate>
+            <section className="card" data-testid="import-mapping">
+              <div className="card-header"><h2>{T.step3}</h2></div>
+              <p className="muted small">{T.mappingLead}</p>
+              <div className="form-grid" style={{ marginBottom: 12 }}>
+                <div className="form-field" data-testid="field-source">
+                  <label htmlFor="input-source"><span>{T.source}</span></label>
+                  <input
+                    id="input-source"
+                    className="mono"
+                    value={mapping.source}
+                    onChange={(e) => setMapping({ ...mapping, source: e.target.value })}
+                    placeholder="meishi"
+                    autoComplete="off"
+                    spellCheck={false}
+                    list="import-sources"
+                  />
+                  <datalist id="import-sources">
+                    {(profiles.data?.items ?? []).map((p) => <option key={p.source} value={p.source}>{p.sourceLabel}</option>)}
+                  </datalist>
+                  <div className="hint">{T.sourceHint}</div>
+                  {saved && (
+                    <button type="button" className="btn btn-small" style={{ marginTop: 6 }} onClick={() => setMapping(mappingFromProfile(saved.profile, upload.preview.headers))} data-testid="import-use-saved">
+                      {T.savedProfile}（{formatDateTime(saved.updatedAt)}）
+                    </button>
+                  )}
+                </div>
+                <div className="form-field" data-testid="field-idColumn">
+                  <label htmlFor="input-idColumn"><span>{T.idColumn}</span></label>
+                  <ColumnSelect id="input-idColumn" headers={upload.preview.headers} value={mapping.idColumn} none={T.none} onChange={(v) => setMapping({ ...mapping, idColumn: v })} />
+                  <div className="hint">{T.idHint}</div>
+                </div>
+                {upload.preview.format !== 'xlsx' && (
+                  <div className="form-field" data-testid="field-encoding">
+                    <label htmlFor="input-encoding"><span>{T.encodingOverride}</span></label>
+                    <select id="input-encoding" value={mapping.encoding} onChange={(e) => setMapping({ ...mapping, encoding: e.target.value })}>
+                      <option value="auto">{T.auto}（{upload.preview.encoding ?? '—'}）</option>
+                      <option value="cp932">Shift_JIS (CP932)</option>
+                      <option value="utf-8">UTF-8</option>
+                    </select>
+                  </div>
+                )}
+              </div>
+              <div className="table-wrap">
+                <table className="table" data-testid="import-mapping-table">
+                  <thead>
+                    <tr><th>{T.field}</th><th>{T.column}</th></tr>
+                  </thead>
+                  <tbody>
+                    {FIELDS.map((f) => {
+                      const cols = mapping.fields[f.key] ?? [];
+                      const setCols = (next: string[]) => setMapping({ ...mapping, fields: { ...mapping.fields, [f.key]: next } });
+                      return (
+                        <tr key={f.key} data-testid="mapping-row" data-field={f.key}>
+                          <td className="nowrap">
+                            <div className="strong">{lang === 'ja' ? f.ja : f.en}</div>
+                            <div className="muted small mono">{f.key}</div>
+                          </td>
+                          <td>
+                            {f.multi ? (
+                              <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', alignItems: 'center' }}>
+                                {(cols.length ? cols : ['']).map((col, i) => (
+                                  <span key={i} style={{ display: 'inline-flex', gap: 4 }}>
+                                    <ColumnSelect
+                                      headers={upload.preview.headers}
+                                      value={col}
+                                      none={T.none}
+                                      onChange={(v) => {
+                                        const next = (cols.length ? cols : ['']).map((c, j) => (j === i ? v : c));
+                                        setCols(!v && next.length > 1 ? next.filter((_, j) => j !== i) : next.filter(Boolean));
+                                      }}
+                                    />
+                                    {cols.length > 1 && (
+                                      <button type="button" className="btn btn-ghost btn-small" aria-label={T.remove} onClick={() => setCols(cols.filter((_, j) => j !== i))}>×</button>
+                                    )}
+                                  </span>
+                                ))}
+                                {cols.length > 0 && cols.every(Boolean) && (
+                                  <button type="button" className="btn btn-ghost btn-small" onClick={() => setCols([...cols, ''])} data-testid="mapping-add-column">{T.addColumn}</button>
+                                )}
+                              </div>
+                            ) : (
+                              <ColumnSelect headers={upload.preview.headers} value={cols[0] ?? ''} none={T.none} onChange={(v) => setCols(v ? [v] : [])} />
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+
+            <section className="card" data-testid="import-run">
+              <div className="card-header"><h2>{T.step4}</h2></div>
+              {!summary && <ErrorBanner error={error} />}
+              {!summary && <ProblemList error={error} title={T.problems} />}
+              {busy === 'run' && (
+                <div className="alert alert-info" role="status" data-testid="import-running">
+                  <div>{T.running}</div>
+                  <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.running} />
+                </div>
+              )}
+              {summary ? (
+                <SummaryView summary={summary} T={T} onAgain={reset} />
+              ) : (
+                <div style={{ display: 'flex', gap: 8 }}>
+                  <button type="submit" className="btn btn-primary" disabled={busy !== null || !mapping.source.trim()} data-testid="import-run-button">{T.run}</button>
+                  <button type="button" className="btn btn-ghost" disabled={busy !== null} onClick={reset}>{T.again}</button>
+                </div>
+              )}
+            </section>
+          </form>
+        </>
+      )}
+
+      <RunsTable runs={runs.data?.items ?? null} error={runs.error} T={T} />
+    </div>
+  );
+}
+
+function ColumnSelect({ id, headers, value, none, onChange }: { id?: string; headers: string[]; value: string; none: string; onChange: (value: string) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="column-select">
+      <option value="">{none}</option>
+      {headers.map((h) => <option key={h} value={h}>{h}</option>)}
+    </select>
+  );
+}
+
+function PreviewCard({ upload, T }: { upload: ImportUpload; T: Texts }) {
+  const p: ImportPreview = upload.preview;
+  const delimiter = p.delimiter === '\t' ? 'TAB' : p.delimiter === ',' ? ', (comma)' : p.delimiter ?? '—';
+  return (
+    <section className="card" data-testid="import-preview">
+      <div className="card-header">
+        <h2>{T.step2}: <span className="mono">{upload.fileName}</span></h2>
+        <span className="muted small">{(upload.size / 1024).toLocaleString('ja-JP', { maximumFractionDigits: 1 })} KB</span>
+      </div>
+      <p className="small">
+        {T.detected}: {T.format} <span className="badge" data-testid="preview-format">{p.format.toUpperCase()}</span>{' '}
+        {p.encoding && <>{T.encoding} <span className="badge" data-testid="preview-encoding">{p.encoding === 'cp932' ? 'Shift_JIS (CP932)' : p.encoding.toUpperCase()}</span>{' '}</>}
+        {p.format !== 'xlsx' && <>{T.delimiter} <span className="badge" data-testid="preview-delimiter">{delimiter}</span></>}
+      </p>
+      {p.warnings.map((w, i) => <div key={i} className="alert alert-warning small">{w}</div>)}
+      <div className="muted small" style={{ marginBottom: 6 }}>{T.rowsShown.replace('{n}', String(p.rows.length))} {p.more && T.more}</div>
+      <div className="table-wrap" style={{ maxHeight: 360, overflow: 'auto' }}>
+        <table className="table table-zebra small" data-testid="preview-table">
+          <thead>
+            <tr>
+              <th className="num">{T.line}</th>
+              {p.headers.map((h) => <th key={h} className="nowrap">{h}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr key={r.line} data-testid="preview-row">
+                <td className="num tabular muted">{r.line}</td>
+                {r.error !== undefined ? (
+                  <td colSpan={p.headers.length} className="field-error"><Icon name="warn" size={12} /> {T.badRow}: {r.error}</td>
+                ) : (
+                  p.headers.map((h) => <td key={h} className="nowrap">{r.values?.[h] ?? ''}</td>)
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function ProblemList({ error, title }: { error: unknown; title: string }) {
+  if (!(error instanceof ApiError) || error.fieldErrors.length === 0) return null;
+  return (
+    <div className="alert alert-error" data-testid="import-problems">
+      <div className="strong">{title}</div>
+      <ul style={{ margin: '4px 0 0 18px' }}>
+        {error.fieldErrors.map((e, i) => <li key={i}><code>{e.field.replace(/^profile\.?/u, '') || 'profile'}</code>: {e.message}</li>)}
+      </ul>
+    </div>
+  );
+}
+
+function SummaryView({ summary, T, onAgain }: { summary: ImportSummary; T: Texts; onAgain: () => void }) {
+  const counts: Array<[string, number]> = [
+    [T.read, summary.read], [T.new, summary.new], [T.updated, summary.updated], [T.unchanged, summary.unchanged],
+    [T.rejected, summary.rejected], [T.flagged, summary.flagged], [T.merged, summary.merged], [T.review, summary.review],
+    [T.customersCreated, summary.customersCreated],
+  ];
+  return (
+    <div data-testid="import-summary">
+      <Notice testId="import-done"><Icon name="check" size={13} /> {T.done}（{summary.source} / {summary.file}）</Notice>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))', gap: 8, margin: '8px 0 12px' }}>
+        {counts.map(([label, n]) => (
+          <div key={label} className="card" style={{ margin: 0, padding: '8px 12px' }} data-testid="summary-count">
+            <div className="muted small">{label}</div>
+            <div className="strong tabular" style={{ fontSize: 20 }}>{n.toLocaleString('ja-JP')}</div>
+          </div>
+        ))}
+      </div>
+      <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+        <a className="btn" href={importApi.reportUrl(summary.runId)} download data-testid="import-report-link">{T.report}</a>
+        <span className="muted small">{T.seconds}: {summary.seconds.toFixed(1)} s</span>
+        <button type="button" className="btn btn-ghost" onClick={onAgain}>{T.again}</button>
+      </div>
+    </div>
+  );
+}
+
+function RunsTable({ runs, error, T }: { runs: Awaited<ReturnType<typeof importApi.runs>>['items'] | null; error: unknown; T: Texts }) {
+  const statusLabel = useMemo(() => ({ running: T.status_running, completed: T.status_completed, failed: T.status_failed }), [T]);
+  return (
+    <section className="card" data-testid="import-runs">
+      <div className="card-header"><h2>{T.runs}</h2></div>
+      <ErrorBanner error={error} />
+      {runs && runs.length === 0 && <div className="muted">{T.noRuns}</div>}
+      {runs && runs.length > 0 && (
+        <div className="table-wrap">
+          <table className="table table-zebra">
+            <thead>
+              <tr>
+                <th>{T.started}</th><th>{T.sourceCol}</th><th>{T.file}</th><th>{T.status}</th>
+                <th className="num">{T.read}</th><th className="num">{T.new}</th><th className="num">{T.updated}</th><th className="num">{T.unchanged}</th>
+                <th className="num">{T.rejected}</th><th className="num">{T.flagged}</th><th>{T.by}</th><th />
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} data-testid="import-run-row">
+                  <td className="nowrap tabular">{formatDateTime(r.startedAt)}</td>
+                  <td>{r.sourceLabel !== r.source ? <>{r.sourceLabel} <code>{r.source}</code></> : <code>{r.source}</code>}</td>
+                  <td className="mono small">{r.fileName}</td>
+                  <td>
+                    <span className={`badge ${r.status === 'completed' ? 'badge-ok' : r.status === 'failed' ? 'badge-warn' : ''}`} title={r.error ?? undefined}>{statusLabel[r.status]}</span>
+                  </td>
+                  {(['read', 'new', 'updated', 'unchanged', 'rejected', 'flagged'] as const).map((k) => (
+                    <td key={k} className="num tabular">{(r.counts[k] ?? 0).toLocaleString('ja-JP')}</td>
+                  ))}
+                  <td className="small">{r.startedBy ?? ''}</td>
+                  <td className="nowrap"><a href={importApi.reportUrl(r.id)} download className="small">{T.report}</a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import iconv from 'iconv-lite';
+import { createApiKey } from '../../../src/features/auth/auth.service.ts';
+import { findUpload, removeUpload } from '../../../src/features/import/uploads.ts';
+import { ENGINES } from '../../support/engines.ts';
+import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
+
+// A small 名刺-style export in CP932 (CRLF) with one broken row (line 4) and one invalid e-mail.
+const CSV = [
+  '名刺ID,氏名,フリガナ,会社名,メールアドレス,電話番号,住所',
+  'M1,髙橋　一郎,ﾀｶﾊｼ ｲﾁﾛｳ,㈱台帳商事,ichiro@daicho-shoji.co.jp,03-1234-9876,東京都千代田区千代田１丁目２番３号',
+  'M2,佐藤 花子,サトウ ハナコ,,hanako@@example,090-2345-6781,大阪府大阪市北区梅田1-1-1',
+  'M3,壊れた行',
+  'M4,鈴木 次郎,スズキ ジロウ,台帳商事株式会社,jiro@example.jp,,',
+].join('\r\n') + '\r\n';
+const CSV_BYTES = iconv.encode(CSV, 'cp932');
+
+const PROFILE = {
+  source: 'meishi', id_column: '名刺ID',
+  fields: { full_name: '氏名', full_name_kana: 'フリガナ', company_name: '会社名', email: 'メールアドレス', phone: '電話番号', address: '住所' },
+};
+
+async function upload(t: TestApp, client: Client, bytes: Uint8Array, name = 'meishi.csv'): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'text/csv' }), name);
+  return t.app.request('/api/v1/imports/uploads', {
+    method: 'POST',
+    headers: { authorization: await bearer(t, client) },
+    body: form,
+  });
+}
+
+/** The test client keeps its API key private and only sends JSON: multipart uploads use a second key of the same user. */
+const keys = new Map<string, string>();
+async function bearer(t: TestApp, client: Client): Promise<string> {
+  let key = keys.get(client.userId);
+  if (!key) {
+    key = (await createApiKey(t.database.db, client.userId, 'upload test key')).key;
+    keys.set(client.userId, key);
+  }
+  return `Bearer ${key}`;
+}
+
+for (const engine of ENGINES) {
+  describe(`import & export API [${engine}]`, () => {
+    let t: TestApp;
+    let admin: Client;
+    let uploadId: string;
+    let runId: string;
+    before(async () => {
+      t = await startTestApp(engine);
+      admin = await t.as('admin');
+    });
+    after(async () => {
+      if (uploadId) removeUpload(uploadId);
+      await t.close();
+    });
+
+    test('upload stores the file under a random id and previews it: CP932 detected, 氏名 → full_name suggested', async () => {
+      const res = await upload(t, admin, CSV_BYTES, '../../etc/passwd');
+      const body = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(body));
+      uploadId = body.uploadId;
+      assert.match(uploadId, /^[0-9a-f-]{36}$/);
+      const stored = findUpload(uploadId)!;
+      assert.ok(stored, 'stored');
+      assert.ok(!stored.filePath.includes('..') && stored.fileName === 'passwd.csv', `client path ignored: ${stored.filePath}`);
+      assert.ok(fs.readFileSync(stored.filePath).equals(Buffer.from(CSV_BYTES)), 'bytes kept as uploaded');
+      assert.equal(body.preview.encoding, 'cp932');
+      assert.equal(body.preview.delimiter, ',');
+      assert.deepEqual(body.preview.headers, ['名刺ID', '氏名', 'フリガナ', '会社名', 'メールアドレス', '電話番号', '住所']);
+      assert.equal(body.preview.suggestion.fields.full_name, '氏名');
+      assert.equal(body.preview.suggestion.idColumn, '名刺ID');
+      assert.equal(body.preview.rows.length, 4);
+      assert.equal(body.preview.rows[0].values['氏名'], '髙橋　一郎');
+      assert.ok(body.preview.rows.some((r: { line: number; error?: string }) => r.line === 4 && r.error), JSON.stringify(body.preview.rows));
+    });
+
+    test('upload without a file, or not multipart, is a 400', async () => {
+      const empty = await t.app.request('/api/v1/imports/uploads', { method: 'POST', headers: { authorization: await bearer(t, admin) }, body: new FormData() });
+      assert.equal(empty.status, 400);
+      assert.equal((await empty.json()).errors[0].field, 'file');
+      const jsonBody = await admin.json('POST', '/api/v1/imports/uploads', {});
+      assert.equal(jsonBody.status, 400);
+    });
+
+    test('an invalid profile is a 400 with field errors', async () => {
+      const bad = await admin.json('POST', '/api/v1/imports', { uploadId, profile: { source: 'Bad Name', fields: { ful_name: '氏名' } } });
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.equal(bad.body.code, 'validation_failed');
+      const fields = bad.body.errors.map((e: { field: string }) => e.field);
+      assert.ok(fields.includes('profile.source'), JSON.stringify(bad.body.errors));
+      assert.ok(fields.includes('profile.fields.ful_name'), JSON.stringify(bad.body.errors));
+      assert.ok(bad.body.errors.some((e: { message: string }) => e.message.includes('full_name')), 'suggests the right field');
+      const missing = await admin.json('POST', '/api/v1/imports', { uploadId, profile: { ...PROFILE, fields: { full_name: '名前' } } });
+      assert.equal(missing.status, 400, JSON.stringify(missing.body));
+      const unknown = await admin.json('POST', '/api/v1/imports', { uploadId: '00000000-0000-4000-8000-000000000000', profile: PROFILE });
+      assert.equal(unknown.status, 404);
+    });
+
+    test('run imports with the profile and answers with the summary', async () => {
+      const { status, body } = await admin.json('POST', '/api/v1/imports', { uploadId, profile: PROFILE });
+      assert.equal(status, 200, JSON.stringify(body));
+      runId = body.runId;
+      assert.equal(body.source, 'meishi');
+      assert.equal(body.file, 'passwd.csv');
+      assert.equal(body.encoding, 'cp932');
+      assert.equal(body.read, 4);
+      assert.equal(body.new, 3);
+      assert.equal(body.rejected, 1);
+      assert.equal(body.customersCreated, 3);
+      assert.ok(body.flagged >= 1);
+    });
+
+    test('report.csv lists the bad row with its line (UTF-8 with BOM)', async () => {
+      const res = await admin.request('GET', `/api/v1/imports/${runId}/report.csv`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
+      assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="import-report-/);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'BOM');
+      const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
+      assert.equal(lines[0], 'line,severity,field,reason,value');
+      assert.ok(lines.some((l) => l.startsWith('4,rejected,')), lines.join('\n'));
+      assert.ok(lines.some((l) => l.startsWith('3,flagged,email,') && l.endsWith('hanako@@example')), lines.join('\n'));
+      const missing = await admin.request('GET', '/api/v1/imports/00000000-0000-4000-8000-000000000000/report.csv');
+      assert.equal(missing.status, 404);
+    });
+
+    test('a re-run of the same upload changes nothing', async () => {
+      const { status, body } = await admin.json('POST', '/api/v1/imports', { uploadId, profile: PROFILE });
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.equal(body.unchanged, 3);
+      assert.equal(body.new + body.updated + body.customersCreated, 0);
+    });
+
+    test('runs are listed newest first with counts and status; the profile is stored by source', async () => {
+      const runs = await admin.json('GET', '/api/v1/imports');
+      assert.equal(runs.status, 200, JSON.stringify(runs.body));
+      assert.equal(runs.body.items.length, 2);
+      assert.equal(runs.body.items[1].id, runId);
+      assert.equal(runs.body.items[0].counts.unchanged, 3);
+      assert.equal(runs.body.items[1].counts.new, 3);
+      assert.equal(runs.body.items[1].status, 'completed');
+      assert.equal(runs.body.items[1].source, 'meishi');
+      assert.equal(runs.body.items[1].startedBy, 'admin user');
+      const profiles = await admin.json('GET', '/api/v1/imports/profiles');
+      assert.equal(profiles.status, 200, JSON.stringify(profiles.body));
+      assert.equal(profiles.body.items.length, 1);
+      assert.equal(profiles.body.items[0].source, 'meishi');
+      assert.equal(profiles.body.items[0].profile.id_column, '名刺ID');
+      assert.equal(profiles.body.items[0].profile.fields.full_name, '氏名');
+    });
+
+    test('export customers.csv?encoding=cp932 decodes to the imported names; the export is audited', async () => {
+      const res = await admin.request('GET', '/api/v1/exports/customers.csv?encoding=cp932');
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /charset=Shift_JIS/i);
+      assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="customers-\d{8}-sjis\.csv"/);
+      const text = iconv.decode(Buffer.from(await res.arrayBuffer()), 'cp932');
+      const lines = text.trim().split('\r\n');
+      assert.ok(lines[0]!.startsWith('id,姓,名,セイ,メイ,メールアドレス'), lines[0]);
+      assert.equal(lines.length, 4);
+      assert.ok(text.includes('髙橋,一郎,タカハシ,イチロウ'), text);
+      assert.ok(text.includes('鈴木,次郎'), text);
+      const audit = await admin.json('GET', '/api/v1/audit-log?action=export.customers');
+      assert.equal(audit.body.items.length, 1, JSON.stringify(audit.body));
+      assert.equal(audit.body.items[0].actorLabel, admin.email);
+      assert.equal(audit.body.items[0].details.encoding, 'cp932');
+      assert.equal(audit.body.items[0].details.rows, 3);
+    });
+
+    test('export customers.csv (UTF-8 with BOM), customers.jsonl and links.csv', async () => {
+      const csv = await admin.request('GET', '/api/v1/exports/customers.csv');
+      assert.equal(csv.status, 200);
+      const csvText = Buffer.from(await csv.arrayBuffer()).toString('utf8');
+      assert.ok(csvText.startsWith('\uFEFFid,姓,名'), csvText.slice(0, 20));
+      const jsonl = await admin.request('GET', '/api/v1/exports/customers.jsonl');
+      assert.equal(jsonl.status, 200);
+      assert.match(jsonl.headers.get('content-disposition') ?? '', /customers-\d{8}\.jsonl/);
+      const rows = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(rows.length, 3);
+      assert.ok(rows.some((r) => r.family_name === '佐藤' && r.given_name === '花子'));
+      const links = await admin.request('GET', '/api/v1/exports/links.csv');
+      assert.equal(links.status, 200);
+      const linkLines = (await links.text()).trim().split('\n');
+      assert.equal(linkLines[0], 'source,external_id,customer_id');
+      assert.deepEqual(linkLines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')).sort(), ['meishi,M1', 'meishi,M2', 'meishi,M4']);
+      const audit = await admin.json('GET', '/api/v1/audit-log?action=export.links');
+      assert.equal(audit.body.items.length, 1);
+    });
+
+    test('a viewer may neither import nor export', async () => {
+      const viewer = await t.as('viewer');
+      const up = await upload(t, viewer, CSV_BYTES);
+      assert.equal(up.status, 403);
+      assert.equal((await viewer.json('POST', '/api/v1/imports', { uploadId, profile: PROFILE })).status, 403);
+      assert.equal((await viewer.json('GET', '/api/v1/imports')).status, 403);
+      assert.equal((await viewer.request('GET', `/api/v1/imports/${runId}/report.csv`)).status, 403);
+      for (const path of ['/api/v1/exports/customers.csv?encoding=cp932', '/api/v1/exports/customers.jsonl', '/api/v1/exports/links.csv']) {
+        assert.equal((await viewer.request('GET', path)).status, 403, path);
+      }
+    });
+  });
+}
