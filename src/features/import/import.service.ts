@@ -169,6 +169,10 @@ async function stageBatch(
  * records they share blocking keys with are clustered together (src/domain/match); a cluster that holds records of
  * one existing customer joins it, a cluster of new records only becomes a new customer. Two existing customers are
  * never merged automatically: that pair goes to the review queue.
+ *
+ * A pair a person decided (rejected, or 「今後も統合しない」) is respected without a special case: such pairs are
+ * between linked records, the import links only new records, and a decided pair is never proposed again
+ * (review_items is unique per pair).
  */
 async function resolvePending(db: Db, runId: string, sourceId: string, sourceLabel: string, touched: Set<string>) {
   return db.transaction().execute(async (trx) => {

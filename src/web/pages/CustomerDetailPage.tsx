@@ -12,6 +12,7 @@ import { CustomerForm } from '../components/CustomerForm.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
 import { Timeline } from '../components/Timeline.tsx';
+import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { ErrorBanner, Loading, MaskBadge, MaskBanner, Notice, ProvenanceLine, useLoad } from '../components/ui.tsx';
 
 /** The newest provenance among the fields a displayed value is made of. */
@@ -182,6 +183,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         </div>
         <div className="detail-side">
           <Timeline customerId={c.id} reloadKey={timelineKey} canWrite={can('customers:write')} />
+          <ReviewIdentityPanel customerId={c.id} onSplit={(id) => navigate(`/customers/${id}`)} />
         </div>
       </div>
     </div>
