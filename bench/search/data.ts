@@ -39,7 +39,7 @@ export function rng(seed: number): () => number {
 }
 
 function readCsv(file: string): string[][] {
-  return fs.readFileSync(path.join(GIMEI_DIR, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  return fs.readFileSync(path.join(GIMEI_DIR, file), 'utf8').trim().split(/\r?\n/u).slice(1).map((l) => l.split(','));
 }
 
 /** A sampler over items with weight 1 / (rank + offset): a Zipf-like long tail. */

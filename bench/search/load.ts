@@ -4,19 +4,43 @@
  * build is far faster than a million incremental inserts), then VACUUM ANALYZE.
  */
 import { sql } from 'kysely';
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../../src/db/database.ts';
-import { searchDocumentColumns } from '../../src/features/search/search.repository.ts';
+import type { SearchFields } from '../../src/domain/search/document.ts';
 import type { BenchCompany, BenchCustomer } from './data.ts';
+import { GRAM_SEP, buildDocs, type DocRequest, type DocResponse } from './doc-worker.ts';
 
-/** Separates the grams of one row inside a single text parameter (grams never contain control characters). */
-const GRAM_SEP = '\u001f';
+/**
+ * Builds the search documents of batch k+1 in a worker thread while batch k is inserted
+ * (PGlite runs on the main thread; with PostgreSQL the main thread mostly waits).
+ */
+class DocPipeline {
+  private readonly worker: Worker | null;
+  private readonly pending = new Map<number, (r: DocResponse) => void>();
+  constructor(useWorker: boolean) {
+    // The worker registers tsx itself: loader hooks are per thread.
+    const url = new URL('./doc-worker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`;
+    this.worker = useWorker ? new Worker(boot, { eval: true }) : null;
+    this.worker?.on('message', (r: DocResponse) => { this.pending.get(r.id)?.(r); this.pending.delete(r.id); });
+  }
+  build(req: DocRequest): Promise<DocResponse> {
+    if (!this.worker) return Promise.resolve(buildDocs(req));
+    return new Promise((resolve, reject) => {
+      this.pending.set(req.id, resolve);
+      this.worker!.once('error', reject);
+      this.worker!.postMessage(req);
+    });
+  }
+  async close(): Promise<void> { await this.worker?.terminate(); }
+}
 
 export interface LoadTimings { insertMs: number; indexMs: number; vacuumMs: number; totalMs: number }
 
 export async function loadBench(
   db: Db,
   data: { customers: BenchCustomer[]; companies: BenchCompany[] },
-  options: { batchSize?: number; maintenanceWorkMem?: string; log?: (msg: string) => void } = {},
+  options: { batchSize?: number; maintenanceWorkMem?: string; worker?: boolean; log?: (msg: string) => void } = {},
 ): Promise<LoadTimings> {
   const log = options.log ?? (() => {});
   const batchSize = options.batchSize ?? 5000;
@@ -39,44 +63,37 @@ export async function loadBench(
       companyIds.push(...rows.rows.map((r) => r.id));
     }
 
+    // Foreign keys are checked by per-row triggers; the generated rows are valid, so skip them while loading.
+    await sql`SET session_replication_role = replica`.execute(conn);
+    const pipeline = new DocPipeline(options.worker ?? true);
+    const fieldsOf = (c: BenchCustomer): SearchFields => ({
+      familyName: c.familyName, givenName: c.givenName, familyNameKana: c.familyNameKana, givenNameKana: c.givenNameKana,
+      displayName: c.displayName, companyName: c.companyIndex === null ? null : data.companies[c.companyIndex]!.name,
+      email: c.email, phone: c.phone,
+    });
+    const request = (i: number) => pipeline.build({ id: i, rows: data.customers.slice(i, i + batchSize).map(fieldsOf) });
+    let next = request(0);
     for (let i = 0; i < data.customers.length; i += batchSize) {
       const batch = data.customers.slice(i, i + batchSize);
-      const cols = {
-        family: [] as string[], given: [] as string[], familyKana: [] as string[], givenKana: [] as string[],
-        display: [] as string[], email: [] as (string | null)[], phone: [] as (string | null)[], company: [] as (string | null)[],
-        text: [] as string[], grams: [] as string[], sortKey: [] as string[],
-      };
-      for (const c of batch) {
-        const company = c.companyIndex === null ? null : data.companies[c.companyIndex]!;
-        const doc = searchDocumentColumns({
-          familyName: c.familyName, givenName: c.givenName, familyNameKana: c.familyNameKana, givenNameKana: c.givenNameKana,
-          displayName: c.displayName, companyName: company?.name ?? null, email: c.email, phone: c.phone,
-        });
-        cols.family.push(c.familyName);
-        cols.given.push(c.givenName);
-        cols.familyKana.push(c.familyNameKana);
-        cols.givenKana.push(c.givenNameKana);
-        cols.display.push(c.displayName);
-        cols.email.push(c.email);
-        cols.phone.push(c.phone);
-        cols.company.push(c.companyIndex === null ? null : companyIds[c.companyIndex]!);
-        cols.text.push(doc.search_text);
-        cols.grams.push(doc.search_grams.join(GRAM_SEP));
-        cols.sortKey.push(doc.sort_key);
-      }
+      const docs = await next;
+      if (i + batchSize < data.customers.length) next = request(i + batchSize);
       await sql`
         INSERT INTO customers (family_name, given_name, family_name_kana, given_name_kana, display_name, email, phone,
                                company_id, search_text, search_grams, sort_key, custom_fields, provenance)
         SELECT f, g, fk, gk, d, e, p, c, st, string_to_array(sg, ${GRAM_SEP}), sk, '{}', '{}'
-        FROM unnest(${cols.family}::text[], ${cols.given}::text[], ${cols.familyKana}::text[], ${cols.givenKana}::text[],
-                    ${cols.display}::text[], ${cols.email}::text[], ${cols.phone}::text[], ${cols.company}::uuid[],
-                    ${cols.text}::text[], ${cols.grams}::text[], ${cols.sortKey}::text[])
+        FROM unnest(${batch.map((c) => c.familyName)}::text[], ${batch.map((c) => c.givenName)}::text[],
+                    ${batch.map((c) => c.familyNameKana)}::text[], ${batch.map((c) => c.givenNameKana)}::text[],
+                    ${batch.map((c) => c.displayName)}::text[], ${batch.map((c) => c.email)}::text[], ${batch.map((c) => c.phone)}::text[],
+                    ${batch.map((c) => (c.companyIndex === null ? null : companyIds[c.companyIndex]!))}::uuid[],
+                    ${docs.text}::text[], ${docs.grams}::text[], ${docs.sortKey}::text[])
              AS t(f, g, fk, gk, d, e, p, c, st, sg, sk)`.execute(conn);
       if ((i / batchSize) % 20 === 19) log(`  inserted ${i + batch.length} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
+    await pipeline.close();
+    await sql`RESET session_replication_role`.execute(conn);
     const t1 = performance.now();
     log(`  insert done in ${((t1 - t0) / 1000).toFixed(1)} s; building ${indexes.length} indexes`);
-    await sql`SET maintenance_work_mem = ${sql.lit(options.maintenanceWorkMem ?? '512MB')}`.execute(conn);
+    await sql`SET maintenance_work_mem = ${sql.lit(options.maintenanceWorkMem ?? '128MB')}`.execute(conn);
     for (const ix of indexes) {
       const ts = performance.now();
       await sql.raw(ix.indexdef).execute(conn);

@@ -1,5 +1,6 @@
 import {
   FIELD_SEPARATOR,
+  NO_PREFIX_SEPARATOR,
   addSubstringGrams,
   exactKey,
   foldValue,
@@ -23,7 +24,10 @@ export interface SearchFields {
 
 /** What goes into customers.search_text / search_grams / sort_key. */
 export interface SearchDocument {
-  /** `\u0001` + each distinct folded field value + `\u0001` … (leading and trailing separator). */
+  /**
+   * Each distinct folded field value after a separator, and one at the end: `\u0001佐藤花子\u0001佐藤…\u0002090…\u0001`.
+   * `\u0001` before values with prefix keys, `\u0002` before the phone (no prefix keys).
+   */
   searchText: string;
   /** Deduplicated, sorted GIN keys: substring grams, `=value` exact keys, `^x`/`^xy` prefix keys. */
   searchGrams: string[];
@@ -62,17 +66,18 @@ export function buildSearchDocument(fields: SearchFields): SearchDocument {
   const company = foldValue(fields.companyName);
   const email = foldValue(fields.email);
   const phone = phoneSearchDigits(fields.phone);
-  const fullName = family + given;
-  const fullKana = familyKana + givenKana;
+  // Folded from the joined raw values: folding is not compositional at the seam (a dakuten could combine).
+  const fullName = foldValue((fields.familyName ?? '') + (fields.givenName ?? ''));
+  const fullKana = foldValue((fields.familyNameKana ?? '') + (fields.givenNameKana ?? ''));
 
   // Field values in a stable order, without duplicates (display name is usually the full name).
-  const values: string[] = [];
-  const seen = new Set<string>();
-  const push = (v: string): void => {
-    if (v !== '' && !seen.has(v)) {
-      seen.add(v);
-      values.push(v);
-    }
+  // `prefixed`: has prefix keys; phones do not (^0 and ^09 are shared by nearly every row and rank nothing).
+  const values: Array<{ value: string; prefixed: boolean }> = [];
+  const push = (value: string, prefixed = true): void => {
+    if (value === '') return;
+    const same = values.find((v) => v.value === value);
+    if (same) same.prefixed ||= prefixed;
+    else values.push({ value, prefixed });
   };
   push(fullName);
   push(family);
@@ -83,20 +88,24 @@ export function buildSearchDocument(fields: SearchFields): SearchDocument {
   push(display);
   push(company);
   push(email);
-  push(phone);
+  push(phone, false);
   for (const x of fields.extra ?? []) push(foldValue(x));
 
   const grams = new Set<string>();
-  for (const v of values) {
-    addSubstringGrams(v, grams);
-    grams.add(exactKey(v));
-    for (const k of prefixKeys(v)) grams.add(k);
+  for (const { value, prefixed } of values) {
+    addSubstringGrams(value, grams);
+    grams.add(exactKey(value));
+    if (prefixed) for (const k of prefixKeys(value)) grams.add(k);
   }
   // The local part of an e-mail is an exact key too (it is a prefix of the e-mail, so its prefix keys exist).
   const at = email.lastIndexOf('@');
   if (at > 0) grams.add(exactKey(email.slice(0, at)));
 
-  const searchText = values.length === 0 ? '' : FIELD_SEPARATOR + values.join(FIELD_SEPARATOR) + FIELD_SEPARATOR;
+  // A value without prefix keys follows NO_PREFIX_SEPARATOR, so the prefix recheck (FIELD_SEPARATOR + term)
+  // agrees with the keys: both say a phone has no prefix.
+  const searchText = values.length === 0
+    ? ''
+    : values.map((v) => (v.prefixed ? FIELD_SEPARATOR : NO_PREFIX_SEPARATOR) + v.value).join('') + FIELD_SEPARATOR;
   const name = fullName || display || company || email;
   const reading = fullKana;
   const sortKey = reading && name && reading !== name ? `${reading} ${name}` : reading || name;

@@ -7,19 +7,23 @@ import { foldForSearch } from '../normalize/text.ts';
  *  - non-ASCII runs (kanji, kana, other scripts): every unigram and every bigram, so 1- and 2-character
  *    Japanese queries are answered by one exact GIN key and longer ones by the AND of their bigrams;
  *  - ASCII runs (latin, digits, e-mail): trigrams only. 1–2 character ASCII fragments would match almost
- *    everything, so they are served by the exact/prefix keys instead.
+ *    everything, so they are served by the exact/prefix keys instead. Trigrams span `@` and `.` on purpose:
+ *    `ai.sato` is then looked up by `ai.`, `i.s`, `.sa` too, not only by the common `sat`/`ato`.
  * Field keys (not substrings): `=value` (the whole folded field value) and `^x` / `^xy` (its first one and two
- * code points). The markers `=` and `^` are ASCII, and non-ASCII grams never start with ASCII, so keys can
- * only coincide with an ASCII trigram that itself starts with `=` or `^` (e.g. an e-mail `a=b@…`); such a
- * coincidence can only promote a true substring match to a higher tier, never add a false match.
+ * code points; only `^xy` when the value starts with ASCII, as one ASCII character prefixes too much).
+ * A key can only coincide with an ASCII trigram that itself starts with `=` or `^` (an e-mail `a=b@…`): that
+ * can only report a true substring match in a higher tier, never add a false match.
  */
 
 export const EXACT_MARK = '=';
 export const PREFIX_MARK = '^';
 /** Separates field values in search_text; never present in a folded value (control characters are dropped). */
 export const FIELD_SEPARATOR = '\u0001';
+/** Separates a value that has no prefix keys (the phone) in search_text. Also never in a folded value. */
+export const NO_PREFIX_SEPARATOR = '\u0002';
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/gu;
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/u;
 
 // Names repeat a lot (a few hundred family names cover most people), and folding is the costliest step
 // of building a document, so recent folds are memoised. Bounded: cleared when full.
@@ -29,6 +33,9 @@ const foldCache = new Map<string, string>();
 /** foldForSearch, minus control characters (so FIELD_SEPARATOR and NUL can never come from user data). */
 export function foldValue(value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '';
+  // Printable ASCII without spaces (e-mails, E.164 phones): foldForSearch only lowercases and drops '-'.
+  // A fast path, because these values are unique per customer and would only churn the cache.
+  if (PRINTABLE_ASCII.test(value)) return value.toLowerCase().replace(/-/gu, '');
   const cached = foldCache.get(value);
   if (cached !== undefined) return cached;
   const folded = foldForSearch(value.replace(CONTROL_CHARS, '')).replace(CONTROL_CHARS, '');
@@ -42,15 +49,13 @@ export function codePoints(s: string): string[] {
   return Array.from(s);
 }
 
-const isAscii = (ch: string): boolean => ch.codePointAt(0)! < 0x80;
-
 export interface Run { ascii: boolean; chars: string[] }
 
 /** Maximal runs of ASCII / non-ASCII code points. */
 export function runsOf(s: string): Run[] {
   const runs: Run[] = [];
   for (const ch of s) {
-    const ascii = isAscii(ch);
+    const ascii = ch.charCodeAt(0) < 0x80;
     const last = runs[runs.length - 1];
     if (last && last.ascii === ascii) last.chars.push(ch);
     else runs.push({ ascii, chars: [ch] });
@@ -110,17 +115,21 @@ export function gramsProveContains(term: string): boolean {
   return run.ascii ? run.chars.length === 3 : run.chars.length <= 2;
 }
 
-/** `^x` and, for values of two or more code points, `^xy`. */
+const startsAscii = (s: string): boolean => s.charCodeAt(0) < 0x80;
+
+/** `^x` (unless the value starts with ASCII) and, for values of two or more code points, `^xy`. */
 export function prefixKeys(value: string): string[] {
   const c = codePoints(value);
   if (c.length === 0) return [];
-  if (c.length === 1) return [PREFIX_MARK + c[0]!];
-  return [PREFIX_MARK + c[0]!, PREFIX_MARK + c[0]! + c[1]!];
+  const keys = startsAscii(value) ? [] : [PREFIX_MARK + c[0]!];
+  if (c.length >= 2) keys.push(PREFIX_MARK + c[0]! + c[1]!);
+  return keys;
 }
 
-/** The longest prefix key of a term: `^x` for one code point, `^xy` otherwise. */
-export function termPrefixKey(term: string): string {
+/** The longest prefix key a value starting with `term` has (`^x` or `^xy`), or null (a single ASCII character). */
+export function termPrefixKey(term: string): string | null {
   const c = codePoints(term);
+  if (c.length === 1 && startsAscii(term)) return null;
   return PREFIX_MARK + c.slice(0, 2).join('');
 }
 

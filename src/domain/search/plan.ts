@@ -20,12 +20,23 @@ export interface SearchCondition {
   likes: string[];
 }
 
+/**
+ * What one term needs in one tier: all of `grams`, or, for grams left out of the index lookup, `like`.
+ * `gramsSuffice`: the grams alone prove the match (林, 佐藤, ^佐藤, abc), so the LIKE is only needed when
+ * some of them are left out. `like` null: the grams cannot be left out (exact keys).
+ */
+export interface TermMatch {
+  grams: string[];
+  like: string | null;
+  gramsSuffice: boolean;
+}
+
 export interface SearchTier {
   tier: SearchTierName;
-  /** What this tier finds. `grams` is never empty, so every tier is an index lookup. */
+  /** Per term; a row matches the tier when it matches every term. */
+  terms: TermMatch[];
+  /** The whole condition with every gram (conditionOf(terms)). `grams` is never empty: every tier is an index lookup. */
   match: SearchCondition;
-  /** The conditions of the tiers before it: a row matching any of these was already returned (tiers are disjoint). */
-  exclude: SearchCondition[];
 }
 
 export interface SearchPlan {
@@ -75,30 +86,60 @@ export function queryTerms(query: string): string[] {
   return terms;
 }
 
-interface TermConditions { exact: SearchCondition; prefix: SearchCondition; contains: SearchCondition }
+interface TermConditions { exact: TermMatch; prefix: TermMatch; contains: TermMatch }
 
 function termConditions(term: string): TermConditions {
   const grams = termGrams(term);
-  const proven = gramsProveContains(term);
-  const long = codePoints(term).length > 2;
+  const short = codePoints(term).length <= 2;
+  const prefixKey = termPrefixKey(term);
+  const prefixLike = `%${FIELD_SEPARATOR}${escapeLike(term)}%`;
   return {
-    exact: { grams: [exactKey(term)], likes: [] },
-    prefix: {
-      grams: long ? [termPrefixKey(term), ...grams] : [termPrefixKey(term)],
-      likes: long ? [`%${FIELD_SEPARATOR}${escapeLike(term)}%`] : [],
-    },
-    contains: { grams, likes: proven ? [] : [`%${escapeLike(term)}%`] },
+    exact: { grams: [exactKey(term)], like: null, gramsSuffice: true },
+    // ^x / ^xy prove a prefix of up to two characters; longer terms add their grams and a LIKE recheck.
+    prefix: prefixKey === null
+      ? { grams: [], like: prefixLike, gramsSuffice: false }
+      : { grams: short ? [prefixKey] : [prefixKey, ...grams], like: prefixLike, gramsSuffice: short },
+    contains: { grams, like: `%${escapeLike(term)}%`, gramsSuffice: gramsProveContains(term) },
   };
 }
 
-function and(conditions: SearchCondition[]): SearchCondition {
+/**
+ * The SQL condition of a tier: the grams to look up (all of them, or only those in `keep`) and the LIKE
+ * rechecks that are then needed, deduplicated and sorted.
+ */
+export function conditionOf(terms: readonly TermMatch[], keep?: ReadonlySet<string>): SearchCondition {
   const grams = new Set<string>();
   const likes = new Set<string>();
-  for (const c of conditions) {
-    for (const g of c.grams) grams.add(g);
-    for (const l of c.likes) likes.add(l);
+  for (const t of terms) {
+    const kept = t.like === null || !keep ? t.grams : t.grams.filter((g) => keep.has(g));
+    for (const g of kept) grams.add(g);
+    if (t.like !== null && (!t.gramsSuffice || kept.length < t.grams.length)) likes.add(t.like);
   }
   return { grams: [...grams].sort(), likes: [...likes].sort() };
+}
+
+/** At most this many grams per lookup: the rarest few already narrow the rows to about the real matches. */
+export const MAX_LOOKUP_GRAMS = 6;
+
+/**
+ * Which grams of a tier to look up, given how common each is (`frequency`: the fraction of rows having it,
+ * undefined when unknown, i.e. rarer than every gram the statistics list): exact keys always, then the rarest
+ * up to MAX_LOOKUP_GRAMS. Grams left out are covered by their term's LIKE recheck (conditionOf adds it).
+ * A GIN AND costs about the rarest posting list times the number of grams, so a long term (さとうはなこ,
+ * hanako.sato@example) gains nothing from its 7th or 15th gram.
+ */
+export function selectGrams(
+  terms: readonly TermMatch[],
+  frequency: (gram: string) => number | undefined,
+  max = MAX_LOOKUP_GRAMS,
+): Set<string> {
+  const keep = new Set<string>();
+  const optional = new Set<string>();
+  for (const t of terms) for (const g of t.grams) (t.like === null ? keep : optional).add(g);
+  const byRarity = [...optional].filter((g) => !keep.has(g)).map((g) => ({ g, f: frequency(g) ?? 0 }))
+    .sort((a, b) => a.f - b.f || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
+  for (const { g } of byRarity) if (keep.size === 0 || keep.size < max) keep.add(g);
+  return keep;
 }
 
 /**
@@ -108,7 +149,7 @@ function and(conditions: SearchCondition[]): SearchCondition {
  *  - prefix: every term starts a field value;
  *  - contains: every term occurs in some field value. Skipped when no term has an index gram (a query
  *    made only of 1–2 character ASCII fragments would match nearly every row).
- * Each tier excludes the rows of the tiers before it, so a row is returned once, in its best tier.
+ * A row found by several tiers is reported in the first; the repository skips ids already found.
  * The plan depends only on the folded query: ｻﾄｳ, サトウ and さとう plan alike.
  *
  * @example planSearch('林').tiers.map((t) => t.match.grams) // [['=林'], ['^林'], ['林']]
@@ -117,13 +158,13 @@ export function planSearch(query: string): SearchPlan {
   const terms = queryTerms(query);
   if (terms.length === 0) return { terms, tiers: [] };
   const perTerm = terms.map(termConditions);
-  const exact = and(perTerm.map((t) => t.exact));
-  const prefix = and(perTerm.map((t) => t.prefix));
-  const contains = and(perTerm.map((t) => t.contains));
-  const tiers: SearchTier[] = [
-    { tier: 'exact', match: exact, exclude: [] },
-    { tier: 'prefix', match: prefix, exclude: [exact] },
-  ];
-  if (contains.grams.length > 0) tiers.push({ tier: 'contains', match: contains, exclude: [exact, prefix] });
+  const tiers: SearchTier[] = [];
+  for (const tier of ['exact', 'prefix', 'contains'] as const) {
+    const termMatches = perTerm.map((t) => t[tier]);
+    const match = conditionOf(termMatches);
+    // A tier needs at least one index gram: a lone 1-character ASCII term has no prefix key, and 1–2 character
+    // ASCII fragments have no substring gram; those only narrow tiers other terms drive.
+    if (match.grams.length > 0) tiers.push({ tier, terms: termMatches, match });
+  }
   return { terms, tiers };
 }

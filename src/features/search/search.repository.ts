@@ -1,7 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { buildSearchDocument, type SearchFields } from '../../domain/search/document.ts';
-import { planSearch, type SearchCondition, type SearchTierName } from '../../domain/search/plan.ts';
+import {
+  conditionOf, planSearch, selectGrams, type SearchCondition, type SearchTierName,
+} from '../../domain/search/plan.ts';
 
 export interface SearchHit { id: string; tier: SearchTierName }
 export interface SearchResult { hits: SearchHit[]; hasMore: boolean }
@@ -19,12 +21,87 @@ function conditionSql(c: SearchCondition): RawBuilder<unknown> {
   return sql`(${grams} AND search_text LIKE ALL (${c.likes}::text[]))`;
 }
 
+/** How long the gram frequencies read from pg_stats are reused (they change only with ANALYZE); "none yet": 30 s. */
+const GRAM_STATS_TTL_MS = 5 * 60_000;
+const NO_GRAM_STATS_TTL_MS = 30_000;
+const gramStats = new WeakMap<Db, { at: number; ttl: number; frequencies: Promise<Map<string, number> | null> }>();
+
+/** Forget the cached gram statistics of `db` (call after ANALYZE customers, e.g. at the end of a bulk import). */
+export function forgetSearchStatistics(db: Db): void {
+  gramStats.delete(db);
+}
+
+/**
+ * The most common grams and the fraction of rows having each, from the statistics ANALYZE keeps for
+ * customers.search_grams (about the 1,000 most common; a gram not listed is rarer than all of them).
+ * Null before the first ANALYZE.
+ */
+function gramFrequencies(db: Db): Promise<Map<string, number> | null> {
+  const cached = gramStats.get(db);
+  if (cached && Date.now() - cached.at < cached.ttl) return cached.frequencies;
+  const frequencies = sql<{ elems: string[] | null; freqs: number[] | null }>`
+    SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+    FROM pg_stats
+    WHERE schemaname = current_schema() AND tablename = 'customers' AND attname = 'search_grams'`
+    .execute(db)
+    .then((r) => {
+      const row = r.rows[0];
+      if (!row?.elems || !row.freqs) return null;
+      const map = new Map<string, number>();
+      row.elems.forEach((g, i) => map.set(g, Number(row.freqs![i])));
+      return map;
+    })
+    .catch(() => null);
+  const entry = { at: Date.now(), ttl: GRAM_STATS_TTL_MS, frequencies };
+  gramStats.set(db, entry);
+  void frequencies.then((f) => { if (f === null) entry.ttl = NO_GRAM_STATS_TTL_MS; });
+  return frequencies;
+}
+
+/** A tier's lookup: its condition with the grams actually looked up, and how common the rarest of them is. */
+export interface TierLookup {
+  tier: SearchTierName;
+  match: SearchCondition;
+  /** Fraction of rows having the rarest looked-up gram (0 when unknown or rare): an upper bound of the tier's density. */
+  density: number;
+}
+
+/**
+ * The tiers of planSearch(query) with the grams actually looked up: the rarest few by the table's statistics
+ * (selectGrams), the rest left to LIKE rechecks. What searchCustomerIds runs; exported for EXPLAIN in the benchmark.
+ */
+export async function searchTiers(db: Db, query: string): Promise<TierLookup[]> {
+  const plan = planSearch(query);
+  if (plan.tiers.length === 0) return [];
+  // Inside a caller's transaction `db` is a fresh object each time: no cache to key on, so no statistics.
+  const frequencies = db.isTransaction ? null : await gramFrequencies(db);
+  return plan.tiers.map((t) => {
+    if (!frequencies) return { tier: t.tier, match: t.match, density: 0 };
+    const match = conditionOf(t.terms, selectGrams(t.terms, (g) => frequencies.get(g)));
+    return { tier: t.tier, match, density: Math.min(...match.grams.map((g) => frequencies.get(g) ?? 0)) };
+  });
+}
+
+/** A sequential probe reads at most this many rows (the first ones of the table: always in cache). */
+export const PROBE_MAX_ROWS = 5000;
+
 /**
  * Ranked customer ids for what a person typed in the search box (see planSearch): exact matches first,
- * then prefix, then contains. Tiers run one after another, each a GIN lookup bounded by LIMIT, and stop as
- * soon as offset + limit + 1 ids are found, so a query matching half the table costs the same as a rare one:
- * nothing is ever sorted or counted. Within a tier, rows come in physical (heap) order.
- * Soft-deleted customers are never returned.
+ * then prefix, then contains. Tiers run one after another, each bounded by LIMIT, and stop as soon as
+ * offset + limit + 1 ids are found: nothing is ever sorted or counted. Within a tier rows come in physical
+ * (heap) order, whichever way they were found, so paging by offset is stable. Soft-deleted customers are
+ * never returned.
+ *
+ * Each tier is found one of two ways:
+ *  - dense (the statistics say its rarest gram is in ≥ ~1% of rows: さ, 佐藤, gmail, 090): a sequential
+ *    probe of the table's first rows, which stops at the LIMIT; a GIN lookup would first collect every
+ *    matching row id (200,000 for さ: 100+ ms) to return 21 of them;
+ *  - otherwise, or when the probe did not find enough (the LIKE rechecks rejected most rows): a GIN bitmap
+ *    lookup of the rarest grams, forced (enable_seqscan off), because the planner, multiplying the
+ *    frequencies of correlated grams, cannot tell the two cases apart and a wrong sequential scan reads
+ *    the whole table.
+ * A later tier only runs when the earlier ones are exhausted, so every earlier match is already in hand and
+ * "not found before" is `id <> ALL (found)` over at most offset + limit ids.
  */
 export async function searchCustomerIds(
   db: Db,
@@ -34,17 +111,49 @@ export async function searchCustomerIds(
   const limit = Math.max(0, Math.floor(opts.limit));
   const offset = Math.max(0, Math.floor(opts.offset ?? 0));
   const wanted = offset + limit + 1;
-  const plan = planSearch(query);
-  const hits: SearchHit[] = [];
-  for (const tier of plan.tiers) {
-    const remaining = wanted - hits.length;
-    if (remaining <= 0) break;
-    const exclusions = tier.exclude.map((c) => sql` AND NOT ${conditionSql(c)}`);
-    const rows = await sql<{ id: string }>`
-      SELECT id FROM customers
-      WHERE ${conditionSql(tier.match)}${sql.join(exclusions, sql``)} AND deleted_at IS NULL
-      LIMIT ${remaining}`.execute(db);
-    for (const r of rows.rows) hits.push({ id: r.id, tier: tier.tier });
-  }
+  const tiers = await searchTiers(db, query);
+  if (tiers.length === 0) return { hits: [], hasMore: false };
+  const run = async (trx: Db): Promise<SearchHit[]> => {
+    // For this transaction only: sequential scans start at the first block (a large table's scans are
+    // otherwise "synchronized" and start where the last one stopped: different rows every time); a
+    // sequential scan is never chosen where a probe was not (see above); and no JIT: a disabled scan's
+    // nominal cost would trigger it, and compiling costs 100+ ms for a query that runs in 3.
+    await sql`SELECT set_config('synchronize_seqscans', 'off', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`.execute(trx);
+    const hits: SearchHit[] = [];
+    for (const { tier, match, density } of tiers) {
+      const remaining = wanted - hits.length;
+      if (remaining <= 0) break;
+      const found = hits.map((h) => h.id);
+      // Expect ≥ 3× the rows needed among the rows probed (LIKE rechecks may reject some).
+      const probeRows = density > 0 ? Math.ceil((3 * remaining) / density) : Infinity;
+      let ids = probeRows <= PROBE_MAX_ROWS ? await probe(trx, match, found, remaining, probeRows) : [];
+      if (ids.length < remaining) ids = await lookup(trx, match, found, remaining);
+      for (const id of ids) hits.push({ id, tier });
+    }
+    return hits;
+  };
+  const hits = db.isTransaction ? await run(db) : await db.transaction().execute(run);
   return { hits: hits.slice(offset, offset + limit), hasMore: hits.length > offset + limit };
+}
+
+function notFound(found: string[]) {
+  return found.length === 0 ? sql`` : sql` AND id <> ALL (${found}::uuid[])`;
+}
+
+/** The first `limit` matches among the table's first `rows` rows: a sequential scan (the only possible plan). */
+async function probe(db: Db, match: SearchCondition, found: string[], limit: number, rows: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    SELECT id FROM (SELECT id, search_grams, search_text, deleted_at FROM customers LIMIT ${rows}) AS first_rows
+    WHERE ${conditionSql(match)} AND deleted_at IS NULL${notFound(found)}
+    LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** The first `limit` matches in the whole table, through the GIN index. */
+async function lookup(db: Db, match: SearchCondition, found: string[], limit: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    SELECT id FROM customers
+    WHERE ${conditionSql(match)} AND deleted_at IS NULL${notFound(found)}
+    LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
 }
