@@ -138,7 +138,7 @@ export function selectGrams(
   for (const t of terms) for (const g of t.grams) (t.like === null ? keep : optional).add(g);
   const byRarity = [...optional].filter((g) => !keep.has(g)).map((g) => ({ g, f: frequency(g) ?? 0 }))
     .sort((a, b) => a.f - b.f || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
-  for (const { g } of byRarity) if (keep.size === 0 || keep.size < max) keep.add(g);
+  for (const { g } of byRarity) if (keep.size < Math.max(1, max)) keep.add(g);
   return keep;
 }
 
