@@ -1,5 +1,6 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { AppError, notFound } from '../../app/errors.ts';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { CUSTOM_PREFIX, PERSONAL_FIELDS } from '../../domain/customers/fields.ts';
@@ -31,11 +32,9 @@ export async function timeline(
   const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);
   let after: { occurredAt: string; id: number } | null = null;
   if (query.cursor) {
-    const [at, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(id)) {
-      throw new AppError('validation_failed', 'Invalid cursor', [{ field: 'cursor', message: 'Use the nextCursor of the previous page' }]);
-    }
-    after = { occurredAt: at, id: Number(id) };
+    const { t: at, i: id } = decodeCursor(query.cursor);
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'number' || !Number.isSafeInteger(id)) throw invalidCursor();
+    after = { occurredAt: at, id };
   }
   const rows = await repo.listActivities(db, customerId, { types }, after, limit + 1);
   const page = rows.slice(0, limit);
@@ -54,7 +53,7 @@ export async function timeline(
       actor: r.actor_name,
     })),
     hasMore: rows.length > limit,
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.occurred_cursor}|${last.id}`).toString('base64url') : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.occurred_cursor, i: last.id }) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../../app/context.ts';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CompanyRow } from '../../db/schema.ts';
@@ -118,13 +119,9 @@ export async function listCompanies(db: Db, query: { q?: string | undefined; pre
   const limit = query.limit ?? 50;
   let after: { name: string; id: string } | null = null;
   if (query.cursor) {
-    try {
-      const parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as { n: string; i: string };
-      if (typeof parsed.n !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw new Error('bad');
-      after = { name: parsed.n, id: parsed.i };
-    } catch {
-      throw new AppError('validation_failed', 'Invalid cursor', [{ field: 'cursor', message: 'Use the nextCursor of the previous page' }]);
-    }
+    const parsed = decodeCursor(query.cursor);
+    if (typeof parsed.n !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw invalidCursor();
+    after = { name: parsed.n, id: parsed.i };
   }
   const rows = await repo.listCompanyRows(db, { q: query.q ? nfkc(query.q).toLowerCase() : undefined, prefecture: query.prefecture, industry: query.industry }, after, limit + 1);
   const page = rows.slice(0, limit);
@@ -132,6 +129,6 @@ export async function listCompanies(db: Db, query: { q?: string | undefined; pre
   return {
     items: page.map(toCompany),
     hasMore: rows.length > limit,
-    nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ n: last.name, i: last.id })).toString('base64url') : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ n: last.name, i: last.id }) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound, type FieldError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
@@ -418,28 +419,14 @@ function unique(values: Array<string | null>): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))];
 }
 
-function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
 function decodeKeyCursor(cursor: string): { value: string; id: string } {
-  const parsed = decodeCursor(cursor) as { v?: unknown; i?: unknown };
-  if (typeof parsed.v !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw badCursor();
+  const parsed = decodeCursor(cursor);
+  if (typeof parsed.v !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw invalidCursor();
   return { value: parsed.v, id: parsed.i };
 }
 
 function decodeOffsetCursor(cursor: string): number {
-  const parsed = decodeCursor(cursor) as { o?: unknown };
-  if (typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0 || parsed.o > 1000) throw badCursor();
+  const parsed = decodeCursor(cursor);
+  if (typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0 || parsed.o > 1000) throw invalidCursor();
   return parsed.o;
 }
-
-function decodeCursor(cursor: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-}
-
-const badCursor = () => new AppError('validation_failed', 'Invalid cursor', [{ field: 'cursor', message: 'Use the nextCursor of the previous page' }]);

@@ -1,4 +1,5 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
+import { invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
@@ -340,7 +341,7 @@ function decodeCursor(cursor: string): { score: number; id: number } {
   const score = m ? Number(m[1]) : NaN;
   const id = m ? Number(m[2]) : NaN;
   if (!m || Number.isNaN(score) || !Number.isSafeInteger(id)) {
-    throw new AppError('validation_failed', 'Invalid cursor', [{ field: 'cursor', message: 'Use the nextCursor of the previous page' }]);
+    throw invalidCursor();
   }
   return { score, id };
 }
