@@ -179,6 +179,9 @@ export interface ActivitiesTable {
   source_id: string | null;
   source_record_id: number | null;
   actor_user_id: string | null;
+  /** Key of what the activity records (e.g. `form:<id>:<submission>`); unique, so a replay updates one row. */
+  dedupe_key: string | null;
+  updated_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

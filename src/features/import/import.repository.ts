@@ -5,10 +5,10 @@ export async function findSource(db: Db, name: string) {
   return db.selectFrom('sources').select(['id', 'name', 'label', 'priority']).where('name', '=', name).executeTakeFirst();
 }
 
-export async function insertFileSource(db: Db, name: string, label: string) {
+export async function insertSource(db: Db, name: string, label: string, kind: 'file_import' | 'form' | 'api' | 'tracker' | 'integration') {
   return db
     .insertInto('sources')
-    .values({ name, label, kind: 'file_import', party: 'first' })
+    .values({ name, label, kind, party: 'first' })
     .onConflict((oc) => oc.column('name').doNothing())
     .returning(['id', 'name', 'label', 'priority'])
     .executeTakeFirst();

@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { bindProfile, contentHash, mapRow, type ImportProfile } from '../../domain/import/profile.ts';
+import { bindProfile, contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement } from '../../domain/import/statement.ts';
 import { blockingKeys, prepareMatchRecord, resolveBatch, type MatchRecord } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
@@ -15,6 +16,8 @@ import * as repo from './import.repository.ts';
 const BATCH_ROWS = 1000;
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
 const MAX_BLOCK = 50;
+/** Advisory lock that serialises identity resolution across processes. */
+const RESOLVE_LOCK_ID = 4_242_001;
 
 export interface ImportSummary {
   runId: string;
@@ -61,8 +64,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   }
   const profile = binding.profile;
   const userId = options.actor.auth?.userId ?? null;
-  const source = (await repo.findSource(db, profile.source)) ?? (await repo.insertFileSource(db, profile.source, profile.source)) ?? (await repo.findSource(db, profile.source));
-  if (!source) throw new Error(`Could not register source ${profile.source}`);
+  const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
@@ -118,19 +120,31 @@ async function stageBatch(
   profile: ImportProfile,
   rows: Array<{ line: number; values: Record<string, string> }>,
   userId: string | null,
-  runId: string,
+  runId: string | null,
 ) {
+  return stageMapped(db, sourceId, sourceName, rows.map((row) => ({ line: row.line, raw: row.values, ...mapRow(row.values, profile, row.line) })), userId, runId);
+}
+
+interface MappedInput {
+  line: number;
+  raw: Record<string, unknown>;
+  externalId: string | null;
+  fields: Partial<Record<ImportField, string>>;
+  attributes: Record<string, string>;
+}
+
+/** Stages mapped rows as source records of one source (insert, update or leave unchanged) with their blocking keys. */
+async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: MappedInput[], userId: string | null, runId: string | null) {
   // Last occurrence wins when a file repeats an id.
   const staged = new Map<string, repo.StagedRecord & { line: number }>();
   const issues: Array<{ line: number; severity: 'flagged'; field: string; reason: string; value: string }> = [];
-  for (const row of rows) {
-    const mapped = mapRow(row.values, profile, row.line);
+  for (const mapped of rows) {
     const hash = contentHash(mapped.fields, mapped.attributes);
     const externalId = mapped.externalId ?? `sha256:${hash}`;
     const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
-    for (const f of flagged) issues.push({ line: row.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
+    for (const f of flagged) issues.push({ line: mapped.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
     const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
-    staged.set(externalId, { externalId, raw: row.values, normalized: statement, contentHash: hash, matchRecord, line: row.line });
+    staged.set(externalId, { externalId, raw: mapped.raw, normalized: statement, contentHash: hash, matchRecord, line: mapped.line });
   }
   const existing = new Map((await repo.findRecords(db, sourceId, [...staged.keys()])).map((r) => [r.external_id, r]));
   const fresh: repo.StagedRecord[] = [];
@@ -156,12 +170,59 @@ async function stageBatch(
   }
   await repo.insertMatchKeys(db, keys);
   // Flagged values are reported once per record version: unchanged rows were reported by the run that brought them.
-  const reportable = issues.filter((i) => {
-    const rec = [...staged.values()].find((r) => r.line === i.line);
-    return rec ? existing.get(rec.externalId)?.content_hash !== rec.contentHash : true;
-  });
-  await repo.insertIssues(db, runId, reportable);
-  return { new: fresh.length, updated, unchanged, flagged: reportable.length, touchedCustomers };
+  const changedLines = new Set([...staged.values()].filter((r) => existing.get(r.externalId)?.content_hash !== r.contentHash).map((r) => r.line));
+  const reportable = issues.filter((i) => changedLines.has(i.line));
+  if (runId) await repo.insertIssues(db, runId, reportable);
+  return { new: fresh.length, updated, unchanged, flagged: reportable.length, touchedCustomers, externalIds: [...staged.keys()] };
+}
+
+export interface IngestRecord {
+  /** The source's own key (form submission id, visitor id, member id); null → content hash. */
+  externalId: string | null;
+  fields: Partial<Record<ImportField, string>>;
+  attributes?: Record<string, string>;
+  /** Kept as the record's raw value; defaults to fields + attributes. */
+  raw?: Record<string, unknown>;
+}
+
+export interface IngestedRecord {
+  externalId: string;
+  recordId: number;
+  customerId: string;
+}
+
+/**
+ * One entry point for every non-file source (forms, tracker identify, order customer keys, the API): stages the
+ * records as source records of `source` (created on first use) and resolves them through the same identity
+ * resolution as a file import, so a form submission or an identified visitor lands on the right customer and can be
+ * split off again. Idempotent on source + externalId. Returns each record's id and customer.
+ */
+export async function ingestRecords(
+  db: Db,
+  input: { source: { name: string; label: string; kind: 'form' | 'api' | 'tracker' | 'integration' | 'file_import' }; records: IngestRecord[]; actor: Actor },
+): Promise<IngestedRecord[]> {
+  if (input.records.length === 0) return [];
+  const source = await ensureSource(db, input.source.name, input.source.label, input.source.kind);
+  const userId = input.actor.auth?.userId ?? null;
+  const staged = await db.transaction().execute((trx) => stageMapped(trx, source.id, source.name, input.records.map((r, i) => ({
+    line: i + 1,
+    raw: r.raw ?? { ...r.fields, ...(r.attributes ?? {}) },
+    externalId: r.externalId,
+    fields: r.fields,
+    attributes: r.attributes ?? {},
+  })), userId, null));
+  await resolvePending(db, null, source.id, source.label, new Set(staged.touchedCustomers));
+  const rows = await repo.findRecords(db, source.id, staged.externalIds);
+  return rows.map((r) => ({ externalId: r.external_id, recordId: r.id, customerId: r.customer_id! }));
+}
+
+async function ensureSource(db: Db, name: string, label: string, kind: 'file_import' | 'form' | 'api' | 'tracker' | 'integration') {
+  const found = await repo.findSource(db, name);
+  if (found) return found;
+  await repo.insertSource(db, name, label, kind);
+  const created = await repo.findSource(db, name);
+  if (!created) throw new Error(`Could not register source ${name}`);
+  return created;
 }
 
 /**
@@ -174,8 +235,10 @@ async function stageBatch(
  * between linked records, the import links only new records, and a decided pair is never proposed again
  * (review_items is unique per pair).
  */
-async function resolvePending(db: Db, runId: string, sourceId: string, sourceLabel: string, touched: Set<string>) {
+async function resolvePending(db: Db, runId: string | null, sourceId: string, sourceLabel: string, touched: Set<string>) {
   return db.transaction().execute(async (trx) => {
+    // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
+    await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
     const pending = await repo.listUnresolved(trx);
     const pendingIds = pending.map((r) => r.id);
     const neighbours = await repo.listLinkedNeighbours(trx, pendingIds, MAX_BLOCK);
@@ -230,7 +293,8 @@ async function resolvePending(db: Db, runId: string, sourceId: string, sourceLab
       await repo.insertReviewItems(trx, reviewRows);
     }
     for (const customerId of new Set([...newlyLinked.keys(), ...touched])) await recomputeCustomer(trx, customerId);
-    await repo.insertImportActivities(trx, [...newlyLinked.entries()].map(([customerId, ids]) => ({
+    // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
+    if (runId) await repo.insertImportActivities(trx, [...newlyLinked.entries()].map(([customerId, ids]) => ({
       customerId,
       sourceId,
       title: `${sourceLabel} から取り込み`,
