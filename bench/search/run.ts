@@ -9,21 +9,10 @@
  * PGlite: a temporary data folder, removed at the end (unless --keep-pglite DIR, which also reuses a loaded DIR).
  * --keep-postgres SCHEMA does the same for PostgreSQL (a loaded schema is reused, and kept).
  */
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { createApp } from '../../src/app/app.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { openDatabase, type DatabaseHandle, type Engine } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { createApiKey } from '../../src/features/auth/auth.service.ts';
+import type { DatabaseHandle, Engine } from '../../src/db/database.ts';
 import { PROBE_MAX_ROWS, searchCustomerIds, searchTiers } from '../../src/features/search/search.repository.ts';
-import { createUser } from '../../src/features/users/users.service.ts';
-import { withSearchPath } from '../../test/support/engines.ts';
+import { argValue, engineArg, log, openBenchDb, percentile, secs, startServer, timed } from '../support/harness.ts';
 import { generateCustomers } from './data.ts';
 import { loadBench, type LoadTimings } from './load.ts';
 import { buildQueries, type QueryKind } from './queries.ts';
@@ -31,15 +20,10 @@ import { buildQueries, type QueryKind } from './queries.ts';
 interface Args { rows: number; engines: Engine[]; perKind: number; explain: boolean; keepPglite: string | null; keepPostgres: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const engine = get('engine') ?? 'both';
-  if (!['pglite', 'postgres', 'both'].includes(engine)) throw new Error(`--engine pglite|postgres|both, not ${engine}`);
+  const get = (name: string) => argValue(argv, name);
   return {
     rows: Number(get('rows') ?? 1_000_000),
-    engines: engine === 'both' ? ['postgres', 'pglite'] : [engine as Engine],
+    engines: engineArg(argv),
     perKind: Number(get('queries') ?? 200),
     explain: argv.includes('--explain'),
     keepPglite: get('keep-pglite') ?? null,
@@ -47,82 +31,11 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 interface Measured { kind: string; n: number; p50: number; p95: number; max: number; hits: number; zero: number; zeroExamples: string[]; slowest: string; direct95: number }
-
-/** An open benchmark database and how to get rid of it. */
-interface BenchDb { handle: DatabaseHandle; loaded: boolean; cleanup(): Promise<void> }
-
-async function openBenchDb(engine: Engine, args: Args): Promise<BenchDb> {
-  if (engine === 'pglite') {
-    const dir = args.keepPglite ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-bench-'));
-    const loaded = args.keepPglite !== null && fs.existsSync(path.join(dir, 'PG_VERSION'));
-    const handle = await openDatabase({ databaseUrl: undefined, dataDir: dir, pgliteFsync: false });
-    if (!loaded) await migrate(handle);
-    return {
-      handle,
-      loaded,
-      async cleanup() {
-        await handle.close();
-        if (!args.keepPglite) fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = args.keepPostgres ?? `bench_${randomBytes(4).toString('hex')}`;
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`--keep-postgres: not a plain schema name: ${schema}`);
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  const exists = (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
-  const loaded = exists && (await admin.query(`SELECT to_regclass('${schema}.customers') IS NOT NULL AS t`)).rows[0].t === true;
-  if (!exists) await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const handle = await openDatabase({ databaseUrl: withSearchPath(base, schema), dataDir: '', pgliteFsync: false });
-  if (!loaded) await migrate(handle);
-  return {
-    handle,
-    loaded,
-    async cleanup() {
-      await handle.close();
-      if (args.keepPostgres) return;
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
-  };
-}
-
-async function startServer(handle: DatabaseHandle): Promise<{ server: ServerType; baseUrl: string; key: string }> {
-  const user = await createUser(handle.db, { email: `bench-${randomBytes(3).toString('hex')}@example.jp`, password: `Bench-${randomBytes(12).toString('hex')}`, role: 'admin' });
-  const apiKey = await createApiKey(handle.db, user.id, 'search bench');
-  const app = createApp({ db: handle.db, config: loadConfig({}) });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
-      resolve({ server, baseUrl: `http://127.0.0.1:${info.port}`, key: apiKey.key });
-    });
-    // PGlite runs on this same event loop: a slow query must not make the server drop the idle keep-alive socket
-    // the client is about to reuse (that surfaces as ECONNRESET).
-    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
-  });
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t = performance.now();
-  const r = await f();
-  return [performance.now() - t, r];
-}
 
 async function runEngine(engine: Engine, args: Args, data: ReturnType<typeof generateCustomers>, queries: ReturnType<typeof buildQueries>) {
   log(`${engine}: opening`);
-  const bench = await openBenchDb(engine, args);
+  const bench = await openBenchDb(engine, { keepPglite: args.keepPglite, keepPostgres: args.keepPostgres });
   const { handle } = bench;
   let load: LoadTimings | null = null;
   try {
@@ -136,7 +49,7 @@ async function runEngine(engine: Engine, args: Args, data: ReturnType<typeof gen
              pg_size_pretty(pg_relation_size('customers_search_grams_idx')) AS gin`.execute(handle.db)).rows[0]!;
     log(`${engine}: ${sizes.rows} customers, table ${sizes.table}, GIN ${sizes.gin}`);
 
-    const { server, baseUrl, key } = await startServer(handle);
+    const { baseUrl, key, close } = await startServer(handle);
     try {
       const get = async (pathAndQuery: string) => {
         const res = await fetch(baseUrl + pathAndQuery, { headers: { authorization: `Bearer ${key}` } }).catch(async (error: unknown) => {
@@ -165,7 +78,7 @@ async function runEngine(engine: Engine, args: Args, data: ReturnType<typeof gen
       printTable(engine, args.rows, load, sizes, baseline, baselineHits / queries.emails.length, results);
       if (args.explain) await explainSlowest(handle, results);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   } finally {
     await bench.cleanup();

@@ -266,7 +266,8 @@ export const api = {
   deleteCustomer: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
   activities: (id: string, query: { types?: string; cursor?: string; limit?: number }) =>
     get<Page<Activity>>(`/customers/${encodeURIComponent(id)}/activities`, { ...query }),
-  addNote: (id: string, body: string) => request<Activity>('POST', `/customers/${encodeURIComponent(id)}/notes`, { body }),
+  addNote: (id: string, body: string, mentions: string[] = []) =>
+    request<Activity>('POST', `/customers/${encodeURIComponent(id)}/notes`, { body, ...(mentions.length ? { mentions } : {}) }),
 
   // companies
   listCompanies: (query: { q?: string; prefecture?: string; cursor?: string; limit?: number }) => get<Page<Company>>('/companies', { ...query }),

@@ -17,6 +17,10 @@ const PATHS = {
   info: 'M8 14.5a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM8 7.5v4M8 5h.01',
   warn: 'M8 1.5l6.5 12.5h-13zM8 6v4M8 12h.01',
   check: 'M3 8.5l3 3 7-7',
+  globe: 'M8 14.5a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM1.5 8h13M8 1.5c1.8 1.8 2.6 4 2.6 6.5S9.8 12.7 8 14.5M8 1.5C6.2 3.3 5.4 5.5 5.4 8s.8 4.7 2.6 6.5',
+  cart: 'M1.5 2h2l1.6 8h7.4l1.5-5.5H4.3M6 13.5h.01M11.5 13.5h.01',
+  calendar: 'M2.5 3.5h11v10h-11zM2.5 6.5h11M5.5 2v3M10.5 2v3',
+  form: 'M3 1.5h10v13H3zM5.5 5h5M5.5 8h5M5.5 11h3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

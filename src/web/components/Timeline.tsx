@@ -1,18 +1,23 @@
 /**
- * A customer's timeline (GET /customers/:id/activities), newest first, with a type filter, edit entries as
- * 「姓: 佐藤 → 鈴木」 and a box to add a sales note.
+ * A customer's timeline (GET /customers/:id/activities), newest first: filter chips by kind, web visits collapsed
+ * into one entry with each page's dwell time, purchases with amounts, form submissions, event attendance, edits as
+ * 「姓: 佐藤 → 鈴木」, imports, and sales notes with mentions of colleagues.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, type Activity } from '../api.ts';
 import { formatDate, formatDateTime, formatPhone, formatPostal, isMaskedValue } from '../format.ts';
 import { useOwners } from '../hooks.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { dwellOf, formatDuration, groupTimeline, TYPE_FILTERS } from '../timeline-groups.ts';
 import { Icon, type IconName } from './Icon.tsx';
 import { ErrorBanner } from './ui.tsx';
 
-const KNOWN_TYPES = ['edit', 'note', 'customer_created'];
-const ICONS: Record<string, IconName> = { edit: 'edit', note: 'note', customer_created: 'plus', merge: 'link', import: 'inbox', form_submission: 'inbox' };
+const ICONS: Record<string, IconName> = {
+  edit: 'edit', note: 'note', customer_created: 'plus', merge: 'link', unmerge: 'link', import: 'inbox',
+  form_submission: 'form', page_view: 'globe', purchase: 'cart', purchase_cancelled: 'cart', purchase_returned: 'cart',
+  event_registration: 'calendar', event_attendance: 'calendar',
+};
 
 interface Change {
   field: string;
@@ -20,53 +25,64 @@ interface Change {
   to: unknown;
 }
 
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const yen = (amount: string | number, currency: string | null | undefined) =>
+  currency && currency !== 'JPY' ? `${Number(amount).toLocaleString('ja-JP')} ${currency}` : `¥${Number(amount).toLocaleString('ja-JP')}`;
+
 export function Timeline({ customerId, reloadKey, canWrite }: { customerId: string; reloadKey: number; canWrite: boolean }) {
-  const { t, tOr } = useI18n();
-  const [type, setType] = useState('');
+  const { t } = useI18n();
+  const [filter, setFilter] = useState('');
   const [items, setItems] = useState<Activity[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
-  const [seenTypes, setSeenTypes] = useState<string[]>(KNOWN_TYPES);
   const [noteKey, setNoteKey] = useState(0);
   const seq = useRef(0);
   const owners = useOwners();
-  const ownerName = (id: string) => owners.find((o) => o.id === id)?.displayName ?? `${id.slice(0, 8)}…`;
+  const ownerName = useCallback((id: string) => owners.find((o) => o.id === id)?.displayName ?? `${id.slice(0, 8)}…`, [owners]);
+  const types = TYPE_FILTERS.find((f) => f.key === filter)?.types.join(',');
 
   const load = useCallback(async (append: string | null) => {
     const mine = ++seq.current;
     setLoading(true);
     try {
-      const page = await api.activities(customerId, { ...(type ? { types: type } : {}), ...(append ? { cursor: append } : {}), limit: 30 });
+      const page = await api.activities(customerId, { ...(types ? { types } : {}), ...(append ? { cursor: append } : {}), limit: 30 });
       if (mine !== seq.current) return;
       setItems((prev) => (append ? [...prev, ...page.items] : page.items));
       setCursor(page.hasMore ? page.nextCursor : null);
-      setSeenTypes((prev) => [...new Set([...prev, ...page.items.map((a) => a.type)])]);
       setError(null);
     } catch (e) {
       if (mine === seq.current) setError(e);
     } finally {
       if (mine === seq.current) setLoading(false);
     }
-  }, [customerId, type]);
+  }, [customerId, types]);
 
   useEffect(() => {
     void load(null);
   }, [load, reloadKey, noteKey]);
 
+  const entries = useMemo(() => groupTimeline(items), [items]);
+
   return (
     <section className="card timeline" data-testid="timeline">
       <div className="card-header">
         <h2>{t('detail.timeline')}</h2>
-        <select aria-label={t('detail.typeFilter')} value={type} onChange={(e) => setType(e.target.value)} className="select-small" data-testid="timeline-type">
-          <option value="">{t('activity.all')}</option>
-          {seenTypes.map((ty) => <option key={ty} value={ty}>{tOr(`activity.${ty}`, ty)}</option>)}
-        </select>
+      </div>
+      <div className="chips" role="group" aria-label={t('detail.typeFilter')} data-testid="timeline-filter">
+        {[{ key: '' }, ...TYPE_FILTERS].map((f) => (
+          <button key={f.key || 'all'} type="button" className={`chip${filter === f.key ? ' chip-on' : ''}`} aria-pressed={filter === f.key}
+            onClick={() => setFilter(f.key)} data-testid={`timeline-filter-${f.key || 'all'}`}>
+            {t(f.key ? (`timelineFilter.${f.key}` as 'timelineFilter.note') : 'activity.all')}
+          </button>
+        ))}
       </div>
       {canWrite && <NoteBox customerId={customerId} onAdded={() => setNoteKey((k) => k + 1)} />}
       <ErrorBanner error={error} />
       <ol className="timeline-list">
-        {items.map((a) => <ActivityItem key={a.id} activity={a} ownerName={ownerName} />)}
+        {entries.map((e) => e.kind === 'visit'
+          ? <VisitItem key={e.key} startedAt={e.startedAt} pages={e.pages} dwellMs={e.dwellMs} knownDwell={e.knownDwell} />
+          : <ActivityItem key={e.key} activity={e.activity} ownerName={ownerName} />)}
       </ol>
       {!loading && items.length === 0 && !error && <div className="muted empty-note">{t('detail.timelineEmpty')}</div>}
       {cursor && (
@@ -80,7 +96,9 @@ export function Timeline({ customerId, reloadKey, canWrite }: { customerId: stri
 
 function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => void }) {
   const { t } = useI18n();
+  const owners = useOwners();
   const [body, setBody] = useState('');
+  const [mentions, setMentions] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const submit = async (event: FormEvent) => {
@@ -89,8 +107,9 @@ function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => v
     setBusy(true);
     setError(null);
     try {
-      await api.addNote(customerId, body.trim());
+      await api.addNote(customerId, body.trim(), mentions);
       setBody('');
+      setMentions([]);
       onAdded();
     } catch (e) {
       setError(e);
@@ -98,6 +117,7 @@ function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => v
       setBusy(false);
     }
   };
+  const candidates = owners.filter((o) => !mentions.includes(o.id));
   return (
     <form className="note-box" onSubmit={submit} data-testid="note-form">
       <textarea
@@ -110,6 +130,20 @@ function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => v
       />
       <ErrorBanner error={error} />
       <div className="note-actions">
+        <span className="mentions" data-testid="note-mentions">
+          {mentions.map((id) => (
+            <button key={id} type="button" className="chip chip-on" title={t('timeline.removeMention')} onClick={() => setMentions(mentions.filter((m) => m !== id))}>
+              @{owners.find((o) => o.id === id)?.displayName ?? id.slice(0, 8)} ×
+            </button>
+          ))}
+          {candidates.length > 0 && (
+            <select className="select-small" value="" aria-label={t('timeline.mention')} data-testid="note-mention"
+              onChange={(e) => { if (e.target.value) setMentions([...mentions, e.target.value]); }}>
+              <option value="">{t('timeline.mention')}</option>
+              {candidates.map((o) => <option key={o.id} value={o.id}>{o.displayName}</option>)}
+            </select>
+          )}
+        </span>
         <button type="submit" className="btn btn-primary btn-small" disabled={busy || !body.trim()} data-testid="note-submit">
           {t('detail.addNote')}
         </button>
@@ -118,19 +152,67 @@ function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => v
   );
 }
 
+/** One web visit: when it began, how many pages, the visible time on each page and in all. */
+function VisitItem({ startedAt, pages, dwellMs, knownDwell }: { startedAt: string; pages: Activity[]; dwellMs: number; knownDwell: boolean }) {
+  const { t, lang } = useI18n();
+  const first = pages[0]!;
+  const referrer = str(first.properties.referrer);
+  const utm = first.properties.utm && typeof first.properties.utm === 'object' ? (first.properties.utm as Record<string, unknown>) : null;
+  const campaign = utm ? [str(utm.source), str(utm.medium), str(utm.campaign)].filter(Boolean).join(' / ') : '';
+  return (
+    <li className="timeline-item type-page_view" data-testid="visit" data-pages={pages.length}>
+      <span className="timeline-icon"><Icon name="globe" size={13} /></span>
+      <div className="timeline-body">
+        <div className="timeline-head">
+          <span className="timeline-type">{t('timeline.visit', { n: pages.length })}</span>
+          <span className="timeline-meta">
+            {[formatDateTime(startedAt), `${t('timeline.dwellTotal')} ${formatDuration(dwellMs, lang)}${knownDwell ? '' : '+'}`].join(' · ')}
+          </span>
+        </div>
+        {(referrer || campaign) && <div className="small muted">{[referrer && `${t('timeline.referrer')}: ${referrer}`, campaign && `UTM: ${campaign}`].filter(Boolean).join(' · ')}</div>}
+        <ol className="visit-pages">
+          {pages.map((p) => {
+            const d = dwellOf(p);
+            const url = str(p.properties.url) ?? '';
+            return (
+              <li key={p.id} data-testid="page-view" data-activity-id={p.id}>
+                <span className="visit-page-title" title={url}>{str(p.title) ?? str(p.properties.title) ?? url}</span>
+                <span className="visit-page-url muted">{shortUrl(url)}</span>
+                <span className="visit-dwell" data-testid="dwell" data-ms={d ?? ''}>{d === null ? t('timeline.dwellUnknown') : formatDuration(d, lang)}</span>
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+    </li>
+  );
+}
+
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
 type OwnerName = (id: string) => string;
 
 function ActivityItem({ activity: a, ownerName }: { activity: Activity; ownerName: OwnerName }) {
-  const { t, tOr } = useI18n();
+  const { tOr } = useI18n();
   const typeLabel = tOr(`activity.${a.type}`, a.title ?? a.type);
   const changes = Array.isArray(a.properties.changes) ? (a.properties.changes as Change[]) : null;
   const body = typeof a.properties.body === 'string' ? a.properties.body : null;
+  const mentions = Array.isArray(a.properties.mentions) ? (a.properties.mentions as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+  const detail = <Detail activity={a} />;
   return (
     <li className={`timeline-item type-${a.type}`} data-testid="activity" data-type={a.type}>
       <span className="timeline-icon"><Icon name={ICONS[a.type] ?? 'dot'} size={13} /></span>
       <div className="timeline-body">
         <div className="timeline-head">
           <span className="timeline-type">{typeLabel}</span>
+          {a.amount && <span className="timeline-amount" data-testid="amount">{yen(a.amount, a.currency)}</span>}
           <span className="timeline-meta">
             {[a.actor, a.source && a.source !== 'manual' ? a.source : null, formatDateTime(a.occurredAt)].filter(Boolean).join(' · ')}
           </span>
@@ -141,11 +223,59 @@ function ActivityItem({ activity: a, ownerName }: { activity: Activity; ownerNam
           </ul>
         )}
         {body && <p className="note-body">{body}</p>}
-        {a.amount && <div className="small">{Number(a.amount).toLocaleString('ja-JP')} {a.currency ?? ''}</div>}
-        {!changes && !body && a.type !== 'customer_created' && <Properties properties={a.properties} />}
+        {mentions.length > 0 && <div className="small mentions">{mentions.map((m) => `@${ownerName(m)}`).join(' ')}</div>}
+        {detail}
       </div>
     </li>
   );
+}
+
+/** What a behavioural activity says, in the words of its type; other types list their properties. */
+function Detail({ activity: a }: { activity: Activity }) {
+  const { t, tOr } = useI18n();
+  const p = a.properties;
+  switch (a.type) {
+    case 'note':
+    case 'edit':
+    case 'customer_created':
+      return null;
+    case 'purchase':
+    case 'purchase_cancelled':
+    case 'purchase_returned': {
+      const lines = Array.isArray(p.lines) ? (p.lines as Array<Record<string, unknown>>) : [];
+      return (
+        <div className="small">
+          {[str(p.orderId) && `${t('timeline.order')} ${str(p.orderId)}`, str(p.channel)].filter(Boolean).join(' · ')}
+          {lines.length > 0 && (
+            <ul className="purchase-lines">
+              {lines.slice(0, 10).map((l, i) => (
+                <li key={i}>
+                  {str(l.name) ?? str(l.productName) ?? str(l.sku)} × {str(l.qty) ?? str(l.quantity) ?? '1'}
+                  {str(l.amount) && <span className="muted"> {yen(str(l.amount)!, a.currency)}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      );
+    }
+    case 'form_submission': {
+      const form = str(p.formTitle) ?? str(p.form) ?? a.title;
+      return <div className="small">{form}{p.consent === true && <span className="muted"> · {t('timeline.consented')}</span>}</div>;
+    }
+    case 'event_registration':
+    case 'event_attendance': {
+      const status = str(p.status);
+      return (
+        <div className="small">
+          {str(p.eventName) ?? str(p.event) ?? a.title}
+          {status && <span className="badge" data-testid="attendance"> {tOr(`attendance.${status}`, status)}</span>}
+        </div>
+      );
+    }
+    default:
+      return <Properties properties={p} />;
+  }
 }
 
 function ChangeLine({ change, ownerName }: { change: Change; ownerName: OwnerName }) {
