@@ -333,6 +333,16 @@ export interface CustomerIdentity {
 }
 
 // ── imports & exports (multipart upload, runs, downloads) ──
+export interface ImportJob {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number };
+  summary: ImportSummary | null;
+  error: { code: string; message: string; errors: FieldError[] } | null;
+}
+
 
 export interface ImportPreview {
   format: 'csv' | 'tsv' | 'xlsx';
@@ -401,6 +411,8 @@ async function uploadImportFile(file: File): Promise<ImportUpload> {
 export const importApi = {
   upload: uploadImportFile,
   run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
+  startJob: (uploadId: string, profile: ImportProfileJson) => request<ImportJob>('POST', '/imports/jobs', { uploadId, profile }),
+  job: (id: string) => get<ImportJob>(`/imports/jobs/${encodeURIComponent(id)}`),
   runs: () => get<{ items: ImportRun[] }>('/imports'),
   profiles: () => get<{ items: Array<{ source: string; sourceLabel: string; profile: ImportProfileJson; updatedAt: string }> }>('/imports/profiles'),
   /** Plain links (GET with the session cookie): the browser downloads them. */

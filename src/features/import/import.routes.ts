@@ -2,12 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import type { App } from '../../app/app.ts';
-import { AppError, type FieldError } from '../../app/errors.ts';
+import { AppError, notFound, type FieldError } from '../../app/errors.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
 import type { Db } from '../../db/database.ts';
 import { ImportProfileError, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
 import { exportCustomers, exportLinks, importReportLines } from './export.service.ts';
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
+import { findImportJob, startImportJob, type ImportJob } from './import.jobs.ts';
 import { runImport } from './import.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES } from './uploads.ts';
@@ -48,6 +49,23 @@ const RunRequest = z.object({
     description: 'Import profile (JSON form): { source, id_column?, encoding?, delimiter?, sheet?, fields: { full_name: "氏名", address: ["住所1", "住所2"] } }',
   }),
 }).openapi('ImportRunRequest');
+
+const JobSchema = z.object({
+  id: z.string().uuid(),
+  status: z.enum(['running', 'completed', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({ phase: z.enum(['reading', 'resolving']), rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int() }),
+  summary: SummarySchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }).nullable(),
+}).openapi('ImportJob');
+
+function jobJson(job: ImportJob): z.infer<typeof JobSchema> {
+  return {
+    id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
+    progress: job.progress, summary: job.summary, error: job.error,
+  };
+}
 
 const RunSchema = z.object({
   id: z.string().uuid(), source: z.string(), sourceLabel: z.string(), fileName: z.string(),
@@ -130,6 +148,37 @@ export function registerImportRoutes(app: App): void {
       if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
       const summary = await runImport(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/jobs', access: 'imports:run', tags: ['imports'],
+      summary: 'Start an import of an uploaded file in the background; poll GET /imports/jobs/{id} for progress and the summary',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const profile = parseProfileOr400(body.profile);
+      const upload = findUpload(body.uploadId);
+      if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
+      return c.json(jobJson(job), 202);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/jobs/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Progress of a background import (phase, rows, bytes), then its summary or error. Your own jobs; admins see all',
+      request: { params: IdParam }, responses: { 200: json(JobSchema, 'Job'), 404: json(z.object({}), 'Unknown job') },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      const job = findImportJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      if (!job) throw notFound('Import job');
+      return c.json(jobJson(job), 200);
     },
   );
 

@@ -1,10 +1,10 @@
 /**
  * 取り込み: the import wizard. Upload a CSV/TSV/XLSX → see what was detected (encoding, delimiter, headers, first
  * rows) → check the suggested mapping of columns to fields (and the id column and source code) → run → summary with
- * the per-row report; past runs below. The import runs inside the request: a progress bar spins meanwhile.
+ * the per-row report; past runs below. The import runs as a background job whose progress the page polls.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError, importApi, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload } from '../api.ts';
+import { ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n, type Lang } from '../i18n.ts';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
@@ -66,6 +66,8 @@ const TEXT = {
     step4: '4. 取り込み実行',
     run: '取り込む',
     running: '取り込み中です。大きなファイルでは数分かかることがあります…',
+    resolving: '読み込み完了。名寄せ（同一人物の判定）と顧客の更新を行っています…',
+    rowsRead: '{n} 行を読み込みました',
     done: '取り込みが完了しました',
     summary: '結果',
     read: '読んだ行',
@@ -125,6 +127,8 @@ const TEXT = {
     step4: '4. Run',
     run: 'Import',
     running: 'Importing. Large files can take a few minutes…',
+    resolving: 'File read. Matching identities and updating customers…',
+    rowsRead: '{n} rows read',
     done: 'Import finished',
     summary: 'Result',
     read: 'Rows read',
@@ -218,6 +222,7 @@ export function ImportPage() {
   const [upload, setUpload] = useState<ImportUpload | null>(null);
   const [mapping, setMapping] = useState<Mapping | null>(null);
   const [busy, setBusy] = useState<'upload' | 'run' | null>(null);
+  const [progress, setProgress] = useState<ImportJob['progress'] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
 
@@ -251,8 +256,20 @@ export function ImportPage() {
     if (!upload || !mapping) return;
     setBusy('run');
     setError(null);
+    setProgress(null);
     try {
-      setSummary(await importApi.run(upload.uploadId, toProfile(mapping)));
+      // A background job: poll its progress (rows read, share of the file) until it finishes.
+      let job = await importApi.startJob(upload.uploadId, toProfile(mapping));
+      setProgress(job.progress);
+      while (job.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        job = await importApi.job(job.id);
+        setProgress(job.progress);
+      }
+      if (job.status === 'failed' || !job.summary) {
+        throw new ApiError(job.error?.code === 'validation_failed' ? 400 : 500, job.error?.code ?? 'internal', job.error?.message ?? 'Import failed', job.error?.errors ?? []);
+      }
+      setSummary(job.summary);
       void runs.reload();
       void profiles.reload();
     } catch (err) {
@@ -393,8 +410,11 @@ export function ImportPage() {
               {!summary && <ProblemList error={error} title={T.problems} />}
               {busy === 'run' && (
                 <div className="alert alert-info" role="status" data-testid="import-running">
-                  <div>{T.running}</div>
-                  <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.running} />
+                  <div>{progress?.phase === 'resolving' ? T.resolving : T.running}</div>
+                  {progress && progress.phase === 'reading' && progress.totalBytes > 0
+                    ? <progress style={{ width: '100%', marginTop: 8 }} max={progress.totalBytes} value={progress.bytesRead} aria-label={T.running} data-testid="import-progress" />
+                    : <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.running} data-testid="import-progress" />}
+                  {progress && progress.rows > 0 && <div className="small muted" data-testid="import-progress-rows">{T.rowsRead.replace('{n}', progress.rows.toLocaleString())}</div>}
                 </div>
               )}
               {summary ? (

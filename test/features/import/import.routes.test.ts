@@ -154,6 +154,34 @@ for (const engine of ENGINES) {
       assert.equal(profiles.body.items[0].profile.fields.full_name, '氏名');
     });
 
+    test('a background job reports progress and then the same summary; other users cannot see it', async () => {
+      const started = await admin.json('POST', '/api/v1/imports/jobs', { uploadId, profile: PROFILE });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      assert.ok(['running', 'completed'].includes(started.body.status));
+      let job = started.body;
+      for (let i = 0; i < 200 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await admin.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).body;
+      }
+      assert.equal(job.status, 'completed', JSON.stringify(job));
+      assert.equal(job.summary.read, 4);
+      assert.equal(job.summary.unchanged, 3);
+      assert.equal(job.progress.rows, 4);
+      assert.ok(job.finishedAt);
+      const sales = await t.as('sales');
+      assert.equal((await sales.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).status, 404);
+      const bad = await admin.json('POST', '/api/v1/imports/jobs', { uploadId, profile: { ...PROFILE, fields: { full_name: '存在しない列' } } });
+      assert.equal(bad.status, 202);
+      let failed = bad.body;
+      for (let i = 0; i < 200 && failed.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        failed = (await admin.json('GET', `/api/v1/imports/jobs/${bad.body.id}`)).body;
+      }
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.error.code, 'validation_failed');
+      assert.match(failed.error.errors[0].message, /存在しない列/);
+    });
+
     test('export customers.csv?encoding=cp932 decodes to the imported names; the export is audited', async () => {
       const res = await admin.request('GET', '/api/v1/exports/customers.csv?encoding=cp932');
       assert.equal(res.status, 200);
