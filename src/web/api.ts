@@ -384,17 +384,20 @@ export interface ImportRun {
   encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
 }
 
-/** Multipart upload (field "file"); not JSON, so it does not go through request(). */
+/** The file as the raw request body (the server streams it to disk); not JSON, so it does not go through request(). */
 async function uploadImportFile(file: File): Promise<ImportUpload> {
-  const form = new FormData();
-  form.append('file', file, file.name);
   let response: Response;
   try {
     response = await fetch('/api/v1/imports/uploads', {
       method: 'POST',
-      headers: { Accept: 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/octet-stream',
+        'X-File-Name': encodeURIComponent(file.name),
+        ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      },
       credentials: 'same-origin',
-      body: form,
+      body: file,
     });
   } catch {
     throw new ApiError(0, 'network', 'Network error');

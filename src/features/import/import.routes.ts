@@ -11,9 +11,11 @@ import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import { findImportJob, startImportJob, type ImportJob } from './import.jobs.ts';
 import { runImport } from './import.service.ts';
 import { previewTable } from './readers/index.ts';
-import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES } from './uploads.ts';
+import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 
 const PREVIEW_ROWS = 20;
+/** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
+const RAW_TYPES = ['application/octet-stream', 'text/csv', 'text/tab-separated-values', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
 const SuggestionSchema = z.object({
   fields: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
@@ -90,23 +92,41 @@ export function registerImportRoutes(app: App): void {
   app.openapi(
     secureRoute({
       method: 'post', path: '/api/v1/imports/uploads', access: 'imports:run', tags: ['imports'],
-      summary: `Upload a CSV/TSV/XLSX file (multipart field "file", up to ${UPLOAD_MAX_BYTES / 1024 / 1024} MB); returns an upload id and a preview with a suggested mapping`,
+      summary: `Upload a CSV/TSV/XLSX file (the raw body with an X-File-Name header, streamed to disk; or multipart field "file"; up to ${UPLOAD_MAX_BYTES / 1024 / 1024} MB); returns an upload id and a preview with a suggested mapping`,
       responses: { 201: json(UploadResult, 'Stored and previewed') },
     }),
     async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!type.toLowerCase().startsWith('multipart/form-data')) throw new AppError('bad_request', 'Send the file as multipart/form-data in the field "file"', [{ field: 'file', message: 'required' }]);
-      let form: FormData;
-      try {
-        form = await c.req.raw.formData();
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        throw new AppError('bad_request', 'Malformed multipart body', [{ field: 'file', message: 'required' }]);
+      const type = (c.req.header('content-type') ?? '').toLowerCase();
+      let stored: StoredUpload;
+      if (type.startsWith('multipart/form-data')) {
+        let form: FormData;
+        try {
+          form = await c.req.raw.formData();
+        } catch (error) {
+          if (error instanceof AppError) throw error;
+          throw new AppError('bad_request', 'Malformed multipart body', [{ field: 'file', message: 'required' }]);
+        }
+        const file = form.get('file');
+        if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
+        if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
+        stored = await storeUpload(file.stream(), file.name);
+      } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
+        // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
+        const name = c.req.header('x-file-name');
+        let fileName: string | null = null;
+        try {
+          fileName = name ? decodeURIComponent(name) : null;
+        } catch {
+          throw new AppError('validation_failed', 'X-File-Name must be URL-encoded', [{ field: 'file', message: 'X-File-Name' }]);
+        }
+        stored = await storeUpload(c.req.raw.body, fileName);
+        if (stored.size === 0) {
+          removeUpload(stored.id);
+          throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
+        }
+      } else {
+        throw new AppError('bad_request', 'Send the file as the request body (application/octet-stream, X-File-Name header) or as multipart/form-data in the field "file"', [{ field: 'file', message: 'required' }]);
       }
-      const file = form.get('file');
-      if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
-      if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
-      const stored = await storeUpload(file.stream(), file.name);
       let preview;
       try {
         preview = await previewTable(stored.filePath, PREVIEW_ROWS);

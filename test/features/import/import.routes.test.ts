@@ -78,6 +78,30 @@ for (const engine of ENGINES) {
       assert.ok(body.preview.rows.some((r: { line: number; error?: string }) => r.line === 4 && r.error), JSON.stringify(body.preview.rows));
     });
 
+    test('the raw file as the body (streamed): same bytes and preview; empty or undecodable names are 400s', async () => {
+      const res = await t.app.request('/api/v1/imports/uploads', {
+        method: 'POST',
+        headers: { authorization: await bearer(t, admin), 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('名刺 2026年11月.csv') },
+        body: new Uint8Array(CSV_BYTES),
+      });
+      const body = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(body));
+      const stored = findUpload(body.uploadId)!;
+      assert.equal(stored.fileName, '名刺 2026年11月.csv');
+      assert.ok(fs.readFileSync(stored.filePath).equals(Buffer.from(CSV_BYTES)));
+      assert.equal(body.preview.encoding, 'cp932');
+      assert.equal(body.preview.suggestion.fields.full_name, '氏名');
+      removeUpload(body.uploadId);
+      const empty = await t.app.request('/api/v1/imports/uploads', {
+        method: 'POST', headers: { authorization: await bearer(t, admin), 'content-type': 'application/octet-stream' }, body: new Uint8Array(0),
+      });
+      assert.equal(empty.status, 400);
+      const badName = await t.app.request('/api/v1/imports/uploads', {
+        method: 'POST', headers: { authorization: await bearer(t, admin), 'content-type': 'application/octet-stream', 'x-file-name': '%E3%81' }, body: new Uint8Array(CSV_BYTES),
+      });
+      assert.equal(badName.status, 400);
+    });
+
     test('upload without a file, or not multipart, is a 400', async () => {
       const empty = await t.app.request('/api/v1/imports/uploads', { method: 'POST', headers: { authorization: await bearer(t, admin) }, body: new FormData() });
       assert.equal(empty.status, 400);
