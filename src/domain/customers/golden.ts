@@ -4,7 +4,10 @@
  * A statement is one source record's value for one field. A key that is absent says nothing; a key present
  * with null says "empty" (only manual edits do that, to clear a field). For each field the winner is the
  * statement of the source with the lowest priority number (manual edits are 0), then the most recent,
- * then the later record. Every chosen value keeps its provenance.
+ * then the later record. Then "most complete": when another source said the same thing in more detail (its value
+ * extends the winner's, e.g. 「東京都千代田区」 → 「東京都千代田区千代田1-2-3」, 「台帳商事」 → 「台帳商事 東京支店」), the
+ * detailed value is kept, so a terse newer record does not erase detail it agrees with. A value a user typed
+ * (manual) is never refined: it says exactly what they meant. Every chosen value keeps its provenance.
  */
 export interface SourceStatement {
   sourceRecordId: number;
@@ -21,6 +24,13 @@ export interface GoldenRecord {
   provenance: Record<string, FieldProvenance>;
 }
 
+const MANUAL_SOURCE = 'manual';
+
+/** What "says the same, in more detail" compares: width-folded, lower-case, without spaces. */
+function completenessKey(value: string): string {
+  return value.normalize('NFKC').toLowerCase().replace(/[\s\u3000]+/gu, '');
+}
+
 export function computeGolden(statements: readonly SourceStatement[]): GoldenRecord {
   const ordered = [...statements].sort(
     (a, b) => a.sourcePriority - b.sourcePriority || b.receivedAt.getTime() - a.receivedAt.getTime() || b.sourceRecordId - a.sourceRecordId,
@@ -33,6 +43,23 @@ export function computeGolden(statements: readonly SourceStatement[]): GoldenRec
       values[field] = value;
       provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: statement.receivedAt.toISOString() };
     }
+  }
+  for (const field of Object.keys(values)) {
+    const winner = provenance[field]!;
+    if (winner.source === MANUAL_SOURCE || typeof values[field] !== 'string') continue;
+    let best = values[field] as string;
+    let bestKey = completenessKey(best);
+    for (const statement of ordered) {
+      const value = statement.fields[field];
+      if (typeof value !== 'string' || statement.source === MANUAL_SOURCE) continue;
+      const key = completenessKey(value);
+      if (key.length > bestKey.length && key.startsWith(bestKey) && bestKey.length > 0) {
+        best = value;
+        bestKey = key;
+        provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: statement.receivedAt.toISOString() };
+      }
+    }
+    values[field] = best;
   }
   // A cleared field has no value to show, but its provenance (who cleared it, when) stays.
   for (const [field, value] of Object.entries(values)) if (value === null) delete values[field];

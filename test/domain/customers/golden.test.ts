@@ -49,3 +49,25 @@ test('diffValues lists changed fields only', () => {
     { field: 'd', from: null, to: 2 },
   ]);
 });
+
+test('most complete: a terse newer value does not erase the detail it agrees with; a conflict or a manual edit does', () => {
+  const crm = (id: number, when: string, fields: Record<string, unknown>): SourceStatement => ({ sourceRecordId: id, source: 'crm', sourcePriority: 50, receivedAt: at(when), fields });
+  const golden = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { address: '東京都千代田区千代田１－２－３', companyName: '台帳商事 東京支店', title: '課長' }),
+    crm(2, '2026-06-01T00:00:00Z', { address: '東京都千代田区', companyName: '台帳商事', title: '部長' }),
+  ]);
+  assert.equal(golden.values.address, '東京都千代田区千代田１－２－３', 'the detailed address extends the CRM one');
+  assert.equal(golden.provenance.address?.sourceRecordId, 1);
+  assert.equal(golden.values.companyName, '台帳商事 東京支店');
+  assert.equal(golden.values.title, '部長', 'a different value is a conflict: priority decides');
+  const moved = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { address: '東京都千代田区千代田1-2-3' }),
+    meishi(2, '2026-06-01T00:00:00Z', { address: '大阪府大阪市北区梅田1-1-1' }),
+  ]);
+  assert.equal(moved.values.address, '大阪府大阪市北区梅田1-1-1', 'a move is not a refinement');
+  const typed = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { address: '東京都千代田区千代田1-2-3' }),
+    manual(2, '2026-06-01T00:00:00Z', { address: '東京都千代田区' }),
+  ]);
+  assert.equal(typed.values.address, '東京都千代田区', 'what a user typed stays as typed');
+});
