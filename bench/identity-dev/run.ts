@@ -8,6 +8,9 @@
  * the data set itself), write a links CSV (source,external_id,customer_id)
  * to a temp dir and score it with /work/shared/tools/dedup-score/score.mjs.
  * Truth/cluster columns are never mapped, so the matcher cannot read them.
+ * DAICHO_NAME_ONLY=<p> overrides the name-only merge threshold (to measure
+ * how much recall the name-only links carry). The generated held-out check
+ * (life events, households, namesakes, colleagues) is heldout.ts.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,7 +50,7 @@ async function runOne(spec: DatasetSpec, tmp: string, verbose: boolean): Promise
   const inputs: MatchInput[] = loaded.records.map((r) => ({ id: `${r.source}${SEP}${r.externalId}`, source: r.source, fields: r.fields }));
   const t1 = performance.now();
   const prepared: MatchRecord[] = inputs.map(prepareMatchRecord);
-  const result: ResolveResult = resolveBatch(prepared);
+  const result: ResolveResult = resolveBatch(prepared, process.env.DAICHO_NAME_ONLY ? { thresholds: { merge: 0.95, review: 0.3, nameOnly: Number(process.env.DAICHO_NAME_ONLY) } } : {});
   const t2 = performance.now();
   const lines = ['source,external_id,customer_id'];
   result.clusters.forEach((members, c) => {

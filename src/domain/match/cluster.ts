@@ -5,21 +5,32 @@
  * and C are plainly different people (a father and son both linked to a
  * shared landline record). Instead, merge pairs are applied greedily by
  * descending score, and two clusters are joined only if EVERY cross pair
- * is compatible: no hard conflict (different given names, different birth
- * dates, unexplained family-name change) and a posterior probability of at
+ * is compatible: no blocking conflict (different given names or birth dates
+ * where the data's values are reliable; see hasBlockingConflict — a
+ * family-name change alone is none) and a posterior probability of at
  * least `minLinkProbability` (default 0.05) — i.e. the joined cluster stays
  * coherent. This is a greedy correlation-clustering / complete-link rule;
  * cost is Σ |A|·|B| per accepted join, small because clusters are small.
+ *
+ * With `hardConflict` given, a cross pair that is merely unlikely (below
+ * the posterior floor but without a conflict that blocks) is tolerated when
+ * at most 1/SOFT_SHARE_DENOMINATOR of the cross pairs are such: noisy
+ * duplicates of one person do not all look alike pairwise (average link),
+ * while a contradiction (different given name or birth date where those
+ * are reliable) always refuses the join.
  *
  * Weak (name-only) links go in a second phase, after every strong link; the
  * join must be strictly coherent (no cross pair disagrees on ANY field: a
  * home cluster and a business-card cluster of one person complement each
  * other, two namesakes usually contradict somewhere), and is refused when
- * ambiguous: if cluster X is name-linked to Y and also to
- * some Z that is incompatible with Y (two different people of that name,
- * told apart by birth date or address), X is joined to neither and the
- * links stay in review.
+ * ambiguous: if cluster X is name-linked to Y and also to some Z that is not
+ * strictly coherent with Y (two people of that name told apart by birth
+ * date, address, mobile or e-mail), X is joined to neither and the links
+ * stay in review.
  */
+
+/** At most 1/N of the cross pairs of a join may be unlikely-but-not-conflicting. */
+export const SOFT_SHARE_DENOMINATOR = 3;
 
 export interface ClusterEdge {
   i: number;
@@ -34,7 +45,12 @@ export interface ClusterEdge {
  * by the caller if needed) for every cross pair of two clusters about to be
  * joined. Returns clusters as sorted index arrays, ordered by first index.
  */
-export function clusterGreedy(n: number, edges: readonly ClusterEdge[], compatible: (x: number, y: number, strict: boolean) => boolean): number[][] {
+export function clusterGreedy(
+  n: number,
+  edges: readonly ClusterEdge[],
+  compatible: (x: number, y: number, strict: boolean) => boolean,
+  hardConflict?: (x: number, y: number) => boolean,
+): number[][] {
   const parent = Array.from({ length: n }, (_, i) => i);
   const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
   const find = (x: number): number => {
@@ -45,8 +61,18 @@ export function clusterGreedy(n: number, edges: readonly ClusterEdge[], compatib
     return x;
   };
   const coherent = (A: readonly number[], B: readonly number[], strict = false): boolean => {
-    for (const x of A) for (const y of B) if (!compatible(x, y, strict)) return false;
-    return true;
+    let soft = 0;
+    for (const x of A) {
+      for (const y of B) {
+        if (compatible(x, y, strict)) continue;
+        if (strict || hardConflict === undefined || hardConflict(x, y)) return false;
+        soft++;
+      }
+    }
+    // Cross pairs that are merely unlikely (no hard conflict) are tolerated
+    // when they are a minority: noisy duplicates of one person do not all
+    // look alike pairwise (average-link), a contradiction never is.
+    return soft === 0 || soft * SOFT_SHARE_DENOMINATOR <= A.length * B.length;
   };
   const join = (ri: number, rj: number): void => {
     const [big, small] = members[ri]!.length >= members[rj]!.length ? [ri, rj] : [rj, ri];
@@ -89,7 +115,7 @@ export function clusterGreedy(n: number, edges: readonly ClusterEdge[], compatib
       [rj, ri],
     ] as const) {
       for (const z of neighbourRoots(self)) {
-        if (z !== other && !coherent(members[other]!, members[z]!)) ambiguous = true;
+        if (z !== other && !coherent(members[other]!, members[z]!, true)) ambiguous = true;
       }
     }
     if (!ambiguous && coherent(members[ri]!, members[rj]!, true)) join(ri, rj);

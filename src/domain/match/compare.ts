@@ -18,7 +18,8 @@
  *    no reading is available, or family and given swapped.
  *  - disagree: comparable and none of the above.
  * Birth date: exact; close = one digit off / two digits transposed /
- * day and month swapped; disagree.
+ * day and month swapped; near = within BIRTH_NEAR_DAYS days (EM decides
+ * whether that is a typo-prone source or a different person); disagree.
  * E-mail: exact match key; close = one edit in the local part (same domain)
  * or same local part (≥ 5 chars) at another domain; disagree = two personal
  * or two organisation addresses that differ.
@@ -30,8 +31,9 @@
  * Company: exact core name or kana; close = similar core or the same
  * organisation e-mail domain; disagree.
  */
+import { foldRomaji } from '../normalize/index.ts';
 import { fullNameOf } from './prepare.ts';
-import { cpLength, jaccard, jaroWinkler, osaDistance } from './strings.ts';
+import { cpLength, jaccard, jaroWinkler, osaDistance, osaWithin } from './strings.ts';
 import {
   FIELDS,
   LEVELS,
@@ -47,7 +49,7 @@ import {
 export const NAME_CLOSE_JW = 0.88;
 
 interface PartResult {
-  level: 'exact' | 'close' | 'disagree' | 'missing' | 'exact_mobile' | 'exact_fixed' | 'partial';
+  level: 'exact' | 'close' | 'near' | 'disagree' | 'missing' | 'exact_mobile' | 'exact_fixed' | 'partial';
   detail: string;
   tfKey: string | null;
   /** close because the readings are the same (homophone) or the writing is the same (kana typo). */
@@ -56,6 +58,8 @@ interface PartResult {
   spelling?: boolean;
   /** close because family and given are swapped. */
   swapped?: boolean;
+  /** close because the record without a reading has the other's reading in its e-mail. */
+  emailReading?: boolean;
   /** e-mail agreement on an organisation's own domain (not free-mail: never a family address). */
   organisation?: boolean;
 }
@@ -81,11 +85,13 @@ function readingClose(a: string, b: string): boolean {
 /**
  * Latin spelling typo: Jaro–Winkler ≥ NAME_CLOSE_JW, or one adjacent
  * transposition (ben/bne: JW misses transpositions in 3-letter names), or
- * one edit in a name of ≥ 5 letters.
+ * one edit in a name of ≥ 5 letters, or two in a name of ≥ 6.
  */
 function latinClose(a: string, b: string): boolean {
   if (jaroWinkler(a, b) >= NAME_CLOSE_JW) return true;
   const d = osaDistance(a, b);
+  // Two edits in a long name (aTlylor/Taylor, eTheodroe/Theodore): an inserted and a swapped letter.
+  if (d === 2 && Math.min(a.length, b.length) >= 6) return true;
   if (d !== 1) return false;
   if (Math.min(a.length, b.length) >= 5) return true;
   return a.length === b.length && [...a].sort().join('') === [...b].sort().join('');
@@ -159,6 +165,33 @@ function fullNameEqual(a: MatchRecord, b: MatchRecord): string | null {
 
 const rank: Record<string, number> = { exact: 0, close: 1, disagree: 2, missing: 3 };
 
+/** Romaji words of a record's e-mail local parts (mori.ryujiro, shouta82 → mori, ryujiro, shota). */
+function emailWords(rec: MatchRecord): Set<string> {
+  const out = new Set<string>();
+  for (const e of rec.emails) {
+    for (const w of e.local.split(/[^a-z]+/u)) if (w.length >= 3) out.add(foldRomaji(w));
+  }
+  return out;
+}
+
+/**
+ * A given name written in kanji without a reading, whose record's e-mail
+ * spells the other record's given-name reading (森 隆二朗 mori.ryujiro@ vs
+ * 森 龍仁朗 りゅうじろう): probably the same reading written with other
+ * kanji. Weaker than a checked reading: a family e-mail may carry another
+ * member's name, so the rules treat it like an unchecked kanji variant.
+ */
+function readingFromEmail(a: MatchRecord, b: MatchRecord): boolean {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (x.given?.text == null || x.given.kana !== null || y.given?.romaji == null || y.given.text === null) continue;
+    if (y.given.romaji.length >= 3 && emailWords(x).has(y.given.romaji)) return true;
+  }
+  return false;
+}
+
 function compareNames(a: MatchRecord, b: MatchRecord): { family: PartResult; given: PartResult } {
   let family = compareNamePart(a.family, b.family, 'f');
   let given = compareNamePart(a.given, b.given, 'g');
@@ -169,6 +202,9 @@ function compareNames(a: MatchRecord, b: MatchRecord): { family: PartResult; giv
         family: family.level === 'exact' ? family : { level: 'exact', detail: `${full} (whole name)`, tfKey: null },
         given: given.level === 'exact' ? given : { level: 'exact', detail: `${full} (whole name)`, tfKey: null },
       };
+    }
+    if (given.level === 'disagree' && readingFromEmail(a, b)) {
+      given = { level: 'close', detail: `${given.detail} (reading from e-mail)`, tfKey: null, emailReading: true };
     }
     // Family and given swapped (western data entry).
     if (family.level === 'disagree' && given.level === 'disagree') {
@@ -185,6 +221,14 @@ function compareNames(a: MatchRecord, b: MatchRecord): { family: PartResult; giv
 
 // ------------------------------------------------------------------ other fields
 
+/** Days between two ISO dates (UTC). */
+function daysApart(a: string, b: string): number {
+  return Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+}
+
+/** Days within which two different birth dates are 'near' (a date off by a few days or a month). */
+export const BIRTH_NEAR_DAYS = 62;
+
 function compareBirth(a: string | null, b: string | null): PartResult {
   if (a === null || b === null) return MISSING;
   if (a === b) return { level: 'exact', detail: a, tfKey: null };
@@ -192,6 +236,7 @@ function compareBirth(a: string | null, b: string | null): PartResult {
   const db = b.replace(/-/gu, '');
   const swapped = a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7);
   if (swapped || osaDistance(da, db) <= 1) return { level: 'close', detail: `${a} ≈ ${b}`, tfKey: null };
+  if (daysApart(a, b) <= BIRTH_NEAR_DAYS) return { level: 'near', detail: `${a} ~ ${b}`, tfKey: null };
   return { level: 'disagree', detail: `${a} ≠ ${b}`, tfKey: null };
 }
 
@@ -250,6 +295,25 @@ function comparePhone(a: MatchRecord, b: MatchRecord): PartResult {
   return comparable ? { level: 'disagree', detail, tfKey: null } : MISSING;
 }
 
+/**
+ * Western street text with typing noise: a space lost or inserted
+ * ('sumnerplace', 'arli ngton') and letters swapped or dropped. Close when
+ * the texts without spaces are within one edit per 10 characters, or when
+ * at least 3/4 of the words of the shorter address (≥ 3 words) have a
+ * counterpart within one edit (same first letter, ≥ 4 letters).
+ */
+function genericTextClose(tx: readonly string[], ty: readonly string[]): boolean {
+  const cx = tx.join('');
+  const cy = ty.join('');
+  const n = Math.min(cx.length, cy.length);
+  if (n >= 10 && Math.abs(cx.length - cy.length) <= n / 10 && osaWithin(cx, cy, Math.floor(n / 10))) return true;
+  const [short, long] = tx.length <= ty.length ? [tx, ty] : [ty, tx];
+  if (short.length < 3) return false;
+  const near = (w: string, v: string): boolean => w === v || (Math.min(w.length, v.length) >= 4 && Math.abs(w.length - v.length) <= 1 && w[0] === v[0] && osaWithin(w, v, 1));
+  const matched = short.filter((w) => long.some((v) => near(w, v))).length;
+  return matched * 4 >= short.length * 3;
+}
+
 function compareAddress(a: MatchRecord, b: MatchRecord): PartResult {
   const x = a.address;
   const y = b.address;
@@ -264,12 +328,19 @@ function compareAddress(a: MatchRecord, b: MatchRecord): PartResult {
     return MISSING;
   }
   if (x.generic || y.generic) {
-    if (x.street === y.street && prefOk) return { level: 'exact', detail: x.street, tfKey: `a:${x.street}` };
+    // A western address carries its locality in the street text, so a state /
+    // region that differs while the text agrees is a typo in one field: an
+    // exact text is then only close, a close text stays close.
+    if (x.street === y.street) {
+      return prefOk ? { level: 'exact', detail: x.street, tfKey: `a:${x.street}` } : { level: 'close', detail: `${x.street} (${a.prefecture} ≠ ${b.prefecture})`, tfKey: null };
+    }
     const tx = x.street.split(' ');
     const ty = y.street.split(' ');
     const sortedJw = jaroWinkler([...tx].sort().join(' '), [...ty].sort().join(' '));
     const jac = jaccard(tx, ty);
-    if ((jac >= 0.5 || sortedJw >= 0.9) && prefOk) return { level: 'close', detail: `${x.street} ≈ ${y.street}`, tfKey: null };
+    if (jac >= 0.5 || sortedJw >= 0.9 || genericTextClose(tx, ty)) {
+      return { level: 'close', detail: prefOk ? `${x.street} ≈ ${y.street}` : `${x.street} ≈ ${y.street} (${a.prefecture} ≠ ${b.prefecture})`, tfKey: null };
+    }
     if ((x.postal !== null && x.postal === y.postal) || (x.town !== '' && x.town === y.town)) {
       return { level: 'partial', detail: `${x.postal ?? x.town}`, tfKey: null };
     }
@@ -346,6 +417,7 @@ export function compareRecords(a: MatchRecord, b: MatchRecord): Comparison {
   if (names.given.sameReading === true) flags.push('given_same_reading');
   if (names.given.spelling === true) flags.push('given_spelling');
   if (names.given.swapped === true) flags.push('names_swapped');
+  if (names.given.emailReading === true) flags.push('given_reading_from_email');
   if (email.organisation === true) flags.push('email_organisation');
   // Both parts agree in the written form (not only by reading or romaji): a namesake_reading pair never has this.
   if (names.family.tfKey?.startsWith('ft:') && names.given.tfKey?.startsWith('gt:')) flags.push('name_written_exact');

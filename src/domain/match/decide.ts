@@ -7,12 +7,14 @@
  *    written form disagrees). A shared address, landline, family e-mail or
  *    company main number can never merge two people with different given
  *    names — parents/children, spouses, siblings, twins, colleagues.
- *  - birth_date_conflict: both birth dates known and different (not a typo).
+ *  - birth_date_conflict: both birth dates known and different (not a typo;
+ *    a date only weeks off — level 'near' — counts as different where the
+ *    data's birth dates are reliable).
  *  - family_name_change: family names differ but the given name agrees.
- *    Auto-merged only with birth date AND a personal identifier (same
- *    e-mail or same mobile); otherwise review. (Decision for married-name
- *    changes: same given name + same birth date + same e-mail/mobile →
- *    merge; anything less → review.)
+ *    Auto-merged only with the same given name (or the same reading in other
+ *    kanji) and two of: same birth date, same personal e-mail, same mobile,
+ *    same home address (married name, with or without a move); otherwise
+ *    review. Inside a cluster it is not a conflict (see hasBlockingConflict).
  *  - weak_given_name: the given names only look alike (one kanji different
  *    and no reading to check, or a fuzzy reading) or one is unknown: merged
  *    only with a personal identifier (same mobile or same e-mail, or for a
@@ -20,6 +22,12 @@
  *    in one household never merge on household evidence.
  *  - name_only: nothing but the name agrees (no birth date, contact, address
  *    or company agreement). Namesakes stay apart; such pairs go to review.
+ *
+ * Reliability: a conflict rule on given name, birth date or family name is
+ * lifted when the trained model says true matches of THIS data set often
+ * disagree on that field (P(not agree | match) ≥ RELIABLE_FIELD, e.g.
+ * Febrl-style replaced values) and the pair is corroborated (see below).
+ * Japanese CRM exports keep the rules hard.
  */
 import { fieldWeights, logOdds, probabilityOf } from './weights.ts';
 import { FIELDS, type Comparison, type EvidenceItem, type MatchWeights, type Outcome, type ScoredPair } from './types.ts';
@@ -40,10 +48,42 @@ function levelOf(cmp: Comparison, field: (typeof FIELDS)[number]): string {
   return cmp.fields.find((f) => f.field === field)?.level ?? 'missing';
 }
 
+/**
+ * P(the field neither agrees nor is a typo | match): the mass of the levels
+ * after 'close' (birth: 'near' + 'disagree'; names: 'disagree').
+ */
+function missRate(weights: MatchWeights, field: 'given' | 'birth' | 'family'): number {
+  return weights.m[field].slice(2).reduce((s, x) => s + x, 0);
+}
+
 function unreliable(weights: MatchWeights | undefined, field: 'given' | 'birth' | 'family'): boolean {
   if (weights === undefined) return false;
-  const m = weights.m[field];
-  return m[m.length - 1]! >= RELIABLE_FIELD;
+  return missRate(weights, field) >= RELIABLE_FIELD;
+}
+
+const CONFLICT_FIELD: Record<string, 'given' | 'birth'> = {
+  given_name_conflict: 'given',
+  birth_date_conflict: 'birth',
+};
+
+/**
+ * A conflict that keeps two records out of one cluster (anti-chaining): a
+ * different given name or birth date, on a field the data shows to be
+ * reliable. A family-name change is not one: it means "not enough evidence
+ * in this pair alone" (a married name), not "two people"; once the record
+ * joins a cluster through a member that carries the personal evidence, the
+ * other members (same given name, no other conflict) are consistent with
+ * it, and the posterior floor (minLinkProbability) still applies. On a
+ * field that true matches often disagree on (Febrl-style replaced values, a
+ * source whose birth dates drift by a month) the conflict is left to the
+ * posterior, so a large cluster of noisy duplicates is not split by one bad
+ * cross pair.
+ */
+export function hasBlockingConflict(rules: readonly string[], weights?: MatchWeights): boolean {
+  return rules.some((r) => {
+    const field = CONFLICT_FIELD[r];
+    return field !== undefined && !unreliable(weights, field);
+  });
 }
 
 /** Rules that cap the outcome of a pair at review (see module doc). */
@@ -60,39 +100,67 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
   const emailExact = email === 'exact';
   const good = (l: string): boolean => l === 'exact' || l === 'close' || l === 'exact_mobile' || l === 'exact_fixed';
   // Corroboration for overriding a conflict on a field the data shows to be
-  // unreliable: no other name/birth conflict and ≥ 2 strong agreements.
-  const corroborated = (skip: string): boolean => {
-    const core: Array<[string, string]> = [
+  // unreliable: every other name/birth conflict is on an unreliable field
+  // too, and the strong agreements outnumber those conflicts and any
+  // differing e-mail / phone / address by two. An exact birth date counts
+  // twice: it is the one attribute people of one household or office do not
+  // share.
+  const corroborated = (skip: 'given' | 'birth' | 'family', bonus = 0): boolean => {
+    const core: Array<['given' | 'birth' | 'family', string]> = [
       ['family', family],
       ['given', given],
       ['birth', birth],
     ];
-    if (core.some(([f, l]) => f !== skip && l === 'disagree')) return false;
-    let strong = core.filter(([f, l]) => f !== skip && (l === 'exact' || (f !== 'birth' && l === 'close'))).length;
+    let conflicts = 0;
+    for (const [f, l] of core) {
+      if (f === skip) continue;
+      if (l === 'disagree' || (f === 'birth' && l === 'near' && !unreliable(weights, 'birth'))) {
+        if (!unreliable(weights, f)) return false;
+        conflicts++;
+      }
+    }
+    // A birth date one digit off is near-certain agreement; weeks off only counts where dates drift.
+    const agrees = (f: string, l: string): boolean => l === 'exact' || l === 'close' || (f === 'birth' && l === 'near' && unreliable(weights, 'birth'));
+    let strong = bonus + core.filter(([f, l]) => f !== skip && agrees(f, l)).length;
+    if (skip !== 'birth' && birth === 'exact') strong++;
     if (good(address)) strong++;
     if (emailExact) strong++;
     if (phone.startsWith('exact')) strong++;
-    return strong >= 2;
+    // A differing e-mail, phone or address weighs against as much as an agreement for.
+    conflicts += [email, phone, address].filter((l) => l === 'disagree').length;
+    return strong >= 2 + conflicts;
   };
   if (given === 'disagree' && !(unreliable(weights, 'given') && corroborated('given'))) rules.push('given_name_conflict');
-  if (birth === 'disagree' && !(unreliable(weights, 'birth') && corroborated('birth'))) rules.push('birth_date_conflict');
+  // A date a few days/weeks off is a different person where dates are reliable (namesakes, twins
+  // born on consecutive days), and a drifting date where they are not.
+  const birthConflict = birth === 'disagree' || (birth === 'near' && !unreliable(weights, 'birth'));
+  if (birthConflict && !(unreliable(weights, 'birth') && corroborated('birth'))) rules.push('birth_date_conflict');
+  const givenTypo = cmp.flags.includes('given_same_reading') || cmp.flags.includes('given_spelling');
   if (family === 'disagree' && given !== 'disagree') {
-    const personal = given === 'exact' && ((birth === 'exact' && (emailExact || mobile)) || (birth !== 'disagree' && emailExact && mobile));
-    const noisy = unreliable(weights, 'family') && given !== 'missing' && corroborated('family');
+    // Same given name (or the same reading written with another kanji: 剛/勉 つよし).
+    const sameGiven = given === 'exact' || (given === 'close' && givenTypo);
+    // Two of: same birth date, same personal e-mail, same mobile, same home
+    // address (a name change at marriage without a move keeps the address).
+    const personalEmail = emailExact && !cmp.flags.includes('email_organisation');
+    const ids = [birth === 'exact', personalEmail, mobile, address === 'exact'].filter(Boolean).length;
+    const personal = sameGiven && !birthConflict && ids >= 2;
+    const noisy = unreliable(weights, 'family') && corroborated('family');
     if (!personal && !noisy) rules.push('family_name_change');
   }
   if (given === 'close') {
-    const typo = cmp.flags.includes('given_same_reading') || cmp.flags.includes('given_spelling') || cmp.flags.includes('names_swapped');
+    const typo = givenTypo || cmp.flags.includes('names_swapped');
     // A typo/homophone (checked on the reading or spelling) needs one personal identifier; a name
     // only one kanji apart without any reading (健太/健二) needs the mobile or the birth date: a
     // shared (family) e-mail is not enough.
     const orgEmail = emailExact && cmp.flags.includes('email_organisation');
-    const noisyTypo = typo && unreliable(weights, 'given') && corroborated('given');
+    // The spelling itself half agrees: it counts as one agreement.
+    const noisyTypo = typo && unreliable(weights, 'given') && corroborated('given', 1);
     const ok = typo ? mobile || emailExact || birth === 'exact' || noisyTypo : mobile || birth === 'exact' || orgEmail;
     if (!ok) rules.push('weak_given_name');
   }
-  if (given === 'missing' && !(mobile || birth === 'exact' || emailExact)) rules.push('weak_given_name');
-  const other = [birth, email, phone, address, company].some((l) => l !== 'missing' && l !== 'disagree');
+  if (given === 'missing' && !(mobile || birth === 'exact' || emailExact || (unreliable(weights, 'given') && corroborated('given')))) rules.push('weak_given_name');
+  const birthAgrees = birth === 'exact' || birth === 'close' || (birth === 'near' && unreliable(weights, 'birth'));
+  const other = birthAgrees || [email, phone, address, company].some((l) => l !== 'missing' && l !== 'disagree');
   // Name-only pairs: only an exact written full name may merge (as a weak link,
   // see cluster.ts); anything else goes to review.
   if (!other && !(family === 'exact' && given === 'exact' && cmp.flags.includes('name_written_exact'))) rules.push('name_only');
@@ -103,7 +171,7 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
 export function isNameOnly(cmp: Comparison): boolean {
   return (['birth', 'email', 'phone', 'address', 'company'] as const).every((f) => {
     const l = levelOf(cmp, f);
-    return l === 'missing' || l === 'disagree';
+    return l === 'missing' || l === 'disagree' || l === 'near';
   });
 }
 

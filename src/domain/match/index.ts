@@ -11,7 +11,7 @@ export { prepareMatchRecord, fullNameOf, isPersonalDomain } from './prepare.ts';
 export { blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type BlockingStats } from './blocking.ts';
 export { compareRecords, compareNamePart } from './compare.ts';
 export { trainWeights, defaultWeights, termFrequencies, fieldWeights, logOdds, classLogLikelihoods, probabilityOf, DEFAULT_THRESHOLDS, type TrainOptions } from './weights.ts';
-export { decidePair, ruleViolations, hasHardConflict, HARD_CONFLICTS } from './decide.ts';
+export { decidePair, ruleViolations, hasHardConflict, hasBlockingConflict, HARD_CONFLICTS } from './decide.ts';
 export { clusterGreedy, type ClusterEdge } from './cluster.ts';
 export {
   resolveBatch,
@@ -25,4 +25,4 @@ export {
   type IncrementalDecision,
 } from './resolve.ts';
 export { kanaToRomaji } from './romaji.ts';
-export { jaroWinkler, osaDistance } from './strings.ts';
+export { jaroWinkler, osaDistance, osaWithin } from './strings.ts';

@@ -5,7 +5,7 @@
 import { candidatePairs, type BlockingStats } from './blocking.ts';
 import { clusterGreedy, type ClusterEdge } from './cluster.ts';
 import { compareRecords } from './compare.ts';
-import { decidePair, hasHardConflict } from './decide.ts';
+import { decidePair, hasBlockingConflict } from './decide.ts';
 import { defaultWeights, trainWeights, type TrainOptions } from './weights.ts';
 import type { Comparison, EvidenceItem, MatchRecord, MatchWeights, Outcome, ScoredPair } from './types.ts';
 
@@ -81,13 +81,17 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
       sp = decidePair(records[i]!.id, records[j]!.id, compareRecords(records[i]!, records[j]!), weights);
       scored.set(i * n + j, sp);
     }
-    let ok = !hasHardConflict(sp.rules) && sp.probability >= minLink;
+    let ok = !hasBlockingConflict(sp.rules, weights) && sp.probability >= minLink;
     if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree');
     if (!ok) blockedJoins++;
     compatCache.set(key, ok);
     return ok;
   };
-  const groups = clusterGreedy(n, edges, compatible);
+  const hardConflict = (x: number, y: number): boolean => {
+    const [i, j] = x < y ? [x, y] : [y, x];
+    return hasBlockingConflict(scored.get(i * n + j)!.rules, weights);
+  };
+  const groups = clusterGreedy(n, edges, compatible, hardConflict);
   const clusterOf = new Int32Array(n);
   groups.forEach((g, c) => g.forEach((i) => (clusterOf[i] = c)));
   const clusters = groups.map((g) => g.map((i) => records[i]!.id));
@@ -182,7 +186,7 @@ export function assignIncremental(
   const reviews: IncrementalDecision['reviews'] = [];
   for (const [cid, list] of ranked) {
     const best = list[0]!;
-    const coherent = list.every((s) => !hasHardConflict(s.rules) && s.probability >= minLink);
+    const coherent = list.every((s) => !hasBlockingConflict(s.rules, weights) && s.probability >= minLink);
     if (clusterId === null && best.outcome === 'merge' && coherent) {
       clusterId = cid;
       continue;

@@ -32,6 +32,39 @@ export function osaDistance(a: string, b: string): number {
 }
 
 /**
+ * osaDistance(a, b) ≤ k, computed on the diagonal band |i − j| ≤ k with an
+ * early exit (cost O(k·n) instead of O(n·m): used on long address texts).
+ *
+ * @example osaWithin('10sumnerplacearlington', '10sumnerplacearlintgon', 1) // => true
+ */
+export function osaWithin(a: string, b: string, k: number): boolean {
+  const s = [...a];
+  const t = [...b];
+  const n = s.length;
+  const m = t.length;
+  if (Math.abs(n - m) > k) return false;
+  const INF = k + 1;
+  let prev2 = new Array<number>(m + 1).fill(INF);
+  let prev = Array.from({ length: m + 1 }, (_, j) => (j <= k ? j : INF));
+  let cur = new Array<number>(m + 1).fill(INF);
+  for (let i = 1; i <= n; i++) {
+    cur.fill(INF);
+    cur[0] = i <= k ? i : INF;
+    let rowMin = cur[0]!;
+    for (let j = Math.max(1, i - k); j <= Math.min(m, i + k); j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = Math.min(v, INF);
+      if (cur[j]! < rowMin) rowMin = cur[j]!;
+    }
+    if (rowMin > k) return false;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]! <= k;
+}
+
+/**
  * Jaro–Winkler similarity in [0, 1] (prefix scale 0.1, prefix ≤ 4).
  *
  * @example jaroWinkler('martha', 'marhta') // ≈ 0.961

@@ -115,7 +115,7 @@ export type Field = (typeof FIELDS)[number];
 export const LEVELS = {
   family: ['exact', 'close', 'disagree'],
   given: ['exact', 'close', 'disagree'],
-  birth: ['exact', 'close', 'disagree'],
+  birth: ['exact', 'close', 'near', 'disagree'],
   gender: ['agree', 'disagree'],
   email: ['exact', 'close', 'disagree'],
   phone: ['exact_mobile', 'exact_fixed', 'close', 'disagree'],
@@ -167,7 +167,8 @@ export type Outcome = 'merge' | 'review' | 'distinct';
  * conditionally independent within each class (Fellegi–Sunter generalised).
  */
 export interface MatchWeights {
-  version: 2;
+  /** 3: birth gained the 'near' level (arrays of version 2 have one level fewer). */
+  version: 3;
   /** P(level | match) per field, aligned with LEVELS. */
   m: Record<Field, number[]>;
   /** P(level | related non-match). */

@@ -49,7 +49,7 @@ export const DEFAULT_THRESHOLDS = { merge: 0.95, review: 0.3, nameOnly: 0.95 } a
 const H_PRIOR: Record<Field, number[]> = {
   family: [0.8, 0.05, 0.15],
   given: [0.02, 0.03, 0.95],
-  birth: [0.01, 0.01, 0.98],
+  birth: [0.01, 0.01, 0.01, 0.97],
   gender: [0.5, 0.5],
   email: [0.15, 0.05, 0.8],
   phone: [0.05, 0.35, 0.05, 0.55],
@@ -61,7 +61,7 @@ const H_PRIOR: Record<Field, number[]> = {
 const M_PRIOR: Record<Field, number[]> = {
   family: [0.9, 0.08, 0.02],
   given: [0.88, 0.11, 0.01],
-  birth: [0.93, 0.06, 0.01],
+  birth: [0.93, 0.05, 0.01, 0.01],
   gender: [0.95, 0.05],
   email: [0.8, 0.08, 0.12],
   phone: [0.5, 0.3, 0.05, 0.15],
@@ -322,7 +322,7 @@ export function trainWeights(records: readonly MatchRecord[], candidates: readon
   // on which blocked unrelated pairs (namesakes) often agree.
   const uPrior = { ...estimateU(randoms, null), family: [...U_NAME_PRIOR], given: [...U_NAME_PRIOR] };
   let weights: MatchWeights = {
-    version: 2,
+    version: 3,
     m: clone(M_PRIOR),
     h: clone(H_PRIOR),
     u: clone(uPrior),
@@ -356,7 +356,11 @@ export function trainWeights(records: readonly MatchRecord[], candidates: readon
     // distribution is pinned (huge pseudo-count) so that namesakes (same name)
     // cannot drift into it; they belong to the unrelated class, where the
     // term-frequency adjustment tells rare names from common ones.
-    const h = classStep(candidates, rh, H_PRIOR, (f) => (f === 'given' ? 1e6 : PRIOR_STRENGTH), null);
+    // Birth dates are pinned for the same reason: two people of one household
+    // or office share a birth date only as twins, so a pair agreeing on the
+    // birth date while the given name differs (a replaced or mistyped given
+    // name) must not teach the related class that birth dates agree.
+    const h = classStep(candidates, rh, H_PRIOR, (f) => (f === 'given' || f === 'birth' ? 1e6 : PRIOR_STRENGTH), null);
     const u = classStep(candidates, ru, uPrior, U_PRIOR_STRENGTH, null);
     const sm = rm.reduce((s, x) => s + x, 0);
     const sh = rh.reduce((s, x) => s + x, 0);
@@ -397,7 +401,7 @@ export function defaultWeights(): MatchWeights {
   const u: Record<Field, number[]> = {
     family: [0.3, 0.05, 0.65],
     given: [0.3, 0.05, 0.65],
-    birth: [0.0005, 0.002, 0.9975],
+    birth: [0.0005, 0.002, 0.005, 0.9925],
     gender: [0.5, 0.5],
     email: [0.0005, 0.001, 0.9985],
     phone: [0.0005, 0.001, 0.001, 0.9975],
@@ -405,7 +409,7 @@ export function defaultWeights(): MatchWeights {
     company: [0.02, 0.02, 0.96],
   };
   return {
-    version: 2,
+    version: 3,
     m: clone(M_PRIOR),
     h: clone(H_PRIOR),
     u,
