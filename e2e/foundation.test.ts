@@ -144,10 +144,11 @@ test('foundation: first run, customers, search, edit, provenance, viewer masking
     await page.getByTestId('note-submit').click();
     await page.locator('[data-testid="activity"][data-type="note"]').first().waitFor();
     assert.equal(await page.getByTestId('activity').first().getAttribute('data-type'), 'note');
-    // The type filter narrows the timeline to edits.
-    await page.getByTestId('timeline-type').selectOption('edit');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="activity"]')].every((el) => el.getAttribute('data-type') === 'edit'));
-    await page.getByTestId('timeline-type').selectOption('');
+    // The 「編集」 chip narrows the timeline to edits (and the creation); 「すべての種類」 brings the notes back.
+    await page.getByTestId('timeline-filter-edit').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="activity"]')].every((el) => ['edit', 'customer_created'].includes(el.getAttribute('data-type') ?? '')));
+    await page.getByTestId('timeline-filter-all').click();
+    await page.locator('[data-testid="activity"][data-type="note"]').first().waitFor();
     await page.locator('[data-testid="activity"][data-type="customer_created"]').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'customer-detail.png'), fullPage: true });
 

@@ -20,6 +20,10 @@ import { registerCustomFieldRoutes } from '../features/custom-fields/custom-fiel
 import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
 import { registerImportRoutes } from '../features/import/import.routes.ts';
 import { registerIdentityRoutes } from '../features/identity/identity.routes.ts';
+import { registerTrackerRoutes } from '../features/tracker/tracker.routes.ts';
+import { registerFormRoutes } from '../features/forms/forms.routes.ts';
+import { registerCommerceRoutes } from '../features/commerce/commerce.routes.ts';
+import { registerEventRoutes } from '../features/events/events.routes.ts';
 
 
 export type App = OpenAPIHono<AppEnv>;
@@ -33,6 +37,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.use('*', secureHeaders({
+    // A route that sets one of these headers itself keeps it (scripts other sites load: Cross-Origin-Resource-Policy).
+    overwrite: false,
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
@@ -65,6 +71,10 @@ export function createApp(deps: AppDeps): App {
   registerReferenceRoutes(app);
   registerImportRoutes(app);
   registerIdentityRoutes(app);
+  registerTrackerRoutes(app);
+  registerFormRoutes(app);
+  registerCommerceRoutes(app);
+  registerEventRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

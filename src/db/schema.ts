@@ -235,7 +235,15 @@ export interface ImportIssuesTable {
 
 export interface MatchKeysTable { key: string; source_record_id: number }
 
-export interface MatchWeightsTable { id: BigId; weights: Json<unknown>; trained_on: number; created_at: CreatedAt }
+export interface MatchWeightsTable {
+  id: BigId;
+  weights: Json<unknown>;
+  trained_on: number;
+  created_at: CreatedAt;
+  /** Range of record ids a multi-chunk resolution trained these weights for (null: one batch, trained in place). */
+  first_record_id: number | null;
+  last_record_id: number | null;
+}
 
 export interface MatchDecisionsTable {
   id: BigId;
@@ -267,6 +275,194 @@ export interface ReviewItemsTable {
 
 export interface SchemaMigrationsTable { version: string; applied_at: CreatedAt }
 
+/** 0005: forms, their submissions, and the consent log. */
+export interface FormsTable {
+  id: Generated<string>;
+  slug: string;
+  kind: 'brochure_request' | 'event_registration' | 'contact' | 'other';
+  title: string;
+  description: string | null;
+  fields: Json<unknown[]>;
+  consent_purpose: string | null;
+  consent_text: string | null;
+  consent_required: Generated<boolean>;
+  consent_version: Generated<number>;
+  thank_you_message: string | null;
+  redirect_url: string | null;
+  allowed_origins: Json<string[]>;
+  event_id: string | null;
+  status: Generated<'draft' | 'published' | 'closed'>;
+  source_id: string;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  archived_at: Timestamp | null;
+}
+export interface FormSubmissionsTable {
+  id: BigId;
+  form_id: string;
+  submission_key: string;
+  status: 'accepted' | 'spam';
+  values: Json;
+  consent_given: boolean | null;
+  consent_version: number | null;
+  ip_hash: string | null;
+  user_agent: string | null;
+  visitor_id: string | null;
+  page_url: string | null;
+  source_record_id: number | null;
+  created_at: CreatedAt;
+}
+export interface ConsentsTable {
+  id: BigId;
+  customer_id: string;
+  purpose: string;
+  granted: boolean;
+  text_shown: string | null;
+  text_version: number | null;
+  source_id: string | null;
+  source_record_id: number | null;
+  dedupe_key: string | null;
+  recorded_at: CreatedAt;
+}
+
+/** 0006: products, orders (customer through source_record_id), events and registrations. numeric → string. */
+type Numeric = ColumnType<string, string | number, string | number>;
+export interface ProductsTable {
+  id: Generated<string>;
+  sku: string;
+  name: string;
+  category: string | null;
+  price: Numeric | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+export interface OrdersTable {
+  id: Generated<string>;
+  source: string;
+  external_id: string;
+  source_record_id: number;
+  ordered_at: Timestamp;
+  channel: string | null;
+  status: ColumnType<string, string | undefined, string>;
+  total_amount: Numeric;
+  returned_amount: Numeric;
+  currency: ColumnType<string, string | undefined, string>;
+  cancelled_at: Timestamp | null;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+export interface OrderLinesTable {
+  order_id: string;
+  line_no: number;
+  sku: string | null;
+  product_id: string | null;
+  product_name: string | null;
+  quantity: Numeric;
+  unit_price: Numeric | null;
+  amount: Numeric;
+  returned_quantity: Numeric;
+  returned_amount: Numeric;
+}
+export interface EventsTable {
+  id: Generated<string>;
+  name: string;
+  kind: ColumnType<string, string | undefined, string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp | null;
+  venue: string | null;
+  capacity: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+export interface EventRegistrationsTable {
+  id: Generated<string>;
+  event_id: string;
+  external_id: string;
+  source_record_id: number;
+  registered_at: Timestamp;
+  status: ColumnType<string, string | undefined, string>;
+  name: string | null;
+  company_name: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** 0004: website tracker (src/features/tracker). */
+export interface TrackerSitesTable {
+  id: Generated<string>;
+  name: string;
+  write_key: string;
+  allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+  rate_per_minute: Generated<number>;
+  ip_rate_per_minute: Generated<number>;
+  source_id: string | null;
+  active: Generated<boolean>;
+  created_by_user_id: string | null;
+  key_rotated_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+export interface WebVisitorsTable {
+  id: BigId;
+  site_id: string;
+  visitor_key: string;
+  source_record_id: number | null;
+  traits: ColumnType<Record<string, unknown>, string | undefined, string>;
+  identity_seq: Generated<number>;
+  identified_at: Timestamp | null;
+  consent: Generated<'implied' | 'granted'>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+export interface WebVisitsTable {
+  id: BigId;
+  site_id: string;
+  visit_key: string;
+  visitor_id: number;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+  landing_url: string | null;
+  referrer: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+}
+export interface PageViewsTable {
+  site_id: string;
+  view_key: string;
+  visitor_id: number;
+  visit_id: number;
+  url: string;
+  path: string;
+  title: string | null;
+  referrer: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  started_at: Timestamp;
+  dwell_ms: number | null;
+  received_at: CreatedAt;
+}
+export interface WebEventsTable {
+  id: BigId;
+  site_id: string;
+  event_key: string;
+  visitor_id: number;
+  visit_id: number;
+  page_view_key: string | null;
+  name: string;
+  properties: Json;
+  occurred_at: Timestamp;
+}
+export interface TrackerRejectionsTable { site_id: string | null; day: string; reason: string; count: ColumnType<number, number, number> }
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -292,6 +488,20 @@ export interface Database {
   match_decisions: MatchDecisionsTable;
   review_items: ReviewItemsTable;
   schema_migrations: SchemaMigrationsTable;
+  tracker_sites: TrackerSitesTable;
+  web_visitors: WebVisitorsTable;
+  web_visits: WebVisitsTable;
+  page_views: PageViewsTable;
+  web_events: WebEventsTable;
+  tracker_rejections: TrackerRejectionsTable;
+  forms: FormsTable;
+  form_submissions: FormSubmissionsTable;
+  consents: ConsentsTable;
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  events: EventsTable;
+  event_registrations: EventRegistrationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -100,6 +100,7 @@ export interface Activity {
   amount: string | null;
   currency: string | null;
   source: string | null;
+  sourceLabel: string | null;
   actor: string | null;
 }
 
@@ -295,6 +296,13 @@ export const api = {
   unmergeCustomer: (id: string, sourceRecordIds: number[]) =>
     request<{ customerId: string; newCustomerId: string }>('POST', `/customers/${encodeURIComponent(id)}/unmerge`, { sourceRecordIds }),
   customerIdentity: (id: string) => get<CustomerIdentity>(`/customers/${encodeURIComponent(id)}/identity`),
+
+  // website tracker (サイト)
+  listSites: () => get<{ items: TrackerSite[]; unknownKeyRejectedToday: number }>('/sites'),
+  createSite: (input: { name: string; allowedOrigins: string[] }) => request<TrackerSite>('POST', '/sites', input),
+  updateSite: (id: string, input: { name?: string; allowedOrigins?: string[]; active?: boolean; ratePerMinute?: number; ipRatePerMinute?: number }) =>
+    request<TrackerSite>('PATCH', `/sites/${encodeURIComponent(id)}`, input),
+  rotateSiteKey: (id: string) => request<TrackerSite>('POST', `/sites/${encodeURIComponent(id)}/rotate-key`),
 };
 
 export type ReviewStatus = 'open' | 'accepted' | 'rejected' | 'never';
@@ -427,3 +435,150 @@ export const importApi = {
     links: '/api/v1/exports/links.csv',
   },
 };
+
+// ── forms (資料請求・イベント申込・お問い合わせ) ──
+export type FormKind = 'brochure_request' | 'event_registration' | 'contact' | 'other';
+export type FormStatus = 'draft' | 'published' | 'closed';
+export type FormFieldType = 'text' | 'textarea' | 'email' | 'tel' | 'postal_code' | 'prefecture' | 'kana' | 'date' | 'select' | 'radio' | 'checkbox';
+
+export interface FormFieldDef {
+  key: string;
+  target: string;
+  labelJa: string;
+  labelEn?: string | null;
+  type: FormFieldType;
+  required: boolean;
+  options?: string[];
+  placeholder?: string | null;
+  helpText?: string | null;
+}
+
+export interface FormDef {
+  id: string;
+  slug: string;
+  kind: FormKind;
+  kindLabel: string;
+  title: string;
+  description: string | null;
+  fields: FormFieldDef[];
+  consentPurpose: string | null;
+  consentText: string | null;
+  consentRequired: boolean;
+  consentVersion: number;
+  thankYouMessage: string | null;
+  redirectUrl: string | null;
+  allowedOrigins: string[];
+  eventId: string | null;
+  status: FormStatus;
+  sourceId: string;
+  hostedPath: string;
+  submissionCount?: number;
+  spamCount?: number;
+  lastSubmittedAt?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type FormInput = Partial<Omit<FormDef, 'id' | 'kindLabel' | 'consentVersion' | 'sourceId' | 'hostedPath' | 'submissionCount' | 'spamCount' | 'lastSubmittedAt' | 'createdAt' | 'updatedAt'>>;
+
+export interface FormTarget { target: string; labelJa: string; labelEn: string; type: FormFieldType; options: string[]; custom: boolean }
+
+export interface FormSubmission {
+  id: number;
+  status: 'accepted' | 'spam';
+  values: Record<string, string | string[]>;
+  consentGiven: boolean | null;
+  customerId: string | null;
+  customerName: string | null;
+  visitorId: string | null;
+  createdAt: string;
+}
+
+export const formsApi = {
+  list: () => get<{ items: FormDef[] }>('/forms'),
+  get: (id: string) => get<FormDef>(`/forms/${encodeURIComponent(id)}`),
+  catalog: () => get<{ targets: FormTarget[] }>('/forms/field-catalog'),
+  create: (input: FormInput & { slug: string; kind: FormKind; title: string }) => request<FormDef>('POST', '/forms', input),
+  update: (id: string, input: FormInput) => request<FormDef>('PATCH', `/forms/${encodeURIComponent(id)}`, input),
+  archive: (id: string) => request<void>('DELETE', `/forms/${encodeURIComponent(id)}`),
+  submissions: (id: string, query: { status?: 'accepted' | 'spam'; cursor?: string; limit?: number }) =>
+    get<{ masked: boolean; fields: Array<{ key: string; labelJa: string; labelEn: string | null; type: FormFieldType }>; items: FormSubmission[]; nextCursor: string | null; hasMore: boolean }>(
+      `/forms/${encodeURIComponent(id)}/submissions`, { ...query }),
+};
+
+// ── purchases and events (商品・注文・イベント) ──
+export interface Product { id: string; sku: string; name: string; category: string | null; price: string | null; active: boolean; createdAt: string; updatedAt: string }
+export interface OrderLine { lineNo: number; sku: string | null; productId: string | null; productName: string | null; quantity: string; unitPrice: string | null; amount: string; returnedQuantity: string; returnedAmount: string }
+export type OrderStatus = 'completed' | 'cancelled' | 'partially_returned' | 'returned';
+export interface Order {
+  id: string; source: string; orderId: string; customerId: string | null; customerName: string | null; orderedAt: string; channel: string | null;
+  status: OrderStatus; totalAmount: string; returnedAmount: string; netAmount: string; currency: string; cancelledAt: string | null; lines?: OrderLine[];
+}
+export interface PurchaseSummary { customerId: string; currency: string; lifetimeValue: string; orderCount: number; cancelledCount: number; returnedAmount: string; firstPurchaseAt: string | null; lastPurchaseAt: string | null }
+export type EventKind = 'seminar' | 'trade_show' | 'webinar' | 'workshop' | 'briefing' | 'other';
+export interface EventItem { id: string; name: string; kind: EventKind; startsAt: string; endsAt: string | null; venue: string | null; capacity: number | null; registered: number; attended: number; noShow: number; createdAt: string; updatedAt: string }
+export type RegistrationStatus = 'registered' | 'attended' | 'no_show' | 'cancelled';
+export interface EventRegistration { id: string; eventId: string; externalId: string; customerId: string | null; customerName: string | null; customerEmail: string | null; name: string | null; companyName: string | null; registeredAt: string; status: RegistrationStatus }
+export interface RowProblem { line: number; field: string | null; reason: string; value: string | null }
+export interface CommerceImportSummary {
+  kind: 'orders' | 'event_attendance'; source: string; file: string; encoding: string | null; read: number; orders?: number; events?: number;
+  created: number; updated: number; unchanged: number; rejectedRows: number; problems: RowProblem[]; seconds: number;
+}
+
+/** Multipart upload of an order or attendance file with its profile (JSON); answers the per-row report. */
+async function uploadCommerceFile(path: string, file: File, profile: unknown, extra: Record<string, string> = {}): Promise<CommerceImportSummary> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  form.append('profile', JSON.stringify(profile));
+  for (const [k, v] of Object.entries(extra)) if (v) form.append(k, v);
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+      credentials: 'same-origin',
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const p = (payload ?? {}) as { title?: string; code?: string; errors?: FieldError[] };
+    if (response.status === 401 && onUnauthenticated) onUnauthenticated();
+    throw new ApiError(response.status, p.code ?? `http_${response.status}`, p.title ?? response.statusText, Array.isArray(p.errors) ? p.errors : []);
+  }
+  return payload as CommerceImportSummary;
+}
+
+export const commerceApi = {
+  products: (query: { q?: string; cursor?: string; limit?: number }) => get<Page<Product>>('/products', { ...query }),
+  createProduct: (input: { sku: string; name: string; category?: string | null; price?: string | null }) => request<Product>('POST', '/products', input),
+  updateProduct: (id: string, input: Partial<{ sku: string; name: string; category: string | null; price: string | null; active: boolean }>) =>
+    request<Product>('PATCH', `/products/${encodeURIComponent(id)}`, input),
+  orders: (query: { customerId?: string; status?: string; channel?: string; cursor?: string; limit?: number }) => get<Page<Order>>('/orders', { ...query }),
+  order: (id: string) => get<Order>(`/orders/${encodeURIComponent(id)}`),
+  cancelOrder: (id: string) => request<Order>('POST', `/orders/${encodeURIComponent(id)}/cancel`),
+  returnLines: (id: string, lines: Array<{ sku: string; quantity: string }>) => request<Order>('POST', `/orders/${encodeURIComponent(id)}/returns`, { lines }),
+  importOrders: (file: File, profile: unknown) => uploadCommerceFile('/orders/import', file, profile),
+  summary: (customerId: string) => get<PurchaseSummary>(`/customers/${encodeURIComponent(customerId)}/purchases/summary`),
+};
+
+export const eventsApi = {
+  list: (query: { q?: string; kind?: string; cursor?: string; limit?: number }) => get<Page<EventItem>>('/events', { ...query }),
+  get: (id: string) => get<EventItem>(`/events/${encodeURIComponent(id)}`),
+  create: (input: { name: string; kind: EventKind; startsAt: string; endsAt?: string | null; venue?: string | null; capacity?: number | null }) => request<EventItem>('POST', '/events', input),
+  registrations: (id: string) => get<{ items: EventRegistration[] }>(`/events/${encodeURIComponent(id)}/registrations`),
+  register: (id: string, input: { name?: string; email?: string; phone?: string; companyName?: string; status?: RegistrationStatus }) =>
+    request<EventRegistration>('POST', `/events/${encodeURIComponent(id)}/registrations`, input),
+  setStatus: (id: string, registrationId: string, status: RegistrationStatus) =>
+    request<EventRegistration>('PATCH', `/events/${encodeURIComponent(id)}/registrations/${encodeURIComponent(registrationId)}`, { status }),
+  importAttendance: (file: File, profile: unknown, eventId: string) => uploadCommerceFile('/events/attendance/import', file, profile, { eventId }),
+};
+
+/** A tracked website (GET /sites): write key for the script tag, allowed origins, today's counts (day in Japan). */
+export interface TrackerSite {
+  id: string; name: string; writeKey: string; allowedOrigins: string[]; ratePerMinute: number; ipRatePerMinute: number;
+  active: boolean; sourceId: string | null; keyRotatedAt: string | null; createdAt: string; updatedAt: string;
+  stats?: { pageViewsToday: number; visitorsToday: number; identifiedToday: number; rejectedToday: Record<string, number>; rejected7d: number };
+}

@@ -16,12 +16,26 @@ import { SourcesPage } from './pages/SourcesPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
+import { SitesPage } from './pages/SitesPage.tsx';
+import { FormListPage } from './pages/FormListPage.tsx';
+import { FormBuilderPage } from './pages/FormBuilderPage.tsx';
+import { FormDetailPage } from './pages/FormDetailPage.tsx';
+import { ProductListPage } from './pages/ProductListPage.tsx';
+import { OrderListPage } from './pages/OrderListPage.tsx';
+import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
+import { EventListPage } from './pages/EventListPage.tsx';
+import { EventDetailPage } from './pages/EventDetailPage.tsx';
 
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
+  { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
+  { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
+  { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
+  { to: '/events', label: 'nav.events', permission: 'events:read', icon: 'calendar' },
+  { to: '/sites', label: 'nav.sites', permission: 'sites:read', icon: 'globe' },
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
 ];
@@ -78,6 +92,16 @@ function Routes({ path }: { path: string }) {
   if (path === '/users') return guard('users:read', <UsersPage />);
   if (path === '/review') return guard('identity:resolve', <ReviewPage />);
   if (path === '/imports') return guard('imports:run', <ImportPage />);
+  if (path === '/sites') return guard('sites:read', <SitesPage />);
+  if (path === '/forms') return guard('forms:read', <FormListPage />);
+  if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);
+  if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);
+  if ((m = match('/forms/:id', path))) return guard('forms:read', <FormDetailPage key={m.id} id={m.id!} />);
+  if (path === '/products') return guard('commerce:read', <ProductListPage />);
+  if (path === '/orders') return guard('commerce:read', <OrderListPage />);
+  if ((m = match('/orders/:id', path))) return guard('commerce:read', <OrderDetailPage key={m.id} id={m.id!} />);
+  if (path === '/events') return guard('events:read', <EventListPage />);
+  if ((m = match('/events/:id', path))) return guard('events:read', <EventDetailPage key={m.id} id={m.id!} />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (
     <div className="empty-page" data-testid="not-found">

@@ -30,9 +30,12 @@ export function dwellOf(a: TimelineActivity): number | null {
   return typeof d === 'number' && Number.isFinite(d) && d >= 0 ? d : null;
 }
 
+/** The visit a page view belongs to (the tracker sends its id as a number or a string). */
 function visitOf(a: TimelineActivity): string | null {
   const v = a.properties.visitId;
-  return a.type === 'page_view' && typeof v === 'string' && v !== '' ? v : null;
+  if (a.type !== 'page_view') return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return typeof v === 'string' && v !== '' ? v : null;
 }
 
 /**

@@ -37,3 +37,12 @@ test('durations read the Japanese way', () => {
   assert.equal(formatDuration(65_000, 'en'), '1 min 05 s');
   assert.equal(formatDuration(400, 'ja'), '0秒');
 });
+
+test('numeric visit ids group like string ones', () => {
+  const entries = groupTimeline([
+    { id: 2, type: 'page_view', occurredAt: '2026-11-22T10:01:00Z', properties: { visitId: 7, dwellMs: 1000 } },
+    { id: 1, type: 'page_view', occurredAt: '2026-11-22T10:00:00Z', properties: { visitId: 7, dwellMs: 2000 } },
+  ]);
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0]!.kind === 'visit' && entries[0]!.dwellMs, 3000);
+});

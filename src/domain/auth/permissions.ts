@@ -23,6 +23,14 @@ export const PERMISSIONS = {
   'users:write': 'Create users, change roles, disable users',
   'audit:read': 'Read the audit log',
   'api_keys:own': 'Create and revoke one’s own API keys',
+  'forms:read': 'See forms and their submissions (personal data masked without customers:read_personal)',
+  'forms:write': 'Build, publish and close forms (資料請求, イベント申込, お問い合わせ)',
+  'commerce:read': 'See products, orders and customers\' purchase figures (buyer names only with customers:read)',
+  'commerce:write': 'Edit the product catalogue; record, import, cancel and return orders',
+  'events:read': 'See events (セミナー, 展示会) and their registrations (e-mails masked without customers:read_personal)',
+  'events:write': 'Create events; record and import registrations and attendance',
+  'sites:read': 'See tracked websites, their install snippet and traffic counts',
+  'sites:write': 'Register tracked websites, edit allowed origins and limits, rotate write keys',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -35,17 +43,26 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'customers:export', 'imports:run', 'identity:resolve',
     'companies:read', 'companies:write', 'sources:read', 'sources:write', 'custom_fields:read',
     'users:read', 'audit:read', 'api_keys:own',
+    'forms:read', 'forms:write',
+    'commerce:read', 'commerce:write', 'events:read', 'events:write',
+    'sites:read', 'sites:write',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
     'customers:export', 'imports:run', 'identity:resolve',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
+    'forms:read', 'forms:write',
+    'commerce:read', 'commerce:write', 'events:read', 'events:write',
+    'sites:read', 'sites:write',
   ]),
   sales: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
+    'forms:read',
+    'commerce:read', 'commerce:write', 'events:read', 'events:write',
+    'sites:read',
   ]),
-  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read']),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read']),
 };
 
 export function isRole(value: string): value is Role {

@@ -47,7 +47,7 @@ export async function listActivities(
     .leftJoin('users', 'users.id', 'activities.actor_user_id')
     .leftJoin('sources', 'sources.id', 'activities.source_id')
     .selectAll('activities')
-    .select(['users.display_name as actor_name', 'sources.name as source_name'])
+    .select(['users.display_name as actor_name', 'sources.name as source_name', 'sources.label as source_label'])
     .select(exactTimestamp('activities.occurred_at').as('occurred_cursor'))
     .where('activities.customer_id', '=', customerId);
   if (filter.types?.length) query = query.where('activities.type', 'in', filter.types);

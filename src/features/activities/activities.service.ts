@@ -18,6 +18,7 @@ export interface Activity {
   amount: string | null;
   currency: string | null;
   source: string | null;
+  sourceLabel: string | null;
   actor: string | null;
 }
 
@@ -50,6 +51,7 @@ export async function timeline(
       amount: r.amount,
       currency: r.currency,
       source: r.source_name,
+      sourceLabel: r.source_label,
       actor: r.actor_name,
     })),
     hasMore: rows.length > limit,
@@ -90,6 +92,7 @@ export async function addNote(db: Db, customerId: string, input: { body: string;
     amount: row.amount,
     currency: row.currency,
     source: null,
+    sourceLabel: null,
     actor: actor.auth?.displayName ?? null,
   };
 }

@@ -12,7 +12,9 @@ import {
 const ActivitySchema = z.object({
   id: z.number().int(), type: z.string(), occurredAt: z.string(), title: z.string().nullable(),
   properties: z.record(z.string(), z.unknown()), amount: z.string().nullable(), currency: z.string().nullable(),
-  source: z.string().nullable(), actor: z.string().nullable(),
+  source: z.string().nullable().openapi({ description: 'Name of the source that recorded it (e.g. form-catalog)' }),
+  sourceLabel: z.string().nullable().openapi({ description: 'Its label for people (e.g. フォーム: 製品カタログ資料請求)' }),
+  actor: z.string().nullable(),
 }).openapi('Activity');
 
 const notFound = json(z.object({}), 'No such customer');

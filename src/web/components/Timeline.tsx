@@ -214,7 +214,7 @@ function ActivityItem({ activity: a, ownerName }: { activity: Activity; ownerNam
           <span className="timeline-type">{typeLabel}</span>
           {a.amount && <span className="timeline-amount" data-testid="amount">{yen(a.amount, a.currency)}</span>}
           <span className="timeline-meta">
-            {[a.actor, a.source && a.source !== 'manual' ? a.source : null, formatDateTime(a.occurredAt)].filter(Boolean).join(' · ')}
+            {[a.actor, a.source && a.source !== 'manual' ? a.sourceLabel ?? a.source : null, formatDateTime(a.occurredAt)].filter(Boolean).join(' · ')}
           </span>
         </div>
         {changes && (

@@ -12,6 +12,7 @@ import { CustomerForm } from '../components/CustomerForm.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
 import { Timeline } from '../components/Timeline.tsx';
+import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { ErrorBanner, Loading, MaskBadge, MaskBanner, Notice, ProvenanceLine, useLoad } from '../components/ui.tsx';
 
@@ -182,6 +183,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
           )}
         </div>
         <div className="detail-side">
+          {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           <Timeline customerId={c.id} reloadKey={timelineKey} canWrite={can('customers:write')} />
           <ReviewIdentityPanel customerId={c.id} onSplit={(id) => navigate(`/customers/${id}`)} />
         </div>
