@@ -11,6 +11,8 @@ import type { Actor } from '../app/context.ts';
 import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
 import { runImport, type ImportSummary } from '../features/import/import.service.ts';
+import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
+import { importCommerceFile } from '../features/commerce/cli.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../features/import/export.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
@@ -51,6 +53,9 @@ Commands:
   import FILE --mapping PROFILE.json [--report REPORT.csv]
                                 Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an
                                 import profile; resolves identities; prints a summary.
+                                A profile with "kind": "orders" imports orders (one row per line, grouped by
+                                order_id_column); "kind": "event_attendance" imports registrations/attendance
+                                (--event ID unless the profile has event_column).
   export links [--out FILE]     CSV source,external_id,customer_id: one row per imported source record.
   export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]
                                 Golden records (audited).
@@ -101,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { mapping: { type: 'string' }, report: { type: 'string' } },
+        options: { mapping: { type: 'string' }, report: { type: 'string' }, event: { type: 'string' } },
         allowPositionals: true,
         strict: true,
       });
@@ -110,13 +115,18 @@ async function main(argv: string[]): Promise<number> {
         console.error('import needs a FILE and --mapping PROFILE.json');
         return 2;
       }
-      const profile = parseImportProfile(JSON.parse(fs.readFileSync(values.mapping, 'utf8')));
+      const profileJson: unknown = JSON.parse(fs.readFileSync(values.mapping, 'utf8'));
+      // Order and event-attendance profiles ("kind") have their own importer.
+      if (isCommerceProfileJson(profileJson)) return withDatabase(config, (db) => importCommerceFile(db, file, profileJson, { eventId: values.event, report: values.report, actor: CLI_ACTOR }));
+      const profile = parseImportProfile(profileJson);
       return withDatabase(config, async (db) => {
         const summary = await runImport(db, {
           filePath: file,
           profile,
           actor: CLI_ACTOR,
-          onProgress: (p) => process.stderr.write(`\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)`),
+          onProgress: (p) => process.stderr.write(p.resolved === undefined
+            ? `\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)`
+            : `\r${p.rows.toLocaleString()} rows read; identities resolved ${p.resolved.toLocaleString()} of ${(p.pending ?? p.resolved).toLocaleString()}`),
         });
         process.stderr.write('\n');
         console.log(formatSummary(summary));

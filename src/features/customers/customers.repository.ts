@@ -19,8 +19,41 @@ export type GoldenColumns = Omit<
   'id' | 'created_at' | 'deleted_at' | 'deleted_by_user_id' | 'custom_fields' | 'provenance'
 > & { custom_fields: string; provenance: string };
 
-export async function updateCustomerColumns(db: Db, id: string, columns: GoldenColumns): Promise<void> {
-  await db.updateTable('customers').set(columns).where('id', '=', id).execute();
+/** Golden columns of many customers, written in one statement per call (imports recompute thousands at once). */
+export type GoldenRow = Omit<GoldenColumns, 'custom_fields' | 'provenance' | 'updated_at'> & {
+  id: string;
+  custom_fields: Record<string, unknown>;
+  provenance: Record<string, unknown>;
+};
+
+const GOLDEN_RECORD_TYPE = sql`v(
+  id uuid, kind text, family_name text, given_name text, family_name_kana text, given_name_kana text, display_name text,
+  email text, phone text, postal_code text, prefecture text, address text, building text, birth_date date, gender text,
+  company_id uuid, department text, title text, lifecycle_stage text, acquisition_channel text, owner_user_id uuid,
+  custom_fields jsonb, provenance jsonb, search_text text, search_grams text[], sort_key text)`;
+
+const GOLDEN_COLUMN_NAMES = [
+  'kind', 'family_name', 'given_name', 'family_name_kana', 'given_name_kana', 'display_name', 'email', 'phone', 'postal_code',
+  'prefecture', 'address', 'building', 'birth_date', 'gender', 'company_id', 'department', 'title', 'lifecycle_stage',
+  'acquisition_channel', 'owner_user_id', 'custom_fields', 'provenance', 'search_text', 'search_grams', 'sort_key',
+] as const;
+
+/** Updates the golden columns of existing customers (one statement, rows passed as one JSON parameter). */
+export async function updateCustomersColumns(db: Db, rows: readonly GoldenRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const set = sql.join(GOLDEN_COLUMN_NAMES.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
+  await sql`UPDATE customers SET ${set}, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}
+    WHERE customers.id = v.id`.execute(db);
+}
+
+/** Inserts new customers with their golden columns already computed (ids chosen by the caller). */
+export async function insertCustomersWithColumns(db: Db, rows: readonly GoldenRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = sql.join([sql.ref('id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(c))]);
+  const values = sql.join([sql.ref('v.id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(`v.${c}`))]);
+  await sql`INSERT INTO customers (${columns})
+    SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}`.execute(db);
 }
 
 export async function softDeleteCustomer(db: Db, id: string, userId: string | null): Promise<boolean> {
@@ -71,6 +104,24 @@ export async function listStatements(db: Db, customerId: string) {
       'sources.priority as source_priority',
     ])
     .where('source_records.customer_id', '=', customerId)
+    .execute();
+}
+
+/** Statements of many customers at once (with their customer), for batch survivorship. */
+export async function listStatementsOfCustomers(db: Db, customerIds: readonly string[]) {
+  if (customerIds.length === 0) return [];
+  return db
+    .selectFrom('source_records')
+    .innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .select([
+      'source_records.id',
+      'source_records.customer_id',
+      'source_records.normalized',
+      'source_records.received_at',
+      'sources.name as source',
+      'sources.priority as source_priority',
+    ])
+    .where(sql<SqlBool>`source_records.customer_id = ANY(${[...customerIds]}::uuid[])`)
     .execute();
 }
 
@@ -190,22 +241,44 @@ export async function acquisitionChannelExists(db: Db, code: string): Promise<bo
 
 // ── affiliations ──
 
-export async function upsertPrimaryAffiliation(
+/**
+ * Primary affiliations of many customers at once: the customer's affiliation with its golden record's company is
+ * primary (department and title updated), every other one is not.
+ */
+export async function upsertPrimaryAffiliations(
   db: Db,
-  customerId: string,
-  companyId: string | null,
-  department: string | null,
-  title: string | null,
+  rows: ReadonlyArray<{ customer_id: string; company_id: string | null; department: string | null; title: string | null }>,
 ): Promise<void> {
-  await db.updateTable('affiliations').set({ is_primary: false, updated_at: new Date() })
-    .where('customer_id', '=', customerId)
-    .$if(companyId !== null, (q) => q.where('company_id', '!=', companyId!))
-    .where('is_primary', '=', true)
-    .execute();
-  if (!companyId) return;
-  await db
-    .insertInto('affiliations')
-    .values({ customer_id: customerId, company_id: companyId, department, title, is_primary: true })
-    .onConflict((oc) => oc.columns(['customer_id', 'company_id']).doUpdateSet({ department, title, is_primary: true, updated_at: new Date() }))
-    .execute();
+  if (rows.length === 0) return;
+  const data = JSON.stringify(rows);
+  await sql`UPDATE affiliations SET is_primary = false, updated_at = now()
+    FROM jsonb_to_recordset(${data}::jsonb) AS v(customer_id uuid, company_id uuid)
+    WHERE affiliations.customer_id = v.customer_id AND affiliations.is_primary
+      AND (v.company_id IS NULL OR affiliations.company_id <> v.company_id)`.execute(db);
+  const withCompany = rows.filter((r) => r.company_id !== null);
+  if (withCompany.length === 0) return;
+  await sql`INSERT INTO affiliations (customer_id, company_id, department, title, is_primary)
+    SELECT v.customer_id, v.company_id, v.department, v.title, true
+    FROM jsonb_to_recordset(${JSON.stringify(withCompany)}::jsonb) AS v(customer_id uuid, company_id uuid, department text, title text)
+    ON CONFLICT (customer_id, company_id) DO UPDATE
+      SET department = excluded.department, title = excluded.title, is_primary = true, updated_at = now()`.execute(db);
+}
+
+// ── companies named by golden records ──
+
+/** The company each name refers to (the oldest live one with exactly that name), for many names at once. */
+export async function findCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await sql<{ id: string; name: string }>`SELECT DISTINCT ON (name) id, name FROM companies
+    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL ORDER BY name, created_at, id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.name, r.id]));
+}
+
+/** Registers companies first named by a golden record. */
+export async function insertCompaniesNamed(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await sql<{ id: string; name: string }>`INSERT INTO companies (name, custom_fields, search_text)
+    SELECT n, '{}'::jsonb, t FROM unnest(${[...names]}::text[], ${names.map((n) => n.toLowerCase())}::text[]) AS v(n, t)
+    RETURNING id, name`.execute(db);
+  return new Map(rows.rows.map((r) => [r.name, r.id]));
 }

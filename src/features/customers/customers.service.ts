@@ -15,7 +15,7 @@ import { normalizePostalCode } from '../../domain/normalize/postal.ts';
 import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
-import { findCompanyByName, findCompanyRow, insertCompany } from '../companies/companies.repository.ts';
+import { findCompanyRow } from '../companies/companies.repository.ts';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository.ts';
 import { validateCustomValues } from '../custom-fields/custom-fields.service.ts';
 import { searchCustomerIds, searchDocumentColumns } from '../search/search.repository.ts';
@@ -106,12 +106,62 @@ async function recordManualStatement(db: Db, customerId: string, raw: CustomerIn
  * with provenance, search columns and company link. Returns the new values. Import and merge use it too.
  */
 export async function recomputeCustomer(db: Db, customerId: string): Promise<Record<string, unknown>> {
-  const { values, provenance } = await loadGolden(db, customerId);
-  const companyId = await resolveCompany(db, str(values.companyName));
+  return (await recomputeCustomers(db, [customerId])).get(customerId) ?? {};
+}
+
+/** Customers recomputed per round trip by recomputeCustomers. */
+const RECOMPUTE_BATCH = 2000;
+
+/**
+ * recomputeCustomer for many customers at once: one query loads their statements, survivorship runs in memory,
+ * one statement writes the golden columns and one the primary affiliations (per 2,000 customers). Returns each
+ * customer's new values.
+ */
+export async function recomputeCustomers(db: Db, customerIds: Iterable<string>): Promise<Map<string, Record<string, unknown>>> {
+  const ids = [...new Set(customerIds)];
+  const out = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) {
+    const batch = ids.slice(i, i + RECOMPUTE_BATCH);
+    const statements = new Map<string, SourceStatement[]>(batch.map((id) => [id, []]));
+    for (const r of await repo.listStatementsOfCustomers(db, batch)) {
+      statements.get(r.customer_id!)!.push({ sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized });
+    }
+    const rows = await goldenRows(db, [...statements].map(([id, list]) => ({ id, statements: list })));
+    await repo.updateCustomersColumns(db, rows.map((r) => r.row));
+    await repo.upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)));
+    for (const r of rows) out.set(r.row.id, r.values);
+  }
+  return out;
+}
+
+/**
+ * Creates customers whose every statement the caller already holds (an import's new clusters): the golden record is
+ * computed in memory and each customer is inserted once, complete. The caller links the records afterwards.
+ */
+export async function createCustomersFromStatements(db: Db, customers: ReadonlyArray<{ id: string; statements: SourceStatement[] }>): Promise<void> {
+  for (let i = 0; i < customers.length; i += RECOMPUTE_BATCH) {
+    const rows = await goldenRows(db, customers.slice(i, i + RECOMPUTE_BATCH));
+    await repo.insertCustomersWithColumns(db, rows.map((r) => r.row));
+    await repo.upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)).filter((a) => a.company_id !== null));
+  }
+}
+
+/** Survivorship for each customer, then the golden columns (companies named for the first time are registered). */
+async function goldenRows(db: Db, customers: ReadonlyArray<{ id: string; statements: SourceStatement[] }>) {
+  const golden = customers.map((c) => ({ id: c.id, ...computeGolden(c.statements) }));
+  const companies = await resolveCompanies(db, golden.map((g) => str(g.values.companyName)));
+  return golden.map((g) => {
+    const name = str(g.values.companyName);
+    return { values: g.values, row: goldenRow(g.id, g.values, g.provenance, name ? companies.get(name)! : null) };
+  });
+}
+
+function goldenRow(id: string, values: Record<string, unknown>, provenance: Record<string, unknown>, companyId: string | null): repo.GoldenRow {
   const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) if (key.startsWith(CUSTOM_PREFIX)) custom[key.slice(CUSTOM_PREFIX.length)] = value;
   const displayName = displayNameOf(values);
-  await repo.updateCustomerColumns(db, customerId, {
+  return {
+    id,
     kind: values.kind === 'organization' ? 'organization' : 'person',
     family_name: str(values.familyName),
     given_name: str(values.givenName),
@@ -132,8 +182,8 @@ export async function recomputeCustomer(db: Db, customerId: string): Promise<Rec
     lifecycle_stage: str(values.lifecycleStage) ?? 'prospect',
     acquisition_channel: str(values.acquisitionChannel),
     owner_user_id: str(values.ownerUserId),
-    custom_fields: JSON.stringify(custom),
-    provenance: JSON.stringify(provenance),
+    custom_fields: custom,
+    provenance,
     ...searchDocumentColumns({
       familyName: str(values.familyName) ?? undefined,
       givenName: str(values.givenName) ?? undefined,
@@ -144,10 +194,11 @@ export async function recomputeCustomer(db: Db, customerId: string): Promise<Rec
       email: str(values.email) ?? undefined,
       phone: str(values.phone) ?? undefined,
     }),
-    updated_at: new Date(),
-  });
-  await repo.upsertPrimaryAffiliation(db, customerId, companyId, str(values.department), str(values.title));
-  return values;
+  };
+}
+
+function affiliationOf(row: repo.GoldenRow) {
+  return { customer_id: row.id, company_id: row.company_id, department: row.department, title: row.title };
 }
 
 async function loadGolden(db: Db, customerId: string) {
@@ -161,12 +212,13 @@ async function loadGolden(db: Db, customerId: string) {
   return computeGolden(statements);
 }
 
-async function resolveCompany(db: Db, name: string | null): Promise<string | null> {
-  if (!name) return null;
-  const existing = await findCompanyByName(db, name);
-  if (existing) return existing.id;
-  const created = await insertCompany(db, { name, custom_fields: '{}', search_text: name.toLowerCase() });
-  return created.id;
+/** The company of each name: an existing one with that exact name, or a new one. */
+async function resolveCompanies(db: Db, names: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(names.filter((n): n is string => n !== null))];
+  const found = await repo.findCompaniesByNames(db, wanted);
+  const missing = wanted.filter((n) => !found.has(n));
+  for (const [name, id] of await repo.insertCompaniesNamed(db, missing)) found.set(name, id);
+  return found;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
 export async function findSource(db: Db, name: string) {
@@ -79,7 +79,7 @@ export async function findRecords(db: Db, sourceId: string, externalIds: string[
     .selectFrom('source_records')
     .select(['id', 'external_id', 'content_hash', 'customer_id'])
     .where('source_id', '=', sourceId)
-    .where('external_id', 'in', externalIds)
+    .where(sql<SqlBool>`external_id = ANY(${externalIds}::text[])`)
     .execute();
 }
 
@@ -108,7 +108,22 @@ export async function insertRecords(db: Db, sourceId: string, records: StagedRec
     .execute();
 }
 
-/** A changed record is re-resolved: its link is cleared and its old match keys go. */
+/** The prepared forms records have now (to derive the blocking keys they were stored under). */
+export async function findMatchRecords(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('source_records').select(['id', 'match_record']).where(sql<SqlBool>`id = ANY(${ids}::bigint[])`).execute();
+}
+
+/** Removes (key, record) pairs from match_keys. */
+export async function deleteMatchKeys(db: Db, rows: Array<{ key: string; recordId: number }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const chunk = rows.slice(i, i + 20_000);
+    await sql`DELETE FROM match_keys USING unnest(${chunk.map((r) => r.key)}::text[], ${chunk.map((r) => r.recordId)}::bigint[]) AS v(key, id)
+      WHERE match_keys.key = v.key AND match_keys.source_record_id = v.id`.execute(db);
+  }
+}
+
+/** A changed record gets its new content (its old match keys are deleted by the caller, see deleteMatchKeys). */
 export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise<void> {
   await db
     .updateTable('source_records')
@@ -117,51 +132,73 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
       normalized: JSON.stringify(r.normalized),
       content_hash: r.contentHash,
       match_record: JSON.stringify(r.matchRecord),
-      updated_at: new Date(),
-      received_at: new Date(),
+      // The database's clock, like an insert's defaults.
+      updated_at: sql<Date>`now()`,
+      received_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
     .execute();
-  await db.deleteFrom('match_keys').where('source_record_id', '=', id).execute();
 }
 
+/** Blocking keys of staged records; two array parameters per 20,000 keys. */
 export async function insertMatchKeys(db: Db, rows: Array<{ key: string; recordId: number }>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000);
-    await db.insertInto('match_keys').values(chunk.map((r) => ({ key: r.key, source_record_id: r.recordId }))).onConflict((oc) => oc.doNothing()).execute();
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const chunk = rows.slice(i, i + 20_000);
+    await sql`INSERT INTO match_keys (key, source_record_id)
+      SELECT * FROM unnest(${chunk.map((r) => r.key)}::text[], ${chunk.map((r) => r.recordId)}::bigint[])
+      ON CONFLICT DO NOTHING`.execute(db);
   }
 }
 
-/** Records that still need resolving: new ones, changed ones, and any a killed run left behind. */
-export async function listUnresolved(db: Db) {
-  return db
+/** How many records still need resolving (new ones, and any a killed run left behind), and their id range. */
+export async function countUnresolved(db: Db): Promise<{ count: number; firstId: number | null; lastId: number | null }> {
+  const row = await db
     .selectFrom('source_records')
-    .select(['id', 'match_record'])
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('id').as('first_id'), eb.fn.max('id').as('last_id')])
     .where('customer_id', 'is', null)
     .where('match_record', 'is not', null)
-    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), firstId: row.first_id === null ? null : Number(row.first_id), lastId: row.last_id === null ? null : Number(row.last_id) };
+}
+
+/**
+ * The next `limit` unresolved records in id (= staging) order, with what survivorship needs: the matcher's form,
+ * the statement, when it arrived and its source's name and priority.
+ */
+export async function listUnresolvedChunk(db: Db, limit: number) {
+  return db
+    .selectFrom('source_records')
+    .innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .select([
+      'source_records.id', 'source_records.match_record', 'source_records.normalized', 'source_records.received_at',
+      'sources.name as source', 'sources.priority as source_priority',
+    ])
+    .where('source_records.customer_id', 'is', null)
+    .where('source_records.match_record', 'is not', null)
+    .orderBy('source_records.id')
+    .limit(limit)
     .execute();
 }
 
 /**
- * Already-linked records that share a blocking key with the given records; keys shared by more than
- * `maxBlock` records are too common to say anything and are skipped, which keeps the cost linear.
+ * Already-linked records that have one of the given blocking keys; keys shared by more than `maxBlock` records are
+ * too common to say anything and are skipped, which keeps the cost linear. Every step is an index lookup bounded by
+ * `maxBlock` rows per key (LIMIT keeps the planner from turning them into scans of the whole ledger).
  */
-export async function listLinkedNeighbours(db: Db, recordIds: number[], maxBlock: number) {
-  if (recordIds.length === 0) return [];
-  const rows = await db
-    .with('keys', (q) => q.selectFrom('match_keys').select('key').distinct().where('source_record_id', 'in', recordIds))
-    .with('usable', (q) =>
-      q.selectFrom('match_keys').innerJoin('keys', 'keys.key', 'match_keys.key').select('match_keys.key').groupBy('match_keys.key')
-        .having(sql`count(*)`, '<=', maxBlock))
-    .selectFrom('match_keys')
-    .innerJoin('usable', 'usable.key', 'match_keys.key')
-    .innerJoin('source_records', 'source_records.id', 'match_keys.source_record_id')
-    .select(['source_records.id', 'source_records.customer_id'])
-    .distinct()
-    .where('source_records.customer_id', 'is not', null)
-    .execute();
-  return rows;
+export async function listLinkedNeighbours(db: Db, keys: string[], maxBlock: number) {
+  if (keys.length === 0) return [];
+  const rows = await sql<{ id: number; customer_id: string }>`
+    WITH usable AS MATERIALIZED (
+      SELECT k.key FROM (SELECT DISTINCT key FROM unnest(${keys}::text[]) AS key) k
+      WHERE (SELECT count(*) FROM (SELECT 1 FROM match_keys m WHERE m.key = k.key LIMIT ${maxBlock + 1}) s) <= ${maxBlock}
+    )
+    SELECT DISTINCT r.id, r.customer_id
+    FROM usable u
+    CROSS JOIN LATERAL (SELECT m.source_record_id FROM match_keys m WHERE m.key = u.key LIMIT ${maxBlock}) m
+    CROSS JOIN LATERAL (
+      SELECT sr.id, sr.customer_id FROM source_records sr WHERE sr.id = m.source_record_id AND sr.customer_id IS NOT NULL LIMIT 1
+    ) r`.execute(db);
+  return rows.rows.map((r) => ({ id: Number(r.id), customer_id: r.customer_id }));
 }
 
 /** Every record of the given customers (the matcher checks a newcomer against all members: no chaining). */
@@ -170,14 +207,19 @@ export async function listRecordsOfCustomers(db: Db, customerIds: string[]) {
   return db
     .selectFrom('source_records')
     .select(['id', 'customer_id', 'match_record'])
-    .where('customer_id', 'in', customerIds)
+    .where(sql<SqlBool>`customer_id = ANY(${customerIds}::uuid[])`)
     .where('match_record', 'is not', null)
     .execute();
 }
 
-export async function linkRecords(db: Db, recordIds: number[], customerId: string): Promise<void> {
-  if (recordIds.length === 0) return;
-  await db.updateTable('source_records').set({ customer_id: customerId }).where('id', 'in', recordIds).execute();
+/** Links many records at once (record id → customer id). */
+export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: number; customerId: string }>): Promise<void> {
+  for (let i = 0; i < links.length; i += 20_000) {
+    const chunk = links.slice(i, i + 20_000);
+    await sql`UPDATE source_records SET customer_id = v.customer_id
+      FROM unnest(${chunk.map((l) => l.recordId)}::bigint[], ${chunk.map((l) => l.customerId)}::uuid[]) AS v(id, customer_id)
+      WHERE source_records.id = v.id`.execute(db);
+  }
 }
 
 export async function insertDecisions(db: Db, rows: Array<{ kind: 'new' | 'merge' | 'review'; recordId: number; customerId: string | null; otherCustomerId?: string | null; score?: number | null; rule: string; evidence?: unknown; runId: string | null }>): Promise<void> {
@@ -208,20 +250,50 @@ export async function insertReviewItems(db: Db, rows: Array<{ a: number; b: numb
   }
 }
 
-export async function saveWeights(db: Db, weights: unknown, trainedOn: number): Promise<void> {
-  await db.insertInto('match_weights').values({ weights: JSON.stringify(weights), trained_on: trainedOn }).execute();
+export async function saveWeights(db: Db, weights: unknown, trainedOn: number, range?: { firstId: number; lastId: number }): Promise<void> {
+  await db.insertInto('match_weights').values({
+    weights: JSON.stringify(weights),
+    trained_on: trainedOn,
+    first_record_id: range?.firstId ?? null,
+    last_record_id: range?.lastId ?? null,
+  }).execute();
 }
 
-export async function insertImportActivities(db: Db, rows: Array<{ customerId: string; sourceId: string; title: string; properties: Record<string, unknown> }>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 2000) {
-    await db.insertInto('activities').values(rows.slice(i, i + 2000).map((r) => ({
-      customer_id: r.customerId,
-      type: 'import',
-      occurred_at: new Date(),
-      title: r.title,
-      properties: JSON.stringify(r.properties),
-      source_id: r.sourceId,
-    }))).execute();
+/** The newest weights trained for a multi-chunk resolution that covered every record in [firstId, lastId]. */
+export async function findWeightsCovering(db: Db, firstId: number, lastId: number) {
+  return db
+    .selectFrom('match_weights')
+    .select(['weights', 'trained_on'])
+    .where('first_record_id', '<=', firstId)
+    .where('last_record_id', '>=', lastId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Fresh planner statistics after a large import (PGlite has no autovacuum to do it). */
+export async function analyzeLedger(db: Db): Promise<void> {
+  await sql`ANALYZE source_records`.execute(db);
+  await sql`ANALYZE match_keys`.execute(db);
+  await sql`ANALYZE customers`.execute(db);
+}
+
+/**
+ * One 「取り込み」 entry per customer and import run: a customer that records of several chunks of the same run
+ * join keeps one entry, whose record count adds up (dedupe key import:<run>:<customer>).
+ */
+export async function insertImportActivities(db: Db, runId: string, rows: Array<{ customerId: string; sourceId: string; title: string; records: number }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000);
+    await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, source_id, dedupe_key)
+      SELECT v.customer_id, 'import', now(), v.title, jsonb_build_object('runId', ${runId}::text, 'records', v.records), v.source_id,
+        'import:' || ${runId}::text || ':' || v.customer_id::text
+      FROM unnest(${chunk.map((r) => r.customerId)}::uuid[], ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => r.records)}::int[],
+        ${chunk.map((r) => r.sourceId)}::uuid[]) AS v(customer_id, title, records, source_id)
+      ON CONFLICT (dedupe_key) DO UPDATE
+        SET properties = jsonb_set(activities.properties, '{records}',
+          to_jsonb((activities.properties->>'records')::int + (excluded.properties->>'records')::int)),
+          updated_at = now()`.execute(db);
   }
 }
 

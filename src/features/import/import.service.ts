@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
@@ -5,10 +6,12 @@ import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { bindProfile, contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement } from '../../domain/import/statement.ts';
-import { blockingKeys, prepareMatchRecord, resolveBatch, type MatchRecord } from '../../domain/match/index.ts';
+import type { SourceStatement } from '../../domain/customers/golden.ts';
+import {
+  blockingKeys, candidatePairs, compareRecords, LEVELS, prepareMatchRecord, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+} from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
-import { insertEmptyCustomer } from '../customers/customers.repository.ts';
-import { recomputeCustomer } from '../customers/customers.service.ts';
+import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
 import { openTable } from './readers/index.ts';
 import * as repo from './import.repository.ts';
 
@@ -16,6 +19,14 @@ import * as repo from './import.repository.ts';
 const BATCH_ROWS = 1000;
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
 const MAX_BLOCK = 50;
+/**
+ * Unresolved records resolved per transaction, in id (= file) order. More than this are resolved chunk by chunk with
+ * weights trained once on the first chunk, so memory stays bounded and time linear whatever the file size; a later
+ * chunk finds the customers of earlier ones through the stored blocking keys, like a later import does.
+ */
+export const RESOLVE_CHUNK = 10_000;
+/** Random record pairs behind the unrelated class when training for many chunks (bounds the training's memory). */
+const TRAIN_RANDOM_PAIRS = 100_000;
 /** Advisory lock that serialises identity resolution across processes. */
 const RESOLVE_LOCK_ID = 4_242_001;
 
@@ -40,7 +51,10 @@ export interface ImportOptions {
   filePath: string;
   profile: ImportProfile;
   actor: Actor;
-  onProgress?: (p: { rows: number; bytesRead: number; totalBytes: number }) => void;
+  /** After each staged batch, then after each resolved chunk (with `resolved` of `pending` records). */
+  onProgress?: (p: { rows: number; bytesRead: number; totalBytes: number; resolved?: number; pending?: number }) => void;
+  /** Records resolved per transaction (default RESOLVE_CHUNK); tests use small chunks. */
+  resolveChunk?: number;
 }
 
 /**
@@ -69,7 +83,6 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
   try {
-    const touchedCustomers = new Set<string>();
     let batch: Array<{ line: number; values: Record<string, string> }> = [];
     const flush = async () => {
       if (batch.length === 0) return;
@@ -81,7 +94,6 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
         counts.flagged += result.flagged;
-        for (const c of result.touchedCustomers) touchedCustomers.add(c);
       });
     };
     const rejected: Array<{ line: number; severity: 'rejected'; field: null; reason: string; value: null }> = [];
@@ -100,7 +112,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     }
     await flush();
     await repo.insertIssues(db, run.id, rejected);
-    const resolution = await resolvePending(db, run.id, source.id, source.label, touchedCustomers);
+    const resolution = await resolvePending(db, run.id, source.id, source.label, options.resolveChunk ?? RESOLVE_CHUNK, (resolved, pending) => {
+      options.onProgress?.({ rows: counts.read, ...table.progress(), resolved, pending });
+    });
     counts.merged = resolution.merged;
     counts.review = resolution.review;
     counts.customersCreated = resolution.customersCreated;
@@ -152,6 +166,10 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
   const touchedCustomers: string[] = [];
   let updated = 0;
   let unchanged = 0;
+  const changedIds = [...staged.values()].map((r) => existing.get(r.externalId)).filter((b) => b && b.content_hash !== staged.get(b.external_id)!.contentHash).map((b) => b!.id);
+  const oldKeys = (await repo.findMatchRecords(db, changedIds)).flatMap((r) =>
+    r.match_record ? blockingKeys(r.match_record as unknown as MatchRecord).map((key) => ({ key, recordId: r.id })) : []);
+  await repo.deleteMatchKeys(db, oldKeys);
   for (const record of staged.values()) {
     const before = existing.get(record.externalId);
     if (!before) fresh.push(record);
@@ -173,7 +191,10 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
   const changedLines = new Set([...staged.values()].filter((r) => existing.get(r.externalId)?.content_hash !== r.contentHash).map((r) => r.line));
   const reportable = issues.filter((i) => changedLines.has(i.line));
   if (runId) await repo.insertIssues(db, runId, reportable);
-  return { new: fresh.length, updated, unchanged, flagged: reportable.length, touchedCustomers, externalIds: [...staged.keys()] };
+  // An updated record stays with its customer, whose golden record changes with it (in the same transaction, so a
+  // killed import never leaves it stale).
+  await recomputeCustomers(db, touchedCustomers);
+  return { new: fresh.length, updated, unchanged, flagged: reportable.length, externalIds: [...staged.keys()] };
 }
 
 export interface IngestRecord {
@@ -211,7 +232,7 @@ export async function ingestRecords(
     fields: r.fields,
     attributes: r.attributes ?? {},
   })), userId, null));
-  await resolvePending(db, null, source.id, source.label, new Set(staged.touchedCustomers));
+  await resolvePending(db, null, source.id, source.label, RESOLVE_CHUNK);
   const rows = await repo.findRecords(db, source.id, staged.externalIds);
   return rows.map((r) => ({ externalId: r.external_id, recordId: r.id, customerId: r.customer_id! }));
 }
@@ -231,75 +252,158 @@ async function ensureSource(db: Db, name: string, label: string, kind: 'file_imp
  * one existing customer joins it, a cluster of new records only becomes a new customer. Two existing customers are
  * never merged automatically: that pair goes to the review queue.
  *
+ * Records are resolved RESOLVE_CHUNK at a time in id order, each chunk in its own transaction. Up to one chunk, the
+ * weights are trained on the chunk (and its linked neighbours) as part of resolving it. Beyond, they are trained once
+ * on the first chunk and stored with the id range they cover before any chunk is linked, so a re-run after a kill
+ * resolves the remaining chunks with the same weights and ends with the ledger of an uninterrupted run.
+ *
  * A pair a person decided (rejected, or 「今後も統合しない」) is respected without a special case: such pairs are
  * between linked records, the import links only new records, and a decided pair is never proposed again
  * (review_items is unique per pair).
  */
-async function resolvePending(db: Db, runId: string | null, sourceId: string, sourceLabel: string, touched: Set<string>) {
+async function resolvePending(
+  db: Db,
+  runId: string | null,
+  sourceId: string,
+  sourceLabel: string,
+  chunkSize: number,
+  onChunk?: (resolved: number, pending: number) => void,
+) {
+  const totals = { merged: 0, review: 0, customersCreated: 0 };
+  const pending = await repo.countUnresolved(db);
+  if (pending.count === 0) return totals;
+  let weights: MatchWeights | null = null;
+  if (pending.count > chunkSize) {
+    // The planner needs to know the staged rows (PGlite has no autovacuum) before the neighbour queries run.
+    await repo.analyzeLedger(db);
+    weights = await weightsForChunks(db, pending.firstId!, pending.lastId!, chunkSize);
+  }
+  let resolved = 0;
+  for (;;) {
+    const chunk = await db.transaction().execute(async (trx) => {
+      // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
+      await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
+      const records = await repo.listUnresolvedChunk(trx, chunkSize);
+      if (records.length === 0) return null;
+      return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel)) };
+    });
+    if (chunk === null) break;
+    totals.merged += chunk.merged;
+    totals.review += chunk.review;
+    totals.customersCreated += chunk.customersCreated;
+    resolved += chunk.size;
+    onChunk?.(resolved, Math.max(pending.count, resolved));
+    if (chunk.size < chunkSize) break;
+  }
+  if (pending.count > chunkSize) await repo.analyzeLedger(db);
+  return totals;
+}
+
+/** Record ids as the matcher's ids: zero-padded, so its id order is the file order whatever the id values. */
+const matchId = (id: number) => String(id).padStart(16, '0');
+
+/**
+ * Weights for a resolution of more than one chunk: the ones stored for a run that covered these records (a killed
+ * import's), else trained on the first chunk and its linked neighbours exactly as resolveBatch would train on it, and
+ * stored with the id range they cover before anything is linked.
+ */
+async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSize: number): Promise<MatchWeights> {
   return db.transaction().execute(async (trx) => {
-    // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
     await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
-    const pending = await repo.listUnresolved(trx);
-    const pendingIds = pending.map((r) => r.id);
-    const neighbours = await repo.listLinkedNeighbours(trx, pendingIds, MAX_BLOCK);
-    const members = await repo.listRecordsOfCustomers(trx, [...new Set(neighbours.map((n) => n.customer_id!))]);
-    const customerOf = new Map<string, string>(members.map((m) => [String(m.id), m.customer_id!]));
-    const records: MatchRecord[] = [...pending, ...members].map((r) => ({ ...(r.match_record as unknown as MatchRecord), id: String(r.id) }));
-    let merged = 0;
-    let review = 0;
-    let customersCreated = 0;
-    const newlyLinked = new Map<string, number[]>();
-    if (records.length > 0) {
-      const result = resolveBatch(records);
-      await repo.saveWeights(trx, result.weights, records.length);
-      const decisions: Parameters<typeof repo.insertDecisions>[1] = [];
-      const reviewRows: Parameters<typeof repo.insertReviewItems>[1] = [];
-      const clusterOf = new Map<string, number>();
-      result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
-      for (const cluster of result.clusters) {
-        const incoming = cluster.filter((id) => !customerOf.has(id)).map(Number);
-        if (incoming.length === 0) continue;
-        const tally = new Map<string, number>();
-        for (const id of cluster) {
-          const c = customerOf.get(id);
-          if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
-        }
-        const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-        let target = ranked[0]?.[0];
-        if (!target) {
-          target = await insertEmptyCustomer(trx);
-          customersCreated++;
-          decisions.push({ kind: 'new', recordId: incoming[0]!, customerId: target, rule: 'no_match', runId });
-          for (const id of incoming.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
-          merged += incoming.length - 1;
-        } else {
-          for (const id of incoming) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
-          merged += incoming.length;
-          for (const [other] of ranked.slice(1)) {
-            decisions.push({ kind: 'review', recordId: incoming[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
-          }
-        }
-        await repo.linkRecords(trx, incoming, target);
-        newlyLinked.set(target, [...(newlyLinked.get(target) ?? []), ...incoming]);
-        for (const id of incoming) customerOf.set(String(id), target);
-      }
-      for (const item of result.reviews) {
-        if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
-        if (customerOf.get(item.a) === customerOf.get(item.b)) continue;
-        reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence });
-      }
-      review = reviewRows.length;
-      await repo.insertDecisions(trx, decisions);
-      await repo.insertReviewItems(trx, reviewRows);
-    }
-    for (const customerId of new Set([...newlyLinked.keys(), ...touched])) await recomputeCustomer(trx, customerId);
-    // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
-    if (runId) await repo.insertImportActivities(trx, [...newlyLinked.entries()].map(([customerId, ids]) => ({
-      customerId,
-      sourceId,
-      title: `${sourceLabel} から取り込み`,
-      properties: { runId, records: ids.length },
-    })));
-    return { merged, review, customersCreated };
+    const stored = await repo.findWeightsCovering(trx, firstId, lastId);
+    if (stored && weightsFitEngine(stored.weights)) return stored.weights as MatchWeights;
+    const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize));
+    const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
+    const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS });
+    await repo.saveWeights(trx, weights, sorted.length, { firstId, lastId });
+    return weights;
   });
+}
+
+/** Stored weights are usable only if they have the levels this version of the matcher compares. */
+function weightsFitEngine(weights: unknown): boolean {
+  const w = weights as Partial<MatchWeights> | null;
+  if (!w || typeof w !== 'object' || !w.m || !w.h || !w.u || !w.prior || !w.tf || !w.thresholds) return false;
+  return Object.entries(LEVELS).every(([field, levels]) =>
+    [w.m, w.h, w.u].every((table) => (table as Record<string, number[] | undefined>)[field]?.length === levels.length));
+}
+
+type PendingRow = Awaited<ReturnType<typeof repo.listUnresolvedChunk>>[number];
+
+/** A chunk's records with the linked records they may join (all members of each candidate customer). */
+async function loadChunkRecords(db: Db, pending: PendingRow[]) {
+  const keys = new Set<string>();
+  for (const r of pending) for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) keys.add(key);
+  const neighbours = await repo.listLinkedNeighbours(db, [...keys], MAX_BLOCK);
+  const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.map((n) => n.customer_id))]);
+  const customerOf = new Map<string, string>(members.map((m) => [matchId(m.id), m.customer_id!]));
+  const records: MatchRecord[] = [...pending, ...members].map((r) => ({ ...(r.match_record as unknown as MatchRecord), id: matchId(r.id) }));
+  return { records, customerOf };
+}
+
+async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
+  const { records, customerOf } = await loadChunkRecords(trx, pending);
+  const result = resolveBatch(records, weights ? { weights } : {});
+  if (!weights) await repo.saveWeights(trx, result.weights, records.length);
+  const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
+    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
+  }]));
+  let merged = 0;
+  let customersCreated = 0;
+  const decisions: Parameters<typeof repo.insertDecisions>[1] = [];
+  const created: Array<{ id: string; statements: SourceStatement[] }> = [];
+  const joined = new Set<string>();
+  const links: Array<{ recordId: number; customerId: string }> = [];
+  const linkedTo = new Map<string, number>();
+  const clusterOf = new Map<string, number>();
+  result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
+  for (const cluster of result.clusters) {
+    const incoming = cluster.filter((id) => !customerOf.has(id));
+    if (incoming.length === 0) continue;
+    const ids = incoming.map(Number);
+    const tally = new Map<string, number>();
+    for (const id of cluster) {
+      const c = customerOf.get(id);
+      if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
+    }
+    const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    let target = ranked[0]?.[0];
+    if (!target) {
+      target = randomUUID();
+      created.push({ id: target, statements: incoming.map((id) => statementOf.get(id)!) });
+      customersCreated++;
+      decisions.push({ kind: 'new', recordId: ids[0]!, customerId: target, rule: 'no_match', runId });
+      for (const id of ids.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+      merged += ids.length - 1;
+    } else {
+      joined.add(target);
+      for (const id of ids) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+      merged += ids.length;
+      for (const [other] of ranked.slice(1)) {
+        decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
+      }
+    }
+    for (const id of ids) links.push({ recordId: id, customerId: target });
+    linkedTo.set(target, (linkedTo.get(target) ?? 0) + ids.length);
+    for (const id of incoming) customerOf.set(id, target);
+  }
+  const reviewRows: Parameters<typeof repo.insertReviewItems>[1] = [];
+  for (const item of result.reviews) {
+    if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
+    if (customerOf.get(item.a) === customerOf.get(item.b)) continue;
+    reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence });
+  }
+  // New customers are inserted complete (their golden record comes from the records in hand), then every record is
+  // linked, then the existing customers that records joined are recomputed: a handful of statements per chunk.
+  await createCustomersFromStatements(trx, created);
+  await repo.linkRecordsTo(trx, links);
+  await recomputeCustomers(trx, joined);
+  await repo.insertDecisions(trx, decisions);
+  await repo.insertReviewItems(trx, reviewRows);
+  // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
+  if (runId) {
+    await repo.insertImportActivities(trx, runId, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId, title: `${sourceLabel} から取り込み`, records: n })));
+  }
+  return { merged, review: reviewRows.length, customersCreated };
 }

@@ -1,0 +1,164 @@
+/**
+ * Import benchmark: a generated Japanese member export (CP932 CSV, 20% of rows the same person written differently;
+ * see data.ts) imported through the real CLI (`daicho import FILE --mapping PROFILE.json`: streaming, normalisation,
+ * identity resolution, golden records, search grams) into a fresh ledger, per engine and size. Prints rows/s, seconds,
+ * the child process's peak RSS, customers created (the file holds 80% distinct people), and the ratio to the baseline:
+ * a plain COPY of the same CSV rows into a table without indexes on the same engine in the same run (PostgreSQL:
+ * `psql \copy … (FORMAT csv, HEADER, ENCODING 'SJIS')`; PGlite: COPY FROM '/dev/blob' of the text decoded from
+ * CP932 in JavaScript, as PGlite cannot convert SJIS itself). With two sizes it prints how the time grows.
+ *
+ *   npx tsx bench/import/run.ts [--sizes 100000,1000000 | --rows N] [--engine pglite|postgres|both]
+ *                               [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+ *
+ * PostgreSQL: each size gets a fresh database (daicho_bench_import_<pid>_<rows>) on the server of --database-url,
+ * dropped afterwards unless --keep; psql must be on PATH. Generated files are cached in $TMPDIR/daicho-bench-import.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import iconv from 'iconv-lite';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { COLUMNS, PROFILE, writeBenchCsv } from './data.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    sizes: { type: 'string', default: '100000,1000000' },
+    engine: { type: 'string', default: 'both' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const sizes = (values.rows ?? values.sizes).split(',').map((s) => Number(s.replace(/_/gu, ''))).filter((n) => Number.isInteger(n) && n > 0);
+const engines = values.engine === 'both' ? ['pglite', 'postgres'] as const : [values.engine as 'pglite' | 'postgres'];
+if (sizes.length === 0 || !engines.every((e) => e === 'pglite' || e === 'postgres')) {
+  console.error('usage: run.ts [--sizes 100000,1000000 | --rows N] [--engine pglite|postgres|both]');
+  process.exit(2);
+}
+
+const cacheDir = path.join(os.tmpdir(), 'daicho-bench-import');
+fs.mkdirSync(cacheDir, { recursive: true });
+const profileFile = path.join(cacheDir, 'profile.json');
+const { label: _label, ...profileJson } = PROFILE;
+fs.writeFileSync(profileFile, JSON.stringify(profileJson, null, 2));
+
+interface Result {
+  engine: string; rows: number; seconds: number; peakRssMb: number; copySeconds: number;
+  customers: number | null; people: number; merged: number | null; review: number | null;
+}
+const results: Result[] = [];
+console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+for (const rows of sizes) {
+  const file = path.join(cacheDir, `members-${rows}.csv`);
+  const meta = `${file}.json`;
+  if (!fs.existsSync(file) || !fs.existsSync(meta)) {
+    const started = performance.now();
+    const generated = writeBenchCsv(file, rows);
+    fs.writeFileSync(meta, JSON.stringify(generated));
+    console.log(`generated ${rows.toLocaleString()} rows (${(generated.bytes / 2 ** 20).toFixed(0)} MiB CP932) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const generated = JSON.parse(fs.readFileSync(meta, 'utf8')) as { people: number };
+  for (const engine of engines) {
+    const result = engine === 'pglite' ? await runPglite(file, rows) : await runPostgres(file, rows);
+    const r = { ...result, people: generated.people };
+    results.push(r);
+    console.log(`${engine} ${rows.toLocaleString()} rows: ${r.seconds.toFixed(1)} s, ${(rows / r.seconds).toFixed(0)} rows/s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, COPY ${r.copySeconds.toFixed(2)} s, customers ${r.customers ?? '?'} (people ${r.people})`);
+  }
+}
+
+const header = ['engine', 'rows', 'import s', 'rows/s', 'peak RSS MiB', 'COPY s', 'import ÷ COPY', 'customers (people)', 'merged', 'review'];
+console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const r of results) {
+  console.log(`| ${[r.engine, r.rows.toLocaleString(), r.seconds.toFixed(1), (r.rows / r.seconds).toFixed(0), r.peakRssMb.toFixed(0), r.copySeconds.toFixed(2),
+    `${(r.seconds / r.copySeconds).toFixed(0)}×`, `${r.customers ?? '?'} (${r.people})`, r.merged ?? '?', r.review ?? '?'].join(' | ')} |`);
+}
+for (const engine of engines) {
+  const mine = results.filter((r) => r.engine === engine).sort((a, b) => a.rows - b.rows);
+  for (let i = 1; i < mine.length; i++) {
+    const [small, large] = [mine[0]!, mine[i]!];
+    console.log(`${engine}: ${large.rows.toLocaleString()} rows took ${(large.seconds / small.seconds).toFixed(1)}× the time of ${small.rows.toLocaleString()} (${(large.rows / small.rows).toFixed(0)}× the rows; linear = ${(large.rows / small.rows).toFixed(0)}×)`);
+  }
+}
+
+/**
+ * Runs the CLI import as a child process; peak RSS is the child's VmHWM, read from /proc while it runs. The ledger
+ * is created first (`daicho migrate`, not timed), as an import lands in an existing ledger.
+ */
+async function runCli(file: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
+  if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+  const started = performance.now();
+  const child = spawn(process.execPath, [...CLI, 'import', file, '--mapping', profileFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let peakKb = 0;
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 100_000) stderr = stderr.slice(-50_000);
+  });
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/u.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch { /* exited */ }
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(poll);
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`import failed (${code}):\n${stderr.slice(-4000)}`);
+  return { seconds, peakRssMb: peakKb / 1024, stdout };
+}
+
+function summaryOf(stdout: string) {
+  const num = (re: RegExp) => { const m = re.exec(stdout); return m ? Number(m[1]) : null; };
+  return { customers: num(/new customers (\d+)/u), merged: num(/shared customers (\d+)/u), review: num(/sent to review (\d+)/u) };
+}
+
+async function runPglite(file: string, rows: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-bench-import-pglite-'));
+  try {
+    const imported = await runCli(file, { ...process.env, DAICHO_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' });
+    // Baseline: the same rows COPY'd into a plain table of a PGlite in the same folder layout.
+    const db = await PGlite.create(path.join(dir, 'copy'));
+    await db.exec(`CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`);
+    const started = performance.now();
+    const text = iconv.decode(fs.readFileSync(file), 'cp932');
+    const copied = await db.query(`COPY copy_baseline FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob: new Blob([text]) });
+    const copySeconds = (performance.now() - started) / 1000;
+    if (copied.affectedRows !== rows) throw new Error(`COPY loaded ${copied.affectedRows} rows, expected ${rows}`);
+    await db.close();
+    return { engine: 'pglite', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, ...summaryOf(imported.stdout) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runPostgres(file: string, rows: number) {
+  const admin = new pg.Client({ connectionString: values['database-url'] });
+  await admin.connect();
+  const name = `daicho_bench_import_${process.pid}_${rows}`;
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(values['database-url']!);
+  url.pathname = `/${name}`;
+  try {
+    const imported = await runCli(file, { ...process.env, DATABASE_URL: url.toString() });
+    const started = performance.now();
+    const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`,
+      '-c', `\\copy copy_baseline FROM '${file}' (FORMAT csv, HEADER, ENCODING 'SJIS')`], { encoding: 'utf8' });
+    const copySeconds = (performance.now() - started) / 1000;
+    if (copy.status !== 0 || !copy.stdout.includes(`COPY ${rows}`)) throw new Error(`COPY failed: ${copy.stderr || copy.stdout}`);
+    return { engine: 'postgres', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, ...summaryOf(imported.stdout) };
+  } finally {
+    if (!values.keep) await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+  }
+}

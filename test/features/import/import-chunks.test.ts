@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Db } from '../../../src/db/database.ts';
+import { parseImportProfile } from '../../../src/domain/import/profile.ts';
+import { runImport } from '../../../src/features/import/import.service.ts';
+import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
+
+const actor = { auth: null, ip: null, userAgent: 'test' };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-import-chunks-'));
+const FAMILY = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田', '佐々木', '山口', '松本'];
+const FAMILY_KANA = ['サトウ', 'スズキ', 'タカハシ', 'タナカ', 'イトウ', 'ワタナベ', 'ヤマモト', 'ナカムラ', 'コバヤシ', 'カトウ', 'ヨシダ', 'ヤマダ', 'ササキ', 'ヤマグチ', 'マツモト'];
+const GIVEN = ['太郎', '花子', '一郎', '美咲', '健太', '陽子', '大輔', '真由美', '翔太', '由美子', '誠', '恵', '拓也', '直子', '亮'];
+const GIVEN_KANA = ['タロウ', 'ハナコ', 'イチロウ', 'ミサキ', 'ケンタ', 'ヨウコ', 'ダイスケ', 'マユミ', 'ショウタ', 'ユミコ', 'マコト', 'メグミ', 'タクヤ', 'ナオコ', 'リョウ'];
+
+/**
+ * 450 people, then 150 rows that restate one of them another way (full-width phone, hiragana reading, upper-case
+ * e-mail, no space in the name), spread through the file so that most restate a person of an earlier chunk.
+ */
+function writeFile(file: string): void {
+  const person = (i: number) => ({
+    name: `${FAMILY[i % 15]} ${GIVEN[Math.floor(i / 15) % 15]}`,
+    kana: `${FAMILY_KANA[i % 15]} ${GIVEN_KANA[Math.floor(i / 15) % 15]}`,
+    email: `member${i}.${['kaisha', 'shoji', 'daicho'][i % 3]}@mail-${i % 7}.co.jp`,
+    phone: `090-${String(1000 + i).padStart(4, '0')}-${String((i * 7919) % 10000).padStart(4, '0')}`,
+  });
+  const lines = ['会員番号,氏名,フリガナ,メール,電話'];
+  let id = 0;
+  for (let i = 0; i < 450; i++) {
+    const p = person(i);
+    lines.push(`K${++id},${p.name},${p.kana},${p.email},${p.phone}`);
+    if (i % 3 === 2) {
+      const q = person((i * 37) % (i + 1));
+      const wide = q.phone.replace(/[0-9-]/gu, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      const hira = q.kana.replace(/[ァ-ヶ]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+      lines.push(`K${++id},${q.name.replace(' ', '')},${hira},${q.email.toUpperCase()},${wide}`);
+    }
+  }
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+const file = path.join(dir, 'members.csv');
+writeFile(file);
+const profile = parseImportProfile({ source: 'members', id_column: '会員番号', fields: { full_name: '氏名', full_name_kana: 'フリガナ', email: 'メール', phone: '電話' } });
+
+/** Which records form each customer (by external id), plus each customer's golden name and e-mail. */
+async function ledger(db: Db) {
+  const rows = await db
+    .selectFrom('source_records')
+    .innerJoin('customers', 'customers.id', 'source_records.customer_id')
+    .select(['source_records.external_id', 'source_records.customer_id', 'customers.display_name', 'customers.email'])
+    .execute();
+  const groups = new Map<string, { ids: string[]; golden: string }>();
+  for (const r of rows) {
+    const g = groups.get(r.customer_id!) ?? { ids: [], golden: `${r.display_name} <${r.email}>` };
+    g.ids.push(r.external_id);
+    groups.set(r.customer_id!, g);
+  }
+  return [...groups.values()].map((g) => `${g.ids.sort().join(' ')} = ${g.golden}`).sort();
+}
+
+for (const engine of ENGINES) {
+  describe(`chunked resolution [${engine}]`, () => {
+    let whole: TestDatabase;
+    let chunked: TestDatabase;
+    let resumed: TestDatabase;
+    before(async () => {
+      whole = await openTestDatabase(engine);
+      chunked = await openTestDatabase(engine);
+      resumed = await openTestDatabase(engine);
+    });
+    after(async () => {
+      await whole.destroy();
+      await chunked.destroy();
+      await resumed.destroy();
+    });
+
+    test('resolving in chunks of 100 gives the ledger of one batch: restatements in later chunks find their customer', { timeout: 300_000 }, async () => {
+      const one = await runImport(whole.db, { filePath: file, profile, actor });
+      assert.equal(one.new, 600);
+      assert.equal(one.customersCreated, 450, 'each person once');
+      const progress: number[] = [];
+      const many = await runImport(chunked.db, { filePath: file, profile, actor, resolveChunk: 100, onProgress: (p) => { if (p.resolved !== undefined) progress.push(p.resolved); } });
+      assert.deepEqual(progress, [100, 200, 300, 400, 500, 600]);
+      assert.equal(many.customersCreated, 450);
+      assert.equal(many.merged, one.merged);
+      assert.deepEqual(await ledger(chunked.db), await ledger(whole.db));
+      const stored = await chunked.db.selectFrom('match_weights').select(['first_record_id', 'last_record_id']).execute();
+      assert.equal(stored.length, 1, 'weights trained once for all chunks');
+      // One 「取り込み」 entry per customer and run, whatever the number of chunks that touched it.
+      const activities = await chunked.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'import').executeTakeFirstOrThrow();
+      assert.equal(Number(activities.n), 450);
+    });
+
+    test('an import that stops after two chunks, re-run, ends with the ledger of an uninterrupted one', { timeout: 300_000 }, async () => {
+      await assert.rejects(runImport(resumed.db, {
+        filePath: file, profile, actor, resolveChunk: 100,
+        onProgress: (p) => { if ((p.resolved ?? 0) >= 200) throw new Error('killed'); },
+      }), /killed/);
+      const left = await resumed.db.selectFrom('source_records').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', 'is', null).executeTakeFirstOrThrow();
+      assert.equal(Number(left.n), 400, 'two chunks committed, four left');
+      const rerun = await runImport(resumed.db, { filePath: file, profile, actor, resolveChunk: 100 });
+      assert.equal(rerun.unchanged, 600);
+      assert.deepEqual(await ledger(resumed.db), await ledger(chunked.db));
+      const weights = await resumed.db.selectFrom('match_weights').select('id').execute();
+      assert.equal(weights.length, 1, 'the re-run used the weights the first run stored');
+    });
+
+    test('a changed row updates its record, its golden record and its blocking keys (old keys go)', { timeout: 120_000 }, async () => {
+      const changed = path.join(dir, 'changed.csv');
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      const before = lines[1]!.split(',');
+      lines[1] = [before[0], before[1], before[2], 'new.address@mail-new.co.jp', before[4]].join(',');
+      fs.writeFileSync(changed, lines.join('\n'));
+      const summary = await runImport(whole.db, { filePath: changed, profile, actor });
+      assert.equal(summary.updated, 1);
+      assert.equal(summary.unchanged, 599);
+      const record = await whole.db.selectFrom('source_records').select(['id', 'customer_id']).where('external_id', '=', before[0]!).executeTakeFirstOrThrow();
+      const customer = await whole.db.selectFrom('customers').select('email').where('id', '=', record.customer_id!).executeTakeFirstOrThrow();
+      assert.equal(customer.email, 'new.address@mail-new.co.jp');
+      const keys = (await whole.db.selectFrom('match_keys').select('key').where('source_record_id', '=', record.id).execute()).map((k) => k.key);
+      assert.ok(keys.includes('e:new.address@mail-new.co.jp'));
+      assert.ok(!keys.some((k) => k.startsWith('e:') && k !== 'e:new.address@mail-new.co.jp'), `old e-mail key left: ${keys.join(' ')}`);
+    });
+  });
+}
