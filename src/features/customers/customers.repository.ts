@@ -74,7 +74,7 @@ export async function findSourceIdByName(db: Db, name: string) {
 
 export async function insertSourceRecord(
   db: Db,
-  values: { sourceId: string; externalId: string; customerId: string; raw: unknown; normalized: unknown; contentHash: string; userId: string | null },
+  values: { sourceId: string; externalId: string; customerId: string; raw: unknown; normalized: unknown; contentHash: string; userId: string | null; matchRecord?: unknown },
 ) {
   return db
     .insertInto('source_records')
@@ -86,6 +86,7 @@ export async function insertSourceRecord(
       normalized: JSON.stringify(values.normalized),
       content_hash: values.contentHash,
       created_by_user_id: values.userId,
+      ...(values.matchRecord === undefined ? {} : { match_record: JSON.stringify(values.matchRecord) }),
     })
     .returning(['id', 'received_at'])
     .executeTakeFirstOrThrow();

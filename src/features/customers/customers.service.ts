@@ -8,6 +8,8 @@ import { can } from '../../domain/auth/permissions.ts';
 import { CUSTOM_PREFIX, PERSONAL_FIELDS, displayNameOf } from '../../domain/customers/fields.ts';
 import { computeGolden, diffValues, type SourceStatement } from '../../domain/customers/golden.ts';
 import { maskEmail, maskPhone, maskText } from '../../domain/customers/masking.ts';
+import type { ImportField } from '../../domain/import/profile.ts';
+import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { normalizePhone } from '../../domain/normalize/phone.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -16,6 +18,7 @@ import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import { findCompanyRow } from '../companies/companies.repository.ts';
+import { insertMatchKeys } from '../import/import.repository.ts';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository.ts';
 import { validateCustomValues } from '../custom-fields/custom-fields.service.ts';
 import { searchCustomerIds, searchDocumentColumns } from '../search/search.repository.ts';
@@ -90,7 +93,10 @@ export async function deleteCustomer(db: Db, id: string, actor: Actor): Promise<
 async function recordManualStatement(db: Db, customerId: string, raw: CustomerInput, fields: Record<string, unknown>, actor: Actor) {
   const source = await repo.findSourceIdByName(db, MANUAL_SOURCE);
   if (!source) throw new Error('The manual source is missing: run the migrations');
-  return repo.insertSourceRecord(db, {
+  // What a user typed takes part in identity resolution like any source: a later form submission, order or
+  // import with the same e-mail or phone finds this customer through the record's blocking keys.
+  const matchRecord = prepareMatchRecord({ id: '', source: MANUAL_SOURCE, fields: manualMatchFields(fields) });
+  const record = await repo.insertSourceRecord(db, {
     sourceId: source.id,
     externalId: `ui:${randomUUID()}`,
     customerId,
@@ -98,7 +104,26 @@ async function recordManualStatement(db: Db, customerId: string, raw: CustomerIn
     normalized: fields,
     contentHash: createHash('sha256').update(JSON.stringify(fields)).digest('hex'),
     userId: actor.auth?.userId ?? null,
+    matchRecord,
   });
+  await insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ key, recordId: record.id })));
+  return record;
+}
+
+/** Golden-record field names → the import field names the matcher prepares from (cleared fields say nothing). */
+const MATCH_FIELD_OF: Readonly<Record<string, ImportField>> = {
+  familyName: 'family_name', givenName: 'given_name', familyNameKana: 'family_name_kana', givenNameKana: 'given_name_kana',
+  email: 'email', phone: 'phone', postalCode: 'postal_code', prefecture: 'prefecture', address: 'address',
+  birthDate: 'birth_date', gender: 'gender', companyName: 'company_name', department: 'department', title: 'title',
+};
+
+function manualMatchFields(fields: Record<string, unknown>): Partial<Record<ImportField, string>> {
+  const out: Partial<Record<ImportField, string>> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const target = MATCH_FIELD_OF[field];
+    if (target && typeof value === 'string' && value.trim() !== '') out[target] = value;
+  }
+  return out;
 }
 
 /**

@@ -104,6 +104,7 @@ export async function insertRecords(db: Db, sourceId: string, records: StagedRec
       match_record: JSON.stringify(r.matchRecord),
       created_by_user_id: userId,
     })))
+    .onConflict((oc) => oc.columns(['source_id', 'external_id']).doNothing())
     .returning(['id', 'external_id'])
     .execute();
 }

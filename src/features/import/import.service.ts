@@ -183,8 +183,14 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
   }
   const inserted = await repo.insertRecords(db, sourceId, fresh, userId);
   const idOf = new Map(inserted.map((r) => [r.external_id, r.id]));
+  // A record missing from `inserted` was staged by a concurrent writer at the same moment (a double-clicked form,
+  // a retried beacon): it exists now, with its keys, so this run counts it as unchanged.
+  const raced = fresh.length - inserted.length;
+  unchanged += raced;
   for (const record of fresh) {
-    for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: idOf.get(record.externalId)! });
+    const id = idOf.get(record.externalId);
+    if (id === undefined) continue;
+    for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: id });
   }
   await repo.insertMatchKeys(db, keys);
   // Flagged values are reported once per record version: unchanged rows were reported by the run that brought them.
@@ -194,7 +200,7 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
   // An updated record stays with its customer, whose golden record changes with it (in the same transaction, so a
   // killed import never leaves it stale).
   await recomputeCustomers(db, touchedCustomers);
-  return { new: fresh.length, updated, unchanged, flagged: reportable.length, externalIds: [...staged.keys()] };
+  return { new: inserted.length, updated, unchanged, flagged: reportable.length, externalIds: [...staged.keys()] };
 }
 
 export interface IngestRecord {

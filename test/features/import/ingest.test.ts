@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createCustomer } from '../../../src/features/customers/customers.service.ts';
 import { ingestRecords } from '../../../src/features/import/import.service.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
 
@@ -44,6 +45,25 @@ for (const engine of ENGINES) {
       assert.equal(others.length, 1);
       const acts = await t.db.selectFrom('activities').select('type').where('customer_id', '=', rec.customerId).where('type', '=', 'import').execute();
       assert.equal(acts.length, 0);
+    });
+
+    test('a customer typed into the UI is found by a later form submission with her e-mail', async () => {
+      const typed = await createCustomer(t.db, { familyName: '中村', givenName: '美咲', email: 'misaki.nakamura@nakamura-sekkei.co.jp', phone: '090-3141-5926' }, actor);
+      const [form] = await ingestRecords(t.db, {
+        source: { name: 'form-contact', label: 'お問い合わせ', kind: 'form' },
+        records: [{ externalId: 'sub-77', fields: { full_name: '中村 美咲', email: 'Misaki.Nakamura@nakamura-sekkei.co.jp' } }],
+        actor,
+      });
+      assert.equal(form?.customerId, typed.id);
+    });
+
+    test('the same record sent twice at the same moment is staged once', async () => {
+      const input = { source: { name: 'form-brochure', label: '資料請求フォーム', kind: 'form' as const }, actor,
+        records: [{ externalId: 'sub-race', fields: { full_name: '小林 健', email: 'ken.kobayashi@kobayashi-denki.co.jp' } }] };
+      const [a, b] = await Promise.all([ingestRecords(t.db, input), ingestRecords(t.db, input)]);
+      assert.deepEqual(a, b);
+      const rows = await t.db.selectFrom('source_records').select('id').where('external_id', '=', 'sub-race').execute();
+      assert.equal(rows.length, 1);
     });
   });
 }
