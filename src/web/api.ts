@@ -346,7 +346,7 @@ export interface ImportJob {
   status: 'running' | 'completed' | 'failed';
   startedAt: string;
   finishedAt: string | null;
-  progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number };
+  progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number; resolved: number; pending: number };
   summary: ImportSummary | null;
   error: { code: string; message: string; errors: FieldError[] } | null;
 }

@@ -14,7 +14,8 @@ export interface ImportJob {
   status: 'running' | 'completed' | 'failed';
   startedAt: Date;
   finishedAt: Date | null;
-  progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number };
+  /** Reading: rows and bytes of the file; resolving: records resolved of those pending (in chunks). */
+  progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number; resolved: number; pending: number };
   summary: ImportSummary | null;
   error: { code: string; message: string; errors: FieldError[] } | null;
 }
@@ -36,7 +37,7 @@ export function startImportJob(db: Db, options: Omit<ImportOptions, 'onProgress'
     status: 'running',
     startedAt: new Date(),
     finishedAt: null,
-    progress: { phase: 'reading', rows: 0, bytesRead: 0, totalBytes: 0 },
+    progress: { phase: 'reading', rows: 0, bytesRead: 0, totalBytes: 0, resolved: 0, pending: 0 },
     summary: null,
     error: null,
   };
@@ -44,7 +45,11 @@ export function startImportJob(db: Db, options: Omit<ImportOptions, 'onProgress'
   const run = runImport(db, {
     ...options,
     onProgress: (p) => {
-      job.progress = { phase: p.totalBytes > 0 && p.bytesRead >= p.totalBytes ? 'resolving' : 'reading', ...p };
+      const resolving = p.resolved !== undefined || (p.totalBytes > 0 && p.bytesRead >= p.totalBytes);
+      job.progress = {
+        phase: resolving ? 'resolving' : 'reading', rows: p.rows, bytesRead: p.bytesRead, totalBytes: p.totalBytes,
+        resolved: p.resolved ?? job.progress.resolved, pending: p.pending ?? job.progress.pending,
+      };
     },
   });
   run.then(

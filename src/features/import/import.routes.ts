@@ -57,7 +57,10 @@ const JobSchema = z.object({
   status: z.enum(['running', 'completed', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ phase: z.enum(['reading', 'resolving']), rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int() }),
+  progress: z.object({
+    phase: z.enum(['reading', 'resolving']), rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int(),
+    resolved: z.number().int().openapi({ description: 'Records resolved so far (identity resolution runs in chunks)' }), pending: z.number().int(),
+  }),
   summary: SummarySchema.nullable(),
   error: z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }).nullable(),
 }).openapi('ImportJob');

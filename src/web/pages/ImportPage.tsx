@@ -68,6 +68,7 @@ const TEXT = {
     running: '取り込み中です。大きなファイルでは数分かかることがあります…',
     resolving: '読み込み完了。名寄せ（同一人物の判定）と顧客の更新を行っています…',
     rowsRead: '{n} 行を読み込みました',
+    resolved: '名寄せ済み {n} / {m} 件',
     done: '取り込みが完了しました',
     summary: '結果',
     read: '読んだ行',
@@ -129,6 +130,7 @@ const TEXT = {
     running: 'Importing. Large files can take a few minutes…',
     resolving: 'File read. Matching identities and updating customers…',
     rowsRead: '{n} rows read',
+    resolved: '{n} of {m} records resolved',
     done: 'Import finished',
     summary: 'Result',
     read: 'Rows read',
@@ -413,7 +415,12 @@ export function ImportPage() {
                   <div>{progress?.phase === 'resolving' ? T.resolving : T.running}</div>
                   {progress && progress.phase === 'reading' && progress.totalBytes > 0
                     ? <progress style={{ width: '100%', marginTop: 8 }} max={progress.totalBytes} value={progress.bytesRead} aria-label={T.running} data-testid="import-progress" />
-                    : <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.running} data-testid="import-progress" />}
+                    : progress && progress.phase === 'resolving' && progress.pending > 0
+                      ? <progress style={{ width: '100%', marginTop: 8 }} max={progress.pending} value={progress.resolved} aria-label={T.resolving} data-testid="import-progress" />
+                      : <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.running} data-testid="import-progress" />}
+                  {progress && progress.phase === 'resolving' && progress.pending > 0 && (
+                    <div className="small muted">{T.resolved.replace('{n}', progress.resolved.toLocaleString()).replace('{m}', progress.pending.toLocaleString())}</div>
+                  )}
                   {progress && progress.rows > 0 && <div className="small muted" data-testid="import-progress-rows">{T.rowsRead.replace('{n}', progress.rows.toLocaleString())}</div>}
                 </div>
               )}
