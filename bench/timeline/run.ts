@@ -50,7 +50,7 @@ async function load(handle: DatabaseHandle, activities: number): Promise<number>
         CASE WHEN g.r < 0.70 THEN 'page_view' WHEN g.r < 0.75 THEN 'purchase' WHEN g.r < 0.80 THEN 'form_submission'
              WHEN g.r < 0.83 THEN 'event_attendance' WHEN g.r < 0.90 THEN 'note' WHEN g.r < 0.97 THEN 'edit' ELSE 'import' END AS type,
         CASE WHEN g.r < 0.70 THEN '製品紹介 ' || (g.i % 40) ELSE NULL END AS title,
-        CASE WHEN g.r < 0.70 THEN jsonb_build_object('visitId', 'v' || (g.i / 4), 'url', 'https://www.example.co.jp/products/' || (g.i % 40), 'dwellMs', (g.i * 7919) % 300000)
+        CASE WHEN g.r < 0.70 THEN jsonb_build_object('visitId', 'v' || (g.i / 4), 'url', 'https://www.example.co.jp/products/' || (g.i % 40), 'dwellMs', (g.i::bigint * 7919) % 300000)
              WHEN g.r < 0.75 THEN jsonb_build_object('orderId', 'O' || g.i, 'lines', jsonb_build_array(jsonb_build_object('sku', 'SKU-' || (g.i % 500), 'qty', 1 + g.i % 3)))
              WHEN g.r < 0.90 AND g.r >= 0.83 THEN jsonb_build_object('body', '打ち合わせメモ ' || g.i, 'mentions', '[]'::jsonb)
              ELSE '{}'::jsonb END AS properties,
