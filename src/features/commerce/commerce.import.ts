@@ -3,9 +3,10 @@ import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { parseOrderRow, type OrderRow, type RowProblem } from '../../domain/commerce/orders.ts';
-import { bindCommerceProfile, type OrderProfile } from '../../domain/commerce/profile.ts';
+import { bindCommerceProfile, type CommerceProfile, type OrderProfile } from '../../domain/commerce/profile.ts';
+import { formatCsvField } from '../../domain/import/csv.ts';
 import { audit } from '../audit/audit.service.ts';
-import { openTable } from '../import/readers/index.ts';
+import { openTable, type OpenedTable } from '../import/readers/index.ts';
 import { writeOrders, type OrderGroup } from './commerce.service.ts';
 
 /** Orders written per call (one identity-resolution pass and transactions of 200 orders each). */
@@ -31,19 +32,28 @@ export interface OrderImportSummary {
  * they are in the file). A bad row is reported with its line and reason; the other rows of the same order are held
  * back with it (a partial order would give wrong totals), every other order lands. Idempotent on source + order id.
  */
-export async function runOrderImport(db: Db, options: { filePath: string; fileName?: string; profile: OrderProfile; actor: Actor }): Promise<OrderImportSummary> {
-  const started = Date.now();
-  const table = await openTable(options.filePath, {
-    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
-    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
-    ...(options.profile.sheet !== null ? { sheet: options.profile.sheet } : {}),
+/**
+ * Opens an order or attendance export with its profile's reading options (encoding, delimiter, sheet) and binds the
+ * profile to the file's headers; a column the profile names but the file lacks is a 400 before any row is read.
+ */
+export async function openCommerceTable<P extends CommerceProfile>(filePath: string, given: P): Promise<{ table: OpenedTable; profile: P }> {
+  const table = await openTable(filePath, {
+    ...(given.encoding ? { encoding: given.encoding } : {}),
+    ...(given.delimiter ? { delimiter: given.delimiter } : {}),
+    ...(given.sheet !== null ? { sheet: given.sheet } : {}),
   });
-  const { profile, missing } = bindCommerceProfile(options.profile, table.headers);
+  const { profile, missing } = bindCommerceProfile(given, table.headers);
   if (missing.length) {
     await table.close();
     throw new AppError('validation_failed', `ファイルにプロファイルの列がありません (columns missing): ${missing.join(', ')}`,
       missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
   }
+  return { table, profile };
+}
+
+export async function runOrderImport(db: Db, options: { filePath: string; fileName?: string; profile: OrderProfile; actor: Actor }): Promise<OrderImportSummary> {
+  const started = Date.now();
+  const { table, profile } = await openCommerceTable(options.filePath, options.profile);
   const problems: RowProblem[] = [];
   const groups = new Map<string, OrderRow[]>();
   const badOrders = new Map<string, number>();
@@ -90,9 +100,5 @@ export async function runOrderImport(db: Db, options: { filePath: string; fileNa
 
 /** The per-row report as CSV lines (line, field, reason, value), header first. */
 export function problemLines(problems: RowProblem[]): string[] {
-  const q = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    return /[",\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
-  };
-  return ['line,field,reason,value', ...problems.map((p) => [p.line, p.field, p.reason, p.value].map(q).join(','))];
+  return ['line,field,reason,value', ...problems.map((p) => [String(p.line), p.field ?? '', p.reason, p.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
 }

@@ -3,11 +3,11 @@ import type { Actor } from '../../app/context.ts';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { RowProblem } from '../../domain/commerce/orders.ts';
-import { ATTENDANCE_CUSTOMER_FIELDS, bindCommerceProfile, type AttendanceProfile } from '../../domain/commerce/profile.ts';
+import { ATTENDANCE_CUSTOMER_FIELDS, type AttendanceProfile } from '../../domain/commerce/profile.ts';
 import { parseAttendance, parseTimestamp } from '../../domain/commerce/values.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { audit } from '../audit/audit.service.ts';
-import { openTable } from '../import/readers/index.ts';
+import { openCommerceTable } from '../commerce/commerce.import.ts';
 import * as repo from './events.repository.ts';
 import { writeRegistrations, type RegistrationInput } from './events.service.ts';
 
@@ -42,17 +42,7 @@ export async function runAttendanceImport(db: Db, options: { filePath: string; f
   } else if (!options.profile.eventColumn) {
     throw new AppError('validation_failed', 'イベントを指定してください (give the event, or event_column in the profile)', [{ field: 'eventId', message: 'required' }]);
   }
-  const table = await openTable(options.filePath, {
-    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
-    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
-    ...(options.profile.sheet !== null ? { sheet: options.profile.sheet } : {}),
-  });
-  const { profile, missing } = bindCommerceProfile(options.profile, table.headers);
-  if (missing.length) {
-    await table.close();
-    throw new AppError('validation_failed', `ファイルにプロファイルの列がありません (columns missing): ${missing.join(', ')}`,
-      missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
-  }
+  const { table, profile } = await openCommerceTable(options.filePath, options.profile);
   const problems: RowProblem[] = [];
   const byEvent = new Map<string, RegistrationInput[]>();
   const eventCache = new Map<string, { id: string } | null>();
