@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, type Activity } from '../api.ts';
 import { formatDate, formatDateTime, formatPhone, formatPostal, isMaskedValue } from '../format.ts';
-import { useOwners } from '../hooks.ts';
+import { useOwners, type OwnerOption } from '../hooks.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
 import { dwellOf, formatDuration, groupTimeline, TYPE_FILTERS } from '../timeline-groups.ts';
@@ -77,7 +77,7 @@ export function Timeline({ customerId, reloadKey, canWrite }: { customerId: stri
           </button>
         ))}
       </div>
-      {canWrite && <NoteBox customerId={customerId} onAdded={() => setNoteKey((k) => k + 1)} />}
+      {canWrite && <NoteBox customerId={customerId} owners={owners} onAdded={() => setNoteKey((k) => k + 1)} />}
       <ErrorBanner error={error} />
       <ol className="timeline-list">
         {entries.map((e) => e.kind === 'visit'
@@ -94,9 +94,8 @@ export function Timeline({ customerId, reloadKey, canWrite }: { customerId: stri
   );
 }
 
-function NoteBox({ customerId, onAdded }: { customerId: string; onAdded: () => void }) {
+function NoteBox({ customerId, owners, onAdded }: { customerId: string; owners: OwnerOption[]; onAdded: () => void }) {
   const { t } = useI18n();
-  const owners = useOwners();
   const [body, setBody] = useState('');
   const [mentions, setMentions] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
