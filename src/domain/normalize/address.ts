@@ -21,6 +21,7 @@ import { nfkc, foldVariantKanji, HYPHEN_CHARS } from './text.ts';
 import { KANJI_NUMERAL_CHARS, kanjiToNumber } from './numerals.ts';
 import { PREFECTURES, type Prefecture } from './prefectures.ts';
 import { extractPostalCode, normalizePostalCode, prefectureFromPostal } from './postal.ts';
+import { memoize } from './memo.ts';
 
 export interface ParsedAddress {
   /** Seven-digit postal code: the `postal` argument, else a leading 〒 in the text. */
@@ -162,6 +163,16 @@ function addressKey(s: string): string {
  * @example parseAddress('横浜市西区みなとみらい2-2-1-101').building // => '101'
  */
 export function parseAddress(raw: string, postal?: string | null): ParsedAddress {
+  return postal == null ? parseAddressAlone(raw) : parseAddressWithPostal(`${postal}\u0000${raw}`);
+}
+
+const parseAddressAlone = memoize((raw: string) => parseAddressUncached(raw, null));
+const parseAddressWithPostal = memoize((key: string) => {
+  const at = key.indexOf('\u0000');
+  return parseAddressUncached(key.slice(at + 1), key.slice(0, at));
+});
+
+function parseAddressUncached(raw: string, postal: string | null): ParsedAddress {
   const { postal: inline, rest: text } = extractPostalCode(raw);
   const given = postal == null ? null : normalizePostalCode(postal).value;
   const postalCode = given ?? inline;

@@ -8,6 +8,7 @@
  */
 import { nfkc, foldForSearch } from './text.ts';
 import { PREFECTURES } from './prefectures.ts';
+import { memoize } from './memo.ts';
 
 export type LegalForm =
   | '株式会社'
@@ -154,7 +155,9 @@ function result(core: string, legalForm: LegalForm | null, position: ParsedCompa
  * @example parseCompanyName('ｶ)ﾀﾞｲﾁｮｳ').core // => 'ダイチョウ'
  * @example parseCompanyName('医療法人社団 健康会').legalForm // => '医療法人'
  */
-export function parseCompanyName(raw: string): ParsedCompany {
+export const parseCompanyName: (raw: string) => ParsedCompany = memoize(parseCompanyNameUncached);
+
+function parseCompanyNameUncached(raw: string): ParsedCompany {
   let s = nfkc(raw);
   for (let prev = ''; prev !== s; ) {
     prev = s;

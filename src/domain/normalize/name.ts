@@ -19,6 +19,7 @@
  */
 import { foldVariantKanji, toHiragana } from './text.ts';
 import { SURNAME_TSV } from './surnames.generated.ts';
+import { memoize } from './memo.ts';
 
 export type NameScript = 'kanji' | 'kana' | 'latin' | 'mixed';
 export type SplitMethod = 'comma' | 'space' | 'dictionary' | 'script_boundary' | 'heuristic' | 'single' | 'empty';
@@ -163,7 +164,9 @@ function heuristicSplit(s: string): [string, string] | null {
  * @example splitFullName('Taro Yamada') // => { family: 'Yamada', given: 'Taro', script: 'latin', method: 'space', swapped: true }
  * @example splitFullName('YAMADA Taro') // => { family: 'Yamada', given: 'Taro', swapped: false, … }
  */
-export function splitFullName(fullName: string): SplitName {
+export const splitFullName: (fullName: string) => SplitName = memoize(splitFullNameUncached);
+
+function splitFullNameUncached(fullName: string): SplitName {
   const s = fullName
     .normalize('NFKC')
     .replace(/\s+/gu, ' ')

@@ -6,6 +6,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { HYPHEN_CHARS } from './text.ts';
+import { memoize } from './memo.ts';
 
 export type PhoneKind = 'mobile' | 'fixed' | 'toll_free' | 'ip' | 'unknown';
 
@@ -90,6 +91,12 @@ const KIND: Readonly<Record<string, PhoneKind>> = {
  * @example normalizePhone('000-0000-0000') // => { valid: false, placeholder: true, reason: 'placeholder', … }
  */
 export function normalizePhone(raw: string, defaultCountry: CountryCode = 'JP'): NormalizedPhone {
+  return defaultCountry === 'JP' ? normalizePhoneJp(raw) : parsePhone(raw, defaultCountry);
+}
+
+const normalizePhoneJp = memoize((raw: string) => parsePhone(raw, 'JP'));
+
+function parsePhone(raw: string, defaultCountry: CountryCode): NormalizedPhone {
   const s = clean(raw);
   const digits = s.replace(/\s*ext\.\s*\d+$/u, '').replace(/\D/gu, '');
   const placeholder = isPlaceholderPhone(raw);

@@ -11,6 +11,7 @@
  *  - `foldKana` is the aggressive *reading* fold used to compare kana
  *    readings (フリガナ) where spelling of long vowels and small kana varies.
  */
+import { memoize } from './memo.ts';
 
 /** Whitespace incl. U+3000 (ideographic space); JS `\s` already covers it. */
 const WS_RUN = /\s+/gu;
@@ -142,9 +143,7 @@ const isHiragana = (ch: string): boolean => /[\u3041-\u3096\u309D\u309E]/u.test(
  * @example foldKana('オオタ') // => 'おーた' (= foldKana('おーた'))
  * @example foldKana('ｻｲﾄｳ ｷｮｳｺ') // => 'さいとーきよーこ'
  */
-export function foldKana(s: string): string {
-  return fixpoint(s, foldKanaOnce);
-}
+export const foldKana: (s: string) => string = memoize((s: string) => fixpoint(s, foldKanaOnce));
 
 /**
  * Dropping a space can bring a base kana next to a combining voiced mark
@@ -249,9 +248,7 @@ export function foldVariantKanji(s: string): string {
  * @example foldForSearch('０３ー１２３４－５６７８') // => '0312345678'
  * @example foldForSearch('霞ケ関') // => '霞が関'
  */
-export function foldForSearch(s: string): string {
-  return fixpoint(s, foldForSearchOnce);
-}
+export const foldForSearch: (s: string) => string = memoize((s: string) => fixpoint(s, foldForSearchOnce));
 
 function foldForSearchOnce(s: string): string {
   const folded = toHiragana(foldVariantKanji(nfkc(s).toLowerCase()))
