@@ -233,7 +233,8 @@ export interface ImportIssuesTable {
   value: string | null;
 }
 
-export interface MatchKeysTable { key: string; source_record_id: number }
+/** Blocking keys, hashed (src/features/import/key-hash.ts); bigint arrives as a number or a decimal string. */
+export interface MatchKeysTable { key_hash: string; source_record_id: number }
 
 export interface MatchWeightsTable {
   id: BigId;

@@ -19,6 +19,7 @@ import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import { findCompanyRow } from '../companies/companies.repository.ts';
 import { insertMatchKeys } from '../import/import.repository.ts';
+import { keyHash } from '../import/key-hash.ts';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository.ts';
 import { validateCustomValues } from '../custom-fields/custom-fields.service.ts';
 import { searchCustomerIds, searchDocumentColumns } from '../search/search.repository.ts';
@@ -106,7 +107,7 @@ async function recordManualStatement(db: Db, customerId: string, raw: CustomerIn
     userId: actor.auth?.userId ?? null,
     matchRecord,
   });
-  await insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ key, recordId: record.id })));
+  await insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ keyHash: keyHash(key), recordId: record.id })));
   return record;
 }
 

@@ -83,25 +83,26 @@ export async function findRecords(db: Db, sourceId: string, externalIds: string[
     .execute();
 }
 
+/** A record as staging writes it: JSON documents already serialised (src/features/import/stage-prepare.ts). */
 export interface StagedRecord {
   externalId: string;
-  raw: Record<string, unknown>;
-  normalized: Record<string, unknown>;
+  rawJson: string;
+  statementJson: string;
   contentHash: string;
-  matchRecord: unknown;
+  matchRecordJson: string;
 }
 
-export async function insertRecords(db: Db, sourceId: string, records: StagedRecord[], userId: string | null) {
+export async function insertRecords(db: Db, sourceId: string, records: readonly StagedRecord[], userId: string | null) {
   if (records.length === 0) return [];
   return db
     .insertInto('source_records')
     .values(records.map((r) => ({
       source_id: sourceId,
       external_id: r.externalId,
-      raw: JSON.stringify(r.raw),
-      normalized: JSON.stringify(r.normalized),
+      raw: r.rawJson,
+      normalized: r.statementJson,
       content_hash: r.contentHash,
-      match_record: JSON.stringify(r.matchRecord),
+      match_record: r.matchRecordJson,
       created_by_user_id: userId,
     })))
     .onConflict((oc) => oc.columns(['source_id', 'external_id']).doNothing())
@@ -115,12 +116,12 @@ export async function findMatchRecords(db: Db, ids: number[]) {
   return db.selectFrom('source_records').select(['id', 'match_record']).where(sql<SqlBool>`id = ANY(${ids}::bigint[])`).execute();
 }
 
-/** Removes (key, record) pairs from match_keys. */
-export async function deleteMatchKeys(db: Db, rows: Array<{ key: string; recordId: number }>): Promise<void> {
+/** Removes (key, record) pairs from match_keys (keys as hashed by key-hash.ts). */
+export async function deleteMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: string; recordId: number }>): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
     const chunk = rows.slice(i, i + 20_000);
-    await sql`DELETE FROM match_keys USING unnest(${chunk.map((r) => r.key)}::text[], ${chunk.map((r) => r.recordId)}::bigint[]) AS v(key, id)
-      WHERE match_keys.key = v.key AND match_keys.source_record_id = v.id`.execute(db);
+    await sql`DELETE FROM match_keys USING unnest(${chunk.map((r) => r.keyHash)}::bigint[], ${chunk.map((r) => r.recordId)}::bigint[]) AS v(key_hash, id)
+      WHERE match_keys.key_hash = v.key_hash AND match_keys.source_record_id = v.id`.execute(db);
   }
 }
 
@@ -129,10 +130,10 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
   await db
     .updateTable('source_records')
     .set({
-      raw: JSON.stringify(r.raw),
-      normalized: JSON.stringify(r.normalized),
+      raw: r.rawJson,
+      normalized: r.statementJson,
       content_hash: r.contentHash,
-      match_record: JSON.stringify(r.matchRecord),
+      match_record: r.matchRecordJson,
       // The database's clock, like an insert's defaults.
       updated_at: sql<Date>`now()`,
       received_at: sql<Date>`now()`,
@@ -141,12 +142,12 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
     .execute();
 }
 
-/** Blocking keys of staged records; two array parameters per 20,000 keys. */
-export async function insertMatchKeys(db: Db, rows: Array<{ key: string; recordId: number }>): Promise<void> {
+/** Blocking keys (hashed) of staged records; two array parameters per 20,000 keys. */
+export async function insertMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: string; recordId: number }>): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
     const chunk = rows.slice(i, i + 20_000);
-    await sql`INSERT INTO match_keys (key, source_record_id)
-      SELECT * FROM unnest(${chunk.map((r) => r.key)}::text[], ${chunk.map((r) => r.recordId)}::bigint[])
+    await sql`INSERT INTO match_keys (key_hash, source_record_id)
+      SELECT * FROM unnest(${chunk.map((r) => r.keyHash)}::bigint[], ${chunk.map((r) => r.recordId)}::bigint[])
       ON CONFLICT DO NOTHING`.execute(db);
   }
 }
@@ -182,24 +183,29 @@ export async function listUnresolvedChunk(db: Db, limit: number) {
 }
 
 /**
- * Already-linked records that have one of the given blocking keys; keys shared by more than `maxBlock` records are
- * too common to say anything and are skipped, which keeps the cost linear. Every step is an index lookup bounded by
- * `maxBlock` rows per key (LIMIT keeps the planner from turning them into scans of the whole ledger).
+ * Already-linked records that have one of the given blocking keys (hashed); keys shared by more than `maxBlock`
+ * records are too common to say anything and are skipped, which keeps the cost linear. One index probe per key,
+ * bounded by `maxBlock + 1` rows (the extra row tells an oversized block), then the found records' customers by id.
  */
-export async function listLinkedNeighbours(db: Db, keys: string[], maxBlock: number) {
-  if (keys.length === 0) return [];
+export async function listLinkedNeighbours(db: Db, keyHashes: readonly string[], maxBlock: number) {
+  if (keyHashes.length === 0) return [];
   const rows = await sql<{ id: number; customer_id: string }>`
-    WITH usable AS MATERIALIZED (
-      SELECT k.key FROM (SELECT DISTINCT key FROM unnest(${keys}::text[]) AS key) k
-      WHERE (SELECT count(*) FROM (SELECT 1 FROM match_keys m WHERE m.key = k.key LIMIT ${maxBlock + 1}) s) <= ${maxBlock}
+    WITH probe AS MATERIALIZED (
+      SELECT m.source_record_id, count(*) OVER (PARTITION BY k.key_hash) AS n
+      FROM (SELECT DISTINCT key_hash FROM unnest(${keyHashes}::bigint[]) AS key_hash) k
+      CROSS JOIN LATERAL (SELECT m.source_record_id FROM match_keys m WHERE m.key_hash = k.key_hash LIMIT ${maxBlock + 1}) m
     )
     SELECT DISTINCT r.id, r.customer_id
-    FROM usable u
-    CROSS JOIN LATERAL (SELECT m.source_record_id FROM match_keys m WHERE m.key = u.key LIMIT ${maxBlock}) m
-    CROSS JOIN LATERAL (
-      SELECT sr.id, sr.customer_id FROM source_records sr WHERE sr.id = m.source_record_id AND sr.customer_id IS NOT NULL LIMIT 1
-    ) r`.execute(db);
+    FROM (SELECT DISTINCT source_record_id FROM probe WHERE n <= ${maxBlock}) p
+    JOIN source_records r ON r.id = p.source_record_id
+    WHERE r.customer_id IS NOT NULL`.execute(db);
   return rows.rows.map((r) => ({ id: Number(r.id), customer_id: r.customer_id }));
+}
+
+/** Whether any record with a matcher form is linked to a customer yet (source_records_customer_idx answers it). */
+export async function hasLinkedRecords(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('source_records').select('id').where('customer_id', 'is not', null).where('match_record', 'is not', null).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Every record of the given customers (the matcher checks a newcomer against all members: no chaining). */

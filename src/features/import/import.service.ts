@@ -4,19 +4,25 @@ import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { bindProfile, contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
-import { toStatement } from '../../domain/import/statement.ts';
+import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
-  blockingKeys, candidatePairs, compareRecords, LEVELS, prepareMatchRecord, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+  blockingKeys, candidatePairs, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
 import { openTable } from './readers/index.ts';
 import * as repo from './import.repository.ts';
+import { keyHash } from './key-hash.ts';
+import { inlinePool, openWorkerPool } from './prepare-pool.ts';
+import { prepareMapped, type PreparedRow } from './stage-prepare.ts';
 
 /** Rows staged per transaction: a killed import keeps whole batches and a re-run skips them as unchanged. */
 const BATCH_ROWS = 1000;
+/** Files from this size on prepare their rows in worker threads (below, starting a worker costs more than it saves). */
+const PARALLEL_PREPARE_BYTES = 2 * 2 ** 20;
+/** Batches prepared ahead of the one being written (bounds memory: PREPARE_AHEAD × BATCH_ROWS rows in flight). */
+const PREPARE_AHEAD = 3;
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
 const MAX_BLOCK = 50;
 /**
@@ -82,19 +88,34 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
+  // Large files prepare their rows in worker threads while this thread writes the previous batch (prepare-pool.ts).
+  const pool = table.progress().totalBytes >= PARALLEL_PREPARE_BYTES
+    ? await openWorkerPool(profile, source.name)
+    : inlinePool(profile, source.name);
   try {
     let batch: Array<{ line: number; values: Record<string, string> }> = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch;
-      batch = [];
+    // Batches being prepared, oldest first; written one at a time in file order.
+    const preparing: Array<{ job: Promise<PreparedRow[]>; rowsRead: number }> = [];
+    const writeOldest = async () => {
+      const { job, rowsRead } = preparing.shift()!;
+      const prepared = await job;
       await db.transaction().execute(async (trx) => {
-        const result = await stageBatch(trx, source.id, source.name, profile, rows, userId, run.id);
+        const result = await stagePrepared(trx, source.id, prepared, userId, run.id);
         counts.new += result.new;
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
         counts.flagged += result.flagged;
       });
+      // Progress counts rows whose batch has committed (a killed import keeps exactly those).
+      options.onProgress?.({ rows: rowsRead, ...table.progress() });
+    };
+    const submit = () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      const job = pool.prepare(rows);
+      job.catch(() => {}); // awaited in writeOldest; this keeps an early failure from being "unhandled" meanwhile
+      preparing.push({ job, rowsRead: counts.read });
     };
     const rejected: Array<{ line: number; severity: 'rejected'; field: null; reason: string; value: null }> = [];
     for await (const row of table.rows) {
@@ -106,11 +127,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       }
       batch.push(row);
       if (batch.length >= BATCH_ROWS) {
-        await flush();
-        options.onProgress?.({ rows: counts.read, ...table.progress() });
+        submit();
+        if (preparing.length >= PREPARE_AHEAD) await writeOldest();
       }
     }
-    await flush();
+    submit();
+    while (preparing.length > 0) await writeOldest();
+    await pool.close();
     await repo.insertIssues(db, run.id, rejected);
     const resolution = await resolvePending(db, run.id, source.id, source.label, options.resolveChunk ?? RESOLVE_CHUNK, (resolved, pending) => {
       options.onProgress?.({ rows: counts.read, ...table.progress(), resolved, pending });
@@ -121,54 +144,27 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     await repo.finishRun(db, run.id, 'completed', counts, null);
     await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
   } catch (error) {
+    await pool.close();
     await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;
   }
   return { runId: run.id, source: source.name, file: path.basename(options.filePath), encoding: table.encoding, ...counts, seconds: (Date.now() - started) / 1000 };
 }
 
-async function stageBatch(
-  db: Db,
-  sourceId: string,
-  sourceName: string,
-  profile: ImportProfile,
-  rows: Array<{ line: number; values: Record<string, string> }>,
-  userId: string | null,
-  runId: string | null,
-) {
-  return stageMapped(db, sourceId, sourceName, rows.map((row) => ({ line: row.line, raw: row.values, ...mapRow(row.values, profile, row.line) })), userId, runId);
-}
-
-interface MappedInput {
-  line: number;
-  raw: Record<string, unknown>;
-  externalId: string | null;
-  fields: Partial<Record<ImportField, string>>;
-  attributes: Record<string, string>;
-}
-
-/** Stages mapped rows as source records of one source (insert, update or leave unchanged) with their blocking keys. */
-async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: MappedInput[], userId: string | null, runId: string | null) {
+/** Stages prepared rows as source records of one source (insert, update or leave unchanged) with their blocking keys. */
+async function stagePrepared(db: Db, sourceId: string, prepared: readonly PreparedRow[], userId: string | null, runId: string | null) {
   // Last occurrence wins when a file repeats an id.
-  const staged = new Map<string, repo.StagedRecord & { line: number }>();
-  const issues: Array<{ line: number; severity: 'flagged'; field: string; reason: string; value: string }> = [];
-  for (const mapped of rows) {
-    const hash = contentHash(mapped.fields, mapped.attributes);
-    const externalId = mapped.externalId ?? `sha256:${hash}`;
-    const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
-    for (const f of flagged) issues.push({ line: mapped.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
-    const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
-    staged.set(externalId, { externalId, raw: mapped.raw, normalized: statement, contentHash: hash, matchRecord, line: mapped.line });
-  }
+  const staged = new Map<string, PreparedRow>();
+  for (const row of prepared) staged.set(row.externalId, row);
   const existing = new Map((await repo.findRecords(db, sourceId, [...staged.keys()])).map((r) => [r.external_id, r]));
-  const fresh: repo.StagedRecord[] = [];
-  const keys: Array<{ key: string; recordId: number }> = [];
+  const fresh: PreparedRow[] = [];
+  const keys: Array<{ keyHash: string; recordId: number }> = [];
   const touchedCustomers: string[] = [];
   let updated = 0;
   let unchanged = 0;
   const changedIds = [...staged.values()].map((r) => existing.get(r.externalId)).filter((b) => b && b.content_hash !== staged.get(b.external_id)!.contentHash).map((b) => b!.id);
   const oldKeys = (await repo.findMatchRecords(db, changedIds)).flatMap((r) =>
-    r.match_record ? blockingKeys(r.match_record as unknown as MatchRecord).map((key) => ({ key, recordId: r.id })) : []);
+    r.match_record ? blockingKeys(r.match_record as unknown as MatchRecord).map((key) => ({ keyHash: keyHash(key), recordId: r.id })) : []);
   await repo.deleteMatchKeys(db, oldKeys);
   for (const record of staged.values()) {
     const before = existing.get(record.externalId);
@@ -177,7 +173,7 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
     else {
       updated++;
       await repo.updateRecord(db, before.id, record);
-      for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: before.id });
+      for (const hash of record.keyHashes) keys.push({ keyHash: hash, recordId: before.id });
       if (before.customer_id) touchedCustomers.push(before.customer_id);
     }
   }
@@ -190,12 +186,13 @@ async function stageMapped(db: Db, sourceId: string, sourceName: string, rows: M
   for (const record of fresh) {
     const id = idOf.get(record.externalId);
     if (id === undefined) continue;
-    for (const key of blockingKeys(record.matchRecord as MatchRecord)) keys.push({ key, recordId: id });
+    for (const hash of record.keyHashes) keys.push({ keyHash: hash, recordId: id });
   }
   await repo.insertMatchKeys(db, keys);
   // Flagged values are reported once per record version: unchanged rows were reported by the run that brought them.
-  const changedLines = new Set([...staged.values()].filter((r) => existing.get(r.externalId)?.content_hash !== r.contentHash).map((r) => r.line));
-  const reportable = issues.filter((i) => changedLines.has(i.line));
+  const reportable = [...staged.values()]
+    .filter((r) => existing.get(r.externalId)?.content_hash !== r.contentHash)
+    .flatMap((r) => r.flagged.map((f) => ({ line: r.line, severity: 'flagged' as const, field: f.field, reason: f.reason, value: f.value })));
   if (runId) await repo.insertIssues(db, runId, reportable);
   // An updated record stays with its customer, whose golden record changes with it (in the same transaction, so a
   // killed import never leaves it stale).
@@ -231,13 +228,14 @@ export async function ingestRecords(
   if (input.records.length === 0) return [];
   const source = await ensureSource(db, input.source.name, input.source.label, input.source.kind);
   const userId = input.actor.auth?.userId ?? null;
-  const staged = await db.transaction().execute((trx) => stageMapped(trx, source.id, source.name, input.records.map((r, i) => ({
+  const prepared = prepareMapped(input.records.map((r, i) => ({
     line: i + 1,
     raw: r.raw ?? { ...r.fields, ...(r.attributes ?? {}) },
     externalId: r.externalId,
     fields: r.fields,
     attributes: r.attributes ?? {},
-  })), userId, null));
+  })), source.name);
+  const staged = await db.transaction().execute((trx) => stagePrepared(trx, source.id, prepared, userId, null));
   await resolvePending(db, null, source.id, source.label, RESOLVE_CHUNK);
   const rows = await repo.findRecords(db, source.id, staged.externalIds);
   return rows.map((r) => ({ externalId: r.external_id, recordId: r.id, customerId: r.customer_id! }));
@@ -339,9 +337,13 @@ type PendingRow = Awaited<ReturnType<typeof repo.listUnresolvedChunk>>[number];
 
 /** A chunk's records with the linked records they may join (all members of each candidate customer). */
 async function loadChunkRecords(db: Db, pending: PendingRow[]) {
-  const keys = new Set<string>();
-  for (const r of pending) for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) keys.add(key);
-  const neighbours = await repo.listLinkedNeighbours(db, [...keys], MAX_BLOCK);
+  // A ledger without linked records (the first chunk of a first import) has no neighbours: skip ~20 probes a record.
+  let neighbours: Array<{ id: number; customer_id: string }> = [];
+  if (await repo.hasLinkedRecords(db)) {
+    const keys = new Set<string>();
+    for (const r of pending) for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) keys.add(keyHash(key));
+    neighbours = await repo.listLinkedNeighbours(db, [...keys], MAX_BLOCK);
+  }
   const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.map((n) => n.customer_id))]);
   const customerOf = new Map<string, string>(members.map((m) => [matchId(m.id), m.customer_id!]));
   const records: MatchRecord[] = [...pending, ...members].map((r) => ({ ...(r.match_record as unknown as MatchRecord), id: matchId(r.id) }));

@@ -1,0 +1,53 @@
+/**
+ * The CPU side of staging: everything an imported row needs before it is written, computed without the database so
+ * it can run in a worker thread (prepare-pool.ts) while the main thread writes the previous batch. The result holds
+ * strings only (JSON documents, hashes): they cross a thread boundary almost for free and are what the insert sends.
+ */
+import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import { toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
+import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
+import { keyHash } from './key-hash.ts';
+
+export interface MappedInput {
+  line: number;
+  raw: Record<string, unknown>;
+  externalId: string | null;
+  fields: Partial<Record<ImportField, string>>;
+  attributes: Record<string, string>;
+}
+
+export interface PreparedRow {
+  line: number;
+  externalId: string;
+  contentHash: string;
+  rawJson: string;
+  statementJson: string;
+  matchRecordJson: string;
+  /** Blocking keys as stored (match_keys.key_hash). */
+  keyHashes: string[];
+  flagged: FlaggedValue[];
+}
+
+/** Mapped rows → what staging writes. Pure. */
+export function prepareMapped(rows: readonly MappedInput[], sourceName: string): PreparedRow[] {
+  return rows.map((mapped) => {
+    const hash = contentHash(mapped.fields, mapped.attributes);
+    const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
+    const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
+    return {
+      line: mapped.line,
+      externalId: mapped.externalId ?? `sha256:${hash}`,
+      contentHash: hash,
+      rawJson: JSON.stringify(mapped.raw),
+      statementJson: JSON.stringify(statement),
+      matchRecordJson: JSON.stringify(matchRecord),
+      keyHashes: blockingKeys(matchRecord).map(keyHash),
+      flagged,
+    };
+  });
+}
+
+/** File rows (header → value) → what staging writes, through the import profile. Pure. */
+export function prepareFileRows(rows: ReadonlyArray<{ line: number; values: Record<string, string> }>, profile: ImportProfile, sourceName: string): PreparedRow[] {
+  return prepareMapped(rows.map((row) => ({ line: row.line, raw: row.values, ...mapRow(row.values, profile, row.line) })), sourceName);
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { parseImportProfile } from '../../../src/domain/import/profile.ts';
+import { keyHash } from '../../../src/features/import/key-hash.ts';
+import { inlinePool, openWorkerPool } from '../../../src/features/import/prepare-pool.ts';
+import { prepareFileRows } from '../../../src/features/import/stage-prepare.ts';
+import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
+
+const profile = parseImportProfile({ source: 'meishi', id_column: '名刺ID', fields: { full_name: '氏名', email: 'メール', phone: '電話', address: ['住所1', '住所2'] } });
+
+function rows(n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    line: i + 2,
+    values: {
+      名刺ID: `M${i}`,
+      氏名: i % 2 ? `髙橋　花子${i % 7}` : `ﾀｶﾊｼ ﾊﾅｺ`,
+      メール: i % 5 ? `hanako${i}@daicho-kaisha.co.jp` : 'メールなし',
+      電話: `０３-${String(1000 + (i % 9000)).padStart(4, '0')}-５６７８`,
+      住所1: '東京都千代田区丸の内一丁目', 住所2: `${i % 9 + 1}番${i % 3 + 1}号`,
+      備考: `メモ${i}`,
+    },
+  }));
+}
+
+describe('staging preparation', () => {
+  test('a worker pool prepares exactly what in-thread preparation does, batches back in submission order', { timeout: 60_000 }, async () => {
+    const pool = await openWorkerPool(profile, 'meishi', 2);
+    try {
+      const batches = [rows(300), rows(5), rows(120).map((r) => ({ ...r, line: r.line + 1000 }))];
+      const fromWorkers = await Promise.all(batches.map((b) => pool.prepare(b)));
+      const inline = inlinePool(profile, 'meishi');
+      const fromThread = await Promise.all(batches.map((b) => inline.prepare(b)));
+      assert.deepEqual(fromWorkers, fromThread);
+      assert.deepEqual(fromWorkers.map((b) => b.length), [300, 5, 120]);
+      assert.equal(fromWorkers[2]![0]!.line, 1002);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a prepared row carries its id, hashed keys, the unmapped column and the flagged value', () => {
+    const [first, second] = prepareFileRows(rows(2), profile, 'meishi');
+    assert.equal(first!.externalId, 'M0');
+    assert.ok(first!.keyHashes.length > 5);
+    assert.ok(first!.keyHashes.every((h) => /^-?\d+$/u.test(h)));
+    assert.deepEqual(JSON.parse(first!.rawJson).備考, 'メモ0');
+    assert.deepEqual(JSON.parse(first!.statementJson)['custom.備考'], 'メモ0');
+    assert.deepEqual(first!.flagged.map((f) => f.field), ['email']);
+    assert.equal(JSON.parse(second!.statementJson).email, 'hanako1@daicho-kaisha.co.jp');
+  });
+});
+
+for (const engine of ENGINES) {
+  describe(`blocking key hashes [${engine}]`, () => {
+    let t: TestDatabase;
+    before(async () => { t = await openTestDatabase(engine); });
+    after(async () => { await t.close(); });
+
+    test('JavaScript and SQL hash a key alike (migration 0008 converts stored keys with the SQL form)', async () => {
+      const keys = ['e:a.b@x.co.jp', 'ft:たかはしはなこ', 'fb:高橋|1985-04-03', 'a:東京都|千代田区丸の内1-2-3', 'p:+81312345678', ''];
+      const { rows: found } = await sql<{ key: string; h: string }>`
+        SELECT k AS key, (('x' || substr(md5(k), 1, 16))::bit(64)::bigint)::text AS h FROM unnest(${keys}::text[]) AS k`.execute(t.db);
+      assert.deepEqual(found.map((r) => r.h), keys.map(keyHash));
+      assert.ok(found.some((r) => r.h.startsWith('-')), 'signed: some hashes are negative');
+    });
+  });
+}
