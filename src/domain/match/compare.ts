@@ -60,6 +60,8 @@ interface PartResult {
   swapped?: boolean;
   /** close because the record without a reading has the other's reading in its e-mail. */
   emailReading?: boolean;
+  /** close because one kanji differs and neither reading can be checked (健太/健二, 玲美/玲見). */
+  oneKanji?: boolean;
   /** e-mail agreement on an organisation's own domain (not free-mail: never a family address). */
   organisation?: boolean;
 }
@@ -125,7 +127,7 @@ export function compareNamePart(a: NamePart | null, b: NamePart | null, tfPrefix
       }
       return { level: 'disagree', detail: `${a.text}/${a.kana} ≠ ${b.text}/${b.kana}`, tfKey: null };
     }
-    if (kanjiClose(a.text, b.text)) return { level: 'close', detail: `${a.text} ≈ ${b.text}`, tfKey: null };
+    if (kanjiClose(a.text, b.text)) return { level: 'close', detail: `${a.text} ≈ ${b.text}`, tfKey: null, oneKanji: true };
     return { level: 'disagree', detail: `${a.text} ≠ ${b.text}`, tfKey: null };
   }
   if (kanaBoth) {
@@ -205,6 +207,9 @@ function compareNames(a: MatchRecord, b: MatchRecord): { family: PartResult; giv
     }
     if (given.level === 'disagree' && readingFromEmail(a, b)) {
       given = { level: 'close', detail: `${given.detail} (reading from e-mail)`, tfKey: null, emailReading: true };
+    } else if (given.level === 'close' && given.oneKanji === true && readingFromEmail(a, b)) {
+      // One kanji apart AND the reading confirmed by the record's own e-mail: a homophone typo (玲見 coffee_remi@ / 玲美 れみ).
+      given = { ...given, detail: `${given.detail} (reading from e-mail)`, emailReading: true };
     }
     // Family and given swapped (western data entry).
     if (family.level === 'disagree' && given.level === 'disagree') {
@@ -245,6 +250,20 @@ function compareGender(a: MatchRecord['gender'], b: MatchRecord['gender']): Part
   return a === b ? { level: 'exact', detail: a, tfKey: null } : { level: 'disagree', detail: `${a} ≠ ${b}`, tfKey: null };
 }
 
+/**
+ * Two local parts that differ only by an inserted or dropped digit block or
+ * separator (takuya.motohashi / takuya.motohashi52, naomimatsui /
+ * naomi-matsui) are two mailboxes, not a typo: a provider makes the second
+ * person whose name-based handle is taken add digits or punctuation, so
+ * namesakes produce exactly this pattern. A typo keeps the length (swapped
+ * or replaced characters) or loses / gains a letter.
+ */
+export function handleVariant(x: string, y: string): boolean {
+  if (x === y || cpLength(x) === cpLength(y)) return false;
+  const letters = (s: string): string => s.replace(/[0-9._-]/gu, '');
+  return letters(x) === letters(y);
+}
+
 function compareEmail(a: MatchRecord, b: MatchRecord): PartResult {
   if (a.emails.length === 0 || b.emails.length === 0) return MISSING;
   for (const x of a.emails) {
@@ -255,7 +274,7 @@ function compareEmail(a: MatchRecord, b: MatchRecord): PartResult {
   for (const x of a.emails) {
     for (const y of b.emails) {
       const lx = cpLength(x.local);
-      if (x.domain === y.domain && osaDistance(x.local, y.local) <= (Math.min(lx, cpLength(y.local)) >= 8 ? 2 : 1)) {
+      if (x.domain === y.domain && osaDistance(x.local, y.local) <= (Math.min(lx, cpLength(y.local)) >= 8 ? 2 : 1) && !handleVariant(x.local, y.local)) {
         return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
       }
       if (x.local === y.local && lx >= 5 && x.personal && y.personal) return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
@@ -418,6 +437,7 @@ export function compareRecords(a: MatchRecord, b: MatchRecord): Comparison {
   if (names.given.spelling === true) flags.push('given_spelling');
   if (names.given.swapped === true) flags.push('names_swapped');
   if (names.given.emailReading === true) flags.push('given_reading_from_email');
+  if (names.given.emailReading === true && names.given.oneKanji === true) flags.push('given_reading_confirmed');
   if (email.organisation === true) flags.push('email_organisation');
   // Both parts agree in the written form (not only by reading or romaji): a namesake_reading pair never has this.
   if (names.family.tfKey?.startsWith('ft:') && names.given.tfKey?.startsWith('gt:')) flags.push('name_written_exact');

@@ -135,7 +135,7 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
   // born on consecutive days), and a drifting date where they are not.
   const birthConflict = birth === 'disagree' || (birth === 'near' && !unreliable(weights, 'birth'));
   if (birthConflict && !(unreliable(weights, 'birth') && corroborated('birth'))) rules.push('birth_date_conflict');
-  const givenTypo = cmp.flags.includes('given_same_reading') || cmp.flags.includes('given_spelling');
+  const givenTypo = cmp.flags.includes('given_same_reading') || cmp.flags.includes('given_spelling') || cmp.flags.includes('given_reading_confirmed');
   if (family === 'disagree' && given !== 'disagree') {
     // Same given name (or the same reading written with another kanji: 剛/勉 つよし).
     const sameGiven = given === 'exact' || (given === 'close' && givenTypo);
