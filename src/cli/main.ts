@@ -30,7 +30,7 @@ async function withDatabase(config: ReturnType<typeof loadConfig>, work: (db: Db
 
 function formatSummary(s: ImportSummary): string {
   return [
-    `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s`,
+    `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s (rows staged in ${s.stagingSeconds.toFixed(1)} s, then identity resolution)`,
     `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
     `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
     `  run ${s.runId}`,

@@ -47,6 +47,18 @@ function reps(p: NamePart | null): string[] {
  * @example blockingKeys(prepareMatchRecord({ id: '1', source: 's', fields: { email: 'a.b@x.co.jp' } })) // => ['e:a.b@x.co.jp']
  */
 export function blockingKeys(rec: MatchRecord): string[] {
+  // A record's keys are asked for several times while one chunk is resolved (neighbour lookup, then blocking).
+  const cached = KEYS_OF.get(rec);
+  if (cached !== undefined) return cached;
+  const keys = Object.freeze(computeKeys(rec)) as string[];
+  KEYS_OF.set(rec, keys);
+  return keys;
+}
+
+/** Keys per record object (records are not changed once prepared; the keys go with the object). */
+const KEYS_OF = new WeakMap<MatchRecord, string[]>();
+
+function computeKeys(rec: MatchRecord): string[] {
   const keys = new Set<string>();
   for (const e of rec.emails) {
     keys.add(`e:${e.key}`);

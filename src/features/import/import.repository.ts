@@ -142,12 +142,16 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
     .execute();
 }
 
-/** Blocking keys (hashed) of staged records; two array parameters per 20,000 keys. */
+/**
+ * Blocking keys (hashed) of staged records; two array parameters per 20,000 keys, inserted in key order (the index
+ * pages are then visited in order: measured half the time of the file's random order).
+ */
 export async function insertMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: string; recordId: number }>): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
     const chunk = rows.slice(i, i + 20_000);
     await sql`INSERT INTO match_keys (key_hash, source_record_id)
-      SELECT * FROM unnest(${chunk.map((r) => r.keyHash)}::bigint[], ${chunk.map((r) => r.recordId)}::bigint[])
+      SELECT * FROM unnest(${chunk.map((r) => r.keyHash)}::bigint[], ${chunk.map((r) => r.recordId)}::bigint[]) AS v(key_hash, id)
+      ORDER BY 1, 2
       ON CONFLICT DO NOTHING`.execute(db);
   }
 }
@@ -278,10 +282,20 @@ export async function findWeightsCovering(db: Db, firstId: number, lastId: numbe
     .executeTakeFirst();
 }
 
+/** Fresh planner statistics for source_records while a large file is staged. */
+export async function analyzeRecords(db: Db): Promise<void> {
+  // The row count and the key columns are what the plan needs; the wide JSON columns would make it ten times dearer.
+  await sql`ANALYZE source_records (source_id, external_id, customer_id)`.execute(db);
+}
+
 /** Fresh planner statistics after a large import (PGlite has no autovacuum to do it). */
 export async function analyzeLedger(db: Db): Promise<void> {
   await sql`ANALYZE source_records`.execute(db);
-  await sql`ANALYZE match_keys`.execute(db);
+  // VACUUM as well: it marks the freshly written key pages all-visible, so the neighbour probes that follow are
+  // index-only scans instead of one heap visit per key found (measured 1.5 → 0.85 s a chunk). A narrow table: cheap.
+  // (VACUUM cannot run inside a transaction: a caller inside one gets the plain ANALYZE.)
+  if (db.isTransaction) await sql`ANALYZE match_keys`.execute(db);
+  else await sql`VACUUM (ANALYZE) match_keys`.execute(db);
   await sql`ANALYZE customers`.execute(db);
 }
 

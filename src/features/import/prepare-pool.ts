@@ -27,8 +27,13 @@ export function inlinePool(profile: ImportProfile, sourceName: string): PrepareP
   };
 }
 
-/** Workers: one fewer than the CPUs (the main thread and the database need one), at least one, at most four. */
+/**
+ * Workers: DAICHO_IMPORT_WORKERS if set, else one fewer than the CPUs (the main thread and the database need one),
+ * at least one, at most four.
+ */
 export function defaultWorkerCount(): number {
+  const set = Number(process.env.DAICHO_IMPORT_WORKERS);
+  if (Number.isInteger(set) && set >= 1) return Math.min(set, 16);
   return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
