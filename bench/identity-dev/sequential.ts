@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { blockingKeys, compareRecords, decidePair, prepareMatchRecord, resolveBatch, type MatchRecord, type MatchWeights } from '../../src/domain/match/index.ts';
+import { blockingKeys, clusterTargets, compareRecords, decidePair, prepareMatchRecord, resolveBatch, type MatchRecord, type MatchWeights } from '../../src/domain/match/index.ts';
 import { DATASETS, loadDataset, readSmallCsv } from './datasets.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -126,15 +126,9 @@ for (const src of order) {
     }
   }
   for (const cluster of result.clusters) {
-    const incoming = cluster.filter((id) => !customerOf.has(id));
+    const { incoming, ranked } = clusterTargets(cluster, customerOf);
     if (incoming.length === 0) continue;
-    const tally = new Map<string, number>();
-    for (const id of cluster) {
-      const c = customerOf.get(id);
-      if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
-    }
-    const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    let target = ranked[0]?.[0];
+    let target = ranked[0];
     if (!target) {
       target = `C${String(++nextCustomer).padStart(6, '0')}`;
       members.set(target, []);

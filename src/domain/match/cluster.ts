@@ -125,3 +125,20 @@ export function clusterGreedy(
   out.sort((a, b) => a[0]! - b[0]!);
   return out;
 }
+
+/**
+ * Where a cluster goes: its records not linked yet (`incoming`) and the existing customers its linked records belong
+ * to, most records first (ties by customer id, so the choice is deterministic). The importer links the incoming
+ * records to the first customer, or makes a new one when there is none; any other customer is a review case.
+ */
+export function clusterTargets(cluster: readonly string[], customerOf: ReadonlyMap<string, string>): { incoming: string[]; ranked: string[] } {
+  const tally = new Map<string, number>();
+  const incoming: string[] = [];
+  for (const id of cluster) {
+    const c = customerOf.get(id);
+    if (c === undefined) incoming.push(id);
+    else tally.set(c, (tally.get(c) ?? 0) + 1);
+  }
+  const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+  return { incoming, ranked };
+}

@@ -12,7 +12,7 @@ export { blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type BlockingStat
 export { compareRecords, compareNamePart } from './compare.ts';
 export { trainWeights, defaultWeights, termFrequencies, fieldWeights, logOdds, classLogLikelihoods, probabilityOf, DEFAULT_THRESHOLDS, type TrainOptions } from './weights.ts';
 export { decidePair, ruleViolations, hasHardConflict, hasBlockingConflict, HARD_CONFLICTS } from './decide.ts';
-export { clusterGreedy, type ClusterEdge } from './cluster.ts';
+export { clusterGreedy, clusterTargets, type ClusterEdge } from './cluster.ts';
 export {
   resolveBatch,
   scoreCandidates,

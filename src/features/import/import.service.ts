@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
-  blockingKeys, candidatePairs, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+  blockingKeys, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
@@ -382,16 +382,10 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   const clusterOf = new Map<string, number>();
   result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
   for (const cluster of result.clusters) {
-    const incoming = cluster.filter((id) => !customerOf.has(id));
+    const { incoming, ranked } = clusterTargets(cluster, customerOf);
     if (incoming.length === 0) continue;
     const ids = incoming.map(Number);
-    const tally = new Map<string, number>();
-    for (const id of cluster) {
-      const c = customerOf.get(id);
-      if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
-    }
-    const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    let target = ranked[0]?.[0];
+    let target = ranked[0];
     if (!target) {
       target = randomUUID();
       created.push({ id: target, statements: incoming.map((id) => statementOf.get(id)!) });
@@ -403,7 +397,7 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
       joined.add(target);
       for (const id of ids) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
       merged += ids.length;
-      for (const [other] of ranked.slice(1)) {
+      for (const other of ranked.slice(1)) {
         decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
       }
     }
