@@ -120,7 +120,7 @@ export interface BlockingStats {
  */
 export function candidatePairs(
   records: readonly MatchRecord[],
-  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => string[] } = {},
+  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => string[]; skipPair?: (i: number, j: number) => boolean } = {},
 ): { pairs: Array<[number, number]>; stats: BlockingStats } {
   const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const blocks = new Map<string, number[]>();
@@ -150,6 +150,7 @@ export function candidatePairs(
         const j = Math.max(members[x]!, members[y]!);
         const id = i * n + j;
         if (seen.has(id)) continue;
+        if (options.skipPair?.(i, j)) continue;
         seen.add(id);
         pairs.push([i, j]);
       }

@@ -50,6 +50,8 @@ export function clusterGreedy(
   edges: readonly ClusterEdge[],
   compatible: (x: number, y: number, strict: boolean) => boolean,
   hardConflict?: (x: number, y: number) => boolean,
+  /** Clusters that exist already (records of one customer): joined before any edge, without checks. */
+  initial: readonly (readonly number[])[] = [],
 ): number[][] {
   const parent = Array.from({ length: n }, (_, i) => i);
   const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
@@ -80,6 +82,13 @@ export function clusterGreedy(
     members[big] = [...members[big]!, ...members[small]!];
     members[small] = [];
   };
+  for (const group of initial) {
+    for (const x of group.slice(1)) {
+      const ri = find(group[0]!);
+      const rj = find(x);
+      if (ri !== rj) join(ri, rj);
+    }
+  }
   const order = (p: ClusterEdge, q: ClusterEdge): number => q.score - p.score || p.i - q.i || p.j - q.j;
   for (const e of edges.filter((x) => !x.weak).sort(order)) {
     const ri = find(e.i);

@@ -20,6 +20,14 @@ export interface ResolveOptions {
   maxBlockSize?: number;
   train?: TrainOptions;
   minLinkProbability?: number;
+  /**
+   * Records already resolved, by record id → the group (customer) they belong to. A group enters clustering whole,
+   * as one cluster, and pairs of two such records are not compared: they were when the later one was resolved. Only
+   * pairs with at least one new record are scored, so the cost follows the new records, not the neighbours loaded
+   * with them (at 300,000 linked records a 10,000-record chunk loads ~57,000 neighbours: 77% of its pairs were
+   * neighbour–neighbour). Anti-chaining still checks a newcomer against every member of a group it joins.
+   */
+  groups?: ReadonlyMap<string, string>;
 }
 
 export interface ReviewItem {
@@ -55,7 +63,12 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   for (let i = 1; i < records.length; i++) {
     if (records[i]!.id === records[i - 1]!.id) throw new Error(`resolveBatch: duplicate record id ${records[i]!.id}`);
   }
-  const { pairs, stats: blocking } = candidatePairs(records, { maxBlockSize: options.maxBlockSize });
+  const groupOf = options.groups;
+  const fixed = groupOf ? records.map((r) => groupOf.has(r.id)) : null;
+  const { pairs, stats: blocking } = candidatePairs(records, {
+    maxBlockSize: options.maxBlockSize,
+    ...(fixed ? { skipPair: (i: number, j: number) => fixed[i]! && fixed[j]! } : {}),
+  });
   const comparisons: Comparison[] = pairs.map(([i, j]) => compareRecords(records[i]!, records[j]!));
   let weights = options.weights ?? trainWeights(records, comparisons, options.train);
   if (options.thresholds) weights = { ...weights, thresholds: { ...weights.thresholds, ...options.thresholds } };
@@ -91,7 +104,19 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     const [i, j] = x < y ? [x, y] : [y, x];
     return hasBlockingConflict(scored.get(i * n + j)!.rules, weights);
   };
-  const groups = clusterGreedy(n, edges, compatible, hardConflict);
+  const initial: number[][] = [];
+  if (groupOf) {
+    const byGroup = new Map<string, number[]>();
+    records.forEach((r, i) => {
+      const g = groupOf.get(r.id);
+      if (g === undefined) return;
+      let list = byGroup.get(g);
+      if (list === undefined) byGroup.set(g, (list = []));
+      list.push(i);
+    });
+    initial.push(...byGroup.values());
+  }
+  const groups = clusterGreedy(n, edges, compatible, hardConflict, initial);
   const clusterOf = new Int32Array(n);
   groups.forEach((g, c) => g.forEach((i) => (clusterOf[i] = c)));
   const clusters = groups.map((g) => g.map((i) => records[i]!.id));

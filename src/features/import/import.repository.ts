@@ -192,17 +192,34 @@ export async function listUnresolvedChunk(db: Db, limit: number) {
  * bounded by `maxBlock + 1` rows (the extra row tells an oversized block), then the found records' customers by id.
  */
 export async function listLinkedNeighbours(db: Db, keyHashes: readonly string[], maxBlock: number) {
-  if (keyHashes.length === 0) return [];
+  // In slices of distinct keys: a key's answer does not depend on the others, and a slice bounds what one statement
+  // holds (PGlite keeps the memory its largest statement needed).
+  const distinct = [...new Set(keyHashes)];
+  const found = new Map<number, string>();
+  for (let i = 0; i < distinct.length; i += PROBE_SLICE) {
+    for (const r of await probeNeighbours(db, distinct.slice(i, i + PROBE_SLICE), maxBlock)) found.set(r.id, r.customer_id);
+  }
+  return [...found].map(([id, customer_id]) => ({ id, customer_id }));
+}
+
+const PROBE_SLICE = 25_000;
+
+async function probeNeighbours(db: Db, keyHashes: readonly string[], maxBlock: number) {
   const rows = await sql<{ id: number; customer_id: string }>`
     WITH probe AS MATERIALIZED (
       SELECT m.source_record_id, count(*) OVER (PARTITION BY k.key_hash) AS n
-      FROM (SELECT DISTINCT key_hash FROM unnest(${keyHashes}::bigint[]) AS key_hash) k
+      -- In key order, the probes walk the index from left to right (3× faster than the file's random order).
+      FROM (SELECT key_hash FROM unnest(${keyHashes}::bigint[]) AS key_hash ORDER BY 1) k
       CROSS JOIN LATERAL (SELECT m.source_record_id FROM match_keys m WHERE m.key_hash = k.key_hash LIMIT ${maxBlock + 1}) m
     )
-    SELECT DISTINCT r.id, r.customer_id
-    FROM (SELECT DISTINCT source_record_id FROM probe WHERE n <= ${maxBlock}) p
-    JOIN source_records r ON r.id = p.source_record_id
-    WHERE r.customer_id IS NOT NULL`.execute(db);
+    SELECT r.id, r.customer_id
+    FROM (SELECT DISTINCT source_record_id FROM probe WHERE n <= ${maxBlock} ORDER BY 1) p
+    -- LATERAL + LIMIT keeps this a primary-key lookup per record, in id (= physical) order: the planner cannot
+    -- estimate the probe's size and would otherwise hash-join against a scan of the whole of source_records (seen at
+    -- 1M records: 2 GB read for every slice).
+    CROSS JOIN LATERAL (
+      SELECT sr.id, sr.customer_id FROM source_records sr WHERE sr.id = p.source_record_id AND sr.customer_id IS NOT NULL LIMIT 1
+    ) r`.execute(db);
   return rows.rows.map((r) => ({ id: Number(r.id), customer_id: r.customer_id }));
 }
 

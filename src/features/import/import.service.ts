@@ -367,7 +367,9 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
 
 async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
   const { records, customerOf } = await loadChunkRecords(trx, pending);
-  const result = resolveBatch(records, weights ? { weights } : {});
+  // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared.
+  const groups = new Map<string, string>([...customerOf]);
+  const result = resolveBatch(records, weights ? { weights, groups } : { groups });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
     sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
