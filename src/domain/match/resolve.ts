@@ -114,7 +114,8 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
       if (list === undefined) byGroup.set(g, (list = []));
       list.push(i);
     });
-    initial.push(...byGroup.values());
+    // A loop, not push(...): a chunk at 800k records had more groups than a call can take arguments.
+    for (const group of byGroup.values()) initial.push(group);
   }
   const groups = clusterGreedy(n, edges, compatible, hardConflict, initial);
   const clusterOf = new Int32Array(n);
