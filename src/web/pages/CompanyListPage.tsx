@@ -5,7 +5,7 @@ import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
-import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
+import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad, CursorPager, TableStatusRows } from '../components/ui.tsx';
 
 export function CompanyListPage() {
   const { t } = useI18n();
@@ -73,20 +73,11 @@ export function CompanyListPage() {
                 <td className="nowrap tabular">{formatDateTime(c.updatedAt)}</td>
               </tr>
             ))}
-            {data && data.items.length === 0 && (
-              <tr className="empty-row"><td colSpan={6}>{t('common.noResults')}</td></tr>
-            )}
-            {!data && loading && <tr className="empty-row"><td colSpan={6}>{t('common.loading')}</td></tr>}
+            <TableStatusRows data={data} loading={loading} colSpan={6} />
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <span className="muted small">{data ? t('customers.shown', { n: data.items.length }) : ''}</span>
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>{t('common.prev')}</button>
-          <button type="button" className="btn btn-small" disabled={!data?.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>{t('common.next')}</button>
-        </div>
-      </div>
+      <CursorPager data={data} loading={loading} cursors={cursors} setCursors={setCursors} summary={<span className="muted small">{data ? t('customers.shown', { n: data.items.length }) : ''}</span>} />
     </div>
   );
 }

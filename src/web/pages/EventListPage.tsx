@@ -5,7 +5,7 @@ import { formatDateTime } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
-import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
+import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad, CursorPager, TableStatusRows } from '../components/ui.tsx';
 
 export const EVENT_KINDS: EventKind[] = ['seminar', 'trade_show', 'webinar', 'workshop', 'briefing', 'other'];
 
@@ -59,18 +59,11 @@ export function EventListPage() {
                 <td className="num tabular">{ev.noShow}</td>
               </tr>
             ))}
-            {data && data.items.length === 0 && <tr className="empty-row"><td colSpan={7}>{t('common.noResults')}</td></tr>}
-            {!data && loading && <tr className="empty-row"><td colSpan={7}>{t('common.loading')}</td></tr>}
+            <TableStatusRows data={data} loading={loading} colSpan={7} />
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <span />
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>{t('common.prev')}</button>
-          <button type="button" className="btn btn-small" disabled={!data?.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>{t('common.next')}</button>
-        </div>
-      </div>
+      <CursorPager data={data} loading={loading} cursors={cursors} setCursors={setCursors} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { formatDateTime } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.ts';
 import { useSession } from '../session.tsx';
-import { ErrorBanner, PageHeader, useLoad } from '../components/ui.tsx';
+import { ErrorBanner, PageHeader, useLoad, CursorPager, TableStatusRows } from '../components/ui.tsx';
 import { DEFAULT_ORDER_PROFILE, OrderImportPanel, yen } from './OrderImportPanel.tsx';
 
 const STATUSES: OrderStatus[] = ['completed', 'partially_returned', 'returned', 'cancelled'];
@@ -64,18 +64,11 @@ export function OrderListPage() {
                 <td className="num tabular">{Number(o.returnedAmount) > 0 ? yen(o.returnedAmount) : ''}</td>
               </tr>
             ))}
-            {data && data.items.length === 0 && <tr className="empty-row"><td colSpan={7}>{t('common.noResults')}</td></tr>}
-            {!data && loading && <tr className="empty-row"><td colSpan={7}>{t('common.loading')}</td></tr>}
+            <TableStatusRows data={data} loading={loading} colSpan={7} />
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <span />
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>{t('common.prev')}</button>
-          <button type="button" className="btn btn-small" disabled={!data?.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>{t('common.next')}</button>
-        </div>
-      </div>
+      <CursorPager data={data} loading={loading} cursors={cursors} setCursors={setCursors} />
     </div>
   );
 }

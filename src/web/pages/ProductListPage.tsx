@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { commerceApi, type Product } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
-import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
+import { ErrorBanner, FormField, PageHeader, useFieldErrors, useLoad, CursorPager, TableStatusRows } from '../components/ui.tsx';
 import { yen } from './OrderImportPanel.tsx';
 
 export function ProductListPage() {
@@ -53,18 +53,11 @@ export function ProductListPage() {
                 </td>
               </tr>
             ))}
-            {data && data.items.length === 0 && <tr className="empty-row"><td colSpan={5}>{t('common.noResults')}</td></tr>}
-            {!data && loading && <tr className="empty-row"><td colSpan={5}>{t('common.loading')}</td></tr>}
+            <TableStatusRows data={data} loading={loading} colSpan={5} />
           </tbody>
         </table>
       </div>
-      <div className="pager">
-        <span />
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>{t('common.prev')}</button>
-          <button type="button" className="btn btn-small" disabled={!data?.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>{t('common.next')}</button>
-        </div>
-      </div>
+      <CursorPager data={data} loading={loading} cursors={cursors} setCursors={setCursors} />
     </div>
   );
 }
