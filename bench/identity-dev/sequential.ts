@@ -2,18 +2,24 @@
  * In-memory replica of the CLI import path (src/features/import/import.service.ts) for fast error analysis:
  * the exports are resolved one file after another; each file's records are clustered (resolveBatch, weights
  * trained on the file and its neighbours) together with the linked records that share a blocking key (keys whose
- * stored count, this file's records included, is at most MAX_BLOCK) and all members of their customers; a cluster
- * joins the customer most of its linked members belong to, else becomes a new customer. Two existing customers are
+ * stored count, this file's records included, is at most its cap: blockCap) and all members of their customers; a cluster
+ * joins the customer it is best tied to (clusterTargets with the cluster's links), else becomes a new customer. Two existing customers are
  * never merged. Development aid only (reads the truth; the engine never does).
  *
  *   npx tsx bench/identity-dev/sequential.ts [--order meishi,shiryo_seikyu,ec_members,seminar,pos_members] [--show 10] [--fp] [--missed]
+ *       [--trace] [--ungrouped] [--count-rank] [--spans]
+ *
+ * By default the replica does what the importer does: linked neighbours enter resolveBatch as fixed groups (their
+ * customers), and each cluster's accepted links go to clusterTargets (customers tied to the new records by a strong
+ * link first). --ungrouped and --count-rank switch each back to the earlier behaviour, for comparison; --spans prints every cluster spanning several customers and whether the chosen one holds the new
+ * records' entity.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { blockingKeys, clusterTargets, compareRecords, decidePair, prepareMatchRecord, resolveBatch, type MatchRecord, type MatchWeights } from '../../src/domain/match/index.ts';
+import { blockCap, blockingKeys, clusterTargets, compareRecords, decidePair, prepareMatchRecord, resolveBatch, type MatchRecord, type MatchWeights } from '../../src/domain/match/index.ts';
 import { DATASETS, loadDataset, readSmallCsv } from './datasets.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -29,6 +35,12 @@ const { values } = parseArgs({
     trace: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     resplit: { type: 'boolean', default: false },
+    /** Do not pass the linked neighbours as fixed groups (import.service.ts does). */
+    ungrouped: { type: 'boolean', default: false },
+    /** Print every cluster whose linked records span several customers, and whether the chosen target is right. */
+    spans: { type: 'boolean', default: false },
+    /** Rank a cluster's customers by record count only (without clusterTargets' `links`; import.service.ts passes them). */
+    'count-rank': { type: 'boolean', default: false },
   },
 });
 const order = values.order!.split(',');
@@ -66,6 +78,32 @@ for (const [s, id, e] of readSmallCsv(path.join(dir, 'truth.csv')).slice(1)) tru
 const mixed = new Map<string, number>();
 let resplits = 0;
 
+const truthOfId = (id: string): string | undefined => truthOf.get(`${byId.get(id)!.source}\u0001${byId.get(id)!.externalId}`);
+const spanTally = { clusters: 0, right: 0, wrong: 0, none: 0 };
+/** A cluster spanning customers: is the first ranked customer the one holding the incoming records' entity? */
+function spanReport(src: string, cluster: readonly string[], incoming: readonly string[], ranked: readonly string[], links: ReadonlyArray<{ a: string; b: string; score: number; weak: boolean }>): void {
+  spanTally.clusters++;
+  const majority = (ids: readonly string[]): string | undefined => {
+    const n = new Map<string | undefined, number>();
+    for (const id of ids) n.set(truthOfId(id), (n.get(truthOfId(id)) ?? 0) + 1);
+    return [...n.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  };
+  const want = majority(incoming);
+  const holder = ranked.filter((c) => members.get(c)!.some((id) => truthOfId(id) === want));
+  const verdict = holder.length === 0 ? 'none' : holder.includes(ranked[0]!) ? 'right' : 'wrong';
+  spanTally[verdict]++;
+  const byCount = clusterTargets(cluster, customerOf).ranked[0];
+  const byLink = clusterTargets(cluster, customerOf, links).ranked[0];
+  console.log(`\n[${src}] cluster spans ${ranked.length} customers → ${ranked[0]} (${verdict}); incoming entity ${want}; by count ${byCount}, by link ${byLink}`);
+  for (const c of ranked) {
+    const inCluster = cluster.filter((id) => customerOf.get(id) === c);
+    console.log(`  ${c}: ${inCluster.length} in cluster / ${members.get(c)!.length} records, entities ${[...new Set(members.get(c)!.map(truthOfId))].join(',')}`);
+  }
+  for (const id of incoming) console.log(`  NEW ${byId.get(id)!.source}:${byId.get(id)!.externalId}=${truthOfId(id)} ${JSON.stringify(byId.get(id)!.fields)}`);
+  const who = (id: string): string => `${byId.get(id)!.source}:${byId.get(id)!.externalId}(${customerOf.get(id) ?? 'new'})`;
+  for (const l of links) console.log(`    ${who(l.a)} × ${who(l.b)} score ${l.score.toFixed(2)}${l.weak ? ' weak' : ''}`);
+}
+
 for (const src of order) {
   const pending = bySource.get(src)!;
   for (const r of pending) for (const k of r.keys) {
@@ -77,7 +115,7 @@ for (const src of order) {
   const neighbourCustomers = new Set<string>();
   for (const k of keys) {
     const l = keyIndex.get(k)!;
-    if (l.length > MAX_BLOCK) continue;
+    if (l.length > blockCap(k, MAX_BLOCK)) continue;
     for (const id of l) {
       const c = customerOf.get(id);
       if (c) neighbourCustomers.add(c);
@@ -86,6 +124,7 @@ for (const src of order) {
   const linked = [...neighbourCustomers].flatMap((c) => members.get(c)!);
   const batch = [...pending.map((r) => r.prepared), ...linked.map((id) => byId.get(id)!.prepared)];
   const result = resolveBatch(batch, {
+    ...(!values.ungrouped ? { groups: new Map(linked.map((id) => [id, customerOf.get(id)!])) } : {}),
     ...(process.env.DAICHO_NAME_ONLY ? { thresholds: { merge: 0.95, review: 0.3, nameOnly: Number(process.env.DAICHO_NAME_ONLY) } } : {}),
   });
   weightsBySource.set(src, result.weights);
@@ -125,9 +164,10 @@ for (const src of order) {
       }
     }
   }
-  for (const cluster of result.clusters) {
-    const { incoming, ranked } = clusterTargets(cluster, customerOf);
+  for (const [k, cluster] of result.clusters.entries()) {
+    const { incoming, ranked } = clusterTargets(cluster, customerOf, values['count-rank'] ? undefined : result.links[k]);
     if (incoming.length === 0) continue;
+    if (values.spans && ranked.length > 1) spanReport(src, cluster, incoming, ranked, result.links[k]!);
     let target = ranked[0];
     if (!target) {
       target = `C${String(++nextCustomer).padStart(6, '0')}`;
@@ -165,6 +205,7 @@ const r = JSON.parse(out) as { precision: number; recall: number; f1: number; ha
 console.log(`sequential (${order.join(' → ')}): P ${r.precision.toFixed(4)} R ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)}; ${Object.entries(r.hard_negative_pairs_merged).map(([t, v]) => `${t} ${v.merged}/${v.listed}`).join(', ')}`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (values.resplit) console.log(`customers split by new evidence: ${resplits}`);
+if (values.spans) console.log(`clusters spanning customers: ${spanTally.clusters} (target holds the incoming entity: ${spanTally.right}, another customer does: ${spanTally.wrong}, none does: ${spanTally.none})`);
 
 const truth = new Map<string, string>();
 for (const [s, id, e] of readSmallCsv(path.join(dir, 'truth.csv')).slice(1)) truth.set(`${s}\u0001${id}`, e!);

@@ -135,12 +135,33 @@ export function clusterGreedy(
   return out;
 }
 
+/** A merge pair inside a cluster (see ResolveResult.links): two record ids, and whether the link is name-only. */
+export interface ClusterLink {
+  a: string;
+  b: string;
+  /** Name-only link (ScoredPair.weak). */
+  weak: boolean;
+}
+
 /**
  * Where a cluster goes: its records not linked yet (`incoming`) and the existing customers its linked records belong
- * to, most records first (ties by customer id, so the choice is deterministic). The importer links the incoming
- * records to the first customer, or makes a new one when there is none; any other customer is a review case.
+ * to, best first. The importer links the incoming records to the first customer, or makes a new one when there is
+ * none; any other customer is a review case.
+ *
+ * Without `links`: most records in the cluster first, ties by customer id (so the choice is deterministic).
+ *
+ * With `links` (the cluster's accepted merge pairs: `result.links[k]` for `result.clusters[k]`), customers are first
+ * ranked by how they are tied to the incoming records: those with a strong (not name-only) link between one of their
+ * records and an incoming record, then those with only name-only links to incoming records, then the rest; record
+ * count and id order each tier. A cluster can hold a namesake customer that reached it through a name alone: by count
+ * alone, the incoming records would go to it whenever it has more records than the customer they really match.
+ * Links between two linked records, or with a record outside the cluster, are ignored.
  */
-export function clusterTargets(cluster: readonly string[], customerOf: ReadonlyMap<string, string>): { incoming: string[]; ranked: string[] } {
+export function clusterTargets(
+  cluster: readonly string[],
+  customerOf: ReadonlyMap<string, string>,
+  links?: readonly ClusterLink[],
+): { incoming: string[]; ranked: string[] } {
   const tally = new Map<string, number>();
   const incoming: string[] = [];
   for (const id of cluster) {
@@ -148,6 +169,20 @@ export function clusterTargets(cluster: readonly string[], customerOf: ReadonlyM
     if (c === undefined) incoming.push(id);
     else tally.set(c, (tally.get(c) ?? 0) + 1);
   }
-  const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+  // 2: strong link to an incoming record, 1: name-only links only, 0 (absent): none.
+  const tier = new Map<string, number>();
+  if (links !== undefined && incoming.length > 0 && tally.size > 1) {
+    const isIncoming = new Set(incoming);
+    for (const l of links) {
+      const [x, y] = isIncoming.has(l.a) ? [l.a, l.b] : [l.b, l.a];
+      if (!isIncoming.has(x) || isIncoming.has(y)) continue;
+      const c = customerOf.get(y);
+      if (c === undefined || !tally.has(c)) continue;
+      tier.set(c, Math.max(tier.get(c) ?? 0, l.weak ? 1 : 2));
+    }
+  }
+  const ranked = [...tally.entries()]
+    .sort((a, b) => (tier.get(b[0]) ?? 0) - (tier.get(a[0]) ?? 0) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([c]) => c);
   return { incoming, ranked };
 }

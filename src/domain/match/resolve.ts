@@ -3,7 +3,7 @@
  * one new record against candidates fetched by blocking keys.
  */
 import { candidatePairs, type BlockingStats } from './blocking.ts';
-import { clusterGreedy, type ClusterEdge } from './cluster.ts';
+import { clusterGreedy, type ClusterEdge, type ClusterLink } from './cluster.ts';
 import { compareRecords } from './compare.ts';
 import { decidePair, hasBlockingConflict } from './decide.ts';
 import { defaultWeights, trainWeights, type TrainOptions } from './weights.ts';
@@ -45,7 +45,20 @@ export interface ResolveResult {
   /** Pairs left for a person to decide (not in the same cluster), best first. */
   reviews: ReviewItem[];
   weights: MatchWeights;
+  /**
+   * Accepted merge pairs, by cluster: `links[k]` holds the 'merge' pairs both of whose records ended in
+   * `clusters[k]`, best first (ties by ids), for `clusterTargets(clusters[k], customerOf, links[k])`. Two records of
+   * one group are never compared, so never a link; two records of different groups only when a join checked them.
+   */
+  links: ResolvedLink[][];
   stats: { records: number; blocking: BlockingStats; merges: number; blockedJoins: number; millis: number };
+}
+
+/** An accepted merge pair (both records in one cluster); ids as in the input, a < b. */
+export interface ResolvedLink extends ClusterLink {
+  /** Log-odds score of the pair. */
+  score: number;
+  probability: number;
 }
 
 function byKey(a: MatchRecord, b: MatchRecord): number {
@@ -121,6 +134,15 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   const clusterOf = new Int32Array(n);
   groups.forEach((g, c) => g.forEach((i) => (clusterOf[i] = c)));
   const clusters = groups.map((g) => g.map((i) => records[i]!.id));
+  const links: ResolvedLink[][] = groups.map(() => []);
+  for (const [key, sp] of scored) {
+    if (sp.outcome !== 'merge') continue;
+    const i = Math.floor(key / n);
+    const j = key % n;
+    if (clusterOf[i] !== clusterOf[j]) continue;
+    links[clusterOf[i]!]!.push({ a: sp.a, b: sp.b, score: sp.score, probability: sp.probability, weak: sp.weak });
+  }
+  for (const l of links) l.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : p.b > q.b ? 1 : 0));
 
   const reviews: ReviewItem[] = [];
   const seenClusterPairs = new Set<string>();
@@ -143,6 +165,7 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     clusters,
     reviews,
     weights,
+    links,
     stats: { records: n, blocking, merges: edges.length, blockedJoins, millis: Date.now() - t0 },
   };
 }
