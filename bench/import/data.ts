@@ -161,7 +161,7 @@ export interface GeneratedFile { rows: number; people: number; duplicates: numbe
  * Writes `rows` rows to `file` (CP932, CRLF). Row i is a duplicate with probability `duplicateShare` (exactly that
  * share, positions shuffled); a duplicate restates a person from earlier in the file.
  */
-export function writeBenchCsv(file: string, rows: number, options: { seed?: number; duplicateShare?: number } = {}): GeneratedFile {
+export function writeBenchCsv(file: string, rows: number, options: { seed?: number; duplicateShare?: number; truth?: number[] } = {}): GeneratedFile {
   const random = rng(options.seed ?? 20_260_101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
@@ -279,8 +279,12 @@ export function writeBenchCsv(file: string, rows: number, options: { seed?: numb
     for (let i = 0; i < rows; i++) {
       const id = `C${String(i + 1).padStart(8, '0')}`;
       let fields: string[];
-      if (isDuplicate[i]) fields = render(id, pick(people), true);
-      else {
+      if (isDuplicate[i]) {
+        const k = Math.floor(random() * people.length); // as pick(people)
+        options.truth?.push(k);
+        fields = render(id, people[k]!, true);
+      } else {
+        options.truth?.push(people.length);
         const household = people.length > 0 && random() < 0.05 ? pick(people) : null;
         if (household) households++;
         const person = newPerson(household);

@@ -24,6 +24,18 @@
  * therefore at most Σ_keys min(n_b, cap)²/2 ≤ cap/2 · (keys per record) · N,
  * i.e. linear in N. The incremental path must apply the same rule: fetch
  * candidates only for keys whose stored count is below the cap.
+ *
+ * Keys that say little on their own have a lower cap (KIND_CAPS): a birth
+ * date alone is shared by ~N/22 000 people and a common full name by ~N/3 000,
+ * so under the general cap their blocks kept growing with the ledger (candidate
+ * pairs a row: 1.6 at 100k records, 4.0 at 300k, measured with
+ * bench/import/keys.ts) until they passed it. With the lower cap such a block
+ * drops out earlier; the pairs it held still meet through their other keys.
+ *
+ * A name part's reading is blocked by its romaji only: the romaji is computed
+ * from the kana whenever there is one, so equal readings give equal romaji
+ * (and a latin-written name meets them too), so a separate kana key adds no
+ * pair: it only cost a stored key and a probe.
  */
 import { fullNameOf } from './prepare.ts';
 import { soundex } from './strings.ts';
@@ -31,12 +43,22 @@ import type { MatchRecord, NamePart } from './types.ts';
 
 export const DEFAULT_MAX_BLOCK_SIZE = 50;
 
+/** Lower caps for weak kinds of key (prefix → cap): a birth date alone, a whole name alone. */
+export const KIND_CAPS: Readonly<Record<string, number>> = Object.freeze({ b: 10, ft: 20, fk: 20, fr: 20, fs: 20, sx: 20 });
+
+/** The largest block a key may have and still be used: the general cap, or its kind's lower one. */
+export function blockCap(key: string, maxBlockSize: number = DEFAULT_MAX_BLOCK_SIZE): number {
+  const kindCap = KIND_CAPS[key.slice(0, key.indexOf(':'))];
+  return kindCap !== undefined && kindCap < maxBlockSize ? kindCap : maxBlockSize;
+}
+
+/** How a name part is blocked: its written form and its romaji (else its kana, when it has no romaji). */
 function reps(p: NamePart | null): string[] {
   if (p === null) return [];
   const out: string[] = [];
   if (p.text !== null) out.push(p.text);
-  if (p.kana !== null) out.push(p.kana);
   if (p.romaji !== null) out.push(p.romaji);
+  else if (p.kana !== null) out.push(p.kana);
   return [...new Set(out)];
 }
 
@@ -68,8 +90,8 @@ function computeKeys(rec: MatchRecord): string[] {
   const full = fullNameOf(rec);
   if (full !== null) {
     if (full.text !== null) keys.add(`ft:${full.text}`);
-    if (full.kana !== null) keys.add(`fk:${full.kana}`);
     if (full.romaji !== null) keys.add(`fr:${full.romaji}`);
+    else if (full.kana !== null) keys.add(`fk:${full.kana}`);
   }
   const fam = reps(rec.family);
   const giv = reps(rec.given);
@@ -116,7 +138,8 @@ export interface BlockingStats {
 
 /**
  * Candidate pairs (indices into `records`, i < j) of all records sharing a
- * key, skipping blocks larger than `maxBlockSize`.
+ * key, skipping blocks larger than their cap (`maxBlockSize`, or the key
+ * kind's lower cap: blockCap).
  */
 export function candidatePairs(
   records: readonly MatchRecord[],
@@ -140,7 +163,7 @@ export function candidatePairs(
   const oversized: Array<{ key: string; size: number }> = [];
   for (const [key, members] of blocks) {
     if (members.length < 2) continue;
-    if (members.length > cap) {
+    if (members.length > blockCap(key, cap)) {
       oversized.push({ key, size: members.length });
       continue;
     }

@@ -8,11 +8,11 @@
  */
 export * from './types.ts';
 export { prepareMatchRecord, fullNameOf, isPersonalDomain } from './prepare.ts';
-export { blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type BlockingStats } from './blocking.ts';
+export { blockCap, blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, KIND_CAPS, type BlockingStats } from './blocking.ts';
 export { compareRecords, compareNamePart } from './compare.ts';
 export { trainWeights, defaultWeights, termFrequencies, fieldWeights, logOdds, classLogLikelihoods, probabilityOf, DEFAULT_THRESHOLDS, type TrainOptions } from './weights.ts';
 export { decidePair, ruleViolations, hasHardConflict, hasBlockingConflict, HARD_CONFLICTS } from './decide.ts';
-export { clusterGreedy, clusterTargets, type ClusterEdge } from './cluster.ts';
+export { clusterGreedy, clusterTargets, type ClusterEdge, type ClusterLink } from './cluster.ts';
 export {
   resolveBatch,
   scoreCandidates,
@@ -20,6 +20,7 @@ export {
   MIN_LINK_PROBABILITY,
   type ResolveOptions,
   type ResolveResult,
+  type ResolvedLink,
   type ReviewItem,
   type CandidateScore,
   type IncrementalDecision,

@@ -317,6 +317,15 @@ export async function analyzeLedger(db: Db): Promise<void> {
 }
 
 /**
+ * Marks the pages of the keys linked since the last call all-visible, so the next chunk's neighbour probes stay
+ * index-only scans (keys are stored as records are linked, chunk by chunk). Only new pages are visited: the cost is
+ * the chunk's, not the table's. Outside a transaction only (VACUUM cannot run in one); a no-op inside.
+ */
+export async function vacuumMatchKeys(db: Db): Promise<void> {
+  if (!db.isTransaction) await sql`VACUUM match_keys`.execute(db);
+}
+
+/**
  * One 「取り込み」 entry per customer and import run: a customer that records of several chunks of the same run
  * join keeps one entry, whose record count adds up (dedupe key import:<run>:<customer>).
  */

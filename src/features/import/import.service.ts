@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
-  blockingKeys, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+  blockCap, blockingKeys, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
@@ -165,7 +165,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   return { runId: run.id, source: source.name, file: path.basename(options.filePath), encoding: table.encoding, ...counts, seconds: (Date.now() - started) / 1000, stagingSeconds };
 }
 
-/** Stages prepared rows as source records of one source (insert, update or leave unchanged) with their blocking keys. */
+/**
+ * Stages prepared rows as source records of one source (insert, update or leave unchanged). A new record's blocking
+ * keys are stored when it is linked (resolveChunk), not here: match_keys holds linked records only, so a neighbour
+ * probe finds the customers a record may join, not the rest of the file still waiting for its turn (each hit costs a
+ * lookup in source_records: at 300k rows the probes had taken 243 s of 480 s of database time, 8 s at 100k).
+ * An updated record that is linked gets its new keys now (it stays with its customer).
+ */
 async function stagePrepared(db: Db, sourceId: string, prepared: readonly PreparedRow[], userId: string | null, runId: string | null) {
   // Last occurrence wins when a file repeats an id.
   const staged = new Map<string, PreparedRow>();
@@ -187,21 +193,16 @@ async function stagePrepared(db: Db, sourceId: string, prepared: readonly Prepar
     else {
       updated++;
       await repo.updateRecord(db, before.id, record);
-      for (const hash of record.keyHashes) keys.push({ keyHash: hash, recordId: before.id });
-      if (before.customer_id) touchedCustomers.push(before.customer_id);
+      if (before.customer_id) {
+        for (const hash of record.keyHashes) keys.push({ keyHash: hash, recordId: before.id });
+        touchedCustomers.push(before.customer_id);
+      }
     }
   }
   const inserted = await repo.insertRecords(db, sourceId, fresh, userId);
-  const idOf = new Map(inserted.map((r) => [r.external_id, r.id]));
   // A record missing from `inserted` was staged by a concurrent writer at the same moment (a double-clicked form,
-  // a retried beacon): it exists now, with its keys, so this run counts it as unchanged.
-  const raced = fresh.length - inserted.length;
-  unchanged += raced;
-  for (const record of fresh) {
-    const id = idOf.get(record.externalId);
-    if (id === undefined) continue;
-    for (const hash of record.keyHashes) keys.push({ keyHash: hash, recordId: id });
-  }
+  // a retried beacon): it exists now, so this run counts it as unchanged.
+  unchanged += fresh.length - inserted.length;
   await repo.insertMatchKeys(db, keys);
   // Flagged values are reported once per record version: unchanged rows were reported by the run that brought them.
   const reportable = [...staged.values()]
@@ -310,6 +311,7 @@ async function resolvePending(
     totals.review += chunk.review;
     totals.customersCreated += chunk.customersCreated;
     resolved += chunk.size;
+    if (pending.count > chunkSize) await repo.vacuumMatchKeys(db);
     onChunk?.(resolved, Math.max(pending.count, resolved));
     if (chunk.size < chunkSize) break;
   }
@@ -351,22 +353,36 @@ type PendingRow = Awaited<ReturnType<typeof repo.listUnresolvedChunk>>[number];
 
 /** A chunk's records with the linked records they may join (all members of each candidate customer). */
 async function loadChunkRecords(db: Db, pending: PendingRow[]) {
-  // A ledger without linked records (the first chunk of a first import) has no neighbours: skip ~20 probes a record.
+  // Keys grouped by their cap (a weak kind of key has a lower one: blockCap), one probe per cap; and the keys the
+  // records are stored under once linked.
+  const keysByCap = new Map<number, Set<string>>();
+  const pendingKeys: Array<{ keyHash: string; recordId: number }> = [];
+  for (const r of pending) {
+    for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) {
+      const cap = blockCap(key, MAX_BLOCK);
+      let hashes = keysByCap.get(cap);
+      if (hashes === undefined) keysByCap.set(cap, (hashes = new Set()));
+      const hash = keyHash(key);
+      hashes.add(hash);
+      pendingKeys.push({ keyHash: hash, recordId: r.id });
+    }
+  }
+  // A ledger without linked records (the first chunk of a first import) has no neighbours: skip the probes.
   let neighbours: Array<{ id: number; customer_id: string }> = [];
   if (await repo.hasLinkedRecords(db)) {
-    const keys = new Set<string>();
-    for (const r of pending) for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) keys.add(keyHash(key));
-    neighbours = await repo.listLinkedNeighbours(db, [...keys], MAX_BLOCK);
+    const found = new Map<number, string>();
+    for (const [cap, hashes] of keysByCap) for (const n of await repo.listLinkedNeighbours(db, [...hashes], cap)) found.set(n.id, n.customer_id);
+    neighbours = [...found].map(([id, customer_id]) => ({ id, customer_id }));
   }
   const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.map((n) => n.customer_id))]);
   const customerOf = new Map<string, string>(members.map((m) => [matchId(m.id), m.customer_id!]));
   // The parsed match records themselves get their ids (not copies): the keys computed above stay cached on them.
   const records: MatchRecord[] = [...pending, ...members].map((r) => Object.assign(r.match_record as unknown as MatchRecord, { id: matchId(r.id) }));
-  return { records, customerOf };
+  return { records, customerOf, pendingKeys };
 }
 
 async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
-  const { records, customerOf } = await loadChunkRecords(trx, pending);
+  const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending);
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared.
   const groups = new Map<string, string>([...customerOf]);
   const result = resolveBatch(records, weights ? { weights, groups } : { groups });
@@ -383,8 +399,9 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   const linkedTo = new Map<string, number>();
   const clusterOf = new Map<string, number>();
   result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
-  for (const cluster of result.clusters) {
-    const { incoming, ranked } = clusterTargets(cluster, customerOf);
+  for (const [k, cluster] of result.clusters.entries()) {
+    // A customer tied to the newcomers by a strong link goes before one reached through a name alone (a namesake).
+    const { incoming, ranked } = clusterTargets(cluster, customerOf, result.links[k]);
     if (incoming.length === 0) continue;
     const ids = incoming.map(Number);
     let target = ranked[0];
@@ -417,6 +434,8 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   // linked, then the existing customers that records joined are recomputed: a handful of statements per chunk.
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
+  // Linked now: from here on, later records meet these through their keys.
+  await repo.insertMatchKeys(trx, pendingKeys);
   await recomputeCustomers(trx, joined);
   await repo.insertDecisions(trx, decisions);
   await repo.insertReviewItems(trx, reviewRows);

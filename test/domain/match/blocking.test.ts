@@ -1,0 +1,46 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { blockCap, blockingKeys, candidatePairs, prepareMatchRecord, type MatchInput, type MatchRecord } from '../../../src/domain/match/index.ts';
+
+let seq = 0;
+const rec = (fields: MatchInput['fields']): MatchRecord => prepareMatchRecord({ id: `r${++seq}`, source: 'test', fields });
+const shared = (a: MatchRecord, b: MatchRecord) => blockingKeys(a).filter((k) => blockingKeys(b).includes(k));
+
+describe('block caps', () => {
+  test('a weak kind of key has a lower cap than the general one, never a higher one', () => {
+    assert.equal(blockCap('b:1985-04-03'), 10);
+    assert.equal(blockCap('fr:yamadatarou'), 20);
+    assert.equal(blockCap('e:taro@example.jp'), 50);
+    assert.equal(blockCap('fb:山田|1985-04-03'), 50);
+    assert.equal(blockCap('b:1985-04-03', 5), 5);
+    assert.equal(blockCap('e:taro@example.jp', 30), 30);
+  });
+
+  test('eleven people sharing only a birth date are not compared; the same eleven sharing family name and birth date are', () => {
+    const given = ['一郎', '二郎', '三郎', '四郎', '五郎', '六郎', '七郎', '八郎', '九郎', '十郎', '健'];
+    const family = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田'];
+    const strangers = given.map((g, i) => rec({ family_name: family[i]!, given_name: g, birth_date: '1985-04-03' }));
+    assert.equal(candidatePairs(strangers).pairs.length, 0);
+    assert.equal(candidatePairs(strangers).stats.oversizedCount, 1);
+    const relatives = given.map((g) => rec({ family_name: '佐藤', given_name: g, birth_date: '1985-04-03' }));
+    // The 佐藤 + birth date block (11 ≤ 50) pairs all of them; the birth-date block alone is over its cap of 10.
+    assert.equal(candidatePairs(relatives).pairs.length, (11 * 10) / 2);
+  });
+
+  test('ten sharing a birth date are still compared (the cap is inclusive)', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => rec({ family_name: `姓${i}`, given_name: `名${i}`, birth_date: '1990-01-01' }));
+    assert.equal(candidatePairs(ten).pairs.length, 45);
+  });
+});
+
+describe('reading keys', () => {
+  test('a reading is blocked by its romaji: kana and latin spellings of one name meet, with no separate kana key', () => {
+    const kana = rec({ family_name: '山田', given_name: '太郎', family_name_kana: 'ヤマダ', given_name_kana: 'タロウ', birth_date: '1985-04-03' });
+    const hira = rec({ full_name: 'やまだ たろう', birth_date: '1985-04-03' });
+    const latin = rec({ full_name: 'Taro Yamada', birth_date: '1985-04-03' });
+    assert.ok(!blockingKeys(kana).some((k) => k.startsWith('fk:')));
+    assert.ok(shared(kana, hira).length > 0, 'katakana and hiragana readings share keys');
+    assert.ok(shared(kana, latin).some((k) => k.startsWith('gb:') || k.startsWith('fb:') || k.startsWith('fs:')), 'latin spelling meets the reading');
+    assert.equal(candidatePairs([kana, hira, latin]).pairs.length, 3);
+  });
+});
