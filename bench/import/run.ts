@@ -22,9 +22,11 @@ import iconv from 'iconv-lite';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { COLUMNS, PROFILE, writeBenchCsv } from './data.ts';
+import { nodeFlags } from '../../bin/node-flags.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+// The CLI with the node flags the `daicho` command starts it with (bin/daicho.mjs), as a direct child so its RSS is read.
+const CLI = [...nodeFlags(), '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
 
 const { values } = parseArgs({
   options: {

@@ -1,0 +1,2 @@
+/** Node flags every Daicho process starts with (see node-flags.mjs). */
+export function nodeFlags(env?: NodeJS.ProcessEnv): string[];
