@@ -258,6 +258,14 @@ async function main(): Promise<void> {
   const prepared = new Map(inputs.map((i) => [i.id, prepareMatchRecord(i)]));
   const result = resolveBatch([...prepared.values()]);
   const seconds = (performance.now() - t0) / 1000;
+  // The review queue: how many of its pairs are one entity, and how many generated life-event pairs it holds.
+  {
+    const entityOf = new Map<string, string>([...truth]);
+    gen.forEach((g, k) => entityOf.set(`heldout${SEP}H${String(k + 1).padStart(5, '0')}`, g.entity));
+    const same = result.reviews.filter((r) => entityOf.get(r.a) !== undefined && entityOf.get(r.a) === entityOf.get(r.b));
+    const events = same.filter((r) => r.a.startsWith(`heldout${SEP}`) || r.b.startsWith(`heldout${SEP}`));
+    console.log(`review pairs: ${result.reviews.length} (same entity: ${same.length}, of which a generated life-event record: ${events.length})`);
+  }
 
   const tmp = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-heldout-'));
   fs.mkdirSync(tmp, { recursive: true });

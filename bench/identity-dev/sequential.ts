@@ -79,6 +79,7 @@ const mixed = new Map<string, number>();
 let resplits = 0;
 
 const truthOfId = (id: string): string | undefined => truthOf.get(`${byId.get(id)!.source}\u0001${byId.get(id)!.externalId}`);
+const reviewTally = { items: 0, same: 0 };
 const spanTally = { clusters: 0, right: 0, wrong: 0, none: 0 };
 /** A cluster spanning customers: is the first ranked customer the one holding the incoming records' entity? */
 function spanReport(src: string, cluster: readonly string[], incoming: readonly string[], ranked: readonly string[], links: ReadonlyArray<{ a: string; b: string; score: number; weak: boolean }>): void {
@@ -128,6 +129,10 @@ for (const src of order) {
     ...(process.env.DAICHO_NAME_ONLY ? { thresholds: { merge: 0.95, review: 0.3, nameOnly: Number(process.env.DAICHO_NAME_ONLY) } } : {}),
   });
   weightsBySource.set(src, result.weights);
+  for (const item of result.reviews) {
+    reviewTally.items++;
+    if (truthOfId(item.a) !== undefined && truthOfId(item.a) === truthOfId(item.b)) reviewTally.same++;
+  }
   if (values.verbose) {
     const w = result.weights;
     console.log(`== ${src}: batch ${batch.length} (pending ${pending.length}), prior M ${w.prior.match.toFixed(3)} H ${w.prior.related.toFixed(3)} U ${w.prior.unrelated.toFixed(3)} pairs ${w.training.candidatePairs}`);
@@ -204,6 +209,7 @@ const out = execFileSync(process.execPath, [SCORER, '--truth', path.join(tmp, 't
 const r = JSON.parse(out) as { precision: number; recall: number; f1: number; hard_negative_pairs_merged: Record<string, { listed: number; merged: number }> };
 console.log(`sequential (${order.join(' → ')}): P ${r.precision.toFixed(4)} R ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)}; ${Object.entries(r.hard_negative_pairs_merged).map(([t, v]) => `${t} ${v.merged}/${v.listed}`).join(', ')}`);
 fs.rmSync(tmp, { recursive: true, force: true });
+console.log(`review pairs: ${reviewTally.items} (same entity: ${reviewTally.same})`);
 if (values.resplit) console.log(`customers split by new evidence: ${resplits}`);
 if (values.spans) console.log(`clusters spanning customers: ${spanTally.clusters} (target holds the incoming entity: ${spanTally.right}, another customer does: ${spanTally.wrong}, none does: ${spanTally.none})`);
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockCap, blockingKeys, candidatePairs, prepareMatchRecord, type MatchInput, type MatchRecord } from '../../../src/domain/match/index.ts';
+import { blockCap, blockingKeys, candidatePairs, compareRecords, decidePair, defaultWeights, prepareMatchRecord, type MatchInput, type MatchRecord } from '../../../src/domain/match/index.ts';
 
 let seq = 0;
 const rec = (fields: MatchInput['fields']): MatchRecord => prepareMatchRecord({ id: `r${++seq}`, source: 'test', fields });
@@ -42,5 +42,21 @@ describe('reading keys', () => {
     assert.ok(shared(kana, hira).length > 0, 'katakana and hiragana readings share keys');
     assert.ok(shared(kana, latin).some((k) => k.startsWith('gb:') || k.startsWith('fb:') || k.startsWith('fs:')), 'latin spelling meets the reading');
     assert.equal(candidatePairs([kana, hira, latin]).pairs.length, 3);
+  });
+});
+
+describe('name-only pairs', () => {
+  const W = defaultWeights();
+  const decide = (a: MatchRecord, b: MatchRecord) => decidePair(a.id, b.id, compareRecords(a, b), W);
+
+  test('a pair only the name links goes to review while nothing contradicts it, and is distinct once something does', () => {
+    const card = rec({ full_name: '本山 伊佑', full_name_kana: 'ホンザン イスケ', company_name: '大貫産業有限会社' });
+    const web = rec({ full_name: '本山 伊佑', full_name_kana: 'ホンザン イスケ', email: 'honzan.isuke@nifty.com' });
+    const other = rec({ full_name: '本山 伊佑', full_name_kana: 'ホンザン イスケ', email: 'isuke1952@biglobe.ne.jp', phone: '080-8996-6165' });
+    const first = decide(card, web);
+    assert.equal(first.outcome, 'review', `nothing against: ${first.outcome} (p ${first.probability.toFixed(2)})`);
+    const second = decide(web, other);
+    assert.ok(second.weak, 'only the name agrees');
+    assert.equal(second.outcome, 'distinct', 'a different personal e-mail contradicts it');
   });
 });
