@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { nodeFlags } from '../../bin/node-flags.mjs';
 
@@ -25,4 +27,29 @@ test('the daicho command starts the CLI with that heap bound', () => {
   assert.equal(limits.length, 2, result.stderr);
   // The child (the CLI): 256 MiB of old space plus the young generation.
   assert.ok(limits[1]! >= 256 && limits[1]! < 400, `child heap limit ${limits[1]} MiB`);
+});
+
+test('stopping the daicho command stops the CLI it started', async () => {
+  const bin = path.resolve(import.meta.dirname, '../../bin/daicho.mjs');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-launcher-'));
+  const launcher = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, DATABASE_URL: '', DAICHO_DATA_DIR: dataDir, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    launcher.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    for (let i = 0; i < 300 && !/running at/u.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /running at/u, 'the server started');
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' }).trim().split(/\s+/u).map(Number);
+    assert.equal(children.length, 1);
+    const exited = new Promise<number | null>((resolve) => launcher.on('exit', (code) => resolve(code)));
+    launcher.kill('SIGTERM');
+    await exited;
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      try { process.kill(children[0]!, 0); await new Promise((r) => setTimeout(r, 100)); } catch { alive = false; }
+    }
+    assert.equal(alive, false, 'the server process is gone');
+  } finally {
+    launcher.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
