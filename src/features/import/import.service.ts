@@ -370,9 +370,7 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
   // A ledger without linked records (the first chunk of a first import) has no neighbours: skip the probes.
   let neighbours: Array<{ id: number; customer_id: string }> = [];
   if (await repo.hasLinkedRecords(db)) {
-    const found = new Map<number, string>();
-    for (const [cap, hashes] of keysByCap) for (const n of await repo.listLinkedNeighbours(db, [...hashes], cap)) found.set(n.id, n.customer_id);
-    neighbours = [...found].map(([id, customer_id]) => ({ id, customer_id }));
+    neighbours = await repo.listLinkedNeighbours(db, keysByCap);
   }
   const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.map((n) => n.customer_id))]);
   const customerOf = new Map<string, string>(members.map((m) => [matchId(m.id), m.customer_id!]));
@@ -383,9 +381,9 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
 
 async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
   const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending);
-  // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared.
-  const groups = new Map<string, string>([...customerOf]);
-  const result = resolveBatch(records, weights ? { weights, groups } : { groups });
+  // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
+  // reads the map only while it runs; customerOf grows below, after it.)
+  const result = resolveBatch(records, weights ? { weights, groups: customerOf } : { groups: customerOf });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
     sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
