@@ -143,7 +143,7 @@ export interface BlockingStats {
  */
 export function candidatePairs(
   records: readonly MatchRecord[],
-  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => string[]; skipPair?: (i: number, j: number) => boolean } = {},
+  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => readonly string[]; skipPair?: (i: number, j: number) => boolean } = {},
 ): { pairs: Array<[number, number]>; stats: BlockingStats } {
   const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const blocks = new Map<string, number[]>();

@@ -28,6 +28,12 @@ export interface ResolveOptions {
    * neighbour–neighbour). Anti-chaining still checks a newcomer against every member of a group it joins.
    */
   groups?: ReadonlyMap<string, string>;
+  /**
+   * A record's blocking keys, if the caller holds them in another form than blockingKeys computes (the importer
+   * stores them hashed at staging: "kind:hash"). Any form works that gives equal keys equal strings and keeps the
+   * kind prefix (blockCap reads it).
+   */
+  keysOf?: (record: MatchRecord) => readonly string[];
 }
 
 export interface ReviewItem {
@@ -80,6 +86,7 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   const fixed = groupOf ? records.map((r) => groupOf.has(r.id)) : null;
   const { pairs, stats: blocking } = candidatePairs(records, {
     maxBlockSize: options.maxBlockSize,
+    ...(options.keysOf ? { keysOf: options.keysOf } : {}),
     ...(fixed ? { skipPair: (i: number, j: number) => fixed[i]! && fixed[j]! } : {}),
   });
   const comparisons: Comparison[] = pairs.map(([i, j]) => compareRecords(records[i]!, records[j]!));

@@ -1,19 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
+import { uuidv7 } from '../../db/ids.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
-  blockCap, blockingKeys, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+  blockCap, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
 import { openTable } from './readers/index.ts';
 import * as repo from './import.repository.ts';
-import { keyHash } from './key-hash.ts';
+import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
 import { inlinePool, openWorkerPool } from './prepare-pool.ts';
 import { prepareMapped, type PreparedRow } from './stage-prepare.ts';
 
@@ -184,7 +184,7 @@ async function stagePrepared(db: Db, sourceId: string, prepared: readonly Prepar
   let unchanged = 0;
   const changedIds = [...staged.values()].map((r) => existing.get(r.externalId)).filter((b) => b && b.content_hash !== staged.get(b.external_id)!.contentHash).map((b) => b!.id);
   const oldKeys = (await repo.findMatchRecords(db, changedIds)).flatMap((r) =>
-    r.match_record ? blockingKeys(r.match_record as unknown as MatchRecord).map((key) => ({ keyHash: keyHash(key), recordId: r.id })) : []);
+    r.match_record ? storedKeysOf(r.match_record as unknown as StoredMatchRecord).map((key) => ({ keyHash: storedKeyHash(key), recordId: r.id })) : []);
   await repo.deleteMatchKeys(db, oldKeys);
   for (const record of staged.values()) {
     const before = existing.get(record.externalId);
@@ -334,7 +334,7 @@ async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSi
     if (stored && weightsFitEngine(stored.weights)) return stored.weights as MatchWeights;
     const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize));
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
+    const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK, keysOf: storedKeysOf }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
     const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS });
     await repo.saveWeights(trx, weights, sorted.length, { firstId, lastId });
     return weights;
@@ -358,11 +358,11 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
   const keysByCap = new Map<number, Set<string>>();
   const pendingKeys: Array<{ keyHash: string; recordId: number }> = [];
   for (const r of pending) {
-    for (const key of blockingKeys(r.match_record as unknown as MatchRecord)) {
+    for (const key of storedKeysOf(r.match_record as unknown as StoredMatchRecord)) {
       const cap = blockCap(key, MAX_BLOCK);
       let hashes = keysByCap.get(cap);
       if (hashes === undefined) keysByCap.set(cap, (hashes = new Set()));
-      const hash = keyHash(key);
+      const hash = storedKeyHash(key);
       hashes.add(hash);
       pendingKeys.push({ keyHash: hash, recordId: r.id });
     }
@@ -383,7 +383,7 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending);
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
   // reads the map only while it runs; customerOf grows below, after it.)
-  const result = resolveBatch(records, weights ? { weights, groups: customerOf } : { groups: customerOf });
+  const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
     sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
@@ -404,7 +404,7 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
     const ids = incoming.map(Number);
     let target = ranked[0];
     if (!target) {
-      target = randomUUID();
+      target = uuidv7();
       created.push({ id: target, statements: incoming.map((id) => statementOf.get(id)!) });
       customersCreated++;
       decisions.push({ kind: 'new', recordId: ids[0]!, customerId: target, rule: 'no_match', runId });

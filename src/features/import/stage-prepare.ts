@@ -6,7 +6,7 @@
 import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
 import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
-import { keyHash } from './key-hash.ts';
+import { storedKey, storedKeyHash } from './key-hash.ts';
 
 export interface MappedInput {
   line: number;
@@ -34,14 +34,16 @@ export function prepareMapped(rows: readonly MappedInput[], sourceName: string):
     const hash = contentHash(mapped.fields, mapped.attributes);
     const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
     const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
+    // The keys travel with the record (match_record.blockKeys): resolution reads them instead of deriving them again.
+    const blockKeys = blockingKeys(matchRecord).map(storedKey);
     return {
       line: mapped.line,
       externalId: mapped.externalId ?? `sha256:${hash}`,
       contentHash: hash,
       rawJson: JSON.stringify(mapped.raw),
       statementJson: JSON.stringify(statement),
-      matchRecordJson: JSON.stringify(matchRecord),
-      keyHashes: blockingKeys(matchRecord).map(keyHash),
+      matchRecordJson: JSON.stringify({ ...matchRecord, blockKeys }),
+      keyHashes: blockKeys.map(storedKeyHash),
       flagged,
     };
   });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
-import { keyHash } from '../../../src/features/import/key-hash.ts';
+import { blockCap, blockingKeys, defaultWeights, prepareMatchRecord, resolveBatch, type MatchRecord } from '../../../src/domain/match/index.ts';
+import { keyHash, storedKey, storedKeyHash, storedKeysOf, type StoredMatchRecord } from '../../../src/features/import/key-hash.ts';
 import { inlinePool, openWorkerPool } from '../../../src/features/import/prepare-pool.ts';
 import { prepareFileRows } from '../../../src/features/import/stage-prepare.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
@@ -48,6 +49,36 @@ describe('staging preparation', () => {
     assert.deepEqual(JSON.parse(first!.statementJson)['custom.備考'], 'メモ0');
     assert.deepEqual(first!.flagged.map((f) => f.field), ['email']);
     assert.equal(JSON.parse(second!.statementJson).email, 'hanako1@daicho-kaisha.co.jp');
+  });
+
+  test('the matcher form travels with its stored keys: kind and hash of each blocking key, the same keys match_keys gets', () => {
+    const [first] = prepareFileRows(rows(1), profile, 'meishi');
+    const stored = JSON.parse(first!.matchRecordJson) as StoredMatchRecord;
+    const keys = blockingKeys(stored);
+    assert.deepEqual(stored.blockKeys, keys.map(storedKey));
+    assert.deepEqual(stored.blockKeys!.map(storedKeyHash), keys.map(keyHash));
+    assert.deepEqual(first!.keyHashes, keys.map(keyHash));
+    // The kind stays readable, so each key keeps its cap (a birth date alone has a lower one than an e-mail).
+    assert.deepEqual(stored.blockKeys!.map((k) => blockCap(k)), keys.map((k) => blockCap(k)));
+    // A record staged before the keys were stored gets the same ones derived.
+    const { blockKeys: _dropped, ...older } = stored;
+    assert.deepEqual(storedKeysOf(older), stored.blockKeys);
+  });
+
+  test('resolving on stored keys gives what resolving on the keys themselves gives', () => {
+    const people = [
+      { full_name: '髙橋 花子', email: 'hanako.takahashi@daicho-kaisha.co.jp', birth_date: '1985/4/3' },
+      { full_name: '高橋 花子', email: 'hanako.takahashi@daicho-kaisha.co.jp', phone: '03-1234-5678' },
+      { full_name: 'タカハシ ハナコ', phone: '0312345678', birth_date: 'S60.4.3' },
+      { full_name: '高橋 花子', birth_date: '1990/1/1', email: 'h.takahashi@mail-other.ne.jp' },
+      { full_name: '佐藤 一郎', birth_date: '1985/4/3' },
+    ];
+    const records = (): MatchRecord[] => people.map((fields, i) => prepareMatchRecord({ id: String(i), source: 's', fields }));
+    const plain = resolveBatch(records(), { weights: defaultWeights() });
+    const hashed = resolveBatch(records(), { weights: defaultWeights(), keysOf: storedKeysOf });
+    assert.deepEqual(hashed.clusters, plain.clusters);
+    assert.deepEqual(hashed.reviews, plain.reviews);
+    assert.ok(plain.clusters.some((c) => c.length >= 2), 'the fixture merges someone');
   });
 });
 
