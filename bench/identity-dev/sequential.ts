@@ -126,6 +126,8 @@ for (const src of order) {
   const batch = [...pending.map((r) => r.prepared), ...linked.map((id) => byId.get(id)!.prepared)];
   const result = resolveBatch(batch, {
     ...(!values.ungrouped ? { groups: new Map(linked.map((id) => [id, customerOf.get(id)!])) } : {}),
+    // As the importer: the ledger's size (records linked so far, plus this file) weighs name-only pairs.
+    ledgerRecords: customerOf.size + pending.length,
     ...(process.env.DAICHO_NAME_ONLY ? { thresholds: { merge: 0.95, review: 0.3, nameOnly: Number(process.env.DAICHO_NAME_ONLY) } } : {}),
   });
   weightsBySource.set(src, result.weights);

@@ -246,6 +246,9 @@ export interface MatchWeightsTable {
   last_record_id: number | null;
 }
 
+/** One row: records linked by identity resolution so far (migration 0010). */
+export interface ResolutionStatsTable { id: Generated<boolean>; linked_records: number }
+
 export interface MatchDecisionsTable {
   id: BigId;
   kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
@@ -487,6 +490,7 @@ export interface Database {
   match_keys: MatchKeysTable;
   match_weights: MatchWeightsTable;
   match_decisions: MatchDecisionsTable;
+  resolution_stats: ResolutionStatsTable;
   review_items: ReviewItemsTable;
   schema_migrations: SchemaMigrationsTable;
   tracker_sites: TrackerSitesTable;

@@ -34,6 +34,8 @@ export interface ResolveOptions {
    * kind prefix (blockCap reads it).
    */
   keysOf?: (record: MatchRecord) => readonly string[];
+  /** Records in the ledger these are resolved against, when larger than the batch (see namesakeBits in decide.ts). */
+  ledgerRecords?: number;
 }
 
 export interface ReviewItem {
@@ -93,11 +95,12 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   let weights = options.weights ?? trainWeights(records, comparisons, options.train);
   if (options.thresholds) weights = { ...weights, thresholds: { ...weights.thresholds, ...options.thresholds } };
 
+  const decideOptions = options.ledgerRecords === undefined ? {} : { ledgerRecords: options.ledgerRecords };
   const scored = new Map<number, ScoredPair>();
   const n = records.length;
   const edges: ClusterEdge[] = [];
   pairs.forEach(([i, j], k) => {
-    const sp = decidePair(records[i]!.id, records[j]!.id, comparisons[k]!, weights);
+    const sp = decidePair(records[i]!.id, records[j]!.id, comparisons[k]!, weights, decideOptions);
     scored.set(i * n + j, sp);
     if (sp.outcome === 'merge') edges.push({ i, j, score: sp.score, weak: sp.weak });
   });
@@ -111,7 +114,7 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     if (cached !== undefined) return cached;
     let sp = scored.get(i * n + j);
     if (sp === undefined) {
-      sp = decidePair(records[i]!.id, records[j]!.id, compareRecords(records[i]!, records[j]!), weights);
+      sp = decidePair(records[i]!.id, records[j]!.id, compareRecords(records[i]!, records[j]!), weights, decideOptions);
       scored.set(i * n + j, sp);
     }
     let ok = !hasBlockingConflict(sp.rules, weights) && sp.probability >= minLink;

@@ -242,6 +242,16 @@ export async function listRecordsOfCustomers(db: Db, customerIds: string[]) {
     .execute();
 }
 
+/** Records identity resolution has linked so far (the ledger a chunk is resolved against). */
+export async function linkedRecordCount(db: Db): Promise<number> {
+  const row = await db.selectFrom('resolution_stats').select('linked_records').executeTakeFirst();
+  return row ? Number(row.linked_records) : 0;
+}
+
+export async function addLinkedRecords(db: Db, n: number): Promise<void> {
+  if (n > 0) await db.updateTable('resolution_stats').set((eb) => ({ linked_records: eb('linked_records', '+', n) })).execute();
+}
+
 /** Links many records at once (record id → customer id). */
 export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: number; customerId: string }>): Promise<void> {
   for (let i = 0; i < links.length; i += 20_000) {

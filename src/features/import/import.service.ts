@@ -382,8 +382,9 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
 async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
   const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending);
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
-  // reads the map only while it runs; customerOf grows below, after it.)
-  const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf });
+  // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
+  const ledgerRecords = (await repo.linkedRecordCount(trx)) + pending.length;
+  const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
     sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
@@ -432,6 +433,7 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   // linked, then the existing customers that records joined are recomputed: a handful of statements per chunk.
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
+  await repo.addLinkedRecords(trx, links.length);
   // Linked now: from here on, later records meet these through their keys.
   await repo.insertMatchKeys(trx, pendingKeys);
   await recomputeCustomers(trx, joined);

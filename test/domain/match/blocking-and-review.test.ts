@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockCap, blockingKeys, candidatePairs, compareRecords, decidePair, defaultWeights, prepareMatchRecord, type MatchInput, type MatchRecord } from '../../../src/domain/match/index.ts';
+import { blockCap, blockingKeys, candidatePairs, compareRecords, decidePair, defaultWeights, namesakeBits, prepareMatchRecord, type MatchInput, type MatchRecord, type MatchWeights } from '../../../src/domain/match/index.ts';
 
 let seq = 0;
 const rec = (fields: MatchInput['fields']): MatchRecord => prepareMatchRecord({ id: `r${++seq}`, source: 'test', fields });
@@ -58,5 +58,46 @@ describe('name-only pairs', () => {
     const second = decide(web, other);
     assert.ok(second.weak, 'only the name agrees');
     assert.equal(second.outcome, 'distinct', 'a different personal e-mail contradicts it');
+  });
+});
+
+describe('the ledger size weighs name-only pairs', () => {
+  // Weights as an import stores them after training on its first chunk of 10,000 records.
+  // (Thresholds a little lower than the defaults, as training gives on data where exact names are strong evidence.)
+  const W: MatchWeights = {
+    ...defaultWeights(),
+    thresholds: { merge: 0.9, review: 0.3, nameOnly: 0.9 },
+    training: { ...defaultWeights().training, records: 10_000 },
+  };
+  const decide = (a: MatchRecord, b: MatchRecord, ledgerRecords?: number) =>
+    decidePair(a.id, b.id, compareRecords(a, b), W, ledgerRecords === undefined ? {} : { ledgerRecords });
+
+  test('log2(ledger / trained) bits, never a bonus, nothing without a size or a training count', () => {
+    assert.equal(namesakeBits(W, 80_000), 3);
+    assert.equal(namesakeBits(W, 10_000), 0);
+    assert.equal(namesakeBits(W, 5_000), 0);
+    assert.equal(namesakeBits(W, undefined), 0);
+    assert.equal(namesakeBits(defaultWeights(), 1_000_000), 0, 'untrained weights (records 0) are left alone');
+  });
+
+  test('an exact written name and nothing else: merged at the training size, reviewed in a ledger ten times larger', () => {
+    const a = rec({ full_name: '菊池 瑠依紗', full_name_kana: 'キクチ ルイサ', gender: '女' });
+    const b = rec({ full_name: '菊池 瑠依紗', full_name_kana: 'キクチ ルイサ', gender: '女' });
+    const small = decide(a, b, 10_000);
+    const large = decide(a, b, 100_000);
+    assert.ok(small.weak && large.weak);
+    assert.equal(small.outcome, 'merge', `p ${small.probability.toFixed(3)}`);
+    assert.ok(large.score < small.score - 3.3 && large.score > small.score - 3.4, 'log2(10) bits less');
+    assert.equal(large.outcome, 'review', `p ${large.probability.toFixed(3)}`);
+  });
+
+  test('a pair with more than the name (a birth date, a mobile) scores the same in any ledger', () => {
+    const a = rec({ full_name: '菊池 瑠依紗', birth_date: '1990-05-06', phone: '090-1234-5678' });
+    const b = rec({ full_name: '菊池 瑠依紗', birth_date: '平成2年5月6日', phone: '09012345678' });
+    const small = decide(a, b, 10_000);
+    const large = decide(a, b, 1_000_000);
+    assert.equal(small.weak, false);
+    assert.equal(large.score, small.score);
+    assert.equal(large.outcome, 'merge');
   });
 });

@@ -95,6 +95,9 @@ for (const engine of ENGINES) {
       // One 「取り込み」 entry per customer and run, whatever the number of chunks that touched it.
       const activities = await chunked.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'import').executeTakeFirstOrThrow();
       assert.equal(Number(activities.n), 450);
+      // The ledger's size as resolution counts it (it weighs name-only pairs): every linked record, once.
+      const stats = await chunked.db.selectFrom('resolution_stats').select('linked_records').executeTakeFirstOrThrow();
+      assert.equal(Number(stats.linked_records), 600);
     });
 
     test('an import that stops after two chunks, re-run, ends with the ledger of an uninterrupted one', { timeout: 300_000 }, async () => {

@@ -1,0 +1,95 @@
+/**
+ * How right the import benchmark's ledger is: scores a ledger that `run.ts --keep` left on PostgreSQL against the
+ * generator's truth (which row is which generated person; data.ts is deterministic, so the truth is generated again),
+ * pairwise precision, recall and F1 over the file's records, and sorts the wrongly merged pairs by what links them
+ * (the fields that agree), so over-merging as the ledger grows can be traced to the evidence that causes it. Pairs
+ * are compared with the weights the import stored (the newest in match_weights).
+ *
+ *   npx tsx bench/import/run.ts --sizes 100000 --engine postgres --keep     # prints nothing about quality
+ *   npx tsx bench/import/quality.ts --database-url postgres://postgres@127.0.0.1:5432/daicho_bench_import_<pid>_100000 [--show 5]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { compareRecords, decidePair, type MatchRecord, type MatchWeights } from '../../src/domain/match/index.ts';
+import { writeBenchCsv } from './data.ts';
+
+async function main() {
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, show: { type: 'string', default: '5' } } });
+  if (!values['database-url']) throw new Error('usage: quality.ts --database-url postgres://…/daicho_bench_import_<pid>_<rows>');
+  const client = new pg.Client({ connectionString: values['database-url'] });
+  await client.connect();
+  const { rows: records } = await client.query<{ external_id: string; customer_id: string; match_record: MatchRecord }>(
+    `SELECT sr.external_id, sr.customer_id, sr.match_record FROM source_records sr JOIN sources s ON s.id = sr.source_id
+     WHERE s.name = 'bench_members' ORDER BY sr.id`);
+  const { rows: [stored] } = await client.query<{ weights: MatchWeights }>('SELECT weights FROM match_weights ORDER BY id DESC LIMIT 1');
+  await client.end();
+  const n = records.length;
+  const truth: number[] = [];
+  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-quality-')), 'members.csv');
+  writeBenchCsv(tmp, n, { truth });
+  fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+  const personOf = (externalId: string) => truth[Number(externalId.slice(1)) - 1]!;
+
+  // Pairwise counts: true pairs (same person), linked pairs (same customer), both.
+  const pairs = (groups: Map<string | number, number[]>) => [...groups.values()].reduce((s, g) => s + (g.length * (g.length - 1)) / 2, 0);
+  const byCustomer = new Map<string, number[]>();
+  const byPerson = new Map<number, number[]>();
+  const byBoth = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const p = personOf(r.external_id);
+    for (const [map, key] of [[byCustomer, r.customer_id], [byPerson, p], [byBoth, `${r.customer_id}|${p}`]] as const) {
+      const list = (map as Map<string | number, number[]>).get(key) ?? [];
+      list.push(i);
+      (map as Map<string | number, number[]>).set(key, list);
+    }
+  });
+  const linked = pairs(byCustomer);
+  const same = pairs(byPerson);
+  const right = pairs(byBoth as Map<string, number[]>);
+  const precision = right / linked;
+  const recall = right / same;
+  console.log(`${n.toLocaleString()} records, ${byPerson.size.toLocaleString()} people, ${byCustomer.size.toLocaleString()} customers`);
+  console.log(`pairwise P ${precision.toFixed(4)} R ${recall.toFixed(4)} F1 ${((2 * precision * recall) / (precision + recall)).toFixed(4)} `
+    + `(linked pairs ${linked.toLocaleString()}, true pairs ${same.toLocaleString()}, wrong links ${(linked - right).toLocaleString()}, missed ${(same - right).toLocaleString()})`);
+
+  // Wrong links: pairs of records of one customer and two people, by the fields that agree between them.
+  const causes = new Map<string, { count: number; examples: string[] }>();
+  // Right links whose own pair is name-only: what a stricter name-only rule would cost in recall (at most: some are
+  // also joined through a third record).
+  let rightNameOnly = 0;
+  const show = Number(values.show);
+  for (const members of byCustomer.values()) {
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        const a = records[members[x]!]!;
+        const b = records[members[y]!]!;
+        const d = decidePair(a.external_id, b.external_id, compareRecords({ ...a.match_record, id: a.external_id }, { ...b.match_record, id: b.external_id }), stored!.weights);
+        if (personOf(a.external_id) === personOf(b.external_id)) {
+          if (d.weak) rightNameOnly++;
+          continue;
+        }
+        const agree = d.evidence.filter((e) => e.level !== 'missing' && e.level !== 'disagree').map((e) => `${e.field}:${e.level}`).join(' ');
+        const key = `${d.outcome}${d.weak ? ' (name only)' : ''} | ${agree || '(nothing agrees)'}`;
+        const entry = causes.get(key) ?? { count: 0, examples: [] };
+        entry.count++;
+        if (entry.examples.length < show) entry.examples.push(`${a.external_id} ${name(a.match_record)} ~ ${b.external_id} ${name(b.match_record)} p=${d.probability.toFixed(3)} [${d.rules.join(',')}]`);
+        causes.set(key, entry);
+      }
+    }
+  }
+  console.log(`right links whose own pair is name-only: ${rightNameOnly.toLocaleString()}`);
+  console.log('\nwrong links by what the two records share (pair outcome on its own | agreeing fields):');
+  for (const [key, { count, examples }] of [...causes].sort((p, q) => q[1].count - p[1].count).slice(0, 15)) {
+    console.log(`${String(count).padStart(7)}  ${key}`);
+    for (const e of examples) console.log(`           ${e}`);
+  }
+}
+
+function name(r: MatchRecord): string {
+  return `${r.family?.text ?? r.family?.kana ?? ''} ${r.given?.text ?? r.given?.kana ?? ''}`.trim() || (r.unsplit?.text ?? '');
+}
+
+await main();
