@@ -35,21 +35,22 @@ async function main() {
   const personOf = (externalId: string) => truth[Number(externalId.slice(1)) - 1]!;
 
   // Pairwise counts: true pairs (same person), linked pairs (same customer), both.
-  const pairs = (groups: Map<string | number, number[]>) => [...groups.values()].reduce((s, g) => s + (g.length * (g.length - 1)) / 2, 0);
-  const byCustomer = new Map<string, number[]>();
-  const byPerson = new Map<number, number[]>();
-  const byBoth = new Map<string, number[]>();
-  records.forEach((r, i) => {
-    const p = personOf(r.external_id);
-    for (const [map, key] of [[byCustomer, r.customer_id], [byPerson, p], [byBoth, `${r.customer_id}|${p}`]] as const) {
-      const list = (map as Map<string | number, number[]>).get(key) ?? [];
-      list.push(i);
-      (map as Map<string | number, number[]>).set(key, list);
-    }
-  });
+  const groupBy = <K>(keyOf: (r: (typeof records)[number]) => K) => {
+    const groups = new Map<K, number[]>();
+    records.forEach((r, i) => {
+      const key = keyOf(r);
+      const list = groups.get(key);
+      if (list === undefined) groups.set(key, [i]);
+      else list.push(i);
+    });
+    return groups;
+  };
+  const pairs = (groups: Map<unknown, number[]>) => [...groups.values()].reduce((s, g) => s + (g.length * (g.length - 1)) / 2, 0);
+  const byCustomer = groupBy((r) => r.customer_id);
+  const byPerson = groupBy((r) => personOf(r.external_id));
   const linked = pairs(byCustomer);
   const same = pairs(byPerson);
-  const right = pairs(byBoth as Map<string, number[]>);
+  const right = pairs(groupBy((r) => `${r.customer_id}|${personOf(r.external_id)}`));
   const precision = right / linked;
   const recall = right / same;
   console.log(`${n.toLocaleString()} records, ${byPerson.size.toLocaleString()} people, ${byCustomer.size.toLocaleString()} customers`);
@@ -73,9 +74,11 @@ async function main() {
   for (const members of mixed) {
     for (let x = 0; x < members.length; x++) {
       for (let y = x + 1; y < members.length; y++) {
-        const a = { ...records[members[x]!]!, match_record: forms.get(Number(records[members[x]!]!.id))! };
-        const b = { ...records[members[y]!]!, match_record: forms.get(Number(records[members[y]!]!.id))! };
-        const d = decidePair(a.external_id, b.external_id, compareRecords({ ...a.match_record, id: a.external_id }, { ...b.match_record, id: b.external_id }), stored!.weights);
+        const a = records[members[x]!]!;
+        const b = records[members[y]!]!;
+        const formA = { ...forms.get(Number(a.id))!, id: a.external_id };
+        const formB = { ...forms.get(Number(b.id))!, id: b.external_id };
+        const d = decidePair(a.external_id, b.external_id, compareRecords(formA, formB), stored!.weights);
         if (personOf(a.external_id) === personOf(b.external_id)) {
           if (d.weak) rightNameOnly++;
           continue;
@@ -84,7 +87,7 @@ async function main() {
         const key = `${d.outcome}${d.weak ? ' (name only)' : ''} | ${agree || '(nothing agrees)'}`;
         const entry = causes.get(key) ?? { count: 0, examples: [] };
         entry.count++;
-        if (entry.examples.length < show) entry.examples.push(`${a.external_id} ${name(a.match_record)} ~ ${b.external_id} ${name(b.match_record)} p=${d.probability.toFixed(3)} [${d.rules.join(',')}]`);
+        if (entry.examples.length < show) entry.examples.push(`${a.external_id} ${name(formA)} ~ ${b.external_id} ${name(formB)} p=${d.probability.toFixed(3)} [${d.rules.join(',')}]`);
         causes.set(key, entry);
       }
     }
