@@ -30,7 +30,7 @@ async function withDatabase(config: ReturnType<typeof loadConfig>, work: (db: Db
 
 function formatSummary(s: ImportSummary): string {
   return [
-    `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s (rows staged in ${s.stagingSeconds.toFixed(1)} s, then identity resolution)`,
+    `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s (identity resolution ${s.resolutionSeconds.toFixed(1)} s, reading and staging rows ${s.stagingSeconds.toFixed(1)} s)`,
     `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
     `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
     `  run ${s.runId}`,
@@ -124,9 +124,9 @@ async function main(argv: string[]): Promise<number> {
           filePath: file,
           profile,
           actor: CLI_ACTOR,
-          onProgress: (p) => process.stderr.write(p.resolved === undefined
-            ? `\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)`
-            : `\r${p.rows.toLocaleString()} rows read; identities resolved ${p.resolved.toLocaleString()} of ${(p.pending ?? p.resolved).toLocaleString()}`),
+          onProgress: (p) => process.stderr.write(p.phase === 'reading'
+            ? `\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)${p.resolved === undefined ? '' : `; identities resolved ${p.resolved.toLocaleString()}`}`
+            : `\r${p.rows.toLocaleString()} rows read; identities resolved ${(p.resolved ?? 0).toLocaleString()} of ${(p.pending ?? p.resolved ?? 0).toLocaleString()}`),
         });
         process.stderr.write('\n');
         console.log(formatSummary(summary));

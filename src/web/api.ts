@@ -384,7 +384,7 @@ export interface ImportProfileJson {
 export interface ImportSummary {
   runId: string; source: string; file: string; encoding: string | null;
   read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number;
-  merged: number; review: number; customersCreated: number; seconds: number; stagingSeconds: number;
+  merged: number; review: number; customersCreated: number; seconds: number; stagingSeconds: number; resolutionSeconds: number;
 }
 
 export interface ImportRun {

@@ -14,7 +14,10 @@ export interface ImportJob {
   status: 'running' | 'completed' | 'failed';
   startedAt: Date;
   finishedAt: Date | null;
-  /** Reading: rows and bytes of the file; resolving: records resolved of those pending (in chunks). */
+  /**
+   * Reading: rows and bytes of the file (a large file's first chunks are resolved meanwhile); resolving: every row is
+   * staged, records resolved of those pending (in chunks).
+   */
   progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number; resolved: number; pending: number };
   summary: ImportSummary | null;
   error: { code: string; message: string; errors: FieldError[] } | null;
@@ -45,9 +48,8 @@ export function startImportJob(db: Db, options: Omit<ImportOptions, 'onProgress'
   const run = runImport(db, {
     ...options,
     onProgress: (p) => {
-      const resolving = p.resolved !== undefined || (p.totalBytes > 0 && p.bytesRead >= p.totalBytes);
       job.progress = {
-        phase: resolving ? 'resolving' : 'reading', rows: p.rows, bytesRead: p.bytesRead, totalBytes: p.totalBytes,
+        phase: p.phase, rows: p.rows, bytesRead: p.bytesRead, totalBytes: p.totalBytes,
         resolved: p.resolved ?? job.progress.resolved, pending: p.pending ?? job.progress.pending,
       };
     },

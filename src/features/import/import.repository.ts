@@ -290,7 +290,7 @@ export async function insertReviewItems(db: Db, rows: Array<{ a: number; b: numb
   }
 }
 
-export async function saveWeights(db: Db, weights: unknown, trainedOn: number, range?: { firstId: number; lastId: number }): Promise<void> {
+export async function saveWeights(db: Db, weights: unknown, trainedOn: number, range?: { firstId: number; lastId: number | null }): Promise<void> {
   await db.insertInto('match_weights').values({
     weights: JSON.stringify(weights),
     trained_on: trainedOn,
@@ -299,16 +299,29 @@ export async function saveWeights(db: Db, weights: unknown, trainedOn: number, r
   }).execute();
 }
 
-/** The newest weights trained for a multi-chunk resolution that covered every record in [firstId, lastId]. */
+/**
+ * The newest weights trained for a multi-chunk resolution that covers every record in [firstId, lastId]: a range that
+ * is still open (last_record_id null) covers every record from its first on (a resolution that has not finished).
+ */
 export async function findWeightsCovering(db: Db, firstId: number, lastId: number) {
   return db
     .selectFrom('match_weights')
     .select(['weights', 'trained_on'])
     .where('first_record_id', '<=', firstId)
-    .where('last_record_id', '>=', lastId)
+    .where((eb) => eb.or([eb('last_record_id', '>=', lastId), eb('last_record_id', 'is', null)]))
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** Closes the open ranges of multi-chunk weights at the last record there is (nothing is left for them to cover). */
+export async function closeOpenWeights(db: Db): Promise<void> {
+  await db
+    .updateTable('match_weights')
+    .set((eb) => ({ last_record_id: eb.selectFrom('source_records').select((s) => s.fn.max('id').as('max')) }))
+    .where('first_record_id', 'is not', null)
+    .where('last_record_id', 'is', null)
+    .execute();
 }
 
 /** Fresh planner statistics for source_records while a large file is staged. */

@@ -44,6 +44,7 @@ const SummarySchema = z.object({
   read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
   flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(), seconds: z.number(),
   stagingSeconds: z.number(),
+  resolutionSeconds: z.number(),
 }).openapi('ImportSummary');
 
 const RunRequest = z.object({

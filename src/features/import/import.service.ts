@@ -21,7 +21,10 @@ import { prepareMapped, type PreparedRow } from './stage-prepare.ts';
 const BATCH_ROWS = 1000;
 /** Files from this size on prepare their rows in worker threads (below, starting a worker costs more than it saves). */
 const PARALLEL_PREPARE_BYTES = 2 * 2 ** 20;
-/** Batches prepared ahead of the one being written (bounds memory: PREPARE_AHEAD × BATCH_ROWS rows in flight). */
+/**
+ * Batches prepared ahead of the one being written (bounds memory: PREPARE_AHEAD × BATCH_ROWS rows in flight); with
+ * worker threads, a chunk's worth (runImport), so they keep preparing while a chunk is resolved.
+ */
 const PREPARE_AHEAD = 3;
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
 const MAX_BLOCK = 50;
@@ -51,18 +54,25 @@ export interface ImportSummary {
   review: number;
   customersCreated: number;
   seconds: number;
-  /** Of which reading, preparing and writing the rows (the rest is identity resolution). */
+  /** Of which reading the file and writing its rows (rows are prepared in worker threads beside it). */
   stagingSeconds: number;
+  /** Of which identity resolution (a large file's chunks are resolved as it is staged). */
+  resolutionSeconds: number;
 }
 
 export interface ImportOptions {
   filePath: string;
   profile: ImportProfile;
   actor: Actor;
-  /** After each staged batch, then after each resolved chunk (with `resolved` of `pending` records). */
-  onProgress?: (p: { rows: number; bytesRead: number; totalBytes: number; resolved?: number; pending?: number }) => void;
+  /**
+   * After each staged batch, and after each resolved chunk (with `resolved` of `pending` records). A large file's
+   * chunks are resolved while it is read; phase 'resolving' once every row is staged.
+   */
+  onProgress?: (p: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number; resolved?: number; pending?: number }) => void;
   /** Records resolved per transaction (default RESOLVE_CHUNK); tests use small chunks. */
   resolveChunk?: number;
+  /** Rows staged per transaction (default BATCH_ROWS); tests use small batches. */
+  batchRows?: number;
 }
 
 /**
@@ -89,18 +99,29 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
-  let stagingSeconds = 0;
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
+  const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
+  const batchRows = options.batchRows ?? BATCH_ROWS;
+  let phase: 'reading' | 'resolving' = 'reading';
+  let rowsCommitted = 0;
+  const resolver = chunkResolver(db, run.id, source.id, source.label, chunkSize, (resolved, pending) => {
+    options.onProgress?.({ phase, rows: rowsCommitted, ...table.progress(), resolved, pending });
+  });
   // Large files prepare their rows in worker threads while this thread writes the previous batch (prepare-pool.ts).
   const pool = table.progress().totalBytes >= PARALLEL_PREPARE_BYTES
     ? await openWorkerPool(profile, source.name)
     : inlinePool(profile, source.name);
+  // With workers, enough batches are prepared ahead to cover a chunk: the workers go on preparing while this thread
+  // resolves one (in-thread preparation gains nothing from more).
+  const prepareAhead = pool.parallel ? Math.max(PREPARE_AHEAD, Math.ceil(chunkSize / batchRows) + 1) : PREPARE_AHEAD;
   try {
     let batch: Array<{ line: number; values: Record<string, string> }> = [];
     // Batches being prepared, oldest first; written one at a time in file order.
     const preparing: Array<{ job: Promise<PreparedRow[]>; rowsRead: number }> = [];
     let staged = 0;
-    let analyzeAt = 4 * BATCH_ROWS;
+    let analyzeAt = 4 * batchRows;
+    // Records waiting for resolution (a killed run's included); counted again only when it may exceed a chunk.
+    let waiting = (await repo.countUnresolved(db)).count;
     const writeOldest = async () => {
       const { job, rowsRead } = preparing.shift()!;
       const prepared = await job;
@@ -110,9 +131,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
         counts.flagged += result.flagged;
+        waiting += result.new;
       });
       // Progress counts rows whose batch has committed (a killed import keeps exactly those).
-      options.onProgress?.({ rows: rowsRead, ...table.progress() });
+      rowsCommitted = rowsRead;
+      options.onProgress?.({ phase, rows: rowsRead, ...table.progress() });
       // The id lookup of the next batch must stay an index probe: without fresh statistics the planner takes the
       // growing table for a small one and scans it (measured: 0.6 → 45 ms a batch over 100k rows, quadratic in the
       // file). PGlite has no autovacuum at all. Re-analyse each time the run's records double: O(log n) times.
@@ -121,6 +144,8 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
         await repo.analyzeRecords(db);
         analyzeAt *= 2;
       }
+      // More than a chunk staged and waiting: resolve it now, while the workers prepare the rows that follow.
+      if (waiting > chunkSize) waiting = await resolver.resolveWholeChunks();
     };
     const submit = () => {
       if (batch.length === 0) return;
@@ -139,19 +164,18 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
         continue;
       }
       batch.push(row);
-      if (batch.length >= BATCH_ROWS) {
+      if (batch.length >= batchRows) {
         submit();
-        if (preparing.length >= PREPARE_AHEAD) await writeOldest();
+        if (preparing.length >= prepareAhead) await writeOldest();
       }
     }
     submit();
     while (preparing.length > 0) await writeOldest();
     await pool.close();
     await repo.insertIssues(db, run.id, rejected);
-    stagingSeconds = (Date.now() - started) / 1000;
-    const resolution = await resolvePending(db, run.id, source.id, source.label, options.resolveChunk ?? RESOLVE_CHUNK, (resolved, pending) => {
-      options.onProgress?.({ rows: counts.read, ...table.progress(), resolved, pending });
-    });
+    phase = 'resolving';
+    rowsCommitted = counts.read;
+    const resolution = await resolver.finish();
     counts.merged = resolution.merged;
     counts.review = resolution.review;
     counts.customersCreated = resolution.customersCreated;
@@ -162,7 +186,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;
   }
-  return { runId: run.id, source: source.name, file: path.basename(options.filePath), encoding: table.encoding, ...counts, seconds: (Date.now() - started) / 1000, stagingSeconds };
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    runId: run.id, source: source.name, file: path.basename(options.filePath), encoding: table.encoding, ...counts,
+    seconds, stagingSeconds: Math.max(0, seconds - resolver.totals.seconds), resolutionSeconds: resolver.totals.seconds,
+  };
 }
 
 /**
@@ -251,7 +279,7 @@ export async function ingestRecords(
     attributes: r.attributes ?? {},
   })), source.name);
   const staged = await db.transaction().execute((trx) => stagePrepared(trx, source.id, prepared, userId, null));
-  await resolvePending(db, null, source.id, source.label, RESOLVE_CHUNK);
+  await chunkResolver(db, null, source.id, source.label, RESOLVE_CHUNK).finish();
   const rows = await repo.findRecords(db, source.id, staged.externalIds);
   return rows.map((r) => ({ externalId: r.external_id, recordId: r.id, customerId: r.customer_id! }));
 }
@@ -271,34 +299,48 @@ async function ensureSource(db: Db, name: string, label: string, kind: 'file_imp
  * one existing customer joins it, a cluster of new records only becomes a new customer. Two existing customers are
  * never merged automatically: that pair goes to the review queue.
  *
- * Records are resolved RESOLVE_CHUNK at a time in id order, each chunk in its own transaction. Up to one chunk, the
+ * Records are resolved `chunkSize` at a time in id order, each chunk in its own transaction. Up to one chunk, the
  * weights are trained on the chunk (and its linked neighbours) as part of resolving it. Beyond, they are trained once
- * on the first chunk and stored with the id range they cover before any chunk is linked, so a re-run after a kill
- * resolves the remaining chunks with the same weights and ends with the ledger of an uninterrupted run.
+ * on the first chunk and stored as covering the records from its first on (an open range, closed when nothing is left
+ * to resolve) before any chunk is linked, so a re-run after a kill resolves the remaining chunks with the same weights
+ * and ends with the ledger of an uninterrupted run.
+ *
+ * A large file does not wait for its last row: `resolveWholeChunks`, called after each staged batch, resolves a chunk
+ * as soon as more than a chunk is waiting, while the worker threads prepare the next rows (prepare-pool.ts). The
+ * order of batches and chunks depends on the file alone (a chunk is resolved after the batch that brings the count
+ * over `chunkSize`), so an interrupted run's re-run still meets every chunk with the same ledger behind it.
  *
  * A pair a person decided (rejected, or 「今後も統合しない」) is respected without a special case: such pairs are
  * between linked records, the import links only new records, and a decided pair is never proposed again
  * (review_items is unique per pair).
  */
-async function resolvePending(
+function chunkResolver(
   db: Db,
   runId: string | null,
   sourceId: string,
   sourceLabel: string,
   chunkSize: number,
+  /** After each chunk: records resolved so far, of how many (those resolved and those still waiting). */
   onChunk?: (resolved: number, pending: number) => void,
 ) {
-  const totals = { merged: 0, review: 0, customersCreated: 0 };
-  const pending = await repo.countUnresolved(db);
-  if (pending.count === 0) return totals;
+  const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, seconds: 0 };
   let weights: MatchWeights | null = null;
-  if (pending.count > chunkSize) {
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      totals.seconds += (performance.now() - started) / 1000;
+    }
+  };
+  // More than a chunk waiting: weights trained once (or found, after a kill) before the first chunk is linked.
+  const enterChunked = async (pending: { firstId: number | null; lastId: number | null }) => {
+    if (weights) return;
     // The planner needs to know the staged rows (PGlite has no autovacuum) before the neighbour queries run.
     await repo.analyzeLedger(db);
     weights = await weightsForChunks(db, pending.firstId!, pending.lastId!, chunkSize);
-  }
-  let resolved = 0;
-  for (;;) {
+  };
+  const resolveOne = async (): Promise<number> => {
     const chunk = await db.transaction().execute(async (trx) => {
       // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
       await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
@@ -306,17 +348,46 @@ async function resolvePending(
       if (records.length === 0) return null;
       return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel)) };
     });
-    if (chunk === null) break;
+    if (chunk === null) return 0;
     totals.merged += chunk.merged;
     totals.review += chunk.review;
     totals.customersCreated += chunk.customersCreated;
-    resolved += chunk.size;
-    if (pending.count > chunkSize) await repo.vacuumMatchKeys(db);
-    onChunk?.(resolved, Math.max(pending.count, resolved));
-    if (chunk.size < chunkSize) break;
-  }
-  if (pending.count > chunkSize) await repo.analyzeLedger(db);
-  return totals;
+    totals.resolved += chunk.size;
+    // Keeps the next chunk's neighbour probes index-only (a no-op for a single chunk: nothing follows it).
+    if (weights) await repo.vacuumMatchKeys(db);
+    return chunk.size;
+  };
+  return {
+    totals,
+    /** Resolves whole chunks while more than a chunk is waiting; returns how many records are left waiting. */
+    resolveWholeChunks: () => timed(async () => {
+      for (;;) {
+        const pending = await repo.countUnresolved(db);
+        if (pending.count <= chunkSize) return pending.count;
+        await enterChunked(pending);
+        const size = await resolveOne();
+        if (size === 0) return 0;
+        onChunk?.(totals.resolved, totals.resolved + pending.count - size);
+      }
+    }),
+    /** Resolves everything still waiting. */
+    finish: () => timed(async () => {
+      for (;;) {
+        const pending = await repo.countUnresolved(db);
+        if (pending.count === 0) break;
+        if (pending.count > chunkSize) await enterChunked(pending);
+        const size = await resolveOne();
+        onChunk?.(totals.resolved, totals.resolved + pending.count - size);
+        if (size < chunkSize) break;
+      }
+      if (weights) {
+        await repo.analyzeLedger(db);
+        // Nothing is left for these weights to cover: a later import trains its own.
+        await repo.closeOpenWeights(db);
+      }
+      return totals;
+    }),
+  };
 }
 
 /** Record ids as the matcher's ids: zero-padded, so its id order is the file order whatever the id values. */
@@ -324,8 +395,9 @@ const matchId = (id: number) => String(id).padStart(16, '0');
 
 /**
  * Weights for a resolution of more than one chunk: the ones stored for a run that covered these records (a killed
- * import's), else trained on the first chunk and its linked neighbours exactly as resolveBatch would train on it, and
- * stored with the id range they cover before anything is linked.
+ * import's, whose range is still open), else trained on the first chunk and its linked neighbours exactly as
+ * resolveBatch would train on it, and stored as covering every record from the chunk's first on before anything is
+ * linked (chunkResolver closes the range when nothing is left to resolve).
  */
 async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSize: number): Promise<MatchWeights> {
   return db.transaction().execute(async (trx) => {
@@ -336,7 +408,7 @@ async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSi
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK, keysOf: storedKeysOf }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
     const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS });
-    await repo.saveWeights(trx, weights, sorted.length, { firstId, lastId });
+    await repo.saveWeights(trx, weights, sorted.length, { firstId, lastId: null });
     return weights;
   });
 }

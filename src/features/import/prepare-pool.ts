@@ -15,6 +15,8 @@ const TSX_API = import.meta.resolve('tsx/esm/api');
 type FileRows = Array<{ line: number; values: Record<string, string> }>;
 
 export interface PreparePool {
+  /** Whether rows are prepared beside the calling thread (worker threads) rather than in it. */
+  readonly parallel: boolean;
   prepare(rows: FileRows): Promise<PreparedRow[]>;
   close(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export interface PreparePool {
 /** In-thread preparation (small files, tests, fallback). */
 export function inlinePool(profile: ImportProfile, sourceName: string): PreparePool {
   return {
+    parallel: false,
     prepare: async (rows) => prepareFileRows(rows, profile, sourceName),
     close: async () => {},
   };
@@ -67,6 +70,7 @@ export async function openWorkerPool(profile: ImportProfile, sourceName: string,
   }
   let next = 0;
   return {
+    parallel: true,
     prepare(rows) {
       if (failure) return Promise.reject(failure);
       const id = next++;

@@ -114,6 +114,45 @@ for (const engine of ENGINES) {
       assert.equal(weights.length, 1, 'the re-run used the weights the first run stored');
     });
 
+    test('a file of many batches has its chunks resolved as it is read, with the same ledger; killed then, a re-run ends the same', { timeout: 300_000 }, async () => {
+      // Batches of 40 rows, chunks of 100: a chunk is resolved after each batch that brings more than 100 waiting.
+      const reading: number[] = [];
+      const phases: string[] = [];
+      const interleaved = await openTestDatabase(engine);
+      const killed = await openTestDatabase(engine);
+      try {
+        const summary = await runImport(interleaved.db, {
+          filePath: file, profile, actor, resolveChunk: 100, batchRows: 40,
+          onProgress: (p) => {
+            phases.push(p.phase);
+            if (p.resolved !== undefined && p.phase === 'reading') reading.push(p.resolved);
+          },
+        });
+        assert.deepEqual(reading, [100, 200, 300, 400, 500], 'five chunks resolved while the file was still being read');
+        assert.equal(phases.at(-1), 'resolving', 'the last chunk once every row is staged');
+        assert.equal(summary.customersCreated, 450);
+        assert.ok(summary.resolutionSeconds > 0 && summary.stagingSeconds >= 0);
+        assert.deepEqual(await ledger(interleaved.db), await ledger(chunked.db));
+        // Killed after the third chunk, with rows still unread: the re-run stages the rest and ends the same.
+        await assert.rejects(runImport(killed.db, {
+          filePath: file, profile, actor, resolveChunk: 100, batchRows: 40,
+          onProgress: (p) => { if ((p.resolved ?? 0) >= 300) throw new Error('killed'); },
+        }), /killed/);
+        const staged = await killed.db.selectFrom('source_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        assert.ok(Number(staged.n) < 600, `killed while reading (${staged.n} of 600 rows staged)`);
+        const open = await killed.db.selectFrom('match_weights').select('last_record_id').executeTakeFirstOrThrow();
+        assert.equal(open.last_record_id, null, 'the weights still cover what is left');
+        await runImport(killed.db, { filePath: file, profile, actor, resolveChunk: 100, batchRows: 40 });
+        assert.deepEqual(await ledger(killed.db), await ledger(chunked.db));
+        const weights = await killed.db.selectFrom('match_weights').select(['first_record_id', 'last_record_id']).execute();
+        assert.equal(weights.length, 1, 'the re-run used the weights the first run stored');
+        assert.ok(weights[0]!.last_record_id !== null, 'and closed their range when nothing was left');
+      } finally {
+        await interleaved.destroy();
+        await killed.destroy();
+      }
+    });
+
     test('a changed row updates its record, its golden record and its blocking keys (old keys go)', { timeout: 120_000 }, async () => {
       const changed = path.join(dir, 'changed.csv');
       const lines = fs.readFileSync(file, 'utf8').split('\n');
