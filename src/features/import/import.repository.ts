@@ -143,12 +143,12 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
 }
 
 /**
- * Blocking keys (hashed) of staged records; two array parameters per 20,000 keys, inserted in key order (the index
- * pages are then visited in order: measured half the time of the file's random order).
+ * Blocking keys (hashed) of staged records; two array parameters per `perStatement` keys (20,000 unless said),
+ * inserted in key order (the index pages are then visited in order: measured half the time of the file's random order).
  */
-export async function insertMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: string; recordId: number }>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const chunk = rows.slice(i, i + 20_000);
+export async function insertMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: string; recordId: number }>, perStatement = 20_000): Promise<void> {
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
     await sql`INSERT INTO match_keys (key_hash, source_record_id)
       SELECT * FROM unnest(${chunk.map((r) => r.keyHash)}::bigint[], ${chunk.map((r) => r.recordId)}::bigint[]) AS v(key_hash, id)
       ORDER BY 1, 2

@@ -4,6 +4,7 @@ import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { uuidv7 } from '../../db/ids.ts';
+import { sendPending } from '../../db/send-pending.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
@@ -456,6 +457,11 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
   // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
   const ledgerRecords = (await repo.linkedRecordCount(trx)) + pending.length;
+  // The chunk's keys are stored now, as one statement, and PostgreSQL inserts them while this thread matches (the
+  // chunk's probes are done; nothing else reads match_keys before the commit, which links the records with them).
+  const keysStored = repo.insertMatchKeys(trx, pendingKeys, Math.max(1, pendingKeys.length));
+  keysStored.catch(() => {}); // awaited below; a failure must not be "unhandled" while matching runs
+  await sendPending();
   const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
@@ -506,8 +512,6 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
   await repo.addLinkedRecords(trx, links.length);
-  // Linked now: from here on, later records meet these through their keys.
-  await repo.insertMatchKeys(trx, pendingKeys);
   await recomputeCustomers(trx, joined);
   await repo.insertDecisions(trx, decisions);
   await repo.insertReviewItems(trx, reviewRows);
@@ -515,5 +519,6 @@ async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeight
   if (runId) {
     await repo.insertImportActivities(trx, runId, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId, title: `${sourceLabel} から取り込み`, records: n })));
   }
+  await keysStored;
   return { merged, review: reviewRows.length, customersCreated };
 }
