@@ -7,8 +7,9 @@
 // A young generation of 32 MiB semi-spaces instead of V8's 16: an import allocates short-lived rows, documents and
 // comparisons by the million, and with the larger nursery fewer of them are copied out before they die. Once the main
 // thread resolved chunks while the workers prepared rows, its garbage collection (15.5 s of a 100k-row import's
-// 77 s of JavaScript) was on the critical path: 100k rows on PostgreSQL 149.5 → 133.4 s, peak RSS 636 → 662 MiB
-// (64 MiB: 136.6 s, 835 MiB). A --max-semi-space-size in NODE_OPTIONS wins.
+// 77 s of JavaScript) was on the critical path: 100k rows on PostgreSQL, runs alternated, 156.9/151.9 s →
+// 154.9/137.5 s (noisy: ~5%), peak RSS ~615 → ~660 MiB (64 MiB semi-spaces: 835 MiB). A --max-semi-space-size in
+// NODE_OPTIONS wins.
 export function nodeFlags(env = process.env) {
   const options = env.NODE_OPTIONS ?? '';
   const flags = [];
