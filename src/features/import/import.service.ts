@@ -358,29 +358,27 @@ function chunkResolver(
     if (weights) await repo.vacuumMatchKeys(db);
     return chunk.size;
   };
+  /**
+   * Resolves chunks until at most `leave` records are waiting (or a chunk comes back short: nothing more to take);
+   * returns how many are left waiting.
+   */
+  const resolveDownTo = async (leave: number): Promise<number> => {
+    for (;;) {
+      const pending = await repo.countUnresolved(db);
+      if (pending.count <= leave) return pending.count;
+      if (pending.count > chunkSize) await enterChunked(pending);
+      const size = await resolveOne();
+      if (size > 0) onChunk?.(totals.resolved, totals.resolved + pending.count - size);
+      if (size < chunkSize) return Math.max(0, pending.count - size);
+    }
+  };
   return {
     totals,
     /** Resolves whole chunks while more than a chunk is waiting; returns how many records are left waiting. */
-    resolveWholeChunks: () => timed(async () => {
-      for (;;) {
-        const pending = await repo.countUnresolved(db);
-        if (pending.count <= chunkSize) return pending.count;
-        await enterChunked(pending);
-        const size = await resolveOne();
-        if (size === 0) return 0;
-        onChunk?.(totals.resolved, totals.resolved + pending.count - size);
-      }
-    }),
+    resolveWholeChunks: () => timed(() => resolveDownTo(chunkSize)),
     /** Resolves everything still waiting. */
     finish: () => timed(async () => {
-      for (;;) {
-        const pending = await repo.countUnresolved(db);
-        if (pending.count === 0) break;
-        if (pending.count > chunkSize) await enterChunked(pending);
-        const size = await resolveOne();
-        onChunk?.(totals.resolved, totals.resolved + pending.count - size);
-        if (size < chunkSize) break;
-      }
+      await resolveDownTo(0);
       if (weights) {
         await repo.analyzeLedger(db);
         // Nothing is left for these weights to cover: a later import trains its own.
