@@ -1,7 +1,10 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
@@ -57,6 +60,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
 
 async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
+  initPgliteDataDir(dataDir);
   const pglite = await PGlite.create({
     dataDir,
     relaxedDurability: false,
@@ -78,4 +82,21 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHand
       await pglite.close();
     },
   };
+}
+
+/**
+ * A new data folder is initialised (initdb) in a short-lived child process, then opened here. PGlite runs initdb
+ * in a second WebAssembly instance beside a copy of the first one's heap, and this process would keep most of it:
+ * opening a new folder left 630 MiB of external memory (827 MiB RSS) against 199 MiB (351 MiB RSS) for an
+ * existing one, and a 100k-row import into a new folder peaked at 952 MiB. Where the child cannot run, the folder
+ * is initialised here as before.
+ */
+function initPgliteDataDir(dataDir: string): void {
+  if (dataDir.includes('://') || fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
+  const child = spawnSync(process.execPath, [script, dataDir], { encoding: 'utf8' });
+  if (child.status === 0) return;
+  if (child.error === undefined) {
+    throw new Error(`Initialising the PGlite data folder ${dataDir} failed: ${(child.stderr || child.stdout).trim()}`);
+  }
 }
