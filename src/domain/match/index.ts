@@ -8,7 +8,7 @@
  */
 export * from './types.ts';
 export { prepareMatchRecord, fullNameOf, isPersonalDomain } from './prepare.ts';
-export { blockCap, blockingKeys, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, KIND_CAPS, type BlockingStats } from './blocking.ts';
+export { blockCap, blockingKeys, keyTier, candidatePairs, DEFAULT_MAX_BLOCK_SIZE, KIND_CAPS, type BlockingStats } from './blocking.ts';
 export { compareRecords, compareNamePart } from './compare.ts';
 export { trainWeights, defaultWeights, termFrequencies, fieldWeights, logOdds, classLogLikelihoods, probabilityOf, DEFAULT_THRESHOLDS, type TrainOptions } from './weights.ts';
 export { decidePair, namesakeBits, ruleViolations, hasHardConflict, hasBlockingConflict, HARD_CONFLICTS, type DecideOptions } from './decide.ts';

@@ -8,7 +8,7 @@ import { sendPending } from '../../db/send-pending.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
-  blockCap, candidatePairs, clusterTargets, compareRecords, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
+  blockCap, candidatePairs, clusterTargets, compareRecords, keyTier, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
@@ -35,6 +35,15 @@ const MAX_BLOCK = 50;
  * chunk finds the customers of earlier ones through the stored blocking keys, like a later import does.
  */
 export const RESOLVE_CHUNK = 10_000;
+/**
+ * Linked records a chunk may load as neighbours through its weak keys (a whole name alone, a birth date alone:
+ * keyTier). Their blocks grow with the ledger up to their caps, so without a bound a 10k-record chunk loaded 34k
+ * neighbours at 170k linked records (26k of them through weak keys) and the import's memory and time per row kept
+ * growing with the ledger. A chunk probes its strong keys always, then each weaker tier only while the neighbours stay
+ * within this budget. A form submission or a small import never reaches it; whether a chunk does depends on the chunk
+ * and the ledger alone, so a killed import's re-run decides the same.
+ */
+export const NEIGHBOUR_BUDGET = 20_000;
 /** Random record pairs behind the unrelated class when training for many chunks (bounds the training's memory). */
 const TRAIN_RANDOM_PAIRS = 100_000;
 /** Advisory lock that serialises identity resolution across processes. */
@@ -74,6 +83,8 @@ export interface ImportOptions {
   resolveChunk?: number;
   /** Rows staged per transaction (default BATCH_ROWS); tests use small batches. */
   batchRows?: number;
+  /** Neighbours a chunk may load through weak keys (default NEIGHBOUR_BUDGET); tests use small budgets. */
+  neighbourBudget?: number;
 }
 
 /**
@@ -107,7 +118,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   let rowsCommitted = 0;
   const resolver = chunkResolver(db, run.id, source.id, source.label, chunkSize, (resolved, pending) => {
     options.onProgress?.({ phase, rows: rowsCommitted, ...table.progress(), resolved, pending });
-  });
+  }, options.neighbourBudget ?? NEIGHBOUR_BUDGET);
   // Large files prepare their rows in worker threads while this thread writes the previous batch (prepare-pool.ts).
   const pool = table.progress().totalBytes >= PARALLEL_PREPARE_BYTES
     ? await openWorkerPool(profile, source.name)
@@ -323,6 +334,7 @@ function chunkResolver(
   chunkSize: number,
   /** After each chunk: records resolved so far, of how many (those resolved and those still waiting). */
   onChunk?: (resolved: number, pending: number) => void,
+  neighbourBudget = NEIGHBOUR_BUDGET,
 ) {
   const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, seconds: 0 };
   let weights: MatchWeights | null = null;
@@ -339,7 +351,7 @@ function chunkResolver(
     if (weights) return;
     // The planner needs to know the staged rows (PGlite has no autovacuum) before the neighbour queries run.
     await repo.analyzeLedger(db);
-    weights = await weightsForChunks(db, pending.firstId!, pending.lastId!, chunkSize);
+    weights = await weightsForChunks(db, pending.firstId!, pending.lastId!, chunkSize, neighbourBudget);
   };
   const resolveOne = async (): Promise<number> => {
     const chunk = await db.transaction().execute(async (trx) => {
@@ -347,7 +359,7 @@ function chunkResolver(
       await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
       const records = await repo.listUnresolvedChunk(trx, chunkSize);
       if (records.length === 0) return null;
-      return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel)) };
+      return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel, neighbourBudget)) };
     });
     if (chunk === null) return 0;
     totals.merged += chunk.merged;
@@ -398,12 +410,12 @@ const matchId = (id: number) => String(id).padStart(16, '0');
  * resolveBatch would train on it, and stored as covering every record from the chunk's first on before anything is
  * linked (chunkResolver closes the range when nothing is left to resolve).
  */
-async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSize: number): Promise<MatchWeights> {
+async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSize: number, neighbourBudget: number): Promise<MatchWeights> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
     const stored = await repo.findWeightsCovering(trx, firstId, lastId);
     if (stored && weightsFitEngine(stored.weights)) return stored.weights as MatchWeights;
-    const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize));
+    const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize), neighbourBudget);
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK, keysOf: storedKeysOf }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
     const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS });
@@ -422,14 +434,19 @@ function weightsFitEngine(weights: unknown): boolean {
 
 type PendingRow = Awaited<ReturnType<typeof repo.listUnresolvedChunk>>[number];
 
-/** A chunk's records with the linked records they may join (all members of each candidate customer). */
-async function loadChunkRecords(db: Db, pending: PendingRow[]) {
-  // Keys grouped by their cap (a weak kind of key has a lower one: blockCap), one probe per cap; and the keys the
-  // records are stored under once linked.
-  const keysByCap = new Map<number, Set<string>>();
+/**
+ * A chunk's records with the linked records they may join (all members of each candidate customer). Neighbours are
+ * found tier by tier (keyTier: strong keys, then whole names, then birth dates); a weaker tier that would take the
+ * neighbours past `neighbourBudget` is skipped, with the tiers after it.
+ */
+async function loadChunkRecords(db: Db, pending: PendingRow[], neighbourBudget: number) {
+  // Keys by tier, then by their cap (a weak kind of key has a lower one: blockCap), one probe per cap; and the keys
+  // the records are stored under once linked.
+  const keysByTier = [0, 1, 2].map(() => new Map<number, Set<string>>());
   const pendingKeys: Array<{ keyHash: string; recordId: number }> = [];
   for (const r of pending) {
     for (const key of storedKeysOf(r.match_record as unknown as StoredMatchRecord)) {
+      const keysByCap = keysByTier[keyTier(key)]!;
       const cap = blockCap(key, MAX_BLOCK);
       let hashes = keysByCap.get(cap);
       if (hashes === undefined) keysByCap.set(cap, (hashes = new Set()));
@@ -439,19 +456,27 @@ async function loadChunkRecords(db: Db, pending: PendingRow[]) {
     }
   }
   // A ledger without linked records (the first chunk of a first import) has no neighbours: skip the probes.
-  let neighbours: Array<{ id: number; customer_id: string }> = [];
+  let neighbours = new Map<number, string>();
   if (await repo.hasLinkedRecords(db)) {
-    neighbours = await repo.listLinkedNeighbours(db, keysByCap);
+    for (const [tier, keysByCap] of keysByTier.entries()) {
+      if (keysByCap.size === 0) continue;
+      const found = new Map(neighbours);
+      for (const n of await repo.listLinkedNeighbours(db, keysByCap)) found.set(n.id, n.customer_id);
+      if (tier > 0 && found.size > neighbourBudget) break;
+      neighbours = found;
+    }
   }
-  const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.map((n) => n.customer_id))]);
+  const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.values())]);
   const customerOf = new Map<string, string>(members.map((m) => [matchId(m.id), m.customer_id!]));
   // The parsed match records themselves get their ids (not copies): the keys computed above stay cached on them.
   const records: MatchRecord[] = [...pending, ...members].map((r) => Object.assign(r.match_record as unknown as MatchRecord, { id: matchId(r.id) }));
   return { records, customerOf, pendingKeys };
 }
 
-async function resolveChunk(trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string) {
-  const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending);
+async function resolveChunk(
+  trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string, neighbourBudget: number,
+) {
+  const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending, neighbourBudget);
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
   // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
   const ledgerRecords = (await repo.linkedRecordCount(trx)) + pending.length;
