@@ -64,7 +64,8 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHand
   const pglite = await PGlite.create({
     dataDir,
     relaxedDurability: false,
-    startParams: fsync ? ['-c', 'fsync=on'] : undefined,
+    // Start parameters replace PGlite's defaults (single-user mode, no parallel workers, …): extend them, never drop them.
+    startParams: fsync ? [...PGlite.defaultStartParams, '-c', 'fsync=on'] : PGlite.defaultStartParams,
     parsers: {
       [INT8]: (v: string) => Number(v),
       [NUMERIC]: (v: string) => v,
