@@ -40,6 +40,20 @@ describe('staging preparation', () => {
     }
   });
 
+  test('a worker that runs out of memory hands its batches to the calling thread: same rows, the import goes on', { timeout: 60_000 }, async () => {
+    // Rows of ~40 KB each: a batch the worker cannot hold within a 16 MB heap, while the next, small one fits anywhere.
+    const wide = rows(600).map((r) => ({ ...r, values: { ...r.values, 備考: `${r.values.備考}${'長'.repeat(20_000)}` } }));
+    const pool = await openWorkerPool(profile, 'meishi', 1, { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 });
+    try {
+      const [big, small] = await Promise.all([pool.prepare(wide), pool.prepare(rows(7))]);
+      const inline = inlinePool(profile, 'meishi');
+      assert.deepEqual(big, await inline.prepare(wide));
+      assert.deepEqual(small, await inline.prepare(rows(7)));
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a prepared row carries its id, hashed keys, the unmapped column and the flagged value', () => {
     const [first, second] = prepareFileRows(rows(2), profile, 'meishi');
     assert.equal(first!.externalId, 'M0');
