@@ -58,6 +58,14 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   };
 }
 
+/**
+ * PGlite's buffer cache lives in the WebAssembly memory of this process, which never shrinks, and counts against an
+ * import's memory bound; pages it misses still come from the OS page cache. 64 MB instead of PostgreSQL's 128 MB:
+ * a 100k-row import peaked at 853 / 834 MiB instead of 926 / 923 MiB, in the same time (78.5 / 80.0 s against
+ * 79.0 / 78.4 s, runs alternated).
+ */
+const PGLITE_SHARED_BUFFERS = '64MB';
+
 async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   initPgliteDataDir(dataDir);
@@ -65,7 +73,7 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHand
     dataDir,
     relaxedDurability: false,
     // Start parameters replace PGlite's defaults (single-user mode, no parallel workers, …): extend them, never drop them.
-    startParams: fsync ? [...PGlite.defaultStartParams, '-c', 'fsync=on'] : PGlite.defaultStartParams,
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, ...(fsync ? ['-c', 'fsync=on'] : [])],
     parsers: {
       [INT8]: (v: string) => Number(v),
       [NUMERIC]: (v: string) => v,
