@@ -46,6 +46,9 @@ export const DEFAULT_MAX_BLOCK_SIZE = 50;
 /** Lower caps for weak kinds of key (prefix → cap): a birth date alone, a whole name alone. */
 export const KIND_CAPS: Readonly<Record<string, number>> = Object.freeze({ b: 10, ft: 20, fk: 20, fr: 20, fs: 20, sx: 20 });
 
+/** A key's kind: its prefix before ':' (also kept by the stored, hashed form of a key). */
+const keyKind = (key: string): string => key.slice(0, key.indexOf(':'));
+
 /**
  * How much a kind of key says on its own, for a lookup in a large ledger that has to stay within a budget
  * (import.service.ts, loadChunkRecords): 0 = keys that can carry a match with their own evidence (e-mail, phone,
@@ -54,14 +57,14 @@ export const KIND_CAPS: Readonly<Record<string, number>> = Object.freeze({ b: 10
  * tier 0 misses, but at 170k linked records they brought 26k of a 10k-record chunk's 34k neighbours.
  */
 export function keyTier(key: string): 0 | 1 | 2 {
-  const kind = key.slice(0, key.indexOf(':'));
+  const kind = keyKind(key);
   if (kind === 'b') return 2;
   return kind in KIND_CAPS ? 1 : 0;
 }
 
 /** The largest block a key may have and still be used: the general cap, or its kind's lower one. */
 export function blockCap(key: string, maxBlockSize: number = DEFAULT_MAX_BLOCK_SIZE): number {
-  const kindCap = KIND_CAPS[key.slice(0, key.indexOf(':'))];
+  const kindCap = KIND_CAPS[keyKind(key)];
   return kindCap !== undefined && kindCap < maxBlockSize ? kindCap : maxBlockSize;
 }
 
