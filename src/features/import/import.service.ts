@@ -459,14 +459,14 @@ async function loadChunkRecords(db: Db, pending: PendingRow[], neighbourBudget: 
     }
   }
   // A ledger without linked records (the first chunk of a first import) has no neighbours: skip the probes.
-  let neighbours = new Map<number, string>();
+  const neighbours = new Map<number, string>();
   if (await repo.hasLinkedRecords(db)) {
     for (const [tier, keysByCap] of keysByTier.entries()) {
       if (keysByCap.size === 0) continue;
-      const found = new Map(neighbours);
-      for (const n of await repo.listLinkedNeighbours(db, keysByCap)) found.set(n.id, n.customer_id);
-      if (tier > 0 && found.size > neighbourBudget) break;
-      neighbours = found;
+      // listLinkedNeighbours returns each record once; those found by an earlier tier are not counted again.
+      const added = (await repo.listLinkedNeighbours(db, keysByCap)).filter((n) => !neighbours.has(n.id));
+      if (tier > 0 && neighbours.size + added.length > neighbourBudget) break;
+      for (const n of added) neighbours.set(n.id, n.customer_id);
     }
   }
   const members = await repo.listRecordsOfCustomers(db, [...new Set(neighbours.values())]);
