@@ -47,7 +47,7 @@ export interface ImportProfile {
   encoding: TextEncoding | null;
   /** null = detect from the file. */
   delimiter: Delimiter | null;
-  /** xlsx sheet name or 1-based index; null = the first sheet. */
+  /** xlsx sheet name or 1-based position among the worksheet tabs (as Excel shows them); null = the first. */
   sheet: string | number | null;
   fields: Partial<Record<ImportField, string[]>>;
 }

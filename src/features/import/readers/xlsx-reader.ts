@@ -3,8 +3,17 @@
  * Cells become text the way a person reads them: dates as ISO strings (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS when there
  * is a time), text cells as they are (leading zeros kept), numbers with a zero-padding format ("00000") padded,
  * formulas as their cached result, rich text flattened, booleans TRUE/FALSE, errors as #N/A etc.
+ *
+ * The archive is read through its central directory (unzipper Open), not in one streaming pass: exceljs 4.4's own
+ * pass (unzipper.Parse) does not reliably deliver the last zip entry on Node >= 18, and exceljs stores
+ * xl/workbook.xml last, so imports failed at random (exceljs/exceljs#3064, fix proposed in #3065). We therefore drive
+ * the WorkbookReader's internal parsers ourselves, in a fixed order, with the entries they need, and stream only the
+ * chosen sheet's entry through its worksheet reader.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
@@ -12,54 +21,173 @@ import type { OpenedTable, OpenTableOptions, TableRow } from './types.ts';
 
 type Row = ExcelJS.Row;
 
+/** The part of unzipper 0.10 (exceljs's own dependency, untyped) used here. */
+interface ZipSource {
+  stream(offset: number, length?: number): Readable;
+  size(): Promise<number>;
+}
+interface ZipEntry {
+  path: string;
+  type: 'File' | 'Directory';
+  uncompressedSize: number;
+  stream(): Readable;
+}
+interface Unzipper {
+  Open: { custom(source: ZipSource): Promise<{ files: ZipEntry[] }> };
+}
+const unzipper = createRequire(import.meta.url)('unzipper') as Unzipper;
+
+/** exceljs WorkbookReader internals driven directly, because its own zip pass is racy (see the header). */
+interface WorkbookReaderInternals {
+  model?: { sheets?: Array<{ id: number; name: string; rId: string; state?: string }> };
+  workbookRels?: Array<{ Id: string; Target: string }>;
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    iterator: AsyncIterable<Buffer>,
+    sheetNo: number,
+  ): Generator<{ eventType: string; value: { [Symbol.asyncIterator](): AsyncGenerator<Row> } }, void, undefined>;
+}
+
 export async function openXlsx(file: string, options: OpenTableOptions = {}): Promise<OpenedTable> {
   const { size } = await fs.promises.stat(file);
-  const input = fs.createReadStream(file);
-  let bytesRead = 0;
-  input.on('data', (chunk) => {
-    bytesRead += chunk.length;
+
+  // Every read of the file goes through here, so close() can release them all (unzipper opens the file once per
+  // read and only closes it when an entry has been read to its end).
+  const reads = new Set<Readable>();
+  /** The entry being read: destroyed with the file's read error, or by close(). */
+  let current: Readable | null = null;
+  let failSource: (error: Error) => void = () => undefined;
+  const sourceFailed = new Promise<never>((_resolve, reject) => {
+    failSource = reject;
   });
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  sourceFailed.catch(() => undefined);
+  const source: ZipSource = {
+    stream(offset, length) {
+      const read = fs.createReadStream(file, { start: offset, end: length ? offset + length : undefined });
+      reads.add(read);
+      read.on('close', () => reads.delete(read));
+      read.on('error', (error) => {
+        failSource(error);
+        current?.destroy(error);
+      });
+      return read;
+    },
+    size: () => Promise.resolve(size),
+  };
+  const releaseFile = () => {
+    current?.destroy();
+    for (const read of reads) read.destroy();
+  };
+  /** An entry's decompressed stream. Its errors reach whoever iterates it; none goes unhandled once dropped. */
+  const openEntry = (entry: ZipEntry): Readable => {
+    const stream = entry.stream();
+    stream.on('error', () => undefined);
+    current = stream;
+    return stream;
+  };
+  const readEntry = async <T>(entry: ZipEntry, parse: (stream: Readable) => Promise<T>): Promise<T> => {
+    const stream = openEntry(entry);
+    try {
+      return await parse(stream);
+    } finally {
+      current = null;
+      stream.destroy();
+    }
+  };
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     entries: 'ignore',
-  });
-  const sheets = reader[Symbol.asyncIterator]();
+  }) as unknown as WorkbookReaderInternals;
   const wanted = options.sheet ?? 1;
-  let position = 0;
-  let sheet: AsyncGenerator<Row> | null = null;
-  const seenNames: string[] = [];
+  let sheetEntry: ZipEntry;
+  let sheetId: number;
   try {
-    for (;;) {
-      const next = await sheets.next();
-      if (next.done) break;
-      position++;
-      const ws = next.value as unknown as { name: string; [Symbol.asyncIterator](): AsyncGenerator<Row> };
-      seenNames.push(ws.name);
-      if (typeof wanted === 'number' ? position === wanted : ws.name === wanted || ws.name.trim() === String(wanted).trim()) {
-        sheet = ws[Symbol.asyncIterator]();
-        break;
-      }
+    const directory = await Promise.race([unzipper.Open.custom(source), sourceFailed]);
+    releaseFile(); // the directory is read: its reads are no longer needed
+    const entries = new Map<string, ZipEntry>();
+    for (const entry of directory.files) if (entry.type === 'File') entries.set(entry.path, entry);
+    const find = (name: string): ZipEntry | undefined =>
+      entries.get(name) ?? [...entries.values()].find((e) => e.path.toLowerCase() === name.toLowerCase());
+    const rels = find('xl/_rels/workbook.xml.rels');
+    const workbook = find('xl/workbook.xml');
+    if (!workbook) throw new Error('xl/workbook.xml がありません (no xl/workbook.xml)');
+    if (!rels) throw new Error('xl/_rels/workbook.xml.rels がありません (no xl/_rels/workbook.xml.rels)');
+    await readEntry(rels, (s) => reader._parseRels(s));
+    await readEntry(workbook, (s) => reader._parseWorkbook(s));
+    const sharedStrings = find('xl/sharedStrings.xml');
+    if (sharedStrings) {
+      await readEntry(sharedStrings, async (s) => {
+        for await (const _ of reader._parseSharedStrings(s)) {
+          // 'cache' fills reader.sharedStrings and yields nothing
+        }
+      });
     }
+    reader.sharedStrings ??= []; // inline strings only
+    const styles = find('xl/styles.xml');
+    if (styles) await readEntry(styles, (s) => reader._parseStyles(s));
+
+    // Worksheets in tab order (a chart sheet or a dialog sheet has no rows to import and takes no position).
+    const partOf = (rId: string) => reader.workbookRels?.find((rel) => rel.Id === rId)?.Target;
+    const sheets = (reader.model?.sheets ?? []).filter((s) => /(^|\/)worksheets\//u.test(partOf(s.rId)?.replace(/\\/gu, '/') ?? ''));
+    const sheet =
+      typeof wanted === 'number'
+        ? sheets[wanted - 1]
+        : (sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim() === String(wanted).trim()));
+    if (!sheet) {
+      const names = sheets.map((s) => s.name).join(', ') || 'none';
+      throw new MissingSheet(`シート ${JSON.stringify(wanted)} がありません (no sheet ${JSON.stringify(wanted)}; sheets: ${names})`);
+    }
+    const target = partOf(sheet.rId);
+    const entry = target === undefined ? undefined : find(partPath(target));
+    if (!entry) {
+      const part = JSON.stringify(target ?? sheet.rId);
+      throw new Error(`シート ${JSON.stringify(sheet.name)} の中身がありません (the sheet's part ${part} is missing)`);
+    }
+    sheetEntry = entry;
+    sheetId = sheet.id;
   } catch (error) {
-    input.destroy();
+    releaseFile();
+    if (error instanceof MissingSheet) throw new Error(error.message);
     throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
   }
-  if (!sheet) {
-    input.destroy();
-    throw new Error(`シート ${JSON.stringify(wanted)} がありません (no sheet ${JSON.stringify(wanted)}; sheets: ${seenNames.join(', ') || 'none'})`);
+
+  // Progress: the sheet entry's decompressed bytes read so far, scaled to the file size.
+  const sheetStream = openEntry(sheetEntry);
+  const sheetSize = sheetEntry.uncompressedSize;
+  let sheetBytes = 0;
+  let finished = false;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of sheetStream as AsyncIterable<Buffer>) {
+      sheetBytes += chunk.length;
+      yield chunk;
+    }
   }
-  const rowsOfSheet = sheet;
+  const worksheet = reader._parseWorksheet(counted(), sheetId).next().value;
+  if (!worksheet) {
+    releaseFile();
+    throw new Error('xlsx として読めません (not a readable .xlsx file): no worksheet reader');
+  }
+  const rowsOfSheet = worksheet.value[Symbol.asyncIterator]();
+  const bytesRead = () => {
+    if (finished) return size;
+    if (!(sheetSize > 0)) return 0;
+    return Math.min(size, Math.floor((sheetBytes / sheetSize) * size));
+  };
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    input.destroy();
+    releaseFile();
     await rowsOfSheet.return(undefined).catch(() => undefined);
-    await sheets.return(undefined).catch(() => undefined);
   };
 
   // Header: the first row with a non-blank cell; its width is the last non-blank header cell.
@@ -68,7 +196,10 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
   try {
     for (;;) {
       const next = await rowsOfSheet.next();
-      if (next.done) break;
+      if (next.done) {
+        finished = true;
+        break;
+      }
       if (next.value.number < headerRow) continue;
       const cells = rowTexts(next.value);
       if (cells.every((c) => c.trim() === '')) continue;
@@ -88,7 +219,10 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     try {
       for (;;) {
         const next = await rowsOfSheet.next();
-        if (next.done) break;
+        if (next.done) {
+          finished = true;
+          break;
+        }
         const row = next.value;
         const cells = rowTexts(row);
         if (cells.every((c) => c.trim() === '')) continue;
@@ -118,9 +252,18 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     headers,
     rows: rows(),
     warnings,
-    progress: () => ({ bytesRead, totalBytes: size }),
+    progress: () => ({ bytesRead: bytesRead(), totalBytes: size }),
     close,
   };
+}
+
+/** A sheet asked for that the workbook does not have (its message is shown as is). */
+class MissingSheet extends Error {}
+
+/** A relationship target of xl/workbook.xml as a zip entry path: relative to xl/, or absolute from the root. */
+function partPath(target: string): string {
+  const t = target.replace(/\\/gu, '/');
+  return t.startsWith('/') ? path.posix.normalize(t).slice(1) : path.posix.normalize(`xl/${t}`);
 }
 
 /** The row's cells as text, index 0 = column A. */

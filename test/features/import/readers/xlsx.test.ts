@@ -161,6 +161,66 @@ describe('xlsx', () => {
     await table.close();
   });
 
+  test('regression (exceljs #3064): workbook.xml stored last is always read, 30 times in a row', async () => {
+    const twoSheets = path.join(tmp, 'two-sheets.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const first = wb.addWorksheet('一枚目');
+    first.addRow(['id', 'name']);
+    for (let i = 1; i <= 50; i++) first.addRow([String(i).padStart(4, '0'), `一 ${i}`]);
+    const second = wb.addWorksheet('二枚目');
+    second.addRow(['code', 'memo']);
+    second.addRow(['B', '二枚目の行']);
+    await wb.xlsx.writeFile(twoSheets);
+    for (let round = 0; round < 30; round++) {
+      const wanted = [undefined, 1, '一枚目', 2, '二枚目'][round % 5];
+      const table = await openTable(twoSheets, { sheet: wanted });
+      const rows = await readAll(table);
+      if (wanted === 2 || wanted === '二枚目') {
+        assert.deepEqual(table.headers, ['code', 'memo'], `round ${round}`);
+        assert.deepEqual(rows, [{ line: 2, values: { code: 'B', memo: '二枚目の行' } }], `round ${round}`);
+      } else {
+        assert.deepEqual(table.headers, ['id', 'name'], `round ${round}`);
+        assert.equal(rows.length, 50, `round ${round}`);
+        assert.deepEqual(rows[49], { line: 51, values: { id: '0050', name: '一 50' } }, `round ${round}`);
+      }
+      assert.equal(table.progress().bytesRead, fs.statSync(twoSheets).size);
+    }
+  });
+
+  test('positions follow the tabs of workbook.xml, not the part numbers; names find their part', async () => {
+    const reordered = path.join(tmp, 'reordered.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const a = wb.addWorksheet('A'); // xl/worksheets/sheet1.xml, second tab
+    a.addRow(['a']);
+    a.addRow(['from A']);
+    const b = wb.addWorksheet('B'); // xl/worksheets/sheet2.xml, first tab
+    b.addRow(['b']);
+    b.addRow(['from B']);
+    Object.assign(a, { orderNo: 2 }); // tab position (exceljs's untyped orderNo)
+    Object.assign(b, { orderNo: 1 });
+    await wb.xlsx.writeFile(reordered);
+    const cases = [[undefined, 'b', 'from B'], [1, 'b', 'from B'], [2, 'a', 'from A'], ['A', 'a', 'from A'], [' B ', 'b', 'from B']] as const;
+    for (const [sheet, header, value] of cases) {
+      const table = await openTable(reordered, { sheet });
+      assert.deepEqual(table.headers, [header], String(sheet));
+      assert.deepEqual(await readAll(table), [{ line: 2, values: { [header]: value } }], String(sheet));
+    }
+    await assert.rejects(openTable(reordered, { sheet: 3 }), /no sheet 3; sheets: B, A/u);
+  });
+
+  test('a workbook without sharedStrings.xml (inline strings) reads', async () => {
+    const inline = path.join(tmp, 'inline.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: inline, useSharedStrings: false });
+    const ws = writer.addWorksheet('s');
+    ws.addRow(['id', 'name']).commit();
+    ws.addRow(['007', '山田']).commit();
+    ws.commit();
+    await writer.commit();
+    const table = await openTable(inline);
+    assert.deepEqual(table.headers, ['id', 'name']);
+    assert.deepEqual(await readAll(table), [{ line: 2, values: { id: '007', name: '山田' } }]);
+  });
+
   test('a broken zip is an error, not a crash', async () => {
     const broken = path.join(tmp, 'broken.xlsx');
     fs.writeFileSync(broken, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 7)]));
