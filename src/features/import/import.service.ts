@@ -341,6 +341,8 @@ function chunkResolver(
 ) {
   const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, seconds: 0 };
   let weights: MatchWeights | null = null;
+  /** The search index merge of the last chunk (repo.deferSearchIndexMerge), running beside the next. */
+  let merging: Promise<void> = Promise.resolve();
   const timed = async <T>(work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -362,6 +364,7 @@ function chunkResolver(
       await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
       const records = await repo.listUnresolvedChunk(trx, chunkSize);
       if (records.length === 0) return null;
+      if (weights) await repo.deferSearchIndexMerge(trx);
       return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel, neighbourBudget)) };
     });
     if (chunk === null) return 0;
@@ -370,7 +373,13 @@ function chunkResolver(
     totals.customersCreated += chunk.customersCreated;
     totals.resolved += chunk.size;
     // Keeps the next chunk's neighbour probes index-only (a no-op for a single chunk: nothing follows it).
-    if (weights) await repo.vacuumMatchKeys(db);
+    if (weights) {
+      await repo.vacuumMatchKeys(db);
+      // The chunk's search entries are merged into the index beside the next chunk (one merge at a time).
+      await merging;
+      merging = repo.mergeSearchIndex(db);
+      merging.catch(() => {}); // awaited before the next merge and in finish; must not be "unhandled" meanwhile
+    }
     return chunk.size;
   };
   /**
@@ -394,6 +403,7 @@ function chunkResolver(
     /** Resolves everything still waiting. */
     finish: () => timed(async () => {
       await resolveDownTo(0);
+      await merging;
       if (weights) {
         await repo.analyzeLedger(db);
         // Nothing is left for these weights to cover: a later import trains its own.
