@@ -9,6 +9,7 @@ import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { blockingKeys, type MatchRecord } from '../../../src/domain/match/index.ts';
 import { runImport } from '../../../src/features/import/import.service.ts';
 import { keyHash } from '../../../src/features/import/key-hash.ts';
+import { searchCustomerIds } from '../../../src/features/search/search.repository.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -98,6 +99,18 @@ for (const engine of ENGINES) {
       // The ledger's size as resolution counts it (it weighs name-only pairs): every linked record, once.
       const stats = await chunked.db.selectFrom('resolution_stats').select('linked_records').executeTakeFirstOrThrow();
       assert.equal(Number(stats.linked_records), 600);
+      // The chunks' search entries went through the index's pending list and its merges (deferSearchIndexMerge):
+      // search finds the same customers as in the one-batch ledger.
+      const found = async (db: Db, query: string) => {
+        const { hits } = await searchCustomerIds(db, query, { limit: 500 });
+        const emails = await db.selectFrom('customers').select('email').where('id', 'in', hits.length ? hits.map((h) => h.id) : ['00000000-0000-0000-0000-000000000000']).execute();
+        return emails.map((e) => e.email).sort();
+      };
+      for (const query of ['佐藤', 'たろう', '鈴木 花子', 'member12', 'mail-3.co.jp']) {
+        const expected = await found(whole.db, query);
+        assert.ok(expected.length > 0, query);
+        assert.deepEqual(await found(chunked.db, query), expected, query);
+      }
     });
 
     test('an import that stops after two chunks, re-run, ends with the ledger of an uninterrupted one', { timeout: 300_000 }, async () => {
