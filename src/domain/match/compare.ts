@@ -32,6 +32,7 @@
  * organisation e-mail domain; disagree.
  */
 import { foldRomaji } from '../normalize/index.ts';
+import { givenNameReadings } from '../normalize/given-readings.ts';
 import { fullNameOf } from './prepare.ts';
 import { cpLength, jaccard, jaroWinkler, osaDistance, osaWithin } from './strings.ts';
 import {
@@ -189,7 +190,22 @@ function readingFromEmail(a: MatchRecord, b: MatchRecord): boolean {
     [b, a],
   ] as const) {
     if (x.given?.text == null || x.given.kana !== null || y.given?.romaji == null || y.given.text === null) continue;
+    // Only a reading x's own kanji can have: a family e-mail spelling the brother's name (kenta.yamada@ on 健二's
+    // record) says nothing about 健二, which reads kenji or takeshi, never kenta. Spellings the list lacks are given
+    // the benefit of the doubt.
+    const known = givenNameReadings(x.given.text);
+    if (known !== undefined && !known.includes(y.given.romaji)) continue;
     if (y.given.romaji.length >= 3 && emailWords(x).has(y.given.romaji)) return true;
+    // The whole name run together (sekinesayaka: a Gmail key keeps no dots, and many write it so), either order:
+    // both parts must be there, so a given name inside another word (yuki in yukiko) does not count.
+    const family = y.family?.romaji;
+    if (family != null && family.length >= 2 && y.given.romaji.length >= 2) {
+      const whole = [foldRomaji(family + y.given.romaji), foldRomaji(y.given.romaji + family)];
+      for (const e of x.emails) {
+        const letters = foldRomaji(e.local);
+        if (whole.some((w) => letters.startsWith(w) || letters.endsWith(w))) return true;
+      }
+    }
   }
   return false;
 }

@@ -54,6 +54,18 @@ describe('given name one kanji apart, reading confirmed by the record\'s own e-m
     assert.equal(sp.outcome, 'merge');
   });
 
+  test('the whole name run together in the e-mail (sekine.sayaka@gmail.com, kept as sekinesayaka): 紗香 vs 早香 さやか is confirmed', () => {
+    const card = rec({ full_name: '関根 紗香', email: 'sekine.sayaka@gmail.com', company_name: 'ジプロ株式会社' }, 'meishi');
+    const form = rec({ full_name: '関根 早香', full_name_kana: 'セキネ サヤカ', email: 'sekine.sayaka@gmail.com', phone: '070-4974-3239' }, 'form');
+    assert.equal(card.emails[0]!.local, 'sekinesayaka');
+    const cmp = compareRecords(card, form);
+    assert.ok(cmp.flags.includes('given_reading_confirmed'));
+    assert.equal(decidePair(card.id, form.id, cmp, W).outcome, 'merge');
+    // Both name parts must be there: the given reading alone inside a longer word says nothing.
+    const other = rec({ full_name: '関根 紗香', email: 'sayakaten@gmail.com' });
+    assert.ok(!compareRecords(other, form).flags.includes('given_reading_confirmed'));
+  });
+
   test('siblings 健太/健二 sharing a family e-mail named after neither stay a review', () => {
     const a = rec({ full_name: '佐藤 健太', full_name_kana: 'さとう けんた', email: 'sato.family@gmail.com' });
     const b = rec({ full_name: '佐藤 健二', email: 'sato.family@gmail.com' });
