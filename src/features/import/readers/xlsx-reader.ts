@@ -135,8 +135,12 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     if (styles) await readEntry(styles, (s) => reader._parseStyles(s));
 
     // Worksheets in tab order (a chart sheet or a dialog sheet has no rows to import and takes no position).
-    const partOf = (rId: string) => reader.workbookRels?.find((rel) => rel.Id === rId)?.Target;
-    const sheets = (reader.model?.sheets ?? []).filter((s) => /(^|\/)worksheets\//u.test(partOf(s.rId)?.replace(/\\/gu, '/') ?? ''));
+    // A sheet's part as a path in the archive (partPath), or undefined when the rels do not name it.
+    const partOf = (rId: string) => {
+      const target = reader.workbookRels?.find((rel) => rel.Id === rId)?.Target;
+      return target === undefined ? undefined : partPath(target);
+    };
+    const sheets = (reader.model?.sheets ?? []).filter((s) => /(^|\/)worksheets\//u.test(partOf(s.rId) ?? ''));
     const sheet =
       typeof wanted === 'number'
         ? sheets[wanted - 1]
@@ -146,7 +150,7 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
       throw new MissingSheet(`シート ${JSON.stringify(wanted)} がありません (no sheet ${JSON.stringify(wanted)}; sheets: ${names})`);
     }
     const target = partOf(sheet.rId);
-    const entry = target === undefined ? undefined : find(partPath(target));
+    const entry = target === undefined ? undefined : find(target);
     if (!entry) {
       const part = JSON.stringify(target ?? sheet.rId);
       throw new Error(`シート ${JSON.stringify(sheet.name)} の中身がありません (the sheet's part ${part} is missing)`);
