@@ -26,6 +26,18 @@ const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
 
+/** Handles whose statements all run on one connection, one at a time (PGlite). */
+const singleConnection = new WeakSet<Db>();
+
+/**
+ * Whether two transactions of this handle can run at the same time on the server (a PostgreSQL pool). On PGlite they
+ * take turns on its one connection (PGliteDialect's lock), which is correct but overlaps nothing: work that is only
+ * worth running beside other work asks this first.
+ */
+export function runsConcurrently(db: Db): boolean {
+  return !singleConnection.has(db);
+}
+
 /**
  * Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite in `dataDir`.
  * int8 → number (ids and counts stay below 2^53), numeric → string (money is never a float), date → 'YYYY-MM-DD'.
@@ -82,6 +94,7 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHand
   });
   void pgliteTypes;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  singleConnection.add(db);
   return {
     db,
     engine: 'pglite',

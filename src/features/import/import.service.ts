@@ -2,7 +2,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import type { Db } from '../../db/database.ts';
+import { runsConcurrently, type Db } from '../../db/database.ts';
 import { uuidv7 } from '../../db/ids.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
@@ -30,6 +30,11 @@ const PREPARE_AHEAD = 3;
  * 901 MiB peak in the same time (78.5 → 76.7 s): preparing a batch takes a fraction of resolving one.
  */
 const PREPARE_AHEAD_WITH_WORKERS = 6;
+/**
+ * On PostgreSQL, how many chunks' worth of records staging may run ahead of the chunks being resolved beside it. Two:
+ * the next chunk is staged while one is resolved, and a chunk that resolves faster than the one before never waits.
+ */
+const STAGE_AHEAD_CHUNKS = 2;
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
 const MAX_BLOCK = 50;
 /**
@@ -67,7 +72,10 @@ export interface ImportSummary {
   review: number;
   customersCreated: number;
   seconds: number;
-  /** Of which reading the file and writing its rows (rows are prepared in worker threads beside it). */
+  /**
+   * Of which reading the file and writing its rows while no chunk was being resolved (rows are prepared in worker
+   * threads beside it; on PostgreSQL, rows staged while a chunk is resolved count as resolution time).
+   */
   stagingSeconds: number;
   /** Of which identity resolution (a large file's chunks are resolved as it is staged). */
   resolutionSeconds: number;
@@ -88,6 +96,11 @@ export interface ImportOptions {
   batchRows?: number;
   /** Neighbours a chunk may load through weak keys (default NEIGHBOUR_BUDGET); tests use small budgets. */
   neighbourBudget?: number;
+  /**
+   * Resolve chunks beside staging, on connections of their own (default: where the engine runs two transactions at
+   * once, i.e. PostgreSQL); false resolves them in between batches. The ledger is the same either way.
+   */
+  resolveBeside?: boolean;
 }
 
 /**
@@ -119,9 +132,35 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const batchRows = options.batchRows ?? BATCH_ROWS;
   let phase: 'reading' | 'resolving' = 'reading';
   let rowsCommitted = 0;
+  // Records waiting for resolution (a killed run's included): staging adds, each resolved chunk takes away.
+  let waiting = (await repo.countUnresolved(db)).count;
+  let resolvedBefore = 0;
+  let chunkDone = signal();
   const resolver = chunkResolver(db, run.id, source.id, source.label, chunkSize, (resolved, pending) => {
+    waiting -= resolved - resolvedBefore;
+    resolvedBefore = resolved;
+    chunkDone.fire();
+    chunkDone = signal();
     options.onProgress?.({ phase, rows: rowsCommitted, ...table.progress(), resolved, pending });
   }, options.neighbourBudget ?? NEIGHBOUR_BUDGET);
+  // On PostgreSQL, chunks are resolved on connections of their own while this thread goes on staging the rows that
+  // follow (see resolveBeside); on PGlite, whose one connection would only take turns, in between batches.
+  const beside = options.resolveBeside ?? runsConcurrently(db);
+  /** The chunks being resolved beside staging (PostgreSQL), or null; and how they failed, if they did. */
+  let resolving: Promise<void> | null = null;
+  let failed: { error: unknown } | null = null;
+  const resolveBeside = () => {
+    const started: Promise<void> = resolver.resolveWholeChunks().then(() => {
+      if (resolving === started) resolving = null;
+    });
+    // Awaited by staging (settle, the lead bound) or after the last batch; the next batch stops at a failure.
+    started.catch((error: unknown) => { failed = { error }; });
+    resolving = started;
+  };
+  /** Waits until no chunk is being resolved beside staging (rethrows its failure). */
+  const settle = async () => {
+    while (resolving) await resolving;
+  };
   // Large files prepare their rows in worker threads while this thread writes the previous batch (prepare-pool.ts).
   const pool = table.progress().totalBytes >= PARALLEL_PREPARE_BYTES
     ? await openWorkerPool(profile, source.name)
@@ -135,11 +174,14 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     const preparing: Array<{ job: Promise<PreparedRow[]>; rowsRead: number }> = [];
     let staged = 0;
     let analyzeAt = 4 * batchRows;
-    // Records waiting for resolution (a killed run's included); counted again only when it may exceed a chunk.
-    let waiting = (await repo.countUnresolved(db)).count;
     const writeOldest = async () => {
+      if (failed) throw failed.error;
       const { job, rowsRead } = preparing.shift()!;
       const prepared = await job;
+      // A batch that changes records staged before waits for the chunks being resolved beside it: one of them may
+      // hold such a record, and must link it as it was before this batch, as it would without the overlap. (Asked
+      // before the batch's transaction: on PGlite a transaction waiting for another would hold the one connection.)
+      if (resolving && await changesStagedRecords(db, source.id, prepared)) await settle();
       await db.transaction().execute(async (trx) => {
         const result = await stagePrepared(trx, source.id, prepared, userId, run.id);
         counts.new += result.new;
@@ -159,8 +201,16 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
         await repo.analyzeRecords(db);
         analyzeAt *= 2;
       }
-      // More than a chunk staged and waiting: resolve it now, while the workers prepare the rows that follow.
-      if (waiting > chunkSize) waiting = await resolver.resolveWholeChunks();
+      // More than a chunk staged and waiting: resolve it now, while the workers prepare the rows that follow. A chunk
+      // is the first `chunkSize` records waiting, in id (= file) order, and is taken only once it is full, so which
+      // records make up each chunk, and the ledger each one meets, do not depend on how far staging has got.
+      if (waiting > chunkSize) {
+        if (!beside) waiting = await resolver.resolveWholeChunks();
+        else if (resolving === null) resolveBeside();
+      }
+      // Staging keeps at most a few chunks ahead of resolution (the rows wait in the database, not in memory, but a
+      // killed import should leave little unresolved, and the progress bar should say where resolution is).
+      while (resolving && waiting > STAGE_AHEAD_CHUNKS * chunkSize) await Promise.race([chunkDone.promise, resolving]);
     };
     const submit = () => {
       if (batch.length === 0) return;
@@ -186,6 +236,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     }
     submit();
     while (preparing.length > 0) await writeOldest();
+    await settle();
     await pool.close();
     await repo.insertIssues(db, run.id, rejected);
     phase = 'resolving';
@@ -197,6 +248,8 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     await repo.finishRun(db, run.id, 'completed', counts, null);
     await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
   } catch (error) {
+    // Chunks still being resolved finish (or fail) before the run is marked: nothing of it runs after it returns.
+    await settle().catch(() => {});
     await pool.close();
     await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;
@@ -256,6 +309,12 @@ async function stagePrepared(db: Db, sourceId: string, prepared: readonly Prepar
   // killed import never leaves it stale).
   await recomputeCustomers(db, touchedCustomers);
   return { new: inserted.length, updated, unchanged, flagged: reportable.length, externalIds: [...staged.keys()] };
+}
+
+/** Whether staging these rows would change a record staged before (same key, other content). */
+async function changesStagedRecords(db: Db, sourceId: string, prepared: readonly PreparedRow[]): Promise<boolean> {
+  const hashOf = new Map(prepared.map((r) => [r.externalId, r.contentHash]));
+  return (await repo.findRecords(db, sourceId, [...hashOf.keys()])).some((r) => r.content_hash !== hashOf.get(r.external_id));
 }
 
 export interface IngestRecord {
@@ -412,6 +471,13 @@ function chunkResolver(
       return totals;
     }),
   };
+}
+
+/** A promise to wait for and the function that fulfils it (Promise.withResolvers is Node 22). */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => { fire = resolve; });
+  return { promise, fire };
 }
 
 /** Record ids as the matcher's ids: zero-padded, so its id order is the file order whatever the id values. */
