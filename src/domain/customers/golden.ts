@@ -37,14 +37,17 @@ export function computeGolden(statements: readonly SourceStatement[]): GoldenRec
   );
   const values: Record<string, unknown> = {};
   const provenance: Record<string, FieldProvenance> = {};
+  // Each statement's time once, not once per field (most customers of a large import have a single statement).
+  const at = new Map(ordered.map((s) => [s, s.receivedAt.toISOString()]));
   for (const statement of ordered) {
     for (const [field, value] of Object.entries(statement.fields)) {
       if (value === undefined || field in values) continue;
       values[field] = value;
-      provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: statement.receivedAt.toISOString() };
+      provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: at.get(statement)! };
     }
   }
-  for (const field of Object.keys(values)) {
+  // With one statement, every value is already the most complete there is.
+  for (const field of ordered.length > 1 ? Object.keys(values) : []) {
     const winner = provenance[field]!;
     if (winner.source === MANUAL_SOURCE || typeof values[field] !== 'string') continue;
     let best = values[field] as string;
@@ -56,7 +59,7 @@ export function computeGolden(statements: readonly SourceStatement[]): GoldenRec
       if (key.length > bestKey.length && key.startsWith(bestKey) && bestKey.length > 0) {
         best = value;
         bestKey = key;
-        provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: statement.receivedAt.toISOString() };
+        provenance[field] = { sourceRecordId: statement.sourceRecordId, source: statement.source, at: at.get(statement)! };
       }
     }
     values[field] = best;

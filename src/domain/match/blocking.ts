@@ -156,23 +156,40 @@ export interface BlockingStats {
  * Candidate pairs (indices into `records`, i < j) of all records sharing a
  * key, skipping blocks larger than their cap (`maxBlockSize`, or the key
  * kind's lower cap: blockCap).
+ *
+ * `fixed` marks records resolved before (a chunk's linked neighbours): two of them are never paired (they were
+ * compared when the later one was resolved), so their keys only join the blocks the other records open, and a block
+ * of fixed records alone is not built (the blocks with a record to pair are the same, so are the pairs).
  */
 export function candidatePairs(
   records: readonly MatchRecord[],
-  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => readonly string[]; skipPair?: (i: number, j: number) => boolean } = {},
+  options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => readonly string[]; fixed?: readonly boolean[] } = {},
 ): { pairs: Array<[number, number]>; stats: BlockingStats } {
   const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  const fixed = options.fixed;
   const blocks = new Map<string, number[]>();
   let nKeys = 0;
-  records.forEach((r, i) => {
-    const keys = options.keysOf ? options.keysOf(r, i) : blockingKeys(r);
+  const keysAt = (i: number) => (options.keysOf ? options.keysOf(records[i]!, i) : blockingKeys(records[i]!));
+  // Records to pair open blocks; then fixed records join the blocks that exist. Each block so lists its records to
+  // pair before its fixed ones (the pair loop below relies on it).
+  for (let i = 0; i < records.length; i++) {
+    if (fixed?.[i]) continue;
+    const keys = keysAt(i);
     nKeys += keys.length;
     for (const k of keys) {
       let b = blocks.get(k);
       if (b === undefined) blocks.set(k, (b = []));
       b.push(i);
     }
-  });
+  }
+  if (fixed) {
+    for (let i = 0; i < records.length; i++) {
+      if (!fixed[i]) continue;
+      const keys = keysAt(i);
+      nKeys += keys.length;
+      for (const k of keys) blocks.get(k)?.push(i);
+    }
+  }
   const seen = new Set<number>();
   const pairs: Array<[number, number]> = [];
   const n = records.length;
@@ -184,12 +201,13 @@ export function candidatePairs(
       continue;
     }
     for (let x = 0; x < members.length; x++) {
+      // From the first fixed record on, every pair is of two fixed records.
+      if (fixed?.[members[x]!]) break;
       for (let y = x + 1; y < members.length; y++) {
         const i = Math.min(members[x]!, members[y]!);
         const j = Math.max(members[x]!, members[y]!);
         const id = i * n + j;
         if (seen.has(id)) continue;
-        if (options.skipPair?.(i, j)) continue;
         seen.add(id);
         pairs.push([i, j]);
       }

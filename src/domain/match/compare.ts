@@ -33,6 +33,7 @@
  */
 import { foldRomaji } from '../normalize/index.ts';
 import { givenNameReadings } from '../normalize/given-readings.ts';
+import { memoize } from '../normalize/memo.ts';
 import { fullNameOf } from './prepare.ts';
 import { cpLength, jaccard, jaroWinkler, osaDistance, osaWithin } from './strings.ts';
 import {
@@ -69,13 +70,11 @@ interface PartResult {
 
 const MISSING: PartResult = { level: 'missing', detail: '', tfKey: null };
 
-/** Remove voiced/semi-voiced marks (が → か, ぱ → は): the commonest kana typo (ハルギ/ハルキ, イヂロウ/イチロウ). */
-function devoice(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u3099\u309A]/gu, '')
-    .normalize('NFC');
-}
+/**
+ * Remove voiced/semi-voiced marks (が → か, ぱ → は): the commonest kana typo (ハルギ/ハルキ, イヂロウ/イチロウ).
+ * Memoised: readings repeat across a chunk's pairs, and two normalisations a call were ~1% of a large import's time.
+ */
+const devoice = memoize((s: string): string => s.normalize('NFD').replace(/[\u3099\u309A]/gu, '').normalize('NFC'));
 
 function readingClose(a: string, b: string): boolean {
   if (a === b) return true;

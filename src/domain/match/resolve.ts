@@ -89,7 +89,7 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   const { pairs, stats: blocking } = candidatePairs(records, {
     maxBlockSize: options.maxBlockSize,
     ...(options.keysOf ? { keysOf: options.keysOf } : {}),
-    ...(fixed ? { skipPair: (i: number, j: number) => fixed[i]! && fixed[j]! } : {}),
+    ...(fixed ? { fixed } : {}),
   });
   const comparisons: Comparison[] = pairs.map(([i, j]) => compareRecords(records[i]!, records[j]!));
   let weights = options.weights ?? trainWeights(records, comparisons, options.train);
