@@ -181,9 +181,18 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       // A batch that changes records staged before waits for the chunks being resolved beside it: one of them may
       // hold such a record, and must link it as it was before this batch, as it would without the overlap. (Asked
       // before the batch's transaction: on PGlite a transaction waiting for another would hold the one connection.)
-      if (resolving && await changesStagedRecords(db, source.id, prepared)) await settle();
+      // Without such a change, the records found serve staging too (a chunk only links records, which staging
+      // reads only for the changed ones); with one, staging reads them again once the chunks are done.
+      let found: ExistingRecord[] | undefined;
+      if (resolving) {
+        found = await repo.findRecords(db, source.id, prepared.map((r) => r.externalId));
+        if (changesRecords(prepared, found)) {
+          await settle();
+          found = undefined;
+        }
+      }
       await db.transaction().execute(async (trx) => {
-        const result = await stagePrepared(trx, source.id, prepared, userId, run.id);
+        const result = await stagePrepared(trx, source.id, prepared, userId, run.id, found);
         counts.new += result.new;
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
@@ -268,11 +277,15 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
  * lookup in source_records: at 300k rows the probes had taken 243 s of 480 s of database time, 8 s at 100k).
  * An updated record that is linked gets its new keys now (it stays with its customer).
  */
-async function stagePrepared(db: Db, sourceId: string, prepared: readonly PreparedRow[], userId: string | null, runId: string | null) {
+async function stagePrepared(
+  db: Db, sourceId: string, prepared: readonly PreparedRow[], userId: string | null, runId: string | null,
+  /** The source's records with these rows' keys, when the caller has just read them. */
+  found?: readonly ExistingRecord[],
+) {
   // Last occurrence wins when a file repeats an id.
   const staged = new Map<string, PreparedRow>();
   for (const row of prepared) staged.set(row.externalId, row);
-  const existing = new Map((await repo.findRecords(db, sourceId, [...staged.keys()])).map((r) => [r.external_id, r]));
+  const existing = new Map((found ?? await repo.findRecords(db, sourceId, [...staged.keys()])).map((r) => [r.external_id, r]));
   const fresh: PreparedRow[] = [];
   const keys: Array<{ keyHash: string; recordId: number }> = [];
   const touchedCustomers: string[] = [];
@@ -311,10 +324,12 @@ async function stagePrepared(db: Db, sourceId: string, prepared: readonly Prepar
   return { new: inserted.length, updated, unchanged, flagged: reportable.length, externalIds: [...staged.keys()] };
 }
 
-/** Whether staging these rows would change a record staged before (same key, other content). */
-async function changesStagedRecords(db: Db, sourceId: string, prepared: readonly PreparedRow[]): Promise<boolean> {
+type ExistingRecord = Awaited<ReturnType<typeof repo.findRecords>>[number];
+
+/** Whether staging these rows changes one of the records staged before (same key, other content). */
+function changesRecords(prepared: readonly PreparedRow[], found: readonly ExistingRecord[]): boolean {
   const hashOf = new Map(prepared.map((r) => [r.externalId, r.contentHash]));
-  return (await repo.findRecords(db, sourceId, [...hashOf.keys()])).some((r) => r.content_hash !== hashOf.get(r.external_id));
+  return found.some((r) => r.content_hash !== hashOf.get(r.external_id));
 }
 
 export interface IngestRecord {
