@@ -387,6 +387,15 @@ export interface ImportSummary {
   merged: number; review: number; customersCreated: number; seconds: number; stagingSeconds: number; resolutionSeconds: number;
 }
 
+/** POST /imports/validate: what an import of the upload with a profile would do, without running it. */
+export interface ImportValidation {
+  source: string; file: string; encoding: string | null;
+  read: number; rejected: number; flagged: number; flaggedByField: Record<string, number>;
+  new: number; updated: number; unchanged: number; duplicateIds: number; blankIds: number;
+  issues: Array<{ line: number; severity: 'rejected' | 'flagged'; field: string | null; reason: string; value: string | null }>;
+  issuesTruncated: boolean; seconds: number;
+}
+
 export interface ImportRun {
   id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed';
   encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
@@ -422,6 +431,7 @@ async function uploadImportFile(file: File): Promise<ImportUpload> {
 export const importApi = {
   upload: uploadImportFile,
   run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
+  validate: (uploadId: string, profile: ImportProfileJson) => request<ImportValidation>('POST', '/imports/validate', { uploadId, profile }),
   startJob: (uploadId: string, profile: ImportProfileJson) => request<ImportJob>('POST', '/imports/jobs', { uploadId, profile }),
   job: (id: string) => get<ImportJob>(`/imports/jobs/${encodeURIComponent(id)}`),
   runs: () => get<{ items: ImportRun[] }>('/imports'),

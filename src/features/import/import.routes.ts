@@ -10,6 +10,7 @@ import { exportCustomers, exportLinks, importReportLines } from './export.servic
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import { findImportJob, startImportJob, type ImportJob } from './import.jobs.ts';
 import { runImport } from './import.service.ts';
+import { validateImport } from './validate.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 
@@ -46,6 +47,21 @@ const SummarySchema = z.object({
   stagingSeconds: z.number(),
   resolutionSeconds: z.number(),
 }).openapi('ImportSummary');
+
+const ValidationSchema = z.object({
+  source: z.string(), file: z.string(), encoding: z.string().nullable(),
+  read: z.number().int(), rejected: z.number().int(), flagged: z.number().int(),
+  flaggedByField: z.record(z.string(), z.number().int()).openapi({ description: 'Flagged values per profile field (email, birth_date…)' }),
+  new: z.number().int().openapi({ description: 'Records the file would add to its source (one per id; the last row of a repeated id counts)' }),
+  updated: z.number().int(), unchanged: z.number().int(),
+  duplicateIds: z.number().int().openapi({ description: 'Rows whose id an earlier row of the file already had (the last wins)' }),
+  blankIds: z.number().int().openapi({ description: 'Rows with a blank id column (identified by a hash of their content)' }),
+  issues: z.array(z.object({
+    line: z.number().int(), severity: z.enum(['rejected', 'flagged']), field: z.string().nullable(), reason: z.string(), value: z.string().nullable(),
+  })).openapi({ description: 'The first 200 rejected rows and flagged values, in file order' }),
+  issuesTruncated: z.boolean(),
+  seconds: z.number(),
+}).openapi('ImportValidation');
 
 const RunRequest = z.object({
   uploadId: z.string().uuid(),
@@ -173,6 +189,22 @@ export function registerImportRoutes(app: App): void {
       if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
       const summary = await runImport(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/validate', access: 'imports:run', tags: ['imports'],
+      summary: 'Check an import of an uploaded file with a profile without running it: the whole file is read and mapped as an import would; answers with the rows it would reject, the values it would flag and how many records would be new, updated or unchanged. Writes nothing',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 200: json(ValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const profile = parseProfileOr400(body.profile);
+      const upload = findUpload(body.uploadId);
+      if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
 

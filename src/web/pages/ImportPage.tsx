@@ -1,10 +1,10 @@
 /**
  * 取り込み: the import wizard. Upload a CSV/TSV/XLSX → see what was detected (encoding, delimiter, headers, first
- * rows) → check the suggested mapping of columns to fields (and the id column and source code) → run → summary with
- * the per-row report; past runs below. The import runs as a background job whose progress the page polls.
+ * rows) → check the suggested mapping of columns to fields (and the id column and source code) → validate (the whole
+ * file is read as an import would, nothing is written) → run → summary with the per-row report; past runs below. The import runs as a background job whose progress the page polls.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload } from '../api.ts';
+import { ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload, type ImportValidation } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n, type Lang } from '../i18n.ts';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
@@ -63,7 +63,23 @@ const TEXT = {
     savedProfile: '保存済みの設定を使う',
     encodingOverride: '文字コードの指定',
     auto: '自動判定',
-    step4: '4. 取り込み実行',
+    step4: '4. 検証と取り込み',
+    validate: '検証する',
+    validating: 'ファイル全体を確認しています（書き込みはしません）。大きなファイルでは時間がかかります…',
+    validation: '検証結果',
+    validationLead: 'ファイル全体をこの設定で読んだ結果です（台帳にはまだ何も書き込んでいません）。',
+    validationOk: '問題は見つかりませんでした。',
+    validationStale: '設定を変えたので、もう一度検証してください。',
+    duplicateIds: 'ID重複の行',
+    blankIds: 'ID空欄の行',
+    byField: '要確認の内訳',
+    issues: '問題のある行',
+    issuesFirst: '先頭 {n} 件を表示しています（すべての件数は上の集計のとおり）',
+    severity: '種類',
+    reason: '理由',
+    value: '値',
+    severity_rejected: '取込不可',
+    severity_flagged: '要確認',
     run: '取り込む',
     running: '取り込み中です。大きなファイルでは数分かかることがあります…',
     resolving: '読み込み完了。名寄せ（同一人物の判定）と顧客の更新を行っています…',
@@ -125,7 +141,23 @@ const TEXT = {
     savedProfile: 'Use the saved mapping',
     encodingOverride: 'Encoding',
     auto: 'Detect',
-    step4: '4. Run',
+    step4: '4. Validate and run',
+    validate: 'Validate',
+    validating: 'Reading the whole file (nothing is written). Large files take a while…',
+    validation: 'Validation',
+    validationLead: 'The whole file read with these settings (nothing has been written to the ledger yet).',
+    validationOk: 'No problems found.',
+    validationStale: 'The settings changed: validate again.',
+    duplicateIds: 'Repeated ids',
+    blankIds: 'Blank ids',
+    byField: 'Flagged by field',
+    issues: 'Rows with problems',
+    issuesFirst: 'The first {n} are listed (the counts above are complete)',
+    severity: 'Kind',
+    reason: 'Reason',
+    value: 'Value',
+    severity_rejected: 'Rejected',
+    severity_flagged: 'Flagged',
     run: 'Import',
     running: 'Importing. Large files can take a few minutes…',
     resolving: 'File read. Matching identities and updating customers…',
@@ -222,8 +254,14 @@ export function ImportPage() {
   const profiles = useLoad(() => importApi.profiles(), []);
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<ImportUpload | null>(null);
-  const [mapping, setMapping] = useState<Mapping | null>(null);
-  const [busy, setBusy] = useState<'upload' | 'run' | null>(null);
+  const [mapping, setMappingState] = useState<Mapping | null>(null);
+  const [busy, setBusy] = useState<'upload' | 'validate' | 'run' | null>(null);
+  /** The last validation, and whether the mapping changed since (its figures are then those of other settings). */
+  const [validation, setValidation] = useState<{ report: ImportValidation; stale: boolean } | null>(null);
+  const setMapping = (next: Mapping | null) => {
+    setMappingState(next);
+    setValidation((v) => (v ? { ...v, stale: true } : v));
+  };
   const [progress, setProgress] = useState<ImportJob['progress'] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
@@ -234,6 +272,7 @@ export function ImportPage() {
     setMapping(null);
     setSummary(null);
     setError(null);
+    setValidation(null);
   };
 
   const submitUpload = async (e: FormEvent) => {
@@ -245,8 +284,23 @@ export function ImportPage() {
     try {
       const result = await importApi.upload(file);
       setUpload(result);
-      setMapping(mappingFrom(result));
+      setMappingState(mappingFrom(result));
+      setValidation(null);
     } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submitValidate = async () => {
+    if (!upload || !mapping) return;
+    setBusy('validate');
+    setError(null);
+    try {
+      setValidation({ report: await importApi.validate(upload.uploadId, toProfile(mapping)), stale: false });
+    } catch (err) {
+      setValidation(null);
       setError(err);
     } finally {
       setBusy(null);
@@ -424,11 +478,20 @@ export function ImportPage() {
                   {progress && progress.rows > 0 && <div className="small muted" data-testid="import-progress-rows">{T.rowsRead.replace('{n}', progress.rows.toLocaleString())}</div>}
                 </div>
               )}
+              {busy === 'validate' && (
+                <div className="alert alert-info" role="status" data-testid="import-validating">
+                  <div>{T.validating}</div>
+                  <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.validating} />
+                </div>
+              )}
+              {validation && !summary && <ValidationView validation={validation.report} stale={validation.stale} T={T} lang={lang} />}
               {summary ? (
                 <SummaryView summary={summary} T={T} onAgain={reset} />
               ) : (
                 <div style={{ display: 'flex', gap: 8 }}>
-                  <button type="submit" className="btn btn-primary" disabled={busy !== null || !mapping.source.trim()} data-testid="import-run-button">{T.run}</button>
+                  {/* Validating first is the expected path; running straight away stays possible (it checks the same). */}
+                  <button type="button" className={`btn ${validation && !validation.stale ? '' : 'btn-primary'}`} disabled={busy !== null || !mapping.source.trim()} onClick={() => void submitValidate()} data-testid="import-validate-button">{T.validate}</button>
+                  <button type="submit" className={`btn ${validation && !validation.stale ? 'btn-primary' : ''}`} disabled={busy !== null || !mapping.source.trim()} data-testid="import-run-button">{T.run}</button>
                   <button type="button" className="btn btn-ghost" disabled={busy !== null} onClick={reset}>{T.again}</button>
                 </div>
               )}
@@ -501,6 +564,87 @@ function ProblemList({ error, title }: { error: unknown; title: string }) {
       <ul style={{ margin: '4px 0 0 18px' }}>
         {error.fieldErrors.map((e, i) => <li key={i}><code>{e.field.replace(/^profile\.?/u, '') || 'profile'}</code>: {e.message}</li>)}
       </ul>
+    </div>
+  );
+}
+
+/** Field labels of the flagged values, in the wizard's language. */
+function fieldLabel(key: string | null, lang: Lang): string {
+  const f = FIELDS.find((x) => x.key === key);
+  return f ? (lang === 'ja' ? f.ja : f.en) : key ?? '';
+}
+
+/** Why a value was flagged (the normalisers' reason codes); a reader's message for a rejected row is shown as it is. */
+const REASONS: Record<string, { ja: string; en: string }> = {
+  placeholder: { ja: 'ダミー値（例: test@、000-0000-0000）', en: 'placeholder (test@, 000-0000-0000…)' },
+  invalid: { ja: '形式が正しくありません', en: 'invalid' },
+  missing_at: { ja: '@ がありません', en: 'no @' },
+  multiple_at: { ja: '@ が複数あります', en: 'more than one @' },
+  invalid_local: { ja: '@ の前が正しくありません', en: 'invalid local part' },
+  invalid_domain: { ja: 'ドメインが正しくありません', en: 'invalid domain' },
+  too_long: { ja: '長すぎます', en: 'too long' },
+  too_short: { ja: '桁数が足りません', en: 'too short' },
+  unparseable: { ja: '電話番号として読めません', en: 'not a phone number' },
+  invalid_number: { ja: '存在しない番号です', en: 'not a valid number' },
+  unrecognized: { ja: '日付として読めません', en: 'not a date' },
+  incomplete: { ja: '日付が不完全です', en: 'incomplete date' },
+  invalid_date: { ja: '存在しない日付です', en: 'no such date' },
+  before_era_start: { ja: '元号の始まりより前です', en: 'before the era began' },
+  out_of_range: { ja: '範囲外の日付です', en: 'out of range' },
+  future: { ja: '未来の日付です', en: 'in the future' },
+  wrong_length: { ja: '7桁ではありません', en: 'not 7 digits' },
+  not_digits: { ja: '数字以外が含まれます', en: 'not digits' },
+  not_kana: { ja: 'カナではありません', en: 'not kana' },
+  unknown_value: { ja: '判別できない値です', en: 'unknown value' },
+  unknown_prefecture: { ja: '都道府県名ではありません', en: 'not a prefecture' },
+};
+
+function ValidationView({ validation: v, stale, T, lang }: { validation: ImportValidation; stale: boolean; T: Texts; lang: Lang }) {
+  const counts: Array<[string, number, string]> = [
+    [T.read, v.read, 'read'], [T.rejected, v.rejected, 'rejected'], [T.flagged, v.flagged, 'flagged'], [T.new, v.new, 'new'],
+    [T.updated, v.updated, 'updated'], [T.unchanged, v.unchanged, 'unchanged'], [T.duplicateIds, v.duplicateIds, 'duplicateIds'], [T.blankIds, v.blankIds, 'blankIds'],
+  ];
+  const byField = Object.entries(v.flaggedByField).sort((a, b) => b[1] - a[1]);
+  return (
+    <div data-testid="import-validation" data-stale={stale ? 'true' : 'false'} style={{ marginBottom: 12, opacity: stale ? 0.55 : 1 }}>
+      <h3 style={{ margin: '0 0 4px' }}>{T.validation}</h3>
+      {stale ? <div className="alert alert-warning small" data-testid="validation-stale">{T.validationStale}</div> : <p className="muted small" style={{ margin: '0 0 8px' }}>{T.validationLead}</p>}
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(120px, 1fr))', gap: 8, margin: '0 0 8px' }}>
+        {counts.map(([label, n, key]) => (
+          <div key={key} className="card" style={{ margin: 0, padding: '8px 12px' }} data-testid="validation-count" data-key={key}>
+            <div className="muted small">{label}</div>
+            <div className={`strong tabular${(key === 'rejected' || key === 'flagged') && n > 0 ? ' field-error' : ''}`} style={{ fontSize: 18 }}>{n.toLocaleString('ja-JP')}</div>
+          </div>
+        ))}
+      </div>
+      {byField.length > 0 && (
+        <p className="small" data-testid="validation-by-field">
+          {T.byField}: {byField.map(([field, n]) => `${fieldLabel(field, lang)} ${n.toLocaleString('ja-JP')}`).join(' ／ ')}
+        </p>
+      )}
+      {v.issues.length === 0 ? (
+        <Notice testId="validation-ok"><Icon name="check" size={13} /> {T.validationOk}</Notice>
+      ) : (
+        <>
+          <div className="muted small" style={{ marginBottom: 4 }}>{T.issues}{v.issuesTruncated && `: ${T.issuesFirst.replace('{n}', String(v.issues.length))}`}</div>
+          <div className="table-wrap" style={{ maxHeight: 320, overflow: 'auto' }}>
+            <table className="table table-zebra small" data-testid="validation-issues">
+              <thead><tr><th className="num">{T.line}</th><th>{T.severity}</th><th>{T.field}</th><th>{T.reason}</th><th>{T.value}</th></tr></thead>
+              <tbody>
+                {v.issues.map((i, k) => (
+                  <tr key={`${i.line}-${k}`} data-testid="validation-issue" data-line={i.line} data-severity={i.severity} data-field={i.field ?? ''}>
+                    <td className="num tabular">{i.line}</td>
+                    <td><span className={`badge ${i.severity === 'rejected' ? 'badge-warn' : ''}`}>{i.severity === 'rejected' ? T.severity_rejected : T.severity_flagged}</span></td>
+                    <td>{i.field ? fieldLabel(i.field, lang) : ''}</td>
+                    <td>{REASONS[i.reason]?.[lang] ?? i.reason}</td>
+                    <td className="mono">{i.value ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -32,6 +32,16 @@ async function upload(t: TestApp, client: Client, bytes: Uint8Array, name = 'mei
   });
 }
 
+/** Rows an import writes (validation must write none of them). */
+async function countRows(t: TestApp): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ['source_records', 'import_runs', 'customers', 'import_issues'] as const) {
+    const row = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
 /** The test client keeps its API key private and only sends JSON: multipart uploads use a second key of the same user. */
 const keys = new Map<string, string>();
 async function bearer(t: TestApp, client: Client): Promise<string> {
@@ -124,6 +134,32 @@ for (const engine of ENGINES) {
       assert.equal(unknown.status, 404);
     });
 
+    test('validate reads the whole file as an import would and writes nothing: rejected rows, flagged values, new records', async () => {
+      const before = await countRows(t);
+      const { status, body } = await admin.json('POST', '/api/v1/imports/validate', { uploadId, profile: PROFILE });
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.equal(body.source, 'meishi');
+      assert.equal(body.file, 'passwd.csv');
+      assert.equal(body.encoding, 'cp932');
+      assert.equal(body.read, 4);
+      assert.equal(body.rejected, 1);
+      assert.deepEqual([body.new, body.updated, body.unchanged, body.duplicateIds, body.blankIds], [3, 0, 0, 0, 0]);
+      assert.ok(body.issues.some((i: { line: number; severity: string }) => i.line === 4 && i.severity === 'rejected'), JSON.stringify(body.issues));
+      const email = body.issues.find((i: { field: string | null }) => i.field === 'email');
+      assert.deepEqual({ line: email.line, severity: email.severity, value: email.value }, { line: 3, severity: 'flagged', value: 'hanako@@example' });
+      // jiro@example.jp (line 5) is flagged too: example.jp is a reserved domain, a placeholder.
+      assert.equal(body.flaggedByField.email, 2);
+      assert.equal(body.flagged, body.issues.filter((i: { severity: string }) => i.severity === 'flagged').length);
+      assert.equal(body.issuesTruncated, false);
+      assert.deepEqual(await countRows(t), before, 'no source record, run or customer written');
+      // A column the profile names but the file lacks is the same 400 as for a run; viewers may not validate.
+      const missing = await admin.json('POST', '/api/v1/imports/validate', { uploadId, profile: { ...PROFILE, fields: { full_name: '名前' } } });
+      assert.equal(missing.status, 400, JSON.stringify(missing.body));
+      assert.match(JSON.stringify(missing.body.errors), /名前/);
+      const viewer = await t.as('viewer');
+      assert.equal((await viewer.json('POST', '/api/v1/imports/validate', { uploadId, profile: PROFILE })).status, 403);
+    });
+
     test('run imports with the profile and answers with the summary', async () => {
       const { status, body } = await admin.json('POST', '/api/v1/imports', { uploadId, profile: PROFILE });
       assert.equal(status, 200, JSON.stringify(body));
@@ -158,6 +194,37 @@ for (const engine of ENGINES) {
       assert.equal(status, 200, JSON.stringify(body));
       assert.equal(body.unchanged, 3);
       assert.equal(body.new + body.updated + body.customersCreated, 0);
+    });
+
+    test('validate against the ledger: unchanged, updated and new records; a repeated id counts once, as its last row', async () => {
+      // M1 as imported; M2 with its e-mail fixed; M4 as imported, then 1,000 new rows (so M4 was already looked up
+      // when it comes again), then M4 changed: it counts once, as updated. One row has a blank id.
+      const fillers = Array.from({ length: 1000 }, (_, i) => `F${i},山田 ${i}太郎,,,f${i}@example.jp,,`);
+      const csv = [
+        '名刺ID,氏名,フリガナ,会社名,メールアドレス,電話番号,住所',
+        'M1,髙橋　一郎,ﾀｶﾊｼ ｲﾁﾛｳ,㈱台帳商事,ichiro@daicho-shoji.co.jp,03-1234-9876,東京都千代田区千代田１丁目２番３号',
+        'M2,佐藤 花子,サトウ ハナコ,,hanako@example.jp,090-2345-6781,大阪府大阪市北区梅田1-1-1',
+        'M4,鈴木 次郎,スズキ ジロウ,台帳商事株式会社,jiro@example.jp,,',
+        ...fillers,
+        'M4,鈴木 次郎,スズキ ジロウ,台帳商事株式会社,jiro.suzuki@example.jp,,',
+        ',田中 三郎,タナカ サブロウ,,saburo@example.jp,,',
+      ].join('\r\n') + '\r\n';
+      const res = await upload(t, admin, iconv.encode(csv, 'cp932'), 'meishi-2.csv');
+      const uploaded = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(uploaded));
+      try {
+        const before = await countRows(t);
+        const { status, body } = await admin.json('POST', '/api/v1/imports/validate', { uploadId: uploaded.uploadId, profile: PROFILE });
+        assert.equal(status, 200, JSON.stringify(body));
+        assert.equal(body.read, 1005);
+        assert.deepEqual(
+          { new: body.new, updated: body.updated, unchanged: body.unchanged, duplicateIds: body.duplicateIds, blankIds: body.blankIds, rejected: body.rejected },
+          { new: 1001, updated: 2, unchanged: 1, duplicateIds: 1, blankIds: 1, rejected: 0 },
+        );
+        assert.deepEqual(await countRows(t), before);
+      } finally {
+        removeUpload(uploaded.uploadId);
+      }
     });
 
     test('runs are listed newest first with counts and status; the profile is stored by source', async () => {

@@ -1,0 +1,130 @@
+/**
+ * The wizard's 「検証」 step: reads the whole uploaded file with the chosen profile exactly as an import would (same
+ * reader, same mapping, same normalisation) and writes nothing. It says which rows an import would reject (line and
+ * reason), which values it would keep as raw and flag, and how many records would be new, updated or unchanged in the
+ * ledger, so a person can fix the mapping (or the file) before anything lands.
+ */
+import path from 'node:path';
+import { AppError } from '../../app/errors.ts';
+import type { Db } from '../../db/database.ts';
+import { bindProfile, contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import { toStatement } from '../../domain/import/statement.ts';
+import * as repo from './import.repository.ts';
+import { openTable } from './readers/index.ts';
+
+/** Issues listed one by one (all are counted): enough to see what is wrong, bounded for a file of a million rows. */
+export const VALIDATION_ISSUE_LIMIT = 200;
+/** Rows looked up in the ledger per query (by source and id). */
+const LOOKUP_ROWS = 1000;
+
+export interface ValidationIssue {
+  line: number;
+  severity: 'rejected' | 'flagged';
+  field: ImportField | null;
+  reason: string;
+  value: string | null;
+}
+
+export interface ValidationReport {
+  source: string;
+  file: string;
+  encoding: string | null;
+  /** Rows read (data rows and unreadable ones; blank lines are not rows). */
+  read: number;
+  /** Rows an import would reject (unparseable line, wrong number of cells). */
+  rejected: number;
+  /** Values an import would keep as received and flag (an e-mail without @, an impossible date…). */
+  flagged: number;
+  flaggedByField: Partial<Record<ImportField, number>>;
+  /** Against the ledger as it is now: records the file would add, change, or leave as they are. */
+  new: number;
+  updated: number;
+  unchanged: number;
+  /** Rows whose id an earlier row of the file already had (the last one wins). */
+  duplicateIds: number;
+  /** Rows with a blank id column (identified by a hash of their content instead). */
+  blankIds: number;
+  /** The first VALIDATION_ISSUE_LIMIT issues in file order; `issuesTruncated` when there are more. */
+  issues: ValidationIssue[];
+  issuesTruncated: boolean;
+  seconds: number;
+}
+
+/** Checks an import of `filePath` with `profile` without writing anything (read-only lookups of the source's ids). */
+export async function validateImport(db: Db, options: { filePath: string; profile: ImportProfile }): Promise<ValidationReport> {
+  const started = performance.now();
+  const table = await openTable(options.filePath, {
+    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
+    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
+    ...(options.profile.sheet !== null && options.profile.sheet !== undefined ? { sheet: options.profile.sheet } : {}),
+  });
+  const binding = bindProfile(options.profile, table.headers);
+  if (binding.missing.length) {
+    await table.close();
+    throw new AppError('validation_failed', `The file lacks columns the profile names: ${binding.missing.join(', ')}`,
+      binding.missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
+  }
+  const profile = binding.profile;
+  // A source that does not exist yet has no records: everything would be new.
+  const source = await repo.findSource(db, profile.source);
+  const report: ValidationReport = {
+    source: profile.source, file: path.basename(options.filePath), encoding: null,
+    read: 0, rejected: 0, flagged: 0, flaggedByField: {}, new: 0, updated: 0, unchanged: 0, duplicateIds: 0, blankIds: 0,
+    issues: [], issuesTruncated: false, seconds: 0,
+  };
+  const issue = (i: ValidationIssue) => {
+    if (report.issues.length < VALIDATION_ISSUE_LIMIT) report.issues.push(i);
+    else report.issuesTruncated = true;
+  };
+  // Per id: the line of its last row while that row waits for its lookup, then how that row was counted. A repeated
+  // id counts once, as its last row (an import keeps the last one too).
+  const seen = new Map<string, number | 'new' | 'updated' | 'unchanged'>();
+  let pending: Array<{ externalId: string; hash: string; line: number }> = [];
+  const classify = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const found = source ? await repo.findRecords(db, source.id, batch.map((r) => r.externalId)) : [];
+    const existing = new Map(found.map((r) => [r.external_id, r.content_hash]));
+    for (const r of batch) {
+      if (seen.get(r.externalId) !== r.line) continue; // a later row of the file has this id: it counts instead
+      const before = existing.get(r.externalId);
+      const counted = before === undefined ? 'new' : before === r.hash ? 'unchanged' : 'updated';
+      report[counted]++;
+      seen.set(r.externalId, counted);
+    }
+  };
+  try {
+    for await (const row of table.rows) {
+      report.read++;
+      if ('error' in row) {
+        report.rejected++;
+        issue({ line: row.line, severity: 'rejected', field: null, reason: row.error, value: null });
+        continue;
+      }
+      const mapped = mapRow(row.values, profile, row.line);
+      const hash = contentHash(mapped.fields, mapped.attributes);
+      if (profile.idColumn && mapped.externalId === null) report.blankIds++;
+      const externalId = mapped.externalId ?? `sha256:${hash}`;
+      const earlier = seen.get(externalId);
+      if (earlier !== undefined) {
+        report.duplicateIds++;
+        if (typeof earlier === 'string') report[earlier]--;
+      }
+      seen.set(externalId, row.line);
+      for (const f of toStatement(mapped.fields, mapped.attributes).flagged) {
+        report.flagged++;
+        report.flaggedByField[f.field] = (report.flaggedByField[f.field] ?? 0) + 1;
+        issue({ line: row.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
+      }
+      pending.push({ externalId, hash, line: row.line });
+      if (pending.length >= LOOKUP_ROWS) await classify();
+    }
+    await classify();
+  } finally {
+    await table.close();
+  }
+  report.encoding = table.encoding;
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
