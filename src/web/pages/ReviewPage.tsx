@@ -15,7 +15,7 @@ const TEXT = {
     accept: '同一人物として統合', reject: '別人', never: '今後も統合しない',
     accepted: '統合しました', rejected: '別人として記録しました', nevered: '今後統合しない組み合わせとして記録しました',
     exact: '一致', close: '類似', disagree: '不一致', missing: '—', inName: '（氏名に含む）', more: 'さらに読み込む', rules: 'ルール',
-    busy: '処理中…', confirmAccept: 'この2件の顧客を統合しますか？',
+    busy: '処理中…', confirmAccept: 'この2件の顧客を統合しますか？', openMerged: '統合後の顧客を開く',
   },
   en: {
     lead: 'Candidates the import did not merge on its own. Compare the two records and decide.',
@@ -24,7 +24,7 @@ const TEXT = {
     accept: 'Same person: merge', reject: 'Different people', never: 'Never merge',
     accepted: 'Merged', rejected: 'Recorded as different people', nevered: 'Recorded: never merge this pair',
     exact: 'Match', close: 'Similar', disagree: 'Mismatch', missing: '—', inName: '(part of name)', more: 'Load more', rules: 'Rules',
-    busy: 'Working…', confirmAccept: 'Merge the customers of these two records?',
+    busy: 'Working…', confirmAccept: 'Merge the customers of these two records?', openMerged: 'Open the merged customer',
   },
 } as const;
 
@@ -59,6 +59,8 @@ export function ReviewPage() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The customer an accepted pair became (the other one is merged into it), to check the result at once. */
+  const [merged, setMerged] = useState<string | null>(null);
   const items = data?.items ?? [];
   const current = items.find((i) => i.id === selected) ?? items[0] ?? null;
 
@@ -71,7 +73,8 @@ export function ReviewPage() {
     setBusy(true);
     setActionError(null);
     try {
-      await api.decideReviewItem(item.id, decision);
+      const result = await api.decideReviewItem(item.id, decision);
+      setMerged(decision === 'accept' ? result.customerId : null);
       const rest = items.filter((i) => i.id !== item.id);
       const index = items.findIndex((i) => i.id === item.id);
       setData(data ? { ...data, items: rest } : data);
@@ -98,7 +101,12 @@ export function ReviewPage() {
   return (
     <div className="page" data-testid="review-page">
       <PageHeader title={lang === 'en' ? 'Identity review' : '名寄せレビュー'} sub={tx.lead} />
-      {notice && <Notice testId="notice">{notice}</Notice>}
+      {notice && (
+        <Notice testId="notice">
+          {notice}
+          {merged && <> ・ <Link to={`/customers/${merged}`} data-testid="merged-customer-link">{tx.openMerged}</Link></>}
+        </Notice>
+      )}
       <ErrorBanner error={error ?? actionError} />
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(14rem, 18rem) 1fr', gap: '1rem', alignItems: 'start' }}>
         <section className="card" data-testid="review-queue">
@@ -115,7 +123,7 @@ export function ReviewPage() {
                     data-testid="review-item"
                     aria-selected={current?.id === item.id}
                     style={current?.id === item.id ? { background: 'var(--accent-soft, #eef4ff)' } : undefined}
-                    onClick={() => { setSelected(item.id); setNotice(null); }}
+                    onClick={() => { setSelected(item.id); setNotice(null); setMerged(null); }}
                   >
                     <td>
                       <div className="strong">{item.a.customerName || '—'} / {item.b.customerName || '—'}</div>
