@@ -162,12 +162,19 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
     const before = await records.count();
     assert.ok(before >= 2, `merged customer has ${before} records`);
     assert.match(await page.getByTestId('identity-panel').innerText(), /レビューで統合/);
+    // The merge is on its timeline, under 取込・統合.
+    await page.getByTestId('timeline-filter-import').click();
+    assert.match(await page.locator('[data-testid="activity"][data-type="merge"]').first().innerText(), /を統合/);
     await records.last().locator('input[type="checkbox"]').check();
     await page.getByTestId('unmerge').click();
     await page.waitForURL((url) => url.pathname !== mergedPath && url.pathname.startsWith('/customers/'));
     await page.getByTestId('customer-detail-page').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-record"]').length === 1);
     assert.match(await page.getByTestId('identity-panel').innerText(), /分割/);
+    // Its timeline says where it came from, with a link back.
+    const splitActivity = page.locator('[data-testid="activity"][data-type="unmerge"]');
+    assert.match(await splitActivity.innerText(), /から分割/);
+    assert.equal(await splitActivity.getByTestId('identity-activity-link').getAttribute('href'), mergedPath);
     await page.screenshot({ path: path.join(ARTIFACTS, 'identity-split.png'), fullPage: true });
     await page.goto(`${base}${mergedPath}`);
     await page.getByTestId('customer-detail-page').waitFor();

@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { CUSTOM_PREFIX, PERSONAL_FIELDS } from '../../domain/customers/fields.ts';
 import { maskText } from '../../domain/customers/masking.ts';
+import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../customers/customers.repository.ts';
 import { recomputeCustomer } from '../customers/customers.service.ts';
@@ -172,11 +173,19 @@ async function absorb(
   how: { kind: 'accept' | 'manual_merge'; score: number | null; rule: string; evidence: unknown; actor: Actor; recompute?: boolean },
 ): Promise<void> {
   const userId = how.actor.auth?.userId ?? null;
+  const other = await findCustomerRow(db, otherId);
   const moved = await repo.moveAllToCustomer(db, otherId, targetId);
   await repo.insertDecisions(db, moved.map((recordId) => ({
     kind: how.kind, recordId, customerId: targetId, otherCustomerId: otherId, score: how.score, rule: how.rule, evidence: how.evidence, userId,
   })));
   await softDeleteCustomer(db, otherId, userId);
+  // On the timeline of the customer that stays (the other one's activities are on it now too).
+  const otherName = other?.display_name || '顧客';
+  await insertActivity(db, {
+    customerId: targetId, type: 'merge', occurredAt: new Date(), actorUserId: userId,
+    title: `${otherName} を統合`,
+    properties: { mergedCustomerId: otherId, mergedName: otherName, records: moved.length, decision: how.kind === 'accept' ? 'review' : 'manual' },
+  });
   await audit(db, how.actor, 'customer.delete', { type: 'customer', id: otherId }, {
     note: `名寄せにより ${targetId} に統合 (merged into ${targetId})`, mergedInto: targetId, records: moved,
   });
@@ -214,6 +223,17 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
     })));
     await recomputeCustomer(trx, customerId);
     await recomputeCustomer(trx, created);
+    const newName = (await findCustomerRow(trx, created))?.display_name ?? '';
+    // Both timelines say what happened, each with the other customer.
+    const now = new Date();
+    await insertActivity(trx, {
+      customerId, type: 'unmerge', occurredAt: now, actorUserId: userId, title: `${ids.length} 件のレコードを新しい顧客に分割`,
+      properties: { newCustomerId: created, newName, records: ids.length },
+    });
+    await insertActivity(trx, {
+      customerId: created, type: 'unmerge', occurredAt: now, actorUserId: userId, title: `${live[0]!.display_name || '顧客'} から分割`,
+      properties: { fromCustomerId: customerId, fromName: live[0]!.display_name, records: ids.length },
+    });
     await audit(trx, actor, 'identity.unmerge', { type: 'customer', id: customerId }, { newCustomerId: created, records: ids });
     return created;
   });

@@ -8,6 +8,7 @@ import { api, type Activity } from '../api.ts';
 import { formatDate, formatDateTime, formatPhone, formatPostal, isMaskedValue } from '../format.ts';
 import { useOwners, type OwnerOption } from '../hooks.ts';
 import { useI18n } from '../i18n.ts';
+import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { dwellOf, formatDuration, groupTimeline, TYPE_FILTERS } from '../timeline-groups.ts';
 import { Icon, type IconName } from './Icon.tsx';
@@ -269,6 +270,19 @@ function Detail({ activity: a }: { activity: Activity }) {
         <div className="small">
           {str(p.eventName) ?? str(p.event) ?? a.title}
           {status && <span className="badge" data-testid="attendance"> {tOr(`attendance.${status}`, status)}</span>}
+        </div>
+      );
+    }
+    case 'merge':
+      // The merged customer no longer exists on its own: its name only.
+      return <div className="small" data-testid="identity-activity">{a.title}{typeof p.records === 'number' && <span className="muted"> · {t('timeline.records').replace('{n}', String(p.records))}</span>}</div>;
+    case 'unmerge': {
+      const other = str(p.newCustomerId) ?? str(p.fromCustomerId);
+      const otherName = str(p.newName) ?? str(p.fromName);
+      return (
+        <div className="small" data-testid="identity-activity">
+          {a.title}
+          {other && <> · <Link to={`/customers/${other}`} data-testid="identity-activity-link">{otherName || t('timeline.otherCustomer')}</Link></>}
         </div>
       );
     }

@@ -128,6 +128,14 @@ for (const engine of ENGINES) {
       assert.deepEqual(records.body.items.map((r: { id: number }) => r.id).sort(), [a.recordId, b.recordId].sort());
       const timeline = await admin.json('GET', `/api/v1/customers/${kept}/activities`);
       assert.equal(timeline.body.items.filter((x: { type: string }) => x.type === 'customer_created').length, 2, 'activities follow their customer');
+      // The merge itself is on the kept customer's timeline, naming the customer it absorbed and by whom.
+      const merges = timeline.body.items.filter((x: { type: string }) => x.type === 'merge');
+      assert.equal(merges.length, 1, JSON.stringify(timeline.body.items));
+      assert.equal(merges[0].properties.mergedCustomerId, b.id);
+      assert.equal(merges[0].properties.decision, 'review');
+      assert.equal(merges[0].properties.records, 1);
+      assert.match(merges[0].title, /を統合$/);
+      assert.equal(merges[0].actor, 'manager user');
       const decisions = await db.selectFrom('match_decisions').selectAll().where('kind', '=', 'accept').where('source_record_id', '=', b.recordId).execute();
       assert.equal(decisions.length, 1);
       assert.equal(decisions[0]!.decided_by_user_id, manager.userId);
@@ -271,6 +279,16 @@ for (const engine of ENGINES) {
       assert.ok(moved.length >= 1 && moved.every((x) => x.customer_id === split));
       const stayed = await db.selectFrom('activities').select(['customer_id']).where('source_record_id', '=', a.recordId).execute();
       assert.ok(stayed.every((x) => x.customer_id === a.id));
+      // Both timelines say so, each pointing at the other customer; the manual merge before is on a's.
+      const types = async (id: string) => (await admin.json('GET', `/api/v1/customers/${id}/activities`)).body.items as Array<{ type: string; title: string; properties: Record<string, unknown> }>;
+      const left = await types(a.id);
+      assert.equal(left.filter((x) => x.type === 'merge' && x.properties.decision === 'manual').length, 1);
+      const out = left.find((x) => x.type === 'unmerge')!;
+      assert.deepEqual([out.properties.newCustomerId, out.properties.records], [split, 1]);
+      assert.match(out.title, /1 件のレコードを新しい顧客に分割/);
+      const into = (await types(split)).find((x) => x.type === 'unmerge')!;
+      assert.equal(into.properties.fromCustomerId, a.id);
+      assert.match(into.title, /から分割$/);
     });
   });
 }
