@@ -5,8 +5,9 @@
  *   Japanese headers → 検証 (nothing written; the broken row with its line, the flagged values) → run → summary and the
  *   per-row report → 資料請求 export (UTF-8 with BOM) the same way, its people merged into the 名刺 customers →
  *   名寄せレビュー: a pair side by side with per-field evidence → 統合 → the merged customer's records and decisions →
- *   分割 (split a record back out) → the customer export for Excel (CP932).
- * Screenshots go to test-artifacts/ (import-validation.png, review.png, identity-split.png).
+ *   分割 (split a record back out) → two customers of one person selected in the list and merged by hand → the
+ *   customer export for Excel (CP932).
+ * Screenshots go to test-artifacts/ (import-validation.png, review.png, identity-split.png, customer-merge.png).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -25,7 +26,7 @@ const ADMIN = { displayName: '名寄せ 担当', email: 'identity-admin@example.
 interface Profile { source: string; id_column: string; fields: Record<string, string | string[]> }
 const profileOf = (name: string) => JSON.parse(fs.readFileSync(path.join(DEV_SET, `${name}.mapping.json`), 'utf8')) as Profile;
 
-test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate → run → review → merge → split → export', { timeout: 240_000 }, async (t) => {
+test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate → run → review → merge → split → manual merge → export', { timeout: 240_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) {
     t.skip(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`);
     return;
@@ -179,6 +180,24 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
     await page.goto(`${base}${mergedPath}`);
     await page.getByTestId('customer-detail-page').waitFor();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="identity-record"]').length === n, before - 1);
+
+    // ── manual merge: one person the import left as two customers (a business card, and a brochure request from home
+    //    with only the name in common), found by searching, selected in the list and merged ──
+    await page.getByTestId('nav-customers').click();
+    await page.getByTestId('customer-list-page').waitFor();
+    await page.getByTestId('customer-search').fill('三瓶');
+    await page.waitForFunction(() => document.querySelector('[data-testid="customer-table"]')?.getAttribute('data-loaded-q') === '三瓶');
+    const row = (email: string) => page.locator('[data-testid="customer-row"]', { hasText: email });
+    await row('s.sanpei@kaiindasutoriz.co.jp').getByTestId('customer-select').check();
+    assert.equal(await page.getByTestId('merge-selected').isDisabled(), true, 'one customer cannot be merged');
+    await row('sakura64@yahoo.co.jp').getByTestId('customer-select').check();
+    assert.match(await page.getByTestId('merge-count').innerText(), /2 件を選択中/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'customer-merge.png') });
+    await page.getByTestId('merge-selected').click();
+    await page.getByTestId('customer-detail-page').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-record"]').length === 2);
+    assert.match(await page.getByTestId('identity-panel').innerText(), /手動統合/);
+    assert.match(await page.getByTestId('value-email').innerText(), /@/);
 
     // ── the customer export for Excel: CP932, one line per customer ──
     await page.getByTestId('nav-customers').click();

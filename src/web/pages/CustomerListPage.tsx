@@ -1,7 +1,8 @@
 /**
  * 顧客一覧: one search box (name, フリガナ, company, e-mail, phone in any width), filters, sort, a column
  * chooser remembered in localStorage, and cursor paging. The search and filters live in the URL, so the
- * back button from a customer returns to the same list.
+ * back button from a customer returns to the same list. With identity:resolve, rows can be selected (across searches
+ * and pages) and merged into one customer: duplicates the import did not merge on its own.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import { api, type CustomerListItem, type CustomerListQuery } from '../api.ts';
@@ -73,6 +74,30 @@ export function CustomerListPage() {
   const owners = useOwners();
   const sources = useSources();
   const companies = useCompanies();
+  // Customers chosen for a manual merge, in the order chosen (the first is kept); names kept for the bar and dialog.
+  const [selected, setSelected] = useState<Array<{ id: string; name: string }>>([]);
+  const [merging, setMerging] = useState(false);
+  const [mergeError, setMergeError] = useState<unknown>(null);
+  const mayMerge = can('identity:resolve');
+  const toggleSelected = (c: CustomerListItem) =>
+    setSelected((list) => (list.some((x) => x.id === c.id) ? list.filter((x) => x.id !== c.id) : [...list, { id: c.id, name: c.displayName || '—' }]));
+  const mergeSelected = async () => {
+    if (selected.length < 2) return;
+    const [target] = selected;
+    const ok = window.confirm(t('customers.mergeConfirm', { n: selected.length, target: target!.name, names: selected.map((x) => `・${x.name}`).join('\n') }));
+    if (!ok) return;
+    setMerging(true);
+    setMergeError(null);
+    try {
+      const result = await api.mergeCustomers(selected.map((x) => x.id));
+      setSelected([]);
+      navigate(`/customers/${result.customerId}`);
+    } catch (e) {
+      setMergeError(e);
+    } finally {
+      setMerging(false);
+    }
+  };
 
 
   const setFilters = (patch: Partial<Filters>, replace = false) => {
@@ -267,11 +292,30 @@ export function CustomerListPage() {
         </details>
       </div>
       {ranked && <div className="muted small ranked-note">{t('customers.rankedNote')}</div>}
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? mergeError} />
+      {mayMerge && selected.length > 0 && (
+        <div className="alert alert-info merge-bar" role="region" aria-label={t('customers.merge')} data-testid="merge-bar">
+          <div style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
+            <strong data-testid="merge-count">{t('customers.selected', { n: selected.length })}</strong>
+            <span className="small">
+              {t('customers.mergeInto')}: <Link to={`/customers/${selected[0]!.id}`}>{selected[0]!.name}</Link>
+              {selected.length > 1 && <span className="muted"> ← {selected.slice(1).map((x) => x.name).join('、')}</span>}
+            </span>
+            <span style={{ marginLeft: 'auto', display: 'flex', gap: 8 }}>
+              <button type="button" className="btn btn-primary btn-small" disabled={selected.length < 2 || merging} onClick={() => void mergeSelected()} data-testid="merge-selected">
+                {t('customers.merge')}
+              </button>
+              <button type="button" className="btn btn-ghost btn-small" disabled={merging} onClick={() => setSelected([])} data-testid="merge-clear">{t('customers.clearSelection')}</button>
+            </span>
+          </div>
+          <div className="muted small" style={{ marginTop: 4 }}>{t('customers.mergeHint')}</div>
+        </div>
+      )}
       <div className="table-wrap">
         <table className="table table-zebra table-hover" data-testid="customer-table" data-loaded-q={data?.loadedQuery ?? ''} aria-busy={loading}>
           <thead>
             <tr>
+              {mayMerge && <th className="col-select" aria-label={t('customers.select')} />}
               {shown.map((c) => {
                 const sortable = c.sort && !ranked;
                 const active = sortable && sort === c.sort;
@@ -293,17 +337,23 @@ export function CustomerListPage() {
           <tbody>
             {(data?.items ?? []).map((c) => (
               <tr key={c.id} onClick={(e) => openRow(e, c.id)} data-testid="customer-row" data-id={c.id}>
+                {mayMerge && (
+                  <td className="col-select">
+                    <input type="checkbox" aria-label={`${t('customers.select')}: ${c.displayName}`} checked={selected.some((x) => x.id === c.id)}
+                      onChange={() => toggleSelected(c)} data-testid="customer-select" />
+                  </td>
+                )}
                 {shown.map((col) => <td key={col.key} className={`col-${col.key}`}>{cell(c, col.key)}</td>)}
               </tr>
             ))}
             {data && data.items.length === 0 && (
               <tr className="empty-row">
-                <td colSpan={shown.length} data-testid="customer-empty">{t('customers.empty')}</td>
+                <td colSpan={shown.length + (mayMerge ? 1 : 0)} data-testid="customer-empty">{t('customers.empty')}</td>
               </tr>
             )}
             {!data && loading && (
               <tr className="empty-row">
-                <td colSpan={shown.length}>{t('common.loading')}</td>
+                <td colSpan={shown.length + (mayMerge ? 1 : 0)}>{t('common.loading')}</td>
               </tr>
             )}
           </tbody>
