@@ -1,18 +1,17 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
 import { runsConcurrently, type Db } from '../../db/database.ts';
 import { uuidv7 } from '../../db/ids.ts';
 import { sendPending } from '../../db/send-pending.ts';
-import { bindProfile, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import type { ImportField, ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 import {
   blockCap, candidatePairs, clusterTargets, compareRecords, keyTier, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
-import { openTable } from './readers/index.ts';
+import { openWithProfile } from './open-with-profile.ts';
 import * as repo from './import.repository.ts';
 import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
 import { inlinePool, openWorkerPool } from './prepare-pool.ts';
@@ -111,18 +110,7 @@ export interface ImportOptions {
  */
 export async function runImport(db: Db, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
-  const table = await openTable(options.filePath, {
-    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
-    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
-    ...(options.profile.sheet !== null && options.profile.sheet !== undefined ? { sheet: options.profile.sheet } : {}),
-  });
-  const binding = bindProfile(options.profile, table.headers);
-  if (binding.missing.length) {
-    await table.close();
-    throw new AppError('validation_failed', `The file lacks columns the profile names: ${binding.missing.join(', ')}`,
-      binding.missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
-  }
-  const profile = binding.profile;
+  const { table, profile } = await openWithProfile(options.filePath, options.profile);
   const userId = options.actor.auth?.userId ?? null;
   const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);

@@ -5,12 +5,11 @@
  * ledger, so a person can fix the mapping (or the file) before anything lands.
  */
 import path from 'node:path';
-import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { bindProfile, contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement } from '../../domain/import/statement.ts';
 import * as repo from './import.repository.ts';
-import { openTable } from './readers/index.ts';
+import { openWithProfile } from './open-with-profile.ts';
 
 /** Issues listed one by one (all are counted): enough to see what is wrong, bounded for a file of a million rows. */
 export const VALIDATION_ISSUE_LIMIT = 200;
@@ -53,18 +52,7 @@ export interface ValidationReport {
 /** Checks an import of `filePath` with `profile` without writing anything (read-only lookups of the source's ids). */
 export async function validateImport(db: Db, options: { filePath: string; profile: ImportProfile }): Promise<ValidationReport> {
   const started = performance.now();
-  const table = await openTable(options.filePath, {
-    ...(options.profile.encoding ? { encoding: options.profile.encoding } : {}),
-    ...(options.profile.delimiter ? { delimiter: options.profile.delimiter } : {}),
-    ...(options.profile.sheet !== null && options.profile.sheet !== undefined ? { sheet: options.profile.sheet } : {}),
-  });
-  const binding = bindProfile(options.profile, table.headers);
-  if (binding.missing.length) {
-    await table.close();
-    throw new AppError('validation_failed', `The file lacks columns the profile names: ${binding.missing.join(', ')}`,
-      binding.missing.map((c) => ({ field: 'profile', message: `列「${c}」がファイルにありません (column not in file)` })));
-  }
-  const profile = binding.profile;
+  const { table, profile } = await openWithProfile(options.filePath, options.profile);
   // A source that does not exist yet has no records: everything would be new.
   const source = await repo.findSource(db, profile.source);
   const report: ValidationReport = {
