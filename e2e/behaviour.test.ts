@@ -11,16 +11,13 @@
  * Screenshots: test-artifacts/behaviour-site.png, behaviour-timeline.png.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, skipWithoutChromium } from './support/browser.ts';
+import { startServer, type RunningServer } from './support/server.ts';
 const ADMIN = { name: '管理 太郎', email: 'admin@kaisha-e2e.co.jp', password: 'admin-password-2026' };
 const VISITOR = { family: '山本', given: 'さくら', kana: 'やまもと さくら', email: 'sakura.yamamoto@kaisha-e2e.co.jp', company: '株式会社さくら工業' };
 /** How long the visitor reads the last page before and after the tab goes to the background, and how long it stays there. */
@@ -82,11 +79,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 interface ActivityJson { id: number; type: string; title: string | null; occurredAt: string; amount: string | null; properties: Record<string, unknown> }
 
 test('behaviour: tracked visit with dwell times, brochure form, order CSV — on one timeline', { timeout: 150_000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    t.skip(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`);
-    return;
-  }
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  if (skipWithoutChromium(t)) return;
   let server: RunningServer | null = null;
   let site: Site | null = null;
   let browser: Browser | null = null;
@@ -94,13 +87,9 @@ test('behaviour: tracked visit with dwell times, brochure form, order CSV — on
   try {
     server = await startServer();
     const base = server.baseUrl;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Headless Chromium says "HeadlessChrome", which the tracker's bot filter refuses; a visitor's browser does not.
-      // Set on the command line so beacons sent while a page unloads carry it too.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36'],
-    });
+    // Headless Chromium says "HeadlessChrome", which the tracker's bot filter refuses; a visitor's browser does not.
+    // Set on the command line so beacons sent while a page unloads carry it too.
+    browser = await launchChromium(['--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36']);
 
     // ── staff: first run, a tracked site and a published brochure form (through the API with the session) ──
     const staff = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });

@@ -5,14 +5,11 @@
  * Screenshots go to test-artifacts/ (customer-list.png, customer-detail.png, customer-detail-viewer.png).
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, printFailure, skipWithoutChromium } from './support/browser.ts';
+import { startServer, type RunningServer } from './support/server.ts';
 
 const ADMIN = { name: '管理 太郎', email: 'admin@example.co.jp', password: 'admin-password-2026' };
 const VIEWER = { name: '閲覧 次郎', email: 'viewer@example.co.jp', password: 'viewer-password-2026' };
@@ -26,21 +23,14 @@ const OTHERS = [
 ];
 
 test('foundation: first run, customers, search, edit, provenance, viewer masking', { timeout: 110_000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    t.skip(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`);
-    return;
-  }
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  if (skipWithoutChromium(t)) return;
 
   let server: RunningServer | null = null;
   let browser: Browser | null = null;
   const problems: string[] = [];
   try {
     server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -204,8 +194,7 @@ test('foundation: first run, customers, search, edit, provenance, viewer masking
 
     assert.deepEqual(problems, [], 'no console errors or page errors (CSP included)');
   } catch (error) {
-    if (server) console.error(`── server output ──\n${server.output()}`);
-    if (problems.length) console.error(`── browser problems ──\n${problems.join('\n')}`);
+    printFailure(server, problems);
     throw error;
   } finally {
     await browser?.close().catch(() => undefined);

@@ -15,11 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, printFailure, skipWithoutChromium } from './support/browser.ts';
 import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const DEV_SET = path.resolve(REPO_ROOT, '../shared/data/ja-dedup-dev');
 const ADMIN = { displayName: '名寄せ 担当', email: 'identity-admin@example.co.jp', password: 'identity-password-2026' };
 
@@ -27,15 +25,11 @@ interface Profile { source: string; id_column: string; fields: Record<string, st
 const profileOf = (name: string) => JSON.parse(fs.readFileSync(path.join(DEV_SET, `${name}.mapping.json`), 'utf8')) as Profile;
 
 test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate → run → review → merge → split → manual merge → export', { timeout: 240_000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    t.skip(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`);
-    return;
-  }
+  if (skipWithoutChromium(t)) return;
   if (!fs.existsSync(path.join(DEV_SET, 'meishi.csv'))) {
     t.skip(`the development set is not at ${DEV_SET}`);
     return;
   }
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   // The 名刺 export as the department sent it, plus one row cut short (as a hand-edited file can have).
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-e2e-identity-'));
   const meishiBytes = fs.readFileSync(path.join(DEV_SET, 'meishi.csv'));
@@ -49,10 +43,7 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
   try {
     server = await startServer();
     const base = server.baseUrl;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     // First run and sign-in through the API (the foundation test walks through them in the UI); the page shares the cookie.
     const setup = await context.request.post(`${base}/api/v1/auth/setup`, { data: { token: server.setupToken, ...ADMIN } });
@@ -212,8 +203,7 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
 
     assert.deepEqual(problems, [], 'no console errors or page errors (CSP included)');
   } catch (error) {
-    if (server) console.error(`── server output ──\n${server.output()}`);
-    if (problems.length) console.error(`── browser problems ──\n${problems.join('\n')}`);
+    printFailure(server, problems);
     throw error;
   } finally {
     await browser?.close().catch(() => undefined);
