@@ -138,6 +138,14 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
     assert.ok(await page.getByTestId('evidence').count() > 0, 'per-field evidence');
     assert.match(await page.locator('[data-testid="review-row"][data-field="Name"]').innerText(), /一致|類似|不一致/);
     const queued = await page.getByTestId('review-item').count();
+    // A pair that only the name links (a business card and a home request of 三瓶 さくら: three people share the name)
+    // is marked in the queue, and its detail warns of namesakes.
+    await page.getByTestId('review-item').filter({ has: page.getByTestId('name-only-badge') }).filter({ hasText: '三瓶' }).first().click();
+    assert.match(await page.getByTestId('name-only-warning').innerText(), /同姓同名/);
+    assert.match(await page.locator('[data-testid="review-row"][data-field="Name"]').innerText(), /三瓶/);
+    // Back to the first pair (an e-mail and an address agree, not only the name): accept it.
+    await page.getByTestId('review-item').first().click();
+    assert.equal(await page.getByTestId('name-only-warning').count(), 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'review.png'), fullPage: true });
     await page.getByTestId('decide-accept').click();
     await page.getByTestId('merged-customer-link').waitFor();

@@ -16,6 +16,7 @@ const TEXT = {
     accepted: '統合しました', rejected: '別人として記録しました', nevered: '今後統合しない組み合わせとして記録しました',
     exact: '一致', close: '類似', disagree: '不一致', missing: '—', inName: '（氏名に含む）', more: 'さらに読み込む', rules: 'ルール',
     busy: '処理中…', confirmAccept: 'この2件の顧客を統合しますか？', openMerged: '統合後の顧客を開く',
+    nameOnly: '氏名のみ', nameOnlyWarning: '氏名以外に一致する項目がありません。同姓同名の別人のこともあります。メール・電話・住所・生年月日・会社を確かめてから判断してください（一致確率は氏名だけから見積もったものです）。',
   },
   en: {
     lead: 'Candidates the import did not merge on its own. Compare the two records and decide.',
@@ -25,6 +26,7 @@ const TEXT = {
     accepted: 'Merged', rejected: 'Recorded as different people', nevered: 'Recorded: never merge this pair',
     exact: 'Match', close: 'Similar', disagree: 'Mismatch', missing: '—', inName: '(part of name)', more: 'Load more', rules: 'Rules',
     busy: 'Working…', confirmAccept: 'Merge the customers of these two records?', openMerged: 'Open the merged customer',
+    nameOnly: 'name only', nameOnlyWarning: 'Nothing but the name agrees: these may be two people with the same name. Check e-mail, phone, address, birth date and company before deciding (the match probability rests on the name alone).',
   },
 } as const;
 
@@ -50,6 +52,14 @@ function levelClass(level: string): 'exact' | 'close' | 'disagree' | 'missing' {
 }
 
 const BADGE = { exact: 'badge badge-ok', close: 'badge badge-warn', disagree: 'badge badge-off', missing: 'muted' } as const;
+
+/**
+ * Only the name links the pair: no birth date, e-mail, phone, address or company agrees (as the matcher's isNameOnly
+ * says; a near birth date does not count). Namesakes look exactly like this, so the reviewer is told.
+ */
+function nameOnly(item: ReviewItem): boolean {
+  return item.evidence.every((e) => !['birth', 'email', 'phone', 'address', 'company'].includes(e.field) || e.level === 'near' || ['disagree', 'missing'].includes(levelClass(e.level)));
+}
 
 export function ReviewPage() {
   const { lang } = useI18n();
@@ -129,7 +139,10 @@ export function ReviewPage() {
                       <div className="strong">{item.a.customerName || '—'} / {item.b.customerName || '—'}</div>
                       <div className="muted small">{item.a.sourceLabel} ↔ {item.b.sourceLabel}</div>
                     </td>
-                    <td className="num tabular">{(item.probability * 100).toFixed(0)}%</td>
+                    <td className="num tabular">
+                      {(item.probability * 100).toFixed(0)}%
+                      {nameOnly(item) && <div><span className="badge badge-warn small" data-testid="name-only-badge">{tx.nameOnly}</span></div>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -146,6 +159,7 @@ export function ReviewPage() {
               </h2>
               {current.rules.length > 0 && <div className="muted small">{tx.rules}: {current.rules.join(', ')}</div>}
             </div>
+            {nameOnly(current) && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{tx.nameOnlyWarning}</div>}
             <div className="table-wrap">
               <table className="table table-zebra" data-testid="review-compare">
                 <thead>
