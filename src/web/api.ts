@@ -326,6 +326,8 @@ export interface ReviewItem {
   probability: number;
   rules: string[];
   evidence: MatchEvidence[];
+  /** Nothing but the name agrees (the matcher's isNameOnly): what namesakes look like. */
+  nameOnly: boolean;
   a: ReviewRecord;
   b: ReviewRecord;
   createdAt: string;

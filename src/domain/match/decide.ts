@@ -44,7 +44,10 @@ export const HARD_CONFLICTS = new Set(['given_name_conflict', 'birth_date_confli
  */
 export const RELIABLE_FIELD = 0.03;
 
-function levelOf(cmp: Comparison, field: (typeof FIELDS)[number]): string {
+/** Each compared field with its level: a Comparison, or a pair's stored evidence (review_items.evidence). */
+type FieldLevels = { fields: ReadonlyArray<{ field: string; level: string }> };
+
+function levelOf(cmp: FieldLevels, field: (typeof FIELDS)[number]): string {
   return cmp.fields.find((f) => f.field === field)?.level ?? 'missing';
 }
 
@@ -167,8 +170,11 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
   return rules;
 }
 
-/** Only the name links the pair (no other agreement): merged in a second, ambiguity-checked phase. */
-export function isNameOnly(cmp: Comparison): boolean {
+/**
+ * Only the name links the pair (no other agreement): merged in a second, ambiguity-checked phase. Also asked of a
+ * review item's stored evidence, to tell the reviewer (the queue marks such pairs 「氏名のみ」).
+ */
+export function isNameOnly(cmp: FieldLevels): boolean {
   return (['birth', 'email', 'phone', 'address', 'company'] as const).every((f) => {
     const l = levelOf(cmp, f);
     return l === 'missing' || l === 'disagree' || l === 'near';

@@ -22,6 +22,7 @@ const ReviewItemSchema = z.object({
   probability: z.number(),
   rules: z.array(z.string()),
   evidence: z.array(EvidenceSchema),
+  nameOnly: z.boolean().openapi({ description: 'Nothing but the name agrees (no birth date, e-mail, phone, address or company): namesakes look like this' }),
   a: RecordSideSchema,
   b: RecordSideSchema,
   createdAt: z.string(),

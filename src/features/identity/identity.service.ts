@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { CUSTOM_PREFIX, PERSONAL_FIELDS } from '../../domain/customers/fields.ts';
 import { maskText } from '../../domain/customers/masking.ts';
+import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../customers/customers.repository.ts';
@@ -38,6 +39,8 @@ export interface ReviewItemView {
   probability: number;
   rules: string[];
   evidence: EvidenceView[];
+  /** Nothing but the name agrees (isNameOnly): what namesakes look like. */
+  nameOnly: boolean;
   a: RecordSide;
   b: RecordSide;
   createdAt: string;
@@ -312,13 +315,16 @@ function toReviewItem(
       fields: personal ? r.normalized : maskRecord(r.normalized),
     };
   };
+  // Levels are not personal data: masking changes details only, so the masked evidence tells name-only pairs apart too.
+  const evidence = toEvidence(row.evidence, personal);
   return {
     id: row.id,
     status: row.status,
     score: row.score,
     probability: row.probability,
     rules: Array.isArray(row.rules) ? (row.rules as unknown[]).map(String) : [],
-    evidence: toEvidence(row.evidence, personal),
+    evidence,
+    nameOnly: isNameOnly({ fields: evidence }),
     a: side(row.record_a_id),
     b: side(row.record_b_id),
     createdAt: row.created_at.toISOString(),

@@ -53,14 +53,6 @@ function levelClass(level: string): 'exact' | 'close' | 'disagree' | 'missing' {
 
 const BADGE = { exact: 'badge badge-ok', close: 'badge badge-warn', disagree: 'badge badge-off', missing: 'muted' } as const;
 
-/**
- * Only the name links the pair: no birth date, e-mail, phone, address or company agrees (as the matcher's isNameOnly
- * says; a near birth date does not count). Namesakes look exactly like this, so the reviewer is told.
- */
-function nameOnly(item: ReviewItem): boolean {
-  return item.evidence.every((e) => !['birth', 'email', 'phone', 'address', 'company'].includes(e.field) || e.level === 'near' || ['disagree', 'missing'].includes(levelClass(e.level)));
-}
-
 export function ReviewPage() {
   const { lang } = useI18n();
   const tx = TEXT[lang === 'en' ? 'en' : 'ja'];
@@ -141,7 +133,7 @@ export function ReviewPage() {
                     </td>
                     <td className="num tabular">
                       {(item.probability * 100).toFixed(0)}%
-                      {nameOnly(item) && <div><span className="badge badge-warn small" data-testid="name-only-badge">{tx.nameOnly}</span></div>}
+                      {item.nameOnly && <div><span className="badge badge-warn small" data-testid="name-only-badge">{tx.nameOnly}</span></div>}
                     </td>
                   </tr>
                 ))}
@@ -159,7 +151,7 @@ export function ReviewPage() {
               </h2>
               {current.rules.length > 0 && <div className="muted small">{tx.rules}: {current.rules.join(', ')}</div>}
             </div>
-            {nameOnly(current) && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{tx.nameOnlyWarning}</div>}
+            {current.nameOnly && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{tx.nameOnlyWarning}</div>}
             <div className="table-wrap">
               <table className="table table-zebra" data-testid="review-compare">
                 <thead>

@@ -116,6 +116,27 @@ for (const engine of ENGINES) {
       assert.equal((await admin.json('GET', '/api/v1/review-items?cursor=nonsense')).status, 400);
     });
 
+    test('a pair that only the name links is marked nameOnly (for a viewer too); a phone that agrees is more than the name', async () => {
+      const { itemId } = await reviewPair();
+      const a = await customer();
+      const b = await customer();
+      const nameOnly = await db.insertInto('review_items').values({
+        record_a_id: Math.min(a.recordId, b.recordId), record_b_id: Math.max(a.recordId, b.recordId), score: 3, probability: 0.99,
+        rules: JSON.stringify([]),
+        evidence: JSON.stringify([
+          { field: 'family', level: 'exact', weight: 3.1, detail: 'さとう = さとう' },
+          { field: 'given', level: 'exact', weight: 2.4, detail: '花子 = 花子' },
+          { field: 'birth', level: 'near', weight: 0, detail: '1990-01-01 ~ 1990-01-02' },
+          { field: 'email', level: 'disagree', weight: -2.5, detail: 'a@example.co.jp ≠ b@example.co.jp' },
+        ]),
+      }).returning('id').executeTakeFirstOrThrow();
+      for (const who of [admin, viewer]) {
+        const items = (await who.json('GET', '/api/v1/review-items?status=open&limit=200')).body.items as Array<{ id: number; nameOnly: boolean }>;
+        assert.equal(items.find((i) => i.id === nameOnly.id)?.nameOnly, true);
+        assert.equal(items.find((i) => i.id === itemId)?.nameOnly, false);
+      }
+    });
+
     test('accept merges the two customers, moves activities, records the decision and audits it', async () => {
       const { a, b, itemId } = await reviewPair();
       const res = await manager.json('POST', `/api/v1/review-items/${itemId}/decision`, { decision: 'accept' });
