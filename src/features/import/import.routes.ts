@@ -183,10 +183,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(SummarySchema, 'Import summary'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const profile = parseProfileOr400(body.profile);
-      const upload = findUpload(body.uploadId);
-      if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
       const summary = await runImport(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
     },
@@ -200,10 +197,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(ValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const profile = parseProfileOr400(body.profile);
-      const upload = findUpload(body.uploadId);
-      if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
       return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
@@ -216,10 +210,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const profile = parseProfileOr400(body.profile);
-      const upload = findUpload(body.uploadId);
-      if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
       const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(jobJson(job), 202);
     },
@@ -329,6 +320,14 @@ export function registerImportRoutes(app: App): void {
 }
 
 /** Profile validation as problem details: each issue "path: message" becomes a field error under profile.*. */
+/** A run or validation request's upload (404 when expired or unknown) and profile (400 with field errors). */
+function uploadWithProfile(body: z.infer<typeof RunRequest>): { profile: ImportProfile; upload: StoredUpload } {
+  const profile = parseProfileOr400(body.profile);
+  const upload = findUpload(body.uploadId);
+  if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+  return { profile, upload };
+}
+
 function parseProfileOr400(json: unknown): ImportProfile {
   try {
     return parseImportProfile(json);

@@ -28,17 +28,26 @@ export interface PreparedRow {
   flagged: FlaggedValue[];
 }
 
+/**
+ * A mapped row's key within its source and its content hash: the id column's value, else the content hash itself
+ * (a source without ids). Staging and its dry run (validate.service.ts) key records alike through it.
+ */
+export function recordKey(mapped: Pick<MappedInput, 'externalId' | 'fields' | 'attributes'>): { externalId: string; contentHash: string } {
+  const hash = contentHash(mapped.fields, mapped.attributes);
+  return { externalId: mapped.externalId ?? `sha256:${hash}`, contentHash: hash };
+}
+
 /** Mapped rows → what staging writes. Pure. */
 export function prepareMapped(rows: readonly MappedInput[], sourceName: string): PreparedRow[] {
   return rows.map((mapped) => {
-    const hash = contentHash(mapped.fields, mapped.attributes);
+    const { externalId, contentHash: hash } = recordKey(mapped);
     const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
     const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
     // The keys travel with the record (match_record.blockKeys): resolution reads them instead of deriving them again.
     const blockKeys = blockingKeys(matchRecord).map(storedKey);
     return {
       line: mapped.line,
-      externalId: mapped.externalId ?? `sha256:${hash}`,
+      externalId,
       contentHash: hash,
       rawJson: JSON.stringify(mapped.raw),
       statementJson: JSON.stringify(statement),

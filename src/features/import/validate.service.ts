@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
-import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement } from '../../domain/import/statement.ts';
 import * as repo from './import.repository.ts';
 import { openWithProfile } from './open-with-profile.ts';
+import { recordKey } from './stage-prepare.ts';
 
 /** Issues listed one by one (all are counted): enough to see what is wrong, bounded for a file of a million rows. */
 export const VALIDATION_ISSUE_LIMIT = 200;
@@ -91,9 +92,8 @@ export async function validateImport(db: Db, options: { filePath: string; profil
         continue;
       }
       const mapped = mapRow(row.values, profile, row.line);
-      const hash = contentHash(mapped.fields, mapped.attributes);
+      const { externalId, contentHash: hash } = recordKey(mapped);
       if (profile.idColumn && mapped.externalId === null) report.blankIds++;
-      const externalId = mapped.externalId ?? `sha256:${hash}`;
       const earlier = seen.get(externalId);
       if (earlier !== undefined) {
         report.duplicateIds++;
