@@ -3,7 +3,7 @@
  * rows) → check the suggested mapping of columns to fields (and the id column and source code) → validate (the whole
  * file is read as an import would, nothing is written) → run → summary with the per-row report; past runs below. The import runs as a background job whose progress the page polls.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type CSSProperties, type FormEvent } from 'react';
 import { ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload, type ImportValidation } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n, type Lang } from '../i18n.ts';
@@ -609,14 +609,7 @@ function ValidationView({ validation: v, stale, T, lang }: { validation: ImportV
     <div data-testid="import-validation" data-stale={stale ? 'true' : 'false'} style={{ marginBottom: 12, opacity: stale ? 0.55 : 1 }}>
       <h3 style={{ margin: '0 0 4px' }}>{T.validation}</h3>
       {stale ? <div className="alert alert-warning small" data-testid="validation-stale">{T.validationStale}</div> : <p className="muted small" style={{ margin: '0 0 8px' }}>{T.validationLead}</p>}
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(120px, 1fr))', gap: 8, margin: '0 0 8px' }}>
-        {counts.map(([label, n, key]) => (
-          <div key={key} className="card" style={{ margin: 0, padding: '8px 12px' }} data-testid="validation-count" data-key={key}>
-            <div className="muted small">{label}</div>
-            <div className={`strong tabular${(key === 'rejected' || key === 'flagged') && n > 0 ? ' field-error' : ''}`} style={{ fontSize: 18 }}>{n.toLocaleString('ja-JP')}</div>
-          </div>
-        ))}
-      </div>
+      <CountCards counts={counts} testId="validation-count" alert={['rejected', 'flagged']} style={{ margin: '0 0 8px' }} />
       {byField.length > 0 && (
         <p className="small" data-testid="validation-by-field">
           {T.byField}: {byField.map(([field, n]) => `${fieldLabel(field, lang)} ${n.toLocaleString('ja-JP')}`).join(' ／ ')}
@@ -649,23 +642,30 @@ function ValidationView({ validation: v, stale, T, lang }: { validation: ImportV
   );
 }
 
+/** A run's or a validation's figures as a grid of small cards ([label, count, key]); `alert` keys are red when above 0. */
+function CountCards({ counts, testId, alert = [], style }: { counts: Array<[string, number, string]>; testId: string; alert?: string[]; style: CSSProperties }) {
+  return (
+    <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(120px, 1fr))', gap: 8, ...style }}>
+      {counts.map(([label, n, key]) => (
+        <div key={key} className="card" style={{ margin: 0, padding: '8px 12px' }} data-testid={testId} data-key={key}>
+          <div className="muted small">{label}</div>
+          <div className={`strong tabular${alert.includes(key) && n > 0 ? ' field-error' : ''}`} style={{ fontSize: 18 }}>{n.toLocaleString('ja-JP')}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function SummaryView({ summary, T, onAgain }: { summary: ImportSummary; T: Texts; onAgain: () => void }) {
-  const counts: Array<[string, number]> = [
-    [T.read, summary.read], [T.new, summary.new], [T.updated, summary.updated], [T.unchanged, summary.unchanged],
-    [T.rejected, summary.rejected], [T.flagged, summary.flagged], [T.merged, summary.merged], [T.review, summary.review],
-    [T.customersCreated, summary.customersCreated],
+  const counts: Array<[string, number, string]> = [
+    [T.read, summary.read, 'read'], [T.new, summary.new, 'new'], [T.updated, summary.updated, 'updated'], [T.unchanged, summary.unchanged, 'unchanged'],
+    [T.rejected, summary.rejected, 'rejected'], [T.flagged, summary.flagged, 'flagged'], [T.merged, summary.merged, 'merged'], [T.review, summary.review, 'review'],
+    [T.customersCreated, summary.customersCreated, 'customersCreated'],
   ];
   return (
     <div data-testid="import-summary">
       <Notice testId="import-done"><Icon name="check" size={13} /> {T.done}（{summary.source} / {summary.file}）</Notice>
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))', gap: 8, margin: '8px 0 12px' }}>
-        {counts.map(([label, n]) => (
-          <div key={label} className="card" style={{ margin: 0, padding: '8px 12px' }} data-testid="summary-count">
-            <div className="muted small">{label}</div>
-            <div className="strong tabular" style={{ fontSize: 20 }}>{n.toLocaleString('ja-JP')}</div>
-          </div>
-        ))}
-      </div>
+      <CountCards counts={counts} testId="summary-count" style={{ margin: '8px 0 12px' }} />
       <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
         <a className="btn" href={importApi.reportUrl(summary.runId)} download data-testid="import-report-link">{T.report}</a>
         <span className="muted small">{T.seconds}: {summary.seconds.toFixed(1)} s</span>
