@@ -12,6 +12,7 @@
  * (MIT, kufu/jpostcode-data, from Japan Post's KEN_ALL).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { VARIANT_KANJI } from '../../src/domain/normalize/text.ts';
@@ -154,6 +155,29 @@ const TITLES = ['', '', '', '主任', '係長', '課長', '部長', '取締役']
 const FREE_MAIL = ['gmail.com', 'yahoo.co.jp', 'icloud.com', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'nifty.com', 'biglobe.ne.jp'];
 const RANKS = ['一般', '一般', '一般', 'シルバー', 'ゴールド', 'プラチナ'];
 const BUILDINGS = ['ハイツ', 'コーポ', 'メゾン', 'マンション', 'レジデンス', 'ビル'];
+
+/** Where generated files and the profile are cached between runs ($TMPDIR/daicho-bench-import). */
+export const CACHE_DIR = path.join(os.tmpdir(), 'daicho-bench-import');
+
+/**
+ * The generated file of `rows` rows (default seed) and the profile as a JSON file, written once and then reused from
+ * CACHE_DIR; `people` is how many distinct people the file holds.
+ */
+export function benchFile(rows: number): { file: string; profileFile: string; people: number } {
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  const file = path.join(CACHE_DIR, `members-${rows}.csv`);
+  const meta = `${file}.json`;
+  if (!fs.existsSync(file) || !fs.existsSync(meta)) {
+    const started = performance.now();
+    const generated = writeBenchCsv(file, rows);
+    fs.writeFileSync(meta, JSON.stringify(generated));
+    console.log(`generated ${rows.toLocaleString()} rows (${(generated.bytes / 2 ** 20).toFixed(0)} MiB CP932) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const profileFile = path.join(CACHE_DIR, 'profile.json');
+  const { label: _label, ...profileJson } = PROFILE;
+  fs.writeFileSync(profileFile, JSON.stringify(profileJson, null, 2));
+  return { file, profileFile, people: (JSON.parse(fs.readFileSync(meta, 'utf8')) as GeneratedFile).people };
+}
 
 export interface GeneratedFile { rows: number; people: number; duplicates: number; households: number; bytes: number }
 

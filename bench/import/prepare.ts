@@ -7,23 +7,17 @@
  *   npx tsx bench/import/prepare.ts [--rows 20000]
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bindProfile, parseImportProfile } from '../../src/domain/import/profile.ts';
 import { openTable } from '../../src/features/import/readers/index.ts';
 import { prepareFileRows } from '../../src/features/import/stage-prepare.ts';
-import { PROFILE, writeBenchCsv } from './data.ts';
+import { benchFile } from './data.ts';
 
 async function main() {
   const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
   const rows = Number(values.rows);
-  const dir = path.join(os.tmpdir(), 'daicho-bench-import');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `members-${rows}.csv`);
-  if (!fs.existsSync(file)) fs.writeFileSync(`${file}.json`, JSON.stringify(writeBenchCsv(file, rows)));
-  const { label: _label, ...json } = PROFILE;
-  const profile = parseImportProfile(json);
+  const { file, profileFile } = benchFile(rows);
+  const profile = parseImportProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')));
 
   const read = async (prepare: boolean) => {
     const table = await openTable(file, {});

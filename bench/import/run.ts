@@ -13,7 +13,7 @@
  * PostgreSQL: each size gets a fresh database (daicho_bench_import_<pid>_<rows>) on the server of --database-url,
  * dropped afterwards unless --keep; psql must be on PATH. Generated files are cached in $TMPDIR/daicho-bench-import.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,12 +21,8 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { COLUMNS, PROFILE, writeBenchCsv } from './data.ts';
-import { nodeFlags } from '../../bin/node-flags.mjs';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-// The CLI with the node flags the `daicho` command starts it with (bin/daicho.mjs), as a direct child so its RSS is read.
-const CLI = [...nodeFlags(), '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+import { benchFile, COLUMNS } from './data.ts';
+import { CLI, runCliMeasured } from './child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,12 +40,6 @@ if (sizes.length === 0 || !engines.every((e) => e === 'pglite' || e === 'postgre
   process.exit(2);
 }
 
-const cacheDir = path.join(os.tmpdir(), 'daicho-bench-import');
-fs.mkdirSync(cacheDir, { recursive: true });
-const profileFile = path.join(cacheDir, 'profile.json');
-const { label: _label, ...profileJson } = PROFILE;
-fs.writeFileSync(profileFile, JSON.stringify(profileJson, null, 2));
-
 interface Result {
   engine: string; rows: number; seconds: number; peakRssMb: number; copySeconds: number;
   customers: number | null; people: number; merged: number | null; review: number | null;
@@ -58,18 +48,10 @@ const results: Result[] = [];
 console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 for (const rows of sizes) {
-  const file = path.join(cacheDir, `members-${rows}.csv`);
-  const meta = `${file}.json`;
-  if (!fs.existsSync(file) || !fs.existsSync(meta)) {
-    const started = performance.now();
-    const generated = writeBenchCsv(file, rows);
-    fs.writeFileSync(meta, JSON.stringify(generated));
-    console.log(`generated ${rows.toLocaleString()} rows (${(generated.bytes / 2 ** 20).toFixed(0)} MiB CP932) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  }
-  const generated = JSON.parse(fs.readFileSync(meta, 'utf8')) as { people: number };
+  const { file, people, profileFile } = benchFile(rows);
   for (const engine of engines) {
-    const result = engine === 'pglite' ? await runPglite(file, rows) : await runPostgres(file, rows);
-    const r = { ...result, people: generated.people };
+    const result = engine === 'pglite' ? await runPglite(file, profileFile, rows) : await runPostgres(file, profileFile, rows);
+    const r = { ...result, people };
     results.push(r);
     console.log(`${engine} ${rows.toLocaleString()} rows: ${r.seconds.toFixed(1)} s, ${(rows / r.seconds).toFixed(0)} rows/s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, COPY ${r.copySeconds.toFixed(2)} s, customers ${r.customers ?? '?'} (people ${r.people})`);
   }
@@ -89,34 +71,11 @@ for (const engine of engines) {
   }
 }
 
-/**
- * Runs the CLI import as a child process; peak RSS is the child's VmHWM, read from /proc while it runs. The ledger
- * is created first (`daicho migrate`, not timed), as an import lands in an existing ledger.
- */
-async function runCli(file: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+/** Runs the CLI import; the ledger is created first (`daicho migrate`, not timed), as an import lands in an existing ledger. */
+async function runCli(file: string, profileFile: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
   const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
   if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
-  const started = performance.now();
-  const child = spawn(process.execPath, [...CLI, 'import', file, '--mapping', profileFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let peakKb = 0;
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (stderr.length > 100_000) stderr = stderr.slice(-50_000);
-  });
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/u.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peakKb = Math.max(peakKb, Number(m[1]));
-    } catch { /* exited */ }
-  }, 100);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  clearInterval(poll);
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`import failed (${code}):\n${stderr.slice(-4000)}`);
-  return { seconds, peakRssMb: peakKb / 1024, stdout };
+  return runCliMeasured(['import', file, '--mapping', profileFile], env);
 }
 
 function summaryOf(stdout: string) {
@@ -124,10 +83,10 @@ function summaryOf(stdout: string) {
   return { customers: num(/new customers (\d+)/u), merged: num(/shared customers (\d+)/u), review: num(/sent to review (\d+)/u) };
 }
 
-async function runPglite(file: string, rows: number) {
+async function runPglite(file: string, profileFile: string, rows: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-bench-import-pglite-'));
   try {
-    const imported = await runCli(file, { ...process.env, DAICHO_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' });
+    const imported = await runCli(file, profileFile, { ...process.env, DAICHO_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' });
     // Baseline: the same rows COPY'd into a plain table of a PGlite in the same folder layout.
     const db = await PGlite.create(path.join(dir, 'copy'));
     await db.exec(`CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`);
@@ -143,7 +102,7 @@ async function runPglite(file: string, rows: number) {
   }
 }
 
-async function runPostgres(file: string, rows: number) {
+async function runPostgres(file: string, profileFile: string, rows: number) {
   const admin = new pg.Client({ connectionString: values['database-url'] });
   await admin.connect();
   const name = `daicho_bench_import_${process.pid}_${rows}`;
@@ -152,7 +111,7 @@ async function runPostgres(file: string, rows: number) {
   const url = new URL(values['database-url']!);
   url.pathname = `/${name}`;
   try {
-    const imported = await runCli(file, { ...process.env, DATABASE_URL: url.toString() });
+    const imported = await runCli(file, profileFile, { ...process.env, DATABASE_URL: url.toString() });
     const started = performance.now();
     const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`,
       '-c', `\\copy copy_baseline FROM '${file}' (FORMAT csv, HEADER, ENCODING 'SJIS')`], { encoding: 'utf8' });

@@ -11,6 +11,7 @@ import type { Actor } from '../app/context.ts';
 import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
 import { runImport, type ImportSummary } from '../features/import/import.service.ts';
+import { validateImport, type ValidationReport } from '../features/import/validate.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
 import { importCommerceFile } from '../features/commerce/cli.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../features/import/export.service.ts';
@@ -37,6 +38,17 @@ function formatSummary(s: ImportSummary): string {
   ].join('\n');
 }
 
+function formatValidation(r: ValidationReport): string {
+  const byField = Object.entries(r.flaggedByField).map(([field, n]) => `${field} ${n}`).join(', ');
+  return [
+    `Validated ${r.file} as source "${r.source}" (${r.encoding ?? 'xlsx'}) in ${r.seconds.toFixed(1)} s; nothing was written`,
+    `  rows read ${r.read}, rejected ${r.rejected}; values flagged ${r.flagged}${byField ? ` (${byField})` : ''}`,
+    `  records new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}; repeated ids ${r.duplicateIds}, blank ids ${r.blankIds}`,
+    ...r.issues.map((i) => `  line ${i.line}: ${i.severity}${i.field ? ` ${i.field}` : ''}: ${i.reason}${i.value === null ? '' : ` (${JSON.stringify(i.value)})`}`),
+    ...(r.issuesTruncated ? [`  … only the first ${r.issues.length} issues are listed`] : []),
+  ].join('\n');
+}
+
 async function writeReport(db: Db, runId: string, file: string): Promise<void> {
   fs.writeFileSync(file, `${(await importReportLines(db, runId)).join('\n')}\n`);
 }
@@ -50,9 +62,12 @@ Commands:
   migrate                       Apply database migrations and exit.
   user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]
                                 Create a user (role defaults to viewer).
-  import FILE --mapping PROFILE.json [--report REPORT.csv]
+  import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate]
                                 Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an
                                 import profile; resolves identities; prints a summary.
+                                --validate reads the whole file as the import would and writes nothing: prints
+                                the rows it would reject, the values it would flag and the records it would
+                                add, change or leave unchanged.
                                 A profile with "kind": "orders" imports orders (one row per line, grouped by
                                 order_id_column); "kind": "event_attendance" imports registrations/attendance
                                 (--event ID unless the profile has event_column).
@@ -106,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { mapping: { type: 'string' }, report: { type: 'string' }, event: { type: 'string' } },
+        options: { mapping: { type: 'string' }, report: { type: 'string' }, event: { type: 'string' }, validate: { type: 'boolean', default: false } },
         allowPositionals: true,
         strict: true,
       });
@@ -119,6 +134,18 @@ async function main(argv: string[]): Promise<number> {
       // Order and event-attendance profiles ("kind") have their own importer.
       if (isCommerceProfileJson(profileJson)) return withDatabase(config, (db) => importCommerceFile(db, file, profileJson, { eventId: values.event, report: values.report, actor: CLI_ACTOR }));
       const profile = parseImportProfile(profileJson);
+      if (values.validate) {
+        return withDatabase(config, async (db) => {
+          const report = await validateImport(db, {
+            filePath: file,
+            profile,
+            onProgress: (p) => process.stderr.write(`\r${p.rows.toLocaleString()} rows (${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%)`),
+          });
+          process.stderr.write('\n');
+          console.log(formatValidation(report));
+          return 0;
+        });
+      }
       return withDatabase(config, async (db) => {
         const summary = await runImport(db, {
           filePath: file,

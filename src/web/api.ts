@@ -345,7 +345,7 @@ export interface CustomerIdentity {
 // ── imports & exports (multipart upload, runs, downloads) ──
 export interface ImportJob {
   id: string;
-  status: 'running' | 'completed' | 'failed';
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt: string | null;
   progress: { phase: 'reading' | 'resolving'; rows: number; bytesRead: number; totalBytes: number; resolved: number; pending: number };
@@ -398,6 +398,17 @@ export interface ImportValidation {
   issuesTruncated: boolean; seconds: number;
 }
 
+/** POST /imports/validations: a validation running in the background (poll it; DELETE stops it). */
+export interface ImportValidationJob {
+  id: string;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  startedAt: string;
+  finishedAt: string | null;
+  progress: { rows: number; bytesRead: number; totalBytes: number };
+  report: ImportValidation | null;
+  error: { code: string; message: string; errors: FieldError[] } | null;
+}
+
 export interface ImportRun {
   id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed';
   encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
@@ -434,6 +445,9 @@ export const importApi = {
   upload: uploadImportFile,
   run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
   validate: (uploadId: string, profile: ImportProfileJson) => request<ImportValidation>('POST', '/imports/validate', { uploadId, profile }),
+  startValidation: (uploadId: string, profile: ImportProfileJson) => request<ImportValidationJob>('POST', '/imports/validations', { uploadId, profile }),
+  validation: (id: string) => get<ImportValidationJob>(`/imports/validations/${encodeURIComponent(id)}`),
+  stopValidation: (id: string) => request<ImportValidationJob>('DELETE', `/imports/validations/${encodeURIComponent(id)}`),
   startJob: (uploadId: string, profile: ImportProfileJson) => request<ImportJob>('POST', '/imports/jobs', { uploadId, profile }),
   job: (id: string) => get<ImportJob>(`/imports/jobs/${encodeURIComponent(id)}`),
   runs: () => get<{ items: ImportRun[] }>('/imports'),

@@ -8,7 +8,9 @@ import type { Db } from '../../db/database.ts';
 import { ImportProfileError, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
 import { exportCustomers, exportLinks, importReportLines } from './export.service.ts';
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
-import { findImportJob, startImportJob, type ImportJob } from './import.jobs.ts';
+import {
+  cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
+} from './import.jobs.ts';
 import { runImport } from './import.service.ts';
 import { validateImport } from './validate.service.ts';
 import { previewTable } from './readers/index.ts';
@@ -70,9 +72,12 @@ const RunRequest = z.object({
   }),
 }).openapi('ImportRunRequest');
 
+const JobStatus = z.enum(['running', 'completed', 'failed', 'cancelled']);
+const JobError = z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) });
+
 const JobSchema = z.object({
   id: z.string().uuid(),
-  status: z.enum(['running', 'completed', 'failed']),
+  status: JobStatus.openapi({ description: 'An import is never cancelled (a killed import is re-run instead)' }),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   progress: z.object({
@@ -80,13 +85,30 @@ const JobSchema = z.object({
     resolved: z.number().int().openapi({ description: 'Records resolved so far (identity resolution runs in chunks)' }), pending: z.number().int(),
   }),
   summary: SummarySchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }).nullable(),
+  error: JobError.nullable(),
 }).openapi('ImportJob');
 
 function jobJson(job: ImportJob): z.infer<typeof JobSchema> {
   return {
     id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
-    progress: job.progress, summary: job.summary, error: job.error,
+    progress: job.progress, summary: job.result, error: job.error,
+  };
+}
+
+const ValidationJobSchema = z.object({
+  id: z.string().uuid(),
+  status: JobStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({ rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int() }),
+  report: ValidationSchema.nullable(),
+  error: JobError.nullable(),
+}).openapi('ImportValidationJob');
+
+function validationJobJson(job: ValidationJob): z.infer<typeof ValidationJobSchema> {
+  return {
+    id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
+    progress: job.progress, report: job.result, error: job.error,
   };
 }
 
@@ -199,6 +221,48 @@ export function registerImportRoutes(app: App): void {
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
       return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/validations', access: 'imports:run', tags: ['imports'],
+      summary: 'Start the validation of an uploaded file with a profile in the background (as POST /imports/validate, which answers only when the whole file is read); poll GET /imports/validations/{id} for progress and the report',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 202: json(ValidationJobSchema, 'Validation started'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
+      return c.json(validationJobJson(job), 202);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/validations/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Progress of a background validation (rows, bytes), then its report or error. Your own validations; admins see all',
+      request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      const job = findValidationJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      if (!job) throw notFound('Validation');
+      return c.json(validationJobJson(job), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'delete', path: '/api/v1/imports/validations/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Stop a background validation (it ends as cancelled within a batch of rows; one that has finished is left as it is)',
+      request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      const job = cancelValidationJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      if (!job) throw notFound('Validation');
+      return c.json(validationJobJson(job), 200);
     },
   );
 

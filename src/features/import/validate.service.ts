@@ -9,6 +9,8 @@ import type { Db } from '../../db/database.ts';
 import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { toStatement } from '../../domain/import/statement.ts';
 import * as repo from './import.repository.ts';
+import { IdTally } from './id-tally.ts';
+import { JobCancelled } from './background-jobs.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import { recordKey } from './stage-prepare.ts';
 
@@ -50,8 +52,26 @@ export interface ValidationReport {
   seconds: number;
 }
 
+/** How far a validation has read: rows, and bytes of the file (a progress bar's share). */
+export interface ValidationProgress {
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/** How a row was counted, once its lookup is done (while it waits, its id's entry is its line, a positive number). */
+const COUNTED = { new: -1, updated: -2, unchanged: -3 } as const;
+const COUNTED_AS = { [-1]: 'new', [-2]: 'updated', [-3]: 'unchanged' } as Record<number, 'new' | 'updated' | 'unchanged'>;
+
 /** Checks an import of `filePath` with `profile` without writing anything (read-only lookups of the source's ids). */
-export async function validateImport(db: Db, options: { filePath: string; profile: ImportProfile }): Promise<ValidationReport> {
+export async function validateImport(db: Db, options: {
+  filePath: string;
+  profile: ImportProfile;
+  /** After each batch of rows looked up. */
+  onProgress?: (p: ValidationProgress) => void;
+  /** Stops at the next batch (throws JobCancelled). */
+  signal?: AbortSignal;
+}): Promise<ValidationReport> {
   const started = performance.now();
   const { table, profile } = await openWithProfile(options.filePath, options.profile);
   // A source that does not exist yet has no records: everything would be new.
@@ -65,9 +85,9 @@ export async function validateImport(db: Db, options: { filePath: string; profil
     if (report.issues.length < VALIDATION_ISSUE_LIMIT) report.issues.push(i);
     else report.issuesTruncated = true;
   };
-  // Per id: the line of its last row while that row waits for its lookup, then how that row was counted. A repeated
-  // id counts once, as its last row (an import keeps the last one too).
-  const seen = new Map<string, number | 'new' | 'updated' | 'unchanged'>();
+  // Per id: the line of its last row while that row waits for its lookup, then how that row was counted (COUNTED). A
+  // repeated id counts once, as its last row (an import keeps the last one too). Compact: a million ids take 24 MiB (a Map 59).
+  const seen = new IdTally();
   let pending: Array<{ externalId: string; hash: string; line: number }> = [];
   const classify = async () => {
     const batch = pending;
@@ -80,8 +100,10 @@ export async function validateImport(db: Db, options: { filePath: string; profil
       const before = existing.get(r.externalId);
       const counted = before === undefined ? 'new' : before === r.hash ? 'unchanged' : 'updated';
       report[counted]++;
-      seen.set(r.externalId, counted);
+      seen.set(r.externalId, COUNTED[counted]);
     }
+    if (options.signal?.aborted) throw new JobCancelled();
+    options.onProgress?.({ rows: report.read, ...table.progress() });
   };
   try {
     for await (const row of table.rows) {
@@ -97,7 +119,7 @@ export async function validateImport(db: Db, options: { filePath: string; profil
       const earlier = seen.get(externalId);
       if (earlier !== undefined) {
         report.duplicateIds++;
-        if (typeof earlier === 'string') report[earlier]--;
+        if (earlier < 0) report[COUNTED_AS[earlier]!]--;
       }
       seen.set(externalId, row.line);
       for (const f of toStatement(mapped.fields, mapped.attributes).flagged) {

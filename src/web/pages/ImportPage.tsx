@@ -4,7 +4,9 @@
  * file is read as an import would, nothing is written) → run → summary with the per-row report; past runs below. The import runs as a background job whose progress the page polls.
  */
 import { useMemo, useState, type CSSProperties, type FormEvent } from 'react';
-import { ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload, type ImportValidation } from '../api.ts';
+import {
+  ApiError, importApi, type ImportJob, type ImportPreview, type ImportProfileJson, type ImportSummary, type ImportUpload, type ImportValidation, type ImportValidationJob,
+} from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n, type Lang } from '../i18n.ts';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
@@ -66,6 +68,8 @@ const TEXT = {
     step4: '4. 検証と取り込み',
     validate: '検証する',
     validating: 'ファイル全体を確認しています（書き込みはしません）。大きなファイルでは時間がかかります…',
+    stopValidation: '検証を中止',
+    validationStopped: '検証を中止しました。設定を直してもう一度検証できます。',
     validation: '検証結果',
     validationLead: 'ファイル全体をこの設定で読んだ結果です（台帳にはまだ何も書き込んでいません）。',
     validationOk: '問題は見つかりませんでした。',
@@ -144,6 +148,8 @@ const TEXT = {
     step4: '4. Validate and run',
     validate: 'Validate',
     validating: 'Reading the whole file (nothing is written). Large files take a while…',
+    stopValidation: 'Stop validating',
+    validationStopped: 'Validation stopped. Adjust the settings and validate again.',
     validation: 'Validation',
     validationLead: 'The whole file read with these settings (nothing has been written to the ledger yet).',
     validationOk: 'No problems found.',
@@ -258,6 +264,9 @@ export function ImportPage() {
   const [busy, setBusy] = useState<'upload' | 'validate' | 'run' | null>(null);
   /** The last validation, and whether the mapping changed since (its figures are then those of other settings). */
   const [validation, setValidation] = useState<{ report: ImportValidation; stale: boolean } | null>(null);
+  /** The validation running in the background (its id, to stop it) and how far it has read; whether the last one was stopped. */
+  const [validating, setValidating] = useState<ImportValidationJob | null>(null);
+  const [validationStopped, setValidationStopped] = useState(false);
   const setMapping = (next: Mapping | null) => {
     setMappingState(next);
     setValidation((v) => (v ? { ...v, stale: true } : v));
@@ -273,6 +282,7 @@ export function ImportPage() {
     setSummary(null);
     setError(null);
     setValidation(null);
+    setValidationStopped(false);
   };
 
   const submitUpload = async (e: FormEvent) => {
@@ -297,14 +307,36 @@ export function ImportPage() {
     if (!upload || !mapping) return;
     setBusy('validate');
     setError(null);
+    setValidationStopped(false);
     try {
-      setValidation({ report: await importApi.validate(upload.uploadId, toProfile(mapping)), stale: false });
+      // A background job (a million rows take minutes): poll how far it has read until it ends.
+      let job = await importApi.startValidation(upload.uploadId, toProfile(mapping));
+      setValidating(job);
+      while (job.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        job = await importApi.validation(job.id);
+        setValidating(job);
+      }
+      if (job.status === 'cancelled') {
+        setValidation(null);
+        setValidationStopped(true);
+      } else if (job.status === 'failed' || !job.report) {
+        throw new ApiError(job.error?.code === 'validation_failed' ? 400 : 500, job.error?.code ?? 'internal', job.error?.message ?? 'Validation failed', job.error?.errors ?? []);
+      } else {
+        setValidation({ report: job.report, stale: false });
+      }
     } catch (err) {
       setValidation(null);
       setError(err);
     } finally {
+      setValidating(null);
       setBusy(null);
     }
+  };
+
+  /** Stops the running validation; the poll above sees it end as cancelled. */
+  const stopValidate = () => {
+    if (validating) void importApi.stopValidation(validating.id).catch(setError);
   };
 
   const submitRun = async (e: FormEvent) => {
@@ -481,9 +513,14 @@ export function ImportPage() {
               {busy === 'validate' && (
                 <div className="alert alert-info" role="status" data-testid="import-validating">
                   <div>{T.validating}</div>
-                  <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.validating} />
+                  {validating && validating.progress.totalBytes > 0
+                    ? <progress style={{ width: '100%', marginTop: 8 }} max={validating.progress.totalBytes} value={validating.progress.bytesRead} aria-label={T.validating} data-testid="import-validating-progress" />
+                    : <progress style={{ width: '100%', marginTop: 8 }} aria-label={T.validating} data-testid="import-validating-progress" />}
+                  {validating && validating.progress.rows > 0 && <div className="small muted">{T.rowsRead.replace('{n}', validating.progress.rows.toLocaleString())}</div>}
+                  <button type="button" className="btn btn-small" style={{ marginTop: 8 }} onClick={stopValidate} disabled={!validating} data-testid="import-validate-stop">{T.stopValidation}</button>
                 </div>
               )}
+              {validationStopped && !validation && busy !== 'validate' && <div className="alert alert-warning" role="status" data-testid="import-validation-stopped">{T.validationStopped}</div>}
               {validation && !summary && <ValidationView validation={validation.report} stale={validation.stale} T={T} lang={lang} />}
               {summary ? (
                 <SummaryView summary={summary} T={T} onAgain={reset} />

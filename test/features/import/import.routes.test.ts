@@ -53,6 +53,16 @@ async function bearer(t: TestApp, client: Client): Promise<string> {
   return `Bearer ${key}`;
 }
 
+/** Polls a background validation until it is no longer running (10 s at most). */
+async function pollValidation(client: Client, id: string) {
+  let job = (await client.json('GET', `/api/v1/imports/validations/${id}`)).body;
+  for (let i = 0; i < 200 && job.status === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = (await client.json('GET', `/api/v1/imports/validations/${id}`)).body;
+  }
+  return job;
+}
+
 for (const engine of ENGINES) {
   describe(`import & export API [${engine}]`, () => {
     let t: TestApp;
@@ -222,6 +232,53 @@ for (const engine of ENGINES) {
           { new: 1001, updated: 2, unchanged: 1, duplicateIds: 1, blankIds: 1, rejected: 0 },
         );
         assert.deepEqual(await countRows(t), before);
+      } finally {
+        removeUpload(uploaded.uploadId);
+      }
+    });
+
+    test('a background validation reports progress, then the report of POST /validate; it can be stopped; others cannot see it', async () => {
+      const sync = await admin.json('POST', '/api/v1/imports/validate', { uploadId, profile: PROFILE });
+      assert.equal(sync.status, 200, JSON.stringify(sync.body));
+      const started = await admin.json('POST', '/api/v1/imports/validations', { uploadId, profile: PROFILE });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      const job = await pollValidation(admin, started.body.id);
+      assert.equal(job.status, 'completed', JSON.stringify(job));
+      const { seconds: _a, ...report } = job.report;
+      const { seconds: _b, ...expected } = sync.body;
+      assert.deepEqual(report, expected);
+      assert.equal(job.progress.rows, 4);
+      assert.equal(job.progress.bytesRead, job.progress.totalBytes);
+      // Stopping a finished validation leaves it as it is; another user (sales) sees neither it nor a way to stop it.
+      assert.equal((await admin.json('DELETE', `/api/v1/imports/validations/${job.id}`)).body.status, 'completed');
+      const sales = await t.as('sales');
+      assert.equal((await sales.json('GET', `/api/v1/imports/validations/${job.id}`)).status, 404);
+      assert.equal((await sales.json('DELETE', `/api/v1/imports/validations/${job.id}`)).status, 404);
+      assert.equal((await admin.json('GET', `/api/v1/imports/jobs/${job.id}`)).status, 404, 'a validation is not an import job');
+      // A profile naming a column the file lacks: the job fails with the same field error as POST /validate.
+      const bad = await admin.json('POST', '/api/v1/imports/validations', { uploadId, profile: { ...PROFILE, fields: { full_name: '存在しない列' } } });
+      assert.equal(bad.status, 202);
+      const failed = await pollValidation(admin, bad.body.id);
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.error.code, 'validation_failed');
+      assert.match(failed.error.errors[0].message, /存在しない列/);
+    });
+
+    test('a background validation of a large file stops when asked, at its next batch of rows', async () => {
+      const rows = Array.from({ length: 30_000 }, (_, i) => `L${i},山田 ${i}太郎,ヤマダ タロウ,,l${i}@example.jp,03-1234-${String(i % 10000).padStart(4, '0')},東京都港区芝公園${i % 9 + 1}丁目`);
+      const csv = `名刺ID,氏名,フリガナ,会社名,メールアドレス,電話番号,住所\r\n${rows.join('\r\n')}\r\n`;
+      const res = await upload(t, admin, iconv.encode(csv, 'cp932'), 'meishi-large.csv');
+      const uploaded = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(uploaded));
+      try {
+        const started = await admin.json('POST', '/api/v1/imports/validations', { uploadId: uploaded.uploadId, profile: PROFILE });
+        assert.equal(started.status, 202, JSON.stringify(started.body));
+        const stop = await admin.json('DELETE', `/api/v1/imports/validations/${started.body.id}`);
+        assert.equal(stop.status, 200, JSON.stringify(stop.body));
+        const job = await pollValidation(admin, started.body.id);
+        assert.equal(job.status, 'cancelled', JSON.stringify(job.progress));
+        assert.equal(job.report, null);
+        assert.ok(job.progress.rows < 30_000, `stopped after ${job.progress.rows} rows`);
       } finally {
         removeUpload(uploaded.uploadId);
       }
