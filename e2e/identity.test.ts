@@ -6,7 +6,7 @@
  *   per-row report → 資料請求 export (UTF-8 with BOM) the same way, its people merged into the 名刺 customers →
  *   名寄せレビュー: a pair side by side with per-field evidence → 統合 → the merged customer's records and decisions →
  *   分割 (split a record back out) → two customers of one person selected in the list and merged by hand → the
- *   customer export for Excel (CP932).
+ *   customer export for Excel (CP932) → the 名刺 source's priority raised, its customers' golden records recomputed.
  * Screenshots go to test-artifacts/ (import-validation.png, review.png, identity-split.png, customer-merge.png).
  */
 import assert from 'node:assert/strict';
@@ -208,6 +208,17 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
     const text = iconv.decode(Buffer.from(await exported.body()), 'cp932');
     assert.match(text.split('\r\n')[0]!, /姓,名,セイ,メイ,メールアドレス/);
     assert.match(text, /細見,慶一郎/);
+
+    // ── survivorship: the 名刺 source first; its customers' golden records are recomputed on save ──
+    await page.getByTestId('nav-sources').click();
+    await page.getByTestId('sources-page').waitFor();
+    await page.locator('[data-testid="source-row"][data-name="meishi"]').getByTestId('source-edit').click();
+    const sourceForm = page.getByTestId('source-edit-form');
+    await sourceForm.locator('#input-priority').fill('10');
+    await sourceForm.getByTestId('source-edit-submit').click();
+    const recomputed = /(\d[\d,]*) 件の顧客のゴールデンレコードを再計算/u.exec(await page.getByTestId('notice').innerText());
+    assert.ok(recomputed && Number(recomputed[1]!.replace(/,/gu, '')) > 600, `notice: ${recomputed?.[0]}`);
+    assert.equal((await page.locator('[data-testid="source-row"][data-name="meishi"] td.num').first().innerText()).trim(), '10');
 
     assert.deepEqual(problems, [], 'no console errors or page errors (CSP included)');
   } catch (error) {

@@ -279,6 +279,9 @@ export const api = {
   listSources: () => get<{ items: Source[] }>('/sources'),
   createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
     request<Source>('POST', '/sources', input),
+  /** A new priority recomputes the source's customers' golden records before it answers (recomputedCustomers). */
+  updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
+    request<Source & { recomputedCustomers: number }>('PATCH', `/sources/${encodeURIComponent(id)}`, input),
 
   // users
   listUsers: () => get<{ items: User[] }>('/users'),

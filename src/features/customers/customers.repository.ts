@@ -283,3 +283,14 @@ export async function insertCompaniesNamed(db: Db, names: readonly string[]): Pr
     RETURNING id, name`.execute(db);
   return new Map(rows.rows.map((r) => [r.name, r.id]));
 }
+
+/** A page of a source's records (id order, after `afterId`) with the customer each is linked to. */
+export async function listSourceRecordCustomers(db: Db, sourceId: string, afterId: number, limit: number) {
+  return db.selectFrom('source_records')
+    .select(['id', 'customer_id'])
+    .where('source_id', '=', sourceId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -161,6 +161,29 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
   return out;
 }
 
+/** Source records read per page when recomputing a source's customers (each page's customers in one transaction). */
+const SOURCE_RECOMPUTE_PAGE = 2000;
+
+/**
+ * Recomputes the golden record of every customer holding a record of `sourceId`: after the source's priority changed,
+ * survivorship must pick again wherever the source competes with another. The source's records are walked in id
+ * order a page at a time, each page's customers in their own transaction, so memory stays bounded whatever the
+ * source's size, and a failure leaves the pages before it done (running it again finishes the rest: a recompute is
+ * idempotent). A customer with several records of the source is recomputed once per page it appears on.
+ */
+export async function recomputeCustomersOfSource(db: Db, sourceId: string, pageSize = SOURCE_RECOMPUTE_PAGE): Promise<number> {
+  let after = 0;
+  let recomputed = 0;
+  for (;;) {
+    const page = await repo.listSourceRecordCustomers(db, sourceId, after, pageSize);
+    if (page.length === 0) return recomputed;
+    after = page[page.length - 1]!.id;
+    const customers = new Set(page.flatMap((r) => (r.customer_id ? [r.customer_id] : [])));
+    await db.transaction().execute((trx) => recomputeCustomers(trx, customers));
+    recomputed += customers.size;
+  }
+}
+
 /**
  * Creates customers whose every statement the caller already holds (an import's new clusters): the golden record is
  * computed in memory and each customer is inserted once, complete. The caller links the records afterwards.

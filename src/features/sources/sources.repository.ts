@@ -23,3 +23,7 @@ export async function insertSource(db: Db, values: Insertable<SourcesTable>) {
 export async function updateSource(db: Db, id: string, values: Updateable<SourcesTable>) {
   return db.updateTable('sources').set({ ...values, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
 }
+
+export async function findSourceRow(db: Db, id: string) {
+  return db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+}

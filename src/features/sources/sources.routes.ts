@@ -22,6 +22,9 @@ const SourceCreate = z.object({
   freshnessSlaDays: z.number().int().min(1).max(3650).nullable().optional(),
   description: z.string().trim().max(1000).nullable().optional(),
 }).openapi('SourceCreate');
+const SourceUpdated = SourceSchema.extend({
+  recomputedCustomers: z.number().int().openapi({ description: 'Customers whose golden record was recomputed because the priority changed (0 otherwise)' }),
+}).openapi('SourceUpdated');
 const SourcePatch = SourceCreate.omit({ name: true, kind: true }).partial().openapi('SourcePatch');
 
 export function registerSourceRoutes(app: App): void {
@@ -37,9 +40,10 @@ export function registerSourceRoutes(app: App): void {
     async (c) => c.json(await createSource(c.get('deps').db, c.req.valid('json'), c.get('actor')), 201),
   );
   app.openapi(
-    secureRoute({ method: 'patch', path: '/api/v1/sources/{id}', access: 'sources:write', summary: 'Edit a source (label, party, department, priority, SLA)', tags: ['sources'],
+    secureRoute({ method: 'patch', path: '/api/v1/sources/{id}', access: 'sources:write',
+      summary: 'Edit a source (label, party, department, priority, SLA). A new priority recomputes the golden records of the customers holding a record of the source (survivorship picks again) before it answers', tags: ['sources'],
       request: { params: IdParam, body: { content: { 'application/json': { schema: SourcePatch } }, required: true } },
-      responses: { 200: json(SourceSchema, 'Updated'), 404: json(z.object({}), 'Not found') } }),
+      responses: { 200: json(SourceUpdated, 'Updated'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await updateSource(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),
   );
 }

@@ -3,6 +3,7 @@ import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/err
 import type { Db } from '../../db/database.ts';
 import type { SourcesTable } from '../../db/schema.ts';
 import { audit } from '../audit/audit.service.ts';
+import { recomputeCustomersOfSource } from '../customers/customers.service.ts';
 import * as repo from './sources.repository.ts';
 
 export interface Source {
@@ -74,7 +75,10 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
   }
 }
 
-export async function updateSource(db: Db, id: string, input: Partial<Omit<SourceInput, 'name' | 'kind'>>, actor: Actor): Promise<Source> {
+export async function updateSource(
+  db: Db, id: string, input: Partial<Omit<SourceInput, 'name' | 'kind'>>, actor: Actor,
+): Promise<Source & { recomputedCustomers: number }> {
+  const before = await repo.findSourceRow(db, id);
   const row = await repo.updateSource(db, id, {
     ...(input.label !== undefined ? { label: input.label } : {}),
     ...(input.party !== undefined ? { party: input.party } : {}),
@@ -84,6 +88,13 @@ export async function updateSource(db: Db, id: string, input: Partial<Omit<Sourc
     ...(input.description !== undefined ? { description: input.description } : {}),
   });
   if (!row) throw notFound('Source');
-  await audit(db, actor, 'source.update', { type: 'source', id }, { fields: Object.keys(input) });
-  return (await listSources(db)).find((s) => s.id === id)!;
+  // A new priority changes which statement survives wherever this source competes with another: the golden records
+  // of its customers are recomputed now, so the ledger never shows values chosen by the old order.
+  const priorityChanged = before !== undefined && input.priority !== undefined && input.priority !== before.priority;
+  const recomputedCustomers = priorityChanged ? await recomputeCustomersOfSource(db, id) : 0;
+  await audit(db, actor, 'source.update', { type: 'source', id }, {
+    fields: Object.keys(input),
+    ...(priorityChanged ? { priority: { from: before.priority, to: input.priority }, recomputedCustomers } : {}),
+  });
+  return { ...(await listSources(db)).find((s) => s.id === id)!, recomputedCustomers };
 }

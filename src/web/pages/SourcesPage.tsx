@@ -15,6 +15,7 @@ export function SourcesPage() {
   const { can } = useSession();
   const { data, error, reload } = useLoad(() => api.listSources(), []);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Source | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   return (
     <div className="page" data-testid="sources-page">
@@ -22,16 +23,30 @@ export function SourcesPage() {
         title={t('sources.title')}
         sub={t('sources.lead')}
         actions={can('sources:write') && !creating && (
-          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setCreated(null); }} data-testid="source-new">{t('sources.new')}</button>
+          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setEditing(null); setCreated(null); }} data-testid="source-new">{t('sources.new')}</button>
         )}
       />
       {created && <Notice testId="notice"><Icon name="check" size={13} /> {created}</Notice>}
       {creating && (
-        <SourceCreate
+        <SourceForm
           onDone={(source) => {
             setCreating(false);
             if (source) {
               setCreated(source.label);
+              void reload();
+            }
+          }}
+        />
+      )}
+      {editing && (
+        <SourceForm
+          key={editing.id}
+          source={editing}
+          onDone={(source) => {
+            setEditing(null);
+            if (source) {
+              const recomputed = 'recomputedCustomers' in source ? source.recomputedCustomers : 0;
+              setCreated(recomputed > 0 ? t('sources.recomputed', { label: source.label, n: recomputed.toLocaleString('ja-JP') }) : t('sources.updated', { label: source.label }));
               void reload();
             }
           }}
@@ -51,6 +66,7 @@ export function SourcesPage() {
               <th className="num">{t('sources.recordCount')}</th>
               <th>{t('sources.lastReceived')}</th>
               <th>{t('sources.freshness')}</th>
+              {can('sources:write') && <th />}
             </tr>
           </thead>
           <tbody>
@@ -76,6 +92,13 @@ export function SourcesPage() {
                     <span className="badge badge-ok">{t('sources.fresh')}（{s.freshnessSlaDays}日）</span>
                   )}
                 </td>
+                {can('sources:write') && (
+                  <td>
+                    {s.name !== 'manual' && (
+                      <button type="button" className="btn btn-small" onClick={() => { setEditing(s); setCreating(false); setCreated(null); }} data-testid="source-edit">{t('common.edit')}</button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -85,9 +108,15 @@ export function SourcesPage() {
   );
 }
 
-function SourceCreate({ onDone }: { onDone: (source: Source | null) => void }) {
+/** Registers a source, or edits `source` (its code name and kind stay; a new priority recomputes its customers). */
+function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Source | (Source & { recomputedCustomers: number }) | null) => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState({ name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '' });
+  const [form, setForm] = useState(source
+    ? {
+      name: source.name, label: source.label, kind: source.kind, party: source.party as string, owningDepartment: source.owningDepartment ?? '',
+      priority: String(source.priority), freshnessSlaDays: source.freshnessSlaDays === null ? '' : String(source.freshnessSlaDays), description: source.description ?? '',
+    }
+    : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
@@ -99,24 +128,25 @@ function SourceCreate({ onDone }: { onDone: (source: Source | null) => void }) {
     try {
       const priority = Number(form.priority);
       const sla = Number(form.freshnessSlaDays);
-      onDone(await api.createSource({
-        name: form.name.trim(),
+      const fields = {
         label: form.label.trim(),
-        kind: form.kind,
         party: form.party,
         owningDepartment: form.owningDepartment.trim() || null,
         ...(form.priority.trim() && Number.isFinite(priority) ? { priority } : {}),
         freshnessSlaDays: form.freshnessSlaDays.trim() && Number.isFinite(sla) ? sla : null,
         description: form.description.trim() || null,
-      }));
+      };
+      onDone(source
+        ? await api.updateSource(source.id, fields)
+        : await api.createSource({ ...fields, name: form.name.trim(), kind: form.kind }));
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   };
   return (
-    <section className="card form-card" data-testid="source-create">
-      <div className="card-header"><h2>{t('sources.createTitle')}</h2></div>
+    <section className="card form-card" data-testid={source ? 'source-edit-form' : 'source-create'}>
+      <div className="card-header"><h2>{source ? t('sources.editTitle', { label: source.label }) : t('sources.createTitle')}</h2></div>
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={error} />
         <div className="form-grid">
@@ -124,10 +154,10 @@ function SourceCreate({ onDone }: { onDone: (source: Source | null) => void }) {
             <input id="input-label" value={form.label} onChange={set('label')} placeholder="名刺管理" />
           </FormField>
           <FormField label={t('sources.name')} name="name" required error={errors.name} hint={t('sources.nameHint')}>
-            <input id="input-name" className="mono" value={form.name} onChange={set('name')} placeholder="meishi" autoComplete="off" spellCheck={false} />
+            <input id="input-name" className="mono" value={form.name} onChange={set('name')} placeholder="meishi" autoComplete="off" spellCheck={false} disabled={source !== undefined} />
           </FormField>
           <FormField label={t('sources.kind')} name="kind" required error={errors.kind}>
-            <select id="input-kind" value={form.kind} onChange={set('kind')}>
+            <select id="input-kind" value={form.kind} onChange={set('kind')} disabled={source !== undefined}>
               {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k}`)}</option>)}
             </select>
           </FormField>
@@ -139,7 +169,7 @@ function SourceCreate({ onDone }: { onDone: (source: Source | null) => void }) {
           <FormField label={t('sources.owningDepartment')} name="owningDepartment" error={errors.owningDepartment}>
             <input id="input-owningDepartment" value={form.owningDepartment} onChange={set('owningDepartment')} placeholder="営業部" />
           </FormField>
-          <FormField label={t('sources.priority')} name="priority" error={errors.priority} hint={t('sources.priorityHint')}>
+          <FormField label={t('sources.priority')} name="priority" error={errors.priority} hint={source ? `${t('sources.priorityHint')} ${t('sources.priorityRecompute')}` : t('sources.priorityHint')}>
             <input id="input-priority" type="number" min={1} max={10000} value={form.priority} onChange={set('priority')} />
           </FormField>
           <FormField label={t('sources.sla')} name="freshnessSlaDays" error={errors.freshnessSlaDays}>
@@ -150,7 +180,9 @@ function SourceCreate({ onDone }: { onDone: (source: Source | null) => void }) {
           </FormField>
         </div>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-create-submit">{busy ? t('common.creating') : t('common.create')}</button>
+          {source
+            ? <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-edit-submit">{busy ? t('common.saving') : t('common.save')}</button>
+            : <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-create-submit">{busy ? t('common.creating') : t('common.create')}</button>}
           <button type="button" className="btn" onClick={() => onDone(null)} disabled={busy}>{t('common.cancel')}</button>
         </div>
       </form>
