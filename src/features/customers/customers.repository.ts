@@ -284,13 +284,17 @@ export async function insertCompaniesNamed(db: Db, names: readonly string[]): Pr
   return new Map(rows.rows.map((r) => [r.name, r.id]));
 }
 
-/** A page of a source's records (id order, after `afterId`) with the customer each is linked to. */
-export async function listSourceRecordCustomers(db: Db, sourceId: string, afterId: number, limit: number) {
-  return db.selectFrom('source_records')
-    .select(['id', 'customer_id'])
+/**
+ * The next `limit` customers (in id order, after `afterCustomerId`) holding a record of the source: a walk along
+ * source_records_customer_idx, so each customer comes once however many records of the source it holds.
+ */
+export async function listCustomersOfSource(db: Db, sourceId: string, afterCustomerId: string | null, limit: number) {
+  let query = db.selectFrom('source_records')
+    .select('customer_id')
+    .distinct()
     .where('source_id', '=', sourceId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+    .where('customer_id', 'is not', null);
+  if (afterCustomerId !== null) query = query.where('customer_id', '>', afterCustomerId);
+  const rows = await query.orderBy('customer_id').limit(limit).execute();
+  return rows.map((r) => r.customer_id!);
 }

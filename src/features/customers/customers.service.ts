@@ -161,26 +161,25 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
   return out;
 }
 
-/** Source records read per page when recomputing a source's customers (each page's customers in one transaction). */
+/** Customers recomputed per transaction when a source's priority changed. */
 const SOURCE_RECOMPUTE_PAGE = 2000;
 
 /**
  * Recomputes the golden record of every customer holding a record of `sourceId`: after the source's priority changed,
- * survivorship must pick again wherever the source competes with another. The source's records are walked in id
- * order a page at a time, each page's customers in their own transaction, so memory stays bounded whatever the
- * source's size, and a failure leaves the pages before it done (running it again finishes the rest: a recompute is
- * idempotent). A customer with several records of the source is recomputed once per page it appears on.
+ * survivorship must pick again wherever the source competes with another. The customers are walked in id order a
+ * page at a time, each page in its own transaction, so memory stays bounded whatever the source's size, and a failure
+ * leaves the pages before it done (running it again finishes the rest: a recompute is idempotent). Returns how many
+ * customers were recomputed.
  */
 export async function recomputeCustomersOfSource(db: Db, sourceId: string, pageSize = SOURCE_RECOMPUTE_PAGE): Promise<number> {
-  let after = 0;
+  let after: string | null = null;
   let recomputed = 0;
   for (;;) {
-    const page = await repo.listSourceRecordCustomers(db, sourceId, after, pageSize);
+    const page = await repo.listCustomersOfSource(db, sourceId, after, pageSize);
     if (page.length === 0) return recomputed;
-    after = page[page.length - 1]!.id;
-    const customers = new Set(page.flatMap((r) => (r.customer_id ? [r.customer_id] : [])));
-    await db.transaction().execute((trx) => recomputeCustomers(trx, customers));
-    recomputed += customers.size;
+    after = page[page.length - 1]!;
+    await db.transaction().execute((trx) => recomputeCustomers(trx, page));
+    recomputed += page.length;
   }
 }
 

@@ -75,10 +75,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(await titles(db), equal);
     });
 
-    test('the recompute walks the source page by page (every customer once per page it appears on); viewers may not change priorities', async () => {
+    test('the recompute walks the source\'s customers page by page, each once; viewers may not change priorities', async () => {
       const seminar = await sourceId('seminar');
       await db.updateTable('sources').set({ priority: 5 }).where('id', '=', seminar).execute();
-      // Pages of one record: each of the seminar's two customers on a page of its own.
+      // Pages of one customer: the seminar's two customers, one page each.
       assert.equal(await recomputeCustomersOfSource(db, seminar, 1), 2);
       assert.equal((await titles(db))['ichiro@daicho-shoji.co.jp'], '部長 (seminar)');
       const viewer = await t.as('viewer');

@@ -1,0 +1,78 @@
+/**
+ * Survivorship re-applied: after a source's priority changes (PATCH /sources/{id}), the golden record of every
+ * customer holding one of its records is recomputed (recomputeCustomersOfSource). This imports the generated member
+ * export of the import benchmark (data.ts) through the CLI into a fresh ledger, then times that recompute for its
+ * source in this process. Prints customers recomputed, seconds and customers/s, and the ratio to the baseline: the
+ * import of the same file that built the ledger, in the same run (it computed each golden record once too, besides
+ * reading, normalising and resolving).
+ *
+ *   npx tsx bench/import/recompute.ts [--rows 100000] [--engine postgres|pglite]
+ *                                     [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/database.ts';
+import { recomputeCustomersOfSource } from '../../src/features/customers/customers.service.ts';
+import { CLI, runCliMeasured } from './child.ts';
+import { benchFile, PROFILE } from './data.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    engine: { type: 'string', default: 'postgres' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const rows = Number(values.rows.replace(/_/gu, ''));
+if (!Number.isInteger(rows) || rows <= 0 || !['pglite', 'postgres'].includes(values.engine)) {
+  console.error('usage: recompute.ts [--rows 100000] [--engine postgres|pglite]');
+  process.exit(2);
+}
+console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), engine ${values.engine}`);
+const { file, profileFile } = benchFile(rows);
+
+let config: { databaseUrl: string | undefined; dataDir: string; pgliteFsync: boolean };
+let cleanup: () => Promise<void>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-bench-recompute-'));
+if (values.engine === 'pglite') {
+  config = { databaseUrl: undefined, dataDir: path.join(dir, 'data'), pgliteFsync: false };
+  cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+} else {
+  const admin = new pg.Client({ connectionString: values['database-url'] });
+  await admin.connect();
+  const name = `daicho_bench_recompute_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(values['database-url']!);
+  url.pathname = `/${name}`;
+  config = { databaseUrl: url.toString(), dataDir: path.join(dir, 'data'), pgliteFsync: false };
+  cleanup = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
+try {
+  const env = { ...process.env, DATABASE_URL: config.databaseUrl ?? '', DAICHO_DATA_DIR: config.dataDir };
+  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
+  if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+  const imported = await runCliMeasured(['import', file, '--mapping', profileFile], env);
+  console.log(`import of ${rows.toLocaleString()} rows: ${imported.seconds.toFixed(1)} s (the baseline)`);
+  const handle = await openDatabase(config);
+  try {
+    const source = await handle.db.selectFrom('sources').select(['id', 'priority']).where('name', '=', PROFILE.source).executeTakeFirstOrThrow();
+    await handle.db.updateTable('sources').set({ priority: source.priority - 1 }).where('id', '=', source.id).execute();
+    const started = performance.now();
+    const customers = await recomputeCustomersOfSource(handle.db, source.id);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`\n| engine | rows | customers recomputed | recompute s | customers/s | import s | recompute ÷ import |\n|---|---|---|---|---|---|---|`);
+    console.log(`| ${values.engine} | ${rows.toLocaleString()} | ${customers.toLocaleString()} | ${seconds.toFixed(1)} | ${(customers / seconds).toFixed(0)} | ${imported.seconds.toFixed(1)} | ${(seconds / imported.seconds).toFixed(2)} |`);
+  } finally {
+    await handle.close();
+  }
+} finally {
+  await cleanup();
+}
