@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { nodeFlags } from '../../bin/node-flags.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -33,4 +34,24 @@ export async function runCliMeasured(args: string[], env: NodeJS.ProcessEnv): Pr
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`daicho ${args[0]} failed (${code}):\n${stderr.slice(-4000)}`);
   return { seconds, peakRssMb: peakKb / 1024, stdout };
+}
+
+/**
+ * A fresh database `name` on the server of `adminUrl` (dropped first if a killed run left it): its URL, and `drop`,
+ * which removes it (unless `keep`) and closes the admin connection.
+ */
+export async function freshPostgresDatabase(adminUrl: string, name: string, keep = false): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      if (!keep) await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
 }

@@ -14,10 +14,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openDatabase } from '../../src/db/database.ts';
 import { recomputeCustomersOfSource } from '../../src/features/customers/customers.service.ts';
-import { CLI, runCliMeasured } from './child.ts';
+import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
 import { benchFile, PROFILE } from './data.ts';
 
 const { values } = parseArgs({
@@ -42,16 +41,10 @@ if (values.engine === 'pglite') {
   config = { databaseUrl: undefined, dataDir: path.join(dir, 'data'), pgliteFsync: false };
   cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
 } else {
-  const admin = new pg.Client({ connectionString: values['database-url'] });
-  await admin.connect();
-  const name = `daicho_bench_recompute_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(values['database-url']!);
-  url.pathname = `/${name}`;
-  config = { databaseUrl: url.toString(), dataDir: path.join(dir, 'data'), pgliteFsync: false };
+  const database = await freshPostgresDatabase(values['database-url']!, `daicho_bench_recompute_${process.pid}`);
+  config = { databaseUrl: database.url, dataDir: path.join(dir, 'data'), pgliteFsync: false };
   cleanup = async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await database.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -20,9 +20,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { benchFile, COLUMNS } from './data.ts';
-import { CLI, runCliMeasured } from './child.ts';
+import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -103,23 +102,17 @@ async function runPglite(file: string, profileFile: string, rows: number) {
 }
 
 async function runPostgres(file: string, profileFile: string, rows: number) {
-  const admin = new pg.Client({ connectionString: values['database-url'] });
-  await admin.connect();
-  const name = `daicho_bench_import_${process.pid}_${rows}`;
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(values['database-url']!);
-  url.pathname = `/${name}`;
+  const database = await freshPostgresDatabase(values['database-url']!, `daicho_bench_import_${process.pid}_${rows}`, values.keep);
+  const url = database.url;
   try {
-    const imported = await runCli(file, profileFile, { ...process.env, DATABASE_URL: url.toString() });
+    const imported = await runCli(file, profileFile, { ...process.env, DATABASE_URL: url });
     const started = performance.now();
-    const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`,
+    const copy = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE copy_baseline (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`,
       '-c', `\\copy copy_baseline FROM '${file}' (FORMAT csv, HEADER, ENCODING 'SJIS')`], { encoding: 'utf8' });
     const copySeconds = (performance.now() - started) / 1000;
     if (copy.status !== 0 || !copy.stdout.includes(`COPY ${rows}`)) throw new Error(`COPY failed: ${copy.stderr || copy.stdout}`);
     return { engine: 'postgres', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, ...summaryOf(imported.stdout) };
   } finally {
-    if (!values.keep) await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await database.drop();
   }
 }

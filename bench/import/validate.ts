@@ -13,9 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openTable } from '../../src/features/import/readers/index.ts';
-import { CLI, runCliMeasured } from './child.ts';
+import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
 import { benchFile } from './data.ts';
 
 const { values } = parseArgs({
@@ -70,18 +69,9 @@ async function withLedger<T>(rows: number, work: (env: NodeJS.ProcessEnv) => Pro
     env = { ...process.env, DAICHO_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   } else {
-    const admin = new pg.Client({ connectionString: values['database-url'] });
-    await admin.connect();
-    const name = `daicho_bench_validate_${process.pid}_${rows}`;
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(values['database-url']!);
-    url.pathname = `/${name}`;
-    env = { ...process.env, DATABASE_URL: url.toString() };
-    cleanup = async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
-    };
+    const database = await freshPostgresDatabase(values['database-url']!, `daicho_bench_validate_${process.pid}_${rows}`);
+    env = { ...process.env, DATABASE_URL: database.url };
+    cleanup = database.drop;
   }
   try {
     const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
