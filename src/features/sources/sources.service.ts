@@ -91,7 +91,17 @@ export async function updateSource(
   // A new priority changes which statement survives wherever this source competes with another: the golden records
   // of its customers are recomputed now, so the ledger never shows values chosen by the old order.
   const priorityChanged = before !== undefined && input.priority !== undefined && input.priority !== before.priority;
-  const recomputedCustomers = priorityChanged ? await recomputeCustomersOfSource(db, id) : 0;
+  let recomputedCustomers = 0;
+  if (priorityChanged) {
+    try {
+      recomputedCustomers = await recomputeCustomersOfSource(db, id);
+    } catch (error) {
+      // The old priority back, so that saving the new one again (the obvious retry) recomputes every customer; until
+      // then, those of the pages done keep the new order.
+      await repo.updateSource(db, id, { priority: before.priority });
+      throw error;
+    }
+  }
   await audit(db, actor, 'source.update', { type: 'source', id }, {
     fields: Object.keys(input),
     ...(priorityChanged ? { priority: { from: before.priority, to: input.priority }, recomputedCustomers } : {}),
