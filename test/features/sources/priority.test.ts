@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { recomputeCustomersOfSource } from '../../../src/features/customers/customers.service.ts';
@@ -73,6 +74,27 @@ for (const engine of ENGINES) {
       assert.equal((await admin.json('PATCH', `/api/v1/sources/${meishi}`, { label: '名刺管理', priority: 10 })).body.recomputedCustomers, 0);
       assert.equal((await admin.json('PATCH', `/api/v1/sources/${meishi}`, { priority: 100 })).body.recomputedCustomers, 3);
       assert.deepEqual(await titles(db), equal);
+    });
+
+    test('a recompute that fails puts the old priority back, so the same edit again recomputes every customer', async () => {
+      const meishi = await sourceId('meishi');
+      const before = await titles(db);
+      // Golden-record updates refused for the length of this test: the recompute fails on its first page.
+      await sql`create function refuse_update() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`.execute(db);
+      await sql`create trigger refuse_update before update on customers for each row execute function refuse_update()`.execute(db);
+      try {
+        const failed = await admin.json('PATCH', `/api/v1/sources/${meishi}`, { priority: 10 });
+        assert.equal(failed.status, 500, JSON.stringify(failed.body));
+      } finally {
+        await sql`drop trigger refuse_update on customers`.execute(db);
+        await sql`drop function refuse_update()`.execute(db);
+      }
+      assert.equal((await db.selectFrom('sources').select('priority').where('id', '=', meishi).executeTakeFirstOrThrow()).priority, 100);
+      assert.deepEqual(await titles(db), before);
+      const retried = await admin.json('PATCH', `/api/v1/sources/${meishi}`, { priority: 10 });
+      assert.equal(retried.body.recomputedCustomers, 3);
+      assert.equal((await titles(db))['ichiro@daicho-shoji.co.jp'], '課長 (meishi)');
+      assert.equal((await admin.json('PATCH', `/api/v1/sources/${meishi}`, { priority: 100 })).body.recomputedCustomers, 3);
     });
 
     test('the recompute walks the source\'s customers page by page, each once; viewers may not change priorities', async () => {
