@@ -5,6 +5,7 @@
  * One store per kind of job, so an import job id never answers as a validation and the reverse.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuthContext } from '../../app/context.ts';
 import { AppError, type FieldError } from '../../app/errors.ts';
 
 export interface BackgroundJob<P, R> {
@@ -33,12 +34,17 @@ export function jobStore<P, R>(label: string) {
   const prune = (now: number) => {
     for (const [id, { job }] of jobs) if (job.finishedAt && now - job.finishedAt.getTime() > KEEP_FINISHED_MS) jobs.delete(id);
   };
+  /** A job the signed-in user may see: their own (admins see every job). */
+  const visible = (id: string, auth: AuthContext | null) => {
+    const entry = jobs.get(id);
+    return entry && (auth?.role === 'admin' || entry.job.userId === (auth?.userId ?? null)) ? entry : null;
+  };
   return {
     /**
      * Starts `work` without waiting for it. It reports progress through `report` (the job keeps the last report) and
      * should stop at the signal by throwing JobCancelled.
      */
-    start(userId: string | null, initial: P, work: (report: (p: P) => void, signal: AbortSignal) => Promise<R>, onDone?: (job: BackgroundJob<P, R>) => void): BackgroundJob<P, R> {
+    start(userId: string | null, initial: P, work: (report: (p: P) => void, signal: AbortSignal) => Promise<R>): BackgroundJob<P, R> {
       prune(Date.now());
       const job: BackgroundJob<P, R> = {
         id: randomUUID(), userId, status: 'running', startedAt: new Date(), finishedAt: null, progress: initial, result: null, error: null,
@@ -63,22 +69,18 @@ export function jobStore<P, R>(label: string) {
         },
       ).finally(() => {
         job.finishedAt = new Date();
-        onDone?.(job);
       });
       return job;
     },
-    /** A job the user may see: their own (admins see every job). */
-    find(id: string, userId: string | null, isAdmin: boolean): BackgroundJob<P, R> | null {
-      const entry = jobs.get(id);
-      if (!entry || (!isAdmin && entry.job.userId !== userId)) return null;
-      return entry.job;
+    /** The job, if the signed-in user may see it. */
+    find(id: string, auth: AuthContext | null): BackgroundJob<P, R> | null {
+      return visible(id, auth)?.job ?? null;
     },
-    /** Asks a running job to stop (it ends as 'cancelled' at its next check); the job as the user may see it. */
-    cancel(id: string, userId: string | null, isAdmin: boolean): BackgroundJob<P, R> | null {
-      const entry = jobs.get(id);
-      if (!entry || (!isAdmin && entry.job.userId !== userId)) return null;
-      if (entry.job.status === 'running') entry.abort.abort();
-      return entry.job;
+    /** Asks a running job the user may see to stop (it ends as 'cancelled' at its next check); the job, or null. */
+    cancel(id: string, auth: AuthContext | null): BackgroundJob<P, R> | null {
+      const entry = visible(id, auth);
+      if (entry?.job.status === 'running') entry.abort.abort();
+      return entry?.job ?? null;
     },
   };
 }

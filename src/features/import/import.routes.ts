@@ -245,8 +245,7 @@ export function registerImportRoutes(app: App): void {
       request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
     }),
     async (c) => {
-      const auth = c.get('auth');
-      const job = findValidationJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      const job = findValidationJob(c.req.valid('param').id, c.get('auth'));
       if (!job) throw notFound('Validation');
       return c.json(validationJobJson(job), 200);
     },
@@ -259,8 +258,7 @@ export function registerImportRoutes(app: App): void {
       request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
     }),
     async (c) => {
-      const auth = c.get('auth');
-      const job = cancelValidationJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      const job = cancelValidationJob(c.req.valid('param').id, c.get('auth'));
       if (!job) throw notFound('Validation');
       return c.json(validationJobJson(job), 200);
     },
@@ -287,8 +285,7 @@ export function registerImportRoutes(app: App): void {
       request: { params: IdParam }, responses: { 200: json(JobSchema, 'Job'), 404: json(z.object({}), 'Unknown job') },
     }),
     async (c) => {
-      const auth = c.get('auth');
-      const job = findImportJob(c.req.valid('param').id, auth?.userId ?? null, auth?.role === 'admin');
+      const job = findImportJob(c.req.valid('param').id, c.get('auth'));
       if (!job) throw notFound('Import job');
       return c.json(jobJson(job), 200);
     },
@@ -383,7 +380,6 @@ export function registerImportRoutes(app: App): void {
   );
 }
 
-/** Profile validation as problem details: each issue "path: message" becomes a field error under profile.*. */
 /** A run or validation request's upload (404 when expired or unknown) and profile (400 with field errors). */
 function uploadWithProfile(body: z.infer<typeof RunRequest>): { profile: ImportProfile; upload: StoredUpload } {
   const profile = parseProfileOr400(body.profile);
@@ -391,6 +387,8 @@ function uploadWithProfile(body: z.infer<typeof RunRequest>): { profile: ImportP
   if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
   return { profile, upload };
 }
+
+/** Profile validation as problem details: each issue "path: message" becomes a field error under profile.*. */
 
 function parseProfileOr400(json: unknown): ImportProfile {
   try {
