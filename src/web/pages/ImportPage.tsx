@@ -310,18 +310,12 @@ export function ImportPage() {
     setValidationStopped(false);
     try {
       // A background job (a million rows take minutes): poll how far it has read until it ends.
-      let job = await importApi.startValidation(upload.uploadId, toProfile(mapping));
-      setValidating(job);
-      while (job.status === 'running') {
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        job = await importApi.validation(job.id);
-        setValidating(job);
-      }
+      const job = await pollJob(await importApi.startValidation(upload.uploadId, toProfile(mapping)), importApi.validation, setValidating, 400);
       if (job.status === 'cancelled') {
         setValidation(null);
         setValidationStopped(true);
       } else if (job.status === 'failed' || !job.report) {
-        throw new ApiError(job.error?.code === 'validation_failed' ? 400 : 500, job.error?.code ?? 'internal', job.error?.message ?? 'Validation failed', job.error?.errors ?? []);
+        throw jobFailure(job, 'Validation failed');
       } else {
         setValidation({ report: job.report, stale: false });
       }
@@ -347,16 +341,8 @@ export function ImportPage() {
     setProgress(null);
     try {
       // A background job: poll its progress (rows read, share of the file) until it finishes.
-      let job = await importApi.startJob(upload.uploadId, toProfile(mapping));
-      setProgress(job.progress);
-      while (job.status === 'running') {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        job = await importApi.job(job.id);
-        setProgress(job.progress);
-      }
-      if (job.status === 'failed' || !job.summary) {
-        throw new ApiError(job.error?.code === 'validation_failed' ? 400 : 500, job.error?.code ?? 'internal', job.error?.message ?? 'Import failed', job.error?.errors ?? []);
-      }
+      const job = await pollJob(await importApi.startJob(upload.uploadId, toProfile(mapping)), importApi.job, (j) => setProgress(j.progress), 500);
+      if (job.status === 'failed' || !job.summary) throw jobFailure(job, 'Import failed');
       setSummary(job.summary);
       void runs.reload();
       void profiles.reload();
@@ -677,6 +663,23 @@ function ValidationView({ validation: v, stale, T, lang }: { validation: ImportV
       )}
     </div>
   );
+}
+
+/** Polls a background job (import or validation) every `ms` until it stops running; `onUpdate` sees every state. */
+async function pollJob<J extends { id: string; status: string }>(started: J, get: (id: string) => Promise<J>, onUpdate: (job: J) => void, ms: number): Promise<J> {
+  let job = started;
+  onUpdate(job);
+  while (job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    job = await get(job.id);
+    onUpdate(job);
+  }
+  return job;
+}
+
+/** A failed job's error as the page shows errors: a profile problem (field errors) as a 400, anything else as a 500. */
+function jobFailure(job: { error: ImportJob['error'] }, fallback: string): ApiError {
+  return new ApiError(job.error?.code === 'validation_failed' ? 400 : 500, job.error?.code ?? 'internal', job.error?.message ?? fallback, job.error?.errors ?? []);
 }
 
 /** A run's or a validation's figures as a grid of small cards ([label, count, key]); `alert` keys are red when above 0. */
