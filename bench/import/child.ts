@@ -2,7 +2,7 @@
  * The import benchmarks run the real CLI as a child process, with the node flags the `daicho` command starts it with
  * (bin/daicho.mjs), so that its peak RSS is the child's VmHWM, read from /proc while it runs.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,6 +10,12 @@ import { nodeFlags } from '../../bin/node-flags.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CLI = [...nodeFlags(), '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+
+/** Creates the ledger (`daicho migrate`, not timed), as an import or validation meets an existing ledger. */
+export function migrateLedger(env: NodeJS.ProcessEnv): void {
+  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
+  if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+}
 
 /** Runs `daicho ARGS…`; throws with the end of its stderr if it fails. */
 export async function runCliMeasured(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {

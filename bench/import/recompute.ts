@@ -9,14 +9,13 @@
  *   npx tsx bench/import/recompute.ts [--rows 100000] [--engine postgres|pglite]
  *                                     [--database-url postgres://postgres@127.0.0.1:5432/postgres]
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/db/database.ts';
 import { recomputeCustomersOfSource } from '../../src/features/customers/customers.service.ts';
-import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
+import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 import { benchFile, PROFILE } from './data.ts';
 
 const { values } = parseArgs({
@@ -50,8 +49,7 @@ if (values.engine === 'pglite') {
 }
 try {
   const env = { ...process.env, DATABASE_URL: config.databaseUrl ?? '', DAICHO_DATA_DIR: config.dataDir };
-  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
-  if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+  migrateLedger(env);
   const imported = await runCliMeasured(['import', file, '--mapping', profileFile], env);
   console.log(`import of ${rows.toLocaleString()} rows: ${imported.seconds.toFixed(1)} s (the baseline)`);
   const handle = await openDatabase(config);

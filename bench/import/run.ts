@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { PGlite } from '@electric-sql/pglite';
 import { benchFile, COLUMNS } from './data.ts';
-import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
+import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,8 +72,7 @@ for (const engine of engines) {
 
 /** Runs the CLI import; the ledger is created first (`daicho migrate`, not timed), as an import lands in an existing ledger. */
 async function runCli(file: string, profileFile: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
-  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
-  if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+  migrateLedger(env);
   return runCliMeasured(['import', file, '--mapping', profileFile], env);
 }
 

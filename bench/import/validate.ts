@@ -8,13 +8,12 @@
  *   npx tsx bench/import/validate.ts [--sizes 100000,1000000] [--engine pglite|postgres]
  *                                    [--database-url postgres://postgres@127.0.0.1:5432/postgres]
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openTable } from '../../src/features/import/readers/index.ts';
-import { CLI, freshPostgresDatabase, runCliMeasured } from './child.ts';
+import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 import { benchFile } from './data.ts';
 
 const { values } = parseArgs({
@@ -74,8 +73,7 @@ async function withLedger<T>(rows: number, work: (env: NodeJS.ProcessEnv) => Pro
     cleanup = database.drop;
   }
   try {
-    const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
-    if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
+    migrateLedger(env);
     return await work(env);
   } finally {
     await cleanup();
