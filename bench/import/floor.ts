@@ -28,7 +28,7 @@ import pg from 'pg';
 import { bindProfile, parseImportProfile } from '../../src/domain/import/profile.ts';
 import { openTable } from '../../src/features/import/readers/index.ts';
 import { prepareFileRows } from '../../src/features/import/stage-prepare.ts';
-import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
+import { CLK_TCK, freshPostgresDatabase, migrateLedger, postgresServerCpuSeconds, processTicks, runCliMeasured } from './child.ts';
 import { benchFile } from './data.ts';
 
 const { values } = parseArgs({
@@ -41,7 +41,6 @@ const { values } = parseArgs({
 const rows = Number(values.rows!.replace(/_/gu, ''));
 const TARGETS = { postgres: 20_000, pglite: 10_000 } as const;
 const CORES = os.cpus().length;
-const CLK_TCK = 100; // Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-bench-floor-'));
 
 interface TableCost { table: string; rows: number; wallSeconds: number; cpuSeconds: number }
@@ -62,9 +61,13 @@ async function main(): Promise<void> {
       const db = await freshPostgresDatabase(values['database-url']!, `daicho_bench_floor_${process.pid}_ledger`);
       const env = { ...process.env, DATABASE_URL: db.url };
       migrateLedger(env);
+      const serverBefore = postgresServerCpuSeconds();
       const imported = await runCliMeasured(['import', file, '--mapping', profileFile], env);
+      const serverAfter = postgresServerCpuSeconds();
       importSeconds = imported.seconds;
-      console.log(`import (PostgreSQL, the baseline): ${rows.toLocaleString()} rows in ${imported.seconds.toFixed(1)} s = ${(rows / imported.seconds).toFixed(0)} rows/s`);
+      const server = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : NaN;
+      console.log(`import (PostgreSQL, the baseline): ${rows.toLocaleString()} rows in ${imported.seconds.toFixed(1)} s = ${(rows / imported.seconds).toFixed(0)} rows/s; `
+        + `CPU: import process ${imported.cpuSeconds.toFixed(1)} s, PostgreSQL server ${server.toFixed(1)} s = ${((imported.cpuSeconds + server) * 1e6 / rows).toFixed(0)} µs a row`);
       ledger = db.url;
       dropLedger = db.drop;
     }
@@ -211,16 +214,10 @@ function copyMeasured(url: string, target: string, t: Exported): TableCost {
   ].join('\n');
   const run = spawnSync('psql', [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'], { input: script, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`COPY ${target} failed: ${run.stderr}`);
-  const stats = run.stdout.split('\n').filter((l) => /^\d+ \(postgres\)/u.test(l)).map(cpuTicks);
+  const stats = run.stdout.split('\n').filter((l) => /^\d+ \(postgres\)/u.test(l)).map((line) => processTicks(line));
   const ms = /Time: ([\d.]+) ms/u.exec(run.stdout);
   if (stats.length !== 2 || !ms) throw new Error(`could not read the COPY's cost from: ${run.stdout}`);
   return { table: t.table, rows: t.rows, wallSeconds: Number(ms[1]) / 1000, cpuSeconds: (stats[1]! - stats[0]!) / CLK_TCK };
-}
-
-/** utime + stime of a /proc/<pid>/stat line (fields 14 and 15; the command name in parentheses has no spaces here). */
-function cpuTicks(stat: string): number {
-  const fields = stat.slice(stat.indexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 async function loadPglite(tables: Exported[]): Promise<TableCost[]> {

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { PGlite } from '@electric-sql/pglite';
 import { benchFile, COLUMNS } from './data.ts';
-import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
+import { freshPostgresDatabase, migrateLedger, postgresServerCpuSeconds, runCliMeasured } from './child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +41,8 @@ if (sizes.length === 0 || !engines.every((e) => e === 'pglite' || e === 'postgre
 
 interface Result {
   engine: string; rows: number; seconds: number; peakRssMb: number; copySeconds: number;
+  /** CPU of the import process (all threads; PGlite's engine included) and of the PostgreSQL server during the import. */
+  cpuSeconds: number; serverCpuSeconds: number | null;
   customers: number | null; people: number; merged: number | null; review: number | null;
 }
 const results: Result[] = [];
@@ -52,15 +54,22 @@ for (const rows of sizes) {
     const result = engine === 'pglite' ? await runPglite(file, profileFile, rows) : await runPostgres(file, profileFile, rows);
     const r = { ...result, people };
     results.push(r);
-    console.log(`${engine} ${rows.toLocaleString()} rows: ${r.seconds.toFixed(1)} s, ${(rows / r.seconds).toFixed(0)} rows/s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, COPY ${r.copySeconds.toFixed(2)} s, customers ${r.customers ?? '?'} (people ${r.people})`);
+    console.log(`${engine} ${rows.toLocaleString()} rows: ${r.seconds.toFixed(1)} s, ${(rows / r.seconds).toFixed(0)} rows/s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, COPY ${r.copySeconds.toFixed(2)} s, customers ${r.customers ?? '?'} (people ${r.people}), CPU ${cpuOf(r)}`);
   }
 }
 
-const header = ['engine', 'rows', 'import s', 'rows/s', 'peak RSS MiB', 'COPY s', 'import ÷ COPY', 'customers (people)', 'merged', 'review'];
+/** The import's CPU: its process, plus the server's on PostgreSQL, and what that is a row. */
+function cpuOf(r: Result): string {
+  const total = r.cpuSeconds + (r.serverCpuSeconds ?? 0);
+  const parts = r.serverCpuSeconds === null ? `${r.cpuSeconds.toFixed(1)} s` : `${r.cpuSeconds.toFixed(1)} + server ${r.serverCpuSeconds.toFixed(1)} s`;
+  return `${parts} = ${(total * 1e6 / r.rows).toFixed(0)} µs a row, ${(total / r.seconds).toFixed(2)} of ${os.cpus().length} cores busy`;
+}
+
+const header = ['engine', 'rows', 'import s', 'rows/s', 'peak RSS MiB', 'COPY s', 'import ÷ COPY', 'customers (people)', 'merged', 'review', 'CPU'];
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of results) {
   console.log(`| ${[r.engine, r.rows.toLocaleString(), r.seconds.toFixed(1), (r.rows / r.seconds).toFixed(0), r.peakRssMb.toFixed(0), r.copySeconds.toFixed(2),
-    `${(r.seconds / r.copySeconds).toFixed(0)}×`, `${r.customers ?? '?'} (${r.people})`, r.merged ?? '?', r.review ?? '?'].join(' | ')} |`);
+    `${(r.seconds / r.copySeconds).toFixed(0)}×`, `${r.customers ?? '?'} (${r.people})`, r.merged ?? '?', r.review ?? '?', cpuOf(r)].join(' | ')} |`);
 }
 for (const engine of engines) {
   const mine = results.filter((r) => r.engine === engine).sort((a, b) => a.rows - b.rows);
@@ -71,9 +80,12 @@ for (const engine of engines) {
 }
 
 /** Runs the CLI import; the ledger is created first (`daicho migrate`, not timed), as an import lands in an existing ledger. */
-async function runCli(file: string, profileFile: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+async function runCli(file: string, profileFile: string, env: NodeJS.ProcessEnv) {
   migrateLedger(env);
-  return runCliMeasured(['import', file, '--mapping', profileFile], env);
+  const serverBefore = env.DATABASE_URL ? postgresServerCpuSeconds() : null;
+  const imported = await runCliMeasured(['import', file, '--mapping', profileFile], env);
+  const serverAfter = serverBefore === null ? null : postgresServerCpuSeconds();
+  return { ...imported, serverCpuSeconds: serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null };
 }
 
 function summaryOf(stdout: string) {
@@ -94,7 +106,10 @@ async function runPglite(file: string, profileFile: string, rows: number) {
     const copySeconds = (performance.now() - started) / 1000;
     if (copied.affectedRows !== rows) throw new Error(`COPY loaded ${copied.affectedRows} rows, expected ${rows}`);
     await db.close();
-    return { engine: 'pglite', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, ...summaryOf(imported.stdout) };
+    return {
+      engine: 'pglite', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds,
+      cpuSeconds: imported.cpuSeconds, serverCpuSeconds: imported.serverCpuSeconds, ...summaryOf(imported.stdout),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +125,10 @@ async function runPostgres(file: string, profileFile: string, rows: number) {
       '-c', `\\copy copy_baseline FROM '${file}' (FORMAT csv, HEADER, ENCODING 'SJIS')`], { encoding: 'utf8' });
     const copySeconds = (performance.now() - started) / 1000;
     if (copy.status !== 0 || !copy.stdout.includes(`COPY ${rows}`)) throw new Error(`COPY failed: ${copy.stderr || copy.stdout}`);
-    return { engine: 'postgres', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, ...summaryOf(imported.stdout) };
+    return {
+      engine: 'postgres', rows, seconds: imported.seconds, peakRssMb: imported.peakRssMb, copySeconds, cpuSeconds: imported.cpuSeconds,
+      serverCpuSeconds: imported.serverCpuSeconds, ...summaryOf(imported.stdout),
+    };
   } finally {
     await database.drop();
   }
