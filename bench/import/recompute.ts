@@ -1,6 +1,6 @@
 /**
  * Survivorship re-applied: after a source's priority changes (PATCH /sources/{id}), the golden record of every
- * customer holding one of its records is recomputed (recomputeCustomersOfSource). This imports the generated member
+ * customer holding one of its records is recomputed (recompute.service.ts: requestSourceRecompute, walkSourceRecompute). This imports the generated member
  * export of the import benchmark (data.ts) through the CLI into a fresh ledger, then times that recompute for its
  * source in this process. Prints customers recomputed, seconds and customers/s, and the ratio to the baseline: the
  * import of the same file that built the ledger, in the same run (it computed each golden record once too, besides
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/db/database.ts';
-import { recomputeCustomersOfSource } from '../../src/features/customers/customers.service.ts';
+import { requestSourceRecompute, walkSourceRecompute } from '../../src/features/sources/recompute.service.ts';
 import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 import { benchFile, PROFILE } from './data.ts';
 
@@ -55,10 +55,17 @@ try {
   const handle = await openDatabase(config);
   try {
     const source = await handle.db.selectFrom('sources').select(['id', 'priority']).where('name', '=', PROFILE.source).executeTakeFirstOrThrow();
-    await handle.db.updateTable('sources').set({ priority: source.priority - 1 }).where('id', '=', source.id).execute();
+    // As PATCH /sources/{id} does: the new priority and its recompute recorded together, then the walk.
     const started = performance.now();
-    const customers = await recomputeCustomersOfSource(handle.db, source.id);
+    await handle.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sources').set({ priority: source.priority - 1 }).where('id', '=', source.id).execute();
+      await requestSourceRecompute(trx, source.id, source.priority, source.priority - 1, null);
+    });
+    await walkSourceRecompute(handle.db, source.id);
     const seconds = (performance.now() - started) / 1000;
+    const walked = await handle.db.selectFrom('source_recomputes').select(['status', 'done']).where('source_id', '=', source.id).executeTakeFirstOrThrow();
+    if (walked.status !== 'completed') throw new Error(`the recompute ended ${walked.status}`);
+    const customers = walked.done;
     console.log(`\n| engine | rows | customers recomputed | recompute s | customers/s | import s | recompute ÷ import |\n|---|---|---|---|---|---|---|`);
     console.log(`| ${values.engine} | ${rows.toLocaleString()} | ${customers.toLocaleString()} | ${seconds.toFixed(1)} | ${(customers / seconds).toFixed(0)} | ${imported.seconds.toFixed(1)} | ${(seconds / imported.seconds).toFixed(2)} |`);
   } finally {

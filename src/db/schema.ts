@@ -249,6 +249,21 @@ export interface MatchWeightsTable {
 /** One row: records linked by identity resolution so far (migration 0010). */
 export interface ResolutionStatsTable { id: Generated<boolean>; linked_records: number }
 
+export interface SourceRecomputesTable {
+  source_id: string;
+  status: 'running' | 'completed' | 'failed';
+  priority_from: number;
+  priority_to: number;
+  after_customer_id: string | null;
+  done: Generated<number>;
+  total: number;
+  error: string | null;
+  requested_by_user_id: string | null;
+  /** Set again when a newer priority change restarts the walk. */
+  started_at: UpdatedAt;
+  finished_at: Timestamp | null;
+}
+
 export interface MatchDecisionsTable {
   id: BigId;
   kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
@@ -491,6 +506,7 @@ export interface Database {
   match_weights: MatchWeightsTable;
   match_decisions: MatchDecisionsTable;
   resolution_stats: ResolutionStatsTable;
+  source_recomputes: SourceRecomputesTable;
   review_items: ReviewItemsTable;
   schema_migrations: SchemaMigrationsTable;
   tracker_sites: TrackerSitesTable;

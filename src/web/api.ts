@@ -141,6 +141,19 @@ export interface Source {
   recordCount: number;
   lastReceivedAt: string | null;
   stale: boolean;
+  /** The latest golden-record recompute after a priority change (runs in the background). */
+  recompute: SourceRecompute | null;
+}
+
+export interface SourceRecompute {
+  status: 'running' | 'completed' | 'failed';
+  priorityFrom: number;
+  priorityTo: number;
+  done: number;
+  total: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 export interface Labelled {
@@ -281,7 +294,8 @@ export const api = {
     request<Source>('POST', '/sources', input),
   /** A new priority recomputes the source's customers' golden records before it answers (recomputedCustomers). */
   updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
-    request<Source & { recomputedCustomers: number }>('PATCH', `/sources/${encodeURIComponent(id)}`, input),
+    request<Source>('PATCH', `/sources/${encodeURIComponent(id)}`, input),
+  retrySourceRecompute: (id: string) => request<SourceRecompute>('POST', `/sources/${encodeURIComponent(id)}/recompute`),
 
   // users
   listUsers: () => get<{ items: User[] }>('/users'),

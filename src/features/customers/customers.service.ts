@@ -161,26 +161,16 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
   return out;
 }
 
-/** Customers recomputed per transaction when a source's priority changed. */
-const SOURCE_RECOMPUTE_PAGE = 2000;
-
 /**
- * Recomputes the golden record of every customer holding a record of `sourceId`: after the source's priority changed,
- * survivorship must pick again wherever the source competes with another. The customers are walked in id order a
- * page at a time, each page in its own transaction, so memory stays bounded whatever the source's size, and a failure
- * leaves the pages before it done (running it again finishes the rest: a recompute is idempotent). Returns how many
- * customers were recomputed.
+ * The next page of a source's customers (in id order, after `afterCustomerId`), their golden records recomputed in
+ * the caller's transaction: after the source's priority changed, survivorship must pick again wherever the source
+ * competes with another. Returns the page's customer ids; none when the walk is over. The walk itself, its cursor
+ * and its progress are the sources feature's (sources/recompute.service.ts).
  */
-export async function recomputeCustomersOfSource(db: Db, sourceId: string, pageSize = SOURCE_RECOMPUTE_PAGE): Promise<number> {
-  let after: string | null = null;
-  let recomputed = 0;
-  for (;;) {
-    const page = await repo.listCustomersOfSource(db, sourceId, after, pageSize);
-    if (page.length === 0) return recomputed;
-    after = page[page.length - 1]!;
-    await db.transaction().execute((trx) => recomputeCustomers(trx, page));
-    recomputed += page.length;
-  }
+export async function recomputeSourceCustomersPage(db: Db, sourceId: string, afterCustomerId: string | null, pageSize: number): Promise<string[]> {
+  const page = await repo.listCustomersOfSource(db, sourceId, afterCustomerId, pageSize);
+  if (page.length > 0) await recomputeCustomers(db, page);
+  return page;
 }
 
 /**

@@ -1,15 +1,27 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app/app.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
+import { retrySourceRecompute } from './recompute.service.ts';
 import { createSource, listSources, updateSource } from './sources.service.ts';
 
 const KIND = z.enum(['file_import', 'form', 'api', 'tracker', 'integration']);
 const PARTY = z.enum(['first', 'second', 'third']).openapi({ description: 'first = 自社, second = 他社, third = 第三者' });
 
+const RecomputeSchema = z.object({
+  status: z.enum(['running', 'completed', 'failed']),
+  priorityFrom: z.number().int(), priorityTo: z.number().int(),
+  done: z.number().int().openapi({ description: 'Customers whose golden record has been recomputed so far' }),
+  total: z.number().int().openapi({ description: 'Customers holding a record of the source when the recompute began' }),
+  error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(),
+}).openapi('SourceRecompute', {
+  description: 'Survivorship re-applied after the priority changed: the golden records of the customers holding a record of the source, recomputed in the background page by page (it survives a restart and goes on from where it was)',
+});
+
 const SourceSchema = z.object({
   id: z.string().uuid(), name: z.string(), label: z.string(), kind: z.string(), party: z.string(),
   owningDepartment: z.string().nullable(), priority: z.number().int(), freshnessSlaDays: z.number().int().nullable(),
   description: z.string().nullable(), recordCount: z.number().int(), lastReceivedAt: z.string().nullable(), stale: z.boolean(),
+  recompute: RecomputeSchema.nullable().openapi({ description: 'The latest recompute after a priority change; null if the priority never changed' }),
 }).openapi('Source');
 
 const SourceCreate = z.object({
@@ -22,9 +34,6 @@ const SourceCreate = z.object({
   freshnessSlaDays: z.number().int().min(1).max(3650).nullable().optional(),
   description: z.string().trim().max(1000).nullable().optional(),
 }).openapi('SourceCreate');
-const SourceUpdated = SourceSchema.extend({
-  recomputedCustomers: z.number().int().openapi({ description: 'Customers whose golden record was recomputed because the priority changed (0 otherwise)' }),
-}).openapi('SourceUpdated');
 const SourcePatch = SourceCreate.omit({ name: true, kind: true }).partial().openapi('SourcePatch');
 
 export function registerSourceRoutes(app: App): void {
@@ -41,9 +50,16 @@ export function registerSourceRoutes(app: App): void {
   );
   app.openapi(
     secureRoute({ method: 'patch', path: '/api/v1/sources/{id}', access: 'sources:write',
-      summary: 'Edit a source (label, party, department, priority, SLA). A new priority recomputes the golden records of the customers holding a record of the source (survivorship picks again) before it answers', tags: ['sources'],
+      summary: 'Edit a source (label, party, department, priority, SLA). A new priority starts the recompute of the golden records of the customers holding a record of the source (survivorship picks again); the answer waits for it up to 2 s, then `recompute` shows its progress (poll GET /sources)', tags: ['sources'],
       request: { params: IdParam, body: { content: { 'application/json': { schema: SourcePatch } }, required: true } },
-      responses: { 200: json(SourceUpdated, 'Updated'), 404: json(z.object({}), 'Not found') } }),
+      responses: { 200: json(SourceSchema, 'Updated'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await updateSource(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/sources/{id}/recompute', access: 'sources:write',
+      summary: 'Retry a failed recompute from where it stopped (a running one goes on; waits up to 2 s like the edit)', tags: ['sources'],
+      request: { params: IdParam },
+      responses: { 200: json(RecomputeSchema, 'The recompute'), 404: json(z.object({}), 'The source has no recompute') } }),
+    async (c) => c.json(await retrySourceRecompute(c.get('deps').db, c.req.valid('param').id, c.get('actor')), 200),
   );
 }

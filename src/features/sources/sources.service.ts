@@ -3,7 +3,7 @@ import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/err
 import type { Db } from '../../db/database.ts';
 import type { SourcesTable } from '../../db/schema.ts';
 import { audit } from '../audit/audit.service.ts';
-import { recomputeCustomersOfSource } from '../customers/customers.service.ts';
+import { recomputeOf, requestSourceRecompute, walkAndWait, type SourceRecompute, type WalkOptions } from './recompute.service.ts';
 import * as repo from './sources.repository.ts';
 
 export interface Source {
@@ -20,10 +20,13 @@ export interface Source {
   lastReceivedAt: string | null;
   /** True when the source has a freshness SLA and has not delivered within it. */
   stale: boolean;
+  /** The latest survivorship recompute after a priority change (null if the priority never changed). */
+  recompute: SourceRecompute | null;
 }
 
 export async function listSources(db: Db): Promise<Source[]> {
-  const rows = await repo.listSourceRows(db);
+  const [rows, recomputes] = await Promise.all([repo.listSourceRows(db), repo.listRecomputeRows(db)]);
+  const recomputeBySource = new Map(recomputes.map((r) => [r.source_id, recomputeOf(r)]));
   return rows.map((r) => {
     const last = r.last_received_at ? new Date(r.last_received_at as unknown as string) : null;
     return {
@@ -39,6 +42,7 @@ export async function listSources(db: Db): Promise<Source[]> {
       recordCount: Number(r.record_count ?? 0),
       lastReceivedAt: last ? last.toISOString() : null,
       stale: r.freshness_sla_days !== null && (!last || Date.now() - last.getTime() > r.freshness_sla_days * 86_400_000),
+      recompute: recomputeBySource.get(r.id) ?? null,
     };
   });
 }
@@ -75,36 +79,34 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
   }
 }
 
+/**
+ * Edits a source. A new priority changes which statement survives wherever this source competes with another, so the
+ * golden records of its customers are recomputed: the recompute is recorded with the change (one transaction) and
+ * walks the customers in the background (recompute.service.ts). The answer waits for it up to `waitMs`, so a small
+ * source answers recomputed; a large one answers with its progress, which the source list goes on showing.
+ */
 export async function updateSource(
-  db: Db, id: string, input: Partial<Omit<SourceInput, 'name' | 'kind'>>, actor: Actor,
-): Promise<Source & { recomputedCustomers: number }> {
-  const before = await repo.findSourceRow(db, id);
-  const row = await repo.updateSource(db, id, {
-    ...(input.label !== undefined ? { label: input.label } : {}),
-    ...(input.party !== undefined ? { party: input.party } : {}),
-    ...(input.owningDepartment !== undefined ? { owning_department: input.owningDepartment } : {}),
-    ...(input.priority !== undefined ? { priority: input.priority } : {}),
-    ...(input.freshnessSlaDays !== undefined ? { freshness_sla_days: input.freshnessSlaDays } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
+  db: Db, id: string, input: Partial<Omit<SourceInput, 'name' | 'kind'>>, actor: Actor, options: WalkOptions = {},
+): Promise<Source> {
+  const priorityChanged = await db.transaction().execute(async (trx) => {
+    const before = await repo.findSourceRow(trx, id);
+    const row = await repo.updateSource(trx, id, {
+      ...(input.label !== undefined ? { label: input.label } : {}),
+      ...(input.party !== undefined ? { party: input.party } : {}),
+      ...(input.owningDepartment !== undefined ? { owning_department: input.owningDepartment } : {}),
+      ...(input.priority !== undefined ? { priority: input.priority } : {}),
+      ...(input.freshnessSlaDays !== undefined ? { freshness_sla_days: input.freshnessSlaDays } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+    });
+    if (!row || !before) throw notFound('Source');
+    const changed = input.priority !== undefined && input.priority !== before.priority;
+    if (changed) await requestSourceRecompute(trx, id, before.priority, input.priority!, actor.auth?.userId ?? null);
+    await audit(trx, actor, 'source.update', { type: 'source', id }, {
+      fields: Object.keys(input),
+      ...(changed ? { priority: { from: before.priority, to: input.priority } } : {}),
+    });
+    return changed;
   });
-  if (!row) throw notFound('Source');
-  // A new priority changes which statement survives wherever this source competes with another: the golden records
-  // of its customers are recomputed now, so the ledger never shows values chosen by the old order.
-  const priorityChanged = before !== undefined && input.priority !== undefined && input.priority !== before.priority;
-  let recomputedCustomers = 0;
-  if (priorityChanged) {
-    try {
-      recomputedCustomers = await recomputeCustomersOfSource(db, id);
-    } catch (error) {
-      // The old priority back, so that saving the new one again (the obvious retry) recomputes every customer; until
-      // then, those of the pages done keep the new order.
-      await repo.updateSource(db, id, { priority: before.priority });
-      throw error;
-    }
-  }
-  await audit(db, actor, 'source.update', { type: 'source', id }, {
-    fields: Object.keys(input),
-    ...(priorityChanged ? { priority: { from: before.priority, to: input.priority }, recomputedCustomers } : {}),
-  });
-  return { ...(await listSources(db)).find((s) => s.id === id)!, recomputedCustomers };
+  if (priorityChanged) await walkAndWait(db, id, options);
+  return (await listSources(db)).find((s) => s.id === id)!;
 }

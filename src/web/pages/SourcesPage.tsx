@@ -1,6 +1,6 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
-import { useState, type FormEvent } from 'react';
-import { api, type Source } from '../api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
@@ -17,16 +17,40 @@ export function SourcesPage() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Source | null>(null);
   const [created, setCreated] = useState<string | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const [retryError, setRetryError] = useState<unknown>(null);
+  // A recompute runs in the background: while one does, the list is read again each second for its progress.
+  const running = (data?.items ?? []).some((s) => s.recompute?.status === 'running');
+  useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(() => { void reload(); }, 1000);
+    return () => clearInterval(timer);
+  }, [running, reload]);
+  const retry = async (source: Source) => {
+    setRetrying(source.id);
+    setRetryError(null);
+    try {
+      await api.retrySourceRecompute(source.id);
+    } catch (err) {
+      setRetryError(err);
+    } finally {
+      setRetrying(null);
+      void reload();
+    }
+  };
   return (
     <div className="page" data-testid="sources-page">
       <PageHeader
         title={t('sources.title')}
         sub={t('sources.lead')}
         actions={can('sources:write') && !creating && (
-          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setEditing(null); setCreated(null); }} data-testid="source-new">{t('sources.new')}</button>
+          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setEditing(null); setCreated(null); setWarning(null); }} data-testid="source-new">{t('sources.new')}</button>
         )}
       />
       {created && <Notice testId="notice"><Icon name="check" size={13} /> {created}</Notice>}
+      {warning && <div className="alert alert-warning" role="alert" data-testid="recompute-warning"><Icon name="warn" size={13} /> {warning}</div>}
+      <ErrorBanner error={retryError} />
       {creating && (
         <SourceForm
           onDone={(source) => {
@@ -43,10 +67,21 @@ export function SourcesPage() {
           key={editing.id}
           source={editing}
           onDone={(source) => {
+            const previous = editing.recompute?.startedAt;
             setEditing(null);
             if (source) {
-              const recomputed = 'recomputedCustomers' in source ? source.recomputedCustomers : 0;
-              setCreated(recomputed > 0 ? t('sources.recomputed', { label: source.label, n: recomputed.toLocaleString('ja-JP') }) : t('sources.updated', { label: source.label }));
+              // A recompute that began with this save: done already (a small source), under way, or stopped.
+              const r = source.recompute && source.recompute.startedAt !== previous ? source.recompute : null;
+              const n = (v: number) => v.toLocaleString('ja-JP');
+              if (r?.status === 'failed') {
+                setCreated(null);
+                setWarning(t('sources.recomputeFailedNotice', { label: source.label, error: r.error ?? '' }));
+              } else {
+                setWarning(null);
+                setCreated(r?.status === 'completed' ? t('sources.recomputed', { label: source.label, n: n(r.done) })
+                  : r?.status === 'running' ? t('sources.recomputeStarted', { label: source.label, total: n(r.total) })
+                    : t('sources.updated', { label: source.label }));
+              }
               void reload();
             }
           }}
@@ -63,6 +98,7 @@ export function SourcesPage() {
               <th>{t('sources.party')}</th>
               <th>{t('sources.owningDepartment')}</th>
               <th className="num">{t('sources.priority')}</th>
+              <th>{t('sources.recompute')}</th>
               <th className="num">{t('sources.recordCount')}</th>
               <th>{t('sources.lastReceived')}</th>
               <th>{t('sources.freshness')}</th>
@@ -81,6 +117,15 @@ export function SourcesPage() {
                 <td><span className={`badge party-${s.party}`}>{tOr(`party.${s.party}`, s.party)}</span></td>
                 <td>{s.owningDepartment}</td>
                 <td className="num tabular">{s.priority}</td>
+                <td data-testid="source-recompute">
+                  {s.recompute && (
+                    <RecomputeCell
+                      recompute={s.recompute}
+                      onRetry={can('sources:write') ? () => { void retry(s); } : null}
+                      busy={retrying === s.id}
+                    />
+                  )}
+                </td>
                 <td className="num tabular">{s.recordCount.toLocaleString('ja-JP')}</td>
                 <td className="nowrap tabular">{formatDateTime(s.lastReceivedAt) || <span className="muted">—</span>}</td>
                 <td>
@@ -95,7 +140,7 @@ export function SourcesPage() {
                 {can('sources:write') && (
                   <td>
                     {s.name !== 'manual' && (
-                      <button type="button" className="btn btn-small" onClick={() => { setEditing(s); setCreating(false); setCreated(null); }} data-testid="source-edit">{t('common.edit')}</button>
+                      <button type="button" className="btn btn-small" onClick={() => { setEditing(s); setCreating(false); setCreated(null); setWarning(null); }} data-testid="source-edit">{t('common.edit')}</button>
                     )}
                   </td>
                 )}
@@ -108,8 +153,37 @@ export function SourcesPage() {
   );
 }
 
+/** The latest recompute of a source's golden records: its progress, its outcome, or why it stopped (with a retry). */
+function RecomputeCell({ recompute: r, onRetry, busy }: { recompute: SourceRecompute; onRetry: (() => void) | null; busy: boolean }) {
+  const { t } = useI18n();
+  const n = (v: number) => v.toLocaleString('ja-JP');
+  if (r.status === 'running') {
+    return (
+      <div data-status="running">
+        <progress max={Math.max(r.total, 1)} value={Math.min(r.done, r.total)} style={{ width: 120 }} aria-label={t('sources.recompute')} />
+        <div className="muted small tabular">{t('sources.recomputeRunning', { done: n(r.done), total: n(r.total) })}</div>
+      </div>
+    );
+  }
+  if (r.status === 'failed') {
+    return (
+      <div data-status="failed">
+        <span className="badge badge-warn" title={r.error ?? undefined}><Icon name="warn" size={11} /> {t('sources.recomputeFailed', { done: n(r.done), total: n(r.total) })}</span>
+        {onRetry && (
+          <div><button type="button" className="btn btn-small" onClick={onRetry} disabled={busy} data-testid="recompute-retry">{t('sources.recomputeRetry')}</button></div>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div data-status="completed" className="muted small tabular" title={formatDateTime(r.finishedAt)}>
+      {t('sources.recomputeDone', { n: n(r.done), from: r.priorityFrom, to: r.priorityTo })}
+    </div>
+  );
+}
+
 /** Registers a source, or edits `source` (its code name and kind stay; a new priority recomputes its customers). */
-function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Source | (Source & { recomputedCustomers: number }) | null) => void }) {
+function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Source | null) => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState(source
     ? {
