@@ -84,6 +84,10 @@ export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPU
         walker.again = false;
         await walk(db, sourceId, pageSize);
       } while (walker.again);
+    } catch (error) {
+      // walk() records its own failures in the row; this is the database gone (a closing process): the row stays
+      // running and the next start resumes it. Never a rejection, which the fire-and-forget callers would not catch.
+      console.error('survivorship recompute stopped', sourceId, error instanceof Error ? error.message : error);
     } finally {
       walkers.delete(sourceId);
     }
@@ -131,17 +135,20 @@ async function walk(db: Db, sourceId: string, pageSize: number): Promise<void> {
       const message = error instanceof Error ? error.message : String(error);
       console.error('survivorship recompute failed', sourceId, message);
       const failed = walking && await repo.finishRecomputeRow(db, sourceId, 'failed', message, walking.started_at).catch(() => undefined);
-      if (failed) await audit(db, SYSTEM, 'source.recompute', { type: 'source', id: sourceId }, summary(failed)).catch(() => undefined);
+      if (failed) await auditOutcome(db, sourceId, failed);
       return;
     }
     if (finished) {
-      await audit(db, SYSTEM, 'source.recompute', { type: 'source', id: sourceId }, summary(finished));
+      await auditOutcome(db, sourceId, finished);
       return;
     }
     if (!walking) return;
   }
 }
 
-function summary(row: RecomputeRow) {
-  return { status: row.status, priority: { from: row.priority_from, to: row.priority_to }, recomputedCustomers: row.done, total: row.total, error: row.error };
+/** The walk's outcome in the audit log. The walk itself is over either way: a failure to write it is reported, not thrown. */
+async function auditOutcome(db: Db, sourceId: string, row: RecomputeRow): Promise<void> {
+  const details = { status: row.status, priority: { from: row.priority_from, to: row.priority_to }, recomputedCustomers: row.done, total: row.total, error: row.error };
+  await audit(db, SYSTEM, 'source.recompute', { type: 'source', id: sourceId }, details)
+    .catch((error: unknown) => console.error('could not audit the recompute of source', sourceId, error instanceof Error ? error.message : error));
 }
