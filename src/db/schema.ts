@@ -221,6 +221,8 @@ export interface ImportRunsTable {
   created_by_user_id: string | null;
   started_at: CreatedAt;
   finished_at: Timestamp | null;
+  /** Touched every 30 s while the run's process works on it (migration 0013). */
+  heartbeat_at: UpdatedAt;
 }
 
 export interface ImportIssuesTable {

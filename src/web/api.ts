@@ -427,7 +427,7 @@ export interface ImportValidationJob {
 }
 
 export interface ImportRun {
-  id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed';
+  id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed' | 'interrupted';
   encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
 }
 

@@ -34,6 +34,20 @@ export async function finishRun(db: Db, id: string, status: 'completed' | 'faile
   await db.updateTable('import_runs').set({ status, counts: JSON.stringify(counts), error, finished_at: new Date() }).where('id', '=', id).execute();
 }
 
+/** The run's process is still at work on it (see RUN_HEARTBEAT_MS in import.service.ts). */
+export async function touchRun(db: Db, id: string): Promise<void> {
+  await db.updateTable('import_runs').set({ heartbeat_at: sql`now()` }).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
+/**
+ * A run's status as reported: a 'running' run whose process has not touched it for `staleSeconds` was interrupted
+ * (the process was killed or the machine stopped). Compared with the database's clock, which wrote the heartbeat.
+ */
+function reportedStatus(staleSeconds: number) {
+  return sql<'running' | 'completed' | 'failed' | 'interrupted'>`CASE WHEN import_runs.status = 'running'
+    AND import_runs.heartbeat_at < now() - make_interval(secs => ${staleSeconds}) THEN 'interrupted' ELSE import_runs.status END`;
+}
+
 export async function insertIssues(db: Db, runId: string, issues: Array<{ line: number; severity: 'rejected' | 'flagged'; field: string | null; reason: string; value: string | null }>): Promise<void> {
   if (issues.length === 0) return;
   await db.insertInto('import_issues').values(issues.map((i) => ({ run_id: runId, ...i }))).execute();
@@ -43,13 +57,13 @@ export async function findRun(db: Db, id: string) {
   return db.selectFrom('import_runs').select(['id', 'file_name']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listRunRows(db: Db, limit: number) {
+export async function listRunRows(db: Db, limit: number, staleSeconds: number) {
   return db
     .selectFrom('import_runs')
     .innerJoin('sources', 'sources.id', 'import_runs.source_id')
     .leftJoin('users', 'users.id', 'import_runs.created_by_user_id')
     .select([
-      'import_runs.id', 'sources.name as source', 'sources.label as source_label', 'import_runs.file_name', 'import_runs.status',
+      'import_runs.id', 'sources.name as source', 'sources.label as source_label', 'import_runs.file_name', reportedStatus(staleSeconds).as('status'),
       'import_runs.encoding', 'import_runs.counts', 'import_runs.error', 'import_runs.started_at', 'import_runs.finished_at',
       'users.display_name as started_by',
     ])

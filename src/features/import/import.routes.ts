@@ -11,7 +11,7 @@ import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
-import { runImport } from './import.service.ts';
+import { RUN_STALE_SECONDS, runImport } from './import.service.ts';
 import { validateImport } from './validate.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
@@ -114,7 +114,10 @@ function validationJobJson(job: ValidationJob): z.infer<typeof ValidationJobSche
 
 const RunSchema = z.object({
   id: z.string().uuid(), source: z.string(), sourceLabel: z.string(), fileName: z.string(),
-  status: z.enum(['running', 'completed', 'failed']), encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
+  status: z.enum(['running', 'completed', 'failed', 'interrupted']).openapi({
+    description: 'interrupted: the process running it stopped (killed) before it finished; the rows of its committed batches are in the ledger, and importing the file again completes the same ledger',
+  }),
+  encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
   error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), startedBy: z.string().nullable(),
 }).openapi('ImportRun');
 
@@ -442,7 +445,7 @@ function stamp(): string {
 // ── read models ──
 
 async function listRuns(db: Db, limit: number) {
-  const rows = await listRunRows(db, limit);
+  const rows = await listRunRows(db, limit, RUN_STALE_SECONDS);
   return rows.map((r) => ({
     id: r.id,
     source: r.source,

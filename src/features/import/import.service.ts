@@ -51,6 +51,12 @@ export const RESOLVE_CHUNK = 10_000;
  * and the ledger alone, so a killed import's re-run decides the same.
  */
 export const NEIGHBOUR_BUDGET = 20_000;
+/**
+ * A running import touches its run this often; a run untouched for RUN_STALE_SECONDS is reported as interrupted (its
+ * process was killed: nothing else finishes it). A timer, not progress: one chunk may take a while, the process lives.
+ */
+const RUN_HEARTBEAT_MS = 30_000;
+export const RUN_STALE_SECONDS = 120;
 /** Random record pairs behind the unrelated class when training for many chunks (bounds the training's memory). */
 const TRAIN_RANDOM_PAIRS = 100_000;
 /** Advisory lock that serialises identity resolution across processes. */
@@ -115,6 +121,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
+  let touching: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    touching = repo.touchRun(db, run.id).catch((error: unknown) => console.error('could not touch import run', run.id, error instanceof Error ? error.message : error));
+  }, RUN_HEARTBEAT_MS);
+  heartbeat.unref();
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
   const batchRows = options.batchRows ?? BATCH_ROWS;
@@ -250,6 +261,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     await pool.close();
     await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;
+  } finally {
+    clearInterval(heartbeat);
+    await touching;
   }
   const seconds = (Date.now() - started) / 1000;
   return {

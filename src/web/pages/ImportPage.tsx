@@ -112,6 +112,8 @@ const TEXT = {
     status_running: '実行中',
     status_completed: '完了',
     status_failed: '失敗',
+    status_interrupted: '中断',
+    interruptedHint: '処理中のプロセスが止まりました。確定したバッチまでの行は台帳にあります。同じファイルをもう一度取り込むと、中断しなかった場合と同じ台帳になります',
     noRuns: 'まだ取り込みはありません',
     problems: '設定に問題があります',
   },
@@ -192,6 +194,8 @@ const TEXT = {
     status_running: 'Running',
     status_completed: 'Completed',
     status_failed: 'Failed',
+    status_interrupted: 'Interrupted',
+    interruptedHint: 'The process running it stopped. Rows up to its last committed batch are in the ledger; importing the same file again gives the ledger an uninterrupted run would have',
     noRuns: 'No imports yet',
     problems: 'The mapping has problems',
   },
@@ -716,7 +720,7 @@ function SummaryView({ summary, T, onAgain }: { summary: ImportSummary; T: Texts
 }
 
 function RunsTable({ runs, error, T }: { runs: Awaited<ReturnType<typeof importApi.runs>>['items'] | null; error: unknown; T: Texts }) {
-  const statusLabel = useMemo(() => ({ running: T.status_running, completed: T.status_completed, failed: T.status_failed }), [T]);
+  const statusLabel = useMemo(() => ({ running: T.status_running, completed: T.status_completed, failed: T.status_failed, interrupted: T.status_interrupted }), [T]);
   return (
     <section className="card" data-testid="import-runs">
       <div className="card-header"><h2>{T.runs}</h2></div>
@@ -739,7 +743,7 @@ function RunsTable({ runs, error, T }: { runs: Awaited<ReturnType<typeof importA
                   <td>{r.sourceLabel !== r.source ? <>{r.sourceLabel} <code>{r.source}</code></> : <code>{r.source}</code>}</td>
                   <td className="mono small">{r.fileName}</td>
                   <td>
-                    <span className={`badge ${r.status === 'completed' ? 'badge-ok' : r.status === 'failed' ? 'badge-warn' : ''}`} title={r.error ?? undefined}>{statusLabel[r.status]}</span>
+                    <span className={`badge ${r.status === 'completed' ? 'badge-ok' : r.status === 'failed' || r.status === 'interrupted' ? 'badge-warn' : ''}`} title={r.status === 'interrupted' ? T.interruptedHint : r.error ?? undefined} data-testid="run-status" data-status={r.status}>{statusLabel[r.status]}</span>
                   </td>
                   {(['read', 'new', 'updated', 'unchanged', 'rejected', 'flagged'] as const).map((k) => (
                     <td key={k} className="num tabular">{(r.counts[k] ?? 0).toLocaleString('ja-JP')}</td>

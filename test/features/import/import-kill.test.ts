@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { openDatabase } from '../../../src/db/database.ts';
+import { listRunRows } from '../../../src/features/import/import.repository.ts';
+import { RUN_STALE_SECONDS } from '../../../src/features/import/import.service.ts';
 import { ENGINES } from '../../support/engines.ts';
 
 const ROOT = path.join(import.meta.dirname, '../../..');
@@ -35,7 +38,18 @@ async function partition(dataDir: string): Promise<string[]> {
   }
 }
 
-test('a killed import, re-run, gives exactly the ledger of an uninterrupted one', { timeout: 300_000, skip: !ENGINES.includes('pglite') }, async () => {
+/** The reported status of each run, newest first; `ageHeartbeats` moves every heartbeat back ten minutes first. */
+async function runStatuses(dataDir: string, { ageHeartbeats = false } = {}): Promise<string[]> {
+  const handle = await openDatabase({ databaseUrl: undefined, dataDir, pgliteFsync: false });
+  try {
+    if (ageHeartbeats) await sql`UPDATE import_runs SET heartbeat_at = heartbeat_at - interval '10 minutes'`.execute(handle.db);
+    return (await listRunRows(handle.db, 10, RUN_STALE_SECONDS)).map((r) => r.status);
+  } finally {
+    await handle.close();
+  }
+}
+
+test('a killed import, re-run, gives exactly the ledger of an uninterrupted one; the killed run is reported interrupted', { timeout: 300_000, skip: !ENGINES.includes('pglite') }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-kill-import-'));
   try {
     const file = path.join(dir, 'people.csv');
@@ -65,6 +79,9 @@ test('a killed import, re-run, gives exactly the ledger of an uninterrupted one'
     assert.match(rerun.stdout, /unchanged [1-9]/, 'the re-run skipped what the first run had committed');
 
     assert.deepEqual(await partition(killed), await partition(clean));
+    // The killed run never finished: once its heartbeat is old, the run history says it was interrupted.
+    assert.deepEqual(await runStatuses(killed), ['completed', 'running']);
+    assert.deepEqual(await runStatuses(killed, { ageHeartbeats: true }), ['completed', 'interrupted']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

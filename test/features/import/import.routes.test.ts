@@ -294,6 +294,19 @@ for (const engine of ENGINES) {
       assert.equal(runs.body.items[1].status, 'completed');
       assert.equal(runs.body.items[1].source, 'meishi');
       assert.equal(runs.body.items[1].startedBy, 'admin user');
+      // A run whose process stopped (its heartbeat two minutes old and more) is reported interrupted; one at work, running.
+      const db = t.database.db;
+      const source = (await db.selectFrom('sources').select('id').where('name', '=', 'meishi').executeTakeFirstOrThrow()).id;
+      const leftOver = await db.insertInto('import_runs').values([
+        { source_id: source, file_name: 'killed.csv', status: 'running', counts: '{}', started_at: new Date(Date.now() - 3_600_000), heartbeat_at: new Date(Date.now() - 600_000) },
+        { source_id: source, file_name: 'working.csv', status: 'running', counts: '{}', started_at: new Date(Date.now() - 3_500_000) },
+      ]).returning('id').execute();
+      try {
+        const listed = (await admin.json('GET', '/api/v1/imports')).body.items as Array<{ fileName: string; status: string }>;
+        assert.deepEqual(listed.slice(2).map((r) => [r.fileName, r.status]), [['working.csv', 'running'], ['killed.csv', 'interrupted']]);
+      } finally {
+        await db.deleteFrom('import_runs').where('id', 'in', leftOver.map((r) => r.id)).execute();
+      }
       const profiles = await admin.json('GET', '/api/v1/imports/profiles');
       assert.equal(profiles.status, 200, JSON.stringify(profiles.body));
       assert.equal(profiles.body.items.length, 1);
