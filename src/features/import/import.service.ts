@@ -121,11 +121,6 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
-  let touching: Promise<void> = Promise.resolve();
-  const heartbeat = setInterval(() => {
-    touching = repo.touchRun(db, run.id).catch((error: unknown) => console.error('could not touch import run', run.id, error instanceof Error ? error.message : error));
-  }, RUN_HEARTBEAT_MS);
-  heartbeat.unref();
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
   const batchRows = options.batchRows ?? BATCH_ROWS;
@@ -167,6 +162,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   // With workers, more batches are prepared ahead: they go on preparing while this thread resolves a chunk
   // (in-thread preparation gains nothing from more).
   const prepareAhead = pool.parallel ? PREPARE_AHEAD_WITH_WORKERS : PREPARE_AHEAD;
+  // From here on the run ends completed or failed; until then its heartbeat says the process is at work on it (a
+  // failure before this point leaves it untouched, so it is reported interrupted).
+  let touching: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    touching = repo.touchRun(db, run.id).catch((error: unknown) => console.error('could not touch import run', run.id, error instanceof Error ? error.message : error));
+  }, RUN_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     let batch: Array<{ line: number; values: Record<string, string> }> = [];
     // Batches being prepared, oldest first; written one at a time in file order.
