@@ -25,11 +25,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { bindProfile, parseImportProfile } from '../../src/domain/import/profile.ts';
-import { openTable } from '../../src/features/import/readers/index.ts';
-import { prepareFileRows } from '../../src/features/import/stage-prepare.ts';
 import { CLK_TCK, freshPostgresDatabase, migrateLedger, postgresServerCpuSeconds, processTicks, runCliMeasured } from './child.ts';
 import { benchFile } from './data.ts';
+import { readAndPrepare } from './prepare-rows.ts';
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +80,7 @@ async function main(): Promise<void> {
     const pgliteCosts = await loadPglite(tables);
 
     // 4. Preparing the rows, in this thread.
-    const prepareSeconds = await preparationCpu(file, profileFile);
+    const prepareSeconds = (await readAndPrepare(file, profileFile, true)).cpuSeconds;
 
     const sum = (costs: TableCost[], k: 'wallSeconds' | 'cpuSeconds') => costs.reduce((total, c) => total + c[k], 0);
     const cell = (c: TableCost) => `${c.wallSeconds.toFixed(2)} (${c.cpuSeconds.toFixed(2)})`;
@@ -242,27 +240,6 @@ async function loadPglite(tables: Exported[]): Promise<TableCost[]> {
   } finally {
     await db.close();
   }
-}
-
-/** CPU seconds this thread spends reading the file and preparing every row as the import's workers do. */
-async function preparationCpu(file: string, profileFile: string): Promise<number> {
-  const profile = parseImportProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')));
-  const table = await openTable(file, {});
-  const bound = bindProfile(profile, table.headers).profile;
-  const cpu = process.cpuUsage();
-  let batch: Array<{ line: number; values: Record<string, string> }> = [];
-  for await (const row of table.rows) {
-    if ('error' in row) continue;
-    batch.push(row);
-    if (batch.length === 1000) {
-      prepareFileRows(batch, bound, 'bench');
-      batch = [];
-    }
-  }
-  if (batch.length) prepareFileRows(batch, bound, 'bench');
-  await table.close();
-  const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / 1e6;
 }
 
 await main();

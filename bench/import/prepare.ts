@@ -6,37 +6,18 @@
  *
  *   npx tsx bench/import/prepare.ts [--rows 20000]
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bindProfile, parseImportProfile } from '../../src/domain/import/profile.ts';
-import { openTable } from '../../src/features/import/readers/index.ts';
-import { prepareFileRows } from '../../src/features/import/stage-prepare.ts';
 import { benchFile } from './data.ts';
+import { readAndPrepare } from './prepare-rows.ts';
 
 async function main() {
   const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
   const rows = Number(values.rows);
   const { file, profileFile } = benchFile(rows);
-  const profile = parseImportProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')));
 
   const read = async (prepare: boolean) => {
-    const table = await openTable(file, {});
-    const bound = bindProfile(profile, table.headers).profile;
-    const started = performance.now();
-    let batch: Array<{ line: number; values: Record<string, string> }> = [];
-    let n = 0;
-    for await (const row of table.rows) {
-      if ('error' in row) continue;
-      batch.push(row);
-      n++;
-      if (batch.length === 1000) {
-        if (prepare) prepareFileRows(batch, bound, 'bench');
-        batch = [];
-      }
-    }
-    if (prepare && batch.length) prepareFileRows(batch, bound, 'bench');
-    await table.close();
-    return { n, seconds: (performance.now() - started) / 1000 };
+    const { rows: n, seconds } = await readAndPrepare(file, profileFile, prepare);
+    return { n, seconds };
   };
   const reading = await read(false);
   const preparing = await read(true);
