@@ -61,7 +61,8 @@ export async function retrySourceRecompute(db: Db, sourceId: string, actor: Acto
     await repo.resumeRecomputeRow(db, sourceId);
     await audit(db, actor, 'source.recompute_retry', { type: 'source', id: sourceId }, { done: row.done, total: row.total });
   }
-  return walkAndWait(db, sourceId, options);
+  await walkAndWait(db, sourceId, options);
+  return recomputeOf((await repo.findRecomputeRow(db, sourceId))!);
 }
 
 export interface WalkOptions {
@@ -96,13 +97,12 @@ export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPU
   return walker.done;
 }
 
-/** Starts the walk and waits for it up to `waitMs`; the recompute's state then. */
-export async function walkAndWait(db: Db, sourceId: string, { pageSize = RECOMPUTE_PAGE, waitMs = 2000 }: WalkOptions = {}): Promise<SourceRecompute> {
+/** Starts the walk and waits for it up to `waitMs` (the caller reads the recompute's state then). */
+export async function walkAndWait(db: Db, sourceId: string, { pageSize = RECOMPUTE_PAGE, waitMs = 2000 }: WalkOptions = {}): Promise<void> {
   const done = walkSourceRecompute(db, sourceId, pageSize);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([done, new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); })]);
   clearTimeout(timer);
-  return recomputeOf((await repo.findRecomputeRow(db, sourceId))!);
 }
 
 /** Every recompute a stopped process left running goes on (the server calls this as it starts). */
