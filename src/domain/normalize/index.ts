@@ -15,3 +15,4 @@ export * from './name.ts';
 export * from './company.ts';
 export * from './prefectures.ts';
 export * from './address.ts';
+export * from './storable.ts';
