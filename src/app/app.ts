@@ -8,8 +8,9 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ZodError } from 'zod';
 import { identify } from './auth-middleware.ts';
+import { refuseUnstorableInput, refuseUnstorableUrl } from './input-guard.ts';
 import type { AppDeps, AppEnv } from './context.ts';
-import { AppError, sqlState, PG_INVALID_TEXT_REPRESENTATION, type FieldError } from './errors.ts';
+import { AppError, describeError, sqlState, PG_DATA_EXCEPTION_CLASS, type FieldError } from './errors.ts';
 import { registerAuthRoutes } from '../features/auth/auth.routes.ts';
 import { registerUserRoutes } from '../features/users/users.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error as unknown as ZodError);
+      refuseUnstorableInput(result.target, result.data);
     },
   });
 
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): App {
     c.set('actor', { auth: null, ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') ?? null });
     await next();
   });
+  app.use('*', refuseUnstorableUrl);
   app.use('/api/v1/*', identify);
   app.use('/api/*', async (c, next) => {
     await next();
@@ -121,9 +124,12 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   else if (error instanceof HTTPException) {
     appError = new AppError(error.status === 413 ? 'bad_request' : error.status >= 500 ? 'internal' : 'bad_request', error.message || 'Bad request');
   } else if (error instanceof SyntaxError) appError = new AppError('bad_request', 'Malformed JSON body');
-  else if (sqlState(error) === PG_INVALID_TEXT_REPRESENTATION) appError = new AppError('bad_request', 'A value has the wrong format');
-  else {
-    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, error);
+  else if (sqlState(error)?.startsWith(PG_DATA_EXCEPTION_CLASS)) {
+    // A value the database refused: the request's fault, but one a route's validation should have caught.
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.routePath} → 400, ${describeError(error)}`);
+    appError = new AppError('bad_request', 'A value has the wrong format');
+  } else {
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.routePath} → 500, ${describeError(error)}`);
     appError = new AppError('internal', 'Internal server error');
   }
   for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);

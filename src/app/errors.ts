@@ -46,7 +46,8 @@ export const forbidden = (message = 'You do not have permission to do this') => 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_CHECK_VIOLATION = '23514';
-export const PG_INVALID_TEXT_REPRESENTATION = '22P02';
+/** SQLSTATE class 22, data exception: a value the database could not take (bad format, out of range, NUL…). */
+export const PG_DATA_EXCEPTION_CLASS = '22';
 
 export function sqlState(error: unknown): string | undefined {
   if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
@@ -54,4 +55,24 @@ export function sqlState(error: unknown): string | undefined {
     return /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   }
   return undefined;
+}
+
+/**
+ * One log line for an unexpected error, without personal values: a database error gives its SQLSTATE and where it
+ * happened (table, column, constraint, routine) and its message with every quoted part elided (PostgreSQL quotes the
+ * offending value: invalid input syntax for type uuid: "…"); never the statement or its parameters, which the
+ * drivers attach to the error and which hold what users typed. Other errors give their name, message and the first
+ * frame of their stack.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const state = sqlState(error);
+  if (state !== undefined) {
+    const e = error as Error & { table?: string; column?: string; constraint?: string; routine?: string };
+    const where = [e.table && `table ${e.table}`, e.column && `column ${e.column}`, e.constraint && `constraint ${e.constraint}`, e.routine && `routine ${e.routine}`]
+      .filter(Boolean).join(', ');
+    return `database error ${state}: ${error.message.replace(/"[^"]*"|'[^']*'/gu, '"…"')}${where ? ` (${where})` : ''}`;
+  }
+  const frame = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim();
+  return `${error.name}: ${error.message}${frame ? ` ${frame}` : ''}`;
 }

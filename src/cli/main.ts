@@ -34,6 +34,7 @@ function formatSummary(s: ImportSummary): string {
     `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s (identity resolution ${s.resolutionSeconds.toFixed(1)} s, reading and staging rows ${s.stagingSeconds.toFixed(1)} s)`,
     `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
     `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
+    ...(s.quarantined > 0 ? [`  set aside because their identity resolution failed (see 名寄せレビュー; retry there after a fix) ${s.quarantined}`] : []),
     `  run ${s.runId}`,
   ].join('\n');
 }

@@ -164,6 +164,9 @@ export interface SourceRecordsTable {
   created_by_user_id: string | null;
   received_at: UpdatedAt;
   updated_at: UpdatedAt;
+  /** Set when resolving this record failed on its own: it waits outside the queue until retried (migration 0014). */
+  quarantined_at: Generated<Date | null>;
+  resolution_error: Generated<string | null>;
 }
 
 export interface ActivitiesTable {

@@ -403,7 +403,7 @@ export interface ImportProfileJson {
 export interface ImportSummary {
   runId: string; source: string; file: string; encoding: string | null;
   read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number;
-  merged: number; review: number; customersCreated: number; seconds: number; stagingSeconds: number; resolutionSeconds: number;
+  merged: number; review: number; customersCreated: number; quarantined: number; seconds: number; stagingSeconds: number; resolutionSeconds: number;
 }
 
 /** POST /imports/validate: what an import of the upload with a profile would do, without running it. */

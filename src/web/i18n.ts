@@ -545,6 +545,7 @@ const ja = {
   'sites.reason.bad_dwell': "滞在時間不正",
   'sites.reason.bad_props': "プロパティ不正",
   'sites.reason.bad_traits': "identify 不正",
+  'sites.reason.unstorable_text': "保存できない文字 (NUL など)",
   'sites.reason.duplicate': "重複",
 };
 
@@ -1091,6 +1092,7 @@ const en: Record<MessageKey, string> = {
   'sites.reason.bad_dwell': "Bad dwell time",
   'sites.reason.bad_props': "Bad properties",
   'sites.reason.bad_traits': "Bad identify",
+  'sites.reason.unstorable_text': "Unstorable character (NUL etc.)",
   'sites.reason.duplicate': "Duplicate",
 };
 

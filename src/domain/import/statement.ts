@@ -5,11 +5,49 @@ import { normalizeEmail } from '../normalize/email.ts';
 import { splitFullName } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
 import { normalizePostalCode } from '../normalize/postal.ts';
+import { hasUnstorable, stripUnstorable } from '../normalize/storable.ts';
 import { nfkc, toKatakana } from '../normalize/text.ts';
 import type { ImportField } from './profile.ts';
 
-/** A value that could not be normalised: kept raw in the source record, left out of the golden record. */
-export interface FlaggedValue { field: ImportField; reason: string; value: string }
+/**
+ * A value that could not be normalised: kept raw in the source record, left out of the golden record. `field` is an
+ * import field, or `custom.<column>` for an unmapped column.
+ */
+export interface FlaggedValue { field: ImportField | `${typeof CUSTOM_PREFIX}${string}`; reason: string; value: string }
+
+export interface MappedValues {
+  externalId: string | null;
+  fields: Partial<Record<ImportField, string>>;
+  attributes: Record<string, string>;
+}
+
+/**
+ * A mapped row with what PostgreSQL cannot store (NUL, lone surrogates) removed from its id, its values and its
+ * column names, and a flag (`unstorable_text`, with the value as kept) for each value that held some. Every record
+ * goes through it before it is keyed, hashed or stated (staging and its dry run alike), so one stray byte in a file
+ * or a payload costs a flag, never the row nor the resolution of every record after it.
+ */
+export function storableValues<T extends MappedValues>(row: T): { row: T; flagged: FlaggedValue[] } {
+  const flagged: FlaggedValue[] = [];
+  let changed = row.externalId !== null && hasUnstorable(row.externalId);
+  const clean = <K extends string>(values: Partial<Record<K, string>>, flagAs: (key: string) => FlaggedValue['field']) => {
+    let out: Partial<Record<K, string>> | null = null;
+    for (const [key, value] of Object.entries(values) as Array<[K, string | undefined]>) {
+      if (value === undefined || (!hasUnstorable(value) && !hasUnstorable(key))) continue;
+      out ??= { ...values };
+      delete out[key];
+      const kept = stripUnstorable(value);
+      out[stripUnstorable(key) as K] = kept;
+      if (hasUnstorable(value)) flagged.push({ field: flagAs(stripUnstorable(key)), reason: 'unstorable_text', value: kept });
+    }
+    if (out) changed = true;
+    return out ?? values;
+  };
+  const fields = clean(row.fields, (key) => key as ImportField);
+  const attributes = clean(row.attributes, (key) => `${CUSTOM_PREFIX}${key}` as const) as Record<string, string>;
+  if (!changed) return { row, flagged };
+  return { row: { ...row, externalId: row.externalId === null ? null : stripUnstorable(row.externalId), fields, attributes }, flagged };
+}
 
 /**
  * Turns one mapped import row into the statement it makes about a customer (the `normalized` side of its source

@@ -11,6 +11,7 @@
  * (occurred = server time − (n − at)), so a wrong clock on the visitor's PC does not move events.
  * A bad envelope rejects the batch; a bad event is rejected alone, with its reason, and the others are kept.
  */
+import { findUnstorable } from '../normalize/storable.ts';
 import { parsePageUrl } from './utm.ts';
 
 export const LIMITS = {
@@ -31,6 +32,7 @@ export const REJECT_REASONS = [
   'malformed_json', 'bad_envelope', 'unknown_key', 'site_inactive', 'origin_not_allowed', 'bot', 'do_not_track',
   'payload_too_large', 'too_many_events', 'rate_limited',
   'bad_event', 'bad_type', 'bad_id', 'bad_url', 'bad_time', 'too_long', 'bad_dwell', 'bad_props', 'bad_traits', 'duplicate',
+  'unstorable_text',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -100,6 +102,8 @@ export function parseBatch(value: unknown, serverNow: number): BatchResult {
 
 function parseEvent(raw: unknown, sentAt: number | null, serverNow: number): TrackerEvent | RejectReason {
   if (!isObject(raw)) return 'bad_event';
+  // A value PostgreSQL cannot store (NUL, a lone surrogate) refuses the event alone: the page's other events land.
+  if (findUnstorable(raw) !== null) return 'unstorable_text';
   const at = eventTime(raw.at, sentAt, serverNow);
   if (at === null) return 'bad_time';
   switch (raw.t) {

@@ -1,5 +1,5 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { cursorBigId, cursorTime, decodeCursor, encodeCursor } from '../../app/cursor.ts';
 import { notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
@@ -34,8 +34,7 @@ export async function timeline(
   let after: { occurredAt: string; id: number } | null = null;
   if (query.cursor) {
     const { t: at, i: id } = decodeCursor(query.cursor);
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'number' || !Number.isSafeInteger(id)) throw invalidCursor();
-    after = { occurredAt: at, id };
+    after = { occurredAt: cursorTime(at), id: cursorBigId(id) };
   }
   const rows = await repo.listActivities(db, customerId, { types }, after, limit + 1);
   const page = rows.slice(0, limit);

@@ -14,7 +14,7 @@ export function registerAuditRoutes(app: App): void {
     secureRoute({ method: 'get', path: '/api/v1/audit-log', access: 'audit:read', summary: 'Audit log, newest first', tags: ['audit'],
       request: { query: z.object({
         action: z.string().max(60).optional(), entityType: z.string().max(40).optional(), entityId: z.string().max(60).optional(),
-        actorUserId: z.string().uuid().optional(), cursor: z.string().regex(/^\d+$/).optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
+        actorUserId: z.string().uuid().optional(), cursor: z.string().regex(/^\d{1,15}$/).optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
       }) },
       responses: { 200: json(z.object({ items: z.array(AuditItem), nextCursor: z.string().nullable() }), 'Entries') } }),
     async (c) => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor } from '../../app/cursor.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState, type FieldError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { buildOrder, parseLine, type BuiltOrder, type OrderInputLine, type OrderRow, type RowProblem, type StoredLine } from '../../domain/commerce/orders.ts';
@@ -83,8 +83,7 @@ export async function listProducts(db: Db, query: { q?: string | undefined; cate
   let after: { sku: string } | null = null;
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    if (typeof c.s !== 'string') throw invalidCursor();
-    after = { sku: c.s };
+    after = { sku: cursorText(c.s) };
   }
   const rows = await repo.listProducts(db, { q: query.q ? nfkc(query.q).trim() : undefined, category: query.category, active: query.active }, after, limit + 1);
   const page = rows.slice(0, limit);
@@ -162,8 +161,7 @@ export async function listOrders(
   let after: { orderedAt: string; id: string } | null = null;
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || typeof c.i !== 'string' || !/^[0-9a-f-]{36}$/u.test(c.i)) throw invalidCursor();
-    after = { orderedAt: c.t, id: c.i };
+    after = { orderedAt: cursorTime(c.t), id: cursorUuid(c.i) };
   }
   const rows = await repo.listOrderRows(db, query, after, limit + 1);
   const page = rows.slice(0, limit);

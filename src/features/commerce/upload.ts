@@ -1,6 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, type FieldError } from '../../app/errors.ts';
 import { CommerceProfileError, parseCommerceProfile, type CommerceProfile } from '../../domain/commerce/profile.ts';
+import { refuseUnstorableInput } from '../../app/input-guard.ts';
 import { UPLOAD_MAX_BYTES, removeUpload, storeUpload, type StoredUpload } from '../import/uploads.ts';
 
 /** The same size limit as customer-file uploads. */
@@ -30,8 +31,11 @@ export async function withUploadedFile<T>(request: Request, kind: CommerceProfil
   let profile: CommerceProfile;
   try {
     const json = JSON.parse(rawProfile) as Record<string, unknown>;
+    // Read here, not by a route validator: this is the door for text the database cannot store (input-guard.ts).
+    refuseUnstorableInput('profile', json);
     profile = parseCommerceProfile(json && typeof json === 'object' && !('kind' in json) ? { ...json, kind } : json);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     if (error instanceof CommerceProfileError) {
       const errors: FieldError[] = error.issues.map((i) => {
         const m = /^([A-Za-z0-9_.]+): (.*)$/su.exec(i);

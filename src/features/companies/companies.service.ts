@@ -1,5 +1,5 @@
 import type { Actor } from '../../app/context.ts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { cursorText, cursorUuid, decodeCursor, encodeCursor } from '../../app/cursor.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CompanyRow } from '../../db/schema.ts';
@@ -120,8 +120,7 @@ export async function listCompanies(db: Db, query: { q?: string | undefined; pre
   let after: { name: string; id: string } | null = null;
   if (query.cursor) {
     const parsed = decodeCursor(query.cursor);
-    if (typeof parsed.n !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw invalidCursor();
-    after = { name: parsed.n, id: parsed.i };
+    after = { name: cursorText(parsed.n), id: cursorUuid(parsed.i) };
   }
   const rows = await repo.listCompanyRows(db, { q: query.q ? nfkc(query.q).toLowerCase() : undefined, prefecture: query.prefecture, industry: query.industry }, after, limit + 1);
   const page = rows.slice(0, limit);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound, type FieldError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
@@ -421,7 +421,7 @@ export async function listCustomers(
     if (hasMore) nextCursor = encodeCursor({ o: offset + limit });
   } else {
     const sort = query.sort ?? 'updated';
-    const after = query.cursor ? decodeKeyCursor(query.cursor) : null;
+    const after = query.cursor ? decodeKeyCursor(query.cursor, sort) : null;
     const found = await repo.listCustomerRows(db, filter, sort, after, limit + 1);
     hasMore = found.length > limit;
     rows = found.slice(0, limit);
@@ -533,10 +533,10 @@ function unique(values: Array<string | null>): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))];
 }
 
-function decodeKeyCursor(cursor: string): { value: string; id: string } {
+/** The (sort value, id) of the last row: a name's sort key, or the exact time of a time sort. */
+function decodeKeyCursor(cursor: string, sort: 'name' | 'created' | 'updated'): { value: string; id: string } {
   const parsed = decodeCursor(cursor);
-  if (typeof parsed.v !== 'string' || typeof parsed.i !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.i)) throw invalidCursor();
-  return { value: parsed.v, id: parsed.i };
+  return { value: sort === 'name' ? cursorText(parsed.v) : cursorTime(parsed.v), id: cursorUuid(parsed.i) };
 }
 
 function decodeOffsetCursor(cursor: string): number {

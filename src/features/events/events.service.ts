@@ -1,5 +1,5 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
+import { cursorTime, cursorUuid, decodeCursor, encodeCursor } from '../../app/cursor.ts';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
@@ -94,8 +94,7 @@ export async function listEvents(db: Db, query: { q?: string | undefined; kind?:
   let after: { startsAt: string; id: string } | null = null;
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || typeof c.i !== 'string' || !/^[0-9a-f-]{36}$/u.test(c.i)) throw invalidCursor();
-    after = { startsAt: c.t, id: c.i };
+    after = { startsAt: cursorTime(c.t), id: cursorUuid(c.i) };
   }
   const rows = await repo.listEvents(db, { q: query.q ? nfkc(query.q).trim() : undefined, kind: query.kind }, after, limit + 1);
   const page = rows.slice(0, limit);

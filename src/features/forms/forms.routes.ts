@@ -14,6 +14,7 @@ import { isConsentGiven, type RawSubmission } from '../../domain/forms/validate.
 import { renderFormPage, renderMessagePage, renderThanksPage } from './forms.html.ts';
 import { lookupPostalArea } from './postal-lookup.ts';
 import * as repo from './forms.repository.ts';
+import { refuseUnstorableInput } from '../../app/input-guard.ts';
 import {
   archiveForm, createForm, fieldCatalog, getForm, listConsents, listForms, listSubmissions, openPublicForm, originAllowed,
   submitForm, toPublicForm, updateForm, assertAccepting, VISITOR_ID,
@@ -132,6 +133,13 @@ const crossOriginAsset: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 async function readBody(c: Context<AppEnv>): Promise<RawSubmission> {
+  const body = await readSubmission(c);
+  // Read here, not by a route validator: this is the door for text the database cannot store (input-guard.ts).
+  refuseUnstorableInput('json', body);
+  return body;
+}
+
+async function readSubmission(c: Context<AppEnv>): Promise<RawSubmission> {
   const type = c.req.header('content-type') ?? '';
   if (/^application\/json/i.test(type)) return (await c.req.json()) as RawSubmission;
   if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
-import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/errors.ts';
+import { AppError, PG_UNIQUE_VIOLATION, describeError, notFound, sqlState } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskEmail, maskPhone, maskText, MASK } from '../../domain/customers/masking.ts';
@@ -416,7 +416,7 @@ async function identifyVisitorFromForm(db: Db, visitorId: string, fields: Partia
   try {
     await identifyVisitor(db, { visitorId, fields: identity, actor: { auth: null, ip: null, userAgent: 'form' } });
   } catch (error) {
-    console.error(`[${new Date().toISOString()}] form submission: identifying tracker visitor failed:`, error instanceof Error ? error.message : error);
+    console.error(`[${new Date().toISOString()}] form submission: identifying tracker visitor failed: ${describeError(error)}`);
   }
 }
 
@@ -437,7 +437,7 @@ async function registerForFormEvent(db: Db, eventId: string, slug: string, field
       registeredAt: at.toISOString(), source: `form-${slug}`,
     }, { auth: null, ip: null, userAgent: 'form' });
   } catch (error) {
-    console.error(`[${new Date().toISOString()}] form ${slug}: event registration failed:`, error instanceof Error ? error.message : error);
+    console.error(`[${new Date().toISOString()}] form ${slug}: event registration failed: ${describeError(error)}`);
   }
 }
 

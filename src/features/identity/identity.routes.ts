@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app/app.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
+import { listQuarantine, retryQuarantined } from '../import/import.service.ts';
 import { customerIdentity, decideReviewItem, listReviewQueue, mergeCustomers, unmergeCustomer } from './identity.service.ts';
 
 const EvidenceSchema = z.object({ field: z.string(), level: z.string(), weight: z.number(), detail: z.string().nullable() }).openapi('MatchEvidence');
@@ -48,6 +49,17 @@ const IdentitySchema = z.object({
   })),
 }).openapi('CustomerIdentity');
 
+const QuarantinedSchema = z.object({
+  recordId: z.number().int(),
+  source: z.string(),
+  sourceLabel: z.string(),
+  externalId: z.string(),
+  name: z.string().nullable(),
+  receivedAt: z.string(),
+  quarantinedAt: z.string(),
+  error: z.string().openapi({ description: 'Why its resolution failed: SQLSTATE, message and detail' }),
+}).openapi('QuarantinedRecord');
+
 const notFound = json(z.object({}), 'Not found');
 const conflict = json(z.object({}), 'Already decided, or the pair can no longer be merged');
 
@@ -86,6 +98,21 @@ export function registerIdentityRoutes(app: App): void {
       request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ sourceRecordIds: z.array(z.number().int().positive()).min(1).max(1000) }) } }, required: true } },
       responses: { 201: json(z.object({ customerId: z.string(), newCustomerId: z.string() }), 'Split'), 404: notFound } }),
     async (c) => c.json(await unmergeCustomer(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').sourceRecordIds, c.get('actor')), 201),
+  );
+
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/resolution/quarantine', access: 'identity:resolve', tags: ['identity'],
+      summary: 'Records whose identity resolution failed on their own, set aside with their error so the others go on (oldest first, up to 200)',
+      responses: { 200: json(z.object({ items: z.array(QuarantinedSchema), total: z.number().int() }), 'Quarantined records') } }),
+    async (c) => c.json(await listQuarantine(c.get('deps').db), 200),
+  );
+
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/resolution/quarantine/retry', access: 'identity:resolve', tags: ['identity'],
+      summary: 'Put quarantined records (the given ones, or all) back in the queue and resolve them; one that fails again is quarantined again',
+      request: { body: { content: { 'application/json': { schema: z.object({ recordIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(1000).optional() }) } }, required: true } },
+      responses: { 200: json(z.object({ retried: z.number().int(), resolved: z.number().int(), quarantined: z.number().int() }), 'Retried') } }),
+    async (c) => c.json(await retryQuarantined(c.get('deps').db, c.req.valid('json').recordIds, c.get('actor')), 200),
   );
 
   app.openapi(

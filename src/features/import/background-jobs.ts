@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../app/context.ts';
-import { AppError, type FieldError } from '../../app/errors.ts';
+import { AppError, describeError, type FieldError } from '../../app/errors.ts';
 
 export interface BackgroundJob<P, R> {
   id: string;
@@ -65,7 +65,7 @@ export function jobStore<P, R>(label: string) {
           job.error = error instanceof AppError
             ? { code: error.code, message: error.message, errors: error.fieldErrors }
             : { code: 'internal', message: error instanceof Error ? error.message : String(error), errors: [] };
-          if (!(error instanceof AppError)) console.error(`${label} job failed`, job.id, error);
+          if (!(error instanceof AppError)) console.error(`${label} job ${job.id} failed: ${describeError(error)}`);
         },
       ).finally(() => {
         job.finishedAt = new Date();

@@ -151,6 +151,9 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
       // The database's clock, like an insert's defaults.
       updated_at: sql<Date>`now()`,
       received_at: sql<Date>`now()`,
+      // New content is a new chance: a record set aside by a failed resolution goes back in the queue.
+      quarantined_at: null,
+      resolution_error: null,
     })
     .where('id', '=', id)
     .execute();
@@ -177,6 +180,7 @@ export async function countUnresolved(db: Db): Promise<{ count: number; firstId:
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('id').as('first_id'), eb.fn.max('id').as('last_id')])
     .where('customer_id', 'is', null)
     .where('match_record', 'is not', null)
+    .where('quarantined_at', 'is', null)
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), firstId: row.first_id === null ? null : Number(row.first_id), lastId: row.last_id === null ? null : Number(row.last_id) };
 }
@@ -195,9 +199,54 @@ export async function listUnresolvedChunk(db: Db, limit: number) {
     ])
     .where('source_records.customer_id', 'is', null)
     .where('source_records.match_record', 'is not', null)
+    .where('source_records.quarantined_at', 'is', null)
     .orderBy('source_records.id')
     .limit(limit)
     .execute();
+}
+
+/** Sets a record that failed to resolve on its own aside, with why (unless something linked it meanwhile). */
+export async function quarantineRecord(db: Db, id: number, error: string): Promise<boolean> {
+  const result = await db
+    .updateTable('source_records')
+    .set({ quarantined_at: sql<Date>`now()`, resolution_error: error })
+    .where('id', '=', id)
+    .where('customer_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Puts quarantined records back in the resolution queue (all of them, or those given); returns how many. */
+export async function releaseQuarantined(db: Db, ids?: readonly number[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  let query = db
+    .updateTable('source_records')
+    .set({ quarantined_at: null, resolution_error: null })
+    .where('quarantined_at', 'is not', null);
+  if (ids) query = query.where('id', 'in', [...ids]);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Quarantined records, oldest first, with their source; the statement says whom they are about. */
+export async function listQuarantined(db: Db, limit: number) {
+  return db
+    .selectFrom('source_records')
+    .innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .select([
+      'source_records.id', 'source_records.external_id', 'source_records.normalized', 'source_records.received_at',
+      'source_records.quarantined_at', 'source_records.resolution_error', 'sources.name as source', 'sources.label as source_label',
+    ])
+    .where('source_records.quarantined_at', 'is not', null)
+    .orderBy('source_records.quarantined_at')
+    .orderBy('source_records.id')
+    .limit(limit)
+    .execute();
+}
+
+export async function countQuarantined(db: Db): Promise<number> {
+  const row = await db.selectFrom('source_records').select((eb) => eb.fn.countAll<number>().as('n')).where('quarantined_at', 'is not', null).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import type { App } from '../../app/app.ts';
-import { AppError, notFound, type FieldError } from '../../app/errors.ts';
+import { AppError, describeError, notFound, type FieldError } from '../../app/errors.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
 import type { Db } from '../../db/database.ts';
 import { ImportProfileError, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
@@ -45,7 +45,9 @@ const UploadResult = z.object({ uploadId: z.string().uuid(), fileName: z.string(
 const SummarySchema = z.object({
   runId: z.string().uuid(), source: z.string(), file: z.string(), encoding: z.string().nullable(),
   read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
-  flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(), seconds: z.number(),
+  flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(),
+  quarantined: z.number().int().openapi({ description: 'Records whose identity resolution failed on their own, set aside with their error (GET /resolution/quarantine)' }),
+  seconds: z.number(),
   stagingSeconds: z.number(),
   resolutionSeconds: z.number(),
 }).openapi('ImportSummary');
@@ -424,7 +426,7 @@ function streamed(work: (out: Writable) => Promise<unknown>, contentType: string
     },
     (error: unknown) => {
       finished = true;
-      console.error(`[${new Date().toISOString()}] export failed:`, error);
+      console.error(`[${new Date().toISOString()}] export failed: ${describeError(error)}`);
       pass.destroy(error instanceof Error ? error : new Error(String(error)));
     },
   );

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../../app/context.ts';
+import { AppError, describeError, sqlState } from '../../app/errors.ts';
 import { runsConcurrently, type Db } from '../../db/database.ts';
 import { uuidv7 } from '../../db/ids.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import type { ImportField, ImportProfile } from '../../domain/import/profile.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
+import { stripUnstorable } from '../../domain/normalize/storable.ts';
 import {
   blockCap, candidatePairs, clusterTargets, compareRecords, keyTier, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights,
 } from '../../domain/match/index.ts';
@@ -76,6 +78,8 @@ export interface ImportSummary {
   merged: number;
   review: number;
   customersCreated: number;
+  /** Records whose resolution failed on their own, set aside with their error (「名寄せレビュー」 lists them). */
+  quarantined: number;
   seconds: number;
   /**
    * Of which reading the file and writing its rows while no chunk was being resolved (rows are prepared in worker
@@ -121,7 +125,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const source = await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
-  const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
+  const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0, quarantined: 0 };
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
   const batchRows = options.batchRows ?? BATCH_ROWS;
   let phase: 'reading' | 'resolving' = 'reading';
@@ -130,7 +134,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   let waiting = (await repo.countUnresolved(db)).count;
   let resolvedBefore = 0;
   let chunkDone = signal();
-  const resolver = chunkResolver(db, run.id, source.id, source.label, chunkSize, (resolved, pending) => {
+  const resolver = chunkResolver(db, { id: run.id, sourceId: source.id, sourceLabel: source.label }, chunkSize, (resolved, pending) => {
     waiting -= resolved - resolvedBefore;
     resolvedBefore = resolved;
     chunkDone.fire();
@@ -166,7 +170,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   // failure before this point leaves it untouched, so it is reported interrupted).
   let touching: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    touching = repo.touchRun(db, run.id).catch((error: unknown) => console.error('could not touch import run', run.id, error instanceof Error ? error.message : error));
+    touching = repo.touchRun(db, run.id).catch((error: unknown) => console.error(`could not touch import run ${run.id}: ${describeError(error)}`));
   }, RUN_HEARTBEAT_MS);
   heartbeat.unref();
   try {
@@ -255,6 +259,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     counts.merged = resolution.merged;
     counts.review = resolution.review;
     counts.customersCreated = resolution.customersCreated;
+    counts.quarantined = resolution.quarantined;
     await repo.finishRun(db, run.id, 'completed', counts, null);
     await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
   } catch (error) {
@@ -372,9 +377,57 @@ export async function ingestRecords(
     attributes: r.attributes ?? {},
   })), source.name);
   const staged = await db.transaction().execute((trx) => stagePrepared(trx, source.id, prepared, userId, null));
-  await chunkResolver(db, null, source.id, source.label, RESOLVE_CHUNK).finish();
+  await chunkResolver(db, null, RESOLVE_CHUNK).finish();
   const rows = await repo.findRecords(db, source.id, staged.externalIds);
+  // Resolution went on past a record that failed on its own and set it aside (quarantine): it is kept, and this
+  // caller, which needs its customer, says so instead of failing everyone's resolution after it.
+  if (rows.some((r) => r.customer_id === null)) {
+    throw new AppError('internal', '受け付けた内容は保存しましたが、名寄せに失敗したため保留しました。管理者が「名寄せレビュー」から再試行できます (the record was kept, but identity resolution failed on it: it is set aside for an administrator to retry)');
+  }
   return rows.map((r) => ({ externalId: r.external_id, recordId: r.id, customerId: r.customer_id! }));
+}
+
+export interface QuarantinedRecord {
+  recordId: number;
+  source: string;
+  sourceLabel: string;
+  externalId: string;
+  /** Whom the record is about, as its statement names them (null when it names no one). */
+  name: string | null;
+  receivedAt: string;
+  quarantinedAt: string;
+  error: string;
+}
+
+const QUARANTINE_PAGE = 200;
+
+/** Records set aside because their resolution failed on its own, oldest first (the first 200), and how many in all. */
+export async function listQuarantine(db: Db): Promise<{ items: QuarantinedRecord[]; total: number }> {
+  const [rows, total] = await Promise.all([repo.listQuarantined(db, QUARANTINE_PAGE), repo.countQuarantined(db)]);
+  return {
+    total,
+    items: rows.map((r) => {
+      const fields = (r.normalized ?? {}) as Record<string, unknown>;
+      const name = [fields.familyName, fields.givenName].filter((v) => typeof v === 'string' && v).join(' ')
+        || (typeof fields.companyName === 'string' ? fields.companyName : '');
+      return {
+        recordId: r.id, source: r.source, sourceLabel: r.source_label, externalId: r.external_id, name: name || null,
+        receivedAt: r.received_at.toISOString(), quarantinedAt: r.quarantined_at!.toISOString(), error: r.resolution_error ?? '',
+      };
+    }),
+  };
+}
+
+/**
+ * Puts quarantined records (the given ones, or all) back in the queue and resolves it, after whatever failed them was
+ * fixed. A record that fails again is quarantined again, with its new error; the others land on their customers.
+ */
+export async function retryQuarantined(db: Db, recordIds: readonly number[] | undefined, actor: Actor): Promise<{ retried: number; resolved: number; quarantined: number }> {
+  const retried = await repo.releaseQuarantined(db, recordIds);
+  const totals = retried > 0 ? await chunkResolver(db, null, RESOLVE_CHUNK).finish() : { quarantined: 0 };
+  const result = { retried, resolved: retried - totals.quarantined, quarantined: totals.quarantined };
+  await audit(db, actor, 'identity.quarantine_retry', null, { ...result, ...(recordIds ? { recordIds: recordIds.slice(0, 100) } : {}) });
+  return result;
 }
 
 async function ensureSource(db: Db, name: string, label: string, kind: 'file_import' | 'form' | 'api' | 'tracker' | 'integration') {
@@ -385,6 +438,8 @@ async function ensureSource(db: Db, name: string, label: string, kind: 'file_imp
   if (!created) throw new Error(`Could not register source ${name}`);
   return created;
 }
+
+interface ImportRunRef { id: string; sourceId: string; sourceLabel: string }
 
 /**
  * Links every unresolved record (this run's, or one a killed run left) to a customer: the records and the linked
@@ -409,15 +464,14 @@ async function ensureSource(db: Db, name: string, label: string, kind: 'file_imp
  */
 function chunkResolver(
   db: Db,
-  runId: string | null,
-  sourceId: string,
-  sourceLabel: string,
+  /** The file import whose chunks these are (its decisions and 「取り込み」 activities name it); null for other doors. */
+  run: ImportRunRef | null,
   chunkSize: number,
   /** After each chunk: records resolved so far, of how many (those resolved and those still waiting). */
   onChunk?: (resolved: number, pending: number) => void,
   neighbourBudget = NEIGHBOUR_BUDGET,
 ) {
-  const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, seconds: 0 };
+  const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, quarantined: 0, seconds: 0 };
   let weights: MatchWeights | null = null;
   /** The search index merge of the last chunk (repo.deferSearchIndexMerge), running beside the next. */
   let merging: Promise<void> = Promise.resolve();
@@ -436,20 +490,47 @@ function chunkResolver(
     await repo.analyzeLedger(db);
     weights = await weightsForChunks(db, pending.firstId!, pending.lastId!, chunkSize, neighbourBudget);
   };
-  const resolveOne = async (): Promise<number> => {
-    const chunk = await db.transaction().execute(async (trx) => {
-      // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
-      await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
-      const records = await repo.listUnresolvedChunk(trx, chunkSize);
-      if (records.length === 0) return null;
-      if (weights) await repo.deferSearchIndexMerge(trx);
-      return { size: records.length, ...(await resolveChunk(trx, records, weights, runId, sourceId, sourceLabel, neighbourBudget)) };
-    });
+  /**
+   * Resolves the first `limit` records waiting, in one transaction; returns how many it took (resolved or set aside).
+   * A chunk that fails on its records (not on the database or the connection: mayBeRecordFault) is tried again in
+   * halves, down to the one record that fails alone, which is quarantined with its error: one bad record costs
+   * log2(chunk) retries once, instead of failing every resolution after it (its form, import or identify answers why).
+   */
+  const resolveFirst = async (limit: number): Promise<number> => {
+    // The records the transaction took (set inside it: a failure before they were read is not theirs).
+    const taken: { records: PendingRow[] | null } = { records: null };
+    let chunk;
+    try {
+      chunk = await db.transaction().execute(async (trx) => {
+        // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
+        await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
+        const records = await repo.listUnresolvedChunk(trx, limit);
+        if (records.length === 0) return null;
+        taken.records = records;
+        if (weights) await repo.deferSearchIndexMerge(trx);
+        return { size: records.length, ...(await resolveChunk(trx, records, weights, run, neighbourBudget)) };
+      });
+    } catch (error) {
+      const { records } = taken;
+      if (records === null || !mayBeRecordFault(error)) throw error;
+      if (records.length === 1) {
+        await quarantine(db, records[0]!, error);
+        totals.quarantined++;
+        return 1;
+      }
+      const half = Math.ceil(records.length / 2);
+      return (await resolveFirst(half)) + (await resolveFirst(records.length - half));
+    }
     if (chunk === null) return 0;
     totals.merged += chunk.merged;
     totals.review += chunk.review;
     totals.customersCreated += chunk.customersCreated;
     totals.resolved += chunk.size;
+    return chunk.size;
+  };
+  const resolveOne = async (): Promise<number> => {
+    const size = await resolveFirst(chunkSize);
+    if (size === 0) return 0;
     // Keeps the next chunk's neighbour probes index-only (a no-op for a single chunk: nothing follows it).
     if (weights) {
       await repo.vacuumMatchKeys(db);
@@ -458,7 +539,7 @@ function chunkResolver(
       merging = repo.mergeSearchIndex(db);
       merging.catch(() => {}); // awaited before the next merge and in finish; must not be "unhandled" meanwhile
     }
-    return chunk.size;
+    return size;
   };
   /**
    * Resolves chunks until at most `leave` records are waiting (or a chunk comes back short: nothing more to take);
@@ -497,6 +578,34 @@ function signal(): { promise: Promise<void>; fire: () => void } {
   let fire!: () => void;
   const promise = new Promise<void>((resolve) => { fire = resolve; });
   return { promise, fire };
+}
+
+/**
+ * Whether a failed resolution may be the fault of a record in it: bad data the database refuses (SQLSTATE classes 22
+ * data exception, 23 integrity), or a JavaScript error the matcher hit on some record's data. Not a connection or
+ * server failure (a `code` such as ECONNRESET, or another SQLSTATE class: 40 rollback, 53 resources, 57 shutdown…),
+ * which would fail every record alike and must fail the run instead of quarantining good records.
+ */
+function mayBeRecordFault(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state !== undefined) return state.startsWith('22') || state.startsWith('23');
+  return error instanceof Error && !('code' in error) && !('errno' in error);
+}
+
+/** Sets a record aside with its error (logged as one line, without its values: the error names no data). */
+async function quarantine(db: Db, record: PendingRow, error: unknown): Promise<void> {
+  const reason = resolutionErrorText(error);
+  if (await repo.quarantineRecord(db, record.id, reason)) {
+    console.error(`identity resolution: record ${record.id} of source ${record.source} quarantined: ${reason}`);
+  }
+}
+
+/** What is kept of a failure: SQLSTATE, message and detail (never the statement or its parameters), bounded. */
+export function resolutionErrorText(error: unknown): string {
+  const state = sqlState(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = error && typeof error === 'object' && 'detail' in error && typeof error.detail === 'string' ? ` (${error.detail})` : '';
+  return stripUnstorable(`${state ? `[${state}] ` : ''}${message}${detail}`).slice(0, 1000);
 }
 
 /** Record ids as the matcher's ids: zero-padded, so its id order is the file order whatever the id values. */
@@ -572,8 +681,9 @@ async function loadChunkRecords(db: Db, pending: PendingRow[], neighbourBudget: 
 }
 
 async function resolveChunk(
-  trx: Db, pending: PendingRow[], weights: MatchWeights | null, runId: string | null, sourceId: string, sourceLabel: string, neighbourBudget: number,
+  trx: Db, pending: PendingRow[], weights: MatchWeights | null, run: ImportRunRef | null, neighbourBudget: number,
 ) {
+  const runId = run?.id ?? null;
   const { records, customerOf, pendingKeys } = await loadChunkRecords(trx, pending, neighbourBudget);
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
   // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
@@ -637,8 +747,8 @@ async function resolveChunk(
   await repo.insertDecisions(trx, decisions);
   await repo.insertReviewItems(trx, reviewRows);
   // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
-  if (runId) {
-    await repo.insertImportActivities(trx, runId, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId, title: `${sourceLabel} から取り込み`, records: n })));
+  if (run) {
+    await repo.insertImportActivities(trx, run.id, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId: run.sourceId, title: `${run.sourceLabel} から取り込み`, records: n })));
   }
   await keysStored;
   return { merged, review: reviewRows.length, customersCreated };

@@ -4,7 +4,8 @@
  * strings only (JSON documents, hashes): they cross a thread boundary almost for free and are what the insert sends.
  */
 import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
-import { toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
+import { storableValues, toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
+import { stripUnstorableDeep } from '../../domain/normalize/storable.ts';
 import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
 import { storedKey, storedKeyHash } from './key-hash.ts';
 
@@ -39,9 +40,11 @@ export function recordKey(mapped: Pick<MappedInput, 'externalId' | 'fields' | 'a
 
 /** Mapped rows → what staging writes. Pure. */
 export function prepareMapped(rows: readonly MappedInput[], sourceName: string): PreparedRow[] {
-  return rows.map((mapped) => {
+  return rows.map((input) => {
+    const { row: mapped, flagged: stripped } = storableValues(input);
     const { externalId, contentHash: hash } = recordKey(mapped);
-    const { statement, flagged } = toStatement(mapped.fields, mapped.attributes);
+    const { statement, flagged: unusable } = toStatement(mapped.fields, mapped.attributes);
+    const flagged = stripped.length ? [...stripped, ...unusable] : unusable;
     const matchRecord = prepareMatchRecord({ id: '', source: sourceName, fields: mapped.fields });
     // The keys travel with the record (match_record.blockKeys): resolution reads them instead of deriving them again.
     const blockKeys = blockingKeys(matchRecord).map(storedKey);
@@ -49,7 +52,7 @@ export function prepareMapped(rows: readonly MappedInput[], sourceName: string):
       line: mapped.line,
       externalId,
       contentHash: hash,
-      rawJson: JSON.stringify(mapped.raw),
+      rawJson: JSON.stringify(stripUnstorableDeep(mapped.raw)),
       statementJson: JSON.stringify(statement),
       matchRecordJson: JSON.stringify({ ...matchRecord, blockKeys }),
       keyHashes: blockKeys.map(storedKeyHash),

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { stripUnstorable } from '../../domain/normalize/storable.ts';
 
 export const UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +31,7 @@ export function uploadRoot(): string {
 export function safeFileName(name: string | null | undefined): string {
   const base = (name ?? '').split(/[\\/]/u).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  let clean = base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/gu, '_').replace(/^\.+/u, '').trim();
+  let clean = stripUnstorable(base).normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/gu, '_').replace(/^\.+/u, '').trim();
   if (clean.length > 120) {
     const ext = path.extname(clean).slice(0, 10);
     clean = clean.slice(0, 120 - ext.length) + ext;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
 import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
-import { toStatement } from '../../domain/import/statement.ts';
+import { storableValues, toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
 import * as repo from './import.repository.ts';
 import { IdTally } from './id-tally.ts';
 import { JobCancelled } from './background-jobs.ts';
@@ -22,7 +22,7 @@ const LOOKUP_ROWS = 1000;
 export interface ValidationIssue {
   line: number;
   severity: 'rejected' | 'flagged';
-  field: ImportField | null;
+  field: FlaggedValue['field'] | null;
   reason: string;
   value: string | null;
 }
@@ -37,7 +37,7 @@ export interface ValidationReport {
   rejected: number;
   /** Values an import would keep as received and flag (an e-mail without @, an impossible date…). */
   flagged: number;
-  flaggedByField: Partial<Record<ImportField, number>>;
+  flaggedByField: Record<string, number>;
   /** Against the ledger as it is now: records the file would add, change, or leave as they are. */
   new: number;
   updated: number;
@@ -113,7 +113,7 @@ export async function validateImport(db: Db, options: {
         issue({ line: row.line, severity: 'rejected', field: null, reason: row.error, value: null });
         continue;
       }
-      const mapped = mapRow(row.values, profile, row.line);
+      const { row: mapped, flagged: stripped } = storableValues(mapRow(row.values, profile, row.line));
       const { externalId, contentHash: hash } = recordKey(mapped);
       if (profile.idColumn && mapped.externalId === null) report.blankIds++;
       const earlier = seen.get(externalId);
@@ -122,7 +122,7 @@ export async function validateImport(db: Db, options: {
         if (earlier < 0) report[COUNTED_AS[earlier]!]--;
       }
       seen.set(externalId, row.line);
-      for (const f of toStatement(mapped.fields, mapped.attributes).flagged) {
+      for (const f of [...stripped, ...toStatement(mapped.fields, mapped.attributes).flagged]) {
         report.flagged++;
         report.flaggedByField[f.field] = (report.flaggedByField[f.field] ?? 0) + 1;
         issue({ line: row.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });

@@ -8,7 +8,7 @@
  * turns, each page is recomputed once.
  */
 import type { Actor } from '../../app/context.ts';
-import { notFound } from '../../app/errors.ts';
+import { describeError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { audit } from '../audit/audit.service.ts';
 import { recomputeSourceCustomersPage } from '../customers/customers.service.ts';
@@ -88,7 +88,7 @@ export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPU
     } catch (error) {
       // walk() records its own failures in the row; this is the database gone (a closing process): the row stays
       // running and the next start resumes it. Never a rejection, which the fire-and-forget callers would not catch.
-      console.error('survivorship recompute stopped', sourceId, error instanceof Error ? error.message : error);
+      console.error(`survivorship recompute of source ${sourceId} stopped: ${describeError(error)}`);
     } finally {
       walkers.delete(sourceId);
     }
@@ -150,5 +150,5 @@ async function walk(db: Db, sourceId: string, pageSize: number): Promise<void> {
 async function auditOutcome(db: Db, sourceId: string, row: RecomputeRow): Promise<void> {
   const details = { status: row.status, priority: { from: row.priority_from, to: row.priority_to }, recomputedCustomers: row.done, total: row.total, error: row.error };
   await audit(db, SYSTEM, 'source.recompute', { type: 'source', id: sourceId }, details)
-    .catch((error: unknown) => console.error('could not audit the recompute of source', sourceId, error instanceof Error ? error.message : error));
+    .catch((error: unknown) => console.error(`could not audit the recompute of source ${sourceId}: ${describeError(error)}`));
 }

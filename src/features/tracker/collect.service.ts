@@ -9,6 +9,7 @@
  * cannot take others down with it.
  */
 import type { Actor } from '../../app/context.ts';
+import { describeError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { isBot } from '../../domain/tracker/bot.ts';
 import { parseBatchText, type ParsedBatch, type RejectReason, type TrackerEvent } from '../../domain/tracker/events.ts';
@@ -74,7 +75,7 @@ class Collector {
     const key = `${siteId ?? ''}|${tokyoDay(new Date())}|${reason}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + n);
     if (!this.counterTimer) {
-      this.counterTimer = setTimeout(() => { void this.flushCounters().catch((e: unknown) => console.error('tracker: could not save rejection counts', e)); }, COUNTER_FLUSH_MS);
+      this.counterTimer = setTimeout(() => { void this.flushCounters().catch((e: unknown) => console.error(`tracker: could not save rejection counts: ${describeError(e)}`)); }, COUNTER_FLUSH_MS);
       this.counterTimer.unref();
     }
   }
@@ -205,7 +206,7 @@ export async function collect(db: Db, input: CollectInput, actor: Actor): Promis
     try {
       await c.write(site.id, batch);
     } catch (error) {
-      console.error('tracker: could not store a batch', error);
+      console.error(`tracker: could not store a batch: ${describeError(error)}`);
       return { ok: false, status: 503, reason: 'unavailable', site };
     }
   }

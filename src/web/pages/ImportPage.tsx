@@ -100,6 +100,7 @@ const TEXT = {
     merged: '既存顧客へ統合',
     review: 'レビュー待ち',
     customersCreated: '新しい顧客',
+    quarantined: '名寄せ保留（エラー）',
     seconds: '所要時間',
     report: '行ごとのレポート（CSV）',
     again: '別のファイルを取り込む',
@@ -182,6 +183,7 @@ const TEXT = {
     merged: 'Merged into customers',
     review: 'Sent to review',
     customersCreated: 'New customers',
+    quarantined: 'Set aside (resolution failed)',
     seconds: 'Time',
     report: 'Per-row report (CSV)',
     again: 'Import another file',
@@ -623,6 +625,7 @@ const REASONS: Record<string, { ja: string; en: string }> = {
   not_digits: { ja: '数字以外が含まれます', en: 'not digits' },
   not_kana: { ja: 'カナではありません', en: 'not kana' },
   unknown_value: { ja: '判別できない値です', en: 'unknown value' },
+  unstorable_text: { ja: '保存できない文字 (NUL など) を除きました', en: 'characters that cannot be stored (NUL) removed' },
   unknown_prefecture: { ja: '都道府県名ではありません', en: 'not a prefecture' },
 };
 
@@ -705,6 +708,7 @@ function SummaryView({ summary, T, onAgain }: { summary: ImportSummary; T: Texts
     [T.read, summary.read, 'read'], [T.new, summary.new, 'new'], [T.updated, summary.updated, 'updated'], [T.unchanged, summary.unchanged, 'unchanged'],
     [T.rejected, summary.rejected, 'rejected'], [T.flagged, summary.flagged, 'flagged'], [T.merged, summary.merged, 'merged'], [T.review, summary.review, 'review'],
     [T.customersCreated, summary.customersCreated, 'customersCreated'],
+    ...(summary.quarantined > 0 ? [[T.quarantined, summary.quarantined, 'quarantined'] as [string, number, string]] : []),
   ];
   return (
     <div data-testid="import-summary">
