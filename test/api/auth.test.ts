@@ -108,6 +108,24 @@ for (const engine of ENGINES) {
       assert.equal(forged.status, 401);
     });
 
+    test('an API key cannot be created already expired: 400 on expiresAt, and no key is made', async () => {
+      await t.database.db.deleteFrom('rate_limits').execute();
+      const session = await sessionClient(t.app, 'boss@example.co.jp', 'long enough pw');
+      const before = (await (await session.request('GET', '/api/v1/auth/api-keys')).json()).items.length;
+      for (const expiresAt of [new Date(Date.now() - 60_000).toISOString(), new Date().toISOString()]) {
+        const refused = await session.request('POST', '/api/v1/auth/api-keys', { name: 'stale', expiresAt });
+        assert.equal(refused.status, 400, expiresAt);
+        const problem = await refused.json();
+        assert.equal(problem.code, 'validation_failed');
+        assert.deepEqual(problem.errors.map((e: { field: string }) => e.field), ['expiresAt']);
+      }
+      assert.equal((await (await session.request('GET', '/api/v1/auth/api-keys')).json()).items.length, before);
+      const later = new Date(Date.now() + 86_400_000).toISOString();
+      const ok = await session.request('POST', '/api/v1/auth/api-keys', { name: 'tomorrow', expiresAt: later });
+      assert.equal(ok.status, 201);
+      assert.equal((await ok.json()).expiresAt, later);
+    });
+
     test('role changes are audited and end the user’s sessions; the last admin stays', async () => {
       const admin = await t.as('admin');
       const sales = await t.as('sales');

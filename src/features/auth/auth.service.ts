@@ -98,6 +98,10 @@ export async function createApiKey(
   name: string,
   options: { expiresAt?: Date | null; actor?: Actor } = {},
 ): Promise<CreatedApiKey> {
+  // A key that is expired from its first moment would be shown once and then refused: a mistake to say now.
+  if (options.expiresAt && options.expiresAt.getTime() <= Date.now()) {
+    throw new AppError('validation_failed', 'The expiry is in the past', [{ field: 'expiresAt', message: 'Choose a time in the future' }]);
+  }
   const prefix = newToken(6).replace(/[-_]/g, 'x').slice(0, 8);
   const secret = newToken(32);
   const key = `${API_KEY_PREFIX}${prefix}_${secret}`;
