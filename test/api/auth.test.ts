@@ -126,6 +126,38 @@ for (const engine of ENGINES) {
       assert.equal((await ok.json()).expiresAt, later);
     });
 
+    test('common and trivial passwords are refused wherever a password is set: setup, user create, password change', async () => {
+      const fresh = await startTestApp(engine);
+      try {
+        const token = await issueSetupTokenIfNeeded(fresh.database.db);
+        for (const password of ['aaaaaaaaaa', ' '.repeat(10), 'Password123', 'boss@example.co.jp']) {
+          const refused = await post(fresh, '/api/v1/auth/setup', { token, email: 'boss@example.co.jp', password });
+          assert.equal(refused.status, 400, JSON.stringify(password));
+          const problem = await refused.json();
+          assert.deepEqual(problem.errors.map((e: { field: string }) => e.field), ['password'], JSON.stringify(problem));
+        }
+        assert.deepEqual(await (await fresh.app.request('/api/v1/auth/setup')).json(), { needsSetup: true }, 'no administrator was made');
+      } finally {
+        await fresh.close();
+      }
+      const admin = await t.as('admin');
+      const created = await admin.json('POST', '/api/v1/users', { email: 'weak@example.co.jp', password: 'qwertyuiop', role: 'sales' });
+      assert.equal(created.status, 400);
+      assert.match(created.body.errors[0].message, /most commonly used/);
+      const spaces = await admin.json('POST', '/api/v1/users', { email: 'weak@example.co.jp', password: '　'.repeat(12), role: 'sales' });
+      assert.equal(spaces.status, 400);
+      assert.match(spaces.body.errors[0].message, /only spaces/);
+      const user = await admin.json('POST', '/api/v1/users', { email: 'weak@example.co.jp', password: 'a sound passphrase', role: 'sales' });
+      assert.equal(user.status, 201);
+      const change = await admin.json('PATCH', `/api/v1/users/${user.body.id}`, { password: '1111111111' });
+      assert.equal(change.status, 400);
+      assert.match(change.body.errors[0].message, /repeated/);
+      const own = await admin.json('PATCH', `/api/v1/users/${user.body.id}`, { password: 'weak@example.co.jp' });
+      assert.equal(own.status, 400);
+      assert.match(own.body.errors[0].message, /e-mail address/);
+      assert.equal((await admin.json('PATCH', `/api/v1/users/${user.body.id}`, { password: 'another sound one' })).status, 200);
+    });
+
     test('role changes are audited and end the user’s sessions; the last admin stays', async () => {
       const admin = await t.as('admin');
       const sales = await t.as('sales');
