@@ -329,6 +329,15 @@ for (const engine of ENGINES) {
         await expireLockouts(t);
       });
 
+      test('IPv6 clients count per /64: a guesser cannot step through the addresses of its own line', async () => {
+        for (const host of ['a', 'b', 'c']) assert.equal((await login(t, 'endo@example.co.jp', 'wrong password', `2001:db8:1:2::${host}`)).status, 401);
+        assert.equal((await login(t, 'endo@example.co.jp', 'correct horse battery', '2001:db8:1:2:ffff::d')).status, 429);
+        assert.equal((await login(t, 'endo@example.co.jp', 'correct horse battery', '2001:db8:1:3::a')).status, 200, 'another /64');
+        const ips = (await auditActions(t, 'endo@example.co.jp')).filter((r) => r.action === 'auth.login_failed').map((r) => r.ip);
+        assert.deepEqual(ips, ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:db8:1:2::c'], 'the audit log keeps each full address');
+        await expireLockouts(t);
+      });
+
       test('attempts sent at once cannot go past the bar: the count is taken before the password is checked', async () => {
         const all = await Promise.all(Array.from({ length: 12 }, () => login(t, 'ueda@example.co.jp', 'wrong password', '203.0.113.90')));
         const statuses = all.map((r) => r.status);

@@ -2,6 +2,7 @@ import type { Actor, AuthContext } from '../../app/context.ts';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Config, LoginRateLimit } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
+import { rateLimitAddress } from '../../domain/auth/client-address.ts';
 import { isRole } from '../../domain/auth/permissions.ts';
 import { audit } from '../audit/audit.service.ts';
 import * as users from '../users/users.repository.ts';
@@ -23,7 +24,7 @@ const LOGIN_SCOPES: readonly LoginScope[] = ['address', 'account_address', 'acco
 
 /**
  * Password login. Only failures count, in three buckets in the database (so the limits hold across processes):
- * the client address over all accounts (one place trying many accounts), the account from that address (someone
+ * the client address (IPv6 per /64: rateLimitAddress) over all accounts (one place trying many accounts), the account from that address (someone
  * guessing one account; a success clears it), and the account over all addresses (a guesser spread over many
  * addresses), each with its own bar per window. A bucket at its bar is locked, longer each time (backoff). While the
  * account-wide bucket is locked, only an address that has not been failing for the account may try, and one
@@ -39,7 +40,7 @@ export async function login(
 ): Promise<LoginResult> {
   const email = normalizeLoginEmail(input.email);
   const limits = config.loginRateLimit;
-  const address = actor.ip ?? 'unknown';
+  const address = rateLimitAddress(actor.ip ?? 'unknown');
   const buckets: Record<LoginScope, string> = {
     address: `login:ip:${address}`,
     account_address: `login:ip-email:${address} ${email}`,
