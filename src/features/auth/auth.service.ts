@@ -24,9 +24,9 @@ const LOGIN_SCOPES: readonly LoginScope[] = ['address', 'account_address', 'acco
 
 /**
  * Password login. Only failures count, in three buckets in the database (so the limits hold across processes):
- * the client address (IPv6 per /64: rateLimitAddress) over all accounts (one place trying many accounts), the account from that address (someone
- * guessing one account; a success clears it), and the account over all addresses (a guesser spread over many
- * addresses), each with its own bar per window. A bucket at its bar is locked, longer each time (backoff). While the
+ * the client address (IPv6 per /64: rateLimitAddress) over all accounts (one place trying many accounts), the
+ * account from that address (someone guessing one account; a success clears it), and the account over all
+ * addresses (a guesser spread over many addresses), each with its own bar per window. A bucket at its bar is locked, longer each time (backoff). While the
  * account-wide bucket is locked, only an address that has not been failing for the account may try, and one
  * failure locks it too: the owner signing in from their own machine is not shut out by someone else's guesses.
  * Attempts are counted before the password is checked, so a burst cannot slip past a bar. A failure never says
