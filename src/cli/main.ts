@@ -62,7 +62,8 @@ Commands:
   serve                         Start the server (web UI + API). Applies migrations first.
   migrate                       Apply database migrations and exit.
   user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]
-                                Create a user (role defaults to viewer).
+                                Create a user (role defaults to viewer). The password needs 10+ characters and
+                                may not be a common one, a repeated or consecutive run, or the e-mail address.
   import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate]
                                 Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an
                                 import profile; resolves identities; prints a summary.

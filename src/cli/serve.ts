@@ -6,7 +6,7 @@ import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { issueSetupTokenIfNeeded } from '../features/auth/auth.service.ts';
-import { deleteExpiredSessions } from '../features/auth/auth.repository.ts';
+import { deleteExpiredSessions, deleteStaleRateLimits } from '../features/auth/auth.repository.ts';
 import { resumeSourceRecomputes } from '../features/sources/recompute.service.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -17,6 +17,7 @@ export async function serve(config: Config): Promise<void> {
   const applied = await migrate(handle);
   if (applied.length) console.log(`Migrations applied: ${applied.join(', ')}`);
   await deleteExpiredSessions(handle.db);
+  await deleteStaleRateLimits(handle.db);
   // A survivorship recompute that a stopped process left unfinished goes on from its cursor.
   const resumed = await resumeSourceRecomputes(handle.db);
   if (resumed.length) console.log(`Resuming the golden-record recompute of ${resumed.length} source(s) after a priority change`);

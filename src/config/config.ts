@@ -14,9 +14,22 @@ export interface Config {
   /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
   trustProxy: boolean;
   sessionTtlHours: number;
-  loginRateLimit: { maxAttempts: number; windowSeconds: number };
+  /**
+   * Failed sign-ins allowed within `windowSeconds`: for one account from one address (maxAttempts), from one address
+   * over all accounts (addressMaxFailures), for one account over all addresses (accountMaxFailures). A bucket at its
+   * bar is locked: `windowSeconds` the first time, doubling with each further lockout up to `maxLockoutSeconds`.
+   */
+  loginRateLimit: LoginRateLimit;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
+}
+
+export interface LoginRateLimit {
+  maxAttempts: number;
+  windowSeconds: number;
+  addressMaxFailures: number;
+  accountMaxFailures: number;
+  maxLockoutSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,8 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.DAICHO_TRUST_PROXY === '1' || env.DAICHO_TRUST_PROXY === 'true',
     sessionTtlHours: integer(env.DAICHO_SESSION_TTL_HOURS, 12),
     loginRateLimit: {
-      maxAttempts: integer(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
-      windowSeconds: integer(env.DAICHO_LOGIN_WINDOW_SECONDS, 300),
+      maxAttempts: positive(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
+      windowSeconds: positive(env.DAICHO_LOGIN_WINDOW_SECONDS, 300),
+      addressMaxFailures: positive(env.DAICHO_LOGIN_ADDRESS_MAX_FAILURES, 50),
+      accountMaxFailures: positive(env.DAICHO_LOGIN_ACCOUNT_MAX_FAILURES, 50),
+      maxLockoutSeconds: positive(env.DAICHO_LOGIN_MAX_LOCKOUT_SECONDS, 3600),
     },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
@@ -45,6 +61,12 @@ function integer(value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number, got "${value}"`);
+  return n;
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = integer(value, fallback);
+  if (n < 1) throw new Error(`Expected a whole number of 1 or more, got "${value}"`);
   return n;
 }
 

@@ -51,7 +51,15 @@ export interface ApiKeysTable {
 }
 
 export interface SetupTokensTable { token_hash: string; created_at: CreatedAt }
-export interface RateLimitsTable { bucket: string; window_start: Timestamp; hits: number }
+export interface RateLimitsTable {
+  bucket: string;
+  window_start: Timestamp;
+  hits: number;
+  /** Login buckets: refused until then (migration 0015). */
+  locked_until: Timestamp | null;
+  /** Login buckets: lockouts so far, the backoff step (forgotten a day after the last one ended). */
+  lockouts: Generated<number>;
+}
 
 export interface AuditLogTable {
   id: BigId;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MASK } from '../../src/domain/customers/masking.ts';
+import { addNote } from '../../src/features/activities/activities.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -171,6 +173,47 @@ for (const engine of ENGINES) {
       const timeline = await admin.json('GET', `/api/v1/customers/${created.id}/activities`);
       assert.equal(timeline.body.items[0].type, 'note');
       assert.equal(timeline.body.items[0].properties.body, '展示会で名刺交換。来月デモ予定。');
+    });
+
+    test('a note mentions only active users: an unknown or disabled one is a 400 naming it, and nothing is written', async () => {
+      const created = (await admin.json('POST', '/api/v1/customers', { familyName: '森' })).body;
+      const sales = await t.as('sales');
+      const gone = await t.as('marketing');
+      assert.equal((await admin.json('PATCH', `/api/v1/users/${gone.userId}`, { disabled: true })).status, 200);
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const bad = await admin.json('POST', `/api/v1/customers/${created.id}/notes`, { body: '来週訪問', mentions: [sales.userId, unknown, gone.userId] });
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.equal(bad.body.code, 'validation_failed');
+      assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['mentions.1', 'mentions.2']);
+      assert.ok(bad.body.errors[0].message.includes(unknown), JSON.stringify(bad.body));
+      assert.ok(bad.body.errors[1].message.includes(gone.userId), JSON.stringify(bad.body));
+      const timeline = await admin.json('GET', `/api/v1/customers/${created.id}/activities?types=note`);
+      assert.deepEqual(timeline.body.items, [], 'the refused note was not written');
+      const ok = await admin.json('POST', `/api/v1/customers/${created.id}/notes`, { body: '来週訪問', mentions: [sales.userId, sales.userId] });
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
+      assert.deepEqual(ok.body.properties.mentions, [sales.userId], 'a repeated mention is one');
+    });
+
+    test('note bodies are masked for roles without customers:read_personal, in the timeline and in the answer to adding one', async () => {
+      const created = (await admin.json('POST', '/api/v1/customers', { familyName: '岡' })).body;
+      const sales = await t.as('sales');
+      const body = '携帯 090-1111-2222、自宅は横浜市青葉区。';
+      const note = await admin.json('POST', `/api/v1/customers/${created.id}/notes`, { body, mentions: [sales.userId] });
+      assert.equal(note.body.properties.body, body, 'the writer (with customers:read_personal) sees what was written');
+      const viewer = await t.as('viewer');
+      const seen = await viewer.json('GET', `/api/v1/customers/${created.id}/activities?types=note`);
+      assert.equal(seen.status, 200);
+      assert.equal(seen.body.items[0].properties.body, MASK);
+      assert.deepEqual(seen.body.items[0].properties.mentions, [sales.userId], 'who was mentioned is not personal data of the customer');
+      assert.ok(!JSON.stringify(seen.body).includes('090-1111-2222'));
+      assert.equal((await sales.json('GET', `/api/v1/customers/${created.id}/activities?types=note`)).body.items[0].properties.body, body);
+      // A role that may write notes without customers:read_personal (none of the built-in ones) gets its own note back masked too.
+      const viewerRow = await t.database.db.selectFrom('users').select(['id', 'email', 'display_name']).where('id', '=', viewer.userId).executeTakeFirstOrThrow();
+      const echoed = await addNote(t.database.db, created.id, { body }, {
+        auth: { userId: viewerRow.id, email: viewerRow.email, displayName: viewerRow.display_name, role: 'viewer', via: 'api_key', apiKeyId: null, csrfToken: null },
+        ip: null, userAgent: null,
+      });
+      assert.equal(echoed.properties.body, MASK);
     });
 
     test('companies, sources and custom fields', async () => {

@@ -7,7 +7,7 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {
   'customers:read': 'List, search and open customers (personal data masked without customers:read_personal)',
-  'customers:read_personal': 'See e-mail, phone, address, birth date and personal custom fields unmasked',
+  'customers:read_personal': 'See e-mail, phone, address, birth date, personal custom fields and sales notes unmasked',
   'customers:write': 'Create and edit customers; write sales notes',
   'customers:delete': 'Delete (soft) customers',
   'customers:export': 'Export customers and links (personal data; audited)',

@@ -1,11 +1,11 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
 import { cursorBigId, cursorTime, decodeCursor, encodeCursor } from '../../app/cursor.ts';
-import { notFound } from '../../app/errors.ts';
+import { AppError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
-import { CUSTOM_PREFIX, PERSONAL_FIELDS } from '../../domain/customers/fields.ts';
-import { MASK } from '../../domain/customers/masking.ts';
+import { maskActivityProperties } from '../../domain/customers/masking.ts';
 import { findCustomerRow } from '../customers/customers.repository.ts';
+import { findActiveUserIds } from '../users/users.repository.ts';
 import { audit } from '../audit/audit.service.ts';
 import * as repo from './activities.repository.ts';
 
@@ -38,7 +38,7 @@ export async function timeline(
   }
   const rows = await repo.listActivities(db, customerId, { types }, after, limit + 1);
   const page = rows.slice(0, limit);
-  const personal = auth !== null && can(auth.role, 'customers:read_personal');
+  const personal = canReadPersonal(auth);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({
@@ -46,7 +46,7 @@ export async function timeline(
       type: r.type,
       occurredAt: r.occurred_at.toISOString(),
       title: r.title,
-      properties: personal ? r.properties : maskChanges(r.properties),
+      properties: personal ? r.properties : maskActivityProperties(r.type, r.properties),
       amount: r.amount,
       currency: r.currency,
       source: r.source_name,
@@ -58,27 +58,19 @@ export async function timeline(
   };
 }
 
-/** Edit entries carry before/after values: personal ones are masked like the profile itself. */
-function maskChanges(properties: Record<string, unknown>): Record<string, unknown> {
-  const changes = properties.changes;
-  if (!Array.isArray(changes)) return properties;
-  return {
-    ...properties,
-    changes: changes.map((c: { field: string; from: unknown; to: unknown }) =>
-      PERSONAL_FIELDS.has(c.field) || c.field.startsWith(CUSTOM_PREFIX) ? { field: c.field, from: c.from === null ? null : MASK, to: c.to === null ? null : MASK } : c,
-    ),
-  };
-}
-
 /** A sales note on the timeline; `mentions` are user ids to notify (owners, colleagues). */
 export async function addNote(db: Db, customerId: string, input: { body: string; mentions?: string[] | undefined; occurredAt?: string | undefined }, actor: Actor): Promise<Activity> {
   if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
+  const mentions = [...new Set(input.mentions ?? [])];
+  const active = await findActiveUserIds(db, mentions);
+  const unknown = (input.mentions ?? []).flatMap((id, i) => (active.has(id) ? [] : [{ field: `mentions.${i}`, message: `No active user with id ${id}` }]));
+  if (unknown.length > 0) throw new AppError('validation_failed', 'A mentioned user does not exist or is disabled', unknown);
   const row = await repo.insertActivity(db, {
     customerId,
     type: 'note',
     occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
     title: 'メモ',
-    properties: { body: input.body, mentions: input.mentions ?? [] },
+    properties: { body: input.body, mentions },
     actorUserId: actor.auth?.userId ?? null,
   });
   await audit(db, actor, 'customer.note', { type: 'customer', id: customerId }, { activityId: row.id });
@@ -87,11 +79,15 @@ export async function addNote(db: Db, customerId: string, input: { body: string;
     type: row.type,
     occurredAt: row.occurred_at.toISOString(),
     title: row.title,
-    properties: row.properties,
+    properties: canReadPersonal(actor.auth) ? row.properties : maskActivityProperties(row.type, row.properties),
     amount: row.amount,
     currency: row.currency,
     source: null,
     sourceLabel: null,
     actor: actor.auth?.displayName ?? null,
   };
+}
+
+function canReadPersonal(auth: AuthContext | null): boolean {
+  return auth !== null && can(auth.role, 'customers:read_personal');
 }

@@ -123,3 +123,73 @@ export async function hitRateLimit(db: Db, bucket: string, windowSeconds: number
 export async function clearRateLimit(db: Db, bucket: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute();
 }
+
+// ── login buckets: failures only, with lockouts that back off (src/features/auth/auth.service.ts) ──
+
+/** A lockout that ended this long ago no longer counts toward the next one's length. */
+const LOCKOUT_MEMORY = sql`interval '1 day'`;
+
+/**
+ * Takes one attempt in a login bucket before the password is checked, so attempts sent at once cannot go past the
+ * bar; a success gives it back (releaseLoginAttempt), a failure keeps it. Refused (null) while the bucket is locked
+ * or its window holds `limit` attempts already, unless `passLock`. `hits` counts this attempt; `locked` whether a
+ * lockout is running.
+ */
+export async function reserveLoginAttempt(
+  db: Db,
+  bucket: string,
+  options: { limit: number; windowSeconds: number; passLock: boolean },
+): Promise<{ hits: number; locked: boolean } | null> {
+  const expired = sql`r.window_start <= now() - make_interval(secs => ${options.windowSeconds}::float8)`;
+  const result = await sql<{ hits: number; locked: boolean }>`
+    INSERT INTO rate_limits AS r (bucket, window_start, hits) VALUES (${bucket}, now(), 1)
+    ON CONFLICT (bucket) DO UPDATE SET
+      hits = CASE WHEN ${expired} THEN 1 ELSE r.hits + 1 END,
+      window_start = CASE WHEN ${expired} THEN now() ELSE r.window_start END
+    WHERE ${options.passLock}::boolean
+      OR ((r.locked_until IS NULL OR r.locked_until <= now()) AND (${expired} OR r.hits < ${options.limit}::int))
+    RETURNING r.hits, coalesce(r.locked_until > now(), false) AS locked`.execute(db);
+  return result.rows[0] ?? null;
+}
+
+/** Seconds until a refused bucket may be tried again: its lockout's end, or 1 while others' attempts fill it. */
+export async function loginRetryAfter(db: Db, bucket: string): Promise<number> {
+  const result = await sql<{ seconds: number }>`
+    SELECT greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS seconds FROM rate_limits WHERE bucket = ${bucket}`.execute(db);
+  return result.rows[0]?.seconds ?? 1;
+}
+
+export async function releaseLoginAttempt(db: Db, bucket: string): Promise<void> {
+  await db.updateTable('rate_limits').set({ hits: sql<number>`greatest(hits - 1, 0)` }).where('bucket', '=', bucket).execute();
+}
+
+/**
+ * After a failure: a bucket whose window holds `limit` failures is locked, for windowSeconds × 2^(lockouts so far),
+ * at most maxLockoutSeconds, and starts counting again. Returns the lockout (its length and its step, 1 for the
+ * first), or null when the bucket is below its bar.
+ */
+export async function lockLoginBucketAtBar(
+  db: Db,
+  bucket: string,
+  options: { limit: number; windowSeconds: number; maxLockoutSeconds: number },
+): Promise<{ seconds: number; step: number } | null> {
+  const forgotten = sql`r.locked_until IS NULL OR r.locked_until <= now() - ${LOCKOUT_MEMORY}`;
+  const result = await sql<{ seconds: number; step: number }>`
+    UPDATE rate_limits AS r SET
+      lockouts = CASE WHEN ${forgotten} THEN 1 ELSE r.lockouts + 1 END,
+      locked_until = greatest(r.locked_until, now() + make_interval(secs => least(
+        ${options.windowSeconds}::float8 * power(2::float8, CASE WHEN ${forgotten} THEN 0 ELSE least(r.lockouts, 30) END),
+        ${options.maxLockoutSeconds}::float8))),
+      hits = 0,
+      window_start = now()
+    WHERE r.bucket = ${bucket} AND r.hits >= ${options.limit}::int
+    RETURNING ceil(extract(epoch FROM r.locked_until - now()))::int AS seconds, r.lockouts AS step`.execute(db);
+  return result.rows[0] ?? null;
+}
+
+/** Buckets whose window and lockout both ended over a day ago hold nothing a later attempt would read. */
+export async function deleteStaleRateLimits(db: Db): Promise<void> {
+  await db.deleteFrom('rate_limits')
+    .where(sql<boolean>`window_start < now() - ${LOCKOUT_MEMORY} AND (locked_until IS NULL OR locked_until < now() - ${LOCKOUT_MEMORY})`)
+    .execute();
+}

@@ -1,7 +1,8 @@
 import type { Actor, AuthContext } from '../../app/context.ts';
 import { AppError, notFound } from '../../app/errors.ts';
-import type { Config } from '../../config/config.ts';
+import type { Config, LoginRateLimit } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
+import { rateLimitAddress } from '../../domain/auth/client-address.ts';
 import { isRole } from '../../domain/auth/permissions.ts';
 import { audit } from '../audit/audit.service.ts';
 import * as users from '../users/users.repository.ts';
@@ -17,9 +18,19 @@ export const API_KEY_PREFIX = 'dk_';
 
 export interface LoginResult { token: string; csrfToken: string; user: User; expiresAt: Date }
 
+/** Where failed sign-ins are counted: see `login`. */
+type LoginScope = 'address' | 'account_address' | 'account';
+const LOGIN_SCOPES: readonly LoginScope[] = ['address', 'account_address', 'account'];
+
 /**
- * Password login. Rate-limited per client address and per e-mail (fixed window in the database, so it holds
- * across processes); a failure never says whether the e-mail exists.
+ * Password login. Only failures count, in three buckets in the database (so the limits hold across processes):
+ * the client address (IPv6 per /64: rateLimitAddress) over all accounts (one place trying many accounts), the
+ * account from that address (someone guessing one account; a success clears it), and the account over all
+ * addresses (a guesser spread over many addresses), each with its own bar per window. A bucket at its bar is locked, longer each time (backoff). While the
+ * account-wide bucket is locked, only an address that has not been failing for the account may try, and one
+ * failure locks it too: the owner signing in from their own machine is not shut out by someone else's guesses.
+ * Attempts are counted before the password is checked, so a burst cannot slip past a bar. A failure never says
+ * whether the e-mail exists.
  */
 export async function login(
   db: Db,
@@ -28,22 +39,51 @@ export async function login(
   actor: Actor,
 ): Promise<LoginResult> {
   const email = normalizeLoginEmail(input.email);
-  const { maxAttempts, windowSeconds } = config.loginRateLimit;
-  for (const bucket of [`login:ip:${actor.ip ?? 'unknown'}`, `login:email:${email}`]) {
-    const { hits, windowStart } = await repo.hitRateLimit(db, bucket, windowSeconds);
-    if (hits > maxAttempts) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - Date.now()) / 1000));
-      await audit(db, actor, 'auth.login_rate_limited', null, { email });
-      throw new AppError('too_many_requests', 'Too many login attempts. Try again later.', [], { 'Retry-After': String(retryAfter) });
+  const limits = config.loginRateLimit;
+  const address = rateLimitAddress(actor.ip ?? 'unknown');
+  const buckets: Record<LoginScope, string> = {
+    address: `login:ip:${address}`,
+    account_address: `login:ip-email:${address} ${email}`,
+    account: `login:email:${email}`,
+  };
+  const reserved: string[] = [];
+  const giveBack = async () => { for (const bucket of reserved) await repo.releaseLoginAttempt(db, bucket); };
+
+  let accountLocked = false;
+  let addressClean = false;
+  for (const scope of LOGIN_SCOPES) {
+    const taken = await repo.reserveLoginAttempt(db, buckets[scope], {
+      limit: loginBar(limits, scope, false), windowSeconds: limits.windowSeconds, passLock: scope === 'account' && addressClean,
+    });
+    if (!taken) {
+      const retryAfter = await repo.loginRetryAfter(db, buckets[scope]);
+      await giveBack();
+      await audit(db, actor, 'auth.login_rate_limited', null, { email, scope, retryAfter });
+      throw new AppError('too_many_requests', 'Too many failed sign-ins. Try again later.', [], { 'Retry-After': String(retryAfter) });
     }
+    reserved.push(buckets[scope]);
+    // The first attempt in this address's window for the account: it has not been failing for it.
+    if (scope === 'account_address') addressClean = taken.hits === 1;
+    if (scope === 'account') accountLocked = taken.locked;
   }
+
   const row = await users.findUserByEmail(db, email);
   const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!row || !ok || row.disabled_at !== null) {
-    await audit(db, actor, 'auth.login_failed', row ? { type: 'user', id: row.id } : null, { email, reason: row?.disabled_at ? 'disabled' : 'bad_credentials' });
+    const entity = row ? { type: 'user', id: row.id } : null;
+    await audit(db, actor, 'auth.login_failed', entity, { email, reason: row?.disabled_at ? 'disabled' : 'bad_credentials' });
+    for (const scope of LOGIN_SCOPES) {
+      const lockout = await repo.lockLoginBucketAtBar(db, buckets[scope], {
+        limit: loginBar(limits, scope, accountLocked), windowSeconds: limits.windowSeconds, maxLockoutSeconds: limits.maxLockoutSeconds,
+      });
+      if (lockout) await audit(db, actor, 'auth.login_lockout', entity, { email, scope, seconds: lockout.seconds, step: lockout.step });
+    }
     throw new AppError('unauthenticated', 'E-mail or password is incorrect');
   }
-  await repo.clearRateLimit(db, `login:email:${email}`);
+  // A success never counts: the attempt is given back, and this address's failures for the account are forgotten.
+  await repo.releaseLoginAttempt(db, buckets.address);
+  await repo.releaseLoginAttempt(db, buckets.account);
+  await repo.clearRateLimit(db, buckets.account_address);
   const token = newToken();
   const csrfToken = newToken(24);
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
@@ -51,6 +91,13 @@ export async function login(
   const updated = await users.updateUser(db, row.id, { last_login_at: new Date() });
   await audit(db, { ...actor, auth: authFromUser(updated ?? row, 'session', null, csrfToken) }, 'auth.login', { type: 'user', id: row.id });
   return { token, csrfToken, user: userRowToUser(updated ?? row), expiresAt };
+}
+
+/** Failures a bucket takes in a window before it locks; while the account is locked, an address let through gets one. */
+function loginBar(limits: LoginRateLimit, scope: LoginScope, accountLocked: boolean): number {
+  if (scope === 'address') return limits.addressMaxFailures;
+  if (scope === 'account') return limits.accountMaxFailures;
+  return accountLocked ? 1 : limits.maxAttempts;
 }
 
 export async function logout(db: Db, sessionToken: string, actor: Actor): Promise<void> {
@@ -98,6 +145,10 @@ export async function createApiKey(
   name: string,
   options: { expiresAt?: Date | null; actor?: Actor } = {},
 ): Promise<CreatedApiKey> {
+  // A key that is expired from its first moment would be shown once and then refused: a mistake to say now.
+  if (options.expiresAt && options.expiresAt.getTime() <= Date.now()) {
+    throw new AppError('validation_failed', 'The expiry is in the past', [{ field: 'expiresAt', message: 'Choose a time in the future' }]);
+  }
   const prefix = newToken(6).replace(/[-_]/g, 'x').slice(0, 8);
   const secret = newToken(32);
   const key = `${API_KEY_PREFIX}${prefix}_${secret}`;

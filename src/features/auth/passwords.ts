@@ -7,8 +7,6 @@ const P = 1;
 const KEY_LENGTH = 64;
 const MAX_MEM = 64 * 1024 * 1024;
 
-export const MIN_PASSWORD_LENGTH = 10;
-
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
@@ -35,9 +33,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash to verify against when the user does not exist, so timing does not reveal which e-mails are registered. */
 export const DUMMY_PASSWORD_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + Buffer.alloc(64).toString('base64');
-
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 256) return 'Password must be at most 256 characters';
-  return null;
-}

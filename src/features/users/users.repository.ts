@@ -53,3 +53,10 @@ export async function countActiveAdmins(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Which of the given ids are users who are not disabled. */
+export async function findActiveUserIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', [...ids]).where('disabled_at', 'is', null).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -2,9 +2,10 @@ import type { Actor } from '../../app/context.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/schema.ts';
+import { passwordProblem } from '../../domain/auth/password-policy.ts';
 import { isRole, type Role } from '../../domain/auth/permissions.ts';
 import { audit } from '../audit/audit.service.ts';
-import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { deleteSessionsOfUser } from '../auth/auth.repository.ts';
 import * as repo from './users.repository.ts';
 
@@ -50,7 +51,7 @@ export async function createUser(db: Db, input: CreateUserInput, actor?: Actor):
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
     throw new AppError('validation_failed', 'Invalid e-mail address', [{ field: 'email', message: 'Enter an e-mail address such as taro@example.co.jp' }]);
   }
-  const problem = passwordProblem(input.password);
+  const problem = passwordProblem(input.password, { email });
   if (problem) throw new AppError('validation_failed', problem, [{ field: 'password', message: problem }]);
   if (!isRole(input.role)) {
     throw new AppError('validation_failed', `Unknown role "${input.role}"`, [{ field: 'role', message: 'One of admin, manager, marketing, sales, viewer' }]);
@@ -105,7 +106,7 @@ export async function updateUser(db: Db, id: string, input: UpdateUserInput, act
     }
     let passwordHash: string | undefined;
     if (input.password !== undefined) {
-      const problem = passwordProblem(input.password);
+      const problem = passwordProblem(input.password, { email: before.email });
       if (problem) throw new AppError('validation_failed', problem, [{ field: 'password', message: problem }]);
       passwordHash = await hashPassword(input.password);
     }
