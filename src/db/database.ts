@@ -38,6 +38,19 @@ export function runsConcurrently(db: Db): boolean {
   return !singleConnection.has(db);
 }
 
+/** Says that a handle's statements run on one connection, one at a time (PGlite, or PGlite reached from a worker). */
+export function markSingleConnection(db: Db): void {
+  singleConnection.add(db);
+}
+
+/** The URL each PostgreSQL handle was opened with: a worker thread opens a pool of its own with it. */
+const postgresUrls = new WeakMap<Db, string>();
+
+/** The PostgreSQL URL `db` was opened with, or undefined (PGlite: a worker reaches it through a database port). */
+export function postgresUrlOf(db: Db): string | undefined {
+  return postgresUrls.get(db);
+}
+
 /**
  * Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite in `dataDir`.
  * int8 → number (ids and counts stay below 2^53), numeric → string (money is never a float), date → 'YYYY-MM-DD'.
@@ -47,10 +60,11 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   return openPglite(config.dataDir, config.pgliteFsync);
 }
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
+/** A PostgreSQL pool of `poolSize` connections (DAICHO_PG_POOL_SIZE, else 10, by default). */
+export async function openPostgres(url: string, poolSize = Number(process.env.DAICHO_PG_POOL_SIZE ?? 10)): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.DAICHO_PG_POOL_SIZE ?? 10),
+    max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: string) => {
         if (oid === INT8) return (v: string) => Number(v);
@@ -61,6 +75,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   });
   // A schema in the URL (?options=-c search_path=…) is honoured by the server; nothing else to set here.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  postgresUrls.set(db, url);
   await sql`select 1`.execute(db);
   return {
     db,

@@ -5,8 +5,9 @@
  */
 import type { Db } from '../../db/database.ts';
 import { jobStore, type BackgroundJob } from './background-jobs.ts';
-import { runImport, type ImportOptions, type ImportSummary } from './import.service.ts';
-import { validateImport, type ValidationProgress, type ValidationReport } from './validate.service.ts';
+import type { ImportSummary } from './import.service.ts';
+import { importInThread, validateInThread, type ImportInput, type ValidationInput } from './job-thread.ts';
+import type { ValidationProgress, ValidationReport } from './validate.service.ts';
 
 /**
  * Reading: rows and bytes of the file (a large file's first chunks are resolved meanwhile); resolving: every row is
@@ -19,20 +20,17 @@ export type ValidationJob = BackgroundJob<ValidationProgress, ValidationReport>;
 const imports = jobStore<ImportProgress, ImportSummary>('import');
 const validations = jobStore<ValidationProgress, ValidationReport>('validation');
 
-/** Starts `runImport` without waiting. The upload stays, so a failed job can be run again. */
-export function startImportJob(db: Db, options: Omit<ImportOptions, 'onProgress'>): ImportJob {
+/** Starts an import in the job thread without waiting. The upload stays, so a failed job can be run again. */
+export function startImportJob(db: Db, options: ImportInput): ImportJob {
   const initial: ImportProgress = { phase: 'reading', rows: 0, bytesRead: 0, totalBytes: 0, resolved: 0, pending: 0 };
   return imports.start(options.actor.auth?.userId ?? null, initial, (report) => {
     let last = initial;
-    return runImport(db, {
-      ...options,
-      onProgress: (p) => {
-        last = {
-          phase: p.phase, rows: p.rows, bytesRead: p.bytesRead, totalBytes: p.totalBytes,
-          resolved: p.resolved ?? last.resolved, pending: p.pending ?? last.pending,
-        };
-        report(last);
-      },
+    return importInThread(db, options, (p) => {
+      last = {
+        phase: p.phase, rows: p.rows, bytesRead: p.bytesRead, totalBytes: p.totalBytes,
+        resolved: p.resolved ?? last.resolved, pending: p.pending ?? last.pending,
+      };
+      report(last);
     }).then((summary) => {
       report({ ...last, phase: 'resolving', rows: summary.read, bytesRead: last.totalBytes });
       return summary;
@@ -42,9 +40,9 @@ export function startImportJob(db: Db, options: Omit<ImportOptions, 'onProgress'
 
 export const findImportJob = imports.find;
 
-/** Starts `validateImport` without waiting; it stops at the next batch of rows when cancelled. */
-export function startValidationJob(db: Db, options: Omit<Parameters<typeof validateImport>[1], 'onProgress' | 'signal'>, userId: string | null): ValidationJob {
-  return validations.start(userId, { rows: 0, bytesRead: 0, totalBytes: 0 }, (report, signal) => validateImport(db, { ...options, onProgress: report, signal }));
+/** Starts a validation in the job thread without waiting; it stops at the next batch of rows when cancelled. */
+export function startValidationJob(db: Db, options: ValidationInput, userId: string | null): ValidationJob {
+  return validations.start(userId, { rows: 0, bytesRead: 0, totalBytes: 0 }, (report, signal) => validateInThread(db, options, report, signal));
 }
 
 export const findValidationJob = validations.find;

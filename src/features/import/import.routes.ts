@@ -11,8 +11,8 @@ import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
-import { RUN_STALE_SECONDS, runImport } from './import.service.ts';
-import { validateImport } from './validate.service.ts';
+import { RUN_STALE_SECONDS } from './import.service.ts';
+import { importInThread, validateInThread } from './job-thread.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 
@@ -211,7 +211,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
-      const summary = await runImport(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
+      const summary = await importInThread(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
     },
   );
@@ -225,7 +225,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
-      return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
+      return c.json(await validateInThread(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
 

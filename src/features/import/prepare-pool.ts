@@ -6,11 +6,10 @@
  * same result.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ImportProfile } from '../../domain/import/profile.ts';
 import { prepareFileRows, type PreparedRow } from './stage-prepare.ts';
-
-const TSX_API = import.meta.resolve('tsx/esm/api');
+import { startTypeScriptWorker } from './worker-thread.ts';
 
 type FileRows = Array<{ line: number; values: Record<string, string> }>;
 
@@ -109,15 +108,5 @@ export async function openWorkerPool(
 }
 
 function startWorker(limits: typeof WORKER_LIMITS): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    // The worker is TypeScript like the rest. Node 20 loads a worker's entry before --import hooks apply, so a small
-    // script registers tsx in the worker first, then imports the worker module.
-    const entry = new URL('./prepare.worker.ts', import.meta.url).href;
-    const code = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    const worker = new Worker(code, { eval: true, execArgv: [], resourceLimits: limits });
-    const fail = (error: unknown) => reject(error instanceof Error ? error : new Error(String(error)));
-    worker.once('message', () => { worker.off('error', fail); resolve(worker); });
-    worker.once('error', fail);
-    worker.once('exit', (code) => reject(new Error(`prepare worker exited with ${code}`)));
-  });
+  return startTypeScriptWorker(new URL('./prepare.worker.ts', import.meta.url), { resourceLimits: limits });
 }
