@@ -6,9 +6,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { openTable, previewTable, type OpenedTable, type TableRow } from '../../../../src/features/import/readers/index.ts';
-import { countLineBreaks, formatCsv } from '../../../../src/domain/import/csv.ts';
+import { countLineBreaks } from '../../../../src/domain/import/csv.ts';
 import { bindProfile, mapRow, parseImportProfile } from '../../../../src/domain/import/profile.ts';
-import { CP932_CHARS, UTF8_CHARS, tableFrom } from '../../../domain/import/arbitraries.ts';
+import { CP932_CHARS, UTF8_CHARS, formatCsv, tableFrom } from '../../../domain/import/arbitraries.ts';
 
 const DEV = '/work/shared/data/ja-dedup-dev';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-readers-'));
