@@ -54,7 +54,7 @@ export async function insertIssues(db: Db, runId: string, issues: Array<{ line: 
 }
 
 export async function findRun(db: Db, id: string) {
-  return db.selectFrom('import_runs').select(['id', 'file_name']).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('import_runs').select(['id', 'file_name', 'created_by_user_id']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listRunRows(db: Db, limit: number, staleSeconds: number) {
@@ -65,7 +65,7 @@ export async function listRunRows(db: Db, limit: number, staleSeconds: number) {
     .select([
       'import_runs.id', 'sources.name as source', 'sources.label as source_label', 'import_runs.file_name', reportedStatus(staleSeconds).as('status'),
       'import_runs.encoding', 'import_runs.counts', 'import_runs.error', 'import_runs.started_at', 'import_runs.finished_at',
-      'users.display_name as started_by',
+      'users.display_name as started_by', 'import_runs.created_by_user_id',
     ])
     .orderBy('import_runs.started_at', 'desc')
     .orderBy('import_runs.id', 'desc')

@@ -15,6 +15,8 @@ import { RUN_STALE_SECONDS, runImport } from './import.service.ts';
 import { validateImport } from './validate.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
+import { isOwnOrAdmin } from './owner.ts';
+import type { AuthContext } from '../../app/context.ts';
 
 const PREVIEW_ROWS = 20;
 /** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
@@ -119,6 +121,7 @@ const RunSchema = z.object({
   }),
   encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
   error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), startedBy: z.string().nullable(),
+  reportAvailable: z.boolean().openapi({ description: 'Whether you may download its report (GET /imports/{id}/report.csv): your own runs; admins all' }),
 }).openapi('ImportRun');
 
 const ProfileSchema = z.object({
@@ -155,7 +158,7 @@ export function registerImportRoutes(app: App): void {
         const file = form.get('file');
         if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
         if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
-        stored = await storeUpload(file.stream(), file.name);
+        stored = await storeUpload(file.stream(), file.name, c.get('auth')?.userId ?? null);
       } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
         // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
         const name = c.req.header('x-file-name');
@@ -165,7 +168,7 @@ export function registerImportRoutes(app: App): void {
         } catch {
           throw new AppError('validation_failed', 'X-File-Name must be URL-encoded', [{ field: 'file', message: 'X-File-Name' }]);
         }
-        stored = await storeUpload(c.req.raw.body, fileName);
+        stored = await storeUpload(c.req.raw.body, fileName, c.get('auth')?.userId ?? null);
         if (stored.size === 0) {
           removeUpload(stored.id);
           throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
@@ -208,7 +211,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(SummarySchema, 'Import summary'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const summary = await runImport(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
     },
@@ -222,7 +225,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(ValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
@@ -235,7 +238,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 202: json(ValidationJobSchema, 'Validation started'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
       return c.json(validationJobJson(job), 202);
     },
@@ -275,7 +278,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(jobJson(job), 202);
     },
@@ -300,7 +303,7 @@ export function registerImportRoutes(app: App): void {
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
       responses: { 200: json(z.object({ items: z.array(RunSchema) }), 'Runs') },
     }),
-    async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50) }, 200),
+    async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50, c.get('auth')) }, 200),
   );
 
   app.openapi(
@@ -314,7 +317,7 @@ export function registerImportRoutes(app: App): void {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/imports/{id}/report.csv', access: 'imports:run', tags: ['imports'],
-      summary: 'Per-row report of a run (rejected rows, flagged values): line, severity, field, reason, value. UTF-8 with BOM',
+      summary: 'Per-row report of a run (rejected rows, flagged values): line, severity, field, reason, value. UTF-8 with BOM. Your own runs; admins see all',
       request: { params: IdParam },
       responses: { 200: csvBody('CSV report'), 404: json(z.object({}), 'Unknown run') },
     }),
@@ -322,7 +325,7 @@ export function registerImportRoutes(app: App): void {
       const db = c.get('deps').db;
       const id = c.req.valid('param').id;
       const run = await findRun(db, id);
-      if (!run) throw new AppError('not_found', 'Import run not found');
+      if (!run || !isOwnOrAdmin(run.created_by_user_id, c.get('auth'))) throw new AppError('not_found', 'Import run not found');
       const lines = await importReportLines(db, id);
       return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
         status: 200,
@@ -383,11 +386,14 @@ export function registerImportRoutes(app: App): void {
   );
 }
 
-/** A run or validation request's upload (404 when expired or unknown) and profile (400 with field errors). */
-function uploadWithProfile(body: z.infer<typeof RunRequest>): { profile: ImportProfile; upload: StoredUpload } {
+/**
+ * A run or validation request's upload (404 when expired, unknown or someone else's: isOwnOrAdmin) and profile (400
+ * with field errors).
+ */
+function uploadWithProfile(body: z.infer<typeof RunRequest>, auth: AuthContext | null): { profile: ImportProfile; upload: StoredUpload } {
   const profile = parseProfileOr400(body.profile);
   const upload = findUpload(body.uploadId);
-  if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+  if (!upload || !isOwnOrAdmin(upload.ownerUserId, auth)) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
   return { profile, upload };
 }
 
@@ -444,7 +450,7 @@ function stamp(): string {
 
 // ── read models ──
 
-async function listRuns(db: Db, limit: number) {
+async function listRuns(db: Db, limit: number, auth: AuthContext | null) {
   const rows = await listRunRows(db, limit, RUN_STALE_SECONDS);
   return rows.map((r) => ({
     id: r.id,
@@ -458,6 +464,7 @@ async function listRuns(db: Db, limit: number) {
     startedAt: r.started_at.toISOString(),
     finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
     startedBy: r.started_by ?? null,
+    reportAvailable: isOwnOrAdmin(r.created_by_user_id, auth),
   }));
 }
 
