@@ -30,6 +30,11 @@ export async function insertRun(db: Db, values: { sourceId: string; fileName: st
     .executeTakeFirstOrThrow();
 }
 
+/** The file's encoding, known once the run has opened it. */
+export async function setRunEncoding(db: Db, id: string, encoding: string | null): Promise<void> {
+  await db.updateTable('import_runs').set({ encoding }).where('id', '=', id).execute();
+}
+
 export async function finishRun(db: Db, id: string, status: 'completed' | 'failed', counts: Record<string, number>, error: string | null): Promise<void> {
   await db.updateTable('import_runs').set({ status, counts: JSON.stringify(counts), error, finished_at: new Date() }).where('id', '=', id).execute();
 }

@@ -13,6 +13,7 @@ import {
 } from './import.jobs.ts';
 import { RUN_STALE_SECONDS, runImport } from './import.service.ts';
 import { validateImport } from './validate.service.ts';
+import { unreadableFile } from './open-with-profile.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 import { isOwnOrAdmin } from './owner.ts';
@@ -181,9 +182,7 @@ export function registerImportRoutes(app: App): void {
         preview = await previewTable(stored.filePath, PREVIEW_ROWS);
       } catch (error) {
         removeUpload(stored.id);
-        throw new AppError('validation_failed', `ファイルを読めません (cannot read the file): ${error instanceof Error ? error.message : String(error)}`, [
-          { field: 'file', message: error instanceof Error ? error.message : String(error) },
-        ]);
+        throw unreadableFile(error);
       }
       return c.json({
         uploadId: stored.id,

@@ -48,3 +48,9 @@ export interface OpenedTable {
   /** Releases the file if the rows are not read to the end (breaking out of for-await does it too). */
   close(): Promise<void>;
 }
+
+/**
+ * A file that cannot be opened as a table (not a text table, a header PostgreSQL cannot store, a broken .xlsx, an .xls,
+ * an unknown encoding…): openTable throws it with a message for the person who chose the file. Bad rows are rows.
+ */
+export class TableOpenError extends Error {}
