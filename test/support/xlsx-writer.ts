@@ -105,3 +105,45 @@ export function sharedSheet(rows: readonly (readonly number[])[]): string {
   const body = rows.map((cells, r) => `<row r="${r + 1}">${cells.map((s, i) => `<c r="${col(i)}${r + 1}" t="s"><v>${s}</v></c>`).join('')}</row>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${body}</sheetData></worksheet>`;
 }
+
+/**
+ * A zip entry of `prefix`, then `unit` repeated to about `bytes` bytes (in runs of up to a MiB), then `suffix`, deflated
+ * without ever holding the long middle: one deflated MiB of the unit is repeated (each copy a non-final block,
+ * byte-aligned by a sync flush), so a 1 GiB cell costs ~1 MB on disk and half a second to write.
+ */
+export function repeatedEntry(prefix: string, unit: string, bytes: number, suffix: string): { deflated: Buffer; crc32: number; size: number } {
+  const MiB = 1 << 20;
+  const run = Buffer.from(unit.repeat(Math.max(1, Math.floor(Math.min(MiB, bytes) / Buffer.byteLength(unit)))));
+  const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const runDeflated = zlib.deflateRawSync(run, sync);
+  const copies = Math.max(1, Math.round(bytes / run.length));
+  const parts = [zlib.deflateRawSync(Buffer.from(prefix), sync)];
+  let crc = zlib.crc32(prefix);
+  for (let i = 0; i < copies; i++) {
+    parts.push(runDeflated);
+    crc = zlib.crc32(run, crc);
+  }
+  parts.push(zlib.deflateRawSync(Buffer.from(suffix)));
+  crc = zlib.crc32(suffix, crc);
+  return { deflated: Buffer.concat(parts), crc32: crc, size: Buffer.byteLength(prefix) + copies * run.length + Buffer.byteLength(suffix) };
+}
+
+/** A workbook whose row 2, column B holds `bytes` of one character: inline in the sheet, or as a shared string. */
+export function writeLongCellXlsx(file: string, where: 'inline' | 'shared', bytes: number, char = 'A'): void {
+  if (where === 'inline') {
+    const prefix = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>` +
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>氏名</t></is></c></row>' +
+      '<row r="2"><c r="A2" t="inlineStr"><is><t>K1</t></is></c><c r="B2" t="inlineStr"><is><t>';
+    writeXlsx(file, { sheet: repeatedEntry(prefix, char, bytes, '</t></is></c></row></sheetData></worksheet>') });
+  } else {
+    const prefix = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="4" uniqueCount="4"><si><t>ID</t></si><si><t>氏名</t></si><si><t>K1</t></si><si><t>`;
+    writeXlsx(file, { sheet: sharedSheet([[0, 1], [2, 3]]), sharedStrings: repeatedEntry(prefix, char, bytes, '</t></si></sst>') });
+  }
+}
+
+/** A workbook whose row 2 has about `bytes` of short cells (a row too wide to hold). */
+export function writeWideRowXlsx(file: string, bytes: number): void {
+  const prefix = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>` +
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row><row r="2">';
+  writeXlsx(file, { sheet: repeatedEntry(prefix, '<c r="B2"><v>1</v></c>', bytes, '</row></sheetData></worksheet>') });
+}

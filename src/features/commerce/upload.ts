@@ -3,7 +3,7 @@ import { AppError, type FieldError } from '../../app/errors.ts';
 import { CommerceProfileError, parseCommerceProfile, type CommerceProfile } from '../../domain/commerce/profile.ts';
 import { UPLOAD_MAX_BYTES, removeUpload, storeUpload, type StoredUpload } from '../import/uploads.ts';
 import { unreadableFile } from '../import/open-with-profile.ts';
-import { TableOpenError } from '../import/readers/index.ts';
+import { UnreadableTableError } from '../import/readers/index.ts';
 
 /** The same size limit as customer-file uploads. */
 export const uploadLimit = bodyLimit({
@@ -52,7 +52,7 @@ export async function withUploadedFile<T>(request: Request, ownerUserId: string 
     return await work(stored, profile, form);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    if (error instanceof TableOpenError || (error instanceof Error && /読めません|cannot|decode|xls/iu.test(error.message))) throw unreadableFile(error);
+    if (error instanceof UnreadableTableError || (error instanceof Error && /読めません|cannot|decode|xls/iu.test(error.message))) throw unreadableFile(error);
     throw error;
   } finally {
     removeUpload(stored.id);

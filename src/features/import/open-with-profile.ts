@@ -1,6 +1,6 @@
 import { AppError } from '../../app/errors.ts';
 import { bindProfile, type ImportProfile } from '../../domain/import/profile.ts';
-import { openTable, TableOpenError, type OpenedTable } from './readers/index.ts';
+import { openTable, UnreadableTableError, type OpenedTable } from './readers/index.ts';
 
 /** A file that cannot be read as a table, as the 400 the upload's preview, the validation and the import answer. */
 export function unreadableFile(error: unknown): AppError {
@@ -22,8 +22,17 @@ export async function openWithProfile(filePath: string, profile: ImportProfile):
       ...(profile.sheet !== null && profile.sheet !== undefined ? { sheet: profile.sheet } : {}),
     });
   } catch (error) {
-    throw error instanceof TableOpenError ? unreadableFile(error) : error;
+    throw error instanceof UnreadableTableError ? unreadableFile(error) : error;
   }
+  // A sheet that breaks off while it is read (an xlsx value too long to hold) is the same 400 as one refused at open.
+  const rows = table.rows;
+  table.rows = (async function* () {
+    try {
+      yield* rows;
+    } catch (error) {
+      throw error instanceof UnreadableTableError ? unreadableFile(error) : error;
+    }
+  })();
   const binding = bindProfile(profile, table.headers);
   if (binding.missing.length) {
     await table.close();

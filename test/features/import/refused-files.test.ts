@@ -12,7 +12,7 @@ import { validateImport } from '../../../src/features/import/validate.service.ts
 import { createApiKey } from '../../../src/features/auth/auth.service.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
-import { inlineSheet, writeXlsx } from '../../support/xlsx-writer.ts';
+import { inlineSheet, writeLongCellXlsx, writeXlsx } from '../../support/xlsx-writer.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-refused-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -41,6 +41,8 @@ const files = {
   randomXlsx: path.join(tmp, 'random.xlsx'),
   /** An .xlsx whose header holds a NUL (as a character reference). */
   nulHeaderXlsx: path.join(tmp, 'nul-header.xlsx'),
+  /** An .xlsx whose row 2 holds a cell of 8 MiB (past the reader's bound): refused while the sheet is read. */
+  longCellXlsx: path.join(tmp, 'long-cell.xlsx'),
 };
 fs.writeFileSync(files.nulHeader, 'ID,氏\u0000名,メールアドレス\r\nK1,山田 太郎,taro@daicho-shoji.co.jp\r\n');
 fs.writeFileSync(files.surrogateHeader, Buffer.concat([
@@ -51,6 +53,7 @@ fs.writeFileSync(files.surrogateHeader, Buffer.concat([
 fs.writeFileSync(files.randomCsv, randomBytes(1 << 20));
 fs.writeFileSync(files.randomXlsx, randomBytes(1 << 20, 12345));
 writeXlsx(files.nulHeaderXlsx, { sheet: inlineSheet([['ID', '氏&#0;名'], ['K1', '山田 太郎']]) });
+writeLongCellXlsx(files.longCellXlsx, 'inline', 8 * 2 ** 20);
 
 const PROFILE = parseImportProfile({ source: 'refused', id_column: 'ID', fields: { full_name: '氏名' } });
 
@@ -102,7 +105,11 @@ for (const engine of ENGINES) {
       return caught;
     }
 
-    for (const [name, file] of [['NUL in a CSV header', files.nulHeader], ['NUL in an xlsx header', files.nulHeaderXlsx], ['1 MB of random bytes', files.randomCsv]] as const) {
+    const cases = [
+      ['NUL in a CSV header', files.nulHeader], ['NUL in an xlsx header', files.nulHeaderXlsx], ['1 MB of random bytes', files.randomCsv],
+      ['an xlsx cell too long to hold', files.longCellXlsx],
+    ] as const;
+    for (const [name, file] of cases) {
       test(`${name}: validation and import refuse with the same message; the import is a failed run in GET /imports; the upload is refused too`, async () => {
         const validation = await refusal(validateImport(t.database.db, { filePath: file, profile: PROFILE }));
         const actor = { auth: null, ip: null, userAgent: 'test' };

@@ -10,7 +10,7 @@ import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { notTextTableReason, TEXT_PROBE_CHARS } from '../../../domain/import/text-table.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
 import { createDecoder, decodeBuffer, type StreamDecoder } from './decoder.ts';
-import { TableOpenError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
+import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
 
 export const SAMPLE_BYTES = 64 * 1024;
 const READ_CHUNK = 256 * 1024;
@@ -46,7 +46,7 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
   // Random bytes, an image, UTF-16 without its BOM…: refused here rather than read as a table of garbage (4 bytes a
   // character at most: enough bytes for the probe's characters).
   const notText = notTextTableReason(decodeBuffer(sample.subarray(0, 4 * TEXT_PROBE_CHARS), encoding), encoding);
-  if (notText) throw new TableOpenError(notText);
+  if (notText) throw new UnreadableTableError(notText);
 
   const ext = path.extname(file).toLowerCase();
   let delimiter: Delimiter;

@@ -1,2 +1,2 @@
 export { openTable, previewTable, detectFormat, type TablePreview } from './open-table.ts';
-export { TableOpenError, type OpenedTable, type OpenTableOptions, type TableErrorCode, type TableFormat, type TableRow } from './types.ts';
+export { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableErrorCode, type TableFormat, type TableRow } from './types.ts';

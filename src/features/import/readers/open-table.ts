@@ -14,7 +14,7 @@ import type { Delimiter } from '../../../domain/import/csv.ts';
 import { suggestMapping, type MappingSuggestion } from '../../../domain/import/suggest.ts';
 import { headerRefusal } from '../../../domain/import/text-table.ts';
 import { openCsv, readSample } from './csv-reader.ts';
-import { TableOpenError, type OpenedTable, type OpenTableOptions, type TableFormat, type TableRow } from './types.ts';
+import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableFormat, type TableRow } from './types.ts';
 
 export async function detectFormat(file: string): Promise<TableFormat> {
   const { sample } = await readSample(file, 8);
@@ -27,7 +27,7 @@ export async function detectFormat(file: string): Promise<TableFormat> {
 }
 
 /**
- * Opens a CSV/TSV/xlsx file for streaming. Throws TableOpenError for files that cannot be read as a table (not for bad
+ * Opens a CSV/TSV/xlsx file for streaming. Throws UnreadableTableError for files that cannot be read as a table (not for bad
  * rows: those are rows), among them a header PostgreSQL cannot store: the one verdict of the preview, the validation
  * and the import.
  */
@@ -42,12 +42,12 @@ export async function openTable(file: string, options: OpenTableOptions = {}): P
       table = await openCsv(file, { ...options, format, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : null) });
     }
   } catch (error) {
-    throw error instanceof TableOpenError ? error : new TableOpenError(error instanceof Error ? error.message : String(error));
+    throw error instanceof UnreadableTableError ? error : new UnreadableTableError(error instanceof Error ? error.message : String(error));
   }
   const refusal = headerRefusal(table.headers);
   if (refusal) {
     await table.close();
-    throw new TableOpenError(refusal);
+    throw new UnreadableTableError(refusal);
   }
   return table;
 }

@@ -50,7 +50,8 @@ export interface OpenedTable {
 }
 
 /**
- * A file that cannot be opened as a table (not a text table, a header PostgreSQL cannot store, a broken .xlsx, an .xls,
- * an unknown encoding…): openTable throws it with a message for the person who chose the file. Bad rows are rows.
+ * A file that cannot be read as a table (not a text table, a header PostgreSQL cannot store, a broken .xlsx, an .xls,
+ * an unknown encoding, an xlsx value too long to hold…): openTable throws it, and an xlsx table's rows when the sheet
+ * breaks off, with a message for the person who chose the file. Bad rows (CSV) are rows.
  */
-export class TableOpenError extends Error {}
+export class UnreadableTableError extends Error {}
