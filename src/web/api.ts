@@ -429,6 +429,8 @@ export interface ImportValidationJob {
 export interface ImportRun {
   id: string; source: string; sourceLabel: string; fileName: string; status: 'running' | 'completed' | 'failed' | 'interrupted';
   encoding: string | null; counts: Record<string, number>; error: string | null; startedAt: string; finishedAt: string | null; startedBy: string | null;
+  /** Own runs (admins: all); another user's report is a 404. */
+  reportAvailable: boolean;
 }
 
 /** The file as the raw request body (the server streams it to disk); not JSON, so it does not go through request(). */

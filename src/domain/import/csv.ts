@@ -304,17 +304,40 @@ export function parseCsvText(text: string, options: CsvParserOptions): CsvRecord
   return [...parser.push(text), ...parser.end()];
 }
 
-/** Quotes a field when it needs it (delimiter, quote, line break, or leading/trailing space). */
-export function formatCsvField(value: string, delimiter: string): string {
-  if (value === '') return '';
+/**
+ * A cell of a CSV file people open in a spreadsheet: text that came from data (a customer, a department's file, a form
+ * visitor), or a number the export computed itself (a line number, a count, an amount).
+ */
+export type CsvCell = string | number | null;
+
+/**
+ * Text a spreadsheet reads as a formula (Excel, LibreOffice, Google Sheets): a cell that starts with = + - @, tab or
+ * CR (OWASP, CSV injection), or a line feed; also after leading spaces (LibreOffice's import can trim them), and the
+ * full-width ＝ ＋ － ＠, which Japanese Excel may take for their ASCII forms.
+ */
+const FORMULA_START = /^(?:[\t\r\n]|\s*[=+\-@＝＋－＠])/u;
+
+/**
+ * One CSV cell as Daicho writes it: text that would start a formula is prefixed with ' and quoted (OWASP: the quote
+ * makes it text, and quoting keeps the quote and the value one cell), so a planted =HYPERLINK(…) is shown, never run.
+ * Text is escaped by where it comes from, not by how it looks: a customer's "-1200" or "+81…" is text and gets the
+ * quote too. A number (the export's own figure) is written as a number. Quotes, delimiters, line breaks and
+ * leading/trailing spaces are quoted (RFC 4180).
+ */
+function formatCsvCell(value: CsvCell, delimiter: string): string {
+  if (value === null || value === '') return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (FORMULA_START.test(value)) return `"'${value.replaceAll('"', '""')}"`;
   const needs =
     value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r') || /^\s|\s$/u.test(value);
   return needs ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Writes rows as CSV text (CRLF, as Excel does). */
-export function formatCsv(rows: readonly (readonly string[])[], delimiter: string = ',', newline: string = '\r\n'): string {
-  // A lone empty field is written as "" so that the line is not mistaken for an empty (skipped) line.
-  const line = (row: readonly string[]) => (row.length === 1 && row[0] === '' ? '""' : row.map((v) => formatCsvField(v, delimiter)).join(delimiter));
-  return rows.map(line).join(newline) + newline;
+/**
+ * One line of a CSV file (no line break): the one way Daicho writes CSV (exports, import and order reports, the CLI).
+ * A lone empty cell is written as "" so the line is not taken for an empty (skipped) line.
+ */
+export function csvLine(cells: readonly CsvCell[], delimiter: string = ','): string {
+  if (cells.length === 1 && (cells[0] === '' || cells[0] === null)) return '""';
+  return cells.map((cell) => formatCsvCell(cell, delimiter)).join(delimiter);
 }

@@ -7,3 +7,4 @@ export * from './encoding.ts';
 export * from './headers.ts';
 export * from './profile.ts';
 export * from './suggest.ts';
+export * from './text-table.ts';

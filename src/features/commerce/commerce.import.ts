@@ -4,7 +4,7 @@ import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { parseOrderRow, type OrderRow, type RowProblem } from '../../domain/commerce/orders.ts';
 import { bindCommerceProfile, type CommerceProfile, type OrderProfile } from '../../domain/commerce/profile.ts';
-import { formatCsvField } from '../../domain/import/csv.ts';
+import { csvLine } from '../../domain/import/csv.ts';
 import { audit } from '../audit/audit.service.ts';
 import { openTable, type OpenedTable } from '../import/readers/index.ts';
 import { writeOrders, type OrderGroup } from './commerce.service.ts';
@@ -100,5 +100,5 @@ export async function runOrderImport(db: Db, options: { filePath: string; fileNa
 
 /** The per-row report as CSV lines (line, field, reason, value), header first. */
 export function problemLines(problems: RowProblem[]): string[] {
-  return ['line,field,reason,value', ...problems.map((p) => [String(p.line), p.field ?? '', p.reason, p.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
+  return [csvLine(['line', 'field', 'reason', 'value']), ...problems.map((p) => csvLine([p.line, p.field, p.reason, p.value]))];
 }

@@ -121,7 +121,7 @@ export function registerCommerceRoutes(app: App): void {
       responses: { 200: json(OrderImportSummary, 'Import summary with the per-row report') } }),
     async (c) => {
       const { db } = c.get('deps');
-      const summary = await withUploadedFile(c.req.raw, 'orders', (upload, profile) => runOrderImport(db, { filePath: upload.filePath, fileName: upload.fileName, profile: profile as OrderProfile, actor: c.get('actor') }));
+      const summary = await withUploadedFile(c.req.raw, c.get('auth')?.userId ?? null, 'orders', (upload, profile) => runOrderImport(db, { filePath: upload.filePath, fileName: upload.fileName, profile: profile as OrderProfile, actor: c.get('actor') }));
       return c.json(summary, 200);
     },
   );

@@ -3,6 +3,8 @@ import { AppError, type FieldError } from '../../app/errors.ts';
 import { CommerceProfileError, parseCommerceProfile, type CommerceProfile } from '../../domain/commerce/profile.ts';
 import { refuseUnstorableInput } from '../../app/input-guard.ts';
 import { UPLOAD_MAX_BYTES, removeUpload, storeUpload, type StoredUpload } from '../import/uploads.ts';
+import { unreadableFile } from '../import/open-with-profile.ts';
+import { UnreadableTableError } from '../import/readers/index.ts';
 
 /** The same size limit as customer-file uploads. */
 export const uploadLimit = bodyLimit({
@@ -14,10 +16,10 @@ export const uploadLimit = bodyLimit({
 
 /**
  * Reads a multipart upload of an order or attendance file: the file (field "file") is stored under a random id in
- * the upload folder (never a client-chosen path), the profile (field "profile", JSON) is parsed; `work` runs on
- * the stored file, which is removed afterwards.
+ * the upload folder (never a client-chosen path) as the caller's, the profile (field "profile", JSON) is parsed; `work`
+ * runs on the stored file, which is removed afterwards.
  */
-export async function withUploadedFile<T>(request: Request, kind: CommerceProfile['kind'], work: (upload: StoredUpload, profile: CommerceProfile, form: FormData) => Promise<T>): Promise<T> {
+export async function withUploadedFile<T>(request: Request, ownerUserId: string | null, kind: CommerceProfile['kind'], work: (upload: StoredUpload, profile: CommerceProfile, form: FormData) => Promise<T>): Promise<T> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) throw new AppError('bad_request', 'ファイルを multipart/form-data の "file" で送ってください (send the file as multipart/form-data)', [{ field: 'file', message: 'required' }]);
   let form: FormData;
@@ -49,12 +51,12 @@ export async function withUploadedFile<T>(request: Request, kind: CommerceProfil
   const file = form.get('file');
   if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'ファイルを選んでください (choose a file)', [{ field: 'file', message: 'required' }]);
   if (file.size === 0) throw new AppError('validation_failed', 'ファイルが空です (empty file)', [{ field: 'file', message: 'empty' }]);
-  const stored = await storeUpload(file.stream(), file.name);
+  const stored = await storeUpload(file.stream(), file.name, ownerUserId);
   try {
     return await work(stored, profile, form);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    if (error instanceof Error && /読めません|cannot|decode|xls/iu.test(error.message)) throw new AppError('validation_failed', `ファイルを読めません (cannot read the file): ${error.message}`, [{ field: 'file', message: error.message }]);
+    if (error instanceof UnreadableTableError || (error instanceof Error && /読めません|cannot|decode|xls/iu.test(error.message))) throw unreadableFile(error);
     throw error;
   } finally {
     removeUpload(stored.id);

@@ -63,7 +63,7 @@ export function registerEventRoutes(app: App): void {
       responses: { 200: json(AttendanceImportSummary, 'Import summary with the per-row report'), 404: json(z.object({}), 'Unknown event') } }),
     async (c) => {
       const { db } = c.get('deps');
-      const summary = await withUploadedFile(c.req.raw, 'event_attendance', (upload, profile, form) => {
+      const summary = await withUploadedFile(c.req.raw, c.get('auth')?.userId ?? null, 'event_attendance', (upload, profile, form) => {
         const eventId = form.get('eventId');
         return runAttendanceImport(db, { filePath: upload.filePath, fileName: upload.fileName, profile: profile as AttendanceProfile, eventId: typeof eventId === 'string' && eventId ? eventId : null, actor: c.get('actor') });
       });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../app/context.ts';
 import { AppError, describeError, type FieldError } from '../../app/errors.ts';
+import { isOwnOrAdmin } from './owner.ts';
 
 export interface BackgroundJob<P, R> {
   id: string;
@@ -37,7 +38,7 @@ export function jobStore<P, R>(label: string) {
   /** A job the signed-in user may see: their own (admins see every job). */
   const visible = (id: string, auth: AuthContext | null) => {
     const entry = jobs.get(id);
-    return entry && (auth?.role === 'admin' || entry.job.userId === (auth?.userId ?? null)) ? entry : null;
+    return entry && isOwnOrAdmin(entry.job.userId, auth) ? entry : null;
   };
   return {
     /**

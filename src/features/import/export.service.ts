@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import type { Actor } from '../../app/context.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
-import { formatCsvField } from '../../domain/import/csv.ts';
+import { csvLine } from '../../domain/import/csv.ts';
 import { audit } from '../audit/audit.service.ts';
 import * as repo from './import.repository.ts';
 
@@ -24,16 +24,16 @@ export function openOutput(file: string | undefined): Writable {
 /** The per-row report of an import run as CSV lines: line, severity, field, reason, value. */
 export async function importReportLines(db: Db, runId: string): Promise<string[]> {
   const issues = await repo.listIssues(db, runId);
-  return ['line,severity,field,reason,value', ...issues.map((i) => [String(i.line), i.severity, i.field ?? '', i.reason, i.value ?? ''].map((v) => formatCsvField(v, ',')).join(','))];
+  return [csvLine(['line', 'severity', 'field', 'reason', 'value']), ...issues.map((i) => csvLine([i.line, i.severity, i.field, i.reason, i.value]))];
 }
 
 /** `source,external_id,customer_id`, one row per imported source record: which customer each record belongs to. */
 export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<number> {
   const write = lineWriter(out, 'utf-8');
-  await write('source,external_id,customer_id');
+  await write(csvLine(['source', 'external_id', 'customer_id']));
   let n = 0;
   for await (const page of repo.streamLinks(db)) {
-    for (const r of page) await write([r.source, r.external_id, r.customer_id ?? ''].map((v) => formatCsvField(v, ',')).join(','));
+    for (const r of page) await write(csvLine([r.source, r.external_id, r.customer_id]));
     n += page.length;
   }
   await audit(db, actor, 'export.links', null, { rows: n });
@@ -42,7 +42,8 @@ export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<
 
 type ExportRow = CustomerRow & { company_name: string | null };
 
-const CUSTOMER_COLUMNS: Array<[string, (r: ExportRow) => unknown]> = [
+/** Every column is text (dates as ISO strings): its cells are escaped as csvLine escapes text. */
+const CUSTOMER_COLUMNS: Array<[string, (r: ExportRow) => string | null]> = [
   ['id', (r) => r.id],
   ['姓', (r) => r.family_name],
   ['名', (r) => r.given_name],
@@ -68,12 +69,12 @@ const CUSTOMER_COLUMNS: Array<[string, (r: ExportRow) => unknown]> = [
 /** Golden records as CSV (optionally CP932 for Excel) or JSON Lines. Audited: it is a personal-data export. */
 export async function exportCustomers(db: Db, out: Writable, format: 'csv' | 'jsonl', encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
   const write = lineWriter(out, format === 'csv' ? encoding : 'utf-8');
-  if (format === 'csv') await write(CUSTOMER_COLUMNS.map(([h]) => h).join(','));
+  if (format === 'csv') await write(csvLine(CUSTOMER_COLUMNS.map(([h]) => h)));
   let n = 0;
   for await (const page of repo.streamCustomers(db)) {
     for (const r of page) {
       if (format === 'csv') {
-        await write(CUSTOMER_COLUMNS.map(([, get]) => formatCsvField(String(get(r) ?? ''), ',')).join(','));
+        await write(csvLine(CUSTOMER_COLUMNS.map(([, get]) => get(r))));
       } else {
         const { search_grams: _g, search_text: _t, sort_key: _s, provenance: _p, ...rest } = r;
         await write(JSON.stringify(rest));

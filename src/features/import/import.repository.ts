@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { stripUnstorable } from '../../domain/normalize/storable.ts';
 
 export async function findSource(db: Db, name: string) {
   return db.selectFrom('sources').select(['id', 'name', 'label', 'priority']).where('name', '=', name).executeTakeFirst();
@@ -30,8 +31,14 @@ export async function insertRun(db: Db, values: { sourceId: string; fileName: st
     .executeTakeFirstOrThrow();
 }
 
+/** The file's encoding, known once the run has opened it. */
+export async function setRunEncoding(db: Db, id: string, encoding: string | null): Promise<void> {
+  await db.updateTable('import_runs').set({ encoding }).where('id', '=', id).execute();
+}
+
 export async function finishRun(db: Db, id: string, status: 'completed' | 'failed', counts: Record<string, number>, error: string | null): Promise<void> {
-  await db.updateTable('import_runs').set({ status, counts: JSON.stringify(counts), error, finished_at: new Date() }).where('id', '=', id).execute();
+  // An error may quote what the file held (a column name): kept without what the database cannot store.
+  await db.updateTable('import_runs').set({ status, counts: JSON.stringify(counts), error: error === null ? null : stripUnstorable(error), finished_at: new Date() }).where('id', '=', id).execute();
 }
 
 /** The run's process is still at work on it (see RUN_HEARTBEAT_MS in import.service.ts). */
@@ -54,7 +61,7 @@ export async function insertIssues(db: Db, runId: string, issues: Array<{ line: 
 }
 
 export async function findRun(db: Db, id: string) {
-  return db.selectFrom('import_runs').select(['id', 'file_name']).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('import_runs').select(['id', 'file_name', 'created_by_user_id']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listRunRows(db: Db, limit: number, staleSeconds: number) {
@@ -65,7 +72,7 @@ export async function listRunRows(db: Db, limit: number, staleSeconds: number) {
     .select([
       'import_runs.id', 'sources.name as source', 'sources.label as source_label', 'import_runs.file_name', reportedStatus(staleSeconds).as('status'),
       'import_runs.encoding', 'import_runs.counts', 'import_runs.error', 'import_runs.started_at', 'import_runs.finished_at',
-      'users.display_name as started_by',
+      'users.display_name as started_by', 'import_runs.created_by_user_id',
     ])
     .orderBy('import_runs.started_at', 'desc')
     .orderBy('import_runs.id', 'desc')

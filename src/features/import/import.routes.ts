@@ -13,8 +13,11 @@ import {
 } from './import.jobs.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
+import { unreadableFile } from './open-with-profile.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
+import { isOwnOrAdmin } from './owner.ts';
+import type { AuthContext } from '../../app/context.ts';
 
 const PREVIEW_ROWS = 20;
 /** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
@@ -121,6 +124,7 @@ const RunSchema = z.object({
   }),
   encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
   error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), startedBy: z.string().nullable(),
+  reportAvailable: z.boolean().openapi({ description: 'Whether you may download its report (GET /imports/{id}/report.csv): your own runs; admins all' }),
 }).openapi('ImportRun');
 
 const ProfileSchema = z.object({
@@ -157,7 +161,7 @@ export function registerImportRoutes(app: App): void {
         const file = form.get('file');
         if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
         if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
-        stored = await storeUpload(file.stream(), file.name);
+        stored = await storeUpload(file.stream(), file.name, c.get('auth')?.userId ?? null);
       } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
         // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
         const name = c.req.header('x-file-name');
@@ -167,7 +171,7 @@ export function registerImportRoutes(app: App): void {
         } catch {
           throw new AppError('validation_failed', 'X-File-Name must be URL-encoded', [{ field: 'file', message: 'X-File-Name' }]);
         }
-        stored = await storeUpload(c.req.raw.body, fileName);
+        stored = await storeUpload(c.req.raw.body, fileName, c.get('auth')?.userId ?? null);
         if (stored.size === 0) {
           removeUpload(stored.id);
           throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
@@ -180,9 +184,7 @@ export function registerImportRoutes(app: App): void {
         preview = await previewTable(stored.filePath, PREVIEW_ROWS);
       } catch (error) {
         removeUpload(stored.id);
-        throw new AppError('validation_failed', `ファイルを読めません (cannot read the file): ${error instanceof Error ? error.message : String(error)}`, [
-          { field: 'file', message: error instanceof Error ? error.message : String(error) },
-        ]);
+        throw unreadableFile(error);
       }
       return c.json({
         uploadId: stored.id,
@@ -210,7 +212,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(SummarySchema, 'Import summary'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const summary = await importInThread(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(summary, 200);
     },
@@ -224,7 +226,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 200: json(ValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       return c.json(await validateInThread(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
@@ -237,7 +239,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 202: json(ValidationJobSchema, 'Validation started'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
       return c.json(validationJobJson(job), 202);
     },
@@ -277,7 +279,7 @@ export function registerImportRoutes(app: App): void {
       responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(jobJson(job), 202);
     },
@@ -302,7 +304,7 @@ export function registerImportRoutes(app: App): void {
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
       responses: { 200: json(z.object({ items: z.array(RunSchema) }), 'Runs') },
     }),
-    async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50) }, 200),
+    async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50, c.get('auth')) }, 200),
   );
 
   app.openapi(
@@ -316,7 +318,7 @@ export function registerImportRoutes(app: App): void {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/imports/{id}/report.csv', access: 'imports:run', tags: ['imports'],
-      summary: 'Per-row report of a run (rejected rows, flagged values): line, severity, field, reason, value. UTF-8 with BOM',
+      summary: 'Per-row report of a run (rejected rows, flagged values): line, severity, field, reason, value. UTF-8 with BOM. Your own runs; admins see all',
       request: { params: IdParam },
       responses: { 200: csvBody('CSV report'), 404: json(z.object({}), 'Unknown run') },
     }),
@@ -324,7 +326,7 @@ export function registerImportRoutes(app: App): void {
       const db = c.get('deps').db;
       const id = c.req.valid('param').id;
       const run = await findRun(db, id);
-      if (!run) throw new AppError('not_found', 'Import run not found');
+      if (!run || !isOwnOrAdmin(run.created_by_user_id, c.get('auth'))) throw new AppError('not_found', 'Import run not found');
       const lines = await importReportLines(db, id);
       return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
         status: 200,
@@ -385,11 +387,14 @@ export function registerImportRoutes(app: App): void {
   );
 }
 
-/** A run or validation request's upload (404 when expired or unknown) and profile (400 with field errors). */
-function uploadWithProfile(body: z.infer<typeof RunRequest>): { profile: ImportProfile; upload: StoredUpload } {
+/**
+ * A run or validation request's upload (404 when expired, unknown or someone else's: isOwnOrAdmin) and profile (400
+ * with field errors).
+ */
+function uploadWithProfile(body: z.infer<typeof RunRequest>, auth: AuthContext | null): { profile: ImportProfile; upload: StoredUpload } {
   const profile = parseProfileOr400(body.profile);
   const upload = findUpload(body.uploadId);
-  if (!upload) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+  if (!upload || !isOwnOrAdmin(upload.ownerUserId, auth)) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
   return { profile, upload };
 }
 
@@ -446,7 +451,7 @@ function stamp(): string {
 
 // ── read models ──
 
-async function listRuns(db: Db, limit: number) {
+async function listRuns(db: Db, limit: number, auth: AuthContext | null) {
   const rows = await listRunRows(db, limit, RUN_STALE_SECONDS);
   return rows.map((r) => ({
     id: r.id,
@@ -460,6 +465,7 @@ async function listRuns(db: Db, limit: number) {
     startedAt: r.started_at.toISOString(),
     finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
     startedBy: r.started_by ?? null,
+    reportAvailable: isOwnOrAdmin(r.created_by_user_id, auth),
   }));
 }
 

@@ -120,11 +120,21 @@ export interface ImportOptions {
  */
 export async function runImport(db: Db, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
-  const { table, profile } = await openWithProfile(options.filePath, options.profile);
   const userId = options.actor.auth?.userId ?? null;
-  const source = await ensureSource(db, profile.source, profile.source, 'file_import');
+  // The run is recorded before the file is opened: a file refused at open (not a table, a header PostgreSQL cannot
+  // store, columns the profile names but the file lacks) is a failed run in the history like any other failure.
+  const source = await ensureSource(db, options.profile.source, options.profile.source, 'file_import');
+  const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: null, userId });
+  let opened: Awaited<ReturnType<typeof openWithProfile>>;
+  try {
+    opened = await openWithProfile(options.filePath, options.profile);
+  } catch (error) {
+    await repo.finishRun(db, run.id, 'failed', {}, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  const { table, profile } = opened;
+  await repo.setRunEncoding(db, run.id, table.encoding);
   await repo.saveProfile(db, source.id, options.profile, userId);
-  const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0, quarantined: 0 };
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
   const batchRows = options.batchRows ?? BATCH_ROWS;

@@ -753,7 +753,7 @@ function RunsTable({ runs, error, T }: { runs: Awaited<ReturnType<typeof importA
                     <td key={k} className="num tabular">{(r.counts[k] ?? 0).toLocaleString('ja-JP')}</td>
                   ))}
                   <td className="small">{r.startedBy ?? ''}</td>
-                  <td className="nowrap"><a href={importApi.reportUrl(r.id)} download className="small">{T.report}</a></td>
+                  <td className="nowrap">{r.reportAvailable && <a href={importApi.reportUrl(r.id)} download className="small">{T.report}</a>}</td>
                 </tr>
               ))}
             </tbody>

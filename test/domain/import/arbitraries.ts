@@ -37,3 +37,18 @@ export const tableFrom = (chars: readonly string[]) =>
       rows: fc.array(fc.array(cellFrom(chars), { minLength: width, maxLength: width }), { maxLength: 12 }),
     }),
   );
+
+/**
+ * Writes rows as CSV text exactly as given (RFC 4180 quoting, CRLF as Excel does): the files a department exports, for
+ * the readers to read back. Cells that start like a formula are written as they are: Daicho's own exports escape
+ * them (csvLine), a department's file may hold them.
+ */
+export function formatCsv(rows: readonly (readonly string[])[], delimiter: string = ',', newline: string = '\r\n'): string {
+  const field = (value: string) =>
+    value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r') || /^\s|\s$/u.test(value)
+      ? `"${value.replaceAll('"', '""')}"`
+      : value;
+  // A lone empty field is written as "" so that the line is not mistaken for an empty (skipped) line.
+  const line = (row: readonly string[]) => (row.length === 1 && row[0] === '' ? '""' : row.map(field).join(delimiter));
+  return rows.map(line).join(newline) + newline;
+}

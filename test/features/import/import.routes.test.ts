@@ -287,7 +287,10 @@ for (const engine of ENGINES) {
     test('runs are listed newest first with counts and status; the profile is stored by source', async () => {
       const runs = await admin.json('GET', '/api/v1/imports');
       assert.equal(runs.status, 200, JSON.stringify(runs.body));
-      assert.equal(runs.body.items.length, 2);
+      // The run refused at open (a profile naming a column the file lacks) is listed too, failed with its error.
+      assert.equal(runs.body.items.length, 3);
+      assert.equal(runs.body.items[2].status, 'failed');
+      assert.match(runs.body.items[2].error, /名前/);
       assert.equal(runs.body.items[1].id, runId);
       assert.equal(runs.body.items[0].counts.unchanged, 3);
       assert.equal(runs.body.items[1].counts.new, 3);
@@ -303,7 +306,7 @@ for (const engine of ENGINES) {
       ]).returning('id').execute();
       try {
         const listed = (await admin.json('GET', '/api/v1/imports')).body.items as Array<{ fileName: string; status: string }>;
-        assert.deepEqual(listed.slice(2).map((r) => [r.fileName, r.status]), [['working.csv', 'running'], ['killed.csv', 'interrupted']]);
+        assert.deepEqual(listed.slice(3).map((r) => [r.fileName, r.status]), [['working.csv', 'running'], ['killed.csv', 'interrupted']]);
       } finally {
         await db.deleteFrom('import_runs').where('id', 'in', leftOver.map((r) => r.id)).execute();
       }

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { CsvParser, DEFAULT_MAX_RECORD_CHARS, type CsvRecord, type Delimiter } from '../../../domain/import/csv.ts';
 import { canonicalEncoding, detectDelimiter, detectEncoding, ENCODING_NAMES_HELP, type EncodingDetection, type TextEncoding } from '../../../domain/import/encoding.ts';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
+import { notTextTableReason, TEXT_PROBE_CHARS } from '../../../domain/import/text-table.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
 import { createDecoder, decodeBuffer, type StreamDecoder } from './decoder.ts';
-import type { OpenedTable, OpenTableOptions, TableRow } from './types.ts';
+import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
 
 export const SAMPLE_BYTES = 64 * 1024;
 const READ_CHUNK = 256 * 1024;
@@ -42,6 +43,10 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
   // ASCII-only sample: UTF-8 and CP932 agree so far; let the first non-ASCII bytes decide.
   const late = detection !== null && detection.confidence <= 0.5 && !detection.bom && isAscii(sample);
   const decoder: StreamDecoder = createDecoder(encoding, { late });
+  // Random bytes, an image, UTF-16 without its BOM…: refused here rather than read as a table of garbage (4 bytes a
+  // character at most: enough bytes for the probe's characters).
+  const notText = notTextTableReason(decodeBuffer(sample.subarray(0, 4 * TEXT_PROBE_CHARS), encoding), encoding);
+  if (notText) throw new UnreadableTableError(notText);
 
   const ext = path.extname(file).toLowerCase();
   let delimiter: Delimiter;

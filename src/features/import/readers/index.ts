@@ -1,2 +1,2 @@
 export { openTable, previewTable, detectFormat, type TablePreview } from './open-table.ts';
-export type { OpenedTable, OpenTableOptions, TableErrorCode, TableFormat, TableRow } from './types.ts';
+export { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableErrorCode, type TableFormat, type TableRow } from './types.ts';

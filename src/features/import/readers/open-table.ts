@@ -12,8 +12,9 @@ import path from 'node:path';
 import type { EncodingDetection, TextEncoding } from '../../../domain/import/encoding.ts';
 import type { Delimiter } from '../../../domain/import/csv.ts';
 import { suggestMapping, type MappingSuggestion } from '../../../domain/import/suggest.ts';
+import { headerRefusal } from '../../../domain/import/text-table.ts';
 import { openCsv, readSample } from './csv-reader.ts';
-import type { OpenedTable, OpenTableOptions, TableFormat, TableRow } from './types.ts';
+import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableFormat, type TableRow } from './types.ts';
 
 export async function detectFormat(file: string): Promise<TableFormat> {
   const { sample } = await readSample(file, 8);
@@ -25,14 +26,30 @@ export async function detectFormat(file: string): Promise<TableFormat> {
   return ext === '.tsv' || ext === '.tab' ? 'tsv' : 'csv';
 }
 
-/** Opens a CSV/TSV/xlsx file for streaming. Throws for unreadable files (not for bad rows: those are rows). */
+/**
+ * Opens a CSV/TSV/xlsx file for streaming. Throws UnreadableTableError for files that cannot be read as a table (not for bad
+ * rows: those are rows), among them a header PostgreSQL cannot store: the one verdict of the preview, the validation
+ * and the import.
+ */
 export async function openTable(file: string, options: OpenTableOptions = {}): Promise<OpenedTable> {
-  const format = options.format ?? (await detectFormat(file));
-  if (format === 'xlsx') {
-    const { openXlsx } = await import('./xlsx-reader.ts'); // exceljs is heavy: load it only for xlsx
-    return openXlsx(file, options);
+  let table: OpenedTable;
+  try {
+    const format = options.format ?? (await detectFormat(file));
+    if (format === 'xlsx') {
+      const { openXlsx } = await import('./xlsx-reader.ts'); // exceljs is heavy: load it only for xlsx
+      table = await openXlsx(file, options);
+    } else {
+      table = await openCsv(file, { ...options, format, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : null) });
+    }
+  } catch (error) {
+    throw error instanceof UnreadableTableError ? error : new UnreadableTableError(error instanceof Error ? error.message : String(error));
   }
-  return openCsv(file, { ...options, format, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : null) });
+  const refusal = headerRefusal(table.headers);
+  if (refusal) {
+    await table.close();
+    throw new UnreadableTableError(refusal);
+  }
+  return table;
 }
 
 export interface TablePreview {

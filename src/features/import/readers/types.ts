@@ -48,3 +48,10 @@ export interface OpenedTable {
   /** Releases the file if the rows are not read to the end (breaking out of for-await does it too). */
   close(): Promise<void>;
 }
+
+/**
+ * A file that cannot be read as a table (not a text table, a header PostgreSQL cannot store, a broken .xlsx, an .xls,
+ * an unknown encoding, an xlsx value too long to hold…): openTable throws it, and an xlsx table's rows when the sheet
+ * breaks off, with a message for the person who chose the file. Bad rows (CSV) are rows.
+ */
+export class UnreadableTableError extends Error {}

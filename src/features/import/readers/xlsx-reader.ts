@@ -13,11 +13,12 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
-import type { OpenedTable, OpenTableOptions, TableRow } from './types.ts';
+import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
+import { xmlGuard } from './xml-guard.ts';
 
 type Row = ExcelJS.Row;
 
@@ -82,15 +83,22 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     current?.destroy();
     for (const read of reads) read.destroy();
   };
-  /** An entry's decompressed stream. Its errors reach whoever iterates it; none goes unhandled once dropped. */
-  const openEntry = (entry: ZipEntry): Readable => {
-    const stream = entry.stream();
+  /**
+   * An entry's decompressed stream, through the guard that bounds what exceljs's parser may hold (xml-guard.ts; a row
+   * of the sheet or a shared string as a whole too). Its errors reach whoever iterates it; none goes unhandled once
+   * dropped, and a failed or destroyed guard stops the inflation.
+   */
+  const openEntry = (entry: ZipEntry, element?: 'row' | 'si'): Readable => {
+    const inflated = entry.stream();
+    const stream = xmlGuard({ entry: entry.path, ...(element ? { element } : {}) });
+    inflated.on('error', () => undefined);
     stream.on('error', () => undefined);
+    pipeline(inflated, stream, () => undefined);
     current = stream;
     return stream;
   };
-  const readEntry = async <T>(entry: ZipEntry, parse: (stream: Readable) => Promise<T>): Promise<T> => {
-    const stream = openEntry(entry);
+  const readEntry = async <T>(entry: ZipEntry, parse: (stream: Readable) => Promise<T>, element?: 'si'): Promise<T> => {
+    const stream = openEntry(entry, element);
     try {
       return await parse(stream);
     } finally {
@@ -128,7 +136,7 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
         for await (const _ of reader._parseSharedStrings(s)) {
           // 'cache' fills reader.sharedStrings and yields nothing
         }
-      });
+      }, 'si');
     }
     reader.sharedStrings ??= []; // inline strings only
     const styles = find('xl/styles.xml');
@@ -164,7 +172,7 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
   }
 
   // Progress: the sheet entry's decompressed bytes read so far, scaled to the file size.
-  const sheetStream = openEntry(sheetEntry);
+  const sheetStream = openEntry(sheetEntry, 'row');
   const sheetSize = sheetEntry.uncompressedSize;
   let sheetBytes = 0;
   let finished = false;
@@ -222,7 +230,12 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
   async function* rows(): AsyncGenerator<TableRow> {
     try {
       for (;;) {
-        const next = await rowsOfSheet.next();
+        let next: IteratorResult<Row>;
+        try {
+          next = await rowsOfSheet.next();
+        } catch (error) {
+          throw new UnreadableTableError(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
+        }
         if (next.done) {
           finished = true;
           break;

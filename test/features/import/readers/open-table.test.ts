@@ -6,9 +6,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { openTable, previewTable, type OpenedTable, type TableRow } from '../../../../src/features/import/readers/index.ts';
-import { countLineBreaks, formatCsv } from '../../../../src/domain/import/csv.ts';
+import { countLineBreaks } from '../../../../src/domain/import/csv.ts';
 import { bindProfile, mapRow, parseImportProfile } from '../../../../src/domain/import/profile.ts';
-import { CP932_CHARS, UTF8_CHARS, tableFrom } from '../../../domain/import/arbitraries.ts';
+import { CP932_CHARS, UTF8_CHARS, formatCsv, tableFrom } from '../../../domain/import/arbitraries.ts';
 
 const DEV = '/work/shared/data/ja-dedup-dev';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-readers-'));
@@ -192,12 +192,15 @@ describe('CSV structure', () => {
     }
   });
 
-  test('forcing the wrong encoding is visible: undecodable bytes are counted in a warning', async () => {
-    const table = await openTable(write('wrong.csv', cp932('名前,メモ\r\n山田,テスト\r\n田中,テスト\r\n')), { encoding: 'utf-8' });
+  test('forcing the wrong encoding is visible: undecodable bytes are counted in a warning, or the file refused', async () => {
+    const text = 'name,memo\r\nyamada,テスト\r\ntanaka,テスト\r\nsato,ok\r\nsuzuki,ok\r\nkato,ok\r\nito,ok\r\n';
+    const table = await openTable(write('wrong.csv', cp932(text)), { encoding: 'utf-8' });
     const rows = good(await readAll(table));
-    assert.equal(rows.length, 2);
+    assert.equal(rows.length, 6);
     assert.equal(table.warnings.length, 1);
     assert.match(table.warnings[0]!, /2 rows contain U\+FFFD.*first at line 2/u);
+    // Mostly undecodable: not read as a table of U+FFFD, refused with the encoding named.
+    await assert.rejects(openTable(write('wrong.csv', cp932('名前,メモ\r\n山田,テスト\r\n田中,テスト\r\n')), { encoding: 'utf-8' }), /utf-8 として読めない/u);
     await assert.rejects(openTable(write('x.csv', 'a\n'), { encoding: 'ebcdic' }), /Unknown encoding "ebcdic"/u);
   });
 
