@@ -6,9 +6,9 @@ import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import { can } from '../../domain/auth/permissions.ts';
-import { CUSTOM_PREFIX, PERSONAL_FIELDS, displayNameOf } from '../../domain/customers/fields.ts';
+import { CUSTOM_PREFIX, displayNameOf } from '../../domain/customers/fields.ts';
 import { computeGolden, diffValues, type SourceStatement } from '../../domain/customers/golden.ts';
-import { maskEmail, maskPhone, maskText } from '../../domain/customers/masking.ts';
+import { maskEmail, maskPhone, maskSourceRecord, maskText } from '../../domain/customers/masking.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
@@ -443,23 +443,20 @@ export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthCo
   const row = await repo.findCustomerRow(db, id);
   if (!row) throw notFound('Customer');
   const personal = auth !== null && can(auth.role, 'customers:read_personal');
-  return (await repo.listSourceRecordsOfCustomer(db, id)).map((r) => ({
-    id: r.id,
-    source: r.source,
-    sourceLabel: r.source_label,
-    externalId: r.external_id,
-    raw: personal ? r.raw : maskRecord(r.raw),
-    normalized: personal ? r.normalized : maskRecord(r.normalized),
-    receivedAt: r.received_at.toISOString(),
-    createdBy: r.created_by,
-  }));
-}
-
-/** Source records may carry personal data under any key; a viewer sees only the non-personal profile keys. */
-function maskRecord(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = PERSONAL_FIELDS.has(k) || k.startsWith(CUSTOM_PREFIX) || k === 'customFields' ? maskText(v === null ? null : String(v)) : v;
-  return out;
+  return (await repo.listSourceRecordsOfCustomer(db, id)).map((r) => {
+    const seen = { externalId: r.external_id, raw: r.raw, normalized: r.normalized };
+    const { externalId, raw, normalized } = personal ? seen : maskSourceRecord(seen);
+    return {
+      id: r.id,
+      source: r.source,
+      sourceLabel: r.source_label,
+      externalId,
+      raw,
+      normalized,
+      receivedAt: r.received_at.toISOString(),
+      createdBy: r.created_by,
+    };
+  });
 }
 
 function toCustomer(row: CustomerRow, companies: Map<string, string>, users: Map<string, string>, auth: AuthContext | null): Customer {
