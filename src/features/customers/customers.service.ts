@@ -411,7 +411,8 @@ export async function listCustomers(
     const offset = query.cursor ? decodeOffsetCursor(query.cursor) : 0;
     const hasFilters = Object.values(filter).some((v) => v !== undefined);
     const searchLimit = hasFilters ? Math.min(1000, (offset + limit) * 10) : limit;
-    const result = await searchCustomerIds(db, query.q, { limit: searchLimit, offset: hasFilters ? 0 : offset });
+    const personal = auth !== null && can(auth.role, 'customers:read_personal');
+    const result = await searchCustomerIds(db, query.q, { limit: searchLimit, offset: hasFilters ? 0 : offset, personal });
     const ids = result.hits.map((h) => h.id);
     const found = await repo.listCustomerRows(db, { ...filter, ids }, 'updated', null, ids.length || 1);
     const byId = new Map(found.map((r) => [r.id, r]));
