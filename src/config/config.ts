@@ -15,6 +15,8 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlHours: number;
   loginRateLimit: { maxAttempts: number; windowSeconds: number };
+  /** Searches (GET /search, GET /customers?q=) per user and minute, counted in the database; 0 turns the limit off. */
+  searchRateLimit: { maxPerWindow: number; windowSeconds: number };
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
 }
@@ -33,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: integer(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
       windowSeconds: integer(env.DAICHO_LOGIN_WINDOW_SECONDS, 300),
     },
+    searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
 }

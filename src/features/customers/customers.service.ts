@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
+import type { Config } from '../../config/config.ts';
 import { decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound, type FieldError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
@@ -18,6 +19,7 @@ import { normalizePostalCode } from '../../domain/normalize/postal.ts';
 import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
+import { hitRateLimit } from '../auth/auth.repository.ts';
 import { findCompanyRow } from '../companies/companies.repository.ts';
 import { insertMatchKeys } from '../import/import.repository.ts';
 import { keyHash } from '../import/key-hash.ts';
@@ -385,6 +387,19 @@ export async function getCustomer(db: Db, id: string, actor: Actor, options: { a
   }
   if (options.audited) await audit(db, actor, 'customer.view', { type: 'customer', id }, { masked: customer.masked });
   return customer;
+}
+
+/**
+ * Counts one search by the caller against their limit, and refuses it past the limit (429 with Retry-After). Per
+ * user (an API key counts as its user), in the database like the login's, so every server process shares it: a
+ * search is the one read that a script can ask over and over to learn what a row holds.
+ */
+export async function countSearch(db: Db, limit: Config['searchRateLimit'], auth: AuthContext | null): Promise<void> {
+  if (limit.maxPerWindow === 0 || !auth) return;
+  const { hits, windowStart } = await hitRateLimit(db, `search:user:${auth.userId}`, limit.windowSeconds);
+  if (hits <= limit.maxPerWindow) return;
+  const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + limit.windowSeconds * 1000 - Date.now()) / 1000));
+  throw new AppError('too_many_requests', `検索の回数が上限を超えました。${retryAfter} 秒後にもう一度お試しください (too many searches: ${limit.maxPerWindow} a minute)`, [], { 'Retry-After': String(retryAfter) });
 }
 
 export interface ListResult { items: Omit<Customer, 'provenance'>[]; nextCursor: string | null; hasMore: boolean }
