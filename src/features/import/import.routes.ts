@@ -12,6 +12,7 @@ import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
 import { RUN_STALE_SECONDS, runImport } from './import.service.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
 import { validateImport } from './validate.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
@@ -223,6 +224,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       return c.json(await validateImport(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
@@ -236,6 +238,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
       return c.json(validationJobJson(job), 202);
     },
@@ -276,6 +279,8 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'));
+      // Refused here, not as a failed job: the job would only say so later.
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(jobJson(job), 202);
     },

@@ -11,6 +11,7 @@ import {
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import * as repo from './import.repository.ts';
 import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
@@ -118,7 +119,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const started = Date.now();
   const { table, profile } = await openWithProfile(options.filePath, options.profile);
   const userId = options.actor.auth?.userId ?? null;
-  const source = await ensureSource(db, profile.source, profile.source, 'file_import');
+  const source = (await checkImportTarget(db, profile.source, 'customers', options.actor)) ?? await ensureSource(db, profile.source, profile.source, 'file_import');
   await repo.saveProfile(db, source.id, options.profile, userId);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: table.encoding, userId });
   const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0 };
