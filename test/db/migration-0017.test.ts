@@ -8,7 +8,7 @@ import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines
 const MIGRATION = fs.readFileSync(path.join(import.meta.dirname, '../../src/db/migrations/0017_personal_data.sql'), 'utf8');
 
 for (const engine of ENGINES) {
-  describe(`migration 0017: display names and sort keys without e-mails [${engine}]`, () => {
+  describe(`migration 0017: display names and sort keys without e-mails, form page tokens [${engine}]`, () => {
     let database: TestDatabase;
     before(async () => { database = await openTestDatabase(engine); });
     after(async () => database.destroy());
@@ -35,6 +35,20 @@ for (const engine of ENGINES) {
       // What the code writes now for the same people.
       assert.equal(searchDocumentColumns({ email: 'nameless@example.jp' }).sort_key, '');
       assert.equal(searchDocumentColumns({ familyNameKana: 'ヤマダ', email: 'kana.only@example.jp' }).sort_key, 'やまだ');
+    });
+
+    test('forms that existed before it get a page token each', async () => {
+      const db = database.db;
+      await database.execScript('ALTER TABLE forms DROP COLUMN page_token');
+      for (const slug of ['before-a', 'before-b']) {
+        const source = await db.insertInto('sources').values({ name: `form-${slug}`, label: slug, kind: 'form', party: 'first' }).returning('id').executeTakeFirstOrThrow();
+        await db.insertInto('forms').values({ slug, kind: 'contact', title: slug, fields: '[]', allowed_origins: '[]', source_id: source.id }).execute();
+      }
+      await database.execScript(MIGRATION);
+      const tokens = (await db.selectFrom('forms').select('page_token').execute()).map((r) => r.page_token);
+      assert.equal(tokens.length, 2);
+      assert.ok(tokens.every((t) => /^[0-9a-f]{32}$/.test(t)), tokens.join());
+      assert.notEqual(tokens[0], tokens[1]);
     });
   });
 }

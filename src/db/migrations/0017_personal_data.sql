@@ -9,3 +9,9 @@ UPDATE customers
 SET display_name = '',
     sort_key = CASE WHEN strpos(sort_key, ' ') > 0 THEN substr(sort_key, 1, strpos(sort_key, ' ') - 1) ELSE '' END
 WHERE display_name <> '' AND display_name = email;
+
+-- A form's hosted page (/f/<slug>) posts with `Origin: null` (its Referrer-Policy is no-referrer), and so does any
+-- sandboxed or opaque page, which the allowed-origins check let through. The hosted page now carries this per-form
+-- token (a hidden field); a request with `Origin: null` must present it (src/features/forms/forms.routes.ts). Stored
+-- with the form so every server process can check it; a volatile default gives each existing form its own.
+ALTER TABLE forms ADD COLUMN IF NOT EXISTS page_token text NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
