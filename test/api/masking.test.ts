@@ -7,8 +7,8 @@ import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 /**
  * A viewer (no customers:read_personal) must never see a personal value in clear, whichever endpoint it asks.
- * One person's distinctive personal data arrives through every door (UI edit, file import with an unmapped column,
- * a form with a free-text question, the tracker, an order, an event registration, the review queue), and a buyer
+ * One person's distinctive personal data arrives through every door (UI edit, file imports with an unmapped column and
+ * keyed by the e-mail, a form with a free-text question, the tracker, an order, an event registration, the review queue), and a buyer
  * known by an e-mail alone; then every GET operation of the OpenAPI document is called with every id of the kind it
  * takes, as a viewer and as an admin. No viewer response may contain any of the values; every value must show up in
  * some admin response (so the walk reaches the data it checks).
@@ -75,6 +75,11 @@ for (const engine of ENGINES) {
       form.append('file', new Blob([IMPORT_CSV], { type: 'text/csv' }), 'list.csv');
       const uploaded = await (await t.app.request('/api/v1/imports/uploads', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form })).json() as { uploadId: string };
       ok(await admin.json('POST', '/api/v1/imports', { uploadId: uploaded.uploadId, profile: IMPORT_PROFILE }), 'import');
+      // Another department keys its rows by the e-mail itself: the record's external id is personal data too.
+      const byEmail = new FormData();
+      byEmail.append('file', new Blob([IMPORT_CSV], { type: 'text/csv' }), 'by-email.csv');
+      const second = await (await t.app.request('/api/v1/imports/uploads', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: byEmail })).json() as { uploadId: string };
+      ok(await admin.json('POST', '/api/v1/imports', { uploadId: second.uploadId, profile: { ...IMPORT_PROFILE, source: 'masking-by-email', id_column: 'メール' } }), 'import keyed by e-mail');
 
       // A form with a free-text and a short custom question, posted by a tracked visitor.
       const site = await admin.json('POST', '/api/v1/sites', { name: 'マスク確認サイト', allowedOrigins: ['https://masking.example'] });
