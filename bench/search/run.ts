@@ -101,7 +101,7 @@ async function measureKind(kind: QueryKind, search: (q: string) => Promise<{ ite
   }
   // The same queries straight through the repository (no HTTP, no row loading), for comparison.
   const direct: number[] = [];
-  for (const q of kind.queries) direct.push((await timed(() => searchCustomerIds(handle.db, q, { limit: 20 })))[0]);
+  for (const q of kind.queries) direct.push((await timed(() => searchCustomerIds(handle.db, q, { limit: 20, personal: true })))[0]);
   times.sort((a, b) => a - b);
   direct.sort((a, b) => a - b);
   return {
@@ -140,7 +140,7 @@ function printTable(engine: Engine, rows: number, load: LoadTimings | null, size
 async function explainSlowest(handle: DatabaseHandle, results: Measured[]) {
   for (const r of results) {
     console.log(`── EXPLAIN for the slowest ${r.kind} query ${JSON.stringify(r.slowest)}`);
-    for (const { tier, match, density } of await searchTiers(handle.db, r.slowest)) {
+    for (const { tier, match, density } of await searchTiers(handle.db, r.slowest, { personal: true })) {
       const likes = match.likes.length ? sql` AND search_text LIKE ALL (${match.likes}::text[])` : sql``;
       const probeRows = density > 0 ? Math.ceil(63 / density) : Infinity;
       const plans = await handle.db.transaction().execute(async (trx) => {

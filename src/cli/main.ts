@@ -12,6 +12,7 @@ import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
 import { runImport, type ImportSummary } from '../features/import/import.service.ts';
 import { validateImport, type ValidationReport } from '../features/import/validate.service.ts';
+import { checkImportTarget } from '../features/sources/sources.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
 import { importCommerceFile } from '../features/commerce/cli.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../features/import/export.service.ts';
@@ -138,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
       const profile = parseImportProfile(profileJson);
       if (values.validate) {
         return withDatabase(config, async (db) => {
+          await checkImportTarget(db, profile.source, 'customers', CLI_ACTOR);
           const report = await validateImport(db, {
             filePath: file,
             profile,

@@ -20,6 +20,8 @@ export interface Config {
    * bar is locked: `windowSeconds` the first time, doubling with each further lockout up to `maxLockoutSeconds`.
    */
   loginRateLimit: LoginRateLimit;
+  /** Searches (GET /search, GET /customers?q=) per user and minute, counted in the database; 0 turns the limit off. */
+  searchRateLimit: { maxPerWindow: number; windowSeconds: number };
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
 }
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accountMaxFailures: positive(env.DAICHO_LOGIN_ACCOUNT_MAX_FAILURES, 50),
       maxLockoutSeconds: positive(env.DAICHO_LOGIN_MAX_LOCKOUT_SECONDS, 3600),
     },
+    searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
 }

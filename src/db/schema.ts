@@ -322,6 +322,8 @@ export interface FormsTable {
   thank_you_message: string | null;
   redirect_url: string | null;
   allowed_origins: Json<string[]>;
+  /** Sent back by the hosted page, which posts with `Origin: null` (migration 0017). */
+  page_token: Generated<string>;
   event_id: string | null;
   status: Generated<'draft' | 'published' | 'closed'>;
   source_id: string;

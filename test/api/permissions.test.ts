@@ -57,35 +57,6 @@ for (const engine of ENGINES) {
         }
       }
     });
-
-    test('a viewer sees personal data masked everywhere it appears', async () => {
-      const admin = sessions.get('admin') ?? (await sessionClient(t.app, 'admin@matrix.example', PASSWORD));
-      const relogin = await sessionClient(t.app, 'admin@matrix.example', PASSWORD);
-      const created = await (await relogin.request('POST', '/api/v1/customers', {
-        familyName: '高橋', givenName: '一郎', email: 'ichiro@example.co.jp', phone: '03-3210-9876', postalCode: '100-0001',
-        prefecture: '東京都', address: '千代田区1-1', building: '台帳ビル3F', birthDate: '1980-04-03',
-      })).json();
-      await relogin.request('PATCH', `/api/v1/customers/${created.id}`, { email: 'ichiro2@example.co.jp' });
-      void admin;
-      const viewer = await sessionClient(t.app, 'viewer@matrix.example', PASSWORD);
-      const seen = await (await viewer.request('GET', `/api/v1/customers/${created.id}`)).json();
-      assert.equal(seen.masked, true);
-      assert.equal(seen.familyName, '高橋', 'names are not masked');
-      assert.equal(seen.prefecture, '東京都', 'prefecture stays for analysis');
-      for (const field of ['email', 'phone', 'phoneNational', 'postalCode', 'address', 'building', 'birthDate']) {
-        assert.ok(seen[field] && !String(seen[field]).includes('ichiro') && !/3210|9876|1000001|1980|千代田|台帳ビル/.test(String(seen[field])), `${field}: ${seen[field]}`);
-      }
-      const list = await (await viewer.request('GET', '/api/v1/customers')).json();
-      assert.ok(!JSON.stringify(list).includes('ichiro'), 'list masked');
-      const timeline = await (await viewer.request('GET', `/api/v1/customers/${created.id}/activities`)).json();
-      assert.ok(!JSON.stringify(timeline).includes('ichiro'), 'edit history masked');
-      const records = await (await viewer.request('GET', `/api/v1/customers/${created.id}/source-records`)).json();
-      assert.ok(!/ichiro|3210|台帳ビル/.test(JSON.stringify(records)), 'source records masked');
-      const search = await (await viewer.request('GET', `/api/v1/search?q=${encodeURIComponent('高橋')}`)).json();
-      assert.ok(!JSON.stringify(search).includes('ichiro'), 'search masked');
-      const views = await t.database.db.selectFrom('audit_log').select(['details', 'actor_label']).where('action', '=', 'customer.view').where('entity_id', '=', created.id).execute();
-      assert.ok(views.some((v) => v.actor_label === 'viewer@matrix.example' && (v.details as { masked?: boolean }).masked === true), 'profile views are audited');
-    });
   });
 }
 

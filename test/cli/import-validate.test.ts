@@ -11,7 +11,7 @@ const ROOT = path.join(import.meta.dirname, '../..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
 
 // The CLI on the embedded engine (its data folder is the test's own); the API tests cover validation on both engines.
-test('daicho import --validate prints what the import would do and writes nothing; the import then does it', { timeout: 120_000, skip: !ENGINES.includes('pglite') }, () => {
+test('daicho import --validate prints what the import would do and writes nothing; the import then does it; a reserved source is refused', { timeout: 120_000, skip: !ENGINES.includes('pglite') }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-cli-validate-'));
   try {
     const file = path.join(dir, 'meishi.csv');
@@ -42,6 +42,16 @@ test('daicho import --validate prints what the import would do and writes nothin
     // Validated again, the same file is all unchanged.
     const again = cli('import', file, '--mapping', profile, '--validate');
     assert.match(again.stdout, /records new 0, updated 0, unchanged 2/);
+
+    // The CLI acts as the operator at the terminal (it registered meishi above), but a source only Daicho writes is
+    // no file's target, validated or imported.
+    const reserved = path.join(dir, 'reserved.json');
+    fs.writeFileSync(reserved, JSON.stringify({ source: 'manual', id_column: '名刺ID', fields: { full_name: '氏名' } }));
+    for (const args of [['--validate'], []]) {
+      const refused = cli('import', file, '--mapping', reserved, ...args);
+      assert.equal(refused.status, 1, refused.stdout);
+      assert.match(refused.stderr, /profile\.source: .*reserved/);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

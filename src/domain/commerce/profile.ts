@@ -10,6 +10,7 @@
  * {"kind":"event_attendance","source":"peatix","event_column":"イベント名","id_column":"受付ID",
  *  "fields":{"full_name":"氏名","email":"メール","company_name":"会社名","status":"出欠"}}
  */
+import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
 import type { ImportField } from '../import/profile.ts';
 
 export const ORDER_FIELDS = [
@@ -84,8 +85,6 @@ export function isCommerceProfileJson(json: unknown): boolean {
   return kind === 'orders' || kind === 'event_attendance';
 }
 
-const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/u;
-
 export function parseCommerceProfile(json: unknown): CommerceProfile {
   const issues: string[] = [];
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CommerceProfileError(['profile: must be a JSON object']);
@@ -97,7 +96,7 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
     : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'event_column', 'id_column', 'fields'];
   for (const key of Object.keys(o)) if (!allowed.includes(key)) issues.push(`${key}: unknown key (a ${kind} profile has ${allowed.join(', ')})`);
   const source = typeof o.source === 'string' ? o.source.trim() : '';
-  if (!SOURCE_NAME.test(source)) issues.push('source: lower-case letters, digits, - and _ (e.g. "ec", "peatix")');
+  if (!SOURCE_NAME_PATTERN.test(source)) issues.push('source: lower-case letters, digits, - and _, at most 63 characters (e.g. "ec", "peatix")');
   const str = (key: string): string | null => {
     const v = o[key];
     if (v === undefined || v === null) return null;

@@ -40,13 +40,17 @@ export type Prefecture = (typeof PREFECTURES)[number];
 
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 
-/** 姓 名 for people (Japanese order, full-width space avoided for search friendliness), the company for organisations. */
+/**
+ * 姓 名 for people (Japanese order, full-width space avoided for search friendliness), the company for organisations.
+ * Never the e-mail: every role that sees a customer sees their display name (lists, orders, registrations, the review
+ * queue, timeline titles), so a person known by an e-mail alone has none, and screens show the (masked) e-mail instead.
+ */
 export function displayNameOf(values: Record<string, unknown>): string {
   const family = str(values.familyName);
   const given = str(values.givenName);
   const name = [family, given].filter(Boolean).join(' ');
   if (values.kind === 'organization') return str(values.companyName) || name;
-  return name || str(values.companyName) || str(values.email) || '';
+  return name || str(values.companyName);
 }
 
 function str(v: unknown): string {

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
 import { canonicalEncoding, ENCODING_NAMES_HELP, type TextEncoding } from './encoding.ts';
 import { DELIMITERS, type Delimiter } from './csv.ts';
 
@@ -69,15 +70,13 @@ export class ImportProfileError extends Error {
   }
 }
 
-export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/u;
-
 const columnName = z.string().trim().min(1, 'column name must not be empty');
 
 const profileSchema = z.strictObject({
   source: z
     .string({ error: (iss) => (iss.input === undefined ? 'source is required' : 'source must be a string') })
     .trim()
-    .regex(SOURCE_NAME_PATTERN, 'source must be lower-case letters, digits, "_" or "-" (like the sources table), e.g. "meishi"'),
+    .regex(SOURCE_NAME_PATTERN, 'source must be lower-case letters, digits, "_" or "-", at most 63 characters (like the sources table), e.g. "meishi"'),
   id_column: columnName.nullish(),
   encoding: z
     .string()

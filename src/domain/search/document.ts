@@ -106,7 +106,8 @@ export function buildSearchDocument(fields: SearchFields): SearchDocument {
   const searchText = values.length === 0
     ? ''
     : values.map((v) => (v.prefixed ? FIELD_SEPARATOR : NO_PREFIX_SEPARATOR) + v.value).join('') + FIELD_SEPARATOR;
-  const name = fullName || display || company || email;
+  // Not the e-mail: the sort key travels in the name-sorted list's cursor, which every customers:read role gets.
+  const name = fullName || display || company;
   const reading = fullKana;
   const sortKey = reading && name && reading !== name ? `${reading} ${name}` : reading || name;
   return { searchText, searchGrams: [...grams].sort(), sortKey };

@@ -1,5 +1,6 @@
 import {
   FIELD_SEPARATOR,
+  NO_PREFIX_SEPARATOR,
   codePoints,
   escapeLike,
   exactKey,
@@ -14,11 +15,30 @@ export type SearchTierName = 'exact' | 'prefix' | 'contains';
 /**
  * A row matches when its search_grams contain every gram (`search_grams @> grams`, answered by the GIN index)
  * and its search_text matches every LIKE pattern (backslash-escaped; a recheck on the few rows the index found).
+ * `text` narrows what the LIKEs are matched against, for searches by roles that see personal data masked:
+ *  - 'public': search_text without its personal values (PERSONAL_VALUES: e-mails and the phone);
+ *  - 'whole': search_text with every value between separators (the patterns then match whole values only).
+ * Absent: the whole search_text.
  */
 export interface SearchCondition {
   grams: string[];
   likes: string[];
+  text?: RecheckText;
 }
+
+export type RecheckText = 'public' | 'whole';
+
+/**
+ * The personal values of a search_text (a POSIX regular expression; `regexp_replace(search_text, this, '', 'g')`
+ * leaves the others): each value containing an @ (an e-mail; no name or company the ledger stores is an address)
+ * with its separator, and the value after NO_PREFIX_SEPARATOR (the phone). Told apart by the stored form itself, so
+ * documents written before it need no rewrite.
+ */
+export const PERSONAL_VALUES = `${FIELD_SEPARATOR}[^${FIELD_SEPARATOR}${NO_PREFIX_SEPARATOR}]*@[^${FIELD_SEPARATOR}${NO_PREFIX_SEPARATOR}]*`
+  + `|${NO_PREFIX_SEPARATOR}[^${FIELD_SEPARATOR}${NO_PREFIX_SEPARATOR}]*`;
+
+/** Whether the searcher sees personal data (customers:read_personal); without it, e-mails and phones match only whole. */
+export interface SearchOptions { personal: boolean }
 
 /**
  * What one term needs in one tier: all of `grams`, or, for grams left out of the index lookup, `like`.
@@ -35,6 +55,8 @@ export interface SearchTier {
   tier: SearchTierName;
   /** Per term; a row matches the tier when it matches every term. */
   terms: TermMatch[];
+  /** What the terms' LIKEs are matched against (see SearchCondition); absent: the whole search_text. */
+  text?: RecheckText;
   /** The whole condition with every gram (conditionOf(terms)). `grams` is never empty: every tier is an index lookup. */
   match: SearchCondition;
 }
@@ -88,11 +110,20 @@ export function queryTerms(query: string): string[] {
 
 interface TermConditions { exact: TermMatch; prefix: TermMatch; contains: TermMatch }
 
-function termConditions(term: string): TermConditions {
+function termConditions(term: string, personal: boolean): TermConditions {
   const grams = termGrams(term);
   const short = codePoints(term).length <= 2;
   const prefixKey = termPrefixKey(term);
   const prefixLike = `%${FIELD_SEPARATOR}${escapeLike(term)}%`;
+  if (!personal) {
+    // The grams cannot tell an e-mail's or a phone's from a name's: every tier is rechecked, the exact tier against
+    // whole values (the e-mail's local part has an exact key of its own, but is only a part of the e-mail).
+    return {
+      exact: { grams: [exactKey(term)], like: `%${FIELD_SEPARATOR}${escapeLike(term)}${FIELD_SEPARATOR}%`, gramsSuffice: false },
+      prefix: { grams: prefixKey === null ? [] : short ? [prefixKey] : [prefixKey, ...grams], like: prefixLike, gramsSuffice: false },
+      contains: { grams, like: `%${escapeLike(term)}%`, gramsSuffice: false },
+    };
+  }
   return {
     exact: { grams: [exactKey(term)], like: null, gramsSuffice: true },
     // ^x / ^xy prove a prefix of up to two characters; longer terms add their grams and a LIKE recheck.
@@ -107,7 +138,7 @@ function termConditions(term: string): TermConditions {
  * The SQL condition of a tier: the grams to look up (all of them, or only those in `keep`) and the LIKE
  * rechecks that are then needed, deduplicated and sorted.
  */
-export function conditionOf(terms: readonly TermMatch[], keep?: ReadonlySet<string>): SearchCondition {
+export function conditionOf(terms: readonly TermMatch[], keep?: ReadonlySet<string>, text?: RecheckText): SearchCondition {
   const grams = new Set<string>();
   const likes = new Set<string>();
   for (const t of terms) {
@@ -115,7 +146,7 @@ export function conditionOf(terms: readonly TermMatch[], keep?: ReadonlySet<stri
     for (const g of kept) grams.add(g);
     if (t.like !== null && (!t.gramsSuffice || kept.length < t.grams.length)) likes.add(t.like);
   }
-  return { grams: [...grams].sort(), likes: [...likes].sort() };
+  return { grams: [...grams].sort(), likes: [...likes].sort(), ...(text ? { text } : {}) };
 }
 
 /** At most this many grams per lookup: the rarest few already narrow the rows to about the real matches. */
@@ -152,19 +183,24 @@ export function selectGrams(
  * A row found by several tiers is reported in the first; the repository skips ids already found.
  * The plan depends only on the folded query: ｻﾄｳ, サトウ and さとう plan alike.
  *
+ * Without `personal` (a role that sees e-mails and phones masked), a prefix or a fragment matches names, フリガナ and
+ * companies only, and an e-mail or a phone matches only as a whole (the whole address, the whole number): what is
+ * masked cannot be read back one character at a time. The grams are the same; the rechecks say where they matched.
+ *
  * @example planSearch('林').tiers.map((t) => t.match.grams) // [['=林'], ['^林'], ['林']]
  */
-export function planSearch(query: string): SearchPlan {
+export function planSearch(query: string, options: SearchOptions = { personal: true }): SearchPlan {
   const terms = queryTerms(query);
   if (terms.length === 0) return { terms, tiers: [] };
-  const perTerm = terms.map(termConditions);
+  const perTerm = terms.map((t) => termConditions(t, options.personal));
   const tiers: SearchTier[] = [];
   for (const tier of ['exact', 'prefix', 'contains'] as const) {
     const termMatches = perTerm.map((t) => t[tier]);
-    const match = conditionOf(termMatches);
+    const text = options.personal ? undefined : tier === 'exact' ? 'whole' : 'public';
+    const match = conditionOf(termMatches, undefined, text);
     // A tier needs at least one index gram: a lone 1-character ASCII term has no prefix key, and 1–2 character
     // ASCII fragments have no substring gram; those only narrow tiers other terms drive.
-    if (match.grams.length > 0) tiers.push({ tier, terms: termMatches, match });
+    if (match.grams.length > 0) tiers.push({ tier, terms: termMatches, match, ...(text ? { text } : {}) });
   }
   return { terms, tiers };
 }

@@ -7,7 +7,8 @@ import { bindCommerceProfile, type CommerceProfile, type OrderProfile } from '..
 import { csvLine } from '../../domain/import/csv.ts';
 import { audit } from '../audit/audit.service.ts';
 import { openTable, type OpenedTable } from '../import/readers/index.ts';
-import { writeOrders, type OrderGroup } from './commerce.service.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
+import { ordersSourceName, writeOrders, type OrderGroup } from './commerce.service.ts';
 
 /** Orders written per call (one identity-resolution pass and transactions of 200 orders each). */
 const GROUPS_PER_BATCH = 500;
@@ -53,6 +54,7 @@ export async function openCommerceTable<P extends CommerceProfile>(filePath: str
 
 export async function runOrderImport(db: Db, options: { filePath: string; fileName?: string; profile: OrderProfile; actor: Actor }): Promise<OrderImportSummary> {
   const started = Date.now();
+  await checkImportTarget(db, ordersSourceName(options.profile.source), 'orders', options.actor);
   const { table, profile } = await openCommerceTable(options.filePath, options.profile);
   const problems: RowProblem[] = [];
   const groups = new Map<string, OrderRow[]>();

@@ -205,7 +205,8 @@ export interface OrderWriteReport {
   orders: Array<{ orderId: string; id: string; customerId: string; status: string }>;
 }
 
-const ordersSourceName = (source: string) => `orders-${source}`;
+/** The source of one system's orders (`ec` → orders-ec). */
+export const ordersSourceName = (source: string) => `orders-${source}`;
 
 /**
  * Stores orders of one source: each buyer's key becomes a source record through identity resolution (so the order

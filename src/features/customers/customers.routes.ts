@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app/app.ts';
-import { IdParam, json, secureRoute } from '../../app/route.ts';
+import { IdParam, ProblemSchema, json, secureRoute } from '../../app/route.ts';
 import { addNote, timeline } from '../activities/activities.service.ts';
 import {
   CustomerCreateInput, CustomerListQuery, CustomerListSchema, CustomerPatchInput, CustomerSchema, SourceRecordSchema,
 } from './customers.schemas.ts';
 import {
-  createCustomer, deleteCustomer, getCustomer, listCustomerSourceRecords, listCustomers, updateCustomer,
+  countSearch, createCustomer, deleteCustomer, getCustomer, listCustomerSourceRecords, listCustomers, updateCustomer,
 } from './customers.service.ts';
 
 const ActivitySchema = z.object({
@@ -18,13 +18,22 @@ const ActivitySchema = z.object({
 }).openapi('Activity');
 
 const notFound = json(z.object({}), 'No such customer');
+const tooManySearches = {
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+  description: 'Too many searches by this user (DAICHO_SEARCH_MAX_PER_MINUTE); Retry-After says when to try again',
+};
 
 export function registerCustomerRoutes(app: App): void {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/customers', access: 'customers:read', tags: ['customers'],
-      summary: 'List customers: filters, sort, cursor pagination; with q, ranked search',
-      request: { query: CustomerListQuery }, responses: { 200: json(CustomerListSchema, 'A page of customers') } }),
-    async (c) => c.json(await listCustomers(c.get('deps').db, c.req.valid('query'), c.get('auth')), 200),
+      summary: 'List customers: filters, sort, cursor pagination; with q, ranked search (counted against the search limit; without customers:read_personal, e-mails and phones match only whole)',
+      request: { query: CustomerListQuery }, responses: { 200: json(CustomerListSchema, 'A page of customers'), 429: tooManySearches } }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { db, config } = c.get('deps');
+      if (query.q?.trim()) await countSearch(db, config.searchRateLimit, c.get('auth'));
+      return c.json(await listCustomers(db, query, c.get('auth')), 200);
+    },
   );
 
   app.openapi(
@@ -90,12 +99,14 @@ export function registerCustomerRoutes(app: App): void {
 export function registerSearchRoutes(app: App): void {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/search', access: 'customers:read', tags: ['customers'],
-      summary: 'Search customers by any part of name, フリガナ (any width), company, e-mail or phone',
+      summary: 'Search customers by any part of name, フリガナ (any width), company, e-mail or phone (without customers:read_personal, e-mails and phones match only whole); limited per user (DAICHO_SEARCH_MAX_PER_MINUTE)',
       request: { query: z.object({ q: z.string().max(200), limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(200).optional() }) },
-      responses: { 200: json(CustomerListSchema, 'Ranked matches') } }),
+      responses: { 200: json(CustomerListSchema, 'Ranked matches'), 429: tooManySearches } }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await listCustomers(c.get('deps').db, { q: q.q, limit: q.limit ?? 20, cursor: q.cursor }, c.get('auth')), 200);
+      const { db, config } = c.get('deps');
+      await countSearch(db, config.searchRateLimit, c.get('auth'));
+      return c.json(await listCustomers(db, { q: q.q, limit: q.limit ?? 20, cursor: q.cursor }, c.get('auth')), 200);
     },
   );
 }

@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
+import type { Config } from '../../config/config.ts';
 import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor, invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound, type FieldError } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import { can } from '../../domain/auth/permissions.ts';
-import { CUSTOM_PREFIX, PERSONAL_FIELDS, displayNameOf } from '../../domain/customers/fields.ts';
+import { CUSTOM_PREFIX, displayNameOf } from '../../domain/customers/fields.ts';
 import { computeGolden, diffValues, type SourceStatement } from '../../domain/customers/golden.ts';
-import { maskEmail, maskPhone, maskText } from '../../domain/customers/masking.ts';
+import { maskEmail, maskPhone, maskSourceRecord, maskText } from '../../domain/customers/masking.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
@@ -18,6 +19,7 @@ import { normalizePostalCode } from '../../domain/normalize/postal.ts';
 import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
+import { hitRateLimit } from '../auth/auth.repository.ts';
 import { findCompanyRow } from '../companies/companies.repository.ts';
 import { insertMatchKeys } from '../import/import.repository.ts';
 import { keyHash } from '../import/key-hash.ts';
@@ -387,6 +389,19 @@ export async function getCustomer(db: Db, id: string, actor: Actor, options: { a
   return customer;
 }
 
+/**
+ * Counts one search by the caller against their limit, and refuses it past the limit (429 with Retry-After). Per
+ * user (an API key counts as its user), in the database like the login's, so every server process shares it: a
+ * search is the one read that a script can ask over and over to learn what a row holds.
+ */
+export async function countSearch(db: Db, limit: Config['searchRateLimit'], auth: AuthContext | null): Promise<void> {
+  if (limit.maxPerWindow === 0 || !auth) return;
+  const { hits, windowStart } = await hitRateLimit(db, `search:user:${auth.userId}`, limit.windowSeconds);
+  if (hits <= limit.maxPerWindow) return;
+  const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + limit.windowSeconds * 1000 - Date.now()) / 1000));
+  throw new AppError('too_many_requests', `検索の回数が上限を超えました。${retryAfter} 秒後にもう一度お試しください (too many searches: ${limit.maxPerWindow} a minute)`, [], { 'Retry-After': String(retryAfter) });
+}
+
 export interface ListResult { items: Omit<Customer, 'provenance'>[]; nextCursor: string | null; hasMore: boolean }
 
 export async function listCustomers(
@@ -411,7 +426,8 @@ export async function listCustomers(
     const offset = query.cursor ? decodeOffsetCursor(query.cursor) : 0;
     const hasFilters = Object.values(filter).some((v) => v !== undefined);
     const searchLimit = hasFilters ? Math.min(1000, (offset + limit) * 10) : limit;
-    const result = await searchCustomerIds(db, query.q, { limit: searchLimit, offset: hasFilters ? 0 : offset });
+    const personal = auth !== null && can(auth.role, 'customers:read_personal');
+    const result = await searchCustomerIds(db, query.q, { limit: searchLimit, offset: hasFilters ? 0 : offset, personal });
     const ids = result.hits.map((h) => h.id);
     const found = await repo.listCustomerRows(db, { ...filter, ids }, 'updated', null, ids.length || 1);
     const byId = new Map(found.map((r) => [r.id, r]));
@@ -443,23 +459,20 @@ export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthCo
   const row = await repo.findCustomerRow(db, id);
   if (!row) throw notFound('Customer');
   const personal = auth !== null && can(auth.role, 'customers:read_personal');
-  return (await repo.listSourceRecordsOfCustomer(db, id)).map((r) => ({
-    id: r.id,
-    source: r.source,
-    sourceLabel: r.source_label,
-    externalId: r.external_id,
-    raw: personal ? r.raw : maskRecord(r.raw),
-    normalized: personal ? r.normalized : maskRecord(r.normalized),
-    receivedAt: r.received_at.toISOString(),
-    createdBy: r.created_by,
-  }));
-}
-
-/** Source records may carry personal data under any key; a viewer sees only the non-personal profile keys. */
-function maskRecord(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = PERSONAL_FIELDS.has(k) || k.startsWith(CUSTOM_PREFIX) || k === 'customFields' ? maskText(v === null ? null : String(v)) : v;
-  return out;
+  return (await repo.listSourceRecordsOfCustomer(db, id)).map((r) => {
+    const seen = { externalId: r.external_id, raw: r.raw, normalized: r.normalized };
+    const { externalId, raw, normalized } = personal ? seen : maskSourceRecord(seen);
+    return {
+      id: r.id,
+      source: r.source,
+      sourceLabel: r.source_label,
+      externalId,
+      raw,
+      normalized,
+      receivedAt: r.received_at.toISOString(),
+      createdBy: r.created_by,
+    };
+  });
 }
 
 function toCustomer(row: CustomerRow, companies: Map<string, string>, users: Map<string, string>, auth: AuthContext | null): Customer {

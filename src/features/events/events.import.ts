@@ -8,8 +8,9 @@ import { parseAttendance, parseTimestamp } from '../../domain/commerce/values.ts
 import type { ImportField } from '../../domain/import/profile.ts';
 import { audit } from '../audit/audit.service.ts';
 import { openCommerceTable } from '../commerce/commerce.import.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
 import * as repo from './events.repository.ts';
-import { writeRegistrations, type RegistrationInput } from './events.service.ts';
+import { eventsSourceName, writeRegistrations, type RegistrationInput } from './events.service.ts';
 
 export interface AttendanceImportSummary {
   kind: 'event_attendance';
@@ -35,6 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
  */
 export async function runAttendanceImport(db: Db, options: { filePath: string; fileName?: string; profile: AttendanceProfile; eventId?: string | null; actor: Actor }): Promise<AttendanceImportSummary> {
   const started = Date.now();
+  await checkImportTarget(db, eventsSourceName(options.profile.source), 'events', options.actor);
   let fixedEvent = null as Awaited<ReturnType<typeof repo.findEvent>> | null;
   if (options.eventId) {
     fixedEvent = UUID.test(options.eventId) ? await repo.findEvent(db, options.eventId) : null;

@@ -147,6 +147,9 @@ export interface RegistrationWriteReport {
 
 type EventBasics = { id: string; name: string; kind: string; starts_at: Date };
 
+/** The source of one event tool's registrations (`peatix` → events-peatix). */
+export const eventsSourceName = (source: string) => `events-${source}`;
+
 /**
  * Records registrations (and attendance) of one event: each person becomes a source record of
  * `events-<source>` through identity resolution (keyed by e-mail, then phone, then the tool's registration id), so
@@ -173,7 +176,7 @@ export async function writeRegistrations(db: Db, input: { event: EventBasics; so
   const byReg = new Map(ready.map((r) => [r.regKey, r]));
   const people = new Map<string, Partial<Record<ImportField, string>>>();
   for (const r of byReg.values()) people.set(r.personKey, { ...(people.get(r.personKey) ?? {}), ...r.fields });
-  const sourceName = `events-${input.source}`;
+  const sourceName = eventsSourceName(input.source);
   const linked = await ingestRecords(db, {
     source: { name: sourceName, label: `イベント (${input.source})`, kind: input.recordKind },
     records: [...people.entries()].map(([externalId, fields]) => ({ externalId, fields })),

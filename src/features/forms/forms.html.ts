@@ -21,10 +21,15 @@ function page(title: string, body: string): string {
 <body class="daicho-form-page"><main class="daicho-form-main">${body}</main><script src="/f/form.js" defer></script></body></html>`;
 }
 
+/** The hidden field that carries a form's page token (forms.page_token): the hosted page posts with `Origin: null`. */
+export const PAGE_TOKEN_FIELD = 'form_token';
+
 export interface RenderState {
   values?: Record<string, unknown>;
   errors?: SubmissionError[];
   submissionKey: string;
+  /** The form's page token, sent back with the post so the server knows its own page (see PAGE_TOKEN_FIELD). */
+  pageToken: string;
   consentChecked?: boolean;
   message?: string | null;
 }
@@ -96,6 +101,7 @@ ${input}${f.helpText ? `<p class="daicho-help" id="help-${e(f.key)}">${e(f.helpT
 ${state.message ? `<div class="daicho-summary" role="alert">${e(state.message)}</div>` : ''}${summary}
 <form class="daicho-form" method="post" action="/f/${e(slug)}" data-daicho-form="${e(slug)}" data-testid="daicho-form" novalidate accept-charset="utf-8">
 <input type="hidden" name="submission_key" value="${e(state.submissionKey)}">
+<input type="hidden" name="${PAGE_TOKEN_FIELD}" value="${e(state.pageToken)}">
 <input type="hidden" name="visitor_id" value="${e(str(values.visitor_id))}">
 <div class="daicho-hp" aria-hidden="true"><label>ホームページ<input type="text" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off" value=""></label></div>
 ${rows}

@@ -11,12 +11,12 @@ import { AppError } from '../../app/errors.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
 import { FIELD_TYPES, FORM_KINDS, FORM_STATUSES } from '../../domain/forms/definition.ts';
 import { isConsentGiven, type RawSubmission } from '../../domain/forms/validate.ts';
-import { renderFormPage, renderMessagePage, renderThanksPage } from './forms.html.ts';
+import { PAGE_TOKEN_FIELD, renderFormPage, renderMessagePage, renderThanksPage } from './forms.html.ts';
 import { lookupPostalArea } from './postal-lookup.ts';
 import * as repo from './forms.repository.ts';
 import { refuseUnstorableInput } from '../../app/input-guard.ts';
 import {
-  archiveForm, createForm, fieldCatalog, getForm, listConsents, listForms, listSubmissions, openPublicForm, originAllowed,
+  archiveForm, createForm, fieldCatalog, getForm, listConsents, listForms, listSubmissions, openPublicForm, originAllowed, pageTokenValid,
   submitForm, toPublicForm, updateForm, assertAccepting, VISITOR_ID,
 } from './forms.service.ts';
 
@@ -112,14 +112,20 @@ function ownOrigins(c: Context<AppEnv>): string[] {
 /**
  * CORS for a form's public endpoints: a page of an allowed origin may read the definition and post; a page of any
  * other origin gets no CORS headers (the browser blocks it) and its POSTs are refused, since a plain cross-site
- * form POST would otherwise go through without CORS.
+ * form POST would otherwise go through without CORS. `Origin: null` is what the hosted page sends (no-referrer), but
+ * also what any sandboxed page can send: it passes only with the form's page token, which the hosted page carries
+ * (`form_token`, from the request body: `pageToken`).
  */
-function corsFor(c: Context<AppEnv>, row: Parameters<typeof originAllowed>[0]): void {
+function corsFor(c: Context<AppEnv>, row: Parameters<typeof originAllowed>[0] & Parameters<typeof pageTokenValid>[0], pageToken?: unknown): void {
   const origin = c.req.header('origin');
+  if (origin === 'null') {
+    if (!pageTokenValid(row, pageToken)) throw new AppError('forbidden', 'このページからはフォームを送信できません。フォームのページを開き直してから送信してください (form page not recognised)');
+    return;
+  }
   if (!originAllowed(row, origin, ownOrigins(c))) {
     throw new AppError('forbidden', 'このサイトからはフォームを送信できません (origin not allowed)');
   }
-  if (origin && origin !== 'null') {
+  if (origin) {
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin');
   }
@@ -244,8 +250,9 @@ export function registerFormRoutes(app: App): void {
     async (c) => {
       const db = c.get('deps').db;
       const row = await openPublicForm(db, c.req.valid('param').slug);
-      corsFor(c, row);
-      const result = await submitForm(db, row, await readBody(c), meta(c));
+      const raw = await readBody(c);
+      corsFor(c, row, raw[PAGE_TOKEN_FIELD]);
+      const result = await submitForm(db, row, raw, meta(c));
       return c.json(result, result.duplicate ? 200 : 201);
     },
   );
@@ -298,14 +305,15 @@ export function registerFormRoutes(app: App): void {
       const db = c.get('deps').db;
       const slug = c.req.valid('param').slug;
       let row;
+      let raw: RawSubmission;
       try {
         row = await openPublicForm(db, slug);
-        corsFor(c, row);
+        raw = await readBody(c);
+        corsFor(c, row, raw[PAGE_TOKEN_FIELD]);
       } catch (error) {
         if (error instanceof AppError) return c.html(renderMessagePage('フォーム', error.message), error.status as 404);
         throw error;
       }
-      const raw = await readBody(c);
       const form = toPublicForm(row);
       try {
         const result = await submitForm(db, row, raw, meta(c));
@@ -315,7 +323,7 @@ export function registerFormRoutes(app: App): void {
         if (!(error instanceof AppError)) throw error;
         if (error.code === 'validation_failed') {
           const key = typeof raw.submission_key === 'string' && /^[A-Za-z0-9_-]{8,100}$/.test(raw.submission_key) ? raw.submission_key : randomUUID();
-          return c.html(renderFormPage(form, slug, { values: raw, errors: error.fieldErrors, submissionKey: key, consentChecked: isConsentGiven(raw.consent) }), 400);
+          return c.html(renderFormPage(form, slug, { values: raw, errors: error.fieldErrors, submissionKey: key, pageToken: row.page_token, consentChecked: isConsentGiven(raw.consent) }), 400);
         }
         for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
         return c.html(renderMessagePage(form.title, error.message), error.status as 409);
@@ -337,7 +345,7 @@ async function hostedPage(c: Context<AppEnv>, slug: string): Promise<string | { 
   // A fresh key per page view: submitting this page twice (double click, back + resubmit) is one submission.
   // A link from a tracked website may carry the visitor id (?vid=…), so the visitor becomes known on submission.
   const vid = c.req.query('vid');
-  return renderFormPage(form, slug, { submissionKey: randomUUID(), values: vid && VISITOR_ID.test(vid) ? { visitor_id: vid } : {} });
+  return renderFormPage(form, slug, { submissionKey: randomUUID(), pageToken: row.page_token, values: vid && VISITOR_ID.test(vid) ? { visitor_id: vid } : {} });
 }
 
 const preflight: MiddlewareHandler<AppEnv> = async (c) => {

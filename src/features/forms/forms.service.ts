@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Actor, AuthContext } from '../../app/context.ts';
 import { AppError, PG_UNIQUE_VIOLATION, describeError, notFound, sqlState } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
@@ -265,11 +265,24 @@ export function assertAccepting(row: FormRow): void {
   if (row.status === 'closed') throw new AppError('conflict', 'このフォームの受付は終了しました (This form is closed)');
 }
 
-/** May a page of `origin` use this form? Its own pages always; others only when listed in allowedOrigins. */
+/**
+ * May a page of `origin` use this form? Our own pages always; others only when listed in allowedOrigins. No Origin at
+ * all is not a browser page's request (a server, a script). `Origin: null` says nothing about the page (the hosted
+ * page sends it, and so does any sandboxed or opaque one): never allowed here; see pageTokenValid.
+ */
 export function originAllowed(row: Pick<FormRow, 'allowed_origins'>, origin: string | null | undefined, ownOrigins: string[]): boolean {
-  if (!origin || origin === 'null') return true;
+  if (!origin) return true;
+  if (origin === 'null') return false;
   if (ownOrigins.includes(origin)) return true;
   return row.allowed_origins.includes(origin);
+}
+
+/** Does a request carry this form's own page token, which only its hosted page holds (a hidden field)? */
+export function pageTokenValid(row: Pick<FormRow, 'page_token'>, token: unknown): boolean {
+  if (typeof token !== 'string') return false;
+  const given = Buffer.from(token);
+  const expected = Buffer.from(row.page_token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export interface SubmissionMeta {

@@ -3,8 +3,7 @@ import { invalidCursor } from '../../app/cursor.ts';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
-import { CUSTOM_PREFIX, PERSONAL_FIELDS } from '../../domain/customers/fields.ts';
-import { maskText } from '../../domain/customers/masking.ts';
+import { maskExternalId, maskStatement, maskText } from '../../domain/customers/masking.ts';
 import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity } from '../activities/activities.repository.ts';
 import { audit } from '../audit/audit.service.ts';
@@ -270,9 +269,9 @@ export async function customerIdentity(db: Db, customerId: string, auth: AuthCon
       id: r.id,
       source: r.source,
       sourceLabel: r.source_label,
-      externalId: r.external_id,
+      externalId: personal ? r.external_id : maskExternalId(r.external_id, r.normalized),
       receivedAt: r.received_at.toISOString(),
-      fields: personal ? r.normalized : maskRecord(r.normalized),
+      fields: personal ? r.normalized : maskStatement(r.normalized),
       decisions: decisions.filter((d) => d.source_record_id === r.id).map((d) => ({
         id: d.id,
         kind: d.kind,
@@ -309,10 +308,10 @@ function toReviewItem(
       recordId: r.id,
       source: r.source,
       sourceLabel: r.source_label,
-      externalId: r.external_id,
+      externalId: personal ? r.external_id : maskExternalId(r.external_id, r.normalized),
       customerId: r.customer_id,
       customerName: r.customer_display_name,
-      fields: personal ? r.normalized : maskRecord(r.normalized),
+      fields: personal ? r.normalized : maskStatement(r.normalized),
     };
   };
   // Levels are not personal data: masking changes details only, so the masked evidence tells name-only pairs apart too.
@@ -351,15 +350,6 @@ function maskEvidence(value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const v = value as Record<string, unknown>;
   return 'fields' in v ? { ...v, fields: toEvidence(v.fields, false) } : v;
-}
-
-/** Source records may carry personal data under any key; a viewer sees only the non-personal profile keys. */
-function maskRecord(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) {
-    out[k] = PERSONAL_FIELDS.has(k) || k.startsWith(CUSTOM_PREFIX) || k === 'customFields' ? maskText(v === null || v === undefined ? null : String(v)) : v;
-  }
-  return out;
 }
 
 function decodeCursor(cursor: string): { score: number; id: number } {

@@ -14,6 +14,7 @@ import {
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
 import { unreadableFile } from './open-with-profile.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
 import { previewTable } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 import { isOwnOrAdmin } from './owner.ts';
@@ -227,6 +228,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       return c.json(await validateInThread(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
     },
   );
@@ -240,6 +242,7 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
       return c.json(validationJobJson(job), 202);
     },
@@ -280,6 +283,8 @@ export function registerImportRoutes(app: App): void {
     }),
     async (c) => {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      // Refused here, not as a failed job: the job would only say so later.
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
       const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
       return c.json(jobJson(job), 202);
     },

@@ -13,6 +13,7 @@ import {
 } from '../../domain/match/index.ts';
 import { audit } from '../audit/audit.service.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../customers/customers.service.ts';
+import { checkImportTarget } from '../sources/sources.service.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import * as repo from './import.repository.ts';
 import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
@@ -123,7 +124,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const userId = options.actor.auth?.userId ?? null;
   // The run is recorded before the file is opened: a file refused at open (not a table, a header PostgreSQL cannot
   // store, columns the profile names but the file lacks) is a failed run in the history like any other failure.
-  const source = await ensureSource(db, options.profile.source, options.profile.source, 'file_import');
+  const source = (await checkImportTarget(db, options.profile.source, 'customers', options.actor)) ?? await ensureSource(db, options.profile.source, options.profile.source, 'file_import');
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: null, userId });
   let opened: Awaited<ReturnType<typeof openWithProfile>>;
   try {

@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { buildSearchDocument, type SearchFields } from '../../domain/search/document.ts';
+import { FIELD_SEPARATOR, NO_PREFIX_SEPARATOR } from '../../domain/search/grams.ts';
 import {
-  conditionOf, planSearch, selectGrams, type SearchCondition, type SearchTierName,
+  PERSONAL_VALUES, conditionOf, planSearch, selectGrams, type SearchCondition, type SearchOptions, type SearchTierName,
 } from '../../domain/search/plan.ts';
 
 export interface SearchHit { id: string; tier: SearchTierName }
@@ -18,7 +19,15 @@ export function searchDocumentColumns(fields: SearchFields): { search_text: stri
 function conditionSql(c: SearchCondition): RawBuilder<unknown> {
   const grams = sql`search_grams @> ${c.grams}::text[]`;
   if (c.likes.length === 0) return grams;
-  return sql`(${grams} AND search_text LIKE ALL (${c.likes}::text[]))`;
+  return sql`(${grams} AND ${recheckSql(c)})`;
+}
+
+/** The LIKE rechecks, against the text the condition names (see SearchCondition). */
+function recheckSql(c: SearchCondition): RawBuilder<unknown> {
+  const text = c.text === 'public' ? sql`regexp_replace(search_text, ${PERSONAL_VALUES}, '', 'g')`
+    : c.text === 'whole' ? sql`replace(search_text, ${NO_PREFIX_SEPARATOR}, ${FIELD_SEPARATOR})`
+    : sql`search_text`;
+  return sql`${text} LIKE ALL (${c.likes}::text[])`;
 }
 
 /** How long the gram frequencies read from pg_stats are reused (they change only with ANALYZE); "none yet": 30 s. */
@@ -70,20 +79,28 @@ export interface TierLookup {
  * The tiers of planSearch(query) with the grams actually looked up: the rarest few by the table's statistics
  * (selectGrams), the rest left to LIKE rechecks. What searchCustomerIds runs; exported for EXPLAIN in the benchmark.
  */
-export async function searchTiers(db: Db, query: string): Promise<TierLookup[]> {
-  const plan = planSearch(query);
+export async function searchTiers(db: Db, query: string, options: SearchOptions): Promise<TierLookup[]> {
+  const plan = planSearch(query, options);
   if (plan.tiers.length === 0) return [];
   // Inside a caller's transaction `db` is a fresh object each time: no cache to key on, so no statistics.
   const frequencies = db.isTransaction ? null : await gramFrequencies(db);
   return plan.tiers.map((t) => {
     if (!frequencies) return { tier: t.tier, match: t.match, density: 0 };
-    const match = conditionOf(t.terms, selectGrams(t.terms, (g) => frequencies.get(g)));
+    const match = conditionOf(t.terms, selectGrams(t.terms, (g) => frequencies.get(g)), t.text);
     return { tier: t.tier, match, density: Math.min(...match.grams.map((g) => frequencies.get(g) ?? 0)) };
   });
 }
 
 /** A sequential probe reads at most this many rows (the first ones of the table: always in cache). */
 export const PROBE_MAX_ROWS = 5000;
+
+/**
+ * A masked searcher's index lookup rechecks at most this many of the rows its grams found. Their rechecks reject the
+ * rows that match only in an e-mail or a phone, which for a fragment common in addresses (gmail, a company's domain,
+ * 090) is nearly every row the grams found: unbounded, such a query would visit them all. Beyond this many, such a
+ * query misses matches (it never returns a wrong one).
+ */
+export const MASKED_LOOKUP_ROWS = 5000;
 
 /**
  * Ranked customer ids for what a person typed in the search box (see planSearch): exact matches first,
@@ -102,16 +119,18 @@ export const PROBE_MAX_ROWS = 5000;
  *    the whole table.
  * A later tier only runs when the earlier ones are exhausted, so every earlier match is already in hand and
  * "not found before" is `id <> ALL (found)` over at most offset + limit ids.
+ *
+ * `personal`: whether the searcher sees personal data; without it, e-mails and phones match only whole (planSearch).
  */
 export async function searchCustomerIds(
   db: Db,
   query: string,
-  opts: { limit: number; offset?: number },
+  opts: { limit: number; offset?: number; personal: boolean; /** Default MASKED_LOOKUP_ROWS; tests use small bounds. */ maskedLookupRows?: number },
 ): Promise<SearchResult> {
   const limit = Math.max(0, Math.floor(opts.limit));
   const offset = Math.max(0, Math.floor(opts.offset ?? 0));
   const wanted = offset + limit + 1;
-  const tiers = await searchTiers(db, query);
+  const tiers = await searchTiers(db, query, { personal: opts.personal });
   if (tiers.length === 0) return { hits: [], hasMore: false };
   const run = async (trx: Db): Promise<SearchHit[]> => {
     // For this transaction only: sequential scans start at the first block (a large table's scans are
@@ -127,7 +146,14 @@ export async function searchCustomerIds(
       // Expect ≥ 3× the rows needed among the rows probed (LIKE rechecks may reject some).
       const probeRows = density > 0 ? Math.ceil((3 * remaining) / density) : Infinity;
       let ids = probeRows <= PROBE_MAX_ROWS ? await probe(trx, match, found, remaining, probeRows) : [];
-      if (ids.length < remaining) ids = await lookup(trx, match, found, remaining);
+      if (ids.length < remaining) {
+        // A masked lookup is bounded, so it may not reach what the probe found: it looks beyond it. (The probe found
+        // every match among the first rows, so the rest come after them, in the same physical order.)
+        const maskedRows = opts.maskedLookupRows ?? MASKED_LOOKUP_ROWS;
+        ids = match.text === undefined
+          ? await lookup(trx, match, found, remaining, maskedRows)
+          : [...ids, ...await lookup(trx, match, [...found, ...ids], remaining - ids.length, maskedRows)];
+      }
       for (const id of ids) hits.push({ id, tier });
     }
     return hits;
@@ -149,8 +175,22 @@ async function probe(db: Db, match: SearchCondition, found: string[], limit: num
   return r.rows.map((x) => x.id);
 }
 
-/** The first `limit` matches in the whole table, through the GIN index. */
-async function lookup(db: Db, match: SearchCondition, found: string[], limit: number): Promise<string[]> {
+/**
+ * The first `limit` matches in the whole table, through the GIN index; a masked searcher's (match.text set) among the
+ * first `maskedRows` rows its grams find.
+ */
+async function lookup(db: Db, match: SearchCondition, found: string[], limit: number, maskedRows: number): Promise<string[]> {
+  if (match.text !== undefined) {
+    // The LIMIT keeps the rechecks out of the inner query: it stops after that many rows whatever they reject.
+    const r = await sql<{ id: string }>`
+      SELECT id FROM (
+        SELECT id, search_text FROM customers
+        WHERE search_grams @> ${match.grams}::text[] AND deleted_at IS NULL${notFound(found)}
+        LIMIT ${maskedRows}) AS candidates
+      WHERE ${recheckSql(match)}
+      LIMIT ${limit}`.execute(db);
+    return r.rows.map((x) => x.id);
+  }
   const r = await sql<{ id: string }>`
     SELECT id FROM customers
     WHERE ${conditionSql(match)} AND deleted_at IS NULL${notFound(found)}

@@ -16,6 +16,10 @@ export async function listSourceRows(db: Db) {
     .execute();
 }
 
+export async function findSourceByName(db: Db, name: string) {
+  return db.selectFrom('sources').select(['id', 'name', 'label', 'kind', 'priority']).where('name', '=', name).executeTakeFirst();
+}
+
 export async function insertSource(db: Db, values: Insertable<SourcesTable>) {
   return db.insertInto('sources').values(values).returningAll().executeTakeFirstOrThrow();
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app/app.ts';
 import { IdParam, json, secureRoute } from '../../app/route.ts';
+import { SOURCE_NAME_PATTERN } from '../../domain/sources/names.ts';
 import { retrySourceRecompute } from './recompute.service.ts';
 import { createSource, listSources, updateSource } from './sources.service.ts';
 
@@ -25,7 +26,9 @@ const SourceSchema = z.object({
 }).openapi('Source');
 
 const SourceCreate = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'lowercase letters, digits, - and _').openapi({ example: 'meishi' }),
+  name: z.string().regex(SOURCE_NAME_PATTERN, 'lowercase letters, digits, - and _, at most 63 characters').openapi({
+    example: 'meishi', description: 'Not manual, form-…, web-… or events-form-…: those sources are registered by their feature',
+  }),
   label: z.string().trim().min(1).max(100).openapi({ example: '名刺管理' }),
   kind: KIND,
   party: PARTY,

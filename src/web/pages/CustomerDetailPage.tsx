@@ -70,7 +70,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
       <div className="detail-header">
         <div className="detail-title">
           {kana && <div className="detail-kana" data-testid="detail-kana">{kana}</div>}
-          <h1 data-testid="detail-name">{c.displayName || '—'}</h1>
+          <h1 data-testid="detail-name">{c.displayName || c.email || '—'}</h1>
           <div className="detail-subline">
             <StageBadge code={c.lifecycleStage} label={label(stage, c.lifecycleStage)} />
             {c.company && (

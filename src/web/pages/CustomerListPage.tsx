@@ -185,7 +185,7 @@ export function CustomerListPage() {
       case 'name':
         return (
           <Link to={`/customers/${c.id}`} className="row-link" data-testid="customer-name">
-            {c.displayName || '—'}
+            {c.displayName || c.email || '—'}
           </Link>
         );
       case 'kana':

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { buildSearchDocument, phoneSearchDigits, type SearchFields } from '../../../src/domain/search/document.ts';
 import { FIELD_SEPARATOR, foldValue } from '../../../src/domain/search/grams.ts';
 import { foldForSearch } from '../../../src/domain/normalize/text.ts';
-import { conditionOf, planSearch, selectGrams } from '../../../src/domain/search/plan.ts';
+import { conditionOf, planSearch, queryTerms, selectGrams } from '../../../src/domain/search/plan.ts';
 import { japaneseishString, kanaTriple } from '../normalize/arbitraries.ts';
 import { bestTier, satisfies } from './support.ts';
 
@@ -116,13 +116,55 @@ describe('search properties', () => {
           const q = value.slice(from, from + 1 + (len % (value.length - from))).join('');
           for (const other of [fields, { familyName: '佐藤', email: 'sato@example.jp', phone: '0312345678' }]) {
             const doc = buildSearchDocument(other);
-            for (const tier of planSearch(q).tiers) {
-              const pruned = conditionOf(tier.terms, selectGrams(tier.terms, frequency, max));
-              assert.ok(pruned.grams.length > 0);
-              assert.equal(satisfies(doc, pruned), satisfies(doc, tier.match), JSON.stringify({ q, tier: tier.tier, pruned }));
+            for (const personal of [true, false]) {
+              for (const tier of planSearch(q, { personal }).tiers) {
+                const pruned = conditionOf(tier.terms, selectGrams(tier.terms, frequency, max), tier.text);
+                assert.ok(pruned.grams.length > 0);
+                assert.equal(satisfies(doc, pruned), satisfies(doc, tier.match), JSON.stringify({ q, personal, tier: tier.tier, pruned }));
+              }
             }
           }
         }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('without personal data, a query matches a document only as a whole value or inside a name, kana or company', () => {
+    fc.assert(
+      fc.property(fieldsArb, fc.nat(), fc.nat(), fc.nat(), (fields, vi, start, len) => {
+        const values = foldedValues(fields);
+        fc.pre(values.length > 0);
+        const value = Array.from(values[vi % values.length]!);
+        const from = start % value.length;
+        const piece = value.slice(from, from + 1 + (len % (value.length - from))).join('');
+        const terms = queryTerms(piece);
+        fc.pre(terms.length === 1);
+        const term = terms[0]!;
+        const email = foldValue(fields.email);
+        const phone = phoneSearchDigits(fields.phone);
+        const visible = values.filter((v) => v !== phone && !v.includes('@'));
+        const tier = bestTier(buildSearchDocument(fields), planSearch(piece, { personal: false }));
+        if (tier === 'exact') assert.ok(values.includes(term), `${term} is a whole value`);
+        else if (tier !== null) assert.ok(visible.some((v) => v.includes(term)), JSON.stringify({ term, tier, visible }));
+        // What a masked search can never do: find an e-mail or a phone by a part of it.
+        if (term !== email && term !== phone && !visible.some((v) => v.includes(term)) && !values.includes(term)) assert.equal(tier, null, term);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('without personal data, documents with neither e-mail nor phone rank as they do with it', () => {
+    fc.assert(
+      fc.property(fieldsArb, fc.nat(), fc.nat(), fc.nat(), (fields, vi, start, len) => {
+        const plain = { ...fields, email: undefined, phone: undefined };
+        const values = foldedValues(plain);
+        fc.pre(values.length > 0 && values.every((v) => !v.includes('@')));
+        const value = Array.from(values[vi % values.length]!);
+        const from = start % value.length;
+        const piece = value.slice(from, from + 1 + (len % (value.length - from))).join('');
+        const doc = buildSearchDocument(plain);
+        assert.equal(bestTier(doc, planSearch(piece, { personal: false })), bestTier(doc, planSearch(piece)), piece);
+      }),
       { numRuns: 2000 },
     );
   });

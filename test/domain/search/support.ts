@@ -1,6 +1,7 @@
 /** Evaluates search plans against documents in memory, with the same semantics as the SQL in search.repository. */
 import type { SearchDocument } from '../../../src/domain/search/document.ts';
-import type { SearchCondition, SearchPlan, SearchTierName } from '../../../src/domain/search/plan.ts';
+import { FIELD_SEPARATOR, NO_PREFIX_SEPARATOR } from '../../../src/domain/search/grams.ts';
+import { PERSONAL_VALUES, type SearchCondition, type SearchPlan, type SearchTierName } from '../../../src/domain/search/plan.ts';
 
 /** PostgreSQL LIKE with the default escape character (backslash), as a RegExp over code points. */
 export function likeToRegExp(pattern: string): RegExp {
@@ -20,9 +21,17 @@ function escapeRe(ch: string): string {
   return ch.replace(/[.*+?^${}()|[\]\\/-]/gu, '\\$&');
 }
 
+/** The text a condition's LIKEs are matched against: regexp_replace / replace as search.repository sends them. */
+export function recheckText(doc: SearchDocument, c: SearchCondition): string {
+  if (c.text === 'public') return doc.searchText.replace(new RegExp(PERSONAL_VALUES, 'gu'), '');
+  if (c.text === 'whole') return doc.searchText.replaceAll(NO_PREFIX_SEPARATOR, FIELD_SEPARATOR);
+  return doc.searchText;
+}
+
 export function satisfies(doc: SearchDocument, c: SearchCondition): boolean {
   const grams = new Set(doc.searchGrams);
-  return c.grams.every((g) => grams.has(g)) && c.likes.every((l) => likeToRegExp(l).test(doc.searchText));
+  const text = recheckText(doc, c);
+  return c.grams.every((g) => grams.has(g)) && c.likes.every((l) => likeToRegExp(l).test(text));
 }
 
 /** The best tier of `plan` that `doc` matches, or null: what searchCustomerIds would report for this row. */

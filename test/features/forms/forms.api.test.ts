@@ -324,6 +324,51 @@ for (const engine of ENGINES) {
       assert.equal((await t.app.request('/api/v1/public/postal/9999999')).status, 404);
     });
 
+    test('Origin: null (the hosted page, or any sandboxed page) is let in only with the form\'s own page token', async () => {
+      const tokenOf = async (slug: string) => {
+        const html = await (await t.app.request(`/f/${slug}`)).text();
+        return /name="form_token" value="([^"]+)"/.exec(html)![1]!;
+      };
+      const token = await tokenOf('catalog');
+      assert.match(token, /^[0-9a-f]{32}$/);
+      const other = await admin.json('POST', '/api/v1/forms', { slug: 'token-other', kind: 'contact', title: '別フォーム', status: 'published', fields: FIELDS.slice(0, 4) });
+      assert.equal(other.status, 201, JSON.stringify(other.body));
+      const otherToken = await tokenOf('token-other');
+      assert.notEqual(otherToken, token);
+
+      // The hosted page without JavaScript: a urlencoded post back to /f/<slug>, which browsers send with Origin: null.
+      const hosted = (fields: Record<string, string>) => t.app.request('/f/catalog', {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.20', origin: 'null' },
+        body: new URLSearchParams({ submission_key: randomUUID(), family_name: '中村', given_name: '優', kana: 'ナカムラ ユウ', email: 'yu.nakamura@kaisha-mail.co.jp', consent: 'on', ...fields }).toString(),
+      });
+      const refused = await hosted({});
+      assert.equal(refused.status, 403);
+      assert.match(await refused.text(), /フォームのページを開き直して/);
+      assert.equal((await hosted({ form_token: otherToken })).status, 403, 'another form\'s token');
+      assert.equal((await hosted({ form_token: 'x'.repeat(32) })).status, 403);
+      const accepted = await hosted({ form_token: token });
+      assert.equal(accepted.status, 200);
+      assert.match(await accepted.text(), /data-testid="form-thanks"/);
+      // A page shown again with messages carries the token too.
+      const invalid = await hosted({ form_token: token, email: 'x' });
+      assert.equal(invalid.status, 400);
+      assert.match(await invalid.text(), new RegExp(`name="form_token" value="${token}"`));
+
+      // The public API: JSON or urlencoded, the same rule.
+      const api = (body: Record<string, unknown>) => post('catalog', person({ email: 'null-origin@kaisha-mail.co.jp', ...body }), { origin: 'null' });
+      assert.equal((await api({})).status, 403);
+      assert.equal((await api({ form_token: otherToken })).status, 403);
+      const sent = await api({ form_token: token });
+      assert.equal(sent.status, 201, await sent.clone().text());
+      assert.equal(sent.headers.get('access-control-allow-origin'), null, 'nothing is shared with an opaque origin');
+      assert.equal((await t.app.request('/api/v1/public/forms/catalog', { headers: { origin: 'null' } })).status, 403);
+      assert.equal((await t.app.request('/api/v1/public/forms/catalog/submissions', { method: 'OPTIONS', headers: { origin: 'null', 'access-control-request-method': 'POST' } })).status, 403);
+      // Allowed origins, our own and requests without Origin are as before.
+      assert.equal((await post('catalog', person({ email: 'embed2@kaisha-mail.co.jp' }), { origin: EMBED_ORIGIN })).status, 201);
+      assert.equal((await post('catalog', person({ email: 'server@kaisha-mail.co.jp' }))).status, 201);
+      assert.equal((await post('catalog', person({ email: 'evil2@kaisha-mail.co.jp', form_token: token }), { origin: 'https://evil.example.net' })).status, 403, 'a token does not open other origins');
+    });
+
     test('a viewer sees submissions with personal answers masked; names and choices stay', async () => {
       const full = await admin.json('GET', `/api/v1/forms/${brochureId}/submissions?status=accepted`);
       assert.equal(full.status, 200);

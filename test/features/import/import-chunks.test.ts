@@ -102,7 +102,7 @@ for (const engine of ENGINES) {
       // The chunks' search entries went through the index's pending list and its merges (deferSearchIndexMerge):
       // search finds the same customers as in the one-batch ledger.
       const found = async (db: Db, query: string) => {
-        const { hits } = await searchCustomerIds(db, query, { limit: 500 });
+        const { hits } = await searchCustomerIds(db, query, { limit: 500, personal: true });
         const emails = await db.selectFrom('customers').select('email').where('id', 'in', hits.length ? hits.map((h) => h.id) : ['00000000-0000-0000-0000-000000000000']).execute();
         return emails.map((e) => e.email).sort();
       };

@@ -35,7 +35,7 @@ for (const engine of ENGINES) {
     let t: TestDatabase;
     const nameOf = new Map<string, string>();
     const search = async (q: string, limit = 50, offset = 0) => {
-      const r = await searchCustomerIds(t.db, q, { limit, offset });
+      const r = await searchCustomerIds(t.db, q, { limit, offset, personal: true });
       return { ...r, names: r.hits.map((h) => nameOf.get(h.id)!), tiers: r.hits.map((h) => `${nameOf.get(h.id)}:${h.tier}`) };
     };
 
@@ -137,9 +137,9 @@ for (const engine of ENGINES) {
     });
 
     test('no match, empty query', async () => {
-      assert.deepEqual(await searchCustomerIds(t.db, 'ぬゑ', { limit: 20 }), { hits: [], hasMore: false });
-      assert.deepEqual(await searchCustomerIds(t.db, 'zzqx', { limit: 20 }), { hits: [], hasMore: false });
-      assert.deepEqual(await searchCustomerIds(t.db, '   ', { limit: 20 }), { hits: [], hasMore: false });
+      assert.deepEqual(await searchCustomerIds(t.db, 'ぬゑ', { limit: 20, personal: true }), { hits: [], hasMore: false });
+      assert.deepEqual(await searchCustomerIds(t.db, 'zzqx', { limit: 20, personal: true }), { hits: [], hasMore: false });
+      assert.deepEqual(await searchCustomerIds(t.db, '   ', { limit: 20, personal: true }), { hits: [], hasMore: false });
     });
 
     test('soft-deleted customers are excluded', async () => {
@@ -173,19 +173,62 @@ for (const engine of ENGINES) {
       assert.equal(r.hasMore, false);
     });
 
+    test('without personal data: e-mails and phones match only as a whole, names and companies as before', async () => {
+      const masked = async (q: string, maskedLookupRows?: number) => {
+        const r = await searchCustomerIds(t.db, q, { limit: 50, personal: false, ...(maskedLookupRows ? { maskedLookupRows } : {}) });
+        return r.hits.map((h) => `${nameOf.get(h.id)}:${h.tier}`);
+      };
+      assert.deepEqual(await masked('Hanako.Sato@Example.co.jp'), ['佐藤:exact']);
+      assert.deepEqual(await masked('090-1234-5678'), ['佐藤:exact']);
+      assert.deepEqual(await masked('+81 3-5555-1234'), ['鈴木:exact']);
+      for (const q of ['hanako.sato', 'sato@exa', 'yamada-shoji', 'taro', 'ｔａｒ', '１２３４－５６７８', '5555-1234', '03(5555)', '1234', 'example']) {
+        assert.deepEqual(await masked(q), [], q);
+      }
+      // Rebuilding an address one character at a time finds nothing until the whole of it.
+      const address = 'ichiro.suzuki@yamada-shoji.co.jp';
+      for (let n = 1; n < address.length; n++) assert.deepEqual(await masked(address.slice(0, n)), [], address.slice(0, n));
+      assert.deepEqual(await masked(address), ['鈴木:exact']);
+      for (const q of ['林', '佐藤', 'さとう', '髙橋', '佐藤 はな', '山田商事', 'サンライズ', '株式会社']) {
+        assert.deepEqual(await masked(q), (await search(q)).tiers, q);
+      }
+    });
+
+    test('a masked search rechecks a bounded number of the rows its grams find', async () => {
+      // A company whose name shares a fragment with 20 e-mail domains (filler…@example.net), stored after them.
+      const row = await t.db.insertInto('customers').values({
+        display_name: 'Example社', custom_fields: '{}', provenance: '{}', ...searchDocumentColumns({ displayName: 'Example Trading', companyName: 'Example Trading' }),
+      }).returning('id').executeTakeFirstOrThrow();
+      nameOf.set(row.id, 'Example社');
+      const masked = async (maskedLookupRows?: number) =>
+        (await searchCustomerIds(t.db, 'xample', { limit: 10, personal: false, ...(maskedLookupRows ? { maskedLookupRows } : {}) })).hits.map((h) => nameOf.get(h.id));
+      assert.deepEqual(await masked(), ['Example社']);
+      // Bounded to the first 5 rows the grams find (e-mails): the company beyond them is missed, never a wrong row found.
+      assert.deepEqual(await masked(5), []);
+      assert.ok((await search('xample')).names.length > 20, 'with personal data the e-mails match too');
+    });
+
     test('with table statistics (after ANALYZE) dense tiers are probed sequentially: same results, same order', async () => {
       const queries = ['林', '佐藤', 'さとう', 'じろう', 'example', 'filler1', '佐藤 はな', 'ｻﾄｳ ﾊﾅｺ', '1234', 'yamada-shoji', '株式会社'];
       const before = await Promise.all(queries.map((q) => search(q)));
       const pages = async () => { const out: string[][] = []; for (let o = 0; o < 20; o += 6) out.push((await search('じろう', 6, o)).names); return out; };
       const pagesBefore = await pages();
+      const masked = () => Promise.all([...queries, 'xample', 'trading'].map(async (q) => (await searchCustomerIds(t.db, q, { limit: 50, personal: false })).hits));
+      const maskedBefore = await masked();
       await sql`ANALYZE customers`.execute(t.db);
       forgetSearchStatistics(t.db);
       // 20 of 37 rows have じろう and example.net: known to the statistics as dense, so probed.
-      const tiers = await searchTiers(t.db, 'じろう');
+      const tiers = await searchTiers(t.db, 'じろう', { personal: true });
       assert.ok(tiers.every((x) => x.density === 0 || x.density > 0.3), JSON.stringify(tiers));
       assert.ok(tiers.some((x) => x.density > 0.3), JSON.stringify(tiers));
       assert.deepEqual(await Promise.all(queries.map((q) => search(q))), before);
       assert.deepEqual(await pages(), pagesBefore);
+      assert.deepEqual(await masked(), maskedBefore, 'a masked search probes too, and looks beyond what the probe found');
+      // Probed now (dense e-mail grams), the company is found among the first rows; a bounded lookup that stops short
+      // of it must not lose it.
+      const xample = await searchTiers(t.db, 'xample', { personal: false });
+      assert.ok(xample.find((x) => x.tier === 'contains')!.density > 0.3, JSON.stringify(xample));
+      const bounded = await searchCustomerIds(t.db, 'xample', { limit: 10, personal: false, maskedLookupRows: 5 });
+      assert.deepEqual(bounded.hits.map((h) => nameOf.get(h.id)), ['Example社']);
     });
 
     test('search columns are what the table stores (text[] round trip)', async () => {
