@@ -24,6 +24,9 @@ for (const engine of ENGINES) {
       sales = await t.as('sales');
       marketing = await t.as('marketing');
       admin = await t.as('admin');
+      // Sales import into a registered source; registering one is sources:write (an admin's).
+      const registered = await admin.json('POST', '/api/v1/sources', { name: PROFILE.source, label: '会員', kind: 'file_import', party: 'first' });
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
     });
     after(async () => {
       for (const id of uploads) removeUpload(id);
