@@ -40,7 +40,7 @@ let releaseOnExit = false;
 
 /** Takes the data folder's lock or throws DataFolderInUseError; the returned function releases it. */
 export function lockDataFolder(dataDir: string): () => void {
-  const file = path.join(dataDir, LOCK_FILE);
+  const file = path.resolve(dataDir, LOCK_FILE);
   const me: LockOwner = {
     pid: process.pid,
     hostname: os.hostname(),
@@ -63,7 +63,7 @@ export function lockDataFolder(dataDir: string): () => void {
     if (raw === null) continue; // released meanwhile
     const owner = parseOwner(raw);
     if (owner && owner.hostname !== me.hostname) throw inUseElsewhere(dataDir, file, owner);
-    if (owner && isAlive(owner, file)) throw inUse(dataDir, owner);
+    if (owner && isAlive(owner)) throw inUse(dataDir, owner);
     moveStaleAside(file, raw);
   }
   throw new Error(`Could not lock the data folder ${dataDir}: other processes are opening it at the same time. Try again.`);
@@ -113,10 +113,11 @@ function moveStaleAside(file: string, staleRaw: string): void {
   }
 }
 
-function isAlive(owner: LockOwner, file: string): boolean {
+function isAlive(owner: LockOwner): boolean {
   const currentBoot = bootId();
   if (owner.bootId && currentBoot && owner.bootId !== currentBoot) return false;
-  if (owner.pid === process.pid) return owner.token !== undefined && held.get(file) === owner.token;
+  // Tokens are unique, so this also holds when the folder was opened by another path (relative, symlinked).
+  if (owner.pid === process.pid) return owner.token !== undefined && [...held.values()].includes(owner.token);
   try {
     process.kill(owner.pid, 0);
   } catch (error) {

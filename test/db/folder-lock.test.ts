@@ -13,6 +13,8 @@ import { exited, waitForOutput } from '../support/process.ts';
  * the other: a folder is open in one process, through one handle, at a time.
  */
 const open = (dataDir: string) => openDatabase({ databaseUrl: undefined, dataDir, pgliteFsync: false });
+/** An open that should be refused; one that is not is closed again, so the test fails instead of hanging. */
+const openAndClose = async (dataDir: string) => (await open(dataDir)).close();
 const lockFile = (dataDir: string) => path.join(dataDir, 'daicho.lock');
 const refusedBy = (pid: number, command?: RegExp) => (error: Error) => {
   assert.match(error.message, new RegExp(`in use by process ${pid}\\b`, 'u'));
@@ -30,7 +32,8 @@ describe('a PGlite data folder is open in one place at a time', { skip: !ENGINES
     try {
       const first = await open(dataDir);
       try {
-        await assert.rejects(open(dataDir), refusedBy(process.pid));
+        await assert.rejects(openAndClose(dataDir), refusedBy(process.pid));
+        await assert.rejects(openAndClose(path.relative(process.cwd(), dataDir)), refusedBy(process.pid), 'also by another path');
         // Refused before touching the database: the first handle still works.
         assert.equal((await first.db.selectFrom('users').select('id').execute()).length, 0);
       } finally {
@@ -49,7 +52,7 @@ describe('a PGlite data folder is open in one place at a time', { skip: !ENGINES
     const holder = spawn(process.execPath, ['--import', 'tsx', holderScript, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       await waitForOutput(holder, /^open$/mu);
-      await assert.rejects(open(dataDir), refusedBy(holder.pid!, /hold-data-folder\.ts/u));
+      await assert.rejects(openAndClose(dataDir), refusedBy(holder.pid!, /hold-data-folder\.ts/u));
       holder.stdin.end();
       await waitForOutput(holder, /^closed$/mu);
       const handle = await open(dataDir);
@@ -106,7 +109,7 @@ describe('a PGlite data folder is open in one place at a time', { skip: !ENGINES
     const dataDir = await newPgliteFolder();
     try {
       fs.writeFileSync(lockFile(dataDir), JSON.stringify({ pid: 4242, hostname: 'other-host.example' }));
-      await assert.rejects(open(dataDir), (error: Error) => {
+      await assert.rejects(openAndClose(dataDir), (error: Error) => {
         assert.match(error.message, /process 4242 on other-host\.example/u);
         assert.ok(error.message.includes(lockFile(dataDir)), error.message);
         return true;
