@@ -55,42 +55,97 @@ async function writeReport(db: Db, runId: string, file: string): Promise<void> {
   fs.writeFileSync(file, `${(await importReportLines(db, runId)).join('\n')}\n`);
 }
 
+/** How each command is called: printed with a usage error and in the help. */
+const USAGE = {
+  serve: 'daicho serve [--port N] [--host ADDRESS]',
+  migrate: 'daicho migrate',
+  'user create': 'daicho user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]',
+  import: 'daicho import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate] [--event ID]',
+  'export links': 'daicho export links [--out FILE]',
+  'export customers': 'daicho export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]',
+} as const;
+type Command = keyof typeof USAGE;
+
 const HELP = `Daicho (台帳) — customer data platform
 
 Usage: npm run daicho -- <command> [options]     (or: daicho <command> when installed)
 
 Commands:
-  serve                         Start the server (web UI + API). Applies migrations first.
-  migrate                       Apply database migrations and exit.
-  user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]
-                                Create a user (role defaults to viewer). The password needs 10+ characters and
-                                may not be a common one, a repeated or consecutive run, or the e-mail address.
-  import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate]
-                                Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an
-                                import profile; resolves identities; prints a summary.
-                                --validate reads the whole file as the import would and writes nothing: prints
-                                the rows it would reject, the values it would flag and the records it would
-                                add, change or leave unchanged.
-                                A profile with "kind": "orders" imports orders (one row per line, grouped by
-                                order_id_column); "kind": "event_attendance" imports registrations/attendance
-                                (--event ID unless the profile has event_column).
-  export links [--out FILE]     CSV source,external_id,customer_id: one row per imported source record.
-  export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]
-                                Golden records (audited).
-  help                          Show this help.
+  ${USAGE.serve}
+      Start the server (web UI + API) on --port and --host, or else PORT and HOST (default 127.0.0.1:3000).
+      Applies migrations first.
+  ${USAGE.migrate}
+      Apply database migrations and exit.
+  ${USAGE['user create']}
+      Create a user (role defaults to viewer). The password needs 10+ characters and may not be a common one,
+      a repeated or consecutive run, or the e-mail address.
+  ${USAGE.import}
+      Import a CSV/TSV/XLSX export (UTF-8, UTF-8 BOM or CP932, detected) with an import profile; resolves
+      identities; prints a summary.
+      --validate reads the whole file as the import would and writes nothing: prints the rows it would reject,
+      the values it would flag and the records it would add, change or leave unchanged (customer profiles).
+      A profile with "kind": "orders" imports orders (one row per line, grouped by order_id_column);
+      "kind": "event_attendance" imports registrations/attendance (--event ID unless the profile has event_column).
+  ${USAGE['export links']}
+      CSV source,external_id,customer_id: one row per imported source record.
+  ${USAGE['export customers']}
+      Golden records (audited).
+  daicho help  (or --help / -h after any command)
+      Show this help.
 
-The database is PGlite in DAICHO_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.
+An unknown command or option, or a missing one, exits with code 2.
+The database is PGlite in DAICHO_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set. A PGlite data
+folder is open in one process at a time: while the server runs on it, work through the server (web UI or API).
 `;
+
+/** A command line Daicho does not understand: printed with the command's usage, exit code 2. */
+class UsageError extends Error {
+  constructor(readonly command: Command, message: string) {
+    super(message);
+  }
+}
+
+/** Node's parseArgs (strict) errors become usage errors of the command. */
+function parseFor<T>(command: Command, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) throw new UsageError(command, (error as Error).message);
+    throw error;
+  }
+}
+
+function portOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = /^\d{1,5}$/u.test(value) ? Number(value) : NaN;
+  if (!(port <= 65535)) throw new UsageError('serve', `--port must be a port number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+/** Whether the arguments ask for help (before a "--", after which everything is an argument). */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const config = loadConfig();
+  if (command === undefined || command === 'help' || asksForHelp(argv)) {
+    console.log(HELP);
+    return 0;
+  }
   switch (command) {
-    case 'serve':
-      await serve(config);
+    case 'serve': {
+      const { values } = parseFor('serve', () => parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' } }, strict: true }));
+      const port = portOption(values.port);
+      if (values.host !== undefined && values.host.trim() === '') throw new UsageError('serve', '--host needs an address');
+      const config = loadConfig();
+      await serve({ ...config, port: port ?? config.port, host: values.host?.trim() ?? config.host });
       return -1; // keeps running
+    }
     case 'migrate': {
-      const handle = await openDatabase(config);
+      parseFor('migrate', () => parseArgs({ args: rest, options: {}, strict: true }));
+      const handle = await openDatabase(loadConfig());
       try {
         const applied = await migrate(handle);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
@@ -102,16 +157,13 @@ async function main(argv: string[]): Promise<number> {
     case 'user': {
       const [sub, ...args] = rest;
       if (sub !== 'create') break;
-      const { values } = parseArgs({
+      const { values } = parseFor('user create', () => parseArgs({
         args,
         options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string', default: 'viewer' }, name: { type: 'string' } },
         strict: true,
-      });
-      if (!values.email || !values.password) {
-        console.error('user create needs --email and --password');
-        return 2;
-      }
-      const handle = await openDatabase(config);
+      }));
+      if (!values.email || !values.password) throw new UsageError('user create', 'needs --email and --password');
+      const handle = await openDatabase(loadConfig());
       try {
         await migrate(handle);
         const user = await createUser(handle.db, { email: values.email, password: values.password, role: values.role ?? 'viewer', displayName: values.name });
@@ -122,20 +174,26 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'import': {
-      const { values, positionals } = parseArgs({
+      const { values, positionals } = parseFor('import', () => parseArgs({
         args: rest,
         options: { mapping: { type: 'string' }, report: { type: 'string' }, event: { type: 'string' }, validate: { type: 'boolean', default: false } },
         allowPositionals: true,
         strict: true,
-      });
+      }));
+      if (positionals.length > 1) throw new UsageError('import', `takes one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
       const file = positionals[0];
-      if (!file || !values.mapping) {
-        console.error('import needs a FILE and --mapping PROFILE.json');
-        return 2;
-      }
+      if (!file || !values.mapping) throw new UsageError('import', 'needs a FILE and --mapping PROFILE.json');
       const profileJson: unknown = JSON.parse(fs.readFileSync(values.mapping, 'utf8'));
+      const kind = (profileJson as { kind?: unknown } | null)?.kind;
+      if (values.event !== undefined && kind !== 'event_attendance') {
+        throw new UsageError('import', `--event is for profiles of "kind": "event_attendance"; ${values.mapping} is ${typeof kind === 'string' ? `of kind "${kind}"` : 'a customer profile'}`);
+      }
+      const config = loadConfig();
       // Order and event-attendance profiles ("kind") have their own importer.
-      if (isCommerceProfileJson(profileJson)) return withDatabase(config, (db) => importCommerceFile(db, file, profileJson, { eventId: values.event, report: values.report, actor: CLI_ACTOR }));
+      if (isCommerceProfileJson(profileJson)) {
+        if (values.validate) throw new UsageError('import', `--validate checks customer profiles; ${values.mapping} is of kind "${String(kind)}"`);
+        return withDatabase(config, (db) => importCommerceFile(db, file, profileJson, { eventId: values.event, report: values.report, actor: CLI_ACTOR }));
+      }
       const profile = parseImportProfile(profileJson);
       if (values.validate) {
         return withDatabase(config, async (db) => {
@@ -170,40 +228,44 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export': {
       const [what, ...args] = rest;
-      const { values } = parseArgs({
+      if (what === 'links') {
+        const { values } = parseFor('export links', () => parseArgs({ args, options: { out: { type: 'string' } }, strict: true }));
+        return withDatabase(loadConfig(), (db) => writeExport(values.out, (out) => exportLinks(db, out, CLI_ACTOR)));
+      }
+      if (what !== 'customers') break;
+      const { values } = parseFor('export customers', () => parseArgs({
         args,
         options: { out: { type: 'string' }, format: { type: 'string', default: 'csv' }, encoding: { type: 'string', default: 'utf-8' } },
         strict: true,
-      });
-      if (what !== 'links' && what !== 'customers') break;
-      if (values.format !== 'csv' && values.format !== 'jsonl') { console.error('--format is csv or jsonl'); return 2; }
-      if (values.encoding !== 'utf-8' && values.encoding !== 'cp932') { console.error('--encoding is utf-8 or cp932'); return 2; }
-      const format = values.format;
-      const encoding = values.encoding;
-      return withDatabase(config, async (db) => {
-        const out = openOutput(values.out);
-        const n = what === 'links' ? await exportLinks(db, out, CLI_ACTOR) : await exportCustomers(db, out, format, encoding, CLI_ACTOR);
-        if (values.out) {
-          await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-          console.error(`Wrote ${n} rows to ${values.out}`);
-        }
-        return 0;
-      });
+      }));
+      const { format, encoding } = values;
+      if (format !== 'csv' && format !== 'jsonl') throw new UsageError('export customers', `--format is csv or jsonl, got "${format}"`);
+      if (encoding !== 'utf-8' && encoding !== 'cp932') throw new UsageError('export customers', `--encoding is utf-8 or cp932, got "${encoding}"`);
+      return withDatabase(loadConfig(), (db) => writeExport(values.out, (out) => exportCustomers(db, out, format, encoding, CLI_ACTOR)));
     }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(HELP);
-      return 0;
   }
   console.error(`Unknown command: ${argv.join(' ')}\n\n${HELP}`);
   return 2;
 }
 
+/** Writes an export to --out (or stdout), reporting the rows written to a file. */
+async function writeExport(file: string | undefined, write: (out: ReturnType<typeof openOutput>) => Promise<number>): Promise<number> {
+  const out = openOutput(file);
+  const n = await write(out);
+  if (file) {
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    console.error(`Wrote ${n} rows to ${file}`);
+  }
+  return 0;
+}
+
 main(process.argv.slice(2)).then(
   (code) => { if (code >= 0) process.exit(code); },
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`daicho ${error.command}: ${error.message}\n\nUsage: ${USAGE[error.command]}\n(daicho help describes every command)`);
+      process.exit(2);
+    }
     if (error instanceof AppError) {
       console.error(`Error: ${error.message}${error.fieldErrors.map((f) => `\n  ${f.field}: ${f.message}`).join('')}`);
     } else {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.ts';
+import { lockDataFolder } from './folder-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -95,18 +96,26 @@ const PGLITE_SHARED_BUFFERS = '64MB';
 
 async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
-  initPgliteDataDir(dataDir);
-  const pglite = await PGlite.create({
-    dataDir,
-    relaxedDurability: false,
-    // Start parameters replace PGlite's defaults (single-user mode, no parallel workers, …): extend them, never drop them.
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, ...(fsync ? ['-c', 'fsync=on'] : [])],
-    parsers: {
-      [INT8]: (v: string) => Number(v),
-      [NUMERIC]: (v: string) => v,
-      [DATE]: (v: string) => v,
-    },
-  });
+  // Before anything touches the files (initdb included): a second instance on them would lose writes.
+  const unlock = dataDir.includes('://') ? () => undefined : lockDataFolder(dataDir);
+  let pglite: PGlite;
+  try {
+    initPgliteDataDir(dataDir);
+    pglite = await PGlite.create({
+      dataDir,
+      relaxedDurability: false,
+      // Start parameters replace PGlite's defaults (single-user mode, no parallel workers, …): extend them, never drop them.
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, ...(fsync ? ['-c', 'fsync=on'] : [])],
+      parsers: {
+        [INT8]: (v: string) => Number(v),
+        [NUMERIC]: (v: string) => v,
+        [DATE]: (v: string) => v,
+      },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   void pgliteTypes;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   singleConnection.add(db);
@@ -115,8 +124,12 @@ async function openPglite(dataDir: string, fsync: boolean): Promise<DatabaseHand
     engine: 'pglite',
     async execScript(script) { await pglite.exec(script); },
     async close() {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

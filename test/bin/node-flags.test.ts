@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { nodeFlags } from '../../bin/node-flags.mjs';
+import { exited, waitForOutput } from '../support/process.ts';
 
 test('the launcher bounds the JavaScript heap at 768 MiB unless told otherwise', () => {
   assert.deepEqual(nodeFlags({}), ['--max-old-space-size=768']);
@@ -32,24 +33,19 @@ test('the daicho command starts the CLI with that heap bound', () => {
 test('stopping the daicho command stops the CLI it started', async () => {
   const bin = path.resolve(import.meta.dirname, '../../bin/daicho.mjs');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-launcher-'));
-  const launcher = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, DATABASE_URL: '', DAICHO_DATA_DIR: dataDir, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launcher = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, DATABASE_URL: '', DAICHO_DATA_DIR: dataDir, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
-    let out = '';
-    launcher.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    for (let i = 0; i < 300 && !/running at/u.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, /running at/u, 'the server started');
+    // Waits for the server's line however long a busy machine takes to start it (or fails as soon as it exits).
+    await waitForOutput(launcher, /running at/u);
     const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' }).trim().split(/\s+/u).map(Number);
     assert.equal(children.length, 1);
-    const exited = new Promise<number | null>((resolve) => launcher.on('exit', (code) => resolve(code)));
     launcher.kill('SIGTERM');
-    await exited;
-    let alive = true;
-    for (let i = 0; i < 50 && alive; i++) {
-      try { process.kill(children[0]!, 0); await new Promise((r) => setTimeout(r, 100)); } catch { alive = false; }
-    }
-    assert.equal(alive, false, 'the server process is gone');
+    await exited(launcher);
+    // The launcher exits only once the CLI has (and has reaped it): a CLI still running now was left behind.
+    assert.throws(() => process.kill(children[0]!, 0), { code: 'ESRCH' }, 'the server process is gone');
   } finally {
-    launcher.kill('SIGKILL');
+    // The launcher leads a process group of its own: a failed test leaves neither it nor the CLI running.
+    try { process.kill(-launcher.pid!, 'SIGKILL'); } catch { /* all gone */ }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Engine } from '../../src/db/database.ts';
+import { LOCK_FILE } from '../../src/db/folder-lock.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /**
@@ -27,8 +28,7 @@ export interface TestDatabase extends DatabaseHandle {
  */
 export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-test-'));
-    fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+    const dataDir = await newPgliteFolder();
     const handle = await openDatabase({ databaseUrl: undefined, dataDir, pgliteFsync: false });
     await migrate(handle);
     return {
@@ -58,6 +58,14 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
       await client.end();
     },
   };
+}
+
+/** A new, migrated PGlite data folder of the test's own (a copy of the template); the caller removes it. */
+export async function newPgliteFolder(): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-test-'));
+  // Never a lock along with the files: the copy is the test's, and a lock would name whoever built the template.
+  fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true, filter: (source) => !path.basename(source).startsWith(LOCK_FILE) });
+  return dataDir;
 }
 
 /**
