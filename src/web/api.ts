@@ -313,6 +313,9 @@ export const api = {
   unmergeCustomer: (id: string, sourceRecordIds: number[]) =>
     request<{ customerId: string; newCustomerId: string }>('POST', `/customers/${encodeURIComponent(id)}/unmerge`, { sourceRecordIds }),
   customerIdentity: (id: string) => get<CustomerIdentity>(`/customers/${encodeURIComponent(id)}/identity`),
+  listQuarantine: () => get<{ items: QuarantinedRecord[]; total: number }>('/resolution/quarantine', {}),
+  retryQuarantined: (recordIds?: number[]) =>
+    request<{ retried: number; resolved: number; quarantined: number }>('POST', '/resolution/quarantine/retry', recordIds ? { recordIds } : {}),
 
   // website tracker (サイト)
   listSites: () => get<{ items: TrackerSite[]; unknownKeyRejectedToday: number }>('/sites'),
@@ -349,6 +352,12 @@ export interface ReviewItem {
   b: ReviewRecord;
   createdAt: string;
   decidedAt: string | null;
+}
+
+/** A record whose identity resolution failed on its own, set aside with its error until someone retries it. */
+export interface QuarantinedRecord {
+  recordId: number; source: string; sourceLabel: string; externalId: string; name: string | null;
+  receivedAt: string; quarantinedAt: string; error: string;
 }
 
 export interface CustomerIdentity {

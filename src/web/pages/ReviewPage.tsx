@@ -1,8 +1,10 @@
 /** 名寄せレビュー: pairs the matcher would not merge on its own, side by side with the evidence; a person decides. */
 import { useEffect, useState } from 'react';
-import { api, type MatchEvidence, type ReviewItem, type ReviewRecord } from '../api.ts';
+import { api, type MatchEvidence, type QuarantinedRecord, type ReviewItem, type ReviewRecord } from '../api.ts';
+import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.ts';
+import { useSession } from '../session.tsx';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
 
 type Decision = 'accept' | 'reject' | 'never';
@@ -17,6 +19,11 @@ const TEXT = {
     exact: '一致', close: '類似', disagree: '不一致', missing: '—', inName: '（氏名に含む）', more: 'さらに読み込む', rules: 'ルール',
     busy: '処理中…', confirmAccept: 'この2件の顧客を統合しますか？', openMerged: '統合後の顧客を開く',
     nameOnly: '氏名のみ', nameOnlyWarning: '氏名以外に一致する項目がありません。同姓同名の別人のこともあります。メール・電話・住所・生年月日・会社を確かめてから判断してください（一致確率は氏名だけから見積もったものです）。',
+    quarantine: '名寄せできなかったレコード（保留中）',
+    quarantineLead: 'このレコードは名寄せ中にエラーになったため、保留にしました（他のレコードの名寄せは続いています）。原因を直したあと「再試行」を押してください。取り込み元から内容の違う同じレコードが届いた場合も、自動で再試行します。',
+    quarantinedAt: '保留日時', record: 'レコード', errorCol: 'エラー', retry: '再試行', retryAll: 'すべて再試行',
+    retried: (r: { resolved: number; quarantined: number }) => `再試行しました: 名寄せ済み ${r.resolved} 件、再び保留 ${r.quarantined} 件`,
+    unnamed: '（氏名なし）',
   },
   en: {
     lead: 'Candidates the import did not merge on its own. Compare the two records and decide.',
@@ -27,6 +34,11 @@ const TEXT = {
     exact: 'Match', close: 'Similar', disagree: 'Mismatch', missing: '—', inName: '(part of name)', more: 'Load more', rules: 'Rules',
     busy: 'Working…', confirmAccept: 'Merge the customers of these two records?', openMerged: 'Open the merged customer',
     nameOnly: 'name only', nameOnlyWarning: 'Nothing but the name agrees: these may be two people with the same name. Check e-mail, phone, address, birth date and company before deciding (the match probability rests on the name alone).',
+    quarantine: 'Records set aside (resolution failed)',
+    quarantineLead: 'Identity resolution failed on these records, so they were set aside (everyone else\'s resolution goes on). Fix the cause, then press Retry. A record its source sends again with other content is retried by itself.',
+    quarantinedAt: 'Set aside', record: 'Record', errorCol: 'Error', retry: 'Retry', retryAll: 'Retry all',
+    retried: (r: { resolved: number; quarantined: number }) => `Retried: ${r.resolved} resolved, ${r.quarantined} set aside again`,
+    unnamed: '(no name)',
   },
 } as const;
 
@@ -55,6 +67,7 @@ const BADGE = { exact: 'badge badge-ok', close: 'badge badge-warn', disagree: 'b
 
 export function ReviewPage() {
   const { lang } = useI18n();
+  const { can } = useSession();
   const tx = TEXT[lang === 'en' ? 'en' : 'ja'];
   const { data, error, reload, setData } = useLoad(() => api.listReviewItems({ status: 'open', limit: 50 }), []);
   const [selected, setSelected] = useState<number | null>(null);
@@ -110,6 +123,7 @@ export function ReviewPage() {
         </Notice>
       )}
       <ErrorBanner error={error ?? actionError} />
+      {can('identity:resolve') && <QuarantineSection tx={tx} />}
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(14rem, 18rem) 1fr', gap: '1rem', alignItems: 'start' }}>
         <section className="card" data-testid="review-queue">
           <div className="card-header"><h2>{tx.queue}（{items.length}{data?.hasMore ? '+' : ''}）</h2></div>
@@ -188,6 +202,56 @@ export function ReviewPage() {
         )}
       </div>
     </div>
+  );
+}
+
+/** Records whose resolution failed on their own (quarantine): shown only while there are some, with a retry. */
+function QuarantineSection({ tx }: { tx: (typeof TEXT)['ja' | 'en'] }) {
+  const { data, error, reload } = useLoad(() => api.listQuarantine(), []);
+  const [busy, setBusy] = useState(false);
+  const [retryError, setRetryError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  async function retry(records?: QuarantinedRecord[]) {
+    setBusy(true);
+    setRetryError(null);
+    try {
+      setNotice(tx.retried(await api.retryQuarantined(records?.map((r) => r.recordId))));
+      await reload();
+    } catch (e) {
+      setRetryError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (!data || (data.total === 0 && !notice)) return <ErrorBanner error={error} />;
+  return (
+    <section className="card" data-testid="quarantine" style={{ marginBottom: '1rem' }}>
+      <div className="card-header">
+        <h2>{tx.quarantine}（{data.total}）</h2>
+        {data.total > 1 && <button type="button" className="btn btn-small" disabled={busy} data-testid="quarantine-retry-all" onClick={() => void retry()}>{tx.retryAll}</button>}
+      </div>
+      {notice && <Notice testId="quarantine-notice">{notice}</Notice>}
+      <ErrorBanner error={error ?? retryError} />
+      {data.total > 0 && <p className="muted small">{tx.quarantineLead}</p>}
+      {data.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <thead><tr><th>{tx.record}</th><th>{tx.source}</th><th>{tx.errorCol}</th><th>{tx.quarantinedAt}</th><th /></tr></thead>
+            <tbody>
+              {data.items.map((r) => (
+                <tr key={r.recordId} data-testid="quarantined-record">
+                  <td><div className="strong">{r.name ?? tx.unnamed}</div><div className="muted small mono">{r.externalId}</div></td>
+                  <td>{r.sourceLabel}</td>
+                  <td className="small" style={{ maxWidth: '32rem', overflowWrap: 'anywhere' }}>{r.error}</td>
+                  <td className="nowrap small">{formatDateTime(r.quarantinedAt)}</td>
+                  <td><button type="button" className="btn btn-small" disabled={busy} data-testid="quarantine-retry" onClick={() => void retry([r])}>{tx.retry}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 
