@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): App {
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('auth', null);
-    c.set('actor', { auth: null, ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') ?? null });
+    c.set('actor', { auth: null, ip: clientIp(c, deps.config.trustedProxyHops), userAgent: c.req.header('user-agent') ?? null });
     await next();
   });
   app.use('*', refuseUnstorableUrl);
@@ -146,9 +146,15 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   );
 }
 
-function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+/**
+ * The client's address: the socket's, or behind trusted proxies the X-Forwarded-For entry the outermost of them
+ * appended (counted from the right; what stands left of it the client wrote itself, so a client could otherwise pick
+ * its own address and escape the per-address rate limits).
+ */
+export function clientIp(c: Context<AppEnv>, trustedProxyHops: number): string | null {
+  if (trustedProxyHops > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    const forwarded = entries[Math.max(0, entries.length - trustedProxyHops)];
     if (forwarded) return forwarded;
   }
   try {

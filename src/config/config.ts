@@ -13,6 +13,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
   trustProxy: boolean;
+  /**
+   * How many proxies in front of Daicho append to X-Forwarded-For (DAICHO_TRUST_PROXY=1 or true: one; a number: that
+   * many). The client address is the entry the outermost trusted proxy appended, counted from the right: entries to
+   * its left are whatever the client sent, and a client can write anything there.
+   */
+  trustedProxyHops: number;
   sessionTtlHours: number;
   /**
    * Failed sign-ins allowed within `windowSeconds`: for one account from one address (maxAttempts), from one address
@@ -42,7 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: integer(env.PORT, 3000),
     publicUrl: nonEmpty(env.DAICHO_PUBLIC_URL),
-    trustProxy: env.DAICHO_TRUST_PROXY === '1' || env.DAICHO_TRUST_PROXY === 'true',
+    trustProxy: proxyHops(env.DAICHO_TRUST_PROXY) > 0,
+    trustedProxyHops: proxyHops(env.DAICHO_TRUST_PROXY),
     sessionTtlHours: integer(env.DAICHO_SESSION_TTL_HOURS, 12),
     loginRateLimit: {
       maxAttempts: positive(env.DAICHO_LOGIN_MAX_ATTEMPTS, 10),
@@ -54,6 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
+}
+
+/** DAICHO_TRUST_PROXY: off (unset, 0, false), one proxy (true), or a number of proxies. */
+function proxyHops(value: string | undefined): number {
+  const v = nonEmpty(value);
+  if (v === undefined || v === 'false') return 0;
+  if (v === 'true') return 1;
+  return integer(v, 0);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -200,7 +200,7 @@ for (const engine of ENGINES) {
     describe('with the default limits', () => {
       let t: TestApp;
       before(async () => {
-        t = await startTestApp(engine, { trustProxy: true });
+        t = await startTestApp(engine, { trustProxy: true, trustedProxyHops: 1 });
         await createUser(t.database.db, { email: 'owner@example.co.jp', password: 'correct horse battery', role: 'sales' });
       });
       after(async () => t.close());
@@ -237,6 +237,18 @@ for (const engine of ENGINES) {
         assert.equal((from('203.0.113.10', 'auth.login_rate_limited')[0]!.details as { scope: string }).scope, 'account_address');
         assert.equal(from('192.0.2.20', 'auth.login').length, 1);
       });
+
+      test('the address is the one the trusted proxy appended: a client writing its own X-Forwarded-For entries cannot pick another', async () => {
+        await createUser(t.database.db, { email: 'spoofed@example.co.jp', password: 'correct horse battery', role: 'sales' });
+        const statuses: number[] = [];
+        for (let i = 0; i < 11; i++) {
+          // The client sends a different address each time; the proxy appends the one it saw, 203.0.113.77.
+          statuses.push((await login(t, 'spoofed@example.co.jp', `wrong password ${i}`, `198.51.100.${100 + i}, 203.0.113.77`)).status);
+        }
+        assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
+        const ips = new Set((await auditActions(t, 'spoofed@example.co.jp')).filter((r) => r.action === 'auth.login_failed').map((r) => r.ip));
+        assert.deepEqual([...ips], ['203.0.113.77']);
+      });
     });
 
     describe('with small limits', () => {
@@ -244,6 +256,7 @@ for (const engine of ENGINES) {
       before(async () => {
         t = await startTestApp(engine, {
           trustProxy: true,
+          trustedProxyHops: 1,
           loginRateLimit: { maxAttempts: 3, windowSeconds: 60, addressMaxFailures: 6, accountMaxFailures: 5, maxLockoutSeconds: 200 },
         });
         for (const name of ['kato', 'sato', 'ito', 'endo', 'ueda']) {

@@ -41,7 +41,7 @@ for (const engine of ENGINES) {
       Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
     before(async () => {
-      t = await startTestApp(engine, { trustProxy: true });
+      t = await startTestApp(engine, { trustProxy: true, trustedProxyHops: 1 });
       admin = await t.as('admin');
     });
     after(async () => t.close());
