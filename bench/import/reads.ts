@@ -95,7 +95,8 @@ async function runEngine(engine: 'postgres' | 'pglite') {
     const job = await (await api('/imports/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId: upload.uploadId, profile }) })).json() as { id: string };
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
-      const state = await (await api(`/imports/jobs/${job.id}`)).json() as { status: string; error?: { message: string } | null };
+      // A server busy on its request thread (DAICHO_JOB_THREADS=0) may drop the idle keep-alive socket: ask again.
+      const state = await api(`/imports/jobs/${job.id}`).then((r) => r.json() as Promise<{ status: string; error?: { message: string } | null }>, () => ({ status: 'running' as string, error: null }));
       if (state.status === 'running') continue;
       if (state.status !== 'completed') throw new Error(`import job ${state.status}: ${state.error?.message ?? ''}`);
       break;
@@ -129,6 +130,7 @@ function drive(baseUrl: string, key: string, seconds: number) {
   const worker = new Worker(new URL('./reads-worker.mjs', import.meta.url), { workerData: { baseUrl, key, clients, seconds, queries: QUERIES } });
   const done = new Promise<{ latencies: Latencies; statuses: Map<number, number> }>((resolve, reject) => {
     worker.once('message', (m: { latencies: Record<Kind, Float64Array>; statuses: Array<[number, number]> }) => {
+      void worker.terminate(); // it listens for 'stop', which would keep it (and this process) alive
       const latencies = Object.fromEntries(KINDS.map((k) => [k, [...m.latencies[k]].sort((a, b) => a - b)])) as Latencies;
       const statuses = new Map(m.statuses);
       const failed = [...statuses].filter(([s]) => s !== 200);
