@@ -8,9 +8,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import {
   CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseConnection, type Dialect, type Driver, type QueryResult, type TransactionSettings,
+  type DatabaseConnection, type Dialect, type Driver, type QueryResult,
 } from 'kysely';
 import { markSingleConnection, type Db } from './database.ts';
+import { StatementDriver } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 type Request =
@@ -91,11 +92,12 @@ class PortDialect implements Dialect {
   createQueryCompiler() { return new PostgresQueryCompiler(); }
 }
 
-class PortDriver implements Driver {
+class PortDriver extends StatementDriver {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly port: MessagePort) {
+    super();
     port.on('message', (message: Reply) => {
       const call = this.waiting.get(message.id);
       if (!call) return;
@@ -113,25 +115,14 @@ class PortDriver implements Driver {
     });
   }
 
-  async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
     const { connection } = await this.call({ op: 'acquire' });
     return new PortConnection(this, connection!);
   }
-  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const isolation = settings.isolationLevel ? ` ISOLATION LEVEL ${settings.isolationLevel.toUpperCase()}` : '';
-    await conn.executeQuery(CompiledQuery.raw(`BEGIN${isolation}`));
-  }
-  async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('COMMIT'));
-  }
-  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('ROLLBACK'));
-  }
   async releaseConnection(conn: DatabaseConnection): Promise<void> {
     await this.call({ op: 'release', connection: (conn as PortConnection).connection });
   }
-  async destroy(): Promise<void> {
+  override async destroy(): Promise<void> {
     this.port.close();
   }
 }

@@ -29,25 +29,14 @@ export class PGliteDialect implements Dialect {
   createQueryCompiler() { return new PostgresQueryCompiler(); }
 }
 
-class PGliteDriver implements Driver {
-  private queue: Promise<void> = Promise.resolve();
-  private readonly connection: PGliteConnection;
-
-  constructor(pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite);
-  }
-
+/**
+ * A PostgreSQL-flavoured driver whose transactions are plain statements on its connection: PGlite's, and the
+ * database port's (database-port.ts), which forwards them to PGlite in the main thread.
+ */
+export abstract class StatementDriver implements Driver {
+  abstract acquireConnection(): Promise<DatabaseConnection>;
+  abstract releaseConnection(conn: DatabaseConnection): Promise<void>;
   async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const previous = this.queue;
-    this.queue = new Promise<void>((resolve) => { release = resolve; });
-    await previous;
-    this.connection.release = release;
-    return this.connection;
-  }
-
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const isolation = settings.isolationLevel ? ` ISOLATION LEVEL ${settings.isolationLevel.toUpperCase()}` : '';
     await conn.executeQuery(CompiledQuery.raw(`BEGIN${isolation}`));
@@ -58,10 +47,30 @@ class PGliteDriver implements Driver {
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw('ROLLBACK'));
   }
+  async destroy(): Promise<void> {}
+}
+
+class PGliteDriver extends StatementDriver {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly connection: PGliteConnection;
+
+  constructor(pglite: PGlite) {
+    super();
+    this.connection = new PGliteConnection(pglite);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const previous = this.queue;
+    this.queue = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    this.connection.release = release;
+    return this.connection;
+  }
+
   async releaseConnection(conn: DatabaseConnection): Promise<void> {
     (conn as PGliteConnection).release?.();
   }
-  async destroy(): Promise<void> {}
 }
 
 class PGliteConnection implements DatabaseConnection {
