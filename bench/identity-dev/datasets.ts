@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCsvText } from '../../src/domain/import/csv.ts';
 import { parseImportProfile, mapRow, type ImportProfile } from '../../src/domain/import/profile.ts';
-import { openTable } from '../../src/features/import/readers/index.ts';
+import { openTable } from '../../src/intake/files/readers/index.ts';
 import type { MatchInputField } from '../../src/domain/match/index.ts';
 
 type ProfileJson = { source: string; id_column: string; encoding?: string; fields: Record<string, string | string[]> };

@@ -1,5 +1,5 @@
 /**
- * In-memory replica of the CLI import path (src/features/import/import.service.ts) for fast error analysis:
+ * In-memory replica of the CLI import path (src/intake/files/import.service.ts) for fast error analysis:
  * the exports are resolved one file after another; each file's records are clustered (resolveBatch, weights
  * trained on the file and its neighbours) together with the linked records that share a blocking key (keys whose
  * stored count, this file's records included, is at most its cap: blockCap) and all members of their customers; a cluster

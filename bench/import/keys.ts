@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { parseImportProfile } from '../../src/domain/import/profile.ts';
 import { blockingKeys, prepareMatchRecord } from '../../src/domain/match/index.ts';
 import { mapRow } from '../../src/domain/import/profile.ts';
-import { openTable } from '../../src/features/import/readers/open-table.ts';
+import { openTable } from '../../src/intake/files/readers/open-table.ts';
 import { PROFILE, writeBenchCsv } from './data.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '300000' }, cap: { type: 'string', default: '50' }, caps: { type: 'string', default: '' } } });

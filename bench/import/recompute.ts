@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/db/database.ts';
-import { requestSourceRecompute, walkSourceRecompute } from '../../src/features/sources/recompute.service.ts';
+import { requestSourceRecompute, walkSourceRecompute } from '../../src/ledger/sources/recompute.service.ts';
 import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 import { benchFile, PROFILE } from './data.ts';
 

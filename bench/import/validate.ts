@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openTable } from '../../src/features/import/readers/index.ts';
+import { openTable } from '../../src/intake/files/readers/index.ts';
 import { freshPostgresDatabase, migrateLedger, runCliMeasured } from './child.ts';
 import { benchFile } from './data.ts';
 

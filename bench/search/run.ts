@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import type { DatabaseHandle, Engine } from '../../src/db/database.ts';
-import { PROBE_MAX_ROWS, searchCustomerIds, searchTiers } from '../../src/features/search/search.repository.ts';
+import { PROBE_MAX_ROWS, searchCustomerIds, searchTiers } from '../../src/ledger/search/search.repository.ts';
 import { argValue, engineArg, log, openBenchDb, percentile, secs, startServer, timed } from '../support/harness.ts';
 import { generateCustomers } from './data.ts';
 import { loadBench, type LoadTimings } from './load.ts';

@@ -12,8 +12,8 @@ import { createApp } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase, type DatabaseHandle, type Engine } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { createApiKey } from '../../src/features/auth/auth.service.ts';
-import { createUser } from '../../src/features/users/users.service.ts';
+import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
+import { createUser } from '../../src/platform/accounts/users.service.ts';
 import { withSearchPath } from '../../test/support/engines.ts';
 
 export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

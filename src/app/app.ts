@@ -1,4 +1,3 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import fs from 'node:fs';
@@ -6,37 +5,32 @@ import path from 'node:path';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ZodError } from 'zod';
-import { identify } from './auth-middleware.ts';
-import { refuseUnstorableInput, refuseUnstorableUrl } from './input-guard.ts';
-import type { AppDeps, AppEnv } from './context.ts';
-import { AppError, describeError, sqlState, PG_DATA_EXCEPTION_CLASS, type FieldError } from './errors.ts';
-import { registerAuthRoutes } from '../features/auth/auth.routes.ts';
-import { registerUserRoutes } from '../features/users/users.routes.ts';
-import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
-import { registerCustomerRoutes, registerSearchRoutes } from '../features/customers/customers.routes.ts';
-import { registerCompanyRoutes } from '../features/companies/companies.routes.ts';
-import { registerSourceRoutes } from '../features/sources/sources.routes.ts';
-import { registerCustomFieldRoutes } from '../features/custom-fields/custom-fields.routes.ts';
-import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
-import { registerImportRoutes } from '../features/import/import.routes.ts';
-import { registerIdentityRoutes } from '../features/identity/identity.routes.ts';
-import { registerTrackerRoutes } from '../features/tracker/tracker.routes.ts';
-import { registerFormRoutes } from '../features/forms/forms.routes.ts';
-import { registerCommerceRoutes } from '../features/commerce/commerce.routes.ts';
-import { registerEventRoutes } from '../features/events/events.routes.ts';
+import { refuseUnstorableUrl } from '../core/input-guard.ts';
+import type { AppDeps, AppEnv } from '../core/context.ts';
+import { AppError, describeError, sqlState, PG_DATA_EXCEPTION_CLASS } from '../core/errors.ts';
+import { createRouter, type Router } from '../core/route.ts';
+import { identify } from '../platform/accounts/auth.middleware.ts';
+import { authRoutes } from '../platform/accounts/auth.routes.ts';
+import { userRoutes } from '../platform/accounts/users.routes.ts';
+import { auditRoutes } from '../platform/audit/audit.routes.ts';
+import { customerRoutes, searchRoutes } from '../ledger/customers/customers.routes.ts';
+import { companyRoutes } from '../ledger/companies/companies.routes.ts';
+import { sourceRoutes } from '../ledger/sources/sources.routes.ts';
+import { customFieldRoutes } from '../ledger/custom-fields/custom-fields.routes.ts';
+import { referenceRoutes } from '../ledger/reference/reference.routes.ts';
+import { importRoutes } from '../intake/files/import.routes.ts';
+import { identityRoutes } from '../resolution/identity/identity.routes.ts';
+import { trackerRoutes } from '../intake/tracker/tracker.routes.ts';
+import { formRoutes } from '../intake/forms/forms.routes.ts';
+import { orderRoutes } from '../intake/orders/orders.routes.ts';
+import { eventRoutes } from '../intake/events/events.routes.ts';
 
 
-export type App = OpenAPIHono<AppEnv>;
+export type App = Router;
 
 /** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
 export function createApp(deps: AppDeps): App {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error as unknown as ZodError);
-      refuseUnstorableInput(result.target, result.data);
-    },
-  });
+  const app = createRouter();
 
   app.use('*', secureHeaders({
     // A route that sets one of these headers itself keeps it (scripts other sites load: Cross-Origin-Resource-Policy).
@@ -63,21 +57,21 @@ export function createApp(deps: AppDeps): App {
     c.header('Cache-Control', 'no-store');
   });
 
-  registerAuthRoutes(app);
-  registerUserRoutes(app);
-  registerAuditRoutes(app);
-  registerCustomerRoutes(app);
-  registerSearchRoutes(app);
-  registerCompanyRoutes(app);
-  registerSourceRoutes(app);
-  registerCustomFieldRoutes(app);
-  registerReferenceRoutes(app);
-  registerImportRoutes(app);
-  registerIdentityRoutes(app);
-  registerTrackerRoutes(app);
-  registerFormRoutes(app);
-  registerCommerceRoutes(app);
-  registerEventRoutes(app);
+  app.route('/', authRoutes());
+  app.route('/', userRoutes());
+  app.route('/', auditRoutes());
+  app.route('/', customerRoutes());
+  app.route('/', searchRoutes());
+  app.route('/', companyRoutes());
+  app.route('/', sourceRoutes());
+  app.route('/', customFieldRoutes());
+  app.route('/', referenceRoutes());
+  app.route('/', importRoutes());
+  app.route('/', identityRoutes());
+  app.route('/', trackerRoutes());
+  app.route('/', formRoutes());
+  app.route('/', orderRoutes());
+  app.route('/', eventRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });
@@ -107,14 +101,6 @@ export function createApp(deps: AppDeps): App {
 
   app.onError((error, c) => renderError(error, c));
   return app;
-}
-
-function validationError(error: ZodError): AppError {
-  const fieldErrors: FieldError[] = error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
-  return new AppError('validation_failed', 'The request has invalid fields', fieldErrors);
 }
 
 /** RFC 9457 problem details for every error; unexpected ones are logged and shown without internals. */

@@ -2,20 +2,20 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { createUser } from '../features/users/users.service.ts';
-import { AppError } from '../app/errors.ts';
+import { createUser } from '../platform/accounts/users.service.ts';
+import { AppError } from '../core/errors.ts';
 import { serve } from './serve.ts';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Actor } from '../app/context.ts';
+import type { Actor } from '../core/context.ts';
 import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
-import { runImport, type ImportSummary } from '../features/import/import.service.ts';
-import { validateImport, type ValidationReport } from '../features/import/validate.service.ts';
-import { checkImportTarget } from '../features/sources/sources.service.ts';
+import { runImport, type ImportSummary } from '../intake/files/import.service.ts';
+import { validateImport, type ValidationReport } from '../intake/files/validate.service.ts';
+import { checkImportTarget } from '../ledger/sources/sources.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
-import { importCommerceFile } from '../features/commerce/cli.ts';
-import { exportCustomers, exportLinks, importReportLines, openOutput } from '../features/import/export.service.ts';
+import { importCommerceFile } from '../intake/orders/cli.ts';
+import { exportCustomers, exportLinks, importReportLines, openOutput } from '../intake/files/export.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };

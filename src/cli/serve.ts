@@ -5,9 +5,9 @@ import { createApp } from '../app/app.ts';
 import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { issueSetupTokenIfNeeded } from '../features/auth/auth.service.ts';
-import { deleteExpiredSessions, deleteStaleRateLimits } from '../features/auth/auth.repository.ts';
-import { resumeSourceRecomputes } from '../features/sources/recompute.service.ts';
+import { issueSetupTokenIfNeeded } from '../platform/accounts/auth.service.ts';
+import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accounts/auth.repository.ts';
+import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 

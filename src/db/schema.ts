@@ -246,7 +246,7 @@ export interface ImportIssuesTable {
   value: string | null;
 }
 
-/** Blocking keys, hashed (src/features/import/key-hash.ts); bigint arrives as a number or a decimal string. */
+/** Blocking keys, hashed (src/intake/files/key-hash.ts); bigint arrives as a number or a decimal string. */
 export interface MatchKeysTable { key_hash: string; source_record_id: number }
 
 export interface MatchWeightsTable {
@@ -424,7 +424,7 @@ export interface EventRegistrationsTable {
   updated_at: UpdatedAt;
 }
 
-/** 0004: website tracker (src/features/tracker). */
+/** 0004: website tracker (src/intake/tracker). */
 export interface TrackerSitesTable {
   id: Generated<string>;
   name: string;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/config.ts';
-import { deleteStaleRateLimits } from '../../src/features/auth/auth.repository.ts';
-import { issueSetupTokenIfNeeded } from '../../src/features/auth/auth.service.ts';
-import { createUser } from '../../src/features/users/users.service.ts';
+import { deleteStaleRateLimits } from '../../src/platform/accounts/auth.repository.ts';
+import { issueSetupTokenIfNeeded } from '../../src/platform/accounts/auth.service.ts';
+import { createUser } from '../../src/platform/accounts/users.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { sessionClient, startTestApp, type TestApp } from '../support/app.ts';
 

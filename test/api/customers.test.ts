@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MASK } from '../../src/domain/customers/masking.ts';
-import { addNote } from '../../src/features/activities/activities.service.ts';
+import { addNote } from '../../src/ledger/activities/activities.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 

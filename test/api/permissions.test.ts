@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ROLES, can, type Permission, type Role } from '../../src/domain/auth/permissions.ts';
-import { createUser } from '../../src/features/users/users.service.ts';
+import { createUser } from '../../src/platform/accounts/users.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { sessionClient, startTestApp, type TestApp } from '../support/app.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/app/app.ts';
-import { createApiKey } from '../../src/features/auth/auth.service.ts';
+import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { bearerClient, startTestApp, type Client, type TestApp } from '../support/app.ts';
 

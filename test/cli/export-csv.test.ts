@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
 import { parseCsvText } from '../../src/domain/import/csv.ts';
-import { problemLines } from '../../src/features/commerce/commerce.import.ts';
+import { problemLines } from '../../src/intake/orders/orders.import.ts';
 import { formatCsv } from '../domain/import/arbitraries.ts';
 import { FORMULA_PAYLOADS, FORMULA_START } from '../support/formula-payloads.ts';
 import { ENGINES } from '../support/engines.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { searchDocumentColumns } from '../../src/features/search/search.repository.ts';
+import { searchDocumentColumns } from '../../src/ledger/search/search.repository.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.ts';
 
 const MIGRATION = fs.readFileSync(path.join(import.meta.dirname, '../../src/db/migrations/0017_personal_data.sql'), 'utf8');

@@ -1,8 +1,8 @@
 import { createApp, type App } from '../../src/app/app.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { Role } from '../../src/domain/auth/permissions.ts';
-import { createApiKey } from '../../src/features/auth/auth.service.ts';
-import { createUser } from '../../src/features/users/users.service.ts';
+import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
+import { createUser } from '../../src/platform/accounts/users.service.ts';
 import type { Engine } from '../../src/db/database.ts';
 import { openTestDatabase, type TestDatabase } from './engines.ts';
 

@@ -1,7 +1,7 @@
-// Child process for test/features/import/readers/xlsx-limits.test.ts: reads an .xlsx to its end (or its refusal) and
+// Child process for test/intake/files/readers/xlsx-limits.test.ts: reads an .xlsx to its end (or its refusal) and
 // reports on stdout, as JSON, how it ended and what the process's memory did meanwhile. A process of its own, so the
 // peak RSS is the reading's alone.
-import { openTable } from '../../src/features/import/readers/index.ts';
+import { openTable } from '../../src/intake/files/readers/index.ts';
 
 const file = process.argv[2]!;
 const MiB = 2 ** 20;

@@ -1,6 +1,6 @@
 /**
  * Import: profiles, mapping suggestions, encoding/delimiter detection, CSV parsing (pure). The file readers
- * (streaming CSV/TSV/xlsx) live in src/features/import/readers/.
+ * (streaming CSV/TSV/xlsx) live in src/intake/files/readers/.
  */
 export * from './csv.ts';
 export * from './encoding.ts';

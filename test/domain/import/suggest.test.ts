@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { classifyHeader, headerKey, suggestMapping } from '../../../src/domain/import/suggest.ts';
 import { parseImportProfile, profileToJson } from '../../../src/domain/import/profile.ts';
-import { openTable } from '../../../src/features/import/readers/index.ts';
+import { openTable } from '../../../src/intake/files/readers/index.ts';
 
 const DATA = '/work/shared/data';
 

@@ -1,0 +1,502 @@
+import { z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { AppError, describeError, notFound, type FieldError } from '../../core/errors.ts';
+import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
+import type { Db } from '../../db/database.ts';
+import { ImportProfileError, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
+import { exportCustomers, exportLinks, importReportLines } from './export.service.ts';
+import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
+import {
+  cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
+} from './import.jobs.ts';
+import { RUN_STALE_SECONDS } from './import.service.ts';
+import { importInThread, validateInThread } from './job-thread.ts';
+import { unreadableFile } from './open-with-profile.ts';
+import { checkImportTarget } from '../../ledger/sources/sources.service.ts';
+import { previewTable } from './readers/index.ts';
+import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
+import { isOwnOrAdmin } from './owner.ts';
+import type { AuthContext } from '../../core/context.ts';
+
+const PREVIEW_ROWS = 20;
+/** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
+const RAW_TYPES = ['application/octet-stream', 'text/csv', 'text/tab-separated-values', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+const SuggestionSchema = z.object({
+  fields: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  idColumn: z.string().nullable(),
+  confidence: z.record(z.string(), z.number()),
+  idConfidence: z.number(),
+  columns: z.array(z.object({ header: z.string(), kind: z.string().nullable(), score: z.number(), used: z.boolean() })),
+  unmapped: z.array(z.string()),
+}).openapi('ImportMappingSuggestion');
+
+const PreviewSchema = z.object({
+  format: z.enum(['csv', 'tsv', 'xlsx']),
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  headers: z.array(z.string()),
+  rows: z.array(z.object({ line: z.number().int(), values: z.record(z.string(), z.string()).optional(), error: z.string().optional() })),
+  more: z.boolean(),
+  suggestion: SuggestionSchema,
+  warnings: z.array(z.string()),
+}).openapi('ImportPreview');
+
+const UploadResult = z.object({ uploadId: z.string().uuid(), fileName: z.string(), size: z.number().int(), preview: PreviewSchema }).openapi('ImportUpload');
+
+const SummarySchema = z.object({
+  runId: z.string().uuid(), source: z.string(), file: z.string(), encoding: z.string().nullable(),
+  read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
+  flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(),
+  quarantined: z.number().int().openapi({ description: 'Records whose identity resolution failed on their own, set aside with their error (GET /resolution/quarantine)' }),
+  seconds: z.number(),
+  stagingSeconds: z.number(),
+  resolutionSeconds: z.number(),
+}).openapi('ImportSummary');
+
+const ValidationSchema = z.object({
+  source: z.string(), file: z.string(), encoding: z.string().nullable(),
+  read: z.number().int(), rejected: z.number().int(), flagged: z.number().int(),
+  flaggedByField: z.record(z.string(), z.number().int()).openapi({ description: 'Flagged values per profile field (email, birth_date…)' }),
+  new: z.number().int().openapi({ description: 'Records the file would add to its source (one per id; the last row of a repeated id counts)' }),
+  updated: z.number().int(), unchanged: z.number().int(),
+  duplicateIds: z.number().int().openapi({ description: 'Rows whose id an earlier row of the file already had (the last wins)' }),
+  blankIds: z.number().int().openapi({ description: 'Rows with a blank id column (identified by a hash of their content)' }),
+  issues: z.array(z.object({
+    line: z.number().int(), severity: z.enum(['rejected', 'flagged']), field: z.string().nullable(), reason: z.string(), value: z.string().nullable(),
+  })).openapi({ description: 'The first 200 rejected rows and flagged values, in file order' }),
+  issuesTruncated: z.boolean(),
+  seconds: z.number(),
+}).openapi('ImportValidation');
+
+const RunRequest = z.object({
+  uploadId: z.string().uuid(),
+  profile: z.record(z.string(), z.unknown()).openapi({
+    description: 'Import profile (JSON form): { source, id_column?, encoding?, delimiter?, sheet?, fields: { full_name: "氏名", address: ["住所1", "住所2"] } }',
+  }),
+}).openapi('ImportRunRequest');
+
+const JobStatus = z.enum(['running', 'completed', 'failed', 'cancelled']);
+const JobError = z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) });
+
+const JobSchema = z.object({
+  id: z.string().uuid(),
+  status: JobStatus.openapi({ description: 'An import is never cancelled (a killed import is re-run instead)' }),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({
+    phase: z.enum(['reading', 'resolving']), rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int(),
+    resolved: z.number().int().openapi({ description: 'Records resolved so far (identity resolution runs in chunks)' }), pending: z.number().int(),
+  }),
+  summary: SummarySchema.nullable(),
+  error: JobError.nullable(),
+}).openapi('ImportJob');
+
+function jobJson(job: ImportJob): z.infer<typeof JobSchema> {
+  return {
+    id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
+    progress: job.progress, summary: job.result, error: job.error,
+  };
+}
+
+const ValidationJobSchema = z.object({
+  id: z.string().uuid(),
+  status: JobStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({ rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int() }),
+  report: ValidationSchema.nullable(),
+  error: JobError.nullable(),
+}).openapi('ImportValidationJob');
+
+function validationJobJson(job: ValidationJob): z.infer<typeof ValidationJobSchema> {
+  return {
+    id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
+    progress: job.progress, report: job.result, error: job.error,
+  };
+}
+
+const RunSchema = z.object({
+  id: z.string().uuid(), source: z.string(), sourceLabel: z.string(), fileName: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'interrupted']).openapi({
+    description: 'interrupted: the process running it stopped (killed) before it finished; the rows of its committed batches are in the ledger, and importing the file again completes the same ledger',
+  }),
+  encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
+  error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), startedBy: z.string().nullable(),
+  reportAvailable: z.boolean().openapi({ description: 'Whether you may download its report (GET /imports/{id}/report.csv): your own runs; admins all' }),
+}).openapi('ImportRun');
+
+const ProfileSchema = z.object({
+  source: z.string(), sourceLabel: z.string(), profile: z.record(z.string(), z.unknown()), updatedAt: z.string(),
+}).openapi('ImportProfile');
+
+const csvBody = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
+
+export function importRoutes(): Router {
+  const app = createRouter();
+  app.use('/api/v1/imports/uploads', bodyLimit({
+    maxSize: UPLOAD_MAX_BYTES,
+    onError: () => {
+      throw new AppError('bad_request', `ファイルが大きすぎます (最大 ${UPLOAD_MAX_BYTES / 1024 / 1024} MB) / file too large`);
+    },
+  }));
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/uploads', access: 'imports:run', tags: ['imports'],
+      summary: `Upload a CSV/TSV/XLSX file (the raw body with an X-File-Name header, streamed to disk; or multipart field "file"; up to ${UPLOAD_MAX_BYTES / 1024 / 1024} MB); returns an upload id and a preview with a suggested mapping`,
+      responses: { 201: json(UploadResult, 'Stored and previewed') },
+    }),
+    async (c) => {
+      const type = (c.req.header('content-type') ?? '').toLowerCase();
+      let stored: StoredUpload;
+      if (type.startsWith('multipart/form-data')) {
+        let form: FormData;
+        try {
+          form = await c.req.raw.formData();
+        } catch (error) {
+          if (error instanceof AppError) throw error;
+          throw new AppError('bad_request', 'Malformed multipart body', [{ field: 'file', message: 'required' }]);
+        }
+        const file = form.get('file');
+        if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
+        if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
+        stored = await storeUpload(file.stream(), file.name, c.get('auth')?.userId ?? null);
+      } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
+        // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
+        const name = c.req.header('x-file-name');
+        let fileName: string | null = null;
+        try {
+          fileName = name ? decodeURIComponent(name) : null;
+        } catch {
+          throw new AppError('validation_failed', 'X-File-Name must be URL-encoded', [{ field: 'file', message: 'X-File-Name' }]);
+        }
+        stored = await storeUpload(c.req.raw.body, fileName, c.get('auth')?.userId ?? null);
+        if (stored.size === 0) {
+          removeUpload(stored.id);
+          throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
+        }
+      } else {
+        throw new AppError('bad_request', 'Send the file as the request body (application/octet-stream, X-File-Name header) or as multipart/form-data in the field "file"', [{ field: 'file', message: 'required' }]);
+      }
+      let preview;
+      try {
+        preview = await previewTable(stored.filePath, PREVIEW_ROWS);
+      } catch (error) {
+        removeUpload(stored.id);
+        throw unreadableFile(error);
+      }
+      return c.json({
+        uploadId: stored.id,
+        fileName: stored.fileName,
+        size: stored.size,
+        preview: {
+          format: preview.format,
+          encoding: preview.encoding,
+          delimiter: preview.delimiter,
+          headers: preview.headers,
+          rows: preview.rows.map((r) => ('error' in r ? { line: r.line, error: r.error } : { line: r.line, values: r.values })),
+          more: preview.more,
+          suggestion: preview.suggestion as z.infer<typeof SuggestionSchema>,
+          warnings: preview.warnings,
+        },
+      }, 201);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports', access: 'imports:run', tags: ['imports'],
+      summary: 'Run an import of an uploaded file with a profile (synchronous: answers with the summary when done)',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 200: json(SummarySchema, 'Import summary'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      const summary = await importInThread(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
+      return c.json(summary, 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/validate', access: 'imports:run', tags: ['imports'],
+      summary: 'Check an import of an uploaded file with a profile without running it: the whole file is read and mapped as an import would; answers with the rows it would reject, the values it would flag and how many records would be new, updated or unchanged. Writes nothing',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 200: json(ValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
+      return c.json(await validateInThread(c.get('deps').db, { filePath: upload.filePath, profile }), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/validations', access: 'imports:run', tags: ['imports'],
+      summary: 'Start the validation of an uploaded file with a profile in the background (as POST /imports/validate, which answers only when the whole file is read); poll GET /imports/validations/{id} for progress and the report',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 202: json(ValidationJobSchema, 'Validation started'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
+      const job = startValidationJob(c.get('deps').db, { filePath: upload.filePath, profile }, c.get('auth')?.userId ?? null);
+      return c.json(validationJobJson(job), 202);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/validations/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Progress of a background validation (rows, bytes), then its report or error. Your own validations; admins see all',
+      request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
+    }),
+    async (c) => {
+      const job = findValidationJob(c.req.valid('param').id, c.get('auth'));
+      if (!job) throw notFound('Validation');
+      return c.json(validationJobJson(job), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'delete', path: '/api/v1/imports/validations/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Stop a background validation (it ends as cancelled within a batch of rows; one that has finished is left as it is)',
+      request: { params: IdParam }, responses: { 200: json(ValidationJobSchema, 'Validation job'), 404: json(z.object({}), 'Unknown validation') },
+    }),
+    async (c) => {
+      const job = cancelValidationJob(c.req.valid('param').id, c.get('auth'));
+      if (!job) throw notFound('Validation');
+      return c.json(validationJobJson(job), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post', path: '/api/v1/imports/jobs', access: 'imports:run', tags: ['imports'],
+      summary: 'Start an import of an uploaded file in the background; poll GET /imports/jobs/{id} for progress and the summary',
+      request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
+      responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
+      // Refused here, not as a failed job: the job would only say so later.
+      await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
+      const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
+      return c.json(jobJson(job), 202);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/jobs/{id}', access: 'imports:run', tags: ['imports'],
+      summary: 'Progress of a background import (phase, rows, bytes), then its summary or error. Your own jobs; admins see all',
+      request: { params: IdParam }, responses: { 200: json(JobSchema, 'Job'), 404: json(z.object({}), 'Unknown job') },
+    }),
+    async (c) => {
+      const job = findImportJob(c.req.valid('param').id, c.get('auth'));
+      if (!job) throw notFound('Import job');
+      return c.json(jobJson(job), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports', access: 'imports:run', tags: ['imports'], summary: 'Import runs, newest first, with counts and status',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
+      responses: { 200: json(z.object({ items: z.array(RunSchema) }), 'Runs') },
+    }),
+    async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50, c.get('auth')) }, 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/profiles', access: 'imports:run', tags: ['imports'], summary: 'Stored import profiles, one per source',
+      responses: { 200: json(z.object({ items: z.array(ProfileSchema) }), 'Profiles') },
+    }),
+    async (c) => c.json({ items: await listProfiles(c.get('deps').db) }, 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/{id}/report.csv', access: 'imports:run', tags: ['imports'],
+      summary: 'Per-row report of a run (rejected rows, flagged values): line, severity, field, reason, value. UTF-8 with BOM. Your own runs; admins see all',
+      request: { params: IdParam },
+      responses: { 200: csvBody('CSV report'), 404: json(z.object({}), 'Unknown run') },
+    }),
+    async (c) => {
+      const db = c.get('deps').db;
+      const id = c.req.valid('param').id;
+      const run = await findRun(db, id);
+      if (!run || !isOwnOrAdmin(run.created_by_user_id, c.get('auth'))) throw new AppError('not_found', 'Import run not found');
+      const lines = await importReportLines(db, id);
+      return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
+        status: 200,
+        headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': attachment(`import-report-${id.slice(0, 8)}.csv`), 'Cache-Control': 'no-store' },
+      });
+    },
+  );
+
+  // ── exports (the service audits each one) ──
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/exports/customers.csv', access: 'customers:export', tags: ['exports'],
+      summary: 'All customers (golden records) as CSV; encoding=cp932 for Excel on Japanese Windows, utf-8 (with BOM) otherwise. Audited',
+      request: { query: z.object({ encoding: z.enum(['cp932', 'utf-8']).optional() }) },
+      responses: { 200: csvBody('CSV, streamed') },
+    }),
+    async (c) => {
+      const encoding = c.req.valid('query').encoding ?? 'utf-8';
+      const { db } = c.get('deps');
+      const actor = c.get('actor');
+      return streamed(
+        async (out) => {
+          if (encoding === 'utf-8') out.write('\uFEFF');
+          await exportCustomers(db, out, 'csv', encoding, actor);
+        },
+        `text/csv; charset=${encoding === 'cp932' ? 'Shift_JIS' : 'utf-8'}`,
+        `customers-${stamp()}${encoding === 'cp932' ? '-sjis' : ''}.csv`,
+      );
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/exports/customers.jsonl', access: 'customers:export', tags: ['exports'],
+      summary: 'All customers (golden records) as JSON Lines, UTF-8. Audited',
+      responses: { 200: { content: { 'application/x-ndjson': { schema: z.string() } }, description: 'JSON Lines, streamed' } },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const actor = c.get('actor');
+      // ndjson is not JSON to the typed-response helper: the handler answers a raw streamed Response.
+      return streamed((out) => exportCustomers(db, out, 'jsonl', 'utf-8', actor), 'application/x-ndjson; charset=utf-8', `customers-${stamp()}.jsonl`) as never;
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/exports/links.csv', access: 'customers:export', tags: ['exports'],
+      summary: 'source,external_id,customer_id: which customer each imported source record belongs to (UTF-8). Audited',
+      responses: { 200: csvBody('CSV, streamed') },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const actor = c.get('actor');
+      return streamed((out) => exportLinks(db, out, actor), 'text/csv; charset=utf-8', `links-${stamp()}.csv`);
+    },
+  );
+  return app;
+}
+
+/**
+ * A run or validation request's upload (404 when expired, unknown or someone else's: isOwnOrAdmin) and profile (400
+ * with field errors).
+ */
+function uploadWithProfile(body: z.infer<typeof RunRequest>, auth: AuthContext | null): { profile: ImportProfile; upload: StoredUpload } {
+  const profile = parseProfileOr400(body.profile);
+  const upload = findUpload(body.uploadId);
+  if (!upload || !isOwnOrAdmin(upload.ownerUserId, auth)) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+  return { profile, upload };
+}
+
+/** Profile validation as problem details: each issue "path: message" becomes a field error under profile.*. */
+
+function parseProfileOr400(json: unknown): ImportProfile {
+  try {
+    return parseImportProfile(json);
+  } catch (error) {
+    if (!(error instanceof ImportProfileError)) throw error;
+    const fieldErrors: FieldError[] = error.issues.map((issue) => {
+      const m = /^([A-Za-z0-9_.]+): (.*)$/su.exec(issue);
+      return m ? { field: `profile.${m[1]}`, message: m[2]! } : { field: 'profile', message: issue };
+    });
+    throw new AppError('validation_failed', 'The import profile is invalid', fieldErrors);
+  }
+}
+
+/**
+ * Streams what `work` writes to a response. The export services await 'drain'; if the client goes away the stream
+ * is closed and an error is raised on it so a pending write does not wait forever.
+ */
+function streamed(work: (out: Writable) => Promise<unknown>, contentType: string, fileName: string): Response {
+  const pass = new PassThrough();
+  let finished = false;
+  pass.on('error', () => {});
+  pass.on('close', () => {
+    if (!finished) pass.emit('error', new Error('client went away'));
+  });
+  work(pass).then(
+    () => {
+      finished = true;
+      pass.end();
+    },
+    (error: unknown) => {
+      finished = true;
+      console.error(`[${new Date().toISOString()}] export failed: ${describeError(error)}`);
+      pass.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+  return new Response(Readable.toWeb(pass) as unknown as ReadableStream<Uint8Array>, {
+    status: 200,
+    headers: { 'Content-Type': contentType, 'Content-Disposition': attachment(fileName), 'Cache-Control': 'no-store' },
+  });
+}
+
+function attachment(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^\x20-\x7e]|"/gu, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(0, 10).replace(/-/gu, '');
+}
+
+// ── read models ──
+
+async function listRuns(db: Db, limit: number, auth: AuthContext | null) {
+  const rows = await listRunRows(db, limit, RUN_STALE_SECONDS);
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    sourceLabel: r.source_label,
+    fileName: r.file_name,
+    status: r.status,
+    encoding: r.encoding,
+    counts: numbers(r.counts),
+    error: r.error,
+    startedAt: r.started_at.toISOString(),
+    finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+    startedBy: r.started_by ?? null,
+    reportAvailable: isOwnOrAdmin(r.created_by_user_id, auth),
+  }));
+}
+
+async function listProfiles(db: Db) {
+  const rows = await listProfileRows(db);
+  return rows.map((r) => ({
+    source: r.source,
+    sourceLabel: r.source_label,
+    profile: storedProfileJson(r.profile),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+/** Profiles are stored in their parsed form (idColumn, fields as arrays); the API speaks the JSON form. */
+function storedProfileJson(stored: unknown): Record<string, unknown> {
+  const p = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Partial<ImportProfile> & Record<string, unknown>;
+  if (p && typeof p === 'object' && 'fields' in p && 'source' in p && !('id_column' in p)) {
+    return profileToJson({ source: String(p.source), idColumn: p.idColumn ?? null, encoding: p.encoding ?? null, delimiter: p.delimiter ?? null, sheet: p.sheet ?? null, fields: p.fields ?? {} }) as unknown as Record<string, unknown>;
+  }
+  return (p ?? {}) as Record<string, unknown>;
+}
+
+function numbers(value: unknown): Record<string, number> {
+  const o = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown> | null;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (typeof v === 'number') out[k] = v;
+  return out;
+}

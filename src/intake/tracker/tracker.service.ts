@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '../../core/context.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import type { Db } from '../../db/database.ts';
+import type { ImportField } from '../../domain/import/profile.ts';
+import { startOfTokyoDay, tokyoDay } from '../../domain/tracker/day.ts';
+import { normalizeOrigin } from '../../domain/tracker/origin.ts';
+import { identityEmail, traitsToFields } from '../../domain/tracker/traits.ts';
+import { audit } from '../../platform/audit/audit.service.ts';
+import { findSource, insertSource } from '../files/import.repository.ts';
+import { ingestRecords } from '../files/import.service.ts';
+import { flushRejectionCounts, forgetCachedSites } from './collect.service.ts';
+import * as repo from './tracker.repository.ts';
+
+export interface TrackerSite {
+  id: string;
+  name: string;
+  writeKey: string;
+  allowedOrigins: string[];
+  ratePerMinute: number;
+  ipRatePerMinute: number;
+  active: boolean;
+  sourceId: string | null;
+  keyRotatedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SiteStats {
+  pageViewsToday: number;
+  visitorsToday: number;
+  identifiedToday: number;
+  rejectedToday: Record<string, number>;
+  rejected7d: number;
+}
+
+function toSite(row: repo.SiteRow): TrackerSite {
+  return {
+    id: row.id,
+    name: row.name,
+    writeKey: row.write_key,
+    allowedOrigins: row.allowed_origins,
+    ratePerMinute: row.rate_per_minute,
+    ipRatePerMinute: row.ip_rate_per_minute,
+    active: row.active,
+    sourceId: row.source_id,
+    keyRotatedAt: row.key_rotated_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Write keys are public (they are in the page's HTML): unique and unguessable enough to name a site, not secrets. */
+export function newWriteKey(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(24);
+  let key = 'dt_';
+  for (const b of bytes) key += alphabet[b % alphabet.length];
+  return key;
+}
+
+function origins(list: string[]): string[] {
+  const out: string[] = [];
+  const errors: Array<{ field: string; message: string }> = [];
+  list.forEach((o, i) => {
+    const n = normalizeOrigin(o);
+    if (!n) errors.push({ field: `allowedOrigins.${i}`, message: `オリジンの形式が正しくありません (not an origin: https://www.example.co.jp or https://*.example.co.jp): ${o}` });
+    else if (!out.includes(n)) out.push(n);
+  });
+  if (errors.length) throw new AppError('validation_failed', 'Some allowed origins are not origins', errors);
+  return out;
+}
+
+/** The site's data source (kind tracker): identified visitors are its records. */
+function sourceName(siteId: string): string {
+  return `web-${siteId}`;
+}
+function sourceLabel(siteName: string): string {
+  return `Webサイト: ${siteName}`;
+}
+
+export interface SiteInput {
+  name?: string | undefined;
+  allowedOrigins?: string[] | undefined;
+  ratePerMinute?: number | undefined;
+  ipRatePerMinute?: number | undefined;
+  active?: boolean | undefined;
+}
+
+export async function createSite(db: Db, input: SiteInput & { name: string }, actor: Actor): Promise<TrackerSite> {
+  const allowedOrigins = origins(input.allowedOrigins ?? []);
+  const site = await db.transaction().execute(async (trx) => {
+    const row = await repo.insertSite(trx, { name: input.name, writeKey: newWriteKey(), allowedOrigins, ratePerMinute: input.ratePerMinute, ipRatePerMinute: input.ipRatePerMinute, userId: actor.auth?.userId ?? null });
+    await insertSource(trx, sourceName(row.id), sourceLabel(row.name), 'tracker');
+    const source = await findSource(trx, sourceName(row.id));
+    const updated = await repo.updateSite(trx, row.id, { source_id: source!.id });
+    await audit(trx, actor, 'tracker_site.create', { type: 'tracker_site', id: row.id }, { name: row.name, allowedOrigins });
+    return updated!;
+  });
+  return toSite(site);
+}
+
+export async function updateSite(db: Db, id: string, input: SiteInput, actor: Actor): Promise<TrackerSite> {
+  const row = await repo.updateSite(db, id, {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.allowedOrigins !== undefined ? { allowed_origins: origins(input.allowedOrigins) } : {}),
+    ...(input.ratePerMinute !== undefined ? { rate_per_minute: input.ratePerMinute } : {}),
+    ...(input.ipRatePerMinute !== undefined ? { ip_rate_per_minute: input.ipRatePerMinute } : {}),
+    ...(input.active !== undefined ? { active: input.active } : {}),
+  });
+  if (!row) throw notFound('Site');
+  forgetCachedSites(db);
+  await audit(db, actor, 'tracker_site.update', { type: 'tracker_site', id }, { fields: Object.keys(input) });
+  return toSite(row);
+}
+
+/** A new write key; the old one stops working at once (within seconds in other processes). */
+export async function rotateWriteKey(db: Db, id: string, actor: Actor): Promise<TrackerSite> {
+  const row = await repo.updateSite(db, id, { write_key: newWriteKey(), key_rotated_at: new Date() });
+  if (!row) throw notFound('Site');
+  forgetCachedSites(db);
+  await audit(db, actor, 'tracker_site.rotate_key', { type: 'tracker_site', id }, {});
+  return toSite(row);
+}
+
+export async function getSite(db: Db, id: string): Promise<TrackerSite & { stats: SiteStats }> {
+  const row = await repo.findSite(db, id);
+  if (!row) throw notFound('Site');
+  const stats = await statsOf(db);
+  return { ...toSite(row), stats: stats.get(id) ?? emptyStats() };
+}
+
+export async function listSites(db: Db): Promise<{ items: Array<TrackerSite & { stats: SiteStats }>; unknownKeyRejectedToday: number }> {
+  const rows = await repo.listSites(db);
+  const stats = await statsOf(db);
+  return { items: rows.map((r) => ({ ...toSite(r), stats: stats.get(r.id) ?? emptyStats() })), unknownKeyRejectedToday: Object.values(stats.get('')?.rejectedToday ?? {}).reduce((a, b) => a + b, 0) };
+}
+
+function emptyStats(): SiteStats {
+  return { pageViewsToday: 0, visitorsToday: 0, identifiedToday: 0, rejectedToday: {}, rejected7d: 0 };
+}
+
+/** Today's traffic and rejections (today = the calendar day in Japan) per site; key '' holds unknown write keys. */
+async function statsOf(db: Db): Promise<Map<string, SiteStats>> {
+  await flushRejectionCounts(db);
+  const now = new Date();
+  const today = tokyoDay(now);
+  const weekAgo = tokyoDay(new Date(now.getTime() - 6 * 86_400_000));
+  const out = new Map<string, SiteStats>();
+  const of = (id: string) => {
+    let s = out.get(id);
+    if (!s) out.set(id, (s = emptyStats()));
+    return s;
+  };
+  for (const t of await repo.siteTraffic(db, startOfTokyoDay(now))) {
+    Object.assign(of(t.site_id), { pageViewsToday: Number(t.page_views), visitorsToday: Number(t.visitors), identifiedToday: Number(t.identified) });
+  }
+  for (const r of await repo.listRejections(db, weekAgo)) {
+    const s = of(r.site_id ?? '');
+    s.rejected7d += Number(r.count);
+    if (r.day === today) s.rejectedToday[r.reason] = (s.rejectedToday[r.reason] ?? 0) + Number(r.count);
+  }
+  return out;
+}
+
+// ── identify ──
+
+export interface IdentifyResult {
+  siteId: string;
+  visitorId: string;
+  recordId: number;
+  customerId: string;
+  /** Page views written to the customer's timeline by this call (the visitor's anonymous history). */
+  backfilled: number;
+}
+
+export interface IdentifyInput {
+  /** The site, by id or by write key; without either, the site where this visitor id was seen last. */
+  siteId?: string | undefined;
+  writeKey?: string | undefined;
+  /** The snippet's anonymous visitor id (window.daicho.visitorId(), cookie _daicho_vid). */
+  visitorId: string;
+  /** What the person told us: identify traits (email, name, phone, company, …) or import field names. */
+  traits?: Record<string, unknown> | undefined;
+  fields?: Partial<Record<ImportField, string>> | undefined;
+  actor: Actor;
+}
+
+const VISITOR_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * Makes an anonymous visitor known: the visitor becomes a source record of the site's tracker source (external id =
+ * visitor id), which identity resolution links to the right customer, and the visitor's page views so far are
+ * written to that customer's timeline (later ones are written as they arrive). Unmerging that source record takes the
+ * page views along. If a later identify on the same browser names another e-mail, that is another person: they get
+ * their own record (`<visitor id>~1`, …) and only page views from then on.
+ *
+ * Returns null when there is nothing to identify with (no e-mail, phone or name), or, without a site, when the visitor
+ * id was never seen (the browser sent no page view: Do-Not-Track, no consent, blocked script).
+ */
+export async function identifyVisitor(db: Db, input: IdentifyInput): Promise<IdentifyResult | null> {
+  if (!VISITOR_ID.test(input.visitorId)) throw new AppError('validation_failed', 'Not a visitor id', [{ field: 'visitorId', message: '訪問者IDの形式が正しくありません' }]);
+  let site: repo.SiteRow | undefined;
+  if (input.siteId) site = await repo.findSite(db, input.siteId);
+  else if (input.writeKey) site = await repo.findSiteByKey(db, input.writeKey);
+  else {
+    const seen = (await repo.findSitesOfVisitor(db, input.visitorId))[0];
+    if (!seen) return null;
+    site = await repo.findSite(db, seen.site_id);
+  }
+  if (!site) throw notFound('Site');
+  const given = { ...(input.traits ? traitsToFields(input.traits).fields : {}), ...(input.fields ?? {}) };
+  if (!given.email && !given.phone && !given.full_name && !given.family_name) return null;
+
+  const visitor = await repo.ensureVisitor(db, site.id, input.visitorId);
+  const before = visitor.traits as Partial<Record<ImportField, string>>;
+  const anotherPerson = identityEmail(before) !== null && identityEmail(given) !== null && identityEmail(before) !== identityEmail(given);
+  const seq = anotherPerson ? visitor.identity_seq + 1 : visitor.identity_seq;
+  const traits = anotherPerson ? given : { ...before, ...given };
+  const externalId = seq === 0 ? input.visitorId : `${input.visitorId}~${seq}`;
+  const [record] = await ingestRecords(db, {
+    source: { name: sourceName(site.id), label: sourceLabel(site.name), kind: 'tracker' },
+    records: [{ externalId, fields: traits, raw: { ...traits, visitorId: input.visitorId, site: site.name } }],
+    actor: input.actor,
+  });
+  if (!record) throw new Error('identify: the record was not stored');
+  const backfilled = await db.transaction().execute(async (trx) => {
+    await repo.setVisitorIdentity(trx, visitor.id, { sourceRecordId: record.recordId, traits, identitySeq: seq });
+    return repo.upsertPageViewActivities(trx, { visitorId: visitor.id }, false);
+  });
+  await audit(db, input.actor, 'tracker.identify', { type: 'customer', id: record.customerId }, { siteId: site.id, visitorId: input.visitorId, recordId: record.recordId, backfilled, anotherPerson });
+  return { siteId: site.id, visitorId: input.visitorId, recordId: record.recordId, customerId: record.customerId, backfilled };
+}

@@ -1,0 +1,363 @@
+import type { Actor, AuthContext } from '../../core/context.ts';
+import { invalidCursor } from '../../core/cursor.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import type { Db } from '../../db/database.ts';
+import { can } from '../../domain/auth/permissions.ts';
+import { maskExternalId, maskStatement, maskText } from '../../domain/customers/masking.ts';
+import { isNameOnly } from '../../domain/match/index.ts';
+import { insertActivity } from '../../ledger/activities/activities.repository.ts';
+import { audit } from '../../platform/audit/audit.service.ts';
+import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
+import { recomputeCustomer } from '../../ledger/customers/customers.service.ts';
+import * as repo from './identity.repository.ts';
+
+/**
+ * Identity resolution by people: the review queue the import leaves (pairs it would not merge on its own), manual
+ * merge, unmerge, and the decisions that explain why a customer is one person. A merge moves source records (and
+ * the customer's activities) and recomputes the golden record; nothing a source sent is changed.
+ */
+
+export type Decision = 'accept' | 'reject' | 'never';
+
+export interface EvidenceView { field: string; level: string; weight: number; detail: string | null }
+
+export interface RecordSide {
+  recordId: number;
+  source: string;
+  sourceLabel: string;
+  externalId: string;
+  customerId: string | null;
+  customerName: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface ReviewItemView {
+  id: number;
+  status: repo.ReviewStatus;
+  score: number;
+  probability: number;
+  rules: string[];
+  evidence: EvidenceView[];
+  /** Nothing but the name agrees (isNameOnly): what namesakes look like. */
+  nameOnly: boolean;
+  a: RecordSide;
+  b: RecordSide;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+/** Evidence fields whose detail shows personal values (masked for roles without customers:read_personal). */
+const PERSONAL_EVIDENCE = new Set(['birth', 'email', 'phone', 'address']);
+
+// ── review queue ──
+
+export async function listReviewQueue(
+  db: Db,
+  query: { status?: repo.ReviewStatus | undefined; cursor?: string | undefined; limit?: number | undefined },
+  auth: AuthContext | null,
+): Promise<{ items: ReviewItemView[]; nextCursor: string | null; hasMore: boolean }> {
+  const limit = query.limit ?? 50;
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await repo.listReviewItems(db, query.status ?? 'open', after, limit + 1);
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const records = await repo.findSourceRecords(db, page.flatMap((r) => [r.record_a_id, r.record_b_id]));
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const personal = canSeePersonal(auth);
+  const items = page.map((r) => toReviewItem(r, byId, personal));
+  const last = page[page.length - 1];
+  return { items, nextCursor: hasMore && last ? `${last.score}:${last.id}` : null, hasMore };
+}
+
+export async function getReviewItem(db: Db, id: number, auth: AuthContext | null): Promise<ReviewItemView> {
+  const row = await repo.findReviewItem(db, id);
+  if (!row) throw notFound('Review item');
+  const records = await repo.findSourceRecords(db, [row.record_a_id, row.record_b_id]);
+  return toReviewItem(row, new Map(records.map((r) => [r.id, r])), canSeePersonal(auth));
+}
+
+/**
+ * A person's verdict on a review item. accept merges the two records' customers (the smaller, then newer, one into
+ * the other); reject closes the item; never closes it and records that the pair must not be merged again.
+ * Each is stored in match_decisions with the evidence and the deciding user, and audited.
+ */
+export async function decideReviewItem(db: Db, id: number, decision: Decision, actor: Actor): Promise<{ item: ReviewItemView; customerId: string | null }> {
+  const userId = actor.auth?.userId ?? null;
+  const customerId = await db.transaction().execute(async (trx) => {
+    const item = await repo.findReviewItem(trx, id, { forUpdate: true });
+    if (!item) throw notFound('Review item');
+    if (item.status !== 'open') throw new AppError('conflict', `The review item was already decided (${item.status})`);
+    const [a, b] = await pair(trx, item.record_a_id, item.record_b_id);
+    const evidence = { reviewItemId: id, records: [a.id, b.id], probability: item.probability, rules: item.rules, fields: item.evidence };
+    const rule = `review_item:${id}`;
+    let kept: string | null = null;
+    if (decision === 'accept') {
+      if (!a.customer_id || !b.customer_id) throw new AppError('conflict', 'A record of this pair is not linked to a customer yet');
+      if (a.customer_id === b.customer_id) {
+        // Already one customer (merged since the item was raised): the verdict is still recorded.
+        kept = a.customer_id;
+        await repo.insertDecisions(trx, [a, b].map((r) => ({
+          kind: 'accept', recordId: r.id, customerId: kept, otherCustomerId: kept, score: item.score, rule, evidence, userId,
+        })));
+      } else {
+        const counts = await repo.countRecordsOfCustomers(trx, [a.customer_id, b.customer_id]);
+        const live = await repo.lockCustomers(trx, [a.customer_id, b.customer_id]);
+        if (live.length !== 2) throw new AppError('conflict', 'A customer of this pair was deleted');
+        // The customer with more records survives; on a tie, the older one.
+        const [target, other] = [...live].sort((x, y) =>
+          (counts.get(y.id) ?? 0) - (counts.get(x.id) ?? 0) || x.created_at.getTime() - y.created_at.getTime() || (x.id < y.id ? -1 : 1));
+        await refuseNeverPairs(trx, [target!.id, other!.id]);
+        await absorb(trx, target!.id, other!.id, { kind: 'accept', score: item.score, rule, evidence, actor });
+        kept = target!.id;
+      }
+    } else {
+      await repo.insertDecisions(trx, [a, b].map((r, i) => ({
+        kind: decision, recordId: r.id, customerId: r.customer_id, otherCustomerId: (i === 0 ? b : a).customer_id,
+        score: item.score, rule, evidence, userId,
+      })));
+    }
+    await repo.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId);
+    await audit(trx, actor, `identity.review.${decision}`, { type: 'review_item', id: String(id) }, {
+      records: [a.id, b.id], customers: [a.customer_id, b.customer_id], score: item.score, ...(kept ? { mergedInto: kept } : {}),
+    });
+    return kept;
+  });
+  return { item: await getReviewItem(db, id, actor.auth), customerId };
+}
+
+async function pair(db: Db, aId: number, bId: number) {
+  const records = await repo.findSourceRecords(db, [aId, bId]);
+  const a = records.find((r) => r.id === aId);
+  const b = records.find((r) => r.id === bId);
+  if (!a || !b) throw notFound('Source record');
+  return [a, b] as const;
+}
+
+// ── manual merge ──
+
+/** Merges the customers into the first one (same mechanics as accepting a review item). */
+export async function mergeCustomers(db: Db, customerIds: string[], actor: Actor): Promise<{ customerId: string; merged: string[] }> {
+  const ids = [...new Set(customerIds)];
+  if (ids.length < 2) throw new AppError('validation_failed', 'Name at least two different customers', [{ field: 'customerIds', message: '2人以上の顧客を指定してください (at least two customers)' }]);
+  const [target, ...others] = ids as [string, ...string[]];
+  await db.transaction().execute(async (trx) => {
+    const live = await repo.lockCustomers(trx, ids);
+    const missing = ids.filter((id) => !live.some((c) => c.id === id));
+    if (missing.length) throw notFound(`Customer ${missing.join(', ')}`);
+    await refuseNeverPairs(trx, ids);
+    for (const other of others) {
+      await absorb(trx, target, other, { kind: 'manual_merge', score: null, rule: 'manual', evidence: { customers: ids }, actor, recompute: false });
+    }
+    await recomputeCustomer(trx, target);
+    await audit(trx, actor, 'identity.merge', { type: 'customer', id: target }, { merged: others });
+  });
+  return { customerId: target, merged: others };
+}
+
+/** A merge that would join a pair someone marked 「今後も統合しない」 is refused (409). */
+async function refuseNeverPairs(db: Db, customerIds: string[]): Promise<void> {
+  const records = await repo.listRecordIdsOfCustomers(db, customerIds);
+  const customerOf = new Map(records.map((r) => [r.id, r.customer_id]));
+  const blocked = (await repo.listNeverPairs(db, records.map((r) => r.id))).filter((p) => customerOf.get(p.record_a_id) !== customerOf.get(p.record_b_id));
+  if (blocked.length) {
+    throw new AppError('conflict', `These customers hold a pair marked never to be merged (review item ${blocked.map((b) => b.id).join(', ')})`);
+  }
+}
+
+/**
+ * Moves every source record and activity of `otherId` into `targetId`, records one decision per moved record,
+ * soft-deletes the emptied customer with a note in the audit log, and recomputes the golden record.
+ */
+async function absorb(
+  db: Db,
+  targetId: string,
+  otherId: string,
+  how: { kind: 'accept' | 'manual_merge'; score: number | null; rule: string; evidence: unknown; actor: Actor; recompute?: boolean },
+): Promise<void> {
+  const userId = how.actor.auth?.userId ?? null;
+  const other = await findCustomerRow(db, otherId);
+  const moved = await repo.moveAllToCustomer(db, otherId, targetId);
+  await repo.insertDecisions(db, moved.map((recordId) => ({
+    kind: how.kind, recordId, customerId: targetId, otherCustomerId: otherId, score: how.score, rule: how.rule, evidence: how.evidence, userId,
+  })));
+  await softDeleteCustomer(db, otherId, userId);
+  // On the timeline of the customer that stays (the other one's activities are on it now too).
+  const otherName = other?.display_name || '顧客';
+  await insertActivity(db, {
+    customerId: targetId, type: 'merge', occurredAt: new Date(), actorUserId: userId,
+    title: `${otherName} を統合`,
+    properties: { mergedCustomerId: otherId, mergedName: otherName, records: moved.length, decision: how.kind === 'accept' ? 'review' : 'manual' },
+  });
+  await audit(db, how.actor, 'customer.delete', { type: 'customer', id: otherId }, {
+    note: `名寄せにより ${targetId} に統合 (merged into ${targetId})`, mergedInto: targetId, records: moved,
+  });
+  if (how.recompute !== false) await recomputeCustomer(db, targetId);
+}
+
+// ── unmerge ──
+
+/**
+ * Splits the given source records out of a customer into one new customer; activities that came from those
+ * records go with them. Both golden records are recomputed from their records alone, so each equals what a fresh
+ * computation over the same records gives.
+ */
+export async function unmergeCustomer(db: Db, customerId: string, recordIds: number[], actor: Actor): Promise<{ customerId: string; newCustomerId: string }> {
+  const ids = [...new Set(recordIds)];
+  if (ids.length === 0) throw new AppError('validation_failed', 'Name the source records to split out', [{ field: 'sourceRecordIds', message: '分割するソースレコードを指定してください' }]);
+  const userId = actor.auth?.userId ?? null;
+  const newCustomerId = await db.transaction().execute(async (trx) => {
+    const live = await repo.lockCustomers(trx, [customerId]);
+    if (live.length === 0) throw notFound('Customer');
+    const records = await repo.listRecordsOfCustomer(trx, customerId);
+    const foreign = ids.filter((id) => !records.some((r) => r.id === id));
+    if (foreign.length) {
+      throw new AppError('validation_failed', 'Some source records do not belong to this customer',
+        [{ field: 'sourceRecordIds', message: `この顧客のソースレコードではありません: ${foreign.join(', ')}` }]);
+    }
+    if (records.length === ids.length) {
+      throw new AppError('validation_failed', 'At least one source record must stay with the customer',
+        [{ field: 'sourceRecordIds', message: '元の顧客に1件以上のソースレコードを残してください (at least one must remain)' }]);
+    }
+    const created = await insertEmptyCustomer(trx);
+    await repo.moveRecordsToCustomer(trx, ids, customerId, created);
+    await repo.insertDecisions(trx, ids.map((recordId) => ({
+      kind: 'unmerge', recordId, customerId: created, otherCustomerId: customerId, score: null, rule: 'manual', evidence: { from: customerId, records: ids }, userId,
+    })));
+    await recomputeCustomer(trx, customerId);
+    await recomputeCustomer(trx, created);
+    const newName = (await findCustomerRow(trx, created))?.display_name ?? '';
+    // Both timelines say what happened, each with the other customer.
+    const now = new Date();
+    await insertActivity(trx, {
+      customerId, type: 'unmerge', occurredAt: now, actorUserId: userId, title: `${ids.length} 件のレコードを新しい顧客に分割`,
+      properties: { newCustomerId: created, newName, records: ids.length },
+    });
+    await insertActivity(trx, {
+      customerId: created, type: 'unmerge', occurredAt: now, actorUserId: userId, title: `${live[0]!.display_name || '顧客'} から分割`,
+      properties: { fromCustomerId: customerId, fromName: live[0]!.display_name, records: ids.length },
+    });
+    await audit(trx, actor, 'identity.unmerge', { type: 'customer', id: customerId }, { newCustomerId: created, records: ids });
+    return created;
+  });
+  return { customerId, newCustomerId };
+}
+
+// ── explanation ──
+
+export interface IdentityRecordView {
+  id: number;
+  source: string;
+  sourceLabel: string;
+  externalId: string;
+  receivedAt: string;
+  fields: Record<string, unknown>;
+  decisions: Array<{
+    id: number; kind: string; rule: string | null; score: number | null; evidence: unknown;
+    customerId: string | null; otherCustomerId: string | null; importRunId: string | null; decidedBy: string | null; decidedAt: string;
+  }>;
+}
+
+/** The customer's source records, each with the decisions that linked (or split) it, newest first. */
+export async function customerIdentity(db: Db, customerId: string, auth: AuthContext | null): Promise<{ customerId: string; records: IdentityRecordView[] }> {
+  if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
+  const records = await repo.listRecordsOfCustomer(db, customerId);
+  const decisions = await repo.listDecisionsOfRecords(db, records.map((r) => r.id));
+  const personal = canSeePersonal(auth);
+  return {
+    customerId,
+    records: records.map((r) => ({
+      id: r.id,
+      source: r.source,
+      sourceLabel: r.source_label,
+      externalId: personal ? r.external_id : maskExternalId(r.external_id, r.normalized),
+      receivedAt: r.received_at.toISOString(),
+      fields: personal ? r.normalized : maskStatement(r.normalized),
+      decisions: decisions.filter((d) => d.source_record_id === r.id).map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        rule: d.rule,
+        score: d.score,
+        evidence: personal ? d.evidence : maskEvidence(d.evidence),
+        customerId: d.customer_id,
+        otherCustomerId: d.other_customer_id,
+        importRunId: d.import_run_id,
+        decidedBy: d.decided_by,
+        decidedAt: d.created_at.toISOString(),
+      })),
+    })),
+  };
+}
+
+// ── helpers ──
+
+function canSeePersonal(auth: AuthContext | null): boolean {
+  return auth !== null && can(auth.role, 'customers:read_personal');
+}
+
+type SourceRow = Awaited<ReturnType<typeof repo.findSourceRecords>>[number];
+
+function toReviewItem(
+  row: NonNullable<Awaited<ReturnType<typeof repo.findReviewItem>>>,
+  records: Map<number, SourceRow>,
+  personal: boolean,
+): ReviewItemView {
+  const side = (id: number): RecordSide => {
+    const r = records.get(id);
+    if (!r) return { recordId: id, source: '', sourceLabel: '', externalId: '', customerId: null, customerName: null, fields: {} };
+    return {
+      recordId: r.id,
+      source: r.source,
+      sourceLabel: r.source_label,
+      externalId: personal ? r.external_id : maskExternalId(r.external_id, r.normalized),
+      customerId: r.customer_id,
+      customerName: r.customer_display_name,
+      fields: personal ? r.normalized : maskStatement(r.normalized),
+    };
+  };
+  // Levels are not personal data: masking changes details only, so the masked evidence tells name-only pairs apart too.
+  const evidence = toEvidence(row.evidence, personal);
+  return {
+    id: row.id,
+    status: row.status,
+    score: row.score,
+    probability: row.probability,
+    rules: Array.isArray(row.rules) ? (row.rules as unknown[]).map(String) : [],
+    evidence,
+    nameOnly: isNameOnly({ fields: evidence }),
+    a: side(row.record_a_id),
+    b: side(row.record_b_id),
+    createdAt: row.created_at.toISOString(),
+    decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
+  };
+}
+
+function toEvidence(value: unknown, personal: boolean): EvidenceView[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null).map((e) => {
+    const field = String(e.field ?? '');
+    const detail = typeof e.detail === 'string' && e.detail !== '' ? e.detail : null;
+    return {
+      field,
+      level: String(e.level ?? 'missing'),
+      weight: typeof e.weight === 'number' ? e.weight : 0,
+      detail: !personal && PERSONAL_EVIDENCE.has(field) ? maskText(detail) : detail,
+    };
+  });
+}
+
+/** Decision evidence may carry the pair's field details: masked like the review queue for viewers. */
+function maskEvidence(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  return 'fields' in v ? { ...v, fields: toEvidence(v.fields, false) } : v;
+}
+
+function decodeCursor(cursor: string): { score: number; id: number } {
+  const m = /^(-?[0-9.eE+-]+|-?Infinity):([0-9]+)$/.exec(cursor);
+  const score = m ? Number(m[1]) : NaN;
+  const id = m ? Number(m[2]) : NaN;
+  if (!m || Number.isNaN(score) || !Number.isSafeInteger(id)) {
+    throw invalidCursor();
+  }
+  return { score, id };
+}
