@@ -121,6 +121,70 @@ export function sqlOutsideRepositories() {
   });
 }
 
+/**
+ * The areas of src/ from the bottom up: a file may import its own area and the ones below it, never one above.
+ * intake → resolution → ledger is the data's path; intake and use both stand on the ledger and never on each other.
+ */
+export const AREA_RANK = {
+  domain: 0, db: 0, config: 0, core: 1, platform: 2, ledger: 3, resolution: 4, intake: 5, use: 5, app: 6, cli: 7,
+};
+
+export function areaOf(file) {
+  const parts = file.split('/');
+  return parts[0] === 'src' ? parts[1] : null;
+}
+
+/** A feature: an area's sub-folder (src/ledger/customers); files directly in an area are their own feature. */
+export function featureOf(file) {
+  const parts = file.split('/');
+  if (parts[0] !== 'src' || !['platform', 'ledger', 'resolution', 'intake', 'use'].includes(parts[1])) return null;
+  return parts.length > 3 ? `${parts[1]}/${parts[2]}` : parts.slice(0, 3).join('/');
+}
+
+/** Imports that run from a lower area up into a higher one (or sideways between intake and use). */
+export function upwardImports(graph = importGraph()) {
+  const out = [];
+  for (const [file, targets] of graph) {
+    const from = areaOf(file);
+    if (from === null || from === 'web' || !(from in AREA_RANK)) continue;
+    for (const target of targets) {
+      const to = areaOf(target);
+      if (to === from || !(to in AREA_RANK)) continue;
+      const sideways = (from === 'intake' && to === 'use') || (from === 'use' && to === 'intake');
+      if (AREA_RANK[to] > AREA_RANK[from] || sideways) out.push(`${file} → ${target}`);
+    }
+  }
+  return out;
+}
+
+/** Pairs of features that import each other (directly): a two-way tie means one of them is in the wrong room. */
+export function featureTies(graph = importGraph()) {
+  const edges = new Set();
+  for (const [file, targets] of graph) {
+    const a = featureOf(file);
+    if (!a) continue;
+    for (const target of targets) {
+      const b = featureOf(target);
+      if (b && b !== a) edges.add(`${a} ${b}`);
+    }
+  }
+  return [...edges].filter((e) => { const [a, b] = e.split(' '); return a < b && edges.has(`${b} ${a}`); }).map((e) => e.replace(' ', ' ↔ '));
+}
+
+const WRITE = /\b(insertInto|updateTable|deleteFrom)\(\s*'([a-z_]+)(?:\s+as\s+\w+)?'/gu;
+
+/** Tables written from more than one repository (one owner per table). */
+export function tablesWithSeveralWriters() {
+  const writers = new Map();
+  for (const file of sourceFiles().filter((f) => f.endsWith('.repository.ts'))) {
+    for (const m of fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(WRITE)) {
+      if (!writers.has(m[2])) writers.set(m[2], new Set());
+      writers.get(m[2]).add(file);
+    }
+  }
+  return [...writers].filter(([, files]) => files.size > 1).map(([table, files]) => `${table}: ${[...files].sort().join(', ')}`).sort();
+}
+
 export function largestFiles(n = 10) {
   return sourceFiles()
     .filter((f) => !f.includes('.generated.'))
@@ -137,6 +201,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     console.log(`${includeTypes ? 'all imports' : 'runtime imports'}: ${cycles.length}${cycles.length >= 10_000 ? '+' : ''} elementary cycles in ${components.length} tangle(s) of ${components.reduce((n, c) => n + c.length, 0)} files`);
     for (const c of components) console.log(`  ${c.length} files: ${c.slice(0, 6).join(', ')}${c.length > 6 ? ', …' : ''}`);
   }
+  const up = upwardImports();
+  console.log(`imports up into a higher area: ${up.length}`);
+  for (const u of up) console.log(`  ${u}`);
+  const ties = featureTies();
+  console.log(`features that import each other: ${ties.length}`);
+  for (const t of ties) console.log(`  ${t}`);
+  const writers = tablesWithSeveralWriters();
+  console.log(`tables written from several repositories: ${writers.length}`);
+  for (const w of writers) console.log(`  ${w}`);
   const sql = sqlOutsideRepositories();
   console.log(`SQL outside repositories and src/db: ${sql.length} file(s)${sql.length ? `: ${sql.join(', ')}` : ''}`);
   console.log('largest files:');

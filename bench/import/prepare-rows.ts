@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { bindProfile, parseImportProfile } from '../../src/domain/import/profile.ts';
 import { openTable } from '../../src/intake/files/readers/index.ts';
-import { prepareFileRows } from '../../src/intake/files/stage-prepare.ts';
+import { prepareFileRows } from '../../src/resolution/stage-prepare.ts';
 
 /** Rows read, and the wall and CPU seconds of this thread from the first row to the last (opening the file excluded). */
 export async function readAndPrepare(file: string, profileFile: string, prepare: boolean): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {

@@ -14,6 +14,8 @@ import { authRoutes } from '../platform/accounts/auth.routes.ts';
 import { userRoutes } from '../platform/accounts/users.routes.ts';
 import { auditRoutes } from '../platform/audit/audit.routes.ts';
 import { customerRoutes, searchRoutes } from '../ledger/customers/customers.routes.ts';
+import { activityRoutes } from '../ledger/activities/activities.routes.ts';
+import { manualRoutes } from '../intake/manual/manual.routes.ts';
 import { companyRoutes } from '../ledger/companies/companies.routes.ts';
 import { sourceRoutes } from '../ledger/sources/sources.routes.ts';
 import { customFieldRoutes } from '../ledger/custom-fields/custom-fields.routes.ts';
@@ -61,6 +63,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', userRoutes());
   app.route('/', auditRoutes());
   app.route('/', customerRoutes());
+  app.route('/', manualRoutes());
+  app.route('/', activityRoutes());
   app.route('/', searchRoutes());
   app.route('/', companyRoutes());
   app.route('/', sourceRoutes());

@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
-import { ingestRecords, runImport } from '../../src/intake/files/import.service.ts';
+import { runImport } from '../../src/intake/files/import.service.ts';
+import { ingestRecords } from '../../src/resolution/staging.ts';
+import { ensureSource } from '../../src/ledger/sources/sources.service.ts';
 import { flushRejectionCounts } from '../../src/intake/tracker/collect.service.ts';
-import * as importRepo from '../../src/intake/files/import.repository.ts';
-import { prepareMapped } from '../../src/intake/files/stage-prepare.ts';
+import * as resolutionRepo from '../../src/resolution/resolution.repository.ts';
+import { prepareMapped } from '../../src/resolution/stage-prepare.ts';
 import { validateImport } from '../../src/intake/files/validate.service.ts';
 import { parseImportProfile } from '../../src/domain/import/profile.ts';
 import { describeError } from '../../src/core/errors.ts';
@@ -43,14 +45,10 @@ for (const engine of ENGINES) {
      * that breaks the insert of its customer.
      */
     const stage = async (sourceName: string, externalId: string, { poisoned }: { poisoned: boolean }) => {
-      let source = await importRepo.findSource(t.database.db, sourceName);
-      if (!source) {
-        await importRepo.insertSource(t.database.db, sourceName, sourceName, 'api');
-        source = (await importRepo.findSource(t.database.db, sourceName))!;
-      }
+      const source = await ensureSource(t.database.db, sourceName, sourceName, 'api');
       const [row] = prepareMapped([{ line: 1, raw: {}, externalId, fields: { full_name: '毒見 太郎', email: `${externalId}@poison.example.co.jp` }, attributes: {} }], sourceName);
       const staged = poisoned ? { ...row!, statementJson: JSON.stringify({ ...JSON.parse(row!.statementJson), familyName: 'a\u0000' }) } : row!;
-      const [inserted] = await importRepo.insertRecords(t.database.db, source.id, [staged], null);
+      const [inserted] = await resolutionRepo.insertRecords(t.database.db, source.id, [staged], null);
       return inserted!.id as number;
     };
 

@@ -11,7 +11,7 @@ import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { deleteKeyedActivities, upsertKeyedActivity } from '../orders/activity-writes.ts';
 import { customerKey } from '../orders/customer-keys.ts';
-import { ingestRecords } from '../files/import.service.ts';
+import { ingestRecords } from '../../resolution/staging.ts';
 import * as repo from './events.repository.ts';
 
 export const EVENT_KINDS = ['seminar', 'trade_show', 'webinar', 'workshop', 'briefing', 'other'] as const;

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ImportProfile } from '../../domain/import/profile.ts';
-import { prepareFileRows, type PreparedRow } from './stage-prepare.ts';
+import { prepareFileRows, type PreparedRow } from '../../resolution/stage-prepare.ts';
 import { startTypeScriptWorker } from './worker-thread.ts';
 
 type FileRows = Array<{ line: number; values: Record<string, string> }>;

@@ -1,7 +1,7 @@
 /** Worker thread of prepare-pool.ts: prepares staged rows (pure CPU) for the main thread to write. */
 import { parentPort } from 'node:worker_threads';
 import type { ImportProfile } from '../../domain/import/profile.ts';
-import { prepareFileRows } from './stage-prepare.ts';
+import { prepareFileRows } from '../../resolution/stage-prepare.ts';
 
 interface Job { id: number; rows: Array<{ line: number; values: Record<string, string> }>; profile: ImportProfile; sourceName: string }
 

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { Db } from '../../db/database.ts';
 import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
 import { storableValues, toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
-import * as repo from './import.repository.ts';
+import { findSource } from '../../ledger/sources/sources.service.ts';
+import { findRecords } from '../../resolution/resolution.repository.ts';
 import { IdTally } from './id-tally.ts';
 import { JobCancelled } from './background-jobs.ts';
 import { openWithProfile } from './open-with-profile.ts';
-import { recordKey } from './stage-prepare.ts';
+import { recordKey } from '../../resolution/stage-prepare.ts';
 
 /** Issues listed one by one (all are counted): enough to see what is wrong, bounded for a file of a million rows. */
 export const VALIDATION_ISSUE_LIMIT = 200;
@@ -75,7 +76,7 @@ export async function validateImport(db: Db, options: {
   const started = performance.now();
   const { table, profile } = await openWithProfile(options.filePath, options.profile);
   // A source that does not exist yet has no records: everything would be new.
-  const source = await repo.findSource(db, profile.source);
+  const source = await findSource(db, profile.source);
   const report: ValidationReport = {
     source: profile.source, file: path.basename(options.filePath), encoding: null,
     read: 0, rejected: 0, flagged: 0, flaggedByField: {}, new: 0, updated: 0, unchanged: 0, duplicateIds: 0, blankIds: 0,
@@ -93,7 +94,7 @@ export async function validateImport(db: Db, options: {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    const found = source ? await repo.findRecords(db, source.id, batch.map((r) => r.externalId)) : [];
+    const found = source ? await findRecords(db, source.id, batch.map((r) => r.externalId)) : [];
     const existing = new Map(found.map((r) => [r.external_id, r.content_hash]));
     for (const r of batch) {
       if (seen.get(r.externalId) !== r.line) continue; // a later row of the file has this id: it counts instead

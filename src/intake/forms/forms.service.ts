@@ -13,8 +13,8 @@ import { IMPORT_FIELDS, type ImportField } from '../../domain/import/profile.ts'
 import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
-import { findSource, insertSource } from '../files/import.repository.ts';
-import { ingestRecords } from '../files/import.service.ts';
+import { findSource, registerSource } from '../../ledger/sources/sources.service.ts';
+import { ingestRecords } from '../../resolution/staging.ts';
 import { identifyVisitor } from '../tracker/tracker.service.ts';
 import { getEvent, registerForEvent } from '../events/events.service.ts';
 import * as repo from './forms.repository.ts';
@@ -130,7 +130,7 @@ export async function createForm(db: Db, input: FormInput & { slug: string; kind
     throw new AppError('conflict', `URL「${input.slug}」は使われています`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
   }
   return db.transaction().execute(async (trx) => {
-    const source = await insertSource(trx, sourceName, `フォーム: ${input.title}`, 'form');
+    const source = await registerSource(trx, sourceName, `フォーム: ${input.title}`, 'form');
     if (!source) throw new AppError('conflict', `URL「${input.slug}」は使われています`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
     const row = await repo.insertForm(trx, {
       slug: input.slug,

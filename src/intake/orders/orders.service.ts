@@ -8,7 +8,7 @@ import { decimalToMilli, decimalToSen, milliToDecimal, parseAmount, parseTimesta
 import type { ImportField } from '../../domain/import/profile.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { ingestRecords } from '../files/import.service.ts';
+import { ingestRecords } from '../../resolution/staging.ts';
 import { deleteKeyedActivities, upsertKeyedActivity } from './activity-writes.ts';
 import { customerKey } from './customer-keys.ts';
 import * as repo from './orders.repository.ts';

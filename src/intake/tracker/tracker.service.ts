@@ -7,8 +7,8 @@ import { startOfTokyoDay, tokyoDay } from '../../domain/tracker/day.ts';
 import { normalizeOrigin } from '../../domain/tracker/origin.ts';
 import { identityEmail, traitsToFields } from '../../domain/tracker/traits.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { findSource, insertSource } from '../files/import.repository.ts';
-import { ingestRecords } from '../files/import.service.ts';
+import { ensureSource } from '../../ledger/sources/sources.service.ts';
+import { ingestRecords } from '../../resolution/staging.ts';
 import { flushRejectionCounts, forgetCachedSites } from './collect.service.ts';
 import * as repo from './tracker.repository.ts';
 
@@ -91,9 +91,8 @@ export async function createSite(db: Db, input: SiteInput & { name: string }, ac
   const allowedOrigins = origins(input.allowedOrigins ?? []);
   const site = await db.transaction().execute(async (trx) => {
     const row = await repo.insertSite(trx, { name: input.name, writeKey: newWriteKey(), allowedOrigins, ratePerMinute: input.ratePerMinute, ipRatePerMinute: input.ipRatePerMinute, userId: actor.auth?.userId ?? null });
-    await insertSource(trx, sourceName(row.id), sourceLabel(row.name), 'tracker');
-    const source = await findSource(trx, sourceName(row.id));
-    const updated = await repo.updateSite(trx, row.id, { source_id: source!.id });
+    const source = await ensureSource(trx, sourceName(row.id), sourceLabel(row.name), 'tracker');
+    const updated = await repo.updateSite(trx, row.id, { source_id: source.id });
     await audit(trx, actor, 'tracker_site.create', { type: 'tracker_site', id: row.id }, { name: row.name, allowedOrigins });
     return updated!;
   });

@@ -131,3 +131,12 @@ export async function listCompanies(db: Db, query: { q?: string | undefined; pre
     nextCursor: rows.length > limit && last ? encodeCursor({ n: last.name, i: last.id }) : null,
   };
 }
+
+/** The company of each name: an existing one with that exact name, or a new one. */
+export async function companiesNamed(db: Db, names: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(names.filter((n): n is string => n !== null))];
+  const found = await repo.findCompaniesByNames(db, wanted);
+  const missing = wanted.filter((n) => !found.has(n));
+  for (const [name, id] of await repo.insertCompaniesNamed(db, missing)) found.set(name, id);
+  return found;
+}

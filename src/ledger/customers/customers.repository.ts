@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
+import { exactTimestamp } from '../../db/sql-fragments.ts';
 
 export async function insertEmptyCustomer(db: Db): Promise<string> {
   const row = await db.insertInto('customers').values({ custom_fields: '{}', provenance: '{}' }).returning('id').executeTakeFirstOrThrow();
@@ -67,30 +68,6 @@ export async function softDeleteCustomer(db: Db, id: string, userId: string | nu
 }
 
 // ── source records ──
-
-export async function findSourceIdByName(db: Db, name: string) {
-  return db.selectFrom('sources').select(['id', 'name', 'priority']).where('name', '=', name).executeTakeFirst();
-}
-
-export async function insertSourceRecord(
-  db: Db,
-  values: { sourceId: string; externalId: string; customerId: string; raw: unknown; normalized: unknown; contentHash: string; userId: string | null; matchRecord?: unknown },
-) {
-  return db
-    .insertInto('source_records')
-    .values({
-      source_id: values.sourceId,
-      external_id: values.externalId,
-      customer_id: values.customerId,
-      raw: JSON.stringify(values.raw),
-      normalized: JSON.stringify(values.normalized),
-      content_hash: values.contentHash,
-      created_by_user_id: values.userId,
-      ...(values.matchRecord === undefined ? {} : { match_record: JSON.stringify(values.matchRecord) }),
-    })
-    .returning(['id', 'received_at'])
-    .executeTakeFirstOrThrow();
-}
 
 /** Every statement about a customer with its source's name and priority: the input to survivorship. */
 export async function listStatements(db: Db, customerId: string) {
@@ -205,11 +182,6 @@ export async function listCustomerRows(
   return query.limit(limit).execute();
 }
 
-/** ISO-8601 UTC text with microseconds, which casts back to the identical timestamptz. */
-export function exactTimestamp(column: string) {
-  return sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
-
 export async function findCustomerRowsByIds(db: Db, ids: string[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('customers').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute();
@@ -241,48 +213,6 @@ export async function acquisitionChannelExists(db: Db, code: string): Promise<bo
 }
 
 // ── affiliations ──
-
-/**
- * Primary affiliations of many customers at once: the customer's affiliation with its golden record's company is
- * primary (department and title updated), every other one is not.
- */
-export async function upsertPrimaryAffiliations(
-  db: Db,
-  rows: ReadonlyArray<{ customer_id: string; company_id: string | null; department: string | null; title: string | null }>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const data = JSON.stringify(rows);
-  await sql`UPDATE affiliations SET is_primary = false, updated_at = now()
-    FROM jsonb_to_recordset(${data}::jsonb) AS v(customer_id uuid, company_id uuid)
-    WHERE affiliations.customer_id = v.customer_id AND affiliations.is_primary
-      AND (v.company_id IS NULL OR affiliations.company_id <> v.company_id)`.execute(db);
-  const withCompany = rows.filter((r) => r.company_id !== null);
-  if (withCompany.length === 0) return;
-  await sql`INSERT INTO affiliations (customer_id, company_id, department, title, is_primary)
-    SELECT v.customer_id, v.company_id, v.department, v.title, true
-    FROM jsonb_to_recordset(${JSON.stringify(withCompany)}::jsonb) AS v(customer_id uuid, company_id uuid, department text, title text)
-    ON CONFLICT (customer_id, company_id) DO UPDATE
-      SET department = excluded.department, title = excluded.title, is_primary = true, updated_at = now()`.execute(db);
-}
-
-// ── companies named by golden records ──
-
-/** The company each name refers to (the oldest live one with exactly that name), for many names at once. */
-export async function findCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  const rows = await sql<{ id: string; name: string }>`SELECT DISTINCT ON (name) id, name FROM companies
-    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL ORDER BY name, created_at, id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.name, r.id]));
-}
-
-/** Registers companies first named by a golden record. */
-export async function insertCompaniesNamed(db: Db, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  const rows = await sql<{ id: string; name: string }>`INSERT INTO companies (name, custom_fields, search_text)
-    SELECT n, '{}'::jsonb, t FROM unnest(${[...names]}::text[], ${names.map((n) => n.toLowerCase())}::text[]) AS v(n, t)
-    RETURNING id, name`.execute(db);
-  return new Map(rows.rows.map((r) => [r.name, r.id]));
-}
 
 /**
  * The next `limit` customers (in id order, after `afterCustomerId`) holding a record of the source: a walk along

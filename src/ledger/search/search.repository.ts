@@ -197,3 +197,23 @@ async function lookup(db: Db, match: SearchCondition, found: string[], limit: nu
     LIMIT ${limit}`.execute(db);
   return r.rows.map((x) => x.id);
 }
+
+/**
+ * The customers' search index (GIN over search_grams) takes new entries into a pending list and merges the list into
+ * the index when it passes gin_pending_list_limit (4 MB by default). With the default, an import's chunk paid for
+ * several merges inside its own insert: 1.9–2.7 s of an 8,000-customer insert that takes 0.5 s without the index.
+ * A chunked import's transactions raise the limit (deferSearchIndexMerge) so the chunk's entries only go to the
+ * list, and merge it after the commit (mergeSearchIndex), which on PostgreSQL runs on a connection of its own while
+ * the next chunk is matched. The index answers the same either way: a search reads the pending list too.
+ */
+export async function deferSearchIndexMerge(db: Db): Promise<void> {
+  await sql`SELECT set_config('gin_pending_list_limit', ${String(SEARCH_PENDING_LIMIT_KB)}, true)`.execute(db);
+}
+
+/** Room for a few chunks' entries (one 10k-record chunk adds ~13 MB), should a merge still be running. */
+const SEARCH_PENDING_LIMIT_KB = 64 * 1024;
+
+/** Merges the search index's pending list into the index (see deferSearchIndexMerge). */
+export async function mergeSearchIndex(db: Db): Promise<void> {
+  await sql`SELECT gin_clean_pending_list('customers_search_grams_idx'::regclass)`.execute(db);
+}

@@ -11,7 +11,7 @@ import type { Actor } from '../../core/context.ts';
 import { describeError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { recomputeSourceCustomersPage } from '../customers/customers.service.ts';
+import { recomputeSourceCustomersPage } from '../customers/golden.service.ts';
 import * as repo from './sources.repository.ts';
 
 /** Customers recomputed per transaction (a page: memory stays bounded whatever the source's size). */

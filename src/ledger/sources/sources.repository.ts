@@ -90,3 +90,15 @@ export async function countCustomersOfSource(db: Db, sourceId: string): Promise<
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Inserts a source unless one of that name exists (then undefined): concurrent first uses register it once. */
+export async function insertSourceIfAbsent(db: Db, name: string, label: string, kind: SourceKind) {
+  return db
+    .insertInto('sources')
+    .values({ name, label, kind, party: 'first' })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning(['id', 'name', 'label', 'kind', 'priority'])
+    .executeTakeFirst();
+}
+
+export type SourceKind = 'file_import' | 'form' | 'api' | 'tracker' | 'integration';

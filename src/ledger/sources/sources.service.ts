@@ -7,6 +7,7 @@ import type { SourcesTable } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { recomputeOf, requestSourceRecompute, walkAndWait, type SourceRecompute, type WalkOptions } from './recompute.service.ts';
 import * as repo from './sources.repository.ts';
+import type { SourceKind } from './sources.repository.ts';
 
 export interface Source {
   id: string;
@@ -164,4 +165,27 @@ export async function updateSource(
   });
   if (priorityChanged) await walkAndWait(db, id, options);
   return (await listSources(db)).find((s) => s.id === id)!;
+}
+
+/** A source by its name (the one lookup every feature uses), or undefined. */
+export async function findSource(db: Db, name: string) {
+  return repo.findSourceByName(db, name);
+}
+
+/**
+ * Registers a feature's source (a form's, a tracker site's) in the caller's transaction; undefined when the name is
+ * taken already.
+ */
+export async function registerSource(db: Db, name: string, label: string, kind: SourceKind) {
+  return repo.insertSourceIfAbsent(db, name, label, kind);
+}
+
+/** The source of that name, created on first use (imports, ingest): the one place a source is found or created. */
+export async function ensureSource(db: Db, name: string, label: string, kind: SourceKind) {
+  const found = await repo.findSourceByName(db, name);
+  if (found) return found;
+  await repo.insertSourceIfAbsent(db, name, label, kind);
+  const created = await repo.findSourceByName(db, name);
+  if (!created) throw new Error(`Could not register source ${name}`);
+  return created;
 }

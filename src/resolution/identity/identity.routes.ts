@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { listQuarantine, retryQuarantined } from '../../intake/files/import.service.ts';
+import { listQuarantine, retryQuarantined } from '../resolver.ts';
 import { customerIdentity, decideReviewItem, listReviewQueue, mergeCustomers, unmergeCustomer } from './identity.service.ts';
 
 const EvidenceSchema = z.object({ field: z.string(), level: z.string(), weight: z.number(), detail: z.string().nullable() }).openapi('MatchEvidence');

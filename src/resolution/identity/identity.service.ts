@@ -8,7 +8,7 @@ import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
-import { recomputeCustomer } from '../../ledger/customers/customers.service.ts';
+import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as repo from './identity.repository.ts';
 
 /**

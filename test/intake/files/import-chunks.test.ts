@@ -8,7 +8,7 @@ import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { blockingKeys, type MatchRecord } from '../../../src/domain/match/index.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
-import { keyHash } from '../../../src/intake/files/key-hash.ts';
+import { keyHash } from '../../../src/resolution/key-hash.ts';
 import { searchCustomerIds } from '../../../src/ledger/search/search.repository.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
 

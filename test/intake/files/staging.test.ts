@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { blockCap, blockingKeys, defaultWeights, prepareMatchRecord, resolveBatch, type MatchRecord } from '../../../src/domain/match/index.ts';
-import { keyHash, storedKey, storedKeyHash, storedKeysOf, type StoredMatchRecord } from '../../../src/intake/files/key-hash.ts';
+import { keyHash, storedKey, storedKeyHash, storedKeysOf, type StoredMatchRecord } from '../../../src/resolution/key-hash.ts';
 import { inlinePool, openWorkerPool } from '../../../src/intake/files/prepare-pool.ts';
-import { prepareFileRows } from '../../../src/intake/files/stage-prepare.ts';
+import { prepareFileRows } from '../../../src/resolution/stage-prepare.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
 
 const profile = parseImportProfile({ source: 'meishi', id_column: '名刺ID', fields: { full_name: '氏名', email: 'メール', phone: '電話', address: ['住所1', '住所2'] } });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { createApiKey } from '../../../src/platform/accounts/auth.service.ts';
-import { ingestRecords } from '../../../src/intake/files/import.service.ts';
+import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
-import { recomputeSourceCustomersPage } from '../../../src/ledger/customers/customers.service.ts';
+import { recomputeSourceCustomersPage } from '../../../src/ledger/customers/golden.service.ts';
 import {
   recomputeOf, requestSourceRecompute, resumeSourceRecomputes, walkSourceRecompute, type SourceRecompute,
 } from '../../../src/ledger/sources/recompute.service.ts';

@@ -3,10 +3,10 @@
  * it can run in a worker thread (prepare-pool.ts) while the main thread writes the previous batch. The result holds
  * strings only (JSON documents, hashes): they cross a thread boundary almost for free and are what the insert sends.
  */
-import { contentHash, mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
-import { storableValues, toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
-import { stripUnstorableDeep } from '../../domain/normalize/storable.ts';
-import { blockingKeys, prepareMatchRecord } from '../../domain/match/index.ts';
+import { contentHash, mapRow, type ImportField, type ImportProfile } from '../domain/import/profile.ts';
+import { storableValues, toStatement, type FlaggedValue } from '../domain/import/statement.ts';
+import { stripUnstorableDeep } from '../domain/normalize/storable.ts';
+import { blockingKeys, prepareMatchRecord } from '../domain/match/index.ts';
 import { storedKey, storedKeyHash } from './key-hash.ts';
 
 export interface MappedInput {

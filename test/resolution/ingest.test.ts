@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createCustomer } from '../../../src/ledger/customers/customers.service.ts';
-import { ingestRecords } from '../../../src/intake/files/import.service.ts';
-import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
+import { createCustomer } from '../../src/intake/manual/manual.service.ts';
+import { ingestRecords } from '../../src/resolution/staging.ts';
+import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
 

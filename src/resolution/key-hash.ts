@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { blockingKeys, type MatchRecord } from '../../domain/match/index.ts';
+import { blockingKeys, type MatchRecord } from '../domain/match/index.ts';
 
 /**
  * A blocking key as stored in match_keys.key_hash: the first 8 bytes of its MD5 as a signed 64-bit integer, in
