@@ -13,7 +13,8 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { DatabaseHandle, Engine } from '../../src/db/database.ts';
-import { createSite, identifyVisitor } from '../../src/intake/tracker/tracker.service.ts';
+import { createSite } from '../../src/intake/tracker/tracker.service.ts';
+import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
 import { argValue, engineArg, log, openBenchDb, percentile, startServer } from '../support/harness.ts';
 
 interface Args { engines: Engine[]; seconds: number; clients: number; batch: number; visitors: number; identified: number }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
-import { identifyVisitor } from '../../src/intake/tracker/tracker.service.ts';
+import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 

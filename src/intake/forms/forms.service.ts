@@ -15,7 +15,7 @@ import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
 import { findSource, registerSource } from '../../ledger/sources/sources.service.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
-import { identifyVisitor } from '../tracker/tracker.service.ts';
+import { identifyVisitor } from '../tracker/identify.service.ts';
 import { getEvent, registerForEvent } from '../events/events.service.ts';
 import * as repo from './forms.repository.ts';
 

@@ -18,7 +18,7 @@ import { TokenBuckets } from '../../domain/tracker/token-bucket.ts';
 import { tokyoDay } from '../../domain/tracker/day.ts';
 import { NO_UTM, pagePath, parsePageUrl, parseUtm } from '../../domain/tracker/utm.ts';
 import * as repo from './tracker.repository.ts';
-import { identifyVisitor, type IdentifyResult } from './tracker.service.ts';
+import { identifyVisitor, type IdentifyResult } from './identify.service.ts';
 
 /** How long a write key's site (or its absence) is cached: a rotated key stops working in other processes within this. */
 const SITE_CACHE_MS = 5_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { flushRejectionCounts } from '../../../src/intake/tracker/collect.service.ts';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
-import { identifyVisitor } from '../../../src/intake/tracker/tracker.service.ts';
+import { identifyVisitor } from '../../../src/intake/tracker/identify.service.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
