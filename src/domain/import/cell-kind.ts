@@ -52,8 +52,11 @@ export function isDateText(text: string): boolean {
 export function cellKind(value: string): CellKind {
   const t = cellText(value);
   if (t === '') return 'blank';
-  if (EMAIL.test(t)) return 'email';
-  if (URL_START.test(t) || BARE_DOMAIN.test(t)) return 'url';
+  const hasAt = t.includes('@');
+  if (hasAt && EMAIL.test(t)) return 'email';
+  if (t.includes('.') && (URL_START.test(t) || BARE_DOMAIN.test(t))) return 'url';
+  const digits = digitCount(t);
+  if (digits === 0) return 'text'; // every kind below has digits (most cells of a name or address column: no regex run)
   if (isDateText(t)) return 'date';
   if (POSTAL.test(t)) return 'postal';
   if (IPV4.test(t)) return 'number'; // a sign-up's IP address (Mailchimp's OPTIN_IP): a numeric code, not a phone
@@ -61,7 +64,6 @@ export function cellKind(value: string): CellKind {
     // 0862775651, 09012345678: a Japanese phone number written without hyphens (a leading zero is no quantity).
     return /^0\d{9,10}$/u.test(t) ? 'phone' : 'number';
   }
-  const digits = digitCount(t);
   if (PHONE.test(t) && digits >= 6 && digits <= 15) return 'phone';
   return 'text';
 }

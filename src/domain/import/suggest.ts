@@ -6,8 +6,9 @@
  * brackets and form noise such as 必須/任意/半角/全角. Rules are tried in a fixed order so that the more specific
  * one wins: readings (フリガナ…) first, then e-mail, phone, postal code, prefecture, birth date, gender,
  * department, title, address, company, names; what is left may be the id column.
- * Every field takes one column (the best scoring, the leftmost on a tie) except `address`, which takes all its
- * columns in file order (住所1, 住所2 / street_number, address_1, suburb).
+ * Every field takes one column (the best scoring, the leftmost on a tie) except `address`, which takes all the
+ * columns of one address in file order (住所1, 住所2 / street_number, address_1, suburb / Mailing Street, Mailing City).
+ * Given sample rows, a column whose values do not fit the field its header names is passed over (value-fit.ts).
  */
 import { IMPORT_FIELDS, type ImportField } from './profile.ts';
 import { columnFit, MIN_FIT_SHARE, misfitMessage, type ColumnFit } from './value-fit.ts';
