@@ -5,7 +5,8 @@
  *   { "source": "meishi", "id_column": "名刺ID", "encoding": "cp932",
  *     "fields": { "full_name": "氏名", "address": ["住所1", "住所2"] } }
  * Optional keys: "encoding" (omitted or "auto" = detect), "delimiter" ("," "\t" ";"; omitted = detect),
- * "sheet" (xlsx: name or 1-based index). Every column that is neither the id nor mapped is kept as a custom
+ * "sheet" (xlsx: name or 1-based index), "header_row" (the 1-based line of the header row, for exports with title
+ * lines above it: a CSV/TSV physical line, an xlsx sheet row; omitted = the first non-blank row). Every column that is neither the id nor mapped is kept as a custom
  * attribute: nothing a source sent is dropped.
  */
 import { createHash } from 'node:crypto';
@@ -50,6 +51,11 @@ export interface ImportProfile {
   delimiter: Delimiter | null;
   /** xlsx sheet name or 1-based position among the worksheet tabs (as Excel shows them); null = the first. */
   sheet: string | number | null;
+  /**
+   * The 1-based line (CSV/TSV: physical line; xlsx: sheet row) of the header row, when the export puts title lines
+   * above it (Eight's 名刺 export: 7). Absent = the first non-blank row, so profiles without it read as before.
+   */
+  headerRow?: number;
   fields: Partial<Record<ImportField, string[]>>;
 }
 
@@ -60,6 +66,7 @@ export interface ImportProfileJson {
   encoding?: string | null;
   delimiter?: string | null;
   sheet?: string | number | null;
+  header_row?: number | null;
   fields: Partial<Record<ImportField, string | string[]>>;
 }
 
@@ -69,6 +76,9 @@ export class ImportProfileError extends Error {
     this.name = 'ImportProfileError';
   }
 }
+
+/** A header this far down is a mistake (a data line number), not title lines above a header. */
+export const MAX_HEADER_ROW = 1000;
 
 const columnName = z.string().trim().min(1, 'column name must not be empty');
 
@@ -95,6 +105,12 @@ const profileSchema = z.strictObject({
       }
     }),
   sheet: z.union([z.string().trim().min(1), z.number().int().min(1)]).nullish(),
+  header_row: z
+    .number({ error: 'header_row must be a line number (1 = the first line)' })
+    .int('header_row must be a whole line number')
+    .min(1, 'header_row is 1-based: 1 is the first line')
+    .max(MAX_HEADER_ROW, `header_row must be at most ${MAX_HEADER_ROW} (the header is near the top of a file)`)
+    .nullish(),
   fields: z.record(
     z.string(),
     z.union([columnName, z.array(columnName).min(1, 'give at least one column')], {
@@ -134,7 +150,7 @@ export function parseImportProfile(json: unknown): ImportProfile {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          issues.push(`unknown key "${key}" (a profile has source, id_column, encoding, delimiter, sheet, fields)`);
+          issues.push(`unknown key "${key}" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields)`);
         }
         continue;
       }
@@ -153,7 +169,16 @@ export function parseImportProfile(json: unknown): ImportProfile {
   }
   const encoding = data.encoding == null || data.encoding.trim().toLowerCase() === 'auto' ? null : canonicalEncoding(data.encoding);
   const delimiter = data.delimiter == null || data.delimiter === 'auto' ? null : (delimiterAlias(data.delimiter) as Delimiter);
-  return { source: data.source, idColumn: data.id_column ?? null, encoding, delimiter, sheet: data.sheet ?? null, fields };
+  return {
+    source: data.source,
+    idColumn: data.id_column ?? null,
+    encoding,
+    delimiter,
+    sheet: data.sheet ?? null,
+    // Only when given: a profile without it keeps exactly the parsed (and stored) form it had before header_row existed.
+    ...(data.header_row != null ? { headerRow: data.header_row } : {}),
+    fields,
+  };
 }
 
 /** The JSON form of a profile (single columns as strings), e.g. to save what the wizard built. */
@@ -169,6 +194,7 @@ export function profileToJson(profile: ImportProfile): ImportProfileJson {
     ...(profile.encoding ? { encoding: profile.encoding } : {}),
     ...(profile.delimiter ? { delimiter: profile.delimiter } : {}),
     ...(profile.sheet != null ? { sheet: profile.sheet } : {}),
+    ...(profile.headerRow != null ? { header_row: profile.headerRow } : {}),
     fields,
   };
 }

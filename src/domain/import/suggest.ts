@@ -6,19 +6,23 @@
  * brackets and form noise such as 必須/任意/半角/全角. Rules are tried in a fixed order so that the more specific
  * one wins: readings (フリガナ…) first, then e-mail, phone, postal code, prefecture, birth date, gender,
  * department, title, address, company, names; what is left may be the id column.
- * Every field takes one column (the best scoring, the leftmost on a tie) except `address`, which takes all its
- * columns in file order (住所1, 住所2 / street_number, address_1, suburb).
+ * Every field takes one column (the best scoring, the leftmost on a tie) except `address`, which takes all the
+ * columns of one address in file order (住所1, 住所2 / street_number, address_1, suburb / Mailing Street, Mailing City).
+ * Given sample rows, a column whose values do not fit the field its header names is passed over (value-fit.ts).
  */
 import { IMPORT_FIELDS, type ImportField } from './profile.ts';
+import { columnFit, MIN_FIT_SHARE, misfitMessage, type ColumnFit } from './value-fit.ts';
 
 export interface ColumnSuggestion {
   header: string;
   /** What the column looks like: a field, the id, or nothing (it becomes a custom attribute). */
   kind: ImportField | 'id' | null;
-  /** 0..1 */
+  /** 0..1, lowered by sample values that do not fit `kind` (0 when they rule it out). */
   score: number;
   /** Whether the suggestion below uses it (a second phone column, say, scores but is not used). */
   used: boolean;
+  /** Present when the sample values rule the column out for `kind`: why, for the wizard. */
+  misfit?: { fit: ColumnFit; message: string };
 }
 
 export interface MappingSuggestion {
@@ -36,23 +40,48 @@ export interface MappingSuggestion {
 
 type Guess = { kind: ImportField | 'id'; score: number } | null;
 
+/** Sample rows: header → raw cell text (the preview's rows). */
+export type SampleRows = ReadonlyArray<Readonly<Record<string, string>>>;
+
 /**
- * Suggests a profile mapping from a file's headers. With `sample` rows (header → value, e.g. the preview), the id
- * column must be non-blank and unique in the sample; otherwise the next candidate (or none) is suggested.
+ * Suggests a profile mapping from a file's headers. With `sample` rows (header → value, e.g. the preview):
+ * - a column whose non-blank values mostly do not fit the field its header names (a timestamp under 会社名, text
+ *   under e-mail: see value-fit.ts) is not suggested for it, and the field goes to its next candidate, if any;
+ *   a few misfits only lower the column's score;
+ * - the id column must be non-blank and unique in the sample; otherwise the next candidate (or none) is suggested.
+ * Without a sample, the headers alone decide (as before).
  */
-export function suggestMapping(headers: readonly string[], sample?: ReadonlyArray<Readonly<Record<string, string>>>): MappingSuggestion {
-  const guesses = headers.map((h, index) => ({ header: h.trim(), index, guess: classifyHeader(h, index) }));
+export function suggestMapping(headers: readonly string[], sample?: SampleRows): MappingSuggestion {
+  const hasSample = sample !== undefined && sample.length > 0;
+  const valuesOf = (header: string, index: number): string[] =>
+    (sample ?? []).map((row) => row[header] ?? row[headers[index]!] ?? '');
+  const guesses = headers.map((h, index) => {
+    const header = h.trim();
+    let guess = classifyHeader(h, index);
+    let misfit: ColumnSuggestion['misfit'];
+    if (hasSample && guess && guess.kind !== 'id') {
+      const fit = columnFit(guess.kind, valuesOf(header, index));
+      if (fit.share < MIN_FIT_SHARE) {
+        misfit = { fit, message: misfitMessage(header, fit) };
+        guess = { kind: guess.kind, score: 0 };
+      } else {
+        guess = { kind: guess.kind, score: round2(guess.score * (0.5 + 0.5 * fit.share)) };
+      }
+    }
+    return { header, index, guess, misfit };
+  });
   const fields: Partial<Record<ImportField, string | string[]>> = {};
   const confidence: Partial<Record<ImportField, number>> = {};
   const used = new Set<number>();
 
   for (const field of IMPORT_FIELDS) {
-    const candidates = guesses.filter((g) => g.guess?.kind === field);
+    const candidates = guesses.filter((g) => g.guess?.kind === field && !g.misfit);
     if (candidates.length === 0) continue;
     if (field === 'address') {
-      fields.address = candidates.length === 1 ? candidates[0]!.header : candidates.map((c) => c.header);
-      confidence.address = Math.max(...candidates.map((c) => c.guess!.score));
-      for (const c of candidates) used.add(c.index);
+      const parts = oneAddress(candidates);
+      fields.address = parts.length === 1 ? parts[0]!.header : parts.map((c) => c.header);
+      confidence.address = Math.max(...parts.map((c) => c.guess!.score));
+      for (const c of parts) used.add(c.index);
       continue;
     }
     let best = candidates[0]!;
@@ -68,11 +97,11 @@ export function suggestMapping(headers: readonly string[], sample?: ReadonlyArra
   let idColumn: string | null = null;
   let idConfidence = 0;
   for (const c of idCandidates) {
-    if (sample && sample.length > 0) {
+    if (hasSample) {
       const seen = new Set<string>();
       let ok = true;
-      for (const row of sample) {
-        const v = (row[c.header] ?? row[headers[c.index]!] ?? '').trim();
+      for (const value of valuesOf(c.header, c.index)) {
+        const v = value.trim();
         if (!v || seen.has(v)) {
           ok = false;
           break;
@@ -92,6 +121,7 @@ export function suggestMapping(headers: readonly string[], sample?: ReadonlyArra
     kind: g.guess?.kind ?? null,
     score: g.guess?.score ?? 0,
     used: used.has(g.index),
+    ...(g.misfit ? { misfit: g.misfit } : {}),
   }));
   return {
     fields,
@@ -101,6 +131,24 @@ export function suggestMapping(headers: readonly string[], sample?: ReadonlyArra
     columns,
     unmapped: guesses.filter((g) => !used.has(g.index)).map((g) => g.header),
   };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/**
+ * Whose address words a header names: Salesforce has Mailing… and Other…, forms 自宅… and 勤務先…, shops 請求先… and
+ * お届け先…. One customer gets one address, so the columns of one of them are taken, not all joined.
+ */
+const ADDRESS_OWNER = /^(mailing|other|billing|shipping|home|business|work|office|primary|secondary|自宅|会社|勤務先|請求先|配送先|お届け先|送付先|郵送先|その他)/u;
+
+/** The address columns of one address: the unqualified ones if any, else those of the leftmost column's qualifier. */
+function oneAddress<T extends { header: string; index: number }>(candidates: readonly T[]): T[] {
+  const owner = (c: T) => ADDRESS_OWNER.exec(headerKey(c.header))?.[1] ?? '';
+  const owners = candidates.map(owner);
+  const chosen = owners.includes('') ? '' : owners[0]!;
+  return candidates.filter((_, i) => owners[i] === chosen);
 }
 
 const NOISE = /必須|任意|半角|全角|英数字?|漢字|入力|記入|※|\*/gu;
@@ -116,7 +164,19 @@ const PERSON = '(?:お|ご)?(?:客様|顧客|会員|参加者|担当者|申込�
 const FULL_NAME = new RegExp(`^(?:${PERSON}?(?:氏名|名前|姓名)|${PERSON}名|(?:full|customer|contact|person|member|client|participant|attendee|your)?name)$`, 'u');
 const FAMILY = /^(?:姓|苗字|名字|氏|せい|セイ|sei|last|lastname|familyname|surname|lname|family)$/u;
 const GIVEN = /^(?:名|めい|メイ|mei|first|firstname|givenname|forename|fname|given)$/u;
-const COMPANY = /会社|企業|法人|勤務先|社名|団体|組織|屋号|company|corporat|organi[sz]ation|employer|firm/u;
+// "firm" only as a whole word: inside CONFIRM_TIME it made Mailchimp's confirmation timestamp the company name.
+const COMPANY = /会社|企業|法人|勤務先|社名|団体|組織|屋号|company|corporat|organi[sz]ation|employer|^firm(?:name)?$/u;
+/** Headers about a company that are not its name: HubSpot's Company Domain Name, Company size, Company owner… */
+const COMPANY_ABOUT = /domain|website|url|size|owner|industry|revenue|employees|type|status|規模|従業員|業種|売上/u;
+/** Headers about e-mail that are not an address: consent, delivery, bounces (Salesforce's Email Opt Out, Mailchimp's EMAIL_TYPE). */
+const EMAIL_ABOUT =
+  /配信|希望|可否|許可|同意|マガ|optin|optout|opted|unsubscri|subscri|newsletter|magazine|flag|送信|受信|不要|停止|区分|種別|フラグ|bounce|domain|type|format|status|confirm|verified|open|click|sent|date|日時|日$|count$|回数|件数|^mailing/u;
+/** A company's, department's or switchboard's phone line, not a person's. */
+const SHARED_LINE = /会社|代表|部門|部署|本社|支社|支店|事業所|company|main|switchboard|headquarters/u;
+/** Owners of an address (Mailing Street, 自宅住所…): see oneAddress. */
+const OWNER = '(?:mailing|other|billing|shipping|home|business|work|office|primary|secondary)?';
+const STATE = new RegExp(`^${OWNER}(?:state(?:region|province)?|province)$`, 'u');
+const CITY = new RegExp(`^${OWNER}(?:city|town)$`, 'u');
 
 /** Classifies one header (exported for tests and the wizard's per-column hints). */
 export function classifyHeader(header: string, index = 1): Guess {
@@ -136,20 +196,26 @@ export function classifyHeader(header: string, index = 1): Guess {
     return null; // 住所カナ, prefecture_kana…: a reading of something we do not map
   }
 
-  if (/メール|mail/u.test(key) && !/配信|希望|可否|許可|同意|マガ|optin|newsletter|magazine|flag|送信|受信|不要|停止|区分|種別|フラグ/u.test(key)) {
+  if (/メール|mail/u.test(key) && !EMAIL_ABOUT.test(key)) {
     return { kind: 'email', score: /^(?:e?メール(?:アドレス)?|電子メール(?:アドレス)?|e?mail(?:address)?|pcメール(?:アドレス)?)$/u.test(key) ? 0.95 : 0.75 };
   }
   if (/fax|ファックス|ファクス|ﾌｧｯｸｽ/u.test(key)) return null;
   if (/電話|tel|phone|携帯|mobile|cell|ケータイ/u.test(key)) {
+    // A company's or department's line is shared by everyone there: as a person's phone it would tie namesakes
+    // together. It stays a custom attribute (Eight's TEL会社 / TEL部門, 代表電話, Company Phone).
+    if (SHARED_LINE.test(key)) return null;
     if (/^(?:電話|電話番号|tel|tel番号|telno|telephone|phone|phonenumber|phoneno|telephonenumber)$/u.test(key)) return { kind: 'phone', score: 0.95 };
-    if (/^(?:携帯|携帯電話|携帯番号|携帯電話番号|mobile|mobilephone|mobilenumber|cellphone|cell)$/u.test(key)) return { kind: 'phone', score: 0.85 };
+    if (/直通|direct/u.test(key)) return { kind: 'phone', score: 0.9 };
+    if (/^(?:携帯|携帯電話|携帯番号|携帯電話番号|mobile|mobilephone|mobilenumber|mobilephonenumber|cellphone|cellphonenumber|cell)$/u.test(key)) return { kind: 'phone', score: 0.85 };
     return { kind: 'phone', score: 0.7 };
   }
   if (/郵便|〒|zip|postcode|postalcode|^postal$/u.test(key)) {
-    return { kind: 'postal_code', score: /^(?:郵便番号|〒|zip|zipcode|postcode|postalcode)$/u.test(key) ? 0.95 : 0.8 };
+    return { kind: 'postal_code', score: /^(?:郵便番号|〒|zip|zipcode|postcode|postalcode|zippostalcode)$/u.test(key) ? 0.95 : 0.8 };
   }
-  if (/都道府県|^県名?$|prefecture|^pref$|^state$/u.test(key) && !/code|コード|cd$|id$|番号/u.test(key)) {
-    return { kind: 'prefecture', score: /^(?:都道府県|都道府県名|prefecture|state)$/u.test(key) ? 0.95 : 0.8 };
+  // State/Region (HubSpot), Mailing State/Province (Salesforce); a bare "region" is not one (Mailchimp's REGION is
+  // where the sign-up's IP address is, not the customer's address), nor is Country/Region.
+  if ((/都道府県|^県名?$|prefecture|^pref$/u.test(key) || STATE.test(key)) && !/code|コード|cd$|id$|番号/u.test(key)) {
+    return { kind: 'prefecture', score: /^(?:都道府県|都道府県名|prefecture|state|stateregion|stateprovince)$/u.test(key) ? 0.95 : 0.8 };
   }
   if (/生年月日|誕生日|生まれ|birth|^dob$/u.test(key)) return { kind: 'birth_date', score: /^(?:生年月日|誕生日|birthday|birthdate|dateofbirth|dob)$/u.test(key) ? 0.95 : 0.8 };
   if (/^(?:性別|gender|sex|男女|男女区分|性別区分)$/u.test(key)) return { kind: 'gender', score: 0.95 };
@@ -157,14 +223,16 @@ export function classifyHeader(header: string, index = 1): Guess {
   if (/^(?:所属|所属名)$/u.test(key)) return { kind: 'department', score: 0.6 };
   if (/役職|肩書|職位|^職名$|^title$|jobtitle|^position$/u.test(key)) return { kind: 'title', score: /^(?:役職|役職名|肩書|肩書き|title|jobtitle)$/u.test(key) ? 0.95 : 0.8 };
   if (
-    /住所|所在地|番地|建物|マンション|ビル名|丁目|市区町村|区市町村|市町村|町名|町域|address|addr|street|suburb|^city$|^town$|building|apartment|locality/u.test(key) &&
-    !/^ip|web|url|mail/u.test(key)
+    (/住所|所在地|番地|建物|マンション|ビル名|丁目|市区町村|区市町村|市町村|市区郡|町名|町域|address|addr|street|suburb|building|apartment|locality/u.test(key) || CITY.test(key)) &&
+    !/^ip|web|url|mail(?!ing)/u.test(key)
   ) {
     return { kind: 'address', score: /^(?:住所\d*|所在地|address\d*|address(?:line)?\d*)$/u.test(key) ? 0.95 : 0.85 };
   }
-  if (COMPANY.test(key) && !/(?:番号|コード|code|id|no|cd)$/u.test(key)) {
+  if (COMPANY.test(key) && !/(?:番号|コード|code|ids?|no|cd)$/u.test(key) && !COMPANY_ABOUT.test(key)) {
     return { kind: 'company_name', score: /^(?:会社名|会社|企業名|法人名|勤務先|勤務先名|社名|company|companyname|organization|organisation|employer)$/u.test(key) ? 0.95 : 0.75 };
   }
+  // Salesforce calls the company an account (取引先); 取引先責任者 is the contact person.
+  if (/^(?:accountname|取引先|取引先名)$/u.test(key)) return { kind: 'company_name', score: 0.9 };
   if (FULL_NAME.test(key)) return { kind: 'full_name', score: key === 'name' ? 0.85 : 0.95 };
   const part = namePart(key);
   if (part === 'family') return { kind: 'family_name', score: 0.9 };
@@ -200,6 +268,8 @@ function idGuess(key: string, index: number): Guess {
   if (!m) return null;
   const stem = m[1]!;
   if (stem === '' || NOT_ID_STEM.test(stem)) return null;
+  // One or two letters before "id" (Mailchimp's LEID and EUID) say nothing about whose id it is: a custom attribute.
+  if (/^[a-z]{1,2}$/u.test(stem)) return null;
   if (/顧客|会員|受付|お客様|申込|名刺|登録|customer|member|record|unique|user|person|contact|client|external|account|アカウント/u.test(stem)) {
     return { kind: 'id', score: 0.85 + first };
   }

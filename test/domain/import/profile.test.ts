@@ -93,7 +93,7 @@ describe('parseImportProfile', () => {
     assert.match(issuesOf({ source: 'x', encoding: 'euc-jp', fields: { email: 'm' } })[0]!, /^encoding: unknown encoding "euc-jp" \(use utf-8, cp932/u);
     assert.match(issuesOf({ source: 'x', delimiter: '|', fields: { email: 'm' } })[0]!, /^delimiter: unknown delimiter/u);
     assert.deepEqual(issuesOf({ source: 'x', id_colum: 'ID', fields: { email: 'm' } }), [
-      'unknown key "id_colum" (a profile has source, id_column, encoding, delimiter, sheet, fields)',
+      'unknown key "id_colum" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields)',
     ]);
     assert.match(issuesOf({ source: 'x', fields: { email: '  ' } })[0]!, /^fields\.email: column name must not be empty/u);
     assert.match(issuesOf({ source: 'x', fields: { address: [] } })[0]!, /^fields\.address: give at least one column/u);
@@ -103,6 +103,28 @@ describe('parseImportProfile', () => {
     assert.deepEqual(issuesOf(null), ['a profile must be a JSON object']);
     // Several problems are reported together.
     assert.equal(issuesOf({ encoding: 'x', fields: { foo: 'a' } }).length, 3);
+  });
+
+  test('header_row: the 1-based line of the header, kept through profileToJson; absent changes nothing', () => {
+    const eight = parseImportProfile({ source: 'eight', header_row: 8, fields: { full_name: '氏名' } });
+    assert.equal(eight.headerRow, 8);
+    assert.deepEqual(profileToJson(eight), { source: 'eight', id_column: null, header_row: 8, fields: { full_name: '氏名' } });
+    assert.deepEqual(parseImportProfile(profileToJson(eight)), eight);
+    // Absent or null: no headerRow key at all, so stored profiles and their JSON stay byte-for-byte what they were.
+    for (const absent of [{}, { header_row: null }]) {
+      const p = parseImportProfile({ source: 'x', ...absent, fields: { email: 'm' } });
+      assert.equal('headerRow' in p, false);
+      assert.equal('header_row' in profileToJson(p), false);
+    }
+  });
+
+  test('header_row errors', () => {
+    const issue = (header_row: unknown) => issuesOf({ source: 'x', header_row, fields: { email: 'm' } });
+    assert.deepEqual(issue(0), ['header_row: header_row is 1-based: 1 is the first line']);
+    assert.deepEqual(issue(-3), ['header_row: header_row is 1-based: 1 is the first line']);
+    assert.deepEqual(issue(2.5), ['header_row: header_row must be a whole line number']);
+    assert.deepEqual(issue('8'), ['header_row: header_row must be a line number (1 = the first line)']);
+    assert.match(issue(100000)[0]!, /^header_row: header_row must be at most 1000/u);
   });
 
   test('profileToJson round-trips', () => {

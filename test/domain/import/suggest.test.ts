@@ -129,6 +129,26 @@ describe('header vocabulary', () => {
     社員番号: 'id', soc_sec_id: 'id', 'No.': 'id',
     // neither
     登録日: null, セミナー名: null, 資料名: null, 名刺交換日: null, 所有者: null, 備考: null, '': null,
+    // Mailchimp audience export: its own columns stay custom attributes (CONFIRM_TIME once became 会社名 through "firm")
+    'Email Address': 'email', Birthday: 'birth_date', MEMBER_RATING: null, OPTIN_TIME: null, OPTIN_IP: null, CONFIRM_TIME: null,
+    CONFIRM_IP: null, LATITUDE: null, LONGITUDE: null, GMTOFF: null, DSTOFF: null, TIMEZONE: null, CC: null, REGION: null,
+    LAST_CHANGED: null, LEID: null, EUID: null, NOTES: null, TAGS: null, EMAIL_TYPE: null, 'Confirm Email': null,
+    // HubSpot
+    'Record ID': 'id', 'Mobile Phone Number': 'phone', 'Street Address': 'address', 'State/Region': 'prefecture',
+    'Postal Code': 'postal_code', 'Country/Region': null, 'Contact owner': null, 'Lead Status': null, 'Create Date': null,
+    'Associated Company IDs': null, 'Company Domain Name': null, 'Email Domain': null, 'Marketing contact status': null,
+    // Salesforce (report labels, Data Loader names, Japanese labels)
+    'Contact ID': 'id', 'Account Name': 'company_name', Salutation: null, Mobile: 'phone', 'Mailing Street': 'address',
+    'Mailing City': 'address', 'Mailing State/Province': 'prefecture', 'Mailing Zip/Postal Code': 'postal_code', 'Mailing Country': null,
+    'Email Opt Out': null, 'Lead Source': null, Id: 'id', FirstName: 'given_name', LastName: 'family_name', MobilePhone: 'phone',
+    MailingStreet: 'address', MailingState: 'prefecture', MailingPostalCode: 'postal_code', HasOptedOutOfEmail: null,
+    'Zip/Postal Code': 'postal_code', 'State/Province': 'prefecture', Street: 'address', 取引先名: 'company_name',
+    郵送先市区郡: 'address', 郵送先都道府県: 'prefecture', 郵送先郵便番号: 'postal_code', 郵送先国: null,
+    // Eight / Sansan business cards: a company's or department's line is shared by everyone there, not a person's phone
+    'e-mail': 'email', Eメール: 'email', 携帯電話: 'phone', TEL直通: 'phone', TEL会社: null, 会社TEL: null, TEL部門: null,
+    代表電話: null, 'Company Phone': null, 'FAX番号 ': null, URL: null, '住所3': 'address', 'ビル名': 'address',
+    // "firm" only as a word
+    Firm: 'company_name', 'Firm Name': 'company_name',
   };
   for (const [header, kind] of Object.entries(cases)) {
     test(`${JSON.stringify(header)} → ${kind}`, () => {
@@ -178,11 +198,76 @@ describe('suggestMapping choices', () => {
     assert.equal(suggestMapping(headers, unique).idColumn, '店舗コード'); // 会員番号 has a blank
   });
 
+  test('one address: the unqualified columns, else those of the leftmost owner (Salesforce Mailing… over Other…)', () => {
+    assert.deepEqual(suggestMapping(['Mailing Street', 'Mailing City', 'Other Street', 'Other City']).fields.address, ['Mailing Street', 'Mailing City']);
+    assert.deepEqual(suggestMapping(['自宅住所', '勤務先住所']).fields.address, '自宅住所');
+    assert.deepEqual(suggestMapping(['会社住所', '住所1', '住所2']).fields.address, ['住所1', '住所2']);
+    assert.deepEqual(suggestMapping(['Other Street', 'Other City']).fields.address, ['Other Street', 'Other City']);
+  });
+
   test('nothing recognisable', () => {
     const s = suggestMapping(['foo', 'bar']);
     assert.deepEqual(s.fields, {});
     assert.equal(s.idColumn, null);
     assert.equal(s.idConfidence, 0);
     assert.deepEqual(s.unmapped, ['foo', 'bar']);
+  });
+});
+
+describe('suggestMapping with sample values: a column whose values do not fit its field is not suggested', () => {
+  const row = (o: Record<string, string>) => o;
+
+  test('会社名 holding timestamps: no company (never a customer named 「2015-03-16 14:40:47」), with the reason', () => {
+    const headers = ['Email Address', '会社名', 'MEMBER_RATING'];
+    const sample = [
+      row({ 'Email Address': 'a@example.jp', 会社名: '2015-03-16 14:40:47', MEMBER_RATING: '2' }),
+      row({ 'Email Address': 'b@example.jp', 会社名: '2016-07-01 09:05:12', MEMBER_RATING: '3' }),
+    ];
+    assert.equal(suggestMapping(headers).fields.company_name, '会社名'); // the header alone says company
+    const s = suggestMapping(headers, sample);
+    assert.equal(s.fields.company_name, undefined);
+    assert.ok(s.unmapped.includes('会社名'));
+    const column = s.columns.find((c) => c.header === '会社名')!;
+    assert.equal(column.kind, 'company_name');
+    assert.equal(column.score, 0);
+    assert.equal(column.used, false);
+    assert.equal(column.misfit?.fit.misfits, 2);
+    assert.match(column.misfit?.message ?? '', /列「会社名」の値は company_name に合いません: 2 件中 2 件（例「2015-03-16 14:40:47」: 日付・日時）/u);
+  });
+
+  test('the field goes to the next candidate whose values fit', () => {
+    const s = suggestMapping(['電話番号', '携帯電話'], [row({ 電話番号: '2020/01/01', 携帯電話: '090-0000-0001' }), row({ 電話番号: '2020/01/02', 携帯電話: '' })]);
+    assert.equal(s.fields.phone, '携帯電話');
+    const e = suggestMapping(['メール', 'PCメール'], [row({ メール: '希望する', PCメール: 'a@example.jp' })]);
+    assert.equal(e.fields.email, 'PCメール');
+  });
+
+  test('numbers as a name, a name as an e-mail, an age as a birth date', () => {
+    const s = suggestMapping(['Name', 'Email', '生年月日'], [row({ Name: '1001', Email: 'Taro', 生年月日: '45' }), row({ Name: '1002', Email: 'Hanako', 生年月日: '38' })]);
+    assert.deepEqual(s.fields, {});
+  });
+
+  test('blank cells are no evidence: a column empty in some (or all) sampled rows keeps its field', () => {
+    const some = suggestMapping(['氏名', '会社名'], [row({ 氏名: '見本 太郎', 会社名: '' }), row({ 氏名: '試験 花子', 会社名: 'テスト工業株式会社' })]);
+    assert.equal(some.fields.company_name, '会社名');
+    assert.equal(some.confidence.company_name, 0.95);
+    const none = suggestMapping(['氏名', '会社名'], [row({ 氏名: '見本 太郎', 会社名: '' })]);
+    assert.equal(none.fields.company_name, '会社名');
+  });
+
+  test('a few misfits lower the score; most misfits rule the column out', () => {
+    const values = (bad: number, good: number) => [
+      ...Array.from({ length: bad }, (_, i) => row({ 会社名: `2020-01-${String(i + 1).padStart(2, '0')}` })),
+      ...Array.from({ length: good }, (_, i) => row({ 会社名: `サンプル${i}株式会社` })),
+    ];
+    const few = suggestMapping(['会社名'], values(1, 9));
+    assert.equal(few.fields.company_name, '会社名');
+    assert.equal(few.confidence.company_name, 0.9); // 0.95 × (0.5 + 0.5 × 0.9)
+    assert.equal(suggestMapping(['会社名'], values(6, 4)).fields.company_name, undefined);
+  });
+
+  test('the id column is not judged by value kind (a record id may look like a number or a date)', () => {
+    const s = suggestMapping(['受付番号', '氏名'], [row({ 受付番号: '2024-0001', 氏名: '見本 太郎' }), row({ 受付番号: '2024-0002', 氏名: '試験 花子' })]);
+    assert.equal(s.idColumn, '受付番号');
   });
 });
