@@ -44,6 +44,8 @@ export interface SplitName {
 
 interface SurnameTables {
   kanji: Map<string, number>;
+  /** Kanji surname (variant-folded) → its hiragana readings. */
+  readingsOf: Map<string, string[]>;
   reading: Map<string, number>;
   romaji: Set<string>;
   maxLen: number;
@@ -68,13 +70,14 @@ let tables: SurnameTables | null = null;
 /** Parsed lazily: the TSV is ~2k lines and not every caller needs it. */
 function surnameTables(): SurnameTables {
   if (tables !== null) return tables;
-  const t: SurnameTables = { kanji: new Map(), reading: new Map(), romaji: new Set(), maxLen: 0, maxReadingLen: 0 };
+  const t: SurnameTables = { kanji: new Map(), readingsOf: new Map(), reading: new Map(), romaji: new Set(), maxLen: 0, maxReadingLen: 0 };
   for (const line of SURNAME_TSV.split('\n')) {
     const [kanji = '', w = '0', readings = '', romaji = ''] = line.split('\t');
     if (kanji === '') continue;
     const weight = Math.max(Number(w) || 0, 1); // gimei-only entries have no population
     t.kanji.set(kanji, weight);
     t.maxLen = Math.max(t.maxLen, [...kanji].length);
+    t.readingsOf.set(kanji, readings.split('|').filter(Boolean));
     for (const r of readings.split('|').filter(Boolean)) {
       t.reading.set(r, Math.max(t.reading.get(r) ?? 0, weight));
       t.maxReadingLen = Math.max(t.maxReadingLen, [...r].length);
@@ -99,6 +102,17 @@ export function isKnownSurname(s: string): boolean {
   if (n === '') return false;
   if (/^[A-Za-z' -]+$/u.test(n)) return t.romaji.has(foldRomaji(n));
   return t.kanji.has(foldVariantKanji(n)) || t.reading.has(toHiragana(n));
+}
+
+/**
+ * The readings (hiragana) a surname written in kanji is known to have, or undefined when the list does not know the
+ * spelling (~2k surnames, variant kanji folded: 髙橋 = 高橋). 田原 → たはら, たわら.
+ *
+ * @example surnameReadings('田原') // => ['たはら', 'たわら']
+ * @example surnameReadings('未登録') // => undefined
+ */
+export function surnameReadings(spelling: string): readonly string[] | undefined {
+  return surnameTables().readingsOf.get(foldVariantKanji(spelling.normalize('NFKC').trim()));
 }
 
 const HONORIFIC = /(?:\s*(?:様|さま|サマ|殿|どの|さん|サン|御中|先生|氏))+$/u;
@@ -232,3 +246,4 @@ function splitFullNameUncached(fullName: string): SplitName {
   }
   return result(s, null, 'single', false, 'low');
 }
+
