@@ -17,7 +17,7 @@
  *     as family only. Fallbacks: a kanji→kana script boundary (山田はなこ),
  *     then a length heuristic for all-kanji names (2 chars → 1+1, else 2+rest).
  */
-import { foldVariantKanji, toHiragana } from './text.ts';
+import { foldForSearch, foldVariantKanji, toHiragana } from './text.ts';
 import { SURNAME_TSV } from './surnames.generated.ts';
 import { memoize } from './memo.ts';
 
@@ -247,3 +247,52 @@ function splitFullNameUncached(fullName: string): SplitName {
   return result(s, null, 'single', false, 'low');
 }
 
+/**
+ * 姓 and 名 from what a record's columns hold: split columns, a whole name, or both, written by people who type the
+ * whole name (or reading) into 姓 (セイ). Used for names and for their readings alike:
+ *  - 姓 and 名 given: kept, except that a 姓 ending in the 名 after a space (「タワラ ヨシヒコ」 + 「ヨシヒコ」) holds the
+ *    whole name and is cut to its family part (else the name reads 「タワラ ヨシヒコ ヨシヒコ」);
+ *  - one part given, and the whole name too: the whole name is split, and the missing part is taken from it when
+ *    the split agrees with the part given (「タワラ ヨシヒコ」 + メイ 「ヨシヒコ」 → セイ 「タワラ」);
+ *  - 姓 alone with a space in it: split like a whole name; nothing but the whole name: split.
+ * Values are taken as they are (the caller normalises); empty strings count as absent.
+ *
+ * @example reconcileNameParts('タワラ ヨシヒコ', null, null) // => { family: 'タワラ', given: 'ヨシヒコ' }
+ * @example reconcileNameParts('タワラ ヨシヒコ', 'ヨシヒコ', null) // => { family: 'タワラ', given: 'ヨシヒコ' }
+ * @example reconcileNameParts(null, 'ヨシヒコ', 'タワラ ヨシヒコ') // => { family: 'タワラ', given: 'ヨシヒコ' }
+ */
+export function reconcileNameParts(
+  family: string | null | undefined,
+  given: string | null | undefined,
+  whole: string | null | undefined,
+): { family: string | null; given: string | null } {
+  const f = family?.trim() || null;
+  const g = given?.trim() || null;
+  const w = whole?.trim() || null;
+  const same = (a: string, b: string) => foldForSearch(a) === foldForSearch(b);
+  if (f !== null && g !== null) {
+    const tokens = f.split(/\s+/u);
+    if (tokens.length >= 2) {
+      // The given name may itself hold a space (a middle name): compare the 姓's tail of the same length.
+      const tail = tokens.slice(-g.split(/\s+/u).length).join(' ');
+      const head = tokens.slice(0, tokens.length - g.split(/\s+/u).length).join(' ');
+      if (head !== '' && same(tail, g)) return { family: head, given: g };
+    }
+    return { family: f, given: g };
+  }
+  if (f === null && g === null) {
+    if (w === null) return { family: null, given: null };
+    const split = splitFullName(w);
+    return { family: split.family, given: split.given };
+  }
+  if (f !== null && /\s/u.test(f)) {
+    const split = splitFullName(w ?? f);
+    return { family: split.family, given: split.given };
+  }
+  if (w !== null) {
+    const split = splitFullName(w);
+    if (f !== null && split.family !== null && same(split.family, f)) return { family: f, given: split.given };
+    if (g !== null && split.given !== null && same(split.given, g)) return { family: split.family, given: g };
+  }
+  return { family: f, given: g };
+}
