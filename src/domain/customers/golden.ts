@@ -106,7 +106,12 @@ export function computeGolden(statements: readonly SourceStatement[]): GoldenRec
   if (ordered.length === 1) {
     // One record: every group is already whole, and every value the most complete there is.
     const only = ordered[0]!;
-    for (const [field, value] of Object.entries(only.fields)) if (value !== undefined) take(field, { value, from: only });
+    const when = at.get(only)!;
+    for (const [field, value] of Object.entries(only.fields)) {
+      if (value === undefined) continue;
+      values[field] = value;
+      provenance[field] = { sourceRecordId: only.sourceRecordId, source: only.source, at: when };
+    }
   } else {
     const name = chooseGroup(ordered, GROUP_RULES.name);
     for (const [field, chosen] of name) take(field, chosen);
@@ -161,7 +166,8 @@ function agreesWithEdits(s: SourceStatement, edits: ReadonlyMap<string, Chosen>,
 
 /**
  * Does `s` say what `base` says about the open members, in more detail: every member `base` states is stated by
- * `s`, equal or extended, and `s` states more (a longer value or one more member)?
+ * `s`, the same (髙橋 = 高橋, 株式会社台帳商事 = 台帳商事) or extended, and `s` states more (a longer value or one
+ * more member)?
  */
 function refines(s: SourceStatement, base: SourceStatement, open: readonly string[], rule: GroupRule): boolean {
   let more = false;
@@ -173,14 +179,10 @@ function refines(s: SourceStatement, base: SourceStatement, open: readonly strin
       continue;
     }
     if (value === undefined) return false;
-    if (typeof was !== 'string' || typeof value !== 'string') {
-      if (JSON.stringify(was) !== JSON.stringify(value)) return false;
-      continue;
-    }
+    if (saysTheSame(field, was, value, false)) continue;
+    if (rule.equalOnly || typeof was !== 'string' || typeof value !== 'string') return false;
     const wasKey = completenessKey(was);
-    const key = completenessKey(value);
-    if (key === wasKey) continue;
-    if (rule.equalOnly || wasKey.length === 0 || !key.startsWith(wasKey)) return false;
+    if (wasKey.length === 0 || !completenessKey(value).startsWith(wasKey)) return false;
     more = true;
   }
   return more;

@@ -196,3 +196,16 @@ test('otherSourceValues lists what the other records hold, by group and by field
   assert.equal(others.name, undefined, 'every record states the golden name');
   assert.equal(others.phone, undefined, 'a clear holds no value');
 });
+
+test('a name stated again with its 名 is the same name in more detail; 田 is not a terse 田原', () => {
+  const completed = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { familyName: '髙橋', givenName: '花子' }),
+    meishi(2, '2026-03-01T00:00:00Z', { familyName: '高橋' }),
+  ]);
+  assert.deepEqual(completed.values, { familyName: '髙橋', givenName: '花子' });
+  const other = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { familyName: '田原', givenName: '嘉彦' }),
+    meishi(2, '2026-03-01T00:00:00Z', { familyName: '田' }),
+  ]);
+  assert.deepEqual(other.values, { familyName: '田' }, 'another name: the newer record decides, and no 名 is borrowed');
+});
