@@ -23,7 +23,9 @@
  * record whose reading fits the name best; a reading part is kept only when it fits its name part (the record
  * spells that part the same, or the surname / given-name lists know the reading for it: normalize/name.ts
  * surnameReadings, normalize/given-readings.ts). Otherwise a former surname's reading (ワタナベ) would stand beside
- * the current name (森下) after a merge. With no written name at all, the reading is a group like the others.
+ * the current name (森下) after a merge. With no written name at all, the reading is a group like the others. A
+ * whole reading in セイ (「タワラ ヨシヒコ」, typed so by a user) is not followed by the メイ another record gives,
+ * which it already holds (the cause of 「タワラ ヨシヒコ ヨシヒコ」; import statements split such readings now).
  *
  * Users' edits (source manual). An edit is explicit, so a field it sets wins for that field (the newest edit, as
  * before; null clears), even inside a group: editing only the 建物 keeps the 建物 typed. The group's other members
@@ -34,6 +36,7 @@
  * refined: it says exactly what they meant. Every chosen value keeps its provenance.
  */
 import { companyMatchKey } from '../normalize/company.ts';
+import { foldKana } from '../normalize/text.ts';
 import { FIELD_GROUPS, groupOfField, type FieldGroup } from './fields.ts';
 import { isReadingOf, sameWrittenName } from './reading.ts';
 
@@ -237,6 +240,13 @@ function chooseReading(ordered: readonly SourceStatement[], name: ReadonlyMap<st
     if (parts.length > (best?.parts.length ?? 0)) best = { from: s, parts };
   }
   for (const field of best?.parts ?? []) chosen.set(field, { value: best!.from.fields[field], from: best!.from });
+  // A whole reading typed into セイ (「タワラ ヨシヒコ」, kept as typed) already says the メイ another record gives.
+  const family = chosen.get('familyNameKana');
+  const given = chosen.get('givenNameKana');
+  if (family && given && family.from !== given.from && given.from.source !== MANUAL_SOURCE && typeof family.value === 'string' && typeof given.value === 'string') {
+    const tokens = family.value.trim().split(/\s+/u);
+    if (tokens.length >= 2 && foldKana(tokens[tokens.length - 1]!) === foldKana(given.value)) chosen.delete('givenNameKana');
+  }
   return chosen;
 }
 

@@ -17,6 +17,8 @@ const NAMES = [
   { familyName: '森下', givenName: '想夏', familyNameKana: 'モリシタ', givenNameKana: 'ソーカ' },
   { familyName: '渡辺', givenName: '想夏', familyNameKana: 'ワタナベ', givenNameKana: 'ソウカ' },
   { familyName: '髙橋', givenName: '花子', familyNameKana: 'タカハシ', givenNameKana: 'ハナコ' },
+  // Stored before statements split a whole reading typed into セイ.
+  { familyName: '田原', givenName: '嘉彦', familyNameKana: 'タワラ ヨシヒコ' },
 ] as const;
 
 /** A subset of an object's keys (each kept or left out). */
@@ -43,7 +45,7 @@ const recordFields = fc
 /** A user's edit: a few fields, any of them possibly cleared (null). */
 const editFields = fc.dictionary(
   fc.constantFrom(...FIELD_GROUPS.name, ...FIELD_GROUPS.reading, ...FIELD_GROUPS.address, ...FIELD_GROUPS.affiliation, 'email'),
-  fc.option(fc.constantFrom('森下', 'タワラ', '東京都', '千代田区千代田1-1', '台帳商事', '課長', 'c@example.jp'), { nil: null }),
+  fc.option(fc.constantFrom('森下', 'タワラ', 'タワラ ヨシヒコ', 'ヨシヒコ', '東京都', '千代田区千代田1-1', '台帳商事', '課長', 'c@example.jp'), { nil: null }),
   { maxKeys: 3 },
 );
 

@@ -120,6 +120,12 @@ test('the reading is never assembled from two records (「タワラ ヨシヒコ
   const reading = [golden.values.familyNameKana, golden.values.givenNameKana].filter(Boolean).join(' ');
   assert.equal(reading, 'ヨシヒコ', 'the name\'s own record\'s reading, whole');
   assert.deepEqual(recordsOf(golden, ['familyNameKana', 'givenNameKana']), new Set([2]));
+  // A whole reading a user typed into セイ is kept as typed, and not followed by another record's メイ.
+  const typed = computeGolden([
+    meishi(1, '2026-01-01T00:00:00Z', { familyName: '田原', givenName: '嘉彦', familyNameKana: 'タワラ', givenNameKana: 'ヨシヒコ' }),
+    manual(2, '2026-03-01T00:00:00Z', { familyNameKana: 'タワラ ヨシヒコ' }),
+  ]);
+  assert.deepEqual(only(typed.values, ['familyNameKana', 'givenNameKana']), { familyNameKana: 'タワラ ヨシヒコ' });
   // A newer record without a reading keeps the reading of the same name from an older one.
   const kept = computeGolden([
     meishi(1, '2026-01-01T00:00:00Z', { familyName: '田原', givenName: '嘉彦', familyNameKana: 'タワラ', givenNameKana: 'ヨシヒコ' }),
