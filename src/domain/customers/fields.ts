@@ -25,6 +25,28 @@ export const PROFILE_FIELDS = [
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
+/**
+ * Fields that are parts of one fact, so survivorship takes each group from one source record (golden.ts) instead
+ * of assembling it field by field: a 〒 from one record beside a 都道府県 from another can contradict each other
+ * although each record is coherent. `address` holds the 市区町村 and 番地 (the rest after the prefecture).
+ */
+export const FIELD_GROUPS = {
+  name: ['familyName', 'givenName'],
+  reading: ['familyNameKana', 'givenNameKana'],
+  address: ['postalCode', 'prefecture', 'address', 'building'],
+  affiliation: ['companyName', 'department', 'title'],
+} as const satisfies Record<string, readonly ProfileField[]>;
+export type FieldGroup = keyof typeof FIELD_GROUPS;
+
+const GROUP_OF: ReadonlyMap<string, FieldGroup> = new Map(
+  (Object.entries(FIELD_GROUPS) as Array<[FieldGroup, readonly string[]]>).flatMap(([group, fields]) => fields.map((f) => [f, group] as const)),
+);
+
+/** The group a field belongs to, or null for a field that stands alone (e-mail, phone, custom fields…). */
+export function groupOfField(field: string): FieldGroup | null {
+  return GROUP_OF.get(field) ?? null;
+}
+
 /** Personal data: masked for roles without customers:read_personal. */
 export const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['email', 'phone', 'postalCode', 'address', 'building', 'birthDate']);
 

@@ -2,7 +2,7 @@ import { CUSTOM_PREFIX } from '../customers/fields.ts';
 import { parseAddress } from '../normalize/address.ts';
 import { parseBirthDate } from '../normalize/date.ts';
 import { normalizeEmail } from '../normalize/email.ts';
-import { splitFullName } from '../normalize/name.ts';
+import { reconcileNameParts } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
 import { normalizePostalCode } from '../normalize/postal.ts';
 import { hasUnstorable, stripUnstorable } from '../normalize/storable.ts';
@@ -68,19 +68,13 @@ export function toStatement(
     return v === undefined || v.trim() === '' ? null : nfkc(v);
   };
 
-  // Names: split columns win; a whole name typed into 姓 alone is split like a full name.
-  let family = value('family_name');
-  let given = value('given_name');
-  const full = value('full_name');
-  if (!family && !given && full) ({ family, given } = split(full));
-  else if (family && !given && /\s/.test(family)) ({ family, given } = split(family));
+  // Names and their readings alike: split columns win; a whole name typed into 姓 (セイ) is split like a full name,
+  // and a whole name beside one part gives the other (reconcileNameParts).
+  const { family, given } = reconcileNameParts(value('family_name'), value('given_name'), value('full_name'));
   if (family) out.familyName = family;
   if (given) out.givenName = given;
 
-  let familyKana = value('family_name_kana');
-  let givenKana = value('given_name_kana');
-  const fullKana = value('full_name_kana');
-  if (!familyKana && !givenKana && fullKana) ({ family: familyKana, given: givenKana } = split(fullKana));
+  const { family: familyKana, given: givenKana } = reconcileNameParts(value('family_name_kana'), value('given_name_kana'), value('full_name_kana'));
   for (const [key, kana] of [['familyNameKana', familyKana], ['givenNameKana', givenKana]] as const) {
     if (!kana) continue;
     const katakana = toKatakana(kana);
@@ -139,11 +133,6 @@ export function toStatement(
     if (v.trim() !== '') out[`${CUSTOM_PREFIX}${header}`] = v.trim();
   }
   return { statement: out, flagged };
-}
-
-function split(full: string): { family: string | null; given: string | null } {
-  const s = splitFullName(full);
-  return { family: s.family, given: s.given };
 }
 
 

@@ -17,7 +17,7 @@
  *     as family only. Fallbacks: a kanji→kana script boundary (山田はなこ),
  *     then a length heuristic for all-kanji names (2 chars → 1+1, else 2+rest).
  */
-import { foldVariantKanji, toHiragana } from './text.ts';
+import { foldForSearch, foldVariantKanji, toHiragana } from './text.ts';
 import { SURNAME_TSV } from './surnames.generated.ts';
 import { memoize } from './memo.ts';
 
@@ -44,6 +44,8 @@ export interface SplitName {
 
 interface SurnameTables {
   kanji: Map<string, number>;
+  /** Kanji surname (variant-folded) → its hiragana readings. */
+  readingsOf: Map<string, string[]>;
   reading: Map<string, number>;
   romaji: Set<string>;
   maxLen: number;
@@ -68,13 +70,14 @@ let tables: SurnameTables | null = null;
 /** Parsed lazily: the TSV is ~2k lines and not every caller needs it. */
 function surnameTables(): SurnameTables {
   if (tables !== null) return tables;
-  const t: SurnameTables = { kanji: new Map(), reading: new Map(), romaji: new Set(), maxLen: 0, maxReadingLen: 0 };
+  const t: SurnameTables = { kanji: new Map(), readingsOf: new Map(), reading: new Map(), romaji: new Set(), maxLen: 0, maxReadingLen: 0 };
   for (const line of SURNAME_TSV.split('\n')) {
     const [kanji = '', w = '0', readings = '', romaji = ''] = line.split('\t');
     if (kanji === '') continue;
     const weight = Math.max(Number(w) || 0, 1); // gimei-only entries have no population
     t.kanji.set(kanji, weight);
     t.maxLen = Math.max(t.maxLen, [...kanji].length);
+    t.readingsOf.set(kanji, readings.split('|').filter(Boolean));
     for (const r of readings.split('|').filter(Boolean)) {
       t.reading.set(r, Math.max(t.reading.get(r) ?? 0, weight));
       t.maxReadingLen = Math.max(t.maxReadingLen, [...r].length);
@@ -99,6 +102,17 @@ export function isKnownSurname(s: string): boolean {
   if (n === '') return false;
   if (/^[A-Za-z' -]+$/u.test(n)) return t.romaji.has(foldRomaji(n));
   return t.kanji.has(foldVariantKanji(n)) || t.reading.has(toHiragana(n));
+}
+
+/**
+ * The readings (hiragana) a surname written in kanji is known to have, or undefined when the list does not know the
+ * spelling (~2k surnames, variant kanji folded: 髙橋 = 高橋). 田原 → たはら, たわら.
+ *
+ * @example surnameReadings('田原') // => ['たはら', 'たわら']
+ * @example surnameReadings('未登録') // => undefined
+ */
+export function surnameReadings(spelling: string): readonly string[] | undefined {
+  return surnameTables().readingsOf.get(foldVariantKanji(spelling.normalize('NFKC').trim()));
 }
 
 const HONORIFIC = /(?:\s*(?:様|さま|サマ|殿|どの|さん|サン|御中|先生|氏))+$/u;
@@ -231,4 +245,54 @@ function splitFullNameUncached(fullName: string): SplitName {
     if (h !== null) return result(h[0], h[1], 'heuristic', false, 'low');
   }
   return result(s, null, 'single', false, 'low');
+}
+
+/**
+ * 姓 and 名 from what a record's columns hold: split columns, a whole name, or both, written by people who type the
+ * whole name (or reading) into 姓 (セイ). Used for names and for their readings alike:
+ *  - 姓 and 名 given: kept, except that a 姓 ending in the 名 after a space (「タワラ ヨシヒコ」 + 「ヨシヒコ」) holds the
+ *    whole name and is cut to its family part (else the name reads 「タワラ ヨシヒコ ヨシヒコ」);
+ *  - one part given, and the whole name too: the whole name is split, and the missing part is taken from it when
+ *    the split agrees with the part given (「タワラ ヨシヒコ」 + メイ 「ヨシヒコ」 → セイ 「タワラ」);
+ *  - 姓 alone with a space in it: split like a whole name; nothing but the whole name: split.
+ * Values are taken as they are (the caller normalises); empty strings count as absent.
+ *
+ * @example reconcileNameParts('タワラ ヨシヒコ', null, null) // => { family: 'タワラ', given: 'ヨシヒコ' }
+ * @example reconcileNameParts('タワラ ヨシヒコ', 'ヨシヒコ', null) // => { family: 'タワラ', given: 'ヨシヒコ' }
+ * @example reconcileNameParts(null, 'ヨシヒコ', 'タワラ ヨシヒコ') // => { family: 'タワラ', given: 'ヨシヒコ' }
+ */
+export function reconcileNameParts(
+  family: string | null | undefined,
+  given: string | null | undefined,
+  whole: string | null | undefined,
+): { family: string | null; given: string | null } {
+  const f = family?.trim() || null;
+  const g = given?.trim() || null;
+  const w = whole?.trim() || null;
+  const same = (a: string, b: string) => foldForSearch(a) === foldForSearch(b);
+  if (f !== null && g !== null) {
+    const tokens = f.split(/\s+/u);
+    if (tokens.length >= 2) {
+      // The given name may itself hold a space (a middle name): compare the 姓's tail of the same length.
+      const tail = tokens.slice(-g.split(/\s+/u).length).join(' ');
+      const head = tokens.slice(0, tokens.length - g.split(/\s+/u).length).join(' ');
+      if (head !== '' && same(tail, g)) return { family: head, given: g };
+    }
+    return { family: f, given: g };
+  }
+  if (f === null && g === null) {
+    if (w === null) return { family: null, given: null };
+    const split = splitFullName(w);
+    return { family: split.family, given: split.given };
+  }
+  if (f !== null && /\s/u.test(f)) {
+    const split = splitFullName(w ?? f);
+    return { family: split.family, given: split.given };
+  }
+  if (w !== null) {
+    const split = splitFullName(w);
+    if (f !== null && split.family !== null && same(split.family, f)) return { family: f, given: split.given };
+    if (g !== null && split.given !== null && same(split.given, g)) return { family: split.family, given: g };
+  }
+  return { family: f, given: g };
 }

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitFullName, isKnownSurname, foldRomaji } from '../../../src/domain/normalize/name.ts';
+import { splitFullName, isKnownSurname, foldRomaji, surnameReadings } from '../../../src/domain/normalize/name.ts';
 import { SURNAME_TSV } from '../../../src/domain/normalize/surnames.generated.ts';
 import { japaneseishString, kanaTriple } from './arbitraries.ts';
 
@@ -122,6 +122,11 @@ describe('surname table', () => {
     assert.equal(isKnownSurname('SATOH'), true);
     assert.equal(isKnownSurname('太郎'), false);
     assert.equal(isKnownSurname(''), false);
+  });
+  test('surnameReadings: the readings of a kanji surname (variant-folded), none for an unknown spelling', () => {
+    assert.deepEqual(surnameReadings('田原'), ['たはら', 'たわら']);
+    assert.deepEqual(surnameReadings('渡邉'), surnameReadings('渡辺'));
+    assert.equal(surnameReadings('太郎'), undefined);
   });
   test('foldRomaji', () => {
     assert.equal(foldRomaji('Satou'), 'sato');
