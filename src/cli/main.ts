@@ -14,7 +14,7 @@ import { runImport, type ImportSummary } from '../intake/files/import.service.ts
 import { validateImport, type ValidationReport } from '../intake/files/validate.service.ts';
 import { checkImportTarget } from '../ledger/sources/sources.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
-import { importCommerceFile } from '../intake/orders/cli.ts';
+import { importCommerceFile } from './commerce-import.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../intake/files/export.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */

@@ -245,7 +245,22 @@ export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: num
   }
 }
 
-export async function insertDecisions(db: Db, rows: Array<{ kind: 'new' | 'merge' | 'review'; recordId: number; customerId: string | null; otherCustomerId?: string | null; score?: number | null; rule: string; evidence?: unknown; runId: string | null }>): Promise<void> {
+/** A matcher's or a person's decision about a record (new, merge, review; accept, reject, never, unmerge, manual merge). */
+export interface DecisionRow {
+  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+  recordId: number | null;
+  customerId: string | null;
+  otherCustomerId?: string | null;
+  score?: number | null;
+  rule: string;
+  evidence?: unknown;
+  /** The import run that made it (automatic decisions). */
+  runId?: string | null;
+  /** The person who made it (review decisions, merges, splits). */
+  userId?: string | null;
+}
+
+export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
     await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
       kind: r.kind,
@@ -255,9 +270,28 @@ export async function insertDecisions(db: Db, rows: Array<{ kind: 'new' | 'merge
       score: r.score ?? null,
       rule: r.rule,
       evidence: JSON.stringify(r.evidence ?? []),
-      import_run_id: r.runId,
+      ...(r.runId ? { import_run_id: r.runId } : {}),
+      ...(r.userId ? { decided_by_user_id: r.userId } : {}),
     }))).execute();
   }
+}
+
+export async function setReviewStatus(db: Db, id: number, status: 'open' | 'accepted' | 'rejected' | 'never', userId: string | null): Promise<void> {
+  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Moves every source record of `fromId` to `toId` (a merge); returns the moved record ids. */
+export async function moveAllRecords(db: Db, fromId: string, toId: string): Promise<number[]> {
+  const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
+    .where('customer_id', '=', fromId).returning('id').execute();
+  return moved.map((r) => r.id);
+}
+
+/** Moves the given source records from one customer to another (a split). */
+export async function moveRecords(db: Db, recordIds: readonly number[], fromId: string, toId: string): Promise<void> {
+  if (recordIds.length === 0) return;
+  await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
+    .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
 }
 
 export async function insertReviewItems(db: Db, rows: Array<{ a: number; b: number; score: number; probability: number; rules: string[]; evidence: unknown }>): Promise<void> {
@@ -351,4 +385,11 @@ export async function insertSourceRecord(
     })
     .returning(['id', 'received_at'])
     .executeTakeFirstOrThrow();
+}
+
+/** Advisory lock that serialises identity resolution across processes (held to the end of the transaction). */
+const RESOLVE_LOCK_ID = 4_242_001;
+
+export async function lockResolver(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(db);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Actor } from '../core/context.ts';
 import { sqlState } from '../core/errors.ts';
 import { type Db } from '../db/database.ts';
@@ -36,9 +35,6 @@ export const NEIGHBOUR_BUDGET = 20_000;
 
 /** Random record pairs behind the unrelated class when training for many chunks (bounds the training's memory). */
 const TRAIN_RANDOM_PAIRS = 100_000;
-
-/** Advisory lock that serialises identity resolution across processes. */
-export const RESOLVE_LOCK_ID = 4_242_001;
 
 export interface QuarantinedRecord {
   recordId: number;
@@ -147,7 +143,7 @@ export function chunkResolver(
     try {
       chunk = await db.transaction().execute(async (trx) => {
         // One resolver at a time (imports, forms, identify): two resolvers must never link the same record twice.
-        await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
+        await repo.lockResolver(trx);
         const records = await repo.listUnresolvedChunk(trx, limit);
         if (records.length === 0) return null;
         taken.records = records;
@@ -256,7 +252,7 @@ const matchId = (id: number) => String(id).padStart(16, '0');
  */
 async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSize: number, neighbourBudget: number): Promise<MatchWeights> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(trx);
+    await repo.lockResolver(trx);
     const stored = await repo.findWeightsCovering(trx, firstId, lastId);
     if (stored && weightsFitEngine(stored.weights)) return stored.weights as MatchWeights;
     const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize), neighbourBudget);
@@ -337,7 +333,7 @@ async function resolveChunk(
   }]));
   let merged = 0;
   let customersCreated = 0;
-  const decisions: Parameters<typeof repo.insertDecisions>[1] = [];
+  const decisions: repo.DecisionRow[] = [];
   const created: Array<{ id: string; statements: SourceStatement[] }> = [];
   const joined = new Set<string>();
   const links: Array<{ recordId: number; customerId: string }> = [];

@@ -9,8 +9,9 @@ import { maskEmail } from '../../domain/customers/masking.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { deleteKeyedActivities, upsertKeyedActivity } from '../orders/activity-writes.ts';
-import { customerKey } from '../orders/customer-keys.ts';
+import { deleteKeyedActivities, sourcesOfKeyedActivities, upsertKeyedActivity } from '../../ledger/activities/activities.repository.ts';
+import { findSource } from '../../ledger/sources/sources.service.ts';
+import { customerKey } from '../../domain/commerce/customer-keys.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
 import * as repo from './events.repository.ts';
 
@@ -183,7 +184,7 @@ export async function writeRegistrations(db: Db, input: { event: EventBasics; so
     actor: input.actor,
   });
   const recordOf = new Map(linked.map((l) => [l.externalId, l]));
-  const source = await db.selectFrom('sources').select('id').where('name', '=', sourceName).executeTakeFirst();
+  const source = await findSource(db, sourceName);
   const existing = new Map((await repo.findRegistrations(db, input.event.id, [...byReg.keys()])).map((r) => [r.external_id, r]));
   await db.transaction().execute(async (trx) => {
     for (const r of byReg.values()) {
@@ -231,8 +232,7 @@ async function refreshEventActivities(db: Db, eventId: string) {
   const event = await repo.findEvent(db, eventId);
   if (!event) return;
   const regs = await repo.listRegistrations(db, eventId, undefined);
-  const sources = await db.selectFrom('activities').select(['dedupe_key', 'source_id']).where('dedupe_key', 'in', regs.length ? regs.map((r) => `event-reg:${eventId}:${r.id}`) : ['-']).execute();
-  const sourceOf = new Map(sources.map((s) => [s.dedupe_key, s.source_id]));
+  const sourceOf = await sourcesOfKeyedActivities(db, regs.map((r) => `event-reg:${eventId}:${r.id}`));
   for (const r of regs) {
     if (!r.customer_id) continue;
     await writeRegistrationActivities(db, event, { id: r.id, status: r.status, registeredAt: r.registered_at, recordId: r.source_record_id, customerId: r.customer_id, sourceId: sourceOf.get(`event-reg:${eventId}:${r.id}`) ?? null });
@@ -272,8 +272,9 @@ export async function setAttendance(db: Db, eventId: string, registrationId: str
   await db.transaction().execute(async (trx) => {
     await repo.setRegistrationStatus(trx, registrationId, status);
     if (reg.customer_id) {
-      const act = await trx.selectFrom('activities').select('source_id').where('dedupe_key', '=', `event-reg:${eventId}:${registrationId}`).executeTakeFirst();
-      await writeRegistrationActivities(trx, event, { id: registrationId, status, registeredAt: reg.registered_at, recordId: reg.source_record_id, customerId: reg.customer_id, sourceId: act?.source_id ?? null });
+      const key = `event-reg:${eventId}:${registrationId}`;
+      const sourceId = (await sourcesOfKeyedActivities(trx, [key])).get(key) ?? null;
+      await writeRegistrationActivities(trx, event, { id: registrationId, status, registeredAt: reg.registered_at, recordId: reg.source_record_id, customerId: reg.customer_id, sourceId });
     }
     await audit(trx, actor, 'event.attendance', { type: 'event', id: eventId }, { registrationId, status });
   });

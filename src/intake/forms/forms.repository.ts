@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { FormsTable } from '../../db/schema.ts';
 
@@ -104,27 +104,6 @@ export async function listSubmissionRows(db: Db, formId: string, filter: { statu
 }
 
 // ── what a submission writes elsewhere ──
-
-/** The submission on the customer's timeline, once per submission (dedupe_key), hanging off its source record. */
-export async function upsertSubmissionActivity(db: Db, a: {
-  customerId: string; occurredAt: Date; title: string; properties: Record<string, unknown>;
-  sourceId: string; sourceRecordId: number; dedupeKey: string;
-}): Promise<void> {
-  await db.insertInto('activities').values({
-    customer_id: a.customerId,
-    type: 'form_submission',
-    occurred_at: a.occurredAt,
-    title: a.title,
-    properties: JSON.stringify(a.properties),
-    source_id: a.sourceId,
-    source_record_id: a.sourceRecordId,
-    dedupe_key: a.dedupeKey,
-  }).onConflict((oc) => oc.column('dedupe_key').doUpdateSet({
-    title: a.title,
-    properties: JSON.stringify(a.properties),
-    updated_at: sql<Date>`now()`,
-  })).execute();
-}
 
 export async function insertConsentOnce(db: Db, c: {
   customerId: string; purpose: string; granted: boolean; textShown: string | null; textVersion: number | null;

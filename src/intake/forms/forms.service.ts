@@ -17,6 +17,7 @@ import { findSource, registerSource } from '../../ledger/sources/sources.service
 import { ingestRecords } from '../../resolution/staging.ts';
 import { identifyVisitor } from '../tracker/identify.service.ts';
 import { getEvent, registerForEvent } from '../events/events.service.ts';
+import { upsertSubmissionActivity } from '../../ledger/activities/activities.repository.ts';
 import * as repo from './forms.repository.ts';
 
 /** Submissions accepted per client address and form in one window, before 429 (a whole office shares one address). */
@@ -381,7 +382,7 @@ export async function submitForm(db: Db, row: FormRow & { source_name: string },
   if (!record) throw new Error(`Submission ${key} of form ${row.slug} produced no source record`);
   await db.transaction().execute(async (trx) => {
     await repo.setSubmissionRecord(trx, submission.id, record.recordId);
-    await repo.upsertSubmissionActivity(trx, {
+    await upsertSubmissionActivity(trx, {
       customerId: record.customerId,
       occurredAt: submission.created_at,
       title: `${FORM_KIND_LABELS[row.kind]}: ${row.title}`,

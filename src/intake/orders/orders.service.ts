@@ -9,8 +9,9 @@ import type { ImportField } from '../../domain/import/profile.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
-import { deleteKeyedActivities, upsertKeyedActivity } from './activity-writes.ts';
-import { customerKey } from './customer-keys.ts';
+import { deleteKeyedActivities, upsertKeyedActivity } from '../../ledger/activities/activities.repository.ts';
+import { customerKey } from '../../domain/commerce/customer-keys.ts';
+import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
 import * as repo from './orders.repository.ts';
 
 // ── products ──
@@ -175,8 +176,7 @@ export async function listOrders(
 
 /** Customer purchase figures (net of cancellations and returns). */
 export async function purchaseSummary(db: Db, customerId: string) {
-  const exists = await db.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
-  if (!exists) throw notFound('Customer');
+  if (!await findCustomerRow(db, customerId, { includeDeleted: true })) throw notFound('Customer');
   const r = await repo.purchaseSummary(db, customerId);
   return {
     customerId,

@@ -77,3 +77,85 @@ export async function insertImportActivities(db: Db, runId: string, rows: Array<
 }
 
 // ── exports ──
+
+// ── keyed activities: one row per dedupe key (purchases, registrations, attendance) ──
+export interface KeyedActivity {
+  dedupeKey: string;
+  customerId: string;
+  type: string;
+  occurredAt: Date;
+  title: string;
+  properties: Record<string, unknown>;
+  amount?: string | null;
+  currency?: string | null;
+  sourceId: string | null;
+  sourceRecordId: number;
+}
+
+/**
+ * Writes an activity that records something with a key of its own (an order, a registration): the first write
+ * inserts, later ones update the same row (dedupe_key is unique), so a re-import or an API retry never doubles a
+ * purchase on the timeline. The activity hangs off the buyer's source record, so merge/unmerge moves it.
+ */
+export async function upsertKeyedActivity(db: Db, a: KeyedActivity): Promise<void> {
+  const values = {
+    customer_id: a.customerId,
+    type: a.type,
+    occurred_at: a.occurredAt,
+    title: a.title,
+    properties: JSON.stringify(a.properties),
+    amount: a.amount ?? null,
+    currency: a.currency ?? null,
+    source_id: a.sourceId,
+    source_record_id: a.sourceRecordId,
+  };
+  await db
+    .insertInto('activities')
+    .values({ ...values, dedupe_key: a.dedupeKey })
+    .onConflict((oc) => oc.column('dedupe_key').doUpdateSet({ ...values, updated_at: new Date() }))
+    .execute();
+}
+
+export async function deleteKeyedActivities(db: Db, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.deleteFrom('activities').where('dedupe_key', 'in', keys).execute();
+}
+
+/** The source each keyed activity was recorded from (dedupe key → source id), for the keys that exist. */
+export async function sourcesOfKeyedActivities(db: Db, dedupeKeys: readonly string[]): Promise<Map<string, string | null>> {
+  if (dedupeKeys.length === 0) return new Map();
+  const rows = await db.selectFrom('activities').select(['dedupe_key', 'source_id']).where('dedupe_key', 'in', dedupeKeys).execute();
+  return new Map(rows.map((r) => [r.dedupe_key!, r.source_id]));
+}
+
+/** The submission on the customer's timeline, once per submission (dedupe_key), hanging off its source record. */
+export async function upsertSubmissionActivity(db: Db, a: {
+  customerId: string; occurredAt: Date; title: string; properties: Record<string, unknown>;
+  sourceId: string; sourceRecordId: number; dedupeKey: string;
+}): Promise<void> {
+  await db.insertInto('activities').values({
+    customer_id: a.customerId,
+    type: 'form_submission',
+    occurred_at: a.occurredAt,
+    title: a.title,
+    properties: JSON.stringify(a.properties),
+    source_id: a.sourceId,
+    source_record_id: a.sourceRecordId,
+    dedupe_key: a.dedupeKey,
+  }).onConflict((oc) => oc.column('dedupe_key').doUpdateSet({
+    title: a.title,
+    properties: JSON.stringify(a.properties),
+    updated_at: sql<Date>`now()`,
+  })).execute();
+}
+
+/**
+ * Moves a customer's activities with their records: all of them (a merge), or those that came from the given records
+ * (a split).
+ */
+export async function moveActivities(db: Db, fromId: string, toId: string, recordIds?: readonly number[]): Promise<void> {
+  if (recordIds?.length === 0) return;
+  let query = db.updateTable('activities').set({ customer_id: toId }).where('customer_id', '=', fromId);
+  if (recordIds) query = query.where('source_record_id', 'in', recordIds);
+  await query.execute();
+}

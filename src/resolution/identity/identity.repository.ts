@@ -33,12 +33,6 @@ export async function findReviewItem(db: Db, id: number, options: { forUpdate?: 
   return query.executeTakeFirst();
 }
 
-export async function setReviewStatus(db: Db, id: number, status: ReviewStatus, userId: string | null): Promise<void> {
-  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() }).where('id', '=', id).execute();
-}
-
-// ── source records ──
-
 /** Source records by id, with their source and customer (for the side-by-side view and for unmerge). */
 export async function findSourceRecords(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
@@ -120,51 +114,6 @@ export async function lockCustomers(db: Db, ids: string[]) {
     .orderBy('id')
     .forUpdate()
     .execute();
-}
-
-/** Moves every source record and activity of `fromId` to `toId`; returns the moved record ids. */
-export async function moveAllToCustomer(db: Db, fromId: string, toId: string): Promise<number[]> {
-  const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
-    .where('customer_id', '=', fromId).returning('id').execute();
-  await db.updateTable('activities').set({ customer_id: toId }).where('customer_id', '=', fromId).execute();
-  return moved.map((r) => r.id);
-}
-
-/** Moves the given source records, and the activities that came from them, from one customer to another. */
-export async function moveRecordsToCustomer(db: Db, recordIds: number[], fromId: string, toId: string): Promise<void> {
-  if (recordIds.length === 0) return;
-  await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
-    .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
-  await db.updateTable('activities').set({ customer_id: toId })
-    .where('customer_id', '=', fromId).where('source_record_id', 'in', recordIds).execute();
-}
-
-// ── decisions ──
-
-export interface DecisionRow {
-  kind: DecisionKind;
-  recordId: number | null;
-  customerId: string | null;
-  otherCustomerId: string | null;
-  score: number | null;
-  rule: string;
-  evidence: unknown;
-  userId: string | null;
-}
-
-export async function insertDecisions(db: Db, rows: DecisionRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 2000) {
-    await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
-      kind: r.kind,
-      source_record_id: r.recordId,
-      customer_id: r.customerId,
-      other_customer_id: r.otherCustomerId,
-      score: r.score,
-      rule: r.rule,
-      evidence: JSON.stringify(r.evidence ?? []),
-      decided_by_user_id: r.userId,
-    }))).execute();
-  }
 }
 
 /** Every decision about the given records, newest first, with the deciding user's name. */

@@ -5,10 +5,11 @@ import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskExternalId, maskStatement, maskText } from '../../domain/customers/masking.ts';
 import { isNameOnly } from '../../domain/match/index.ts';
-import { insertActivity } from '../../ledger/activities/activities.repository.ts';
+import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
+import * as resolution from '../resolution.repository.ts';
 import * as repo from './identity.repository.ts';
 
 /**
@@ -96,7 +97,7 @@ export async function decideReviewItem(db: Db, id: number, decision: Decision, a
       if (a.customer_id === b.customer_id) {
         // Already one customer (merged since the item was raised): the verdict is still recorded.
         kept = a.customer_id;
-        await repo.insertDecisions(trx, [a, b].map((r) => ({
+        await resolution.insertDecisions(trx, [a, b].map((r) => ({
           kind: 'accept', recordId: r.id, customerId: kept, otherCustomerId: kept, score: item.score, rule, evidence, userId,
         })));
       } else {
@@ -111,12 +112,12 @@ export async function decideReviewItem(db: Db, id: number, decision: Decision, a
         kept = target!.id;
       }
     } else {
-      await repo.insertDecisions(trx, [a, b].map((r, i) => ({
+      await resolution.insertDecisions(trx, [a, b].map((r, i) => ({
         kind: decision, recordId: r.id, customerId: r.customer_id, otherCustomerId: (i === 0 ? b : a).customer_id,
         score: item.score, rule, evidence, userId,
       })));
     }
-    await repo.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId);
+    await resolution.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId);
     await audit(trx, actor, `identity.review.${decision}`, { type: 'review_item', id: String(id) }, {
       records: [a.id, b.id], customers: [a.customer_id, b.customer_id], score: item.score, ...(kept ? { mergedInto: kept } : {}),
     });
@@ -176,8 +177,9 @@ async function absorb(
 ): Promise<void> {
   const userId = how.actor.auth?.userId ?? null;
   const other = await findCustomerRow(db, otherId);
-  const moved = await repo.moveAllToCustomer(db, otherId, targetId);
-  await repo.insertDecisions(db, moved.map((recordId) => ({
+  const moved = await resolution.moveAllRecords(db, otherId, targetId);
+  await moveActivities(db, otherId, targetId);
+  await resolution.insertDecisions(db, moved.map((recordId) => ({
     kind: how.kind, recordId, customerId: targetId, otherCustomerId: otherId, score: how.score, rule: how.rule, evidence: how.evidence, userId,
   })));
   await softDeleteCustomer(db, otherId, userId);
@@ -219,8 +221,9 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
         [{ field: 'sourceRecordIds', message: '元の顧客に1件以上のソースレコードを残してください (at least one must remain)' }]);
     }
     const created = await insertEmptyCustomer(trx);
-    await repo.moveRecordsToCustomer(trx, ids, customerId, created);
-    await repo.insertDecisions(trx, ids.map((recordId) => ({
+    await resolution.moveRecords(trx, ids, customerId, created);
+    await moveActivities(trx, customerId, created, ids);
+    await resolution.insertDecisions(trx, ids.map((recordId) => ({
       kind: 'unmerge', recordId, customerId: created, otherCustomerId: customerId, score: null, rule: 'manual', evidence: { from: customerId, records: ids }, userId,
     })));
     await recomputeCustomer(trx, customerId);

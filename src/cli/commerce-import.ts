@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { Actor } from '../../core/context.ts';
-import type { Db } from '../../db/database.ts';
-import { parseCommerceProfile } from '../../domain/commerce/profile.ts';
-import { runAttendanceImport } from '../events/events.import.ts';
-import { problemLines, runOrderImport } from './orders.import.ts';
+import type { Actor } from '../core/context.ts';
+import type { Db } from '../db/database.ts';
+import { parseCommerceProfile } from '../domain/commerce/profile.ts';
+import { runAttendanceImport } from '../intake/events/events.import.ts';
+import { problemLines, runOrderImport } from '../intake/orders/orders.import.ts';
 
 /**
  * `daicho import FILE --mapping P.json [--event ID] [--report R.csv]` for profiles of kind "orders" or

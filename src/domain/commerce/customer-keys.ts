@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ImportField } from '../../domain/import/profile.ts';
-import { normalizeEmail } from '../../domain/normalize/email.ts';
-import { normalizePhone } from '../../domain/normalize/phone.ts';
+import type { ImportField } from '../import/profile.ts';
+import { normalizeEmail } from '../normalize/email.ts';
+import { normalizePhone } from '../normalize/phone.ts';
 
 /**
  * The key a buyer or attendee is known by in one source: the source's member id, else the e-mail, else the phone.
