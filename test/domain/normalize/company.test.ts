@@ -41,6 +41,29 @@ describe('parseCompanyName: Japanese legal forms', () => {
       assert.deepEqual([r.legalForm, r.core], [form, core], input);
     }
   });
+  test('mutual companies, professional corporations, religious and old 公益法人 forms', () => {
+    const cases: Array<[string, string, string]> = [
+      ['日本生命保険相互会社', '相互会社', '日本生命保険'],
+      ['有限責任監査法人トーマツ', '監査法人', 'トーマツ'],
+      ['EY新日本有限責任監査法人', '監査法人', 'EY新日本'],
+      ['弁護士法人 西村あさひ法律事務所', '弁護士法人', '西村あさひ法律事務所'],
+      ['税理士法人山田会計', '税理士法人', '山田会計'],
+      ['宗教法人 浅草寺', '宗教法人', '浅草寺'],
+      ['国立大学法人東京大学', '国立大学法人', '東京大学'],
+      ['地方独立行政法人 東京都立病院機構', '地方独立行政法人', '東京都立病院機構'],
+      ['特例有限会社 山田商店', '有限会社', '山田商店'],
+      ['㈳日本能率協会', '社団法人', '日本能率協会'],
+      ['(財)日本品質保証機構', '財団法人', '日本品質保証機構'],
+      ['企業組合 ワーカーズ', '企業組合', 'ワーカーズ'],
+    ];
+    for (const [input, form, core] of cases) {
+      const r = parseCompanyName(input);
+      assert.deepEqual([r.legalForm, r.core], [form, core], input);
+    }
+    // The newer forms win where an old spelling is contained in them.
+    assert.equal(parseCompanyName('一般社団法人日本経済団体連合会').legalForm, '一般社団法人');
+    assert.equal(parseCompanyName('公益財団法人日本相撲協会').legalForm, '公益財団法人');
+  });
   test('no legal form', () => {
     assert.deepEqual(parseCompanyName('三井住友銀行'), {
       legalForm: null,
