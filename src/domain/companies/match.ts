@@ -24,7 +24,8 @@
 import { normalizePhone } from '../normalize/phone.ts';
 import { parseAddress } from '../normalize/address.ts';
 import { normalizePostalCode } from '../normalize/postal.ts';
-import { PREFECTURES, type Prefecture } from '../normalize/prefectures.ts';
+import { prefectureByCode, prefectureCode, type Prefecture } from '../normalize/prefectures.ts';
+import { parseCompanyName } from '../normalize/company.ts';
 import { analyzeCompanyName, companyKanaKey, legalFormsCompatible, type CompanyName, type LegalForm } from './name.ts';
 import { normalizeCorporateNumber } from './corporate-number.ts';
 import { emailOrganisationDomain, websiteDomain } from './web-domain.ts';
@@ -57,6 +58,7 @@ export interface PreparedCompany {
   placeholder: CompanyPlaceholderReason | null;
   /** The explicit legal form if given (and recognised), else the one in the name. */
   legalForm: LegalForm | null;
+  /** The reading: the フリガナ given, or a kana-only name itself (`companyKanaKey`). */
   kana: string | null;
   /** Valid 法人番号 (13 digits) or null. */
   corporateNumber: string | null;
@@ -82,9 +84,8 @@ function legalFormOf(raw: string | null | undefined): LegalForm | null {
   if (raw == null || raw.trim() === '') return null;
   const direct = LEGAL_FORM_WORDS.get(raw.normalize('NFKC').replace(/\s+/gu, ''));
   if (direct !== undefined) return direct;
-  // Parsed as a name around a dummy core, so every spelling the parser knows is accepted.
-  const parsed = analyzeCompanyName(`${raw} ダミー`);
-  return parsed.kind === 'company' ? parsed.legalForm : null;
+  // After a stand-in name, so that suffix spellings (KK, Co., Ltd.) are read as well as prefix ones.
+  return parseCompanyName(`X ${raw}`).legalForm;
 }
 
 const CITY = /^(?:[^\d\s]{1,5}郡)?[^\d\s]{1,6}?[市区町村]/u;
@@ -92,13 +93,15 @@ const CITY = /^(?:[^\d\s]{1,5}郡)?[^\d\s]{1,6}?[市区町村]/u;
 function placeOf(input: CompanyRecordInput): { prefecture: Prefecture | null; city: string | null; postalCode: string | null } {
   const postal = input.postalCode ? normalizePostalCode(input.postalCode) : null;
   const postalCode = postal?.valid ? postal.value : null;
-  const pref = input.prefecture?.trim() ?? '';
+  const written = input.prefecture?.trim() ?? '';
+  // 「大阪」「東京」: the short form is a prefecture too.
+  const code = written === '' ? null : prefectureCode(written.normalize('NFKC'));
+  const pref = code === null ? written : prefectureByCode(code)!;
   const address = input.address?.trim() ?? '';
   if (pref === '' && address === '' && postalCode === null) return { prefecture: null, city: null, postalCode: null };
   const text = `${pref !== '' && !address.startsWith(pref) ? pref : ''}${address}`;
   const parsed = parseAddress(text, postalCode);
-  const known = (PREFECTURES as readonly string[]).includes(parsed.prefecture ?? '') ? parsed.prefecture : null;
-  return { prefecture: known, city: CITY.exec(parsed.rest)?.[0] ?? null, postalCode };
+  return { prefecture: parsed.prefecture, city: CITY.exec(parsed.rest)?.[0] ?? null, postalCode };
 }
 
 function phonesOf(raw: CompanyRecordInput['phones']): string[] {
@@ -133,7 +136,7 @@ export function prepareCompany(input: CompanyRecordInput): PreparedCompany {
     name,
     placeholder: analysed.kind === 'none' ? analysed.reason : null,
     legalForm: legalFormOf(input.legalForm) ?? name?.legalForm ?? null,
-    kana: companyKanaKey(input.nameKana),
+    kana: companyKanaKey(input.nameKana) ?? name?.reading ?? null,
     corporateNumber: cn.valid ? cn.value : null,
     ...placeOf(input),
     phones: phonesOf(input.phones),

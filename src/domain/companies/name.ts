@@ -35,6 +35,8 @@ export interface CompanyName {
   looseKey: string;
   /** Folded romaji of a latin or kana-only core ('daicho' for Daicho and ダイチョウ), else null. */
   romaji: string | null;
+  /** The reading of a kana-only core (`companyKanaKey`), to meet a kanji name given with its フリガナ; else null. */
+  reading: string | null;
   /** Trailing branch / office / department ('東京支店', '第一営業部'), or null: it belongs to the person's affiliation. */
   branch: string | null;
   /** The name to show and store: the legal form written out in its position ('さくら情報システム株式会社'). */
@@ -85,9 +87,12 @@ function analyzeUncached(raw: string): CompanyName | NotACompany {
   if (reason !== null) return { kind: 'none', reason };
   const p = parseCompanyName(raw);
   if (p.coreFolded === '') return { kind: 'none', reason: p.legalForm === null ? 'empty' : 'legal_form_only' };
-  // The core alone can be a placeholder too: 「なし 御中」, 「(株)テスト」.
+  // The core alone can be a placeholder too: 「なし 御中」, 「(株)テスト」. With a legal form, words that are also
+  // business names (株式会社フリー) are kept.
   const coreReason = companyPlaceholderReason(p.core);
-  if (coreReason !== null) return { kind: 'none', reason: coreReason };
+  if (coreReason !== null && (p.legalForm === null || coreReason === 'none' || coreReason === 'test' || coreReason === 'empty')) {
+    return { kind: 'none', reason: coreReason };
+  }
   return {
     kind: 'company',
     legalForm: p.legalForm,
@@ -96,6 +101,7 @@ function analyzeUncached(raw: string): CompanyName | NotACompany {
     key: p.coreFolded,
     looseKey: looseKeyOf(p.coreFolded),
     romaji: romajiOf(p.core),
+    reading: KANA_ONLY.test(p.core) ? companyKanaKey(p.core) : null,
     branch: p.branch,
     canonicalName: canonicalNameOf(raw, p.core, p.legalForm, p.position, p.branch),
   };

@@ -30,7 +30,7 @@ const DASHES = `~〜～${HYPHEN_CHARS}ー`;
 const RANGE_SEP = new RegExp(`^\\s*(?:[${DASHES.replace('-', '\\-')}]|から)\\s*`, 'u');
 const APPROX = /約|およそ|凡そ|概ね|おおよそ|程度|前後|くらい|ぐらい|ほど|approx|about|ca\./u;
 const UNDISCLOSED = /^(?:非公開|非公表|未公開|不明|なし|無し|未定|-|ー|―|n\/a|na|none|unknown|\?)$/iu;
-const FOREIGN = /(?:\$|usd|eur|€|rmb|cny|krw|\d\s*(?:ドル|ユーロ|元|ウォン))/iu;
+const FOREIGN = /(?:\$|usd|eur|€|rmb|cny|krw|[\d兆億万千百]\s*(?:ドル|ユーロ|元|ウォン))/iu;
 
 /** Dates and fiscal periods carry digits that are not the amount: 2023年3月期, 2024/03, 令和5年度. */
 const DATES = /(?:(?:令和|平成|昭和|r|h|s)\s*(?:\d{1,2}|元)|\d{4})\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:期|度|時点|現在|末)?|(?:19|20)\d{2}\s*[/.]\s*\d{1,2}(?!\d)(?:\s*[/.]\s*\d{1,2}(?!\d))?|\d{1,2}\s*月期|\(\s*(?:19|20)\d{2}\s*\)/giu;
