@@ -128,6 +128,26 @@ describe('parseCompanyName: branches', () => {
     assert.deepEqual([parseCompanyName('株式会社ABC本社').core, parseCompanyName('株式会社ABC本社').branch], ['ABC', '本社']);
     assert.equal(parseCompanyName('株式会社ダイチョウ名古屋第2営業所').branch, '名古屋第2営業所');
   });
+  test('a department after a space, and an office before its branch, are split off', () => {
+    const cases: Array<[string, string, string]> = [
+      ['株式会社読売新聞社 事業局', '読売新聞社', '事業局'],
+      ['株式会社興伸デリバリーセンター モンダミン係', '興伸デリバリーセンター', 'モンダミン係'],
+      ['株式会社NTT東日本北海道 １１６旭川センター', 'NTT東日本北海道', '116旭川センター'],
+      ['株式会社ダイチョウ 営業本部 第一営業部', 'ダイチョウ', '営業本部 第一営業部'],
+      ['東京大学 山田研究室', '東京大学', '山田研究室'],
+      ['ヰセキ関西中部北陸支社 石川支店', 'ヰセキ関西中部', '北陸支社 石川支店'],
+    ];
+    for (const [input, core, branch] of cases) {
+      const r = parseCompanyName(input);
+      assert.deepEqual([r.core, r.branch], [core, branch], input);
+    }
+    assert.equal(companyMatchKey('株式会社ヰセキ関西中部北陸支社'), companyMatchKey('ヰセキ関西中部北陸支社 石川支店'));
+    // Names that end in such a word themselves keep it.
+    for (const x of ['国立研究開発法人国立がん研究センター', '株式会社日本データセンター', 'ABCグループ株式会社']) {
+      assert.equal(parseCompanyName(x).branch, null, x);
+    }
+    assert.equal(parseCompanyName('国立研究開発法人 国立がん研究センター').core, '国立がん研究センター');
+  });
   test('honorifics are removed', () => {
     assert.equal(parseCompanyName('ABC株式会社 御中').core, 'ABC');
     assert.equal(parseCompanyName('ABC株式会社 御中').branch, null);
