@@ -21,6 +21,7 @@ import {
   nfkc,
 } from '../normalize/index.ts';
 import { kanaToRomaji } from './romaji.ts';
+import { companyPlaceholderReason } from '../companies/placeholder.ts';
 import type {
   ContactContext,
   MatchInput,
@@ -280,17 +281,13 @@ function prepareAddress(
   return { address: { street: words.join(' '), town, number, prefecture, postal, context, generic: true }, prefecture, postal };
 }
 
-/** Company fields that mean "none" (個人, なし, -). */
-const COMPANY_PLACEHOLDERS = new Set([
-  '', '-', 'ー', '個人', 'なし', '無し', '特になし', '無職', '自営', '自営業', '学生', '主婦', '未定', '不明', 'n/a', 'na', 'none', 'なし(個人)', '個人事業主',
-]);
-
 const KANA_LEGAL = /(かぶしきがいしや|かぶしきかいしや|かぶしきがいしゃ|ゆうげんがいしや|ゆーげんがいしや|ごうどうがいしや|ごーどーがいしや|\(か\)|\(ゆ\)|か\)|\(か)/gu;
 
 function prepareCompany(raw: string | undefined, kanaRaw: string | undefined, dropped: string[]): PreparedCompany | null {
   if (!raw?.trim()) return null;
-  const t = nfkc(raw).toLowerCase();
-  if (COMPANY_PLACEHOLDERS.has(t.replace(/\s+/gu, '')) || /^[-ー_.・*]+$/u.test(t)) {
+  // なし, 個人, -, 会社員, テスト …: the same list the companies ledger uses, so that two people who both wrote
+  // 「会社員」 do not agree on a company.
+  if (companyPlaceholderReason(raw) !== null) {
     dropped.push(`company_name:${raw.trim()}`);
     return null;
   }

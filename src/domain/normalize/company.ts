@@ -24,7 +24,26 @@ export type LegalForm =
   | '社会福祉法人'
   | '学校法人'
   | '特定非営利活動法人'
-  | '独立行政法人';
+  | '独立行政法人'
+  | '地方独立行政法人'
+  | '国立研究開発法人'
+  | '国立大学法人'
+  | '公立大学法人'
+  | '相互会社'
+  | '宗教法人'
+  | '監査法人'
+  | '弁護士法人'
+  | '税理士法人'
+  | '司法書士法人'
+  | '行政書士法人'
+  | '社会保険労務士法人'
+  | '弁理士法人'
+  | '土地家屋調査士法人'
+  | '企業組合'
+  | '協業組合'
+  /** Pre-2008 公益法人 spellings, still on letterheads and in old exports. */
+  | '社団法人'
+  | '財団法人';
 
 export interface ParsedCompany {
   legalForm: LegalForm | null;
@@ -45,7 +64,7 @@ export interface ParsedCompany {
  */
 const JP_TOKENS: ReadonlyArray<readonly [string, LegalForm]> = [
   ['株式会社', '株式会社'], ['株式會社', '株式会社'], ['(株)', '株式会社'],
-  ['有限会社', '有限会社'], ['(有)', '有限会社'],
+  ['有限会社', '有限会社'], ['特例有限会社', '有限会社'], ['(有)', '有限会社'],
   ['合同会社', '合同会社'], ['(同)', '合同会社'],
   ['合資会社', '合資会社'], ['(資)', '合資会社'],
   ['合名会社', '合名会社'], ['(名)', '合名会社'],
@@ -60,6 +79,13 @@ const JP_TOKENS: ReadonlyArray<readonly [string, LegalForm]> = [
   ['特定非営利活動法人', '特定非営利活動法人'], ['NPO法人', '特定非営利活動法人'],
   ['(特非)', '特定非営利活動法人'], ['(NPO)', '特定非営利活動法人'],
   ['独立行政法人', '独立行政法人'], ['(独)', '独立行政法人'],
+  ['地方独立行政法人', '地方独立行政法人'], ['国立研究開発法人', '国立研究開発法人'], ['国立大学法人', '国立大学法人'], ['公立大学法人', '公立大学法人'],
+  ['相互会社', '相互会社'], ['宗教法人', '宗教法人'], ['(宗)', '宗教法人'],
+  ['監査法人', '監査法人'], ['有限責任監査法人', '監査法人'],
+  ['弁護士法人', '弁護士法人'], ['税理士法人', '税理士法人'], ['司法書士法人', '司法書士法人'], ['行政書士法人', '行政書士法人'],
+  ['社会保険労務士法人', '社会保険労務士法人'], ['弁理士法人', '弁理士法人'], ['土地家屋調査士法人', '土地家屋調査士法人'],
+  ['企業組合', '企業組合'], ['(企)', '企業組合'], ['協業組合', '協業組合'],
+  ['社団法人', '社団法人'], ['(社)', '社団法人'], ['財団法人', '財団法人'], ['(財)', '財団法人'],
 ];
 
 /**
@@ -95,7 +121,13 @@ const PLACES: readonly string[] = (() => {
   return [...new Set([...regions, ...cities, ...prefs])].sort((a, b) => b.length - a.length);
 })();
 
-const RE_BRANCH_TOKEN = new RegExp(`^[^\\s]{0,12}(?:${BRANCH_SUFFIX})$`, 'u');
+/**
+ * Departments written after the company name, separated by a space on business cards and in CRM exports
+ * (「株式会社読売新聞社 事業局」「… モンダミン係」「… 116旭川センター」): only as a separate word, since many
+ * names end in センター or 部 themselves (国立がん研究センター).
+ */
+const DEPARTMENT_SUFFIX = '部|課|係|室|局|センター|グループ|チーム|部門';
+const RE_BRANCH_TOKEN = new RegExp(`^[^\\s]{0,12}(?:${BRANCH_SUFFIX}|${DEPARTMENT_SUFFIX})$`, 'u');
 const RE_PLACE_BRANCH = new RegExp(
   `(?:${PLACES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|')})(?:第?\\d+)?(?:${BRANCH_SUFFIX})$|(?:本社|本店)$`,
   'u',
@@ -111,6 +143,19 @@ function tidy(s: string): string {
 
 /** Split a trailing branch off `s` (space-separated token, or a known place + suffix). */
 function splitBranch(s: string): { rest: string; branch: string | null } {
+  // 「ヰセキ関西中部北陸支社 石川支店」: the office and then its branch; both go, as for 「…北陸支社」 alone.
+  let rest = s;
+  const parts: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const step = splitBranchOnce(rest);
+    if (step.branch === null) break;
+    parts.unshift(step.branch);
+    rest = step.rest;
+  }
+  return { rest, branch: parts.length === 0 ? null : parts.join(' ') };
+}
+
+function splitBranchOnce(s: string): { rest: string; branch: string | null } {
   const sp = s.lastIndexOf(' ');
   if (sp > 0) {
     const last = s.slice(sp + 1);

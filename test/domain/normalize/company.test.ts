@@ -41,6 +41,29 @@ describe('parseCompanyName: Japanese legal forms', () => {
       assert.deepEqual([r.legalForm, r.core], [form, core], input);
     }
   });
+  test('mutual companies, professional corporations, religious and old 公益法人 forms', () => {
+    const cases: Array<[string, string, string]> = [
+      ['日本生命保険相互会社', '相互会社', '日本生命保険'],
+      ['有限責任監査法人トーマツ', '監査法人', 'トーマツ'],
+      ['EY新日本有限責任監査法人', '監査法人', 'EY新日本'],
+      ['弁護士法人 西村あさひ法律事務所', '弁護士法人', '西村あさひ法律事務所'],
+      ['税理士法人山田会計', '税理士法人', '山田会計'],
+      ['宗教法人 浅草寺', '宗教法人', '浅草寺'],
+      ['国立大学法人東京大学', '国立大学法人', '東京大学'],
+      ['地方独立行政法人 東京都立病院機構', '地方独立行政法人', '東京都立病院機構'],
+      ['特例有限会社 山田商店', '有限会社', '山田商店'],
+      ['㈳日本能率協会', '社団法人', '日本能率協会'],
+      ['(財)日本品質保証機構', '財団法人', '日本品質保証機構'],
+      ['企業組合 ワーカーズ', '企業組合', 'ワーカーズ'],
+    ];
+    for (const [input, form, core] of cases) {
+      const r = parseCompanyName(input);
+      assert.deepEqual([r.legalForm, r.core], [form, core], input);
+    }
+    // The newer forms win where an old spelling is contained in them.
+    assert.equal(parseCompanyName('一般社団法人日本経済団体連合会').legalForm, '一般社団法人');
+    assert.equal(parseCompanyName('公益財団法人日本相撲協会').legalForm, '公益財団法人');
+  });
   test('no legal form', () => {
     assert.deepEqual(parseCompanyName('三井住友銀行'), {
       legalForm: null,
@@ -104,6 +127,26 @@ describe('parseCompanyName: branches', () => {
     assert.deepEqual([r.core, r.branch], ['山田商事', '大阪営業所']);
     assert.deepEqual([parseCompanyName('株式会社ABC本社').core, parseCompanyName('株式会社ABC本社').branch], ['ABC', '本社']);
     assert.equal(parseCompanyName('株式会社ダイチョウ名古屋第2営業所').branch, '名古屋第2営業所');
+  });
+  test('a department after a space, and an office before its branch, are split off', () => {
+    const cases: Array<[string, string, string]> = [
+      ['株式会社読売新聞社 事業局', '読売新聞社', '事業局'],
+      ['株式会社興伸デリバリーセンター モンダミン係', '興伸デリバリーセンター', 'モンダミン係'],
+      ['株式会社NTT東日本北海道 １１６旭川センター', 'NTT東日本北海道', '116旭川センター'],
+      ['株式会社ダイチョウ 営業本部 第一営業部', 'ダイチョウ', '営業本部 第一営業部'],
+      ['東京大学 山田研究室', '東京大学', '山田研究室'],
+      ['ヰセキ関西中部北陸支社 石川支店', 'ヰセキ関西中部', '北陸支社 石川支店'],
+    ];
+    for (const [input, core, branch] of cases) {
+      const r = parseCompanyName(input);
+      assert.deepEqual([r.core, r.branch], [core, branch], input);
+    }
+    assert.equal(companyMatchKey('株式会社ヰセキ関西中部北陸支社'), companyMatchKey('ヰセキ関西中部北陸支社 石川支店'));
+    // Names that end in such a word themselves keep it.
+    for (const x of ['国立研究開発法人国立がん研究センター', '株式会社日本データセンター', 'ABCグループ株式会社']) {
+      assert.equal(parseCompanyName(x).branch, null, x);
+    }
+    assert.equal(parseCompanyName('国立研究開発法人 国立がん研究センター').core, '国立がん研究センター');
   });
   test('honorifics are removed', () => {
     assert.equal(parseCompanyName('ABC株式会社 御中').core, 'ABC');
