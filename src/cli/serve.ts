@@ -22,15 +22,19 @@ export async function serve(config: Config): Promise<void> {
   const resumed = await resumeSourceRecomputes(handle.db);
   if (resumed.length) console.log(`Resuming the golden-record recompute of ${resumed.length} source(s) after a priority change`);
   const app = createApp({ db: handle.db, config, webDir: WEB_DIR });
-  const server = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    const where = handle.engine === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
-    console.log(`Daicho is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/  (database: ${where})`);
+  let server!: ReturnType<typeof listen>;
+  // The address is printed once the server listens, and the first-run token after it, so the console reads in order.
+  const port = await new Promise<number>((resolve) => {
+    server = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => resolve(info.port));
   });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`;
+  const where = handle.engine === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  console.log(`Daicho is running at ${url}  (database: ${where})`);
   const token = await issueSetupTokenIfNeeded(handle.db);
   if (token) {
     console.log('');
     console.log('  初回セットアップ / First run: no user exists yet.');
-    console.log('  Open the URL above and enter this one-time setup token to create the administrator:');
+    console.log(`  ${url} を開き、次のセットアップ用トークンを入力して管理者を作成してください / Open ${url} and enter this one-time setup token to create the administrator:`);
     console.log(`      ${token}`);
     console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
     console.log('');
