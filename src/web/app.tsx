@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { useI18n, type MessageKey } from './i18n.ts';
 import { Link, match, navigate, useLocation } from './router.ts';
 import { useSession } from './session.tsx';
+import { Button } from './components/Button.tsx';
 import { Loading } from './components/ui.tsx';
 import { Icon, type IconName } from './components/Icon.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -125,22 +126,23 @@ function Layout({ children }: { children: ReactNode }) {
           <span className="brand-sub">{t('app.sub')}</span>
         </Link>
         <div className="topbar-right">
-          <button
-            type="button"
-            className="btn btn-ghost btn-small lang-toggle"
+          <Button
+            variant="ghost"
+            small
+            className="lang-toggle"
             data-testid="lang-toggle"
             title={t('header.langTitle')}
             onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
           >
             {t('header.lang')}
-          </button>
+          </Button>
           <span className="user-chip" data-testid="current-user">
             <span className="user-name">{me?.user.displayName}</span>
             <span className="role-tag">{label(role, me?.user.role)}</span>
           </span>
-          <button type="button" className="btn btn-ghost btn-small" data-testid="logout" onClick={() => void logout().then(() => navigate('/login'))}>
+          <Button variant="ghost" small data-testid="logout" onClick={() => void logout().then(() => navigate('/login'))}>
             {t('header.logout')}
-          </button>
+          </Button>
         </div>
       </header>
       <nav className="sidenav" aria-label={t('nav.menu')}>

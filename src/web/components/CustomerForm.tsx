@@ -8,6 +8,7 @@ import { formatPostal } from '../format.ts';
 import { useCompanies, useOwners } from '../hooks.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { Button } from './Button.tsx';
 import { ErrorBanner, FormField, useFieldErrors } from './ui.tsx';
 
 export const FORM_FIELDS = [
@@ -204,13 +205,13 @@ export function CustomerForm({
         </div>
       </fieldset>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="customer-form-submit">
+        <Button type="submit" variant="primary" disabled={busy} data-testid="customer-form-submit">
           {busy ? t('common.saving') : submitLabel}
-        </button>
+        </Button>
         {onCancel && (
-          <button type="button" className="btn" onClick={onCancel} disabled={busy} data-testid="customer-form-cancel">
+          <Button onClick={onCancel} disabled={busy} data-testid="customer-form-cancel">
             {t('common.cancel')}
-          </button>
+          </Button>
         )}
       </div>
     </form>

@@ -3,7 +3,7 @@
  * into one entry with each page's dwell time, purchases with amounts, form submissions, event attendance, edits as
  * 「姓: 佐藤 → 鈴木」, imports, and sales notes with mentions of colleagues.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import { api, type Activity } from '../api.ts';
 import { formatDate, formatDateTime, formatPhone, formatPostal, isMaskedValue } from '../format.ts';
 import { useOwners, type OwnerOption } from '../hooks.ts';
@@ -12,6 +12,8 @@ import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { dwellOf, formatDuration, groupTimeline, TYPE_FILTERS } from '../timeline-groups.ts';
 import { Icon, type IconName } from './Icon.tsx';
+import { Button } from './Button.tsx';
+import { LoadMoreButton, useCursorList } from './Pager.tsx';
 import { ErrorBanner } from './ui.tsx';
 
 const ICONS: Record<string, IconName> = {
@@ -33,35 +35,16 @@ const yen = (amount: string | number, currency: string | null | undefined) =>
 export function Timeline({ customerId, reloadKey, canWrite }: { customerId: string; reloadKey: number; canWrite: boolean }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState('');
-  const [items, setItems] = useState<Activity[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [noteKey, setNoteKey] = useState(0);
-  const seq = useRef(0);
   const owners = useOwners();
   const ownerName = useCallback((id: string) => owners.find((o) => o.id === id)?.displayName ?? `${id.slice(0, 8)}…`, [owners]);
   const types = TYPE_FILTERS.find((f) => f.key === filter)?.types.join(',');
-
-  const load = useCallback(async (append: string | null) => {
-    const mine = ++seq.current;
-    setLoading(true);
-    try {
-      const page = await api.activities(customerId, { ...(types ? { types } : {}), ...(append ? { cursor: append } : {}), limit: 30 });
-      if (mine !== seq.current) return;
-      setItems((prev) => (append ? [...prev, ...page.items] : page.items));
-      setCursor(page.hasMore ? page.nextCursor : null);
-      setError(null);
-    } catch (e) {
-      if (mine === seq.current) setError(e);
-    } finally {
-      if (mine === seq.current) setLoading(false);
-    }
-  }, [customerId, types]);
-
-  useEffect(() => {
-    void load(null);
-  }, [load, reloadKey, noteKey]);
+  const list = useCursorList(
+    (cursor) => api.activities(customerId, { ...(types ? { types } : {}), ...(cursor ? { cursor } : {}), limit: 30 }),
+    [customerId, types, reloadKey, noteKey],
+  );
+  const items = list.data?.items ?? [];
+  const error = list.error ?? list.moreError;
 
   const entries = useMemo(() => groupTimeline(items), [items]);
 
@@ -85,12 +68,8 @@ export function Timeline({ customerId, reloadKey, canWrite }: { customerId: stri
           ? <VisitItem key={e.key} startedAt={e.startedAt} pages={e.pages} dwellMs={e.dwellMs} knownDwell={e.knownDwell} />
           : <ActivityItem key={e.key} activity={e.activity} ownerName={ownerName} />)}
       </ol>
-      {!loading && items.length === 0 && !error && <div className="muted empty-note">{t('detail.timelineEmpty')}</div>}
-      {cursor && (
-        <button type="button" className="btn btn-small btn-block" disabled={loading} onClick={() => void load(cursor)} data-testid="timeline-more">
-          {loading ? t('common.loading') : t('detail.loadMore')}
-        </button>
-      )}
+      {!list.loading && items.length === 0 && !error && <div className="muted empty-note">{t('detail.timelineEmpty')}</div>}
+      <LoadMoreButton list={list} label={t('detail.loadMore')} small block testId="timeline-more" />
     </section>
   );
 }
@@ -144,9 +123,9 @@ function NoteBox({ customerId, owners, onAdded }: { customerId: string; owners: 
             </select>
           )}
         </span>
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy || !body.trim()} data-testid="note-submit">
+        <Button type="submit" variant="primary" small disabled={busy || !body.trim()} data-testid="note-submit">
           {t('detail.addNote')}
-        </button>
+        </Button>
       </div>
     </form>
   );

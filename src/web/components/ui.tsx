@@ -196,32 +196,3 @@ export function useFieldErrors(error: unknown): Record<string, string> {
   for (const [field, message] of Object.entries(error.byField())) out[field] = localizeFieldMessage(message, lang);
   return out;
 }
-
-/** The "no results" / "loading" row of a list table (one row spanning all its columns). */
-export function TableStatusRows({ data, loading, colSpan }: { data: { items: readonly unknown[] } | null | undefined; loading: boolean; colSpan: number }) {
-  const { t } = useI18n();
-  if (data && data.items.length === 0) return <tr className="empty-row"><td colSpan={colSpan}>{t('common.noResults')}</td></tr>;
-  if (!data && loading) return <tr className="empty-row"><td colSpan={colSpan}>{t('common.loading')}</td></tr>;
-  return null;
-}
-
-/** Previous / next under a cursor-paged list: `cursors` is the stack of cursors of the pages before this one. */
-export function CursorPager({ data, loading, cursors, setCursors, summary }: {
-  data: { nextCursor: string | null } | null | undefined;
-  loading: boolean;
-  cursors: readonly string[];
-  setCursors: (update: (c: string[]) => string[]) => void;
-  summary?: ReactNode;
-}) {
-  const { t } = useI18n();
-  const next = data?.nextCursor ?? null;
-  return (
-    <div className="pager">
-      {summary ?? <span />}
-      <div className="pager-buttons">
-        <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>{t('common.prev')}</button>
-        <button type="button" className="btn btn-small" disabled={!next || loading} onClick={() => next && setCursors((c) => [...c, next])}>{t('common.next')}</button>
-      </div>
-    </div>
-  );
-}

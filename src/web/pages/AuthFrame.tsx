@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n.ts';
+import { Button } from '../components/Button.tsx';
 
 /** The centred card used by the sign-in and first-run pages, with the language switch. */
 export function AuthFrame({ title, lead, children }: { title: string; lead: string; children: ReactNode }) {
@@ -13,9 +14,9 @@ export function AuthFrame({ title, lead, children }: { title: string; lead: stri
             <div className="auth-brand-name">{t('app.name')}</div>
             <div className="auth-brand-sub">{t('app.sub')}</div>
           </div>
-          <button type="button" className="btn btn-link lang-toggle" data-testid="lang-toggle" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}>
+          <Button variant="link" className="lang-toggle" data-testid="lang-toggle" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}>
             {t('header.lang')}
-          </button>
+          </Button>
         </div>
         <h1>{title}</h1>
         <p className="auth-lead">{lead}</p>

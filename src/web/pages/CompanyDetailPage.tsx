@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, Loading, useLoad } from '../components/ui.tsx';
 
 export function CompanyDetailPage({ id }: { id: string }) {
@@ -67,29 +68,26 @@ export function CompanyDetailPage({ id }: { id: string }) {
             {company.people.length === 0 ? (
               <div className="muted empty-note">{t('companies.noPeople')}</div>
             ) : (
-              <table className="table table-zebra table-hover">
-                <thead>
-                  <tr>
-                    <th>{t('field.name')}</th>
-                    <th>{t('field.department')}</th>
-                    <th>{t('field.title')}</th>
-                    <th>{t('field.lifecycleStage')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {company.people.map((p) => (
-                    <tr key={p.id} onClick={() => navigate(`/customers/${p.id}`)} data-testid="company-person">
-                      <td>
-                        <Link to={`/customers/${p.id}`} className="row-link">{p.displayName}</Link>
-                        {p.isPrimary && <span className="tag-soft">{t('companies.primary')}</span>}
-                      </td>
-                      <td>{p.department}</td>
-                      <td>{p.title}</td>
-                      <td><StageBadge code={p.lifecycleStage} label={label(reference?.lifecycleStages.find((s) => s.code === p.lifecycleStage), p.lifecycleStage)} /></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                bare
+                rows={company.people}
+                rowKey={(p) => p.id}
+                rowTestId="company-person"
+                onRowClick={(p) => navigate(`/customers/${p.id}`)}
+                columns={[
+                  {
+                    key: 'name',
+                    header: t('field.name'),
+                    cell: (p) => <>
+                      <Link to={`/customers/${p.id}`} className="row-link">{p.displayName}</Link>
+                      {p.isPrimary && <span className="tag-soft">{t('companies.primary')}</span>}
+                    </>,
+                  },
+                  { key: 'department', header: t('field.department'), cell: (p) => p.department },
+                  { key: 'title', header: t('field.title'), cell: (p) => p.title },
+                  { key: 'stage', header: t('field.lifecycleStage'), cell: (p) => <StageBadge code={p.lifecycleStage} label={label(reference?.lifecycleStages.find((s) => s.code === p.lifecycleStage), p.lifecycleStage)} /> },
+                ]}
+              />
             )}
           </section>
         </div>

@@ -14,6 +14,7 @@ import { StageBadge } from '../components/StageBadge.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
+import { Button } from '../components/Button.tsx';
 import { ErrorBanner, Loading, MaskBadge, MaskBanner, Notice, ProvenanceLine, useLoad } from '../components/ui.tsx';
 
 /** The newest provenance among the fields a displayed value is made of. */
@@ -82,14 +83,14 @@ export function CustomerDetailPage({ id }: { id: string }) {
         </div>
         <div className="page-actions">
           {can('customers:write') && !editing && (
-            <button type="button" className="btn btn-primary" onClick={() => { setEditing(true); setNotice(null); }} data-testid="customer-edit">
+            <Button variant="primary" onClick={() => { setEditing(true); setNotice(null); }} data-testid="customer-edit">
               <Icon name="edit" size={13} />{t('detail.edit')}
-            </button>
+            </Button>
           )}
           {can('customers:delete') && !editing && (
-            <button type="button" className="btn btn-danger-outline" onClick={() => setConfirmDelete(true)} data-testid="customer-delete">
+            <Button variant="danger-outline" onClick={() => setConfirmDelete(true)} data-testid="customer-delete">
               {t('detail.delete')}
-            </button>
+            </Button>
           )}
         </div>
       </div>
@@ -98,8 +99,8 @@ export function CustomerDetailPage({ id }: { id: string }) {
         <div className="alert alert-warning confirm" role="alertdialog" data-testid="delete-confirm">
           <span>{t('detail.deleteConfirm')}</span>
           <span className="confirm-actions">
-            <button type="button" className="btn btn-danger btn-small" onClick={() => void remove()} data-testid="delete-yes">{t('detail.deleteYes')}</button>
-            <button type="button" className="btn btn-small" onClick={() => setConfirmDelete(false)}>{t('common.cancel')}</button>
+            <Button variant="danger" small onClick={() => void remove()} data-testid="delete-yes">{t('detail.deleteYes')}</Button>
+            <Button small onClick={() => setConfirmDelete(false)}>{t('common.cancel')}</Button>
           </span>
         </div>
       )}

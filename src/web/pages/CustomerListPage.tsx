@@ -4,13 +4,18 @@
  * back button from a customer returns to the same list. With identity:resolve, rows can be selected (across searches
  * and pages) and merged into one customer: duplicates the import did not merge on its own.
  */
-import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, type CustomerListItem, type CustomerListQuery } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useCompanies, useOwners, useSources } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Button, buttonClass, LinkButton } from '../components/Button.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
+import type { SortDirection } from '../components/list-state.ts';
+import { CursorPager, useCursorPaging } from '../components/Pager.tsx';
+import { SearchBar } from '../components/SearchBar.tsx';
 import { ErrorBanner, MaskBanner, PageHeader, useLoad } from '../components/ui.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
@@ -20,7 +25,10 @@ type ColumnKey =
   | 'name' | 'kana' | 'company' | 'department' | 'title' | 'email' | 'phone' | 'prefecture'
   | 'stage' | 'channel' | 'owner' | 'updatedAt' | 'createdAt';
 
-const COLUMNS: Array<{ key: ColumnKey; label: MessageKey; sort?: 'name' | 'updated' | 'created'; fixed?: boolean }> = [
+/** The list's sorts: by reading (フリガナ) A→Z, or newest first. */
+const SORTS = { name: 'ascending', updated: 'descending', created: 'descending' } as const satisfies Record<string, SortDirection>;
+
+const COLUMNS: Array<{ key: ColumnKey; label: MessageKey; sort?: keyof typeof SORTS; fixed?: boolean }> = [
   { key: 'name', label: 'field.name', sort: 'name', fixed: true },
   { key: 'kana', label: 'field.kana' },
   { key: 'company', label: 'field.company' },
@@ -66,10 +74,8 @@ export function CustomerListPage() {
   const filterKey = FILTER_KEYS.map((k) => filters[k]).join('\u0000');
 
   const [text, setText] = useState(filters.q);
-  // Cursors of the pages before this one; they belong to one search, so a new search starts at page 1.
-  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
-  const cursors = paging.key === filterKey ? paging.cursors : [];
-  const setCursors = (update: (c: string[]) => string[]) => setPaging({ key: filterKey, cursors: update(cursors) });
+  // The pages belong to one search, so a new search starts at page 1.
+  const paging = useCursorPaging(filterKey);
   const [columns, setColumns] = useState<ColumnKey[]>(loadColumns);
   const owners = useOwners();
   const sources = useSources();
@@ -108,27 +114,18 @@ export function CustomerListPage() {
     navigate(`/customers${qs ? `?${qs}` : ''}`, { replace });
   };
 
-  // Typing searches after a short pause (not while an IME is still composing kana/kanji); Enter searches at once.
-  const typing = useRef<number | undefined>(undefined);
-  const composing = useRef(false);
+  // The query the box last pushed to the URL: another one there (back button, "clear") is shown in the box.
   const pushed = useRef(filters.q);
-  const pushQuery = (value: string) => {
-    pushed.current = value.trim();
-    setFilters({ q: value.trim() }, true);
+  const pushQuery = (query: string) => {
+    pushed.current = query;
+    setFilters({ q: query }, true);
   };
-  const onType = (value: string) => {
-    setText(value);
-    window.clearTimeout(typing.current);
-    if (!composing.current) typing.current = window.setTimeout(() => pushQuery(value), 300);
-  };
-  // The URL changed by itself (back button, "clear"): show its query in the box.
   useEffect(() => {
     if (filters.q !== pushed.current) {
       pushed.current = filters.q;
       setText(filters.q);
     }
   }, [filters.q]);
-  useEffect(() => () => window.clearTimeout(typing.current), []);
 
   // The column chooser closes on a click anywhere else.
   const chooser = useRef<HTMLDetailsElement>(null);
@@ -139,13 +136,8 @@ export function CustomerListPage() {
     document.addEventListener('mousedown', close);
     return () => document.removeEventListener('mousedown', close);
   }, []);
-  const onSearch = (event: FormEvent) => {
-    event.preventDefault();
-    window.clearTimeout(typing.current);
-    pushQuery(text);
-  };
 
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = paging;
   const query: CustomerListQuery = {
     limit: PAGE_SIZE,
     ...(filters.q ? { q: filters.q } : {}),
@@ -215,10 +207,25 @@ export function CustomerListPage() {
     }
   };
 
-  const openRow = (event: MouseEvent<HTMLTableRowElement>, id: string) => {
-    if ((event.target as HTMLElement).closest('a, button, input, label')) return;
-    navigate(`/customers/${id}`);
-  };
+  const tableColumns: Array<Column<CustomerListItem> | false> = [
+    mayMerge && {
+      key: 'select',
+      header: null,
+      className: 'col-select',
+      headerProps: { 'aria-label': t('customers.select') },
+      cell: (c) => (
+        <input type="checkbox" aria-label={`${t('customers.select')}: ${c.displayName}`} checked={selected.some((x) => x.id === c.id)}
+          onChange={() => toggleSelected(c)} data-testid="customer-select" />
+      ),
+    },
+    ...shown.map((col): Column<CustomerListItem> => ({
+      key: col.key,
+      header: t(col.label),
+      className: `col-${col.key}`,
+      ...(col.sort ? { sort: { key: col.sort, direction: SORTS[col.sort] } } : {}),
+      cell: (c) => cell(c, col.key),
+    })),
+  ];
 
   return (
     <div className="page" data-testid="customer-list-page">
@@ -226,24 +233,19 @@ export function CustomerListPage() {
         title={t('customers.title')}
         actions={<>
           <ExportMenu />
-          {can('customers:write') && <Link to="/customers/new" className="btn btn-primary" data-testid="customer-new">{t('customers.new')}</Link>}
+          {can('customers:write') && <LinkButton to="/customers/new" variant="primary" data-testid="customer-new">{t('customers.new')}</LinkButton>}
         </>}
       />
       {masked && <MaskBanner />}
-      <form className="searchbar" onSubmit={onSearch} role="search">
-        <input
-          type="search"
-          className="search-input"
-          placeholder={t('customers.search')}
-          aria-label={t('customers.search')}
-          value={text}
-          onChange={(e) => onType(e.target.value)}
-          onCompositionStart={() => { composing.current = true; }}
-          onCompositionEnd={(e) => { composing.current = false; onType(e.currentTarget.value); }}
-          data-testid="customer-search"
-        />
-        <button type="submit" className="btn">{t('customers.searchButton')}</button>
-      </form>
+      <SearchBar
+        value={text}
+        onChange={setText}
+        onSearch={pushQuery}
+        debounceMs={300}
+        placeholder={t('customers.search')}
+        buttonLabel={t('customers.searchButton')}
+        testId="customer-search"
+      />
       <div className="filterbar" data-testid="customer-filters">
         <select aria-label={t('field.lifecycleStage')} value={filters.stage} onChange={(e) => setFilters({ stage: e.target.value })} data-testid="filter-stage">
           <option value="">{t('field.lifecycleStage')}: {t('common.all')}</option>
@@ -275,12 +277,12 @@ export function CustomerListPage() {
           <option value="name">{t('customers.sort.name')}</option>
         </select>
         {anyFilter && (
-          <button type="button" className="btn btn-link" onClick={() => { setText(''); navigate('/customers'); }} data-testid="filter-clear">
+          <Button variant="link" onClick={() => { setText(''); navigate('/customers'); }} data-testid="filter-clear">
             {t('customers.clear')}
-          </button>
+          </Button>
         )}
         <details className="dropdown column-chooser" data-testid="column-chooser" ref={chooser}>
-          <summary className="btn btn-small">{t('customers.columns')} ▾</summary>
+          <summary className={buttonClass({ small: true })}>{t('customers.columns')} ▾</summary>
           <div className="dropdown-panel">
             {COLUMNS.map((c) => (
               <label key={c.key} className="check">
@@ -302,78 +304,43 @@ export function CustomerListPage() {
               {selected.length > 1 && <span className="muted"> ← {selected.slice(1).map((x) => x.name).join('、')}</span>}
             </span>
             <span style={{ marginLeft: 'auto', display: 'flex', gap: 8 }}>
-              <button type="button" className="btn btn-primary btn-small" disabled={selected.length < 2 || merging} onClick={() => void mergeSelected()} data-testid="merge-selected">
+              <Button variant="primary" small disabled={selected.length < 2 || merging} onClick={() => void mergeSelected()} data-testid="merge-selected">
                 {t('customers.merge')}
-              </button>
-              <button type="button" className="btn btn-ghost btn-small" disabled={merging} onClick={() => setSelected([])} data-testid="merge-clear">{t('customers.clearSelection')}</button>
+              </Button>
+              <Button variant="ghost" small disabled={merging} onClick={() => setSelected([])} data-testid="merge-clear">{t('customers.clearSelection')}</Button>
             </span>
           </div>
           <div className="muted small" style={{ marginTop: 4 }}>{t('customers.mergeHint')}</div>
         </div>
       )}
-      <div className="table-wrap">
-        <table className="table table-zebra table-hover" data-testid="customer-table" data-loaded-q={data?.loadedQuery ?? ''} aria-busy={loading}>
-          <thead>
-            <tr>
-              {mayMerge && <th className="col-select" aria-label={t('customers.select')} />}
-              {shown.map((c) => {
-                const sortable = c.sort && !ranked;
-                const active = sortable && sort === c.sort;
-                return (
-                  <th key={c.key} className={`col-${c.key}`} aria-sort={active ? (c.sort === 'name' ? 'ascending' : 'descending') : undefined}>
-                    {sortable ? (
-                      <button type="button" className="th-sort" onClick={() => setFilters({ sort: c.sort === 'updated' ? '' : c.sort })}>
-                        {t(c.label)}
-                        <span className={`sort-mark${active ? ' on' : ''}`}>{active ? (c.sort === 'name' ? '▲' : '▼') : '↕'}</span>
-                      </button>
-                    ) : (
-                      t(c.label)
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
-          <tbody>
-            {(data?.items ?? []).map((c) => (
-              <tr key={c.id} onClick={(e) => openRow(e, c.id)} data-testid="customer-row" data-id={c.id}>
-                {mayMerge && (
-                  <td className="col-select">
-                    <input type="checkbox" aria-label={`${t('customers.select')}: ${c.displayName}`} checked={selected.some((x) => x.id === c.id)}
-                      onChange={() => toggleSelected(c)} data-testid="customer-select" />
-                  </td>
-                )}
-                {shown.map((col) => <td key={col.key} className={`col-${col.key}`}>{cell(c, col.key)}</td>)}
-              </tr>
-            ))}
-            {data && data.items.length === 0 && (
-              <tr className="empty-row">
-                <td colSpan={shown.length + (mayMerge ? 1 : 0)} data-testid="customer-empty">{t('customers.empty')}</td>
-              </tr>
+      <DataTable
+        testId="customer-table"
+        className="table table-zebra table-hover"
+        tableProps={{ 'data-loaded-q': data?.loadedQuery ?? '', 'aria-busy': loading }}
+        rows={data?.items}
+        loading={loading}
+        rowKey={(c) => c.id}
+        rowProps={(c) => ({ 'data-testid': 'customer-row', 'data-id': c.id })}
+        onRowClick={(c) => navigate(`/customers/${c.id}`)}
+        empty={t('customers.empty')}
+        emptyTestId="customer-empty"
+        columns={tableColumns}
+        sort={ranked ? undefined : { active: sort, onSort: (key) => setFilters({ sort: key === 'updated' ? '' : key }) }}
+        pager={(
+          <CursorPager
+            paging={paging}
+            data={data}
+            loading={loading}
+            summary={(
+              <span className="muted small">
+                {data ? t('customers.shown', { n: data.items.length }) : ''}
+                {paging.page > 1 && ` · ${t('common.page', { n: paging.page })}`}
+                {loading && data && ` · ${t('common.loading')}`}
+              </span>
             )}
-            {!data && loading && (
-              <tr className="empty-row">
-                <td colSpan={shown.length + (mayMerge ? 1 : 0)}>{t('common.loading')}</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div className="pager" data-testid="pager">
-        <span className="muted small">
-          {data ? t('customers.shown', { n: data.items.length }) : ''}
-          {cursors.length > 0 && ` · ${t('common.page', { n: cursors.length + 1 })}`}
-          {loading && data && ` · ${t('common.loading')}`}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-small" disabled={cursors.length === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="page-prev">
-            {t('common.prev')}
-          </button>
-          <button type="button" className="btn btn-small" disabled={!data?.hasMore || !data.nextCursor || loading} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])} data-testid="page-next">
-            {t('common.next')}
-          </button>
-        </div>
-      </div>
+          />
+        )}
+      />
     </div>
   );
 }

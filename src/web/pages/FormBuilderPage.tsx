@@ -4,6 +4,7 @@ import { eventsApi, formsApi, type FormDef, type FormFieldDef, type FormFieldTyp
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
 import { ErrorBanner, FormField, Loading, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
 
 const KINDS: FormKind[] = ['brochure_request', 'event_registration', 'contact', 'other'];
@@ -160,7 +161,7 @@ export function FormBuilderPage({ id }: { id?: string }) {
                 <option value="">＋ {t('forms.builder.addField')}</option>
                 {available.map((x) => <option key={x.target} value={x.target}>{x.labelJa}{x.custom ? ' (カスタム)' : ''}</option>)}
               </select>
-              <button type="button" className="btn btn-small" onClick={addQuestion} data-testid="form-add-question">＋ {t('forms.builder.addCustom')}</button>
+              <Button small onClick={addQuestion} data-testid="form-add-question">＋ {t('forms.builder.addCustom')}</Button>
             </div>
           </div>
           {errors.fields && <div className="field-error" role="alert" data-testid="error-fields">{errors.fields}</div>}
@@ -205,9 +206,9 @@ export function FormBuilderPage({ id }: { id?: string }) {
                 </div>
                 <div className="form-actions">
                   <label className="checkbox"><input type="checkbox" checked={f.required} onChange={(e) => setField(i, { required: e.target.checked })} data-testid="builder-required" /> {t('forms.builder.required')}</label>
-                  <button type="button" className="btn btn-small" disabled={i === 0} onClick={() => move(i, -1)}>↑ {t('forms.builder.up')}</button>
-                  <button type="button" className="btn btn-small" disabled={i === draft.fields.length - 1} onClick={() => move(i, 1)}>↓ {t('forms.builder.down')}</button>
-                  <button type="button" className="btn btn-small btn-ghost" onClick={() => set('fields', draft.fields.filter((_, j) => j !== i))} data-testid="builder-remove">{t('forms.builder.remove')}</button>
+                  <Button small disabled={i === 0} onClick={() => move(i, -1)}>↑ {t('forms.builder.up')}</Button>
+                  <Button small disabled={i === draft.fields.length - 1} onClick={() => move(i, 1)}>↓ {t('forms.builder.down')}</Button>
+                  <Button small variant="ghost" onClick={() => set('fields', draft.fields.filter((_, j) => j !== i))} data-testid="builder-remove">{t('forms.builder.remove')}</Button>
                 </div>
               </div>
             );
@@ -250,8 +251,8 @@ export function FormBuilderPage({ id }: { id?: string }) {
         </section>
 
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="form-save">{busy ? t('common.saving') : t('common.save')}</button>
-          <button type="button" className="btn" disabled={busy} onClick={() => navigate(id ? `/forms/${id}` : '/forms')}>{t('common.cancel')}</button>
+          <Button type="submit" variant="primary" disabled={busy} data-testid="form-save">{busy ? t('common.saving') : t('common.save')}</Button>
+          <Button disabled={busy} onClick={() => navigate(id ? `/forms/${id}` : '/forms')}>{t('common.cancel')}</Button>
         </div>
       </form>
     </div>
@@ -284,7 +285,7 @@ function FormPreview({ draft }: { draft: Draft }) {
           <label className="checkbox"><input type="checkbox" disabled /> {t('forms.preview.agree')}{draft.consentRequired && <span className="req">{t('common.required')}</span>}</label>
         </div>
       )}
-      <button type="button" className="btn btn-primary" disabled>{t('forms.preview.submit')}</button>
+      <Button variant="primary" disabled>{t('forms.preview.submit')}</Button>
     </div>
   );
 }

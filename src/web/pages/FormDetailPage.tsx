@@ -6,6 +6,9 @@ import { useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { Button, LinkButton } from '../components/Button.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
+import { LoadMoreButton, useCursorList } from '../components/Pager.tsx';
 import { ErrorBanner, Loading, MaskBanner, PageHeader, useLoad } from '../components/ui.tsx';
 import { FormStatusBadge } from './FormListPage.tsx';
 
@@ -53,11 +56,11 @@ export function FormDetailPage({ id }: { id: string }) {
         sub={`${tOr(`forms.kind.${form.kind}`, form.kindLabel)} · ${t('forms.col.submissions')} ${(form.submissionCount ?? 0).toLocaleString('ja-JP')} · ${t('forms.col.spam')} ${(form.spamCount ?? 0).toLocaleString('ja-JP')}`}
         actions={write && (
           <>
-            <Link to={`/forms/${id}/edit`} className="btn" data-testid="form-edit">{t('common.edit')}</Link>
-            {form.status === 'draft' && <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void setStatus('published')} data-testid="form-publish">{t('forms.publish')}</button>}
-            {form.status === 'published' && <button type="button" className="btn" disabled={busy} onClick={() => void setStatus('closed')} data-testid="form-close">{t('forms.close')}</button>}
-            {form.status === 'closed' && <button type="button" className="btn" disabled={busy} onClick={() => void setStatus('published')} data-testid="form-reopen">{t('forms.reopen')}</button>}
-            <button type="button" className="btn btn-ghost" onClick={() => void archive()} data-testid="form-archive">{t('forms.archive')}</button>
+            <LinkButton to={`/forms/${id}/edit`} data-testid="form-edit">{t('common.edit')}</LinkButton>
+            {form.status === 'draft' && <Button variant="primary" disabled={busy} onClick={() => void setStatus('published')} data-testid="form-publish">{t('forms.publish')}</Button>}
+            {form.status === 'published' && <Button disabled={busy} onClick={() => void setStatus('closed')} data-testid="form-close">{t('forms.close')}</Button>}
+            {form.status === 'closed' && <Button disabled={busy} onClick={() => void setStatus('published')} data-testid="form-reopen">{t('forms.reopen')}</Button>}
+            <Button variant="ghost" onClick={() => void archive()} data-testid="form-archive">{t('forms.archive')}</Button>
           </>
         )}
       />
@@ -88,8 +91,8 @@ function CopyRow({ label, value, testId, link }: { label: string; value: string;
       <div className="small strong">{label}</div>
       <div className="copy-row-value">
         <input readOnly value={value} className="mono" data-testid={testId} onFocus={(e) => e.target.select()} />
-        <button type="button" className="btn btn-small" onClick={copy} data-testid={`${testId}-copy`}>{copied ? <><Icon name="check" size={12} /> {t('forms.copied')}</> : t('forms.copy')}</button>
-        {link && <a className="btn btn-small btn-ghost" href={value} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-open`}>{t('forms.open')}</a>}
+        <Button small onClick={copy} data-testid={`${testId}-copy`}>{copied ? <><Icon name="check" size={12} /> {t('forms.copied')}</> : t('forms.copy')}</Button>
+        {link && <LinkButton small variant="ghost" href={value} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-open`}>{t('forms.open')}</LinkButton>}
       </div>
     </div>
   );
@@ -98,64 +101,50 @@ function CopyRow({ label, value, testId, link }: { label: string; value: string;
 function Submissions({ formId }: { formId: string }) {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<'accepted' | 'spam'>('accepted');
-  const [extra, setExtra] = useState<FormSubmission[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const { data, error, loading } = useLoad(async () => {
-    const page = await formsApi.submissions(formId, { status, limit: 50 });
-    setExtra([]);
-    setCursor(page.nextCursor);
-    return page;
-  }, [formId, status]);
-  const more = async () => {
-    if (!cursor) return;
-    try {
-      const page = await formsApi.submissions(formId, { status, limit: 50, cursor });
-      setExtra((items) => [...items, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setMoreError(err);
-    }
-  };
+  const list = useCursorList((cursor) => formsApi.submissions(formId, { status, limit: 50, ...(cursor ? { cursor } : {}) }), [formId, status]);
+  const { data, error, loading } = list;
   const columns = (data?.fields ?? []).slice(0, ANSWER_COLUMNS);
-  const items = [...(data?.items ?? []), ...extra];
   const show = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('、') : v ?? '');
   return (
     <section className="card" data-testid="form-submissions">
       <div className="card-header">
         <h2>{t('forms.submissions')}</h2>
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => setStatus(status === 'accepted' ? 'spam' : 'accepted')} data-testid="submissions-toggle-spam">
+        <Button small variant="ghost" onClick={() => setStatus(status === 'accepted' ? 'spam' : 'accepted')} data-testid="submissions-toggle-spam">
           {status === 'accepted' ? t('forms.showSpam') : t('forms.showAccepted')}
-        </button>
+        </Button>
       </div>
       {data?.masked && <MaskBanner />}
-      <ErrorBanner error={error ?? moreError} />
+      <ErrorBanner error={error ?? list.moreError} />
       {loading && !data ? <Loading /> : (
-        <div className="table-wrap">
-          <table className="table table-zebra" data-testid="submissions-table">
-            <thead>
-              <tr>
-                <th>{t('forms.sentAt')}</th>
-                <th>{t('forms.customer')}</th>
-                {columns.map((c) => <th key={c.key}>{lang === 'en' && c.labelEn ? c.labelEn : c.labelJa}</th>)}
-                <th>{t('forms.consent')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id} data-testid="submission-row" data-id={s.id}>
-                  <td className="nowrap tabular">{formatDateTime(s.createdAt)}</td>
-                  <td>{s.customerId ? <Link to={`/customers/${s.customerId}`} className="row-link" data-testid="submission-customer">{s.customerName || '—'}</Link> : <span className="muted">—</span>}</td>
-                  {columns.map((c) => <td key={c.key} className="ellipsis">{show(s.values[c.key])}</td>)}
-                  <td>{s.consentGiven === null ? <span className="muted">—</span> : s.consentGiven ? t('forms.consentYes') : t('forms.consentNo')}</td>
-                </tr>
-              ))}
-              {data && items.length === 0 && <tr><td colSpan={columns.length + 3} className="muted" data-testid="submissions-empty">{t('forms.noSubmissions')}</td></tr>}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="submissions-table"
+          rows={data?.items}
+          rowKey={(s) => s.id}
+          rowProps={(s) => ({ 'data-testid': 'submission-row', 'data-id': s.id })}
+          empty={t('forms.noSubmissions')}
+          emptyTestId="submissions-empty"
+          columns={[
+            { key: 'sentAt', header: t('forms.sentAt'), cellClassName: 'nowrap tabular', cell: (s) => formatDateTime(s.createdAt) },
+            {
+              key: 'customer',
+              header: t('forms.customer'),
+              cell: (s) => (s.customerId ? <Link to={`/customers/${s.customerId}`} className="row-link" data-testid="submission-customer">{s.customerName || '—'}</Link> : <span className="muted">—</span>),
+            },
+            ...columns.map((c): Column<FormSubmission> => ({
+              key: `answer-${c.key}`,
+              header: lang === 'en' && c.labelEn ? c.labelEn : c.labelJa,
+              cellClassName: 'ellipsis',
+              cell: (s) => show(s.values[c.key]),
+            })),
+            {
+              key: 'consent',
+              header: t('forms.consent'),
+              cell: (s) => (s.consentGiven === null ? <span className="muted">—</span> : s.consentGiven ? t('forms.consentYes') : t('forms.consentNo')),
+            },
+          ]}
+          pager={list.nextCursor && <div className="form-actions"><LoadMoreButton list={list} label={t('forms.more')} small testId="submissions-more" /></div>}
+        />
       )}
-      {cursor && <div className="form-actions"><button type="button" className="btn btn-small" onClick={() => void more()} data-testid="submissions-more">{t('forms.more')}</button></div>}
     </section>
   );
 }

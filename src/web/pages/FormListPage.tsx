@@ -4,6 +4,8 @@ import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { LinkButton } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, Loading, PageHeader, useLoad } from '../components/ui.tsx';
 
 export function FormStatusBadge({ status }: { status: FormStatus }) {
@@ -21,41 +23,27 @@ export function FormListPage() {
       <PageHeader
         title={t('forms.title')}
         sub={t('forms.lead')}
-        actions={can('forms:write') && <Link to="/forms/new" className="btn btn-primary" data-testid="form-new">{t('forms.new')}</Link>}
+        actions={can('forms:write') && <LinkButton to="/forms/new" variant="primary" data-testid="form-new">{t('forms.new')}</LinkButton>}
       />
       <ErrorBanner error={error} />
       {loading && !data ? <Loading /> : (
-        <div className="table-wrap">
-          <table className="table table-zebra" data-testid="forms-table">
-            <thead>
-              <tr>
-                <th>{t('forms.col.title')}</th>
-                <th>{t('forms.col.kind')}</th>
-                <th>{t('forms.col.status')}</th>
-                <th className="num">{t('forms.col.submissions')}</th>
-                <th className="num">{t('forms.col.spam')}</th>
-                <th>{t('forms.col.last')}</th>
-                <th>{t('forms.hostedUrl')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(data?.items ?? []).map((f) => (
-                <tr key={f.id} data-testid="form-row" data-slug={f.slug}>
-                  <td><Link to={`/forms/${f.id}`} className="row-link strong" data-testid="form-link">{f.title}</Link></td>
-                  <td>{tOr(`forms.kind.${f.kind}`, f.kindLabel)}</td>
-                  <td><FormStatusBadge status={f.status} /></td>
-                  <td className="num tabular">{(f.submissionCount ?? 0).toLocaleString('ja-JP')}</td>
-                  <td className="num tabular muted">{(f.spamCount ?? 0).toLocaleString('ja-JP')}</td>
-                  <td className="nowrap tabular">{formatDateTime(f.lastSubmittedAt) || <span className="muted">—</span>}</td>
-                  <td><code>{f.hostedPath}</code></td>
-                </tr>
-              ))}
-              {data && data.items.length === 0 && (
-                <tr><td colSpan={7} className="muted" data-testid="forms-empty">{t('forms.empty')}</td></tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="forms-table"
+          rows={data?.items}
+          rowKey={(f) => f.id}
+          rowProps={(f) => ({ 'data-testid': 'form-row', 'data-slug': f.slug })}
+          empty={t('forms.empty')}
+          emptyTestId="forms-empty"
+          columns={[
+            { key: 'title', header: t('forms.col.title'), cell: (f) => <Link to={`/forms/${f.id}`} className="row-link strong" data-testid="form-link">{f.title}</Link> },
+            { key: 'kind', header: t('forms.col.kind'), cell: (f) => tOr(`forms.kind.${f.kind}`, f.kindLabel) },
+            { key: 'status', header: t('forms.col.status'), cell: (f) => <FormStatusBadge status={f.status} /> },
+            { key: 'submissions', header: t('forms.col.submissions'), className: 'num', cellClassName: 'tabular', cell: (f) => (f.submissionCount ?? 0).toLocaleString('ja-JP') },
+            { key: 'spam', header: t('forms.col.spam'), className: 'num', cellClassName: 'tabular muted', cell: (f) => (f.spamCount ?? 0).toLocaleString('ja-JP') },
+            { key: 'last', header: t('forms.col.last'), cellClassName: 'nowrap tabular', cell: (f) => formatDateTime(f.lastSubmittedAt) || <span className="muted">—</span> },
+            { key: 'hostedUrl', header: t('forms.hostedUrl'), cell: (f) => <code>{f.hostedPath}</code> },
+          ]}
+        />
       )}
     </div>
   );

@@ -3,16 +3,11 @@ import { useEffect, useRef, useState } from 'react';
 import { importApi } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
-
-const LABELS = {
-  ja: { button: 'エクスポート', csvCp932: 'CSV（Excel / Shift_JIS）', csvUtf8: 'CSV（UTF-8）', jsonl: 'JSON Lines', links: '取込レコードと顧客の対応表（CSV）', note: 'ダウンロードは監査ログに記録されます' },
-  en: { button: 'Export', csvCp932: 'CSV (Excel / Shift_JIS)', csvUtf8: 'CSV (UTF-8)', jsonl: 'JSON Lines', links: 'Source records → customers (CSV)', note: 'Downloads are recorded in the audit log' },
-};
+import { Button } from '../components/Button.tsx';
 
 export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
   const { can } = useSession();
-  const { lang } = useI18n();
-  const L = LABELS[lang];
+  const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -25,16 +20,16 @@ export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
   }, [open]);
   if (!can('customers:export')) return null;
   const items: Array<[string, string]> = [
-    [importApi.exportUrls.csvCp932, L.csvCp932],
-    [importApi.exportUrls.csvUtf8, L.csvUtf8],
-    [importApi.exportUrls.jsonl, L.jsonl],
-    ...(showLinks ? [[importApi.exportUrls.links, L.links] as [string, string]] : []),
+    [importApi.exportUrls.csvCp932, t('export.csvCp932')],
+    [importApi.exportUrls.csvUtf8, t('export.csvUtf8')],
+    [importApi.exportUrls.jsonl, t('export.jsonl')],
+    ...(showLinks ? [[importApi.exportUrls.links, t('export.links')] as [string, string]] : []),
   ];
   return (
     <div ref={ref} style={{ position: 'relative', display: 'inline-block' }} data-testid="export-menu">
-      <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="export-button">
-        {L.button} ▾
-      </button>
+      <Button aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="export-button">
+        {t('export.button')} ▾
+      </Button>
       {open && (
         <div
           role="menu"
@@ -46,7 +41,7 @@ export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
               {label}
             </a>
           ))}
-          <div className="muted small" style={{ padding: '6px 14px 2px' }}>{L.note}</div>
+          <div className="muted small" style={{ padding: '6px 14px 2px' }}>{t('export.note')}</div>
         </div>
       )}
     </div>

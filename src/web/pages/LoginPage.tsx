@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
 import { ErrorBanner, FormField, useFieldErrors } from '../components/ui.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 
@@ -42,9 +43,9 @@ export function LoginPage({ expired }: { expired: boolean }) {
         <FormField label={t('login.password')} name="password" error={errors.password}>
           <input id="input-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </FormField>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
+        <Button type="submit" variant="primary" block disabled={busy} data-testid="login-submit">
           {busy ? t('login.busy') : t('login.submit')}
-        </button>
+        </Button>
       </form>
     </AuthFrame>
   );

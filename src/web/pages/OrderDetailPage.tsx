@@ -5,6 +5,8 @@ import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, Loading, useLoad } from '../components/ui.tsx';
 import { yen } from './OrderImportPanel.tsx';
 import { OrderStatusBadge } from './OrderListPage.tsx';
@@ -44,40 +46,48 @@ export function OrderDetailPage({ id }: { id: string }) {
         </div>
         {writable && (
           <div className="detail-actions">
-            <button type="button" className="btn btn-danger" data-testid="order-cancel" onClick={() => { if (window.confirm(t('commerce.confirmCancel'))) void act(() => commerceApi.cancelOrder(o.id)); }}>{t('commerce.cancelOrder')}</button>
+            <Button variant="danger" data-testid="order-cancel" onClick={() => { if (window.confirm(t('commerce.confirmCancel'))) void act(() => commerceApi.cancelOrder(o.id)); }}>{t('commerce.cancelOrder')}</Button>
           </div>
         )}
       </div>
       <ErrorBanner error={actionError} />
       <section className="card">
         <div className="card-header"><h2>{t('commerce.lines')}</h2></div>
-        <div className="table-wrap">
-          <table className="table table-zebra" data-testid="order-lines">
-            <thead>
-              <tr>
-                <th>{t('commerce.sku')}</th><th>{t('commerce.productName')}</th><th className="num">{t('commerce.quantity')}</th><th className="num">{t('commerce.unitPrice')}</th>
-                <th className="num">{t('commerce.total')}</th><th className="num">{t('commerce.returnQty')}</th><th className="num">{t('commerce.returned')}</th>
-                {writable && <th>{t('commerce.returnLine')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {(o.lines ?? []).map((l) => (
-                <tr key={l.lineNo} data-testid="order-line">
-                  <td className="mono">{l.sku}</td><td>{l.productName}</td><td className="num tabular">{l.quantity}</td><td className="num tabular">{yen(l.unitPrice)}</td>
-                  <td className="num tabular">{yen(l.amount)}</td><td className="num tabular">{Number(l.returnedQuantity) > 0 ? l.returnedQuantity : ''}</td>
-                  <td className="num tabular">{Number(l.returnedAmount) > 0 ? yen(l.returnedAmount) : ''}</td>
-                  {writable && <td>{l.sku && <input style={{ width: "6em" }} inputMode="numeric" aria-label={t('commerce.returnQty')} value={returns[l.sku] ?? ''} onChange={(e) => setReturns((r) => ({ ...r, [l.sku!]: e.target.value }))} data-testid="return-qty" />}</td>}
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr><th colSpan={4}>{t('commerce.net')}</th><th className="num tabular" data-testid="order-net">{yen(o.netAmount)}</th><th /><th className="num tabular">{Number(o.returnedAmount) > 0 ? yen(o.returnedAmount) : ''}</th>{writable && <th />}</tr>
-            </tfoot>
-          </table>
-        </div>
+        <DataTable
+          testId="order-lines"
+          rows={o.lines ?? []}
+          rowKey={(l) => l.lineNo}
+          rowTestId="order-line"
+          columns={[
+            { key: 'sku', header: t('commerce.sku'), cellClassName: 'mono', cell: (l) => l.sku },
+            { key: 'product', header: t('commerce.productName'), cell: (l) => l.productName },
+            { key: 'quantity', header: t('commerce.quantity'), className: 'num', cellClassName: 'tabular', cell: (l) => l.quantity },
+            { key: 'unitPrice', header: t('commerce.unitPrice'), className: 'num', cellClassName: 'tabular', cell: (l) => yen(l.unitPrice) },
+            { key: 'amount', header: t('commerce.total'), className: 'num', cellClassName: 'tabular', cell: (l) => yen(l.amount) },
+            { key: 'returnedQuantity', header: t('commerce.returnQty'), className: 'num', cellClassName: 'tabular', cell: (l) => (Number(l.returnedQuantity) > 0 ? l.returnedQuantity : '') },
+            { key: 'returnedAmount', header: t('commerce.returned'), className: 'num', cellClassName: 'tabular', cell: (l) => (Number(l.returnedAmount) > 0 ? yen(l.returnedAmount) : '') },
+            writable && {
+              key: 'return',
+              header: t('commerce.returnLine'),
+              cell: (l) => l.sku && (
+                <input style={{ width: '6em' }} inputMode="numeric" aria-label={t('commerce.returnQty')} value={returns[l.sku] ?? ''}
+                  onChange={(e) => setReturns((r) => ({ ...r, [l.sku!]: e.target.value }))} data-testid="return-qty" />
+              ),
+            },
+          ]}
+          footer={(
+            <tr>
+              <th colSpan={4}>{t('commerce.net')}</th>
+              <th className="num tabular" data-testid="order-net">{yen(o.netAmount)}</th>
+              <th />
+              <th className="num tabular">{Number(o.returnedAmount) > 0 ? yen(o.returnedAmount) : ''}</th>
+              {writable && <th />}
+            </tr>
+          )}
+        />
         {writable && returnLines.length > 0 && (
           <div className="form-actions">
-            <button type="button" className="btn" data-testid="order-return" onClick={() => void act(() => commerceApi.returnLines(o.id, returnLines))}>{t('commerce.returnLine')}</button>
+            <Button data-testid="order-return" onClick={() => void act(() => commerceApi.returnLines(o.id, returnLines))}>{t('commerce.returnLine')}</Button>
           </div>
         )}
       </section>

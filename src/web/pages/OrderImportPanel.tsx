@@ -1,8 +1,10 @@
 /** CSV upload of orders or event attendance with its profile, and the per-row report (line, field, reason). */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { CommerceImportSummary } from '../api.ts';
 import { useI18n } from '../i18n.ts';
-import { ErrorBanner, FormField } from '../components/ui.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
+import { FormField } from '../components/ui.tsx';
 
 export const DEFAULT_ORDER_PROFILE = {
   kind: 'orders', source: 'ec', order_id_column: '注文番号',
@@ -25,68 +27,65 @@ export function OrderImportPanel({ title, defaultProfile, run, onDone, testId }:
   testId: string;
 }) {
   const { t } = useI18n();
-  const [file, setFile] = useState<File | null>(null);
-  const [profileText, setProfileText] = useState(() => JSON.stringify(defaultProfile, null, 2));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const form = useFormValues({ file: null as File | null, profileText: JSON.stringify(defaultProfile, null, 2) });
+  const { values, set, setValue } = form;
   const [result, setResult] = useState<CommerceImportSummary | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async ({ file, profileText }: typeof values) => {
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
+    let profile: unknown;
     try {
-      let profile: unknown;
-      try {
-        profile = JSON.parse(profileText);
-      } catch {
-        throw new Error('プロファイルが JSON ではありません (profile is not JSON)');
-      }
-      setResult(await run(file, profile));
-      onDone?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+      profile = JSON.parse(profileText);
+    } catch {
+      throw new Error('プロファイルが JSON ではありません (profile is not JSON)');
     }
+    setResult(await run(file, profile));
+    onDone?.();
   };
   return (
-    <section className="card form-card" data-testid={testId}>
-      <div className="card-header"><h2>{title}</h2></div>
-      <form onSubmit={submit} noValidate>
-        <ErrorBanner error={error} />
-        <div className="form-grid">
-          <FormField label={t('commerce.file')} name={`${testId}-file`} required wide>
-            <input id={`input-${testId}-file`} type="file" accept=".csv,.tsv,.txt,.xlsx" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid={`${testId}-file`} />
-          </FormField>
-          <FormField label={t('commerce.profile')} name={`${testId}-profile`} hint={t('commerce.profileHint')} wide>
-            <textarea id={`input-${testId}-profile`} rows={8} className="mono" value={profileText} onChange={(e) => setProfileText(e.target.value)} data-testid={`${testId}-profile`} />
-          </FormField>
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={!file || busy} data-testid={`${testId}-run`}>{busy ? t('commerce.running') : t('commerce.run')}</button>
-        </div>
-      </form>
-      {result && (
-        <div className="import-result" data-testid={`${testId}-result`}>
-          <p>{t('commerce.result', { read: result.read, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejectedRows })}</p>
-          {result.problems.length === 0 ? <p className="muted small">{t('commerce.noProblems')}</p> : (
-            <div className="table-wrap">
-              <table className="table table-zebra" data-testid={`${testId}-problems`}>
-                <caption className="muted small">{t('commerce.problems')}</caption>
-                <thead><tr><th className="num">{t('commerce.line')}</th><th>{t('commerce.field')}</th><th>{t('commerce.reason')}</th><th>{t('commerce.value')}</th></tr></thead>
-                <tbody>
-                  {result.problems.map((p, i) => (
-                    <tr key={`${p.line}-${i}`} data-testid="problem-row"><td className="num tabular">{p.line}</td><td>{p.field ?? ''}</td><td>{p.reason}</td><td>{p.value ?? ''}</td></tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </div>
+    <FormPanel
+      title={title}
+      testId={testId}
+      form={form}
+      onSubmit={submit}
+      submitLabel={t('commerce.run')}
+      busyLabel={t('commerce.running')}
+      submitTestId={`${testId}-run`}
+      submitDisabled={!values.file}
+      after={result && <ImportResult result={result} testId={testId} />}
+    >
+      <FormField label={t('commerce.file')} name={`${testId}-file`} required wide>
+        <input id={`input-${testId}-file`} type="file" accept=".csv,.tsv,.txt,.xlsx" onChange={(e) => setValue('file', e.target.files?.[0] ?? null)} data-testid={`${testId}-file`} />
+      </FormField>
+      <FormField label={t('commerce.profile')} name={`${testId}-profile`} hint={t('commerce.profileHint')} wide>
+        <textarea id={`input-${testId}-profile`} rows={8} className="mono" value={values.profileText} onChange={set('profileText')} data-testid={`${testId}-profile`} />
+      </FormField>
+    </FormPanel>
+  );
+}
+
+/** What an order or attendance import did, with its per-row problems. */
+function ImportResult({ result, testId }: { result: CommerceImportSummary; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="import-result" data-testid={`${testId}-result`}>
+      <p>{t('commerce.result', { read: result.read, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejectedRows })}</p>
+      {result.problems.length === 0 ? <p className="muted small">{t('commerce.noProblems')}</p> : (
+        <DataTable
+          testId={`${testId}-problems`}
+          caption={t('commerce.problems')}
+          rows={result.problems}
+          rowKey={(p, i) => `${p.line}-${i}`}
+          rowTestId="problem-row"
+          columns={[
+            { key: 'line', header: t('commerce.line'), className: 'num', cellClassName: 'tabular', cell: (p) => p.line },
+            { key: 'field', header: t('commerce.field'), cell: (p) => p.field ?? '' },
+            { key: 'reason', header: t('commerce.reason'), cell: (p) => p.reason },
+            { key: 'value', header: t('commerce.value'), cell: (p) => p.value ?? '' },
+          ]}
+        />
       )}
-    </section>
+    </div>
   );
 }
 

@@ -8,16 +8,12 @@ import { api } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, useLoad } from '../components/ui.tsx';
 
-const KIND_JA: Record<string, string> = {
-  new: '新規作成', merge: '自動統合', review: 'レビュー候補', accept: 'レビューで統合', reject: '別人と判断',
-  never: '統合しないと判断', unmerge: '分割', manual_merge: '手動統合',
-};
-
 export function ReviewIdentityPanel({ customerId, onSplit }: { customerId: string; onSplit?: (newCustomerId: string) => void }) {
-  const { lang } = useI18n();
-  const en = lang === 'en';
+  const { t, tOr } = useI18n();
   const { can } = useSession();
   const { data, error, reload } = useLoad(() => api.customerIdentity(customerId), [customerId]);
   const [chosen, setChosen] = useState<number[]>([]);
@@ -28,7 +24,7 @@ export function ReviewIdentityPanel({ customerId, onSplit }: { customerId: strin
 
   async function split() {
     if (chosen.length === 0 || chosen.length >= records.length) return;
-    if (!window.confirm(en ? 'Split the chosen records into a new customer?' : '選択したレコードを新しい顧客に分割しますか？')) return;
+    if (!window.confirm(t('identity.splitConfirm'))) return;
     setBusy(true);
     setActionError(null);
     try {
@@ -45,46 +41,55 @@ export function ReviewIdentityPanel({ customerId, onSplit }: { customerId: strin
 
   return (
     <section className="card" data-testid="identity-panel">
-      <div className="card-header"><h2>{en ? 'Why this is one person' : 'なぜこの人が一つなのか'}</h2></div>
+      <div className="card-header"><h2>{t('identity.title')}</h2></div>
       <ErrorBanner error={error ?? actionError} />
-      <table className="table">
-        <tbody>
-          {records.map((r) => (
-            <tr key={r.id} data-testid="identity-record">
-              {mayResolve && (
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`${r.sourceLabel} ${r.externalId}`}
-                    checked={chosen.includes(r.id)}
-                    onChange={(e) => setChosen(e.target.checked ? [...chosen, r.id] : chosen.filter((x) => x !== r.id))}
-                  />
-                </td>
-              )}
-              <td>
-                <div className="strong">{r.sourceLabel} <code className="small">{r.externalId}</code></div>
-                <div className="muted small">{formatDateTime(r.receivedAt)}</div>
-              </td>
-              <td>
-                {r.decisions.length === 0 ? <span className="muted small">—</span> : r.decisions.map((d) => (
-                  <div key={d.id} className="small">
-                    {en ? d.kind : KIND_JA[d.kind] ?? d.kind}
-                    {d.rule ? <span className="muted">（{d.rule}）</span> : null}
-                    {d.score !== null ? <span className="tabular"> {d.score.toFixed(1)}</span> : null}
-                    <span className="muted"> {d.decidedBy ?? (en ? 'automatic' : '自動')} ・ {formatDateTime(d.decidedAt)}</span>
-                  </div>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        bare
+        headless
+        className="table"
+        rows={data ? records : null}
+        rowKey={(r) => r.id}
+        rowTestId="identity-record"
+        columns={[
+          mayResolve && {
+            key: 'choose',
+            header: null,
+            cell: (r) => (
+              <input
+                type="checkbox"
+                aria-label={`${r.sourceLabel} ${r.externalId}`}
+                checked={chosen.includes(r.id)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, r.id] : chosen.filter((x) => x !== r.id))}
+              />
+            ),
+          },
+          {
+            key: 'record',
+            header: null,
+            cell: (r) => <>
+              <div className="strong">{r.sourceLabel} <code className="small">{r.externalId}</code></div>
+              <div className="muted small">{formatDateTime(r.receivedAt)}</div>
+            </>,
+          },
+          {
+            key: 'decisions',
+            header: null,
+            cell: (r) => (r.decisions.length === 0 ? <span className="muted small">—</span> : r.decisions.map((d) => (
+              <div key={d.id} className="small">
+                {tOr(`identity.kind.${d.kind}`, d.kind)}
+                {d.rule ? <span className="muted">（{d.rule}）</span> : null}
+                {d.score !== null ? <span className="tabular"> {d.score.toFixed(1)}</span> : null}
+                <span className="muted"> {d.decidedBy ?? t('identity.automatic')} ・ {formatDateTime(d.decidedAt)}</span>
+              </div>
+            ))),
+          },
+        ]}
+      />
       {mayResolve && (
         <div className="form-actions">
-          <button type="button" className="btn btn-danger-outline btn-small" data-testid="unmerge"
-            disabled={busy || chosen.length === 0 || chosen.length >= records.length} onClick={() => void split()}>
-            {en ? 'Split' : '分割'}
-          </button>
+          <Button variant="danger-outline" small data-testid="unmerge" disabled={busy || chosen.length === 0 || chosen.length >= records.length} onClick={() => void split()}>
+            {t('identity.split')}
+          </Button>
         </div>
       )}
     </section>

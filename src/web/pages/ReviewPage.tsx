@@ -2,54 +2,28 @@
 import { useEffect, useState } from 'react';
 import { api, type MatchEvidence, type QuarantinedRecord, type ReviewItem, type ReviewRecord } from '../api.ts';
 import { formatDateTime } from '../format.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { LoadMoreButton, useCursorList } from '../components/Pager.tsx';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
 
 type Decision = 'accept' | 'reject' | 'never';
 
-const TEXT = {
-  ja: {
-    lead: '取り込みで自動統合されなかった候補です。2件のレコードを比べて判断してください。',
-    queue: 'レビュー待ち', empty: 'レビュー待ちの候補はありません', score: 'スコア', probability: '一致確率',
-    field: '項目', evidence: '判定', weight: '重み', customer: '顧客', source: 'ソース',
-    accept: '同一人物として統合', reject: '別人', never: '今後も統合しない',
-    accepted: '統合しました', rejected: '別人として記録しました', nevered: '今後統合しない組み合わせとして記録しました',
-    exact: '一致', close: '類似', disagree: '不一致', missing: '—', inName: '（氏名に含む）', more: 'さらに読み込む', rules: 'ルール',
-    busy: '処理中…', confirmAccept: 'この2件の顧客を統合しますか？', openMerged: '統合後の顧客を開く',
-    nameOnly: '氏名のみ', nameOnlyWarning: '氏名以外に一致する項目がありません。同姓同名の別人のこともあります。メール・電話・住所・生年月日・会社を確かめてから判断してください（一致確率は氏名だけから見積もったものです）。',
-    quarantine: '名寄せできなかったレコード（保留中）',
-    quarantineLead: 'このレコードは名寄せ中にエラーになったため、保留にしました（他のレコードの名寄せは続いています）。原因を直したあと「再試行」を押してください。取り込み元から内容の違う同じレコードが届いた場合も、自動で再試行します。',
-    quarantinedAt: '保留日時', record: 'レコード', errorCol: 'エラー', retry: '再試行', retryAll: 'すべて再試行',
-    retried: (r: { resolved: number; quarantined: number }) => `再試行しました: 名寄せ済み ${r.resolved} 件、再び保留 ${r.quarantined} 件`,
-    unnamed: '（氏名なし）',
-  },
-  en: {
-    lead: 'Candidates the import did not merge on its own. Compare the two records and decide.',
-    queue: 'Open items', empty: 'Nothing to review', score: 'Score', probability: 'Match probability',
-    field: 'Field', evidence: 'Evidence', weight: 'Weight', customer: 'Customer', source: 'Source',
-    accept: 'Same person: merge', reject: 'Different people', never: 'Never merge',
-    accepted: 'Merged', rejected: 'Recorded as different people', nevered: 'Recorded: never merge this pair',
-    exact: 'Match', close: 'Similar', disagree: 'Mismatch', missing: '—', inName: '(part of name)', more: 'Load more', rules: 'Rules',
-    busy: 'Working…', confirmAccept: 'Merge the customers of these two records?', openMerged: 'Open the merged customer',
-    nameOnly: 'name only', nameOnlyWarning: 'Nothing but the name agrees: these may be two people with the same name. Check e-mail, phone, address, birth date and company before deciding (the match probability rests on the name alone).',
-    quarantine: 'Records set aside (resolution failed)',
-    quarantineLead: 'Identity resolution failed on these records, so they were set aside (everyone else\'s resolution goes on). Fix the cause, then press Retry. A record its source sends again with other content is retried by itself.',
-    quarantinedAt: 'Set aside', record: 'Record', errorCol: 'Error', retry: 'Retry', retryAll: 'Retry all',
-    retried: (r: { resolved: number; quarantined: number }) => `Retried: ${r.resolved} resolved, ${r.quarantined} set aside again`,
-    unnamed: '(no name)',
-  },
-} as const;
-
-const ROWS: Array<{ ja: string; en: string; value: (f: Record<string, unknown>) => string; evidence: string[] | null }> = [
-  { ja: '氏名', en: 'Name', value: (f) => join(f.familyName, f.givenName), evidence: ['family', 'given'] },
-  { ja: 'フリガナ', en: 'Kana', value: (f) => join(f.familyNameKana, f.givenNameKana), evidence: null },
-  { ja: 'メール', en: 'E-mail', value: (f) => join(f.email), evidence: ['email'] },
-  { ja: '電話', en: 'Phone', value: (f) => join(f.phone), evidence: ['phone'] },
-  { ja: '生年月日', en: 'Birth date', value: (f) => join(f.birthDate), evidence: ['birth'] },
-  { ja: '住所', en: 'Address', value: (f) => join(f.postalCode ? `〒${String(f.postalCode)}` : null, f.prefecture, f.address, f.building), evidence: ['address'] },
-  { ja: '会社', en: 'Company', value: (f) => join(f.companyName, f.department, f.title), evidence: ['company'] },
+/**
+ * The rows of the comparison: what each record says, and which evidence fields of the match speak to it.
+ * `field` is the row's stable name (data-field), the label is i18n's.
+ */
+const ROWS: Array<{ field: string; label: MessageKey; value: (f: Record<string, unknown>) => string; evidence: string[] | null }> = [
+  { field: 'Name', label: 'review.row.name', value: (f) => join(f.familyName, f.givenName), evidence: ['family', 'given'] },
+  { field: 'Kana', label: 'review.row.kana', value: (f) => join(f.familyNameKana, f.givenNameKana), evidence: null },
+  { field: 'E-mail', label: 'review.row.email', value: (f) => join(f.email), evidence: ['email'] },
+  { field: 'Phone', label: 'review.row.phone', value: (f) => join(f.phone), evidence: ['phone'] },
+  { field: 'Birth date', label: 'review.row.birthDate', value: (f) => join(f.birthDate), evidence: ['birth'] },
+  { field: 'Address', label: 'review.row.address', value: (f) => join(f.postalCode ? `〒${String(f.postalCode)}` : null, f.prefecture, f.address, f.building), evidence: ['address'] },
+  { field: 'Company', label: 'review.row.company', value: (f) => join(f.companyName, f.department, f.title), evidence: ['company'] },
 ];
 
 function join(...values: unknown[]): string {
@@ -65,11 +39,13 @@ function levelClass(level: string): 'exact' | 'close' | 'disagree' | 'missing' {
 
 const BADGE = { exact: 'badge badge-ok', close: 'badge badge-warn', disagree: 'badge badge-off', missing: 'muted' } as const;
 
+const DECIDED: Record<Decision, MessageKey> = { accept: 'review.accepted', reject: 'review.rejected', never: 'review.nevered' };
+
 export function ReviewPage() {
-  const { lang } = useI18n();
+  const { t } = useI18n();
   const { can } = useSession();
-  const tx = TEXT[lang === 'en' ? 'en' : 'ja'];
-  const { data, error, reload, setData } = useLoad(() => api.listReviewItems({ status: 'open', limit: 50 }), []);
+  const queue = useCursorList((cursor) => api.listReviewItems({ status: 'open', limit: 50, ...(cursor ? { cursor } : {}) }), []);
+  const { data, error, reload, setData } = queue;
   const [selected, setSelected] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -84,7 +60,7 @@ export function ReviewPage() {
   }, [items, selected]);
 
   async function decide(item: ReviewItem, decision: Decision) {
-    if (decision === 'accept' && !window.confirm(tx.confirmAccept)) return;
+    if (decision === 'accept' && !window.confirm(t('review.confirmAccept'))) return;
     setBusy(true);
     setActionError(null);
     try {
@@ -94,7 +70,7 @@ export function ReviewPage() {
       const index = items.findIndex((i) => i.id === item.id);
       setData(data ? { ...data, items: rest } : data);
       setSelected(rest[Math.min(index, rest.length - 1)]?.id ?? null);
-      setNotice(decision === 'accept' ? tx.accepted : decision === 'reject' ? tx.rejected : tx.nevered);
+      setNotice(t(DECIDED[decision]));
       if (rest.length === 0 && data?.hasMore) void reload();
     } catch (e) {
       setActionError(e);
@@ -103,100 +79,75 @@ export function ReviewPage() {
     }
   }
 
-  async function loadMore() {
-    if (!data?.nextCursor) return;
-    try {
-      const next = await api.listReviewItems({ status: 'open', limit: 50, cursor: data.nextCursor });
-      setData({ items: [...data.items, ...next.items], nextCursor: next.nextCursor, hasMore: next.hasMore });
-    } catch (e) {
-      setActionError(e);
-    }
-  }
-
   return (
     <div className="page" data-testid="review-page">
-      <PageHeader title={lang === 'en' ? 'Identity review' : '名寄せレビュー'} sub={tx.lead} />
+      <PageHeader title={t('review.title')} sub={t('review.lead')} />
       {notice && (
         <Notice testId="notice">
           {notice}
-          {merged && <> ・ <Link to={`/customers/${merged}`} data-testid="merged-customer-link">{tx.openMerged}</Link></>}
+          {merged && <> ・ <Link to={`/customers/${merged}`} data-testid="merged-customer-link">{t('review.openMerged')}</Link></>}
         </Notice>
       )}
-      <ErrorBanner error={error ?? actionError} />
-      {can('identity:resolve') && <QuarantineSection tx={tx} />}
+      <ErrorBanner error={error ?? actionError ?? queue.moreError} />
+      {can('identity:resolve') && <QuarantineSection />}
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(14rem, 18rem) 1fr', gap: '1rem', alignItems: 'start' }}>
         <section className="card" data-testid="review-queue">
-          <div className="card-header"><h2>{tx.queue}（{items.length}{data?.hasMore ? '+' : ''}）</h2></div>
+          <div className="card-header"><h2>{t('review.queue')}（{items.length}{data?.hasMore ? '+' : ''}）</h2></div>
           {items.length === 0 ? (
-            <p className="empty-note">{tx.empty}</p>
+            <p className="empty-note">{t('review.empty')}</p>
           ) : (
-            <table className="table table-hover">
-              <tbody>
-                {items.map((item) => (
-                  <tr
-                    key={item.id}
-                    className="row-link"
-                    data-testid="review-item"
-                    aria-selected={current?.id === item.id}
-                    style={current?.id === item.id ? { background: 'var(--accent-soft, #eef4ff)' } : undefined}
-                    onClick={() => { setSelected(item.id); setNotice(null); setMerged(null); }}
-                  >
-                    <td>
-                      <div className="strong">{item.a.customerName || '—'} / {item.b.customerName || '—'}</div>
-                      <div className="muted small">{item.a.sourceLabel} ↔ {item.b.sourceLabel}</div>
-                    </td>
-                    <td className="num tabular">
-                      {(item.probability * 100).toFixed(0)}%
-                      {item.nameOnly && <div><span className="badge badge-warn small" data-testid="name-only-badge">{tx.nameOnly}</span></div>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              bare
+              className="table table-hover"
+              rows={items}
+              rowKey={(item) => item.id}
+              rowProps={(item) => ({
+                className: 'row-link',
+                'data-testid': 'review-item',
+                'aria-selected': current?.id === item.id,
+                style: current?.id === item.id ? { background: 'var(--accent-soft, #eef4ff)' } : undefined,
+                onClick: () => { setSelected(item.id); setNotice(null); setMerged(null); },
+              })}
+              columns={[
+                {
+                  key: 'pair',
+                  header: null,
+                  cell: (item) => <>
+                    <div className="strong">{item.a.customerName || '—'} / {item.b.customerName || '—'}</div>
+                    <div className="muted small">{item.a.sourceLabel} ↔ {item.b.sourceLabel}</div>
+                  </>,
+                },
+                {
+                  key: 'probability',
+                  header: null,
+                  className: 'num',
+                  cellClassName: 'tabular',
+                  cell: (item) => <>
+                    {(item.probability * 100).toFixed(0)}%
+                    {item.nameOnly && <div><span className="badge badge-warn small" data-testid="name-only-badge">{t('review.nameOnly')}</span></div>}
+                  </>,
+                },
+              ]}
+              headless
+            />
           )}
-          {data?.hasMore && <button type="button" className="btn btn-small btn-ghost" onClick={() => void loadMore()}>{tx.more}</button>}
+          <LoadMoreButton list={queue} label={t('review.more')} small variant="ghost" />
         </section>
         {current && (
           <section className="card" data-testid="review-detail">
             <div className="card-header">
               <h2>
-                {tx.score} <span className="tabular">{current.score.toFixed(1)}</span>
-                <span className="muted small"> ・ {tx.probability} {(current.probability * 100).toFixed(1)}%</span>
+                {t('review.score')} <span className="tabular">{current.score.toFixed(1)}</span>
+                <span className="muted small"> ・ {t('review.probability')} {(current.probability * 100).toFixed(1)}%</span>
               </h2>
-              {current.rules.length > 0 && <div className="muted small">{tx.rules}: {current.rules.join(', ')}</div>}
+              {current.rules.length > 0 && <div className="muted small">{t('review.rules')}: {current.rules.join(', ')}</div>}
             </div>
-            {current.nameOnly && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{tx.nameOnlyWarning}</div>}
-            <div className="table-wrap">
-              <table className="table table-zebra" data-testid="review-compare">
-                <thead>
-                  <tr>
-                    <th>{tx.field}</th>
-                    <SideHeader side={current.a} label={tx} />
-                    <SideHeader side={current.b} label={tx} />
-                    <th>{tx.evidence}</th>
-                    <th className="num">{tx.weight}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ROWS.map((row) => {
-                    const evidence = row.evidence ? current.evidence.filter((e) => row.evidence!.includes(e.field)) : [];
-                    return (
-                      <tr key={row.ja} data-testid="review-row" data-field={row.en}>
-                        <th scope="row" className="nowrap">{lang === 'en' ? row.en : row.ja}</th>
-                        <td>{row.value(current.a.fields) || <span className="muted">—</span>}</td>
-                        <td>{row.value(current.b.fields) || <span className="muted">—</span>}</td>
-                        <td>{row.evidence === null ? <span className="muted small">{tx.inName}</span> : <EvidenceCell evidence={evidence} tx={tx} lang={lang === 'en' ? 'en' : 'ja'} />}</td>
-                        <td className="num tabular">{evidence.length ? formatWeight(evidence.reduce((s, e) => s + e.weight, 0)) : ''}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            {current.nameOnly && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{t('review.nameOnlyWarning')}</div>}
+            <Comparison item={current} />
             <div className="form-actions">
-              <button type="button" className="btn btn-primary" disabled={busy} data-testid="decide-accept" onClick={() => void decide(current, 'accept')}>{busy ? tx.busy : tx.accept}</button>
-              <button type="button" className="btn" disabled={busy} data-testid="decide-reject" onClick={() => void decide(current, 'reject')}>{tx.reject}</button>
-              <button type="button" className="btn btn-danger-outline" disabled={busy} data-testid="decide-never" onClick={() => void decide(current, 'never')}>{tx.never}</button>
+              <Button variant="primary" disabled={busy} data-testid="decide-accept" onClick={() => void decide(current, 'accept')}>{busy ? t('review.busy') : t('review.accept')}</Button>
+              <Button disabled={busy} data-testid="decide-reject" onClick={() => void decide(current, 'reject')}>{t('review.reject')}</Button>
+              <Button variant="danger-outline" disabled={busy} data-testid="decide-never" onClick={() => void decide(current, 'never')}>{t('review.never')}</Button>
             </div>
           </section>
         )}
@@ -205,8 +156,44 @@ export function ReviewPage() {
   );
 }
 
+/** The two records field by field, with the evidence the matcher weighed for each. */
+function Comparison({ item }: { item: ReviewItem }) {
+  const { t } = useI18n();
+  // A comparison is read across a row: a row header, not a list cell, so no DataTable here.
+  return (
+    <div className="table-wrap">
+      <table className="table table-zebra" data-testid="review-compare">
+        <thead>
+          <tr>
+            <th>{t('review.field')}</th>
+            <SideHeader side={item.a} />
+            <SideHeader side={item.b} />
+            <th>{t('review.evidence')}</th>
+            <th className="num">{t('review.weight')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ROWS.map((row) => {
+            const evidence = row.evidence ? item.evidence.filter((e) => row.evidence!.includes(e.field)) : [];
+            return (
+              <tr key={row.field} data-testid="review-row" data-field={row.field}>
+                <th scope="row" className="nowrap">{t(row.label)}</th>
+                <td>{row.value(item.a.fields) || <span className="muted">—</span>}</td>
+                <td>{row.value(item.b.fields) || <span className="muted">—</span>}</td>
+                <td>{row.evidence === null ? <span className="muted small">{t('review.inName')}</span> : <EvidenceCell evidence={evidence} />}</td>
+                <td className="num tabular">{evidence.length ? formatWeight(evidence.reduce((s, e) => s + e.weight, 0)) : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Records whose resolution failed on their own (quarantine): shown only while there are some, with a retry. */
-function QuarantineSection({ tx }: { tx: (typeof TEXT)['ja' | 'en'] }) {
+function QuarantineSection() {
+  const { t } = useI18n();
   const { data, error, reload } = useLoad(() => api.listQuarantine(), []);
   const [busy, setBusy] = useState(false);
   const [retryError, setRetryError] = useState<unknown>(null);
@@ -215,7 +202,8 @@ function QuarantineSection({ tx }: { tx: (typeof TEXT)['ja' | 'en'] }) {
     setBusy(true);
     setRetryError(null);
     try {
-      setNotice(tx.retried(await api.retryQuarantined(records?.map((r) => r.recordId))));
+      const result = await api.retryQuarantined(records?.map((r) => r.recordId));
+      setNotice(t('review.retried', { resolved: result.resolved, quarantined: result.quarantined }));
       await reload();
     } catch (e) {
       setRetryError(e);
@@ -227,56 +215,56 @@ function QuarantineSection({ tx }: { tx: (typeof TEXT)['ja' | 'en'] }) {
   return (
     <section className="card" data-testid="quarantine" style={{ marginBottom: '1rem' }}>
       <div className="card-header">
-        <h2>{tx.quarantine}（{data.total}）</h2>
-        {data.total > 1 && <button type="button" className="btn btn-small" disabled={busy} data-testid="quarantine-retry-all" onClick={() => void retry()}>{tx.retryAll}</button>}
+        <h2>{t('review.quarantine')}（{data.total}）</h2>
+        {data.total > 1 && <Button small disabled={busy} data-testid="quarantine-retry-all" onClick={() => void retry()}>{t('review.retryAll')}</Button>}
       </div>
       {notice && <Notice testId="quarantine-notice">{notice}</Notice>}
       <ErrorBanner error={error ?? retryError} />
-      {data.total > 0 && <p className="muted small">{tx.quarantineLead}</p>}
+      {data.total > 0 && <p className="muted small">{t('review.quarantineLead')}</p>}
       {data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead><tr><th>{tx.record}</th><th>{tx.source}</th><th>{tx.errorCol}</th><th>{tx.quarantinedAt}</th><th /></tr></thead>
-            <tbody>
-              {data.items.map((r) => (
-                <tr key={r.recordId} data-testid="quarantined-record">
-                  <td><div className="strong">{r.name ?? tx.unnamed}</div><div className="muted small mono">{r.externalId}</div></td>
-                  <td>{r.sourceLabel}</td>
-                  <td className="small" style={{ maxWidth: '32rem', overflowWrap: 'anywhere' }}>{r.error}</td>
-                  <td className="nowrap small">{formatDateTime(r.quarantinedAt)}</td>
-                  <td><button type="button" className="btn btn-small" disabled={busy} data-testid="quarantine-retry" onClick={() => void retry([r])}>{tx.retry}</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="table"
+          rows={data.items}
+          rowKey={(r) => r.recordId}
+          rowTestId="quarantined-record"
+          columns={[
+            { key: 'record', header: t('review.record'), cell: (r) => <><div className="strong">{r.name ?? t('review.unnamed')}</div><div className="muted small mono">{r.externalId}</div></> },
+            { key: 'source', header: t('review.source'), cell: (r) => r.sourceLabel },
+            { key: 'error', header: t('review.errorCol'), cellClassName: 'small', cellProps: { style: { maxWidth: '32rem', overflowWrap: 'anywhere' } }, cell: (r) => r.error },
+            { key: 'at', header: t('review.quarantinedAt'), cellClassName: 'nowrap small', cell: (r) => formatDateTime(r.quarantinedAt) },
+            { key: 'retry', header: null, cell: (r) => <Button small disabled={busy} data-testid="quarantine-retry" onClick={() => void retry([r])}>{t('review.retry')}</Button> },
+          ]}
+        />
       )}
     </section>
   );
 }
 
-function SideHeader({ side, label }: { side: ReviewRecord; label: (typeof TEXT)['ja' | 'en'] }) {
+function SideHeader({ side }: { side: ReviewRecord }) {
+  const { t } = useI18n();
   return (
     <th>
       <div>{side.sourceLabel} <code className="small">{side.externalId}</code></div>
       <div className="small">
-        {label.customer}: {side.customerId ? <Link to={`/customers/${side.customerId}`}>{side.customerName || side.customerId.slice(0, 8)}</Link> : '—'}
+        {t('review.customer')}: {side.customerId ? <Link to={`/customers/${side.customerId}`}>{side.customerName || side.customerId.slice(0, 8)}</Link> : '—'}
       </div>
     </th>
   );
 }
 
-const PART: Record<string, { ja: string; en: string }> = { family: { ja: '姓', en: 'Family' }, given: { ja: '名', en: 'Given' } };
+const PART: Record<string, MessageKey> = { family: 'review.part.family', given: 'review.part.given' };
 
-function EvidenceCell({ evidence, tx, lang }: { evidence: MatchEvidence[]; tx: (typeof TEXT)['ja' | 'en']; lang: 'ja' | 'en' }) {
-  if (evidence.length === 0) return <span className="muted">{tx.missing}</span>;
+function EvidenceCell({ evidence }: { evidence: MatchEvidence[] }) {
+  const { t } = useI18n();
+  if (evidence.length === 0) return <span className="muted">{t('review.level.missing')}</span>;
   return (
     <span className="stack">
       {evidence.map((e) => {
         const k = levelClass(e.level);
+        const part = PART[e.field];
         return (
           <span key={e.field} className={BADGE[k]} title={e.detail ?? undefined} data-testid="evidence" data-level={k} style={{ marginRight: '.25rem' }}>
-            {PART[e.field] ? `${PART[e.field]![lang]} ` : ''}{tx[k]}
+            {part ? `${t(part)} ` : ''}{t(`review.level.${k}`)}
           </span>
         );
       })}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
+import { Button } from '../components/Button.tsx';
 import { ErrorBanner, FormField, useFieldErrors } from '../components/ui.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 
@@ -50,9 +51,9 @@ export function SetupPage() {
         <FormField label={t('setup.password')} name="password" required error={errors.password} hint={t('setup.passwordHint')}>
           <input id="input-password" type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />
         </FormField>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="setup-submit">
+        <Button type="submit" variant="primary" block disabled={busy} data-testid="setup-submit">
           {busy ? t('setup.busy') : t('setup.submit')}
-        </button>
+        </Button>
       </form>
     </AuthFrame>
   );

@@ -5,6 +5,9 @@ import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { Button } from '../components/Button.tsx';
+import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
+import { sortRows } from '../components/list-state.ts';
 import { ErrorBanner, FormField, Notice, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
 
 /** The script tag a site pastes into every page (before </head>). */
@@ -13,6 +16,9 @@ export function installSnippet(site: Pick<TrackerSite, 'writeKey'>, consent = fa
 }
 
 const lines = (text: string) => text.split(/[\n,\s]+/).map((s) => s.trim()).filter(Boolean);
+
+/** The API names a bad origin by its index (allowedOrigins.2): shown under the one textarea. */
+const originsError = (errors: Record<string, string>) => errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith('allowedOrigins.'))?.[1];
 
 export function SitesPage() {
   const { t } = useI18n();
@@ -27,7 +33,7 @@ export function SitesPage() {
         title={t('sites.title')}
         sub={t('sites.lead')}
         actions={writable && !creating && (
-          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setNotice(null); }} data-testid="site-new">{t('sites.new')}</button>
+          <Button variant="primary" onClick={() => { setCreating(true); setNotice(null); }} data-testid="site-new">{t('sites.new')}</Button>
         )}
       />
       {notice && <Notice testId="notice"><Icon name="check" size={13} /> {notice}</Notice>}
@@ -63,7 +69,7 @@ function SiteCard({ site, writable, onChanged }: { site: TrackerSite; writable: 
   const [error, setError] = useState<unknown>(null);
   const errors = useFieldErrors(error);
   const stats = site.stats;
-  const rejected = Object.entries(stats?.rejectedToday ?? {}).sort((a, b) => b[1] - a[1]);
+  const rejected = sortRows(Object.entries(stats?.rejectedToday ?? {}), ([, n]) => n, 'descending');
   const snippet = installSnippet(site, consent);
   const act = async (f: () => Promise<unknown>, message: string) => {
     setBusy(true);
@@ -104,12 +110,12 @@ function SiteCard({ site, writable, onChanged }: { site: TrackerSite; writable: 
         </h2>
         {writable && (
           <div className="page-actions">
-            <button type="button" className="btn btn-small" disabled={busy} onClick={() => setEditing((v) => !v)} data-testid="site-edit-origins">{t('sites.editOrigins')}</button>
-            <button type="button" className="btn btn-small" disabled={busy} onClick={rotate} data-testid="site-rotate">{t('sites.rotate')}</button>
-            <button type="button" className="btn btn-small" disabled={busy} data-testid="site-toggle"
+            <Button small disabled={busy} onClick={() => setEditing((v) => !v)} data-testid="site-edit-origins">{t('sites.editOrigins')}</Button>
+            <Button small disabled={busy} onClick={rotate} data-testid="site-rotate">{t('sites.rotate')}</Button>
+            <Button small disabled={busy} data-testid="site-toggle"
               onClick={() => void act(() => api.updateSite(site.id, { active: !site.active }), site.active ? t('sites.pausedNotice', { name: site.name }) : t('sites.resumedNotice', { name: site.name }))}>
               {site.active ? t('sites.pause') : t('sites.resume')}
-            </button>
+            </Button>
           </div>
         )}
       </div>
@@ -135,12 +141,12 @@ function SiteCard({ site, writable, onChanged }: { site: TrackerSite; writable: 
       </dl>
       {editing && (
         <form onSubmit={saveOrigins} noValidate>
-          <FormField label={t('sites.origins')} name="allowedOrigins" hint={t('sites.originsHint')} error={errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith('allowedOrigins.'))?.[1]} wide>
+          <FormField label={t('sites.origins')} name="allowedOrigins" hint={t('sites.originsHint')} error={originsError(errors)} wide>
             <textarea id="input-allowedOrigins" className="mono" rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} data-testid="site-origins-input" />
           </FormField>
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="site-origins-save">{t('common.save')}</button>
-            <button type="button" className="btn" onClick={() => setEditing(false)} disabled={busy}>{t('common.cancel')}</button>
+            <Button type="submit" variant="primary" disabled={busy} data-testid="site-origins-save">{t('common.save')}</Button>
+            <Button onClick={() => setEditing(false)} disabled={busy}>{t('common.cancel')}</Button>
           </div>
         </form>
       )}
@@ -148,7 +154,7 @@ function SiteCard({ site, writable, onChanged }: { site: TrackerSite; writable: 
         <div className="muted small">{t('sites.install')}</div>
         <pre className="mono" data-testid="site-snippet">{snippet}</pre>
         <label className="small"><input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="site-consent-required" /> {t('sites.consentRequired')}</label>{' '}
-        <button type="button" className="btn btn-small" onClick={() => void copy()} data-testid="site-copy">{copied ? t('sites.copied') : t('sites.copy')}</button>
+        <Button small onClick={() => void copy()} data-testid="site-copy">{copied ? t('sites.copied') : t('sites.copy')}</Button>
         <div className="muted small">{t('sites.identifyHint')}</div>
       </div>
     </section>
@@ -157,40 +163,23 @@ function SiteCard({ site, writable, onChanged }: { site: TrackerSite; writable: 
 
 function SiteCreate({ onDone }: { onDone: (site: TrackerSite | null) => void }) {
   const { t } = useI18n();
-  const [name, setName] = useState('');
-  const [origins, setOrigins] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const errors = useFieldErrors(error);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await api.createSite({ name: name.trim(), allowedOrigins: lines(origins) }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const form = useFormValues({ name: '', origins: '' });
+  const { values, set, errors } = form;
   return (
-    <section className="card form-card" data-testid="site-create">
-      <div className="card-header"><h2>{t('sites.createTitle')}</h2></div>
-      <form onSubmit={submit} noValidate>
-        <ErrorBanner error={error} />
-        <div className="form-grid">
-          <FormField label={t('sites.name')} name="name" required error={errors.name}>
-            <input id="input-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="コーポレートサイト" data-testid="site-name-input" />
-          </FormField>
-          <FormField label={t('sites.origins')} name="allowedOrigins" hint={t('sites.originsHint')} error={errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith('allowedOrigins.'))?.[1]} wide>
-            <textarea id="input-allowedOrigins" className="mono" rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} placeholder="https://www.example.co.jp" data-testid="site-create-origins" />
-          </FormField>
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="site-create-submit">{busy ? t('common.creating') : t('common.create')}</button>
-          <button type="button" className="btn" onClick={() => onDone(null)} disabled={busy}>{t('common.cancel')}</button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      title={t('sites.createTitle')}
+      testId="site-create"
+      form={form}
+      onSubmit={async (v) => onDone(await api.createSite({ name: v.name.trim(), allowedOrigins: lines(v.origins) }))}
+      submitTestId="site-create-submit"
+      onCancel={() => onDone(null)}
+    >
+      <FormField label={t('sites.name')} name="name" required error={errors.name}>
+        <input id="input-name" value={values.name} onChange={set('name')} placeholder="コーポレートサイト" data-testid="site-name-input" />
+      </FormField>
+      <FormField label={t('sites.origins')} name="allowedOrigins" hint={t('sites.originsHint')} error={originsError(errors)} wide>
+        <textarea id="input-allowedOrigins" className="mono" rows={3} value={values.origins} onChange={set('origins')} placeholder="https://www.example.co.jp" data-testid="site-create-origins" />
+      </FormField>
+    </FormPanel>
   );
 }

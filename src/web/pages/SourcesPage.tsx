@@ -1,11 +1,15 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { ErrorBanner, FormField, Notice, PageHeader, useFieldErrors, useLoad } from '../components/ui.tsx';
+import { Button } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { textOrNull } from '../components/form-values.ts';
+import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
+import { ErrorBanner, FormField, Notice, PageHeader, useLoad } from '../components/ui.tsx';
 
 const KINDS = ['file_import', 'form', 'api', 'tracker', 'integration'] as const;
 const PARTIES = ['first', 'second', 'third'] as const;
@@ -13,6 +17,7 @@ const PARTIES = ['first', 'second', 'third'] as const;
 export function SourcesPage() {
   const { t, tOr } = useI18n();
   const { can } = useSession();
+  const writable = can('sources:write');
   const { data, error, reload } = useLoad(() => api.listSources(), []);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Source | null>(null);
@@ -44,8 +49,8 @@ export function SourcesPage() {
       <PageHeader
         title={t('sources.title')}
         sub={t('sources.lead')}
-        actions={can('sources:write') && !creating && (
-          <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setEditing(null); setCreated(null); setWarning(null); }} data-testid="source-new">{t('sources.new')}</button>
+        actions={writable && !creating && (
+          <Button variant="primary" onClick={() => { setCreating(true); setEditing(null); setCreated(null); setWarning(null); }} data-testid="source-new">{t('sources.new')}</Button>
         )}
       />
       {created && <Notice testId="notice"><Icon name="check" size={13} /> {created}</Notice>}
@@ -88,69 +93,53 @@ export function SourcesPage() {
         />
       )}
       <ErrorBanner error={error} />
-      <div className="table-wrap">
-        <table className="table table-zebra" data-testid="sources-table">
-          <thead>
-            <tr>
-              <th>{t('sources.label')}</th>
-              <th>{t('sources.name')}</th>
-              <th>{t('sources.kind')}</th>
-              <th>{t('sources.party')}</th>
-              <th>{t('sources.owningDepartment')}</th>
-              <th className="num">{t('sources.priority')}</th>
-              <th>{t('sources.recompute')}</th>
-              <th className="num">{t('sources.recordCount')}</th>
-              <th>{t('sources.lastReceived')}</th>
-              <th>{t('sources.freshness')}</th>
-              {can('sources:write') && <th />}
-            </tr>
-          </thead>
-          <tbody>
-            {(data?.items ?? []).map((s) => (
-              <tr key={s.id} data-testid="source-row" data-name={s.name}>
-                <td>
-                  <div className="strong">{s.name === 'manual' ? t('provenance.manual') : s.label}</div>
-                  {s.description && <div className="muted small">{s.description}</div>}
-                </td>
-                <td><code>{s.name}</code></td>
-                <td>{tOr(`kind.${s.kind}`, s.kind)}</td>
-                <td><span className={`badge party-${s.party}`}>{tOr(`party.${s.party}`, s.party)}</span></td>
-                <td>{s.owningDepartment}</td>
-                <td className="num tabular">{s.priority}</td>
-                <td data-testid="source-recompute">
-                  {s.recompute && (
-                    <RecomputeCell
-                      recompute={s.recompute}
-                      onRetry={can('sources:write') ? () => { void retry(s); } : null}
-                      busy={retrying === s.id}
-                    />
-                  )}
-                </td>
-                <td className="num tabular">{s.recordCount.toLocaleString('ja-JP')}</td>
-                <td className="nowrap tabular">{formatDateTime(s.lastReceivedAt) || <span className="muted">—</span>}</td>
-                <td>
-                  {s.freshnessSlaDays === null ? (
-                    <span className="muted">{t('sources.noSla')}</span>
-                  ) : s.stale ? (
-                    <span className="badge badge-warn" data-testid="stale"><Icon name="warn" size={11} /> {t('sources.stale')}（{s.freshnessSlaDays}日）</span>
-                  ) : (
-                    <span className="badge badge-ok">{t('sources.fresh')}（{s.freshnessSlaDays}日）</span>
-                  )}
-                </td>
-                {can('sources:write') && (
-                  <td>
-                    {s.name !== 'manual' && (
-                      <button type="button" className="btn btn-small" onClick={() => { setEditing(s); setCreating(false); setCreated(null); setWarning(null); }} data-testid="source-edit">{t('common.edit')}</button>
-                    )}
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="sources-table"
+        rows={data?.items}
+        rowKey={(s) => s.id}
+        rowProps={(s) => ({ 'data-testid': 'source-row', 'data-name': s.name })}
+        columns={[
+          {
+            key: 'label',
+            header: t('sources.label'),
+            cell: (s) => <>
+              <div className="strong">{s.name === 'manual' ? t('provenance.manual') : s.label}</div>
+              {s.description && <div className="muted small">{s.description}</div>}
+            </>,
+          },
+          { key: 'name', header: t('sources.name'), cell: (s) => <code>{s.name}</code> },
+          { key: 'kind', header: t('sources.kind'), cell: (s) => tOr(`kind.${s.kind}`, s.kind) },
+          { key: 'party', header: t('sources.party'), cell: (s) => <span className={`badge party-${s.party}`}>{tOr(`party.${s.party}`, s.party)}</span> },
+          { key: 'owningDepartment', header: t('sources.owningDepartment'), cell: (s) => s.owningDepartment },
+          { key: 'priority', header: t('sources.priority'), className: 'num', cellClassName: 'tabular', cell: (s) => s.priority },
+          {
+            key: 'recompute',
+            header: t('sources.recompute'),
+            cellProps: { 'data-testid': 'source-recompute' },
+            cell: (s) => s.recompute && <RecomputeCell recompute={s.recompute} onRetry={writable ? () => { void retry(s); } : null} busy={retrying === s.id} />,
+          },
+          { key: 'recordCount', header: t('sources.recordCount'), className: 'num', cellClassName: 'tabular', cell: (s) => s.recordCount.toLocaleString('ja-JP') },
+          { key: 'lastReceived', header: t('sources.lastReceived'), cellClassName: 'nowrap tabular', cell: (s) => formatDateTime(s.lastReceivedAt) || <span className="muted">—</span> },
+          { key: 'freshness', header: t('sources.freshness'), cell: (s) => <Freshness source={s} /> },
+          writable && {
+            key: 'edit',
+            header: null,
+            cell: (s) => s.name !== 'manual' && (
+              <Button small onClick={() => { setEditing(s); setCreating(false); setCreated(null); setWarning(null); }} data-testid="source-edit">{t('common.edit')}</Button>
+            ),
+          },
+        ]}
+      />
     </div>
   );
+}
+
+/** Whether the source sent data within its freshness SLA. */
+function Freshness({ source: s }: { source: Source }) {
+  const { t } = useI18n();
+  if (s.freshnessSlaDays === null) return <span className="muted">{t('sources.noSla')}</span>;
+  if (s.stale) return <span className="badge badge-warn" data-testid="stale"><Icon name="warn" size={11} /> {t('sources.stale')}（{s.freshnessSlaDays}日）</span>;
+  return <span className="badge badge-ok">{t('sources.fresh')}（{s.freshnessSlaDays}日）</span>;
 }
 
 /** The latest recompute of a source's golden records: its progress, its outcome, or why it stopped (with a retry). */
@@ -170,7 +159,7 @@ function RecomputeCell({ recompute: r, onRetry, busy }: { recompute: SourceRecom
       <div data-status="failed">
         <span className="badge badge-warn" title={r.error ?? undefined}><Icon name="warn" size={11} /> {t('sources.recomputeFailed', { done: n(r.done), total: n(r.total) })}</span>
         {onRetry && (
-          <div><button type="button" className="btn btn-small" onClick={onRetry} disabled={busy} data-testid="recompute-retry">{t('sources.recomputeRetry')}</button></div>
+          <div><Button small onClick={onRetry} disabled={busy} data-testid="recompute-retry">{t('sources.recomputeRetry')}</Button></div>
         )}
       </div>
     );
@@ -185,81 +174,67 @@ function RecomputeCell({ recompute: r, onRetry, busy }: { recompute: SourceRecom
 /** Registers a source, or edits `source` (its code name and kind stay; a new priority recomputes its customers). */
 function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Source | null) => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState(source
+  const form = useFormValues(source
     ? {
       name: source.name, label: source.label, kind: source.kind, party: source.party as string, owningDepartment: source.owningDepartment ?? '',
       priority: String(source.priority), freshnessSlaDays: source.freshnessSlaDays === null ? '' : String(source.freshnessSlaDays), description: source.description ?? '',
     }
     : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-  const errors = useFieldErrors(error);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const priority = Number(form.priority);
-      const sla = Number(form.freshnessSlaDays);
-      const fields = {
-        label: form.label.trim(),
-        party: form.party,
-        owningDepartment: form.owningDepartment.trim() || null,
-        ...(form.priority.trim() && Number.isFinite(priority) ? { priority } : {}),
-        freshnessSlaDays: form.freshnessSlaDays.trim() && Number.isFinite(sla) ? sla : null,
-        description: form.description.trim() || null,
-      };
-      onDone(source
-        ? await api.updateSource(source.id, fields)
-        : await api.createSource({ ...fields, name: form.name.trim(), kind: form.kind }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+  const { values, set, errors } = form;
+  const save = async (v: typeof values) => {
+    const priority = Number(v.priority);
+    const sla = Number(v.freshnessSlaDays);
+    const fields = {
+      label: v.label.trim(),
+      party: v.party,
+      owningDepartment: textOrNull(v.owningDepartment),
+      ...(v.priority.trim() && Number.isFinite(priority) ? { priority } : {}),
+      freshnessSlaDays: v.freshnessSlaDays.trim() && Number.isFinite(sla) ? sla : null,
+      description: textOrNull(v.description),
+    };
+    onDone(source
+      ? await api.updateSource(source.id, fields)
+      : await api.createSource({ ...fields, name: v.name.trim(), kind: v.kind }));
   };
   return (
-    <section className="card form-card" data-testid={source ? 'source-edit-form' : 'source-create'}>
-      <div className="card-header"><h2>{source ? t('sources.editTitle', { label: source.label }) : t('sources.createTitle')}</h2></div>
-      <form onSubmit={submit} noValidate>
-        <ErrorBanner error={error} />
-        <div className="form-grid">
-          <FormField label={t('sources.label')} name="label" required error={errors.label}>
-            <input id="input-label" value={form.label} onChange={set('label')} placeholder="名刺管理" />
-          </FormField>
-          <FormField label={t('sources.name')} name="name" required error={errors.name} hint={t('sources.nameHint')}>
-            <input id="input-name" className="mono" value={form.name} onChange={set('name')} placeholder="meishi" autoComplete="off" spellCheck={false} disabled={source !== undefined} />
-          </FormField>
-          <FormField label={t('sources.kind')} name="kind" required error={errors.kind}>
-            <select id="input-kind" value={form.kind} onChange={set('kind')} disabled={source !== undefined}>
-              {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k}`)}</option>)}
-            </select>
-          </FormField>
-          <FormField label={t('sources.party')} name="party" required error={errors.party}>
-            <select id="input-party" value={form.party} onChange={set('party')}>
-              {PARTIES.map((p) => <option key={p} value={p}>{t(`party.${p}`)}</option>)}
-            </select>
-          </FormField>
-          <FormField label={t('sources.owningDepartment')} name="owningDepartment" error={errors.owningDepartment}>
-            <input id="input-owningDepartment" value={form.owningDepartment} onChange={set('owningDepartment')} placeholder="営業部" />
-          </FormField>
-          <FormField label={t('sources.priority')} name="priority" error={errors.priority} hint={source ? `${t('sources.priorityHint')} ${t('sources.priorityRecompute')}` : t('sources.priorityHint')}>
-            <input id="input-priority" type="number" min={1} max={10000} value={form.priority} onChange={set('priority')} />
-          </FormField>
-          <FormField label={t('sources.sla')} name="freshnessSlaDays" error={errors.freshnessSlaDays}>
-            <input id="input-freshnessSlaDays" type="number" min={1} max={3650} value={form.freshnessSlaDays} onChange={set('freshnessSlaDays')} />
-          </FormField>
-          <FormField label={t('sources.description')} name="description" error={errors.description} wide>
-            <input id="input-description" value={form.description} onChange={set('description')} />
-          </FormField>
-        </div>
-        <div className="form-actions">
-          {source
-            ? <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-edit-submit">{busy ? t('common.saving') : t('common.save')}</button>
-            : <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-create-submit">{busy ? t('common.creating') : t('common.create')}</button>}
-          <button type="button" className="btn" onClick={() => onDone(null)} disabled={busy}>{t('common.cancel')}</button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      title={source ? t('sources.editTitle', { label: source.label }) : t('sources.createTitle')}
+      testId={source ? 'source-edit-form' : 'source-create'}
+      form={form}
+      onSubmit={save}
+      {...(source
+        ? { submitLabel: t('common.save'), busyLabel: t('common.saving'), submitTestId: 'source-edit-submit' }
+        : { submitTestId: 'source-create-submit' })}
+      onCancel={() => onDone(null)}
+    >
+      <FormField label={t('sources.label')} name="label" required error={errors.label}>
+        <input id="input-label" value={values.label} onChange={set('label')} placeholder="名刺管理" />
+      </FormField>
+      <FormField label={t('sources.name')} name="name" required error={errors.name} hint={t('sources.nameHint')}>
+        <input id="input-name" className="mono" value={values.name} onChange={set('name')} placeholder="meishi" autoComplete="off" spellCheck={false} disabled={source !== undefined} />
+      </FormField>
+      <FormField label={t('sources.kind')} name="kind" required error={errors.kind}>
+        <select id="input-kind" value={values.kind} onChange={set('kind')} disabled={source !== undefined}>
+          {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k}`)}</option>)}
+        </select>
+      </FormField>
+      <FormField label={t('sources.party')} name="party" required error={errors.party}>
+        <select id="input-party" value={values.party} onChange={set('party')}>
+          {PARTIES.map((p) => <option key={p} value={p}>{t(`party.${p}`)}</option>)}
+        </select>
+      </FormField>
+      <FormField label={t('sources.owningDepartment')} name="owningDepartment" error={errors.owningDepartment}>
+        <input id="input-owningDepartment" value={values.owningDepartment} onChange={set('owningDepartment')} placeholder="営業部" />
+      </FormField>
+      <FormField label={t('sources.priority')} name="priority" error={errors.priority} hint={source ? `${t('sources.priorityHint')} ${t('sources.priorityRecompute')}` : t('sources.priorityHint')}>
+        <input id="input-priority" type="number" min={1} max={10000} value={values.priority} onChange={set('priority')} />
+      </FormField>
+      <FormField label={t('sources.sla')} name="freshnessSlaDays" error={errors.freshnessSlaDays}>
+        <input id="input-freshnessSlaDays" type="number" min={1} max={3650} value={values.freshnessSlaDays} onChange={set('freshnessSlaDays')} />
+      </FormField>
+      <FormField label={t('sources.description')} name="description" error={errors.description} wide>
+        <input id="input-description" value={values.description} onChange={set('description')} />
+      </FormField>
+    </FormPanel>
   );
 }
