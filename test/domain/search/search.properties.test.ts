@@ -158,7 +158,9 @@ describe('search properties', () => {
       fc.property(fieldsArb, fc.nat(), fc.nat(), fc.nat(), (fields, vi, start, len) => {
         const plain = { ...fields, email: undefined, phone: undefined };
         const values = foldedValues(plain);
-        fc.pre(values.length > 0 && values.every((v) => !v.includes('@')));
+        // A value with `=` or `^` has ASCII trigrams that coincide with exact/prefix keys of other strings (documented in
+        // grams.ts: such a key can report a true substring match in a higher tier); the two plans may rank that apart.
+        fc.pre(values.length > 0 && values.every((v) => !v.includes('@') && !v.includes('=') && !v.includes('^')));
         const value = Array.from(values[vi % values.length]!);
         const from = start % value.length;
         const piece = value.slice(from, from + 1 + (len % (value.length - from))).join('');
