@@ -42,6 +42,7 @@ export type Registration = z.infer<typeof RegistrationSchema>;
 
 export const RegistrationListQuery = z.object({ status: REGISTRATION_STATUS.optional() });
 export const RegistrationListSchema = z.object({ items: z.array(RegistrationSchema) });
+export type RegistrationList = z.infer<typeof RegistrationListSchema>;
 
 export const RegistrationCreate = z.object({
   externalId: text(100).openapi({ description: 'The event tool\'s registration id (受付ID): sending it again updates the registration' }),

@@ -123,11 +123,13 @@ export const RunSchema = z.object({
 }).openapi('ImportRun');
 export type ImportRun = z.infer<typeof RunSchema>;
 export const RunListSchema = z.object({ items: z.array(RunSchema) });
+export type ImportRunList = z.infer<typeof RunListSchema>;
 
 export const ProfileSchema = z.object({
   source: z.string(), sourceLabel: z.string(), profile: z.record(z.string(), z.unknown()), updatedAt: z.string(),
 }).openapi('ImportProfile');
 export type StoredImportProfile = z.infer<typeof ProfileSchema>;
 export const ProfileListSchema = z.object({ items: z.array(ProfileSchema) });
+export type StoredImportProfileList = z.infer<typeof ProfileListSchema>;
 
 export const ExportQuery = z.object({ encoding: z.enum(['cp932', 'utf-8']).optional() });

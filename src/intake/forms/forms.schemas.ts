@@ -53,6 +53,7 @@ export type FormFieldType = FormFieldDef['type'];
 
 export const FormListQuery = z.object({ status: z.enum(FORM_STATUSES).optional() });
 export const FormListSchema = z.object({ items: z.array(FormSchema) });
+export type FormList = z.infer<typeof FormListSchema>;
 
 export const FormTargetSchema = z.object({
   target: z.string(), labelJa: z.string(), labelEn: z.string(), type: z.enum(FIELD_TYPES), options: z.array(z.string()), custom: z.boolean(),

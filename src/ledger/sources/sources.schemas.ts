@@ -26,6 +26,7 @@ export const SourceSchema = z.object({
 export type Source = z.infer<typeof SourceSchema>;
 
 export const SourceListSchema = z.object({ items: z.array(SourceSchema) });
+export type SourceList = z.infer<typeof SourceListSchema>;
 
 export const SourceCreate = z.object({
   name: z.string().regex(SOURCE_NAME_PATTERN, 'lowercase letters, digits, - and _, at most 63 characters').openapi({

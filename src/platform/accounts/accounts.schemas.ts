@@ -32,6 +32,7 @@ export const UserPatch = z.object({
 }).openapi('UserPatch');
 
 export const UserListSchema = z.object({ items: z.array(UserSchema) });
+export type UserList = z.infer<typeof UserListSchema>;
 
 /** Names only: what everyone who picks or reads a customer's owner may see. */
 export const UserDirectorySchema = z.object({ items: z.array(z.object({ id: z.string().uuid(), displayName: z.string(), department: z.string().nullable() })) });
