@@ -4,5 +4,3 @@ import { z } from '@hono/zod-openapi';
 export function pageOf<T extends z.ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable(), hasMore: z.boolean() });
 }
-
-export type Page<T> = z.infer<ReturnType<typeof pageOf<z.ZodType<T>>>>;

@@ -3,7 +3,7 @@ import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../core/er
 import type { Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/schema.ts';
 import { passwordProblem } from '../../domain/auth/password-policy.ts';
-import { isRole, type Role } from '../../domain/auth/permissions.ts';
+import { isRole } from '../../domain/auth/permissions.ts';
 import type { User } from './accounts.schemas.ts';
 import { audit } from '../audit/audit.service.ts';
 import { hashPassword } from './passwords.ts';
