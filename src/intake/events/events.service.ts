@@ -14,26 +14,12 @@ import { findSource } from '../../ledger/sources/sources.service.ts';
 import { customerKey } from '../../domain/commerce/customer-keys.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
 import * as repo from './events.repository.ts';
+import type { EventItem, EventPage, Registration } from './events.schemas.ts';
 
 export const EVENT_KINDS = ['seminar', 'trade_show', 'webinar', 'workshop', 'briefing', 'other'] as const;
 export const EVENT_KIND_LABELS: Record<(typeof EVENT_KINDS)[number], string> = {
   seminar: 'セミナー', trade_show: '展示会', webinar: 'ウェビナー', workshop: 'ワークショップ', briefing: '説明会', other: 'その他',
 };
-
-export interface EventItem {
-  id: string;
-  name: string;
-  kind: string;
-  startsAt: string;
-  endsAt: string | null;
-  venue: string | null;
-  capacity: number | null;
-  registered: number;
-  attended: number;
-  noShow: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type EventRow = NonNullable<Awaited<ReturnType<typeof repo.findEvent>>>;
 const toEvent = (r: Omit<EventRow, 'registered' | 'attended' | 'no_show'> & { registered?: number | string | null; attended?: number | string | null; no_show?: number | string | null }): EventItem => ({
@@ -90,7 +76,7 @@ export async function getEvent(db: Db, id: string): Promise<EventItem> {
   return toEvent(row);
 }
 
-export async function listEvents(db: Db, query: { q?: string | undefined; kind?: string | undefined; cursor?: string | undefined; limit?: number | undefined }) {
+export async function listEvents(db: Db, query: { q?: string | undefined; kind?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<EventPage> {
   const limit = query.limit ?? 50;
   let after: { startsAt: string; id: string } | null = null;
   if (query.cursor) {
@@ -104,19 +90,6 @@ export async function listEvents(db: Db, query: { q?: string | undefined; kind?:
 }
 
 // ── registrations ──
-
-export interface Registration {
-  id: string;
-  eventId: string;
-  externalId: string;
-  customerId: string | null;
-  customerName: string | null;
-  customerEmail: string | null;
-  name: string | null;
-  companyName: string | null;
-  registeredAt: string;
-  status: string;
-}
 
 export async function listRegistrations(db: Db, eventId: string, status: string | undefined, auth: AuthContext | null): Promise<Registration[]> {
   if (!(await repo.findEvent(db, eventId))) throw notFound('Event');
@@ -245,7 +218,7 @@ export async function registerForEvent(
   eventId: string,
   input: { externalId?: string | null | undefined; name?: string | null | undefined; nameKana?: string | null | undefined; email?: string | null | undefined; phone?: string | null | undefined; companyName?: string | null | undefined; department?: string | null | undefined; title?: string | null | undefined; status?: RegistrationStatus | undefined; registeredAt?: string | undefined; source?: string | undefined },
   actor: Actor,
-) {
+): Promise<Registration> {
   const event = await repo.findEvent(db, eventId);
   if (!event) throw notFound('Event');
   const fields: Partial<Record<ImportField, string>> = {};
@@ -264,7 +237,7 @@ export async function registerForEvent(
 }
 
 /** Marks attendance (出席 / 欠席) or cancels a registration. */
-export async function setAttendance(db: Db, eventId: string, registrationId: string, status: RegistrationStatus, actor: Actor) {
+export async function setAttendance(db: Db, eventId: string, registrationId: string, status: RegistrationStatus, actor: Actor): Promise<Registration> {
   const event = await repo.findEvent(db, eventId);
   if (!event) throw notFound('Event');
   const reg = await repo.findRegistration(db, eventId, registrationId);

@@ -10,6 +10,10 @@ import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
+import {
+  ExportQuery, JobSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
+  ValidationSchema, type ImportJobView, type ImportRun, type ImportValidationJob, type MappingSuggestion, type StoredImportProfile,
+} from './import.schemas.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
 import { unreadableFile } from './open-with-profile.ts';
@@ -23,113 +27,19 @@ const PREVIEW_ROWS = 20;
 /** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
 const RAW_TYPES = ['application/octet-stream', 'text/csv', 'text/tab-separated-values', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
-const SuggestionSchema = z.object({
-  fields: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-  idColumn: z.string().nullable(),
-  confidence: z.record(z.string(), z.number()),
-  idConfidence: z.number(),
-  columns: z.array(z.object({ header: z.string(), kind: z.string().nullable(), score: z.number(), used: z.boolean() })),
-  unmapped: z.array(z.string()),
-}).openapi('ImportMappingSuggestion');
-
-const PreviewSchema = z.object({
-  format: z.enum(['csv', 'tsv', 'xlsx']),
-  encoding: z.string().nullable(),
-  delimiter: z.string().nullable(),
-  headers: z.array(z.string()),
-  rows: z.array(z.object({ line: z.number().int(), values: z.record(z.string(), z.string()).optional(), error: z.string().optional() })),
-  more: z.boolean(),
-  suggestion: SuggestionSchema,
-  warnings: z.array(z.string()),
-}).openapi('ImportPreview');
-
-const UploadResult = z.object({ uploadId: z.string().uuid(), fileName: z.string(), size: z.number().int(), preview: PreviewSchema }).openapi('ImportUpload');
-
-const SummarySchema = z.object({
-  runId: z.string().uuid(), source: z.string(), file: z.string(), encoding: z.string().nullable(),
-  read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
-  flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(),
-  quarantined: z.number().int().openapi({ description: 'Records whose identity resolution failed on their own, set aside with their error (GET /resolution/quarantine)' }),
-  seconds: z.number(),
-  stagingSeconds: z.number(),
-  resolutionSeconds: z.number(),
-}).openapi('ImportSummary');
-
-const ValidationSchema = z.object({
-  source: z.string(), file: z.string(), encoding: z.string().nullable(),
-  read: z.number().int(), rejected: z.number().int(), flagged: z.number().int(),
-  flaggedByField: z.record(z.string(), z.number().int()).openapi({ description: 'Flagged values per profile field (email, birth_date…)' }),
-  new: z.number().int().openapi({ description: 'Records the file would add to its source (one per id; the last row of a repeated id counts)' }),
-  updated: z.number().int(), unchanged: z.number().int(),
-  duplicateIds: z.number().int().openapi({ description: 'Rows whose id an earlier row of the file already had (the last wins)' }),
-  blankIds: z.number().int().openapi({ description: 'Rows with a blank id column (identified by a hash of their content)' }),
-  issues: z.array(z.object({
-    line: z.number().int(), severity: z.enum(['rejected', 'flagged']), field: z.string().nullable(), reason: z.string(), value: z.string().nullable(),
-  })).openapi({ description: 'The first 200 rejected rows and flagged values, in file order' }),
-  issuesTruncated: z.boolean(),
-  seconds: z.number(),
-}).openapi('ImportValidation');
-
-const RunRequest = z.object({
-  uploadId: z.string().uuid(),
-  profile: z.record(z.string(), z.unknown()).openapi({
-    description: 'Import profile (JSON form): { source, id_column?, encoding?, delimiter?, sheet?, fields: { full_name: "氏名", address: ["住所1", "住所2"] } }',
-  }),
-}).openapi('ImportRunRequest');
-
-const JobStatus = z.enum(['running', 'completed', 'failed', 'cancelled']);
-const JobError = z.object({ code: z.string(), message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) });
-
-const JobSchema = z.object({
-  id: z.string().uuid(),
-  status: JobStatus.openapi({ description: 'An import is never cancelled (a killed import is re-run instead)' }),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  progress: z.object({
-    phase: z.enum(['reading', 'resolving']), rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int(),
-    resolved: z.number().int().openapi({ description: 'Records resolved so far (identity resolution runs in chunks)' }), pending: z.number().int(),
-  }),
-  summary: SummarySchema.nullable(),
-  error: JobError.nullable(),
-}).openapi('ImportJob');
-
-function jobJson(job: ImportJob): z.infer<typeof JobSchema> {
+function jobJson(job: ImportJob): ImportJobView {
   return {
     id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
     progress: job.progress, summary: job.result, error: job.error,
   };
 }
 
-const ValidationJobSchema = z.object({
-  id: z.string().uuid(),
-  status: JobStatus,
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  progress: z.object({ rows: z.number().int(), bytesRead: z.number().int(), totalBytes: z.number().int() }),
-  report: ValidationSchema.nullable(),
-  error: JobError.nullable(),
-}).openapi('ImportValidationJob');
-
-function validationJobJson(job: ValidationJob): z.infer<typeof ValidationJobSchema> {
+function validationJobJson(job: ValidationJob): ImportValidationJob {
   return {
     id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
     progress: job.progress, report: job.result, error: job.error,
   };
 }
-
-const RunSchema = z.object({
-  id: z.string().uuid(), source: z.string(), sourceLabel: z.string(), fileName: z.string(),
-  status: z.enum(['running', 'completed', 'failed', 'interrupted']).openapi({
-    description: 'interrupted: the process running it stopped (killed) before it finished; the rows of its committed batches are in the ledger, and importing the file again completes the same ledger',
-  }),
-  encoding: z.string().nullable(), counts: z.record(z.string(), z.number()),
-  error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), startedBy: z.string().nullable(),
-  reportAvailable: z.boolean().openapi({ description: 'Whether you may download its report (GET /imports/{id}/report.csv): your own runs; admins all' }),
-}).openapi('ImportRun');
-
-const ProfileSchema = z.object({
-  source: z.string(), sourceLabel: z.string(), profile: z.record(z.string(), z.unknown()), updatedAt: z.string(),
-}).openapi('ImportProfile');
 
 const csvBody = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
 
@@ -146,7 +56,7 @@ export function importRoutes(): Router {
     secureRoute({
       method: 'post', path: '/api/v1/imports/uploads', access: 'imports:run', tags: ['imports'],
       summary: `Upload a CSV/TSV/XLSX file (the raw body with an X-File-Name header, streamed to disk; or multipart field "file"; up to ${UPLOAD_MAX_BYTES / 1024 / 1024} MB); returns an upload id and a preview with a suggested mapping`,
-      responses: { 201: json(UploadResult, 'Stored and previewed') },
+      responses: { 201: json(UploadResultSchema, 'Stored and previewed') },
     }),
     async (c) => {
       const type = (c.req.header('content-type') ?? '').toLowerCase();
@@ -198,7 +108,7 @@ export function importRoutes(): Router {
           headers: preview.headers,
           rows: preview.rows.map((r) => ('error' in r ? { line: r.line, error: r.error } : { line: r.line, values: r.values })),
           more: preview.more,
-          suggestion: preview.suggestion as z.infer<typeof SuggestionSchema>,
+          suggestion: preview.suggestion as MappingSuggestion,
           warnings: preview.warnings,
         },
       }, 201);
@@ -306,8 +216,8 @@ export function importRoutes(): Router {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/imports', access: 'imports:run', tags: ['imports'], summary: 'Import runs, newest first, with counts and status',
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
-      responses: { 200: json(z.object({ items: z.array(RunSchema) }), 'Runs') },
+      request: { query: RunListQuery },
+      responses: { 200: json(RunListSchema, 'Runs') },
     }),
     async (c) => c.json({ items: await listRuns(c.get('deps').db, c.req.valid('query').limit ?? 50, c.get('auth')) }, 200),
   );
@@ -315,7 +225,7 @@ export function importRoutes(): Router {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/imports/profiles', access: 'imports:run', tags: ['imports'], summary: 'Stored import profiles, one per source',
-      responses: { 200: json(z.object({ items: z.array(ProfileSchema) }), 'Profiles') },
+      responses: { 200: json(ProfileListSchema, 'Profiles') },
     }),
     async (c) => c.json({ items: await listProfiles(c.get('deps').db) }, 200),
   );
@@ -346,7 +256,7 @@ export function importRoutes(): Router {
     secureRoute({
       method: 'get', path: '/api/v1/exports/customers.csv', access: 'customers:export', tags: ['exports'],
       summary: 'All customers (golden records) as CSV; encoding=cp932 for Excel on Japanese Windows, utf-8 (with BOM) otherwise. Audited',
-      request: { query: z.object({ encoding: z.enum(['cp932', 'utf-8']).optional() }) },
+      request: { query: ExportQuery },
       responses: { 200: csvBody('CSV, streamed') },
     }),
     async (c) => {
@@ -457,7 +367,7 @@ function stamp(): string {
 
 // ── read models ──
 
-async function listRuns(db: Db, limit: number, auth: AuthContext | null) {
+async function listRuns(db: Db, limit: number, auth: AuthContext | null): Promise<ImportRun[]> {
   const rows = await listRunRows(db, limit, RUN_STALE_SECONDS);
   return rows.map((r) => ({
     id: r.id,
@@ -475,7 +385,7 @@ async function listRuns(db: Db, limit: number, auth: AuthContext | null) {
   }));
 }
 
-async function listProfiles(db: Db) {
+async function listProfiles(db: Db): Promise<StoredImportProfile[]> {
   const rows = await listProfileRows(db);
   return rows.map((r) => ({
     source: r.source,

@@ -12,6 +12,7 @@ import { changesRecords, stagePrepared, type ExistingRecord } from '../../resolu
 import * as records from '../../resolution/resolution.repository.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import * as repo from './import.repository.ts';
+import type { ImportSummary } from './import.schemas.ts';
 import { inlinePool, openWorkerPool } from './prepare-pool.ts';
 import { type PreparedRow } from '../../resolution/stage-prepare.ts';
 
@@ -38,31 +39,9 @@ const STAGE_AHEAD_CHUNKS = 2;
  */
 const RUN_HEARTBEAT_MS = 30_000;
 export const RUN_STALE_SECONDS = 120;
-export interface ImportSummary {
-  runId: string;
-  source: string;
-  file: string;
-  encoding: string | null;
-  read: number;
-  new: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  flagged: number;
-  merged: number;
-  review: number;
-  customersCreated: number;
-  /** Records whose resolution failed on their own, set aside with their error (「名寄せレビュー」 lists them). */
-  quarantined: number;
-  seconds: number;
-  /**
-   * Of which reading the file and writing its rows while no chunk was being resolved (rows are prepared in worker
-   * threads beside it; on PostgreSQL, rows staged while a chunk is resolved count as resolution time).
-   */
-  stagingSeconds: number;
-  /** Of which identity resolution (a large file's chunks are resolved as it is staged). */
-  resolutionSeconds: number;
-}
+
+// The summary's shape is the API's (import.schemas.ts); the CLI and the job thread take it from here.
+export type { ImportSummary };
 
 export interface ImportOptions {
   filePath: string;

@@ -7,11 +7,12 @@
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
 import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
-import { storableValues, toStatement, type FlaggedValue } from '../../domain/import/statement.ts';
+import { storableValues, toStatement } from '../../domain/import/statement.ts';
 import { findSource } from '../../ledger/sources/sources.service.ts';
 import { findRecords } from '../../resolution/resolution.repository.ts';
 import { IdTally } from './id-tally.ts';
 import { JobCancelled } from './background-jobs.ts';
+import type { ImportValidation as ValidationReport, ValidationIssue } from './import.schemas.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import { recordKey } from '../../resolution/stage-prepare.ts';
 
@@ -20,38 +21,8 @@ export const VALIDATION_ISSUE_LIMIT = 200;
 /** Rows looked up in the ledger per query (by source and id). */
 const LOOKUP_ROWS = 1000;
 
-export interface ValidationIssue {
-  line: number;
-  severity: 'rejected' | 'flagged';
-  field: FlaggedValue['field'] | null;
-  reason: string;
-  value: string | null;
-}
-
-export interface ValidationReport {
-  source: string;
-  file: string;
-  encoding: string | null;
-  /** Rows read (data rows and unreadable ones; blank lines are not rows). */
-  read: number;
-  /** Rows an import would reject (unparseable line, wrong number of cells). */
-  rejected: number;
-  /** Values an import would keep as received and flag (an e-mail without @, an impossible date…). */
-  flagged: number;
-  flaggedByField: Record<string, number>;
-  /** Against the ledger as it is now: records the file would add, change, or leave as they are. */
-  new: number;
-  updated: number;
-  unchanged: number;
-  /** Rows whose id an earlier row of the file already had (the last one wins). */
-  duplicateIds: number;
-  /** Rows with a blank id column (identified by a hash of their content instead). */
-  blankIds: number;
-  /** The first VALIDATION_ISSUE_LIMIT issues in file order; `issuesTruncated` when there are more. */
-  issues: ValidationIssue[];
-  issuesTruncated: boolean;
-  seconds: number;
-}
+// The report's shape is the API's (import.schemas.ts); the CLI and the job thread take it from here.
+export type { ValidationReport };
 
 /** How far a validation has read: rows, and bytes of the file (a progress bar's share). */
 export interface ValidationProgress {

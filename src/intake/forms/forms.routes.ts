@@ -8,8 +8,11 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { FIELD_TYPES, FORM_KINDS, FORM_STATUSES } from '../../domain/forms/definition.ts';
 import { isConsentGiven, type RawSubmission } from '../../domain/forms/validate.ts';
+import {
+  ConsentLogSchema, FormCreate, FormFieldCatalogSchema, FormListQuery, FormListSchema, FormPatch, FormSchema, FormSubmissionPageSchema, PostalAreaSchema,
+  PostalParam, PublicFormSchema, SlugParam, SubmissionBody, SubmissionListQuery, SubmissionResultSchema,
+} from './forms.schemas.ts';
 import { PAGE_TOKEN_FIELD, renderFormPage, renderMessagePage, renderThanksPage } from './forms.html.ts';
 import { lookupPostalArea } from './postal-lookup.ts';
 import * as repo from './forms.repository.ts';
@@ -24,70 +27,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const MAX_BODY_BYTES = 256 * 1024;
 const CLIENT_JS = fs.readFileSync(path.join(here, 'public', 'forms-client.js'), 'utf8');
 const FORMS_CSS = fs.readFileSync(path.join(here, 'public', 'forms.css'), 'utf8');
-
-const text = (max: number) => z.string().trim().max(max);
-const nullableText = (max: number) => text(max).nullable().optional();
-
-const FieldSchema = z.object({
-  key: z.string().trim().min(1).max(40).openapi({ example: 'email' }),
-  target: z.string().trim().min(1).max(80).openapi({ example: 'email', description: 'An import field name (email, full_name_kana, postal_code, …) or custom.<name>' }),
-  labelJa: text(200).min(1).openapi({ example: 'メールアドレス' }),
-  labelEn: nullableText(200),
-  type: z.enum(FIELD_TYPES),
-  required: z.boolean().default(false),
-  options: z.array(text(200)).max(100).optional(),
-  placeholder: nullableText(200),
-  helpText: nullableText(500),
-}).openapi('FormField');
-
-const SlugSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'URL は半角英小文字・数字・- の2〜63文字です').openapi({ example: 'catalog-2025' });
-
-const FormSettings = z.object({
-  kind: z.enum(FORM_KINDS).optional(),
-  title: text(200).min(1).optional().openapi({ example: '製品カタログ資料請求' }),
-  description: nullableText(2000),
-  fields: z.array(FieldSchema).max(60).optional(),
-  consentPurpose: nullableText(60).openapi({ example: 'marketing' }),
-  consentText: nullableText(4000).openapi({ example: 'ご入力いただいた個人情報は、資料送付および当社製品のご案内に利用します。' }),
-  consentRequired: z.boolean().optional(),
-  thankYouMessage: nullableText(2000),
-  redirectUrl: nullableText(1000),
-  allowedOrigins: z.array(z.string().trim().max(200)).max(20).optional(),
-  eventId: z.string().uuid().nullable().optional(),
-  status: z.enum(FORM_STATUSES).optional(),
-});
-const FormCreate = FormSettings.extend({ slug: SlugSchema, kind: z.enum(FORM_KINDS), title: text(200).min(1) }).openapi('FormCreate');
-const FormPatch = FormSettings.extend({ slug: SlugSchema.optional() }).openapi('FormPatch');
-
-const FormSchema = z.object({
-  id: z.string().uuid(), slug: z.string(), kind: z.enum(FORM_KINDS), kindLabel: z.string(), title: z.string(), description: z.string().nullable(),
-  fields: z.array(FieldSchema), consentPurpose: z.string().nullable(), consentText: z.string().nullable(), consentRequired: z.boolean(),
-  consentVersion: z.number().int(), thankYouMessage: z.string().nullable(), redirectUrl: z.string().nullable(), allowedOrigins: z.array(z.string()),
-  eventId: z.string().nullable(), status: z.enum(FORM_STATUSES), sourceId: z.string().uuid(), hostedPath: z.string(),
-  submissionCount: z.number().int().optional(), spamCount: z.number().int().optional(), lastSubmittedAt: z.string().nullable().optional(),
-  createdAt: z.string(), updatedAt: z.string(),
-}).openapi('Form');
-
-const PublicFormSchema = z.object({
-  slug: z.string(), kind: z.enum(FORM_KINDS), title: z.string(), description: z.string().nullable(),
-  fields: z.array(FieldSchema.extend({ options: z.array(z.string()) })),
-  consent: z.object({ text: z.string(), required: z.boolean() }).nullable(),
-  thankYouMessage: z.string(), redirectUrl: z.string().nullable(),
-}).openapi('PublicForm');
-
-const AnswerValue = z.union([z.string(), z.array(z.string())]);
-const SubmissionBody = z.record(z.string(), z.union([AnswerValue, z.boolean(), z.number()])).openapi('FormSubmissionInput', {
-  example: { submission_key: '5f0c2f4e-7f43-4a43-9a53-0f7a3f1d2b10', full_name: '佐藤 花子', full_name_kana: 'さとう はなこ', email: 'hanako@kaisha.co.jp', consent: true },
-});
-const SubmissionResultSchema = z.object({ status: z.literal('accepted'), duplicate: z.boolean(), message: z.string(), redirectUrl: z.string().nullable() }).openapi('FormSubmissionResult');
-
-const SubmissionSchema = z.object({
-  id: z.number().int(), status: z.enum(['accepted', 'spam']), values: z.record(z.string(), AnswerValue), consentGiven: z.boolean().nullable(),
-  customerId: z.string().nullable(), customerName: z.string().nullable(), visitorId: z.string().nullable(), createdAt: z.string(),
-}).openapi('FormSubmission');
-
-const SlugParam = z.object({ slug: SlugSchema.openapi({ param: { name: 'slug', in: 'path' } }) });
-const PostalParam = z.object({ code: z.string().regex(/^\d{7}$/, '郵便番号は7桁の数字です').openapi({ param: { name: 'code', in: 'path' }, example: '1000001' }) });
 
 /**
  * Our own origins: the host the request came to (either scheme: behind a TLS-terminating proxy the server sees http
@@ -169,15 +108,13 @@ export function formRoutes(): Router {
   // ── management (signed in) ──
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/forms', access: 'forms:read', summary: 'List forms with submission counts', tags: ['forms'],
-      request: { query: z.object({ status: z.enum(FORM_STATUSES).optional() }) },
-      responses: { 200: json(z.object({ items: z.array(FormSchema) }), 'Forms') } }),
+      request: { query: FormListQuery },
+      responses: { 200: json(FormListSchema, 'Forms') } }),
     async (c) => c.json(await listForms(c.get('deps').db, c.req.valid('query')), 200),
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/forms/field-catalog', access: 'forms:read', summary: 'Customer fields and custom fields a form field can fill', tags: ['forms'],
-      responses: { 200: json(z.object({ targets: z.array(z.object({
-        target: z.string(), labelJa: z.string(), labelEn: z.string(), type: z.enum(FIELD_TYPES), options: z.array(z.string()), custom: z.boolean(),
-      })) }).openapi('FormFieldCatalog'), 'Targets') } }),
+      responses: { 200: json(FormFieldCatalogSchema, 'Targets') } }),
     async (c) => c.json(await fieldCatalog(c.get('deps').db), 200),
   );
   app.openapi(
@@ -207,21 +144,15 @@ export function formRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/forms/{id}/submissions', access: 'forms:read', summary: 'Submissions, newest first (personal answers masked without customers:read_personal)', tags: ['forms'],
-      request: { params: IdParam, query: z.object({ status: z.enum(['accepted', 'spam']).optional(), cursor: z.string().max(20).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }) },
-      responses: { 200: json(z.object({
-        masked: z.boolean(), fields: z.array(z.object({ key: z.string(), labelJa: z.string(), labelEn: z.string().nullable(), type: z.enum(FIELD_TYPES) })),
-        items: z.array(SubmissionSchema), nextCursor: z.string().nullable(), hasMore: z.boolean(),
-      }).openapi('FormSubmissionPage'), 'Submissions'), 404: json(z.object({}), 'Not found') } }),
+      request: { params: IdParam, query: SubmissionListQuery },
+      responses: { 200: json(FormSubmissionPageSchema, 'Submissions'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await listSubmissions(c.get('deps').db, c.req.valid('param').id, c.req.valid('query'), c.get('auth')), 200),
   );
 
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/customers/{id}/consents', access: 'customers:read', summary: 'A customer’s consent log (purpose, wording shown, granted or declined, when, source)', tags: ['customers'],
       request: { params: IdParam },
-      responses: { 200: json(z.object({ items: z.array(z.object({
-        id: z.number().int(), purpose: z.string(), granted: z.boolean(), textShown: z.string().nullable(), textVersion: z.number().int().nullable(),
-        source: z.string().nullable(), sourceRecordId: z.number().int().nullable(), recordedAt: z.string(),
-      })) }).openapi('ConsentLog'), 'Consents'), 404: json(z.object({}), 'Not found') } }),
+      responses: { 200: json(ConsentLogSchema, 'Consents'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await listConsents(c.get('deps').db, c.req.valid('param').id), 200),
   );
 
@@ -259,7 +190,7 @@ export function formRoutes(): Router {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/public/postal/{code}', access: 'public', summary: '〒 → prefecture, city and town (address autofill)', tags: ['forms'],
       request: { params: PostalParam },
-      responses: { 200: json(z.object({ postalCode: z.string(), prefecture: z.string(), city: z.string(), town: z.string(), towns: z.array(z.string()) }).openapi('PostalArea'), 'The area'), 404: json(z.object({}), 'Unknown postal code') } }),
+      responses: { 200: json(PostalAreaSchema, 'The area'), 404: json(z.object({}), 'Unknown postal code') } }),
     (c) => {
       const area = lookupPostalArea(c.req.valid('param').code);
       if (!area) throw new AppError('not_found', '該当する住所が見つかりません (Unknown postal code)');

@@ -19,35 +19,10 @@ import { identifyVisitor } from '../tracker/identify.service.ts';
 import { getEvent, registerForEvent } from '../events/events.service.ts';
 import { upsertSubmissionActivity } from '../../ledger/activities/activities.repository.ts';
 import * as repo from './forms.repository.ts';
+import type { ConsentLog, Form, FormFieldCatalog, FormSubmission, FormSubmissionPage, PublicForm, SubmissionResult } from './forms.schemas.ts';
 
 /** Submissions accepted per client address and form in one window, before 429 (a whole office shares one address). */
 export const FORM_RATE_LIMIT = { maxPerWindow: 20, windowSeconds: 600 } as const;
-
-export interface Form {
-  id: string;
-  slug: string;
-  kind: FormKind;
-  kindLabel: string;
-  title: string;
-  description: string | null;
-  fields: FormField[];
-  consentPurpose: string | null;
-  consentText: string | null;
-  consentRequired: boolean;
-  consentVersion: number;
-  thankYouMessage: string | null;
-  redirectUrl: string | null;
-  allowedOrigins: string[];
-  eventId: string | null;
-  status: FormStatus;
-  sourceId: string;
-  hostedPath: string;
-  submissionCount?: number;
-  spamCount?: number;
-  lastSubmittedAt?: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type FormRow = NonNullable<Awaited<ReturnType<typeof repo.findFormRow>>>;
 
@@ -212,7 +187,7 @@ export async function listForms(db: Db, query: { status?: string | undefined }):
 }
 
 /** What the builder offers: customer fields with their natural input type, and the defined custom fields. */
-export async function fieldCatalog(db: Db) {
+export async function fieldCatalog(db: Db): Promise<FormFieldCatalog> {
   const custom = await repo.listCustomFieldTargets(db);
   const customType = (t: string): FieldType => (t === 'select' ? 'select' : t === 'multi_select' ? 'checkbox' : t === 'date' ? 'date' : t === 'boolean' ? 'checkbox' : 'text');
   return {
@@ -228,17 +203,8 @@ export async function fieldCatalog(db: Db) {
 
 // ── public side ──
 
-/** The definition a browser needs to render the form (no internal ids, no settings it has no use for). */
-export interface PublicForm {
-  slug: string;
-  kind: FormKind;
-  title: string;
-  description: string | null;
-  fields: Array<FormField & { options: string[] }>;
-  consent: { text: string; required: boolean } | null;
-  thankYouMessage: string;
-  redirectUrl: string | null;
-}
+// forms.html.ts renders it.
+export type { PublicForm };
 
 export const DEFAULT_THANKS = '送信ありがとうございました。内容を確認のうえ、担当者よりご連絡いたします。';
 
@@ -291,13 +257,6 @@ export interface SubmissionMeta {
   userAgent: string | null;
   visitorId?: string | null | undefined;
   pageUrl?: string | null | undefined;
-}
-
-export interface SubmissionResult {
-  status: 'accepted';
-  duplicate: boolean;
-  message: string;
-  redirectUrl: string | null;
 }
 
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{8,100}$/u;
@@ -467,19 +426,8 @@ async function assertEventExists(db: Db, eventId: string | null | undefined): Pr
 
 // ── consent log ──
 
-export interface Consent {
-  id: number;
-  purpose: string;
-  granted: boolean;
-  textShown: string | null;
-  textVersion: number | null;
-  source: string | null;
-  sourceRecordId: number | null;
-  recordedAt: string;
-}
-
 /** What a customer agreed or declined to, newest first (APPI: purpose, wording, when, through which source). */
-export async function listConsents(db: Db, customerId: string): Promise<{ items: Consent[] }> {
+export async function listConsents(db: Db, customerId: string): Promise<ConsentLog> {
   if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
   const rows = await repo.listConsentRows(db, customerId);
   return {
@@ -492,19 +440,8 @@ export async function listConsents(db: Db, customerId: string): Promise<{ items:
 
 // ── submissions list (personal data) ──
 
-export interface SubmissionView {
-  id: number;
-  status: 'accepted' | 'spam';
-  values: Record<string, string | string[]>;
-  consentGiven: boolean | null;
-  customerId: string | null;
-  customerName: string | null;
-  visitorId: string | null;
-  createdAt: string;
-}
-
 /** Personal answers (contact details, free text) are masked for roles without customers:read_personal. */
-export async function listSubmissions(db: Db, formId: string, query: { status?: string | undefined; cursor?: string | undefined; limit?: number | undefined }, auth: AuthContext | null) {
+export async function listSubmissions(db: Db, formId: string, query: { status?: string | undefined; cursor?: string | undefined; limit?: number | undefined }, auth: AuthContext | null): Promise<FormSubmissionPage> {
   const row = await repo.findFormRow(db, formId);
   if (!row) throw notFound('Form');
   const limit = query.limit ?? 50;
@@ -520,7 +457,7 @@ export async function listSubmissions(db: Db, formId: string, query: { status?: 
   return {
     masked: !personal,
     fields: fields.map((f) => ({ key: f.key, labelJa: f.labelJa, labelEn: f.labelEn ?? null, type: f.type })),
-    items: page.map((s): SubmissionView => ({
+    items: page.map((s): FormSubmission => ({
       id: s.id,
       status: s.status,
       values: personal ? (s.values as Record<string, string | string[]>) : maskValues(fields, s.values as Record<string, string | string[]>),

@@ -13,19 +13,9 @@ import { deleteKeyedActivities, upsertKeyedActivity } from '../../ledger/activit
 import { customerKey } from '../../domain/commerce/customer-keys.ts';
 import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
 import * as repo from './orders.repository.ts';
+import type { Order, OrderPage, Product, ProductPage, PurchaseSummary } from './orders.schemas.ts';
 
 // ── products ──
-
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  category: string | null;
-  price: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type ProductRow = Awaited<ReturnType<typeof repo.insertProduct>>;
 const toProduct = (r: ProductRow): Product => ({
@@ -79,7 +69,7 @@ export async function getProduct(db: Db, id: string): Promise<Product> {
   return toProduct(row);
 }
 
-export async function listProducts(db: Db, query: { q?: string | undefined; category?: string | undefined; active?: boolean | undefined; cursor?: string | undefined; limit?: number | undefined }) {
+export async function listProducts(db: Db, query: { q?: string | undefined; category?: string | undefined; active?: boolean | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<ProductPage> {
   const limit = query.limit ?? 50;
   let after: { sku: string } | null = null;
   if (query.cursor) {
@@ -93,35 +83,6 @@ export async function listProducts(db: Db, query: { q?: string | undefined; cate
 }
 
 // ── orders ──
-
-export interface OrderLine {
-  lineNo: number;
-  sku: string | null;
-  productId: string | null;
-  productName: string | null;
-  quantity: string;
-  unitPrice: string | null;
-  amount: string;
-  returnedQuantity: string;
-  returnedAmount: string;
-}
-
-export interface Order {
-  id: string;
-  source: string;
-  orderId: string;
-  customerId: string | null;
-  customerName: string | null;
-  orderedAt: string;
-  channel: string | null;
-  status: string;
-  totalAmount: string;
-  returnedAmount: string;
-  netAmount: string;
-  currency: string;
-  cancelledAt: string | null;
-  lines?: OrderLine[];
-}
 
 type OrderListRow = Awaited<ReturnType<typeof repo.listOrderRows>>[number];
 type LineRowDb = Awaited<ReturnType<typeof repo.listLinesOf>>[number];
@@ -157,7 +118,7 @@ export async function listOrders(
   db: Db,
   query: { customerId?: string | undefined; status?: string | undefined; channel?: string | undefined; source?: string | undefined; from?: string | undefined; to?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   view: { auth: AuthContext | null; customers: boolean },
-) {
+): Promise<OrderPage> {
   const limit = query.limit ?? 50;
   let after: { orderedAt: string; id: string } | null = null;
   if (query.cursor) {
@@ -175,7 +136,7 @@ export async function listOrders(
 }
 
 /** Customer purchase figures (net of cancellations and returns). */
-export async function purchaseSummary(db: Db, customerId: string) {
+export async function purchaseSummary(db: Db, customerId: string): Promise<PurchaseSummary> {
   if (!await findCustomerRow(db, customerId, { includeDeleted: true })) throw notFound('Customer');
   const r = await repo.purchaseSummary(db, customerId);
   return {

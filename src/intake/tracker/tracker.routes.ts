@@ -8,6 +8,9 @@ import { IdParam, json, secureRoute, createRouter, type Router } from '../../cor
 import { LIMITS } from '../../domain/tracker/events.ts';
 import { originAllowed } from '../../domain/tracker/origin.ts';
 import { collect, countRejected } from './collect.service.ts';
+import {
+  CollectBody, CollectResultSchema, TrackerSiteCreate, TrackerSiteListSchema, TrackerSitePatch, TrackerSiteSchema, TrackerSiteWithStatsSchema,
+} from './tracker.schemas.ts';
 import { createSite, getSite, listSites, rotateWriteKey, updateSite } from './tracker.service.ts';
 
 /** The snippet as served: full-line comments and indentation dropped (the file stays readable, the wire stays small). */
@@ -19,42 +22,6 @@ export function servedSnippet(): string {
 const SNIPPET = servedSnippet();
 const SNIPPET_GZ = gzipSync(SNIPPET, { level: 9 });
 const SNIPPET_ETAG = `"${createHash('sha256').update(SNIPPET).digest('base64url').slice(0, 16)}"`;
-
-const StatsSchema = z.object({
-  pageViewsToday: z.number().int(),
-  visitorsToday: z.number().int(),
-  identifiedToday: z.number().int(),
-  rejectedToday: z.record(z.string(), z.number().int()),
-  rejected7d: z.number().int(),
-});
-const SiteSchema = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
-  writeKey: z.string(),
-  allowedOrigins: z.array(z.string()),
-  ratePerMinute: z.number().int(),
-  ipRatePerMinute: z.number().int(),
-  active: z.boolean(),
-  sourceId: z.string().nullable(),
-  keyRotatedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).openapi('TrackerSite');
-const SiteWithStats = SiteSchema.extend({ stats: StatsSchema }).openapi('TrackerSiteWithStats');
-
-const SiteFields = {
-  allowedOrigins: z.array(z.string().trim().max(300)).max(50).optional().openapi({ example: ['https://www.example.co.jp', 'https://*.example.co.jp'] }),
-  ratePerMinute: z.number().int().min(1).max(10_000_000).optional(),
-  ipRatePerMinute: z.number().int().min(1).max(10_000_000).optional(),
-};
-const SiteCreate = z.object({ name: z.string().trim().min(1).max(200).openapi({ example: 'コーポレートサイト' }), ...SiteFields }).openapi('TrackerSiteCreate');
-const SitePatch = z.object({ name: z.string().trim().min(1).max(200).optional(), active: z.boolean().optional(), ...SiteFields }).openapi('TrackerSitePatch');
-
-const CollectResult = z.object({
-  accepted: z.number().int(),
-  rejected: z.array(z.object({ index: z.number().int(), reason: z.string() })),
-  identified: z.boolean(),
-}).openapi('CollectResult');
 
 const notFound = json(z.object({}), 'Not found');
 
@@ -98,8 +65,8 @@ export function trackerRoutes(): Router {
     secureRoute({ method: 'post', path: '/api/v1/collect', access: 'public', tags: ['tracker'],
       summary: 'Tracker ingestion: one batch of page views, page leaves (dwell time), custom events and identify from one browser',
       description: 'Body (text/plain or application/json, at most 64 KB, 100 events): see docs/TRACKER.md. Checked: write key, the request Origin against the site\'s allowed origins, bot user agents, DNT / Sec-GPC, per-site and per-address rate limits; each event is validated on its own. Refusals are problem details whose `code` is the reason, and are counted per site and day.',
-      request: { body: { content: { 'text/plain': { schema: z.string().openapi({ example: '{"k":"dt_…","v":"visitor-id","s":"visit-id","n":1700000000000,"e":[{"t":"pv","i":"pageview-id","u":"https://www.example.co.jp/","at":1700000000000}]}' }) } } } },
-      responses: { 200: json(CollectResult, 'Stored (each refused event is listed with its reason)') } }),
+      request: { body: { content: { 'text/plain': { schema: CollectBody } } } },
+      responses: { 200: json(CollectResultSchema, 'Stored (each refused event is listed with its reason)') } }),
     async (c) => {
       const { db } = c.get('deps');
       const actor = c.get('actor');
@@ -130,30 +97,30 @@ export function trackerRoutes(): Router {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/sites', access: 'sites:read', tags: ['tracker'],
       summary: 'Tracked websites with today\'s page views, visitors and rejected events by reason (day in Japan)',
-      responses: { 200: json(z.object({ items: z.array(SiteWithStats), unknownKeyRejectedToday: z.number().int() }), 'Sites') } }),
+      responses: { 200: json(TrackerSiteListSchema, 'Sites') } }),
     async (c) => c.json(await listSites(c.get('deps').db), 200),
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/sites', access: 'sites:write', tags: ['tracker'], summary: 'Register a website to track (a write key is issued)',
-      request: { body: { content: { 'application/json': { schema: SiteCreate } }, required: true } },
-      responses: { 201: json(SiteSchema, 'Created') } }),
+      request: { body: { content: { 'application/json': { schema: TrackerSiteCreate } }, required: true } },
+      responses: { 201: json(TrackerSiteSchema, 'Created') } }),
     async (c) => c.json(await createSite(c.get('deps').db, c.req.valid('json'), c.get('actor')), 201),
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/sites/{id}', access: 'sites:read', tags: ['tracker'], summary: 'A tracked website with today\'s counts',
-      request: { params: IdParam }, responses: { 200: json(SiteWithStats, 'The site'), 404: notFound } }),
+      request: { params: IdParam }, responses: { 200: json(TrackerSiteWithStatsSchema, 'The site'), 404: notFound } }),
     async (c) => c.json(await getSite(c.get('deps').db, c.req.valid('param').id), 200),
   );
   app.openapi(
     secureRoute({ method: 'patch', path: '/api/v1/sites/{id}', access: 'sites:write', tags: ['tracker'], summary: 'Rename, change allowed origins or rate limits, pause or resume a site',
-      request: { params: IdParam, body: { content: { 'application/json': { schema: SitePatch } }, required: true } },
-      responses: { 200: json(SiteSchema, 'Updated'), 404: notFound } }),
+      request: { params: IdParam, body: { content: { 'application/json': { schema: TrackerSitePatch } }, required: true } },
+      responses: { 200: json(TrackerSiteSchema, 'Updated'), 404: notFound } }),
     async (c) => c.json(await updateSite(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/sites/{id}/rotate-key', access: 'sites:write', tags: ['tracker'],
       summary: 'Issue a new write key; the old one stops working at once (update the script tag)',
-      request: { params: IdParam }, responses: { 200: json(SiteSchema, 'The site with its new key'), 404: notFound } }),
+      request: { params: IdParam }, responses: { 200: json(TrackerSiteSchema, 'The site with its new key'), 404: notFound } }),
     async (c) => c.json(await rotateWriteKey(c.get('deps').db, c.req.valid('param').id, c.get('actor')), 200),
   );
   return app;

@@ -8,29 +8,8 @@ import { audit } from '../../platform/audit/audit.service.ts';
 import { ensureSource } from '../../ledger/sources/sources.service.ts';
 import { flushRejectionCounts, forgetCachedSites } from './collect.service.ts';
 import * as repo from './tracker.repository.ts';
+import type { SiteStats, TrackerSite, TrackerSiteList, TrackerSiteWithStats } from './tracker.schemas.ts';
 import { sourceLabel, sourceName } from './site-source.ts';
-
-export interface TrackerSite {
-  id: string;
-  name: string;
-  writeKey: string;
-  allowedOrigins: string[];
-  ratePerMinute: number;
-  ipRatePerMinute: number;
-  active: boolean;
-  sourceId: string | null;
-  keyRotatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SiteStats {
-  pageViewsToday: number;
-  visitorsToday: number;
-  identifiedToday: number;
-  rejectedToday: Record<string, number>;
-  rejected7d: number;
-}
 
 function toSite(row: repo.SiteRow): TrackerSite {
   return {
@@ -112,14 +91,14 @@ export async function rotateWriteKey(db: Db, id: string, actor: Actor): Promise<
   return toSite(row);
 }
 
-export async function getSite(db: Db, id: string): Promise<TrackerSite & { stats: SiteStats }> {
+export async function getSite(db: Db, id: string): Promise<TrackerSiteWithStats> {
   const row = await repo.findSite(db, id);
   if (!row) throw notFound('Site');
   const stats = await statsOf(db);
   return { ...toSite(row), stats: stats.get(id) ?? emptyStats() };
 }
 
-export async function listSites(db: Db): Promise<{ items: Array<TrackerSite & { stats: SiteStats }>; unknownKeyRejectedToday: number }> {
+export async function listSites(db: Db): Promise<TrackerSiteList> {
   const rows = await repo.listSites(db);
   const stats = await statsOf(db);
   return { items: rows.map((r) => ({ ...toSite(r), stats: stats.get(r.id) ?? emptyStats() })), unknownKeyRejectedToday: Object.values(stats.get('')?.rejectedToday ?? {}).reduce((a, b) => a + b, 0) };

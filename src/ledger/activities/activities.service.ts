@@ -8,26 +8,14 @@ import { findCustomerRow } from '../customers/customers.repository.ts';
 import { findActiveUserIds } from '../../platform/accounts/users.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './activities.repository.ts';
-
-export interface Activity {
-  id: number;
-  type: string;
-  occurredAt: string;
-  title: string | null;
-  properties: Record<string, unknown>;
-  amount: string | null;
-  currency: string | null;
-  source: string | null;
-  sourceLabel: string | null;
-  actor: string | null;
-}
+import type { Activity, Timeline } from './activities.schemas.ts';
 
 export async function timeline(
   db: Db,
   customerId: string,
   query: { types?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   auth: AuthContext | null,
-): Promise<{ items: Activity[]; nextCursor: string | null; hasMore: boolean }> {
+): Promise<Timeline> {
   if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
   const limit = query.limit ?? 50;
   const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);

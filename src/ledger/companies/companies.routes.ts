@@ -1,44 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { PREFECTURES } from '../../domain/customers/fields.ts';
+import { CompanyCreate, CompanyDetailSchema, CompanyListQuery, CompanyListSchema, CompanyPatch, CompanySchema } from './companies.schemas.ts';
 import { createCompany, getCompany, listCompanies, updateCompany } from './companies.service.ts';
-
-const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
-
-const CompanyFields = z.object({
-  nameKana: nullableText(200),
-  legalForm: nullableText(40).openapi({ example: '株式会社' }),
-  corporateNumber: z.string().regex(/^\d{13}$/, '法人番号 is 13 digits').nullable().optional(),
-  industry: nullableText(100),
-  sizeBand: nullableText(40),
-  employeeCount: z.number().int().min(0).nullable().optional(),
-  website: nullableText(300),
-  phone: nullableText(40),
-  postalCode: nullableText(10),
-  prefecture: z.enum(PREFECTURES).nullable().optional(),
-  address: nullableText(300),
-});
-const CompanyCreate = CompanyFields.extend({ name: z.string().trim().min(1).max(200).openapi({ example: '株式会社サンプル' }) }).openapi('CompanyCreate');
-const CompanyPatch = CompanyFields.extend({ name: z.string().trim().min(1).max(200).optional() }).openapi('CompanyPatch');
-
-const CompanySchema = z.object({
-  id: z.string().uuid(), name: z.string(), nameKana: z.string().nullable(), legalForm: z.string().nullable(),
-  corporateNumber: z.string().nullable(), industry: z.string().nullable(), sizeBand: z.string().nullable(),
-  employeeCount: z.number().nullable(), website: z.string().nullable(), phone: z.string().nullable(),
-  postalCode: z.string().nullable(), prefecture: z.string().nullable(), address: z.string().nullable(),
-  customFields: z.record(z.string(), z.unknown()), peopleCount: z.number().optional(), createdAt: z.string(), updatedAt: z.string(),
-}).openapi('Company');
-
-const CompanyDetail = CompanySchema.extend({
-  people: z.array(z.object({ id: z.string(), displayName: z.string(), lifecycleStage: z.string(), department: z.string().nullable(), title: z.string().nullable(), isPrimary: z.boolean() })),
-}).openapi('CompanyDetail');
 
 export function companyRoutes(): Router {
   const app = createRouter();
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/companies', access: 'companies:read', summary: 'List companies', tags: ['companies'],
-      request: { query: z.object({ q: z.string().max(200).optional(), prefecture: z.string().max(10).optional(), industry: z.string().max(100).optional(), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }) },
-      responses: { 200: json(z.object({ items: z.array(CompanySchema), nextCursor: z.string().nullable(), hasMore: z.boolean() }), 'Companies') } }),
+      request: { query: CompanyListQuery },
+      responses: { 200: json(CompanyListSchema, 'Companies') } }),
     async (c) => c.json(await listCompanies(c.get('deps').db, c.req.valid('query')), 200),
   );
   app.openapi(
@@ -49,7 +19,7 @@ export function companyRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/companies/{id}', access: 'companies:read', summary: 'A company with its people', tags: ['companies'],
-      request: { params: IdParam }, responses: { 200: json(CompanyDetail, 'The company'), 404: json(z.object({}), 'Not found') } }),
+      request: { params: IdParam }, responses: { 200: json(CompanyDetailSchema, 'The company'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await getCompany(c.get('deps').db, c.req.valid('param').id), 200),
   );
   app.openapi(

@@ -6,26 +6,7 @@ import type { CompanyRow } from '../../db/schema.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './companies.repository.ts';
-
-export interface Company {
-  id: string;
-  name: string;
-  nameKana: string | null;
-  legalForm: string | null;
-  corporateNumber: string | null;
-  industry: string | null;
-  sizeBand: string | null;
-  employeeCount: number | null;
-  website: string | null;
-  phone: string | null;
-  postalCode: string | null;
-  prefecture: string | null;
-  address: string | null;
-  customFields: Record<string, unknown>;
-  peopleCount?: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Company, CompanyDetail, CompanyList } from './companies.schemas.ts';
 
 export function toCompany(row: CompanyRow & { people_count?: number | string | null }): Company {
   return {
@@ -105,7 +86,7 @@ export async function updateCompany(db: Db, id: string, input: CompanyInput, act
   }
 }
 
-export async function getCompany(db: Db, id: string) {
+export async function getCompany(db: Db, id: string): Promise<CompanyDetail> {
   const row = await repo.findCompanyRow(db, id);
   if (!row) throw notFound('Company');
   const people = await repo.listCompanyPeople(db, id);
@@ -115,7 +96,7 @@ export async function getCompany(db: Db, id: string) {
   };
 }
 
-export async function listCompanies(db: Db, query: { q?: string | undefined; prefecture?: string | undefined; industry?: string | undefined; cursor?: string | undefined; limit?: number | undefined }) {
+export async function listCompanies(db: Db, query: { q?: string | undefined; prefecture?: string | undefined; industry?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<CompanyList> {
   const limit = query.limit ?? 50;
   let after: { name: string; id: string } | null = null;
   if (query.cursor) {

@@ -5,22 +5,9 @@ import type { Db } from '../../db/database.ts';
 import type { CustomFieldDefinitionsTable } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './custom-fields.repository.ts';
+import type { CustomFieldDefinition } from './custom-fields.schemas.ts';
 
 type Definition = Selectable<CustomFieldDefinitionsTable>;
-
-export interface CustomFieldDefinition {
-  id: string;
-  entity: 'customer' | 'company';
-  key: string;
-  labelJa: string;
-  labelEn: string | null;
-  type: Definition['type'];
-  options: string[];
-  required: boolean;
-  isPersonal: boolean;
-  sortOrder: number;
-  archived: boolean;
-}
 
 function toDefinition(row: Definition): CustomFieldDefinition {
   return {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, ProblemSchema, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import {
-  CustomerListQuery, CustomerListSchema, CustomerSchema, SourceRecordSchema,
+  CustomerListQuery, CustomerListSchema, CustomerSchema, SearchQuery, SourceRecordListSchema,
 } from './customers.schemas.ts';
 import {
   countSearch, deleteCustomer, getCustomer, listCustomerSourceRecords, listCustomers,
@@ -47,7 +47,7 @@ export function customerRoutes(): Router {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/customers/{id}/source-records', access: 'customers:read', tags: ['customers'],
       summary: 'Every source record behind the customer, raw and normalised',
-      request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(SourceRecordSchema) }), 'Source records'), 404: notFound } }),
+      request: { params: IdParam }, responses: { 200: json(SourceRecordListSchema, 'Source records'), 404: notFound } }),
     async (c) => c.json({ items: await listCustomerSourceRecords(c.get('deps').db, c.req.valid('param').id, c.get('auth')) }, 200),
   );
   return app;
@@ -59,7 +59,7 @@ export function searchRoutes(): Router {
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/search', access: 'customers:read', tags: ['customers'],
       summary: 'Search customers by any part of name, フリガナ (any width), company, e-mail or phone (without customers:read_personal, e-mails and phones match only whole); limited per user (DAICHO_SEARCH_MAX_PER_MINUTE)',
-      request: { query: z.object({ q: z.string().max(200), limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(200).optional() }) },
+      request: { query: SearchQuery },
       responses: { 200: json(CustomerListSchema, 'Ranked matches'), 429: tooManySearches } }),
     async (c) => {
       const q = c.req.valid('query');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pageOf } from '../../core/page.schemas.ts';
 import { GENDERS, PREFECTURES } from '../../domain/customers/fields.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -40,6 +41,7 @@ export const ProvenanceSchema = z.object({
   by: z.string().nullable(),
   at: z.string(),
 });
+export type Provenance = z.infer<typeof ProvenanceSchema>;
 
 export const CustomerSchema = z
   .object({
@@ -86,14 +88,16 @@ export const CustomerListQuery = z.object({
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
+export type CustomerListParams = z.infer<typeof CustomerListQuery>;
 
-export const CustomerListSchema = z
-  .object({
-    items: z.array(CustomerSchema.omit({ provenance: true })),
-    nextCursor: z.string().nullable(),
-    hasMore: z.boolean(),
-  })
-  .openapi('CustomerList');
+export const CustomerListItemSchema = CustomerSchema.omit({ provenance: true });
+export type CustomerListItem = z.infer<typeof CustomerListItemSchema>;
+
+export const CustomerListSchema = pageOf(CustomerListItemSchema).openapi('CustomerList');
+export type CustomerList = z.infer<typeof CustomerListSchema>;
+
+/** The one search box's query (GET /api/v1/search). */
+export const SearchQuery = z.object({ q: z.string().max(200), limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(200).optional() });
 
 export const SourceRecordSchema = z.object({
   id: z.number().int(),
@@ -105,3 +109,6 @@ export const SourceRecordSchema = z.object({
   receivedAt: z.string(),
   createdBy: z.string().nullable(),
 }).openapi('SourceRecord');
+export type SourceRecord = z.infer<typeof SourceRecordSchema>;
+
+export const SourceRecordListSchema = z.object({ items: z.array(SourceRecordSchema) });

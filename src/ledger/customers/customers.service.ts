@@ -12,7 +12,7 @@ import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { searchCustomerIds } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
-import type { Customer } from './customers.schemas.ts';
+import type { Customer, CustomerList, SourceRecord } from './customers.schemas.ts';
 
 
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
@@ -56,13 +56,11 @@ export async function countSearch(db: Db, limit: Config['searchRateLimit'], auth
   throw new AppError('too_many_requests', `検索の回数が上限を超えました。${retryAfter} 秒後にもう一度お試しください (too many searches: ${limit.maxPerWindow} a minute)`, [], { 'Retry-After': String(retryAfter) });
 }
 
-export interface ListResult { items: Omit<Customer, 'provenance'>[]; nextCursor: string | null; hasMore: boolean }
-
 export async function listCustomers(
   db: Db,
   query: { q?: string | undefined; stage?: string | undefined; source?: string | undefined; owner?: string | undefined; prefecture?: string | undefined; companyId?: string | undefined; email?: string | undefined; sort?: repo.CustomerSort | undefined; cursor?: string | undefined; limit?: number | undefined },
   auth: AuthContext | null,
-): Promise<ListResult> {
+): Promise<CustomerList> {
   const limit = query.limit ?? 50;
   const filter: repo.CustomerListFilter = {
     lifecycleStage: query.stage,
@@ -109,7 +107,7 @@ export async function listCustomers(
   return { items, nextCursor, hasMore };
 }
 
-export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthContext | null) {
+export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthContext | null): Promise<SourceRecord[]> {
   const row = await repo.findCustomerRow(db, id);
   if (!row) throw notFound('Customer');
   const personal = auth !== null && can(auth.role, 'customers:read_personal');

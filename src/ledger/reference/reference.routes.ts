@@ -1,20 +1,14 @@
-import { z } from '@hono/zod-openapi';
 import { json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { PREFECTURES } from '../../domain/customers/fields.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS } from '../../domain/auth/permissions.ts';
 import { loadReferenceData } from './reference.repository.ts';
-
-const Labelled = z.object({ code: z.string(), labelJa: z.string(), labelEn: z.string() });
+import { ReferenceSchema } from './reference.schemas.ts';
 
 export function referenceRoutes(): Router {
   const app = createRouter();
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/reference', access: 'authenticated', summary: 'Lifecycle stages, channels, roles with permissions, prefectures', tags: ['reference'],
-      responses: { 200: json(z.object({
-        lifecycleStages: z.array(Labelled), acquisitionChannels: z.array(Labelled),
-        roles: z.array(Labelled.extend({ permissions: z.array(z.string()) })), permissions: z.record(z.string(), z.string()),
-        prefectures: z.array(z.string()),
-      }).openapi('Reference'), 'Reference data') } }),
+      responses: { 200: json(ReferenceSchema, 'Reference data') } }),
     async (c) => {
       const { roles, stages, channels } = await loadReferenceData(c.get('deps').db);
       return c.json({

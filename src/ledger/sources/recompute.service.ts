@@ -13,21 +13,12 @@ import type { Db } from '../../db/database.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { recomputeSourceCustomersPage } from '../customers/golden.service.ts';
 import * as repo from './sources.repository.ts';
+import type { SourceRecompute } from './sources.schemas.ts';
 
 /** Customers recomputed per transaction (a page: memory stays bounded whatever the source's size). */
 export const RECOMPUTE_PAGE = 2000;
 
-export interface SourceRecompute {
-  status: 'running' | 'completed' | 'failed';
-  priorityFrom: number;
-  priorityTo: number;
-  /** Customers recomputed so far, and how many held a record of the source when the walk began. */
-  done: number;
-  total: number;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+export type { SourceRecompute };
 
 type RecomputeRow = NonNullable<Awaited<ReturnType<typeof repo.findRecomputeRow>>>;
 

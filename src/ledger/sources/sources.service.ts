@@ -5,27 +5,10 @@ import { FEATURE_ONLY_OWNERS, RESERVED_KINDS, SOURCE_NAME_PATTERN, sourceOwner }
 import type { Db } from '../../db/database.ts';
 import type { SourcesTable } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { recomputeOf, requestSourceRecompute, walkAndWait, type SourceRecompute, type WalkOptions } from './recompute.service.ts';
+import { recomputeOf, requestSourceRecompute, walkAndWait, type WalkOptions } from './recompute.service.ts';
+import type { Source } from './sources.schemas.ts';
 import * as repo from './sources.repository.ts';
 import type { SourceKind } from './sources.repository.ts';
-
-export interface Source {
-  id: string;
-  name: string;
-  label: string;
-  kind: SourcesTable['kind'];
-  party: SourcesTable['party'];
-  owningDepartment: string | null;
-  priority: number;
-  freshnessSlaDays: number | null;
-  description: string | null;
-  recordCount: number;
-  lastReceivedAt: string | null;
-  /** True when the source has a freshness SLA and has not delivered within it. */
-  stale: boolean;
-  /** The latest survivorship recompute after a priority change (null if the priority never changed). */
-  recompute: SourceRecompute | null;
-}
 
 export async function listSources(db: Db): Promise<Source[]> {
   const [rows, recomputes] = await Promise.all([repo.listSourceRows(db), repo.listRecomputeRows(db)]);

@@ -5,29 +5,12 @@ import type { AppEnv } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { ROLE_PERMISSIONS } from '../../domain/auth/permissions.ts';
-import { UserSchema } from './users.routes.ts';
+import {
+  ApiKeyCreate, ApiKeyListSchema, CreatedApiKeySchema, LoginBody, MeSchema, SetupBody, SetupStatusSchema, UserSchema,
+} from './accounts.schemas.ts';
 import {
   SESSION_COOKIE, completeSetup, createApiKey, listOwnApiKeys, login, logout, revokeOwnApiKey, setupStatus,
 } from './auth.service.ts';
-
-const MeSchema = z.object({
-  user: UserSchema,
-  permissions: z.array(z.string()),
-  csrfToken: z.string().nullable().openapi({ description: 'Send as X-CSRF-Token on cookie-authenticated writes' }),
-  via: z.enum(['session', 'api_key']),
-}).openapi('Me');
-
-const LoginBody = z.object({ email: z.string().max(254), password: z.string().min(1).max(256) });
-const SetupBody = z.object({
-  token: z.string().min(1).max(200).openapi({ description: 'The one-time setup token printed in the server console' }),
-  email: z.string().max(254),
-  password: z.string().max(256),
-  displayName: z.string().max(100).optional(),
-});
-const ApiKeySchema = z.object({
-  id: z.string().uuid(), name: z.string(), prefix: z.string(), createdAt: z.string(),
-  lastUsedAt: z.string().nullable(), expiresAt: z.string().nullable(), revoked: z.boolean(),
-}).openapi('ApiKey');
 
 function isSecure(c: Context<AppEnv>): boolean {
   const { config } = c.get('deps');
@@ -40,7 +23,7 @@ export function authRoutes(): Router {
   const app = createRouter();
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/auth/setup', access: 'public', summary: 'Whether Daicho still needs its first user', tags: ['auth'],
-      responses: { 200: json(z.object({ needsSetup: z.boolean() }), 'Setup status') } }),
+      responses: { 200: json(SetupStatusSchema, 'Setup status') } }),
     async (c) => c.json(await setupStatus(c.get('deps').db), 200),
   );
 
@@ -92,14 +75,14 @@ export function authRoutes(): Router {
 
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/auth/api-keys', access: 'api_keys:own', summary: 'Your API keys', tags: ['auth'],
-      responses: { 200: json(z.object({ items: z.array(ApiKeySchema) }), 'Keys (secrets are never shown again)') } }),
+      responses: { 200: json(ApiKeyListSchema, 'Keys (secrets are never shown again)') } }),
     async (c) => c.json({ items: await listOwnApiKeys(c.get('deps').db, c.get('auth')!.userId) }, 200),
   );
 
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/auth/api-keys', access: 'api_keys:own', summary: 'Create an API key (the key is shown once)', tags: ['auth'],
-      request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), expiresAt: z.string().datetime().optional() }) } }, required: true } },
-      responses: { 201: json(z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string(), createdAt: z.string(), expiresAt: z.string().nullable() }), 'The new key') } }),
+      request: { body: { content: { 'application/json': { schema: ApiKeyCreate } }, required: true } },
+      responses: { 201: json(CreatedApiKeySchema, 'The new key') } }),
     async (c) => {
       const body = c.req.valid('json');
       if (c.get('auth')!.via === 'api_key') throw new AppError('forbidden', 'API keys cannot create API keys; sign in');

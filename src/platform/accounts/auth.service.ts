@@ -6,7 +6,8 @@ import { rateLimitAddress } from '../../domain/auth/client-address.ts';
 import { isRole } from '../../domain/auth/permissions.ts';
 import { audit } from '../audit/audit.service.ts';
 import * as users from './users.repository.ts';
-import { createUser, normalizeLoginEmail, userRowToUser, type User } from './users.service.ts';
+import type { CreatedApiKey, SetupStatus, User } from './accounts.schemas.ts';
+import { createUser, normalizeLoginEmail, userRowToUser } from './users.service.ts';
 import * as repo from './auth.repository.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -137,8 +138,6 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
 
 // ── API keys: `dk_<prefix>_<secret>`; the prefix finds the row, the secret is stored hashed ──
 
-export interface CreatedApiKey { id: string; name: string; prefix: string; key: string; createdAt: string; expiresAt: string | null }
-
 export async function createApiKey(
   db: Db,
   userId: string,
@@ -207,7 +206,7 @@ export async function issueSetupTokenIfNeeded(db: Db): Promise<string | null> {
   return token;
 }
 
-export async function setupStatus(db: Db): Promise<{ needsSetup: boolean }> {
+export async function setupStatus(db: Db): Promise<SetupStatus> {
   return { needsSetup: (await users.countUsers(db)) === 0 };
 }
 

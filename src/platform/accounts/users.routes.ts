@@ -1,41 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { ROLES } from '../../domain/auth/permissions.ts';
+import { UserCreate, UserDirectorySchema, UserListSchema, UserPatch, UserSchema } from './accounts.schemas.ts';
 import { createUser, listUsers, updateUser } from './users.service.ts';
-
-export const UserSchema = z.object({
-  id: z.string().uuid(),
-  email: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-  department: z.string().nullable(),
-  disabled: z.boolean(),
-  lastLoginAt: z.string().nullable(),
-  createdAt: z.string(),
-}).openapi('User');
-
-const UserCreate = z.object({
-  email: z.string().max(254),
-  password: z.string().max(256),
-  role: z.enum(ROLES),
-  displayName: z.string().trim().max(100).optional(),
-  department: z.string().trim().max(100).nullable().optional(),
-}).openapi('UserCreate');
-
-const UserPatch = z.object({
-  displayName: z.string().trim().min(1).max(100).optional(),
-  role: z.enum(ROLES).optional(),
-  department: z.string().trim().max(100).nullable().optional(),
-  disabled: z.boolean().optional(),
-  password: z.string().max(256).optional(),
-}).openapi('UserPatch');
 
 export function userRoutes(): Router {
   const app = createRouter();
   // Everyone who works with customers needs to pick an owner or read who one is; this shows only names.
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/users/directory', access: 'customers:read', summary: 'Active users (id, name, department) for choosing owners', tags: ['users'],
-      responses: { 200: json(z.object({ items: z.array(z.object({ id: z.string().uuid(), displayName: z.string(), department: z.string().nullable() })) }), 'Directory') } }),
+      responses: { 200: json(UserDirectorySchema, 'Directory') } }),
     async (c) => {
       const users = await listUsers(c.get('deps').db);
       return c.json({ items: users.filter((u) => !u.disabled).map((u) => ({ id: u.id, displayName: u.displayName, department: u.department })) }, 200);
@@ -44,7 +17,7 @@ export function userRoutes(): Router {
 
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/users', access: 'users:read', summary: 'Users and their roles', tags: ['users'],
-      responses: { 200: json(z.object({ items: z.array(UserSchema) }), 'Users') } }),
+      responses: { 200: json(UserListSchema, 'Users') } }),
     async (c) => c.json({ items: await listUsers(c.get('deps').db) }, 200),
   );
   app.openapi(

@@ -3,22 +3,12 @@ import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../core/er
 import type { Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/schema.ts';
 import { passwordProblem } from '../../domain/auth/password-policy.ts';
-import { isRole, type Role } from '../../domain/auth/permissions.ts';
+import { isRole } from '../../domain/auth/permissions.ts';
+import type { User } from './accounts.schemas.ts';
 import { audit } from '../audit/audit.service.ts';
 import { hashPassword } from './passwords.ts';
 import { deleteSessionsOfUser } from './auth.repository.ts';
 import * as repo from './users.repository.ts';
-
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  department: string | null;
-  disabled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
 
 export function userRowToUser(row: UserRow): User {
   return {

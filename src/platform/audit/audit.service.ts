@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/context.ts';
 import type { Db } from '../../db/database.ts';
 import { insertAuditEntry, listAuditEntries } from './audit.repository.ts';
+import type { AuditPage } from './audit.schemas.ts';
 
 /** Records who did what, when and from where. Never put secrets (passwords, tokens) in `details`. */
 export async function audit(
@@ -23,24 +24,10 @@ export async function audit(
   });
 }
 
-export interface AuditLogItem {
-  id: number;
-  occurredAt: string;
-  actorUserId: string | null;
-  actorLabel: string | null;
-  via: 'session' | 'api_key' | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-}
-
 export async function readAuditLog(
   db: Db,
   filter: { action?: string | undefined; entityType?: string | undefined; entityId?: string | undefined; actorUserId?: string | undefined; cursor?: number | undefined; limit: number },
-): Promise<{ items: AuditLogItem[]; nextCursor: string | null }> {
+): Promise<AuditPage> {
   const rows = await listAuditEntries(db, {
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.entityType ? { entityType: filter.entityType } : {}),

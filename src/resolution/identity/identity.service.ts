@@ -11,6 +11,7 @@ import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as resolution from '../resolution.repository.ts';
 import * as repo from './identity.repository.ts';
+import type { CustomerIdentity, MatchEvidence, MergeResult, ReviewDecision, ReviewItem, ReviewPage, ReviewRecord, UnmergeResult } from './identity.schemas.ts';
 
 /**
  * Identity resolution by people: the review queue the import leaves (pairs it would not merge on its own), manual
@@ -19,33 +20,6 @@ import * as repo from './identity.repository.ts';
  */
 
 export type Decision = 'accept' | 'reject' | 'never';
-
-export interface EvidenceView { field: string; level: string; weight: number; detail: string | null }
-
-export interface RecordSide {
-  recordId: number;
-  source: string;
-  sourceLabel: string;
-  externalId: string;
-  customerId: string | null;
-  customerName: string | null;
-  fields: Record<string, unknown>;
-}
-
-export interface ReviewItemView {
-  id: number;
-  status: repo.ReviewStatus;
-  score: number;
-  probability: number;
-  rules: string[];
-  evidence: EvidenceView[];
-  /** Nothing but the name agrees (isNameOnly): what namesakes look like. */
-  nameOnly: boolean;
-  a: RecordSide;
-  b: RecordSide;
-  createdAt: string;
-  decidedAt: string | null;
-}
 
 /** Evidence fields whose detail shows personal values (masked for roles without customers:read_personal). */
 const PERSONAL_EVIDENCE = new Set(['birth', 'email', 'phone', 'address']);
@@ -56,7 +30,7 @@ export async function listReviewQueue(
   db: Db,
   query: { status?: repo.ReviewStatus | undefined; cursor?: string | undefined; limit?: number | undefined },
   auth: AuthContext | null,
-): Promise<{ items: ReviewItemView[]; nextCursor: string | null; hasMore: boolean }> {
+): Promise<ReviewPage> {
   const limit = query.limit ?? 50;
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await repo.listReviewItems(db, query.status ?? 'open', after, limit + 1);
@@ -70,7 +44,7 @@ export async function listReviewQueue(
   return { items, nextCursor: hasMore && last ? `${last.score}:${last.id}` : null, hasMore };
 }
 
-export async function getReviewItem(db: Db, id: number, auth: AuthContext | null): Promise<ReviewItemView> {
+export async function getReviewItem(db: Db, id: number, auth: AuthContext | null): Promise<ReviewItem> {
   const row = await repo.findReviewItem(db, id);
   if (!row) throw notFound('Review item');
   const records = await repo.findSourceRecords(db, [row.record_a_id, row.record_b_id]);
@@ -82,7 +56,7 @@ export async function getReviewItem(db: Db, id: number, auth: AuthContext | null
  * the other); reject closes the item; never closes it and records that the pair must not be merged again.
  * Each is stored in match_decisions with the evidence and the deciding user, and audited.
  */
-export async function decideReviewItem(db: Db, id: number, decision: Decision, actor: Actor): Promise<{ item: ReviewItemView; customerId: string | null }> {
+export async function decideReviewItem(db: Db, id: number, decision: Decision, actor: Actor): Promise<ReviewDecision> {
   const userId = actor.auth?.userId ?? null;
   const customerId = await db.transaction().execute(async (trx) => {
     const item = await repo.findReviewItem(trx, id, { forUpdate: true });
@@ -137,7 +111,7 @@ async function pair(db: Db, aId: number, bId: number) {
 // ── manual merge ──
 
 /** Merges the customers into the first one (same mechanics as accepting a review item). */
-export async function mergeCustomers(db: Db, customerIds: string[], actor: Actor): Promise<{ customerId: string; merged: string[] }> {
+export async function mergeCustomers(db: Db, customerIds: string[], actor: Actor): Promise<MergeResult> {
   const ids = [...new Set(customerIds)];
   if (ids.length < 2) throw new AppError('validation_failed', 'Name at least two different customers', [{ field: 'customerIds', message: '2人以上の顧客を指定してください (at least two customers)' }]);
   const [target, ...others] = ids as [string, ...string[]];
@@ -203,7 +177,7 @@ async function absorb(
  * records go with them. Both golden records are recomputed from their records alone, so each equals what a fresh
  * computation over the same records gives.
  */
-export async function unmergeCustomer(db: Db, customerId: string, recordIds: number[], actor: Actor): Promise<{ customerId: string; newCustomerId: string }> {
+export async function unmergeCustomer(db: Db, customerId: string, recordIds: number[], actor: Actor): Promise<UnmergeResult> {
   const ids = [...new Set(recordIds)];
   if (ids.length === 0) throw new AppError('validation_failed', 'Name the source records to split out', [{ field: 'sourceRecordIds', message: '分割するソースレコードを指定してください' }]);
   const userId = actor.auth?.userId ?? null;
@@ -247,21 +221,8 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
 
 // ── explanation ──
 
-export interface IdentityRecordView {
-  id: number;
-  source: string;
-  sourceLabel: string;
-  externalId: string;
-  receivedAt: string;
-  fields: Record<string, unknown>;
-  decisions: Array<{
-    id: number; kind: string; rule: string | null; score: number | null; evidence: unknown;
-    customerId: string | null; otherCustomerId: string | null; importRunId: string | null; decidedBy: string | null; decidedAt: string;
-  }>;
-}
-
 /** The customer's source records, each with the decisions that linked (or split) it, newest first. */
-export async function customerIdentity(db: Db, customerId: string, auth: AuthContext | null): Promise<{ customerId: string; records: IdentityRecordView[] }> {
+export async function customerIdentity(db: Db, customerId: string, auth: AuthContext | null): Promise<CustomerIdentity> {
   if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
   const records = await repo.listRecordsOfCustomer(db, customerId);
   const decisions = await repo.listDecisionsOfRecords(db, records.map((r) => r.id));
@@ -303,8 +264,8 @@ function toReviewItem(
   row: NonNullable<Awaited<ReturnType<typeof repo.findReviewItem>>>,
   records: Map<number, SourceRow>,
   personal: boolean,
-): ReviewItemView {
-  const side = (id: number): RecordSide => {
+): ReviewItem {
+  const side = (id: number): ReviewRecord => {
     const r = records.get(id);
     if (!r) return { recordId: id, source: '', sourceLabel: '', externalId: '', customerId: null, customerName: null, fields: {} };
     return {
@@ -334,7 +295,7 @@ function toReviewItem(
   };
 }
 
-function toEvidence(value: unknown, personal: boolean): EvidenceView[] {
+function toEvidence(value: unknown, personal: boolean): MatchEvidence[] {
   if (!Array.isArray(value)) return [];
   return value.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null).map((e) => {
     const field = String(e.field ?? '');

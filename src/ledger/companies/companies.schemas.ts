@@ -1,0 +1,40 @@
+import { z } from '@hono/zod-openapi';
+import { pageOf } from '../../core/page.schemas.ts';
+import { PREFECTURES } from '../../domain/customers/fields.ts';
+
+const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+const CompanyFields = z.object({
+  nameKana: nullableText(200),
+  legalForm: nullableText(40).openapi({ example: '株式会社' }),
+  corporateNumber: z.string().regex(/^\d{13}$/, '法人番号 is 13 digits').nullable().optional(),
+  industry: nullableText(100),
+  sizeBand: nullableText(40),
+  employeeCount: z.number().int().min(0).nullable().optional(),
+  website: nullableText(300),
+  phone: nullableText(40),
+  postalCode: nullableText(10),
+  prefecture: z.enum(PREFECTURES).nullable().optional(),
+  address: nullableText(300),
+});
+export const CompanyCreate = CompanyFields.extend({ name: z.string().trim().min(1).max(200).openapi({ example: '株式会社サンプル' }) }).openapi('CompanyCreate');
+export const CompanyPatch = CompanyFields.extend({ name: z.string().trim().min(1).max(200).optional() }).openapi('CompanyPatch');
+
+export const CompanyListQuery = z.object({ q: z.string().max(200).optional(), prefecture: z.string().max(10).optional(), industry: z.string().max(100).optional(), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).optional() });
+
+export const CompanySchema = z.object({
+  id: z.string().uuid(), name: z.string(), nameKana: z.string().nullable(), legalForm: z.string().nullable(),
+  corporateNumber: z.string().nullable(), industry: z.string().nullable(), sizeBand: z.string().nullable(),
+  employeeCount: z.number().nullable(), website: z.string().nullable(), phone: z.string().nullable(),
+  postalCode: z.string().nullable(), prefecture: z.string().nullable(), address: z.string().nullable(),
+  customFields: z.record(z.string(), z.unknown()), peopleCount: z.number().optional(), createdAt: z.string(), updatedAt: z.string(),
+}).openapi('Company');
+export type Company = z.infer<typeof CompanySchema>;
+
+export const CompanyListSchema = pageOf(CompanySchema);
+export type CompanyList = z.infer<typeof CompanyListSchema>;
+
+export const CompanyDetailSchema = CompanySchema.extend({
+  people: z.array(z.object({ id: z.string(), displayName: z.string(), lifecycleStage: z.string(), department: z.string().nullable(), title: z.string().nullable(), isPrimary: z.boolean() })),
+}).openapi('CompanyDetail');
+export type CompanyDetail = z.infer<typeof CompanyDetailSchema>;
