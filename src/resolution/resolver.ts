@@ -11,6 +11,7 @@ import { insertImportActivities } from '../ledger/activities/activities.reposito
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
 import { deferSearchIndexMerge, mergeSearchIndex } from '../ledger/search/search.repository.ts';
 import * as repo from './resolution.repository.ts';
+import type { QuarantinedRecord } from './resolution.schemas.ts';
 import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
 
 /** A blocking key shared by more records than this says nothing and is skipped (keeps cost linear). */
@@ -36,17 +37,7 @@ export const NEIGHBOUR_BUDGET = 20_000;
 /** Random record pairs behind the unrelated class when training for many chunks (bounds the training's memory). */
 const TRAIN_RANDOM_PAIRS = 100_000;
 
-export interface QuarantinedRecord {
-  recordId: number;
-  source: string;
-  sourceLabel: string;
-  externalId: string;
-  /** Whom the record is about, as its statement names them (null when it names no one). */
-  name: string | null;
-  receivedAt: string;
-  quarantinedAt: string;
-  error: string;
-}
+export type { QuarantinedRecord } from './resolution.schemas.ts';
 
 const QUARANTINE_PAGE = 200;
 

@@ -1,3 +1,4 @@
+import type { AttendanceImportSummary } from './events.schemas.ts';
 import path from 'node:path';
 import type { Actor } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -12,20 +13,7 @@ import { checkImportTarget } from '../../ledger/sources/sources.service.ts';
 import * as repo from './events.repository.ts';
 import { eventsSourceName, writeRegistrations, type RegistrationInput } from './events.service.ts';
 
-export interface AttendanceImportSummary {
-  kind: 'event_attendance';
-  source: string;
-  file: string;
-  encoding: string | null;
-  read: number;
-  events: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejectedRows: number;
-  problems: RowProblem[];
-  seconds: number;
-}
+export type { AttendanceImportSummary } from './events.schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageOf } from '../../core/page.schemas.ts';
 import { RowProblemSchema } from '../orders/orders.schemas.ts';
-import { EVENT_KINDS } from './events.service.ts';
+import { EVENT_KINDS } from '../../domain/commerce/event-kinds.ts';
 
 export type EventKind = (typeof EVENT_KINDS)[number];
 

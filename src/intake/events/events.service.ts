@@ -15,11 +15,8 @@ import { customerKey } from '../../domain/commerce/customer-keys.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
 import * as repo from './events.repository.ts';
 import type { EventItem, EventPage, Registration } from './events.schemas.ts';
-
-export const EVENT_KINDS = ['seminar', 'trade_show', 'webinar', 'workshop', 'briefing', 'other'] as const;
-export const EVENT_KIND_LABELS: Record<(typeof EVENT_KINDS)[number], string> = {
-  seminar: 'セミナー', trade_show: '展示会', webinar: 'ウェビナー', workshop: 'ワークショップ', briefing: '説明会', other: 'その他',
-};
+import { EVENT_KINDS, EVENT_KIND_LABELS } from '../../domain/commerce/event-kinds.ts';
+export { EVENT_KINDS, EVENT_KIND_LABELS };
 
 type EventRow = NonNullable<Awaited<ReturnType<typeof repo.findEvent>>>;
 const toEvent = (r: Omit<EventRow, 'registered' | 'attended' | 'no_show'> & { registered?: number | string | null; attended?: number | string | null; no_show?: number | string | null }): EventItem => ({

@@ -105,3 +105,4 @@ export type SubmissionResult = z.infer<typeof SubmissionResultSchema>;
 export const SlugParam = z.object({ slug: SlugSchema.openapi({ param: { name: 'slug', in: 'path' } }) });
 export const PostalParam = z.object({ code: z.string().regex(/^\d{7}$/, '郵便番号は7桁の数字です').openapi({ param: { name: 'code', in: 'path' }, example: '1000001' }) });
 export const PostalAreaSchema = z.object({ postalCode: z.string(), prefecture: z.string(), city: z.string(), town: z.string(), towns: z.array(z.string()) }).openapi('PostalArea');
+export type PostalArea = z.infer<typeof PostalAreaSchema>;

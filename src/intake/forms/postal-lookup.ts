@@ -1,3 +1,4 @@
+import type { PostalArea } from './forms.schemas.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,14 +12,7 @@ import { prefectureByCode, prefectureFromPostal } from '../../domain/normalize/i
  */
 const DATA_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data', 'postal-areas.tsv.gz');
 
-export interface PostalArea {
-  postalCode: string;
-  prefecture: string;
-  city: string;
-  /** The town (町域); empty when the code covers the whole city; the first when a code covers several. */
-  town: string;
-  towns: string[];
-}
+export type { PostalArea } from './forms.schemas.ts';
 
 interface Table { codes: Int32Array; city: Uint16Array; towns: string[]; cities: Array<{ prefecture: string; city: string }> }
 let table: Table | null = null;

@@ -1,3 +1,4 @@
+import type { OrderImportSummary } from './orders.schemas.ts';
 import path from 'node:path';
 import type { Actor } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
@@ -13,20 +14,7 @@ import { ordersSourceName, writeOrders, type OrderGroup } from './orders.service
 /** Orders written per call (one identity-resolution pass and transactions of 200 orders each). */
 const GROUPS_PER_BATCH = 500;
 
-export interface OrderImportSummary {
-  kind: 'orders';
-  source: string;
-  file: string;
-  encoding: string | null;
-  read: number;
-  orders: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejectedRows: number;
-  problems: RowProblem[];
-  seconds: number;
-}
+export type { OrderImportSummary } from './orders.schemas.ts';
 
 /**
  * Imports an order export (one row per order line; rows of one order are grouped by the order id column wherever

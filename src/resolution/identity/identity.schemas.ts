@@ -75,21 +75,7 @@ export const CustomerIdentitySchema = z.object({
 }).openapi('CustomerIdentity');
 export type CustomerIdentity = z.infer<typeof CustomerIdentitySchema>;
 
-export const QuarantinedRecordSchema = z.object({
-  recordId: z.number().int(),
-  source: z.string(),
-  sourceLabel: z.string(),
-  externalId: z.string(),
-  name: z.string().nullable(),
-  receivedAt: z.string(),
-  quarantinedAt: z.string(),
-  error: z.string().openapi({ description: 'Why its resolution failed: SQLSTATE, message and detail' }),
-}).openapi('QuarantinedRecord');
-export type QuarantinedRecord = z.infer<typeof QuarantinedRecordSchema>;
-
-export const QuarantineListSchema = z.object({ items: z.array(QuarantinedRecordSchema), total: z.number().int() });
-export type QuarantineList = z.infer<typeof QuarantineListSchema>;
-
-export const QuarantineRetryBody = z.object({ recordIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(1000).optional() });
-export const QuarantineRetrySchema = z.object({ retried: z.number().int(), resolved: z.number().int(), quarantined: z.number().int() });
-export type QuarantineRetry = z.infer<typeof QuarantineRetrySchema>;
+export {
+  QuarantinedRecordSchema, QuarantineListSchema, QuarantineRetryBody, QuarantineRetrySchema,
+  type QuarantinedRecord, type QuarantineList, type QuarantineRetry,
+} from '../resolution.schemas.ts';
