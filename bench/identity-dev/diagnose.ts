@@ -8,7 +8,6 @@
  * scored below the merge threshold, or merge pair refused by the
  * anti-chaining check; false merges are listed with their evidence.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { candidatePairs, compareRecords, decidePair, prepareMatchRecord, resolveBatch, type MatchRecord, type ScoredPair } from '../../src/domain/match/index.ts';

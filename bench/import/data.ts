@@ -256,6 +256,7 @@ export function writeBenchCsv(file: string, rows: number, options: { seed?: numb
     if (change(0.08)) name = `${p.family.kana}${space}${p.given.kana}`;
     let kana: string = `${p.family.kana} ${p.given.kana}`;
     if (change(0.3)) kana = toHiragana(kana);
+    // eslint-disable-next-line no-dupe-else-if -- change() draws a new random number at each call
     else if (change(0.3)) kana = toHalfKana(kana);
     if (change(0.15)) kana = '';
     const gender = change(0.3) ? '' : p.given.gender === 'm' ? (change(0.5) ? 'M' : '男') : (change(0.5) ? 'F' : '女');
@@ -263,6 +264,7 @@ export function writeBenchCsv(file: string, rows: number, options: { seed?: numb
     if (birth && change(0.3)) {
       const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
       birth = y >= 1989 ? `平成${y - 1988}年${m}月${d}日` : y >= 1926 ? `昭和${y - 1925}年${m}月${d}日` : `${y}/${m}/${d}`;
+    // eslint-disable-next-line no-dupe-else-if -- change() draws a new random number at each call
     } else if (birth && change(0.3)) birth = birth.replace(/-/gu, '/');
     if (change(0.1)) birth = '';
     let postal = `${p.area.postal.slice(0, 3)}-${p.area.postal.slice(3)}`;

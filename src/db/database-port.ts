@@ -69,8 +69,10 @@ export function serveDatabasePort(db: Db, port: MessagePort): () => Promise<void
     for (const [id, connection] of held) {
       held.delete(id);
       // Whatever the worker left open is undone before the connection serves anyone else.
+      // ROLLBACK outside a transaction only warns: it fails on a connection already lost, which has nothing to undo.
       await connection.run(CompiledQuery.raw('ROLLBACK')).catch(() => {});
       connection.release();
+      // Settles once the connection is back in the pool; a failure was already sent to the worker (done.catch above).
       await connection.done.catch(() => {});
     }
   };

@@ -4,7 +4,6 @@
  */
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { stripUnstorable } from '../domain/normalize/storable.ts';
 
 /** Existing records of a batch: (external id → id, content hash, customer) to tell new, updated and unchanged apart. */
 export async function findRecords(db: Db, sourceId: string, externalIds: string[]) {

@@ -1,3 +1,4 @@
+import { awaitedLater } from '../core/awaited-later.ts';
 import type { Actor } from '../core/context.ts';
 import { sqlState } from '../core/errors.ts';
 import { type Db } from '../db/database.ts';
@@ -168,7 +169,7 @@ export function chunkResolver(
       // The chunk's search entries are merged into the index beside the next chunk (one merge at a time).
       await merging;
       merging = mergeSearchIndex(db);
-      merging.catch(() => {}); // awaited before the next merge and in finish; must not be "unhandled" meanwhile
+      awaitedLater(merging); // before the next merge and in finish
     }
     return size;
   };
@@ -315,7 +316,7 @@ async function resolveChunk(
   // The chunk's keys are stored now, as one statement, and PostgreSQL inserts them while this thread matches (the
   // chunk's probes are done; nothing else reads match_keys before the commit, which links the records with them).
   const keysStored = repo.insertMatchKeys(trx, pendingKeys, Math.max(1, pendingKeys.length));
-  keysStored.catch(() => {}); // awaited below; a failure must not be "unhandled" while matching runs
+  awaitedLater(keysStored); // below, once matching has run
   await sendPending();
   const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
   if (!weights) await repo.saveWeights(trx, result.weights, records.length);

@@ -55,7 +55,8 @@ describe('database port [pglite]', () => {
     const other = openDatabasePort(channel.port2);
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => { entered = resolve; });
-    // Never finishes: as if the thread were terminated in the middle of it.
+    // Never finishes: as if the thread were terminated in the middle of it. (Rejects once the port closes under it,
+    // which is what this test brings about.)
     void other.transaction().execute(async (trx) => {
       await sql`insert into port_test (id, name) values (99, 'left open')`.execute(trx);
       entered();

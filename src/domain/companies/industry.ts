@@ -213,7 +213,7 @@ const MIDDLE_BY_NAME = new Map<string, string>(Object.entries(JSIC_MIDDLE).map((
  */
 function codeOf(text: string): { major: JsicMajor; middle: string | null } | null {
   const s = nfkc(text).toLowerCase();
-  const m = /^(?:jsic\s*[:\-]?\s*)?([a-t])?\s*[-.:]?\s*(\d{2})?(?!\d)/u.exec(s);
+  const m = /^(?:jsic\s*[:-]?\s*)?([a-t])?\s*[-.:]?\s*(\d{2})?(?!\d)/u.exec(s);
   if (m === null || (m[1] === undefined && m[2] === undefined)) return null;
   const rest = s.slice(m[0].length).trim();
   const letter = m[1]?.toUpperCase() as JsicMajor | undefined;

@@ -76,7 +76,7 @@ export function importRoutes(): Router {
       } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
         // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
         const name = c.req.header('x-file-name');
-        let fileName: string | null = null;
+        let fileName: string | null;
         try {
           fileName = name ? decodeURIComponent(name) : null;
         } catch {

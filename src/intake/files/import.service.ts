@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { awaitedLater } from '../../core/awaited-later.ts';
 import type { Actor } from '../../core/context.ts';
 import { describeError } from '../../core/errors.ts';
 import { runsConcurrently, type Db } from '../../db/database.ts';
@@ -195,7 +196,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       const rows = batch;
       batch = [];
       const job = pool.prepare(rows);
-      job.catch(() => {}); // awaited in writeOldest; this keeps an early failure from being "unhandled" meanwhile
+      awaitedLater(job); // in writeOldest
       preparing.push({ job, rowsRead: counts.read });
     };
     const rejected: Array<{ line: number; severity: 'rejected'; field: null; reason: string; value: null }> = [];
@@ -228,7 +229,10 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
   } catch (error) {
     // Chunks still being resolved finish (or fail) before the run is marked: nothing of it runs after it returns.
-    await settle().catch(() => {});
+    // The run fails with `error`; a different failure of those chunks is logged rather than lost.
+    await settle().catch((late: unknown) => {
+      if (late !== error) console.error(`import run ${run.id}: resolving beside staging failed too: ${describeError(late)}`);
+    });
     await pool.close();
     await repo.finishRun(db, run.id, 'failed', counts, error instanceof Error ? error.message : String(error));
     throw error;

@@ -33,7 +33,6 @@ export function uploadRoot(): string {
 /** A base name safe to use inside our own folder: no separators, no control characters, no leading dots. */
 export function safeFileName(name: string | null | undefined): string {
   const base = (name ?? '').split(/[\\/]/u).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   let clean = stripUnstorable(base).normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/gu, '_').replace(/^\.+/u, '').trim();
   if (clean.length > 120) {
     const ext = path.extname(clean).slice(0, 10);

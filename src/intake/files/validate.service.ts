@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
-import { mapRow, type ImportField, type ImportProfile } from '../../domain/import/profile.ts';
+import { mapRow, type ImportProfile } from '../../domain/import/profile.ts';
 import { storableValues, toStatement } from '../../domain/import/statement.ts';
 import { findSource } from '../../ledger/sources/sources.service.ts';
 import { findRecords } from '../../resolution/resolution.repository.ts';

@@ -191,14 +191,13 @@ export async function writeOrders(db: Db, input: { source: string; recordKind: '
   const people = new Map<string, { fields: Partial<Record<ImportField, string>>; memberId: string | null }>();
   for (const g of input.groups) {
     const prior = existing.get(g.orderId);
-    let key: string | null = null;
     const fields: Partial<Record<ImportField, string>> = {};
     let memberId: string | null = null;
     for (const r of g.rows) {
       for (const [k, v] of Object.entries(r.customer)) if (v) fields[k as ImportField] = v;
       memberId = memberId ?? r.memberId;
     }
-    key = customerKey(memberId, fields);
+    const key = customerKey(memberId, fields);
     if (!prior && g.rows.every((r) => r.quantity < 0)) {
       reject(g, '返品行だけで、対象の注文が見つかりません (return rows for an order that is not stored)', 'quantity');
       continue;

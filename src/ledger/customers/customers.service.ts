@@ -168,10 +168,6 @@ function maskCustom(values: Record<string, unknown>): Record<string, unknown> {
 
 // ── helpers ──
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-
 function unique(values: Array<string | null>): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))];
 }

@@ -3,6 +3,7 @@
  * src/domain/customers/golden.ts), written with provenance, search columns and the company link. Import, ingest,
  * merge, unmerge, manual edits and source-priority changes all recompute through here.
  */
+import { awaitedLater } from '../../core/awaited-later.ts';
 import type { Db } from '../../db/database.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import { CUSTOM_PREFIX, displayNameOf } from '../../domain/customers/fields.ts';
@@ -73,7 +74,7 @@ export async function createCustomersFromStatements(db: Db, customers: ReadonlyA
       await repo.insertCustomersWithColumns(db, rows.map((r) => r.row));
       await upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)).filter((a) => a.company_id !== null));
     })();
-    writing.catch(() => {}); // awaited on the next turn or below; a failure must not be "unhandled" meanwhile
+    awaitedLater(writing); // on the next turn or below
     await sendPending();
   }
   await writing;

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { describeError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { buildSearchDocument, type SearchFields } from '../../domain/search/document.ts';
 import { FIELD_SEPARATOR, NO_PREFIX_SEPARATOR } from '../../domain/search/grams.ts';
@@ -60,7 +61,11 @@ function gramFrequencies(db: Db): Promise<Map<string, number> | null> {
       row.elems.forEach((g, i) => map.set(g, Number(row.freqs![i])));
       return map;
     })
-    .catch(() => null);
+    .catch((error: unknown) => {
+      // Searches still work without the statistics, only less well planned; asked again in NO_GRAM_STATS_TTL_MS.
+      console.error(`search: could not read the gram statistics, planning without them: ${describeError(error)}`);
+      return null;
+    });
   const entry = { at: Date.now(), ttl: GRAM_STATS_TTL_MS, frequencies };
   gramStats.set(db, entry);
   void frequencies.then((f) => { if (f === null) entry.ttl = NO_GRAM_STATS_TTL_MS; });

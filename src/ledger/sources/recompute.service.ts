@@ -125,7 +125,10 @@ async function walk(db: Db, sourceId: string, pageSize: number): Promise<void> {
       // marked failed (a newer priority change meanwhile started another).
       const message = error instanceof Error ? error.message : String(error);
       console.error('survivorship recompute failed', sourceId, message);
-      const failed = walking && await repo.finishRecomputeRow(db, sourceId, 'failed', message, walking.started_at).catch(() => undefined);
+      const failed = walking && await repo.finishRecomputeRow(db, sourceId, 'failed', message, walking.started_at).catch((markError: unknown) => {
+        console.error(`could not mark the recompute of source ${sourceId} failed: ${describeError(markError)}`);
+        return undefined;
+      });
       if (failed) await auditOutcome(db, sourceId, failed);
       return;
     }

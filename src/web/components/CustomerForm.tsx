@@ -126,7 +126,7 @@ export function CustomerForm({
   );
 
   return (
-    <form className="customer-form" onSubmit={submit} data-testid={testId} noValidate>
+    <form className="customer-form" onSubmit={(e) => void submit(e)} data-testid={testId} noValidate>
       <ErrorBanner error={error} testId="form-error" />
       {nothing && <div className="alert alert-info">{t('detail.noChanges')}</div>}
       <fieldset>

@@ -98,7 +98,7 @@ function NoteBox({ customerId, owners, onAdded }: { customerId: string; owners: 
   };
   const candidates = owners.filter((o) => !mentions.includes(o.id));
   return (
-    <form className="note-box" onSubmit={submit} data-testid="note-form">
+    <form className="note-box" onSubmit={(e) => void submit(e)} data-testid="note-form">
       <textarea
         value={body}
         onChange={(e) => setBody(e.target.value)}

@@ -122,7 +122,7 @@ export function FormBuilderPage({ id }: { id?: string }) {
   return (
     <div className="page" data-testid="form-builder">
       <PageHeader title={id ? t('forms.builder.editTitle') : t('forms.builder.newTitle')} />
-      <form onSubmit={save} noValidate>
+      <form onSubmit={(e) => void save(e)} noValidate>
         <ErrorBanner error={error} />
         <section className="card">
           <div className="card-header"><h2>{t('forms.builder.basics')}</h2></div>

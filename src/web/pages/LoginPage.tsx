@@ -36,7 +36,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
       ) : (
         <ErrorBanner error={error} testId="login-error" />
       )}
-      <form onSubmit={submit} className="stack" data-testid="login-form" noValidate>
+      <form onSubmit={(e) => void submit(e)} className="stack" data-testid="login-form" noValidate>
         <FormField label={t('login.email')} name="email" error={errors.email}>
           <input id="input-email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
         </FormField>

@@ -38,7 +38,7 @@ export function SetupPage() {
   return (
     <AuthFrame title={t('setup.title')} lead={t('setup.lead')}>
       <ErrorBanner error={error} testId="setup-error" />
-      <form onSubmit={submit} className="stack" data-testid="setup-form" noValidate>
+      <form onSubmit={(e) => void submit(e)} className="stack" data-testid="setup-form" noValidate>
         <FormField label={t('setup.token')} name="token" required error={errors.token} hint={t('setup.tokenHint')}>
           <input id="input-token" className="mono" autoComplete="off" spellCheck={false} value={form.token} onChange={set('token')} autoFocus />
         </FormField>

@@ -9,7 +9,6 @@ import {
   decidePair,
   defaultWeights,
   hasBlockingConflict,
-  hasHardConflict,
   kanaToRomaji,
   prepareMatchRecord,
   resolveBatch,

@@ -394,7 +394,7 @@ for (const engine of ENGINES) {
 
     test('rate limit per address: past the limit a 429 with Retry-After; other addresses go on', async () => {
       const headers = { 'x-forwarded-for': '192.0.2.55' };
-      let last: Response | null = null;
+      let last: Response;
       for (let i = 0; i < FORM_RATE_LIMIT.maxPerWindow; i++) {
         last = await post('seminar-2025', { submission_key: randomUUID(), name: '', email: 'x' }, headers);
         assert.equal(last.status, 400);

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { awaitedLater } from '../../../core/awaited-later.ts';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
 import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
@@ -65,7 +66,8 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
   const sourceFailed = new Promise<never>((_resolve, reject) => {
     failSource = reject;
   });
-  sourceFailed.catch(() => undefined);
+  // Raced while the directory is read; a read error after that reaches the entry being read (`current`) instead.
+  awaitedLater(sourceFailed);
   const source: ZipSource = {
     stream(offset, length) {
       const read = fs.createReadStream(file, { start: offset, end: length ? offset + length : undefined });
@@ -167,8 +169,8 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     sheetId = sheet.id;
   } catch (error) {
     releaseFile();
-    if (error instanceof MissingSheet) throw new Error(error.message);
-    throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
+    if (error instanceof MissingSheet) throw new Error(error.message, { cause: error });
+    throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`, { cause: error });
   }
 
   // Progress: the sheet entry's decompressed bytes read so far, scaled to the file size.
@@ -199,6 +201,7 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     if (closed) return;
     closed = true;
     releaseFile();
+    // The file was just released under the parser, which may fail on it: that says nothing the caller needs.
     await rowsOfSheet.return(undefined).catch(() => undefined);
   };
 
@@ -222,7 +225,7 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     }
   } catch (error) {
     await close();
-    throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
+    throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`, { cause: error });
   }
   const { headers, warnings } = uniqueHeaders(rawHeaders);
   const width = headers.length;
