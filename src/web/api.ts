@@ -55,6 +55,8 @@ export interface Customer {
   acquisitionChannel: string | null;
   owner: { id: string; displayName: string } | null;
   customFields: Record<string, unknown>;
+  /** A placeholder-looking e-mail a source gave (mail@example.com): shown with a warning, never used (single read only). */
+  emailPlaceholder?: string | null;
   provenance: Record<string, Provenance>;
   masked: boolean;
   createdAt: string;
@@ -62,6 +64,30 @@ export interface Customer {
 }
 
 export type CustomerListItem = Omit<Customer, 'provenance'>;
+
+/** One value another source record holds for a group (its members together) or a field: 「他のデータソースの値」. */
+export interface OtherSourceValue {
+  values: Record<string, unknown>;
+  source: string;
+  sourceLabel: string;
+  sourceRecordId: number;
+  at: string;
+}
+
+/** A value a source sent under its own name (an unmapped column, a form's own question). */
+export interface SourceAttribute {
+  name: string;
+  value: unknown;
+  source: string;
+  sourceLabel: string;
+  sourceRecordId: number;
+  at: string;
+}
+
+export interface CustomerSourceValues {
+  otherValues: Record<string, OtherSourceValue[]>;
+  attributes: SourceAttribute[];
+}
 
 /** What a create/patch may send (null or '' clears a field on patch). */
 export interface CustomerInput {
@@ -278,6 +304,7 @@ export const api = {
   createCustomer: (input: CustomerInput) => request<Customer>('POST', '/customers', input),
   updateCustomer: (id: string, input: CustomerInput) => request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),
   deleteCustomer: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
+  customerSourceValues: (id: string) => get<CustomerSourceValues>(`/customers/${encodeURIComponent(id)}/other-values`),
   activities: (id: string, query: { types?: string; cursor?: string; limit?: number }) =>
     get<Page<Activity>>(`/customers/${encodeURIComponent(id)}/activities`, { ...query }),
   addNote: (id: string, body: string, mentions: string[] = []) =>
