@@ -71,7 +71,7 @@ export async function retryQuarantined(db: Db, recordIds: readonly number[] | un
   return result;
 }
 
-interface ImportRunRef { id: string; sourceId: string; sourceLabel: string }
+interface ImportRunRef { id: string; sourceId: string; sourceLabel: string; fileName?: string }
 
 /**
  * Links every unresolved record (this run's, or one a killed run left) to a customer: the records and the linked
@@ -373,7 +373,7 @@ async function resolveChunk(
   await repo.insertReviewItems(trx, reviewRows);
   // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
   if (run) {
-    await insertImportActivities(trx, run.id, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId: run.sourceId, title: `${run.sourceLabel} から取り込み`, records: n })));
+    await insertImportActivities(trx, run.id, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId: run.sourceId, title: `${run.sourceLabel} から取り込み`, records: n })), run.fileName ?? null);
   }
   await keysStored;
   return { merged, review: reviewRows.length, customersCreated };

@@ -8,7 +8,9 @@
  */
 import type { Me, SetupInput, SetupStatus, User, UserDirectory, UserList } from '../platform/accounts/accounts.schemas.ts';
 import type { Labelled, Reference } from '../ledger/reference/reference.schemas.ts';
-import type { Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, Provenance } from '../ledger/customers/customers.schemas.ts';
+import type {
+  Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
+} from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
 import type { Company, CompanyDetail, CompanyList } from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
@@ -31,7 +33,7 @@ import type {
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
 export type {
-  Activity, AttendanceImportSummary, Company, CompanyDetail, Customer, CustomerIdentity, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
+  Activity, AttendanceImportSummary, Company, CompanyDetail, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
   ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportSummary, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
   QuarantinedRecord, Reference, RegistrationStatus, ReviewItem, ReviewRecord, ReviewStatus, RowProblem, Source, SourceRecompute, User,
@@ -142,6 +144,7 @@ export const api = {
   createCustomer: (input: CustomerInput) => request<Customer>('POST', '/customers', input),
   updateCustomer: (id: string, input: CustomerInput) => request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),
   deleteCustomer: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
+  customerSourceValues: (id: string) => get<CustomerSourceValues>(`/customers/${encodeURIComponent(id)}/other-values`),
   activities: (id: string, query: { types?: string; cursor?: string; limit?: number }) =>
     get<Timeline>(`/customers/${encodeURIComponent(id)}/activities`, { ...query }),
   addNote: (id: string, body: string, mentions: string[] = []) =>

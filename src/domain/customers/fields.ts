@@ -48,7 +48,13 @@ export function groupOfField(field: string): FieldGroup | null {
 }
 
 /** Personal data: masked for roles without customers:read_personal. */
-export const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['email', 'phone', 'postalCode', 'address', 'building', 'birthDate']);
+export const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['email', 'emailPlaceholder', 'phone', 'postalCode', 'address', 'building', 'birthDate']);
+
+/**
+ * An e-mail a source gave that looks like a placeholder (mail@example.com, test@…): kept in the statement under its
+ * own key, so the customer page shows it with 「ダミーの可能性」, but never as `email` (not sent to, not matched on).
+ */
+export const EMAIL_PLACEHOLDER_FIELD = 'emailPlaceholder';
 
 export const CUSTOM_PREFIX = 'custom.';
 

@@ -87,6 +87,9 @@ export function toStatement(
     const e = normalizeEmail(email);
     if (e.valid && !e.placeholder) out.email = e.value;
     else flagged.push({ field: 'email', reason: e.placeholder ? 'placeholder' : e.reason ?? 'invalid', value: email });
+    // A placeholder (mail@example.com, test@…) is kept apart: shown with its flag, never the customer's e-mail, so it
+    // neither competes with a real address in survivorship nor is used for sending (the matcher ignores it too).
+    if (e.valid && e.placeholder) out.emailPlaceholder = e.value;
   }
   const phone = value('phone');
   if (phone) {

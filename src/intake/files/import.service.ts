@@ -98,7 +98,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   let waiting = (await records.countUnresolved(db)).count;
   let resolvedBefore = 0;
   let chunkDone = signal();
-  const resolver = chunkResolver(db, { id: run.id, sourceId: source.id, sourceLabel: source.label }, chunkSize, (resolved, pending) => {
+  const resolver = chunkResolver(db, { id: run.id, sourceId: source.id, sourceLabel: source.label, fileName: path.basename(options.filePath) }, chunkSize, (resolved, pending) => {
     waiting -= resolved - resolvedBefore;
     resolvedBefore = resolved;
     chunkDone.fire();

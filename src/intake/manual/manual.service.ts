@@ -12,6 +12,7 @@ import type { ImportField } from '../../domain/import/profile.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { normalizePhone } from '../../domain/normalize/phone.ts';
 import { normalizePostalCode } from '../../domain/normalize/postal.ts';
+import { reconcileNameParts } from '../../domain/normalize/name.ts';
 import { nfkc, toKatakana } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { insertActivity } from '../../ledger/activities/activities.repository.ts';
@@ -126,6 +127,14 @@ async function normalizeManualInput(db: Db, input: CustomerInput, options: { cre
     const kana = toKatakana(nfkc(value));
     if (!/^[\p{Script=Katakana}ー・\s]+$/u.test(kana)) errors.push({ field, message: 'フリガナはカタカナかひらがなで入力してください (kana only)' });
     else set(field, kana);
+  }
+  // A whole reading typed into セイ (「タワラ ヨシヒコ」) is split as an import splits it, so the メイ is not said twice.
+  if (typeof out.familyNameKana === 'string' && /\s/u.test(out.familyNameKana)) {
+    const split = reconcileNameParts(out.familyNameKana, typeof out.givenNameKana === 'string' ? out.givenNameKana : null, null);
+    if (split.family !== null && split.family !== out.familyNameKana) {
+      set('familyNameKana', split.family);
+      if (split.given !== null) set('givenNameKana', split.given);
+    }
   }
   if (input.email !== undefined) {
     if (!input.email) set('email', null);

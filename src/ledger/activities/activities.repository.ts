@@ -61,11 +61,15 @@ export async function listActivities(
  * One 「取り込み」 entry per customer and import run: a customer that records of several chunks of the same run
  * join keeps one entry, whose record count adds up (dedupe key import:<run>:<customer>).
  */
-export async function insertImportActivities(db: Db, runId: string, rows: Array<{ customerId: string; sourceId: string; title: string; records: number }>): Promise<void> {
+export async function insertImportActivities(
+  db: Db, runId: string, rows: Array<{ customerId: string; sourceId: string; title: string; records: number }>,
+  /** The imported file's name, shown on the entry (the run id is for support, not for people). */
+  fileName: string | null = null,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     const chunk = rows.slice(i, i + 5000);
     await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, source_id, dedupe_key)
-      SELECT v.customer_id, 'import', now(), v.title, jsonb_build_object('runId', ${runId}::text, 'records', v.records), v.source_id,
+      SELECT v.customer_id, 'import', now(), v.title, jsonb_strip_nulls(jsonb_build_object('runId', ${runId}::text, 'fileName', ${fileName}::text, 'records', v.records)), v.source_id,
         'import:' || ${runId}::text || ':' || v.customer_id::text
       FROM unnest(${chunk.map((r) => r.customerId)}::uuid[], ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => r.records)}::int[],
         ${chunk.map((r) => r.sourceId)}::uuid[]) AS v(customer_id, title, records, source_id)

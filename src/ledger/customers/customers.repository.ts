@@ -117,6 +117,7 @@ export async function listSourceRecordsOfCustomer(db: Db, customerId: string) {
       'source_records.updated_at',
       'sources.name as source',
       'sources.label as source_label',
+      'sources.priority as source_priority',
       'users.display_name as created_by',
     ])
     .where('source_records.customer_id', '=', customerId)

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, ProblemSchema, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import {
-  CustomerListQuery, CustomerListSchema, CustomerSchema, SearchQuery, SourceRecordListSchema,
+  CustomerListQuery, CustomerListSchema, CustomerSchema, CustomerSourceValuesSchema, SearchQuery, SourceRecordListSchema,
 } from './customers.schemas.ts';
 import {
-  countSearch, deleteCustomer, getCustomer, listCustomerSourceRecords, listCustomers,
+  countSearch, deleteCustomer, getCustomer, getCustomerSourceValues, listCustomerSourceRecords, listCustomers,
 } from './customers.service.ts';
 
 const notFound = json(z.object({}), 'No such customer');
@@ -49,6 +49,13 @@ export function customerRoutes(): Router {
       summary: 'Every source record behind the customer, raw and normalised',
       request: { params: IdParam }, responses: { 200: json(SourceRecordListSchema, 'Source records'), 404: notFound } }),
     async (c) => c.json({ items: await listCustomerSourceRecords(c.get('deps').db, c.req.valid('param').id, c.get('auth')) }, 200),
+  );
+
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/customers/{id}/other-values', access: 'customers:read', tags: ['customers'],
+      summary: '「他のデータソースの値」: per group or field, the values other source records hold; and per record, the values kept under the source\'s own column or question names',
+      request: { params: IdParam }, responses: { 200: json(CustomerSourceValuesSchema, 'Other values and source attributes'), 404: notFound } }),
+    async (c) => c.json(await getCustomerSourceValues(c.get('deps').db, c.req.valid('param').id, c.get('auth')), 200),
   );
   return app;
 }

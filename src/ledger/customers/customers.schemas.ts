@@ -68,6 +68,9 @@ export const CustomerSchema = z
     acquisitionChannel: z.string().nullable(),
     owner: z.object({ id: z.string().uuid(), displayName: z.string() }).nullable(),
     customFields: z.record(z.string(), z.unknown()),
+    emailPlaceholder: z.string().nullable().optional().openapi({
+      description: 'An e-mail a source gave that looks like a placeholder (mail@example.com, test@…): shown with a warning, never used as the e-mail (only on the single-customer read)',
+    }),
     provenance: z.record(z.string(), ProvenanceSchema),
     masked: z.boolean().openapi({ description: 'true when personal data is masked for your role' }),
     createdAt: z.string(),
@@ -112,3 +115,32 @@ export const SourceRecordSchema = z.object({
 export type SourceRecord = z.infer<typeof SourceRecordSchema>;
 
 export const SourceRecordListSchema = z.object({ items: z.array(SourceRecordSchema) });
+
+/** One value (a field, or a group's members together) that a source record holds besides the golden one. */
+export const OtherSourceValueSchema = z.object({
+  values: z.record(z.string(), z.unknown()).openapi({ description: 'The record\'s values for the group\'s members it states (masked without customers:read_personal)' }),
+  source: z.string(),
+  sourceLabel: z.string(),
+  sourceRecordId: z.number().int(),
+  at: z.string(),
+});
+export type OtherSourceValue = z.infer<typeof OtherSourceValueSchema>;
+
+/** A value a source sent that no customer field holds: an unmapped file column, a form's own question. */
+export const SourceAttributeSchema = z.object({
+  name: z.string().openapi({ description: 'The column or question as the source named it', example: '名刺交換日' }),
+  value: z.unknown(),
+  source: z.string(),
+  sourceLabel: z.string(),
+  sourceRecordId: z.number().int(),
+  at: z.string(),
+});
+export type SourceAttribute = z.infer<typeof SourceAttributeSchema>;
+
+export const CustomerSourceValuesSchema = z.object({
+  otherValues: z.record(z.string(), z.array(OtherSourceValueSchema)).openapi({
+    description: 'Per group (name, reading, address, affiliation) or field: the values other source records hold, best-ranked first',
+  }),
+  attributes: z.array(SourceAttributeSchema).openapi({ description: 'Per source record, the values kept under the source\'s own names, newest record first' }),
+}).openapi('CustomerSourceValues');
+export type CustomerSourceValues = z.infer<typeof CustomerSourceValuesSchema>;

@@ -5,14 +5,16 @@ import { AppError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { can } from '../../domain/auth/permissions.ts';
-import { maskEmail, maskPhone, maskSourceRecord, maskText } from '../../domain/customers/masking.ts';
+import { CUSTOM_PREFIX, EMAIL_PLACEHOLDER_FIELD } from '../../domain/customers/fields.ts';
+import { otherSourceValues, type SourceStatement } from '../../domain/customers/golden.ts';
+import { maskEmail, maskPhone, maskSourceRecord, maskStatement, maskText } from '../../domain/customers/masking.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { searchCustomerIds } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
-import type { Customer, CustomerList, SourceRecord } from './customers.schemas.ts';
+import type { Customer, CustomerList, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
 
 
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
@@ -39,6 +41,10 @@ export async function getCustomer(db: Db, id: string, actor: Actor, options: { a
     const record = byRecord.get(p.sourceRecordId);
     customer.provenance[field] = { ...p, sourceLabel: record?.source_label ?? null, by: record?.created_by ?? null };
   }
+  // Not a column: the golden record's placeholder e-mail is the value the record named in its provenance holds.
+  const placeholderFrom = row.provenance[EMAIL_PLACEHOLDER_FIELD];
+  const placeholder = placeholderFrom ? byRecord.get(placeholderFrom.sourceRecordId)?.normalized[EMAIL_PLACEHOLDER_FIELD] : undefined;
+  customer.emailPlaceholder = typeof placeholder === 'string' ? (customer.masked ? maskEmail(placeholder) : placeholder) : null;
   if (options.audited) await audit(db, actor, 'customer.view', { type: 'customer', id }, { masked: customer.masked });
   return customer;
 }
@@ -125,6 +131,42 @@ export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthCo
       createdBy: r.created_by,
     };
   });
+}
+
+/**
+ * What the customer's source records say besides the golden record: 「他のデータソースの値」 per group or field
+ * (otherSourceValues), and the values kept under the source's own names (`custom.<column>`: an unmapped file column,
+ * a form's own question) per record. Masked like the rest of the customer for roles without customers:read_personal.
+ */
+export async function getCustomerSourceValues(db: Db, id: string, auth: AuthContext | null): Promise<CustomerSourceValues> {
+  const row = await repo.findCustomerRow(db, id);
+  if (!row) throw notFound('Customer');
+  const personal = auth !== null && can(auth.role, 'customers:read_personal');
+  const records = await repo.listSourceRecordsOfCustomer(db, id);
+  const labelOf = new Map(records.map((r) => [r.id, r.source_label]));
+  const statements: SourceStatement[] = records.map((r) => ({
+    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
+  }));
+  const otherValues: CustomerSourceValues['otherValues'] = {};
+  for (const [key, list] of Object.entries(otherSourceValues(statements))) {
+    // Values under a source's own names are listed per record below, where their column name says what they are.
+    if (key.startsWith(CUSTOM_PREFIX)) continue;
+    otherValues[key] = list.map((v) => ({
+      values: personal ? v.values : maskStatement(v.values), source: v.source, sourceLabel: labelOf.get(v.sourceRecordId) ?? v.source,
+      sourceRecordId: v.sourceRecordId, at: v.at,
+    }));
+  }
+  const attributes: CustomerSourceValues['attributes'] = [];
+  for (const r of [...records].sort((a, b) => b.received_at.getTime() - a.received_at.getTime() || b.id - a.id)) {
+    for (const [key, value] of Object.entries(r.normalized)) {
+      if (!key.startsWith(CUSTOM_PREFIX) || value === null || value === undefined || value === '') continue;
+      attributes.push({
+        name: key.slice(CUSTOM_PREFIX.length), value: personal ? value : maskText('x'),
+        source: r.source, sourceLabel: r.source_label, sourceRecordId: r.id, at: r.received_at.toISOString(),
+      });
+    }
+  }
+  return { otherValues, attributes };
 }
 
 function toCustomer(row: CustomerRow, companies: Map<string, string>, users: Map<string, string>, auth: AuthContext | null): Customer {

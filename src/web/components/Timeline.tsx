@@ -240,7 +240,34 @@ function Detail({ activity: a }: { activity: Activity }) {
     }
     case 'form_submission': {
       const form = str(p.formTitle) ?? str(p.form) ?? a.title;
-      return <div className="small">{form}{p.consent === true && <span className="muted"> · {t('timeline.consented')}</span>}</div>;
+      // The form's own questions (ご検討時期…): the answers the timeline may show every reader (choices only).
+      const answers = Array.isArray(p.answers) ? (p.answers as Array<{ key?: unknown; label?: unknown; value?: unknown }>) : [];
+      return (
+        <div className="small">
+          {form}{p.consent === true && <span className="muted"> · {t('timeline.consented')}</span>}
+          {answers.length > 0 && (
+            <dl className="props answers" data-testid="form-answers">
+              {answers.map((ans, i) => (
+                <div key={str(ans.key) ?? i} data-testid="form-answer">
+                  <dt>{str(ans.label) ?? str(ans.key)}</dt>
+                  <dd>{Array.isArray(ans.value) ? ans.value.map(String).join('、') : str(ans.value)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </div>
+      );
+    }
+    case 'import': {
+      // The file and how many of its records joined this customer; the run id is for support, behind 「詳細」.
+      const file = str(p.fileName);
+      const records = typeof p.records === 'number' ? p.records : null;
+      return (
+        <div className="small" data-testid="import-activity">
+          {[file && t('timeline.importFile', { name: file }), records !== null && t('timeline.records', { n: records })].filter(Boolean).join(' · ')}
+          <InternalIds properties={p} keys={['runId']} />
+        </div>
+      );
     }
     case 'event_registration':
     case 'event_attendance': {
@@ -318,17 +345,48 @@ function ChangeValue({ field, value, strong, ownerName }: { field: string; value
   return strong ? <strong className="change-to">{text}</strong> : <span className="change-from">{text}</span>;
 }
 
+/** An internal id (a uuid, a record's sha256 key, `…Id`): for support, not for reading at a glance. */
+function isInternalId(key: string, value: unknown): boolean {
+  if (/(^id|Id|_id)$/u.test(key)) return true;
+  return typeof value === 'string' && (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu.test(value) || /^(sha256[:-]|h-)?[0-9a-f]{32,}$/iu.test(value));
+}
+
 function Properties({ properties }: { properties: Record<string, unknown> }) {
-  const entries = Object.entries(properties).filter(([, v]) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)).slice(0, 6);
-  if (!entries.length) return null;
+  const shown = Object.entries(properties).filter(([k, v]) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !isInternalId(k, v));
+  const entries = shown.slice(0, 6);
   return (
-    <dl className="props small">
-      {entries.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      {entries.length > 0 && (
+        <dl className="props small">
+          {entries.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <InternalIds properties={properties} keys={Object.keys(properties).filter((k) => isInternalId(k, properties[k]))} />
+    </>
+  );
+}
+
+/** Internal ids behind a 「詳細」 toggle: there for a support question, out of the way of the entry. */
+function InternalIds({ properties, keys }: { properties: Record<string, unknown>; keys: readonly string[] }) {
+  const { t } = useI18n();
+  const ids = keys.filter((k) => str(properties[k]) !== null);
+  if (ids.length === 0) return null;
+  return (
+    <details className="timeline-details" data-testid="activity-details">
+      <summary>{t('timeline.details')}</summary>
+      <dl className="props small">
+        {ids.map((k) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd className="tabular">{str(properties[k])}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }

@@ -3,7 +3,7 @@
  * each value with where it came from and when; the timeline beside it; edit (PATCH) and delete by permission.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, type Customer, type Provenance } from '../api.ts';
+import { api, type Customer, type CustomerInput, type Provenance } from '../api.ts';
 import { formatDate, formatDateTime, formatPostal, joinName } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.ts';
@@ -15,6 +15,7 @@ import { Timeline } from '../components/Timeline.tsx';
 import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
+import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
 import { ErrorBanner, Loading, MaskBadge, MaskBanner, Notice, ProvenanceLine, useLoad } from '../components/ui.tsx';
 
 /** The newest provenance among the fields a displayed value is made of. */
@@ -38,6 +39,8 @@ export function CustomerDetailPage({ id }: { id: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const justCreated = search.has('created');
+  // What other source records say (「他のデータソースの値」, unmapped columns): reloaded after each edit.
+  const sourceValues = useLoad(() => api.customerSourceValues(id), [id, timelineKey]);
   // "?created=1" only says to show the notice once; drop it so a reload or a shared link does not repeat it.
   useEffect(() => {
     if (justCreated) navigate(`/customers/${id}`, { replace: true });
@@ -56,6 +59,14 @@ export function CustomerDetailPage({ id }: { id: string }) {
   const stage = reference?.lifecycleStages.find((s) => s.code === c.lifecycleStage);
   const channel = reference?.acquisitionChannels.find((s) => s.code === c.acquisitionChannel);
   const kana = joinName(c.familyNameKana, c.givenNameKana);
+  const others = sourceValues.data?.otherValues ?? {};
+  const useOther = async (input: CustomerInput) => {
+    const updated = await api.updateCustomer(c.id, input);
+    setData(updated);
+    setNotice('saved');
+    setTimelineKey((k) => k + 1);
+  };
+  const otherValues = (key: string) => <OtherValues groupKey={key} items={others[key]} masked={c.masked} onUse={useOther} />;
   const remove = async () => {
     try {
       await api.deleteCustomer(c.id);
@@ -138,28 +149,48 @@ export function CustomerDetailPage({ id }: { id: string }) {
                     </span>
                   )}
                 </Row>
+                {otherValues('name')}
                 <Row name="kana" label={`${t('field.kana')}（${t('field.familyNameKana')} ${t('field.givenNameKana')}）`} prov={newest(c, ['familyNameKana', 'givenNameKana'])}>
                   {kana}
                 </Row>
+                {otherValues('reading')}
                 <Row name="company" label={t('field.company')} prov={c.provenance.companyName}>
                   {c.company && <Link to={`/companies/${c.company.id}`}>{c.company.name}</Link>}
                 </Row>
                 <Row name="department" label={t('field.department')} prov={c.provenance.department}>{c.department}</Row>
                 <Row name="title" label={t('field.title')} prov={c.provenance.title}>{c.title}</Row>
+                {otherValues('affiliation')}
                 <Row name="birthDate" label={t('field.birthDate')} prov={c.provenance.birthDate} masked={c.masked && Boolean(c.birthDate)}>
                   {formatDate(c.birthDate)}
                 </Row>
+                {otherValues('birthDate')}
                 <Row name="gender" label={t('field.gender')} prov={c.provenance.gender}>
                   {c.gender && t(`gender.${c.gender as 'female' | 'male' | 'other' | 'unknown'}`)}
                 </Row>
+                {otherValues('gender')}
               </Card>
               <Card title={t('detail.contact')} testId="card-contact">
                 <Row name="email" label={t('field.email')} prov={c.provenance.email} masked={c.masked && Boolean(c.email)}>
                   {c.email && (c.masked ? c.email : <a href={`mailto:${c.email}`}>{c.email}</a>)}
                 </Row>
+                {c.emailPlaceholder && (
+                  // Kept visible with its flag, never as a link to write to: it is not the customer's e-mail.
+                  <div className="kv-row" data-testid="row-emailPlaceholder">
+                    <dt />
+                    <dd>
+                      <div className="kv-value" data-testid="value-emailPlaceholder">
+                        <span className={c.masked ? 'masked-value' : 'muted'}>{c.emailPlaceholder}</span>
+                        <span className="badge badge-warn" title={t('detail.emailPlaceholderTitle')} data-testid="email-placeholder-badge">{t('detail.emailPlaceholder')}</span>
+                      </div>
+                      <ProvenanceLine p={c.provenance.emailPlaceholder} testId="prov-emailPlaceholder" />
+                    </dd>
+                  </div>
+                )}
+                {otherValues('email')}
                 <Row name="phone" label={t('field.phone')} prov={c.provenance.phone} masked={c.masked && Boolean(c.phone)}>
                   {c.phoneNational && (c.masked ? c.phoneNational : <a href={`tel:${c.phone ?? ''}`} className="tabular">{c.phoneNational}</a>)}
                 </Row>
+                {otherValues('phone')}
               </Card>
               <Card title={t('detail.address')} testId="card-address">
                 <Row name="postalCode" label={t('field.postalCode')} prov={c.provenance.postalCode} masked={c.masked && Boolean(c.postalCode)}>
@@ -168,18 +199,22 @@ export function CustomerDetailPage({ id }: { id: string }) {
                 <Row name="prefecture" label={t('field.prefecture')} prov={c.provenance.prefecture}>{c.prefecture}</Row>
                 <Row name="address" label={t('field.address')} prov={c.provenance.address} masked={c.masked && Boolean(c.address)}>{c.address}</Row>
                 <Row name="building" label={t('field.building')} prov={c.provenance.building} masked={c.masked && Boolean(c.building)}>{c.building}</Row>
+                {otherValues('address')}
               </Card>
               <Card title={t('detail.management')} testId="card-management">
                 <Row name="lifecycleStage" label={t('field.lifecycleStage')} prov={c.provenance.lifecycleStage}>
                   <StageBadge code={c.lifecycleStage} label={label(stage, c.lifecycleStage)} />
                 </Row>
+                {otherValues('lifecycleStage')}
                 <Row name="acquisitionChannel" label={t('field.acquisitionChannel')} prov={c.provenance.acquisitionChannel}>
                   {c.acquisitionChannel && label(channel, c.acquisitionChannel)}
                 </Row>
+                {otherValues('acquisitionChannel')}
                 <Row name="owner" label={t('field.owner')} prov={c.provenance.ownerUserId}>{c.owner?.displayName}</Row>
                 <Row name="createdAt" label={t('field.createdAt')}>{formatDateTime(c.createdAt)}</Row>
                 <Row name="updatedAt" label={t('field.updatedAt')}>{formatDateTime(c.updatedAt)}</Row>
               </Card>
+              <SourceAttributesCard attributes={sourceValues.data?.attributes ?? []} />
             </>
           )}
         </div>
