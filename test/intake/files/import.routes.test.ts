@@ -53,10 +53,10 @@ async function bearer(t: TestApp, client: Client): Promise<string> {
   return `Bearer ${key}`;
 }
 
-/** Polls a background validation until it is no longer running (10 s at most). */
+/** Polls a background validation until it is no longer running (60 s at most: a job thread boots slowly on a busy machine). */
 async function pollValidation(client: Client, id: string) {
   let job = (await client.json('GET', `/api/v1/imports/validations/${id}`)).body;
-  for (let i = 0; i < 200 && job.status === 'running'; i++) {
+  for (let i = 0; i < 1200 && job.status === 'running'; i++) {
     await new Promise((r) => setTimeout(r, 50));
     job = (await client.json('GET', `/api/v1/imports/validations/${id}`)).body;
   }
@@ -323,7 +323,7 @@ for (const engine of ENGINES) {
       assert.equal(started.status, 202, JSON.stringify(started.body));
       assert.ok(['running', 'completed'].includes(started.body.status));
       let job = started.body;
-      for (let i = 0; i < 200 && job.status === 'running'; i++) {
+      for (let i = 0; i < 1200 && job.status === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         job = (await admin.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).body;
       }
@@ -337,7 +337,7 @@ for (const engine of ENGINES) {
       const bad = await admin.json('POST', '/api/v1/imports/jobs', { uploadId, profile: { ...PROFILE, fields: { full_name: '存在しない列' } } });
       assert.equal(bad.status, 202);
       let failed = bad.body;
-      for (let i = 0; i < 200 && failed.status === 'running'; i++) {
+      for (let i = 0; i < 1200 && failed.status === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         failed = (await admin.json('GET', `/api/v1/imports/jobs/${bad.body.id}`)).body;
       }
