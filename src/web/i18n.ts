@@ -42,7 +42,7 @@ const ja = {
   'common.create': '登録',
   'common.creating': '登録中…',
 
-  'error.validation': '入力内容に誤りがあります。各項目のメッセージを確認してください。',
+  'error.validation': '入力内容に誤りがあります:',
   'error.forbidden': 'この操作を行う権限がありません。',
   'error.notFound': 'データが見つかりません（削除された可能性があります）。',
   'error.conflict': 'すでに登録されています。',
@@ -782,7 +782,7 @@ const en: Record<MessageKey, string> = {
   'common.create': 'Create',
   'common.creating': 'Creating…',
 
-  'error.validation': 'Some fields are invalid. See the messages next to them.',
+  'error.validation': 'Some input is invalid:',
   'error.forbidden': 'You do not have permission to do this.',
   'error.notFound': 'Not found (it may have been deleted).',
   'error.conflict': 'This already exists.',
