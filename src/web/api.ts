@@ -385,6 +385,9 @@ export interface ImportPreview {
   encoding: string | null;
   delimiter: string | null;
   headers: string[];
+  /** The line (sheet row) the headers were read from, and why (null when it was asked for). */
+  headerLine: number | null;
+  headerReason: string | null;
   rows: Array<{ line: number; values?: Record<string, string>; error?: string }>;
   more: boolean;
   suggestion: {
@@ -392,7 +395,8 @@ export interface ImportPreview {
     idColumn: string | null;
     confidence: Record<string, number>;
     idConfidence: number;
-    columns: Array<{ header: string; kind: string | null; score: number; used: boolean }>;
+    /** misfit: the sample values do not fit the field the header names (fit.field), with a message for people. */
+    columns: Array<{ header: string; kind: string | null; score: number; used: boolean; misfit?: { fit: { field?: string } & Record<string, unknown>; message: string } }>;
     unmapped: string[];
   };
   warnings: string[];
@@ -406,6 +410,8 @@ export interface ImportProfileJson {
   encoding?: string | null;
   delimiter?: string | null;
   sheet?: string | number | null;
+  /** The 1-based line of the header, for exports with title lines above it. */
+  header_row?: number | null;
   fields: Record<string, string | string[]>;
 }
 
@@ -471,6 +477,9 @@ async function uploadImportFile(file: File): Promise<ImportUpload> {
 
 export const importApi = {
   upload: uploadImportFile,
+  /** The upload's preview again, its header read from `headerRow` (1-based), or detected when it is null. */
+  preview: (uploadId: string, headerRow: number | null) =>
+    request<ImportPreview>('GET', `/imports/uploads/${encodeURIComponent(uploadId)}/preview${headerRow ? `?headerRow=${headerRow}` : ''}`),
   run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
   validate: (uploadId: string, profile: ImportProfileJson) => request<ImportValidation>('POST', '/imports/validate', { uploadId, profile }),
   startValidation: (uploadId: string, profile: ImportProfileJson) => request<ImportValidationJob>('POST', '/imports/validations', { uploadId, profile }),
