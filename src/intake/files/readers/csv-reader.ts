@@ -76,7 +76,7 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
     }
   }
 
-  const warnings0: string[] = [];
+  const headerNotes: string[] = [];
   const source = records();
   // The header: the profile's line, or the row detectHeaderRow picks among the first records (title lines above it,
   // as in Eight's export, are skipped). Bad records read on the way, and the records after the header, are replayed
@@ -117,10 +117,10 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
       headerReason = detection.reason;
     }
     for (const r of probe) if ('error' in r || headerLine === null || r.line > headerLine) pending.push(r);
-    if (detection.skipped > 0 && headerLine !== null) warnings0.push(headerChosenWarning(headerLine, detection.reason));
+    if (detection.skipped > 0 && headerLine !== null) headerNotes.push(headerChosenWarning(headerLine, detection.reason));
   }
   const { headers, warnings } = uniqueHeaders(rawHeaders);
-  warnings.unshift(...warnings0);
+  warnings.unshift(...headerNotes);
   const width = headers.length;
   const protoAt = headers.indexOf('__proto__'); // assigned with defineProperty, not as the prototype
   let replacementLines = 0;
