@@ -14,6 +14,7 @@ import { runImport, type ImportSummary } from '../intake/files/import.service.ts
 import { validateImport, type ValidationReport } from '../intake/files/validate.service.ts';
 import { checkImportTarget } from '../ledger/sources/sources.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
+import { issueReasonText } from '../domain/import/reasons.ts';
 import { importCommerceFile } from './commerce-import.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../intake/files/export.service.ts';
 
@@ -46,7 +47,7 @@ function formatValidation(r: ValidationReport): string {
     `Validated ${r.file} as source "${r.source}" (${r.encoding ?? 'xlsx'}) in ${r.seconds.toFixed(1)} s; nothing was written`,
     `  rows read ${r.read}, rejected ${r.rejected}; values flagged ${r.flagged}${byField ? ` (${byField})` : ''}`,
     `  records new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}; repeated ids ${r.duplicateIds}, blank ids ${r.blankIds}`,
-    ...r.issues.map((i) => `  line ${i.line}: ${i.severity}${i.field ? ` ${i.field}` : ''}: ${i.reason}${i.value === null ? '' : ` (${JSON.stringify(i.value)})`}`),
+    ...r.issues.map((i) => `  line ${i.line}: ${i.severity}${i.field ? ` ${i.field}` : ''}: ${issueReasonText(i.reason)}${i.value === null ? '' : ` (${JSON.stringify(i.value)})`}`),
     ...(r.issuesTruncated ? [`  … only the first ${r.issues.length} issues are listed`] : []),
   ].join('\n');
 }

@@ -199,6 +199,8 @@ export interface ImportProfileJson {
   encoding?: string | null;
   delimiter?: string | null;
   sheet?: string | number | null;
+  /** The 1-based line of the header, for exports with title lines above it. */
+  header_row?: number | null;
   fields: Record<string, string | string[]>;
 }
 
@@ -234,6 +236,9 @@ async function uploadImportFile(file: File): Promise<ImportUpload> {
 
 export const importApi = {
   upload: uploadImportFile,
+  /** The upload's preview again, its header read from `headerRow` (1-based), or detected when it is null. */
+  preview: (uploadId: string, headerRow: number | null) =>
+    request<ImportPreview>('GET', `/imports/uploads/${encodeURIComponent(uploadId)}/preview${headerRow ? `?headerRow=${headerRow}` : ''}`),
   run: (uploadId: string, profile: ImportProfileJson) => request<ImportSummary>('POST', '/imports', { uploadId, profile }),
   validate: (uploadId: string, profile: ImportProfileJson) => request<ImportValidation>('POST', '/imports/validate', { uploadId, profile }),
   startValidation: (uploadId: string, profile: ImportProfileJson) => request<ImportValidationJob>('POST', '/imports/validations', { uploadId, profile }),

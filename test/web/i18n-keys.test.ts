@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DICTIONARIES } from '../../src/web/i18n.ts';
 import { IMPORT_FIELDS } from '../../src/web/pages/import/mapping.ts';
+import { ISSUE_REASONS, issueReasonText } from '../../src/domain/import/reasons.ts';
 
 // Keys that pages put together at run time (tOr falls back to the raw code, so a missing one would not fail the build).
 const RUNTIME_KEYS = [
@@ -24,4 +25,14 @@ test('both dictionaries have the same keys and no empty text', () => {
   for (const lang of ['ja', 'en'] as const) {
     for (const [key, text] of Object.entries(DICTIONARIES[lang])) assert.ok(text.trim(), `${lang}: ${key} is empty`);
   }
+});
+
+test('the reasons of flagged values read alike on screen and in the report CSV: one table (src/domain/import/reasons.ts)', () => {
+  for (const lang of ['ja', 'en'] as const) {
+    const screen = Object.fromEntries(Object.entries(DICTIONARIES[lang]).flatMap(([k, v]) => (k.startsWith('import.reason.') ? [[k.slice('import.reason.'.length), v]] : [])));
+    assert.deepEqual(screen, Object.fromEntries(Object.entries(ISSUE_REASONS).map(([code, text]) => [code, text[lang]])), lang);
+  }
+  assert.equal(issueReasonText('invalid_number'), '存在しない番号です (not a valid number)');
+  assert.equal(issueReasonText('列数が見出しと違います'), '列数が見出しと違います'); // a sentence already
+  assert.equal(issueReasonText('constructor'), 'constructor');
 });

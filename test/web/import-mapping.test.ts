@@ -72,3 +72,13 @@ test('editing a multi-column field: choose, add, clear and remove selects', () =
   assert.deepEqual(setColumnAt(['住所1'], 0, '住所2'), ['住所2']);
   assert.deepEqual(removeColumnAt(['住所1', '住所2', '住所3'], 0), ['住所2', '住所3']);
 });
+
+test('header_row: a header detected below line 1 goes into the profile, a saved one comes back, line 1 is left out', () => {
+  const titled = upload('eight.csv', { fields: { full_name: '氏名' }, idColumn: null }, ['氏名']);
+  const at8 = { ...titled, preview: { ...titled.preview, headerLine: 8 } };
+  assert.equal(toProfile(mappingFrom(at8)).header_row, 8);
+  const at1 = { ...titled, preview: { ...titled.preview, headerLine: 1 } };
+  assert.equal('header_row' in toProfile(mappingFrom(at1)), false);
+  assert.equal(mappingFromProfile({ source: 'eight', header_row: 8, fields: { full_name: '氏名' } }, ['氏名']).headerRow, 8);
+  assert.equal(mappingFromProfile({ source: 'eight', fields: {} }, []).headerRow, null);
+});

@@ -104,3 +104,17 @@ test('a failed job becomes the error the page shows: profile problems as a 400 w
   assert.equal(unknown.code, 'internal');
   assert.equal(unknown.title, 'Import failed');
 });
+
+test('the header read from another line: the preview and the mapping follow it, the source typed in stays, header_row is kept', () => {
+  const eight = { ...upload, preview: { ...upload.preview, headerLine: 8, headerReason: '…', headers: ['会社名', '氏名'] } } as unknown as ImportUpload;
+  const start = run([{ type: 'uploaded', upload: eight }, { type: 'validated', report }]);
+  assert.equal(start.mapping?.headerRow, 8, 'a detected header below line 1 is kept in the profile');
+  const renamed = wizardReducer(start, { type: 'mapping', mapping: { ...start.mapping!, source: 'eight' } });
+  const preview = { ...eight.preview, headerLine: 1, headerReason: null, headers: ['Eight 名刺データ'], suggestion: { fields: {}, idColumn: null, columns: [] } };
+  const s = wizardReducer(renamed, { type: 'previewed', preview: preview as unknown as ImportUpload['preview'] });
+  assert.deepEqual(s.upload?.preview.headers, ['Eight 名刺データ']);
+  assert.equal(s.mapping?.source, 'eight');
+  assert.equal(s.mapping?.headerRow, 1);
+  assert.deepEqual(s.mapping?.fields.full_name, []);
+  assert.equal(s.validation, null);
+});

@@ -9,6 +9,7 @@ export * from './encoding.ts';
 export * from './header-row.ts';
 export * from './headers.ts';
 export * from './profile.ts';
+export * from './reasons.ts';
 export * from './suggest.ts';
 export * from './text-table.ts';
 export * from './value-fit.ts';

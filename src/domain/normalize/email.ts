@@ -145,14 +145,25 @@ export function isPlaceholderEmail(raw: string): boolean {
   if (i < 0) return false;
   const local = s.slice(0, i);
   const domain = s.slice(i + 1).replace(/\.$/u, '');
-  const localBase = local.replace(/\+.*$/u, ''); // test+abc@ is still test@
-  if (PLACEHOLDER_LOCALS.has(localBase)) return true;
-  if (/^(.)\1{2,}$/u.test(localBase)) return true; // aaa@, 0000@, xxxx@
-  if (/^\d+$/u.test(localBase) && /^(?:0+|1234\d*|\d)$/u.test(localBase)) return true;
+  if (isPlaceholderLocalPart(local)) return true;
   if (PLACEHOLDER_DOMAINS.has(domain)) return true;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
   if (PLACEHOLDER_TLDS.has(tld) || PLACEHOLDER_TLDS.has(domain)) return true;
   return false;
+}
+
+/**
+ * The local part alone says "no address" (test@, noreply@, 0000@, aaa@…): such an address is shared by everyone who
+ * gave none, unlike taro@example.jp, whose reserved domain is a dummy but whose local part still tells people apart.
+ *
+ * @example isPlaceholderLocalPart('no-reply') // => true
+ * @example isPlaceholderLocalPart('taro') // => false
+ */
+export function isPlaceholderLocalPart(local: string): boolean {
+  const localBase = clean(local).replace(/\+.*$/u, ''); // test+abc@ is still test@
+  if (PLACEHOLDER_LOCALS.has(localBase)) return true;
+  if (/^(.)\1{2,}$/u.test(localBase)) return true; // aaa@, 0000@, xxxx@
+  return /^\d+$/u.test(localBase) && /^(?:0+|1234\d*|\d)$/u.test(localBase);
 }
 
 /** Gmail-style providers that ignore dots in the local part. */

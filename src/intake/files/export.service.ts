@@ -6,6 +6,7 @@ import type { Actor } from '../../core/context.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { csvLine } from '../../domain/import/csv.ts';
+import { issueReasonText } from '../../domain/import/reasons.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './import.repository.ts';
 
@@ -21,10 +22,11 @@ export function openOutput(file: string | undefined): Writable {
   return file ? fs.createWriteStream(file) : process.stdout;
 }
 
-/** The per-row report of an import run as CSV lines: line, severity, field, reason, value. */
+/** The per-row report of an import run as CSV lines: line, severity, field, reason, value. Reasons stored as codes
+ *  (invalid_number…) are written for people, Japanese then English (issueReasonText). */
 export async function importReportLines(db: Db, runId: string): Promise<string[]> {
   const issues = await repo.listIssues(db, runId);
-  return [csvLine(['line', 'severity', 'field', 'reason', 'value']), ...issues.map((i) => csvLine([i.line, i.severity, i.field, i.reason, i.value]))];
+  return [csvLine(['line', 'severity', 'field', 'reason', 'value']), ...issues.map((i) => csvLine([i.line, i.severity, i.field, issueReasonText(i.reason), i.value]))];
 }
 
 /** `source,external_id,customer_id`, one row per imported source record: which customer each record belongs to. */

@@ -4,21 +4,21 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { AppError, describeError, notFound, type FieldError } from '../../core/errors.ts';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import type { Db } from '../../db/database.ts';
-import { ImportProfileError, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
+import { ImportProfileError, MAX_HEADER_ROW, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
 import { exportCustomers, exportLinks, importReportLines } from './export.service.ts';
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
 import {
-  ExportQuery, JobSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
-  ValidationSchema, type ImportJobView, type ImportRun, type ImportValidationJob, type MappingSuggestion, type StoredImportProfile,
+  ExportQuery, JobSchema, PreviewSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
+  ValidationSchema, type ImportJobView, type ImportPreview, type ImportRun, type ImportValidationJob, type MappingSuggestion, type StoredImportProfile,
 } from './import.schemas.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
 import { unreadableFile } from './open-with-profile.ts';
 import { checkImportTarget } from '../../ledger/sources/sources.service.ts';
-import { previewTable } from './readers/index.ts';
+import { previewTable, type TablePreview } from './readers/index.ts';
 import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 import { isOwnOrAdmin } from './owner.ts';
 import type { AuthContext } from '../../core/context.ts';
@@ -97,21 +97,26 @@ export function importRoutes(): Router {
         removeUpload(stored.id);
         throw unreadableFile(error);
       }
-      return c.json({
-        uploadId: stored.id,
-        fileName: stored.fileName,
-        size: stored.size,
-        preview: {
-          format: preview.format,
-          encoding: preview.encoding,
-          delimiter: preview.delimiter,
-          headers: preview.headers,
-          rows: preview.rows.map((r) => ('error' in r ? { line: r.line, error: r.error } : { line: r.line, values: r.values })),
-          more: preview.more,
-          suggestion: preview.suggestion as MappingSuggestion,
-          warnings: preview.warnings,
-        },
-      }, 201);
+      return c.json({ uploadId: stored.id, fileName: stored.fileName, size: stored.size, preview: previewJson(preview) }, 201);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get', path: '/api/v1/imports/uploads/{id}/preview', access: 'imports:run', tags: ['imports'],
+      summary: 'The preview of an uploaded file again, with the header read from another line (headerRow, 1-based; the profile\'s header_row) or detected when it is left out',
+      request: { params: IdParam, query: z.object({ headerRow: z.coerce.number().int().min(1).max(MAX_HEADER_ROW).optional() }) },
+      responses: { 200: json(PreviewSchema, 'Preview'), 404: json(z.object({}), 'Unknown upload') },
+    }),
+    async (c) => {
+      const upload = findUpload(c.req.valid('param').id);
+      if (!upload || !isOwnOrAdmin(upload.ownerUserId, c.get('auth'))) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
+      const headerRow = c.req.valid('query').headerRow;
+      try {
+        return c.json(previewJson(await previewTable(upload.filePath, PREVIEW_ROWS, headerRow ? { headerRow } : {})), 200);
+      } catch (error) {
+        throw unreadableFile(error);
+      }
     },
   );
 
@@ -396,10 +401,25 @@ async function listProfiles(db: Db): Promise<StoredImportProfile[]> {
 }
 
 /** Profiles are stored in their parsed form (idColumn, fields as arrays); the API speaks the JSON form. */
+function previewJson(preview: TablePreview): ImportPreview {
+  return {
+    format: preview.format,
+    encoding: preview.encoding,
+    delimiter: preview.delimiter,
+    headers: preview.headers,
+    headerLine: preview.headerLine,
+    headerReason: preview.headerReason,
+    rows: preview.rows.map((r) => ('error' in r ? { line: r.line, error: r.error } : { line: r.line, values: r.values })),
+    more: preview.more,
+    suggestion: preview.suggestion as MappingSuggestion,
+    warnings: preview.warnings,
+  };
+}
+
 function storedProfileJson(stored: unknown): Record<string, unknown> {
   const p = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Partial<ImportProfile> & Record<string, unknown>;
   if (p && typeof p === 'object' && 'fields' in p && 'source' in p && !('id_column' in p)) {
-    return profileToJson({ source: String(p.source), idColumn: p.idColumn ?? null, encoding: p.encoding ?? null, delimiter: p.delimiter ?? null, sheet: p.sheet ?? null, fields: p.fields ?? {} }) as unknown as Record<string, unknown>;
+    return profileToJson({ source: String(p.source), idColumn: p.idColumn ?? null, encoding: p.encoding ?? null, delimiter: p.delimiter ?? null, sheet: p.sheet ?? null, ...(p.headerRow != null ? { headerRow: p.headerRow } : {}), fields: p.fields ?? {} }) as unknown as Record<string, unknown>;
   }
   return (p ?? {}) as Record<string, unknown>;
 }

@@ -7,7 +7,11 @@ export const SuggestionSchema = z.object({
   idColumn: z.string().nullable(),
   confidence: z.record(z.string(), z.number()),
   idConfidence: z.number(),
-  columns: z.array(z.object({ header: z.string(), kind: z.string().nullable(), score: z.number(), used: z.boolean() })),
+  columns: z.array(z.object({
+    header: z.string(), kind: z.string().nullable(), score: z.number(), used: z.boolean(),
+    misfit: z.object({ fit: z.record(z.string(), z.unknown()), message: z.string() }).optional()
+      .openapi({ description: 'The sample values do not fit the field the header names (a timestamp under 氏名…): why, for the person mapping' }),
+  })),
   unmapped: z.array(z.string()),
 }).openapi('ImportMappingSuggestion');
 export type MappingSuggestion = z.infer<typeof SuggestionSchema>;
@@ -17,6 +21,8 @@ export const PreviewSchema = z.object({
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
   headers: z.array(z.string()),
+  headerLine: z.number().int().nullable().openapi({ description: 'The line (CSV/TSV) or sheet row (xlsx) the headers were read from: detected under title lines, or the one asked for' }),
+  headerReason: z.string().nullable().openapi({ description: 'Why that row was taken as the header (null when it was asked for)' }),
   rows: z.array(z.object({ line: z.number().int(), values: z.record(z.string(), z.string()).optional(), error: z.string().optional() })),
   more: z.boolean(),
   suggestion: SuggestionSchema,

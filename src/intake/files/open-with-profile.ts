@@ -9,7 +9,7 @@ export function unreadableFile(error: unknown): AppError {
 }
 
 /**
- * Opens an import file as the profile says (encoding, delimiter, sheet) and binds the profile to its headers; a file
+ * Opens an import file as the profile says (encoding, delimiter, sheet, header_row) and binds the profile to its headers; a file
  * the readers refuse, or a column the profile names but the file lacks, is a validation error (400), and the file is
  * closed again. Shared by the import and its dry run (validate.service.ts), so both read a file exactly alike.
  */
@@ -20,6 +20,8 @@ export async function openWithProfile(filePath: string, profile: ImportProfile):
       ...(profile.encoding ? { encoding: profile.encoding } : {}),
       ...(profile.delimiter ? { delimiter: profile.delimiter } : {}),
       ...(profile.sheet !== null && profile.sheet !== undefined ? { sheet: profile.sheet } : {}),
+      // The profile's header line, or none: then the readers detect it exactly as the upload's preview did.
+      ...(profile.headerRow != null ? { headerRow: profile.headerRow } : {}),
     });
   } catch (error) {
     throw error instanceof UnreadableTableError ? unreadableFile(error) : error;

@@ -10,7 +10,7 @@ import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
 import { deleteKeyedActivities, upsertKeyedActivity } from '../../ledger/activities/activities.repository.ts';
-import { customerKey } from '../../domain/commerce/customer-keys.ts';
+import { customerKey, missingKeyReason } from '../../domain/commerce/customer-keys.ts';
 import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
 import * as repo from './orders.repository.ts';
 import type { Order, OrderPage, Product, ProductPage, PurchaseSummary } from './orders.schemas.ts';
@@ -203,7 +203,7 @@ export async function writeOrders(db: Db, input: { source: string; recordKind: '
       continue;
     }
     if (!key && !prior) {
-      reject(g, '顧客を特定できません: メールアドレス・電話番号・会員番号のいずれかが必要です (no customer key: e-mail, phone or member id)', 'customer');
+      reject(g, missingKeyReason(fields), 'customer');
       continue;
     }
     const orderedAt = g.rows.find((r) => r.orderedAt)?.orderedAt ?? prior?.ordered_at.toISOString() ?? null;
@@ -347,7 +347,7 @@ export async function putOrder(db: Db, input: OrderInput, actor: Actor): Promise
   if (c.name) fields.full_name = c.name;
   if (c.nameKana) fields.full_name_kana = c.nameKana;
   if (c.companyName) fields.company_name = c.companyName;
-  if (!customerKey(c.memberId, fields)) errors.push({ field: 'customer', message: 'メールアドレス・電話番号・会員番号のいずれかが必要です (e-mail, phone or member id)' });
+  if (!customerKey(c.memberId, fields)) errors.push({ field: 'customer', message: missingKeyReason(fields) });
   const rows: OrderRow[] = [];
   input.lines.forEach((l, i) => {
     const p = parseLine({ ...l, status: l.status ?? input.status });

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type Provenance } from '../api.ts';
 import { formatDateTime } from '../format.ts';
-import { localizeFieldMessage, useI18n, type Translate } from '../i18n.ts';
+import { localizeFieldMessage, useI18n, type Lang, type Translate } from '../i18n.ts';
 import { Icon } from './Icon.tsx';
 
 export function errorMessage(error: unknown, t: Translate): string {
@@ -37,7 +37,7 @@ export function errorMessage(error: unknown, t: Translate): string {
 }
 
 export function ErrorBanner({ error, testId = 'error-banner' }: { error: unknown; testId?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   // Take the user to the problem: the first field with an error, else the banner itself.
   useEffect(() => {
@@ -49,9 +49,17 @@ export function ErrorBanner({ error, testId = 'error-banner' }: { error: unknown
     else banner.scrollIntoView({ block: 'nearest' });
   }, [error]);
   if (!error) return null;
+  // Every reason the API gave, not only the headline: a field error may name no input on the page (the file, the
+  // profile), and then the banner is the only place it can be read.
+  const reasons = error instanceof ApiError ? fieldReasons(error, lang) : [];
   return (
     <div className="alert alert-error" role="alert" data-testid={testId} ref={ref}>
       {errorMessage(error, t)}
+      {reasons.length > 0 && (
+        <ul className="field-reasons" data-testid={`${testId}-reasons`}>
+          {reasons.map((r, i) => <li key={i}>{r}</li>)}
+        </ul>
+      )}
     </div>
   );
 }
@@ -189,6 +197,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
 }
 
 /** Field errors of an ApiError, keyed by field name, in the UI language where the message is known. */
+/** The API's field errors as lines to read ("profile: 列「会員番号」がファイルにありません"), in the UI language, once each. */
+export function fieldReasons(error: ApiError, lang: Lang): string[] {
+  const lines = error.fieldErrors.map((e) => `${e.field}: ${localizeFieldMessage(e.message, lang)}`);
+  return [...new Set(lines)];
+}
+
 export function useFieldErrors(error: unknown): Record<string, string> {
   const { lang } = useI18n();
   if (!(error instanceof ApiError)) return {};

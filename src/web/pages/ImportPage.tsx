@@ -30,7 +30,7 @@ export function ImportPage() {
       {!upload && <UploadStep wizard={wizard} />}
       {upload && mapping && (
         <>
-          <PreviewStep upload={upload} />
+          <PreviewStep upload={upload} mapping={mapping} busy={wizard.state.busy !== null} onHeaderRow={(n) => void wizard.setHeaderRow(n)} />
           <form onSubmit={submitRun} noValidate>
             <MappingStep wizard={wizard} mapping={mapping} />
             <RunStep wizard={wizard} />

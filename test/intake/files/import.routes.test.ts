@@ -195,6 +195,9 @@ for (const engine of ENGINES) {
       assert.equal(lines[0], 'line,severity,field,reason,value');
       assert.ok(lines.some((l) => l.startsWith('4,rejected,')), lines.join('\n'));
       assert.ok(lines.some((l) => l.startsWith('3,flagged,email,') && l.endsWith('hanako@@example')), lines.join('\n'));
+      // Reasons for people (Japanese, then English), not codes.
+      assert.ok(lines.some((l) => l.startsWith('3,flagged,email,"ダミー値（例: test@、000-0000-0000） (placeholder')), lines.join('\n'));
+      assert.ok(!lines.some((l) => /,(placeholder|invalid_number|unparseable),/u.test(l)), lines.join('\n'));
       const missing = await admin.request('GET', '/api/v1/imports/00000000-0000-4000-8000-000000000000/report.csv');
       assert.equal(missing.status, 404);
     });

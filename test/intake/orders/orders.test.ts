@@ -112,6 +112,26 @@ for (const engine of ENGINES) {
       assert.equal(other.find((r) => r.external_id.startsWith('email'))!.customer_id, hanako);
     });
 
+    test('a buyer with an e-mail is identified, at a reserved domain too; a shared dummy address or a missing column is refused with its reason', async () => {
+      const csv = [
+        HEADER,
+        'B-2001,2026/5/10,MG-1,マグカップ,1,1500,1500,EC,,yuki@example.jp,見本 ゆき,,', //        line 2: identified by e-mail
+        'B-2002,2026/5/11,MG-1,マグカップ,1,1500,1500,EC,,noreply@shop.co.jp,見本 ゲスト,,', //   line 3: everyone's dummy
+        'B-2003,2026/5/12,MG-1,マグカップ,1,1500,1500,EC,,yuki＠example,見本 ゆき,,', //          line 4: not an address
+      ].join('\r\n');
+      const res = await upload(t, admin, '/api/v1/orders/import', csv, PROFILE);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.created, 1, JSON.stringify(res.body));
+      assert.deepEqual(res.body.problems.map((p: { line: number; field: string }) => [p.line, p.field]), [[3, 'customer'], [4, 'customer']]);
+      assert.match(res.body.problems[0].reason, /noreply@shop\.co\.jp」は共用のダミー/u);
+      assert.match(res.body.problems[1].reason, /yuki＠example」の形が正しくありません/u);
+
+      // A column the profile names but the file lacks: a 400 whose field errors say which.
+      const missing = await upload(t, admin, '/api/v1/orders/import', csv.replace('会員番号', '会員ID'), PROFILE);
+      assert.equal(missing.status, 400, JSON.stringify(missing.body));
+      assert.ok(missing.body.errors.some((e: { message: string }) => e.message.includes('列「会員番号」がファイルにありません')), JSON.stringify(missing.body));
+    });
+
     test('summary: lifetime value net of the cancellation and the return, order count, first and last purchase', async () => {
       const res = await admin.json('GET', `/api/v1/customers/${hanako}/purchases/summary`);
       assert.equal(res.status, 200);

@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CsvParser, DEFAULT_MAX_RECORD_CHARS, type CsvRecord, type Delimiter } from '../../../domain/import/csv.ts';
 import { canonicalEncoding, detectDelimiter, detectEncoding, ENCODING_NAMES_HELP, type EncodingDetection, type TextEncoding } from '../../../domain/import/encoding.ts';
+import { detectHeaderRow, HEADER_PROBE_ROWS } from '../../../domain/import/header-row.ts';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { notTextTableReason, TEXT_PROBE_CHARS } from '../../../domain/import/text-table.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
 import { createDecoder, decodeBuffer, type StreamDecoder } from './decoder.ts';
-import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
+import { headerChosenWarning, UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
 
 export const SAMPLE_BYTES = 64 * 1024;
 const READ_CHUNK = 256 * 1024;
@@ -75,25 +76,51 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
     }
   }
 
+  const headerNotes: string[] = [];
   const source = records();
-  // The header: the first record that has a non-blank field. Bad records before it are reported as rows.
-  const early: TableRow[] = [];
+  // The header: the profile's line, or the row detectHeaderRow picks among the first records (title lines above it,
+  // as in Eight's export, are skipped). Bad records read on the way, and the records after the header, are replayed
+  // as rows in file order.
+  const pending: CsvRecord[] = [];
   let rawHeaders: string[] = [];
-  const headerRow = options.headerRow ?? 1;
-  for (;;) {
-    const next = await source.next();
-    if (next.done) break;
-    const r = next.value;
-    if (r.line < headerRow) continue;
-    if ('error' in r) {
-      early.push({ line: r.line, error: r.error, code: r.code });
-      continue;
+  let headerLine: number | null = null;
+  let headerReason: string | null = null;
+  if (options.headerRow != null) {
+    for (;;) {
+      const next = await source.next();
+      if (next.done) break;
+      const r = next.value;
+      if (r.line < options.headerRow) continue;
+      if ('error' in r) {
+        pending.push(r);
+        continue;
+      }
+      if (isBlank(r.fields)) continue;
+      rawHeaders = r.fields;
+      headerLine = r.line;
+      break;
     }
-    if (r.fields.every((f) => f.trim() === '')) continue;
-    rawHeaders = r.fields;
-    break;
+  } else {
+    const probe: CsvRecord[] = [];
+    const parsed: Array<CsvRecord & { fields: string[] }> = [];
+    while (parsed.length < HEADER_PROBE_ROWS) {
+      const next = await source.next();
+      if (next.done) break;
+      probe.push(next.value);
+      if (!('error' in next.value)) parsed.push(next.value);
+    }
+    const detection = detectHeaderRow(parsed.map((r) => r.fields));
+    const header = parsed[detection.index];
+    if (header && !isBlank(header.fields)) {
+      rawHeaders = header.fields;
+      headerLine = header.line;
+      headerReason = detection.reason;
+    }
+    for (const r of probe) if ('error' in r || headerLine === null || r.line > headerLine) pending.push(r);
+    if (detection.skipped > 0 && headerLine !== null) headerNotes.push(headerChosenWarning(headerLine, detection.reason));
   }
   const { headers, warnings } = uniqueHeaders(rawHeaders);
+  warnings.unshift(...headerNotes);
   const width = headers.length;
   const protoAt = headers.indexOf('__proto__'); // assigned with defineProperty, not as the prototype
   let replacementLines = 0;
@@ -101,11 +128,14 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
 
   async function* rows(): AsyncGenerator<TableRow> {
     try {
-      for (const e of early) yield e;
       for (;;) {
-        const next = await source.next();
-        if (next.done) break;
-        const r = next.value;
+        let r: CsvRecord;
+        if (pending.length > 0) r = pending.shift()!;
+        else {
+          const next = await source.next();
+          if (next.done) break;
+          r = next.value;
+        }
         if ('error' in r) {
           yield { line: r.line, error: r.error, code: r.code };
           continue;
@@ -168,6 +198,8 @@ export async function openCsv(file: string, options: OpenTableOptions = {}): Pro
     },
     delimiter,
     headers,
+    headerLine,
+    headerReason,
     rows: rows(),
     warnings,
     progress: () => ({ bytesRead, totalBytes: size }),

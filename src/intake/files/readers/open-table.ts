@@ -58,6 +58,9 @@ export interface TablePreview {
   encodingDetection: EncodingDetection | null;
   delimiter: Delimiter | null;
   headers: string[];
+  /** Where the headers were read (OpenedTable.headerLine) and why (null when the options named the line). */
+  headerLine: number | null;
+  headerReason: string | null;
   /** The first `n` items (data rows and bad rows). */
   rows: TableRow[];
   /** True when the file has more rows than shown. */
@@ -90,6 +93,8 @@ export async function previewTable(file: string, n = 20, options: OpenTableOptio
     encodingDetection: table.encodingDetection,
     delimiter: table.delimiter,
     headers: table.headers,
+    headerLine: table.headerLine,
+    headerReason: table.headerReason,
     rows,
     more,
     suggestion: suggestMapping(table.headers, sample),

@@ -24,7 +24,7 @@ export interface OpenTableOptions {
   /** Force the format instead of looking at the file's bytes and extension. */
   format?: TableFormat | null;
   /** The line (CSV/TSV) or sheet row (xlsx) of the header, for files with title lines above it. Lines before it are
-   *  ignored. Default: the first non-blank record. */
+   *  ignored. Default: detected (detectHeaderRow over the first rows; usually the first non-blank one). */
   headerRow?: number | null;
   /** CSV: a record longer than this (an unterminated quote, usually) is reported and skipped. */
   maxRecordChars?: number;
@@ -39,6 +39,11 @@ export interface OpenedTable {
   readonly encodingDetection: EncodingDetection | null;
   delimiter: Delimiter | null;
   headers: string[];
+  /** The line (CSV/TSV, 1-based) or sheet row (xlsx) the headers were read from: the profile's header_row, or the one
+   *  detectHeaderRow chose under title lines. Null for a table with no header at all (an empty file). */
+  headerLine: number | null;
+  /** Why that row was taken as the header (Japanese, then English); null when the profile named it. */
+  headerReason: string | null;
   /** Data rows and bad rows in file order. Single pass: iterate once. Blank lines/rows are skipped. */
   rows: AsyncIterable<TableRow>;
   /** Notes for the user (renamed headers, undecodable bytes…). Grows while rows are read. */
@@ -55,3 +60,8 @@ export interface OpenedTable {
  * breaks off, with a message for the person who chose the file. Bad rows (CSV) are rows.
  */
 export class UnreadableTableError extends Error {}
+
+/** The note a reader adds when it skipped title lines to find the header (the wizard shows it beside the preview). */
+export function headerChosenWarning(line: number, reason: string): string {
+  return `${line}行目を見出しとしました (line ${line} is taken as the header): ${reason}`;
+}

@@ -16,9 +16,10 @@ import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { awaitedLater } from '../../../core/awaited-later.ts';
+import { detectHeaderRow, HEADER_PROBE_ROWS } from '../../../domain/import/header-row.ts';
 import { uniqueHeaders } from '../../../domain/import/headers.ts';
 import { setOwn } from '../../../domain/import/profile.ts';
-import { UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
+import { headerChosenWarning, UnreadableTableError, type OpenedTable, type OpenTableOptions, type TableRow } from './types.ts';
 import { xmlGuard } from './xml-guard.ts';
 
 type Row = ExcelJS.Row;
@@ -205,47 +206,77 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     await rowsOfSheet.return(undefined).catch(() => undefined);
   };
 
-  // Header: the first row with a non-blank cell; its width is the last non-blank header cell.
+  // Header: the profile's row, or the row detectHeaderRow picks among the first rows (title rows above it skipped);
+  // its width is the last non-blank header cell. Rows read past the header while looking are replayed.
+  const pending: Array<{ number: number; cells: string[] }> = [];
   let rawHeaders: string[] = [];
-  const headerRow = options.headerRow ?? 1;
+  let headerLine: number | null = null;
+  let headerReason: string | null = null;
+  const chosen: string[] = [];
+  const trimmed = (cells: string[]) => {
+    let width = cells.length;
+    while (width > 0 && cells[width - 1]!.trim() === '') width--;
+    return cells.slice(0, width);
+  };
+  const nextRow = async (): Promise<{ number: number; cells: string[] } | null> => {
+    const next = await rowsOfSheet.next();
+    if (next.done) {
+      finished = true;
+      return null;
+    }
+    return { number: next.value.number, cells: rowTexts(next.value) };
+  };
   try {
-    for (;;) {
-      const next = await rowsOfSheet.next();
-      if (next.done) {
-        finished = true;
+    if (options.headerRow != null) {
+      for (;;) {
+        const row = await nextRow();
+        if (!row) break;
+        if (row.number < options.headerRow || isBlankRow(row.cells)) continue;
+        rawHeaders = trimmed(row.cells);
+        headerLine = row.number;
         break;
       }
-      if (next.value.number < headerRow) continue;
-      const cells = rowTexts(next.value);
-      if (cells.every((c) => c.trim() === '')) continue;
-      let width = cells.length;
-      while (width > 0 && cells[width - 1]!.trim() === '') width--;
-      rawHeaders = cells.slice(0, width);
-      break;
+    } else {
+      // Blank rows are left out by the sheet itself (exceljs emits only rows that have cells) and skipped here.
+      const probe: Array<{ number: number; cells: string[] }> = [];
+      while (probe.length < HEADER_PROBE_ROWS) {
+        const row = await nextRow();
+        if (!row) break;
+        if (!isBlankRow(row.cells)) probe.push(row);
+      }
+      const detection = detectHeaderRow(probe.map((r) => r.cells));
+      const header = probe[detection.index];
+      if (header) {
+        rawHeaders = trimmed(header.cells);
+        headerLine = header.number;
+        headerReason = detection.reason;
+        pending.push(...probe.slice(detection.index + 1));
+        if (detection.skipped > 0) chosen.push(headerChosenWarning(header.number, detection.reason));
+      }
     }
   } catch (error) {
     await close();
     throw new Error(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`, { cause: error });
   }
   const { headers, warnings } = uniqueHeaders(rawHeaders);
+  warnings.unshift(...chosen);
   const width = headers.length;
 
   async function* rows(): AsyncGenerator<TableRow> {
     try {
       for (;;) {
-        let next: IteratorResult<Row>;
-        try {
-          next = await rowsOfSheet.next();
-        } catch (error) {
-          throw new UnreadableTableError(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
+        let row: { number: number; cells: string[] } | null;
+        if (pending.length > 0) row = pending.shift()!;
+        else {
+          try {
+            row = await nextRow();
+          } catch (error) {
+            throw new UnreadableTableError(`xlsx として読めません (not a readable .xlsx file): ${(error as Error).message}`);
+          }
         }
-        if (next.done) {
-          finished = true;
-          break;
-        }
-        const row = next.value;
-        const cells = rowTexts(row);
-        if (cells.every((c) => c.trim() === '')) continue;
+        if (!row) break;
+        const cells = row.cells;
+        if (isBlankRow(cells)) continue;
         const beyond = cells.findIndex((c, i) => i >= width && c.trim() !== '');
         if (beyond !== -1) {
           yield {
@@ -270,6 +301,8 @@ export async function openXlsx(file: string, options: OpenTableOptions = {}): Pr
     encodingDetection: null,
     delimiter: null,
     headers,
+    headerLine,
+    headerReason,
     rows: rows(),
     warnings,
     progress: () => ({ bytesRead: bytesRead(), totalBytes: size }),
@@ -284,6 +317,10 @@ class MissingSheet extends Error {}
 function partPath(target: string): string {
   const t = target.replace(/\\/gu, '/');
   return t.startsWith('/') ? path.posix.normalize(t).slice(1) : path.posix.normalize(`xl/${t}`);
+}
+
+function isBlankRow(cells: readonly string[]): boolean {
+  return cells.every((c) => c.trim() === '');
 }
 
 /** The row's cells as text, index 0 = column A. */

@@ -25,6 +25,16 @@ export function MappingStep({ wizard, mapping }: { wizard: ImportWizard; mapping
   const { savedProfile: saved, setMapping } = wizard;
   if (!upload) return null;
   const headers = upload.preview.headers;
+  // Columns whose sample values do not fit the field their header names (timestamps under Company): said beside that
+  // field, so an empty suggestion is explained.
+  const misfitsOf = (field: string) => upload.preview.suggestion.columns.filter((c) => c.misfit && c.misfit.fit.field === field);
+  /** A saved profile whose header is on another line: the preview is read there first, then the profile applied. */
+  const applySaved = async () => {
+    if (!saved) return;
+    const wanted = saved.profile.header_row ?? null;
+    const preview = wanted !== null && wanted !== upload.preview.headerLine ? await wizard.setHeaderRow(wanted) : upload.preview;
+    if (preview) setMapping(mappingFromProfile(saved.profile, preview.headers));
+  };
   return (
     <section className="card" data-testid="import-mapping">
       <div className="card-header"><h2>{t('import.step3')}</h2></div>
@@ -47,7 +57,7 @@ export function MappingStep({ wizard, mapping }: { wizard: ImportWizard; mapping
           </datalist>
           <div className="hint">{t('import.sourceHint')}</div>
           {saved && (
-            <Button small style={{ marginTop: 6 }} onClick={() => setMapping(mappingFromProfile(saved.profile, headers))} data-testid="import-use-saved">
+            <Button small style={{ marginTop: 6 }} onClick={() => void applySaved()} data-testid="import-use-saved">
               {t('import.savedProfile')}（{formatDateTime(saved.updatedAt)}）
             </Button>
           )}
@@ -87,8 +97,11 @@ export function MappingStep({ wizard, mapping }: { wizard: ImportWizard; mapping
             cell: (f) => {
               const cols = mapping.fields[f.key] ?? [];
               const setCols = (next: string[]) => setMapping(withColumns(mapping, f.key, next));
-              if (!f.multi) return <ColumnSelect headers={headers} value={cols[0] ?? ''} onChange={(v) => setCols(v ? [v] : [])} />;
-              return (
+              const misfits = misfitsOf(f.key).map((c) => (
+                <div key={c.header} className="hint field-error small" data-testid="mapping-misfit">{t('import.misfit')}: {c.misfit!.message}</div>
+              ));
+              if (!f.multi) return <><ColumnSelect headers={headers} value={cols[0] ?? ''} onChange={(v) => setCols(v ? [v] : [])} />{misfits}</>;
+              return (<>
                 <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', alignItems: 'center' }}>
                   {(cols.length ? cols : ['']).map((col, i) => (
                     <span key={i} style={{ display: 'inline-flex', gap: 4 }}>
@@ -100,7 +113,8 @@ export function MappingStep({ wizard, mapping }: { wizard: ImportWizard; mapping
                     <Button variant="ghost" small onClick={() => setCols(addColumn(cols))} data-testid="mapping-add-column">{t('import.addColumn')}</Button>
                   )}
                 </div>
-              );
+                {misfits}
+              </>);
             },
           },
         ]}

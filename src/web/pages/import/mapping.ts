@@ -34,6 +34,9 @@ export interface Mapping {
   idColumn: string;
   /** 'auto' (what the upload detected), 'cp932' or 'utf-8'. */
   encoding: string;
+  /** The line of the header row (the profile's header_row): the detected one when title lines were skipped, or the
+   *  one the user chose; null when it is the first line (then the profile leaves it to detection). */
+  headerRow: number | null;
   /** The file columns of each field, in order ('' while a new one is being chosen). */
   fields: Record<string, string[]>;
 }
@@ -45,7 +48,7 @@ export function mappingFrom(upload: ImportUpload): Mapping {
   const s = upload.preview.suggestion;
   const fields: Record<string, string[]> = {};
   for (const f of IMPORT_FIELDS) fields[f.key] = columnsOf(s.fields[f.key]);
-  return { source: sourceFromFileName(upload.fileName), idColumn: s.idColumn ?? '', encoding: 'auto', fields };
+  return { source: sourceFromFileName(upload.fileName), idColumn: s.idColumn ?? '', encoding: 'auto', headerRow: headerRowOf(upload.preview), fields };
 }
 
 /** A saved profile applied to this file: columns the file does not have are dropped. */
@@ -57,8 +60,14 @@ export function mappingFromProfile(profile: ImportProfileJson, headers: string[]
     source: profile.source,
     idColumn: profile.id_column && has(profile.id_column) ? profile.id_column : '',
     encoding: profile.encoding ?? 'auto',
+    headerRow: profile.header_row ?? null,
     fields,
   };
+}
+
+/** The header line worth keeping in the profile: any but the first (a plain file's header needs no saying). */
+export function headerRowOf(preview: ImportUpload['preview']): number | null {
+  return preview.headerLine !== null && preview.headerLine > 1 ? preview.headerLine : null;
 }
 
 /** 「meishi_2026-11.csv」→「meishi」: a starting point for the source code name. */
@@ -80,6 +89,7 @@ export function toProfile(m: Mapping): ImportProfileJson {
     source: m.source.trim(),
     ...(m.idColumn ? { id_column: m.idColumn } : {}),
     ...(m.encoding !== 'auto' ? { encoding: m.encoding } : {}),
+    ...(m.headerRow ? { header_row: m.headerRow } : {}),
     fields,
   };
 }

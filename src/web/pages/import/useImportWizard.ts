@@ -3,7 +3,7 @@
  * the saved profiles shown beside it. Uploading, validating and running are background work the page polls.
  */
 import { useReducer } from 'react';
-import { importApi } from '../../api.ts';
+import { importApi, type ImportPreview } from '../../api.ts';
 import { useLoad } from '../../components/ui.tsx';
 import { jobFailure, pollJob } from './jobs.ts';
 import { toProfile, type Mapping } from './mapping.ts';
@@ -44,6 +44,22 @@ export function useImportWizard() {
     }
   };
 
+  /** Reads the header from another line (1-based), or detects it again (null): the preview and the mapping follow. */
+  const setHeaderRow = async (headerRow: number | null): Promise<ImportPreview | null> => {
+    if (!upload) return null;
+    dispatch({ type: 'uploadStarted' });
+    try {
+      const preview = await importApi.preview(upload.uploadId, headerRow);
+      dispatch({ type: 'previewed', preview });
+      return preview;
+    } catch (error) {
+      dispatch({ type: 'failed', error });
+      return null;
+    } finally {
+      dispatch({ type: 'idle' });
+    }
+  };
+
   /** Stops the running validation; the poll in validate() sees it end as cancelled. */
   const stopValidation = () => {
     if (validating) void importApi.stopValidation(validating.id).catch((error: unknown) => dispatch({ type: 'failed', error }));
@@ -79,6 +95,7 @@ export function useImportWizard() {
     setMapping: (next: Mapping) => dispatch({ type: 'mapping', mapping: next }),
     reset: () => dispatch({ type: 'reset' }),
     submitUpload,
+    setHeaderRow,
     validate,
     stopValidation,
     run,

@@ -3,7 +3,7 @@
  * upload and its mapping, what is running (upload, validation or import) and how far it is, the last validation and
  * whether the mapping changed since, the result and the error. useImportWizard.ts runs the API calls around it.
  */
-import type { ImportJob, ImportSummary, ImportUpload, ImportValidation, ImportValidationJob } from '../../api.ts';
+import type { ImportJob, ImportPreview, ImportSummary, ImportUpload, ImportValidation, ImportValidationJob } from '../../api.ts';
 import { mappingFrom, type Mapping } from './mapping.ts';
 
 export type WizardBusy = 'upload' | 'validate' | 'run' | null;
@@ -36,6 +36,7 @@ export type WizardAction =
   | { type: 'reset' }
   | { type: 'uploadStarted' }
   | { type: 'uploaded'; upload: ImportUpload }
+  | { type: 'previewed'; preview: ImportPreview }
   | { type: 'validateStarted' }
   | { type: 'validationProgress'; job: ImportValidationJob }
   | { type: 'validated'; report: ImportValidation }
@@ -61,6 +62,17 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, busy: 'upload', error: null, summary: null };
     case 'uploaded':
       return { ...state, upload: action.upload, mapping: mappingFrom(action.upload), validation: null };
+    case 'previewed': {
+      // The header read from another line: other columns, so the mapping starts again from their suggestion; the
+      // source name typed in stays, and the last validation no longer applies.
+      if (!state.upload) return state;
+      const upload = { ...state.upload, preview: action.preview };
+      const fresh = mappingFrom(upload);
+      return {
+        ...state, upload, validation: null,
+        mapping: { ...fresh, source: state.mapping?.source ?? fresh.source, encoding: state.mapping?.encoding ?? fresh.encoding, headerRow: action.preview.headerLine },
+      };
+    }
     case 'validateStarted':
       return { ...state, busy: 'validate', error: null, validationStopped: false };
     case 'validationProgress':

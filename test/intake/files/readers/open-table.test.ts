@@ -11,6 +11,7 @@ import { bindProfile, mapRow, parseImportProfile } from '../../../../src/domain/
 import { CP932_CHARS, UTF8_CHARS, formatCsv, tableFrom } from '../../../domain/import/arbitraries.ts';
 
 const DEV = '/work/shared/data/ja-dedup-dev';
+const EIGHT = path.join(import.meta.dirname, '../../../domain/import/fixtures/eight-meishi.csv');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-readers-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let counter = 0;
@@ -242,15 +243,46 @@ describe('CSV structure', () => {
     assert.deepEqual(await readAll(headerOnly), []);
   });
 
-  test('title lines above the header: headerRow', async () => {
-    const file = write('title.csv', cp932('顧客一覧\r\n出力日,2024/01/01\r\n\r\nID,氏名\r\n1,山田\r\n'));
-    const naive = await openTable(file);
-    assert.deepEqual(naive.headers, ['顧客一覧']); // the first non-blank record…
-    const rows = await readAll(naive);
-    assert.equal(bad(rows).length, 3); // …makes every later line the wrong width: visible, not silent
+  test('title lines above the header: detected, or named by headerRow', async () => {
+    const file = write('title.csv', cp932('顧客一覧\r\n出力日\r\n\r\nID,氏名,メール\r\n1,山田,yamada@example.jp\r\n'));
+    const detected = await openTable(file);
+    assert.deepEqual([detected.headers, detected.headerLine], [['ID', '氏名', 'メール'], 4]);
+    assert.match(detected.warnings[0]!, /^4行目を見出しとしました/u);
+    assert.deepEqual(await readAll(detected), [{ line: 5, values: { ID: '1', 氏名: '山田', メール: 'yamada@example.jp' } }]);
+    const named = await openTable(file, { headerRow: 1 });
+    assert.deepEqual([named.headers, named.headerLine, named.headerReason], [['顧客一覧'], 1, null]);
+    assert.equal(bad(await readAll(named)).length, 2); // every later line is the wrong width: visible, not silent
     const table = await openTable(file, { headerRow: 4 });
-    assert.deepEqual(table.headers, ['ID', '氏名']);
-    assert.deepEqual(await readAll(table), [{ line: 5, values: { ID: '1', 氏名: '山田' } }]);
+    assert.deepEqual(table.headers, ['ID', '氏名', 'メール']);
+    assert.deepEqual(await readAll(table), [{ line: 5, values: { ID: '1', 氏名: '山田', メール: 'yamada@example.jp' } }]);
+  });
+
+  test('Eight 名刺 export: 7 title lines skipped, the 名刺 rows read from line 9 on, nothing reported', async () => {
+    const file = write('eight.csv', cp932(fs.readFileSync(EIGHT, 'utf8').replace(/\r?\n/gu, '\r\n')));
+    const table = await openTable(file);
+    assert.equal(table.headerLine, 8);
+    assert.deepEqual(table.headers.slice(0, 4), ['会社名', '部署名', '役職', '氏名']);
+    const rows = await readAll(table);
+    assert.deepEqual(bad(rows), []);
+    assert.equal(good(rows)[0]!.line, 9);
+    assert.equal(good(rows)[0]!.values['e-mail'], 'taro.mihon@example.jp');
+    assert.equal(good(rows).length, 6);
+    const preview = await previewTable(file);
+    assert.equal(preview.headerLine, 8);
+    assert.equal(preview.suggestion.fields.email, 'e-mail');
+  });
+
+  test('a bad record among the title lines is still reported; the rows after the header in the probe are replayed in order', async () => {
+    const lines = ['レポート', 'メモ,"閉じない引用', '', 'ID,氏名,電話', ...Array.from({ length: 80 }, (_, i) => `${i},見本 ${i}郎,03-5555-${String(i).padStart(4, '0')}`)];
+    const table = await openTable(write('probe.csv', lines.join('\n') + '\n'), { maxRecordChars: 40 });
+    const rows = await readAll(table);
+    assert.equal(good(rows).length + bad(rows).length, rows.length);
+    assert.deepEqual(rows.map((r) => r.line), [...rows.map((r) => r.line)].sort((a, b) => a - b));
+  });
+
+  test('a plain file keeps line 1 and no note', async () => {
+    const table = await openTable(write('plain.csv', 'email,name\na@example.jp,A\n'));
+    assert.deepEqual([table.headerLine, table.warnings], [1, []]);
   });
 
   test('a column named __proto__ is an ordinary value', async () => {
@@ -350,8 +382,10 @@ describe('property: a table written as CSV reads back the same', () => {
         if (encoding === 'cp932') assert.equal(iconv.decode(bytes, 'cp932'), text, 'the generator only uses CP932 characters');
         // Genuinely ambiguous files are opened the way a profile would open them, naming what detection cannot know:
         // CP932 bytes that happen to be valid UTF-8 (half-width katakana pairs: ﾅ① = C5 87 40 = "Ň@"), and a
-        // comma file whose cells contain unquoted ; or tabs in a consistent pattern.
+        // comma file whose cells contain unquoted ; or tabs in a consistent pattern, and a one-column table, whose
+        // header row widths cannot tell from a title line (a known name such as № under it is taken as the header).
         const options = {
+          ...(headers.length === 1 ? { headerRow: 1 } : {}),
           ...(encoding === 'cp932' && isValidUtf8(bytes) ? { encoding } : {}),
           ...(delimiter === ',' && /[;\t]/u.test(text) ? { delimiter } : {}),
         };

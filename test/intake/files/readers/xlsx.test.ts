@@ -110,6 +110,25 @@ describe('xlsx', () => {
     assert.deepEqual(await readAll(table), [{ line: 4, values: { ID: '1', 氏名: '山田' } }]);
   });
 
+  test('title rows above the header are detected without headerRow; the rows under it are all read', async () => {
+    const titled = path.join(tmp, 'eight.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('s');
+    ws.addRow(['Eight 名刺データ（氏名）']);
+    ws.addRow(['出力日時', '2024/05/01 10:15']);
+    ws.addRow([]);
+    ws.addRow(['会社名', '氏名', 'e-mail', '携帯電話']);
+    for (let i = 0; i < 70; i++) ws.addRow([`株式会社見本${i}`, `見本 ${i}郎`, `user${i}@example.jp`, `090-0000-${String(i).padStart(4, '0')}`]);
+    await wb.xlsx.writeFile(titled);
+    const table = await openTable(titled);
+    assert.deepEqual([table.headers, table.headerLine], [['会社名', '氏名', 'e-mail', '携帯電話'], 4]);
+    assert.match(table.warnings[0]!, /^4行目を見出しとしました/u);
+    const rows = await readAll(table);
+    assert.equal(rows.length, 70);
+    assert.deepEqual(rows.map((r) => r.line), Array.from({ length: 70 }, (_, i) => i + 5));
+    assert.ok(rows.every((r) => 'values' in r));
+  });
+
   test('the format comes from the bytes, not the name', async () => {
     const renamed = path.join(tmp, 'upload.bin');
     fs.copyFileSync(file, renamed);
