@@ -279,6 +279,28 @@ export async function setReviewStatus(db: Db, id: number, status: 'open' | 'acce
   await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() }).where('id', '=', id).execute();
 }
 
+/**
+ * Gives the other open items between the same two customers the decided item's verdict: the queue shows one item per
+ * customer pair, so a rejection is about the two customers, not about the one record pair that was on screen.
+ */
+export async function setReviewStatusOfCustomerPair(
+  db: Db, decidedId: number, customers: readonly [string, string], status: 'rejected' | 'never', userId: string | null,
+): Promise<void> {
+  const [x, y] = customers;
+  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() })
+    .where('status', '=', 'open')
+    .where('id', '<>', decidedId)
+    .where((eb) => eb.exists(eb.selectFrom('source_records as ra').innerJoin('source_records as rb', (j) => j.onTrue())
+      .select(sql<number>`1`.as('one'))
+      .whereRef('ra.id', '=', 'review_items.record_a_id')
+      .whereRef('rb.id', '=', 'review_items.record_b_id')
+      .where((w) => w.or([
+        w.and([w('ra.customer_id', '=', x), w('rb.customer_id', '=', y)]),
+        w.and([w('ra.customer_id', '=', y), w('rb.customer_id', '=', x)]),
+      ]))))
+    .execute();
+}
+
 /** Moves every source record of `fromId` to `toId` (a merge); returns the moved record ids. */
 export async function moveAllRecords(db: Db, fromId: string, toId: string): Promise<number[]> {
   const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
@@ -325,6 +347,17 @@ export async function findWeightsCovering(db: Db, firstId: number, lastId: numbe
     .select(['weights', 'trained_on'])
     .where('first_record_id', '<=', firstId)
     .where((eb) => eb.or([eb('last_record_id', '>=', lastId), eb('last_record_id', 'is', null)]))
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The newest weights trained on at least `minRecords` records (the ledger's last sizeable training), if any. */
+export async function findLatestWeights(db: Db, minRecords: number) {
+  return db
+    .selectFrom('match_weights')
+    .select(['weights', 'trained_on'])
+    .where('trained_on', '>=', minRecords)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, keyTier, LEVELS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
@@ -256,6 +256,12 @@ async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSi
   });
 }
 
+/** The newest usable weights trained on enough records, else the population defaults. */
+async function ledgerWeights(db: Db): Promise<MatchWeights> {
+  const stored = await repo.findLatestWeights(db, MIN_TRAINING_RECORDS);
+  return stored && weightsFitEngine(stored.weights) ? stored.weights as MatchWeights : defaultWeights();
+}
+
 /** Stored weights are usable only if they have the levels this version of the matcher compares. */
 function weightsFitEngine(weights: unknown): boolean {
   const w = weights as Partial<MatchWeights> | null;
@@ -318,8 +324,11 @@ async function resolveChunk(
   const keysStored = repo.insertMatchKeys(trx, pendingKeys, Math.max(1, pendingKeys.length));
   awaitedLater(keysStored); // below, once matching has run
   await sendPending();
-  const result = resolveBatch(records, { ...(weights ? { weights } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
-  if (!weights) await repo.saveWeights(trx, result.weights, records.length);
+  // Too few records to train on (a form submission, an identified visitor, a small file): scored with the weights the
+  // ledger was last trained with, or the defaults before any sizeable import (MIN_TRAINING_RECORDS says why).
+  const given = weights ?? (records.length < MIN_TRAINING_RECORDS ? await ledgerWeights(trx) : null);
+  const result = resolveBatch(records, { ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
+  if (!given) await repo.saveWeights(trx, result.weights, records.length);
   const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
     sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
   }]));

@@ -59,3 +59,14 @@ export function isMaskedValue(value: unknown): boolean {
 export function joinName(a: string | null | undefined, b: string | null | undefined): string {
   return [a, b].filter((s) => s && s.trim()).join(' ');
 }
+
+/**
+ * A match probability as a whole percent. The ends are shown as bounds, not as 100% or 0%: the model is never
+ * certain, and a review item read 「100.0%」 for pairs that were two people.
+ */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p >= 0.995) return '>99%';
+  if (p < 0.005) return '<1%';
+  return `${Math.round(p * 100)}%`;
+}

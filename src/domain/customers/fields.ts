@@ -69,7 +69,8 @@ export type Prefecture = (typeof PREFECTURES)[number];
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 
 /**
- * 姓 名 for people (Japanese order, full-width space avoided for search friendliness), the company for organisations.
+ * 姓 名 for people (Japanese order, full-width space avoided for search friendliness), never their company; the company
+ * for organisations.
  * Never the e-mail: every role that sees a customer sees their display name (lists, orders, registrations, the review
  * queue, timeline titles), so a person known by an e-mail alone has none, and screens show the (masked) e-mail instead.
  */
@@ -78,7 +79,9 @@ export function displayNameOf(values: Record<string, unknown>): string {
   const given = str(values.givenName);
   const name = [family, given].filter(Boolean).join(' ');
   if (values.kind === 'organization') return str(values.companyName) || name;
-  return name || str(values.companyName);
+  // A person known by an e-mail and a company alone has no name: the company is where they work, not who they are
+  // (an event registrant shown as 「株式会社山田商事」 read as a second company, not a person).
+  return name;
 }
 
 function str(v: unknown): string {

@@ -66,6 +66,8 @@ interface PartResult {
   oneKanji?: boolean;
   /** e-mail agreement on an organisation's own domain (not free-mail: never a family address). */
   organisation?: boolean;
+  /** e-mail agreement on a role address (info@, sales@, 総務 …): a desk many people answer, not a person. */
+  role?: boolean;
 }
 
 const MISSING: PartResult = { level: 'missing', detail: '', tfKey: null };
@@ -279,10 +281,30 @@ export function handleVariant(x: string, y: string): boolean {
   return letters(x) === letters(y);
 }
 
+/**
+ * Local parts of role addresses: a mailbox of a desk or a function (info@, sales@, お問い合わせ as toiawase@), read
+ * by whoever staffs it. Two records sharing one are two contacts of one organisation as often as one person, so an
+ * exact agreement there identifies no one. Matched on the whole local part, a short number and one separated word allowed (info, info1, sales-tokyo).
+ */
+const ROLE_LOCALS = [
+  'info', 'information', 'sales', 'contact', 'contactus', 'support', 'help', 'helpdesk', 'admin', 'administrator', 'office',
+  'webmaster', 'postmaster', 'hostmaster', 'noreply', 'donotreply', 'mail', 'email', 'inquiry', 'inquiries', 'enquiry',
+  'toiawase', 'otoiawase', 'uketsuke', 'soumu', 'somu', 'eigyo', 'eigyou', 'jimu', 'jimukyoku', 'kouhou', 'koho', 'saiyo',
+  'saiyou', 'recruit', 'recruiting', 'jobs', 'career', 'careers', 'hr', 'jinji', 'keiri', 'accounting', 'billing', 'order',
+  'orders', 'shop', 'store', 'service', 'customer', 'customerservice', 'cs', 'press', 'pr', 'marketing', 'team', 'staff',
+  'reception', 'front', 'desk', 'general', 'all', 'main', 'hello', 'event', 'events', 'seminar', 'newsletter', 'news',
+];
+const ROLE_LOCAL = new RegExp(`^(?:${ROLE_LOCALS.join('|')})(?:[._-][a-z]{1,12})?$`, 'u');
+
+/** Whether an e-mail local part names a role (info, sales-tokyo, support2), not a person. */
+export function isRoleAddress(local: string): boolean {
+  return ROLE_LOCAL.test(local.toLowerCase().replace(/\d+$/u, (d) => (d.length <= 3 ? '' : d)));
+}
+
 function compareEmail(a: MatchRecord, b: MatchRecord): PartResult {
   if (a.emails.length === 0 || b.emails.length === 0) return MISSING;
   for (const x of a.emails) {
-    for (const y of b.emails) if (x.key === y.key) return { level: 'exact', detail: x.key, tfKey: `e:${x.key}`, organisation: !x.personal };
+    for (const y of b.emails) if (x.key === y.key) return { level: 'exact', detail: x.key, tfKey: `e:${x.key}`, organisation: !x.personal, role: isRoleAddress(x.local) };
   }
   let comparable = false;
   let detail = '';
@@ -454,6 +476,8 @@ export function compareRecords(a: MatchRecord, b: MatchRecord): Comparison {
   if (names.given.emailReading === true) flags.push('given_reading_from_email');
   if (names.given.emailReading === true && names.given.oneKanji === true) flags.push('given_reading_confirmed');
   if (email.organisation === true) flags.push('email_organisation');
+  // A person's own mailbox agrees (not a desk's): near-deterministic unless the names or birth dates disagree.
+  if (email.level === 'exact') flags.push(email.role === true ? 'email_role' : 'email_identity');
   // Both parts agree in the written form (not only by reading or romaji): a namesake_reading pair never has this.
   if (names.family.tfKey?.startsWith('ft:') && names.given.tfKey?.startsWith('gt:')) flags.push('name_written_exact');
   else if (names.family.tfKey !== null && names.given.tfKey !== null && a.family?.text == null && b.family?.text == null) {

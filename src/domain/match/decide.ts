@@ -100,7 +100,8 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
   const company = levelOf(cmp, 'company');
   const rules: string[] = [];
   const mobile = phone === 'exact_mobile';
-  const emailExact = email === 'exact';
+  // A shared role address (info@, sales@) is a desk, not a person: it corroborates nothing about who wrote.
+  const emailExact = email === 'exact' && !cmp.flags.includes('email_role');
   const good = (l: string): boolean => l === 'exact' || l === 'close' || l === 'exact_mobile' || l === 'exact_fixed';
   // Corroboration for overriding a conflict on a field the data shows to be
   // unreliable: every other name/birth conflict is on an unreliable field
@@ -218,6 +219,18 @@ export function namesakeBits(weights: Pick<MatchWeights, 'training'>, ledgerReco
   return Math.log2(ledgerRecords / trained);
 }
 
+/**
+ * Both records name the same person's own mailbox and their names do not disagree (one may have none). A personal
+ * address is read by one person: two records sharing it are that person unless the names, or the birth dates, say
+ * otherwise (a family address shared by 健太 and 健二 is caught by given_name_conflict, a role address such as info@
+ * never counts). Trained weights can miss this where the batch is small or its e-mails rarely agree, which left an
+ * exact name and e-mail at 66% and a customer without a name unlinked.
+ */
+export function isEmailIdentity(cmp: Comparison): boolean {
+  if (!cmp.flags.includes('email_identity')) return false;
+  return levelOf(cmp, 'family') !== 'disagree' && levelOf(cmp, 'given') !== 'disagree';
+}
+
 export function hasHardConflict(rules: readonly string[]): boolean {
   return rules.some((r) => HARD_CONFLICTS.has(r));
 }
@@ -234,8 +247,11 @@ export function decidePair(aId: string, bId: string, cmp: Comparison, weights: M
   const probability = probabilityOf(score);
   const rules = ruleViolations(cmp, weights);
   let outcome: Outcome;
+  // The same personal mailbox (not a role address, not a placeholder: prepare drops those) with nothing against it —
+  // no name, birth-date or weak-name rule — is one person whatever the trained odds: see isEmailIdentity.
+  const identity = rules.length === 0 && isEmailIdentity(cmp);
   const needed = weak ? Math.max(weights.thresholds.merge, weights.thresholds.nameOnly ?? weights.thresholds.merge) : weights.thresholds.merge;
-  if (probability >= needed && rules.length === 0) outcome = 'merge';
+  if ((probability >= needed || identity) && rules.length === 0) outcome = 'merge';
   else if (probability >= weights.thresholds.review && !(weak && contradictions(cmp) >= NAME_ONLY_CONTRADICTIONS)) outcome = 'review';
   else outcome = 'distinct';
   const evidence: EvidenceItem[] = cmp.fields.map((fc, i) => ({

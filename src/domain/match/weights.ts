@@ -300,6 +300,15 @@ function classStep(
   return out;
 }
 
+/**
+ * Fewest records EM is trained on. Below it the "random" pairs that anchor the unrelated class are mostly the
+ * candidate pairs themselves (two records, one pair: a form submission and the customer it names), so u of an exact
+ * e-mail came out near 0.8 and the class priors ran to 0 or 1: the same name and e-mail merged or not by chance, and
+ * every review item read 100%. A batch this small is scored with weights trained on a larger one (the ledger's) or
+ * with defaultWeights().
+ */
+export const MIN_TRAINING_RECORDS = 200;
+
 export interface TrainOptions {
   /** Random pairs for the unrelated-class prior (default min(all pairs, max(20 000, 30·N))). */
   randomPairs?: number;

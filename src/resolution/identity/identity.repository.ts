@@ -17,7 +17,20 @@ export async function listReviewItems(db: Db, status: ReviewStatus, after: { sco
     .innerJoin('source_records as rb', 'rb.id', 'review_items.record_b_id')
     .selectAll('review_items')
     .where('review_items.status', '=', status);
-  if (status === 'open') query = query.where(sql<SqlBool>`ra.customer_id IS DISTINCT FROM rb.customer_id`);
+  if (status === 'open') {
+    query = query.where(sql<SqlBool>`ra.customer_id IS DISTINCT FROM rb.customer_id`);
+    // One item per pair of customers: the best-scored one (ties: the oldest). Two customers with several records each
+    // raised one item per record pair (a form submitted four times was four items of the same two people), and the
+    // pairs a customer is in change with every merge, so this is decided when the queue is read, not when written.
+    query = query.where(sql<SqlBool>`NOT EXISTS (
+      SELECT 1 FROM review_items o
+      JOIN source_records oa ON oa.id = o.record_a_id
+      JOIN source_records ob ON ob.id = o.record_b_id
+      WHERE o.status = 'open' AND o.id <> review_items.id
+        AND LEAST(oa.customer_id, ob.customer_id) = LEAST(ra.customer_id, rb.customer_id)
+        AND GREATEST(oa.customer_id, ob.customer_id) = GREATEST(ra.customer_id, rb.customer_id)
+        AND (o.score > review_items.score OR (o.score = review_items.score AND o.id < review_items.id)))`);
+  }
   if (after) {
     query = query.where((eb) => eb.or([
       eb('review_items.score', '<', after.score),

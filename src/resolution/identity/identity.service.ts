@@ -92,6 +92,9 @@ export async function decideReviewItem(db: Db, id: number, decision: Decision, a
       })));
     }
     await resolution.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId);
+    if (decision !== 'accept' && a.customer_id && b.customer_id && a.customer_id !== b.customer_id) {
+      await resolution.setReviewStatusOfCustomerPair(trx, id, [a.customer_id, b.customer_id], decision === 'reject' ? 'rejected' : 'never', userId);
+    }
     await audit(trx, actor, `identity.review.${decision}`, { type: 'review_item', id: String(id) }, {
       records: [a.id, b.id], customers: [a.customer_id, b.customer_id], score: item.score, ...(kept ? { mergedInto: kept } : {}),
     });

@@ -1,7 +1,7 @@
 /** 名寄せレビュー: pairs the matcher would not merge on its own, side by side with the evidence; a person decides. */
 import { useEffect, useState } from 'react';
 import { api, type MatchEvidence, type QuarantinedRecord, type ReviewItem, type ReviewRecord } from '../api.ts';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime, formatProbability } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -90,8 +90,8 @@ export function ReviewPage() {
       )}
       <ErrorBanner error={error ?? actionError ?? queue.moreError} />
       {can('identity:resolve') && <QuarantineSection />}
-      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(14rem, 18rem) 1fr', gap: '1rem', alignItems: 'start' }}>
-        <section className="card" data-testid="review-queue">
+      <div className="review-layout">
+        <section className="card review-queue" data-testid="review-queue">
           <div className="card-header"><h2>{t('review.queue')}（{items.length}{data?.hasMore ? '+' : ''}）</h2></div>
           {items.length === 0 ? (
             <p className="empty-note">{t('review.empty')}</p>
@@ -123,7 +123,7 @@ export function ReviewPage() {
                   className: 'num',
                   cellClassName: 'tabular',
                   cell: (item) => <>
-                    {(item.probability * 100).toFixed(0)}%
+                    <span title={t('review.probabilityHelp')}>{formatProbability(item.probability)}</span>
                     {item.nameOnly && <div><span className="badge badge-warn small" data-testid="name-only-badge">{t('review.nameOnly')}</span></div>}
                   </>,
                 },
@@ -134,11 +134,11 @@ export function ReviewPage() {
           <LoadMoreButton list={queue} label={t('review.more')} small variant="ghost" />
         </section>
         {current && (
-          <section className="card" data-testid="review-detail">
+          <section className="card review-detail" data-testid="review-detail">
             <div className="card-header">
               <h2>
                 {t('review.score')} <span className="tabular">{current.score.toFixed(1)}</span>
-                <span className="muted small"> ・ {t('review.probability')} {(current.probability * 100).toFixed(1)}%</span>
+                <span className="muted small" title={t('review.probabilityHelp')} data-testid="review-probability"> ・ {t('review.probability')} {formatProbability(current.probability)}</span>
               </h2>
               {current.rules.length > 0 && <div className="muted small">{t('review.rules')}: {current.rules.join(', ')}</div>}
             </div>
@@ -162,7 +162,7 @@ function Comparison({ item }: { item: ReviewItem }) {
   // A comparison is read across a row: a row header, not a list cell, so no DataTable here.
   return (
     <div className="table-wrap">
-      <table className="table table-zebra" data-testid="review-compare">
+      <table className="table table-zebra review-compare" data-testid="review-compare">
         <thead>
           <tr>
             <th>{t('review.field')}</th>
@@ -258,12 +258,12 @@ function EvidenceCell({ evidence }: { evidence: MatchEvidence[] }) {
   const { t } = useI18n();
   if (evidence.length === 0) return <span className="muted">{t('review.level.missing')}</span>;
   return (
-    <span className="stack">
+    <span className="badge-list">
       {evidence.map((e) => {
         const k = levelClass(e.level);
         const part = PART[e.field];
         return (
-          <span key={e.field} className={BADGE[k]} title={e.detail ?? undefined} data-testid="evidence" data-level={k} style={{ marginRight: '.25rem' }}>
+          <span key={e.field} className={BADGE[k]} title={e.detail ?? undefined} data-testid="evidence" data-level={k}>
             {part ? `${t(part)} ` : ''}{t(`review.level.${k}`)}
           </span>
         );
