@@ -263,6 +263,31 @@ export interface CustomerListQuery {
   limit?: number;
 }
 
+/** One line of the audit log (GET /audit-log). */
+export interface AuditEntry {
+  id: number;
+  occurredAt: string;
+  actorUserId: string | null;
+  actorLabel: string | null;
+  via: 'session' | 'api_key' | null;
+  action: string;
+  entityType: string | null;
+  entityId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The audit log's filters as the API takes them: from inclusive, to exclusive (ISO instants). */
+export interface AuditQuery {
+  actorUserId?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+}
+
 export const api = {
   // auth
   setupStatus: () => get<{ needsSetup: boolean }>('/auth/setup', undefined, { quiet401: true }),
@@ -299,6 +324,10 @@ export const api = {
 
   // users
   listUsers: () => get<{ items: User[] }>('/users'),
+  listAuditLog: (query: AuditQuery & { cursor?: string; limit?: number }) =>
+    get<{ items: AuditEntry[]; nextCursor: string | null }>('/audit-log', { ...query }),
+  /** The CSV download of the log under the same filters (the server audits the export itself). */
+  auditExportUrl: (query: AuditQuery) => `/api/v1${withQuery('/exports/audit-log.csv', { ...query })}`,
   userDirectory: () => get<{ items: Array<{ id: string; displayName: string; department: string | null }> }>('/users/directory'),
   createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),
   updateUser: (id: string, input: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean }) =>
