@@ -92,6 +92,9 @@ export const CustomerListSchema = z
     items: z.array(CustomerSchema.omit({ provenance: true })),
     nextCursor: z.string().nullable(),
     hasMore: z.boolean(),
+    total: z.object({ count: z.number().int(), exact: z.boolean() }).optional().openapi({
+      description: 'First page only: how many customers match, exact up to 10,000 (a search: within its first 1,000 hits); exact false means "at least count"',
+    }),
   })
   .openapi('CustomerList');
 
