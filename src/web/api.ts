@@ -298,7 +298,8 @@ export const api = {
   reference: () => get<Reference>('/reference'),
 
   // customers
-  listCustomers: (query: CustomerListQuery) => get<Page<CustomerListItem>>('/customers', { ...query }),
+  /** The first page carries `total`: exact, or `exact: false` for "at least count". */
+  listCustomers: (query: CustomerListQuery) => get<Page<CustomerListItem> & { total?: { count: number; exact: boolean } }>('/customers', { ...query }),
   getCustomer: (id: string) => get<Customer>(`/customers/${encodeURIComponent(id)}`),
   createCustomer: (input: CustomerInput) => request<Customer>('POST', '/customers', input),
   updateCustomer: (id: string, input: CustomerInput) => request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),

@@ -128,6 +128,8 @@ const ja = {
   'customers.filters': '絞り込み',
   'customers.empty': '顧客が見つかりません。検索条件を変えるか、顧客を登録してください。',
   'customers.shown': '{n} 件を表示',
+  'customers.shownOfTotal': '{total} 件中 {n} 件を表示',
+  'customers.shownOfAtLeast': '{total} 件以上のうち {n} 件を表示',
 
   'masked.banner': 'マスク表示：お使いの権限では個人情報（メール・電話・住所・生年月日）は伏せて表示されます。',
   'masked.short': 'マスク表示',
@@ -740,6 +742,7 @@ const ja = {
   'export.jsonl': 'JSON Lines',
   'export.links': '取込レコードと顧客の対応表（CSV）',
   'export.note': 'ダウンロードは監査ログに記録されます',
+  'export.filtered': '現在の検索・絞り込み条件に一致する顧客をエクスポートします（並び順も一覧と同じ）',
   'nav.auditLog': '監査ログ',
   'audit.title': '監査ログ',
   'audit.lead': '誰が・いつ・どのデータに何をしたかの記録です。CSV のダウンロードも監査ログに記録されます。',
@@ -951,6 +954,8 @@ const en: Record<MessageKey, string> = {
   'customers.filters': 'Filters',
   'customers.empty': 'No customers found. Change the search or create a customer.',
   'customers.shown': '{n} shown',
+  'customers.shownOfTotal': 'Showing {n} of {total}',
+  'customers.shownOfAtLeast': 'Showing {n} of {total} or more',
 
   'masked.banner': 'Masked: your role does not show personal data (e-mail, phone, address, date of birth).',
   'masked.short': 'Masked',
@@ -1564,6 +1569,7 @@ const en: Record<MessageKey, string> = {
   'export.jsonl': 'JSON Lines',
   'export.links': 'Source records → customers (CSV)',
   'export.note': 'Downloads are recorded in the audit log',
+  'export.filtered': 'Exports the customers matching the current search and filters (in the list\'s order)',
   'nav.auditLog': 'Audit log',
   'audit.title': 'Audit log',
   'audit.lead': 'Who did what to which record, and when. Downloading it as CSV is recorded here too.',
