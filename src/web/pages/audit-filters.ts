@@ -18,7 +18,7 @@ export const AUDIT_ACTIONS = [
   'form.create', 'form.update', 'form.archive', 'product.create', 'product.update',
   'tracker.identify', 'tracker_site.create', 'tracker_site.update', 'tracker_site.rotate_key',
   'user.create', 'user.update', 'user.role_change', 'api_key.create', 'api_key.revoke',
-  'auth.setup', 'auth.setup_failed', 'auth.logout', 'auth.login_failed', 'auth.login_lockout', 'auth.login_rate_limited',
+  'auth.setup', 'auth.setup_failed', 'auth.login', 'auth.logout', 'auth.login_failed', 'auth.login_lockout', 'auth.login_rate_limited',
 ] as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/u;
