@@ -7,6 +7,7 @@
  * browser bundle. Declared here are only shapes no schema describes: what the forms send, and client helpers.
  */
 import type { Me, SetupInput, SetupStatus, User, UserDirectory, UserList } from '../platform/accounts/accounts.schemas.ts';
+import type { AuditEntry, AuditPage, AuditQuery } from '../platform/audit/audit.schemas.ts';
 import type { Labelled, Reference } from '../ledger/reference/reference.schemas.ts';
 import type {
   Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
@@ -33,7 +34,7 @@ import type {
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
 export type {
-  Activity, AttendanceImportSummary, Company, CompanyDetail, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
+  Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
   ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportSummary, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
   QuarantinedRecord, Reference, RegistrationStatus, ReviewItem, ReviewRecord, ReviewStatus, RowProblem, Source, SourceRecompute, User,
@@ -167,6 +168,9 @@ export const api = {
   // users
   listUsers: () => get<UserList>('/users'),
   userDirectory: () => get<UserDirectory>('/users/directory'),
+  listAuditLog: (query: AuditQuery & { cursor?: string; limit?: number }) => get<AuditPage>('/audit-log', { ...query }),
+  /** The CSV download of the log under the same filters (the server audits the export itself). */
+  auditExportUrl: (query: AuditQuery) => `/api/v1${withQuery('/exports/audit-log.csv', { ...query })}`,
   createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),
   updateUser: (id: string, input: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean }) =>
     request<User>('PATCH', `/users/${encodeURIComponent(id)}`, input),

@@ -26,6 +26,7 @@ import { OrderListPage } from './pages/OrderListPage.tsx';
 import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { EventListPage } from './pages/EventListPage.tsx';
 import { EventDetailPage } from './pages/EventDetailPage.tsx';
+import { AuditLogPage } from './pages/AuditLogPage.tsx';
 
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
@@ -39,6 +40,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/sites', label: 'nav.sites', permission: 'sites:read', icon: 'globe' },
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
+  { to: '/audit-log', label: 'nav.auditLog', permission: 'audit:read', icon: 'info' },
 ];
 
 export function App() {
@@ -91,6 +93,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/companies/:id', path))) return guard('companies:read', <CompanyDetailPage key={m.id} id={m.id!} />);
   if (path === '/sources') return guard('sources:read', <SourcesPage />);
   if (path === '/users') return guard('users:read', <UsersPage />);
+  if (path === '/audit-log') return guard('audit:read', <AuditLogPage />);
   if (path === '/review') return guard('identity:resolve', <ReviewPage />);
   if (path === '/imports') return guard('imports:run', <ImportPage />);
   if (path === '/sites') return guard('sites:read', <SitesPage />);

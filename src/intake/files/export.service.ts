@@ -4,9 +4,9 @@ import type { Writable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { Actor } from '../../core/context.ts';
 import type { Db } from '../../db/database.ts';
-import type { CustomerRow } from '../../db/schema.ts';
 import { csvLine } from '../../domain/import/csv.ts';
 import { issueReasonText } from '../../domain/import/reasons.ts';
+import { activeListFilters, customersForExport, type CustomerExportRow, type CustomerListQuery } from '../../ledger/customers/customers.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './import.repository.ts';
 
@@ -42,7 +42,7 @@ export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<
   return n;
 }
 
-type ExportRow = CustomerRow & { company_name: string | null };
+type ExportRow = CustomerExportRow;
 
 /** Every column is text (dates as ISO strings): its cells are escaped as csvLine escapes text. */
 const CUSTOMER_COLUMNS: Array<[string, (r: ExportRow) => string | null]> = [
@@ -68,12 +68,19 @@ const CUSTOMER_COLUMNS: Array<[string, (r: ExportRow) => string | null]> = [
   ['更新日時', (r) => r.updated_at.toISOString()],
 ];
 
-/** Golden records as CSV (optionally CP932 for Excel) or JSON Lines. Audited: it is a personal-data export. */
-export async function exportCustomers(db: Db, out: Writable, format: 'csv' | 'jsonl', encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
+/**
+ * Golden records as CSV (optionally CP932 for Excel) or JSON Lines: the customers of the list as the person sees it
+ * (`query`: its search, filters and sort; none: every customer). Audited with those filters: it is a personal-data
+ * export.
+ */
+export async function exportCustomers(
+  db: Db, out: Writable, format: 'csv' | 'jsonl', encoding: 'utf-8' | 'cp932', actor: Actor, query: CustomerListQuery = {},
+): Promise<number> {
   const write = lineWriter(out, format === 'csv' ? encoding : 'utf-8');
+  const { truncated, pages } = await customersForExport(db, query, actor.auth);
   if (format === 'csv') await write(csvLine(CUSTOMER_COLUMNS.map(([h]) => h)));
   let n = 0;
-  for await (const page of repo.streamCustomers(db)) {
+  for await (const page of pages) {
     for (const r of page) {
       if (format === 'csv') {
         await write(csvLine(CUSTOMER_COLUMNS.map(([, get]) => get(r))));
@@ -84,6 +91,9 @@ export async function exportCustomers(db: Db, out: Writable, format: 'csv' | 'js
     }
     n += page.length;
   }
-  await audit(db, actor, 'export.customers', null, { rows: n, format, encoding });
+  const filters = activeListFilters(query);
+  await audit(db, actor, 'export.customers', null, {
+    rows: n, format, encoding, ...(Object.keys(filters).length ? { filters } : {}), ...(truncated ? { truncated } : {}),
+  });
   return n;
 }

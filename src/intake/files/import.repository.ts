@@ -97,22 +97,3 @@ export async function* streamLinks(db: Db, pageSize = 10_000) {
     after = rows[rows.length - 1]!.id;
   }
 }
-
-export async function* streamCustomers(db: Db, pageSize = 5_000) {
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const rows = await db
-      .selectFrom('customers')
-      .leftJoin('companies', 'companies.id', 'customers.company_id')
-      .selectAll('customers')
-      .select('companies.name as company_name')
-      .where('customers.deleted_at', 'is', null)
-      .where('customers.id', '>', after)
-      .orderBy('customers.id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows;
-    after = rows[rows.length - 1]!.id;
-  }
-}

@@ -6,6 +6,7 @@ import { IdParam, json, secureRoute, createRouter, type Router } from '../../cor
 import type { Db } from '../../db/database.ts';
 import { ImportProfileError, MAX_HEADER_ROW, parseImportProfile, profileToJson, type ImportProfile } from '../../domain/import/profile.ts';
 import { exportCustomers, exportLinks, importReportLines } from './export.service.ts';
+import { CustomerListQuery } from '../../ledger/customers/customers.schemas.ts';
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
@@ -42,6 +43,9 @@ function validationJobJson(job: ValidationJob): ImportValidationJob {
 }
 
 const csvBody = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
+
+/** An export takes the customer list's search, filters and sort (not its paging): it exports what the list shows. */
+const ExportListQuery = CustomerListQuery.omit({ cursor: true, limit: true });
 
 export function importRoutes(): Router {
   const app = createRouter();
@@ -260,18 +264,19 @@ export function importRoutes(): Router {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/exports/customers.csv', access: 'customers:export', tags: ['exports'],
-      summary: 'All customers (golden records) as CSV; encoding=cp932 for Excel on Japanese Windows, utf-8 (with BOM) otherwise. Audited',
-      request: { query: ExportQuery },
+      summary: 'Customers (golden records) as CSV: those of the list with the same search, filters and sort (none: all); encoding=cp932 for Excel on Japanese Windows, utf-8 (with BOM) otherwise. Audited with its filters',
+      request: { query: ExportListQuery.extend({ encoding: z.enum(['cp932', 'utf-8']).optional() }) },
       responses: { 200: csvBody('CSV, streamed') },
     }),
     async (c) => {
-      const encoding = c.req.valid('query').encoding ?? 'utf-8';
+      const { encoding: asked, ...list } = c.req.valid('query');
+      const encoding = asked ?? 'utf-8';
       const { db } = c.get('deps');
       const actor = c.get('actor');
       return streamed(
         async (out) => {
           if (encoding === 'utf-8') out.write('\uFEFF');
-          await exportCustomers(db, out, 'csv', encoding, actor);
+          await exportCustomers(db, out, 'csv', encoding, actor, list);
         },
         `text/csv; charset=${encoding === 'cp932' ? 'Shift_JIS' : 'utf-8'}`,
         `customers-${stamp()}${encoding === 'cp932' ? '-sjis' : ''}.csv`,
@@ -282,14 +287,16 @@ export function importRoutes(): Router {
   app.openapi(
     secureRoute({
       method: 'get', path: '/api/v1/exports/customers.jsonl', access: 'customers:export', tags: ['exports'],
-      summary: 'All customers (golden records) as JSON Lines, UTF-8. Audited',
+      summary: 'Customers (golden records) as JSON Lines, UTF-8: those of the list with the same search, filters and sort (none: all). Audited with its filters',
+      request: { query: ExportListQuery },
       responses: { 200: { content: { 'application/x-ndjson': { schema: z.string() } }, description: 'JSON Lines, streamed' } },
     }),
     async (c) => {
+      const list = c.req.valid('query');
       const { db } = c.get('deps');
       const actor = c.get('actor');
       // ndjson is not JSON to the typed-response helper: the handler answers a raw streamed Response.
-      return streamed((out) => exportCustomers(db, out, 'jsonl', 'utf-8', actor), 'application/x-ndjson; charset=utf-8', `customers-${stamp()}.jsonl`) as never;
+      return streamed((out) => exportCustomers(db, out, 'jsonl', 'utf-8', actor, list), 'application/x-ndjson; charset=utf-8', `customers-${stamp()}.jsonl`) as never;
     },
   );
 

@@ -1,6 +1,6 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { CustomerRow } from '../../db/schema.ts';
+import type { CustomerRow, Database } from '../../db/schema.ts';
 import { exactTimestamp } from '../../db/sql-fragments.ts';
 
 export async function insertEmptyCustomer(db: Db): Promise<string> {
@@ -140,6 +140,41 @@ export interface CustomerListFilter {
   ids?: string[] | undefined;
 }
 
+/** The live customers a list filter keeps: one condition, shared by the list, its count and the export. */
+function matchesFilter(filter: CustomerListFilter) {
+  return (eb: ExpressionBuilder<Database, 'customers'>) => {
+    const conditions: Array<Expression<SqlBool>> = [eb('customers.deleted_at', 'is', null)];
+    if (filter.lifecycleStage) conditions.push(eb('customers.lifecycle_stage', '=', filter.lifecycleStage));
+    if (filter.ownerUserId) conditions.push(eb('customers.owner_user_id', '=', filter.ownerUserId));
+    if (filter.prefecture) conditions.push(eb('customers.prefecture', '=', filter.prefecture));
+    if (filter.companyId) conditions.push(eb('customers.company_id', '=', filter.companyId));
+    if (filter.email) conditions.push(eb('customers.email', '=', filter.email));
+    if (filter.ids) conditions.push(eb('customers.id', 'in', filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000']));
+    if (filter.source) {
+      conditions.push(eb.exists(
+        eb.selectFrom('source_records')
+          .innerJoin('sources', 'sources.id', 'source_records.source_id')
+          .select(sql`1`.as('one'))
+          .whereRef('source_records.customer_id', '=', 'customers.id')
+          .where('sources.name', '=', filter.source),
+      ));
+    }
+    return eb.and(conditions);
+  };
+}
+
+/**
+ * How many customers the filter keeps, counting no further than `bound` + 1: the inner LIMIT stops the scan there,
+ * so a count over a million rows costs what counting `bound` rows costs. More than `bound` means "at least bound".
+ */
+export async function countCustomerRows(db: Db, filter: CustomerListFilter, bound: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) => eb.selectFrom('customers').select(sql`1`.as('one')).where(matchesFilter(filter)).limit(bound + 1).as('kept'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Keyset pagination: `after` is the (sort value, id) of the last row of the previous page. */
 export async function listCustomerRows(
   db: Db,
@@ -153,25 +188,7 @@ export async function listCustomerRows(
     .selectAll('customers')
     // Exact (microsecond) timestamps for cursors: a JS Date would round to milliseconds and skip rows.
     .select([exactTimestamp('customers.created_at').as('created_cursor'), exactTimestamp('customers.updated_at').as('updated_cursor')])
-    .where('customers.deleted_at', 'is', null);
-  if (filter.lifecycleStage) query = query.where('customers.lifecycle_stage', '=', filter.lifecycleStage);
-  if (filter.ownerUserId) query = query.where('customers.owner_user_id', '=', filter.ownerUserId);
-  if (filter.prefecture) query = query.where('customers.prefecture', '=', filter.prefecture);
-  if (filter.companyId) query = query.where('customers.company_id', '=', filter.companyId);
-  if (filter.email) query = query.where('customers.email', '=', filter.email);
-  if (filter.ids) query = query.where('customers.id', 'in', filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000']);
-  if (filter.source) {
-    const source = filter.source;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('source_records')
-          .innerJoin('sources', 'sources.id', 'source_records.source_id')
-          .select(sql`1`.as('one'))
-          .whereRef('source_records.customer_id', '=', 'customers.id')
-          .where('sources.name', '=', source),
-      ),
-    );
-  }
+    .where(matchesFilter(filter));
   if (sort === 'name') {
     if (after) query = query.where(sql<SqlBool>`(customers.sort_key, customers.id) > (${after.value}, ${after.id}::uuid)` as Expression<SqlBool>);
     query = query.orderBy('customers.sort_key', 'asc').orderBy('customers.id', 'asc');

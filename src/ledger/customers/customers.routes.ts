@@ -23,7 +23,8 @@ export function customerRoutes(): Router {
       const query = c.req.valid('query');
       const { db, config } = c.get('deps');
       if (query.q?.trim()) await countSearch(db, config.searchRateLimit, c.get('auth'));
-      return c.json(await listCustomers(db, query, c.get('auth')), 200);
+      // The first page carries the total; the pages after it keep the one shown.
+      return c.json(await listCustomers(db, query, c.get('auth'), { total: !query.cursor }), 200);
     },
   );
 

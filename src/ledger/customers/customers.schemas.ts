@@ -96,7 +96,13 @@ export type CustomerListParams = z.infer<typeof CustomerListQuery>;
 export const CustomerListItemSchema = CustomerSchema.omit({ provenance: true });
 export type CustomerListItem = z.infer<typeof CustomerListItemSchema>;
 
-export const CustomerListSchema = pageOf(CustomerListItemSchema).openapi('CustomerList');
+export const CustomerListSchema = pageOf(CustomerListItemSchema)
+  .extend({
+    total: z.object({ count: z.number().int(), exact: z.boolean() }).optional().openapi({
+      description: 'First page only: how many customers match, exact up to 10,000 (a search: within its first 1,000 hits); exact false means "at least count"',
+    }),
+  })
+  .openapi('CustomerList');
 export type CustomerList = z.infer<typeof CustomerListSchema>;
 
 /** The one search box's query (GET /api/v1/search). */

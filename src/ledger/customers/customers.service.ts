@@ -62,13 +62,18 @@ export async function countSearch(db: Db, limit: Config['searchRateLimit'], auth
   throw new AppError('too_many_requests', `検索の回数が上限を超えました。${retryAfter} 秒後にもう一度お試しください (too many searches: ${limit.maxPerWindow} a minute)`, [], { 'Retry-After': String(retryAfter) });
 }
 
-export async function listCustomers(
-  db: Db,
-  query: { q?: string | undefined; stage?: string | undefined; source?: string | undefined; owner?: string | undefined; prefecture?: string | undefined; companyId?: string | undefined; email?: string | undefined; sort?: repo.CustomerSort | undefined; cursor?: string | undefined; limit?: number | undefined },
-  auth: AuthContext | null,
-): Promise<CustomerList> {
-  const limit = query.limit ?? 50;
-  const filter: repo.CustomerListFilter = {
+/**
+ * How many customers a list matches: exact up to COUNT_BOUND (10,000; a search counts within its first
+ * SEARCH_COUNT_BOUND hits), beyond that "at least `count`" (`exact` false). Never an estimate passed off as a count.
+ */
+export interface ListTotal { count: number; exact: boolean }
+export const COUNT_BOUND = 10_000;
+export const SEARCH_COUNT_BOUND = 1_000;
+
+export type CustomerListQuery = { q?: string | undefined; stage?: string | undefined; source?: string | undefined; owner?: string | undefined; prefecture?: string | undefined; companyId?: string | undefined; email?: string | undefined; sort?: repo.CustomerSort | undefined; cursor?: string | undefined; limit?: number | undefined };
+
+function filterOf(query: CustomerListQuery): repo.CustomerListFilter {
+  return {
     lifecycleStage: query.stage,
     source: query.source,
     ownerUserId: query.owner,
@@ -76,6 +81,32 @@ export async function listCustomers(
     companyId: query.companyId,
     email: query.email ? normalizeEmail(query.email).value : undefined,
   };
+}
+
+const hasAnyFilter = (filter: repo.CustomerListFilter) => Object.values(filter).some((v) => v !== undefined);
+
+/** The total of a list (see ListTotal): a bounded count, or for a search the matches among its first hits that pass the filters. */
+export async function countCustomers(db: Db, query: CustomerListQuery, auth: AuthContext | null): Promise<ListTotal> {
+  const filter = filterOf(query);
+  if (query.q && query.q.trim()) {
+    const personal = auth !== null && can(auth.role, 'customers:read_personal');
+    const result = await searchCustomerIds(db, query.q, { limit: SEARCH_COUNT_BOUND, personal });
+    const ids = result.hits.map((h) => h.id);
+    const count = hasAnyFilter(filter) && ids.length > 0 ? await repo.countCustomerRows(db, { ...filter, ids }, SEARCH_COUNT_BOUND) : ids.length;
+    return { count, exact: !result.hasMore };
+  }
+  const count = await repo.countCustomerRows(db, filter, COUNT_BOUND);
+  return count > COUNT_BOUND ? { count: COUNT_BOUND, exact: false } : { count, exact: true };
+}
+
+export async function listCustomers(
+  db: Db,
+  query: CustomerListQuery,
+  auth: AuthContext | null,
+  options: { /** Count the matches too (the list's first page: later pages keep the count they were shown). */ total?: boolean } = {},
+): Promise<CustomerList> {
+  const limit = query.limit ?? 50;
+  const filter = filterOf(query);
   let rows: Array<CustomerRow & { created_cursor?: string; updated_cursor?: string }>;
   let hasMore: boolean;
   let nextCursor: string | null = null;
@@ -110,7 +141,12 @@ export async function listCustomers(
     const { provenance: _provenance, ...rest } = toCustomer(r, companies, users, auth);
     return rest;
   });
-  return { items, nextCursor, hasMore };
+  if (!options.total) return { items, nextCursor, hasMore };
+  // A first page that holds every match is its own exact count: no second query.
+  // (A filtered search's page comes from a window of search hits, so it counts like any search.)
+  const whole = !query.cursor && !hasMore && !(query.q?.trim() && hasAnyFilter(filter));
+  const total = whole ? { count: items.length, exact: true } : await countCustomers(db, query, auth);
+  return { items, nextCursor, hasMore, total };
 }
 
 export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthContext | null): Promise<SourceRecord[]> {
@@ -224,4 +260,56 @@ function decodeOffsetCursor(cursor: string): number {
   const parsed = decodeCursor(cursor);
   if (typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0 || parsed.o > 1000) throw invalidCursor();
   return parsed.o;
+}
+
+/** A search exports at most this many ranked matches (a search is ranked, not walked: see searchCustomerIds). */
+export const EXPORT_SEARCH_MAX = 10_000;
+const EXPORT_PAGE = 2_000;
+
+export type CustomerExportRow = CustomerRow & { company_name: string | null };
+
+/**
+ * The customers of a list as the person sees it — its search, filters and sort — for an export, page by page.
+ * Without a search every match is walked by the list's own keyset; a search exports its first EXPORT_SEARCH_MAX
+ * ranked matches (`truncated` when there were more). Rows are whole: masking is the export permission's business.
+ */
+export async function customersForExport(db: Db, query: CustomerListQuery, auth: AuthContext | null): Promise<{ truncated: boolean; pages: AsyncGenerator<CustomerExportRow[]> }> {
+  const filter = filterOf(query);
+  const withCompanies = async (rows: Array<CustomerRow & { created_cursor?: string; updated_cursor?: string }>): Promise<CustomerExportRow[]> => {
+    const companies = await repo.loadCompanyNames(db, unique(rows.map((r) => r.company_id)));
+    return rows.map(({ created_cursor: _c, updated_cursor: _u, ...r }) => ({ ...r, company_name: r.company_id ? companies.get(r.company_id) ?? null : null }));
+  };
+  if (query.q && query.q.trim()) {
+    const personal = auth !== null && can(auth.role, 'customers:read_personal');
+    const result = await searchCustomerIds(db, query.q, { limit: EXPORT_SEARCH_MAX, personal });
+    const ids = result.hits.map((h) => h.id);
+    async function* pages() {
+      for (let i = 0; i < ids.length; i += EXPORT_PAGE) {
+        const chunk = ids.slice(i, i + EXPORT_PAGE);
+        const found = new Map((await repo.listCustomerRows(db, { ...filter, ids: chunk }, 'updated', null, chunk.length)).map((r) => [r.id, r]));
+        const ranked = chunk.map((id) => found.get(id)).filter((r) => r !== undefined);
+        if (ranked.length) yield await withCompanies(ranked);
+      }
+    }
+    return { truncated: result.hasMore, pages: pages() };
+  }
+  const sort = query.sort ?? 'updated';
+  async function* pages() {
+    let after: { value: string; id: string } | null = null;
+    for (;;) {
+      const rows = await repo.listCustomerRows(db, filter, sort, after, EXPORT_PAGE);
+      if (rows.length === 0) return;
+      yield await withCompanies(rows);
+      if (rows.length < EXPORT_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = { value: sort === 'name' ? last.sort_key : sort === 'created' ? last.created_cursor : last.updated_cursor, id: last.id };
+    }
+  }
+  return { truncated: false, pages: pages() };
+}
+
+/** The list parameters that are set: what an export's audit entry records as its filters. */
+export function activeListFilters(query: CustomerListQuery): Record<string, string> {
+  const keys = ['q', 'stage', 'source', 'owner', 'prefecture', 'companyId', 'email', 'sort'] as const;
+  return Object.fromEntries(keys.filter((k) => query[k]).map((k) => [k, String(query[k])]));
 }

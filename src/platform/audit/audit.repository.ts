@@ -29,15 +29,26 @@ export async function insertAuditEntry(db: Db, entry: AuditEntry): Promise<void>
     .execute();
 }
 
-export async function listAuditEntries(
-  db: Db,
-  filter: { action?: string; entityType?: string; entityId?: string; actorUserId?: string; beforeId?: number; limit: number },
-) {
+/** What the audit log page and its CSV export filter by; every field optional, all given ones must hold. */
+export interface AuditFilter {
+  action?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  actorUserId?: string | undefined;
+  /** Occurred at or after (inclusive), and before (exclusive): ISO 8601 instants. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Newest first; keyset paging by id (ids grow with time), `beforeId` being the last id of the previous page. */
+export async function listAuditEntries(db: Db, filter: AuditFilter & { beforeId?: number | undefined; limit: number }) {
   let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
   if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
+  if (filter.from) query = query.where('occurred_at', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('occurred_at', '<', new Date(filter.to));
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query.execute();
 }

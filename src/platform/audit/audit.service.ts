@@ -1,7 +1,11 @@
 import type { Actor } from '../../core/context.ts';
+import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { csvLine } from '../../domain/import/csv.ts';
 import type { Db } from '../../db/database.ts';
-import { insertAuditEntry, listAuditEntries } from './audit.repository.ts';
-import type { AuditPage } from './audit.schemas.ts';
+import { insertAuditEntry, listAuditEntries, type AuditFilter } from './audit.repository.ts';
+import type { AuditLogItem, AuditPage } from './audit.schemas.ts';
+
+export type { AuditFilter };
 
 /** Records who did what, when and from where. Never put secrets (passwords, tokens) in `details`. */
 export async function audit(
@@ -24,33 +28,75 @@ export async function audit(
   });
 }
 
+type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>[number];
+
+function toItem(r: AuditRow): AuditLogItem {
+  return {
+    id: r.id,
+    occurredAt: r.occurred_at.toISOString(),
+    actorUserId: r.actor_user_id,
+    actorLabel: r.actor_label,
+    via: r.actor_api_key_id ? 'api_key' : r.actor_user_id ? 'session' : null,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    details: r.details,
+  };
+}
+
+/** Only the filters that are set: what the list queries by and what an export's own audit entry records. */
+export function activeAuditFilters(filter: AuditFilter): AuditFilter {
+  const keys = ['action', 'entityType', 'entityId', 'actorUserId', 'from', 'to'] as const;
+  return Object.fromEntries(keys.filter((k) => filter[k]).map((k) => [k, filter[k]])) as AuditFilter;
+}
+
+/** A page of the log, newest first. The cursor is opaque (core/cursor.ts) and holds the last id shown. */
 export async function readAuditLog(
   db: Db,
-  filter: { action?: string | undefined; entityType?: string | undefined; entityId?: string | undefined; actorUserId?: string | undefined; cursor?: number | undefined; limit: number },
-): Promise<AuditPage> {
-  const rows = await listAuditEntries(db, {
-    ...(filter.action ? { action: filter.action } : {}),
-    ...(filter.entityType ? { entityType: filter.entityType } : {}),
-    ...(filter.entityId ? { entityId: filter.entityId } : {}),
-    ...(filter.actorUserId ? { actorUserId: filter.actorUserId } : {}),
-    ...(filter.cursor !== undefined ? { beforeId: filter.cursor } : {}),
-    limit: filter.limit + 1,
-  });
+  filter: AuditFilter & { cursor?: string | undefined; limit: number },
+): Promise<{ items: AuditLogItem[]; nextCursor: string | null }> {
+  const beforeId = filter.cursor ? cursorBigId(decodeCursor(filter.cursor).id) : undefined;
+  const rows = await listAuditEntries(db, { ...activeAuditFilters(filter), beforeId, limit: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
-  return {
-    items: page.map((r) => ({
-      id: r.id,
-      occurredAt: r.occurred_at.toISOString(),
-      actorUserId: r.actor_user_id,
-      actorLabel: r.actor_label,
-      via: r.actor_api_key_id ? 'api_key' : r.actor_user_id ? 'session' : null,
-      action: r.action,
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      ip: r.ip,
-      userAgent: r.user_agent,
-      details: r.details,
-    })),
-    nextCursor: rows.length > filter.limit && page.length > 0 ? String(page[page.length - 1]!.id) : null,
-  };
+  const last = page[page.length - 1];
+  return { items: page.map(toItem), nextCursor: rows.length > filter.limit && last ? encodeCursor({ id: last.id }) : null };
+}
+
+const EXPORT_PAGE = 2_000;
+
+const CSV_COLUMNS: Array<[string, (item: AuditLogItem) => string | null]> = [
+  ['id', (i) => String(i.id)],
+  ['occurred_at', (i) => i.occurredAt],
+  ['actor_user_id', (i) => i.actorUserId],
+  ['actor', (i) => i.actorLabel],
+  ['via', (i) => i.via],
+  ['action', (i) => i.action],
+  ['entity_type', (i) => i.entityType],
+  ['entity_id', (i) => i.entityId],
+  ['ip', (i) => i.ip],
+  ['user_agent', (i) => i.userAgent],
+  ['details', (i) => JSON.stringify(i.details)],
+];
+
+/**
+ * The filtered log as CSV lines (header first), newest first, read in keyset pages. The export is itself audited
+ * (`audit.export` with its filters and row count) once every line is written: reading the audit log in bulk is an
+ * act worth a trace like any other export.
+ */
+export async function exportAuditLog(db: Db, filter: AuditFilter, actor: Actor, write: (line: string) => Promise<void>): Promise<number> {
+  const filters = activeAuditFilters(filter);
+  await write(csvLine(CSV_COLUMNS.map(([h]) => h)));
+  let rows = 0;
+  let beforeId: number | undefined;
+  for (;;) {
+    const page = await listAuditEntries(db, { ...filters, beforeId, limit: EXPORT_PAGE });
+    for (const r of page) await write(csvLine(CSV_COLUMNS.map(([, get]) => get(toItem(r)))));
+    rows += page.length;
+    if (page.length < EXPORT_PAGE) break;
+    beforeId = page[page.length - 1]!.id;
+  }
+  await audit(db, actor, 'audit.export', null, { rows, filters });
+  return rows;
 }

@@ -20,6 +20,7 @@ import { ErrorBanner, MaskBanner, PageHeader, useLoad } from '../components/ui.t
 import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
 import { ExportMenu } from './ImportExportMenu.tsx';
+import { listSummary, type ListTotal } from './customer-list-summary.ts';
 
 type ColumnKey =
   | 'name' | 'kana' | 'company' | 'department' | 'title' | 'email' | 'phone' | 'prefecture'
@@ -150,9 +151,15 @@ export function CustomerListPage() {
     ...(cursor ? { cursor } : {}),
   };
   const { data, error, loading } = useLoad(
-    async () => ({ ...(await api.listCustomers(query)), loadedQuery: filters.q }),
+    async () => ({ ...(await api.listCustomers(query)), loadedQuery: filters.q, loadedKey: filterKey }),
     [JSON.stringify(query)],
   );
+  // The first page brings the total; the later pages of the same search show the one it brought.
+  const totals = useRef(new Map<string, ListTotal>());
+  if (data?.total && data.loadedKey === filterKey) totals.current.set(filterKey, data.total);
+  const total = totals.current.get(filterKey);
+  const summary = data ? listSummary(total, data.items.length) : null;
+  const { cursor: _cursor, limit: _limit, ...exportFilters } = query;
 
   const toggleColumn = (key: ColumnKey) => {
     const next = columns.includes(key) ? columns.filter((c) => c !== key) : COLUMNS.map((c) => c.key).filter((k) => k === key || columns.includes(k));
@@ -232,7 +239,7 @@ export function CustomerListPage() {
       <PageHeader
         title={t('customers.title')}
         actions={<>
-          <ExportMenu />
+          <ExportMenu filters={exportFilters} />
           {can('customers:write') && <LinkButton to="/customers/new" variant="primary" data-testid="customer-new">{t('customers.new')}</LinkButton>}
         </>}
       />
@@ -333,7 +340,7 @@ export function CustomerListPage() {
             loading={loading}
             summary={(
               <span className="muted small">
-                {data ? t('customers.shown', { n: data.items.length }) : ''}
+                <span data-testid="customer-total">{summary ? t(summary.key, summary.params) : ''}</span>
                 {paging.page > 1 && ` · ${t('common.page', { n: paging.page })}`}
                 {loading && data && ` · ${t('common.loading')}`}
               </span>

@@ -1,11 +1,15 @@
-/** 「エクスポート」: download links for the customer exports (audited on the server). Shown only with customers:export. */
+/**
+ * 「エクスポート」: download links for the customer exports (audited on the server). Shown only with customers:export.
+ * `filters`: the customer list's search, filters and sort, which the customer exports then follow (not the links table).
+ */
 import { useEffect, useRef, useState } from 'react';
 import { importApi } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
+import { exportUrlWith } from './customer-list-summary.ts';
 
-export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
+export function ExportMenu({ showLinks = false, filters = {} }: { showLinks?: boolean; filters?: Record<string, string | undefined> }) {
   const { can } = useSession();
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
@@ -20,9 +24,9 @@ export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
   }, [open]);
   if (!can('customers:export')) return null;
   const items: Array<[string, string]> = [
-    [importApi.exportUrls.csvCp932, t('export.csvCp932')],
-    [importApi.exportUrls.csvUtf8, t('export.csvUtf8')],
-    [importApi.exportUrls.jsonl, t('export.jsonl')],
+    [exportUrlWith(importApi.exportUrls.csvCp932, filters), t('export.csvCp932')],
+    [exportUrlWith(importApi.exportUrls.csvUtf8, filters), t('export.csvUtf8')],
+    [exportUrlWith(importApi.exportUrls.jsonl, filters), t('export.jsonl')],
     ...(showLinks ? [[importApi.exportUrls.links, t('export.links')] as [string, string]] : []),
   ];
   return (
@@ -41,6 +45,7 @@ export function ExportMenu({ showLinks = false }: { showLinks?: boolean }) {
               {label}
             </a>
           ))}
+          {Object.values(filters).some(Boolean) && <div className="muted small" style={{ padding: '6px 14px 2px', maxWidth: 300 }} data-testid="export-filtered">{t('export.filtered')}</div>}
           <div className="muted small" style={{ padding: '6px 14px 2px' }}>{t('export.note')}</div>
         </div>
       )}

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { api } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { identityRuleText } from '../system-labels.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
@@ -77,7 +78,7 @@ export function ReviewIdentityPanel({ customerId, onSplit }: { customerId: strin
             cell: (r) => (r.decisions.length === 0 ? <span className="muted small">—</span> : r.decisions.map((d) => (
               <div key={d.id} className="small">
                 {tOr(`identity.kind.${d.kind}`, d.kind)}
-                {d.rule ? <span className="muted">（{d.rule}）</span> : null}
+                {d.rule ? <span className="muted" title={d.rule}>（{identityRuleText(d.rule, t, tOr)}）</span> : null}
                 {d.score !== null ? <span className="tabular"> {d.score.toFixed(1)}</span> : null}
                 <span className="muted"> {d.decidedBy ?? t('identity.automatic')} ・ {formatDateTime(d.decidedAt)}</span>
               </div>

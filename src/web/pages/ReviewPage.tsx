@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type MatchEvidence, type QuarantinedRecord, type ReviewItem, type ReviewRecord } from '../api.ts';
 import { formatDateTime, formatProbability } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
+import { identityRuleText } from '../system-labels.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
@@ -42,7 +43,7 @@ const BADGE = { exact: 'badge badge-ok', close: 'badge badge-warn', disagree: 'b
 const DECIDED: Record<Decision, MessageKey> = { accept: 'review.accepted', reject: 'review.rejected', never: 'review.nevered' };
 
 export function ReviewPage() {
-  const { t } = useI18n();
+  const { t, tOr } = useI18n();
   const { can } = useSession();
   const queue = useCursorList((cursor) => api.listReviewItems({ status: 'open', limit: 50, ...(cursor ? { cursor } : {}) }), []);
   const { data, error, reload, setData } = queue;
@@ -140,7 +141,7 @@ export function ReviewPage() {
                 {t('review.score')} <span className="tabular">{current.score.toFixed(1)}</span>
                 <span className="muted small" title={t('review.probabilityHelp')} data-testid="review-probability"> ・ {t('review.probability')} {formatProbability(current.probability)}</span>
               </h2>
-              {current.rules.length > 0 && <div className="muted small">{t('review.rules')}: {current.rules.join(', ')}</div>}
+              {current.rules.length > 0 && <div className="muted small">{t('review.rules')}: {current.rules.map((r) => identityRuleText(r, t, tOr)).join('、')}</div>}
             </div>
             {current.nameOnly && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{t('review.nameOnlyWarning')}</div>}
             <Comparison item={current} />

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { sourceTexts } from '../system-labels.ts';
 import { useSession } from '../session.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Button } from '../components/Button.tsx';
@@ -103,8 +104,8 @@ export function SourcesPage() {
             key: 'label',
             header: t('sources.label'),
             cell: (s) => <>
-              <div className="strong">{s.name === 'manual' ? t('provenance.manual') : s.label}</div>
-              {s.description && <div className="muted small">{s.description}</div>}
+              <div className="strong">{sourceTexts(s, t).label}</div>
+              {sourceTexts(s, t).description && <div className="muted small">{sourceTexts(s, t).description}</div>}
             </>,
           },
           { key: 'name', header: t('sources.name'), cell: (s) => <code>{s.name}</code> },
