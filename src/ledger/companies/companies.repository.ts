@@ -91,3 +91,100 @@ export async function insertCompaniesNamed(db: Db, names: readonly string[]): Pr
     RETURNING id, name`.execute(db);
   return new Map(rows.rows.map((r) => [r.name, r.id]));
 }
+
+// ── resolution (issue 20): companies found by name key, 法人番号 or a former name ──
+
+/**
+ * The companies an incoming batch may be: live ones with one of the name keys or 法人番号, legacy rows without a
+ * name key yet whose name is one of the names, and companies merged away (followed to their survivor by the caller;
+ * a former name must keep finding the company). Rows holding a wanted 法人番号 are returned even when deleted: the
+ * number is unique across every row.
+ */
+export async function findCompanyCandidates(db: Db, wanted: { keys: readonly string[]; numbers: readonly string[]; names: readonly string[] }) {
+  if (wanted.keys.length + wanted.numbers.length + wanted.names.length === 0) return [];
+  const rows = await sql<import('kysely').Selectable<CompaniesTable>>`SELECT * FROM companies
+    WHERE (deleted_at IS NULL OR merged_into_id IS NOT NULL OR corporate_number = ANY(${[...wanted.numbers]}::text[]))
+      AND (name_key = ANY(${[...wanted.keys]}::text[])
+        OR corporate_number = ANY(${[...wanted.numbers]}::text[])
+        OR (name_key IS NULL AND name = ANY(${[...wanted.names]}::text[])))
+    ORDER BY created_at, id`.execute(db);
+  return rows.rows;
+}
+
+export async function corporateNumberTaken(db: Db, number: string): Promise<boolean> {
+  return (await db.selectFrom('companies').select('id').where('corporate_number', '=', number).executeTakeFirst()) !== undefined;
+}
+
+/** Advisory lock that serialises creating companies across processes (held to the end of the transaction). */
+const COMPANY_LOCK_ID = 4_242_020;
+
+export async function lockCompanyCreation(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${COMPANY_LOCK_ID})`.execute(db);
+}
+
+/** Pairs that may be one 法人, kept for a person (ids in either order; a pair is recorded once). */
+export async function insertCompanyReviews(db: Db, pairs: ReadonlyArray<{ a: string; b: string; reasons: readonly string[] }>): Promise<void> {
+  const rows = pairs.filter((p) => p.a !== p.b).map((p) => (p.a < p.b ? p : { a: p.b, b: p.a, reasons: p.reasons }));
+  if (rows.length === 0) return;
+  await db.insertInto('company_reviews')
+    .values(rows.map((p) => ({ company_a_id: p.a, company_b_id: p.b, reasons: JSON.stringify(p.reasons) })))
+    .onConflict((oc) => oc.columns(['company_a_id', 'company_b_id']).doNothing())
+    .execute();
+}
+
+export async function listOpenCompanyReviews(db: Db, companyId: string) {
+  return db.selectFrom('company_reviews').selectAll()
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('company_a_id', '=', companyId), eb('company_b_id', '=', companyId)]))
+    .orderBy('id').limit(100).execute();
+}
+
+// ── dedupe (daicho companies dedupe) ──
+
+/** Every live company, for grouping (the ledger holds thousands, not millions, of companies). */
+export async function listLiveCompanies(db: Db) {
+  return db.selectFrom('companies').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+}
+
+/** The customers whose golden record names one of the companies (to recompute after a merge). */
+export async function listCustomerIdsOfCompanies(db: Db, companyIds: readonly string[]): Promise<string[]> {
+  if (companyIds.length === 0) return [];
+  const rows = await sql<{ id: string }>`SELECT id FROM customers WHERE company_id = ANY(${[...companyIds]}::uuid[])
+    UNION SELECT customer_id FROM affiliations WHERE company_id = ANY(${[...companyIds]}::uuid[])`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * Merges companies into a survivor: their affiliations move to it (a customer already affiliated with the survivor
+ * keeps that one, primary if either was), they are soft-deleted pointing at the survivor, and companies merged into
+ * them earlier now point at the survivor too. Returns the customers whose affiliations moved, for the audit.
+ */
+export async function mergeCompaniesInto(db: Db, survivorId: string, mergedIds: readonly string[]): Promise<{ moved: string[]; folded: string[] }> {
+  const moved: string[] = [];
+  const folded: string[] = [];
+  for (const id of mergedIds) {
+    const m = await sql<{ customer_id: string }>`UPDATE affiliations SET company_id = ${survivorId}, updated_at = now()
+      WHERE company_id = ${id} AND NOT EXISTS (
+        SELECT 1 FROM affiliations s WHERE s.customer_id = affiliations.customer_id AND s.company_id = ${survivorId})
+      RETURNING customer_id`.execute(db);
+    moved.push(...m.rows.map((r) => r.customer_id));
+    const f = await sql<{ customer_id: string }>`WITH gone AS (DELETE FROM affiliations WHERE company_id = ${id} RETURNING customer_id, is_primary)
+      UPDATE affiliations SET is_primary = true, updated_at = now() FROM gone
+      WHERE affiliations.company_id = ${survivorId} AND affiliations.customer_id = gone.customer_id AND gone.is_primary
+      RETURNING affiliations.customer_id`.execute(db);
+    folded.push(...f.rows.map((r) => r.customer_id));
+    await sql`UPDATE companies SET merged_into_id = ${survivorId}, updated_at = now() WHERE merged_into_id = ${id}`.execute(db);
+  }
+  if (mergedIds.length > 0) {
+    await sql`UPDATE companies SET merged_into_id = ${survivorId}, deleted_at = now(), updated_at = now()
+      WHERE id = ANY(${[...mergedIds]}::uuid[]) AND deleted_at IS NULL`.execute(db);
+  }
+  return { moved, folded };
+}
+
+/** A company whose name is no company (なし, 個人, -): soft-deleted; its people's affiliations go. */
+export async function retirePlaceholderCompany(db: Db, id: string): Promise<string[]> {
+  const gone = await sql<{ customer_id: string }>`DELETE FROM affiliations WHERE company_id = ${id} RETURNING customer_id`.execute(db);
+  await sql`UPDATE companies SET deleted_at = now(), updated_at = now() WHERE id = ${id} AND deleted_at IS NULL`.execute(db);
+  return gone.rows.map((r) => r.customer_id);
+}
