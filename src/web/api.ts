@@ -122,6 +122,34 @@ export interface Company {
   peopleCount?: number;
   createdAt: string;
   updatedAt: string;
+  industryCode: string | null;
+  industryLabel: string | null;
+  employeesText: string | null;
+  capitalYen: number | null;
+  capitalText: string | null;
+  revenueBand: string | null;
+  domain: string | null;
+  sizeBandLabel: string | null;
+  /** 中小企業基本法: 中小企業者 / 小規模企業者 (null = cannot be told). */
+  sme: { sme: boolean | null; small: boolean | null; sectors: string[] };
+  fieldSources: Record<string, { source: string; at: string }>;
+}
+
+/** What the company edit page sends (PATCH /companies/{id}): text as written; null clears. */
+export interface CompanyPatch {
+  name?: string;
+  nameKana?: string | null;
+  legalForm?: string | null;
+  corporateNumber?: string | null;
+  industry?: string | null;
+  employees?: string | null;
+  capital?: string | null;
+  revenueBand?: string | null;
+  website?: string | null;
+  phone?: string | null;
+  postalCode?: string | null;
+  prefecture?: string | null;
+  address?: string | null;
 }
 
 export interface CompanyDetail extends Company {
@@ -287,6 +315,7 @@ export const api = {
   listCompanies: (query: { q?: string; prefecture?: string; cursor?: string; limit?: number }) => get<Page<Company>>('/companies', { ...query }),
   getCompany: (id: string) => get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`),
   createCompany: (input: Partial<Company> & { name: string }) => request<Company>('POST', '/companies', input),
+  updateCompany: (id: string, input: CompanyPatch) => request<Company>('PATCH', `/companies/${encodeURIComponent(id)}`, input),
 
   // sources
   listSources: () => get<{ items: Source[] }>('/sources'),
