@@ -115,6 +115,15 @@ export async function corporateNumberTaken(db: Db, number: string): Promise<bool
   return (await db.selectFrom('companies').select('id').where('corporate_number', '=', number).executeTakeFirst()) !== undefined;
 }
 
+/** Live companies registered by hand (field_sources.name is 'manual') under exactly these names. */
+export async function findManualCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await sql<{ id: string; name: string }>`SELECT DISTINCT ON (name) id, name FROM companies
+    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL AND field_sources -> 'name' ->> 'source' = 'manual'
+    ORDER BY name, created_at, id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.name, r.id]));
+}
+
 /** Advisory lock that serialises creating companies across processes (held to the end of the transaction). */
 const COMPANY_LOCK_ID = 4_242_020;
 

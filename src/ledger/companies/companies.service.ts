@@ -140,7 +140,7 @@ function columns(input: CompanyInput) {
 function manualSources(input: CompanyInput, previous: Record<string, { source: string; at: string }> = {}) {
   const at = new Date().toISOString();
   const out = { ...previous };
-  for (const [field, value] of Object.entries(input)) if (value !== undefined && field !== 'name') out[field] = { source: 'manual', at };
+  for (const [field, value] of Object.entries(input)) if (value !== undefined) out[field] = { source: 'manual', at };
   return JSON.stringify(out);
 }
 
@@ -263,6 +263,15 @@ export async function resolveCompanies(db: Db, mentions: readonly CompanyMention
   })));
   const out: ResolvedCompany[] = prepared.map((p) => ({ companyId: null, branch: p?.name?.branch ?? null, outcome: 'none' }));
   const named = prepared.flatMap((p, i) => (p !== null && p.name !== null ? [i] : []));
+  // A placeholder-looking name (「株式会社テスト」) that a person registered by hand as a company is that company.
+  const placeholders = prepared.flatMap((p, i) => (p !== null && p.name === null ? [i] : []));
+  if (placeholders.length > 0) {
+    const manual = await repo.findManualCompaniesByNames(db, [...new Set(placeholders.map((i) => nfkc(mentions[i]!.name!)))]);
+    for (const i of placeholders) {
+      const id = manual.get(nfkc(mentions[i]!.name!));
+      if (id !== undefined) out[i] = { companyId: id, branch: null, outcome: 'merge' };
+    }
+  }
   if (named.length === 0) return out;
   const work = async (trx: Db) => {
     const first = await decideAll(trx, mentions, prepared, named, false);

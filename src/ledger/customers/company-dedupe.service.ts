@@ -42,6 +42,7 @@ export async function dedupeCompanies(db: Db, actor: Actor): Promise<CompanyDedu
     })));
     const touched: string[] = [];
     for (const p of grouping.placeholders) {
+      if (byId.get(p.id)?.field_sources?.name?.source === 'manual') continue; // registered by hand under that name
       const people = await companies.retirePlaceholderCompany(trx, p.id);
       await audit(trx, actor, 'company.retire', { type: 'company', id: p.id }, { name: byId.get(p.id)?.name, reason: p.reason, customers: people });
       touched.push(p.id);
