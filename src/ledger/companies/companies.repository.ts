@@ -73,25 +73,6 @@ export async function upsertPrimaryAffiliations(
       SET department = excluded.department, title = excluded.title, is_primary = true, updated_at = now()`.execute(db);
 }
 
-// ── companies named by golden records ──
-
-/** The company each name refers to (the oldest live one with exactly that name), for many names at once. */
-export async function findCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  const rows = await sql<{ id: string; name: string }>`SELECT DISTINCT ON (name) id, name FROM companies
-    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL ORDER BY name, created_at, id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.name, r.id]));
-}
-
-/** Registers companies first named by a golden record. */
-export async function insertCompaniesNamed(db: Db, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  const rows = await sql<{ id: string; name: string }>`INSERT INTO companies (name, custom_fields, search_text)
-    SELECT n, '{}'::jsonb, t FROM unnest(${[...names]}::text[], ${names.map((n) => n.toLowerCase())}::text[]) AS v(n, t)
-    RETURNING id, name`.execute(db);
-  return new Map(rows.rows.map((r) => [r.name, r.id]));
-}
-
 // ── resolution (issue 20): companies found by name key, 法人番号 or a former name ──
 
 /**
@@ -122,6 +103,20 @@ export async function findManualCompaniesByNames(db: Db, names: readonly string[
     WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL AND field_sources -> 'name' ->> 'source' = 'manual'
     ORDER BY name, created_at, id`.execute(db);
   return new Map(rows.rows.map((r) => [r.name, r.id]));
+}
+
+export async function findCompanyRows(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('companies').selectAll().where('id', 'in', [...ids]).where('deleted_at', 'is', null).execute();
+}
+
+/** Registers companies resolution decided are new (ids chosen by the caller), in one statement per 1,000. */
+export async function insertCompaniesResolved(db: Db, rows: ReadonlyArray<{ id: string; name: string; name_key: string | null; legal_form: string | null; corporate_number: string | null }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.insertInto('companies').values(rows.slice(i, i + 1000).map((r) => ({
+      id: r.id, name: r.name, search_text: r.name.toLowerCase(), name_key: r.name_key, legal_form: r.legal_form, corporate_number: r.corporate_number, custom_fields: '{}',
+    }))).execute();
+  }
 }
 
 /** Advisory lock that serialises creating companies across processes (held to the end of the transaction). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/context.ts';
 import { cursorText, cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState } from '../../core/errors.ts';
@@ -322,6 +323,8 @@ async function decideAll(db: Db, mentions: readonly CompanyMention[], prepared: 
   const { byKey, takenNumbers } = await loadCandidates(db, prepared, mentions, named);
   const decided: Array<{ companyId: string | null; outcome: 'merge' | 'review' | 'new' }> = [];
   const reviews: Array<{ a: string; b: string; reasons: string[] }> = [];
+  // New companies are written together after the batch is decided (one statement, not one per company).
+  const pending: CompanyRow[] = [];
   for (const i of named) {
     const p = prepared[i]!;
     const seen = new Map<string, Candidate>();
@@ -338,10 +341,8 @@ async function decideAll(db: Db, mentions: readonly CompanyMention[], prepared: 
     }
     const name = p.name!;
     const number = p.corporateNumber !== null && !takenNumbers.has(p.corporateNumber) ? p.corporateNumber : null;
-    const row = await repo.insertCompany(db, {
-      name: name.canonicalName, search_text: name.canonicalName.toLowerCase(), name_key: name.key, legal_form: p.legalForm,
-      corporate_number: number, custom_fields: '{}',
-    });
+    const row = newCompanyRow(name.canonicalName, name.key, p.legalForm, number);
+    pending.push(row);
     if (number !== null) takenNumbers.add(number);
     addCandidate(byKey, { prepared: { ...p, id: row.id }, row, companyId: row.id });
     if (choice.outcome === 'review') {
@@ -349,8 +350,22 @@ async function decideAll(db: Db, mentions: readonly CompanyMention[], prepared: 
     }
     decided.push({ companyId: row.id, outcome: choice.outcome === 'review' ? 'review' : 'new' });
   }
-  if (create) await repo.insertCompanyReviews(db, reviews);
+  if (create) {
+    await repo.insertCompaniesResolved(db, pending);
+    await repo.insertCompanyReviews(db, reviews);
+  }
   return decided;
+}
+
+/** A company about to be registered, as its row will read (the id chosen here, so the batch can link to it). */
+function newCompanyRow(name: string, key: string, legalForm: string | null, corporateNumber: string | null): CompanyRow {
+  const now = new Date();
+  return {
+    id: randomUUID(), name, name_kana: null, legal_form: legalForm, corporate_number: corporateNumber, industry: null, size_band: null,
+    employee_count: null, website: null, phone: null, postal_code: null, prefecture: null, address: null, custom_fields: {},
+    search_text: name.toLowerCase(), created_at: now, updated_at: now, deleted_at: null, name_key: key, industry_code: null,
+    employees_text: null, capital_yen: null, capital_text: null, revenue_band: null, domain: null, field_sources: {}, merged_into_id: null,
+  };
 }
 
 /** The company's columns a fact sets (parsed and derived: size band, JSIC code, domain, prefecture…). */
@@ -398,8 +413,9 @@ async function applyFacts(db: Db, mentions: readonly CompanyMention[], resolved:
       if (held === undefined || held.from.at <= f.from.at) mine.set(fact, f);
     }
   });
+  const rows = new Map((await repo.findCompanyRows(db, [...incoming.keys()])).map((r) => [r.id, r]));
   for (const [id, facts] of incoming) {
-    const row = await repo.findCompanyRow(db, id);
+    const row = rows.get(id);
     if (!row) continue;
     const sources = { ...(row.field_sources ?? {}) };
     const set: Record<string, unknown> = {};
