@@ -16,6 +16,7 @@ import { checkImportTarget } from '../ledger/sources/sources.service.ts';
 import { isCommerceProfileJson } from '../domain/commerce/profile.ts';
 import { issueReasonText } from '../domain/import/reasons.ts';
 import { importCommerceFile } from './commerce-import.ts';
+import { dedupeCompanies } from '../ledger/customers/company-dedupe.service.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../intake/files/export.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
@@ -64,6 +65,7 @@ const USAGE = {
   import: 'daicho import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate] [--event ID]',
   'export links': 'daicho export links [--out FILE]',
   'export customers': 'daicho export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]',
+  'companies dedupe': 'daicho companies dedupe',
 } as const;
 type Command = keyof typeof USAGE;
 
@@ -91,6 +93,10 @@ Commands:
       CSV source,external_id,customer_id: one row per imported source record.
   ${USAGE['export customers']}
       Golden records (audited).
+  ${USAGE['companies dedupe']}
+      Merge companies registered twice under spellings of one name (さくら情報システム(株) / さくら情報システム株式会社,
+      the same 法人番号) and retire "companies" named なし, 個人, - …; their people follow. Safe to re-run; each
+      merge is audited (company.merge) and the merged company points at its survivor.
   daicho help  (or --help / -h after any command)
       Show this help.
 
@@ -224,6 +230,19 @@ async function main(argv: string[]): Promise<number> {
           await writeReport(db, summary.runId, values.report);
           console.log(`Per-row report: ${values.report}`);
         }
+        return 0;
+      });
+    }
+    case 'companies': {
+      const [sub, ...args] = rest;
+      if (sub !== 'dedupe') break;
+      parseFor('companies dedupe', () => parseArgs({ args, options: {}, strict: true }));
+      return withDatabase(loadConfig(), async (db) => {
+        const s = await dedupeCompanies(db, CLI_ACTOR);
+        console.log([
+          `Companies: ${s.companies}; merged ${s.merged} into ${s.groups} companies; placeholders retired ${s.placeholders}`,
+          `  keyed ${s.keyed}; pairs left for review ${s.reviews}; customers recomputed ${s.customers}`,
+        ].join('\n'));
         return 0;
       });
     }

@@ -108,6 +108,35 @@ export interface CompaniesTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
+  /** 0018: the deterministic name key (src/domain/companies analyzeCompanyName().key); null until resolved or deduped. */
+  name_key: string | null;
+  /** 0018: the JSIC code of `industry` (the text as given): 大分類 letter, 中分類 or 小分類 digits. */
+  industry_code: string | null;
+  /** 0018: 従業員数 as given when it is no single number (「300〜499名」); employee_count holds a single one. */
+  employees_text: string | null;
+  /** 0018: 資本金 in yen (bigint: a string from the driver). */
+  capital_yen: ColumnType<string | number | null, string | number | null | undefined, string | number | null>;
+  capital_text: string | null;
+  /** 0018: 売上規模 as given. */
+  revenue_band: string | null;
+  /** 0018: the company's own registrable web domain ('sakura-is.co.jp'). */
+  domain: string | null;
+  /** 0018: per field, where its value came from: { industry: { source, at } }; source 'manual' = edited by a person. */
+  field_sources: ColumnType<Record<string, CompanyFieldSource>, string | undefined, string>;
+  /** 0018: set (with deleted_at) when this company was merged into another. */
+  merged_into_id: string | null;
+}
+
+export interface CompanyFieldSource { source: string; at: string }
+
+/** 0018: two companies that may be one 法人, for a person to decide. */
+export interface CompanyReviewsTable {
+  id: BigId;
+  company_a_id: string;
+  company_b_id: string;
+  reasons: Json<unknown>;
+  status: Generated<'open' | 'merged' | 'distinct'>;
+  created_at: CreatedAt;
 }
 
 export interface FieldProvenance { sourceRecordId: number; source: string; at: string }
@@ -509,6 +538,7 @@ export interface Database {
   audit_log: AuditLogTable;
   sources: SourcesTable;
   companies: CompaniesTable;
+  company_reviews: CompanyReviewsTable;
   customers: CustomersTable;
   affiliations: AffiliationsTable;
   source_records: SourceRecordsTable;

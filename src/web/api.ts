@@ -49,6 +49,23 @@ export type TrackerSite = TrackerSiteFields & Partial<Pick<TrackerSiteWithStats,
 /** Either file import's per-row report (the panel shows what they share). */
 export type CommerceImportSummary = OrderImportSummary | AttendanceImportSummary;
 
+/** What the company edit page sends (PATCH /companies/{id}): text as written; null clears. */
+export interface CompanyPatch {
+  name?: string;
+  nameKana?: string | null;
+  legalForm?: string | null;
+  corporateNumber?: string | null;
+  industry?: string | null;
+  employees?: string | null;
+  capital?: string | null;
+  revenueBand?: string | null;
+  website?: string | null;
+  phone?: string | null;
+  postalCode?: string | null;
+  prefecture?: string | null;
+  address?: string | null;
+}
+
 export interface FieldError {
   field: string;
   message: string;
@@ -155,6 +172,7 @@ export const api = {
   listCompanies: (query: { q?: string; prefecture?: string; cursor?: string; limit?: number }) => get<CompanyList>('/companies', { ...query }),
   getCompany: (id: string) => get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`),
   createCompany: (input: Partial<Company> & { name: string }) => request<Company>('POST', '/companies', input),
+  updateCompany: (id: string, input: CompanyPatch) => request<Company>('PATCH', `/companies/${encodeURIComponent(id)}`, input),
 
   // sources
   listSources: () => get<SourceList>('/sources'),

@@ -13,6 +13,7 @@ import { CustomerDetailPage } from './pages/CustomerDetailPage.tsx';
 import { CustomerNewPage } from './pages/CustomerNewPage.tsx';
 import { CompanyListPage } from './pages/CompanyListPage.tsx';
 import { CompanyDetailPage } from './pages/CompanyDetailPage.tsx';
+import { CompanyEditPage } from './pages/CompanyEditPage.tsx';
 import { SourcesPage } from './pages/SourcesPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
@@ -90,6 +91,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/customers/new') return guard('customers:write', <CustomerNewPage />);
   if ((m = match('/customers/:id', path))) return guard('customers:read', <CustomerDetailPage key={m.id} id={m.id!} />);
   if (path === '/companies') return guard('companies:read', <CompanyListPage />);
+  if ((m = match('/companies/:id/edit', path))) return guard('companies:write', <CompanyEditPage key={m.id} id={m.id!} />);
   if ((m = match('/companies/:id', path))) return guard('companies:read', <CompanyDetailPage key={m.id} id={m.id!} />);
   if (path === '/sources') return guard('sources:read', <SourcesPage />);
   if (path === '/users') return guard('users:read', <UsersPage />);

@@ -18,7 +18,7 @@ for (const engine of ENGINES) {
     const hanako = {
       familyName: '佐藤', givenName: '花子', familyNameKana: 'さとう', givenNameKana: 'ﾊﾅｺ',
       email: ' Hanako.Sato@Example.CO.JP ', phone: '０９０－１２３４－５６７８', postalCode: '〒100-0001',
-      prefecture: '東京都', address: '千代田区千代田１－１', companyName: '株式会社サンプル', title: '課長',
+      prefecture: '東京都', address: '千代田区千代田１－１', companyName: '株式会社ヤマト精工', title: '課長',
       acquisitionChannel: 'brochure',
     };
 
@@ -33,7 +33,7 @@ for (const engine of ENGINES) {
       assert.equal(body.phoneNational, '090-1234-5678');
       assert.equal(body.postalCode, '1000001');
       assert.equal(body.address, '千代田区千代田1-1');
-      assert.equal(body.company.name, '株式会社サンプル');
+      assert.equal(body.company.name, '株式会社ヤマト精工');
       assert.equal(body.lifecycleStage, 'prospect');
       assert.equal(body.masked, false);
       assert.equal(body.provenance.email.source, 'manual');
@@ -157,7 +157,7 @@ for (const engine of ENGINES) {
     });
 
     test('search finds by 2-char kanji, half-width kana, e-mail and phone fragments', async () => {
-      for (const q of ['佐藤', 'ｻﾄｳ', 'さとう', 'hanako.sato', '1234-5678', '５６７８', 'サンプル']) {
+      for (const q of ['佐藤', 'ｻﾄｳ', 'さとう', 'hanako.sato', '1234-5678', '５６７８', 'ヤマト精工']) {
         const res = await admin.json('GET', `/api/v1/search?q=${encodeURIComponent(q)}`);
         assert.equal(res.status, 200, q);
         assert.ok(res.body.items.some((c: { displayName: string }) => c.displayName === '佐藤 花子'), `query ${q}`);

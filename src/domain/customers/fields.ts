@@ -19,6 +19,16 @@ export const PROFILE_FIELDS = [
   'companyName',
   'department',
   'title',
+  // The company's own facts as this source states them: survivorship per field (source priority, then the latest);
+  // the company record takes them from its people (src/ledger/companies/companies.service.ts resolveCompanies).
+  'companyCorporateNumber',
+  'companyIndustry',
+  'companyEmployees',
+  'companyCapital',
+  'companyRevenue',
+  'companyWebsite',
+  'companyPhone',
+  'companyAddress',
   'lifecycleStage',
   'acquisitionChannel',
   'ownerUserId',

@@ -62,6 +62,14 @@ export const DEFAULT_TYPE: Readonly<Record<ImportField, FieldType>> = {
   company_name_kana: 'kana',
   department: 'text',
   title: 'text',
+  company_corporate_number: 'text',
+  company_industry: 'text',
+  company_employees: 'text',
+  company_capital: 'text',
+  company_revenue: 'text',
+  company_website: 'text',
+  company_phone: 'tel',
+  company_address: 'text',
 };
 
 /** Labels the builder proposes for customer fields. */
@@ -83,6 +91,14 @@ export const TARGET_LABELS: Readonly<Record<ImportField, { ja: string; en: strin
   company_name_kana: { ja: '会社名フリガナ', en: 'Company (kana)' },
   department: { ja: '部署', en: 'Department' },
   title: { ja: '役職', en: 'Title' },
+  company_corporate_number: { ja: '法人番号', en: 'Corporate number' },
+  company_industry: { ja: '業種', en: 'Industry' },
+  company_employees: { ja: '従業員数', en: 'Employees' },
+  company_capital: { ja: '資本金', en: 'Capital' },
+  company_revenue: { ja: '売上規模', en: 'Revenue' },
+  company_website: { ja: 'ホームページ', en: 'Website' },
+  company_phone: { ja: '代表電話', en: 'Main phone' },
+  company_address: { ja: '会社住所', en: 'Company address' },
 };
 
 export const GENDER_OPTIONS = ['女性', '男性', 'その他', '回答しない'] as const;

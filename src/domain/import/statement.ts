@@ -1,6 +1,7 @@
 import { CUSTOM_PREFIX } from '../customers/fields.ts';
 import { parseAddress } from '../normalize/address.ts';
 import { parseBirthDate } from '../normalize/date.ts';
+import { normalizeCorporateNumber } from '../companies/corporate-number.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { reconcileNameParts } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
@@ -132,12 +133,45 @@ export function toStatement(
   if (department) out.department = department;
   const title = value('title');
   if (title) out.title = title;
+  companyFacts(value, out, flagged);
   for (const [header, v] of Object.entries(attributes)) {
     if (v.trim() !== '') out[`${CUSTOM_PREFIX}${header}`] = v.trim();
   }
   return { statement: out, flagged };
 }
 
+
+/**
+ * The company's own facts (法人番号, 業種, 従業員数, 資本金, 売上規模, URL, 代表電話, 会社住所): kept as written (NFKC)
+ * except the 法人番号 (13 digits, check digit verified) and the phone (E.164); the company record parses sizes and
+ * classifies the industry when it takes them.
+ */
+function companyFacts(value: (f: ImportField) => string | null, out: Record<string, unknown>, flagged: FlaggedValue[]): void {
+  const number = value('company_corporate_number');
+  if (number) {
+    const n = normalizeCorporateNumber(number);
+    if (n.valid) out.companyCorporateNumber = n.value;
+    else flagged.push({ field: 'company_corporate_number', reason: n.reason ?? 'invalid', value: number });
+  }
+  const phone = value('company_phone');
+  if (phone) {
+    const p = normalizePhone(phone);
+    if (p.valid && p.e164) out.companyPhone = p.e164;
+    else flagged.push({ field: 'company_phone', reason: p.reason ?? 'invalid', value: phone });
+  }
+  const text: ReadonlyArray<readonly [ImportField, string]> = [
+    ['company_industry', 'companyIndustry'],
+    ['company_employees', 'companyEmployees'],
+    ['company_capital', 'companyCapital'],
+    ['company_revenue', 'companyRevenue'],
+    ['company_website', 'companyWebsite'],
+    ['company_address', 'companyAddress'],
+  ];
+  for (const [field, key] of text) {
+    const v = value(field);
+    if (v) out[key] = v.trim();
+  }
+}
 
 /** 男/男性/M/male/1 → male, 女/女性/F/female/2 → female (ISO/IEC 5218 and JIS X 0303 codes: 0 unknown, 9 not applicable). */
 export function genderOf(raw: string): 'male' | 'female' | 'other' | 'unknown' | null {

@@ -196,6 +196,9 @@ export function classifyHeader(header: string, index = 1): Guess {
     return null; // 住所カナ, prefecture_kana…: a reading of something we do not map
   }
 
+  const fact = companyFactGuess(key);
+  if (fact !== undefined) return fact;
+
   if (/メール|mail/u.test(key) && !EMAIL_ABOUT.test(key)) {
     return { kind: 'email', score: /^(?:e?メール(?:アドレス)?|電子メール(?:アドレス)?|e?mail(?:address)?|pcメール(?:アドレス)?)$/u.test(key) ? 0.95 : 0.75 };
   }
@@ -238,6 +241,25 @@ export function classifyHeader(header: string, index = 1): Guess {
   if (part === 'family') return { kind: 'family_name', score: 0.9 };
   if (part === 'given') return { kind: 'given_name', score: 0.9 };
   return idGuess(key, index);
+}
+
+/**
+ * Headers of the company's own facts (HubSpot's Industry / Number of Employees / Annual Revenue / Company Domain
+ * Name / Website URL, Salesforce's Industry / Employees / AnnualRevenue, 名刺 exports' 代表電話). undefined = not
+ * such a header. 会社住所 is not guessed: in a 名刺 export it is the only address the person has (matching needs it).
+ */
+function companyFactGuess(key: string): Guess | undefined {
+  if (/^(?:法人番号|会社法人番号|法人no|corporatenumber|corporateid|japancorporatenumber)$/u.test(key)) return { kind: 'company_corporate_number', score: 0.95 };
+  if (/^(?:業種|業種名|業界|業種分類|産業分類|industry|industryname|industrytype)$/u.test(key)) return { kind: 'company_industry', score: 0.95 };
+  if (/業種|industry/u.test(key) && !/コード|code|cd$/u.test(key)) return { kind: 'company_industry', score: 0.75 };
+  if (/^(?:従業員数|従業員|社員数|職員数|従業者数|employees|numberofemployees|employeecount|companysize|従業員規模)$/u.test(key)) return { kind: 'company_employees', score: 0.95 };
+  if (/^(?:資本金|資本金額|capital|sharecapital)$/u.test(key)) return { kind: 'company_capital', score: 0.95 };
+  if (/^(?:売上規模|売上高|年商|年間売上|年間売上高|annualrevenue|revenuerange)$/u.test(key)) return { kind: 'company_revenue', score: 0.9 };
+  if (/^(?:url|hp|ホームページ|ホームページurl|hpurl|webサイト|ウェブサイト|website|websiteurl|companywebsite|companydomainname|会社url|会社hp|企業url|企業hp|会社ホームページ|企業ホームページ|サイトurl)$/u.test(key)) {
+    return { kind: 'company_website', score: key === 'url' ? 0.8 : 0.9 };
+  }
+  if (/^(?:代表電話|代表電話番号|代表番号|会社電話|会社電話番号|電話会社|tel会社|会社tel|本社電話|本社電話番号|companyphone|mainphone)$/u.test(key)) return { kind: 'company_phone', score: 0.9 };
+  return undefined;
 }
 
 /** 姓 / お名前（姓） / 名前_名 / last name … → which part of a name. */

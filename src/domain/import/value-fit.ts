@@ -35,6 +35,7 @@ const NAME_LIKE: ReadonlySet<ImportField> = new Set([
   'company_name_kana',
   'department',
   'title',
+  'company_industry',
 ]);
 
 const ALPHANUMERIC_POSTAL = [
@@ -75,6 +76,13 @@ export function valueFits(field: ImportField, value: string, kind: CellKind = ce
     case 'address':
       // Street numbers (febrl's street_number) and postal codes written into an address are parts of one.
       return kind === 'text' || kind === 'number' || kind === 'postal';
+    case 'company_corporate_number':
+      // 13 digits (Excel may show them as a number), with hyphens or a leading T (an invoice number).
+      return (kind === 'number' || kind === 'text') && digitCount(text) >= 12 && digitCount(text) <= 14;
+    case 'company_website':
+      return kind === 'url' || (kind === 'text' && /^[^\s@]+\.[a-z]{2,}(?:\/\S*)?$/iu.test(text));
+    case 'company_phone':
+      return kind === 'phone' || ((kind === 'number' || kind === 'text') && digitCount(text) >= 6 && digitCount(text) <= 20);
     default:
       return true;
   }

@@ -2,7 +2,7 @@
  * What daicho.identify({…}) may say about a person, mapped to the import field names identity resolution reads.
  * Anything else is ignored (reported back as `ignored`): a public endpoint must not write arbitrary attributes.
  */
-import { IMPORT_FIELDS, type ImportField } from '../import/profile.ts';
+import { COMPANY_FACT_FIELDS, IMPORT_FIELDS, type ImportField } from '../import/profile.ts';
 
 const ALIASES: Record<string, ImportField> = {
   email: 'email', name: 'full_name', fullName: 'full_name', familyName: 'family_name', givenName: 'given_name',
@@ -10,7 +10,8 @@ const ALIASES: Record<string, ImportField> = {
   phone: 'phone', company: 'company_name', companyName: 'company_name', department: 'department', title: 'title',
   postalCode: 'postal_code', prefecture: 'prefecture', address: 'address',
 };
-const IMPORT_NAMES: ReadonlySet<string> = new Set(IMPORT_FIELDS);
+// Not the company's own facts (法人番号, 業種, 代表電話…): an anonymous page must not rewrite a company record.
+const IMPORT_NAMES: ReadonlySet<string> = new Set(IMPORT_FIELDS.filter((f) => !(COMPANY_FACT_FIELDS as readonly string[]).includes(f)));
 const MAX_VALUE = 300;
 
 export function traitsToFields(traits: Record<string, unknown>): { fields: Partial<Record<ImportField, string>>; ignored: string[] } {

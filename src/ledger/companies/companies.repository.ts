@@ -73,21 +73,122 @@ export async function upsertPrimaryAffiliations(
       SET department = excluded.department, title = excluded.title, is_primary = true, updated_at = now()`.execute(db);
 }
 
-// ── companies named by golden records ──
+// ── resolution (issue 20): companies found by name key, 法人番号 or a former name ──
 
-/** The company each name refers to (the oldest live one with exactly that name), for many names at once. */
-export async function findCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+/**
+ * The companies an incoming batch may be: live ones with one of the name keys or 法人番号, legacy rows without a
+ * name key yet whose name is one of the names, and companies merged away (followed to their survivor by the caller;
+ * a former name must keep finding the company). Rows holding a wanted 法人番号 are returned even when deleted: the
+ * number is unique across every row.
+ */
+export async function findCompanyCandidates(db: Db, wanted: { keys: readonly string[]; numbers: readonly string[]; names: readonly string[] }) {
+  if (wanted.keys.length + wanted.numbers.length + wanted.names.length === 0) return [];
+  const rows = await sql<import('kysely').Selectable<CompaniesTable>>`SELECT * FROM companies
+    WHERE (deleted_at IS NULL OR merged_into_id IS NOT NULL OR corporate_number = ANY(${[...wanted.numbers]}::text[]))
+      AND (name_key = ANY(${[...wanted.keys]}::text[])
+        OR corporate_number = ANY(${[...wanted.numbers]}::text[])
+        OR (name_key IS NULL AND name = ANY(${[...wanted.names]}::text[])))
+    ORDER BY created_at, id`.execute(db);
+  return rows.rows;
+}
+
+export async function corporateNumberTaken(db: Db, number: string): Promise<boolean> {
+  return (await db.selectFrom('companies').select('id').where('corporate_number', '=', number).executeTakeFirst()) !== undefined;
+}
+
+/** Live companies registered by hand (field_sources.name is 'manual') under exactly these names. */
+export async function findManualCompaniesByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
   const rows = await sql<{ id: string; name: string }>`SELECT DISTINCT ON (name) id, name FROM companies
-    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL ORDER BY name, created_at, id`.execute(db);
+    WHERE name = ANY(${[...names]}::text[]) AND deleted_at IS NULL AND field_sources -> 'name' ->> 'source' = 'manual'
+    ORDER BY name, created_at, id`.execute(db);
   return new Map(rows.rows.map((r) => [r.name, r.id]));
 }
 
-/** Registers companies first named by a golden record. */
-export async function insertCompaniesNamed(db: Db, names: readonly string[]): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  const rows = await sql<{ id: string; name: string }>`INSERT INTO companies (name, custom_fields, search_text)
-    SELECT n, '{}'::jsonb, t FROM unnest(${[...names]}::text[], ${names.map((n) => n.toLowerCase())}::text[]) AS v(n, t)
-    RETURNING id, name`.execute(db);
-  return new Map(rows.rows.map((r) => [r.name, r.id]));
+export async function findCompanyRows(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('companies').selectAll().where('id', 'in', [...ids]).where('deleted_at', 'is', null).execute();
+}
+
+/** Registers companies resolution decided are new (ids chosen by the caller), in one statement per 1,000. */
+export async function insertCompaniesResolved(db: Db, rows: ReadonlyArray<{ id: string; name: string; name_key: string | null; legal_form: string | null; corporate_number: string | null }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.insertInto('companies').values(rows.slice(i, i + 1000).map((r) => ({
+      id: r.id, name: r.name, search_text: r.name.toLowerCase(), name_key: r.name_key, legal_form: r.legal_form, corporate_number: r.corporate_number, custom_fields: '{}',
+    }))).execute();
+  }
+}
+
+/** Advisory lock that serialises creating companies across processes (held to the end of the transaction). */
+const COMPANY_LOCK_ID = 4_242_020;
+
+export async function lockCompanyCreation(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${COMPANY_LOCK_ID})`.execute(db);
+}
+
+/** Pairs that may be one 法人, kept for a person (ids in either order; a pair is recorded once). */
+export async function insertCompanyReviews(db: Db, pairs: ReadonlyArray<{ a: string; b: string; reasons: readonly string[] }>): Promise<void> {
+  const rows = pairs.filter((p) => p.a !== p.b).map((p) => (p.a < p.b ? p : { a: p.b, b: p.a, reasons: p.reasons }));
+  if (rows.length === 0) return;
+  await db.insertInto('company_reviews')
+    .values(rows.map((p) => ({ company_a_id: p.a, company_b_id: p.b, reasons: JSON.stringify(p.reasons) })))
+    .onConflict((oc) => oc.columns(['company_a_id', 'company_b_id']).doNothing())
+    .execute();
+}
+
+export async function listOpenCompanyReviews(db: Db, companyId: string) {
+  return db.selectFrom('company_reviews').selectAll()
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('company_a_id', '=', companyId), eb('company_b_id', '=', companyId)]))
+    .orderBy('id').limit(100).execute();
+}
+
+// ── dedupe (daicho companies dedupe) ──
+
+/** Every live company, for grouping (the ledger holds thousands, not millions, of companies). */
+export async function listLiveCompanies(db: Db) {
+  return db.selectFrom('companies').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+}
+
+/** The customers whose golden record names one of the companies (to recompute after a merge). */
+export async function listCustomerIdsOfCompanies(db: Db, companyIds: readonly string[]): Promise<string[]> {
+  if (companyIds.length === 0) return [];
+  const rows = await sql<{ id: string }>`SELECT id FROM customers WHERE company_id = ANY(${[...companyIds]}::uuid[])
+    UNION SELECT customer_id FROM affiliations WHERE company_id = ANY(${[...companyIds]}::uuid[])`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * Merges companies into a survivor: their affiliations move to it (a customer already affiliated with the survivor
+ * keeps that one, primary if either was), they are soft-deleted pointing at the survivor, and companies merged into
+ * them earlier now point at the survivor too. Returns the customers whose affiliations moved, for the audit.
+ */
+export async function mergeCompaniesInto(db: Db, survivorId: string, mergedIds: readonly string[]): Promise<{ moved: string[]; folded: string[] }> {
+  const moved: string[] = [];
+  const folded: string[] = [];
+  for (const id of mergedIds) {
+    const m = await sql<{ customer_id: string }>`UPDATE affiliations SET company_id = ${survivorId}, updated_at = now()
+      WHERE company_id = ${id} AND NOT EXISTS (
+        SELECT 1 FROM affiliations s WHERE s.customer_id = affiliations.customer_id AND s.company_id = ${survivorId})
+      RETURNING customer_id`.execute(db);
+    moved.push(...m.rows.map((r) => r.customer_id));
+    const f = await sql<{ customer_id: string }>`WITH gone AS (DELETE FROM affiliations WHERE company_id = ${id} RETURNING customer_id, is_primary)
+      UPDATE affiliations SET is_primary = true, updated_at = now() FROM gone
+      WHERE affiliations.company_id = ${survivorId} AND affiliations.customer_id = gone.customer_id AND gone.is_primary
+      RETURNING affiliations.customer_id`.execute(db);
+    folded.push(...f.rows.map((r) => r.customer_id));
+    await sql`UPDATE companies SET merged_into_id = ${survivorId}, updated_at = now() WHERE merged_into_id = ${id}`.execute(db);
+  }
+  if (mergedIds.length > 0) {
+    await sql`UPDATE companies SET merged_into_id = ${survivorId}, deleted_at = now(), updated_at = now()
+      WHERE id = ANY(${[...mergedIds]}::uuid[]) AND deleted_at IS NULL`.execute(db);
+  }
+  return { moved, folded };
+}
+
+/** A company whose name is no company (なし, 個人, -): soft-deleted; its people's affiliations go. */
+export async function retirePlaceholderCompany(db: Db, id: string): Promise<string[]> {
+  const gone = await sql<{ customer_id: string }>`DELETE FROM affiliations WHERE company_id = ${id} RETURNING customer_id`.execute(db);
+  await sql`UPDATE companies SET deleted_at = now(), updated_at = now() WHERE id = ${id} AND deleted_at IS NULL`.execute(db);
+  return gone.rows.map((r) => r.customer_id);
 }

@@ -16,9 +16,13 @@ const CompanyFields = z.object({
   postalCode: nullableText(10),
   prefecture: z.enum(PREFECTURES).nullable().optional(),
   address: nullableText(300),
+  employees: nullableText(60).openapi({ description: '従業員数 as written (「約300名」「300〜499名」): sets employeeCount and sizeBand', example: '約300名' }),
+  capital: nullableText(60).openapi({ description: '資本金 as written', example: '5000万円' }),
+  revenueBand: nullableText(60).openapi({ description: '売上規模 as written', example: '10億〜50億円' }),
 });
 export const CompanyCreate = CompanyFields.extend({ name: z.string().trim().min(1).max(200).openapi({ example: '株式会社サンプル' }) }).openapi('CompanyCreate');
 export const CompanyPatch = CompanyFields.extend({ name: z.string().trim().min(1).max(200).optional() }).openapi('CompanyPatch');
+export type CompanyPatchInput = z.infer<typeof CompanyPatch>;
 
 export const CompanyListQuery = z.object({ q: z.string().max(200).optional(), prefecture: z.string().max(10).optional(), industry: z.string().max(100).optional(), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).optional() });
 
@@ -28,6 +32,12 @@ export const CompanySchema = z.object({
   employeeCount: z.number().nullable(), website: z.string().nullable(), phone: z.string().nullable(),
   postalCode: z.string().nullable(), prefecture: z.string().nullable(), address: z.string().nullable(),
   customFields: z.record(z.string(), z.unknown()), peopleCount: z.number().optional(), createdAt: z.string(), updatedAt: z.string(),
+  industryCode: z.string().nullable().openapi({ description: 'JSIC code of the industry (大分類 letter, 中分類/小分類 digits)' }),
+  industryLabel: z.string().nullable(), employeesText: z.string().nullable(), capitalYen: z.number().nullable(),
+  capitalText: z.string().nullable(), revenueBand: z.string().nullable(), domain: z.string().nullable(), sizeBandLabel: z.string().nullable(),
+  sme: z.object({ sme: z.boolean().nullable(), small: z.boolean().nullable(), sectors: z.array(z.string()) })
+    .openapi({ description: '中小企業基本法: 中小企業者 / 小規模企業者, null when the known figures leave it open' }),
+  fieldSources: z.record(z.string(), z.object({ source: z.string(), at: z.string() })),
 }).openapi('Company');
 export type Company = z.infer<typeof CompanySchema>;
 

@@ -10,7 +10,7 @@ import { CUSTOM_PREFIX, displayNameOf } from '../../domain/customers/fields.ts';
 import { computeGolden, type SourceStatement } from '../../domain/customers/golden.ts';
 import { searchDocumentColumns } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
-import { companiesNamed } from '../companies/companies.service.ts';
+import { COMPANY_FACTS, resolveCompanies, type CompanyFact, type CompanyMention } from '../companies/companies.service.ts';
 import { upsertPrimaryAffiliations } from '../companies/companies.repository.ts';
 
 /**
@@ -89,18 +89,44 @@ async function goldenRows(db: Db, customers: ReadonlyArray<{ id: string; stateme
 function buildGoldenRows(customers: ReadonlyArray<{ id: string; statements: SourceStatement[] }>) {
   return customers.map((c) => {
     const { values, provenance } = computeGolden(c.statements);
-    return { values, row: goldenRow(c.id, values, provenance, null) };
+    return { values, provenance: provenance as Record<string, unknown>, row: goldenRow(c.id, values, provenance, null) };
   });
 }
 
-/** Sets each row's company (companies named for the first time are registered). */
-async function withCompanies(db: Db, rows: Array<{ values: Record<string, unknown>; row: repo.GoldenRow }>) {
-  const companies = await companiesNamed(db, rows.map((r) => str(r.values.companyName)));
-  for (const r of rows) {
-    const name = str(r.values.companyName);
-    r.row.company_id = name ? companies.get(name)! : null;
-  }
+/**
+ * Sets each row's company (resolved like people: companies.service resolveCompanies; a placeholder such as なし
+ * names none), hands the company the facts the record states about it, and puts a branch written after the company
+ * name (「さくら情報システム(株) 東京支店」) into the department.
+ */
+async function withCompanies(db: Db, rows: Array<{ values: Record<string, unknown>; row: repo.GoldenRow; provenance?: Record<string, unknown> }>) {
+  const resolved = await resolveCompanies(db, rows.map((r) => companyMention(r.values, r.provenance ?? {})));
+  rows.forEach((r, i) => {
+    const { companyId, branch } = resolved[i]!;
+    r.row.company_id = companyId;
+    if (companyId !== null && branch !== null) {
+      const department = r.row.department;
+      if (department === null) r.row.department = branch;
+      else if (!department.includes(branch)) r.row.department = `${branch} ${department}`;
+    }
+  });
   return rows;
+}
+
+/** The golden value field of each company fact (src/domain/customers/fields.ts). */
+const FACT_FIELDS: Readonly<Record<CompanyFact, string>> = {
+  corporateNumber: 'companyCorporateNumber', industry: 'companyIndustry', employees: 'companyEmployees', capital: 'companyCapital',
+  revenue: 'companyRevenue', website: 'companyWebsite', phone: 'companyPhone', address: 'companyAddress',
+};
+
+function companyMention(values: Record<string, unknown>, provenance: Record<string, unknown>): CompanyMention {
+  const facts: NonNullable<CompanyMention['facts']> = {};
+  for (const fact of COMPANY_FACTS) {
+    const value = str(values[FACT_FIELDS[fact]]);
+    if (value === null) continue;
+    const from = provenance[FACT_FIELDS[fact]] as { source?: string; at?: string } | undefined;
+    facts[fact] = { value, from: { source: from?.source ?? 'unknown', at: from?.at ?? new Date(0).toISOString() } };
+  }
+  return { name: str(values.companyName), email: str(values.email), facts };
 }
 
 function goldenRow(id: string, values: Record<string, unknown>, provenance: Record<string, unknown>, companyId: string | null): repo.GoldenRow {

@@ -8,6 +8,8 @@ import { useSession } from '../session.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, Loading, useLoad } from '../components/ui.tsx';
+import { SmeSummary } from './CompanyEditPage.tsx';
+import { LinkButton } from '../components/Button.tsx';
 
 export function CompanyDetailPage({ id }: { id: string }) {
   const { t, label } = useI18n();
@@ -39,6 +41,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
             {company.prefecture && <span>{company.prefecture}</span>}
           </div>
         </div>
+        {can('companies:write') && <LinkButton to={`/companies/${company.id}/edit`} data-testid="company-edit-link">{t('common.edit')}</LinkButton>}
       </div>
       <div className="detail-grid">
         <div className="detail-main">
@@ -48,13 +51,19 @@ export function CompanyDetailPage({ id }: { id: string }) {
               {row('companies.legalForm', company.legalForm)}
               {row('companies.corporateNumber', company.corporateNumber && <span className="tabular">{company.corporateNumber}</span>)}
               {row('companies.industry', company.industry)}
-              {row('companies.employeeCount', company.employeeCount !== null ? company.employeeCount.toLocaleString('ja-JP') : null)}
+              {row('companies.employeeCount', company.employeeCount !== null ? company.employeeCount.toLocaleString('ja-JP') : company.employeesText)}
+              {row('companies.capital', company.capitalText ?? (company.capitalYen !== null ? `${company.capitalYen.toLocaleString('ja-JP')}円` : null))}
+              {row('companies.revenueBand', company.revenueBand)}
               {row('companies.website', company.website && /^https?:\/\//.test(company.website) ? <a href={company.website} target="_blank" rel="noreferrer noopener">{company.website}</a> : company.website)}
               {row('companies.phone', company.phone)}
               {row('field.postalCode', company.postalCode && `〒${formatPostal(company.postalCode)}`)}
               {row('field.address', [company.prefecture, company.address].filter(Boolean).join(' '))}
               {row('field.updatedAt', formatDateTime(company.updatedAt))}
             </dl>
+          </section>
+          <section className="card">
+            <div className="card-header"><h2>{t('companies.sme')}</h2></div>
+            <SmeSummary company={company} />
           </section>
         </div>
         <div className="detail-side">

@@ -35,10 +35,13 @@ describe('Eight 名刺 export', () => {
       company_name: '会社名',
       department: '部署名',
       title: '役職',
+      // The company's own line and site are the company's (issue 20).
+      company_phone: 'TEL会社',
+      company_website: 'URL',
     });
     assert.equal(s.idColumn, null); // Eight has no card id: records are identified by their content
-    // The company's and department's lines, FAX, the second personal phone, URL and the exchange date stay attributes.
-    assert.deepEqual(s.unmapped, ['TEL会社', 'TEL部門', 'Fax', '携帯電話', 'URL', '名刺交換日']);
+    // The department's line, FAX, the second personal phone and the exchange date stay attributes.
+    assert.deepEqual(s.unmapped, ['TEL部門', 'Fax', '携帯電話', '名刺交換日']);
   });
 
   test('a profile with "header_row": 8 names the line the header is on', () => {

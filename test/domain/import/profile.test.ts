@@ -263,8 +263,9 @@ describe('bindProfile', () => {
 
   test('IMPORT_FIELDS is the issue list', () => {
     assert.deepEqual([...IMPORT_FIELDS].sort(), [
-      'address', 'birth_date', 'company_name', 'company_name_kana', 'department', 'email', 'family_name', 'family_name_kana',
-      'full_name', 'full_name_kana', 'gender', 'given_name', 'given_name_kana', 'phone', 'postal_code', 'prefecture', 'title',
+      'address', 'birth_date', 'company_address', 'company_capital', 'company_corporate_number', 'company_employees', 'company_industry',
+      'company_name', 'company_name_kana', 'company_phone', 'company_revenue', 'company_website', 'department', 'email', 'family_name',
+      'family_name_kana', 'full_name', 'full_name_kana', 'gender', 'given_name', 'given_name_kana', 'phone', 'postal_code', 'prefecture', 'title',
     ]);
   });
 });

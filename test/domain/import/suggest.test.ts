@@ -118,7 +118,7 @@ describe('header vocabulary', () => {
     住所: 'address', 住所1: 'address', 住所２: 'address', 所在地: 'address', address: 'address', 'Address Line 1': 'address', 市区町村: 'address',
     番地: 'address', 建物名: 'address', street_number: 'address', suburb: 'address', city: 'address', 'IPアドレス': null, 'IP Address': null,
     // organisation
-    会社名: 'company_name', 企業名: 'company_name', 勤務先: 'company_name', company: 'company_name', 'Company Name': 'company_name', 法人番号: null,
+    会社名: 'company_name', 企業名: 'company_name', 勤務先: 'company_name', company: 'company_name', 'Company Name': 'company_name', 法人番号: 'company_corporate_number',
     部署: 'department', 部署名: 'department', department: 'department', 所属部署: 'department',
     役職: 'title', 肩書き: 'title', title: 'title', 'Job Title': 'title',
     // person
@@ -136,7 +136,7 @@ describe('header vocabulary', () => {
     // HubSpot
     'Record ID': 'id', 'Mobile Phone Number': 'phone', 'Street Address': 'address', 'State/Region': 'prefecture',
     'Postal Code': 'postal_code', 'Country/Region': null, 'Contact owner': null, 'Lead Status': null, 'Create Date': null,
-    'Associated Company IDs': null, 'Company Domain Name': null, 'Email Domain': null, 'Marketing contact status': null,
+    'Associated Company IDs': null, 'Company Domain Name': 'company_website', 'Email Domain': null, 'Marketing contact status': null,
     // Salesforce (report labels, Data Loader names, Japanese labels)
     'Contact ID': 'id', 'Account Name': 'company_name', Salutation: null, Mobile: 'phone', 'Mailing Street': 'address',
     'Mailing City': 'address', 'Mailing State/Province': 'prefecture', 'Mailing Zip/Postal Code': 'postal_code', 'Mailing Country': null,
@@ -144,9 +144,13 @@ describe('header vocabulary', () => {
     MailingStreet: 'address', MailingState: 'prefecture', MailingPostalCode: 'postal_code', HasOptedOutOfEmail: null,
     'Zip/Postal Code': 'postal_code', 'State/Province': 'prefecture', Street: 'address', 取引先名: 'company_name',
     郵送先市区郡: 'address', 郵送先都道府県: 'prefecture', 郵送先郵便番号: 'postal_code', 郵送先国: null,
-    // Eight / Sansan business cards: a company's or department's line is shared by everyone there, not a person's phone
-    'e-mail': 'email', Eメール: 'email', 携帯電話: 'phone', TEL直通: 'phone', TEL会社: null, 会社TEL: null, TEL部門: null,
-    代表電話: null, 'Company Phone': null, 'FAX番号 ': null, URL: null, '住所3': 'address', 'ビル名': 'address',
+    // Eight / Sansan business cards: a company's or department's line is shared by everyone there, not a person's phone:
+    // the company's main line is the company's (company_phone), a department's line nobody's
+    'e-mail': 'email', Eメール: 'email', 携帯電話: 'phone', TEL直通: 'phone', TEL会社: 'company_phone', 会社TEL: 'company_phone', TEL部門: null,
+    代表電話: 'company_phone', 'Company Phone': 'company_phone', 'FAX番号 ': null, URL: 'company_website',
+    // the company's own facts (issue 20)
+    業種: 'company_industry', 従業員数: 'company_employees', 資本金: 'company_capital', ホームページ: 'company_website', Industry: 'company_industry',
+    'Number of Employees': 'company_employees', 'Annual Revenue': 'company_revenue', 売上規模: 'company_revenue', '住所3': 'address', 'ビル名': 'address',
     // "firm" only as a word
     Firm: 'company_name', 'Firm Name': 'company_name',
   };

@@ -225,7 +225,7 @@ for (const engine of ENGINES) {
     test('manual merge of three customers into the first recomputes its golden record', async () => {
       const a = await customer();
       const b = await customer({ title: '部長', birthDate: '1985-01-02' });
-      const c = await customer({ companyName: '株式会社サンプル' });
+      const c = await customer({ companyName: '株式会社ヤマト精工' });
       const res = await manager.json('POST', '/api/v1/customers/merge', { customerIds: [a.id, b.id, c.id] });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(res.body, { customerId: a.id, merged: [b.id, c.id] });
@@ -233,7 +233,7 @@ for (const engine of ENGINES) {
       const merged = await admin.json('GET', `/api/v1/customers/${a.id}`);
       assert.equal(merged.body.title, '部長');
       assert.equal(merged.body.birthDate, '1985-01-02');
-      assert.equal(merged.body.company.name, '株式会社サンプル');
+      assert.equal(merged.body.company.name, '株式会社ヤマト精工');
       assert.equal((await admin.json('GET', `/api/v1/customers/${a.id}/source-records`)).body.items.length, 3);
       const decisions = await db.selectFrom('match_decisions').select(['kind', 'decided_by_user_id']).where('customer_id', '=', a.id).where('kind', '=', 'manual_merge').execute();
       assert.equal(decisions.length, 2);
