@@ -85,10 +85,10 @@ export function detectHeaderRow(rows: ReadonlyArray<readonly string[]>, options:
   // lines is left to the profile's header_row.
   // Narrower than it, too: a table's own header is not a title over one of its rows (a two-column list whose header is
   // as wide as every row). In a one-column list, where widths tell nothing, only a header name the mapping knows, with
-  // rows under it, is worth skipping the rows above for.
+  // rows under it, is worth skipping the one-cell rows above for (never a wider row: that is the table's own header).
   const allowed = candidates.filter((c, k) =>
     candidates.slice(0, k).every((above) =>
-      above.nonEmpty <= MAX_TITLE_CELLS && (above.width < c.width || (c.width === 1 && c.known > 0 && c.belowRows > 0)) && above.width <= Math.max(MAX_TITLE_CELLS, Math.floor(c.width / 2))),
+      above.nonEmpty <= MAX_TITLE_CELLS && (above.width < c.width || (c.width === 1 && above.width <= 1 && c.known > 0 && c.belowRows > 0)) && above.width <= Math.max(MAX_TITLE_CELLS, Math.floor(c.width / 2))),
   );
   const first = candidates[0]!;
   let best = first;
