@@ -15,6 +15,18 @@ import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
 import { canonicalEncoding, ENCODING_NAMES_HELP, type TextEncoding } from './encoding.ts';
 import { DELIMITERS, type Delimiter } from './csv.ts';
 
+/** The import fields about the person's company rather than the person (everything company_* but its name). */
+export const COMPANY_FACT_FIELDS = [
+  'company_corporate_number',
+  'company_industry',
+  'company_employees',
+  'company_capital',
+  'company_revenue',
+  'company_website',
+  'company_phone',
+  'company_address',
+] as const;
+
 export const IMPORT_FIELDS = [
   'full_name',
   'family_name',
@@ -34,29 +46,10 @@ export const IMPORT_FIELDS = [
   'department',
   'title',
   // The company's own facts (法人): they travel on the person's statement to the company record (companies.service).
-  'company_corporate_number',
-  'company_industry',
-  'company_employees',
-  'company_capital',
-  'company_revenue',
-  'company_website',
-  'company_phone',
-  'company_address',
+  ...COMPANY_FACT_FIELDS,
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 const FIELD_SET: ReadonlySet<string> = new Set(IMPORT_FIELDS);
-
-/** The import fields about the person's company rather than the person (everything company_* but its name). */
-export const COMPANY_FACT_FIELDS = [
-  'company_corporate_number',
-  'company_industry',
-  'company_employees',
-  'company_capital',
-  'company_revenue',
-  'company_website',
-  'company_phone',
-  'company_address',
-] as const satisfies readonly ImportField[];
 
 export function isImportField(name: string): name is ImportField {
   return FIELD_SET.has(name);
