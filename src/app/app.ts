@@ -26,6 +26,8 @@ import { trackerRoutes } from '../intake/tracker/tracker.routes.ts';
 import { formRoutes } from '../intake/forms/forms.routes.ts';
 import { orderRoutes } from '../intake/orders/orders.routes.ts';
 import { eventRoutes } from '../intake/events/events.routes.ts';
+import { valueRoutes } from '../ledger/values/values.routes.ts';
+import { segmentRoutes } from '../use/segments/segments.routes.ts';
 
 
 export type App = Router;
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', formRoutes());
   app.route('/', orderRoutes());
   app.route('/', eventRoutes());
+  app.route('/', valueRoutes());
+  app.route('/', segmentRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

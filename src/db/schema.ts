@@ -412,6 +412,8 @@ export interface OrdersTable {
   total_amount: Numeric;
   returned_amount: Numeric;
   currency: ColumnType<string, string | undefined, string>;
+  /** 0020: IANA time zone the order was placed in (recency counts calendar days there). */
+  time_zone: ColumnType<string, string | undefined, string>;
   cancelled_at: Timestamp | null;
   content_hash: string;
   created_at: CreatedAt;
@@ -526,6 +528,56 @@ export interface WebEventsTable {
 }
 export interface TrackerRejectionsTable { site_id: string | null; day: string; reason: string; count: ColumnType<number, number, number> }
 
+/** 0020: saved segments (src/use/segments), their materialised members and size over time. */
+export interface SegmentsTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  definition: Json<unknown>;
+  mode: ColumnType<'dynamic' | 'snapshot', 'dynamic' | 'snapshot' | undefined, 'dynamic' | 'snapshot'>;
+  owner_user_id: string | null;
+  refresh_minutes: number | null;
+  member_count: number | null;
+  refreshed_at: Timestamp | null;
+  refresh_claimed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  archived_at: Timestamp | null;
+}
+export interface SegmentMembersTable { segment_id: string; customer_id: string; added_at: CreatedAt }
+export interface SegmentSizesTable { segment_id: string; measured_at: CreatedAt; member_count: number; added: Generated<number>; removed: Generated<number> }
+
+/** 0020: per-customer purchase values (src/use/values): RFM facts, scores, tier and predicted values. */
+export interface CustomerValuesTable {
+  customer_id: string;
+  as_of: string;
+  first_order_at: Timestamp | null;
+  last_order_at: Timestamp | null;
+  recency_days: number | null;
+  frequency: number;
+  monetary: Numeric;
+  currency: string;
+  r: number | null;
+  f: number | null;
+  m: number | null;
+  tier: string | null;
+  p_alive: number | null;
+  expected_purchases_90d: number | null;
+  expected_order_value: Numeric | null;
+  predicted_value_365d: Numeric | null;
+  computed_at: CreatedAt;
+}
+export interface ValueRunsTable {
+  id: BigId;
+  as_of: string;
+  currency: string;
+  thresholds: Json<unknown>;
+  model: Json<unknown> | null;
+  customers: number;
+  seconds: number;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -568,6 +620,11 @@ export interface Database {
   order_lines: OrderLinesTable;
   events: EventsTable;
   event_registrations: EventRegistrationsTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  segment_sizes: SegmentSizesTable;
+  customer_values: CustomerValuesTable;
+  value_runs: ValueRunsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

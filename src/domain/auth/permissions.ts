@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'events:write': 'Create events; record and import registrations and attendance',
   'sites:read': 'See tracked websites, their install snippet and traffic counts',
   'sites:write': 'Register tracked websites, edit allowed origins and limits, rotate write keys',
+  'segments:read': 'Count, preview and open segments and their members (personal data masked without customers:read_personal)',
+  'segments:write': 'Save, edit, refresh, split and archive segments; recompute RFM',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -45,7 +47,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'users:read', 'audit:read', 'api_keys:own',
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'sites:write',
+    'sites:read', 'sites:write', 'segments:read', 'segments:write',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
@@ -53,16 +55,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'sites:write',
+    'sites:read', 'sites:write', 'segments:read', 'segments:write',
   ]),
   sales: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
     'forms:read',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read',
+    'sites:read', 'segments:read', 'segments:write',
   ]),
-  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read']),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read']),
 };
 
 export function isRole(value: string): value is Role {

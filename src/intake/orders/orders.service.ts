@@ -1,3 +1,4 @@
+import { ordersChanged } from '../../ledger/values/values.service.ts';
 import { createHash } from 'node:crypto';
 import type { Actor, AuthContext } from '../../core/context.ts';
 import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
@@ -252,6 +253,8 @@ export async function writeOrders(db: Db, input: { source: string; recordKind: '
     });
   }
   report.rejected.sort((a, b) => a.line - b.line);
+  // The buyers' RFM facts and scores follow their orders (a large import rescores everyone at once).
+  await ordersChanged(db, report.orders.map((o) => o.customerId));
   return report;
 }
 
@@ -407,6 +410,7 @@ async function rewriteOrder(db: Db, id: string, actor: Actor, action: string, bu
       customerId: row.customer_id, orderedAt: row.ordered_at.toISOString(), channel: row.channel, built, prior: row, productIds: await repo.productIdsBySku(trx, skus),
     });
     await audit(trx, actor, action, { type: 'order', id }, { source: row.source, orderId: row.external_id, status: built.status });
+    await ordersChanged(trx, [row.customer_id]);
   });
   return getOrder(db, id, { auth: actor.auth, customers: true });
 }

@@ -14,7 +14,7 @@ import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { searchCustomerIds } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
-import type { Customer, CustomerList, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
+import type { Customer, CustomerList, CustomerListItem, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
 
 
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
@@ -147,6 +147,32 @@ export async function listCustomers(
   const whole = !query.cursor && !hasMore && !(query.q?.trim() && hasAnyFilter(filter));
   const total = whole ? { count: items.length, exact: true } : await countCustomers(db, query, auth);
   return { items, nextCursor, hasMore, total };
+}
+
+/** Customers by id, in the order given (a page of a segment's members), masked for the reader like the list. */
+export async function listCustomersByIds(db: Db, ids: readonly string[], auth: AuthContext | null): Promise<CustomerListItem[]> {
+  if (ids.length === 0) return [];
+  const rows = await repo.findCustomerRowsByIds(db, [...ids]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  const [companies, users] = await Promise.all([
+    repo.loadCompanyNames(db, unique(ordered.map((r) => r.company_id))),
+    repo.loadUserNames(db, unique(ordered.map((r) => r.owner_user_id))),
+  ]);
+  return ordered.map((r) => {
+    const { provenance: _provenance, ...rest } = toCustomer(r, companies, users, auth);
+    return rest;
+  });
+}
+
+/** Export rows (whole: masking is the export permission's business) of customers by id, in the order given. */
+export async function customerExportRowsByIds(db: Db, ids: readonly string[]): Promise<CustomerExportRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await repo.findCustomerRowsByIds(db, [...ids]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  const companies = await repo.loadCompanyNames(db, unique(ordered.map((r) => r.company_id)));
+  return ordered.map((r) => ({ ...r, company_name: r.company_id ? companies.get(r.company_id) ?? null : null }));
 }
 
 export async function listCustomerSourceRecords(db: Db, id: string, auth: AuthContext | null): Promise<SourceRecord[]> {

@@ -1,3 +1,4 @@
+import { refreshValuesOf } from '../../ledger/values/values.service.ts';
 import type { Actor, AuthContext } from '../../core/context.ts';
 import { invalidCursor } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -171,6 +172,8 @@ async function absorb(
     note: `名寄せにより ${targetId} に統合 (merged into ${targetId})`, mergedInto: targetId, records: moved,
   });
   if (how.recompute !== false) await recomputeCustomer(db, targetId);
+  // The survivor's purchase values now hold both customers' orders.
+  await refreshValuesOf(db, [targetId, otherId]);
 }
 
 // ── unmerge ──
@@ -205,6 +208,7 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
     })));
     await recomputeCustomer(trx, customerId);
     await recomputeCustomer(trx, created);
+    await refreshValuesOf(trx, [customerId, created]);
     const newName = (await findCustomerRow(trx, created))?.display_name ?? '';
     // Both timelines say what happened, each with the other customer.
     const now = new Date();
