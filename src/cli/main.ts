@@ -18,6 +18,11 @@ import { issueReasonText } from '../domain/import/reasons.ts';
 import { importCommerceFile } from './commerce-import.ts';
 import { dedupeCompanies } from '../ledger/customers/company-dedupe.service.ts';
 import { exportCustomers, exportLinks, importReportLines, openOutput } from '../intake/files/export.service.ts';
+import { csvLine } from '../domain/import/csv.ts';
+import { lineWriter } from '../ledger/customers/customer-export.ts';
+import { exportValuesAsOf, recomputeValues } from '../ledger/values/values.service.ts';
+import { audit } from '../platform/audit/audit.service.ts';
+import { countSegment, exportDefinition } from '../use/segments/segments.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
@@ -66,6 +71,10 @@ const USAGE = {
   'export links': 'daicho export links [--out FILE]',
   'export customers': 'daicho export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]',
   'companies dedupe': 'daicho companies dedupe',
+  'segment count': 'daicho segment count FILE.json',
+  'segment export': 'daicho segment export FILE.json [--out FILE.csv] [--encoding utf-8|cp932]',
+  'rfm recompute': 'daicho rfm recompute [--as-of YYYY-MM-DD] [--bins N] [--currency JPY]',
+  'rfm export': 'daicho rfm export [--as-of YYYY-MM-DD] [--out FILE]',
 } as const;
 type Command = keyof typeof USAGE;
 
@@ -97,6 +106,17 @@ Commands:
       Merge companies registered twice under spellings of one name (さくら情報システム(株) / さくら情報システム株式会社,
       the same 法人番号) and retire "companies" named なし, 個人, - …; their people follow. Safe to re-run; each
       merge is audited (company.merge) and the merged company points at its survivor.
+  ${USAGE['segment count']}
+      Count the customers a segment definition keeps (the JSON condition tree of POST /api/v1/segments/count, or
+      a saved segment's {"definition": …}); a bad definition prints each bad node's JSON path and exits with 1.
+  ${USAGE['segment export']}
+      The customers a definition keeps, as golden records in CSV (audited as export.segment).
+  ${USAGE['rfm recompute']}
+      Recompute every buyer's RFM facts, scores (1–5 by quantiles, ties kept together) and tier, as of a date
+      (default today in Japan). The server also does this once a day.
+  ${USAGE['rfm export']}
+      CSV customer_id,recency_days,frequency,monetary,r,f,m,tier for every buyer as of the date (computed in a
+      transaction that is rolled back: the ledger's own values do not change). Audited as export.rfm.
   daicho help  (or --help / -h after any command)
       Show this help.
 
@@ -263,9 +283,83 @@ async function main(argv: string[]): Promise<number> {
       if (encoding !== 'utf-8' && encoding !== 'cp932') throw new UsageError('export customers', `--encoding is utf-8 or cp932, got "${encoding}"`);
       return withDatabase(loadConfig(), (db) => writeExport(values.out, (out) => exportCustomers(db, out, format, encoding, CLI_ACTOR)));
     }
+    case 'segment': {
+      const [what, ...args] = rest;
+      if (what !== 'count' && what !== 'export') break;
+      const command = what === 'count' ? 'segment count' : 'segment export';
+      const { values, positionals } = parseFor(command, () => parseArgs({
+        args, allowPositionals: true,
+        options: what === 'export' ? { out: { type: 'string' }, encoding: { type: 'string', default: 'utf-8' } } : {},
+        strict: true,
+      }));
+      const file = positionals[0];
+      if (!file || positionals.length > 1) throw new UsageError(command, 'give one definition file (JSON)');
+      const definition = readDefinitionFile(command, file);
+      const encoding = (values as { encoding?: string }).encoding ?? 'utf-8';
+      if (encoding !== 'utf-8' && encoding !== 'cp932') throw new UsageError(command, `--encoding is utf-8 or cp932, got "${encoding}"`);
+      return withDatabase(loadConfig(), async (db) => {
+        try {
+          if (what === 'count') {
+            const { count, ms } = await countSegment(db, definition);
+            console.log(`${count}`);
+            console.error(`(${ms} ms)`);
+            return 0;
+          }
+          return await writeExport((values as { out?: string }).out, (out) => exportDefinition(db, definition, out, encoding, CLI_ACTOR));
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'validation_failed') {
+            console.error(`The segment definition is invalid (セグメントの条件が正しくありません):\n${error.fieldErrors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+            return 1;
+          }
+          throw error;
+        }
+      });
+    }
+    case 'rfm': {
+      const [what, ...args] = rest;
+      if (what !== 'recompute' && what !== 'export') break;
+      const command = what === 'recompute' ? 'rfm recompute' : 'rfm export';
+      const { values } = parseFor(command, () => parseArgs({
+        args,
+        options: { 'as-of': { type: 'string' }, bins: { type: 'string' }, currency: { type: 'string' }, out: { type: 'string' } },
+        strict: true,
+      }));
+      const asOf = values['as-of'];
+      if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/u.test(asOf)) throw new UsageError(command, `--as-of is a date YYYY-MM-DD, got "${asOf}"`);
+      const bins = values.bins === undefined ? undefined : Number(values.bins);
+      if (bins !== undefined && !(Number.isInteger(bins) && bins >= 2 && bins <= 10)) throw new UsageError(command, `--bins is a whole number from 2 to 10, got "${values.bins}"`);
+      const currency = values.currency?.toUpperCase();
+      if (currency !== undefined && !/^[A-Z]{3}$/u.test(currency)) throw new UsageError(command, `--currency is an ISO 4217 code such as JPY, got "${values.currency}"`);
+      return withDatabase(loadConfig(), async (db) => {
+        if (what === 'recompute') {
+          const s = await recomputeValues(db, { asOf, bins, currency });
+          if (s.skipped) { console.error('Another process is recomputing customer values; try again in a moment'); return 1; }
+          console.log(`RFM as of ${s.asOf} (${s.currency}): ${s.customers} buyers scored in ${s.seconds.toFixed(1)} s`);
+          return 0;
+        }
+        return writeExport(values.out, async (out) => {
+          const write = lineWriter(out, 'utf-8');
+          await write(csvLine(['customer_id', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'tier']));
+          const { rows, summary } = await exportValuesAsOf(db, { asOf, bins, currency }, (cells) => write(csvLine(cells)));
+          await audit(db, CLI_ACTOR, 'export.rfm', null, { rows, asOf: summary.asOf, currency: summary.currency });
+          return rows;
+        });
+      });
+    }
   }
   console.error(`Unknown command: ${argv.join(' ')}\n\n${HELP}`);
   return 2;
+}
+
+/** A definition file: the condition tree, or an object holding it as "definition" (a saved segment's JSON). */
+function readDefinitionFile(command: Command, file: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(command, `cannot read ${file} as JSON: ${(error as Error).message}`);
+  }
+  return parsed && typeof parsed === 'object' && 'definition' in parsed ? (parsed as { definition: unknown }).definition : parsed;
 }
 
 /** Writes an export to --out (or stdout), reporting the rows written to a file. */

@@ -8,6 +8,35 @@ import { migrate } from '../db/migrate.ts';
 import { issueSetupTokenIfNeeded } from '../platform/accounts/auth.service.ts';
 import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accounts/auth.repository.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
+import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
+import { refreshDueSegments } from '../use/segments/segments.service.ts';
+import type { Db } from '../db/database.ts';
+
+/**
+ * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
+ * moves with the calendar) and refresh the saved segments whose interval is up. Several servers on one PostgreSQL
+ * share the work: the recompute takes an advisory lock and each segment refresh is claimed.
+ */
+function startScheduler(db: Db): NodeJS.Timeout {
+  let busy = false;
+  const pass = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const run = await recomputeValuesIfStale(db);
+      if (run && !run.skipped) console.log(`RFM as of ${run.asOf}: ${run.customers} buyers scored in ${run.seconds.toFixed(1)} s`);
+      await refreshDueSegments(db);
+    } catch (error) {
+      console.error(`[${new Date().toISOString()}] background pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  setTimeout(() => void pass(), 10_000).unref();
+  const timer = setInterval(() => void pass(), 60_000);
+  timer.unref();
+  return timer;
+}
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -39,10 +68,12 @@ export async function serve(config: Config): Promise<void> {
     console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
     console.log('');
   }
+  const scheduler = startScheduler(handle.db);
   let closing = false;
   const shutdown = () => {
     if (closing) return;
     closing = true;
+    clearInterval(scheduler);
     server.close();
     void handle.close().finally(() => process.exit(0));
   };

@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { DEFAULT_BINS, scoreCuts, tierGrid, TIER_LABELS, type Tier } from '../../domain/value/tiers.ts';
 import * as repo from './values.repository.ts';
@@ -27,23 +28,51 @@ export function todayInJapan(now: Date = new Date()): string {
 const endOfDay = (day: string) => new Date(new Date(`${day}T00:00:00+09:00`).getTime() + 86_400_000);
 
 export async function recomputeValues(db: Db, options: RecomputeOptions = {}): Promise<RecomputeSummary> {
+  return db.transaction().execute((trx) => recomputeIn(trx, options));
+}
+
+/** The recompute inside the caller's transaction (the export of another as-of date rolls it back afterwards). */
+async function recomputeIn(trx: Db, options: RecomputeOptions): Promise<RecomputeSummary> {
   const started = performance.now();
   const asOf = options.asOf ?? todayInJapan();
   const bins = options.bins ?? DEFAULT_BINS;
-  return db.transaction().execute(async (trx) => {
-    if (!(await repo.tryLockRecompute(trx))) return { asOf, currency: null, customers: 0, seconds: 0, skipped: 'busy' as const };
-    const currency = options.currency ?? (await repo.mainCurrency(trx)) ?? 'JPY';
-    const customers = await repo.replaceFacts(trx, asOf, endOfDay(asOf), currency);
-    const cuts: repo.Cuts = {
-      r: scoreCuts(await repo.distinctFacts(trx, 'r'), bins),
-      f: scoreCuts(await repo.distinctFacts(trx, 'f'), bins),
-      m: scoreCuts(await repo.distinctFacts(trx, 'm'), bins),
-    };
-    await repo.applyScores(trx, cuts, bins, tierGrid(bins), null);
-    const seconds = (performance.now() - started) / 1000;
-    await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model: null, customers, seconds });
-    return { asOf, currency, customers, seconds };
-  });
+  if (!(await repo.tryLockRecompute(trx))) return { asOf, currency: null, customers: 0, seconds: 0, skipped: 'busy' as const };
+  const currency = options.currency ?? (await repo.mainCurrency(trx)) ?? 'JPY';
+  const customers = await repo.replaceFacts(trx, asOf, endOfDay(asOf), currency);
+  const cuts: repo.Cuts = {
+    r: scoreCuts(await repo.distinctFacts(trx, 'r'), bins),
+    f: scoreCuts(await repo.distinctFacts(trx, 'f'), bins),
+    m: scoreCuts(await repo.distinctFacts(trx, 'm'), bins),
+  };
+  await repo.applyScores(trx, cuts, bins, tierGrid(bins), null);
+  const seconds = (performance.now() - started) / 1000;
+  await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model: null, customers, seconds });
+  return { asOf, currency, customers, seconds };
+}
+
+class RollBack extends Error {}
+
+/**
+ * Every buyer's `customer_id,recency_days,frequency,monetary,r,f,m,tier` as of a date (the CLI's audit export),
+ * computed in a transaction that is rolled back afterwards: the ledger keeps its own as-of values. Returns rows.
+ */
+export async function exportValuesAsOf(db: Db, options: RecomputeOptions, writeRow: (cells: ValueRow) => Promise<void>): Promise<{ rows: number; summary: RecomputeSummary }> {
+  let rows = 0;
+  let summary: RecomputeSummary | null = null;
+  try {
+    await db.transaction().execute(async (trx) => {
+      summary = await recomputeIn(trx, options);
+      if (summary.skipped) throw new AppError('conflict', 'Another process is recomputing customer values; try again in a moment');
+      for await (const page of valueRows(trx)) {
+        for (const row of page) await writeRow(row);
+        rows += page.length;
+      }
+      throw new RollBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+  }
+  return { rows, summary: summary! };
 }
 
 /**
@@ -119,7 +148,9 @@ export async function rfmOverview(db: Db): Promise<RfmOverview> {
 }
 
 /** `customer_id,recency_days,frequency,monetary,r,f,m,tier` for every buyer, page by page (the CLI's audit export). */
-export async function* valueRows(db: Db): AsyncGenerator<Array<[string, number | null, number, string, number | null, number | null, number | null, string | null]>> {
+export type ValueRow = [string, number | null, number, string, number | null, number | null, number | null, string | null];
+
+export async function* valueRows(db: Db): AsyncGenerator<ValueRow[]> {
   let after: string | null = null;
   for (;;) {
     const rows = await repo.valuesAfter(db, after, 5000);
