@@ -1,7 +1,7 @@
 /** 企業詳細: the company's registered facts and the people (customers) who belong to it. */
 import { useState, type ReactNode } from 'react';
 import { api, type CompanyDetail } from '../api.ts';
-import { formatDateTime, formatPostal } from '../format.ts';
+import { formatDateTime, formatPhone, formatPostal } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -100,7 +100,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
               {row('companies.capital', company.capitalText ?? (company.capitalYen !== null ? `${company.capitalYen.toLocaleString('ja-JP')}円` : null))}
               {row('companies.revenueBand', company.revenueBand)}
               {row('companies.website', company.website && /^https?:\/\//.test(company.website) ? <a href={company.website} target="_blank" rel="noreferrer noopener">{company.website}</a> : company.website)}
-              {row('companies.phone', company.phone)}
+              {row('companies.phone', formatPhone(company.phone))}
               {row('field.postalCode', company.postalCode && `〒${formatPostal(company.postalCode)}`)}
               {row('field.address', [company.prefecture, company.address].filter(Boolean).join(' '))}
               {row('field.updatedAt', formatDateTime(company.updatedAt))}

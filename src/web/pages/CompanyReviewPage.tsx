@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { api, type Company, type CompanyReview } from '../api.ts';
-import { formatPostal } from '../format.ts';
+import { formatPhone, formatPostal } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -19,7 +19,7 @@ const ROWS: Array<{ field: string; label: MessageKey; value: (c: Company) => str
   { field: 'legalForm', label: 'companyReview.row.legalForm', value: (c) => c.legalForm ?? '' },
   { field: 'corporateNumber', label: 'companyReview.row.corporateNumber', value: (c) => c.corporateNumber ?? '' },
   { field: 'address', label: 'companyReview.row.address', value: (c) => join(c.postalCode ? `〒${formatPostal(c.postalCode)}` : null, c.prefecture, c.address) },
-  { field: 'phone', label: 'companyReview.row.phone', value: (c) => c.phone ?? '' },
+  { field: 'phone', label: 'companyReview.row.phone', value: (c) => formatPhone(c.phone) },
   { field: 'domain', label: 'companyReview.row.domain', value: (c) => c.domain ?? '' },
   { field: 'industry', label: 'companyReview.row.industry', value: (c) => c.industry ?? '' },
   { field: 'people', label: 'companyReview.row.people', value: (c) => String(c.peopleCount ?? 0) },
@@ -167,8 +167,8 @@ function Comparison({ pair, keep, onKeep }: { pair: CompanyReview; keep: string 
     <th key={c.id} data-testid="company-review-side">
       <Link to={`/companies/${c.id}`}>{c.name}</Link>
       {onKeep && (
-        <label className="small nowrap" style={{ display: 'block', fontWeight: 'normal' }}>
-          <input type="radio" name={`keep-${pair.id}`} checked={keep === c.id} onChange={() => onKeep(c.id)} data-testid="company-keep" />{' '}
+        <label className="check small">
+          <input type="radio" name={`keep-${pair.id}`} checked={keep === c.id} onChange={() => onKeep(c.id)} data-testid="company-keep" />
           {t('companyReview.keep')}
         </label>
       )}
