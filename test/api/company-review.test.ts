@@ -173,5 +173,23 @@ for (const engine of ENGINES) {
       assert.equal((await admin.json('GET', `/api/v1/companies/${fukuoka.id}`)).body.peopleCount, 1);
       assert.equal((await admin.json('GET', `/api/v1/companies/${tokyo.id}`)).body.peopleCount, 1);
     });
+
+    test('法人番号: two different ones are never merged (409); one moves to a survivor without and goes back on unmerge', async () => {
+      const make = async (name: string, corporateNumber: string | null) =>
+        (await admin.json('POST', '/api/v1/companies', { name, ...(corporateNumber ? { corporateNumber } : {}) })).body;
+      const x = await make('エックス商事株式会社', '7000012050002');
+      const y = await make('エックス商事有限会社', '2010401011237');
+      const z = await make('エックス・ホールディングス株式会社', null);
+      const refused = await admin.json('POST', `/api/v1/companies/${x.id}/merge`, { otherId: y.id });
+      assert.equal(refused.status, 409);
+      assert.match(refused.body.title, /法人番号が異なる/);
+      const merged = await admin.json('POST', `/api/v1/companies/${z.id}/merge`, { otherId: x.id });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assert.equal(merged.body.survivor.corporateNumber, '7000012050002');
+      const undo = await admin.json('POST', `/api/v1/companies/${x.id}/unmerge`);
+      assert.equal(undo.status, 200, JSON.stringify(undo.body));
+      assert.equal(undo.body.company.corporateNumber, '7000012050002');
+      assert.equal((await admin.json('GET', `/api/v1/companies/${z.id}`)).body.corporateNumber, null);
+    });
   });
 }

@@ -58,7 +58,7 @@ export interface CompanyMergePlan {
   set: Partial<Record<FactColumn, unknown>> & { field_sources?: Record<string, { source: string; at: string }>; custom_fields?: Record<string, unknown> };
   /** The survivor's values of those columns before the merge (to undo it). */
   before: Record<string, unknown>;
-  /** Groups filled from the merged company, and groups where both differed and the survivor's value was kept. */
+  /** Facts filled from the merged company, and facts where both differed and the survivor's value was kept (the audit's words). */
   filled: string[];
   kept: string[];
 }
@@ -87,11 +87,11 @@ export function planCompanyMerge(survivor: CompanyFactColumns, merged: CompanyFa
         if (from !== undefined) sources[s] = from;
         else delete sources[s];
       }
-      filled.push(group.columns[0]!);
+      filled.push(group.fact ?? group.sources[0]!);
       continue;
     }
     if (group.columns.every((c) => same(survivor[c], merged[c]))) continue;
-    kept.push(group.columns[0]!);
+    kept.push(group.fact ?? group.sources[0]!);
     if (group.fact === undefined) continue;
     if (group.sources.some((s) => survivor.field_sources[s]?.source === 'manual')) continue;
     sources[group.fact] = { source: 'merge', at };
