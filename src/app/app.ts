@@ -17,6 +17,7 @@ import { customerRoutes, searchRoutes } from '../ledger/customers/customers.rout
 import { activityRoutes } from '../ledger/activities/activities.routes.ts';
 import { manualRoutes } from '../intake/manual/manual.routes.ts';
 import { companyRoutes } from '../ledger/companies/companies.routes.ts';
+import { companyMergeRoutes } from '../ledger/customers/company-merge.routes.ts';
 import { sourceRoutes } from '../ledger/sources/sources.routes.ts';
 import { customFieldRoutes } from '../ledger/custom-fields/custom-fields.routes.ts';
 import { referenceRoutes } from '../ledger/reference/reference.routes.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', activityRoutes());
   app.route('/', searchRoutes());
   app.route('/', companyRoutes());
+  app.route('/', companyMergeRoutes());
   app.route('/', sourceRoutes());
   app.route('/', customFieldRoutes());
   app.route('/', referenceRoutes());

@@ -139,6 +139,27 @@ export interface CompanyReviewsTable {
   created_at: CreatedAt;
 }
 
+/** A company merge, recorded so that it can be undone (0019). */
+export interface CompanyMergesTable {
+  id: BigId;
+  survivor_id: string;
+  merged_id: string;
+  review_id: number | null;
+  /** Customer ids whose affiliation moved to the survivor. */
+  moved: Json<string[]>;
+  /** Affiliations with the merged company removed because the customer already had one with the survivor. */
+  folded: Json<Array<{ customer_id: string; department: string | null; title: string | null; is_primary: boolean }>>;
+  /** Companies merged into the merged one earlier, repointed at the survivor. */
+  repointed: Json<string[]>;
+  /** The survivor's columns the merge changed, before and after (field_sources included). */
+  survivor_before: Json<Record<string, unknown>>;
+  survivor_after: Json<Record<string, unknown>>;
+  /** The merged company's 法人番号, moved to a survivor that had none. */
+  merged_corporate_number: string | null;
+  created_at: CreatedAt;
+  undone_at: Timestamp | null;
+}
+
 export interface FieldProvenance { sourceRecordId: number; source: string; at: string }
 
 export interface CustomersTable {
@@ -591,6 +612,7 @@ export interface Database {
   sources: SourcesTable;
   companies: CompaniesTable;
   company_reviews: CompanyReviewsTable;
+  company_merges: CompanyMergesTable;
   customers: CustomersTable;
   affiliations: AffiliationsTable;
   source_records: SourceRecordsTable;

@@ -13,7 +13,9 @@ import type {
   Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
-import type { Company, CompanyDetail, CompanyList } from '../ledger/companies/companies.schemas.ts';
+import type {
+  Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
+} from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
 import type {
   CustomerIdentity, MatchEvidence, MergeResult, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
@@ -34,7 +36,7 @@ import type {
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
 export type {
-  Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
+  Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, CompanyReview, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
   ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportSummary, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
   QuarantinedRecord, Reference, RegistrationStatus, ReviewItem, ReviewRecord, ReviewStatus, RowProblem, Source, SourceRecompute, User,
@@ -173,6 +175,13 @@ export const api = {
   getCompany: (id: string) => get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`),
   createCompany: (input: Partial<Company> & { name: string }) => request<Company>('POST', '/companies', input),
   updateCompany: (id: string, input: CompanyPatch) => request<Company>('PATCH', `/companies/${encodeURIComponent(id)}`, input),
+  /** 法人の重複確認: open pairs with both companies' facts. */
+  listCompanyReviews: (query: { cursor?: string; limit?: number }) => get<CompanyReviewList>('/company-reviews', { ...query }),
+  decideCompanyReview: (id: number, decision: { decision: 'merge'; survivorId: string } | { decision: 'distinct' }) =>
+    request<CompanyReviewDecided>('POST', `/company-reviews/${id}/decide`, decision),
+  /** 「この法人に統合」: `otherId` is merged into `id`. */
+  mergeCompany: (id: string, otherId: string) => request<CompanyMergeResult>('POST', `/companies/${encodeURIComponent(id)}/merge`, { otherId }),
+  unmergeCompany: (id: string) => request<CompanyUnmergeResult>('POST', `/companies/${encodeURIComponent(id)}/unmerge`),
 
   // sources
   listSources: () => get<SourceList>('/sources'),

@@ -11,6 +11,7 @@ import { SetupPage } from './pages/SetupPage.tsx';
 import { CustomerListPage } from './pages/CustomerListPage.tsx';
 import { CustomerDetailPage } from './pages/CustomerDetailPage.tsx';
 import { CustomerNewPage } from './pages/CustomerNewPage.tsx';
+import { CompanyReviewPage } from './pages/CompanyReviewPage.tsx';
 import { CompanyListPage } from './pages/CompanyListPage.tsx';
 import { CompanyDetailPage } from './pages/CompanyDetailPage.tsx';
 import { CompanyEditPage } from './pages/CompanyEditPage.tsx';
@@ -91,6 +92,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/customers/new') return guard('customers:write', <CustomerNewPage />);
   if ((m = match('/customers/:id', path))) return guard('customers:read', <CustomerDetailPage key={m.id} id={m.id!} />);
   if (path === '/companies') return guard('companies:read', <CompanyListPage />);
+  if (path === '/companies/review') return guard('companies:read', <CompanyReviewPage />);
   if ((m = match('/companies/:id/edit', path))) return guard('companies:write', <CompanyEditPage key={m.id} id={m.id!} />);
   if ((m = match('/companies/:id', path))) return guard('companies:read', <CompanyDetailPage key={m.id} id={m.id!} />);
   if (path === '/sources') return guard('sources:read', <SourcesPage />);

@@ -14,3 +14,4 @@ export * from './match.ts';
 export * from './group.ts';
 export * from './industry.ts';
 export * from './size.ts';
+export * from './merge.ts';

@@ -158,32 +158,164 @@ export async function listCustomerIdsOfCompanies(db: Db, companyIds: readonly st
   return rows.rows.map((r) => r.id);
 }
 
+/** What one company's merge moved: undone by its company_merges row. */
+export interface CompanyMergeMoves {
+  /** Customers whose affiliation moved to the survivor. */
+  moved: string[];
+  /** Affiliations removed because the customer was already affiliated with the survivor (primary kept on that one). */
+  folded: Array<{ customer_id: string; department: string | null; title: string | null; is_primary: boolean }>;
+  /** Companies merged into this one earlier, now pointing at the survivor. */
+  repointed: string[];
+}
+
 /**
- * Merges companies into a survivor: their affiliations move to it (a customer already affiliated with the survivor
- * keeps that one, primary if either was), they are soft-deleted pointing at the survivor, and companies merged into
- * them earlier now point at the survivor too. Returns the customers whose affiliations moved, for the audit.
+ * Merges one company into a survivor: its affiliations move to it (a customer already affiliated with the survivor
+ * keeps that one, primary if either was), it is soft-deleted pointing at the survivor, and companies merged into it
+ * earlier now point at the survivor too.
  */
-export async function mergeCompaniesInto(db: Db, survivorId: string, mergedIds: readonly string[]): Promise<{ moved: string[]; folded: string[] }> {
-  const moved: string[] = [];
-  const folded: string[] = [];
-  for (const id of mergedIds) {
-    const m = await sql<{ customer_id: string }>`UPDATE affiliations SET company_id = ${survivorId}, updated_at = now()
-      WHERE company_id = ${id} AND NOT EXISTS (
-        SELECT 1 FROM affiliations s WHERE s.customer_id = affiliations.customer_id AND s.company_id = ${survivorId})
-      RETURNING customer_id`.execute(db);
-    moved.push(...m.rows.map((r) => r.customer_id));
-    const f = await sql<{ customer_id: string }>`WITH gone AS (DELETE FROM affiliations WHERE company_id = ${id} RETURNING customer_id, is_primary)
-      UPDATE affiliations SET is_primary = true, updated_at = now() FROM gone
-      WHERE affiliations.company_id = ${survivorId} AND affiliations.customer_id = gone.customer_id AND gone.is_primary
-      RETURNING affiliations.customer_id`.execute(db);
-    folded.push(...f.rows.map((r) => r.customer_id));
-    await sql`UPDATE companies SET merged_into_id = ${survivorId}, updated_at = now() WHERE merged_into_id = ${id}`.execute(db);
+export async function mergeCompanyInto(db: Db, survivorId: string, mergedId: string): Promise<CompanyMergeMoves> {
+  const m = await sql<{ customer_id: string }>`UPDATE affiliations SET company_id = ${survivorId}, updated_at = now()
+    WHERE company_id = ${mergedId} AND NOT EXISTS (
+      SELECT 1 FROM affiliations s WHERE s.customer_id = affiliations.customer_id AND s.company_id = ${survivorId})
+    RETURNING customer_id`.execute(db);
+  const folded = await db.selectFrom('affiliations').select(['customer_id', 'department', 'title', 'is_primary'])
+    .where('company_id', '=', mergedId).orderBy('customer_id').execute();
+  await sql`WITH gone AS (DELETE FROM affiliations WHERE company_id = ${mergedId} RETURNING customer_id, is_primary)
+    UPDATE affiliations SET is_primary = true, updated_at = now() FROM gone
+    WHERE affiliations.company_id = ${survivorId} AND affiliations.customer_id = gone.customer_id AND gone.is_primary`.execute(db);
+  const r = await sql<{ id: string }>`UPDATE companies SET merged_into_id = ${survivorId}, updated_at = now() WHERE merged_into_id = ${mergedId} RETURNING id`.execute(db);
+  await sql`UPDATE companies SET merged_into_id = ${survivorId}, deleted_at = now(), updated_at = now()
+    WHERE id = ${mergedId} AND deleted_at IS NULL`.execute(db);
+  return { moved: m.rows.map((x) => x.customer_id), folded, repointed: r.rows.map((x) => x.id) };
+}
+
+/** Merges companies into a survivor (mergeCompanyInto each); the customers moved and folded, for the audit. */
+export async function mergeCompaniesInto(db: Db, survivorId: string, mergedIds: readonly string[]): Promise<{ moved: string[]; folded: string[]; each: Map<string, CompanyMergeMoves> }> {
+  const each = new Map<string, CompanyMergeMoves>();
+  for (const id of mergedIds) each.set(id, await mergeCompanyInto(db, survivorId, id));
+  const all = [...each.values()];
+  return { moved: all.flatMap((x) => x.moved), folded: all.flatMap((x) => x.folded.map((f) => f.customer_id)), each };
+}
+
+/** A company as it may be shown: live, or merged into another (a company deleted by hand is gone). */
+export async function findCompanyRowOrMerged(db: Db, id: string) {
+  return db.selectFrom('companies').selectAll().where('id', '=', id)
+    .where((eb) => eb.or([eb('deleted_at', 'is', null), eb('merged_into_id', 'is not', null)])).executeTakeFirst();
+}
+
+/** The companies merged into this one (names for its page). */
+export async function listCompaniesMergedInto(db: Db, survivorId: string) {
+  return db.selectFrom('companies').select(['id', 'name', 'updated_at']).where('merged_into_id', '=', survivorId).orderBy('name').orderBy('id').limit(200).execute();
+}
+
+/** How many people each company has (customers whose golden record names it). */
+export async function countCompanyPeople(db: Db, companyIds: readonly string[]): Promise<Map<string, number>> {
+  if (companyIds.length === 0) return new Map();
+  const rows = await db.selectFrom('customers').select(['company_id']).select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('company_id', 'in', [...companyIds]).where('deleted_at', 'is', null).groupBy('company_id').execute();
+  return new Map(rows.map((r) => [r.company_id!, Number(r.n)]));
+}
+
+export async function insertCompanyMerge(db: Db, row: {
+  survivor_id: string; merged_id: string; review_id: number | null; moves: CompanyMergeMoves;
+  survivor_before: Record<string, unknown>; survivor_after: Record<string, unknown>; merged_corporate_number: string | null;
+}): Promise<void> {
+  await db.insertInto('company_merges').values({
+    survivor_id: row.survivor_id, merged_id: row.merged_id, review_id: row.review_id,
+    moved: JSON.stringify(row.moves.moved), folded: JSON.stringify(row.moves.folded), repointed: JSON.stringify(row.moves.repointed),
+    survivor_before: JSON.stringify(row.survivor_before), survivor_after: JSON.stringify(row.survivor_after),
+    merged_corporate_number: row.merged_corporate_number,
+  }).execute();
+}
+
+/** The merge that took this company away, if recorded and not undone (the latest). */
+export async function findOpenCompanyMerge(db: Db, mergedId: string) {
+  return db.selectFrom('company_merges').selectAll().where('merged_id', '=', mergedId).where('undone_at', 'is', null)
+    .orderBy('id', 'desc').executeTakeFirst();
+}
+
+export async function markCompanyMergeUndone(db: Db, id: number): Promise<void> {
+  await db.updateTable('company_merges').set({ undone_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** A merged company live again (its 法人番号 given back when the merge moved it to the survivor). */
+export async function restoreMergedCompany(db: Db, id: string, corporateNumber: string | null): Promise<void> {
+  await db.updateTable('companies')
+    .set((eb) => ({ deleted_at: null, merged_into_id: null, updated_at: new Date(), corporate_number: corporateNumber ?? eb.ref('corporate_number') }))
+    .where('id', '=', id).execute();
+}
+
+/** Undoing a merge: the affiliations that moved go back, the folded ones return, the repointed companies too. */
+export async function moveAffiliationsBack(db: Db, survivorId: string, mergedId: string, moves: CompanyMergeMoves): Promise<void> {
+  if (moves.moved.length > 0) {
+    await sql`UPDATE affiliations SET company_id = ${mergedId}, updated_at = now()
+      WHERE company_id = ${survivorId} AND customer_id = ANY(${[...moves.moved]}::uuid[]) AND NOT EXISTS (
+        SELECT 1 FROM affiliations s WHERE s.customer_id = affiliations.customer_id AND s.company_id = ${mergedId})`.execute(db);
   }
-  if (mergedIds.length > 0) {
-    await sql`UPDATE companies SET merged_into_id = ${survivorId}, deleted_at = now(), updated_at = now()
-      WHERE id = ANY(${[...mergedIds]}::uuid[]) AND deleted_at IS NULL`.execute(db);
+  if (moves.folded.length > 0) {
+    await sql`INSERT INTO affiliations (customer_id, company_id, department, title, is_primary)
+      SELECT v.customer_id, ${mergedId}::uuid, v.department, v.title, v.is_primary
+      FROM jsonb_to_recordset(${JSON.stringify(moves.folded)}::jsonb) AS v(customer_id uuid, department text, title text, is_primary boolean)
+      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = v.customer_id)
+      ON CONFLICT (customer_id, company_id) DO NOTHING`.execute(db);
   }
-  return { moved, folded };
+  if (moves.repointed.length > 0) {
+    await sql`UPDATE companies SET merged_into_id = ${mergedId}, updated_at = now()
+      WHERE id = ANY(${[...moves.repointed]}::uuid[]) AND merged_into_id = ${survivorId}`.execute(db);
+  }
+}
+
+export async function updateCompanyAny(db: Db, id: string, values: Updateable<CompaniesTable>) {
+  return db.updateTable('companies').set({ ...values, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+// ── company review pairs ──
+
+/** Open pairs whose two companies are both live, oldest first (keyset on id). */
+export async function listOpenCompanyReviewPage(db: Db, afterId: number | null, limit: number) {
+  let q = db.selectFrom('company_reviews')
+    .innerJoin('companies as a', 'a.id', 'company_reviews.company_a_id')
+    .innerJoin('companies as b', 'b.id', 'company_reviews.company_b_id')
+    .select(['company_reviews.id', 'company_reviews.company_a_id', 'company_reviews.company_b_id', 'company_reviews.reasons', 'company_reviews.created_at'])
+    .where('company_reviews.status', '=', 'open')
+    .where('a.deleted_at', 'is', null).where('b.deleted_at', 'is', null);
+  if (afterId !== null) q = q.where('company_reviews.id', '>', afterId);
+  return q.orderBy('company_reviews.id').limit(limit).execute();
+}
+
+export async function countOpenCompanyReviews(db: Db): Promise<number> {
+  const row = await db.selectFrom('company_reviews')
+    .innerJoin('companies as a', 'a.id', 'company_reviews.company_a_id')
+    .innerJoin('companies as b', 'b.id', 'company_reviews.company_b_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('company_reviews.status', '=', 'open')
+    .where('a.deleted_at', 'is', null).where('b.deleted_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findCompanyReview(db: Db, id: number) {
+  return db.selectFrom('company_reviews').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Sets a pair's status when it is still `from` (a decided pair is not decided twice); false when it was not. */
+export async function setCompanyReviewStatus(db: Db, id: number, from: 'open' | 'merged' | 'distinct', to: 'open' | 'merged' | 'distinct'): Promise<boolean> {
+  const r = await db.updateTable('company_reviews').set({ status: to }).where('id', '=', id).where('status', '=', from).returning('id').executeTakeFirst();
+  return r !== undefined;
+}
+
+/** The pair of two companies (either order), if the matcher or a person recorded one. */
+export async function findCompanyReviewBetween(db: Db, x: string, y: string) {
+  const [a, b] = x < y ? [x, y] : [y, x];
+  return db.selectFrom('company_reviews').selectAll().where('company_a_id', '=', a).where('company_b_id', '=', b).executeTakeFirst();
+}
+
+/** Records a person's decision on two companies that had no pair yet (a merge by hand). */
+export async function insertDecidedCompanyReview(db: Db, x: string, y: string, status: 'merged' | 'distinct'): Promise<number> {
+  const [a, b] = x < y ? [x, y] : [y, x];
+  const r = await db.insertInto('company_reviews').values({ company_a_id: a, company_b_id: b, reasons: '["manual"]', status })
+    .onConflict((oc) => oc.columns(['company_a_id', 'company_b_id']).doUpdateSet({ status }))
+    .returning('id').executeTakeFirstOrThrow();
+  return r.id;
 }
 
 /** A company whose name is no company (なし, 個人, -): soft-deleted; its people's affiliations go. */

@@ -45,6 +45,61 @@ export const CompanyListSchema = pageOf(CompanySchema);
 export type CompanyList = z.infer<typeof CompanyListSchema>;
 
 export const CompanyDetailSchema = CompanySchema.extend({
+  mergedInto: z.object({ id: z.string().uuid(), name: z.string() }).nullable()
+    .openapi({ description: 'Set when this company was merged into another: it is shown read-only and can be unmerged' }),
+  mergedCompanies: z.array(z.object({ id: z.string().uuid(), name: z.string() })).openapi({ description: 'Companies merged into this one' }),
   people: z.array(z.object({ id: z.string(), displayName: z.string(), lifecycleStage: z.string(), department: z.string().nullable(), title: z.string().nullable(), isPrimary: z.boolean() })),
 }).openapi('CompanyDetail');
 export type CompanyDetail = z.infer<typeof CompanyDetailSchema>;
+
+// ── 法人の重複確認 (issue 20): pairs the matcher left for a person, merges by hand and their undoing ──
+
+export const CompanyReviewReasonSchema = z.object({ code: z.string(), label: z.string().openapi({ example: '社名が一致（法人格・表記ゆれを除く）' }) });
+
+export const CompanyReviewSchema = z.object({
+  id: z.number().int(),
+  createdAt: z.string(),
+  reasons: z.array(CompanyReviewReasonSchema),
+  a: CompanySchema,
+  b: CompanySchema,
+}).openapi('CompanyReview');
+export type CompanyReview = z.infer<typeof CompanyReviewSchema>;
+
+export const CompanyReviewListSchema = pageOf(CompanyReviewSchema).extend({ total: z.number().int() }).openapi('CompanyReviewList');
+export type CompanyReviewList = z.infer<typeof CompanyReviewListSchema>;
+
+export const CompanyReviewListQuery = z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
+
+export const CompanyReviewIdParam = z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 12 }) });
+
+export const CompanyReviewDecision = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('merge'), survivorId: z.string().uuid().openapi({ description: 'The company that stays (one of the pair); the other is merged into it' }) }),
+  z.object({ decision: z.literal('distinct') }),
+]).openapi('CompanyReviewDecision');
+export type CompanyReviewDecisionInput = z.infer<typeof CompanyReviewDecision>;
+
+export const CompanyMergeBody = z.object({
+  otherId: z.string().uuid().openapi({ description: 'The company merged into this one (this one stays)' }),
+}).openapi('CompanyMerge');
+
+export const CompanyMergeResultSchema = z.object({
+  survivor: CompanySchema,
+  mergedId: z.string().uuid(),
+  /** Customers whose golden record was recomputed. */
+  customers: z.number().int(),
+}).openapi('CompanyMergeResult');
+export type CompanyMergeResult = z.infer<typeof CompanyMergeResultSchema>;
+
+export const CompanyReviewDecidedSchema = z.object({
+  id: z.number().int(),
+  status: z.enum(['merged', 'distinct']),
+  merge: CompanyMergeResultSchema.nullable(),
+}).openapi('CompanyReviewDecided');
+export type CompanyReviewDecided = z.infer<typeof CompanyReviewDecidedSchema>;
+
+export const CompanyUnmergeResultSchema = z.object({
+  company: CompanySchema,
+  formerSurvivorId: z.string().uuid(),
+  customers: z.number().int(),
+}).openapi('CompanyUnmergeResult');
+export type CompanyUnmergeResult = z.infer<typeof CompanyUnmergeResultSchema>;

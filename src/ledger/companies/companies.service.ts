@@ -137,12 +137,20 @@ export async function updateCompany(db: Db, id: string, input: CompanyInput, act
   }
 }
 
+/** A company with its people; a company merged into another is shown too (read-only, with its survivor), so it can be unmerged. */
 export async function getCompany(db: Db, id: string): Promise<CompanyDetail> {
-  const row = await repo.findCompanyRow(db, id);
+  const row = await repo.findCompanyRowOrMerged(db, id);
   if (!row) throw notFound('Company');
-  const people = await repo.listCompanyPeople(db, id);
+  const [people, mergedCompanies, survivor, counts] = await Promise.all([
+    repo.listCompanyPeople(db, id),
+    repo.listCompaniesMergedInto(db, id),
+    row.merged_into_id !== null ? repo.findCompanyRowOrMerged(db, row.merged_into_id) : Promise.resolve(undefined),
+    repo.countCompanyPeople(db, [id]),
+  ]);
   return {
-    ...toCompany(row),
+    ...toCompany({ ...row, people_count: counts.get(id) ?? 0 }),
+    mergedInto: row.merged_into_id !== null ? { id: row.merged_into_id, name: survivor?.name ?? '' } : null,
+    mergedCompanies: mergedCompanies.map((m) => ({ id: m.id, name: m.name })),
     people: people.map((p) => ({ id: p.id, displayName: p.display_name, lifecycleStage: p.lifecycle_stage, department: p.department, title: p.title, isPrimary: p.is_primary })),
   };
 }

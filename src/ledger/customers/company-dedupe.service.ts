@@ -55,7 +55,13 @@ export async function dedupeCompanies(db: Db, actor: Actor): Promise<CompanyDedu
       const members = g.ids.map((id) => byId.get(id)!).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
       const survivor = members.find((m) => m.corporate_number !== null) ?? members[0]!;
       const others = members.filter((m) => m.id !== survivor.id);
-      const { moved, folded } = await companies.mergeCompaniesInto(trx, survivor.id, others.map((m) => m.id));
+      const { moved, folded, each } = await companies.mergeCompaniesInto(trx, survivor.id, others.map((m) => m.id));
+      // Recorded like a person's merge, so that 「統合を取り消す」 can give each company its people back.
+      for (const [mergedId, moves] of each) {
+        await companies.insertCompanyMerge(trx, {
+          survivor_id: survivor.id, merged_id: mergedId, review_id: null, moves, survivor_before: {}, survivor_after: {}, merged_corporate_number: null,
+        });
+      }
       const canonical = prepareCompany({ id: survivor.id, name: g.canonical.name }).name;
       await companies.updateCompany(trx, survivor.id, {
         name: g.canonical.name, search_text: g.canonical.name.toLowerCase(), name_key: canonical?.key ?? survivor.name_key,

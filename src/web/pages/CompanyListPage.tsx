@@ -5,7 +5,7 @@ import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
-import { Button } from '../components/Button.tsx';
+import { Button, LinkButton } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { filledValues } from '../components/form-values.ts';
 import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
@@ -21,6 +21,7 @@ export function CompanyListPage() {
   const paging = useCursorPaging();
   const [creating, setCreating] = useState(false);
   const { cursor } = paging;
+  const { data: reviews } = useLoad(() => api.listCompanyReviews({ limit: 1 }), []);
   const { data, error, loading, reload } = useLoad(
     () => api.listCompanies({ limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }),
     [q, cursor],
@@ -30,9 +31,14 @@ export function CompanyListPage() {
     <div className="page" data-testid="company-list-page">
       <PageHeader
         title={t('companies.title')}
-        actions={can('companies:write') && !creating && (
-          <Button variant="primary" onClick={() => setCreating(true)} data-testid="company-new">{t('companies.new')}</Button>
-        )}
+        actions={<>
+          <LinkButton to="/companies/review" data-testid="company-review-link">
+            {reviews && reviews.total > 0 ? t('companyReview.linkCount', { n: reviews.total }) : t('companyReview.link')}
+          </LinkButton>
+          {can('companies:write') && !creating && (
+            <Button variant="primary" onClick={() => setCreating(true)} data-testid="company-new">{t('companies.new')}</Button>
+          )}
+        </>}
       />
       {creating && <CompanyCreate onDone={(created) => { setCreating(false); if (created) navigate(`/companies/${created.id}`); else void reload(); }} />}
       <SearchBar value={text} onChange={setText} onSearch={(query) => { paging.reset(); setQ(query); }} debounceMs={300} placeholder={t('companies.search')} testId="company-search" />

@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from '../i18n.ts';
 import { identityRuleText } from '../system-labels.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
-import { Button } from '../components/Button.tsx';
+import { Button, LinkButton } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { LoadMoreButton, useCursorList } from '../components/Pager.tsx';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../components/ui.tsx';
@@ -82,7 +82,11 @@ export function ReviewPage() {
 
   return (
     <div className="page" data-testid="review-page">
-      <PageHeader title={t('review.title')} sub={t('review.lead')} />
+      <PageHeader
+        title={t('review.title')}
+        sub={t('review.lead')}
+        actions={can('companies:read') && <LinkButton to="/companies/review" small data-testid="company-review-link">{t('companyReview.link')}</LinkButton>}
+      />
       {notice && (
         <Notice testId="notice">
           {notice}
