@@ -10,7 +10,7 @@ export type AuditFilters = Record<(typeof AUDIT_FILTER_KEYS)[number], string>;
 /** The actions the services record (src/**: audit(db, actor, '<action>', …)), for the action filter's choices. */
 export const AUDIT_ACTIONS = [
   'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note',
-  'export.customers', 'export.links', 'export.segment', 'audit.export',
+  'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
   'segment.create', 'segment.update', 'segment.delete', 'segment.refresh',
   'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
   'import.run', 'order.import', 'order.put', 'event.import', 'event.create', 'event.update', 'event.register', 'event.attendance',
