@@ -24,8 +24,7 @@
  */
 import { add, compare, type Decimal, divideByCount, parseDecimal, toDecimalString, toNumber, ZERO } from './decimal.ts';
 import { ValueModelError } from './errors.ts';
-import type { RfmTier } from './rfm.ts';
-import { RFM_TIERS } from './rfm.ts';
+import { type RfmFacts, type RfmScore, type RfmTier, RFM_TIERS } from './rfm.ts';
 
 export const BIAS_MIN_BUYERS = 20;
 export const BIAS_MIN_GROUP_SHARE = 0.1;
@@ -115,6 +114,15 @@ function summarize<T>(sorted: readonly T[]): Summary<T> {
 }
 
 const percent = (share: number) => Math.round(share * 100);
+
+/**
+ * The bias guard's input from RFM facts and (optionally) their scores, matched by customer id: scores come from
+ * `scoreRfm` over the whole base, facts may be just the selected set.
+ */
+export function biasGuardCustomers(facts: readonly RfmFacts[], scores: readonly RfmScore[] = []): BiasGuardCustomer[] {
+  const tierOf = new Map(scores.map((s) => [s.customerId, s.tier]));
+  return facts.map((f) => ({ orderCount: f.frequency, monetary: f.monetary, recencyDays: f.recencyDays, tier: tierOf.get(f.customerId) ?? null }));
+}
 
 /** The report for a set of customers (rules in the file header). */
 export function biasGuard(customers: readonly BiasGuardCustomer[]): BiasReport {

@@ -12,7 +12,7 @@ export {
   type RfmScoreOptions, type RfmSegment, rfmSegment, type RfmTier, rfmTier, scoreRfm, type ValueOrder, type ValueOrderLine,
 } from './rfm.ts';
 export {
-  BIAS_MIN_BUYERS, BIAS_MIN_GROUP_SHARE, BIAS_SHARE_GAP, type BiasGuardCustomer, biasGuard, type BiasReport, type BiasWarning,
+  BIAS_MIN_BUYERS, BIAS_MIN_GROUP_SHARE, BIAS_SHARE_GAP, type BiasGuardCustomer, biasGuard, biasGuardCustomers, type BiasReport, type BiasWarning,
   type BucketRow, ORDER_COUNT_BUCKETS, type OrderCountBucket, type Summary,
 } from './bias-guard.ts';
 export { type CalibrationCustomer, type CalibrationOptions, calibrationSummary, type DatedPurchase, purchasesFromOrders } from './calibration.ts';

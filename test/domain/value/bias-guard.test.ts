@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BIAS_MIN_BUYERS, type BiasGuardCustomer, biasGuard, ValueModelError } from '../../../src/domain/value/index.ts';
+import { BIAS_MIN_BUYERS, type BiasGuardCustomer, biasGuard, biasGuardCustomers, rfmFactsFromOrders, scoreRfm, ValueModelError } from '../../../src/domain/value/index.ts';
 
 const many = (n: number, c: BiasGuardCustomer): BiasGuardCustomer[] => Array.from({ length: n }, () => ({ ...c }));
 
@@ -77,4 +77,22 @@ test('no warning when the gap is under 25 points, the set is small, it is not a 
 test('bad input is refused with the field named', () => {
   assert.throws(() => biasGuard([{ orderCount: -1, monetary: '1' }]), (e: unknown) => e instanceof ValueModelError && e.field === 'customers[0].orderCount');
   assert.throws(() => biasGuard([{ orderCount: 1, monetary: '¥1,000' }]), (e: unknown) => e instanceof ValueModelError && e.field === 'customers[0].monetary');
+});
+
+test('from orders to the guard: facts over the base, scores over the base, the guard over a selection', () => {
+  const orders = [];
+  for (let i = 0; i < 30; i += 1) orders.push({ customerId: `once${i}`, orderId: 'o1', orderedAt: '2026-03-01T10:00:00+09:00', cancelled: false, lines: [{ quantity: '1', unitPrice: '1000' }] });
+  for (let i = 0; i < 10; i += 1) {
+    for (let k = 0; k < 6; k += 1) {
+      orders.push({ customerId: `repeat${i}`, orderId: `o${k}`, orderedAt: `2026-03-0${k + 1}T10:00:00+09:00`, cancelled: false, lines: [{ quantity: '2', unitPrice: '4000' }] });
+    }
+  }
+  const facts = rfmFactsFromOrders(orders, { asOf: '2026-04-01', customerIds: ['never'] });
+  const scores = scoreRfm(facts);
+  const report = biasGuard(biasGuardCustomers(facts, scores));
+  assert.equal(report.customers, 41);
+  assert.deepEqual(report.histogram.map((b) => b.customers), [1, 30, 0, 0, 10, 0]);
+  assert.equal(report.tiers.none, 1);
+  assert.equal(report.warnings[0]?.code, 'one_time_majority_low_revenue'); // 75% of buyers, 6% of revenue
+  assert.match(report.warnings[0]!.ja, /75% を占めますが、売上の 6% しか/u);
 });
