@@ -7,8 +7,8 @@
  *   full still counts as a purchase occasion (its money nets to zero through the returns).
  * - frequency = number of distinct counted orders.
  * - recency = calendar days from the as-of date to the local date of the last counted order, dates taken in the
- *   order's time zone (IANA, default Asia/Tokyo): an order at 23:59 on 31 March Tokyo time is 31 March even though
- *   the as-of instant may already be 1 April. Null when the customer has no counted order.
+ *   order's time zone (IANA, default Asia/Tokyo): an order at 23:59 on 31 March Tokyo time is a 31 March order, and
+ *   one at 00:30 on 1 April Tokyo time (15:30 UTC on 31 March) is a 1 April order. Null when the customer has no counted order.
  * - monetary = net Σ quantity × unitPrice over every line of every non-cancelled order, returns included: a line's
  *   `returnedQuantity` is subtracted and a line of negative quantity (a return written as its own line) adds a
  *   negative amount. A line without a unit price uses `amount − returnedAmount`. Exact decimals, printed as text.
@@ -17,19 +17,22 @@
  * ## Scores (`scoreRfm`), over the customers who bought (frequency ≥ 1); others get no score
  * Each value gets the score of its *mid-rank percentile*: for a value v held by c of the n buyers, with b buyers
  * below it, p(v) = (b + c/2) / n and score = 1 + ⌊p·bins⌋. Equal values therefore always get equal scores (ties
- * are never split by the order rows happen to arrive in), and a value held by many customers sits in the bin of the
- * middle of its run. With no spread at all everyone gets the middle score.
+ * are never split by the order in which rows arrive), and a value held by many customers sits in the bin of the
+ * middle of its run, so some bins can stay empty. With no spread at all everyone gets the middle score.
  * - R: fewer days = higher score (values are ranked from the longest ago to the most recent).
  * - M: higher net amount = higher score.
  * - F is scored the same way with one rule first, because frequency is mostly ties (most customers buy once): a
  *   one-time buyer is always F = 1, and the repeat buyers are spread over 2…bins by their mid-rank percentile among
  *   repeat buyers. So a customer who bought once never shares an F score with one who bought 2 or 10 times, and the
  *   one-time majority cannot pull repeat buyers down into the lowest bin.
+ *   Example, 100 buyers, bins 5: 60 bought once → F 1. The 40 repeat buyers share bins 2…5 (4 bins): 25 bought
+ *   twice, p = 12.5/40 = 0.31 → 2 + ⌊1.25⌋ = 3; 10 bought three times, p = (25 + 5)/40 = 0.75 → 2 + 3 = 5; 5 bought
+ *   ten times, p = (35 + 2.5)/40 = 0.94 → 5. F 2 and F 4 stay empty: a run of ties is never split.
  *
  * ## Segments and tiers (`rfmSegment`, `rfmTier`)
  * The widely used R × F segment map (the 5 × 5 grid of "RFM segments": champions, loyal customers, potential
  * loyalists, new customers, promising, need attention, about to sleep, at risk, can't lose them, hibernating), read
- * as R then F:
+ * as R then F (potential_loyal = potential_loyalist):
  *
  *   R\F   1               2               3               4               5
  *   5     new_customers   potential_loyal potential_loyal champions       champions

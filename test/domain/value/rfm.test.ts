@@ -199,3 +199,14 @@ describe('segments and tiers', () => {
     assert.equal(tierOf.get('once-old39'), 'dormant');
   });
 });
+
+test('the worked F example of rfm.ts: 60 once, 25 twice, 10 three times, 5 ten times', () => {
+  const rows: RfmFacts[] = [];
+  const add = (n: number, frequency: number) => { for (let i = 0; i < n; i += 1) rows.push(facts(`f${frequency}-${i}`, frequency, 1)); };
+  add(60, 1);
+  add(25, 2);
+  add(10, 3);
+  add(5, 10);
+  const f = new Map(scoreRfm(rows).map((s) => [s.customerId, s.f]));
+  assert.deepEqual([f.get('f1-0'), f.get('f2-0'), f.get('f3-0'), f.get('f10-0')], [1, 3, 5, 5]);
+});
