@@ -23,14 +23,22 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/u;
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/iu;
+const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/iu;
+
+function fromText(text: string): Date | null {
+  const m = WITH_OFFSET.exec(text.trim());
+  if (!m) return null;
+  const zone = m[3]!.toUpperCase() === 'Z' ? 'Z' : m[3]!.length === 3 ? `${m[3]}:00` : m[3]!.replace(/^([+-]\d{2}):?(\d{2})$/u, '$1:$2');
+  return new Date(`${m[1]}T${m[2]}${zone}`);
+}
 
 /**
- * An instant (a Date, or ISO 8601 text with Z or an offset) → its instant. Text without an offset is refused: it
- * would be read in the server's own zone, which is the bug this module exists to avoid.
+ * An instant (a Date, or ISO 8601 text with Z or an offset; PostgreSQL's '2026-04-01 09:30:00+09' too) → its
+ * instant. Text without an offset is refused: it would be read in the server's own zone, which is the bug this
+ * module exists to avoid.
  */
 export function parseInstant(value: string | Date, field: string): Date {
-  const d = value instanceof Date ? value : WITH_OFFSET.test(value.trim()) ? new Date(value.trim()) : null;
+  const d = value instanceof Date ? value : fromText(value);
   if (!d || Number.isNaN(d.getTime())) {
     throw new ValueModelError(field, `日時として読めません（時差つきの ISO 8601 で渡してください）: ${String(value)}`,
       `not a timestamp (ISO 8601 with Z or an offset is required): ${String(value)}`);

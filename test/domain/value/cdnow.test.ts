@@ -59,7 +59,8 @@ test('BG/NBD: the fit reproduces r 0.243, α 4.414, a 0.793, b 2.426 (within 1%)
   near(fit.params.a, 0.793, 0.01, 'a');
   near(fit.params.b, 2.426, 0.01, 'b');
   near(fit.logLikelihood, -9582.4, 1e-5, 'LL');
-  assert.ok(fit.logLikelihood >= -9582.43, 'the maximum is at least as high as the published one');
+  const atPublished = bgnbdLogLikelihood({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, summary);
+  assert.ok(fit.logLikelihood >= atPublished, `the maximum ${fit.logLikelihood} is below the value at the published (rounded) parameters ${atPublished}`);
 
   const times = [0.1429, 1, 3, 31.8571, 32, 78];
   const expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576];

@@ -53,6 +53,13 @@ describe('rfmFactsFromOrders', () => {
     assert.equal(rfmFactsFromOrders(orders, { asOf: '2026-04-01' })[0]!.lastOrderDate, '2026-04-01');
     // 23:59:59 Tokyo on 31 March is still 31 March.
     assert.equal(rfmFactsFromOrders([order('c1', 'o1', '2026-03-31T14:59:59Z', [line('1', '100')])], { asOf: '2026-04-01' })[0]!.recencyDays, 1);
+    // The same instants written the other ways an order time arrives: PostgreSQL text, an offset without a colon, a Date.
+    for (const at of ['2026-03-31 15:30:00+00', '2026-04-01T00:30+0900', '2026-04-01 00:30:00.5+09:00']) {
+      assert.equal(rfmFactsFromOrders([order('c1', 'o1', at, [line('1', '100')])], { asOf: '2026-04-01' })[0]!.recencyDays, 0, at);
+    }
+    assert.equal(rfmFactsFromOrders([{ ...orders[0]!, orderedAt: new Date('2026-03-31T15:30:00Z') }], { asOf: '2026-04-01' })[0]!.recencyDays, 0);
+    // A day-boundary in a zone with daylight saving: 23:30 on 7 March in New York is 04:30 UTC on the 8th.
+    assert.equal(rfmFactsFromOrders([order('c1', 'o1', '2026-03-08T04:30:00Z', [line('1', '100')])], { asOf: '2026-03-09', timeZone: 'America/New_York' })[0]!.recencyDays, 2);
   });
 
   test('orders on a local date after the as-of date are left out; an instant as-of is read in the zone too', () => {
