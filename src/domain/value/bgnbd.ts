@@ -21,7 +21,10 @@ export interface BgNbdParams {
   b: number;
 }
 
-/** x repeat purchases, the last at tx, observed for T (0 ≤ tx ≤ T, T > 0; tx = 0 when x = 0). */
+/**
+ * x repeat purchases, the last at tx, observed for T (0 ≤ tx ≤ T; tx = 0 when x = 0). A customer acquired on the
+ * last day (T = 0) is allowed and adds nothing to the likelihood.
+ */
 export interface RepeatSummary {
   x: number;
   tx: number;
@@ -38,10 +41,10 @@ export interface BgNbdFit {
 /** Throws ValueModelError naming the first customer whose (x, tx, T) cannot be a purchase history. */
 export function checkRepeatSummaries(data: readonly RepeatSummary[]): void {
   data.forEach((c, i) => {
-    const ok = Number.isInteger(c.x) && c.x >= 0 && Number.isFinite(c.tx) && Number.isFinite(c.T) && c.T > 0 && c.tx >= 0 && c.tx <= c.T && (c.x > 0 || c.tx === 0);
+    const ok = Number.isInteger(c.x) && c.x >= 0 && Number.isFinite(c.tx) && Number.isFinite(c.T) && c.T >= 0 && c.tx >= 0 && c.tx <= c.T && (c.x > 0 || c.tx === 0);
     if (!ok) {
-      throw new ValueModelError(`customers[${i}]`, `購入履歴の要約が正しくありません (x=${c.x}, tx=${c.tx}, T=${c.T})。x は 0 以上の整数、0 ≤ tx ≤ T、T > 0 です`,
-        `invalid purchase summary (x=${c.x}, tx=${c.tx}, T=${c.T}): x a whole number ≥ 0, 0 ≤ tx ≤ T, T > 0`);
+      throw new ValueModelError(`customers[${i}]`, `購入履歴の要約が正しくありません (x=${c.x}, tx=${c.tx}, T=${c.T})。x は 0 以上の整数、0 ≤ tx ≤ T です`,
+        `invalid purchase summary (x=${c.x}, tx=${c.tx}, T=${c.T}): x a whole number ≥ 0, 0 ≤ tx ≤ T`);
     }
   });
 }

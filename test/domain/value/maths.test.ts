@@ -93,6 +93,9 @@ test('BG/NBD and Gamma-Gamma refuse impossible histories and parameters with Jap
   const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
   assert.throws(() => bgnbdLogLikelihood(params, [{ x: 1, tx: 5, T: 4 }]), /0 ≤ tx ≤ T/u);
   assert.throws(() => bgnbdLogLikelihood(params, [{ x: 0, tx: 1, T: 4 }]), ValueModelError);
+  assert.throws(() => bgnbdLogLikelihood(params, [{ x: 1.5, tx: 1, T: 4 }]), ValueModelError);
+  // Acquired on the last day of calibration: allowed, and adds nothing.
+  close(bgnbdLogLikelihood(params, [{ x: 0, tx: 0, T: 0 }]), 0, 1e-12);
   assert.throws(() => bgnbdProbabilityAlive({ ...params, r: -1 }, { x: 1, tx: 1, T: 2 }), /正の数/u);
   assert.throws(() => bgnbdExpectedPurchases(params, { x: 1, tx: 1, T: 2 }, -1), /予測期間/u);
   assert.throws(() => fitBgNbd([{ x: 0, tx: 0, T: 3 }, { x: 0, tx: 0, T: 5 }]), /リピート購入のある顧客がいない/u);
