@@ -581,6 +581,7 @@ export interface CustomerValuesTable {
   r: number | null;
   f: number | null;
   m: number | null;
+  segment: string | null;
   tier: string | null;
   p_alive: number | null;
   expected_purchases_90d: number | null;

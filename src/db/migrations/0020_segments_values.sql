@@ -60,6 +60,8 @@ CREATE TABLE customer_values (
   r                       smallint,
   f                       smallint,
   m                       smallint,
+  -- The R×F segment (champions … hibernating) and its tier (loyal … dormant): src/domain/value/rfm.ts.
+  segment                 text,
   tier                    text,
   -- BG/NBD and Gamma-Gamma (null until a model was fitted).
   p_alive                 double precision,

@@ -124,6 +124,34 @@ export function biasGuardCustomers(facts: readonly RfmFacts[], scores: readonly 
   return facts.map((f) => ({ orderCount: f.frequency, monetary: f.monetary, recencyDays: f.recencyDays, tier: tierOf.get(f.customerId) ?? null }));
 }
 
+/**
+ * The warnings of the rule in the file header from the two groups' totals alone (a segment's distribution is
+ * aggregated in SQL and never reaches here customer by customer).
+ */
+export function biasWarnings(groups: { oneTimeBuyers: number; oneTimeRevenue: string | number; repeatBuyers: number; repeatRevenue: string | number }): BiasWarning[] {
+  const oneTimeMoney = parseDecimal(groups.oneTimeRevenue, 'oneTimeRevenue');
+  const buyersMoney = add(oneTimeMoney, parseDecimal(groups.repeatRevenue, 'repeatRevenue'));
+  const buyers = groups.oneTimeBuyers + groups.repeatBuyers;
+  const warnings: BiasWarning[] = [];
+  if (buyers < BIAS_MIN_BUYERS || groups.oneTimeBuyers < BIAS_MIN_GROUP_SHARE * buyers || groups.repeatBuyers < BIAS_MIN_GROUP_SHARE * buyers || compare(buyersMoney, ZERO) <= 0) return warnings;
+  const s = groups.oneTimeBuyers / buyers;
+  const g = toNumber(oneTimeMoney) / toNumber(buyersMoney);
+  if (s - g >= BIAS_SHARE_GAP) {
+    warnings.push({
+      code: 'one_time_majority_low_revenue', oneTimeShare: s, oneTimeRevenueShare: g,
+      ja: `1 回購入の顧客が ${percent(s)}% を占めますが、売上の ${percent(g)}% しかありません。平均購入額や平均購入回数はリピート顧客に引っ張られ、どちらの顧客像にも合いません。1 回購入の顧客とリピート顧客を分けて施策を組んでください。`,
+      en: `One-time buyers are ${percent(s)}% of these customers but only ${percent(g)}% of the revenue. Average spend and order counts are pulled up by repeat buyers and describe neither group; plan the campaign separately for one-time and repeat buyers.`,
+    });
+  } else if (g - s >= BIAS_SHARE_GAP) {
+    warnings.push({
+      code: 'one_time_high_revenue', oneTimeShare: s, oneTimeRevenueShare: g,
+      ja: `1 回購入の顧客は ${percent(s)}% ですが、売上の ${percent(g)}% を占めます（高額の単発購入）。平均購入額は少数の大口購入に引っ張られています。1 回購入の顧客とリピート顧客を分けて施策を組んでください。`,
+      en: `One-time buyers are ${percent(s)}% of these customers but ${percent(g)}% of the revenue (large one-off orders). Average spend is pulled by a few big orders; plan the campaign separately for one-time and repeat buyers.`,
+    });
+  }
+  return warnings;
+}
+
 /** The report for a set of customers (rules in the file header). */
 export function biasGuard(customers: readonly BiasGuardCustomer[]): BiasReport {
   const money = customers.map((c, i) => {
@@ -169,26 +197,10 @@ export function biasGuard(customers: readonly BiasGuardCustomer[]): BiasReport {
     }
   });
   const buyers = oneTimeCount + repeatCount;
-  const buyersMoney = add(oneTimeMoney, repeatMoney);
 
-  const warnings: BiasWarning[] = [];
-  if (buyers >= BIAS_MIN_BUYERS && oneTimeCount >= BIAS_MIN_GROUP_SHARE * buyers && repeatCount >= BIAS_MIN_GROUP_SHARE * buyers && compare(buyersMoney, ZERO) > 0) {
-    const s = oneTimeCount / buyers;
-    const g = shareOf(oneTimeMoney, buyersMoney);
-    if (s - g >= BIAS_SHARE_GAP) {
-      warnings.push({
-        code: 'one_time_majority_low_revenue', oneTimeShare: s, oneTimeRevenueShare: g,
-        ja: `1 回購入の顧客が ${percent(s)}% を占めますが、売上の ${percent(g)}% しかありません。平均購入額や平均購入回数はリピート顧客に引っ張られ、どちらの顧客像にも合いません。1 回購入の顧客とリピート顧客を分けて施策を組んでください。`,
-        en: `One-time buyers are ${percent(s)}% of these customers but only ${percent(g)}% of the revenue. Average spend and order counts are pulled up by repeat buyers and describe neither group; plan the campaign separately for one-time and repeat buyers.`,
-      });
-    } else if (g - s >= BIAS_SHARE_GAP) {
-      warnings.push({
-        code: 'one_time_high_revenue', oneTimeShare: s, oneTimeRevenueShare: g,
-        ja: `1 回購入の顧客は ${percent(s)}% ですが、売上の ${percent(g)}% を占めます（高額の単発購入）。平均購入額は少数の大口購入に引っ張られています。1 回購入の顧客とリピート顧客を分けて施策を組んでください。`,
-        en: `One-time buyers are ${percent(s)}% of these customers but ${percent(g)}% of the revenue (large one-off orders). Average spend is pulled by a few big orders; plan the campaign separately for one-time and repeat buyers.`,
-      });
-    }
-  }
+  const warnings = biasWarnings({
+    oneTimeBuyers: oneTimeCount, oneTimeRevenue: toDecimalString(oneTimeMoney), repeatBuyers: repeatCount, repeatRevenue: toDecimalString(repeatMoney),
+  });
 
   return {
     customers: n,

@@ -8,11 +8,11 @@ export { ValueModelError } from './errors.ts';
 export { type Decimal, parseDecimal, toDecimalString } from './decimal.ts';
 export { DEFAULT_TIME_ZONE, localDate } from './calendar.ts';
 export {
-  type OrderValue, orderValues, RFM_SEGMENTS, RFM_TIERS, type RfmFacts, type RfmFactsOptions, rfmFactsFromOrders, type RfmScore,
+  type OrderValue, orderValues, RFM_SEGMENTS, RFM_TIERS, type RfmFacts, type RfmFactsOptions, rfmFactsFromOrders, type RfmScore, rfmSegmentGrid, scoreCutsOf,
   type RfmScoreOptions, type RfmSegment, rfmSegment, type RfmTier, rfmTier, scoreRfm, type ValueOrder, type ValueOrderLine,
 } from './rfm.ts';
 export {
-  BIAS_MIN_BUYERS, BIAS_MIN_GROUP_SHARE, BIAS_SHARE_GAP, type BiasGuardCustomer, biasGuard, biasGuardCustomers, type BiasReport, type BiasWarning,
+  BIAS_MIN_BUYERS, BIAS_MIN_GROUP_SHARE, BIAS_SHARE_GAP, type BiasGuardCustomer, biasGuard, biasWarnings, biasGuardCustomers, type BiasReport, type BiasWarning,
   type BucketRow, ORDER_COUNT_BUCKETS, type OrderCountBucket, type Summary,
 } from './bias-guard.ts';
 export { type CalibrationCustomer, type CalibrationOptions, calibrationSummary, type DatedPurchase, purchasesFromOrders } from './calibration.ts';

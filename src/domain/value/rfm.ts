@@ -304,3 +304,32 @@ export function scoreRfm(facts: readonly RfmFacts[], options: RfmScoreOptions = 
   });
   return facts.map((f) => byFact.get(f) ?? { customerId: f.customerId, r: null, f: null, m: null, segment: null, tier: null });
 }
+
+/**
+ * Every (r, f, m) cell's segment, for scoring in SQL: index (r − 1)·bins² + (f − 1)·bins + (m − 1), as the SQL
+ * array lookup `grid[(r - 1) * bins * bins + (f - 1) * bins + m]` (1-based) reads it.
+ */
+export function rfmSegmentGrid(bins = 5): RfmSegment[] {
+  const grid: RfmSegment[] = [];
+  for (let r = 1; r <= bins; r++) for (let f = 1; f <= bins; f++) for (let m = 1; m <= bins; m++) grid.push(rfmSegment(r, f, m, bins));
+  return grid;
+}
+
+/**
+ * The mid-rank score bin of each distinct value (see Scores above) from the values with how many buyers hold each,
+ * ascending by "better": bin = ⌊(2·below + count)·bins / 2n⌋. The cut point of score k is the smallest value whose
+ * score is at least k, so a stored run scores one more buyer exactly as scoreRfm would have (until the next run).
+ */
+export function scoreCutsOf(distinct: ReadonlyArray<{ value: number; count: number }>, bins: number, lowest = 1): Array<number | null> {
+  const sorted = [...distinct].sort((a, b) => a.value - b.value);
+  const n = sorted.reduce((sum, d) => sum + d.count, 0);
+  // cuts[k − 2] is the cut point of score k, for k = 2 … lowest + bins − 1.
+  const cuts: Array<number | null> = new Array<number | null>(lowest + bins - 2).fill(null);
+  let below = 0;
+  for (const d of sorted) {
+    const score = lowest + Math.floor(((2 * below + d.count) * bins) / (2 * n));
+    for (let k = 2; k <= score; k++) if (cuts[k - 2] === null) cuts[k - 2] = d.value;
+    below += d.count;
+  }
+  return cuts;
+}

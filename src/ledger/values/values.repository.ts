@@ -8,8 +8,18 @@ import type { Db } from '../../db/database.ts';
 
 export interface Cuts { r: Array<number | null>; f: Array<number | null>; m: Array<number | null> }
 
-/** Orders counted for RFM (frequency, recency): not cancelled, with at least one line of positive quantity. */
-const FACTS = (asOfEnd: Date, currency: string, customerIds: readonly string[] | null) => sql`
+/**
+ * A line's net amount (src/domain/value/rfm.ts): (quantity − returned) × unit price, or, without a unit price,
+ * amount − returned amount. Shared with the segment conditions on purchase amounts.
+ */
+export const LINE_NET = sql`CASE WHEN l.unit_price IS NOT NULL THEN (l.quantity - l.returned_quantity) * l.unit_price ELSE l.amount - l.returned_amount END`;
+
+/**
+ * Per buyer, as of a date: orders counted for frequency and recency are not cancelled and have a line of positive
+ * quantity; monetary nets every line of every non-cancelled order; orders on a local date after the as-of date are
+ * left out (a past date reproduces history). Dates are the order's own (orders.time_zone).
+ */
+const FACTS = (asOf: string, currency: string, customerIds: readonly string[] | null) => sql`
   SELECT sr.customer_id,
          min(o.ordered_at) FILTER (WHERE o.counted) AS first_order_at,
          max(o.ordered_at) FILTER (WHERE o.counted) AS last_order_at,
@@ -19,9 +29,9 @@ const FACTS = (asOfEnd: Date, currency: string, customerIds: readonly string[] |
   FROM (
     SELECT o.id, o.source_record_id, o.ordered_at, (o.ordered_at AT TIME ZONE o.time_zone)::date AS local_day,
            EXISTS (SELECT 1 FROM order_lines pl WHERE pl.order_id = o.id AND pl.quantity > 0) AS counted,
-           (SELECT COALESCE(sum(l.amount - l.returned_amount), 0) FROM order_lines l WHERE l.order_id = o.id) AS net
+           (SELECT COALESCE(sum(${LINE_NET}), 0) FROM order_lines l WHERE l.order_id = o.id) AS net
     FROM orders o
-    WHERE o.status <> 'cancelled' AND o.currency = ${currency} AND o.ordered_at < ${asOfEnd}
+    WHERE o.status <> 'cancelled' AND o.currency = ${currency} AND (o.ordered_at AT TIME ZONE o.time_zone)::date <= ${asOf}::date
       ${customerIds ? sql`AND o.source_record_id IN (SELECT id FROM source_records WHERE customer_id = ANY(${[...customerIds]}::uuid[]))` : sql``}
   ) o
   JOIN source_records sr ON sr.id = o.source_record_id
@@ -39,32 +49,36 @@ export async function mainCurrency(db: Db): Promise<string | null> {
  * Rewrites every buyer's facts as of `asOf` (a Japan date; orders before its end), dropping customers who no
  * longer bought; scores are set afterwards by scoreAll. Returns the number of buyers.
  */
-export async function replaceFacts(db: Db, asOf: string, asOfEnd: Date, currency: string): Promise<number> {
+export async function replaceFacts(db: Db, asOf: string, currency: string): Promise<number> {
   await sql`DELETE FROM customer_values`.execute(db);
   const result = await sql`
     INSERT INTO customer_values (customer_id, as_of, first_order_at, last_order_at, recency_days, frequency, monetary, currency)
     SELECT f.customer_id, ${asOf}::date, f.first_order_at, f.last_order_at, ${asOf}::date - f.last_day, f.frequency, f.monetary, ${currency}
-    FROM (${FACTS(asOfEnd, currency, null)}) f
+    FROM (${FACTS(asOf, currency, null)}) f
     JOIN customers c ON c.id = f.customer_id AND c.deleted_at IS NULL`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
 /** Rewrites the facts of some customers (after their orders changed, a merge or a split). */
-export async function replaceFactsOf(db: Db, customerIds: readonly string[], asOf: string, asOfEnd: Date, currency: string): Promise<void> {
+export async function replaceFactsOf(db: Db, customerIds: readonly string[], asOf: string, currency: string): Promise<void> {
   if (customerIds.length === 0) return;
   await sql`DELETE FROM customer_values WHERE customer_id = ANY(${[...customerIds]}::uuid[])`.execute(db);
   await sql`
     INSERT INTO customer_values (customer_id, as_of, first_order_at, last_order_at, recency_days, frequency, monetary, currency)
     SELECT f.customer_id, ${asOf}::date, f.first_order_at, f.last_order_at, ${asOf}::date - f.last_day, f.frequency, f.monetary, ${currency}
-    FROM (${FACTS(asOfEnd, currency, customerIds)}) f
+    FROM (${FACTS(asOf, currency, customerIds)}) f
     JOIN customers c ON c.id = f.customer_id AND c.deleted_at IS NULL
     WHERE f.customer_id = ANY(${[...customerIds]}::uuid[])`.execute(db);
 }
 
-/** Distinct values of one fact with how many buyers hold each ("better" = larger: recency negated). */
+/**
+ * Distinct values of one fact with how many buyers hold each ("better" = larger: recency negated); for F, only
+ * the repeat buyers (a one-time buyer is always F 1).
+ */
 export async function distinctFacts(db: Db, fact: 'r' | 'f' | 'm'): Promise<Array<{ value: number; count: number }>> {
   const expr = fact === 'r' ? sql`-recency_days` : fact === 'f' ? sql`frequency` : sql`monetary`;
-  const rows = await sql<{ value: string | number; count: string | number }>`SELECT ${expr} AS value, count(*) AS count FROM customer_values GROUP BY 1`.execute(db);
+  const rows = await sql<{ value: string | number; count: string | number }>`SELECT ${expr} AS value, count(*) AS count FROM customer_values
+    ${fact === 'f' ? sql`WHERE frequency >= 2` : sql``} GROUP BY 1`.execute(db);
   return rows.rows.map((r) => ({ value: Number(r.value), count: Number(r.count) }));
 }
 
@@ -73,15 +87,22 @@ const scoreSql = (expr: ReturnType<typeof sql>, cuts: Array<number | null>) => {
   return reached.length ? sql`(1 + ${sql.join(reached, sql` + `)})` : sql`1`;
 };
 
-/** Scores and tiers of the given customers (all when null) against the cut points; tierGrid is row-major (r, f). */
-export async function applyScores(db: Db, cuts: Cuts, bins: number, tierGrid: readonly string[], customerIds: readonly string[] | null): Promise<void> {
+/**
+ * Scores, segment and tier of the given customers (all when null) against the cut points. `segments` is the
+ * (r, f, m) grid of src/domain/value rfmSegmentGrid; `tierOf` maps a segment to its tier.
+ */
+export async function applyScores(db: Db, cuts: Cuts, bins: number, segments: readonly string[], tierOf: Readonly<Record<string, string>>, customerIds: readonly string[] | null): Promise<void> {
   const r = scoreSql(sql`-recency_days`, cuts.r);
   const f = scoreSql(sql`frequency`, cuts.f);
   const m = scoreSql(sql`monetary`, cuts.m);
+  const pairs = Object.entries(tierOf);
   await sql`
-    UPDATE customer_values SET r = s.r, f = s.f, m = s.m, tier = (${[...tierGrid]}::text[])[(s.r - 1) * ${bins} + s.f], computed_at = now()
-    FROM (SELECT customer_id, ${r} AS r, ${f} AS f, ${m} AS m FROM customer_values
-          ${customerIds ? sql`WHERE customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}) s
+    UPDATE customer_values SET r = s.r, f = s.f, m = s.m, segment = s.segment,
+      tier = (SELECT t.tier FROM unnest(${pairs.map(([k]) => k)}::text[], ${pairs.map(([, v]) => v)}::text[]) AS t(segment, tier) WHERE t.segment = s.segment),
+      computed_at = now()
+    FROM (SELECT customer_id, r, f, m, (${[...segments]}::text[])[(r - 1) * ${bins * bins} + (f - 1) * ${bins} + m] AS segment
+          FROM (SELECT customer_id, ${r} AS r, ${f} AS f, ${m} AS m FROM customer_values
+                ${customerIds ? sql`WHERE customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}) scored) s
     WHERE customer_values.customer_id = s.customer_id`.execute(db);
 }
 
@@ -109,14 +130,17 @@ export async function findValues(db: Db, customerId: string) {
 /** The R×F grid: buyers and revenue per cell. */
 export async function rfGrid(db: Db) {
   const rows = await sql<{ r: number; f: number; customers: number | string; revenue: string }>`
-    SELECT r, f, count(*) AS customers, COALESCE(sum(monetary), 0) AS revenue FROM customer_values
-    WHERE r IS NOT NULL GROUP BY r, f ORDER BY r, f`.execute(db);
+    SELECT v.r, v.f, count(*) AS customers, COALESCE(sum(v.monetary), 0) AS revenue
+    FROM customer_values v JOIN customers c ON c.id = v.customer_id AND c.deleted_at IS NULL
+    WHERE v.r IS NOT NULL GROUP BY v.r, v.f ORDER BY v.r, v.f`.execute(db);
   return rows.rows;
 }
 
 export async function tierTotals(db: Db) {
   const rows = await sql<{ tier: string; customers: number | string; revenue: string }>`
-    SELECT tier, count(*) AS customers, COALESCE(sum(monetary), 0) AS revenue FROM customer_values WHERE tier IS NOT NULL GROUP BY tier`.execute(db);
+    SELECT v.tier, count(*) AS customers, COALESCE(sum(v.monetary), 0) AS revenue
+    FROM customer_values v JOIN customers c ON c.id = v.customer_id AND c.deleted_at IS NULL
+    WHERE v.tier IS NOT NULL GROUP BY v.tier`.execute(db);
   return rows.rows;
 }
 
@@ -127,24 +151,32 @@ export async function valuesAfter(db: Db, after: string | null, limit: number) {
   return q.orderBy('customer_id').limit(limit).execute();
 }
 
-/** Buyers' repeat-purchase summaries for the BG/NBD and Gamma-Gamma fits (weeks, as of the run). */
-export async function modelInputs(db: Db, asOfEnd: Date, currency: string) {
-  const rows = await sql<{ customer_id: string; x: number | string; t_x: number | null; t: number; avg_repeat: string | null }>`
-    WITH days AS (
+/**
+ * Repeat-purchase summaries of some buyers for BG/NBD and Gamma-Gamma, in weeks as of the date: purchase days
+ * (same-day orders merged), x = days − 1, tx = last − first day, T = as-of − first day, and the average spend of the
+ * repeat days (the first left out). `which`: a page of buyers after a customer id, or a fixed sample (by hash).
+ */
+export async function modelInputs(db: Db, asOf: string, currency: string, which: { after: string | null; limit: number } | { sample: number } | { ids: readonly string[] }) {
+  const buyers = 'sample' in which
+    ? sql`SELECT customer_id FROM customer_values ORDER BY md5(customer_id::text) LIMIT ${which.sample}`
+    : 'ids' in which
+      ? sql`SELECT customer_id FROM customer_values WHERE customer_id = ANY(${[...which.ids]}::uuid[])`
+      : sql`SELECT customer_id FROM customer_values ${which.after ? sql`WHERE customer_id > ${which.after}::uuid` : sql``} ORDER BY customer_id LIMIT ${which.limit}`;
+  const rows = await sql<{ customer_id: string; x: number | string; t_x: number | string; t: number | string; avg_repeat: string | null }>`
+    WITH buyers AS (${buyers}),
+    days AS (
       SELECT sr.customer_id, (o.ordered_at AT TIME ZONE o.time_zone)::date AS day,
-             sum((SELECT COALESCE(sum(l.amount - l.returned_amount), 0) FROM order_lines l WHERE l.order_id = o.id)) AS spend
-      FROM orders o JOIN source_records sr ON sr.id = o.source_record_id
-      WHERE sr.customer_id IS NOT NULL AND o.status <> 'cancelled' AND o.currency = ${currency} AND o.ordered_at < ${asOfEnd}
+             sum((SELECT COALESCE(sum(${LINE_NET}), 0) FROM order_lines l WHERE l.order_id = o.id)) AS spend
+      FROM buyers b JOIN source_records sr ON sr.customer_id = b.customer_id JOIN orders o ON o.source_record_id = sr.id
+      WHERE o.status <> 'cancelled' AND o.currency = ${currency} AND (o.ordered_at AT TIME ZONE o.time_zone)::date <= ${asOf}::date
         AND EXISTS (SELECT 1 FROM order_lines pl WHERE pl.order_id = o.id AND pl.quantity > 0)
       GROUP BY sr.customer_id, 2),
     firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id)
-    SELECT d.customer_id, count(*) - 1 AS x,
-           (max(d.day) - f.first_day) / 7.0 AS t_x,
-           ((${asOfEnd}::timestamptz AT TIME ZONE 'Asia/Tokyo')::date - f.first_day) / 7.0 AS t,
+    SELECT d.customer_id, count(*) - 1 AS x, (max(d.day) - f.first_day) / 7.0 AS t_x, (${asOf}::date - f.first_day) / 7.0 AS t,
            CASE WHEN count(*) > 1 THEN (sum(d.spend) FILTER (WHERE d.day > f.first_day)) / (count(*) - 1) END AS avg_repeat
     FROM days d JOIN firsts f ON f.customer_id = d.customer_id
-    GROUP BY d.customer_id, f.first_day`.execute(db);
-  return rows.rows.map((r) => ({ customerId: r.customer_id, x: Number(r.x), tx: Number(r.t_x ?? 0), T: Number(r.t), avgRepeat: r.avg_repeat === null ? null : Number(r.avg_repeat) }));
+    GROUP BY d.customer_id, f.first_day ORDER BY d.customer_id`.execute(db);
+  return rows.rows.map((r) => ({ customerId: r.customer_id, x: Number(r.x), tx: Number(r.t_x), T: Number(r.t), avgRepeat: r.avg_repeat === null ? null : Number(r.avg_repeat) }));
 }
 
 /** Writes predicted values (BG/NBD, Gamma-Gamma) for many buyers at once. */

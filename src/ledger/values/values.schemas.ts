@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 export const CustomerValueSchema = z.object({
   asOf: z.string(), recencyDays: z.number().int().nullable(), frequency: z.number().int(), monetary: z.string(), currency: z.string(),
-  r: z.number().int().nullable(), f: z.number().int().nullable(), m: z.number().int().nullable(), tier: z.string().nullable(),
+  r: z.number().int().nullable(), f: z.number().int().nullable(), m: z.number().int().nullable(), segment: z.string().nullable(), tier: z.string().nullable(),
   pAlive: z.number().nullable(), expectedPurchases90d: z.number().nullable(), expectedOrderValue: z.string().nullable(), predictedValue365d: z.string().nullable(),
   firstOrderAt: z.string().nullable(), lastOrderAt: z.string().nullable(),
 }).openapi('CustomerValue');

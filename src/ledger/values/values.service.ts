@@ -1,6 +1,9 @@
 import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { DEFAULT_BINS, scoreCuts, tierGrid, TIER_LABELS, type Tier } from '../../domain/value/tiers.ts';
+import {
+  bgnbdExpectedPurchases, bgnbdProbabilityAlive, fitBgNbd, fitGammaGamma, gammaGammaExpectedAverageValue, RFM_SEGMENTS, RFM_TIERS, rfmSegmentGrid,
+  rfmTier, scoreCutsOf, type BgNbdParams, type GammaGammaParams, type RfmSegment, type RfmTier,
+} from '../../domain/value/index.ts';
 import * as repo from './values.repository.ts';
 
 /**
@@ -18,14 +21,25 @@ export interface RecomputeOptions {
   currency?: string | undefined;
 }
 
-export interface RecomputeSummary { asOf: string; currency: string | null; customers: number; seconds: number; skipped?: 'busy' }
+export interface RecomputeSummary { asOf: string; currency: string | null; customers: number; seconds: number; skipped?: 'busy'; modelError?: string }
 
 /** Today's date in Japan (YYYY-MM-DD). */
 export function todayInJapan(now: Date = new Date()): string {
   return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
-const endOfDay = (day: string) => new Date(new Date(`${day}T00:00:00+09:00`).getTime() + 86_400_000);
+export const DEFAULT_BINS = 5;
+
+const TIER_OF_SEGMENT = Object.fromEntries((Object.keys(RFM_SEGMENTS) as RfmSegment[]).map((s) => [s, rfmTier(s)])) as Record<string, string>;
+
+function cutsOf(distinct: { r: Array<{ value: number; count: number }>; f: Array<{ value: number; count: number }>; m: Array<{ value: number; count: number }> }, bins: number): repo.Cuts {
+  return {
+    r: scoreCutsOf(distinct.r, bins),
+    // One-time buyers are F 1; the repeat buyers share F 2 … bins (src/domain/value/rfm.ts).
+    f: distinct.f.length ? scoreCutsOf(distinct.f, bins - 1, 2) : new Array<number | null>(bins - 1).fill(null),
+    m: scoreCutsOf(distinct.m, bins),
+  };
+}
 
 export async function recomputeValues(db: Db, options: RecomputeOptions = {}): Promise<RecomputeSummary> {
   return db.transaction().execute((trx) => recomputeIn(trx, options));
@@ -38,16 +52,66 @@ async function recomputeIn(trx: Db, options: RecomputeOptions): Promise<Recomput
   const bins = options.bins ?? DEFAULT_BINS;
   if (!(await repo.tryLockRecompute(trx))) return { asOf, currency: null, customers: 0, seconds: 0, skipped: 'busy' as const };
   const currency = options.currency ?? (await repo.mainCurrency(trx)) ?? 'JPY';
-  const customers = await repo.replaceFacts(trx, asOf, endOfDay(asOf), currency);
-  const cuts: repo.Cuts = {
-    r: scoreCuts(await repo.distinctFacts(trx, 'r'), bins),
-    f: scoreCuts(await repo.distinctFacts(trx, 'f'), bins),
-    m: scoreCuts(await repo.distinctFacts(trx, 'm'), bins),
-  };
-  await repo.applyScores(trx, cuts, bins, tierGrid(bins), null);
+  const customers = await repo.replaceFacts(trx, asOf, currency);
+  const cuts = cutsOf({ r: await repo.distinctFacts(trx, 'r'), f: await repo.distinctFacts(trx, 'f'), m: await repo.distinctFacts(trx, 'm') }, bins);
+  await repo.applyScores(trx, cuts, bins, rfmSegmentGrid(bins), TIER_OF_SEGMENT, null);
+  const model = customers > 0 ? await predictValues(trx, asOf, currency) : null;
   const seconds = (performance.now() - started) / 1000;
-  await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model: null, customers, seconds });
-  return { asOf, currency, customers, seconds };
+  await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model, customers, seconds });
+  return { asOf, currency, customers, seconds, ...(model && 'error' in model ? { modelError: model.error } : {}) };
+}
+
+/** Buyers the models are fitted on: a fixed sample is as good as everyone for four parameters, and bounded. */
+const FIT_SAMPLE = 50_000;
+const PREDICT_PAGE = 5_000;
+const WEEKS_90_DAYS = 90 / 7;
+const WEEKS_365_DAYS = 365 / 7;
+
+type Model = { bgnbd: BgNbdParams; gammaGamma: GammaGammaParams | null; fittedOn: number; logLikelihood: number } | { error: string };
+
+/**
+ * Fits BG/NBD (still active? how many purchases next?) and Gamma-Gamma (spend per purchase) on the buyers' purchase
+ * days (weeks), then writes each buyer's P(active), expected purchases in 90 days, expected order value and a
+ * one-year value (expected purchases in 365 days × expected order value, undiscounted). A fit that cannot be made
+ * (too few buyers or repeat buyers) leaves the predictions empty and says why.
+ */
+async function predictValues(db: Db, asOf: string, currency: string): Promise<Model> {
+  const sample = await repo.modelInputs(db, asOf, currency, { sample: FIT_SAMPLE });
+  const repeaters = sample.filter((c) => c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0);
+  if (sample.length < 20 || repeaters.length < 5) return { error: `too few buyers to fit (${sample.length} buyers, ${repeaters.length} repeat buyers)` };
+  let bgnbd: BgNbdParams;
+  let logLikelihood: number;
+  try {
+    const fit = fitBgNbd(sample.map((c) => ({ x: c.x, tx: c.tx, T: c.T })));
+    bgnbd = fit.params;
+    logLikelihood = fit.logLikelihood;
+  } catch (error) {
+    return { error: `BG/NBD: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  let gammaGamma: GammaGammaParams | null = null;
+  try {
+    const fit = fitGammaGamma(repeaters.map((c) => ({ x: c.x, m: c.avgRepeat! })));
+    if (fit.params.q > 1) gammaGamma = fit.params;
+  } catch {
+    gammaGamma = null;
+  }
+  let after: string | null = null;
+  for (;;) {
+    const page = await repo.modelInputs(db, asOf, currency, { after, limit: PREDICT_PAGE });
+    if (page.length === 0) break;
+    await repo.setPredictions(db, page.map((c) => {
+      const history = { x: c.x, tx: c.tx, T: c.T };
+      const expectedValue = gammaGamma ? gammaGammaExpectedAverageValue(gammaGamma, c.x, c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0 ? c.avgRepeat : null) : null;
+      const yearPurchases = bgnbdExpectedPurchases(bgnbd, history, WEEKS_365_DAYS);
+      return {
+        customerId: c.customerId, pAlive: bgnbdProbabilityAlive(bgnbd, history), expected90: bgnbdExpectedPurchases(bgnbd, history, WEEKS_90_DAYS),
+        expectedValue: expectedValue === null ? null : Math.round(expectedValue * 100) / 100,
+        value365: expectedValue === null ? null : Math.round(yearPurchases * expectedValue * 100) / 100,
+      };
+    }));
+    after = page[page.length - 1]!.customerId;
+  }
+  return { bgnbd, gammaGamma, fittedOn: sample.length, logLikelihood };
 }
 
 class RollBack extends Error {}
@@ -86,8 +150,24 @@ export async function refreshValuesOf(db: Db, customerIds: readonly string[]): P
   if (!run) return;
   const thresholds = run.thresholds as { bins: number } & repo.Cuts;
   const asOf = todayInJapan() > run.as_of ? todayInJapan() : run.as_of;
-  await repo.replaceFactsOf(db, ids, asOf, endOfDay(asOf), run.currency);
-  await repo.applyScores(db, thresholds, thresholds.bins, tierGrid(thresholds.bins), ids);
+  await repo.replaceFactsOf(db, ids, asOf, run.currency);
+  await repo.applyScores(db, thresholds, thresholds.bins, rfmSegmentGrid(thresholds.bins), TIER_OF_SEGMENT, ids);
+  await predictFor(db, ids, asOf, run.currency, run.model as Model | null);
+}
+
+/** The predictions of some buyers with the last run's fitted models (nothing when none was fitted). */
+async function predictFor(db: Db, ids: readonly string[], asOf: string, currency: string, model: Model | null): Promise<void> {
+  if (!model || 'error' in model) return;
+  const rows = await repo.modelInputs(db, asOf, currency, { ids });
+  await repo.setPredictions(db, rows.map((c) => {
+    const history = { x: c.x, tx: c.tx, T: c.T };
+    const expectedValue = model.gammaGamma ? gammaGammaExpectedAverageValue(model.gammaGamma, c.x, c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0 ? c.avgRepeat : null) : null;
+    return {
+      customerId: c.customerId, pAlive: bgnbdProbabilityAlive(model.bgnbd, history), expected90: bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_90_DAYS),
+      expectedValue: expectedValue === null ? null : Math.round(expectedValue * 100) / 100,
+      value365: expectedValue === null ? null : Math.round(bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_365_DAYS) * expectedValue * 100) / 100,
+    };
+  }));
 }
 
 /** Above this many buyers at once, rescoring everyone is cheaper than refreshing each. */
@@ -111,7 +191,7 @@ export async function recomputeValuesIfStale(db: Db, now: Date = new Date()): Pr
 
 export interface CustomerValue {
   asOf: string; recencyDays: number | null; frequency: number; monetary: string; currency: string;
-  r: number | null; f: number | null; m: number | null; tier: Tier | null;
+  r: number | null; f: number | null; m: number | null; segment: RfmSegment | null; tier: RfmTier | null;
   pAlive: number | null; expectedPurchases90d: number | null; expectedOrderValue: string | null; predictedValue365d: string | null;
   firstOrderAt: string | null; lastOrderAt: string | null;
 }
@@ -121,7 +201,7 @@ export async function getCustomerValue(db: Db, customerId: string): Promise<Cust
   if (!row) return null;
   return {
     asOf: row.as_of, recencyDays: row.recency_days, frequency: row.frequency, monetary: row.monetary, currency: row.currency,
-    r: row.r, f: row.f, m: row.m, tier: row.tier as Tier | null,
+    r: row.r, f: row.f, m: row.m, segment: row.segment as RfmSegment | null, tier: row.tier as RfmTier | null,
     pAlive: row.p_alive, expectedPurchases90d: row.expected_purchases_90d, expectedOrderValue: row.expected_order_value, predictedValue365d: row.predicted_value_365d,
     firstOrderAt: row.first_order_at?.toISOString() ?? null, lastOrderAt: row.last_order_at?.toISOString() ?? null,
   };
@@ -130,7 +210,7 @@ export async function getCustomerValue(db: Db, customerId: string): Promise<Cust
 export interface RfmOverview {
   asOf: string | null; currency: string | null; bins: number; computedSeconds: number | null;
   cells: Array<{ r: number; f: number; customers: number; revenue: string }>;
-  tiers: Array<{ tier: Tier; ja: string; en: string; rule: string; customers: number; revenue: string }>;
+  tiers: Array<{ tier: RfmTier; ja: string; en: string; rule: string; customers: number; revenue: string }>;
 }
 
 export async function rfmOverview(db: Db): Promise<RfmOverview> {
@@ -141,8 +221,10 @@ export async function rfmOverview(db: Db): Promise<RfmOverview> {
     asOf: run?.as_of ?? null, currency: run?.currency ?? null, bins: (run?.thresholds as { bins?: number } | undefined)?.bins ?? DEFAULT_BINS,
     computedSeconds: run?.seconds ?? null,
     cells: cells.map((c) => ({ r: Number(c.r), f: Number(c.f), customers: Number(c.customers), revenue: String(c.revenue) })),
-    tiers: (Object.keys(TIER_LABELS) as Tier[]).map((tier) => ({
-      tier, ...TIER_LABELS[tier], customers: Number(byTier.get(tier)?.customers ?? 0), revenue: String(byTier.get(tier)?.revenue ?? '0'),
+    tiers: (Object.keys(RFM_TIERS) as RfmTier[]).map((tier) => ({
+      tier, ja: RFM_TIERS[tier].ja, en: RFM_TIERS[tier].en,
+      rule: RFM_TIERS[tier].segments.map((s) => RFM_SEGMENTS[s].ja).join(' / '),
+      customers: Number(byTier.get(tier)?.customers ?? 0), revenue: String(byTier.get(tier)?.revenue ?? '0'),
     })),
   };
 }

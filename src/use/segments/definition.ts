@@ -1,7 +1,10 @@
 import type { z } from '@hono/zod-openapi';
 import { JSIC_MAJOR } from '../../domain/companies/industry.ts';
 import { SIZE_BANDS } from '../../domain/companies/size.ts';
-import { TIERS } from '../../domain/value/tiers.ts';
+import { RFM_SEGMENTS, RFM_TIERS } from '../../domain/value/index.ts';
+
+const TIERS = Object.keys(RFM_TIERS);
+const SEGMENTS = Object.keys(RFM_SEGMENTS);
 import { SegmentNodeSchema, type LeafCondition, type SegmentNode } from './segments.schemas.ts';
 
 /**
@@ -93,7 +96,8 @@ function leafProblems(node: LeafCondition): Array<{ at: string[]; message: strin
       break;
     case 'rfm':
       for (const key of ['r', 'f', 'm'] as const) minMax(node[key]?.min, node[key]?.max, key);
-      for (const tier of node.tiers ?? []) if (!(TIERS as readonly string[]).includes(tier)) out.push({ at: ['tiers'], message: `ランクは ${TIERS.join(', ')} から選んでください (unknown tier ${tier})` });
+      for (const tier of node.tiers ?? []) if (!TIERS.includes(tier)) out.push({ at: ['tiers'], message: `ランクは ${TIERS.join(', ')} から選んでください (unknown tier ${tier})` });
+      for (const segment of node.segments ?? []) if (!SEGMENTS.includes(segment)) out.push({ at: ['segments'], message: `RFM セグメントは ${SEGMENTS.join(', ')} から選んでください (unknown RFM segment ${segment})` });
       break;
     case 'predicted': minMax(node.min, node.max); break;
     case 'custom_field': minMax(node.min, node.max); break;

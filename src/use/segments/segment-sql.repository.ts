@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { LINE_NET } from '../../ledger/values/values.repository.ts';
 import type { LeafCondition, SegmentNode, TextOp, Window } from './segments.schemas.ts';
 
 /**
@@ -208,6 +209,7 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
         if (r) parts.push(between(sql.ref(`v.${key}`), r.min, r.max));
       }
       if (node.tiers?.length) parts.push(sql<SqlBool>`v.tier = ANY(${node.tiers}::text[])`);
+      if (node.segments?.length) parts.push(sql<SqlBool>`v.segment = ANY(${node.segments}::text[])`);
       return sql<SqlBool>`c.id IN (SELECT v.customer_id FROM customer_values v WHERE ${parts.length ? sql.join(parts, sql` AND `) : TRUE})`;
     }
     case 'predicted':
@@ -230,7 +232,7 @@ function urlMatch(pattern: string): Predicate {
 
 /**
  * Purchases in a window, optionally of one SKU or product category: the number of counted orders and their net
- * amount (lines' amount less returns). A bound that zero buyers meet (maxCount, maxAmount without a minimum) takes
+ * amount (LINE_NET: the RFM monetary definition). A bound that zero buyers meet (maxCount, maxAmount without a minimum) takes
  * the customers who never bought too, from the complement of those above it.
  */
 function purchases(node: Extract<LeafCondition, { type: 'purchases' }>, ctx: CompileContext): Predicate {
@@ -245,7 +247,7 @@ function purchases(node: Extract<LeafCondition, { type: 'purchases' }>, ctx: Com
       WHERE ${sql.join(where, sql` AND `)}${lines}
       GROUP BY sr.customer_id HAVING ${having})`;
   const orders = sql`count(DISTINCT o.id) FILTER (WHERE l.quantity > 0)`;
-  const amount = sql`COALESCE(sum(l.amount - l.returned_amount), 0)`;
+  const amount = sql`COALESCE(sum(${LINE_NET}), 0)`;
   const lower: Predicate[] = [];
   if (node.minCount !== undefined && node.minCount > 0) lower.push(sql<SqlBool>`${orders} >= ${node.minCount}`);
   if (node.minAmount !== undefined) lower.push(sql<SqlBool>`${amount} >= ${node.minAmount}`);

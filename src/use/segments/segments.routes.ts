@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { PassThrough, Readable } from 'node:stream';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { TIER_LABELS } from '../../domain/value/tiers.ts';
+import { RFM_TIERS } from '../../domain/value/index.ts';
 import { CustomerListSchema } from '../../ledger/customers/customers.schemas.ts';
 import {
   DistributionSchema, SegmentCountRequest, SegmentCountSchema, SegmentExportQuery, SegmentInput, SegmentListSchema, SegmentMembersQuery,
@@ -66,7 +66,7 @@ export function segmentRoutes(): Router {
     secureRoute({ method: 'post', path: '/api/v1/segments/{id}/split', access: 'segments:write', tags: ['segments'],
       summary: 'Split a segment by RFM tier into dynamic sub-segments (one per tier with members, one for non-buyers)',
       request: { params: IdParam }, responses: { 201: json(SegmentSplitResult, 'The sub-segments'), 404: notFound } }),
-    async (c) => c.json({ items: await segments.splitByTier(c.get('deps').db, c.req.valid('param').id, TIER_LABELS, c.get('actor')) }, 201),
+    async (c) => c.json({ items: await segments.splitByTier(c.get('deps').db, c.req.valid('param').id, RFM_TIERS, c.get('actor')) }, 201),
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/segments/{id}/members', access: 'segments:read', tags: ['segments'],

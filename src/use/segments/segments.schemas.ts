@@ -64,7 +64,7 @@ export const PurchasesCondition = z.strictObject({
 export const NoPurchaseCondition = z.strictObject({ type: z.literal('no_purchase'), days: z.number().int().min(1).max(36_500) });
 export const RfmCondition = z.strictObject({
   type: z.literal('rfm'), r: scoreRange.optional(), f: scoreRange.optional(), m: scoreRange.optional(),
-  tiers: z.array(z.string().max(40)).max(20).optional(),
+  tiers: z.array(z.string().max(40)).max(20).optional(), segments: z.array(z.string().max(40)).max(20).optional(),
 });
 export const PREDICTED_METRICS = ['p_alive', 'expected_purchases_90d', 'expected_order_value', 'predicted_value_365d'] as const;
 export const PredictedCondition = z.strictObject({ type: z.literal('predicted'), metric: z.enum(PREDICTED_METRICS), ...range });
@@ -84,7 +84,7 @@ export type SegmentNode =
   | { type: 'or'; conditions: SegmentNode[] }
   | { type: 'not'; condition: SegmentNode };
 
-/** Zod's own recursion (getters) keeps the tree one schema; depth and size are bounded by validateDefinition. */
+/** One recursive schema for the tree; its depth and size are bounded by parseDefinition (definition.ts). */
 export const SegmentNodeSchema: z.ZodType<SegmentNode> = z.lazy(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('and'), conditions: z.array(SegmentNodeSchema).max(100) }),
   z.strictObject({ type: z.literal('or'), conditions: z.array(SegmentNodeSchema).max(100) }),

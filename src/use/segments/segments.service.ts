@@ -4,7 +4,7 @@ import { cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { JSIC_MAJOR, JSIC_MIDDLE } from '../../domain/companies/industry.ts';
-import { mixWarnings, ORDER_BUCKETS } from '../../domain/value/mix.ts';
+import { biasWarnings, ORDER_COUNT_BUCKETS } from '../../domain/value/index.ts';
 import { listDefinitions as listCustomFields } from '../../ledger/custom-fields/custom-fields.service.ts';
 import { writeCustomers } from '../../ledger/customers/customer-export.ts';
 import { customerExportRowsByIds, listCustomersByIds } from '../../ledger/customers/customers.service.ts';
@@ -117,7 +117,7 @@ export async function countSegment(db: Db, definition: unknown): Promise<{ count
 export async function distribution(db: Db, predicate: ReturnType<typeof compiler.compileNode>): Promise<SegmentDistribution> {
   const { buckets, tiers, quartiles } = await compiler.distributionOf(db, predicate);
   const byBucket = new Map(buckets.map((b) => [b.bucket, b]));
-  const orderCounts = ORDER_BUCKETS.map((bucket) => ({ bucket, customers: Number(byBucket.get(bucket)?.customers ?? 0), revenue: String(byBucket.get(bucket)?.revenue ?? '0') }));
+  const orderCounts = ORDER_COUNT_BUCKETS.map(({ code: bucket }) => ({ bucket, customers: Number(byBucket.get(bucket)?.customers ?? 0), revenue: String(byBucket.get(bucket)?.revenue ?? '0') }));
   const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
   return {
     members: orderCounts.reduce((s, b) => s + b.customers, 0),
@@ -125,7 +125,11 @@ export async function distribution(db: Db, predicate: ReturnType<typeof compiler
     tiers: tiers.map((t) => ({ tier: t.tier, customers: Number(t.customers) })).sort((a, b) => b.customers - a.customers),
     recencyDays: { p25: num(quartiles?.r25), p50: num(quartiles?.r50), p75: num(quartiles?.r75) },
     monetary: { p25: num(quartiles?.m25), p50: num(quartiles?.m50), p75: num(quartiles?.m75) },
-    warnings: mixWarnings(orderCounts.map((b) => ({ bucket: b.bucket, customers: b.customers, revenue: Number(b.revenue) }))),
+    warnings: biasWarnings({
+      oneTimeBuyers: orderCounts[1]!.customers, oneTimeRevenue: orderCounts[1]!.revenue,
+      repeatBuyers: orderCounts.slice(2).reduce((s, b) => s + b.customers, 0),
+      repeatRevenue: orderCounts.slice(2).reduce((s, b) => s + Number(b.revenue), 0).toFixed(2),
+    }).map((w) => ({ code: w.code, ja: w.ja, en: w.en })),
   };
 }
 
