@@ -20,6 +20,29 @@ export interface SearchFields {
   phone?: string | null;
   /** Anything else worth finding (e.g. a company's kana name, a department). */
   extra?: ReadonlyArray<string | null | undefined>;
+  /**
+   * Values only people who see personal data may find by part (custom fields and unmapped columns such as TEL会社 or
+   * 名刺交換日, which may hold anything): written like the phone, after NO_PREFIX_SEPARATOR, so a search without
+   * customers:read_personal strips them (PERSONAL_VALUES) or matches them only whole. Long values are left out
+   * (a memo would add thousands of grams); see personalSearchValues.
+   */
+  personalExtra?: ReadonlyArray<string | null | undefined>;
+}
+
+/** Custom values worth indexing: short text (≤ 60 characters), at most 20, a phone-like value also as its digits. */
+export function personalSearchValues(values: Iterable<unknown>): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    if (out.length >= 20) break;
+    const text = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '';
+    if (text === '' || text.length > 60) continue;
+    out.push(text);
+    if (/^[+\d０-９()（）\s‐－ー-]{10,}$/u.test(text)) {
+      const digits = phoneSearchDigits(text);
+      if (digits.length >= 10 && digits.length <= 15) out.push(digits);
+    }
+  }
+  return out;
 }
 
 /** What goes into customers.search_text / search_grams / sort_key. */
@@ -90,6 +113,7 @@ export function buildSearchDocument(fields: SearchFields): SearchDocument {
   push(email);
   push(phone, false);
   for (const x of fields.extra ?? []) push(foldValue(x));
+  for (const x of fields.personalExtra ?? []) push(foldValue(x), false);
 
   const grams = new Set<string>();
   for (const { value, prefixed } of values) {

@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { sendPending } from '../../db/send-pending.ts';
 import { CUSTOM_PREFIX, displayNameOf } from '../../domain/customers/fields.ts';
 import { computeGolden, type SourceStatement } from '../../domain/customers/golden.ts';
+import { personalSearchValues } from '../../domain/search/document.ts';
 import { searchDocumentColumns } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
 import { COMPANY_FACTS, resolveCompanies, type CompanyFact, type CompanyMention } from '../companies/companies.service.ts';
@@ -166,6 +167,7 @@ function goldenRow(id: string, values: Record<string, unknown>, provenance: Reco
       companyName: str(values.companyName) ?? undefined,
       email: str(values.email) ?? undefined,
       phone: str(values.phone) ?? undefined,
+      personalExtra: personalSearchValues(Object.values(custom)),
     }),
   };
 }

@@ -100,3 +100,9 @@ export async function existingIds(db: Db, table: 'forms' | 'events', ids: readon
   const rows = await db.selectFrom(table).select('id').where('id', 'in', [...ids]).execute();
   return rows.map((r) => r.id);
 }
+
+/** Whether some live customer holds this key among its custom values (an unmapped import column kept as one). */
+export async function customKeyInUse(db: Db, key: string): Promise<boolean> {
+  const row = await sql<{ one: number }>`SELECT 1 AS one FROM customers WHERE deleted_at IS NULL AND custom_fields ? ${key} LIMIT 1`.execute(db);
+  return row.rows.length > 0;
+}

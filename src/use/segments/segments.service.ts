@@ -53,7 +53,8 @@ export async function checkDefinition(db: Db, input: unknown, options: { selfId?
   const events = new Set(await repo.existingIds(db, 'events', leaves.flatMap(({ leaf }) => (leaf.type === 'event' && leaf.eventId ? [leaf.eventId] : []))));
   for (const { leaf, path } of leaves) {
     if (leaf.type === 'custom_field') {
-      const kind = customFields.get(leaf.key);
+      // A defined custom field, or a column an import kept unmapped (TEL会社, MEMBER_RATING…: compared as text).
+      const kind = customFields.get(leaf.key) ?? ((await repo.customKeyInUse(db, leaf.key)) ? 'text' : undefined);
       if (!kind) problems.push({ field: `${path}.key`, message: `カスタム項目「${leaf.key}」はありません (unknown custom field)` });
       else if (TYPES_FOR_OP[leaf.op] && !TYPES_FOR_OP[leaf.op]!.includes(kind)) problems.push({ field: `${path}.op`, message: `演算子 ${leaf.op} は ${kind} 型の項目には使えません (operator does not fit the field type)` });
     }
