@@ -208,8 +208,9 @@ export function classifyHeader(header: string, index = 1): Guess {
     // together. It stays a custom attribute (Eight's TEL会社 / TEL部門, 代表電話, Company Phone).
     if (SHARED_LINE.test(key)) return null;
     if (/^(?:電話|電話番号|tel|tel番号|telno|telephone|phone|phonenumber|phoneno|telephonenumber)$/u.test(key)) return { kind: 'phone', score: 0.95 };
-    if (/直通|direct/u.test(key)) return { kind: 'phone', score: 0.9 };
-    if (/^(?:携帯|携帯電話|携帯番号|携帯電話番号|mobile|mobilephone|mobilenumber|mobilephonenumber|cellphone|cellphonenumber|cell)$/u.test(key)) return { kind: 'phone', score: 0.85 };
+    // A mobile follows the person through job changes (a direct line stays with the desk): it wins when a file has both.
+    if (/^(?:携帯|携帯電話|携帯番号|携帯電話番号|mobile|mobilephone|mobilenumber|mobilephonenumber|cellphone|cellphonenumber|cell)$/u.test(key)) return { kind: 'phone', score: 0.9 };
+    if (/直通|direct/u.test(key)) return { kind: 'phone', score: 0.85 };
     return { kind: 'phone', score: 0.7 };
   }
   if (/郵便|〒|zip|postcode|postalcode|^postal$/u.test(key)) {
