@@ -11,7 +11,7 @@
  *  "fields":{"full_name":"氏名","email":"メール","company_name":"会社名","status":"出欠"}}
  */
 import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
-import type { ImportField } from '../import/profile.ts';
+import { MAX_HEADER_ROW, type ImportField } from '../import/profile.ts';
 
 export const ORDER_FIELDS = [
   'ordered_at', 'sku', 'product_name', 'quantity', 'unit_price', 'amount', 'channel', 'status',
@@ -52,6 +52,8 @@ interface FileOptions {
   encoding: string | null;
   delimiter: ',' | '\t' | ';' | null;
   sheet: string | number | null;
+  /** The 1-based line (sheet row) of the header, for exports with title lines above it; null: detected. */
+  headerRow: number | null;
 }
 
 export interface OrderProfile extends FileOptions {
@@ -92,8 +94,8 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
   const kind = o.kind;
   if (kind !== 'orders' && kind !== 'event_attendance') throw new CommerceProfileError(['kind: must be "orders" or "event_attendance"']);
   const allowed = kind === 'orders'
-    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'order_id_column', 'channel', 'fields']
-    : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'event_column', 'id_column', 'fields'];
+    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'order_id_column', 'channel', 'fields']
+    : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'event_column', 'id_column', 'fields'];
   for (const key of Object.keys(o)) if (!allowed.includes(key)) issues.push(`${key}: unknown key (a ${kind} profile has ${allowed.join(', ')})`);
   const source = typeof o.source === 'string' ? o.source.trim() : '';
   if (!SOURCE_NAME_PATTERN.test(source)) issues.push('source: lower-case letters, digits, - and _, at most 63 characters (e.g. "ec", "peatix")');
@@ -114,6 +116,11 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
     else issues.push('delimiter: one of "," "\\t" ";"');
   }
   const sheet = typeof o.sheet === 'string' || typeof o.sheet === 'number' ? o.sheet : null;
+  let headerRow: number | null = null;
+  if (o.header_row !== undefined && o.header_row !== null) {
+    if (typeof o.header_row === 'number' && Number.isInteger(o.header_row) && o.header_row >= 1 && o.header_row <= MAX_HEADER_ROW) headerRow = o.header_row;
+    else issues.push(`header_row: a line number from 1 to ${MAX_HEADER_ROW}`);
+  }
   const names: readonly string[] = kind === 'orders' ? ORDER_FIELDS : ATTENDANCE_FIELDS;
   const fields: Record<string, string> = {};
   if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields)) issues.push('fields: an object of field → column');
@@ -124,7 +131,7 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
       else fields[k] = v.trim();
     }
   }
-  const common = { source, encoding, delimiter, sheet };
+  const common = { source, encoding, delimiter, sheet, headerRow };
   if (kind === 'orders') {
     const orderIdColumn = str('order_id_column');
     if (!orderIdColumn) issues.push('order_id_column: the column with the order number (注文番号) is required');
