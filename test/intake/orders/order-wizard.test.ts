@@ -38,7 +38,7 @@ async function uploadRaw(t: TestApp, client: Client, csv: string, encoding: 'cp9
   const res = await t.app.request('/api/v1/orders/import/uploads', {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
-    body: bytes(csv, encoding),
+    body: new Blob([bytes(csv, encoding) as Uint8Array<ArrayBuffer>]),
   });
   return { status: res.status, body: await res.json() };
 }

@@ -9,7 +9,8 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { addColumn, canAddColumn, IMPORT_FIELDS, mappingFromProfile, removeColumnAt, setColumnAt, withColumns, type Mapping } from './mapping.ts';
 import type { ImportWizard } from './useImportWizard.ts';
 
-function ColumnSelect({ id, headers, value, onChange }: { id?: string; headers: string[]; value: string; onChange: (value: string) => void }) {
+/** A file column, or 「（なし）」 (also the order wizard's). */
+export function ColumnSelect({ id, headers, value, onChange }: { id?: string; headers: string[]; value: string; onChange: (value: string) => void }) {
   const { t } = useI18n();
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="column-select">
