@@ -28,7 +28,7 @@ export function OrderRunStep({ wizard }: { wizard: OrderImportWizard }) {
   const validated = validation !== null && !validation.stale;
   const blocked = busy !== null || wizard.missing.length > 0;
   return (
-    <section className="card" data-testid="order-import-run">
+    <section className="card" data-testid="order-import-step4">
       <div className="card-header"><h2>{t('orderImport.step4')}</h2></div>
       <ErrorBanner error={error} testId="order-import-error" />
       {wizard.missing.length > 0 && !summary && (
