@@ -9,9 +9,9 @@
  * the field (dates under 数量, words under 単価, timestamps under 氏名) is not suggested, with the reason, exactly as
  * the customer wizard does (value-fit.ts).
  */
-import { classifyHeader, headerKey, type SampleRows } from '../import/suggest.ts';
+import { checkGuess, classifyHeader, headerKey, type SampleRows } from '../import/suggest.ts';
 import { cellText, type CellKind } from '../import/cell-kind.ts';
-import { columnFit, fitBy, MIN_FIT_SHARE, misfitMessage, type ColumnFit } from '../import/value-fit.ts';
+import { columnFit, fitBy, type ColumnFit } from '../import/value-fit.ts';
 import type { ImportField } from '../import/profile.ts';
 import { ORDER_CUSTOMER_FIELDS, type OrderField } from './profile.ts';
 import { parseAmount, parseOrderStatus, parseQuantity, parseTimestamp } from './values.ts';
@@ -163,16 +163,9 @@ export function suggestOrderMapping(headers: readonly string[], sample?: SampleR
   const hasSample = sample !== undefined && sample.length > 0;
   const guesses = headers.map((h, index) => {
     const header = h.trim();
-    let guess = classifyOrderHeader(h);
-    let misfit: OrderColumnSuggestion['misfit'];
-    if (hasSample && guess) {
-      const fit = fitOf(guess.kind, sample.map((row) => row[h] ?? row[header] ?? ''));
-      if (fit.share < MIN_FIT_SHARE) {
-        misfit = { fit, message: misfitMessage(header, fit) };
-        guess = { kind: guess.kind, score: 0 };
-      } else guess = { kind: guess.kind, score: Math.round(guess.score * (0.5 + 0.5 * fit.share) * 100) / 100 };
-    }
-    return { header, index, guess, misfit };
+    const guess = classifyOrderHeader(h);
+    if (!hasSample || !guess) return { header, index, guess, misfit: undefined };
+    return { header, index, ...checkGuess(header, guess, fitOf(guess.kind, sample.map((row) => row[h] ?? row[header] ?? ''))) };
   });
   const used = new Set<number>();
   const chosen = new Map<OrderTarget, string>();

@@ -5,7 +5,7 @@
  */
 import { useI18n, type MessageKey } from '../../i18n.ts';
 import { DataTable } from '../../components/DataTable.tsx';
-import { ColumnSelect } from '../import/MappingStep.tsx';
+import { ColumnSelect, EncodingField } from '../import/MappingStep.tsx';
 import type { OrderMapping } from './order-mapping.ts';
 import type { OrderImportWizard } from './useOrderImportWizard.ts';
 
@@ -33,14 +33,7 @@ export function OrderMappingStep({ wizard, mapping }: { wizard: OrderImportWizar
           <div className="hint">{t('orderImport.channelHint')}</div>
         </div>
         {upload.preview.format !== 'xlsx' && (
-          <div className="form-field" data-testid="field-order-encoding">
-            <label htmlFor="input-order-encoding"><span>{t('import.encodingOverride')}</span></label>
-            <select id="input-order-encoding" value={mapping.encoding} onChange={(e) => set({ encoding: e.target.value })}>
-              <option value="auto">{t('import.auto')}（{upload.preview.encoding ?? '—'}）</option>
-              <option value="cp932">Shift_JIS (CP932)</option>
-              <option value="utf-8">UTF-8</option>
-            </select>
-          </div>
+          <EncodingField id="input-order-encoding" testId="field-order-encoding" detected={upload.preview.encoding} value={mapping.encoding} onChange={(encoding) => set({ encoding })} />
         )}
       </div>
       <DataTable

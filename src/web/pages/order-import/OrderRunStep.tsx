@@ -10,6 +10,7 @@ import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { ErrorBanner, Notice } from '../../components/ui.tsx';
 import { CountCards, type Count } from '../import/CountCards.tsx';
+import { ValidationFrame } from '../import/ValidationFrame.tsx';
 import { RowProblemTable } from './RowProblemTable.tsx';
 import type { OrderImportWizard } from './useOrderImportWizard.ts';
 
@@ -56,16 +57,12 @@ function ValidationReport({ report, stale }: { report: OrderValidation; stale: b
   const { t } = useI18n();
   const counts: Count[] = VALIDATION_COUNTS.map(([key, label]) => ({ key, label: t(label), n: report[key] }));
   return (
-    <div data-testid="order-import-validation" data-stale={stale ? 'true' : 'false'} style={{ marginBottom: 12, opacity: stale ? 0.55 : 1 }}>
-      <h3 style={{ margin: '0 0 4px' }}>{t('orderImport.validation')}</h3>
-      {stale
-        ? <div className="alert alert-warning small" data-testid="order-validation-stale">{t('import.validationStale')}</div>
-        : <p className="muted small" style={{ margin: '0 0 8px' }}>{t('orderImport.validationLead')}</p>}
+    <ValidationFrame testId="order-import-validation" staleTestId="order-validation-stale" stale={stale} title={t('orderImport.validation')} lead={t('orderImport.validationLead')}>
       <CountCards counts={counts} testId="order-validation-count" alert={['rejectedRows']} style={{ margin: '0 0 8px' }} />
       {report.problems.length === 0
         ? <Notice testId="order-validation-ok"><Icon name="check" size={13} /> {t('orderImport.validationOk')}</Notice>
         : <RowProblemTable problems={report.problems} testId="order-validation-problems" caption={t('orderImport.problemsBefore')} />}
-    </div>
+    </ValidationFrame>
   );
 }
 
