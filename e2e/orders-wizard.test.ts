@@ -88,7 +88,8 @@ test('orders wizard: Shift_JIS export with Japanese headers, suggestions accepte
       assert.equal(value, column, `suggested column of ${field}`);
     }
     assert.equal(await wizard.locator('#input-order-source').inputValue(), 'juchu', 'the source from the file name');
-    await wizard.getByTestId('order-import-mapping').screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-mapping.png') });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-mapping.png'), fullPage: true });
 
     // A setting the server refuses: its own reason is on the page, not only 「入力内容に誤りがあります」.
     await wizard.locator('#input-order-source').fill('Shop!');
@@ -115,7 +116,8 @@ test('orders wizard: Shift_JIS export with Japanese headers, suggestions accepte
     assert.equal(await count(page, 'order-summary-count', 'rejectedRows'), 2);
     const rejected = await wizard.getByTestId('order-import-problems').locator('[data-testid="problem-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
     assert.deepEqual(rejected, ['6', '7']);
-    await wizard.getByTestId('order-import-step4').screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-result.png') });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-result.png'), fullPage: true });
 
     // ── the orders in the list, and on the buyer's page ──
     await page.getByTestId('order-row').first().waitFor();
