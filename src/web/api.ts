@@ -28,7 +28,8 @@ import type {
   Form, FormFieldCatalog, FormFieldDef, FormFieldType, FormKind, FormList, FormStatus, FormSubmission, FormSubmissionPage, FormTarget,
 } from '../intake/forms/forms.schemas.ts';
 import type {
-  Order, OrderImportSummary, OrderLine, OrderPage, OrderStatus, Product, ProductPage, PurchaseSummary, RowProblem,
+  Order, OrderImportPreview, OrderImportSummary, OrderImportUpload, OrderLine, OrderPage, OrderStatus, OrderValidation, Product, ProductPage, PurchaseSummary,
+  RowProblem,
 } from '../intake/orders/orders.schemas.ts';
 import type {
   AttendanceImportSummary, EventItem, EventKind, EventPage, Registration, RegistrationList, RegistrationStatus,
@@ -38,7 +39,7 @@ import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWith
 export type {
   Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, CompanyReview, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
-  ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportSummary, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
+  ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportPreview, OrderImportSummary, OrderImportUpload, OrderValidation, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
   QuarantinedRecord, Reference, RegistrationStatus, ReviewItem, ReviewRecord, ReviewStatus, RowProblem, Source, SourceRecompute, User,
 };
 export type Role = User['role'];
@@ -238,11 +239,14 @@ export interface ImportProfileJson {
 /** The stored profiles: the schema publishes a profile as any JSON object; the server sends it in this JSON form. */
 type StoredImportProfiles = { items: Array<Omit<StoredImportProfileList['items'][number], 'profile'> & { profile: ImportProfileJson }> };
 
-/** The file as the raw request body (the server streams it to disk); not JSON, so it does not go through request(). */
-async function uploadImportFile(file: File): Promise<ImportUpload> {
+/**
+ * A wizard's upload: the file as the raw request body (the server streams it to disk) to `path` (/imports/uploads,
+ * /orders/import/uploads); not JSON, so it does not go through request().
+ */
+async function uploadRawFile<T>(path: string, file: File): Promise<T> {
   let response: Response;
   try {
-    response = await fetch('/api/v1/imports/uploads', {
+    response = await fetch(`/api/v1${path}`, {
       method: 'POST',
       headers: {
         Accept: 'application/json',
@@ -262,11 +266,11 @@ async function uploadImportFile(file: File): Promise<ImportUpload> {
     if (response.status === 401 && onUnauthenticated) onUnauthenticated();
     throw new ApiError(response.status, p.code ?? `http_${response.status}`, p.title ?? response.statusText, Array.isArray(p.errors) ? p.errors : []);
   }
-  return payload as ImportUpload;
+  return payload as T;
 }
 
 export const importApi = {
-  upload: uploadImportFile,
+  upload: (file: File) => uploadRawFile<ImportUpload>('/imports/uploads', file),
   /** The upload's preview again, its header read from `headerRow` (1-based), or detected when it is null. */
   preview: (uploadId: string, headerRow: number | null) =>
     request<ImportPreview>('GET', `/imports/uploads/${encodeURIComponent(uploadId)}/preview${headerRow ? `?headerRow=${headerRow}` : ''}`),
@@ -342,6 +346,25 @@ export const commerceApi = {
   returnLines: (id: string, lines: Array<{ sku: string; quantity: string }>) => request<Order>('POST', `/orders/${encodeURIComponent(id)}/returns`, { lines }),
   importOrders: (file: File, profile: unknown) => uploadCommerceFile<OrderImportSummary>('/orders/import', file, profile),
   summary: (customerId: string) => get<PurchaseSummary>(`/customers/${encodeURIComponent(customerId)}/purchases/summary`),
+};
+
+/** An order profile in its JSON form, as the wizard builds it (the server adds kind "orders"). */
+export interface OrderProfileJson {
+  source: string;
+  order_id_column: string;
+  encoding?: string;
+  header_row?: number;
+  channel?: string;
+  fields: Record<string, string>;
+}
+
+/** The order import wizard: upload with a suggested mapping, the preview from another header line, validate, run. */
+export const orderImportApi = {
+  upload: (file: File) => uploadRawFile<OrderImportUpload>('/orders/import/uploads', file),
+  preview: (uploadId: string, headerRow: number | null) =>
+    get<OrderImportPreview>(`/orders/import/uploads/${encodeURIComponent(uploadId)}/preview`, { headerRow }),
+  validate: (uploadId: string, profile: OrderProfileJson) => request<OrderValidation>('POST', '/orders/import/validate', { uploadId, profile }),
+  run: (uploadId: string, profile: OrderProfileJson) => request<OrderImportSummary>('POST', '/orders/import/run', { uploadId, profile }),
 };
 
 export const eventsApi = {

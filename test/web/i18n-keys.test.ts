@@ -3,10 +3,14 @@ import { test } from 'node:test';
 import { DICTIONARIES } from '../../src/web/i18n.ts';
 import { IMPORT_FIELDS } from '../../src/web/pages/import/mapping.ts';
 import { ISSUE_REASONS, issueReasonText } from '../../src/domain/import/reasons.ts';
+import { ORDER_TARGETS } from '../../src/domain/commerce/suggest.ts';
 
 // Keys that pages put together at run time (tOr falls back to the raw code, so a missing one would not fail the build).
 const RUNTIME_KEYS = [
   ...IMPORT_FIELDS.map((f) => `import.fieldLabel.${f.key}`),
+  // The order wizard's targets come from the server (ORDER_TARGETS), with the rule that makes one required.
+  ...ORDER_TARGETS.map((f) => `orderImport.field.${f.key}`),
+  ...['always', 'customer_key', 'price', 'source'].map((k) => `orderImport.required.${k}`),
   ...['new', 'merge', 'review', 'accept', 'reject', 'never', 'unmerge', 'manual_merge'].map((k) => `identity.kind.${k}`),
   // Reason codes of flagged values that the validation report shows (src/domain/normalize, src/domain/import).
   ...['placeholder', 'invalid', 'too_short', 'unparseable', 'unrecognized', 'invalid_date', 'not_kana', 'unknown_prefecture'].map((r) => `import.reason.${r}`),
@@ -16,7 +20,7 @@ test('the keys pages build at run time are in both dictionaries, Japanese text i
   for (const key of RUNTIME_KEYS) {
     for (const lang of ['ja', 'en'] as const) assert.ok(key in DICTIONARIES[lang], `${lang}: ${key}`);
     const ja = (DICTIONARIES.ja as Record<string, string>)[key]!;
-    if (key.startsWith('import.')) assert.match(ja, /[\u3040-\u30ff\u4e00-\u9fff]/u, `${key} reads in Japanese: ${ja}`);
+    if (key.startsWith('import.') || key.startsWith('orderImport.')) assert.match(ja, /[\u3040-\u30ff\u4e00-\u9fff]/u, `${key} reads in Japanese: ${ja}`);
   }
 });
 

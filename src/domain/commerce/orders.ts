@@ -11,6 +11,7 @@
  *   has any, otherwise it is kept from what was stored (a returns-only file never undoes itself on re-import).
  * - A group with only return rows updates the stored order's lines.
  */
+import { customerKey, missingKeyReason } from './customer-keys.ts';
 import { ORDER_CUSTOMER_FIELDS, type OrderProfile } from './profile.ts';
 import { lineAmount, parseAmount, parseOrderStatus, parseQuantity, parseTimestamp, type OrderRowStatus } from './values.ts';
 import type { ImportField } from '../import/profile.ts';
@@ -95,6 +96,31 @@ export function parseOrderRow(values: Readonly<Record<string, string>>, profile:
     ok: true,
     row: { line, orderId, orderedAt: at.value, ...parsed.value, channel: col('channel') ?? profile.channel, customer, memberId },
   };
+}
+
+/** The buyer an order's rows name: their customer fields (a later row fills in what an earlier left blank) and member id. */
+export function orderBuyer(rows: readonly OrderRow[]): { fields: Partial<Record<ImportField, string>>; memberId: string | null } {
+  const fields: Partial<Record<ImportField, string>> = {};
+  let memberId: string | null = null;
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r.customer)) if (v) fields[k as ImportField] = v;
+    memberId = memberId ?? r.memberId;
+  }
+  return { fields, memberId };
+}
+
+/**
+ * Why the rows of one order cannot be stored (its field and a reason in Japanese, then English), or null. `stored`:
+ * the order is already there, so a file may send only its returns, and its buyer and date are known. The import, its
+ * validation and the API ask the same question.
+ */
+export function orderGroupProblem(rows: readonly OrderRow[], stored: boolean): { field: string; reason: string } | null {
+  if (stored) return null;
+  if (rows.every((r) => r.quantity < 0)) return { field: 'quantity', reason: '返品行だけで、対象の注文が見つかりません (return rows for an order that is not stored)' };
+  const buyer = orderBuyer(rows);
+  if (!customerKey(buyer.memberId, buyer.fields)) return { field: 'customer', reason: missingKeyReason(buyer.fields) };
+  if (!rows.some((r) => r.orderedAt)) return { field: 'ordered_at', reason: '注文日がありません (no order date)' };
+  return null;
 }
 
 export interface BuiltLine {

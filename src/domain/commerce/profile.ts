@@ -11,7 +11,7 @@
  *  "fields":{"full_name":"氏名","email":"メール","company_name":"会社名","status":"出欠"}}
  */
 import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
-import type { ImportField } from '../import/profile.ts';
+import { MAX_HEADER_ROW, type ImportField } from '../import/profile.ts';
 
 export const ORDER_FIELDS = [
   'ordered_at', 'sku', 'product_name', 'quantity', 'unit_price', 'amount', 'channel', 'status',
@@ -52,6 +52,8 @@ interface FileOptions {
   encoding: string | null;
   delimiter: ',' | '\t' | ';' | null;
   sheet: string | number | null;
+  /** The 1-based line (sheet row) of the header, for exports with title lines above it; null: detected. */
+  headerRow: number | null;
 }
 
 export interface OrderProfile extends FileOptions {
@@ -87,21 +89,21 @@ export function isCommerceProfileJson(json: unknown): boolean {
 
 export function parseCommerceProfile(json: unknown): CommerceProfile {
   const issues: string[] = [];
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CommerceProfileError(['profile: must be a JSON object']);
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CommerceProfileError(['profile: プロファイルは JSON オブジェクトです (must be a JSON object)']);
   const o = json as Record<string, unknown>;
   const kind = o.kind;
-  if (kind !== 'orders' && kind !== 'event_attendance') throw new CommerceProfileError(['kind: must be "orders" or "event_attendance"']);
+  if (kind !== 'orders' && kind !== 'event_attendance') throw new CommerceProfileError(['kind: "orders" か "event_attendance" です (must be "orders" or "event_attendance")']);
   const allowed = kind === 'orders'
-    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'order_id_column', 'channel', 'fields']
-    : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'event_column', 'id_column', 'fields'];
-  for (const key of Object.keys(o)) if (!allowed.includes(key)) issues.push(`${key}: unknown key (a ${kind} profile has ${allowed.join(', ')})`);
+    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'order_id_column', 'channel', 'fields']
+    : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'event_column', 'id_column', 'fields'];
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) issues.push(`${key}: 知らない項目です (unknown key; a ${kind} profile has ${allowed.join(', ')})`);
   const source = typeof o.source === 'string' ? o.source.trim() : '';
-  if (!SOURCE_NAME_PATTERN.test(source)) issues.push('source: lower-case letters, digits, - and _, at most 63 characters (e.g. "ec", "peatix")');
+  if (!SOURCE_NAME_PATTERN.test(source)) issues.push('source: 半角英小文字・数字・- と _ の63文字までです (lower-case letters, digits, - and _, at most 63 characters, e.g. "ec", "peatix")');
   const str = (key: string): string | null => {
     const v = o[key];
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string' || v.trim() === '') {
-      issues.push(`${key}: must be a non-empty string`);
+      issues.push(`${key}: 空でない文字列にしてください (must be a non-empty string)`);
       return null;
     }
     return v.trim();
@@ -111,32 +113,37 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
   let delimiter: FileOptions['delimiter'] = null;
   if (delimiterRaw !== undefined && delimiterRaw !== null) {
     if (delimiterRaw === ',' || delimiterRaw === '\t' || delimiterRaw === ';') delimiter = delimiterRaw;
-    else issues.push('delimiter: one of "," "\\t" ";"');
+    else issues.push('delimiter: "," "\\t" ";" のいずれかです (one of "," "\\t" ";")');
   }
   const sheet = typeof o.sheet === 'string' || typeof o.sheet === 'number' ? o.sheet : null;
+  let headerRow: number | null = null;
+  if (o.header_row !== undefined && o.header_row !== null) {
+    if (typeof o.header_row === 'number' && Number.isInteger(o.header_row) && o.header_row >= 1 && o.header_row <= MAX_HEADER_ROW) headerRow = o.header_row;
+    else issues.push(`header_row: 1 から ${MAX_HEADER_ROW} までの行番号です (a line number from 1 to ${MAX_HEADER_ROW})`);
+  }
   const names: readonly string[] = kind === 'orders' ? ORDER_FIELDS : ATTENDANCE_FIELDS;
   const fields: Record<string, string> = {};
-  if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields)) issues.push('fields: an object of field → column');
+  if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields)) issues.push('fields: 項目 → 列名 のオブジェクトです (an object of field → column)');
   else {
     for (const [k, v] of Object.entries(o.fields as Record<string, unknown>)) {
-      if (!names.includes(k)) issues.push(`fields.${k}: unknown field (one of ${names.join(', ')})`);
-      else if (typeof v !== 'string' || v.trim() === '') issues.push(`fields.${k}: a column name`);
+      if (!names.includes(k)) issues.push(`fields.${k}: 知らない項目です (unknown field; one of ${names.join(', ')})`);
+      else if (typeof v !== 'string' || v.trim() === '') issues.push(`fields.${k}: 列名を指定してください (a column name)`);
       else fields[k] = v.trim();
     }
   }
-  const common = { source, encoding, delimiter, sheet };
+  const common = { source, encoding, delimiter, sheet, headerRow };
   if (kind === 'orders') {
     const orderIdColumn = str('order_id_column');
-    if (!orderIdColumn) issues.push('order_id_column: the column with the order number (注文番号) is required');
-    if (!fields.customer_email && !fields.customer_phone && !fields.member_id) issues.push('fields: map at least one customer key (customer_email, customer_phone or member_id)');
-    if (!fields.amount && !fields.unit_price) issues.push('fields: map amount or unit_price');
+    if (!orderIdColumn) issues.push('order_id_column: 注文番号の列は必須です (the column with the order number is required)');
+    if (!fields.customer_email && !fields.customer_phone && !fields.member_id) issues.push('fields: 顧客キー (会員番号・メールアドレス・電話番号) の列が少なくとも1つ必要です (map at least one customer key: customer_email, customer_phone or member_id)');
+    if (!fields.amount && !fields.unit_price) issues.push('fields: 金額か単価の列が必要です (map amount or unit_price)');
     const channel = str('channel');
     if (issues.length) throw new CommerceProfileError(issues);
     return { kind, ...common, orderIdColumn: orderIdColumn!, channel, fields };
   }
   const eventColumn = str('event_column');
   const idColumn = str('id_column');
-  if (!fields.email && !fields.phone && !idColumn) issues.push('fields: map email or phone, or give id_column');
+  if (!fields.email && !fields.phone && !idColumn) issues.push('fields: メールアドレスか電話番号の列、または id_column が必要です (map email or phone, or give id_column)');
   if (issues.length) throw new CommerceProfileError(issues);
   return { kind, ...common, eventColumn, idColumn, fields };
 }

@@ -57,18 +57,9 @@ export function suggestMapping(headers: readonly string[], sample?: SampleRows):
     (sample ?? []).map((row) => row[header] ?? row[headers[index]!] ?? '');
   const guesses = headers.map((h, index) => {
     const header = h.trim();
-    let guess = classifyHeader(h, index);
-    let misfit: ColumnSuggestion['misfit'];
-    if (hasSample && guess && guess.kind !== 'id') {
-      const fit = columnFit(guess.kind, valuesOf(header, index));
-      if (fit.share < MIN_FIT_SHARE) {
-        misfit = { fit, message: misfitMessage(header, fit) };
-        guess = { kind: guess.kind, score: 0 };
-      } else {
-        guess = { kind: guess.kind, score: round2(guess.score * (0.5 + 0.5 * fit.share)) };
-      }
-    }
-    return { header, index, guess, misfit };
+    const guess = classifyHeader(h, index);
+    if (!hasSample || !guess || guess.kind === 'id') return { header, index, guess, misfit: undefined };
+    return { header, index, ...checkGuess(header, guess, columnFit(guess.kind, valuesOf(header, index))) };
   });
   const fields: Partial<Record<ImportField, string | string[]>> = {};
   const confidence: Partial<Record<ImportField, number>> = {};
@@ -131,6 +122,15 @@ export function suggestMapping(headers: readonly string[], sample?: SampleRows):
     columns,
     unmapped: guesses.filter((g) => !used.has(g.index)).map((g) => g.header),
   };
+}
+
+/**
+ * A header's guess weighed by its column's sample values: ruled out (score 0, with the reason for the wizard) when
+ * fewer than MIN_FIT_SHARE of them fit, else its score scaled by the share that fits. The order wizard's too.
+ */
+export function checkGuess<G extends { kind: string; score: number }, F extends string>(header: string, guess: G, fit: ColumnFit<F>): { guess: G; misfit?: { fit: ColumnFit<F>; message: string } } {
+  if (fit.share < MIN_FIT_SHARE) return { guess: { ...guess, score: 0 }, misfit: { fit, message: misfitMessage(header, fit) } };
+  return { guess: { ...guess, score: round2(guess.score * (0.5 + 0.5 * fit.share)) } };
 }
 
 function round2(x: number): number {

@@ -12,8 +12,8 @@ export const MIN_FIT_SHARE = 0.5;
 /** Values looked at per column: a preview's worth. */
 const MAX_VALUES = 200;
 
-export interface ColumnFit {
-  field: ImportField;
+export interface ColumnFit<F extends string = ImportField> {
+  field: F;
   /** Non-blank values looked at. */
   checked: number;
   /** Those that do not fit the field. */
@@ -90,6 +90,14 @@ export function valueFits(field: ImportField, value: string, kind: CellKind = ce
 
 /** How the column's non-blank values fit the field. */
 export function columnFit(field: ImportField, values: Iterable<string>): ColumnFit {
+  return fitBy(field, values, (value, kind) => valueFits(field, value, kind));
+}
+
+/**
+ * How a column's non-blank values fit a field by a test of one's own (the order wizard's amounts and quantities):
+ * the same counting as columnFit, for fields that are not a customer's.
+ */
+export function fitBy<F extends string>(field: F, values: Iterable<string>, fits: (value: string, kind: CellKind) => boolean): ColumnFit<F> {
   let checked = 0;
   let misfits = 0;
   let example: ColumnFit['example'] = null;
@@ -97,7 +105,7 @@ export function columnFit(field: ImportField, values: Iterable<string>): ColumnF
     const kind = cellKind(value);
     if (kind === 'blank') continue;
     checked++;
-    if (!valueFits(field, value, kind)) {
+    if (!fits(value, kind)) {
       misfits++;
       example ??= { value: cellText(value), kind };
     }
@@ -118,7 +126,7 @@ const KIND_LABEL: Record<CellKind, { ja: string; en: string }> = {
 };
 
 /** A note for the wizard: why a column whose header looks like the field is not suggested for it. */
-export function misfitMessage(header: string, fit: ColumnFit): string {
+export function misfitMessage(header: string, fit: ColumnFit<string>): string {
   const ex = fit.example;
   const like = ex ? `（例「${ex.value}」: ${KIND_LABEL[ex.kind].ja}）` : '';
   const likeEn = ex ? ` (e.g. "${ex.value}": ${KIND_LABEL[ex.kind].en})` : '';

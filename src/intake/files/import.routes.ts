@@ -13,20 +13,15 @@ import {
 } from './import.jobs.ts';
 import {
   ExportQuery, JobSchema, PreviewSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
-  ValidationSchema, type ImportJobView, type ImportPreview, type ImportRun, type ImportValidationJob, type MappingSuggestion, type StoredImportProfile,
+  ValidationSchema, type ImportJobView, type ImportRun, type ImportValidationJob, type StoredImportProfile,
 } from './import.schemas.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
-import { unreadableFile } from './open-with-profile.ts';
 import { checkImportTarget } from '../../ledger/sources/sources.service.ts';
-import { previewTable, type TablePreview } from './readers/index.ts';
-import { findUpload, removeUpload, storeUpload, UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
+import { UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
+import { findOwnUpload, previewJson, previewNewUpload, previewUpload, receiveUpload } from './upload-preview.ts';
 import { isOwnOrAdmin } from './owner.ts';
 import type { AuthContext } from '../../core/context.ts';
-
-const PREVIEW_ROWS = 20;
-/** Body types accepted as the raw file (the browser wizard sends application/octet-stream). */
-const RAW_TYPES = ['application/octet-stream', 'text/csv', 'text/tab-separated-values', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
 function jobJson(job: ImportJob): ImportJobView {
   return {
@@ -63,44 +58,8 @@ export function importRoutes(): Router {
       responses: { 201: json(UploadResultSchema, 'Stored and previewed') },
     }),
     async (c) => {
-      const type = (c.req.header('content-type') ?? '').toLowerCase();
-      let stored: StoredUpload;
-      if (type.startsWith('multipart/form-data')) {
-        let form: FormData;
-        try {
-          form = await c.req.raw.formData();
-        } catch (error) {
-          if (error instanceof AppError) throw error;
-          throw new AppError('bad_request', 'Malformed multipart body', [{ field: 'file', message: 'required' }]);
-        }
-        const file = form.get('file');
-        if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'No file in the field "file"', [{ field: 'file', message: 'ファイルを選んでください (choose a file)' }]);
-        if (file.size === 0) throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
-        stored = await storeUpload(file.stream(), file.name, c.get('auth')?.userId ?? null);
-      } else if (RAW_TYPES.some((t) => type.startsWith(t)) && c.req.raw.body) {
-        // The file itself as the body: streamed to disk as it arrives, so memory stays flat whatever its size.
-        const name = c.req.header('x-file-name');
-        let fileName: string | null;
-        try {
-          fileName = name ? decodeURIComponent(name) : null;
-        } catch {
-          throw new AppError('validation_failed', 'X-File-Name must be URL-encoded', [{ field: 'file', message: 'X-File-Name' }]);
-        }
-        stored = await storeUpload(c.req.raw.body, fileName, c.get('auth')?.userId ?? null);
-        if (stored.size === 0) {
-          removeUpload(stored.id);
-          throw new AppError('validation_failed', 'The file is empty', [{ field: 'file', message: 'ファイルが空です (empty file)' }]);
-        }
-      } else {
-        throw new AppError('bad_request', 'Send the file as the request body (application/octet-stream, X-File-Name header) or as multipart/form-data in the field "file"', [{ field: 'file', message: 'required' }]);
-      }
-      let preview;
-      try {
-        preview = await previewTable(stored.filePath, PREVIEW_ROWS);
-      } catch (error) {
-        removeUpload(stored.id);
-        throw unreadableFile(error);
-      }
+      const stored = await receiveUpload(c.req.raw, c.get('auth')?.userId ?? null);
+      const preview = await previewNewUpload(stored);
       return c.json({ uploadId: stored.id, fileName: stored.fileName, size: stored.size, preview: previewJson(preview) }, 201);
     },
   );
@@ -113,14 +72,8 @@ export function importRoutes(): Router {
       responses: { 200: json(PreviewSchema, 'Preview'), 404: json(z.object({}), 'Unknown upload') },
     }),
     async (c) => {
-      const upload = findUpload(c.req.valid('param').id);
-      if (!upload || !isOwnOrAdmin(upload.ownerUserId, c.get('auth'))) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
-      const headerRow = c.req.valid('query').headerRow;
-      try {
-        return c.json(previewJson(await previewTable(upload.filePath, PREVIEW_ROWS, headerRow ? { headerRow } : {})), 200);
-      } catch (error) {
-        throw unreadableFile(error);
-      }
+      const upload = findOwnUpload(c.req.valid('param').id, c.get('auth'));
+      return c.json(previewJson(await previewUpload(upload, c.req.valid('query').headerRow)), 200);
     },
   );
 
@@ -321,9 +274,7 @@ export function importRoutes(): Router {
  */
 function uploadWithProfile(body: z.infer<typeof RunRequest>, auth: AuthContext | null): { profile: ImportProfile; upload: StoredUpload } {
   const profile = parseProfileOr400(body.profile);
-  const upload = findUpload(body.uploadId);
-  if (!upload || !isOwnOrAdmin(upload.ownerUserId, auth)) throw new AppError('not_found', 'Upload not found (expired or never uploaded): upload the file again');
-  return { profile, upload };
+  return { profile, upload: findOwnUpload(body.uploadId, auth) };
 }
 
 /** Profile validation as problem details: each issue "path: message" becomes a field error under profile.*. */
@@ -408,21 +359,6 @@ async function listProfiles(db: Db): Promise<StoredImportProfile[]> {
 }
 
 /** Profiles are stored in their parsed form (idColumn, fields as arrays); the API speaks the JSON form. */
-function previewJson(preview: TablePreview): ImportPreview {
-  return {
-    format: preview.format,
-    encoding: preview.encoding,
-    delimiter: preview.delimiter,
-    headers: preview.headers,
-    headerLine: preview.headerLine,
-    headerReason: preview.headerReason,
-    rows: preview.rows.map((r) => ('error' in r ? { line: r.line, error: r.error } : { line: r.line, values: r.values })),
-    more: preview.more,
-    suggestion: preview.suggestion as MappingSuggestion,
-    warnings: preview.warnings,
-  };
-}
-
 function storedProfileJson(stored: unknown): Record<string, unknown> {
   const p = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Partial<ImportProfile> & Record<string, unknown>;
   if (p && typeof p === 'object' && 'fields' in p && 'source' in p && !('id_column' in p)) {

@@ -2,17 +2,66 @@ import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import type { OrderProfile } from '../../domain/commerce/profile.ts';
-import { runOrderImport } from './orders.import.ts';
+import { MAX_HEADER_ROW } from '../../domain/import/profile.ts';
+import { findOwnUpload, previewNewUpload, previewUpload, receiveUpload } from '../files/upload-preview.ts';
+import { orderPreview, runOrderImport, validateOrderImport } from './orders.import.ts';
 import {
-  OrderImportSummarySchema, OrderListQuery, OrderPageSchema, OrderPut, OrderReturn, OrderSchema, ProductCreate, ProductListQuery, ProductPageSchema,
+  OrderImportRequest, OrderPreviewSchema, OrderUploadSchema, OrderValidationSchema, OrderImportSummarySchema, OrderListQuery, OrderPageSchema, OrderPut, OrderReturn, OrderSchema, ProductCreate, ProductListQuery, ProductPageSchema,
   ProductPatch, ProductSchema, PurchaseSummarySchema,
 } from './orders.schemas.ts';
 import { cancelOrder, createProduct, getOrder, getProduct, listOrders, listProducts, purchaseSummary, putOrder, returnOrderLines, updateProduct } from './orders.service.ts';
-import { uploadLimit, withUploadedFile } from './upload.ts';
+import { commerceProfileOr400, uploadLimit, withUploadedFile } from './upload.ts';
 
 export function orderRoutes(): Router {
   const app = createRouter();
   app.use('/api/v1/orders/import', uploadLimit);
+  app.use('/api/v1/orders/import/uploads', uploadLimit);
+
+  // ── the order import wizard: upload → suggested mapping → validate → run (the upload is the caller's) ──
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/orders/import/uploads', access: 'commerce:write', tags: ['commerce'],
+      summary: 'Upload an order export for the wizard (the raw body with X-File-Name, or multipart field "file"): the file is previewed (encoding incl. Shift_JIS, header line, first rows) and its columns are suggested for the order profile from their headers and values',
+      responses: { 201: json(OrderUploadSchema, 'Stored, previewed and suggested') } }),
+    async (c) => {
+      const stored = await receiveUpload(c.req.raw, c.get('auth')?.userId ?? null);
+      const { preview, suggestion } = orderPreview(await previewNewUpload(stored));
+      return c.json({ uploadId: stored.id, fileName: stored.fileName, size: stored.size, preview, suggestion }, 201);
+    },
+  );
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/orders/import/uploads/{id}/preview', access: 'commerce:write', tags: ['commerce'],
+      summary: 'An uploaded order file\'s preview and suggestion again, the header read from headerRow (1-based; the profile\'s header_row) or detected',
+      request: { params: IdParam, query: z.object({ headerRow: z.coerce.number().int().min(1).max(MAX_HEADER_ROW).optional() }) },
+      responses: { 200: json(OrderPreviewSchema, 'Preview'), 404: json(z.object({}), 'Unknown upload') } }),
+    async (c) => {
+      const upload = findOwnUpload(c.req.valid('param').id, c.get('auth'));
+      return c.json(orderPreview(await previewUpload(upload, c.req.valid('query').headerRow)), 200);
+    },
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/orders/import/validate', access: 'commerce:write', tags: ['commerce'],
+      summary: 'Check an uploaded order file with a profile without importing it: every row the import would not take, with its line and reason; how many orders would be new. Writes nothing',
+      request: { body: { content: { 'application/json': { schema: OrderImportRequest } }, required: true } },
+      responses: { 200: json(OrderValidationSchema, 'Validation report'), 404: json(z.object({}), 'Unknown upload') } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const profile = commerceProfileOr400(body.profile, 'orders');
+      const upload = findOwnUpload(body.uploadId, c.get('auth'));
+      return c.json(await validateOrderImport(c.get('deps').db, { filePath: upload.filePath, fileName: upload.fileName, profile, actor: c.get('actor') }), 200);
+    },
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/orders/import/run', access: 'commerce:write', tags: ['commerce'],
+      summary: 'Import an uploaded order file with a profile (as POST /orders/import, with the wizard\'s upload): bad rows are reported with their line, good orders land, re-importing changes nothing',
+      request: { body: { content: { 'application/json': { schema: OrderImportRequest } }, required: true } },
+      responses: { 200: json(OrderImportSummarySchema, 'Import summary with the per-row report'), 404: json(z.object({}), 'Unknown upload') } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const profile = commerceProfileOr400(body.profile, 'orders');
+      const upload = findOwnUpload(body.uploadId, c.get('auth'));
+      return c.json(await runOrderImport(c.get('deps').db, { filePath: upload.filePath, fileName: upload.fileName, profile, actor: c.get('actor') }), 200);
+    },
+  );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/products', access: 'commerce:read', summary: 'Product catalogue (by SKU)', tags: ['commerce'],
       request: { query: ProductListQuery },

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageOf } from '../../core/page.schemas.ts';
+import { PreviewSchema } from '../files/import.schemas.ts';
 
 const Money = z.string().openapi({ example: '12000.00', description: 'Decimal string, JPY' });
 const MoneyIn = z.union([z.string().max(30), z.number()]).transform(String);
@@ -84,6 +85,54 @@ export const OrderImportSummarySchema = z.object({
   created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejectedRows: z.number().int(), problems: z.array(RowProblemSchema), seconds: z.number(),
 }).openapi('OrderImportSummary');
 export type OrderImportSummary = z.infer<typeof OrderImportSummarySchema>;
+
+/** What the order wizard's 「検証」 found: the import's checks, nothing written. */
+export const OrderValidationSchema = z.object({
+  kind: z.literal('orders'), source: z.string(), file: z.string(), encoding: z.string().nullable(), read: z.number().int(),
+  orders: z.number().int().openapi({ description: 'Distinct order ids in the file' }),
+  newOrders: z.number().int().openapi({ description: 'Orders the import would add' }),
+  existingOrders: z.number().int().openapi({ description: 'Orders already stored under this source: the import replaces them (or leaves them when unchanged)' }),
+  rejectedRows: z.number().int(),
+  problems: z.array(RowProblemSchema).openapi({ description: 'Every row the import would not take, with its line and reason (Japanese, then English)' }),
+  seconds: z.number(),
+}).openapi('OrderValidation');
+export type OrderValidation = z.infer<typeof OrderValidationSchema>;
+
+// ── the order import wizard: upload, suggestion, validation, run ──
+
+export const OrderSuggestionSchema = z.object({
+  orderIdColumn: z.string().nullable(),
+  fields: z.record(z.string(), z.string()).openapi({ description: 'Order profile field → column (ordered_at, member_id, customer_email, sku, quantity, amount…)' }),
+  columns: z.array(z.object({
+    header: z.string(), kind: z.string().nullable(), score: z.number(), used: z.boolean(),
+    misfit: z.object({
+      fit: z.object({
+        field: z.string(), checked: z.number().int(), misfits: z.number().int(), share: z.number(),
+        example: z.object({ value: z.string(), kind: z.string() }).nullable(),
+      }),
+      message: z.string(),
+    }).optional().openapi({ description: 'The sample values do not fit what the header names (text under 数量…): why the column is not suggested' }),
+  })),
+  unmapped: z.array(z.string()),
+  targets: z.array(z.object({ key: z.string(), required: z.enum(['always', 'customer_key', 'price']).nullable() }))
+    .openapi({ description: 'What a column can be mapped to, in the order to show them; required: always, one customer key, amount or unit price' }),
+}).openapi('OrderMappingSuggestion');
+export type OrderMappingSuggestionView = z.infer<typeof OrderSuggestionSchema>;
+
+export const OrderPreviewSchema = z.object({ preview: PreviewSchema, suggestion: OrderSuggestionSchema }).openapi('OrderImportPreview');
+export type OrderImportPreview = z.infer<typeof OrderPreviewSchema>;
+
+export const OrderUploadSchema = z.object({
+  uploadId: z.string().uuid(), fileName: z.string(), size: z.number().int(), preview: PreviewSchema, suggestion: OrderSuggestionSchema,
+}).openapi('OrderImportUpload');
+export type OrderImportUpload = z.infer<typeof OrderUploadSchema>;
+
+export const OrderImportRequest = z.object({
+  uploadId: z.string().uuid(),
+  profile: z.record(z.string(), z.unknown()).openapi({
+    description: 'Order profile (JSON form, kind may be left out): { source, order_id_column, encoding?, header_row?, channel?, fields: { ordered_at: "注文日", member_id: "会員番号", sku: "商品コード", quantity: "数量", amount: "金額" } }',
+  }),
+}).openapi('OrderImportRequest');
 
 // ── a customer's purchases ──
 

@@ -4,7 +4,7 @@ import type { Actor, AuthContext } from '../../core/context.ts';
 import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState, type FieldError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { buildOrder, parseLine, type BuiltOrder, type OrderInputLine, type OrderRow, type RowProblem, type StoredLine } from '../../domain/commerce/orders.ts';
+import { buildOrder, orderBuyer, orderGroupProblem, parseLine, type BuiltOrder, type OrderInputLine, type OrderRow, type RowProblem, type StoredLine } from '../../domain/commerce/orders.ts';
 import { decimalToMilli, decimalToSen, milliToDecimal, parseAmount, parseTimestamp, senToDecimal } from '../../domain/commerce/values.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
@@ -192,26 +192,14 @@ export async function writeOrders(db: Db, input: { source: string; recordKind: '
   const people = new Map<string, { fields: Partial<Record<ImportField, string>>; memberId: string | null }>();
   for (const g of input.groups) {
     const prior = existing.get(g.orderId);
-    const fields: Partial<Record<ImportField, string>> = {};
-    let memberId: string | null = null;
-    for (const r of g.rows) {
-      for (const [k, v] of Object.entries(r.customer)) if (v) fields[k as ImportField] = v;
-      memberId = memberId ?? r.memberId;
+    const problem = orderGroupProblem(g.rows, prior !== undefined);
+    if (problem) {
+      reject(g, problem.reason, problem.field);
+      continue;
     }
+    const { fields, memberId } = orderBuyer(g.rows);
     const key = customerKey(memberId, fields);
-    if (!prior && g.rows.every((r) => r.quantity < 0)) {
-      reject(g, '返品行だけで、対象の注文が見つかりません (return rows for an order that is not stored)', 'quantity');
-      continue;
-    }
-    if (!key && !prior) {
-      reject(g, missingKeyReason(fields), 'customer');
-      continue;
-    }
-    const orderedAt = g.rows.find((r) => r.orderedAt)?.orderedAt ?? prior?.ordered_at.toISOString() ?? null;
-    if (!orderedAt) {
-      reject(g, '注文日がありません (no order date)', 'ordered_at');
-      continue;
-    }
+    const orderedAt = g.rows.find((r) => r.orderedAt)?.orderedAt ?? prior!.ordered_at.toISOString();
     const stored = prior ? { lines: (storedLines.get(prior.id) ?? []).map(toStoredLine), cancelled: prior.status === 'cancelled' } : null;
     const built = buildOrder(g.rows, stored);
     if (!built) {

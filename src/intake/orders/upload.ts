@@ -15,6 +15,27 @@ export const uploadLimit = bodyLimit({
 });
 
 /**
+ * A profile in its JSON form (the kind may be left out: the door says it) parsed, or a 400 with one field error per
+ * issue under profile.* (Japanese and English). Text the database cannot store is refused here (input-guard.ts).
+ */
+export function commerceProfileOr400<K extends CommerceProfile['kind']>(json: unknown, kind: K): Extract<CommerceProfile, { kind: K }> {
+  let profile: CommerceProfile;
+  try {
+    refuseUnstorableInput('profile', json);
+    profile = parseCommerceProfile(json && typeof json === 'object' && !Array.isArray(json) && !('kind' in json) ? { ...json, kind } : json);
+  } catch (error) {
+    if (!(error instanceof CommerceProfileError)) throw error;
+    const errors: FieldError[] = error.issues.map((i) => {
+      const m = /^([A-Za-z0-9_.]+): (.*)$/su.exec(i);
+      return m ? { field: `profile.${m[1]}`, message: m[2]! } : { field: 'profile', message: i };
+    });
+    throw new AppError('validation_failed', 'プロファイルが正しくありません (invalid profile)', errors);
+  }
+  if (profile.kind !== kind) throw new AppError('validation_failed', `プロファイルの kind は "${kind}" です`, [{ field: 'profile.kind', message: kind }]);
+  return profile as Extract<CommerceProfile, { kind: K }>;
+}
+
+/**
  * Reads a multipart upload of an order or attendance file: the file (field "file") is stored under a random id in
  * the upload folder (never a client-chosen path) as the caller's, the profile (field "profile", JSON) is parsed; `work`
  * runs on the stored file, which is removed afterwards.
@@ -30,24 +51,13 @@ export async function withUploadedFile<T>(request: Request, ownerUserId: string 
   }
   const rawProfile = form.get('profile');
   if (typeof rawProfile !== 'string' || !rawProfile.trim()) throw new AppError('validation_failed', 'プロファイルがありません (no profile)', [{ field: 'profile', message: 'required' }]);
-  let profile: CommerceProfile;
+  let json: unknown;
   try {
-    const json = JSON.parse(rawProfile) as Record<string, unknown>;
-    // Read here, not by a route validator: this is the door for text the database cannot store (input-guard.ts).
-    refuseUnstorableInput('profile', json);
-    profile = parseCommerceProfile(json && typeof json === 'object' && !('kind' in json) ? { ...json, kind } : json);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    if (error instanceof CommerceProfileError) {
-      const errors: FieldError[] = error.issues.map((i) => {
-        const m = /^([A-Za-z0-9_.]+): (.*)$/su.exec(i);
-        return m ? { field: `profile.${m[1]}`, message: m[2]! } : { field: 'profile', message: i };
-      });
-      throw new AppError('validation_failed', 'プロファイルが正しくありません (invalid profile)', errors);
-    }
+    json = JSON.parse(rawProfile);
+  } catch {
     throw new AppError('validation_failed', 'プロファイルが JSON ではありません (profile is not JSON)', [{ field: 'profile', message: 'JSON' }]);
   }
-  if (profile.kind !== kind) throw new AppError('validation_failed', `プロファイルの kind は "${kind}" です`, [{ field: 'profile.kind', message: kind }]);
+  const profile = commerceProfileOr400(json, kind);
   const file = form.get('file');
   if (file === null || typeof file === 'string') throw new AppError('validation_failed', 'ファイルを選んでください (choose a file)', [{ field: 'file', message: 'required' }]);
   if (file.size === 0) throw new AppError('validation_failed', 'ファイルが空です (empty file)', [{ field: 'file', message: 'empty' }]);

@@ -1,10 +1,13 @@
-/** CSV upload of orders or event attendance with its profile, and the per-row report (line, field, reason). */
+/**
+ * CSV upload of event attendance (and, under 「詳細設定」, of orders) with a profile in JSON, and the per-row report
+ * (line, field, reason). Orders are imported with the wizard (order-import/OrderImportWizard.tsx).
+ */
 import { useState } from 'react';
 import type { CommerceImportSummary } from '../api.ts';
 import { useI18n } from '../i18n.ts';
-import { DataTable } from '../components/DataTable.tsx';
 import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
 import { FormField } from '../components/ui.tsx';
+import { RowProblemTable } from './order-import/RowProblemTable.tsx';
 
 export const DEFAULT_ORDER_PROFILE = {
   kind: 'orders', source: 'ec', order_id_column: '注文番号',
@@ -70,21 +73,9 @@ function ImportResult({ result, testId }: { result: CommerceImportSummary; testI
   return (
     <div className="import-result" data-testid={`${testId}-result`}>
       <p>{t('commerce.result', { read: result.read, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejectedRows })}</p>
-      {result.problems.length === 0 ? <p className="muted small">{t('commerce.noProblems')}</p> : (
-        <DataTable
-          testId={`${testId}-problems`}
-          caption={t('commerce.problems')}
-          rows={result.problems}
-          rowKey={(p, i) => `${p.line}-${i}`}
-          rowTestId="problem-row"
-          columns={[
-            { key: 'line', header: t('commerce.line'), className: 'num', cellClassName: 'tabular', cell: (p) => p.line },
-            { key: 'field', header: t('commerce.field'), cell: (p) => p.field ?? '' },
-            { key: 'reason', header: t('commerce.reason'), cell: (p) => p.reason },
-            { key: 'value', header: t('commerce.value'), cell: (p) => p.value ?? '' },
-          ]}
-        />
-      )}
+      {result.problems.length === 0
+        ? <p className="muted small">{t('commerce.noProblems')}</p>
+        : <RowProblemTable problems={result.problems} testId={`${testId}-problems`} caption={t('commerce.problems')} />}
     </div>
   );
 }

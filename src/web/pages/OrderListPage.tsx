@@ -1,4 +1,4 @@
-/** 注文一覧: newest first, filter by status; CSV import of an order export with the per-row report. */
+/** 注文一覧: newest first, filter by status; the order import wizard (upload, mapping, validation, run) above it. */
 import { useState } from 'react';
 import { commerceApi, type OrderStatus } from '../api.ts';
 import { formatDateTime } from '../format.ts';
@@ -9,7 +9,8 @@ import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../components/Pager.tsx';
 import { ErrorBanner, PageHeader, useLoad } from '../components/ui.tsx';
-import { DEFAULT_ORDER_PROFILE, OrderImportPanel, yen } from './OrderImportPanel.tsx';
+import { yen } from './OrderImportPanel.tsx';
+import { OrderImportWizard } from './order-import/OrderImportWizard.tsx';
 
 const STATUSES: OrderStatus[] = ['completed', 'partially_returned', 'returned', 'cancelled'];
 
@@ -38,7 +39,7 @@ export function OrderListPage() {
         <Button variant="primary" onClick={() => setImporting(true)} data-testid="order-import-open">{t('commerce.importOrders')}</Button>
       )} />
       {importing && (
-        <OrderImportPanel title={t('commerce.importOrders')} defaultProfile={DEFAULT_ORDER_PROFILE} run={commerceApi.importOrders} onDone={() => void reload()} testId="order-import" />
+        <OrderImportWizard onImported={() => void reload()} onClose={() => setImporting(false)} />
       )}
       <div className="searchbar">
         <select value={status} onChange={(e) => { paging.reset(); setStatus(e.target.value); }} aria-label={t('commerce.status')} data-testid="order-status-filter">

@@ -9,13 +9,29 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { addColumn, canAddColumn, IMPORT_FIELDS, mappingFromProfile, removeColumnAt, setColumnAt, withColumns, type Mapping } from './mapping.ts';
 import type { ImportWizard } from './useImportWizard.ts';
 
-function ColumnSelect({ id, headers, value, onChange }: { id?: string; headers: string[]; value: string; onChange: (value: string) => void }) {
+/** A file column, or 「（なし）」 (also the order wizard's). */
+export function ColumnSelect({ id, headers, value, onChange }: { id?: string; headers: string[]; value: string; onChange: (value: string) => void }) {
   const { t } = useI18n();
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="column-select">
       <option value="">{t('import.none')}</option>
       {headers.map((h) => <option key={h} value={h}>{h}</option>)}
     </select>
+  );
+}
+
+/** 文字コードの指定: what was detected, or Shift_JIS / UTF-8 named (also the order wizard's). */
+export function EncodingField({ id, testId, detected, value, onChange }: { id: string; testId: string; detected: string | null; value: string; onChange: (value: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="form-field" data-testid={testId}>
+      <label htmlFor={id}><span>{t('import.encodingOverride')}</span></label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="auto">{t('import.auto')}（{detected ?? '—'}）</option>
+        <option value="cp932">Shift_JIS (CP932)</option>
+        <option value="utf-8">UTF-8</option>
+      </select>
+    </div>
   );
 }
 
@@ -68,14 +84,7 @@ export function MappingStep({ wizard, mapping }: { wizard: ImportWizard; mapping
           <div className="hint">{t('import.idHint')}</div>
         </div>
         {upload.preview.format !== 'xlsx' && (
-          <div className="form-field" data-testid="field-encoding">
-            <label htmlFor="input-encoding"><span>{t('import.encodingOverride')}</span></label>
-            <select id="input-encoding" value={mapping.encoding} onChange={(e) => setMapping({ ...mapping, encoding: e.target.value })}>
-              <option value="auto">{t('import.auto')}（{upload.preview.encoding ?? '—'}）</option>
-              <option value="cp932">Shift_JIS (CP932)</option>
-              <option value="utf-8">UTF-8</option>
-            </select>
-          </div>
+          <EncodingField id="input-encoding" testId="field-encoding" detected={upload.preview.encoding} value={mapping.encoding} onChange={(encoding) => setMapping({ ...mapping, encoding })} />
         )}
       </div>
       <DataTable

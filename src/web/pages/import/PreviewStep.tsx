@@ -1,5 +1,5 @@
 /**
- * Step 2 of the import wizard: what was detected in the file (format, encoding, delimiter, the header line) and its
+ * Step 2 of the import wizards (customers, orders): what was detected in the file (format, encoding, delimiter, the header line) and its
  * first rows. The header line can be changed (a number, or 「見出しにする」 on a row): the preview is read again.
  */
 import { useEffect, useState } from 'react';
@@ -7,11 +7,11 @@ import type { ImportUpload } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import type { Mapping } from './mapping.ts';
 
 export function PreviewStep({ upload, mapping, busy, onHeaderRow }: {
   upload: ImportUpload;
-  mapping: Mapping;
+  /** The mapping's header line (customers' or orders'): null when it is the first. */
+  mapping: { headerRow: number | null };
   busy: boolean;
   onHeaderRow: (line: number | null) => void;
 }) {

@@ -1,13 +1,19 @@
-/** Step 1 of the import wizard: choose a CSV / TSV / XLSX file and upload it for a preview. */
+/** Step 1 of the import wizards (customers, orders): choose a CSV / TSV / XLSX file and upload it for a preview. */
 import type { FormEvent } from 'react';
 import { useI18n } from '../../i18n.ts';
 import { Button } from '../../components/Button.tsx';
 import { ErrorBanner } from '../../components/ui.tsx';
-import type { ImportWizard } from './useImportWizard.ts';
+
+/** What the step needs of a wizard's hook (useImportWizard, useOrderImportWizard). */
+export interface UploadingWizard {
+  state: { file: File | null; busy: string | null; error: unknown };
+  chooseFile: (file: File | null) => void;
+  submitUpload: () => Promise<void>;
+}
 
 const ACCEPT = '.csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function UploadStep({ wizard }: { wizard: ImportWizard }) {
+export function UploadStep({ wizard }: { wizard: UploadingWizard }) {
   const { t } = useI18n();
   const { file, busy, error } = wizard.state;
   const submit = (event: FormEvent) => {

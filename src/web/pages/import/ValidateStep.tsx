@@ -10,6 +10,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { sortRows } from '../../components/list-state.ts';
 import { Notice } from '../../components/ui.tsx';
 import { CountCards, type Count } from './CountCards.tsx';
+import { ValidationFrame } from './ValidationFrame.tsx';
 import type { ImportWizard } from './useImportWizard.ts';
 
 /** The figures of a validation, in the order the cards show them. */
@@ -45,11 +46,7 @@ function ValidationReport({ validation: v, stale }: { validation: ImportValidati
   const counts: Count[] = VALIDATION_COUNTS.map(([key, label]) => ({ key, label: t(label), n: v[key] }));
   const byField = sortRows(Object.entries(v.flaggedByField), ([, n]) => n, 'descending');
   return (
-    <div data-testid="import-validation" data-stale={stale ? 'true' : 'false'} style={{ marginBottom: 12, opacity: stale ? 0.55 : 1 }}>
-      <h3 style={{ margin: '0 0 4px' }}>{t('import.validation')}</h3>
-      {stale
-        ? <div className="alert alert-warning small" data-testid="validation-stale">{t('import.validationStale')}</div>
-        : <p className="muted small" style={{ margin: '0 0 8px' }}>{t('import.validationLead')}</p>}
+    <ValidationFrame testId="import-validation" staleTestId="validation-stale" stale={stale} title={t('import.validation')} lead={t('import.validationLead')}>
       <CountCards counts={counts} testId="validation-count" alert={['rejected', 'flagged']} style={{ margin: '0 0 8px' }} />
       {byField.length > 0 && (
         <p className="small" data-testid="validation-by-field">
@@ -82,6 +79,6 @@ function ValidationReport({ validation: v, stale }: { validation: ImportValidati
           />
         </>
       )}
-    </div>
+    </ValidationFrame>
   );
 }
