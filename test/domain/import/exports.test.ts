@@ -29,7 +29,7 @@ describe('Eight 名刺 export', () => {
       family_name: '姓',
       given_name: '名',
       email: 'e-mail',
-      phone: 'TEL直通',
+      phone: '携帯電話',
       postal_code: '郵便番号',
       address: '住所',
       company_name: '会社名',
@@ -41,7 +41,7 @@ describe('Eight 名刺 export', () => {
     });
     assert.equal(s.idColumn, null); // Eight has no card id: records are identified by their content
     // The department's line, FAX, the second personal phone and the exchange date stay attributes.
-    assert.deepEqual(s.unmapped, ['TEL部門', 'Fax', '携帯電話', '名刺交換日']);
+    assert.deepEqual(s.unmapped, ['TEL部門', 'TEL直通', 'Fax', '名刺交換日']);
   });
 
   test('a profile with "header_row": 8 names the line the header is on', () => {
