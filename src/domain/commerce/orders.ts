@@ -82,7 +82,7 @@ export function parseOrderRow(values: Readonly<Record<string, string>>, profile:
   };
   const orderId = (values[profile.orderIdColumn] ?? '').normalize('NFKC').trim();
   if (!orderId) return { ok: false, problem: { line, field: 'order_id', reason: '注文番号が空です (order id is blank)', value: null } };
-  const at = parseTimestamp(col('ordered_at'));
+  const at = parseTimestamp(col('ordered_at'), { timeZone: profile.timeZone, dateOrder: profile.dateOrder });
   if (!at.ok) return { ok: false, problem: { line, field: 'ordered_at', reason: at.reason, value: col('ordered_at') } };
   const parsed = parseLine({ sku: col('sku'), productName: col('product_name'), quantity: col('quantity'), unitPrice: col('unit_price'), amount: col('amount'), status: col('status') });
   if (!parsed.ok) return { ok: false, problem: { line, field: parsed.field, reason: parsed.reason, value: parsed.value } };

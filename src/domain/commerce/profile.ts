@@ -3,6 +3,7 @@
  * they name the file's columns, plus a `kind` the `daicho import` command dispatches on:
  *
  * {"kind":"orders","source":"ec","encoding":"cp932","order_id_column":"注文番号",
+ *  "currency":"JPY","timezone":"Asia/Tokyo","date_order":"MDY",      (optional; these are the defaults)
  *  "fields":{"ordered_at":"注文日","sku":"商品コード","product_name":"商品名","quantity":"数量","unit_price":"単価",
  *            "amount":"金額","channel":"チャネル","status":"ステータス","customer_email":"メールアドレス",
  *            "customer_name":"氏名","customer_phone":"電話番号","member_id":"会員番号"}}
@@ -12,6 +13,7 @@
  */
 import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
 import { MAX_HEADER_ROW, type ImportField } from '../import/profile.ts';
+import { DEFAULT_ORDER_TIME_ZONE, isCurrencyCode, isTimeZone, type DateOrder } from './values.ts';
 
 export const ORDER_FIELDS = [
   'ordered_at', 'sku', 'product_name', 'quantity', 'unit_price', 'amount', 'channel', 'status',
@@ -59,6 +61,12 @@ interface FileOptions {
 export interface OrderProfile extends FileOptions {
   kind: 'orders';
   orderIdColumn: string;
+  /** ISO 4217 currency of the file's amounts ("currency": "GBP"); default JPY. */
+  currency: string;
+  /** IANA time zone of order times written without an offset ("timezone": "Europe/London"); default Asia/Tokyo. */
+  timeZone: string;
+  /** How dates with the year last read ("date_order": "DMY" for 9/12/2011 = 9 December); default MDY. */
+  dateOrder: DateOrder;
   /** Channel of every order when the file has no channel column (EC, 店舗, 電話…). */
   channel: string | null;
   fields: Partial<Record<OrderField, string>>;
@@ -94,7 +102,7 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
   const kind = o.kind;
   if (kind !== 'orders' && kind !== 'event_attendance') throw new CommerceProfileError(['kind: "orders" か "event_attendance" です (must be "orders" or "event_attendance")']);
   const allowed = kind === 'orders'
-    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'order_id_column', 'channel', 'fields']
+    ? ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'order_id_column', 'channel', 'currency', 'timezone', 'date_order', 'fields']
     : ['kind', 'source', 'encoding', 'delimiter', 'sheet', 'header_row', 'event_column', 'id_column', 'fields'];
   for (const key of Object.keys(o)) if (!allowed.includes(key)) issues.push(`${key}: 知らない項目です (unknown key; a ${kind} profile has ${allowed.join(', ')})`);
   const source = typeof o.source === 'string' ? o.source.trim() : '';
@@ -138,8 +146,14 @@ export function parseCommerceProfile(json: unknown): CommerceProfile {
     if (!fields.customer_email && !fields.customer_phone && !fields.member_id) issues.push('fields: 顧客キー (会員番号・メールアドレス・電話番号) の列が少なくとも1つ必要です (map at least one customer key: customer_email, customer_phone or member_id)');
     if (!fields.amount && !fields.unit_price) issues.push('fields: 金額か単価の列が必要です (map amount or unit_price)');
     const channel = str('channel');
+    const currency = (str('currency') ?? 'JPY').toUpperCase();
+    if (!isCurrencyCode(currency)) issues.push(`currency: ISO 4217 の通貨コードです (an ISO 4217 currency code such as JPY, GBP, USD): ${currency}`);
+    const timeZone = str('timezone') ?? DEFAULT_ORDER_TIME_ZONE;
+    if (!isTimeZone(timeZone)) issues.push(`timezone: IANA のタイムゾーン名です (an IANA time zone such as Asia/Tokyo, Europe/London): ${timeZone}`);
+    const dateOrder = (str('date_order') ?? 'MDY').toUpperCase();
+    if (dateOrder !== 'MDY' && dateOrder !== 'DMY') issues.push('date_order: "MDY" (12/9/2011 = 12月9日) か "DMY" (= 9月12日) です (MDY or DMY)');
     if (issues.length) throw new CommerceProfileError(issues);
-    return { kind, ...common, orderIdColumn: orderIdColumn!, channel, fields };
+    return { kind, ...common, orderIdColumn: orderIdColumn!, channel, currency, timeZone, dateOrder: dateOrder as DateOrder, fields };
   }
   const eventColumn = str('event_column');
   const idColumn = str('id_column');

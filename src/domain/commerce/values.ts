@@ -23,7 +23,7 @@ function cleanNumber(raw: string): { text: string; negative: boolean } {
     negative = !negative;
     s = s.slice(1, -1);
   }
-  s = s.replace(/^[¥\\$]|円$|JPY$/giu, '').replace(/[,\s]/gu, '').replace(/^[¥\\]/u, '').replace(/[−ー‐–—]/gu, '-');
+  s = s.replace(/^(?:US\$|[¥\\$£€])|円$|(?:JPY|USD|GBP|EUR)$/giu, '').replace(/[,\s]/gu, '').replace(/^[¥\\]/u, '').replace(/[−ー‐–—]/gu, '-');
   if (s.startsWith('-')) {
     negative = !negative;
     s = s.slice(1);
@@ -114,12 +114,65 @@ export function parseAttendance(raw: string | null | undefined): Parsed<Registra
   return fail(`出欠が分かりません (unknown attendance): ${raw} (出席/欠席)`);
 }
 
+/** How a date written with the year last reads: 12/9/2011 is 9 December (MDY, US shops) or 12 September (DMY). */
+export type DateOrder = 'MDY' | 'DMY';
+
+export interface TimestampOptions {
+  /** IANA time zone of times written without an offset. Default Asia/Tokyo. */
+  timeZone?: string;
+  /** For dates written with the year last (12/9/2011). Default MDY; a first number above 12 reads as DMY anyway. */
+  dateOrder?: DateOrder;
+}
+
+export const DEFAULT_ORDER_TIME_ZONE = 'Asia/Tokyo';
+
+/** Whether the runtime knows this IANA time zone (PostgreSQL's tz database knows the same names). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/u.test(zone);
+  } catch {
+    return false;
+  }
+}
+
+/** ISO 4217 code as the runtime knows it (JPY, GBP, USD…). */
+export function isCurrencyCode(code: string): boolean {
+  if (!/^[A-Z]{3}$/u.test(code)) return false;
+  const known = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('currency');
+  return known ? known.includes(code) : true;
+}
+
+/** The offset (minutes east of UTC) of a zone at an instant. */
+function offsetMinutes(zone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(at));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant of a wall-clock time in a zone. Around a daylight-saving change the earlier of two readings is taken,
+ * and a time skipped by the change moves forward by the gap (as PostgreSQL does).
+ */
+export function zonedInstant(day: string, h: number, mi: number, se: number, zone: string): Date {
+  const wall = Date.parse(`${day}T00:00:00Z`) + ((h * 60 + mi) * 60 + se) * 1000;
+  const first = wall - offsetMinutes(zone, wall) * 60_000;
+  const second = wall - offsetMinutes(zone, first) * 60_000;
+  const readsBack = [first, second].filter((t) => t + offsetMinutes(zone, t) * 60_000 === wall);
+  // Two readings (the repeated hour): the earlier; none (the skipped hour): the offset before the change.
+  return new Date(readsBack.length ? Math.min(...readsBack) : Math.max(first, second));
+}
+
 /**
  * An order or registration time: ISO 8601 with an offset is taken as is; otherwise a date in any form the date
- * normaliser reads (2026/4/3, 2026年4月3日, 令和8年4月3日, R8.4.3) with an optional H:MM[:SS], in Japan time.
- * Returns an ISO timestamp with +09:00.
+ * normaliser reads (2026/4/3, 2026年4月3日, 令和8年4月3日, R8.4.3) or with the year last (12/9/2011: MDY unless
+ * the profile says DMY), with an optional H:MM[:SS], as wall-clock time in the given zone (default Japan).
+ * Returns an ISO timestamp (UTC).
  */
-export function parseTimestamp(raw: string | null | undefined): Parsed<string | null> {
+export function parseTimestamp(raw: string | null | undefined, options: TimestampOptions = {}): Parsed<string | null> {
   const s0 = (raw ?? '').normalize('NFKC').trim();
   if (s0 === '') return ok(null);
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/u.test(s0)) {
@@ -128,8 +181,11 @@ export function parseTimestamp(raw: string | null | undefined): Parsed<string | 
   }
   const tm = /^(.*?)[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?$/u.exec(s0);
   const datePart = tm ? tm[1]! : s0;
-  const parsed = parseDate(datePart);
-  if (!parsed.valid) return fail(`日付として読めません (not a date): ${raw}`);
+  const day = yearLastDate(datePart, options.dateOrder ?? 'MDY') ?? (() => {
+    const parsed = parseDate(datePart);
+    return parsed.valid ? parsed.value : null;
+  })();
+  if (day === null) return fail(`日付として読めません (not a date): ${raw}`);
   let h = 0;
   let mi = 0;
   let se = 0;
@@ -139,6 +195,19 @@ export function parseTimestamp(raw: string | null | undefined): Parsed<string | 
     se = Number(tm[4] ?? 0);
     if (h > 23 || mi > 59 || se > 59) return fail(`時刻として読めません (not a time): ${raw}`);
   }
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return ok(new Date(`${parsed.value}T${pad(h)}:${pad(mi)}:${pad(se)}+09:00`).toISOString());
+  return ok(zonedInstant(day, h, mi, se, options.timeZone ?? DEFAULT_ORDER_TIME_ZONE).toISOString());
+}
+
+/** 12/9/2011, 9.12.2011, 12-09-2011 (year last) → YYYY-MM-DD, or null when the text is not of that shape or no real date. */
+function yearLastDate(text: string, order: DateOrder): string | null {
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/u.exec(text);
+  if (!m) return null;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  const y = Number(m[3]);
+  // A first number above 12 can only be a day; a second above 12 only a day too.
+  const [month, dayOfMonth] = a > 12 ? [b, a] : b > 12 ? [a, b] : order === 'MDY' ? [a, b] : [b, a];
+  const date = new Date(Date.UTC(y, month - 1, dayOfMonth));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== dayOfMonth) return null;
+  return date.toISOString().slice(0, 10);
 }

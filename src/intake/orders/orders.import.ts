@@ -109,7 +109,10 @@ export async function runOrderImport(db: Db, options: { filePath: string; fileNa
   const source = options.profile.source;
   const totals = { created: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < ready.length; i += GROUPS_PER_BATCH) {
-    const report = await writeOrders(db, { source, recordKind: 'file_import', groups: ready.slice(i, i + GROUPS_PER_BATCH), actor: options.actor });
+    const report = await writeOrders(db, {
+      source, recordKind: 'file_import', groups: ready.slice(i, i + GROUPS_PER_BATCH), actor: options.actor,
+      currency: options.profile.currency, timeZone: options.profile.timeZone,
+    });
     totals.created += report.created;
     totals.updated += report.updated;
     totals.unchanged += report.unchanged;

@@ -66,6 +66,7 @@ export interface OrderValues {
   total_amount: string;
   returned_amount: string;
   currency: string;
+  time_zone: string;
   cancelled_at: Date | null;
   content_hash: string;
 }

@@ -68,6 +68,8 @@ export const OrderPut = z.object({
   orderedAt: z.string().trim().min(1).max(40).openapi({ example: '2026-04-03T10:15:00+09:00', description: 'ISO 8601, or a date such as 2026/4/3 or 令和8年4月3日 (Japan time)' }),
   channel: text(40).openapi({ example: 'EC' }),
   status: text(20),
+  currency: z.string().trim().max(3).nullable().optional().openapi({ example: 'JPY', description: 'ISO 4217 code of the amounts (default JPY)' }),
+  timeZone: z.string().trim().max(64).nullable().optional().openapi({ example: 'Asia/Tokyo', description: 'IANA zone of orderedAt when it has no offset, and of the order\'s calendar day (default Asia/Tokyo)' }),
   customer: z.object({ email: text(254), phone: text(40), memberId: text(100), name: text(200), nameKana: text(200), companyName: text(200) }),
   lines: z.array(OrderLineIn).min(1).max(500),
 }).openapi('OrderPut');

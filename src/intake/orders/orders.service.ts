@@ -5,7 +5,7 @@ import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor } from '
 import { AppError, PG_UNIQUE_VIOLATION, notFound, sqlState, type FieldError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { buildOrder, orderBuyer, orderGroupProblem, parseLine, type BuiltOrder, type OrderInputLine, type OrderRow, type RowProblem, type StoredLine } from '../../domain/commerce/orders.ts';
-import { decimalToMilli, decimalToSen, milliToDecimal, parseAmount, parseTimestamp, senToDecimal } from '../../domain/commerce/values.ts';
+import { decimalToMilli, decimalToSen, DEFAULT_ORDER_TIME_ZONE, isCurrencyCode, isTimeZone, milliToDecimal, parseAmount, parseTimestamp, senToDecimal } from '../../domain/commerce/values.ts';
 import type { ImportField } from '../../domain/import/profile.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
@@ -176,7 +176,8 @@ export const ordersSourceName = (source: string) => `orders-${source}`;
  * source + order id: unchanged content is left alone) with its lines and its timeline activities.
  * Groups that cannot be stored are reported per row with the reason; the others land.
  */
-export async function writeOrders(db: Db, input: { source: string; recordKind: 'file_import' | 'api'; groups: OrderGroup[]; actor: Actor }): Promise<OrderWriteReport> {
+export async function writeOrders(db: Db, input: { source: string; recordKind: 'file_import' | 'api'; groups: OrderGroup[]; actor: Actor; currency?: string; timeZone?: string }): Promise<OrderWriteReport> {
+  const money = { currency: input.currency ?? 'JPY', timeZone: input.timeZone ?? DEFAULT_ORDER_TIME_ZONE };
   const report: OrderWriteReport = { created: 0, updated: 0, unchanged: 0, rejected: [], orders: [] };
   if (input.groups.length === 0) return report;
   const existing = new Map((await repo.findOrdersByExternalIds(db, input.source, input.groups.map((g) => g.orderId))).map((o) => [o.external_id, o]));
@@ -234,7 +235,7 @@ export async function writeOrders(db: Db, input: { source: string; recordKind: '
           reject(r.group, '顧客に紐づけられませんでした (the buyer could not be linked)', 'customer');
           continue;
         }
-        const outcome = await storeOrder(trx, { source: input.source, sourceId, orderId: r.group.orderId, recordId, customerId, orderedAt: r.orderedAt, channel: r.channel, built: r.built, prior: r.prior ?? null, productIds });
+        const outcome = await storeOrder(trx, { source: input.source, sourceId, orderId: r.group.orderId, recordId, customerId, orderedAt: r.orderedAt, channel: r.channel, built: r.built, prior: r.prior ?? null, productIds, ...money });
         report[outcome.change]++;
         report.orders.push({ orderId: r.group.orderId, id: outcome.id, customerId, status: r.built.status });
       }
@@ -264,17 +265,22 @@ interface StoreInput {
   built: BuiltOrder;
   prior: { id: string; content_hash: string; cancelled_at: Date | null } | null;
   productIds: Map<string, string>;
+  /** ISO 4217 code of the amounts, and the IANA zone the order was placed in. */
+  currency: string;
+  timeZone: string;
 }
 
 async function storeOrder(db: Db, s: StoreInput): Promise<{ id: string; change: 'created' | 'updated' | 'unchanged' }> {
   const { built } = s;
-  const hash = createHash('sha256').update(JSON.stringify([s.recordId, s.orderedAt, s.channel, built.status, built.lines])).digest('hex');
+  // Currency and zone join the hash only when they are not the defaults, so orders stored before they existed stay unchanged.
+  const place = s.currency === 'JPY' && s.timeZone === DEFAULT_ORDER_TIME_ZONE ? [] : [s.currency, s.timeZone];
+  const hash = createHash('sha256').update(JSON.stringify([s.recordId, s.orderedAt, s.channel, built.status, built.lines, ...place])).digest('hex');
   if (s.prior && s.prior.content_hash === hash) return { id: s.prior.id, change: 'unchanged' };
   const orderedAt = new Date(s.orderedAt);
   const cancelledAt = built.cancelled ? (s.prior?.cancelled_at ?? new Date()) : null;
   const id = await repo.upsertOrder(db, {
     source: s.source, external_id: s.orderId, source_record_id: s.recordId, ordered_at: orderedAt, channel: s.channel, status: built.status,
-    total_amount: senToDecimal(built.total), returned_amount: senToDecimal(built.returned), currency: 'JPY',
+    total_amount: senToDecimal(built.total), returned_amount: senToDecimal(built.returned), currency: s.currency, time_zone: s.timeZone,
     cancelled_at: cancelledAt, content_hash: hash,
   });
   await repo.replaceLines(db, id, built.lines.map((l) => ({
@@ -283,18 +289,18 @@ async function storeOrder(db: Db, s: StoreInput): Promise<{ id: string; change: 
     returned_quantity: milliToDecimal(l.returnedQuantity), returned_amount: senToDecimal(l.returnedAmount),
   })));
   const key = `${s.source}:${s.orderId}`;
-  const common = { customerId: s.customerId, sourceId: s.sourceId, sourceRecordId: s.recordId, currency: 'JPY' };
+  const common = { customerId: s.customerId, sourceId: s.sourceId, sourceRecordId: s.recordId, currency: s.currency };
   const lines = built.lines.map((l) => ({ sku: l.sku, name: l.productName, qty: milliToDecimal(l.quantity), amount: senToDecimal(l.amount) }));
   await upsertKeyedActivity(db, {
     ...common, dedupeKey: `order:${key}`, type: 'purchase', occurredAt: orderedAt,
-    title: `購入 ${yen(built.total)} (注文 ${s.orderId})`,
+    title: `購入 ${money(built.total, s.currency)} (注文 ${s.orderId})`,
     properties: { orderId: s.orderId, source: s.source, lines, channel: s.channel, status: built.status },
     amount: senToDecimal(built.total),
   });
   if (built.cancelled) {
     await upsertKeyedActivity(db, {
       ...common, dedupeKey: `order-cancel:${key}`, type: 'purchase_cancelled', occurredAt: cancelledAt ?? new Date(),
-      title: `注文キャンセル ${yen(built.total)} (注文 ${s.orderId})`, properties: { orderId: s.orderId, source: s.source, channel: s.channel }, amount: senToDecimal(built.total),
+      title: `注文キャンセル ${money(built.total, s.currency)} (注文 ${s.orderId})`, properties: { orderId: s.orderId, source: s.source, channel: s.channel }, amount: senToDecimal(built.total),
     });
   } else await deleteKeyedActivities(db, [`order-cancel:${key}`]);
   if (!built.cancelled && built.returned > 0) {
@@ -302,7 +308,7 @@ async function storeOrder(db: Db, s: StoreInput): Promise<{ id: string; change: 
     const recorded = await repo.activityTime(db, `order-return:${key}`);
     await upsertKeyedActivity(db, {
       ...common, dedupeKey: `order-return:${key}`, type: 'purchase_returned', occurredAt: recorded ?? new Date(),
-      title: `返品 ${yen(built.returned)} (注文 ${s.orderId})`,
+      title: `返品 ${money(built.returned, s.currency)} (注文 ${s.orderId})`,
       properties: { orderId: s.orderId, source: s.source, channel: s.channel, lines: built.lines.filter((l) => l.returnedQuantity > 0).map((l) => ({ sku: l.sku, name: l.productName, qty: milliToDecimal(l.returnedQuantity), amount: senToDecimal(l.returnedAmount) })) },
       amount: senToDecimal(built.returned),
     });
@@ -314,6 +320,11 @@ function yen(sen: number): string {
   return `¥${Math.round(sen / 100).toLocaleString('ja-JP')}`;
 }
 
+/** An amount in its currency for a timeline title: ¥1,200 for yen, 12.50 GBP otherwise. */
+function money(sen: number, currency: string): string {
+  return currency === 'JPY' ? yen(sen) : `${(sen / 100).toLocaleString('ja-JP', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+}
+
 // ── API writes ──
 
 export interface OrderInput {
@@ -322,6 +333,8 @@ export interface OrderInput {
   orderedAt: string;
   channel?: string | null | undefined;
   status?: string | null | undefined;
+  currency?: string | null | undefined;
+  timeZone?: string | null | undefined;
   customer: { email?: string | null | undefined; phone?: string | null | undefined; memberId?: string | null | undefined; name?: string | null | undefined; nameKana?: string | null | undefined; companyName?: string | null | undefined };
   lines: OrderInputLine[];
 }
@@ -329,7 +342,11 @@ export interface OrderInput {
 /** Creates or replaces one order (idempotent on source + orderId). */
 export async function putOrder(db: Db, input: OrderInput, actor: Actor): Promise<Order> {
   const errors: FieldError[] = [];
-  const at = parseTimestamp(input.orderedAt);
+  const currency = (input.currency ?? 'JPY').toUpperCase();
+  if (!isCurrencyCode(currency)) errors.push({ field: 'currency', message: `ISO 4217 の通貨コードです (an ISO 4217 code such as JPY, GBP): ${input.currency}` });
+  const timeZone = input.timeZone ?? DEFAULT_ORDER_TIME_ZONE;
+  if (!isTimeZone(timeZone)) errors.push({ field: 'timeZone', message: `IANA のタイムゾーン名です (an IANA time zone such as Asia/Tokyo): ${timeZone}` });
+  const at = parseTimestamp(input.orderedAt, { timeZone: isTimeZone(timeZone) ? timeZone : DEFAULT_ORDER_TIME_ZONE });
   if (!at.ok || !at.value) errors.push({ field: 'orderedAt', message: at.ok ? '必須 (required)' : at.reason });
   const fields: Partial<Record<ImportField, string>> = {};
   const c = input.customer;
@@ -347,7 +364,7 @@ export async function putOrder(db: Db, input: OrderInput, actor: Actor): Promise
   });
   if (errors.length) throw new AppError('validation_failed', '注文の内容が正しくありません (invalid order)', errors);
   const source = input.source ?? 'api';
-  const report = await writeOrders(db, { source, recordKind: 'api', groups: [{ orderId: nfkc(input.orderId).trim(), rows }], actor });
+  const report = await writeOrders(db, { source, recordKind: 'api', groups: [{ orderId: nfkc(input.orderId).trim(), rows }], actor, currency, timeZone });
   const done = report.orders[0];
   if (!done) throw new AppError('validation_failed', report.rejected[0]?.reason ?? '注文を保存できませんでした (order not stored)', [{ field: report.rejected[0]?.field ?? 'lines', message: report.rejected[0]?.reason ?? 'rejected' }]);
   await audit(db, actor, 'order.put', { type: 'order', id: done.id }, { source, orderId: input.orderId, change: report.created ? 'created' : report.updated ? 'updated' : 'unchanged' });
@@ -396,6 +413,7 @@ async function rewriteOrder(db: Db, id: string, actor: Actor, action: string, bu
     await storeOrder(trx, {
       source: row.source, sourceId: await repo.findSourceId(trx, ordersSourceName(row.source)), orderId: row.external_id, recordId: row.source_record_id,
       customerId: row.customer_id, orderedAt: row.ordered_at.toISOString(), channel: row.channel, built, prior: row, productIds: await repo.productIdsBySku(trx, skus),
+      currency: row.currency, timeZone: row.time_zone,
     });
     await audit(trx, actor, action, { type: 'order', id }, { source: row.source, orderId: row.external_id, status: built.status });
     await ordersChanged(trx, [row.customer_id]);
