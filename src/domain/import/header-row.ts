@@ -161,9 +161,14 @@ function effectiveWidth(cells: readonly string[]): number {
   return w;
 }
 
+/**
+ * Why this row: its cells and the rows below. The lines above are named without a count: the rows here are records
+ * (a CSV's blank lines are none), so a count would not be the file's lines the person sees (the wizard shows the
+ * header's line number beside this).
+ */
 function reasonOf(c: Candidate, skipped: number): string {
-  const skip = skipped > 0 ? `その上の ${skipped} 行は表題などとして読み飛ばします。` : '';
-  const skipEn = skipped > 0 ? `; the ${skipped} row(s) above it are skipped as titles` : '';
+  const skip = skipped > 0 ? 'それより上の行は表題などとして読み飛ばします。' : '';
+  const skipEn = skipped > 0 ? '; the lines above it are skipped as titles' : '';
   return (
     `${c.width} 列中 ${c.labels} 列が見出しらしい文字列（うち既知の見出し名 ${c.known}）、下の ${c.belowRows} 行のうち ${c.belowFit} 行が列数に収まります。${skip}` +
     ` (${c.labels} of ${c.width} cells are label-like text, ${c.known} known header names; ${c.belowFit} of the ${c.belowRows} rows below fit its width${skipEn})`
