@@ -41,7 +41,8 @@ const nextDay = (day: string) => new Date(jstStart(day).getTime() + 86_400_000);
 /** [from, to) instants of a window, or nulls for "ever". */
 function bounds(window: Window | undefined, now: Date): { from: Date | null; to: Date | null } {
   if (!window) return { from: null, to: null };
-  if ('lastDays' in window) return { from: new Date(now.getTime() - window.lastDays * 86_400_000), to: null };
+  // The last N days end now: a future-dated record (an event next week) is not "in the last 30 days".
+  if ('lastDays' in window) return { from: new Date(now.getTime() - window.lastDays * 86_400_000), to: now };
   return { from: 'from' in window && window.from ? jstStart(window.from) : null, to: window.to ? nextDay(window.to) : null };
 }
 
@@ -167,14 +168,17 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
           SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id FROM source_records sr
           WHERE sr.customer_id IS NOT NULL ORDER BY sr.customer_id, sr.received_at, sr.id) AS first_record
         JOIN sources s ON s.id = first_record.source_id WHERE s.name = ${node.source})`;
+    // Sources the customer was found in: edits in the UI or the API (the manual source) are not one.
     case 'source_count': {
       const having = between(sql`count(DISTINCT sr.source_id)`, node.min, node.max);
       if ((node.min ?? 0) === 0) {
         // Zero sources is possible (a manual customer without records): count from the complement.
-        const over = node.max === undefined ? FALSE : sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM source_records sr WHERE sr.customer_id IS NOT NULL GROUP BY sr.customer_id HAVING count(DISTINCT sr.source_id) > ${node.max})`;
+        const over = node.max === undefined ? FALSE : sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM source_records sr JOIN sources s ON s.id = sr.source_id
+          WHERE sr.customer_id IS NOT NULL AND s.kind <> 'manual' GROUP BY sr.customer_id HAVING count(DISTINCT sr.source_id) > ${node.max})`;
         return sql<SqlBool>`NOT ${over}`;
       }
-      return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM source_records sr WHERE sr.customer_id IS NOT NULL GROUP BY sr.customer_id HAVING ${having})`;
+      return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM source_records sr JOIN sources s ON s.id = sr.source_id
+        WHERE sr.customer_id IS NOT NULL AND s.kind <> 'manual' GROUP BY sr.customer_id HAVING ${having})`;
     }
     case 'page_views': {
       const where: Predicate[] = [sql<SqlBool>`a.type = 'page_view'`, inWindow(sql`a.occurred_at`, node.window, ctx.now)];
@@ -189,8 +193,10 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
       return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM form_submissions fs JOIN source_records sr ON sr.id = fs.source_record_id WHERE ${sql.join(where, sql` AND `)})`;
     }
     case 'event': {
+      // Registered: when they signed up; attended / no-show: when the event took place.
       const status = node.status === 'registered' ? sql<SqlBool>`er.status <> 'cancelled'` : sql<SqlBool>`er.status = ${node.status}`;
-      const where: Predicate[] = [status, sql<SqlBool>`sr.customer_id IS NOT NULL`, inWindow(sql`e.starts_at`, node.window, ctx.now)];
+      const when = node.status === 'registered' ? sql`er.registered_at` : sql`e.starts_at`;
+      const where: Predicate[] = [status, sql<SqlBool>`sr.customer_id IS NOT NULL`, inWindow(when, node.window, ctx.now)];
       if (node.eventId) where.push(sql<SqlBool>`e.id = ${node.eventId}`);
       if (node.eventKind) where.push(sql<SqlBool>`e.kind = ${node.eventKind}`);
       return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM event_registrations er JOIN events e ON e.id = er.event_id JOIN source_records sr ON sr.id = er.source_record_id WHERE ${sql.join(where, sql` AND `)})`;
