@@ -138,7 +138,9 @@ export async function distribution(db: Db, predicate: ReturnType<typeof compiler
 export async function previewSegment(db: Db, definition: unknown, auth: AuthContext | null): Promise<SegmentPreview> {
   const { node, context } = await checkDefinition(db, definition);
   const predicate = compiler.compileNode(node, context);
-  const [count, first, dist] = await Promise.all([compiler.countMatching(db, predicate), compiler.previewMatching(db, predicate, 20), distribution(db, predicate)]);
+  // The distribution counts the members too: no separate count.
+  const [first, dist] = await Promise.all([compiler.previewMatching(db, predicate, 20), distribution(db, predicate)]);
+  const count = dist.members;
   const masked = new Map((await listCustomersByIds(db, first.map((r) => r.id), auth)).map((c) => [c.id, c]));
   return {
     count,
