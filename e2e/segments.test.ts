@@ -26,6 +26,8 @@ const PEOPLE = [
   { key: 'saburo', familyName: '高橋', givenName: '三郎', email: 'saburo@tokyo-c.co.jp', prefecture: '東京都', orders: [400, 250] },
   { key: 'jiro', familyName: '鈴木', givenName: '次郎', email: 'jiro@osaka-c.co.jp', prefecture: '大阪府', orders: [50, 5] },
   { key: 'goro', familyName: '渡辺', givenName: '五郎', email: 'goro@tokyo-e.co.jp', prefecture: '東京都', orders: [] },
+  { key: 'rokuro', familyName: '中村', givenName: '六郎', email: 'rokuro@tokyo-f.co.jp', prefecture: '東京都', orders: [] },
+  { key: 'nanako', familyName: '小林', givenName: '七子', email: 'nanako@tokyo-g.co.jp', prefecture: '東京都', orders: [] },
 ] as const;
 
 async function addCondition(page: Page, option: string): Promise<void> {
@@ -89,12 +91,21 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segments-empty').waitFor();
     await page.getByTestId('segment-new').click();
     await page.getByTestId('segment-builder').waitFor();
-    assert.equal(await settledCount(page), '6', 'no condition: everyone');
+    assert.equal(await settledCount(page), '8', 'no condition: everyone');
 
-    await addCondition(page, 'prefecture');
+    await page.getByTestId('add-condition').click();
+    await page.getByTestId('condition-menu').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'segments-menu.png') });
+    await page.getByTestId('cond-option-prefecture').click();
     const conditions = page.getByTestId('condition');
     await conditions.nth(0).getByTestId('cond-value').selectOption('東京都');
-    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '5');
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '7');
+    // Three of the seven never bought: the distribution says so in a visible alert.
+    await page.locator('[data-testid="segment-preview-state"][data-state="ok"]').waitFor();
+    const warning = page.getByTestId('distribution-warnings');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /購入/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'segments-builder-warning.png'), fullPage: true });
 
     await addCondition(page, 'purchases');
     await conditions.nth(1).getByTestId('cond-count-min').fill('2');

@@ -141,6 +141,7 @@ export function SegmentDetailPage({ id }: { id: string }) {
 }
 
 function refreshText(minutes: number, t: ReturnType<typeof useI18n>['t']): string {
+  if ([60, 360, 1440, 10_080].includes(minutes)) return t(`seg.refresh.${minutes as 60 | 360 | 1440 | 10_080}`);
   if (minutes % 1440 === 0) return t('seg.every.days', { n: minutes / 1440 });
   if (minutes % 60 === 0) return t('seg.every.hours', { n: minutes / 60 });
   return t('seg.every.minutes', { n: minutes });
