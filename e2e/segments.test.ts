@@ -144,6 +144,21 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segment-undo').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '2');
     assert.equal(await conditions.count(), 3);
+
+    // A nested group: its condition's error is shown inside it (the server's path through the group), then it goes.
+    await page.getByTestId('add-group').last().click();
+    const nested = page.locator('[data-testid="condition-group"][data-path="definition.conditions[3]"]');
+    await nested.waitFor();
+    assert.equal(await nested.getByTestId('group-mode').inputValue(), 'or');
+    await nested.getByTestId('add-condition').click();
+    await nested.getByTestId('cond-option-email_domain').click();
+    await nested.getByTestId('condition-errors').waitFor();
+    assert.match(await nested.getByTestId('condition-errors').innerText(), /値/);
+    await nested.getByTestId('cond-value').fill('tokyo-a.co.jp');
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '1');
+    await nested.getByTestId('condition-remove').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '2');
+    assert.equal(await page.getByTestId('condition-group').count(), 1);
     await page.locator('[data-testid="segment-preview-state"][data-state="ok"]').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'segments-builder.png'), fullPage: true });
 
@@ -158,6 +173,16 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segment-sizes').getByTestId('size-row').first().waitFor();
     await page.getByTestId('distribution').waitFor();
     const segmentUrl = page.url();
+
+    // 編集 opens the builder with the saved conditions and name.
+    await page.getByTestId('segment-edit').click();
+    await page.getByTestId('segment-builder').waitFor();
+    assert.equal(await page.getByTestId('segment-name').inputValue(), '東京都のリピーター（半年以内）');
+    assert.equal(await page.getByTestId('condition').count(), 3);
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '2');
+    await page.getByTestId('segment-save-submit').click();
+    await page.getByTestId('segment-detail-page').waitFor();
+    await page.getByTestId('notice').waitFor();
 
     // ── split by tier ──
     await page.getByTestId('segment-split').click();
@@ -221,6 +246,29 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('archive-yes').click();
     await page.getByTestId('segments-page').waitFor();
     assert.equal(await page.getByTestId('segment-row').count(), parts.length);
+
+    // ── a viewer (segments:read, no segments:write, no customers:export) sees the segment but no buttons that change or export it ──
+    await api('POST', '/users', { email: 'viewer@segments-e2e.co.jp', password: 'viewer-kabu-2026', role: 'viewer', displayName: '閲覧 次郎' });
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const viewerLogin = await viewerContext.request.post(`${base}/api/v1/auth/login`, { data: { email: 'viewer@segments-e2e.co.jp', password: 'viewer-kabu-2026' } });
+    assert.ok(viewerLogin.ok(), await viewerLogin.text());
+    const viewer = await viewerContext.newPage();
+    viewer.setDefaultTimeout(15_000);
+    viewer.on('pageerror', (error) => problems.push(`viewer pageerror: ${error.message}`));
+    await viewer.goto(segmentUrl);
+    await viewer.getByTestId('member-row').first().waitFor();
+    for (const id of ['segment-refresh-now', 'segment-split', 'segment-export', 'segment-edit', 'segment-archive']) {
+      assert.equal(await viewer.getByTestId(id).count(), 0, `viewer: no ${id}`);
+    }
+    await viewer.getByTestId('nav-segments').click();
+    assert.equal(await viewer.getByTestId('segment-new').count(), 0);
+    await viewer.goto(`${base}/rfm`);
+    await viewer.getByTestId('rfm-grid').waitFor();
+    assert.equal(await viewer.getByTestId('rfm-recompute').count(), 0);
+    await viewer.locator('[data-testid="rfm-cell"][data-r="5"][data-f="1"]').click();
+    await viewer.getByTestId('segment-builder').waitFor();
+    await viewer.getByTestId('segment-count').waitFor();
+    assert.equal(await viewer.getByTestId('segment-save').count(), 0, 'a viewer counts but does not save');
 
     assert.deepEqual(problems, [], 'no script errors');
   } catch (error) {

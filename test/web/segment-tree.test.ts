@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SegmentNode } from '../../src/use/segments/segments.schemas.ts';
 import {
-  addTo, asRootGroup, errorsByNode, leafCount, nodeAt, pathKey, pushHistory, removeAt, splitList, startHistory, toggleNot, undoHistory, updateAt,
+  addTo, asRootGroup, errorsByNode, inLanguage, leafCount, nodeAt, pathKey, pushHistory, removeAt, splitList, startHistory, toggleNot, undoHistory, updateAt,
   withFields, type Group,
 } from '../../src/web/pages/segments/tree.ts';
 import { CATALOG, CATEGORIES, kindOf } from '../../src/web/pages/segments/catalog.ts';
@@ -104,4 +104,13 @@ test('the builder\'s run-time label keys are in both dictionaries', () => {
     ...['manual', '60', '360', '1440', '10080'].map((m) => `seg.refresh.${m}`),
   ];
   for (const key of keys) for (const lang of ['ja', 'en'] as const) assert.ok(key in DICTIONARIES[lang], `${lang}: ${key}`);
+});
+
+test('the API\'s two-language messages show in the UI language', () => {
+  const m = '最小値が最大値より大きくなっています (min is greater than max)';
+  assert.equal(inLanguage(m, 'ja'), '最小値が最大値より大きくなっています');
+  assert.equal(inLanguage(m, 'en'), 'min is greater than max');
+  assert.equal(inLanguage('小さすぎます (最小 1) (too small)', 'ja'), '小さすぎます (最小 1)');
+  assert.equal(inLanguage('入力してください', 'en'), '入力してください');
+  assert.equal(inLanguage('Invalid input (x)', 'ja'), 'Invalid input (x)');
 });

@@ -98,13 +98,17 @@ function MinMax({ min, max, onChange, unit, testId, step, scale = 1 }: {
 function MultiSelect({ options, values, onChange, testId, label, size = 5 }: {
   options: Array<{ value: string; label: string }>; values: string[]; onChange: (v: string[]) => void; testId: string; label: string; size?: number;
 }) {
+  const { t } = useI18n();
   return (
-    <select
-      multiple className="input seg-multi" size={Math.min(size, options.length)} value={values} aria-label={label} data-testid={testId}
-      onChange={(e) => onChange(Array.from(e.target.selectedOptions, (o) => o.value))}
-    >
-      {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-    </select>
+    <span className="seg-multi-wrap">
+      <select
+        multiple className="input seg-multi" size={Math.min(size, options.length)} value={values} aria-label={label} title={t('seg.multiHint')} data-testid={testId}
+        onChange={(e) => onChange(Array.from(e.target.selectedOptions, (o) => o.value))}
+      >
+        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+      <span className="muted small">{t('seg.multiHint')}{values.length > 0 && ` · ${t('seg.multiChosen', { n: values.length })}`}</span>
+    </span>
   );
 }
 

@@ -21,7 +21,7 @@ import { CATALOG, CATEGORIES, kindOf } from './catalog.ts';
 import { ConditionEditor, type Choices } from './ConditionEditor.tsx';
 import { DistributionPanel } from './DistributionPanel.tsx';
 import {
-  addTo, asRootGroup, errorsByNode, isGroup, leafCount, pathKey, pushHistory, removeAt, startHistory, toggleNot, undoHistory, updateAt,
+  addTo, asRootGroup, errorsByNode, inLanguage, isGroup, leafCount, pathKey, pushHistory, removeAt, startHistory, toggleNot, undoHistory, updateAt,
   type Group, type History, type NodeError, type Path,
 } from './tree.ts';
 
@@ -130,7 +130,7 @@ function Builder({ segment, initial }: { segment: Segment | null; initial: Group
   }, [json]);
 
   const fieldErrors = checkError instanceof ApiError ? checkError.fieldErrors : [];
-  const errors = useMemo(() => errorsByNode(definition, fieldErrors.map((e) => ({ field: e.field, message: localizeFieldMessage(e.message, lang) }))), [definition, fieldErrors, lang]);
+  const errors = useMemo(() => errorsByNode(definition, fieldErrors.map((e) => ({ field: e.field, message: inLanguage(localizeFieldMessage(e.message, lang), lang) }))), [definition, fieldErrors, lang]);
   const rootErrors = errors.get('definition') ?? [];
 
   return (

@@ -170,6 +170,16 @@ export function undoHistory(h: History): History {
   return { current: previous, past: h.past.slice(0, -1), lastKey: null, lastAt: 0 };
 }
 
+/**
+ * The segment API writes its messages in both languages, 「日本語 (English)」: the part of the UI language, or the whole
+ * message when it is not in that form.
+ */
+export function inLanguage(message: string, lang: 'ja' | 'en'): string {
+  const m = /^(.*[^\s])\s*\(([^()]*[A-Za-z][^()]*)\)$/su.exec(message);
+  if (!m || !/[\u3040-\u30ff\u4e00-\u9fff]/u.test(m[1]!)) return message;
+  return lang === 'ja' ? m[1]! : m[2]!;
+}
+
 /** "A, B、C" → ['A', 'B', 'C']: lists typed with half- or full-width commas (or 、). */
 export function splitList(text: string): string[] {
   return text.split(/[,，、\n]/u).map((s) => s.trim()).filter(Boolean);
