@@ -231,6 +231,7 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     assert.equal(await card.getByTestId('value-frequency').innerText(), '3 回');
     assert.match(await card.getByTestId('value-recency').innerText(), /^10 日$/);
     assert.ok(await card.getByTestId('tier-badge').getAttribute('data-tier'));
+    await card.screenshot({ path: path.join(ARTIFACTS, 'segments-customer-value.png') });
     await page.goto(`${base}/customers/${ids.goro}`);
     await page.getByTestId('card-value').getByTestId('value-none').waitFor();
 
@@ -244,8 +245,9 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segment-link').filter({ hasText: '—' }).first().click();
     await page.getByTestId('segment-archive').click();
     await page.getByTestId('archive-yes').click();
-    await page.getByTestId('segments-page').waitFor();
-    assert.equal(await page.getByTestId('segment-row').count(), parts.length);
+    await page.getByTestId('segments-table').waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="segment-row"]').length === n, parts.length);
+    assert.equal(await page.locator('[data-testid="segment-row"][data-name="東京都のリピーター（半年以内）"]').count(), 1, 'the referred-to segment stays');
 
     // ── a viewer (segments:read, no segments:write, no customers:export) sees the segment but no buttons that change or export it ──
     await api('POST', '/users', { email: 'viewer@segments-e2e.co.jp', password: 'viewer-kabu-2026', role: 'viewer', displayName: '閲覧 次郎' });
