@@ -141,7 +141,7 @@ function Builder({ segment, initial }: { segment: Segment | null; initial: Group
         sub={t('seg.builderLead')}
         actions={
           <Button onClick={undo} disabled={history.past.length === 0} title={t('seg.undoTitle')} data-testid="segment-undo">
-            <Icon name="undo" size={13} />{t('seg.undo')}
+            <Icon name="undo" size={13} />{t('seg.undo')}{history.past.length > 0 && <span className="muted small" data-testid="segment-undo-steps"> ({history.past.length})</span>}
           </Button>
         }
       />
