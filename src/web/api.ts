@@ -34,6 +34,11 @@ import type {
 import type {
   AttendanceImportSummary, EventItem, EventKind, EventPage, Registration, RegistrationList, RegistrationStatus,
 } from '../intake/events/events.schemas.ts';
+import type {
+  Segment, SegmentDistribution, SegmentInputBody, SegmentList, SegmentNode, SegmentPatchBody, SegmentPreview, SegmentSizes, SegmentSplitResult, LeafCondition,
+} from '../use/segments/segments.schemas.ts';
+import type { CustomerValueResponse, RecomputeSummarySchema, RfmOverviewBody } from '../ledger/values/values.schemas.ts';
+import type { z } from '@hono/zod-openapi';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
 export type {
@@ -41,6 +46,7 @@ export type {
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
   ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportPreview, OrderImportSummary, OrderImportUpload, OrderValidation, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
   QuarantinedRecord, Reference, RegistrationStatus, ReviewItem, ReviewRecord, ReviewStatus, RowProblem, Source, SourceRecompute, User,
+  Segment, SegmentDistribution, SegmentNode, SegmentPreview, LeafCondition,
 };
 export type Role = User['role'];
 export type CustomerListQuery = CustomerListParams;
@@ -377,4 +383,35 @@ export const eventsApi = {
   setStatus: (id: string, registrationId: string, status: RegistrationStatus) =>
     request<EventRegistration>('PATCH', `/events/${encodeURIComponent(id)}/registrations/${encodeURIComponent(registrationId)}`, { status }),
   importAttendance: (file: File, profile: unknown, eventId: string) => uploadCommerceFile<AttendanceImportSummary>('/events/attendance/import', file, profile, { eventId }),
+};
+
+// ── segments and purchase values (セグメント・RFM) ──
+export type RfmOverview = RfmOverviewBody;
+/** GET /customers/{id}/value: null when the customer never bought (values.schemas.ts CustomerValueSchema). */
+export type CustomerValue = NonNullable<z.infer<typeof CustomerValueResponse>['value']>;
+export type CustomerValueAnswer = z.infer<typeof CustomerValueResponse>;
+export type ValuesRecomputeSummary = z.infer<typeof RecomputeSummarySchema>;
+export type SegmentSplit = z.infer<typeof SegmentSplitResult>;
+
+export const segmentsApi = {
+  count: (definition: SegmentNode) => request<{ count: number; ms: number }>('POST', '/segments/count', { definition }),
+  preview: (definition: SegmentNode) => request<SegmentPreview>('POST', '/segments/preview', { definition }),
+  list: () => get<SegmentList>('/segments'),
+  get: (id: string) => get<Segment>(`/segments/${encodeURIComponent(id)}`),
+  create: (input: SegmentInputBody) => request<Segment>('POST', '/segments', input),
+  update: (id: string, input: SegmentPatchBody) => request<Segment>('PATCH', `/segments/${encodeURIComponent(id)}`, input),
+  archive: (id: string) => request<void>('DELETE', `/segments/${encodeURIComponent(id)}`),
+  refresh: (id: string) => request<Segment>('POST', `/segments/${encodeURIComponent(id)}/refresh`),
+  split: (id: string) => request<SegmentSplit>('POST', `/segments/${encodeURIComponent(id)}/split`),
+  members: (id: string, query: { cursor?: string; limit?: number }) => get<CustomerList>(`/segments/${encodeURIComponent(id)}/members`, { ...query }),
+  distribution: (id: string) => get<SegmentDistribution>(`/segments/${encodeURIComponent(id)}/distribution`),
+  sizes: (id: string) => get<SegmentSizes>(`/segments/${encodeURIComponent(id)}/sizes`),
+  /** A plain link: the browser downloads the CSV (the server audits the export). */
+  exportUrl: (id: string, encoding: 'utf-8' | 'cp932') => `/api/v1/segments/${encodeURIComponent(id)}/export.csv?encoding=${encoding}`,
+};
+
+export const valuesApi = {
+  rfm: () => get<RfmOverview>('/rfm'),
+  recompute: () => request<ValuesRecomputeSummary>('POST', '/rfm/recompute', {}),
+  customer: (id: string) => get<CustomerValueAnswer>(`/customers/${encodeURIComponent(id)}/value`),
 };

@@ -29,6 +29,10 @@ import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { EventListPage } from './pages/EventListPage.tsx';
 import { EventDetailPage } from './pages/EventDetailPage.tsx';
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { SegmentListPage } from './pages/segments/SegmentListPage.tsx';
+import { SegmentBuilderPage } from './pages/segments/SegmentBuilderPage.tsx';
+import { SegmentDetailPage } from './pages/segments/SegmentDetailPage.tsx';
+import { RfmPage } from './pages/segments/RfmPage.tsx';
 
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
@@ -36,6 +40,8 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
   { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
+  { to: '/segments', label: 'nav.segments', permission: 'segments:read', icon: 'filter' },
+  { to: '/rfm', label: 'nav.rfm', permission: 'commerce:read', icon: 'grid' },
   { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
   { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
   { to: '/events', label: 'nav.events', permission: 'events:read', icon: 'calendar' },
@@ -83,6 +89,7 @@ export function App() {
 
 function Routes({ path }: { path: string }) {
   const { can } = useSession();
+  const { search } = useLocation();
   const { t } = useI18n();
   let m: Record<string, string> | null;
   const guard = (permission: string, node: ReactNode) =>
@@ -110,6 +117,11 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/orders/:id', path))) return guard('commerce:read', <OrderDetailPage key={m.id} id={m.id!} />);
   if (path === '/events') return guard('events:read', <EventListPage />);
   if ((m = match('/events/:id', path))) return guard('events:read', <EventDetailPage key={m.id} id={m.id!} />);
+  if (path === '/segments') return guard('segments:read', <SegmentListPage />);
+  if (path === '/segments/new') return guard('segments:read', <SegmentBuilderPage key={search.get('definition') ?? 'new'} />);
+  if ((m = match('/segments/:id/edit', path))) return guard('segments:write', <SegmentBuilderPage key={m.id} id={m.id!} />);
+  if ((m = match('/segments/:id', path))) return guard('segments:read', <SegmentDetailPage key={m.id} id={m.id!} />);
+  if (path === '/rfm') return guard('commerce:read', <RfmPage />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (
     <div className="empty-page" data-testid="not-found">

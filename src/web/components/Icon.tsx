@@ -21,6 +21,9 @@ const PATHS = {
   cart: 'M1.5 2h2l1.6 8h7.4l1.5-5.5H4.3M6 13.5h.01M11.5 13.5h.01',
   calendar: 'M2.5 3.5h11v10h-11zM2.5 6.5h11M5.5 2v3M10.5 2v3',
   form: 'M3 1.5h10v13H3zM5.5 5h5M5.5 8h5M5.5 11h3',
+  filter: 'M1.5 2.5h13l-5 6v5l-3 1.5v-6.5z',
+  grid: 'M2 2h12v12H2zM2 6h12M2 10h12M6 2v12M10 2v12',
+  undo: 'M5 3.5L2 6.5l3 3M2 6.5h7.5a3.5 3.5 0 0 1 0 7H6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -13,6 +13,7 @@ import { Icon } from '../components/Icon.tsx';
 import { StageBadge } from '../components/StageBadge.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
+import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
@@ -220,6 +221,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         </div>
         <div className="detail-side">
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
+          {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
           <Timeline customerId={c.id} reloadKey={timelineKey} canWrite={can('customers:write')} />
           <ReviewIdentityPanel customerId={c.id} onSplit={(id) => navigate(`/customers/${id}`)} />
         </div>
