@@ -1,5 +1,5 @@
 /** An RFM tier as a coloured badge (優良 / 安定 / 新規 / 要注意 / 離反 / 休眠, or 購入なし), and yen amounts as the value screens show them. */
-import { TIER_LABELS, type Tier } from '../../domain/value/tiers.ts';
+import { RFM_TIERS, type RfmTier } from '../../domain/value/rfm.ts';
 import { useI18n } from '../i18n.ts';
 
 export function yen(amount: string | number | null | undefined): string {
@@ -9,7 +9,7 @@ export function yen(amount: string | number | null | undefined): string {
 
 export function tierLabel(tier: string | null | undefined, lang: 'ja' | 'en', none: string): string {
   if (!tier) return none;
-  return tier in TIER_LABELS ? TIER_LABELS[tier as Tier][lang] : tier;
+  return tier in RFM_TIERS ? RFM_TIERS[tier as RfmTier][lang] : tier;
 }
 
 export function TierBadge({ tier }: { tier: string | null }) {

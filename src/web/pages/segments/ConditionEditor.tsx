@@ -6,7 +6,9 @@ import type { ReactNode } from 'react';
 import type { LeafCondition, Segment } from '../../api.ts';
 import { JSIC_MAJOR } from '../../../domain/companies/industry.ts';
 import { SIZE_BANDS, SIZE_BAND_LABELS } from '../../../domain/companies/size.ts';
-import { TIERS, TIER_LABELS } from '../../../domain/value/tiers.ts';
+import { RFM_SEGMENTS, RFM_TIERS, type RfmTier } from '../../../domain/value/rfm.ts';
+
+const TIERS = Object.keys(RFM_TIERS) as RfmTier[];
 import { useI18n, type MessageKey } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 import { splitList, withFields } from './tree.ts';
@@ -294,7 +296,7 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
         <span className="seg-inline seg-wrap">
           <Words>{t('seg.rfm.tiers')}</Words>
           <MultiSelect size={6} label={t('seg.rfm.tiers')} testId="cond-tiers" values={node.tiers ?? []} onChange={(tiers) => set({ tiers })}
-            options={TIERS.map((tier) => ({ value: tier, label: `${TIER_LABELS[tier][lang]}（${TIER_LABELS[tier].rule}）` }))} />
+            options={TIERS.map((tier) => ({ value: tier, label: `${RFM_TIERS[tier][lang]}（${RFM_TIERS[tier].segments.map((seg) => RFM_SEGMENTS[seg][lang]).join(' / ')}）` }))} />
           <Words>{t('seg.rfm.scores')}</Words>
           {score('r')}{score('f')}{score('m')}
         </span>

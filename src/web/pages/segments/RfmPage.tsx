@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { valuesApi, type RfmOverview } from '../../api.ts';
-import { tierOf } from '../../../domain/value/tiers.ts';
+import { rfmSegment, rfmTier } from '../../../domain/value/rfm.ts';
 import { formatDate } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
 import { navigate } from '../../router.ts';
@@ -95,7 +95,8 @@ function Grid({ data, canBuild }: { data: RfmOverview; canBuild: boolean }) {
             <div className="rfm-axis" role="rowheader">R{r}</div>
             {cols.map((f) => {
               const c = cell(r, f);
-              const tier = tierOf(r, f, bins);
+              // The R×F cell's tier (M decides only one cell's segment, which the grid cannot show).
+              const tier = rfmTier(rfmSegment(r, f, 1, bins));
               const title = t('rfm.cellTitle', { r, f, tier: tierLabel(tier, lang, '') });
               return (
                 <button
