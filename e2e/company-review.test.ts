@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, printFailure, skipWithoutChromium } from './support/browser.ts';
+import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
 import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
 
 const ADMIN = { displayName: '法人 担当', email: 'company-admin@example.co.jp', password: 'company-password-2026' };
@@ -26,16 +26,7 @@ test('法人の重複確認: a pair from two files merged in the UI, people coun
     server = await startServer();
     const base = server.baseUrl;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    const setup = await context.request.post(`${base}/api/v1/auth/setup`, { data: { token: server.setupToken, ...ADMIN } });
-    assert.ok(setup.ok(), `setup: ${setup.status()} ${await setup.text()}`);
-    const login = await context.request.post(`${base}/api/v1/auth/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
-    assert.ok(login.ok(), `login: ${login.status()} ${await login.text()}`);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('dialog', (dialog) => void dialog.accept());
+    const page = await watchedPage(await adminContext(browser, server, ADMIN), problems);
 
     await page.goto(`${base}/customers`);
     await page.getByTestId('customer-list-page').waitFor();

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, printFailure, skipWithoutChromium } from './support/browser.ts';
+import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
 const ADMIN = { displayName: '注文 担当', email: 'orders-admin@example.co.jp', password: 'orders-password-2026' };
@@ -46,15 +46,9 @@ test('orders wizard: Shift_JIS export with Japanese headers, suggestions accepte
     server = await startServer();
     const base = server.baseUrl;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    const setup = await context.request.post(`${base}/api/v1/auth/setup`, { data: { token: server.setupToken, ...ADMIN } });
-    assert.ok(setup.ok(), `setup: ${setup.status()} ${await setup.text()}`);
-    const login = await context.request.post(`${base}/api/v1/auth/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
-    assert.ok(login.ok(), `login: ${login.status()} ${await login.text()}`);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (msg) => { if (msg.type() === 'error' && !/status of 400/u.test(msg.text())) problems.push(`console: ${msg.text()}`); });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    const context = await adminContext(browser, server, ADMIN);
+    // The wizard's refused source answers 400 on purpose: the browser logs it.
+    const page = await watchedPage(context, problems, { ignoreConsole: /status of 400/u, acceptDialogs: false });
 
     await page.goto(`${base}/orders`);
     await page.getByTestId('order-list-page').waitFor();

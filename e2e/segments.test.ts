@@ -30,6 +30,9 @@ const PEOPLE = [
   { key: 'nanako', familyName: '小林', givenName: '七子', email: 'nanako@tokyo-g.co.jp', prefecture: '東京都', orders: [] },
 ] as const;
 
+/** Sixteen more Tokyo customers who bought once, cheaply, 250 days ago: the one-time majority a campaign must not average over. */
+const ONE_TIME = Array.from({ length: 16 }, (_, i) => ({ key: `once${i}`, familyName: '一回', givenName: `客${i + 1}`, email: `once${i}@tokyo-once.co.jp`, prefecture: '東京都', orders: [250] }));
+
 async function addCondition(page: Page, option: string): Promise<void> {
   await page.getByTestId('segment-tree').getByTestId('add-condition').first().click();
   await page.getByTestId(`cond-option-${option}`).click();
@@ -65,7 +68,7 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
 
     // ── customers and their orders through the API, then RFM ──
     const ids: Record<string, string> = {};
-    for (const p of PEOPLE) {
+    for (const p of [...PEOPLE, ...ONE_TIME]) {
       const c = await api<{ id: string }>('POST', '/customers', { familyName: p.familyName, givenName: p.givenName, email: p.email, prefecture: p.prefecture });
       ids[p.key] = c.id;
     }
@@ -78,8 +81,11 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
         });
       }
     }
+    for (const p of ONE_TIME) {
+      await api('POST', '/orders', { source: 'ec', orderId: `${p.key}-1`, orderedAt: daysAgo(250), customer: { email: p.email }, lines: [{ sku: 'TEA-S', productName: '煎茶 お試し', quantity: 1, unitPrice: 500 }] });
+    }
     const run = await api<{ customers: number }>('POST', '/rfm/recompute', {});
-    assert.equal(run.customers, 5, 'five buyers scored');
+    assert.equal(run.customers, 21, 'every buyer scored');
 
     // ── the builder ──
     const page = await context.newPage();
@@ -91,7 +97,7 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segments-empty').waitFor();
     await page.getByTestId('segment-new').click();
     await page.getByTestId('segment-builder').waitFor();
-    assert.equal(await settledCount(page), '8', 'no condition: everyone');
+    assert.equal(await settledCount(page), '24', 'no condition: everyone');
 
     await page.getByTestId('add-condition').click();
     await page.getByTestId('condition-menu').waitFor();
@@ -99,12 +105,12 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('cond-option-prefecture').click();
     const conditions = page.getByTestId('condition');
     await conditions.nth(0).getByTestId('cond-value').selectOption('東京都');
-    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '7');
-    // Three of the seven never bought: the distribution says so in a visible alert.
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '23');
+    // 17 of the 20 Tokyo buyers bought once and hold about a third of the revenue: the distribution says so in a visible alert.
     await page.locator('[data-testid="segment-preview-state"][data-state="ok"]').waitFor();
     const warning = page.getByTestId('distribution-warnings');
     await warning.waitFor();
-    assert.match(await warning.innerText(), /購入/);
+    assert.match(await warning.innerText(), /1 回購入の顧客が 85% を占めますが、売上の 31% しかありません/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'segments-builder-warning.png'), fullPage: true });
 
     await addCondition(page, 'purchases');
@@ -214,7 +220,7 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     assert.equal(await page.getByTestId('rfm-cell').count(), 25);
     const cells = await page.getByTestId('rfm-cell').evaluateAll((els) => els.map((e) => ({ r: e.getAttribute('data-r'), f: e.getAttribute('data-f'), n: Number(e.getAttribute('data-customers')) })));
     assert.deepEqual(cells.slice(0, 5).map((c) => `${c.r}${c.f}`), ['51', '52', '53', '54', '55'], 'R 5 on top, F 1 → 5');
-    assert.equal(cells.reduce((s, c) => s + c.n, 0), 5, 'every buyer in one cell');
+    assert.equal(cells.reduce((s, c) => s + c.n, 0), 21, 'every buyer in one cell');
     assert.equal(await page.getByTestId('rfm-tier').count(), 6);
     assert.match(await page.getByTestId('rfm-asof').innerText(), /時点/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'segments-rfm.png'), fullPage: true });
