@@ -103,6 +103,10 @@ for (const engine of ENGINES) {
       ok(await admin.json('POST', `/api/v1/events/${event.body.id}/registrations`, { name: '鷹司 桃子', email: EMAIL, phone: '090-4417-2938', companyName: '株式会社マスク商事' }), 'registration');
       ok(await admin.json('POST', `/api/v1/events/${event.body.id}/registrations`, { email: NAMELESS_EMAIL }), 'registration by e-mail alone');
 
+      // A saved segment holding the person (its members list is a customer list) and their purchase values.
+      ok(await admin.json('POST', '/api/v1/segments', { name: 'マスク確認', definition: { type: 'has', field: 'email' } }), 'segment');
+      ok(await admin.json('POST', '/api/v1/rfm/recompute', {}), 'rfm');
+
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
       await t.database.db.insertInto('review_items').values({
@@ -118,12 +122,12 @@ for (const engine of ENGINES) {
 
     test('no GET operation shows a viewer a personal value; an admin sees each of them somewhere', async () => {
       const db = t.database.db;
-      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products') =>
+      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products' | 'segments') =>
         (await db.selectFrom(table).select('id').execute()).map((r) => String(r.id));
       const slugs = (await db.selectFrom('forms').select('slug').execute()).map((r) => r.slug);
       const candidates: Record<string, string[]> = {
         customers: await ids('customers'), companies: await ids('companies'), orders: await ids('orders'), events: await ids('events'),
-        forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'),
+        forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
       };
       const queries: Record<string, string[]> = {
