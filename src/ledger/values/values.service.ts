@@ -39,7 +39,7 @@ export async function recomputeValues(db: Db, options: RecomputeOptions = {}): P
       f: scoreCuts(await repo.distinctFacts(trx, 'f'), bins),
       m: scoreCuts(await repo.distinctFacts(trx, 'm'), bins),
     };
-    await repo.applyScores(trx, cuts, bins, tierGrid(bins), null);
+    await repo.applyScores(trx, cuts, bins, tierGrid(bins));
     const seconds = (performance.now() - started) / 1000;
     await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model: null, customers, seconds });
     return { asOf, currency, customers, seconds };
@@ -57,8 +57,7 @@ export async function refreshValuesOf(db: Db, customerIds: readonly string[]): P
   if (!run) return;
   const thresholds = run.thresholds as { bins: number } & repo.Cuts;
   const asOf = todayInJapan() > run.as_of ? todayInJapan() : run.as_of;
-  await repo.replaceFactsOf(db, ids, asOf, endOfDay(asOf), run.currency);
-  await repo.applyScores(db, thresholds, thresholds.bins, tierGrid(thresholds.bins), ids);
+  await repo.refreshFactsOf(db, ids, asOf, endOfDay(asOf), run.currency, thresholds, thresholds.bins, tierGrid(thresholds.bins));
 }
 
 /** Above this many buyers at once, rescoring everyone is cheaper than refreshing each. */
