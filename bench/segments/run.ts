@@ -195,11 +195,12 @@ const CASES: Case[] = [
   {
     name: '2 attribute+window',
     definition: { type: 'and', conditions: [{ type: 'attribute', field: 'prefecture', op: 'eq', value: '東京都' }, { type: 'page_views', url: '/products/*', minCount: 3, window: { lastDays: 30 } }] },
+    // The visitors counted first, then their customers (joining every page view to its customer first was 4× slower).
     hand: (now) => sql<{ n: string }>`SELECT count(*) AS n FROM (
-        SELECT a.customer_id FROM activities a JOIN customers c ON c.id = a.customer_id
-        WHERE c.deleted_at IS NULL AND c.prefecture = '東京都' AND a.type = 'page_view' AND a.occurred_at >= ${new Date(now.getTime() - 30 * DAY)}
-          AND a.properties ->> 'path' LIKE '/products/%'
-        GROUP BY a.customer_id HAVING count(*) >= 3) t`,
+        SELECT a.customer_id FROM activities a
+        WHERE a.type = 'page_view' AND a.occurred_at >= ${new Date(now.getTime() - 30 * DAY)} AND a.properties ->> 'path' LIKE '/products/%'
+        GROUP BY a.customer_id HAVING count(*) >= 3) t
+      JOIN customers c ON c.id = t.customer_id WHERE c.deleted_at IS NULL AND c.prefecture = '東京都'`,
   },
   {
     name: '3 RFM tier',

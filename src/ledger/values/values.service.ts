@@ -40,6 +40,7 @@ export async function recomputeValues(db: Db, options: RecomputeOptions = {}): P
       m: scoreCuts(await repo.distinctFacts(trx, 'm'), bins),
     };
     await repo.applyScores(trx, cuts, bins, tierGrid(bins));
+    await repo.analyzeValues(trx);
     const seconds = (performance.now() - started) / 1000;
     await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model: null, customers, seconds });
     return { asOf, currency, customers, seconds };
