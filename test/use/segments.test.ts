@@ -114,6 +114,25 @@ for (const engine of ENGINES) {
       assert.equal(await count({ type: 'page_views', url: 'pricing' }), 1);
     });
 
+    test('behaviour: form submissions by form and window, spam and unlinked records not counted', async () => {
+      const db = t.database.db;
+      const source = (await sql<{ id: string }>`INSERT INTO sources (name, label, kind, party) VALUES ('form-contact', 'お問い合わせ', 'form', 'first') RETURNING id`.execute(db)).rows[0]!.id;
+      const form = (await sql<{ id: string }>`INSERT INTO forms (slug, kind, title, source_id) VALUES ('contact-test', 'contact', 'お問い合わせ', ${source}) RETURNING id`.execute(db)).rows[0]!.id;
+      const record = async (customerId: string | null, key: string) => (await sql<{ id: string }>`INSERT INTO source_records (source_id, external_id, customer_id, raw, content_hash)
+        VALUES (${source}, ${key}, ${customerId}, '{}'::json, ${key}) RETURNING id`.execute(db)).rows[0]!.id;
+      const submit = async (recordId: string, key: string, status: string, days: number) => sql`INSERT INTO form_submissions (form_id, submission_key, status, source_record_id, created_at)
+        VALUES (${form}, ${key}, ${status}, ${recordId}, ${new Date(Date.now() - days * DAY)})`.execute(db);
+      await submit(await record(ids.hanako!, 'f-hanako'), 's1', 'accepted', 5);
+      await submit(await record(ids.taro!, 'f-taro'), 's2', 'accepted', 200);
+      await submit(await record(ids.jiro!, 'f-jiro'), 's3', 'spam', 1);
+      await submit(await record(null, 'f-nobody'), 's4', 'accepted', 1); // waiting for identity resolution
+      assert.equal(await count({ type: 'form_submitted' }), 2);
+      assert.equal(await count({ type: 'form_submitted', window: { lastDays: 30 } }), 1);
+      assert.equal(await count({ type: 'form_submitted', formId: form }), 2);
+      assert.equal(await count({ type: 'not', condition: { type: 'form_submitted', window: { lastDays: 30 } } }), 3);
+      assert.equal(await count({ type: 'or', conditions: [{ type: 'form_submitted', window: { lastDays: 30 } }, { type: 'purchases', maxCount: 0 }] }), 2); // Hanako, Saburo
+    });
+
     test('RFM: facts, scores keep one-time and repeat buyers apart, conditions, grid', async () => {
       const hanako = (await admin.json('GET', `/api/v1/customers/${ids.hanako}/value`)).body.value;
       assert.equal(hanako.frequency, 3);

@@ -55,6 +55,8 @@ async function recomputeIn(trx: Db, options: RecomputeOptions): Promise<Recomput
   const customers = await repo.replaceFacts(trx, asOf, currency);
   const cuts = cutsOf({ r: await repo.distinctFacts(trx, 'r'), f: await repo.distinctFacts(trx, 'f'), m: await repo.distinctFacts(trx, 'm') }, bins);
   await repo.applyScores(trx, cuts, bins, rfmSegmentGrid(bins), TIER_OF_SEGMENT, null);
+  // Segments read customer_values right away: plan them from these rows, not from the table's last statistics.
+  await repo.analyzeValues(trx);
   const model = customers > 0 ? await predictValues(trx, asOf, currency) : null;
   const seconds = (performance.now() - started) / 1000;
   await repo.insertRun(trx, { asOf, currency, thresholds: { bins, ...cuts }, model, customers, seconds });
@@ -150,8 +152,7 @@ export async function refreshValuesOf(db: Db, customerIds: readonly string[]): P
   if (!run) return;
   const thresholds = run.thresholds as { bins: number } & repo.Cuts;
   const asOf = todayInJapan() > run.as_of ? todayInJapan() : run.as_of;
-  await repo.replaceFactsOf(db, ids, asOf, run.currency);
-  await repo.applyScores(db, thresholds, thresholds.bins, rfmSegmentGrid(thresholds.bins), TIER_OF_SEGMENT, ids);
+  await repo.refreshFactsOf(db, ids, asOf, run.currency, thresholds, thresholds.bins, rfmSegmentGrid(thresholds.bins), TIER_OF_SEGMENT);
   await predictFor(db, ids, asOf, run.currency, run.model as Model | null);
 }
 

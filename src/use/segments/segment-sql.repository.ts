@@ -188,9 +188,14 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
       return sql<SqlBool>`c.id IN (SELECT a.customer_id FROM activities a WHERE ${sql.join(where, sql` AND `)} GROUP BY a.customer_id HAVING ${sql.join(having, sql` AND `)})`;
     }
     case 'form_submitted': {
-      const where: Predicate[] = [sql<SqlBool>`fs.status = 'accepted'`, sql<SqlBool>`sr.customer_id IS NOT NULL`, inWindow(sql`fs.created_at`, node.window, ctx.now)];
+      const where: Predicate[] = [sql<SqlBool>`fs.status = 'accepted'`, sql<SqlBool>`fs.source_record_id IS NOT NULL`, inWindow(sql`fs.created_at`, node.window, ctx.now)];
       if (node.formId) where.push(sql<SqlBool>`fs.form_id = ${node.formId}`);
-      return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM form_submissions fs JOIN source_records sr ON sr.id = fs.source_record_id WHERE ${sql.join(where, sql` AND `)})`;
+      // Each submission's record is looked up by its key: as a join, PostgreSQL hashed all of source_records for a
+      // window's 12k submissions (1M customers: 0.77 s of the 1.9 s of bench/segments' nested OR).
+      return sql<SqlBool>`c.id IN (SELECT s.customer_id FROM (
+          SELECT (SELECT sr.customer_id FROM source_records sr WHERE sr.id = fs.source_record_id) AS customer_id
+          FROM form_submissions fs WHERE ${sql.join(where, sql` AND `)}) s
+        WHERE s.customer_id IS NOT NULL)`;
     }
     case 'event': {
       // Registered: when they signed up; attended / no-show: when the event took place.

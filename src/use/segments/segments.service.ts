@@ -9,7 +9,7 @@ import { listDefinitions as listCustomFields } from '../../ledger/custom-fields/
 import { writeCustomers } from '../../ledger/customers/customer-export.ts';
 import { customerExportRowsByIds, listCustomersByIds } from '../../ledger/customers/customers.service.ts';
 import type { CustomerListItem } from '../../ledger/customers/customers.schemas.ts';
-import { listSources } from '../../ledger/sources/sources.service.ts';
+import { findSource } from '../../ledger/sources/sources.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { leavesOf, parseDefinition, type DefinitionProblem } from './definition.ts';
 import * as compiler from './segment-sql.repository.ts';
@@ -47,8 +47,15 @@ export async function checkDefinition(db: Db, input: unknown, options: { selfId?
   if (!parsed.ok) throw invalid(parsed.problems);
   const problems: DefinitionProblem[] = [];
   const leaves = leavesOf(parsed.node);
-  const customFields = new Map((await listCustomFields(db, 'customer')).filter((d) => !d.archived).map((d) => [d.key, d.type as string]));
-  const sources = new Set((await listSources(db)).map((s) => s.name));
+  // The custom fields' types, when a condition (or a referenced segment's, compiled inline) may need them.
+  const needsFields = leaves.some(({ leaf }) => leaf.type === 'custom_field' || leaf.type === 'segment');
+  const customFields = new Map(needsFields ? (await listCustomFields(db, 'customer')).filter((d) => !d.archived).map((d) => [d.key, d.type as string]) : []);
+  // Only the names the definition uses, looked up by name: listing the sources counts their records (a scan of
+  // source_records that cost ~200 ms at 20k customers and grows with the ledger, on every live count).
+  const sources = new Set<string>();
+  for (const name of new Set(leaves.flatMap(({ leaf }) => (leaf.type === 'source' ? [leaf.source] : [])))) {
+    if (await findSource(db, name)) sources.add(name);
+  }
   const forms = new Set(await repo.existingIds(db, 'forms', leaves.flatMap(({ leaf }) => (leaf.type === 'form_submitted' && leaf.formId ? [leaf.formId] : []))));
   const events = new Set(await repo.existingIds(db, 'events', leaves.flatMap(({ leaf }) => (leaf.type === 'event' && leaf.eventId ? [leaf.eventId] : []))));
   for (const { leaf, path } of leaves) {
