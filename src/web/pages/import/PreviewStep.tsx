@@ -45,7 +45,8 @@ export function PreviewStep({ upload, mapping, busy, onHeaderRow }: {
         </span>
         <div className="hint" data-testid="header-row-reason">{p.headerReason ?? t('import.headerRowChosen', { n: p.headerLine ?? 1 })}</div>
       </div>
-      {p.warnings.map((w, i) => <div key={i} className="alert alert-warning small">{w}</div>)}
+      {/* The reader's note on the header row ("8行目を見出しとしました: …") repeats the reason shown under 見出し行. */}
+      {p.warnings.filter((w) => !(p.headerReason && w.endsWith(p.headerReason))).map((w, i) => <div key={i} className="alert alert-warning small">{w}</div>)}
       <div className="muted small" style={{ marginBottom: 6 }}>{t('import.rowsShown', { n: p.rows.length })} {p.more && t('import.more')}</div>
       {/* The file's own columns: a raw grid, not a list of records, so no DataTable. */}
       <div className="table-wrap" style={{ maxHeight: 360, overflow: 'auto' }}>
