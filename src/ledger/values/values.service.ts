@@ -101,16 +101,7 @@ async function predictValues(db: Db, asOf: string, currency: string): Promise<Mo
   for (;;) {
     const page = await repo.modelInputs(db, asOf, currency, { after, limit: PREDICT_PAGE });
     if (page.length === 0) break;
-    await repo.setPredictions(db, page.map((c) => {
-      const history = { x: c.x, tx: c.tx, T: c.T };
-      const expectedValue = gammaGamma ? gammaGammaExpectedAverageValue(gammaGamma, c.x, c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0 ? c.avgRepeat : null) : null;
-      const yearPurchases = bgnbdExpectedPurchases(bgnbd, history, WEEKS_365_DAYS);
-      return {
-        customerId: c.customerId, pAlive: bgnbdProbabilityAlive(bgnbd, history), expected90: bgnbdExpectedPurchases(bgnbd, history, WEEKS_90_DAYS),
-        expectedValue: expectedValue === null ? null : Math.round(expectedValue * 100) / 100,
-        value365: expectedValue === null ? null : Math.round(yearPurchases * expectedValue * 100) / 100,
-      };
-    }));
+    await repo.setPredictions(db, page.map((c) => predictionOf({ bgnbd, gammaGamma }, c)));
     after = page[page.length - 1]!.customerId;
   }
   return { bgnbd, gammaGamma, fittedOn: sample.length, logLikelihood };
@@ -156,19 +147,26 @@ export async function refreshValuesOf(db: Db, customerIds: readonly string[]): P
   await predictFor(db, ids, asOf, run.currency, run.model as Model | null);
 }
 
+/**
+ * One buyer's predictions: P(active), purchases in 90 days, expected order value (Gamma-Gamma; the population mean
+ * for a buyer without repeat spend) and the one-year value (purchases in 365 days × that value, undiscounted).
+ */
+function predictionOf(model: { bgnbd: BgNbdParams; gammaGamma: GammaGammaParams | null }, c: { customerId: string; x: number; tx: number; T: number; avgRepeat: number | null }) {
+  const history = { x: c.x, tx: c.tx, T: c.T };
+  const spend = c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0 ? c.avgRepeat : null;
+  const expectedValue = model.gammaGamma ? gammaGammaExpectedAverageValue(model.gammaGamma, c.x, spend) : null;
+  return {
+    customerId: c.customerId, pAlive: bgnbdProbabilityAlive(model.bgnbd, history), expected90: bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_90_DAYS),
+    expectedValue: expectedValue === null ? null : Math.round(expectedValue * 100) / 100,
+    value365: expectedValue === null ? null : Math.round(bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_365_DAYS) * expectedValue * 100) / 100,
+  };
+}
+
 /** The predictions of some buyers with the last run's fitted models (nothing when none was fitted). */
 async function predictFor(db: Db, ids: readonly string[], asOf: string, currency: string, model: Model | null): Promise<void> {
   if (!model || 'error' in model) return;
   const rows = await repo.modelInputs(db, asOf, currency, { ids });
-  await repo.setPredictions(db, rows.map((c) => {
-    const history = { x: c.x, tx: c.tx, T: c.T };
-    const expectedValue = model.gammaGamma ? gammaGammaExpectedAverageValue(model.gammaGamma, c.x, c.x > 0 && c.avgRepeat !== null && c.avgRepeat > 0 ? c.avgRepeat : null) : null;
-    return {
-      customerId: c.customerId, pAlive: bgnbdProbabilityAlive(model.bgnbd, history), expected90: bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_90_DAYS),
-      expectedValue: expectedValue === null ? null : Math.round(expectedValue * 100) / 100,
-      value365: expectedValue === null ? null : Math.round(bgnbdExpectedPurchases(model.bgnbd, history, WEEKS_365_DAYS) * expectedValue * 100) / 100,
-    };
-  }));
+  await repo.setPredictions(db, rows.map((c) => predictionOf(model, c)));
 }
 
 /** Above this many buyers at once, rescoring everyone is cheaper than refreshing each. */

@@ -278,19 +278,21 @@ export async function listMembers(db: Db, id: string, query: { cursor?: string |
   return { items, hasMore, nextCursor: hasMore ? encodeCursor({ i: page[page.length - 1]! }) : null };
 }
 
+/** Export rows page by page from a keyset walk over customer ids (`next(after)` gives the ids after one, in order). */
+async function* exportPages(db: Db, next: (after: string | null) => Promise<string[]>) {
+  let after: string | null = null;
+  for (;;) {
+    const ids = await next(after);
+    if (ids.length === 0) return;
+    yield await customerExportRowsByIds(db, ids);
+    after = ids[ids.length - 1]!;
+  }
+}
+
 /** The members as CSV (UTF-8 or CP932), audited like every personal-data export. */
 export async function exportMembers(db: Db, id: string, out: Writable, encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
   const row = await loadSegment(db, id);
-  async function* pages() {
-    let after: string | null = null;
-    for (;;) {
-      const ids = await repo.memberIdsAfter(db, id, after, 2000);
-      if (ids.length === 0) return;
-      yield await customerExportRowsByIds(db, ids);
-      after = ids[ids.length - 1]!;
-    }
-  }
-  const n = await writeCustomers(out, 'csv', encoding, pages());
+  const n = await writeCustomers(out, 'csv', encoding, exportPages(db, (after) => repo.memberIdsAfter(db, id, after, 2000)));
   await audit(db, actor, 'export.segment', { type: 'segment', id }, { name: row.name, rows: n, encoding });
   return n;
 }
@@ -299,16 +301,7 @@ export async function exportMembers(db: Db, id: string, out: Writable, encoding:
 export async function exportDefinition(db: Db, definition: unknown, out: Writable, encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
   const { node, context } = await checkDefinition(db, definition);
   const predicate = compiler.compileNode(node, context);
-  async function* pages() {
-    let after: string | null = null;
-    for (;;) {
-      const ids = await compiler.matchingIdsAfter(db, predicate, after, 2000);
-      if (ids.length === 0) return;
-      yield await customerExportRowsByIds(db, ids);
-      after = ids[ids.length - 1]!;
-    }
-  }
-  const n = await writeCustomers(out, 'csv', encoding, pages());
+  const n = await writeCustomers(out, 'csv', encoding, exportPages(db, (after) => compiler.matchingIdsAfter(db, predicate, after, 2000)));
   await audit(db, actor, 'export.segment', null, { definition: node, rows: n, encoding });
   return n;
 }
