@@ -96,7 +96,7 @@ test('法人の重複確認: a pair from two files merged in the UI, people coun
     await page.getByTestId('company-unmerge').click();
     await page.getByTestId('notice').waitFor();
     assert.match(await page.getByTestId('notice').innerText(), /統合を取り消しました/u);
-    assert.equal(await page.getByTestId('company-merged-into').count(), 0);
+    await page.getByTestId('company-merged-into').waitFor({ state: 'detached' });
     await waitForPeople(page, 1);
     assert.match(await page.getByTestId('company-person').innerText(), /高橋 四郎/u);
     const osakaUrl = page.url();

@@ -41,8 +41,9 @@ export function CompanyDetailPage({ id }: { id: string }) {
     setActionError(null);
     try {
       await api.unmergeCompany(c.id);
-      setNotice(t('companyMerge.unmerged'));
+      // The notice appears once the page shows the undone state, not before.
       await reload();
+      setNotice(t('companyMerge.unmerged'));
     } catch (e) {
       setActionError(e);
     } finally {
