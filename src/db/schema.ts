@@ -600,6 +600,52 @@ export interface ValueRunsTable {
   created_at: CreatedAt;
 }
 
+/** 0023: cross-sell and up-sell (src/use/recommend). */
+export interface RecommendRunsTable {
+  id: BigId;
+  as_of: string | null;
+  status: ColumnType<'running' | 'done' | 'failed', 'running' | 'done' | 'failed' | undefined, 'running' | 'done' | 'failed'>;
+  phase: ColumnType<'model' | 'candidates' | 'done', 'model' | 'candidates' | 'done' | undefined, 'model' | 'candidates' | 'done'>;
+  customers_done: Generated<number>;
+  customers_total: number | null;
+  buyers: number | null;
+  product_buyers: Json<Record<string, number>> | null;
+  pairs: number | null;
+  seconds: number | null;
+  peak_rss_mb: number | null;
+  error: string | null;
+  started_by: string | null;
+  heartbeat_at: UpdatedAt;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+export interface ProductAffinitiesTable {
+  product_id: string;
+  neighbour_id: string;
+  co_customers: number;
+  confidence: number;
+  lift: number;
+  similarity: number;
+}
+export interface CustomerCandidatesTable {
+  customer_id: string;
+  product_id: string;
+  rank: number;
+  score: number;
+  kind: 'cross_sell' | 'up_sell' | 'popular';
+  reason: Json<Record<string, unknown>>;
+  run_id: number;
+}
+export interface ProductRulesTable {
+  id: BigId;
+  antecedent: string[];
+  consequent: string;
+  support: number;
+  confidence: number;
+  lift: number;
+  baskets: number;
+}
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -638,6 +684,10 @@ export interface Database {
   forms: FormsTable;
   form_submissions: FormSubmissionsTable;
   consents: ConsentsTable;
+  recommend_runs: RecommendRunsTable;
+  product_affinities: ProductAffinitiesTable;
+  customer_candidates: CustomerCandidatesTable;
+  product_rules: ProductRulesTable;
   products: ProductsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

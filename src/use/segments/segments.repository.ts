@@ -101,6 +101,13 @@ export async function existingIds(db: Db, table: 'forms' | 'events', ids: readon
   return rows.map((r) => r.id);
 }
 
+/** Which of these SKUs are products of the catalogue. */
+export async function existingSkus(db: Db, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.selectFrom('products').select('sku').where('sku', 'in', [...skus]).execute();
+  return rows.map((r) => r.sku);
+}
+
 /** Whether some live customer holds this key among its custom values (an unmapped import column kept as one). */
 export async function customKeyInUse(db: Db, key: string): Promise<boolean> {
   const row = await sql<{ one: number }>`SELECT 1 AS one FROM customers WHERE deleted_at IS NULL AND custom_fields ? ${key} LIMIT 1`.execute(db);

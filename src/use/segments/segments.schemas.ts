@@ -68,12 +68,18 @@ export const RfmCondition = z.strictObject({
 });
 export const PREDICTED_METRICS = ['p_alive', 'expected_purchases_90d', 'expected_order_value', 'predicted_value_365d'] as const;
 export const PredictedCondition = z.strictObject({ type: z.literal('predicted'), metric: z.enum(PREDICTED_METRICS), ...range });
+/** 「商品 X の提案対象」: customers with product X among their top `maxRank` cross-sell / up-sell candidates (src/use/recommend). */
+export const CandidateCondition = z.strictObject({
+  type: z.literal('candidate'), sku: z.string().min(1).max(200),
+  maxRank: z.number().int().min(1).max(50).optional().openapi({ description: 'Within the customer\'s first N candidates (default 10)' }),
+  kind: z.enum(['cross_sell', 'up_sell']).optional(),
+});
 export const SegmentRefCondition = z.strictObject({ type: z.literal('segment'), segmentId: z.string().uuid() });
 
 export const LEAF_CONDITIONS = [
   AttributeCondition, DateCondition, AgeCondition, HasCondition, CustomFieldCondition, CompanyCondition, SourceCondition,
   SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, PurchasesCondition, NoPurchaseCondition,
-  RfmCondition, PredictedCondition, SegmentRefCondition,
+  RfmCondition, PredictedCondition, CandidateCondition, SegmentRefCondition,
 ] as const;
 export type LeafCondition = z.infer<(typeof LEAF_CONDITIONS)[number]>;
 export type ConditionType = LeafCondition['type'] | 'and' | 'or' | 'not';

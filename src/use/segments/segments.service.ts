@@ -58,7 +58,9 @@ export async function checkDefinition(db: Db, input: unknown, options: { selfId?
   }
   const forms = new Set(await repo.existingIds(db, 'forms', leaves.flatMap(({ leaf }) => (leaf.type === 'form_submitted' && leaf.formId ? [leaf.formId] : []))));
   const events = new Set(await repo.existingIds(db, 'events', leaves.flatMap(({ leaf }) => (leaf.type === 'event' && leaf.eventId ? [leaf.eventId] : []))));
+  const skus = new Set(await repo.existingSkus(db, [...new Set(leaves.flatMap(({ leaf }) => (leaf.type === 'candidate' ? [leaf.sku] : [])))]));
   for (const { leaf, path } of leaves) {
+    if (leaf.type === 'candidate' && !skus.has(leaf.sku)) problems.push({ field: `${path}.sku`, message: `商品「${leaf.sku}」はありません (unknown SKU)` });
     if (leaf.type === 'custom_field') {
       // A defined custom field, or a column an import kept unmapped (TEL会社, MEMBER_RATING…: compared as text).
       const kind = customFields.get(leaf.key) ?? ((await repo.customKeyInUse(db, leaf.key)) ? 'text' : undefined);

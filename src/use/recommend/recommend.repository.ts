@@ -1,0 +1,165 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+/**
+ * SQL of cross-sell and up-sell: buyers' purchase histories read page by page, the catalogue, the runs, the stored
+ * product-affinity model and each buyer's candidates. The one writer of recommend_runs, product_affinities and
+ * customer_candidates.
+ *
+ * "Bought" = a line of quantity > 0 with a known product in an order that was not cancelled; a later return does not
+ * undo it (the customer knows the product either way: it is never offered again).
+ */
+
+export interface HistoryItem { productId: string; lastAt: string }
+export interface BuyerHistory { customerId: string; items: HistoryItem[] }
+
+/** Orders that count as of a Japan date (their own calendar day where they were placed); null = every order. */
+const orderCounts = (asOf: string | null) => asOf === null
+  ? sql`o.status <> 'cancelled'`
+  : sql`o.status <> 'cancelled' AND (o.ordered_at AT TIME ZONE o.time_zone)::date <= ${asOf}::date`;
+
+/** The next page of live customers by id (keyset), buyers or not: the walk of a full run. */
+export async function customerIdPage(db: Db, after: string | null, limit: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT id FROM customers WHERE deleted_at IS NULL ${after === null ? sql`` : sql`AND id > ${after}::uuid`}
+    ORDER BY id LIMIT ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+export async function countLiveCustomers(db: Db): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM customers WHERE deleted_at IS NULL`.execute(db);
+  return row.rows[0]?.n ?? 0;
+}
+
+/** The purchase histories of these customers (those who bought nothing are left out), products in first-bought order. */
+export async function historiesOf(db: Db, customerIds: readonly string[], asOf: string | null): Promise<BuyerHistory[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await sql<{ customer_id: string; product_id: string; first_at: Date; last_at: Date }>`
+    SELECT sr.customer_id, l.product_id, min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
+    FROM source_records sr
+    JOIN orders o ON o.source_record_id = sr.id
+    JOIN order_lines l ON l.order_id = o.id
+    WHERE sr.customer_id = ANY(${[...customerIds]}::uuid[]) AND ${orderCounts(asOf)} AND l.quantity > 0 AND l.product_id IS NOT NULL
+    GROUP BY sr.customer_id, l.product_id
+    ORDER BY sr.customer_id, min(o.ordered_at), l.product_id`.execute(db);
+  const histories: BuyerHistory[] = [];
+  for (const r of rows.rows) {
+    let last = histories[histories.length - 1];
+    if (!last || last.customerId !== r.customer_id) histories.push(last = { customerId: r.customer_id, items: [] });
+    last.items.push({ productId: r.product_id, lastAt: new Date(r.last_at).toISOString() });
+  }
+  return histories;
+}
+
+/** Every product that was ever bought or is on sale, with what up-sell needs (category and price). */
+export async function catalogue(db: Db) {
+  const rows = await db.selectFrom('products').select(['id', 'sku', 'name', 'category', 'price', 'active']).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, sku: r.sku, name: r.name, category: r.category, price: r.price === null ? null : Number(r.price), active: r.active }));
+}
+export type CatalogueRow = Awaited<ReturnType<typeof catalogue>>[number];
+
+// ── runs ──
+
+/** Fails a run whose process stopped beating (so a new one can be claimed). */
+export async function failStaleRuns(db: Db, staleBefore: Date): Promise<void> {
+  await db.updateTable('recommend_runs').set({ status: 'failed', error: 'stopped (no heartbeat)', finished_at: new Date() })
+    .where('status', '=', 'running').where('heartbeat_at', '<', staleBefore).execute();
+}
+
+/** Starts a run, or null when another is running (one at a time across processes: a unique index). */
+export async function insertRun(db: Db, asOf: string | null, userId: string | null): Promise<number | null> {
+  const row = await sql<{ id: number }>`
+    INSERT INTO recommend_runs (as_of, started_by) VALUES (${asOf}::date, ${userId}::uuid)
+    ON CONFLICT DO NOTHING RETURNING id`.execute(db);
+  return row.rows[0]?.id ?? null;
+}
+
+export async function updateRun(db: Db, id: number, set: {
+  phase?: 'model' | 'candidates' | 'done'; status?: 'done' | 'failed'; customers_done?: number; customers_total?: number; buyers?: number;
+  product_buyers?: Record<string, number>; pairs?: number; seconds?: number; peak_rss_mb?: number; error?: string; finished?: boolean;
+}): Promise<void> {
+  const { finished, product_buyers, ...rest } = set;
+  await db.updateTable('recommend_runs')
+    .set({ ...rest, ...(product_buyers ? { product_buyers: JSON.stringify(product_buyers) } : {}), heartbeat_at: new Date(), ...(finished ? { finished_at: new Date() } : {}) })
+    .where('id', '=', id).execute();
+}
+
+export async function latestRuns(db: Db, limit: number) {
+  return db.selectFrom('recommend_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** The last finished run: its model totals are what the stored affinities were computed with. */
+export async function lastDoneRun(db: Db) {
+  return db.selectFrom('recommend_runs').selectAll().where('status', '=', 'done').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+// ── the model ──
+
+export interface AffinityRow { product_id: string; neighbour_id: string; co_customers: number; confidence: number; lift: number; similarity: number }
+
+/** Replaces the stored model (in the caller's transaction, so readers see the old one or the new one). */
+export async function replaceAffinities(db: Db, rows: readonly AffinityRow[]): Promise<void> {
+  await sql`DELETE FROM product_affinities`.execute(db);
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`INSERT INTO product_affinities (product_id, neighbour_id, co_customers, confidence, lift, similarity)
+      SELECT v.product_id, v.neighbour_id, v.co_customers, v.confidence, v.lift, v.similarity
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
+        AS v(product_id uuid, neighbour_id uuid, co_customers integer, confidence double precision, lift double precision, similarity double precision)
+      JOIN products p ON p.id = v.product_id JOIN products n ON n.id = v.neighbour_id`.execute(db);
+  }
+}
+
+/** The stored neighbours of these products (all of them when null). */
+export async function affinitiesOf(db: Db, productIds: readonly string[] | null): Promise<AffinityRow[]> {
+  let query = db.selectFrom('product_affinities').selectAll();
+  if (productIds !== null) {
+    if (productIds.length === 0) return [];
+    query = query.where('product_id', '=', sql<string>`ANY(${[...productIds]}::uuid[])`);
+  }
+  return query.execute();
+}
+
+// ── candidates ──
+
+export interface CandidateRow { customer_id: string; product_id: string; rank: number; score: number; kind: 'cross_sell' | 'up_sell' | 'popular'; reason: Record<string, unknown> }
+
+/** Replaces the candidates of these customers (every customer of the page, so one who has none any more loses them). */
+export async function replaceCandidatesOf(db: Db, customerIds: readonly string[], rows: readonly CandidateRow[], runId: number): Promise<void> {
+  if (customerIds.length === 0) return;
+  await sql`DELETE FROM customer_candidates WHERE customer_id = ANY(${[...customerIds]}::uuid[])`.execute(db);
+  for (let i = 0; i < rows.length; i += 10_000) {
+    await sql`INSERT INTO customer_candidates (customer_id, product_id, rank, score, kind, reason, run_id)
+      SELECT v.customer_id, v.product_id, v.rank, v.score, v.kind, v.reason, ${runId}
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 10_000))}::jsonb)
+        AS v(customer_id uuid, product_id uuid, rank smallint, score double precision, kind text, reason jsonb)
+      JOIN customers c ON c.id = v.customer_id
+      ON CONFLICT (customer_id, product_id) DO NOTHING`.execute(db);
+  }
+}
+
+/** After a full run: candidates of customers the run did not write (merged away, no longer buyers) go. */
+export async function dropCandidatesNotOf(db: Db, runId: number): Promise<number> {
+  const result = await sql`DELETE FROM customer_candidates WHERE run_id <> ${runId}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function storedCandidatesOf(db: Db, customerId: string) {
+  return db.selectFrom('customer_candidates').selectAll().where('customer_id', '=', customerId).orderBy('rank').execute();
+}
+
+/** 「B を勧める顧客」: the live customers with this product among their candidates, best placed first (keyset on rank, id). */
+export async function customersForProduct(db: Db, productId: string, maxRank: number, after: { rank: number; id: string } | null, limit: number) {
+  let query = db.selectFrom('customer_candidates as cc')
+    .innerJoin('customers as c', 'c.id', 'cc.customer_id')
+    .select(['cc.customer_id', 'cc.rank', 'cc.score', 'cc.kind', 'cc.reason'])
+    .where('cc.product_id', '=', productId).where('cc.rank', '<=', maxRank).where('c.deleted_at', 'is', null);
+  if (after) query = query.where((eb) => eb.or([eb('cc.rank', '>', after.rank), eb.and([eb('cc.rank', '=', after.rank), eb('cc.customer_id', '>', after.id)])]));
+  return query.orderBy('cc.rank').orderBy('cc.customer_id').limit(limit).execute();
+}
+
+export async function countCustomersForProduct(db: Db, productId: string, maxRank: number): Promise<number> {
+  const row = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM customer_candidates cc JOIN customers c ON c.id = cc.customer_id
+    WHERE cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL`.execute(db);
+  return row.rows[0]?.n ?? 0;
+}
