@@ -29,6 +29,7 @@ import { orderRoutes } from '../intake/orders/orders.routes.ts';
 import { eventRoutes } from '../intake/events/events.routes.ts';
 import { valueRoutes } from '../ledger/values/values.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
+import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
 
 
 export type App = Router;
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', eventRoutes());
   app.route('/', valueRoutes());
   app.route('/', segmentRoutes());
+  app.route('/', recommendRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

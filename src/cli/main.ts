@@ -23,6 +23,7 @@ import { lineWriter } from '../ledger/customers/customer-export.ts';
 import { exportValuesAsOf, recomputeValues } from '../ledger/values/values.service.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { countSegment, exportDefinition } from '../use/segments/segments.service.ts';
+import { exportCandidates, startRun as startRecommendRun } from '../use/recommend/recommend.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
@@ -75,6 +76,8 @@ const USAGE = {
   'segment export': 'daicho segment export FILE.json [--out FILE.csv] [--encoding utf-8|cp932]',
   'rfm recompute': 'daicho rfm recompute [--as-of YYYY-MM-DD] [--bins N] [--currency JPY]',
   'rfm export': 'daicho rfm export [--as-of YYYY-MM-DD] [--out FILE]',
+  'recommend run': 'daicho recommend run [--k N]',
+  'recommend export': 'daicho recommend export [--k N] [--as-of YYYY-MM-DD] [--out FILE]',
 } as const;
 type Command = keyof typeof USAGE;
 
@@ -117,6 +120,13 @@ Commands:
   ${USAGE['rfm export']}
       CSV customer_id,recency_days,frequency,monetary,r,f,m,tier for every buyer as of the date (computed in a
       transaction that is rolled back: the ledger's own values do not change). Audited as export.rfm.
+  ${USAGE['recommend run']}
+      Compute the product-affinity model and every buyer's cross-sell / up-sell candidates (first N, default 10),
+      as the server's 再計算 does; prints buyers, seconds and peak memory.
+  ${USAGE['recommend export']}
+      CSV customer_id,rank,sku,score,reason: the first N (default 10) candidates of every customer with at least one
+      order, computed from the orders on or before --as-of only (when given); nothing is stored. Audited as
+      export.recommendations.
   daicho help  (or --help / -h after any command)
       Show this help.
 
@@ -343,6 +353,36 @@ async function main(argv: string[]): Promise<number> {
           const { rows, summary } = await exportValuesAsOf(db, { asOf, bins, currency }, (cells) => write(csvLine(cells)));
           await audit(db, CLI_ACTOR, 'export.rfm', null, { rows, asOf: summary.asOf, currency: summary.currency });
           return rows;
+        });
+      });
+    }
+    case 'recommend': {
+      const [what, ...args] = rest;
+      if (what !== 'run' && what !== 'export') break;
+      const command = what === 'run' ? 'recommend run' : 'recommend export';
+      const { values } = parseFor(command, () => parseArgs({
+        args, options: what === 'run' ? { k: { type: 'string' } } : { k: { type: 'string' }, 'as-of': { type: 'string' }, out: { type: 'string' } }, strict: true,
+      }));
+      const v = values as { k?: string; 'as-of'?: string; out?: string };
+      const k = v.k === undefined ? 10 : Number(v.k);
+      if (!(Number.isInteger(k) && k >= 1 && k <= 50)) throw new UsageError(command, `--k is a whole number from 1 to 50, got "${v.k}"`);
+      const asOf = v['as-of'];
+      if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/u.test(asOf)) throw new UsageError(command, `--as-of is a date YYYY-MM-DD, got "${asOf}"`);
+      return withDatabase(loadConfig(), async (db) => {
+        if (what === 'run') {
+          const started = await startRecommendRun(db, { k });
+          if (!started) { console.error('Another process is computing the candidates; try again when it has finished'); return 1; }
+          const result = await started.done;
+          console.log(`Cross-sell candidates: ${result.buyers} buyers in ${result.seconds.toFixed(1)} s (peak RSS ${result.peakRssMb} MB)`);
+          return 0;
+        }
+        return writeExport(v.out, async (out) => {
+          const write = lineWriter(out, 'utf-8');
+          await write(csvLine(['customer_id', 'rank', 'sku', 'score', 'reason']));
+          const summary = await exportCandidates(db, { k, asOf: asOf ?? null }, (cells) => write(csvLine(cells)));
+          await audit(db, CLI_ACTOR, 'export.recommendations', null, { rows: summary.rows, asOf: asOf ?? null, k });
+          console.error(`${summary.buyers} buyers, ${summary.rows} rows in ${summary.seconds.toFixed(1)} s (peak RSS ${summary.peakRssMb} MB)`);
+          return summary.rows;
         });
       });
     }

@@ -10,9 +10,7 @@ import type { Db } from '../../db/database.ts';
  * undo it (the customer knows the product either way: it is never offered again).
  */
 
-export interface HistoryItem { productId: string; lastAt: string }
-export interface BuyerHistory { customerId: string; items: HistoryItem[] }
-
+export interface PurchaseLine { customer_id: string; order_id: string; product_id: string; ordered_at: Date; unit_price: string | null }
 /** Orders that count as of a Japan date (their own calendar day where they were placed); null = every order. */
 const orderCounts = (asOf: string | null) => asOf === null
   ? sql`o.status <> 'cancelled'`
@@ -31,24 +29,21 @@ export async function countLiveCustomers(db: Db): Promise<number> {
   return row.rows[0]?.n ?? 0;
 }
 
-/** The purchase histories of these customers (those who bought nothing are left out), products in first-bought order. */
-export async function historiesOf(db: Db, customerIds: readonly string[], asOf: string | null): Promise<BuyerHistory[]> {
+/**
+ * What these customers bought, one row per product per order (the highest unit price paid in it), by customer and
+ * time: both the customers' histories and the orders' baskets are read from it. Customers who bought nothing are absent.
+ */
+export async function purchasesOf(db: Db, customerIds: readonly string[], asOf: string | null): Promise<PurchaseLine[]> {
   if (customerIds.length === 0) return [];
-  const rows = await sql<{ customer_id: string; product_id: string; first_at: Date; last_at: Date }>`
-    SELECT sr.customer_id, l.product_id, min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
+  const rows = await sql<PurchaseLine>`
+    SELECT sr.customer_id, o.id AS order_id, l.product_id, o.ordered_at, max(l.unit_price) AS unit_price
     FROM source_records sr
     JOIN orders o ON o.source_record_id = sr.id
     JOIN order_lines l ON l.order_id = o.id
     WHERE sr.customer_id = ANY(${[...customerIds]}::uuid[]) AND ${orderCounts(asOf)} AND l.quantity > 0 AND l.product_id IS NOT NULL
-    GROUP BY sr.customer_id, l.product_id
-    ORDER BY sr.customer_id, min(o.ordered_at), l.product_id`.execute(db);
-  const histories: BuyerHistory[] = [];
-  for (const r of rows.rows) {
-    let last = histories[histories.length - 1];
-    if (!last || last.customerId !== r.customer_id) histories.push(last = { customerId: r.customer_id, items: [] });
-    last.items.push({ productId: r.product_id, lastAt: new Date(r.last_at).toISOString() });
-  }
-  return histories;
+    GROUP BY sr.customer_id, o.id, l.product_id, o.ordered_at
+    ORDER BY sr.customer_id, o.ordered_at, o.id`.execute(db);
+  return rows.rows;
 }
 
 /** Every product that was ever bought or is on sale, with what up-sell needs (category and price). */
@@ -162,4 +157,40 @@ export async function countCustomersForProduct(db: Db, productId: string, maxRan
     SELECT count(*)::int AS n FROM customer_candidates cc JOIN customers c ON c.id = cc.customer_id
     WHERE cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL`.execute(db);
   return row.rows[0]?.n ?? 0;
+}
+
+// ── basket rules ──
+
+export interface RuleRow { antecedent: string[]; consequent: string; support: number; confidence: number; lift: number; baskets: number }
+
+/** Replaces the stored rules (in the caller's transaction, with the affinities). */
+export async function replaceRules(db: Db, rows: readonly RuleRow[]): Promise<void> {
+  await sql`DELETE FROM product_rules`.execute(db);
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`INSERT INTO product_rules (antecedent, consequent, support, confidence, lift, baskets)
+      SELECT ARRAY(SELECT jsonb_array_elements_text(v.antecedent))::uuid[], v.consequent, v.support, v.confidence, v.lift, v.baskets
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
+        AS v(antecedent jsonb, consequent uuid, support double precision, confidence double precision, lift double precision, baskets integer)
+      WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = v.consequent)`.execute(db);
+  }
+}
+
+/** The strongest rules with this product on either side. */
+export async function rulesAbout(db: Db, productId: string, limit: number): Promise<RuleRow[]> {
+  const rows = await sql<RuleRow>`
+    SELECT antecedent::text[] AS antecedent, consequent, support, confidence, lift, baskets FROM product_rules
+    WHERE consequent = ${productId}::uuid OR antecedent @> ARRAY[${productId}::uuid]
+    ORDER BY lift DESC, confidence DESC, id LIMIT ${limit}`.execute(db);
+  return rows.rows.map((r) => ({ ...r, antecedent: parseTextArray(r.antecedent) }));
+}
+
+/** text[] arrives as an array from pg and may arrive as '{a,b}' text elsewhere: one shape for the caller. */
+function parseTextArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  return value.replace(/^\{|\}$/gu, '').split(',').filter((v) => v !== '');
+}
+
+export async function productById(db: Db, id: string) {
+  const r = await db.selectFrom('products').select(['id', 'sku', 'name', 'category', 'price', 'active']).where('id', '=', id).executeTakeFirst();
+  return r ? { id: r.id, sku: r.sku, name: r.name, category: r.category, price: r.price === null ? null : Number(r.price), active: r.active } : undefined;
 }

@@ -11,7 +11,7 @@ export type AuditFilters = Record<(typeof AUDIT_FILTER_KEYS)[number], string>;
 export const AUDIT_ACTIONS = [
   'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note',
   'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
-  'segment.create', 'segment.update', 'segment.delete', 'segment.refresh',
+  'segment.create', 'segment.update', 'segment.delete', 'segment.refresh', 'recommend.run', 'export.recommendations',
   'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
   'import.run', 'order.import', 'order.put', 'event.import', 'event.create', 'event.update', 'event.register', 'event.attendance',
   'company.create', 'company.update', 'company.merge', 'company.unmerge', 'company.review.distinct', 'company.retire', 'custom_field.create', 'custom_field.update',
