@@ -1,6 +1,6 @@
 /**
  * Cross-sell and up-sell candidates in a real browser (issue 22): products, customers and orders through the API
- * (twelve buyers of コーヒー豆 also bought ドリップポット, six of them in the same order with ペーパーフィルター; one
+ * (fourteen buyers of コーヒー豆 also bought ドリップポット, ten of them in the same order with ペーパーフィルター; one
  * customer bought only the beans), then 商品マスタ's 「クロスセル提案の計算」 is started and watched to 完了; the beans-only
  * customer's 「おすすめ商品」 names the pot with its Japanese reason; the pot's page lists that customer under
  * 「この商品を勧める顧客」, and 「この条件でセグメントを作成」 opens the builder with the candidate condition and its
@@ -32,10 +32,10 @@ interface Person { key: string; familyName: string; givenName: string; orders: r
 
 /** Who bought what, order by order (each inner list one order). */
 const PEOPLE: Person[] = [
-  // Six bought beans, pot and filters in one order: the basket rule {A-100, B-200} ⇒ F-10.
-  ...Array.from({ length: 6 }, (_, i) => ({ key: `set${i}`, familyName: '一括', givenName: `客${i + 1}`, orders: [['A-100', 'B-200', 'F-10']] })),
-  // Six bought the beans first and the pot later.
-  ...Array.from({ length: 6 }, (_, i) => ({ key: `later${i}`, familyName: '後日', givenName: `客${i + 1}`, orders: [['A-100'], ['B-200']] })),
+  // Ten bought beans, pot and filters in one order (basket rules need ten orders): {A-100, B-200} ⇒ F-10.
+  ...Array.from({ length: 10 }, (_, i) => ({ key: `set${i}`, familyName: '一括', givenName: `客${i + 1}`, orders: [['A-100', 'B-200', 'F-10']] })),
+  // Four bought the beans first and the pot later.
+  ...Array.from({ length: 4 }, (_, i) => ({ key: `later${i}`, familyName: '後日', givenName: `客${i + 1}`, orders: [['A-100'], ['B-200']] })),
   // Three moved up to the premium beans.
   ...Array.from({ length: 3 }, (_, i) => ({ key: `premium${i}`, familyName: '上位', givenName: `客${i + 1}`, orders: [['A-100'], ['A-500']] })),
   // Tea drinkers, unrelated.
@@ -99,11 +99,37 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     await panel.getByTestId('run-never').waitFor();
     assert.equal((await panel.getByTestId('run-start').innerText()).trim(), '提案を計算');
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-products-before.png') });
+    // The server here finishes in a fraction of a second: for the progress to be seen, the list's first two answers after
+    // the start are a run under way (building the model, then 9 of 22 customers); the third goes to the server, which
+    // says 完了. The panel gets there by its own polling every 2 s.
+    let runReads = 0;
+    const readAt: number[] = [];
+    await page.route('**/api/v1/recommendations/runs', async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      readAt.push(Date.now());
+      runReads += 1;
+      if (runReads > 2) return route.continue();
+      const real = (await (await route.fetch()).json()) as { items: Array<Record<string, unknown>> };
+      const run = { ...real.items[0]!, status: 'running', finishedAt: null, seconds: null, ...(runReads === 1
+        ? { phase: 'model', customersDone: 0, customersTotal: null }
+        : { phase: 'candidates', customersDone: 9, customersTotal: 22 }) };
+      await route.fulfill({ json: { items: [run] } });
+    });
     await panel.getByTestId('run-start').click();
-    await panel.locator('[data-testid="run-status"]').waitFor();
+    await panel.locator('[data-testid="run-phase"][data-phase="model"][data-state="now"]').waitFor();
+    assert.equal((await panel.getByTestId('run-status').innerText()).trim(), '計算中');
+    assert.ok(await panel.getByTestId('run-start').isDisabled(), 'no second start while one runs');
+    await panel.screenshot({ path: path.join(ARTIFACTS, 'recommend-run-model.png') });
+    await panel.locator('[data-testid="run-phase"][data-phase="candidates"][data-state="now"]').waitFor();
+    assert.match(await panel.getByTestId('run-count').innerText(), /9 \/ 22 人（41%）/);
+    assert.equal(await panel.getByTestId('run-bar').getAttribute('value'), '9');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-run-progress.png') });
     await page.locator('[data-testid="run-status"][data-status="done"]').waitFor({ timeout: 120_000 });
+    await page.unroute('**/api/v1/recommendations/runs');
+    const gaps = readAt.slice(1).map((at, i) => at - readAt[i]!);
+    assert.ok(gaps.length >= 2 && gaps.every((g) => g >= 1800), `polled every 2 s: ${gaps.join(', ')} ms`);
     assert.equal((await panel.getByTestId('run-status').innerText()).trim(), '完了');
-    assert.match(await panel.getByTestId('run-summary').innerText(), /顧客 22 人（うち購入者 21 人）/);
+    assert.match(await panel.getByTestId('run-summary').innerText(), /顧客 24 人（うち購入者 23 人）/);
     assert.match(await panel.getByTestId('run-seconds').innerText(), /所要 [\d.]+ 秒/);
     assert.equal((await panel.getByTestId('run-start').innerText()).trim(), '再計算');
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-products.png') });
@@ -121,6 +147,7 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     assert.match(await card.getByTestId('model-asof').innerText(), /^\d{4}\/\d{2}\/\d{2} 時点のモデル$/);
     const skus = await card.getByTestId('candidate').evaluateAll((els) => els.map((e) => e.getAttribute('data-sku')));
     assert.ok(!skus.includes('A-100'), `what he bought is not offered: ${skus.join(',')}`);
+    await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer.png') });
     await card.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer-card.png') });
 
@@ -132,7 +159,9 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     await neighbours.locator('[data-testid="neighbour"][data-sku="A-100"]').waitFor();
     assert.match(await neighbours.locator('[data-testid="neighbour"][data-sku="A-100"]').getByTestId('neighbour-reason').innerText(), /を購入した顧客の \d+% が/u);
     const rules = page.getByTestId('card-rules');
-    await rules.waitFor();
+    await rules.getByTestId('rule').first().waitFor();
+    const rule = rules.locator('[data-testid="rule"][data-antecedent="A-100,B-200"][data-consequent="F-10"]');
+    assert.match(await rule.innerText(), /ペーパーフィルター 100枚\s+33%\s+100%\s+3\.0 倍\s+10/u, '10 of 30 orders, all of those with beans and pot');
     const targets = page.getByTestId('card-targets');
     const ichiroRow = targets.locator(`[data-testid="target"][data-customer="${ids.ichiro}"]`);
     await ichiroRow.waitFor();
@@ -154,6 +183,7 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     assert.equal(await condition.getByTestId('cond-sku-name').innerText(), 'ドリップポット 1.2L');
     assert.equal(await settledCount(page), String(total), 'the builder counts the customers the product page lists');
     assert.match(await page.getByTestId('segment-name').inputValue(), /ドリップポット 1\.2L の提案対象/);
+    await page.locator('[data-testid="segment-preview-state"][data-state="ok"]').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-segment-builder.png') });
     await page.getByTestId('segment-save-submit').click();
     await page.getByTestId('segment-detail-page').waitFor();
@@ -168,10 +198,22 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     await picked.getByTestId('cond-sku').fill('ポット');
     await picked.locator('[data-testid="product-option"][data-sku="B-200"]').click();
     assert.equal(await picked.getByTestId('cond-sku').inputValue(), 'B-200');
-    await picked.getByTestId('cond-candidate-kind').selectOption('cross_sell');
     await page.waitForFunction((n) => document.querySelector('[data-testid="segment-count"]')?.textContent === n, String(total));
+    // Cross-sell only: the customers offered the pot as popular (the tea drinkers) drop out, 佐藤 一郎 stays.
+    const offered = await api<{ items: Array<{ kind: string }> }>('GET', `/products/${productIds['B-200']}/candidates?maxRank=10&limit=200`);
+    const crossSellCount = offered.items.filter((i) => i.kind === 'cross_sell').length;
+    assert.ok(crossSellCount >= 1 && crossSellCount < total, `cross-sell ${crossSellCount} of ${total}`);
+    await picked.getByTestId('cond-candidate-kind').selectOption('cross_sell');
+    await page.waitForFunction((n) => document.querySelector('[data-testid="segment-count"]')?.textContent === n, String(crossSellCount));
+    await page.locator('[data-testid="segment-preview-state"][data-state="ok"]').waitFor();
+    assert.ok((await page.getByTestId('preview-member').allInnerTexts()).some((n) => n.includes('佐藤 一郎')));
     await picked.getByTestId('cond-sku').fill('Z-999');
     await picked.getByTestId('cond-sku-unknown').waitFor();
+    await picked.locator('[data-testid="product-options"]').waitFor();
+    assert.equal(await picked.getByTestId('product-option').count(), 0, 'no stale suggestion');
+    await page.keyboard.press('Escape');
+    assert.equal(await picked.locator('[data-testid="product-options"]').count(), 0, 'Escape closes the suggestions');
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.getAttribute('data-state') !== 'checking');
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-picker.png') });
 
     // ── 商品マスタ's rows open the product page ──

@@ -70,7 +70,7 @@ export function CandidatesCard({ customerId }: { customerId: string }) {
                     {c.category && <span>{c.category}</span>}
                     <span className="tabular">{yen(c.price)}</span>
                   </div>
-                  <p className="reco-reason" data-testid="candidate-reason">{lang === 'ja' ? c.reason.ja : c.reason.en}</p>
+                  <p className="reco-reason" data-testid="candidate-reason" title={c.kind === 'cross_sell' ? t('product.liftHint') : undefined}>{lang === 'ja' ? c.reason.ja : c.reason.en}</p>
                 </div>
               </li>
             ))}

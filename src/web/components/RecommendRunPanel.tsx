@@ -24,7 +24,7 @@ function RunProgress({ run }: { run: RecommendRun }) {
           const state = run.phase === phase ? 'now' : run.phase === 'done' || (phase === 'model' && run.phase === 'candidates') ? 'past' : 'next';
           return (
             <span key={phase} className={`reco-phase reco-phase-${state}`} data-testid="run-phase" data-phase={phase} data-state={state}>
-              {i + 1}. {t(`reco.run.phase.${phase}`)}
+              {state === 'past' ? '✓' : `${i + 1}.`} {t(`reco.run.phase.${phase}`)}
             </span>
           );
         })}

@@ -25,7 +25,8 @@ type Rule = ProductAffinity['rules'][number];
 type Target = ProductCandidateCustomers['items'][number];
 
 const percent = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
-const times = (x: number) => `×${x.toFixed(2)}`;
+/** Lift to one decimal, as the reason sentences write it. */
+const lift = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 
 /** The builder's URL for 「商品 SKU の提案で上位 N 位以内」, with a name to start from. */
 export function candidateSegmentUrl(sku: string, maxRank: number, name: string): string {
@@ -104,7 +105,7 @@ function Neighbours({ affinity }: { affinity: ProductAffinity }) {
                   </div>
                   <div className="reco-stats small">
                     <span title={t('product.shareHint')}>{t('product.share')} <strong className="tabular" data-testid="neighbour-share">{percent(n.confidence)}</strong></span>
-                    <span title={t('product.liftHint')}>{t('product.lift')} <strong className="tabular" data-testid="neighbour-lift">{times(n.lift)}</strong></span>
+                    <span title={t('product.liftHint')}>{t('product.lift')} <strong className="tabular" data-testid="neighbour-lift">{t('product.liftValue', { x: lift(n.lift) })}</strong></span>
                     <span>{t('product.coCustomers', { n: n.coCustomers.toLocaleString('ja-JP') })}</span>
                   </div>
                   <p className="reco-reason" data-testid="neighbour-reason">{lang === 'ja' ? n.reason.ja : n.reason.en}</p>
@@ -135,21 +136,25 @@ function Rules({ affinity }: { affinity: ProductAffinity }) {
             rows={affinity.rules}
             rowKey={(r: Rule) => `${r.antecedent.map((x) => x.id).join('+')}>${r.consequent.id}`}
             rowTestId="rule"
+            rowProps={(r: Rule) => ({ 'data-antecedent': r.antecedent.map((x) => x.sku).sort().join(','), 'data-consequent': r.consequent.sku })}
             columns={[
               {
-                key: 'rule',
-                header: t('product.rule'),
+                key: 'antecedent',
+                header: t('product.ruleIf'),
                 cell: (r: Rule) => (
-                  <span className="reco-rule">
-                    <span className="reco-rule-set">{'{'}{r.antecedent.map((x, i) => <span key={x.id}>{i > 0 && '、'}<ProductName p={x} self={self} /></span>)}{'}'}</span>
-                    <span className="reco-arrow" aria-label={t('product.ruleThen')}>⇒</span>
-                    <ProductName p={r.consequent} self={self} />
+                  <span className="reco-rule-set">
+                    {r.antecedent.map((x, i) => <span key={x.id}>{i > 0 && <span className="reco-plus"> ＋ </span>}<ProductName p={x} self={self} /></span>)}
                   </span>
                 ),
               },
+              {
+                key: 'consequent',
+                header: t('product.ruleThen'),
+                cell: (r: Rule) => <span className="reco-rule-set"><span className="reco-arrow" aria-hidden="true">⇒ </span><ProductName p={r.consequent} self={self} /></span>,
+              },
               { key: 'support', header: t('product.support'), className: 'num', cellClassName: 'tabular', cell: (r: Rule) => percent(r.support) },
               { key: 'confidence', header: t('product.confidence'), className: 'num', cellClassName: 'tabular', cell: (r: Rule) => percent(r.confidence) },
-              { key: 'lift', header: t('product.lift'), className: 'num', cellClassName: 'tabular', cell: (r: Rule) => times(r.lift) },
+              { key: 'lift', header: t('product.lift'), className: 'num', cellClassName: 'tabular', cell: (r: Rule) => t('product.liftValue', { x: lift(r.lift) }) },
               { key: 'baskets', header: t('product.baskets'), className: 'num', cellClassName: 'tabular', cell: (r: Rule) => r.baskets.toLocaleString('ja-JP') },
             ]}
           />

@@ -320,6 +320,7 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
           <Words>{t('seg.candidate.within')}</Words>
           <NumberInput value={node.maxRank} min={1} width={64} label={t('seg.candidate.maxRank')} testId="cond-max-rank" onChange={(maxRank) => set({ maxRank })} />
           <Words>{t('seg.candidate.rankSuffix')}</Words>
+          <Words>{t('seg.candidate.kind')}</Words>
           <select className="input" value={node.kind ?? ''} aria-label={t('seg.candidate.kind')} data-testid="cond-candidate-kind"
             onChange={(e) => set({ kind: e.target.value === '' ? undefined : e.target.value })}>
             <option value="">{t('seg.candidate.anyKind')}</option>

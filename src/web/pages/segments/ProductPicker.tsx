@@ -13,25 +13,24 @@ const DEBOUNCE_MS = 250;
 export function ProductPicker({ sku, onChange }: { sku: string; onChange: (sku: string) => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const [matches, setMatches] = useState<Product[] | null>(null);
+  // The catalogue's answer and the text it answers: an answer to an older text is not shown.
+  const [answer, setAnswer] = useState<{ q: string; items: Product[] } | null>(null);
   const [active, setActive] = useState(0);
   const seq = useRef(0);
   const text = sku.trim();
 
   useEffect(() => {
     const mine = ++seq.current;
-    if (!text) {
-      setMatches(null);
-      return;
-    }
+    if (!text) return;
     const timer = window.setTimeout(() => {
       commerceApi.products({ q: text, limit: 8 })
-        .then((page) => { if (mine === seq.current) { setMatches(page.items); setActive(0); } })
-        .catch(() => { if (mine === seq.current) setMatches([]); });
+        .then((page) => { if (mine === seq.current) { setAnswer({ q: text, items: page.items }); setActive(0); } })
+        .catch(() => { if (mine === seq.current) setAnswer({ q: text, items: [] }); });
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
   }, [text]);
 
+  const matches = text && answer?.q === text ? answer.items : null;
   const exact = matches?.find((p) => p.sku === text) ?? null;
   const pick = (p: Product) => {
     onChange(p.sku);
@@ -47,11 +46,11 @@ export function ProductPicker({ sku, onChange }: { sku: string; onChange: (sku: 
         onFocus={() => setOpen(true)}
         onBlur={() => window.setTimeout(() => setOpen(false), 150)}
         onKeyDown={(e) => {
+          if (e.key === 'Escape') { setOpen(false); return; }
           if (!matches?.length) return;
           if (e.key === 'ArrowDown') { e.preventDefault(); setOpen(true); setActive((i) => Math.min(i + 1, matches.length - 1)); }
           if (e.key === 'ArrowUp') { e.preventDefault(); setActive((i) => Math.max(i - 1, 0)); }
           if (e.key === 'Enter' && shown) { e.preventDefault(); const p = matches[active]; if (p) pick(p); }
-          if (e.key === 'Escape') setOpen(false);
         }}
       />
       {text && matches !== null && (
