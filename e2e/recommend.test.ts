@@ -150,6 +150,22 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer.png') });
     await card.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer-card.png') });
+    // In English: the labels and the reason sentence the API wrote in English.
+    await page.getByTestId('lang-toggle').click();
+    await card.getByText('Suggested products').waitFor();
+    assert.match(await first.getByTestId('candidate-reason').innerText(), /^\d+% of customers who bought 業務用コーヒー豆 1kg also bought ドリップポット 1\.2L/u);
+    assert.equal((await first.getByTestId('candidate-kind').innerText()).trim(), 'Cross-sell');
+    await card.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer-card-en.png') });
+    await page.getByTestId('lang-toggle').click();
+    await card.getByText('おすすめ商品').waitFor();
+
+    // A customer who bought nothing: the products many customers buy, and the card says so.
+    await page.goto(`${base}/customers/${ids.nobody}`);
+    await card.getByTestId('candidates-popular-note').waitFor();
+    assert.match(await card.getByTestId('candidates-popular-note').innerText(), /購入履歴がないため/);
+    assert.deepEqual(await card.getByTestId('candidate-kind').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-kind')))]), ['popular']);
+    await page.goto(`${base}/customers/${ids.ichiro}`);
+    await first.waitFor();
 
     // ── the pot's page: affinities, basket rules, the customers to offer it to ──
     await first.getByTestId('candidate-link').click();

@@ -73,11 +73,11 @@ export function ProductDetailPage({ id }: { id: string }) {
       <div className="detail-grid reco-product-grid">
         <div className="detail-main">
           {can('customers:read') && <TargetCustomers productId={id} sku={p.sku} name={p.name} hasModel={a ? a.modelBuiltAt !== null : null} />}
+          {a && <Rules affinity={a} />}
         </div>
         <div className="detail-side">
           <ErrorBanner error={affinity.error} />
           {a && <Neighbours affinity={a} />}
-          {a && <Rules affinity={a} />}
         </div>
       </div>
     </div>
