@@ -9,12 +9,14 @@ import { issueSetupTokenIfNeeded } from '../platform/accounts/auth.service.ts';
 import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accounts/auth.repository.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
+import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { refreshDueSegments } from '../use/segments/segments.service.ts';
 import type { Db } from '../db/database.ts';
 
 /**
  * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
- * moves with the calendar) and refresh the saved segments whose interval is up. Several servers on one PostgreSQL
+ * moves with the calendar), refresh the saved segments whose interval is up, and recompute the cross-sell
+ * candidates once a day after their first run. Several servers on one PostgreSQL
  * share the work: the recompute takes an advisory lock and each segment refresh is claimed.
  */
 function startScheduler(db: Db): NodeJS.Timeout {
@@ -26,6 +28,12 @@ function startScheduler(db: Db): NodeJS.Timeout {
       const run = await recomputeValuesIfStale(db);
       if (run && !run.skipped) console.log(`RFM as of ${run.asOf}: ${run.customers} buyers scored in ${run.seconds.toFixed(1)} s`);
       await refreshDueSegments(db);
+      // Runs in the background (minutes at a million buyers), one at a time across servers.
+      const recommend = await startRunIfStale(db);
+      recommend?.done.then(
+        (r) => console.log(`Cross-sell candidates: ${r.buyers} buyers in ${r.seconds.toFixed(1)} s`),
+        (error: unknown) => console.error(`Cross-sell run failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
     } catch (error) {
       console.error(`[${new Date().toISOString()}] background pass failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

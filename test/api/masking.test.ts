@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
 import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
+import { startRun as startRecommendRun } from '../../src/use/recommend/recommend.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -106,6 +107,14 @@ for (const engine of ENGINES) {
       // A saved segment holding the person (its members list is a customer list) and their purchase values.
       ok(await admin.json('POST', '/api/v1/segments', { name: 'マスク確認', definition: { type: 'has', field: 'email' } }), 'segment');
       ok(await admin.json('POST', '/api/v1/rfm/recompute', {}), 'rfm');
+      // Cross-sell: the nameless buyer's second product is the person's candidate (who to offer it is a customer list).
+      ok(await admin.json('POST', '/api/v1/products', { sku: 'B-1', name: '別商品', price: '2000' }), 'second product');
+      ok(await admin.json('POST', '/api/v1/orders', { source: 'ec', orderId: 'MASK-3', orderedAt: '2026-04-05T10:00:00+09:00', customer: { email: NAMELESS_EMAIL }, lines: [{ sku: 'B-1', quantity: 1, unitPrice: 2000 }] }), 'second order');
+      const run = await startRecommendRun(t.database.db);
+      assert.ok(run);
+      await run.done;
+      const offered = await admin.json('GET', `/api/v1/products/${(await t.database.db.selectFrom('products').select('id').where('sku', '=', 'B-1').executeTakeFirstOrThrow()).id}/candidates`);
+      assert.ok(offered.body.items.length > 0, JSON.stringify(offered.body));
 
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();

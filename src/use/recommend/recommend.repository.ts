@@ -122,12 +122,15 @@ export interface CandidateRow { customer_id: string; product_id: string; rank: n
 export async function replaceCandidatesOf(db: Db, customerIds: readonly string[], rows: readonly CandidateRow[], runId: number): Promise<void> {
   if (customerIds.length === 0) return;
   await sql`DELETE FROM customer_candidates WHERE customer_id = ANY(${[...customerIds]}::uuid[])`.execute(db);
-  for (let i = 0; i < rows.length; i += 10_000) {
+  // Column arrays (unnest) rather than one JSON object per row: a page's 20,000 rows parse and insert several times faster.
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const chunk = rows.slice(i, i + 20_000);
     await sql`INSERT INTO customer_candidates (customer_id, product_id, rank, score, kind, reason, run_id)
       SELECT v.customer_id, v.product_id, v.rank, v.score, v.kind, v.reason, ${runId}
-      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 10_000))}::jsonb)
-        AS v(customer_id uuid, product_id uuid, rank smallint, score double precision, kind text, reason jsonb)
-      JOIN customers c ON c.id = v.customer_id
+      FROM unnest(${chunk.map((r) => r.customer_id)}::uuid[], ${chunk.map((r) => r.product_id)}::uuid[], ${chunk.map((r) => r.rank)}::smallint[],
+                  ${chunk.map((r) => r.score)}::float8[], ${chunk.map((r) => r.kind)}::text[], ${chunk.map((r) => JSON.stringify(r.reason))}::jsonb[])
+        AS v(customer_id, product_id, rank, score, kind, reason)
+      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = v.customer_id)
       ON CONFLICT (customer_id, product_id) DO NOTHING`.execute(db);
   }
 }

@@ -118,7 +118,8 @@ async function buildModel(db: Db, asOf: string | null, cat: Catalogue, progress:
     await progress(done);
   });
   const model = builder.build({ maxNeighbours: NEIGHBOURS, minCoCustomers: MIN_CO_CUSTOMERS });
-  const rules = orders === 0 ? [] : basketRules(items, ends, orders, cat);
+  // Fewer orders than the rules' minimum count cannot hold a rule.
+  const rules = orders < RULES.minBaskets ? [] : basketRules(items, ends, orders, cat);
   return { model, rules, buyers: builder.customers, orders };
 }
 
@@ -160,7 +161,7 @@ function candidateRows(customerId: string, candidates: readonly DomainCandidate[
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 export interface RunOptions { asOf?: string | null; k?: number; actor?: Actor | null }
-export interface RunResult { runId: number; buyers: number; seconds: number; peakRssMb: number }
+export interface RunResult { runId: number; buyers: number; seconds: number; modelSeconds: number; peakRssMb: number }
 
 /**
  * Claims a run (null when another process runs one) and does it. Failures are recorded on the run; a retry starts a
@@ -175,6 +176,16 @@ export async function startRun(db: Db, options: RunOptions = {}): Promise<{ runI
     throw error;
   });
   return { runId, done };
+}
+
+/**
+ * The server's daily refresh: a new run when the last finished one is a day old. The first run is a person's (the
+ * 再計算 button or `daicho recommend run`), so a new ledger is not computed before its orders are in.
+ */
+export async function startRunIfStale(db: Db, now: Date = new Date()): Promise<{ runId: number; done: Promise<RunResult> } | null> {
+  const last = await repo.lastDoneRun(db);
+  if (!last?.finished_at || now.getTime() - new Date(last.finished_at).getTime() < 24 * 3_600_000) return null;
+  return startRun(db, { asOf: null });
 }
 
 async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunResult> {
@@ -201,6 +212,7 @@ async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunRes
     await repo.replaceAffinities(trx, affinityRows);
     await repo.replaceRules(trx, built.rules);
   });
+  const modelSeconds = (performance.now() - started) / 1000;
   await repo.updateRun(db, runId, { phase: 'candidates', customers_done: 0, buyers: built.buyers, product_buyers: productBuyers, pairs: affinityRows.length });
   let done = 0;
   await walkBuyers(db, asOf, cat, async ({ customerIds, histories }) => {
@@ -214,7 +226,7 @@ async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunRes
   const seconds = (performance.now() - started) / 1000;
   const rss = peakRssMb();
   await repo.updateRun(db, runId, { phase: 'done', status: 'done', customers_done: total, seconds, peak_rss_mb: rss, finished: true });
-  return { runId, buyers: built.buyers, seconds, peakRssMb: rss };
+  return { runId, buyers: built.buyers, seconds, modelSeconds, peakRssMb: rss };
 }
 
 /**
