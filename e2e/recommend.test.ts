@@ -92,7 +92,16 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     assert.match(await card.innerText(), /提案を計算/);
     await card.screenshot({ path: path.join(ARTIFACTS, 'recommend-customer-before.png') });
 
+    // The product page before a run says the same, and offers no segment yet.
+    await page.goto(`${base}/products/${productIds['B-200']}`);
+    await page.getByTestId('targets-no-run').waitFor();
+    await page.getByTestId('neighbours-no-run').waitFor();
+    await page.getByTestId('recommend-run').getByTestId('run-never').waitFor();
+    assert.ok(await page.getByTestId('targets-segment').isDisabled());
+    await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-product-before.png') });
+
     // ── 商品マスタ: start the run and watch it to 完了 ──
+    await page.goto(`${base}/customers/${ids.ichiro}`);
     await card.getByTestId('reco-go-products').click();
     await page.getByTestId('product-list-page').waitFor();
     const panel = page.getByTestId('recommend-run');

@@ -43,7 +43,8 @@ export function CandidatesCard({ customerId }: { customerId: string }) {
   const { data, error } = useLoad(() => recommendApi.customer(customerId, 10), [customerId]);
   const purchases = useLoad(() => commerceApi.summary(customerId), [customerId]);
   if (error) return <section className="card" data-testid="card-candidates"><div className="card-header"><h2>{t('reco.title')}</h2></div><ErrorBanner error={error} /></section>;
-  if (!data) return null;
+  // Both answers first: which empty state or note is shown depends on whether the customer bought anything.
+  if (!data || (purchases.data === null && !purchases.error)) return null;
   const boughtNothing = purchases.data !== null && purchases.data.orderCount === 0;
   const onlyPopular = data.items.length > 0 && data.items.every((c) => c.kind === 'popular');
   return (

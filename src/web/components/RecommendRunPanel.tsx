@@ -3,7 +3,7 @@
  * (モデル構築 → 候補計算), progress over the customers, seconds, error — and 「再計算」, which starts a run in the
  * background; while one runs, GET /recommendations/runs is read every 2 seconds.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { recommendApi, type RecommendRun } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
@@ -39,7 +39,8 @@ function RunProgress({ run }: { run: RecommendRun }) {
   );
 }
 
-export function RecommendRunPanel() {
+/** `onDone`: called when a run this panel watched ends done (the page reads what the run made). */
+export function RecommendRunPanel({ onDone }: { onDone?: () => void } = {}) {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => recommendApi.runs(), []);
   const [busy, setBusy] = useState(false);
@@ -47,6 +48,15 @@ export function RecommendRunPanel() {
   const [already, setAlready] = useState(false);
   const last = data?.items[0] ?? null;
   const running = last?.status === 'running';
+
+  const watched = useRef(false);
+  useEffect(() => {
+    if (running) watched.current = true;
+    else if (watched.current && last?.status === 'done') {
+      watched.current = false;
+      onDone?.();
+    }
+  }, [running, last, onDone]);
 
   useEffect(() => {
     if (!running) return;
@@ -60,6 +70,7 @@ export function RecommendRunPanel() {
     setAlready(false);
     try {
       const answer = await recommendApi.start({});
+      watched.current = true;
       setAlready(answer.alreadyRunning);
       await reload();
     } catch (e) {

@@ -11,6 +11,7 @@ import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
 import { CandidateKindBadge, ModelAsOf, NoModelYet } from '../components/CandidatesCard.tsx';
+import { RecommendRunPanel } from '../components/RecommendRunPanel.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../components/Pager.tsx';
 import { yen } from '../components/TierBadge.tsx';
@@ -55,6 +56,7 @@ export function ProductDetailPage({ id }: { id: string }) {
     );
   }
   const a = affinity.data;
+  const noModel = a !== null && a.modelBuiltAt === null;
   return (
     <div className="page" data-testid="product-detail-page">
       <Link to="/products" className="back-link">{t('product.back')}</Link>
@@ -70,9 +72,13 @@ export function ProductDetailPage({ id }: { id: string }) {
           </div>
         </div>
       </div>
+      {/* Before the first run: the run itself for those who may start it (the page fills in when it is done), else who to ask. */}
+      {noModel && (can('segments:write')
+        ? <RecommendRunPanel onDone={() => void affinity.reload()} />
+        : <section className="card"><NoModelYet /></section>)}
       <div className="detail-grid reco-product-grid">
         <div className="detail-main">
-          {can('customers:read') && <TargetCustomers productId={id} sku={p.sku} name={p.name} hasModel={a ? a.modelBuiltAt !== null : null} />}
+          {can('customers:read') && <TargetCustomers key={a?.modelBuiltAt ?? 'none'} productId={id} sku={p.sku} name={p.name} hasModel={a ? a.modelBuiltAt !== null : null} />}
           {a && <Rules affinity={a} />}
         </div>
         <div className="detail-side">
@@ -90,7 +96,7 @@ function Neighbours({ affinity }: { affinity: ProductAffinity }) {
   return (
     <section className="card" data-testid="card-neighbours">
       <div className="card-header"><h2>{t('product.neighbours')}</h2></div>
-      {affinity.modelBuiltAt === null ? <NoModelYet testId="neighbours-no-run" /> : affinity.neighbours.length === 0 ? (
+      {affinity.modelBuiltAt === null ? <p className="muted small" data-testid="neighbours-no-run">{t('product.afterRun')}</p> : affinity.neighbours.length === 0 ? (
         <p className="muted small" data-testid="neighbours-none">{t('product.noNeighbours')}</p>
       ) : (
         <>
@@ -194,8 +200,7 @@ function TargetCustomers({ productId, sku, name, hasModel }: { productId: string
         <span className="muted small">{t('product.targetsHint', { n: maxRank })}</span>
       </div>
       <ErrorBanner error={error} />
-      {hasModel === false && <NoModelYet testId="targets-no-run" />}
-      <DataTable
+      {hasModel === false ? <p className="muted small" data-testid="targets-no-run">{t('product.afterRun')}</p> : <DataTable
         testId="targets"
         rows={data?.items}
         loading={loading}
@@ -221,7 +226,7 @@ function TargetCustomers({ productId, sku, name, hasModel }: { productId: string
           { key: 'reason', header: t('product.reason'), cell: (r: Target) => <span className="small" data-testid="target-reason">{lang === 'ja' ? r.reason.ja : r.reason.en}</span> },
         ]}
         pager={data && (data.nextCursor || paging.page > 1) ? <CursorPager paging={paging} data={data} loading={loading} summary={<span className="muted small">{t('common.page', { n: paging.page })}</span>} /> : null}
-      />
+      />}
     </section>
   );
 }
