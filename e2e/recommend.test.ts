@@ -142,6 +142,17 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     assert.match(await panel.getByTestId('run-seconds').innerText(), /所要 [\d.]+ 秒/);
     assert.equal((await panel.getByTestId('run-start').innerText()).trim(), '再計算');
     await page.screenshot({ path: path.join(ARTIFACTS, 'recommend-products.png') });
+    // A failed run (as the list would answer one): when, the server's message, and that 再計算 runs it again.
+    await page.route('**/api/v1/recommendations/runs', async (route) => {
+      const real = (await (await route.fetch()).json()) as { items: Array<Record<string, unknown>> };
+      await route.fulfill({ json: { items: [{ ...real.items[0]!, status: 'failed', phase: 'candidates', seconds: null, error: 'stopped (no heartbeat)' }] } });
+    });
+    await page.reload();
+    await panel.getByTestId('run-error').waitFor();
+    assert.match(await panel.getByTestId('run-error').innerText(), /の計算は失敗しました。[\s\S]*stopped \(no heartbeat\)[\s\S]*「再計算」でもう一度実行できます/u);
+    assert.ok(await panel.getByTestId('run-start').isEnabled());
+    await panel.screenshot({ path: path.join(ARTIFACTS, 'recommend-run-failed.png') });
+    await page.unroute('**/api/v1/recommendations/runs');
 
     // ── the beans-only customer: the pot first, with its Japanese reason, and the model's date ──
     await page.goto(`${base}/customers/${ids.ichiro}`);
