@@ -237,5 +237,22 @@ for (const engine of ENGINES) {
       // The panels are open to a viewer too.
       assert.equal((await viewer.json('GET', '/api/v1/dashboards/panels/quality')).status, 200);
     });
+
+    test('a merge and a delete: nobody counted twice, a deleted customer counted nowhere', async () => {
+      const sum = (rows: Array<Record<string, unknown>>, key: string) => rows.reduce((n, r) => n + Number(r[key]), 0);
+      const merged = await admin.json('POST', '/api/v1/customers/merge', { customerIds: [ids.hanako!, ids.jiro!] });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      const pref = (await panel('composition', { by: 'prefecture' })).rows;
+      assert.deepEqual([sum(pref, 'customers'), sum(pref, 'buyers'), sum(pref, 'orders'), sum(pref, 'revenue')], [3, 2, 5, 17100]);
+      // 次郎's March order is now the merged customer's, whose first purchase was in January: a returning buyer.
+      const march = (await panel('revenue_by_month', Q1)).rows.find((r) => r.month === '2026-03')!;
+      assert.deepEqual([march.revenue, march.buyers, march.newBuyers, march.returningBuyers], [6000, 1, 0, 1]);
+      assert.equal((await admin.request('DELETE', `/api/v1/customers/${ids.taro!}`)).status, 204);
+      const after = (await panel('composition', { by: 'prefecture' })).rows;
+      assert.deepEqual([sum(after, 'customers'), sum(after, 'buyers'), sum(after, 'orders'), sum(after, 'revenue')], [2, 1, 4, 13900]);
+      const feb = (await panel('revenue_by_month', Q1)).rows.find((r) => r.month === '2026-02')!;
+      assert.deepEqual([feb.revenue, feb.buyers], [3200, 1]);
+      assert.equal((await panel('revenue_by_month', Q1)).otherCurrencyOrders, 0);
+    });
   });
 }
