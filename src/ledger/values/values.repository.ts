@@ -234,3 +234,70 @@ export async function setPredictions(db: Db, rows: ReadonlyArray<{ customerId: s
       WHERE customer_values.customer_id = u.customer_id`.execute(db);
   }
 }
+
+// ── the dashboards' order rollups (customer_order_days, customer_category_days; migration 0022) ──
+
+/** Japan calendar day of an order: the dashboards' months and ranges are Japan time. */
+const JAPAN_DAY = sql`(o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date`;
+
+/**
+ * The rollup rows of some customers (all when null), from their orders as RFM counts them (FACTS above): orders not
+ * cancelled and with lines, purchases those with a line of positive quantity, revenue LINE_NET over the lines. Live
+ * customers only: a deleted or merged-away customer has no rows.
+ */
+function orderDays(customerIds: readonly string[] | null) {
+  return sql`
+    SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id) AS first_day
+    FROM (
+      SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
+             min(${JAPAN_DAY}) FILTER (WHERE l.counted) AS first_day
+      FROM orders o
+      ${customerIds
+        ? sql`CROSS JOIN LATERAL (SELECT bool_or(l.quantity > 0) AS counted, sum(${LINE_NET}) AS net FROM order_lines l WHERE l.order_id = o.id) l`
+        : sql`JOIN (SELECT l.order_id, bool_or(l.quantity > 0) AS counted, sum(${LINE_NET}) AS net FROM order_lines l GROUP BY l.order_id) l ON l.order_id = o.id`}
+      JOIN source_records sr ON sr.id = o.source_record_id
+      JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+      WHERE o.status <> 'cancelled' ${customerIds ? sql`AND l.counted IS NOT NULL AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      GROUP BY 1, 2, 3) d`;
+}
+
+function categoryDays(customerIds: readonly string[] | null) {
+  return sql`
+    SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, p.category,
+           count(DISTINCT o.id) FILTER (WHERE l.quantity > 0) AS orders, sum(${LINE_NET}) AS revenue
+    FROM orders o
+    JOIN order_lines l ON l.order_id = o.id
+    LEFT JOIN products p ON p.id = l.product_id
+    JOIN source_records sr ON sr.id = o.source_record_id
+    JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+    WHERE o.status <> 'cancelled' ${customerIds ? sql`AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+    GROUP BY 1, 2, 3, 4`;
+}
+
+/** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
+export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  const ids = [...customerIds];
+  await sql`DELETE FROM customer_order_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day) ${orderDays(ids)}`.execute(db);
+  await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(ids)}`.execute(db);
+}
+
+/** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
+export async function rebuildOrderRollups(db: Db): Promise<void> {
+  await sql`DELETE FROM customer_order_days`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day) ${orderDays(null)}`.execute(db);
+  await sql`DELETE FROM customer_category_days`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(null)}`.execute(db);
+  await sql`ANALYZE customer_order_days`.execute(db);
+  await sql`ANALYZE customer_category_days`.execute(db);
+}
+
+/** The customers who bought a product (its category changed: their category rollups follow). */
+export async function buyersOfProduct(db: Db, productId: string): Promise<string[]> {
+  const r = await sql<{ customer_id: string }>`
+    SELECT DISTINCT sr.customer_id FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN source_records sr ON sr.id = o.source_record_id
+    WHERE l.product_id = ${productId}::uuid AND sr.customer_id IS NOT NULL`.execute(db);
+  return r.rows.map((x) => x.customer_id);
+}
