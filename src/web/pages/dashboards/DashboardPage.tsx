@@ -54,7 +54,8 @@ export function DashboardPage() {
 
   return (
     <div className="page dash-page" data-testid="dashboard-page">
-      <PageHeader title={t('dash.title')} sub={t('dash.lead')} />
+      <PageHeader title={t('dash.title')} />
+      <p className="page-lead muted">{t('dash.lead')}</p>
       <div className="dash-filters card" role="search" aria-label={t('dash.filters')} data-testid="dashboard-filters">
         {maySegments && (
           <label className="dash-field">

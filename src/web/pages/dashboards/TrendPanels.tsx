@@ -36,6 +36,8 @@ export function RevenueCharts({ panel }: { panel: DashboardPanel }) {
   const months = useMemo(() => monthAxisOf(panel.rows), [panel]);
   const row = useMemo(() => new Map(panel.rows.map((r) => [String(r.month), r])), [panel]);
   const col = (key: string) => months.map((m) => num(row.get(m)?.[key]) ?? 0);
+  // A month without orders has no average order value: a gap in the line, not a fall to ¥0.
+  const aov = () => months.map((m) => ((num(row.get(m)?.orders) ?? 0) > 0 ? num(row.get(m)?.averageOrderValue) : null));
   const revenue = useMemo(() => ({
     grid: { ...grid, right: 8 }, legend,
     tooltip: { trigger: 'axis', formatter: axisTooltip(months, lang, (_s, v) => yenFull(v)) },
@@ -43,7 +45,7 @@ export function RevenueCharts({ panel }: { panel: DashboardPanel }) {
     yAxis: [yenAxis, { ...yenAxis, splitLine: { show: false } }],
     series: [
       { type: 'bar', name: t('dash.revenue'), data: col('revenue'), barMaxWidth: 28 },
-      { type: 'line', name: t('dash.aov'), yAxisIndex: 1, data: col('averageOrderValue'), symbolSize: 5, color: PALETTE[1] },
+      { type: 'line', name: t('dash.aov'), yAxisIndex: 1, data: aov(), symbolSize: 5, connectNulls: false, color: PALETTE[1] },
     ],
   }), [months, row, lang, t]);
   const buyers = useMemo(() => ({
@@ -179,7 +181,7 @@ export function FirstTouchChart({ panel }: { panel: DashboardPanel }) {
           },
         },
         xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
-        yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { formatter: (v: string) => truncate(v, 12), width: 150, overflow: 'truncate' } },
+        yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { formatter: (v: string) => truncate(v, 16), width: 190, overflow: 'truncate' } },
         series: [{
           type: 'bar', name: t('dash.col.buyerRate'), data: rows.map((r) => num(r.buyerRate) ?? 0), barMaxWidth: 20, color: PALETTE[2],
           label: { show: true, position: 'right', fontSize: 11, color: '#52606d', formatter: (p: { value: number }) => rateText(p.value) },

@@ -77,10 +77,10 @@ export function monthText(value: Cell | undefined, lang: Lang = 'ja'): string {
   return `${m[1]}年${Number(m[2])}月`;
 }
 
-/** A short month for chart axes: 「2026-04」 → 「26/4」. */
+/** A short month for chart axes: 「2026-04」 → 「2026/4」. */
 export function monthAxis(value: string): string {
   const m = /^(\d{4})-(\d{2})$/u.exec(value);
-  return m ? `${m[1]!.slice(2)}/${Number(m[2])}` : value;
+  return m ? `${m[1]}/${Number(m[2])}` : value;
 }
 
 /** A cell as its column kind shows it in a table (yen in the short form; the full amount goes in the title). */
