@@ -127,6 +127,10 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-1366.png') });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-full.png'), fullPage: true });
+    for (const id of ['revenue_by_month', 'cohorts', 'quality']) {
+      await page.getByTestId(`panel-${id}`).scrollIntoViewIfNeeded();
+      await page.getByTestId(`panel-${id}`).screenshot({ path: path.join(ARTIFACTS, `dashboard-${id}.png`) });
+    }
 
     // ── a panel's CSV: exactly its rows, UTF-8 with a BOM, Japanese headers ──
     const revenue = await panel('revenue_by_month');
@@ -157,10 +161,11 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     // ── the segment filter narrows every panel and is in the URL ──
     await page.getByTestId('filter-segment').selectOption(segment.id);
     await page.waitForURL(new RegExp(`segment=${segment.id}`));
-    await page.locator('[data-testid="pref-tile"][data-key="大阪府"][data-value="3"]').waitFor();
+    await page.locator(`[data-testid="panel-composition"][data-state="ready"][data-segment="${segment.id}"]`).waitFor();
+    assert.equal(await page.locator('[data-testid="pref-tile"][data-key="大阪府"]').getAttribute('data-value'), '3');
     assert.equal(await page.locator('[data-testid="pref-tile"][data-key="東京都"]').getAttribute('data-value'), '0');
     const osakaFunnel = await panel('funnel', `?segment=${segment.id}`);
-    await panelReady(page, 'funnel');
+    await page.locator(`[data-testid="panel-funnel"][data-state="ready"][data-segment="${segment.id}"]`).waitFor();
     for (const row of osakaFunnel.rows) {
       assert.equal(Number(await page.locator(`[data-testid="funnel-step"][data-stage="${row.stage}"]`).getAttribute('data-reached')), Number(row.reached), `segment: reached ${row.stage}`);
     }
@@ -168,7 +173,8 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     const shared = page.url();
     const second = await watchedPage(context, problems);
     await second.goto(shared);
-    await second.locator('[data-testid="pref-tile"][data-key="大阪府"][data-value="3"]').waitFor();
+    await second.locator(`[data-testid="panel-composition"][data-state="ready"][data-segment="${segment.id}"]`).waitFor();
+    assert.equal(await second.locator('[data-testid="pref-tile"][data-key="東京都"]').getAttribute('data-value'), '0');
     assert.equal(await second.getByTestId('filter-segment').inputValue(), segment.id);
     await second.close();
 
@@ -194,6 +200,21 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     await page.waitForURL(/from=\d{4}-\d{2}-01&to=\d{4}-\d{2}-\d{2}/);
     await panelReady(page, 'revenue_by_month');
     assert.equal(await page.getByTestId('range-last3').getAttribute('aria-pressed'), 'true');
+
+    // ── one failing panel does not blank the page: it says so, the others draw ──
+    const failing = await watchedPage(context, problems, { ignoreConsole: /Failed to load resource/ });
+    await failing.route('**/api/v1/dashboards/panels/cohorts*', (route) => route.fulfill({
+      status: 500, contentType: 'application/problem+json', body: JSON.stringify({ code: 'internal', title: 'Internal error', status: 500 }),
+    }));
+    await failing.goto(`${base}/dashboard`);
+    await failing.locator('[data-testid="panel-cohorts"][data-state="error"] [data-testid="panel-error"]').waitFor();
+    for (const id of ['composition', 'revenue_by_month', 'quality']) await panelReady(failing, id);
+    // The English page reads in English.
+    await failing.getByTestId('lang-toggle').click();
+    await failing.getByText('Customers by Prefecture').waitFor();
+    await failing.screenshot({ path: path.join(ARTIFACTS, 'dashboard-en.png') });
+    await failing.getByTestId('lang-toggle').click();
+    await failing.close();
     assert.deepEqual(problems, []);
   } catch (error) {
     const open = browser?.contexts()[0]?.pages()[0];

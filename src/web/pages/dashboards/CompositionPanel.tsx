@@ -54,7 +54,7 @@ export function CompositionPanel({ state, view, onView, onDrill }: {
   );
   return (
     <PanelCard
-      id="composition" wide title={`${t('dash.panel.composition')}（${t(`dash.dim.${view.by}` as MessageKey)}）`} state={state} view={view} actions={actions}
+      id="composition" wide title={t('dash.panel.compositionBy', { dim: t(`dash.dim.${view.by}` as MessageKey) })} state={state} view={view} actions={actions}
       note={view.by === 'prefecture' ? t('dash.tileHint') : t('dash.barHint')}
     >
       {(panel) => <CompositionBody panel={panel} view={view} onDrill={drill} />}

@@ -59,7 +59,7 @@ export function PanelCard({ id, title, state, view, wide = false, actions, note,
   const { data, error, loading } = state;
   const phase = error ? 'error' : !data || loading ? 'loading' : data.rows.length === 0 ? 'empty' : 'ready';
   return (
-    <section className={`card dash-panel${wide ? ' dash-wide' : ''}`} data-testid={`panel-${id}`} data-state={phase} aria-busy={loading} aria-labelledby={`panel-title-${id}`}>
+    <section className={`card dash-panel${wide ? ' dash-wide' : ''}`} data-testid={`panel-${id}`} data-state={phase} data-segment={data?.filters.segment ?? ''} aria-busy={loading} aria-labelledby={`panel-title-${id}`}>
       <div className="card-header dash-panel-header">
         <h3 id={`panel-title-${id}`}>{title}</h3>
         <div className="dash-panel-actions">
