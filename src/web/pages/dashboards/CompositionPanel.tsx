@@ -29,11 +29,12 @@ export function CompositionPanel({ state, view, onView, onDrill }: {
   state: PanelState;
   view: DashboardView;
   onView: (patch: Partial<DashboardView>) => void;
-  onDrill: (target: DrillTarget) => void;
+  /** Absent for roles that may not read customers: the tiles and bars then only show their figures. */
+  onDrill?: (target: DrillTarget) => void;
 }) {
   const { t } = useI18n();
   const unset = t('dash.unset');
-  const drill = (row: PanelRow) => onDrill({ key: row.key === null || row.key === undefined ? null : String(row.key), label: rowLabel(row, unset) });
+  const drill = onDrill && ((row: PanelRow) => onDrill({ key: row.key === null || row.key === undefined ? null : String(row.key), label: rowLabel(row, unset) }));
   const actions = (
     <>
       <div className="dash-switch" role="group" aria-label={t('dash.dimension')} data-testid="dimension-switch">
@@ -55,14 +56,14 @@ export function CompositionPanel({ state, view, onView, onDrill }: {
   return (
     <PanelCard
       id="composition" wide title={t('dash.panel.compositionBy', { dim: t(`dash.dim.${view.by}` as MessageKey) })} state={state} view={view} actions={actions}
-      note={view.by === 'prefecture' ? t('dash.tileHint') : t('dash.barHint')}
+      note={view.by === 'prefecture' || !drill ? undefined : t('dash.barHint')}
     >
       {(panel) => <CompositionBody panel={panel} view={view} onDrill={drill} />}
     </PanelCard>
   );
 }
 
-function CompositionBody({ panel, view, onDrill }: { panel: DashboardPanel; view: DashboardView; onDrill: (row: PanelRow) => void }) {
+function CompositionBody({ panel, view, onDrill }: { panel: DashboardPanel; view: DashboardView; onDrill: ((row: PanelRow) => void) | undefined }) {
   const { t } = useI18n();
   const unset = t('dash.unset');
   const rows = useMemo(() => sortedRows(panel, view.metric), [panel, view.metric]);
@@ -96,52 +97,54 @@ function tileColour(share: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
-function TileMap({ rows, metric, onTile }: { rows: readonly PanelRow[]; metric: Metric; onTile: (row: PanelRow) => void }) {
+function TileMap({ rows, metric, onTile }: { rows: readonly PanelRow[]; metric: Metric; onTile: ((row: PanelRow) => void) | undefined }) {
   const { t, lang } = useI18n();
   const byName = useMemo(() => new Map(rows.map((r) => [String(r.key ?? ''), r])), [rows]);
   const max = Math.max(0, ...rows.filter((r) => r.key !== null).map((r) => num(r[metric]) ?? 0));
   const known = new Set(JAPAN_TILES.map((x) => x.name));
   const others = rows.filter((r) => r.key === null || !known.has(String(r.key)));
   return (
-    <div className="tile-map-wrap">
-      <div className="tile-map" role="group" aria-label={t('dash.dim.prefecture')} data-testid="tile-map" style={{ gridTemplateColumns: `repeat(${TILE_COLUMNS}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${TILE_ROWS}, auto)` }}>
-        {JAPAN_TILES.map((tile) => {
-          const row = byName.get(tile.name);
-          const value = row ? num(row[metric]) : null;
-          const share = intensity(value, max);
-          const text = metricText(value ?? 0, metric, lang);
-          const title = `${tile.name}：${t('dash.metric.customers')} ${countText(row?.customers ?? 0, 'customers', lang)}・${t('dash.metric.buyers')} ${countText(row?.buyers ?? 0, 'buyers', lang)}・${t('dash.metric.revenue')} ${yenFull(row?.revenue ?? 0)}`;
-          return (
-            <button
-              key={tile.name} type="button" className={`pref-tile${share > 0.45 ? ' pref-tile-dark' : ''}${value ? '' : ' pref-tile-zero'}`}
-              style={{ gridColumn: tile.col + 1, gridRow: tile.row + 1, ...(value ? { background: tileColour(share) } : {}) }}
-              title={title} aria-label={title} disabled={!row} onClick={() => row && onTile(row)}
-              data-testid="pref-tile" data-key={tile.name} data-value={value ?? 0}
-            >
-              <span className="pref-tile-name">{tile.short}</span>
-              <span className="pref-tile-value tabular">{value ? text : '–'}</span>
-            </button>
-          );
-        })}
-      </div>
-      <div className="tile-legend muted small" aria-hidden="true">
-        <span>{t('dash.mapLow')}</span><span className="tile-legend-bar" /><span>{t('dash.mapHigh')}</span>
-        <span className="tile-legend-max tabular">{metricText(max, metric, lang)}</span>
-      </div>
-      {others.length > 0 && (
-        <div className="tile-others">
-          {others.map((r) => (
-            <button key={String(r.key)} type="button" className="chip" data-testid="pref-tile" data-key={r.key === null ? '' : String(r.key)} data-value={num(r[metric]) ?? 0} onClick={() => onTile(r)}>
-              {rowLabel(r, t('dash.unset'))} <span className="tabular">{metricText(r[metric], metric, lang)}</span>
-            </button>
-          ))}
+    <div className="tile-map" role="group" aria-label={t('dash.dim.prefecture')} data-testid="tile-map" style={{ gridTemplateColumns: `repeat(${TILE_COLUMNS}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${TILE_ROWS}, auto)` }}>
+      {/* The sea north-west of Honshū holds the legend and the rows no tile stands for (未設定). */}
+      <div className="tile-map-info" style={{ gridColumn: '1 / 8', gridRow: '1 / 4' }}>
+        <div className="tile-legend muted small" aria-hidden="true">
+          <span>{t('dash.mapLow')}</span><span className="tile-legend-bar" /><span>{t('dash.mapHigh')}</span>
+          <span className="tile-legend-max tabular">{metricText(max, metric, lang)}</span>
         </div>
-      )}
+        {others.length > 0 && (
+          <div className="tile-others">
+            {others.map((r) => (
+              <button key={String(r.key)} type="button" className="chip" data-testid="pref-tile" data-key={r.key === null ? '' : String(r.key)} data-value={num(r[metric]) ?? 0} disabled={!onTile} onClick={() => onTile?.(r)}>
+                {rowLabel(r, t('dash.unset'))} <span className="tabular">{metricText(r[metric], metric, lang)}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        {onTile && <p className="muted small tile-hint">{t('dash.tileHint')}</p>}
+      </div>
+      {JAPAN_TILES.map((tile) => {
+        const row = byName.get(tile.name);
+        const value = row ? num(row[metric]) : null;
+        const share = intensity(value, max);
+        const text = metricText(value ?? 0, metric, lang);
+        const title = `${tile.name}：${t('dash.metric.customers')} ${countText(row?.customers ?? 0, 'customers', lang)}・${t('dash.metric.buyers')} ${countText(row?.buyers ?? 0, 'buyers', lang)}・${t('dash.metric.revenue')} ${yenFull(row?.revenue ?? 0)}`;
+        return (
+          <button
+            key={tile.name} type="button" className={`pref-tile${share > 0.45 ? ' pref-tile-dark' : ''}${value ? '' : ' pref-tile-zero'}`}
+            style={{ gridColumn: tile.col + 1, gridRow: tile.row + 1, ...(value ? { background: tileColour(share) } : {}) }}
+            title={title} aria-label={title} disabled={!row || !onTile} onClick={() => row && onTile?.(row)}
+            data-testid="pref-tile" data-key={tile.name} data-value={value ?? 0}
+          >
+            <span className="pref-tile-name">{tile.short}</span>
+            <span className="pref-tile-value tabular">{value ? text : '–'}</span>
+          </button>
+        );
+      })}
     </div>
   );
 }
 
-function Bars({ rows, metric, dimension, onBar }: { rows: readonly PanelRow[]; metric: Metric; dimension: CompositionDimension; onBar: (row: PanelRow) => void }) {
+function Bars({ rows, metric, dimension, onBar }: { rows: readonly PanelRow[]; metric: Metric; dimension: CompositionDimension; onBar: ((row: PanelRow) => void) | undefined }) {
   const { t, lang } = useI18n();
   const unset = t('dash.unset');
   const labels = useMemo(() => rows.map((r) => rowLabel(r, unset)), [rows, unset]);
@@ -158,7 +161,7 @@ function Bars({ rows, metric, dimension, onBar }: { rows: readonly PanelRow[]; m
       },
     },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => (metric === 'revenue' ? yenShort(v) : v.toLocaleString('ja-JP')) } },
-    yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { formatter: (v: string) => truncate(v, 12), width: 150, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { formatter: (v: string) => truncate(v, 16), width: 180, overflow: 'truncate' } },
     series: [{
       type: 'bar', name: t(`dash.metric.${metric}`), data: rows.map((r) => num(r[metric]) ?? 0), barMaxWidth: 22, cursor: 'pointer',
       label: { show: true, position: 'right', fontSize: 11, color: '#52606d', formatter: (p: { value: number }) => metricText(p.value, metric, lang) },
@@ -166,7 +169,7 @@ function Bars({ rows, metric, dimension, onBar }: { rows: readonly PanelRow[]; m
   }), [rows, labels, metric, lang, t]);
   return (
     <div data-testid="composition-bars" data-dimension={dimension}>
-      <Chart option={option} label={t('dash.panel.composition')} className="chart-bars" style={{ height: Math.max(180, rows.length * 28 + 24) }} onClick={(e) => { const r = rows[e.dataIndex]; if (r) onBar(r); }} />
+      <Chart option={option} label={t('dash.panel.composition')} className="chart-bars" style={{ height: Math.max(180, rows.length * 28 + 24) }} onClick={onBar && ((e) => { const r = rows[e.dataIndex]; if (r) onBar(r); })} />
     </div>
   );
 }

@@ -54,7 +54,10 @@ export function DashboardPage() {
 
   return (
     <div className="page dash-page" data-testid="dashboard-page">
-      <PageHeader title={t('dash.title')} />
+      <PageHeader
+        title={t('dash.title')}
+        actions={<nav className="dash-sections" aria-label={t('dash.sections')}>{SECTIONS.map((s) => <a key={s} href={`#dash-${s}`}>{t(`dash.section.${s}`)}</a>)}</nav>}
+      />
       <p className="page-lead muted">{t('dash.lead')}</p>
       <div className="dash-filters card" role="search" aria-label={t('dash.filters')} data-testid="dashboard-filters">
         {maySegments && (
@@ -86,13 +89,10 @@ export function DashboardPage() {
         </div>
         <p className="muted small dash-range-note">{t('dash.rangeNote')}</p>
       </div>
-      <nav className="dash-sections" aria-label={t('dash.sections')}>
-        {SECTIONS.map((s) => <a key={s} href={`#dash-${s}`}>{t(`dash.section.${s}`)}</a>)}
-      </nav>
 
       <h2 className="dash-section-title" id="dash-composition">{t('dash.section.composition')}</h2>
       <div className="dash-grid">
-        <CompositionPanel state={composition} view={view} onView={setView} onDrill={setDrill} />
+        <CompositionPanel state={composition} view={view} onView={setView} onDrill={can('customers:read') ? setDrill : undefined} />
         {drill && <DrillList target={drill} view={view} onClose={() => setDrill(null)} />}
       </div>
 

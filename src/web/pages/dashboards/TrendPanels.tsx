@@ -28,7 +28,7 @@ function axisTooltip(months: readonly string[], lang: 'ja' | 'en', format: (seri
 const yenAxis = { type: 'value', axisLabel: { formatter: (v: number) => yenShort(v) } };
 const countAxis = { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => v.toLocaleString('ja-JP') } };
 const grid = { left: 8, right: 12, top: 36, bottom: 4, containLabel: true };
-const legend = { top: 0, left: 0, itemWidth: 12, itemHeight: 10, type: 'scroll' };
+const legend = { top: 0, left: 0, itemWidth: 12, itemHeight: 10, type: 'plain' };
 const monthCategory = (months: readonly string[]) => ({ type: 'category', data: months.map(monthAxis), axisLabel: { hideOverlap: true } });
 
 export function RevenueCharts({ panel }: { panel: DashboardPanel }) {
@@ -82,7 +82,9 @@ function StackedByMonth({ panel, seriesColumn, valueColumn, name, yen, testId, l
   const option = useMemo(() => {
     const series = pivot(panel.rows, months, seriesColumn, valueColumn, name, 8, lang === 'ja' ? 'その他' : 'Other');
     return {
-      grid, legend: { ...legend, formatter: (n: string) => truncate(n, 14), tooltip: { show: true } },
+      // Every series in the legend, wrapping to a second line (not paged): room above the plot for it.
+      grid: { ...grid, top: series.length > 5 ? 58 : 36 },
+      legend: { ...legend, formatter: (n: string) => truncate(n, 14), tooltip: { show: true } },
       tooltip: { trigger: 'axis', formatter: axisTooltip(months, lang, (_s, v) => (yen ? yenFull(v) : countText(v, valueColumn, lang))) },
       xAxis: monthCategory(months),
       yAxis: yen ? yenAxis : countAxis,

@@ -5,11 +5,11 @@
  */
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { GridComponent, LegendPlainComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { PALETTE } from './palette.ts';
 
-echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendPlainComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
 const FONT = '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", Meiryo, sans-serif';
 
@@ -17,6 +17,8 @@ const FONT = '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", 
 echarts.registerTheme('daicho', {
   color: [...PALETTE],
   backgroundColor: 'transparent',
+  animationDuration: 400,
+  animationDurationUpdate: 300,
   textStyle: { fontFamily: FONT, color: '#1f2933' },
   legend: { textStyle: { fontFamily: FONT, color: '#52606d', fontSize: 12 } },
   tooltip: { textStyle: { fontFamily: FONT, fontSize: 12 }, borderColor: '#d9dee5' },
