@@ -19,8 +19,11 @@ SELECT id, NULL, lifecycle_stage, created_at FROM customers ORDER BY created_at,
 -- measurements that called for them). Per customer and Japan calendar day, the orders as RFM counts them: orders not
 -- cancelled and with lines; `orders` the purchases among them (a line of positive quantity); `revenue` the net of
 -- every line ((quantity − returned) × unit price, or amount − returned amount). `first_day`: the customer's first
--- purchase day in any currency. A customer's rows are rewritten whenever its orders change, it is merged, split or
--- deleted; a deleted customer has none.
+-- purchase day in any currency. Three flags let a panel count buyers without grouping by customer: `month_first`
+-- marks the customer's first purchase day of the (Japan) month in the row's currency, `month_first_any` the first in
+-- any currency (one row per customer and month with purchases), `currency_first` the first purchase day ever in the
+-- row's currency. A customer's rows are rewritten whenever its orders change, it is merged, split or deleted; a
+-- deleted customer has none.
 CREATE TABLE customer_order_days (
   customer_id  uuid NOT NULL,
   day          date NOT NULL,
@@ -28,6 +31,9 @@ CREATE TABLE customer_order_days (
   orders       integer NOT NULL,
   revenue      numeric NOT NULL,
   first_day    date,
+  month_first      boolean NOT NULL,
+  month_first_any  boolean NOT NULL,
+  currency_first   boolean NOT NULL,
   PRIMARY KEY (customer_id, day, currency)
 );
 CREATE INDEX customer_order_days_day_idx ON customer_order_days (day);
@@ -44,8 +50,11 @@ CREATE TABLE customer_category_days (
 CREATE INDEX customer_category_days_customer_idx ON customer_category_days (customer_id);
 CREATE INDEX customer_category_days_day_idx ON customer_category_days (day);
 
-INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day)
-SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id)
+INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first)
+SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id),
+       d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency, date_trunc('month', d.day)),
+       d.orders > 0 AND row_number() OVER (PARTITION BY d.customer_id, date_trunc('month', d.day) ORDER BY d.orders > 0 DESC, d.day, d.currency) = 1,
+       d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency)
 FROM (
   SELECT sr.customer_id, (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date AS day, o.currency,
          count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,

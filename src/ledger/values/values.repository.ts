@@ -243,11 +243,16 @@ const JAPAN_DAY = sql`(o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date`;
 /**
  * The rollup rows of some customers (all when null), from their orders as RFM counts them (FACTS above): orders not
  * cancelled and with lines, purchases those with a line of positive quantity, revenue LINE_NET over the lines. Live
- * customers only: a deleted or merged-away customer has no rows.
+ * customers only: a deleted or merged-away customer has no rows. The flags mark the customer's first purchase day of
+ * each month (in the row's currency; in any currency) and ever (in the row's currency), so a panel counts buyers
+ * by counting flagged rows instead of grouping by customer.
  */
 function orderDays(customerIds: readonly string[] | null) {
   return sql`
-    SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id) AS first_day
+    SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id) AS first_day,
+           d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency, date_trunc('month', d.day)) AS month_first,
+           d.orders > 0 AND row_number() OVER (PARTITION BY d.customer_id, date_trunc('month', d.day) ORDER BY d.orders > 0 DESC, d.day, d.currency) = 1 AS month_first_any,
+           d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency) AS currency_first
     FROM (
       SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
              min(${JAPAN_DAY}) FILTER (WHERE l.counted) AS first_day
@@ -279,7 +284,7 @@ export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string
   if (customerIds.length === 0) return;
   const ids = [...customerIds];
   await sql`DELETE FROM customer_order_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
-  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day) ${orderDays(ids)}`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(ids)}`.execute(db);
 }
@@ -287,7 +292,7 @@ export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string
 /** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
 export async function rebuildOrderRollups(db: Db): Promise<void> {
   await sql`DELETE FROM customer_order_days`.execute(db);
-  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day) ${orderDays(null)}`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(null)}`.execute(db);
   await sql`DELETE FROM customer_category_days`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(null)}`.execute(db);
   await sql`ANALYZE customer_order_days`.execute(db);

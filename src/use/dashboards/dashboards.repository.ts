@@ -90,9 +90,10 @@ function keyed(dimension: CompositionDimension, scope: Scope) {
     case 'owner':
       return sql`SELECT c.id, c.created_at, c.owner_user_id::text AS key FROM customers c ${where}`;
     case 'source':
+      // Joined first, grouped after: grouping source_records alone misled the planner (a customer's sources are few).
       return sql`SELECT c.id, c.created_at, s.name AS key
-        FROM (SELECT DISTINCT customer_id, source_id FROM source_records WHERE customer_id IS NOT NULL) r
-        JOIN customers c ON c.id = r.customer_id JOIN sources s ON s.id = r.source_id ${where}`;
+        FROM customers c JOIN source_records r ON r.customer_id = c.id JOIN sources s ON s.id = r.source_id ${where}
+        GROUP BY c.id, c.created_at, s.name`;
   }
 }
 
@@ -103,6 +104,23 @@ export interface CompositionRow { key: string | null; customers: number | string
  * range), purchases and yen revenue in the range.
  */
 export async function composition(db: Db, dimension: CompositionDimension, scope: Scope): Promise<CompositionRow[]> {
+  if (scope.fromDay === null && dimension !== 'source') {
+    // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
+    // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: their
+    // keys are grouped already, and reading them twice costs more than the grouping saves.)
+    const r = await sql<CompositionRow>`
+      SELECT x.key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+      FROM (
+        SELECT k.key, count(*) FILTER (WHERE ${inRange(scope, sql`k.created_at`)}) AS customers, 0 AS buyers, 0 AS orders, 0 AS revenue, 0 AS days
+        FROM (${keyed(dimension, scope)}) k GROUP BY k.key
+        UNION ALL
+        SELECT k.key, 0, count(*) FILTER (WHERE d.currency_first), sum(d.orders), sum(d.revenue), count(*)
+        FROM customer_order_days d JOIN (${keyed(dimension, scope)}) k ON k.id = d.customer_id
+        WHERE d.currency = 'JPY' ${withinDays(scope, sql`d.day`)}
+        GROUP BY k.key) x
+      GROUP BY x.key HAVING sum(x.customers) > 0 OR sum(x.days) > 0`.execute(db);
+    return r.rows;
+  }
   const r = await sql<CompositionRow>`
     WITH per AS (${yenPerCustomer(scope)})
     SELECT k.key, count(*) FILTER (WHERE ${inRange(scope, sql`k.created_at`)}) AS customers,
@@ -145,23 +163,29 @@ export interface FunnelRow { stage: number; reached: number | string; converted:
  */
 export async function funnel(db: Db, stages: readonly string[], scope: Scope): Promise<FunnelRow[]> {
   const reachedAt = stages.map((_, k) => sql`min(h.changed_at) FILTER (WHERE h.to_stage IN (${sql.join(stages.slice(k))})) AS ${sql.ref(`r${k}`)}`);
-  const per = stages.map((_, k) => {
+  // One pass over the customers' arrival times, every stage's figures as filtered aggregates.
+  const figures = stages.map((_, k) => {
     const at = sql.ref(`f.r${k}`);
     const next = k + 1 < stages.length ? sql.ref(`f.r${k + 1}`) : null;
-    const days = next ? sql`EXTRACT(EPOCH FROM (${next} - ${at})) / 86400.0` : sql`NULL::float8`;
-    return sql`SELECT ${k} AS stage, count(*) AS reached,
-        ${next ? sql`count(${next})` : sql`0`} AS converted,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}) AS median_days, avg(${days}) AS average_days
-      FROM f WHERE ${at} IS NOT NULL AND ${inRange(scope, at)}`;
+    const reached = sql`${at} IS NOT NULL AND ${inRange(scope, at)}`;
+    const days = next ? sql`EXTRACT(EPOCH FROM (${next} - ${at})) / 86400.0` : null;
+    return sql`count(*) FILTER (WHERE ${reached}) AS ${sql.ref(`reached${k}`)},
+      ${next ? sql`count(${next}) FILTER (WHERE ${reached})` : sql`0`} AS ${sql.ref(`converted${k}`)},
+      ${days ? sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`median${k}`)},
+      ${days ? sql`avg(${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`average${k}`)}`;
   });
-  const r = await sql<FunnelRow>`
-    WITH f AS (
+  const r = await sql<Record<string, number | string | null>>`
+    SELECT ${sql.join(figures)}
+    FROM (
       SELECT h.customer_id, ${sql.join(reachedAt)}
       FROM customer_stage_changes h JOIN customers c ON c.id = h.customer_id
-      WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
-      GROUP BY h.customer_id)
-    ${sql.join(per, sql` UNION ALL `)}`.execute(db);
-  return r.rows;
+      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
+      GROUP BY h.customer_id) f`.execute(db);
+  const row = r.rows[0] ?? {};
+  return stages.map((_, k) => ({
+    stage: k, reached: row[`reached${k}`] ?? 0, converted: row[`converted${k}`] ?? 0,
+    median_days: row[`median${k}`] ?? null, average_days: row[`average${k}`] ?? null,
+  }));
 }
 
 // ── orders by month ──
@@ -173,6 +197,17 @@ export interface RevenueMonthRow { month: string; revenue: string | null; orders
  * that month.
  */
 export async function revenueByMonth(db: Db, scope: Scope): Promise<RevenueMonthRow[]> {
+  if (scope.fromDay === null || scope.fromDay.endsWith('-01')) {
+    // The range starts with a month: a buyer of a month is its first purchase day there (month_first), one row each.
+    const r = await sql<RevenueMonthRow>`
+      SELECT to_char(date_trunc('month', d.day), 'YYYY-MM') AS month, sum(d.revenue) AS revenue, sum(d.orders) AS orders,
+             count(*) FILTER (WHERE d.month_first) AS buyers,
+             count(*) FILTER (WHERE d.month_first AND date_trunc('month', d.first_day) = date_trunc('month', d.day)) AS new_buyers
+      FROM customer_order_days d
+      WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
+      GROUP BY date_trunc('month', d.day) ORDER BY 1`.execute(db);
+    return r.rows;
+  }
   const r = await sql<RevenueMonthRow>`
     WITH m AS (
       SELECT d.customer_id, to_char(d.day, 'YYYY-MM') AS month, sum(d.revenue) AS revenue, sum(d.orders) AS orders, min(d.first_day) AS first_day
@@ -198,25 +233,25 @@ export async function categoryByMonth(db: Db, scope: Scope): Promise<CategoryMon
   return r.rows;
 }
 
-export interface CohortRow { cohort: string; months_since: number | string; buyers: number | string; cohort_size: number | string }
+export interface CohortRow { cohort: string; months_since: number | string; buyers: number | string }
 
 /**
  * Buyers by the month of their first purchase (in the range) and, for each later month up to the range's end, how
- * many of them bought that month.
+ * many of them bought that month: one rollup row per customer and month with purchases (month_first_any). A cohort's
+ * size is its month 0.
  */
 export async function cohorts(db: Db, scope: Scope): Promise<CohortRow[]> {
   const r = await sql<CohortRow>`
-    WITH bought AS (
-      SELECT DISTINCT d.customer_id, date_trunc('month', d.first_day) AS cohort, date_trunc('month', d.day) AS month
+    SELECT to_char(x.cohort, 'YYYY-MM') AS cohort,
+           (EXTRACT(YEAR FROM x.month) - EXTRACT(YEAR FROM x.cohort)) * 12 + EXTRACT(MONTH FROM x.month) - EXTRACT(MONTH FROM x.cohort) AS months_since,
+           x.buyers
+    FROM (
+      SELECT date_trunc('month', d.first_day) AS cohort, date_trunc('month', d.day) AS month, count(*) AS buyers
       FROM customer_order_days d
-      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${scope.toDay ? sql`AND d.day <= ${scope.toDay}::date` : sql``}
-        ${scope.fromDay ? sql`AND d.first_day >= date_trunc('month', ${scope.fromDay}::date)` : sql``}),
-    sized AS (SELECT cohort, count(DISTINCT customer_id) AS cohort_size FROM bought GROUP BY cohort)
-    SELECT to_char(b.cohort, 'YYYY-MM') AS cohort,
-           (EXTRACT(YEAR FROM b.month) - EXTRACT(YEAR FROM b.cohort)) * 12 + EXTRACT(MONTH FROM b.month) - EXTRACT(MONTH FROM b.cohort) AS months_since,
-           count(*) AS buyers, s.cohort_size
-    FROM bought b JOIN sized s ON s.cohort = b.cohort
-    GROUP BY 1, 2, s.cohort_size ORDER BY 1, 2`.execute(db);
+      WHERE d.month_first_any ${members(scope, sql`d.customer_id`)} ${scope.toDay ? sql`AND d.day <= ${scope.toDay}::date` : sql``}
+        ${scope.fromDay ? sql`AND d.first_day >= date_trunc('month', ${scope.fromDay}::date)` : sql``}
+      GROUP BY 1, 2) x
+    ORDER BY 1, 2`.execute(db);
   return r.rows;
 }
 
@@ -276,11 +311,11 @@ export interface MergesRow { source: string; label: string; merged: number | str
  */
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
   const r = await sql<MergesRow>`
-    SELECT s.name AS source, s.label, count(*) FILTER (WHERE EXISTS (
-             SELECT 1 FROM match_decisions d JOIN customers t ON t.id = d.customer_id
-             WHERE d.source_record_id = sr.id AND d.kind IN ('merge', 'accept') AND t.created_at < d.created_at)) AS merged,
-           count(*) AS records
+    SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
     FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customers c ON c.id = sr.customer_id
+    LEFT JOIN (
+      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customers t ON t.id = d.customer_id
+      WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
     WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`sr.received_at`)}
     GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
   return r.rows;

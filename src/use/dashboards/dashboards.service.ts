@@ -170,9 +170,13 @@ async function categoryByMonth(db: Db, r: Resolved): Promise<{ columns: Columns;
 async function cohorts(db: Db, r: Resolved): Promise<{ columns: Columns; rows: Row[] }> {
   const months = new Set(r.months);
   const rows = (await repo.cohorts(db, r.scope)).filter((x) => months.has(x.cohort));
+  const sizes = new Map(rows.filter((x) => int(x.months_since) === 0).map((x) => [x.cohort, int(x.buyers)]));
   return {
     columns: [{ key: 'cohort', kind: 'month' }, { key: 'monthsSince', kind: 'count' }, { key: 'buyers', kind: 'count' }, { key: 'cohortSize', kind: 'count' }, { key: 'retention', kind: 'rate' }],
-    rows: rows.map((x) => ({ cohort: x.cohort, monthsSince: int(x.months_since), buyers: int(x.buyers), cohortSize: int(x.cohort_size), retention: ratio(int(x.buyers), int(x.cohort_size)) })),
+    rows: rows.map((x) => {
+      const cohortSize = sizes.get(x.cohort) ?? 0;
+      return { cohort: x.cohort, monthsSince: int(x.months_since), buyers: int(x.buyers), cohortSize, retention: ratio(int(x.buyers), cohortSize) };
+    }),
   };
 }
 
