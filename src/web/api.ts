@@ -39,6 +39,9 @@ import type {
 } from '../use/segments/segments.schemas.ts';
 import type { DrillQuery, Panel, PanelId, PanelQuery } from '../use/dashboards/dashboards.schemas.ts';
 import type { CustomerValueResponse, RecomputeSummarySchema, RfmOverviewBody } from '../ledger/values/values.schemas.ts';
+import type {
+  Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCustomers, Run as RecommendRun, RunListSchema, RunStartedSchema,
+} from '../use/recommend/recommend.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
@@ -353,6 +356,7 @@ export const commerceApi = {
   returnLines: (id: string, lines: Array<{ sku: string; quantity: string }>) => request<Order>('POST', `/orders/${encodeURIComponent(id)}/returns`, { lines }),
   importOrders: (file: File, profile: unknown) => uploadCommerceFile<OrderImportSummary>('/orders/import', file, profile),
   summary: (customerId: string) => get<PurchaseSummary>(`/customers/${encodeURIComponent(customerId)}/purchases/summary`),
+  product: (id: string) => get<Product>(`/products/${encodeURIComponent(id)}`),
 };
 
 /** An order profile in its JSON form, as the wizard builds it (the server adds kind "orders"). */
@@ -426,4 +430,22 @@ export const dashboardsApi = {
   panel: (panel: PanelId, query: PanelQuery) => get<Panel>(`/dashboards/panels/${encodeURIComponent(panel)}`, { ...query }),
   /** The customers behind one row of the composition panel (key absent: the 未設定 row), a page at a time. */
   drill: (query: DrillQuery) => get<CustomerList>('/dashboards/drill', { ...query }),
+};
+
+// ── cross-sell and up-sell candidates (クロスセル・アップセル提案) ──
+export type { Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCustomers, RecommendRun };
+export type RecommendRunList = z.infer<typeof RunListSchema>;
+export type RecommendRunStarted = z.infer<typeof RunStartedSchema>;
+
+export const recommendApi = {
+  /** A customer's ranked candidates (commerce:read). */
+  customer: (id: string, k?: number) => get<CustomerCandidates>(`/customers/${encodeURIComponent(id)}/candidates`, { k }),
+  /** The customers who should be offered a product, best placed first (customers:read). */
+  productCustomers: (id: string, query: { maxRank?: number; cursor?: string; limit?: number }) =>
+    get<ProductCandidateCustomers>(`/products/${encodeURIComponent(id)}/candidates`, { ...query }),
+  /** What a product's buyers also bought, and the basket rules about it (commerce:read). */
+  affinity: (id: string) => get<ProductAffinity>(`/products/${encodeURIComponent(id)}/affinity`),
+  runs: () => get<RecommendRunList>('/recommendations/runs'),
+  /** Starts the background computation (segments:write); 202 with the run, or alreadyRunning. */
+  start: (input: { asOf?: string; k?: number } = {}) => request<RecommendRunStarted>('POST', '/recommendations/runs', input),
 };

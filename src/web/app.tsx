@@ -24,6 +24,7 @@ import { FormListPage } from './pages/FormListPage.tsx';
 import { FormBuilderPage } from './pages/FormBuilderPage.tsx';
 import { FormDetailPage } from './pages/FormDetailPage.tsx';
 import { ProductListPage } from './pages/ProductListPage.tsx';
+import { ProductDetailPage } from './pages/ProductDetailPage.tsx';
 import { OrderListPage } from './pages/OrderListPage.tsx';
 import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { EventListPage } from './pages/EventListPage.tsx';
@@ -115,6 +116,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);
   if ((m = match('/forms/:id', path))) return guard('forms:read', <FormDetailPage key={m.id} id={m.id!} />);
   if (path === '/products') return guard('commerce:read', <ProductListPage />);
+  if ((m = match('/products/:id', path))) return guard('commerce:read', <ProductDetailPage key={m.id} id={m.id!} />);
   if (path === '/orders') return guard('commerce:read', <OrderListPage />);
   if ((m = match('/orders/:id', path))) return guard('commerce:read', <OrderDetailPage key={m.id} id={m.id!} />);
   if (path === '/events') return guard('events:read', <EventListPage />);

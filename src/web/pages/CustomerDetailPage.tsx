@@ -14,6 +14,7 @@ import { StageBadge } from '../components/StageBadge.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
+import { CandidatesCard } from '../components/CandidatesCard.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
@@ -222,6 +223,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         <div className="detail-side">
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
+          {can('commerce:read') && <CandidatesCard customerId={c.id} />}
           <Timeline customerId={c.id} reloadKey={timelineKey} canWrite={can('customers:write')} />
           <ReviewIdentityPanel customerId={c.id} onSplit={(id) => navigate(`/customers/${id}`)} />
         </div>

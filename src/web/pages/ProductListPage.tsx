@@ -1,8 +1,13 @@
-/** 商品マスタ: search by SKU or name, add products (commerce:write), mark discontinued. */
+/**
+ * 商品マスタ: search by SKU or name, add products (commerce:write), mark discontinued; each product opens its page
+ * (its affinities and the customers to offer it to). 「クロスセル提案の計算」 for segments:write users.
+ */
 import { useState } from 'react';
 import { commerceApi, type Product } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { RecommendRunPanel } from '../components/RecommendRunPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FormPanel, useFormValues } from '../components/FormPanel.tsx';
@@ -37,6 +42,7 @@ export function ProductListPage() {
       <PageHeader title={t('commerce.products')} actions={can('commerce:write') && !creating && (
         <Button variant="primary" onClick={() => setCreating(true)} data-testid="product-new">{t('commerce.newProduct')}</Button>
       )} />
+      {can('segments:write') && <RecommendRunPanel />}
       {creating && <ProductCreate onDone={(created) => { setCreating(false); if (created) void reload(); }} />}
       <SearchBar value={text} onChange={setText} onSearch={(query) => { paging.reset(); setQ(query); }} placeholder={t('commerce.searchProducts')} testId="product-search" />
       <ErrorBanner error={error ?? rowError} />
@@ -46,9 +52,11 @@ export function ProductListPage() {
         loading={loading}
         rowKey={(p) => p.id}
         rowTestId="product-row"
+        rowProps={(p) => ({ 'data-sku': p.sku })}
+        onRowClick={(p) => navigate(`/products/${p.id}`)}
         columns={[
           { key: 'sku', header: t('commerce.sku'), cellClassName: 'mono', cell: (p) => p.sku },
-          { key: 'name', header: t('commerce.productName'), cell: (p) => p.name },
+          { key: 'name', header: t('commerce.productName'), cell: (p) => <Link to={`/products/${p.id}`} data-testid="product-link">{p.name}</Link> },
           { key: 'category', header: t('commerce.category'), cell: (p) => p.category },
           { key: 'price', header: t('commerce.price'), className: 'num', cellClassName: 'tabular', cell: (p) => yen(p.price) },
           {

@@ -11,6 +11,7 @@ import { RFM_SEGMENTS, RFM_TIERS, type RfmTier } from '../../../domain/value/rfm
 const TIERS = Object.keys(RFM_TIERS) as RfmTier[];
 import { useI18n, type MessageKey } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
+import { ProductPicker } from './ProductPicker.tsx';
 import { splitList, withFields } from './tree.ts';
 
 type Attribute = Extract<LeafCondition, { type: 'attribute' }>;
@@ -309,6 +310,23 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
             {(['p_alive', 'expected_purchases_90d', 'expected_order_value', 'predicted_value_365d'] as const).map((m) => <option key={m} value={m}>{t(`seg.predicted.${m}`)}</option>)}
           </select>
           <MinMax min={node.min} max={node.max} unit="" step={node.metric === 'p_alive' ? 0.05 : undefined} testId="cond-range" onChange={(min, max) => set({ min, max })} />
+        </span>
+      );
+    case 'candidate':
+      return (
+        <span className="seg-inline seg-wrap">
+          <Words>{t('seg.candidate.product')}</Words>
+          <ProductPicker sku={node.sku} onChange={(sku) => onChange({ ...node, sku })} />
+          <Words>{t('seg.candidate.within')}</Words>
+          <NumberInput value={node.maxRank} min={1} width={64} label={t('seg.candidate.maxRank')} testId="cond-max-rank" onChange={(maxRank) => set({ maxRank })} />
+          <Words>{t('seg.candidate.rankSuffix')}</Words>
+          <Words>{t('seg.candidate.kind')}</Words>
+          <select className="input" value={node.kind ?? ''} aria-label={t('seg.candidate.kind')} data-testid="cond-candidate-kind"
+            onChange={(e) => set({ kind: e.target.value === '' ? undefined : e.target.value })}>
+            <option value="">{t('seg.candidate.anyKind')}</option>
+            <option value="cross_sell">{t('seg.candidate.onlyCross')}</option>
+            <option value="up_sell">{t('seg.candidate.onlyUp')}</option>
+          </select>
         </span>
       );
     case 'segment':

@@ -4,7 +4,8 @@
  * shown under the condition they name), the first members and the distribution, then 保存 (name, description,
  * dynamic / snapshot, refresh interval).
  *
- * /segments/new?definition=<JSON> opens the builder pre-filled (the RFM grid's cells link here).
+ * /segments/new?definition=<JSON> opens the builder pre-filled (the RFM grid's cells link here); &name=… starts the
+ * name (a product page's 「この条件でセグメントを作成」).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
@@ -51,7 +52,10 @@ export function SegmentBuilderPage({ id }: { id?: string }) {
       </div>
     );
   }
-  return <Builder key={id ?? 'new'} segment={existing.data ?? null} initial={existing.data ? asRootGroup(existing.data.definition) : initialFromUrl(search)} />;
+  return (
+    <Builder key={id ?? 'new'} segment={existing.data ?? null} initial={existing.data ? asRootGroup(existing.data.definition) : initialFromUrl(search)}
+      initialName={id ? '' : (search.get('name') ?? '').slice(0, 200)} />
+  );
 }
 
 function useChoices(selfId: string | undefined): Choices {
@@ -72,7 +76,7 @@ function useChoices(selfId: string | undefined): Choices {
   }), [owners, sources, forms.data, events.data, segments.data, selfId]);
 }
 
-function Builder({ segment, initial }: { segment: Segment | null; initial: Group }) {
+function Builder({ segment, initial, initialName }: { segment: Segment | null; initial: Group; initialName: string }) {
   const { t, lang } = useI18n();
   const { can } = useSession();
   const [history, setHistory] = useState<History>(() => startHistory(initial));
@@ -154,7 +158,7 @@ function Builder({ segment, initial }: { segment: Segment | null; initial: Group
             />
             {rootErrors.length > 0 && <NodeErrors errors={rootErrors} />}
           </section>
-          {can('segments:write') && <SavePanel segment={segment} definition={definition} />}
+          {can('segments:write') && <SavePanel segment={segment} definition={definition} initialName={initialName} />}
         </div>
         <aside className="seg-side">
           <section className="card seg-count-card" data-testid="segment-count-card">
@@ -335,9 +339,9 @@ function ConditionMenu({ onPick, onClose }: { onPick: (leaf: LeafCondition) => v
 }
 
 /** 保存: name, description, 動的 / スナップショット, 自動更新の間隔. */
-function SavePanel({ segment, definition }: { segment: Segment | null; definition: Group }) {
+function SavePanel({ segment, definition, initialName }: { segment: Segment | null; definition: Group; initialName: string }) {
   const { t } = useI18n();
-  const [name, setName] = useState(segment?.name ?? '');
+  const [name, setName] = useState(segment?.name ?? initialName);
   const [description, setDescription] = useState(segment?.description ?? '');
   const [mode, setMode] = useState<'dynamic' | 'snapshot'>(segment?.mode ?? 'dynamic');
   const [refresh, setRefresh] = useState<number | null>(segment ? segment.refreshMinutes : 1440);

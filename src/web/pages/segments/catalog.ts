@@ -39,6 +39,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   { id: 'no_purchase', category: 'behaviour', make: () => ({ type: 'no_purchase', days: 180 }) },
   { id: 'rfm', category: 'value', make: () => ({ type: 'rfm', tiers: ['loyal'] }) },
   { id: 'predicted', category: 'value', make: () => ({ type: 'predicted', metric: 'p_alive', min: 0.5 }) },
+  { id: 'candidate', category: 'value', make: () => ({ type: 'candidate', sku: '', maxRank: 10 }) },
   { id: 'segment', category: 'segment', make: () => ({ type: 'segment', segmentId: '' }) },
 ];
 
