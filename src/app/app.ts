@@ -28,6 +28,7 @@ import { formRoutes } from '../intake/forms/forms.routes.ts';
 import { orderRoutes } from '../intake/orders/orders.routes.ts';
 import { eventRoutes } from '../intake/events/events.routes.ts';
 import { valueRoutes } from '../ledger/values/values.routes.ts';
+import { dashboardRoutes } from '../use/dashboards/dashboards.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
 
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', valueRoutes());
   app.route('/', segmentRoutes());
   app.route('/', recommendRoutes());
+  app.route('/', dashboardRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

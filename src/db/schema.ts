@@ -589,6 +589,14 @@ export interface CustomerValuesTable {
   predicted_value_365d: Numeric | null;
   computed_at: CreatedAt;
 }
+/** 0022: every change of customers.lifecycle_stage (a new customer: from null), for the dashboards' funnel. */
+export interface CustomerStageChangesTable {
+  id: BigId;
+  customer_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_at: CreatedAt;
+}
 export interface ValueRunsTable {
   id: BigId;
   as_of: string;
@@ -698,6 +706,7 @@ export interface Database {
   segment_sizes: SegmentSizesTable;
   customer_values: CustomerValuesTable;
   value_runs: ValueRunsTable;
+  customer_stage_changes: CustomerStageChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -37,6 +37,7 @@ import type {
 import type {
   Segment, SegmentDistribution, SegmentInputBody, SegmentList, SegmentNode, SegmentPatchBody, SegmentPreview, SegmentSizes, SegmentSplitResult, LeafCondition,
 } from '../use/segments/segments.schemas.ts';
+import type { DrillQuery, Panel, PanelId, PanelQuery } from '../use/dashboards/dashboards.schemas.ts';
 import type { CustomerValueResponse, RecomputeSummarySchema, RfmOverviewBody } from '../ledger/values/values.schemas.ts';
 import type {
   Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCustomers, Run as RecommendRun, RunListSchema, RunStartedSchema,
@@ -418,6 +419,17 @@ export const valuesApi = {
   rfm: () => get<RfmOverview>('/rfm'),
   recompute: () => request<ValuesRecomputeSummary>('POST', '/rfm/recompute', {}),
   customer: (id: string) => get<CustomerValueAnswer>(`/customers/${encodeURIComponent(id)}/value`),
+};
+
+// ── dashboards (ダッシュボード) ──
+export type DashboardPanel = Panel;
+export type { DrillQuery, PanelId, PanelQuery };
+
+export const dashboardsApi = {
+  /** One panel under the filters: {columns, rows} (dashboards.schemas.ts). */
+  panel: (panel: PanelId, query: PanelQuery) => get<Panel>(`/dashboards/panels/${encodeURIComponent(panel)}`, { ...query }),
+  /** The customers behind one row of the composition panel (key absent: the 未設定 row), a page at a time. */
+  drill: (query: DrillQuery) => get<CustomerList>('/dashboards/drill', { ...query }),
 };
 
 // ── cross-sell and up-sell candidates (クロスセル・アップセル提案) ──

@@ -34,8 +34,10 @@ import { SegmentListPage } from './pages/segments/SegmentListPage.tsx';
 import { SegmentBuilderPage } from './pages/segments/SegmentBuilderPage.tsx';
 import { SegmentDetailPage } from './pages/segments/SegmentDetailPage.tsx';
 import { RfmPage } from './pages/segments/RfmPage.tsx';
+import { DashboardPage } from './pages/dashboards/DashboardPage.tsx';
 
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
+  { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
@@ -124,6 +126,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/segments/:id/edit', path))) return guard('segments:write', <SegmentBuilderPage key={m.id} id={m.id!} />);
   if ((m = match('/segments/:id', path))) return guard('segments:read', <SegmentDetailPage key={m.id} id={m.id!} />);
   if (path === '/rfm') return guard('commerce:read', <RfmPage />);
+  if (path === '/dashboard') return guard('dashboards:read', <DashboardPage />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (
     <div className="empty-page" data-testid="not-found">

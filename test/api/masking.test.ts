@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
 import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
 import { startRun as startRecommendRun } from '../../src/use/recommend/recommend.service.ts';
+import { COMPOSITION_DIMENSIONS, PANELS } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -144,6 +145,9 @@ for (const engine of ENGINES) {
         '/api/v1/search': [`?q=${encodeURIComponent('鷹司')}`, `?q=${encodeURIComponent(EMAIL)}`, `?q=${encodeURIComponent(NAMELESS_EMAIL)}`, '?q=09044172938'],
         '/api/v1/review-items': ['', '?status=open'],
         '/api/v1/orders': ['', `?source=ec`],
+        // The customers behind each composition row, everyone's and each segment's.
+        '/api/v1/dashboards/drill': [...COMPOSITION_DIMENSIONS.map((by) => `?by=${by}`), ...candidates.segments!.map((id) => `?by=prefecture&segment=${id}`)],
+        '/api/v1/dashboards/panels/{panel}': ['', ...candidates.segments!.map((id) => `?segment=${id}`)],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];
@@ -153,6 +157,7 @@ for (const engine of ENGINES) {
         let concrete = [path];
         if (params.includes('slug')) concrete = slugs.map((s) => path.replace('{slug}', s));
         else if (params.includes('code')) concrete = [path.replace('{code}', '1000001')];
+        else if (params.includes('panel')) concrete = PANELS.map((panel) => path.replace('{panel}', panel));
         else if (params.includes('id')) {
           const kind = path.split('/')[3]!;
           const pool = candidates[kind];
@@ -160,6 +165,7 @@ for (const engine of ENGINES) {
           concrete = pool.map((id) => path.replace('{id}', id));
         }
         for (const url of concrete) for (const q of queries[path] ?? ['']) urls.push(url + q);
+        if (params.includes('panel')) for (const by of COMPOSITION_DIMENSIONS) urls.push(`${path.replace('{panel}', 'composition')}?by=${by}`);
       }
       assert.ok(urls.length > 40, `${urls.length} calls`);
 

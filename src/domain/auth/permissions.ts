@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   'sites:write': 'Register tracked websites, edit allowed origins and limits, rotate write keys',
   'segments:read': 'Count, preview and open segments and their members (personal data masked without customers:read_personal)',
   'segments:write': 'Save, edit, refresh, split and archive segments; recompute RFM',
+  'dashboards:read': 'See the dashboards\' panels (counts and sums; the customers behind a bar also need customers:read, masked without customers:read_personal)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -47,7 +48,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'users:read', 'audit:read', 'api_keys:own',
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'sites:write', 'segments:read', 'segments:write',
+    'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
@@ -55,16 +56,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'sites:write', 'segments:read', 'segments:write',
+    'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
   ]),
   sales: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
     'forms:read',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'segments:read', 'segments:write',
+    'sites:read', 'segments:read', 'segments:write', 'dashboards:read',
   ]),
-  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read']),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read', 'dashboards:read']),
 };
 
 export function isRole(value: string): value is Role {

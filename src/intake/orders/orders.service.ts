@@ -1,4 +1,4 @@
-import { ordersChanged } from '../../ledger/values/values.service.ts';
+import { ordersChanged, productCategoryChanged } from '../../ledger/values/values.service.ts';
 import { createHash } from 'node:crypto';
 import type { Actor, AuthContext } from '../../core/context.ts';
 import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
@@ -56,6 +56,8 @@ export async function updateProduct(db: Db, id: string, input: { sku?: string | 
       ...(input.active !== undefined ? { active: input.active } : {}),
     });
     if (!row) throw notFound('Product');
+    // The dashboards' revenue by category follows the product's new category.
+    if (input.category !== undefined) await productCategoryChanged(db, id);
     await audit(db, actor, 'product.update', { type: 'product', id }, { fields: Object.keys(input) });
     return toProduct(row);
   } catch (error) {

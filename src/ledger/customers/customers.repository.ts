@@ -3,6 +3,10 @@ import type { Db } from '../../db/database.ts';
 import type { CustomerRow, Database } from '../../db/schema.ts';
 import { exactTimestamp } from '../../db/sql-fragments.ts';
 
+/**
+ * An empty customer (identity splits and manual creation fill it at once by a golden recompute, which starts its
+ * stage history: updateCustomersColumns records null → the stage it computed for a customer without history).
+ */
 export async function insertEmptyCustomer(db: Db): Promise<string> {
   const row = await db.insertInto('customers').values({ custom_fields: '{}', provenance: '{}' }).returning('id').executeTakeFirstOrThrow();
   return row.id;
@@ -39,13 +43,24 @@ const GOLDEN_COLUMN_NAMES = [
   'acquisition_channel', 'owner_user_id', 'custom_fields', 'provenance', 'search_text', 'search_grams', 'sort_key',
 ] as const;
 
-/** Updates the golden columns of existing customers (one statement, rows passed as one JSON parameter). */
+/**
+ * Updates the golden columns of existing customers (one statement, rows passed as one JSON parameter). A changed
+ * lifecycle stage is recorded in customer_stage_changes by the same statement: its CTEs see the rows as they were
+ * before the update, so the history holds exactly the changes this write made (a customer without history yet,
+ * just created empty, starts it: null → its stage).
+ */
 export async function updateCustomersColumns(db: Db, rows: readonly GoldenRow[]): Promise<void> {
   if (rows.length === 0) return;
   const set = sql.join(GOLDEN_COLUMN_NAMES.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
-  await sql`UPDATE customers SET ${set}, updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}
-    WHERE customers.id = v.id`.execute(db);
+  await sql`WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}),
+    known AS (SELECT v.id, v.lifecycle_stage, c.lifecycle_stage AS before,
+                     EXISTS (SELECT 1 FROM customer_stage_changes h WHERE h.customer_id = v.id) AS has_history
+              FROM v JOIN customers c ON c.id = v.id),
+    stage AS (INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage)
+      SELECT id, CASE WHEN has_history THEN before END, lifecycle_stage FROM known
+      WHERE NOT has_history OR before IS DISTINCT FROM lifecycle_stage)
+    UPDATE customers SET ${set}, updated_at = now()
+    FROM v WHERE customers.id = v.id`.execute(db);
 }
 
 /** Inserts new customers with their golden columns already computed (ids chosen by the caller). */
@@ -53,8 +68,9 @@ export async function insertCustomersWithColumns(db: Db, rows: readonly GoldenRo
   if (rows.length === 0) return;
   const columns = sql.join([sql.ref('id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(c))]);
   const values = sql.join([sql.ref('v.id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(`v.${c}`))]);
-  await sql`INSERT INTO customers (${columns})
-    SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}`.execute(db);
+  await sql`WITH c AS (INSERT INTO customers (${columns})
+      SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE} RETURNING id, lifecycle_stage)
+    INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage) SELECT id, NULL, lifecycle_stage FROM c`.execute(db);
 }
 
 export async function softDeleteCustomer(db: Db, id: string, userId: string | null): Promise<boolean> {

@@ -15,6 +15,7 @@ import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { searchCustomerIds } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
 import type { Customer, CustomerList, CustomerListItem, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
+import { refreshOrderRollups } from '../values/values.service.ts';
 
 
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
@@ -23,6 +24,8 @@ export async function deleteCustomer(db: Db, id: string, actor: Actor): Promise<
     const row = await repo.findCustomerRow(trx, id);
     if (!row) throw notFound('Customer');
     await repo.softDeleteCustomer(trx, id, actor.auth?.userId ?? null);
+    // A deleted customer leaves the dashboards' order rollups.
+    await refreshOrderRollups(trx, [id]);
     await audit(trx, actor, 'customer.delete', { type: 'customer', id }, { displayName: row.display_name });
   });
 }

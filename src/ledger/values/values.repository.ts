@@ -234,3 +234,77 @@ export async function setPredictions(db: Db, rows: ReadonlyArray<{ customerId: s
       WHERE customer_values.customer_id = u.customer_id`.execute(db);
   }
 }
+
+// ── the dashboards' order rollups (customer_order_days, customer_category_days; migration 0022) ──
+
+/** Japan calendar day of an order: the dashboards' months and ranges are Japan time. */
+const JAPAN_DAY = sql`(o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date`;
+
+/**
+ * The rollup rows of some customers (all when null), from their orders as RFM counts them (FACTS above): orders not
+ * cancelled and with lines, purchases those with a line of positive quantity, revenue LINE_NET over the lines. Live
+ * customers only: a deleted or merged-away customer has no rows. The flags mark the customer's first purchase day of
+ * each month (in the row's currency; in any currency) and ever (in the row's currency), so a panel counts buyers
+ * by counting flagged rows instead of grouping by customer.
+ */
+function orderDays(customerIds: readonly string[] | null) {
+  return sql`
+    SELECT d.customer_id, d.day, d.currency, d.orders, d.revenue, min(d.first_day) OVER (PARTITION BY d.customer_id) AS first_day,
+           d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency, date_trunc('month', d.day)) AS month_first,
+           d.orders > 0 AND row_number() OVER (PARTITION BY d.customer_id, date_trunc('month', d.day) ORDER BY d.orders > 0 DESC, d.day, d.currency) = 1 AS month_first_any,
+           d.orders > 0 AND d.day = min(d.day) FILTER (WHERE d.orders > 0) OVER (PARTITION BY d.customer_id, d.currency) AS currency_first
+    FROM (
+      SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
+             min(${JAPAN_DAY}) FILTER (WHERE l.counted) AS first_day
+      FROM orders o
+      ${customerIds
+        ? sql`CROSS JOIN LATERAL (SELECT bool_or(l.quantity > 0) AS counted, sum(${LINE_NET}) AS net FROM order_lines l WHERE l.order_id = o.id) l`
+        : sql`JOIN (SELECT l.order_id, bool_or(l.quantity > 0) AS counted, sum(${LINE_NET}) AS net FROM order_lines l GROUP BY l.order_id) l ON l.order_id = o.id`}
+      JOIN source_records sr ON sr.id = o.source_record_id
+      JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+      WHERE o.status <> 'cancelled' ${customerIds ? sql`AND l.counted IS NOT NULL AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      GROUP BY 1, 2, 3) d`;
+}
+
+function categoryDays(customerIds: readonly string[] | null) {
+  return sql`
+    SELECT g.*, g.orders > 0 AND g.day = min(g.day) FILTER (WHERE g.orders > 0) OVER (PARTITION BY g.customer_id, g.currency, g.category, date_trunc('month', g.day)) AS month_first
+    FROM (
+      SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, p.category,
+             count(DISTINCT o.id) FILTER (WHERE l.quantity > 0) AS orders, sum(${LINE_NET}) AS revenue
+      FROM orders o
+      JOIN order_lines l ON l.order_id = o.id
+      LEFT JOIN products p ON p.id = l.product_id
+      JOIN source_records sr ON sr.id = o.source_record_id
+      JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+      WHERE o.status <> 'cancelled' ${customerIds ? sql`AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      GROUP BY 1, 2, 3, 4) g`;
+}
+
+/** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
+export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  const ids = [...customerIds];
+  await sql`DELETE FROM customer_order_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(ids)}`.execute(db);
+  await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(ids)}`.execute(db);
+}
+
+/** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
+export async function rebuildOrderRollups(db: Db): Promise<void> {
+  await sql`DELETE FROM customer_order_days`.execute(db);
+  await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(null)}`.execute(db);
+  await sql`DELETE FROM customer_category_days`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(null)}`.execute(db);
+  await sql`ANALYZE customer_order_days`.execute(db);
+  await sql`ANALYZE customer_category_days`.execute(db);
+}
+
+/** The customers who bought a product (its category changed: their category rollups follow). */
+export async function buyersOfProduct(db: Db, productId: string): Promise<string[]> {
+  const r = await sql<{ customer_id: string }>`
+    SELECT DISTINCT sr.customer_id FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN source_records sr ON sr.id = o.source_record_id
+    WHERE l.product_id = ${productId}::uuid AND sr.customer_id IS NOT NULL`.execute(db);
+  return r.rows.map((x) => x.customer_id);
+}

@@ -139,6 +139,7 @@ export async function exportValuesAsOf(db: Db, options: RecomputeOptions, writeR
 export async function refreshValuesOf(db: Db, customerIds: readonly string[]): Promise<void> {
   const ids = [...new Set(customerIds)];
   if (ids.length === 0) return;
+  await repo.refreshOrderRollupsOf(db, ids);
   const run = await repo.latestRun(db);
   if (!run) return;
   const thresholds = run.thresholds as { bins: number } & repo.Cuts;
@@ -177,6 +178,7 @@ export async function ordersChanged(db: Db, customerIds: readonly string[]): Pro
   const ids = [...new Set(customerIds)];
   if (ids.length === 0) return;
   if (ids.length <= INCREMENTAL_LIMIT) return refreshValuesOf(db, ids);
+  await repo.refreshOrderRollupsOf(db, ids);
   const run = await repo.latestRun(db);
   if (run) await recomputeValues(db, { asOf: todayInJapan() > run.as_of ? todayInJapan() : run.as_of, currency: run.currency, bins: (run.thresholds as { bins: number }).bins });
 }
@@ -185,7 +187,28 @@ export async function ordersChanged(db: Db, customerIds: readonly string[]): Pro
 export async function recomputeValuesIfStale(db: Db, now: Date = new Date()): Promise<RecomputeSummary | null> {
   const run = await repo.latestRun(db);
   if (run && run.as_of >= todayInJapan(now)) return null;
-  return recomputeValues(db, { asOf: todayInJapan(now), currency: run?.currency });
+  const summary = await recomputeValues(db, { asOf: todayInJapan(now), currency: run?.currency });
+  await rebuildOrderRollups(db);
+  return summary;
+}
+
+/**
+ * The dashboards' order rollups (per customer and Japan day; per category too) of some customers rewritten: their
+ * orders changed, a product they bought changed category, or they were deleted. Merges and splits go through
+ * refreshValuesOf, orders through ordersChanged, which both do this.
+ */
+export async function refreshOrderRollups(db: Db, customerIds: readonly string[]): Promise<void> {
+  await repo.refreshOrderRollupsOf(db, [...new Set(customerIds)]);
+}
+
+/** After a product's category changed: its buyers' category rollups. */
+export async function productCategoryChanged(db: Db, productId: string): Promise<void> {
+  await repo.refreshOrderRollupsOf(db, await repo.buyersOfProduct(db, productId));
+}
+
+/** Every customer's order rollups rewritten in one transaction (the daily pass puts right whatever a path missed). */
+export async function rebuildOrderRollups(db: Db): Promise<void> {
+  await db.transaction().execute((trx) => repo.rebuildOrderRollups(trx));
 }
 
 export interface CustomerValue {

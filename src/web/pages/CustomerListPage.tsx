@@ -4,9 +4,8 @@
  * back button from a customer returns to the same list. With identity:resolve, rows can be selected (across searches
  * and pages) and merged into one customer: duplicates the import did not merge on its own.
  */
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type CustomerListItem, type CustomerListQuery } from '../api.ts';
-import { formatDateTime } from '../format.ts';
 import { useCompanies, useOwners, useSources } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.ts';
@@ -17,14 +16,11 @@ import type { SortDirection } from '../components/list-state.ts';
 import { CursorPager, useCursorPaging } from '../components/Pager.tsx';
 import { SearchBar } from '../components/SearchBar.tsx';
 import { ErrorBanner, MaskBanner, PageHeader, useLoad } from '../components/ui.tsx';
-import { Icon } from '../components/Icon.tsx';
-import { StageBadge } from '../components/StageBadge.tsx';
+import { useCustomerCell, type CustomerColumnKey } from '../components/CustomerCells.tsx';
 import { ExportMenu } from './ImportExportMenu.tsx';
 import { listSummary, type ListTotal } from './customer-list-summary.ts';
 
-type ColumnKey =
-  | 'name' | 'kana' | 'company' | 'department' | 'title' | 'email' | 'phone' | 'prefecture'
-  | 'stage' | 'channel' | 'owner' | 'updatedAt' | 'createdAt';
+type ColumnKey = CustomerColumnKey;
 
 /** The list's sorts: by reading (フリガナ) A→Z, or newest first. */
 const SORTS = { name: 'ascending', updated: 'descending', created: 'descending' } as const satisfies Record<string, SortDirection>;
@@ -176,43 +172,7 @@ export function CustomerListPage() {
   const ranked = Boolean(filters.q);
   const anyFilter = FILTER_KEYS.some((k) => k !== 'sort' && filters[k]);
   const masked = !can('customers:read_personal');
-  const stageOf = (code: string) => reference?.lifecycleStages.find((s) => s.code === code);
-  const channelOf = (code: string | null) => reference?.acquisitionChannels.find((s) => s.code === code);
-
-  const cell = (c: CustomerListItem, key: ColumnKey): ReactNode => {
-    switch (key) {
-      case 'name':
-        return (
-          <Link to={`/customers/${c.id}`} className="row-link" data-testid="customer-name">
-            {c.displayName || c.email || '—'}
-          </Link>
-        );
-      case 'kana':
-        return <span className="kana">{[c.familyNameKana, c.givenNameKana].filter(Boolean).join(' ')}</span>;
-      case 'company':
-        return c.company ? <Link to={`/companies/${c.company.id}`}>{c.company.name}</Link> : null;
-      case 'department':
-        return c.department;
-      case 'title':
-        return c.title;
-      case 'email':
-        return c.email ? <span className={c.masked ? 'masked-value' : 'nowrap'}>{c.masked && <Icon name="lock" size={11} className="lock" />}{c.email}</span> : null;
-      case 'phone':
-        return c.phoneNational ? <span className={c.masked ? 'masked-value nowrap' : 'nowrap tabular'}>{c.masked && <Icon name="lock" size={11} className="lock" />}{c.phoneNational}</span> : null;
-      case 'prefecture':
-        return c.prefecture;
-      case 'stage':
-        return <StageBadge code={c.lifecycleStage} label={label(stageOf(c.lifecycleStage), c.lifecycleStage)} />;
-      case 'channel':
-        return c.acquisitionChannel ? label(channelOf(c.acquisitionChannel), c.acquisitionChannel) : null;
-      case 'owner':
-        return c.owner?.displayName;
-      case 'updatedAt':
-        return <span className="nowrap tabular">{formatDateTime(c.updatedAt)}</span>;
-      case 'createdAt':
-        return <span className="nowrap tabular">{formatDateTime(c.createdAt)}</span>;
-    }
-  };
+  const cell = useCustomerCell();
 
   const tableColumns: Array<Column<CustomerListItem> | false> = [
     mayMerge && {

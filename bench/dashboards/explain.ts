@@ -1,0 +1,18 @@
+import { CompiledQuery } from 'kysely';
+import { openBenchDb } from '../support/harness.ts';
+import * as repo from '../../src/use/dashboards/dashboards.repository.ts';
+const bench = await openBenchDb('postgres', { keepPostgres: process.argv[2] ?? 'dash_small' });
+const db = bench.handle.db;
+const captured: CompiledQuery[] = [];
+const which = process.argv[3] ?? 'composition';
+const scope = { segmentId: null, from: null, until: null, fromDay: null, toDay: null };
+const spy = db.withPlugin({ transformQuery: (a) => { captured.push(db.getExecutor().compileQuery(a.node, a.queryId)); return a.node; }, transformResult: async (a) => a.result });
+if (which === 'composition') await repo.composition(spy, 'prefecture', scope);
+if (which === 'revenue') await repo.revenueByMonth(spy, scope);
+if (which === 'first') await repo.firstTouch(spy, scope);
+if (which === 'merges') await repo.mergesBySource(spy, scope);
+if (which === 'cohorts') await repo.cohorts(spy, scope);
+const q = captured.at(-1)!;
+const r = await db.executeQuery(CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, [...q.parameters]));
+console.log((r.rows as Array<Record<string, string>>).map((x) => Object.values(x)[0]).join('\n'));
+await bench.cleanup();

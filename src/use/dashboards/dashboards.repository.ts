@@ -1,0 +1,324 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { JSIC_MIDDLE } from '../../domain/companies/industry.ts';
+import type { CompositionDimension } from './dashboards.schemas.ts';
+
+/**
+ * SQL of the dashboards' panels: reads only. Every panel reads the ledger's live customers (deleted_at IS NULL: a
+ * merged-away customer is soft-deleted and its records moved, so nobody is counted twice), optionally only a saved
+ * segment's members, and counts orders as RFM does (src/ledger/values: LINE_NET, cancelled orders left out, an order
+ * counts as a purchase when a line has a positive quantity, revenue nets every line of every order that is not
+ * cancelled). Months and days are Japan time.
+ */
+
+export interface Scope {
+  segmentId: string | null;
+  /** Inclusive start and exclusive end of the measures' own times (Japan midnights), or null. */
+  from: Date | null;
+  until: Date | null;
+  /** The same as Japan days (YYYY-MM-DD), both inclusive, for the day rollups. */
+  fromDay: string | null;
+  toDay: string | null;
+}
+
+export const TIME_ZONE = 'Asia/Tokyo';
+const month = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE ${sql.lit(TIME_ZONE)}, 'YYYY-MM')`;
+
+/** `AND <column> IN (members of the segment)` when the scope has a segment. */
+function members(scope: Scope, column: RawBuilder<unknown>) {
+  return scope.segmentId ? sql`AND ${column} IN (SELECT sm.customer_id FROM segment_members sm WHERE sm.segment_id = ${scope.segmentId}::uuid)` : sql``;
+}
+
+/** `AND <column> within the range` (nothing without one). */
+function within(scope: Scope, column: RawBuilder<unknown>) {
+  return sql`${scope.from ? sql`AND ${column} >= ${scope.from}` : sql``} ${scope.until ? sql`AND ${column} < ${scope.until}` : sql``}`;
+}
+
+/** Whether the range holds the time (TRUE without a range). */
+function inRange(scope: Scope, column: RawBuilder<unknown>) {
+  const parts = [...(scope.from ? [sql`${column} >= ${scope.from}`] : []), ...(scope.until ? [sql`${column} < ${scope.until}`] : [])];
+  return parts.length ? sql`(${sql.join(parts, sql` AND `)})` : sql`TRUE`;
+}
+
+/** `AND <day column> within the range` (Japan days, inclusive). */
+function withinDays(scope: Scope, column: RawBuilder<unknown>) {
+  return sql`${scope.fromDay ? sql`AND ${column} >= ${scope.fromDay}::date` : sql``} ${scope.toDay ? sql`AND ${column} <= ${scope.toDay}::date` : sql``}`;
+}
+
+/**
+ * Per customer of the scope: yen purchases and revenue of the orders placed in the range, from the order rollup
+ * (customer_order_days: RFM's definition per customer and Japan day, live customers only; src/ledger/values).
+ */
+function yenPerCustomer(scope: Scope) {
+  return sql`
+    SELECT d.customer_id, sum(d.orders) AS orders, sum(d.revenue) AS revenue FROM customer_order_days d
+    WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
+    GROUP BY d.customer_id`;
+}
+
+/** Purchases in other currencies than yen in the scope (left out of the yen sums). */
+export async function otherCurrencyOrders(db: Db, scope: Scope): Promise<number> {
+  const r = await sql<{ n: number | string | null }>`
+    SELECT sum(d.orders) AS n FROM customer_order_days d
+    WHERE d.currency <> 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+export async function segmentExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('segments').select('id').where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst()) !== undefined;
+}
+
+// ── composition ──
+
+const MIDDLE_TO_MAJOR = () => sql`(VALUES ${sql.join(Object.entries(JSIC_MIDDLE).map(([code, m]) => sql`(${code}, ${m.major})`))}) AS jm(middle, major)`;
+
+/** Each live customer of the scope with its key of the dimension (several rows for `source`: one per source). */
+function keyed(dimension: CompositionDimension, scope: Scope) {
+  const where = sql`WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)}`;
+  switch (dimension) {
+    case 'industry':
+      return sql`SELECT c.id, c.created_at, CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END AS key
+        FROM customers c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2) ${where}`;
+    case 'size_band':
+      return sql`SELECT c.id, c.created_at, co.size_band AS key FROM customers c LEFT JOIN companies co ON co.id = c.company_id ${where}`;
+    case 'prefecture':
+      return sql`SELECT c.id, c.created_at, c.prefecture AS key FROM customers c ${where}`;
+    case 'channel':
+      return sql`SELECT c.id, c.created_at, c.acquisition_channel AS key FROM customers c ${where}`;
+    case 'stage':
+      return sql`SELECT c.id, c.created_at, c.lifecycle_stage AS key FROM customers c ${where}`;
+    case 'owner':
+      return sql`SELECT c.id, c.created_at, c.owner_user_id::text AS key FROM customers c ${where}`;
+    case 'source':
+      // Joined first, grouped after: grouping source_records alone misled the planner (a customer's sources are few).
+      return sql`SELECT c.id, c.created_at, s.name AS key
+        FROM customers c JOIN source_records r ON r.customer_id = c.id JOIN sources s ON s.id = r.source_id ${where}
+        GROUP BY c.id, c.created_at, s.name`;
+  }
+}
+
+export interface CompositionRow { key: string | null; customers: number | string; buyers: number | string; orders: number | string; revenue: string | null }
+
+/**
+ * Per key: customers who entered the ledger in the range, and of everyone with the key, buyers (a purchase in the
+ * range), purchases and yen revenue in the range.
+ */
+export async function composition(db: Db, dimension: CompositionDimension, scope: Scope): Promise<CompositionRow[]> {
+  if (scope.fromDay === null && dimension !== 'source') {
+    // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
+    // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: their
+    // keys are grouped already, and reading them twice costs more than the grouping saves.)
+    const r = await sql<CompositionRow>`
+      SELECT x.key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+      FROM (
+        SELECT k.key, count(*) FILTER (WHERE ${inRange(scope, sql`k.created_at`)}) AS customers, 0 AS buyers, 0 AS orders, 0 AS revenue, 0 AS days
+        FROM (${keyed(dimension, scope)}) k GROUP BY k.key
+        UNION ALL
+        SELECT k.key, 0, count(*) FILTER (WHERE d.currency_first), sum(d.orders), sum(d.revenue), count(*)
+        FROM customer_order_days d JOIN (${keyed(dimension, scope)}) k ON k.id = d.customer_id
+        WHERE d.currency = 'JPY' ${withinDays(scope, sql`d.day`)}
+        GROUP BY k.key) x
+      GROUP BY x.key HAVING sum(x.customers) > 0 OR sum(x.days) > 0`.execute(db);
+    return r.rows;
+  }
+  const r = await sql<CompositionRow>`
+    WITH per AS (${yenPerCustomer(scope)})
+    SELECT k.key, count(*) FILTER (WHERE ${inRange(scope, sql`k.created_at`)}) AS customers,
+           count(*) FILTER (WHERE p.orders > 0) AS buyers, COALESCE(sum(p.orders), 0) AS orders, COALESCE(sum(p.revenue), 0) AS revenue
+    FROM (${keyed(dimension, scope)}) k LEFT JOIN per p ON p.customer_id = k.id
+    GROUP BY k.key
+    HAVING count(*) FILTER (WHERE ${inRange(scope, sql`k.created_at`)}) > 0 OR count(p.customer_id) > 0`.execute(db);
+  return r.rows;
+}
+
+/** A page of the customers behind one composition row (entered the ledger in the range), in id order after `after`. */
+export async function compositionCustomerIds(db: Db, dimension: CompositionDimension, key: string | null, scope: Scope, after: string | null, limit: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    SELECT DISTINCT k.id FROM (${keyed(dimension, scope)}) k
+    WHERE ${key === null ? sql`k.key IS NULL` : sql`k.key = ${key}`} AND ${inRange(scope, sql`k.created_at`)}
+      ${after ? sql`AND k.id > ${after}::uuid` : sql``}
+    ORDER BY k.id LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** Labels of the codes of a dimension kept in tables (stages, channels, sources, owners), with their order. */
+export async function dimensionLabels(db: Db, dimension: 'stage' | 'channel' | 'source' | 'owner'): Promise<Array<{ code: string; label: string; sort: number }>> {
+  const r = dimension === 'stage'
+    ? await sql<{ code: string; label: string; sort: number }>`SELECT code, label_ja AS label, sort_order AS sort FROM lifecycle_stages`.execute(db)
+    : dimension === 'channel'
+      ? await sql<{ code: string; label: string; sort: number }>`SELECT code, label_ja AS label, sort_order AS sort FROM acquisition_channels`.execute(db)
+      : dimension === 'source'
+        ? await sql<{ code: string; label: string; sort: number }>`SELECT name AS code, label, 0 AS sort FROM sources`.execute(db)
+        : await sql<{ code: string; label: string; sort: number }>`SELECT id::text AS code, COALESCE(display_name, email) AS label, 0 AS sort FROM users`.execute(db);
+  return r.rows;
+}
+
+// ── funnel ──
+
+export interface FunnelRow { stage: number; reached: number | string; converted: number | string; median_days: number | string | null; average_days: number | string | null }
+
+/**
+ * For each funnel stage k: the customers whose first arrival at stage k — or, when they skipped it, at a later funnel
+ * stage — fell in the range; of those, who reached stage k + 1, and the days between. `stages`: the funnel in order.
+ */
+export async function funnel(db: Db, stages: readonly string[], scope: Scope): Promise<FunnelRow[]> {
+  const reachedAt = stages.map((_, k) => sql`min(h.changed_at) FILTER (WHERE h.to_stage IN (${sql.join(stages.slice(k))})) AS ${sql.ref(`r${k}`)}`);
+  // One pass over the customers' arrival times, every stage's figures as filtered aggregates.
+  const figures = stages.map((_, k) => {
+    const at = sql.ref(`f.r${k}`);
+    const next = k + 1 < stages.length ? sql.ref(`f.r${k + 1}`) : null;
+    const reached = sql`${at} IS NOT NULL AND ${inRange(scope, at)}`;
+    const days = next ? sql`EXTRACT(EPOCH FROM (${next} - ${at})) / 86400.0` : null;
+    return sql`count(*) FILTER (WHERE ${reached}) AS ${sql.ref(`reached${k}`)},
+      ${next ? sql`count(${next}) FILTER (WHERE ${reached})` : sql`0`} AS ${sql.ref(`converted${k}`)},
+      ${days ? sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`median${k}`)},
+      ${days ? sql`avg(${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`average${k}`)}`;
+  });
+  const r = await sql<Record<string, number | string | null>>`
+    SELECT ${sql.join(figures)}
+    FROM (
+      SELECT h.customer_id, ${sql.join(reachedAt)}
+      FROM customer_stage_changes h JOIN customers c ON c.id = h.customer_id
+      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
+      GROUP BY h.customer_id) f`.execute(db);
+  const row = r.rows[0] ?? {};
+  return stages.map((_, k) => ({
+    stage: k, reached: row[`reached${k}`] ?? 0, converted: row[`converted${k}`] ?? 0,
+    median_days: row[`median${k}`] ?? null, average_days: row[`average${k}`] ?? null,
+  }));
+}
+
+// ── orders by month ──
+
+export interface RevenueMonthRow { month: string; revenue: string | null; orders: number | string; buyers: number | string; new_buyers: number | string }
+
+/**
+ * Per month of the range: yen revenue, purchases, buyers, and buyers whose first purchase ever (any currency) fell in
+ * that month.
+ */
+export async function revenueByMonth(db: Db, scope: Scope): Promise<RevenueMonthRow[]> {
+  if (scope.fromDay === null || scope.fromDay.endsWith('-01')) {
+    // The range starts with a month: a buyer of a month is its first purchase day there (month_first), one row each.
+    const r = await sql<RevenueMonthRow>`
+      SELECT to_char(date_trunc('month', d.day), 'YYYY-MM') AS month, sum(d.revenue) AS revenue, sum(d.orders) AS orders,
+             count(*) FILTER (WHERE d.month_first) AS buyers,
+             count(*) FILTER (WHERE d.month_first AND date_trunc('month', d.first_day) = date_trunc('month', d.day)) AS new_buyers
+      FROM customer_order_days d
+      WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
+      GROUP BY date_trunc('month', d.day) ORDER BY 1`.execute(db);
+    return r.rows;
+  }
+  const r = await sql<RevenueMonthRow>`
+    WITH m AS (
+      SELECT d.customer_id, to_char(d.day, 'YYYY-MM') AS month, sum(d.revenue) AS revenue, sum(d.orders) AS orders, min(d.first_day) AS first_day
+      FROM customer_order_days d
+      WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
+      GROUP BY 1, 2)
+    SELECT m.month, sum(m.revenue) AS revenue, sum(m.orders) AS orders, count(*) FILTER (WHERE m.orders > 0) AS buyers,
+           count(*) FILTER (WHERE m.orders > 0 AND to_char(m.first_day, 'YYYY-MM') = m.month) AS new_buyers
+    FROM m GROUP BY m.month ORDER BY m.month`.execute(db);
+  return r.rows;
+}
+
+export interface CategoryMonthRow { month: string; category: string | null; revenue: string | null; orders: number | string; buyers: number | string }
+
+/** Per month and product category (of the line's product; none: null): yen revenue of its lines, purchases, buyers. */
+export async function categoryByMonth(db: Db, scope: Scope): Promise<CategoryMonthRow[]> {
+  // The range starts with a month: a category's buyers of a month are their first purchase days there (month_first).
+  const whole = scope.fromDay === null || scope.fromDay.endsWith('-01');
+  const r = await sql<CategoryMonthRow>`
+    SELECT to_char(date_trunc('month', d.day), 'YYYY-MM') AS month, d.category, sum(d.revenue) AS revenue, sum(d.orders) AS orders,
+           ${whole ? sql`count(*) FILTER (WHERE d.month_first)` : sql`count(DISTINCT d.customer_id) FILTER (WHERE d.orders > 0)`} AS buyers
+    FROM customer_category_days d
+    WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
+    GROUP BY date_trunc('month', d.day), d.category ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
+export interface CohortRow { cohort: string; months_since: number | string; buyers: number | string }
+
+/**
+ * Buyers by the month of their first purchase (in the range) and, for each later month up to the range's end, how
+ * many of them bought that month: one rollup row per customer and month with purchases (month_first_any). A cohort's
+ * size is its month 0.
+ */
+export async function cohorts(db: Db, scope: Scope): Promise<CohortRow[]> {
+  const r = await sql<CohortRow>`
+    SELECT to_char(x.cohort, 'YYYY-MM') AS cohort,
+           (EXTRACT(YEAR FROM x.month) - EXTRACT(YEAR FROM x.cohort)) * 12 + EXTRACT(MONTH FROM x.month) - EXTRACT(MONTH FROM x.cohort) AS months_since,
+           x.buyers
+    FROM (
+      SELECT date_trunc('month', d.first_day) AS cohort, date_trunc('month', d.day) AS month, count(*) AS buyers
+      FROM customer_order_days d
+      WHERE d.month_first_any ${members(scope, sql`d.customer_id`)} ${scope.toDay ? sql`AND d.day <= ${scope.toDay}::date` : sql``}
+        ${scope.fromDay ? sql`AND d.first_day >= date_trunc('month', ${scope.fromDay}::date)` : sql``}
+      GROUP BY 1, 2) x
+    ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
+// ── customers ──
+
+export interface AcquisitionRow { month: string; channel: string | null; new_customers: number | string }
+
+export async function acquisition(db: Db, scope: Scope): Promise<AcquisitionRow[]> {
+  const r = await sql<AcquisitionRow>`
+    SELECT ${month(sql`c.created_at`)} AS month, c.acquisition_channel AS channel, count(*) AS new_customers
+    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}
+    GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
+export interface FirstTouchRow { source: string; customers: number | string; buyers: number | string }
+
+/**
+ * Customers who entered the ledger in the range by the source of their earliest record (received first; ties by id),
+ * and how many of them made a purchase in the range.
+ */
+export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
+  const r = await sql<FirstTouchRow>`
+    WITH cs AS (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}),
+    firsts AS (
+      SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
+      FROM source_records sr JOIN cs ON cs.id = sr.customer_id
+      ORDER BY sr.customer_id, sr.received_at, sr.id),
+    buyers AS (
+      SELECT DISTINCT d.customer_id FROM customer_order_days d JOIN cs ON cs.id = d.customer_id
+      WHERE d.orders > 0 ${withinDays(scope, sql`d.day`)})
+    SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
+    FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
+    GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);
+  return r.rows;
+}
+
+export interface QualityRow { customers: number | string; with_email: number | string; with_phone: number | string; with_address: number | string; with_company: number | string; review_waiting: number | string; company_review_waiting: number | string }
+
+/** How complete the scope's customers (entered in the range) are, and the review queues' sizes. */
+export async function quality(db: Db, scope: Scope): Promise<QualityRow> {
+  const r = await sql<QualityRow>`
+    SELECT count(*) AS customers, count(c.email) AS with_email, count(c.phone) AS with_phone,
+           count(*) FILTER (WHERE c.address IS NOT NULL OR c.postal_code IS NOT NULL) AS with_address, count(c.company_id) AS with_company,
+           (SELECT count(*) FROM review_items WHERE status = 'open') AS review_waiting,
+           (SELECT count(*) FROM company_reviews WHERE status = 'open') AS company_review_waiting
+    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}`.execute(db);
+  return r.rows[0]!;
+}
+
+export interface MergesRow { source: string; label: string; merged: number | string; records: number | string }
+
+/**
+ * Per source: its records (received in the range) and how many of them joined a customer that existed before
+ * (identity resolution's merge or an accepted review, decided after the customer was created: a cluster's own new
+ * customer does not count).
+ */
+export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
+  const r = await sql<MergesRow>`
+    SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
+    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customers c ON c.id = sr.customer_id
+    LEFT JOIN (
+      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customers t ON t.id = d.customer_id
+      WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
+    WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`sr.received_at`)}
+    GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
+  return r.rows;
+}
