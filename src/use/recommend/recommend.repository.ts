@@ -57,7 +57,7 @@ export type CatalogueRow = Awaited<ReturnType<typeof catalogue>>[number];
 
 /** Fails a run whose process stopped beating (so a new one can be claimed). */
 export async function failStaleRuns(db: Db, staleBefore: Date): Promise<void> {
-  await db.updateTable('recommend_runs').set({ status: 'failed', error: 'stopped (no heartbeat)', finished_at: new Date() })
+  await db.updateTable('recommend_runs').set({ status: 'failed', error: '処理が止まりました (stopped: no heartbeat for 10 minutes)', finished_at: new Date() })
     .where('status', '=', 'running').where('heartbeat_at', '<', staleBefore).execute();
 }
 

@@ -95,7 +95,8 @@ interface BuiltModel { model: AffinityModel; rules: repo.RuleRow[]; buyers: numb
 /** Pass 1: the affinity model over buyers and the rules over orders' baskets. */
 async function buildModel(db: Db, asOf: string | null, cat: Catalogue, progress: (done: number) => Promise<void>): Promise<BuiltModel> {
   const builder = new AffinityBuilder();
-  // Baskets of two or more products, flat (one array of product indexes and their offsets): 2M orders in a few MB.
+  // Every order's basket of known products, flat (one array of product indexes and their offsets): 2M orders in ~20 MB.
+  // Single-product orders count: they are part of each product's support (arules counts every transaction).
   let items = new Int32Array(1 << 16), used = 0;
   const ends: number[] = [];
   let orders = 0, done = 0;
@@ -104,7 +105,6 @@ async function buildModel(db: Db, asOf: string | null, cat: Catalogue, progress:
     orders += baskets.length;
     for (const basket of baskets) {
       const distinct = [...new Set(basket)];
-      if (distinct.length < 2) continue;
       if (used + distinct.length > items.length) {
         const grown = new Int32Array(Math.max(items.length * 2, used + distinct.length));
         grown.set(items.subarray(0, used));
@@ -119,21 +119,20 @@ async function buildModel(db: Db, asOf: string | null, cat: Catalogue, progress:
   });
   const model = builder.build({ maxNeighbours: NEIGHBOURS, minCoCustomers: MIN_CO_CUSTOMERS });
   // Fewer orders than the rules' minimum count cannot hold a rule.
-  const rules = orders < RULES.minBaskets ? [] : basketRules(items, ends, orders, cat);
+  const rules = ends.length < RULES.minBaskets ? [] : basketRules(items, ends, cat);
   return { model, rules, buyers: builder.customers, orders };
 }
 
-/** Rules over every order's basket: single-product orders count in the denominator only (as in arules). */
-function basketRules(items: Int32Array, ends: readonly number[], orders: number, cat: Catalogue): repo.RuleRow[] {
+/** Rules over the orders' baskets (orders with at least one known product: the transactions of arules). */
+function basketRules(items: Int32Array, ends: readonly number[], cat: Catalogue): repo.RuleRow[] {
   function* baskets(): Generator<string[]> {
     let start = 0;
     for (const end of ends) {
       yield Array.from(items.subarray(start, end), String);
       start = end;
     }
-    for (let i = ends.length; i < orders; i++) yield [];
   }
-  const minSupport = Math.max(RULES.minSupport, RULES.minBaskets / orders);
+  const minSupport = Math.max(RULES.minSupport, RULES.minBaskets / ends.length);
   const rules = mineRules(baskets(), { minSupport, minConfidence: RULES.minConfidence, minLength: RULES.minLength, maxLength: RULES.maxLength });
   const idOf = (s: string) => cat.rows[Number(s)]!.id;
   return rules
@@ -375,7 +374,8 @@ export async function productAffinity(db: Db, productId: string): Promise<Produc
     const antecedent = r.antecedent.map(refById);
     const consequent = refById(r.consequent);
     if (!consequent || antecedent.some((a) => a === null)) continue;
-    rules.push({ antecedent: antecedent as NonNullable<(typeof antecedent)[number]>[], consequent, support: r.support, confidence: r.confidence, lift: r.lift, baskets: r.baskets });
+    const named = (antecedent as NonNullable<(typeof antecedent)[number]>[]).sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.sku.localeCompare(b.sku));
+    rules.push({ antecedent: named, consequent, support: r.support, confidence: r.confidence, lift: r.lift, baskets: r.baskets });
   }
   return {
     product: ref(index), buyers: run?.product_buyers?.[productId] ?? null, neighbours, rules,
