@@ -114,6 +114,12 @@ for (const engine of ENGINES) {
         { month: '2026-03', category: '雑貨', label: '雑貨', revenue: 6000, orders: 1, buyers: 1 },
         { month: '2026-04', category: '雑貨', label: '雑貨', revenue: 1500, orders: 1, buyers: 1 },
       ]);
+      // A range that starts inside a month counts that month's buyers from its first day on.
+      const day = await panel('category_by_month', { from: '2026-02-20', to: '2026-03-31' });
+      assert.deepEqual(day.rows, [
+        { month: '2026-02', category: '食品', label: '食品', revenue: 3200, orders: 1, buyers: 1 },
+        { month: '2026-03', category: '雑貨', label: '雑貨', revenue: 6000, orders: 1, buyers: 1 },
+      ]);
       const k = await panel('cohorts', Q1);
       // Cohorts by the first purchase in any currency; 太郎 bought again in March (in USD).
       assert.deepEqual(k.rows, [

@@ -38,14 +38,16 @@ CREATE TABLE customer_order_days (
 );
 CREATE INDEX customer_order_days_day_idx ON customer_order_days (day);
 
--- The same per product category of the lines (null: a line without a product or a product without category).
+-- The same per product category of the lines (null: a line without a product or a product without category);
+-- `month_first`: the customer's first purchase day of the month in the category and currency.
 CREATE TABLE customer_category_days (
   customer_id  uuid NOT NULL,
   day          date NOT NULL,
   currency     text NOT NULL,
   category     text,
   orders       integer NOT NULL,
-  revenue      numeric NOT NULL
+  revenue      numeric NOT NULL,
+  month_first  boolean NOT NULL
 );
 CREATE INDEX customer_category_days_customer_idx ON customer_category_days (customer_id);
 CREATE INDEX customer_category_days_day_idx ON customer_category_days (day);
@@ -68,14 +70,16 @@ FROM (
   WHERE o.status <> 'cancelled'
   GROUP BY 1, 2, 3) d;
 
-INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue)
-SELECT sr.customer_id, (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date, o.currency, p.category,
-       count(DISTINCT o.id) FILTER (WHERE l.quantity > 0),
-       sum(CASE WHEN l.unit_price IS NOT NULL THEN (l.quantity - l.returned_quantity) * l.unit_price ELSE l.amount - l.returned_amount END)
-FROM orders o
-JOIN order_lines l ON l.order_id = o.id
-LEFT JOIN products p ON p.id = l.product_id
-JOIN source_records sr ON sr.id = o.source_record_id
-JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
-WHERE o.status <> 'cancelled'
-GROUP BY 1, 2, 3, 4;
+INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first)
+SELECT g.*, g.orders > 0 AND g.day = min(g.day) FILTER (WHERE g.orders > 0) OVER (PARTITION BY g.customer_id, g.currency, g.category, date_trunc('month', g.day))
+FROM (
+  SELECT sr.customer_id, (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date AS day, o.currency, p.category,
+         count(DISTINCT o.id) FILTER (WHERE l.quantity > 0) AS orders,
+         sum(CASE WHEN l.unit_price IS NOT NULL THEN (l.quantity - l.returned_quantity) * l.unit_price ELSE l.amount - l.returned_amount END) AS revenue
+  FROM orders o
+  JOIN order_lines l ON l.order_id = o.id
+  LEFT JOIN products p ON p.id = l.product_id
+  JOIN source_records sr ON sr.id = o.source_record_id
+  JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+  WHERE o.status <> 'cancelled'
+  GROUP BY 1, 2, 3, 4) g;

@@ -268,15 +268,17 @@ function orderDays(customerIds: readonly string[] | null) {
 
 function categoryDays(customerIds: readonly string[] | null) {
   return sql`
-    SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, p.category,
-           count(DISTINCT o.id) FILTER (WHERE l.quantity > 0) AS orders, sum(${LINE_NET}) AS revenue
-    FROM orders o
-    JOIN order_lines l ON l.order_id = o.id
-    LEFT JOIN products p ON p.id = l.product_id
-    JOIN source_records sr ON sr.id = o.source_record_id
-    JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
-    WHERE o.status <> 'cancelled' ${customerIds ? sql`AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
-    GROUP BY 1, 2, 3, 4`;
+    SELECT g.*, g.orders > 0 AND g.day = min(g.day) FILTER (WHERE g.orders > 0) OVER (PARTITION BY g.customer_id, g.currency, g.category, date_trunc('month', g.day)) AS month_first
+    FROM (
+      SELECT sr.customer_id, ${JAPAN_DAY} AS day, o.currency, p.category,
+             count(DISTINCT o.id) FILTER (WHERE l.quantity > 0) AS orders, sum(${LINE_NET}) AS revenue
+      FROM orders o
+      JOIN order_lines l ON l.order_id = o.id
+      LEFT JOIN products p ON p.id = l.product_id
+      JOIN source_records sr ON sr.id = o.source_record_id
+      JOIN customers c ON c.id = sr.customer_id AND c.deleted_at IS NULL
+      WHERE o.status <> 'cancelled' ${customerIds ? sql`AND sr.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      GROUP BY 1, 2, 3, 4) g`;
 }
 
 /** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
@@ -286,7 +288,7 @@ export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string
   await sql`DELETE FROM customer_order_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
-  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(ids)}`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(ids)}`.execute(db);
 }
 
 /** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
@@ -294,7 +296,7 @@ export async function rebuildOrderRollups(db: Db): Promise<void> {
   await sql`DELETE FROM customer_order_days`.execute(db);
   await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(null)}`.execute(db);
   await sql`DELETE FROM customer_category_days`.execute(db);
-  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue) ${categoryDays(null)}`.execute(db);
+  await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(null)}`.execute(db);
   await sql`ANALYZE customer_order_days`.execute(db);
   await sql`ANALYZE customer_category_days`.execute(db);
 }

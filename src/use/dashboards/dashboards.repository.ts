@@ -224,12 +224,14 @@ export interface CategoryMonthRow { month: string; category: string | null; reve
 
 /** Per month and product category (of the line's product; none: null): yen revenue of its lines, purchases, buyers. */
 export async function categoryByMonth(db: Db, scope: Scope): Promise<CategoryMonthRow[]> {
+  // The range starts with a month: a category's buyers of a month are their first purchase days there (month_first).
+  const whole = scope.fromDay === null || scope.fromDay.endsWith('-01');
   const r = await sql<CategoryMonthRow>`
-    SELECT to_char(d.day, 'YYYY-MM') AS month, d.category, sum(d.revenue) AS revenue, sum(d.orders) AS orders,
-           count(DISTINCT d.customer_id) FILTER (WHERE d.orders > 0) AS buyers
+    SELECT to_char(date_trunc('month', d.day), 'YYYY-MM') AS month, d.category, sum(d.revenue) AS revenue, sum(d.orders) AS orders,
+           ${whole ? sql`count(*) FILTER (WHERE d.month_first)` : sql`count(DISTINCT d.customer_id) FILTER (WHERE d.orders > 0)`} AS buyers
     FROM customer_category_days d
     WHERE d.currency = 'JPY' ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}
-    GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+    GROUP BY date_trunc('month', d.day), d.category ORDER BY 1, 2`.execute(db);
   return r.rows;
 }
 
