@@ -69,8 +69,8 @@ const CASES: Case[] = [
   },
   {
     name: '3 RFM tier',
-    definition: { type: 'rfm', tiers: ['loyal', 'steady'] },
-    hand: () => sql<{ n: string }>`SELECT count(*) AS n FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.deleted_at IS NULL AND v.tier IN ('loyal', 'steady')`,
+    definition: { type: 'rfm', tiers: ['loyal', 'stable'] },
+    hand: () => sql<{ n: string }>`SELECT count(*) AS n FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.deleted_at IS NULL AND v.tier IN ('loyal', 'stable')`,
   },
   {
     name: '4 nested OR',

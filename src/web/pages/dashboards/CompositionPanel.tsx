@@ -15,7 +15,8 @@ import {
 } from './dashboard-data.ts';
 import { JAPAN_TILES, TILE_COLUMNS, TILE_ROWS } from './japan-tiles.ts';
 
-export interface DrillTarget { key: string | null; label: string }
+/** A row of the composition to open: its key (null: 未設定), its label and how many customers it counts. */
+export interface DrillTarget { key: string | null; label: string; customers: number | null }
 
 /** Bars drawn at most (the table and the CSV hold every row). */
 const MAX_BARS = 20;
@@ -34,7 +35,7 @@ export function CompositionPanel({ state, view, onView, onDrill }: {
 }) {
   const { t } = useI18n();
   const unset = t('dash.unset');
-  const drill = onDrill && ((row: PanelRow) => onDrill({ key: row.key === null || row.key === undefined ? null : String(row.key), label: rowLabel(row, unset) }));
+  const drill = onDrill && ((row: PanelRow) => onDrill({ key: row.key === null || row.key === undefined ? null : String(row.key), label: rowLabel(row, unset), customers: num(row.customers) }));
   const actions = (
     <>
       <div className="dash-switch" role="group" aria-label={t('dash.dimension')} data-testid="dimension-switch">

@@ -87,7 +87,9 @@ export function DashboardPage() {
             </Button>
           ))}
         </div>
-        <p className="muted small dash-range-note">{t('dash.rangeNote')}</p>
+        {view.from && view.to && view.from > view.to
+          ? <p className="field-error dash-range-note" role="alert" data-testid="range-error">{t('dash.rangeInverted')}</p>
+          : <p className="muted small dash-range-note">{t('dash.rangeNote')}</p>}
       </div>
 
       <h2 className="dash-section-title" id="dash-composition">{t('dash.section.composition')}</h2>

@@ -12,7 +12,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../../components/Pager.tsx';
 import { ErrorBanner, useLoad } from '../../components/ui.tsx';
 import { listSummary } from '../customer-list-summary.ts';
-import type { DashboardView } from './dashboard-data.ts';
+import { countText, type DashboardView } from './dashboard-data.ts';
 import type { DrillTarget } from './CompositionPanel.tsx';
 
 const PAGE_SIZE = 20;
@@ -25,7 +25,7 @@ const COLUMNS: Array<{ key: CustomerColumnKey; label: MessageKey }> = [
 ];
 
 export function DrillList({ target, view, onClose }: { target: DrillTarget; view: DashboardView; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const cell = useCustomerCell();
   const base = {
     by: view.by,
@@ -46,7 +46,10 @@ export function DrillList({ target, view, onClose }: { target: DrillTarget; view
     <section className="card dash-drill dash-wide" data-testid="drill" data-key={target.key ?? ''} ref={card} aria-labelledby="drill-title">
       <div className="card-header">
         <div>
-          <h3 id="drill-title">{t('dash.drill.title', { label: target.label })}</h3>
+          <h3 id="drill-title">
+            {t('dash.drill.title', { label: target.label })}
+            {target.customers !== null && <span className="dash-drill-count tabular" data-testid="drill-count">{countText(target.customers, 'customers', lang)}</span>}
+          </h3>
           <div className="muted small">{t('dash.drill.sub', { dim: t(`dash.dim.${view.by}` as MessageKey), label: target.label })}</div>
         </div>
         <Button small variant="ghost" onClick={onClose} data-testid="drill-close">{t('dash.drill.close')}</Button>

@@ -68,7 +68,7 @@ export function PanelCard({ id, title, state, view, wide = false, actions, note,
             small variant="ghost" className="dash-csv" disabled={!data || data.rows.length === 0} title={t('dash.csvTitle')} data-testid={`csv-${id}`}
             onClick={() => data && download(csvFileName(id, view, data.by), panelCsv(data, csvHeader))}
           >
-            <Icon name="inbox" size={12} /> {t('dash.csv')}
+            <Icon name="download" size={12} /> {t('dash.csv')}
           </Button>
         </div>
       </div>
