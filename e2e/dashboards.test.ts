@@ -90,6 +90,14 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
       name: '大阪府の顧客', definition: { type: 'and', conditions: [{ type: 'attribute', field: 'prefecture', op: 'eq', value: '大阪府' }] },
     });
     const panel = (id: string, query = '') => api<Panel>('GET', `/dashboards/panels/${id}${query}`);
+    // Cross-sell candidates: three of the seven tea buyers also bought the cup (山本 of Osaka bought only tea).
+    await api('POST', '/recommendations/runs', {});
+    for (let i = 0; ; i++) {
+      const runs = await api<{ items: Array<{ status: string }> }>('GET', '/recommendations/runs');
+      if (runs.items[0]?.status === 'done') break;
+      assert.ok(i < 100 && runs.items[0]?.status !== 'failed', JSON.stringify(runs.items[0]));
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     // ── the page, from the navigation ──
     const page = await watchedPage(context, problems, { timeoutMs: 30_000 });
@@ -187,11 +195,17 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     const names = await page.getByTestId('drill-row').allInnerTexts();
     assert.ok(names.some((n) => n.includes('渡辺') && n.includes('浪速精機')), names.join(' | '));
     await drill.screenshot({ path: path.join(ARTIFACTS, 'dashboard-drill.png') });
-    const first = page.getByTestId('drill-row').first();
-    const id = await first.getAttribute('data-id');
-    await first.getByTestId('customer-name').click();
+    const yamamoto = page.getByTestId('drill-row').filter({ hasText: '山本' });
+    const id = await yamamoto.getAttribute('data-id');
+    assert.equal(id, ids.o2);
+    await yamamoto.getByTestId('customer-name').click();
     await page.waitForURL(new RegExp(`/customers/${id}$`));
-    assert.ok(Object.values(ids).includes(id!));
+    // Her candidates with their reasons: the cup, because 3 of the 7 tea buyers bought it too.
+    const cup = page.locator('[data-testid="candidate"][data-sku="CUP-1"]');
+    await cup.waitFor();
+    assert.equal(await cup.getAttribute('data-rank'), '1');
+    assert.match(await cup.innerText(), /煎茶 100g を購入した顧客の 43% が 有田焼 湯のみ も購入/u);
+    await page.getByTestId('card-candidates').screenshot({ path: path.join(ARTIFACTS, 'dashboard-drill-customer-candidates.png') });
 
     // ── the quick picks write the range into the URL ──
     await page.goBack();
