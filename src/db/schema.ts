@@ -636,13 +636,13 @@ export interface ProductAffinitiesTable {
   similarity: number;
 }
 export interface CustomerCandidatesTable {
+  run_id: number;
   customer_id: string;
-  product_id: string;
   rank: number;
+  product_id: string;
   score: number;
   kind: 'cross_sell' | 'up_sell' | 'popular';
   reason: Json<Record<string, unknown>>;
-  run_id: number;
 }
 export interface ProductRulesTable {
   id: BigId;

@@ -169,6 +169,17 @@ for (const engine of ENGINES) {
       assert.equal(dupes.rows[0]!.n, 0);
       const runs = await sql<{ run_id: number }>`SELECT DISTINCT run_id FROM customer_candidates`.execute(t.database.db);
       assert.equal(runs.rows.length, 1, 'every row from the last run');
+      // A failed run's rows are never read, and the next run removes them.
+      await sql`INSERT INTO recommend_runs (as_of, status, phase, finished_at) VALUES (NULL, 'failed', 'candidates', now())`.execute(t.database.db);
+      const failed = (await sql<{ id: number }>`SELECT max(id) AS id FROM recommend_runs`.execute(t.database.db)).rows[0]!.id;
+      await sql`INSERT INTO customer_candidates (run_id, customer_id, rank, product_id, score, kind, reason)
+        VALUES (${failed}, ${ids.hanako!}, 1, ${products.E!}, 9, 'cross_sell', '{}'::jsonb)`.execute(t.database.db);
+      const list = await admin.json('GET', `/api/v1/products/${products.E}/candidates`);
+      assert.ok(!list.body.items.some((i: { customer: { id: string } }) => i.customer.id === ids.hanako), 'a failed run is not read');
+      const again = await startRun(t.database.db, {});
+      await again!.done;
+      const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM customer_candidates WHERE run_id = ${failed}`.execute(t.database.db);
+      assert.equal(left.rows[0]!.n, 0);
     });
 
     test('export as of a past date: only customers who had bought by then, from those orders only', async () => {

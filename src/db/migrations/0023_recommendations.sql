@@ -34,20 +34,22 @@ CREATE TABLE product_affinities (
   PRIMARY KEY (product_id, neighbour_id)
 );
 
--- Each buyer's ranked candidates with the reason shown to sales (numbers, turned into a sentence when read).
+-- Each buyer's ranked candidates with the reason shown to sales (numbers, turned into a sentence when read). A run
+-- writes its own rows (run_id) and readers read the last finished run's, so a run in progress never shows half
+-- written and a run writes without deleting first; when it finishes, the rows of earlier runs go. Derived rows: no
+-- foreign keys (a deleted customer or product is left out by the reads' joins).
 CREATE TABLE customer_candidates (
-  customer_id  uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
-  product_id   uuid NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  run_id       bigint NOT NULL,
+  customer_id  uuid NOT NULL,
   rank         smallint NOT NULL,
+  product_id   uuid NOT NULL,
   score        double precision NOT NULL,
   kind         text NOT NULL CHECK (kind IN ('cross_sell', 'up_sell', 'popular')),
   reason       jsonb NOT NULL,
-  run_id       bigint NOT NULL,
-  PRIMARY KEY (customer_id, product_id)
+  PRIMARY KEY (run_id, customer_id, rank)
 );
 -- 「B を勧める顧客」 and the segment condition "candidate for product B (within the top k)".
-CREATE INDEX customer_candidates_product_idx ON customer_candidates (product_id, rank);
-CREATE INDEX customer_candidates_run_idx ON customer_candidates (run_id);
+CREATE INDEX customer_candidates_product_idx ON customer_candidates (run_id, product_id, rank);
 
 -- At most one run at a time across every Daicho process sharing the database.
 CREATE UNIQUE INDEX recommend_runs_one_running_idx ON recommend_runs ((status)) WHERE status = 'running';

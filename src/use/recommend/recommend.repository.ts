@@ -118,31 +118,28 @@ export async function affinitiesOf(db: Db, productIds: readonly string[] | null)
 
 export interface CandidateRow { customer_id: string; product_id: string; rank: number; score: number; kind: 'cross_sell' | 'up_sell' | 'popular'; reason: Record<string, unknown> }
 
-/** Replaces the candidates of these customers (every customer of the page, so one who has none any more loses them). */
-export async function replaceCandidatesOf(db: Db, customerIds: readonly string[], rows: readonly CandidateRow[], runId: number): Promise<void> {
-  if (customerIds.length === 0) return;
-  await sql`DELETE FROM customer_candidates WHERE customer_id = ANY(${[...customerIds]}::uuid[])`.execute(db);
-  // Column arrays (unnest) rather than one JSON object per row: a page's 20,000 rows parse and insert several times faster.
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const chunk = rows.slice(i, i + 20_000);
-    await sql`INSERT INTO customer_candidates (customer_id, product_id, rank, score, kind, reason, run_id)
-      SELECT v.customer_id, v.product_id, v.rank, v.score, v.kind, v.reason, ${runId}
-      FROM unnest(${chunk.map((r) => r.customer_id)}::uuid[], ${chunk.map((r) => r.product_id)}::uuid[], ${chunk.map((r) => r.rank)}::smallint[],
-                  ${chunk.map((r) => r.score)}::float8[], ${chunk.map((r) => r.kind)}::text[], ${chunk.map((r) => JSON.stringify(r.reason))}::jsonb[])
-        AS v(customer_id, product_id, rank, score, kind, reason)
-      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = v.customer_id)
-      ON CONFLICT (customer_id, product_id) DO NOTHING`.execute(db);
-  }
+/** The run whose candidates are read: the last finished one (null before the first). */
+const CURRENT_RUN = sql<number>`(SELECT max(id) FROM recommend_runs WHERE status = 'done')`;
+
+/** A run's candidates of one page of customers (one statement; the run's rows are new, nothing is replaced). */
+export async function insertCandidates(db: Db, rows: readonly CandidateRow[], runId: number): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`INSERT INTO customer_candidates (run_id, customer_id, rank, product_id, score, kind, reason)
+    SELECT ${runId}, v.customer_id, v.rank, v.product_id, v.score, v.kind, v.reason
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS v(customer_id uuid, product_id uuid, rank smallint, score double precision, kind text, reason jsonb)`.execute(db);
 }
 
-/** After a full run: candidates of customers the run did not write (merged away, no longer buyers) go. */
-export async function dropCandidatesNotOf(db: Db, runId: number): Promise<number> {
-  const result = await sql`DELETE FROM customer_candidates WHERE run_id <> ${runId}`.execute(db);
+/** Rows of other runs than the one kept: earlier finished runs once a new one is done, and failed or stopped runs'. */
+export async function deleteCandidatesExcept(db: Db, keepRunId: number | null): Promise<number> {
+  const result = await sql`DELETE FROM customer_candidates WHERE ${keepRunId === null ? sql`TRUE` : sql`run_id <> ${keepRunId}`}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-export async function storedCandidatesOf(db: Db, customerId: string) {
-  return db.selectFrom('customer_candidates').selectAll().where('customer_id', '=', customerId).orderBy('rank').execute();
+/** The segment condition's subquery: customers with this SKU among their first `maxRank` candidates (of one kind). */
+export function candidateCustomersSql(sku: string, maxRank: number, kind: string | undefined) {
+  return sql`SELECT cc.customer_id FROM customer_candidates cc JOIN products p ON p.id = cc.product_id
+    WHERE cc.run_id = ${CURRENT_RUN} AND p.sku = ${sku} AND cc.rank <= ${maxRank}${kind ? sql` AND cc.kind = ${kind}` : sql``}`;
 }
 
 /** 「B を勧める顧客」: the live customers with this product among their candidates, best placed first (keyset on rank, id). */
@@ -150,7 +147,7 @@ export async function customersForProduct(db: Db, productId: string, maxRank: nu
   let query = db.selectFrom('customer_candidates as cc')
     .innerJoin('customers as c', 'c.id', 'cc.customer_id')
     .select(['cc.customer_id', 'cc.rank', 'cc.score', 'cc.kind', 'cc.reason'])
-    .where('cc.product_id', '=', productId).where('cc.rank', '<=', maxRank).where('c.deleted_at', 'is', null);
+    .where('cc.run_id', '=', CURRENT_RUN).where('cc.product_id', '=', productId).where('cc.rank', '<=', maxRank).where('c.deleted_at', 'is', null);
   if (after) query = query.where((eb) => eb.or([eb('cc.rank', '>', after.rank), eb.and([eb('cc.rank', '=', after.rank), eb('cc.customer_id', '>', after.id)])]));
   return query.orderBy('cc.rank').orderBy('cc.customer_id').limit(limit).execute();
 }
@@ -158,7 +155,7 @@ export async function customersForProduct(db: Db, productId: string, maxRank: nu
 export async function countCustomersForProduct(db: Db, productId: string, maxRank: number): Promise<number> {
   const row = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM customer_candidates cc JOIN customers c ON c.id = cc.customer_id
-    WHERE cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL`.execute(db);
+    WHERE cc.run_id = ${CURRENT_RUN} AND cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL`.execute(db);
   return row.rows[0]?.n ?? 0;
 }
 

@@ -15,8 +15,9 @@ import type { Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCu
  * the catalogue and one page, not by the ledger):
  *   1. model: each buyer's products feed the item-affinity builder (who bought what with what, src/domain/recommend),
  *      each order's products the basket rules; both are stored (product_affinities, product_rules);
- *   2. candidates: each buyer's ranked candidates with their reasons are written (customer_candidates), for the
- *      product lists and the segment condition 「商品 X の提案対象」.
+ *   2. candidates: each buyer's ranked candidates with their reasons are written (customer_candidates, rows of this
+ *      run), for the product lists and the segment condition 「商品 X の提案対象」; readers switch to them when the
+ *      run is marked done.
  * One customer's list on the customer page is computed on demand from the stored model, so it already counts an
  * order placed since the run. The same two passes without storing give the audit export (CLI `recommend export`).
  */
@@ -164,7 +165,8 @@ export interface RunResult { runId: number; buyers: number; seconds: number; mod
 
 /**
  * Claims a run (null when another process runs one) and does it. Failures are recorded on the run; a retry starts a
- * new run and rewrites every buyer's candidates (each page's are replaced whole, so nothing is duplicated).
+ * new run, which first removes what the failed one wrote (its rows were never read: readers read the last finished
+ * run's), so nothing is duplicated.
  */
 export async function startRun(db: Db, options: RunOptions = {}): Promise<{ runId: number; done: Promise<RunResult> } | null> {
   await repo.failStaleRuns(db, new Date(Date.now() - STALE_MS));
@@ -194,6 +196,8 @@ async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunRes
   const cat = catalogueOf(await repo.catalogue(db));
   const total = await repo.countLiveCustomers(db);
   await repo.updateRun(db, runId, { customers_total: total });
+  // What a failed or stopped run left: readers never saw it (they read the last finished run).
+  await repo.deleteCandidatesExcept(db, (await repo.lastDoneRun(db))?.id ?? null);
   let lastBeat = 0;
   const beat = async (phase: 'model' | 'candidates', done: number) => {
     if (performance.now() - lastBeat < 1000 && done < total) return;
@@ -217,14 +221,15 @@ async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunRes
   await walkBuyers(db, asOf, cat, async ({ customerIds, histories }) => {
     const rows: repo.CandidateRow[] = [];
     for (const [customerId, history] of histories) rows.push(...candidateRows(customerId, candidatesFor(history, built.model, cat.entries, { k }), cat));
-    await db.transaction().execute((trx) => repo.replaceCandidatesOf(trx, customerIds, rows, runId));
+    await repo.insertCandidates(db, rows, runId);
     done += customerIds.length;
     await beat('candidates', done);
   });
-  await repo.dropCandidatesNotOf(db, runId);
   const seconds = (performance.now() - started) / 1000;
   const rss = peakRssMb();
+  // Readers switch to this run's rows here, all at once; the earlier runs' go after.
   await repo.updateRun(db, runId, { phase: 'done', status: 'done', customers_done: total, seconds, peak_rss_mb: rss, finished: true });
+  await repo.deleteCandidatesExcept(db, runId);
   return { runId, buyers: built.buyers, seconds, modelSeconds, peakRssMb: rss };
 }
 

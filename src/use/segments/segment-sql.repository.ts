@@ -1,3 +1,4 @@
+import { candidateCustomersSql } from '../recommend/recommend.repository.ts';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { LINE_NET } from '../../ledger/values/values.repository.ts';
@@ -226,8 +227,7 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
     case 'predicted':
       return sql<SqlBool>`c.id IN (SELECT v.customer_id FROM customer_values v WHERE ${between(sql.ref(`v.${node.metric}`), node.min, node.max)})`;
     case 'candidate':
-      return sql<SqlBool>`c.id IN (SELECT cc.customer_id FROM customer_candidates cc JOIN products p ON p.id = cc.product_id
-        WHERE p.sku = ${node.sku} AND cc.rank <= ${node.maxRank ?? 10}${node.kind ? sql` AND cc.kind = ${node.kind}` : sql``})`;
+      return sql<SqlBool>`c.id IN (${candidateCustomersSql(node.sku, node.maxRank ?? 10, node.kind)})`;
     case 'segment': {
       const target = ctx.segment(node.segmentId);
       if (target === 'snapshot') return sql<SqlBool>`c.id IN (SELECT sm.customer_id FROM segment_members sm WHERE sm.segment_id = ${node.segmentId})`;
