@@ -12,7 +12,7 @@ import {
   cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
 } from './import.jobs.ts';
 import {
-  ExportQuery, JobSchema, PreviewSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
+  JobSchema, PreviewSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
   ValidationSchema, type ImportJobView, type ImportRun, type ImportValidationJob, type StoredImportProfile,
 } from './import.schemas.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';

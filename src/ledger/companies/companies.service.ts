@@ -10,7 +10,7 @@ import * as repo from './companies.repository.ts';
 import type { Company, CompanyDetail, CompanyList } from './companies.schemas.ts';
 import {
   SIZE_BAND_LABELS, assessSme, chooseCompanyMatch, classifyIndustry, companyLookupKeys, employeeSizeBand, parseEmployeeCount,
-  parseYenAmount, prepareCompany, websiteDomain, type PreparedCompany, type SizeBand, type SmeAssessment,
+  parseYenAmount, prepareCompany, websiteDomain, type PreparedCompany, type SizeBand,
 } from '../../domain/companies/index.ts';
 import { normalizeCorporateNumber } from '../../domain/companies/corporate-number.ts';
 import { parseAddress } from '../../domain/normalize/address.ts';

@@ -3,7 +3,7 @@ import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { csvLine } from '../../domain/import/csv.ts';
 import type { Db } from '../../db/database.ts';
 import { insertAuditEntry, listAuditEntries, type AuditFilter } from './audit.repository.ts';
-import type { AuditLogItem, AuditPage } from './audit.schemas.ts';
+import type { AuditLogItem } from './audit.schemas.ts';
 
 export type { AuditFilter };
 
