@@ -22,18 +22,15 @@ import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
 import { COMPOSITION_DIMENSIONS, type CompositionDimension, type Panel, type PanelId, type PanelQuery } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { FUNNEL_STAGES, panel } from '../../src/use/dashboards/dashboards.service.ts';
 import { argValue, engineArg, log, openBenchDb, percentile, secs, timed } from '../support/harness.ts';
-import { h, load, uid, type LedgerSize } from '../support/ledger.ts';
+import { h, ledgerSizeArgs, load, uid, type LedgerSize } from '../support/ledger.ts';
 
 interface Args extends LedgerSize {
   runs: number; handRuns: number; engines: Engine[]; keepPglite: string | null; keepPostgres: string | null; only: string | null; explain: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const customers = Number(argValue(argv, 'customers') ?? 1_000_000);
   return {
-    customers,
-    activities: Number(argValue(argv, 'activities') ?? customers * 10),
-    orders: Number(argValue(argv, 'orders') ?? customers * 2),
+    ...ledgerSizeArgs(argv),
     runs: Number(argValue(argv, 'runs') ?? 10),
     handRuns: Number(argValue(argv, 'hand-runs') ?? 3),
     engines: engineArg(argv),

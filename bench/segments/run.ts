@@ -21,7 +21,7 @@ import { recomputeValues, refreshValuesOf } from '../../src/ledger/values/values
 import { checkDefinition, countSegment } from '../../src/use/segments/segments.service.ts';
 import { compileNode, compiledText } from '../../src/use/segments/segment-sql.repository.ts';
 import { argValue, engineArg, log, openBenchDb, percentile, secs, timed } from '../support/harness.ts';
-import { load } from '../support/ledger.ts';
+import { ledgerSizeArgs, load } from '../support/ledger.ts';
 
 interface Args {
   customers: number; activities: number; orders: number; runs: number; engines: Engine[];
@@ -29,11 +29,8 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const customers = Number(argValue(argv, 'customers') ?? 1_000_000);
   return {
-    customers,
-    activities: Number(argValue(argv, 'activities') ?? customers * 10),
-    orders: Number(argValue(argv, 'orders') ?? customers * 2),
+    ...ledgerSizeArgs(argv),
     runs: Number(argValue(argv, 'runs') ?? 20),
     increments: Number(argValue(argv, 'increments') ?? 50),
     engines: engineArg(argv),

@@ -5,10 +5,20 @@
  */
 import { sql } from 'kysely';
 import type { DatabaseHandle, Db } from '../../src/db/database.ts';
-import { log } from './harness.ts';
+import { argValue, log } from './harness.ts';
 
 /** How big a ledger to generate. */
 export interface LedgerSize { customers: number; activities: number; orders: number }
+
+/** `--customers N` (default 1M) with `--activities` (default 10×) and `--orders` (default 2×). */
+export function ledgerSizeArgs(argv: string[]): LedgerSize {
+  const customers = Number(argValue(argv, 'customers') ?? 1_000_000);
+  return {
+    customers,
+    activities: Number(argValue(argv, 'activities') ?? customers * 10),
+    orders: Number(argValue(argv, 'orders') ?? customers * 2),
+  };
+}
 
 /** By population, largest first, each with its 県庁所在地 (Tokyo: a ward, below). */
 export const PREFECTURES: Array<[string, string]> = [

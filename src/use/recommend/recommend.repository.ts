@@ -79,6 +79,10 @@ export async function updateRun(db: Db, id: number, set: {
     .where('id', '=', id).execute();
 }
 
+export async function runById(db: Db, id: number) {
+  return db.selectFrom('recommend_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function latestRuns(db: Db, limit: number) {
   return db.selectFrom('recommend_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
@@ -104,14 +108,10 @@ export async function replaceAffinities(db: Db, rows: readonly AffinityRow[]): P
   }
 }
 
-/** The stored neighbours of these products (all of them when null). */
-export async function affinitiesOf(db: Db, productIds: readonly string[] | null): Promise<AffinityRow[]> {
-  let query = db.selectFrom('product_affinities').selectAll();
-  if (productIds !== null) {
-    if (productIds.length === 0) return [];
-    query = query.where('product_id', '=', sql<string>`ANY(${[...productIds]}::uuid[])`);
-  }
-  return query.execute();
+/** The stored neighbours of these products. */
+export async function affinitiesOf(db: Db, productIds: readonly string[]): Promise<AffinityRow[]> {
+  if (productIds.length === 0) return [];
+  return db.selectFrom('product_affinities').selectAll().where('product_id', '=', sql<string>`ANY(${[...productIds]}::uuid[])`).execute();
 }
 
 // ── candidates ──

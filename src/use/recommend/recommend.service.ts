@@ -248,7 +248,7 @@ export async function exportCandidates(db: Db, options: { k: number; asOf?: stri
     for (const [customerId, history] of histories) {
       const list = candidatesFor(history, built.model, cat.entries, { k: options.k });
       for (const [i, c] of list.entries()) {
-        await write([customerId, String(i + 1), cat.rows[c.productId]!.sku, c.score.toFixed(6), reasonSentence(c.reason, name, 'ja')]);
+        await write([customerId, String(i + 1), cat.rows[c.productId]!.sku, c.score.toFixed(6), reasonText(c.reason, name, 'ja')]);
         rows++;
       }
     }
@@ -258,19 +258,16 @@ export async function exportCandidates(db: Db, options: { k: number; asOf?: stri
 
 // ── reads ──
 
-const reasonSentence = (reason: Reason, name: (id: number) => string, lang: 'ja' | 'en') => reasonText(reason, name, lang);
-
 /** A stored reason (products by uuid) → its numbers and both sentences. */
 async function readReason(db: Db, stored: Record<string, unknown>, names: Map<string, string>) {
   const ids = (['fromProductId', 'toProductId'] as const).map((k) => stored[k]).filter((v): v is string => typeof v === 'string');
   for (const id of ids) {
     if (!names.has(id)) names.set(id, (await repo.productById(db, id))?.name ?? '（削除された商品）');
   }
-  // The domain's sentence takes integer ids: number the uuids of this one reason.
-  const local = ids.map((id) => id);
+  // The domain's sentence takes integer ids: a uuid's place in `ids` numbers it.
   const reason = { ...stored } as Record<string, unknown>;
-  for (const key of ['fromProductId', 'toProductId'] as const) if (typeof stored[key] === 'string') reason[key] = local.indexOf(stored[key] as string);
-  const name = (i: number) => names.get(local[i]!) ?? '';
+  for (const key of ['fromProductId', 'toProductId'] as const) if (typeof stored[key] === 'string') reason[key] = ids.indexOf(stored[key] as string);
+  const name = (i: number) => names.get(ids[i]!) ?? '';
   return { data: stored, ja: reasonText(reason as unknown as Reason, name, 'ja'), en: reasonText(reason as unknown as Reason, name, 'en') };
 }
 
@@ -287,7 +284,7 @@ export async function listRuns(db: Db): Promise<Run[]> {
 }
 
 export async function getRun(db: Db, id: number): Promise<Run | null> {
-  const row = (await repo.latestRuns(db, 50)).find((r) => r.id === id);
+  const row = await repo.runById(db, id);
   return row ? runOut(row) : null;
 }
 
