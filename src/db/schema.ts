@@ -85,9 +85,12 @@ export interface SourcesTable {
   priority: Generated<number>;
   freshness_sla_days: number | null;
   description: string | null;
+  /** 0024: the lawful basis for marketing e-mail (特定電子メール法) this source gives its records. */
+  email_basis: Generated<EmailBasis>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+export type EmailBasis = 'opt_in_per_record' | 'business_card' | 'business_relationship' | 'published_for_business' | 'none';
 
 export interface CompaniesTable {
   id: Generated<string>;
@@ -369,6 +372,8 @@ export interface FormsTable {
   consent_text: string | null;
   consent_required: Generated<boolean>;
   consent_version: Generated<number>;
+  /** 0024: the purposes the consent checkbox grants to campaigns (e.g. email_marketing). */
+  consent_purposes: Generated<string[]>;
   thank_you_message: string | null;
   redirect_url: string | null;
   allowed_origins: Json<string[]>;
@@ -408,7 +413,16 @@ export interface ConsentsTable {
   source_record_id: number | null;
   dedupe_key: string | null;
   recorded_at: CreatedAt;
+  /** 0024: the consent ledger (see the migration for how the current state is read). */
+  purpose_code: ConsentPurpose | null;
+  state: ConsentState;
+  method: Generated<ConsentMethod>;
+  campaign_id: string | null;
+  actor_user_id: string | null;
 }
+export type ConsentPurpose = 'email_marketing' | 'dm' | 'phone_marketing' | 'profiling' | 'third_party';
+export type ConsentState = 'granted' | 'denied' | 'withdrawn';
+export type ConsentMethod = 'form' | 'import' | 'staff' | 'api' | 'unsubscribe' | 'complaint' | 'merge' | 'request';
 
 /** 0006: products, orders (customer through source_record_id), events and registrations. numeric → string. */
 type Numeric = ColumnType<string, string | number, string | number>;
@@ -654,6 +668,91 @@ export interface ProductRulesTable {
   baskets: number;
 }
 
+/** 0024: campaigns, their messages, suppressions by address, the outbox and the sender settings. */
+export type CampaignChannel = 'email' | 'dm';
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled';
+export type CampaignMessageStatus = 'queued' | 'claimed' | 'sending' | 'sent' | 'outbox' | 'failed' | 'unknown' | 'suppressed' | 'skipped';
+export interface CampaignsTable {
+  id: Generated<string>;
+  name: string;
+  channel: CampaignChannel;
+  status: Generated<CampaignStatus>;
+  department: string | null;
+  subject: Generated<string>;
+  body_text: Generated<string>;
+  body_html: string | null;
+  blocks: Generated<Json>;
+  scheduled_at: Date | string | null;
+  started_at: Date | string | null;
+  finished_at: Date | string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | string | null;
+}
+export interface CampaignSegmentsTable {
+  campaign_id: string;
+  segment_id: string;
+}
+export interface CampaignMessagesTable {
+  id: BigId;
+  campaign_id: string;
+  customer_id: string;
+  channel: CampaignChannel;
+  address: string | null;
+  status: CampaignMessageStatus;
+  reason: string | null;
+  token: string;
+  claimed_by: string | null;
+  claimed_at: Date | string | null;
+  attempts: Generated<number>;
+  sent_at: Date | string | null;
+  smtp_message_id: string | null;
+  smtp_response: string | null;
+  error: string | null;
+  opened_at: Date | string | null;
+  clicked_at: Date | string | null;
+  unsubscribed_at: Date | string | null;
+  bounced_at: Date | string | null;
+  bounce_kind: 'hard' | 'soft' | null;
+  created_at: CreatedAt;
+}
+export interface ContactSuppressionsTable {
+  id: BigId;
+  channel: CampaignChannel;
+  address_key: string;
+  reason: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'returned_mail' | 'manual';
+  customer_id: string | null;
+  campaign_id: string | null;
+  message_id: number | null;
+  detail: string | null;
+  recorded_at: CreatedAt;
+}
+export interface MessagingSettingsTable {
+  id: Generated<boolean>;
+  sender_name: Generated<string>;
+  sender_address: Generated<string>;
+  sender_contact: Generated<string>;
+  from_email: Generated<string>;
+  reply_to: string | null;
+  cap_count: Generated<number>;
+  cap_days: Generated<number>;
+  send_rate: Generated<number>;
+  dm_household_addressing: Generated<'primary' | 'family'>;
+  updated_at: UpdatedAt;
+  updated_by: string | null;
+}
+export interface OutboxMessagesTable {
+  id: BigId;
+  message_id: number | null;
+  campaign_id: string | null;
+  to_address: string;
+  subject: string;
+  raw: string;
+  is_test: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -707,6 +806,12 @@ export interface Database {
   customer_values: CustomerValuesTable;
   value_runs: ValueRunsTable;
   customer_stage_changes: CustomerStageChangesTable;
+  campaigns: CampaignsTable;
+  campaign_segments: CampaignSegmentsTable;
+  campaign_messages: CampaignMessagesTable;
+  contact_suppressions: ContactSuppressionsTable;
+  messaging_settings: MessagingSettingsTable;
+  outbox_messages: OutboxMessagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -113,6 +113,7 @@ export async function insertConsentOnce(db: Db, c: {
     customer_id: c.customerId,
     purpose: c.purpose,
     granted: c.granted,
+    state: c.granted ? 'granted' : 'denied',
     text_shown: c.textShown,
     text_version: c.textVersion,
     source_id: c.sourceId,
