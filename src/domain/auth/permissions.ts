@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   'segments:read': 'Count, preview and open segments and their members (personal data masked without customers:read_personal)',
   'segments:write': 'Save, edit, refresh, split and archive segments; recompute RFM',
   'dashboards:read': 'See the dashboards\' panels (counts and sums; the customers behind a bar also need customers:read, masked without customers:read_personal)',
+  'campaigns:read': 'See campaigns, their audiences, suppressions, reports and the outbox (personal data masked without customers:read_personal)',
+  'campaigns:write': 'Create and edit campaigns (e-mail and DM), preview them and send a test to oneself',
+  'campaigns:send': 'Start, schedule, pause and resume sending; export DM lists; report bounces and returned mail',
+  'messaging:settings': 'Set the sender identity (特定電子メール法), the frequency cap and the sending rate',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -49,6 +53,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
+    'campaigns:read', 'campaigns:write', 'campaigns:send',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
@@ -57,15 +62,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
+    'campaigns:read', 'campaigns:write', 'campaigns:send',
   ]),
   sales: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
     'companies:read', 'companies:write', 'sources:read', 'custom_fields:read', 'api_keys:own',
     'forms:read',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
-    'sites:read', 'segments:read', 'segments:write', 'dashboards:read',
+    'sites:read', 'segments:read', 'segments:write', 'dashboards:read', 'campaigns:read',
   ]),
-  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read', 'dashboards:read']),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read', 'dashboards:read', 'campaigns:read']),
 };
 
 export function isRole(value: string): value is Role {
