@@ -31,6 +31,7 @@ import { valueRoutes } from '../ledger/values/values.routes.ts';
 import { dashboardRoutes } from '../use/dashboards/dashboards.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
+import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 
 
 export type App = Router;
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', segmentRoutes());
   app.route('/', recommendRoutes());
   app.route('/', dashboardRoutes());
+  app.route('/', campaignRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

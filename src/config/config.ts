@@ -30,6 +30,8 @@ export interface Config {
   searchRateLimit: { maxPerWindow: number; windowSeconds: number };
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
+  /** smtp://user:pass@host:port (or smtps://): campaigns send through it; unset, messages go to the local outbox. */
+  smtpUrl: string | undefined;
 }
 
 export interface LoginRateLimit {
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: integer(env.PORT, 3000),
     publicUrl: nonEmpty(env.DAICHO_PUBLIC_URL),
+    smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
     trustProxy: proxyHops(env.DAICHO_TRUST_PROXY) > 0,
     trustedProxyHops: proxyHops(env.DAICHO_TRUST_PROXY),
     sessionTtlHours: integer(env.DAICHO_SESSION_TTL_HOURS, 12),
