@@ -109,7 +109,7 @@ for (const engine of ENGINES) {
 
     test('a profile that changes the basis needs sources:write; a bad basis or purpose is refused with its path', async () => {
       const salesUser = await db.selectFrom('users').select(['id', 'email', 'display_name']).where('id', '=', sales.userId).executeTakeFirstOrThrow();
-      const actor = { auth: { userId: salesUser.id, email: salesUser.email, displayName: salesUser.display_name, role: 'sales' as const, via: 'api_key' as const, apiKeyId: null }, ip: null, userAgent: 'test' };
+      const actor = { auth: { userId: salesUser.id, email: salesUser.email, displayName: salesUser.display_name, role: 'sales' as const, via: 'api_key' as const, apiKeyId: null, csrfToken: null }, ip: null, userAgent: 'test' };
       await assert.rejects(runImport(db, { filePath: FIRST, profile: parseImportProfile({ ...PROFILE, email_basis: 'business_relationship' }), actor }), /sources:write/u);
       // The same basis again is no change: the import runs.
       const same = await runImport(db, { filePath: CHANGED, profile: parseImportProfile(PROFILE), actor });
