@@ -25,6 +25,7 @@ import { importRoutes } from '../intake/files/import.routes.ts';
 import { identityRoutes } from '../resolution/identity/identity.routes.ts';
 import { trackerRoutes } from '../intake/tracker/tracker.routes.ts';
 import { formRoutes } from '../intake/forms/forms.routes.ts';
+import { consentRoutes } from '../ledger/consents/consents.routes.ts';
 import { orderRoutes } from '../intake/orders/orders.routes.ts';
 import { eventRoutes } from '../intake/events/events.routes.ts';
 import { valueRoutes } from '../ledger/values/values.routes.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', identityRoutes());
   app.route('/', trackerRoutes());
   app.route('/', formRoutes());
+  app.route('/', consentRoutes());
   app.route('/', orderRoutes());
   app.route('/', eventRoutes());
   app.route('/', valueRoutes());

@@ -9,7 +9,7 @@ export type AuditFilters = Record<(typeof AUDIT_FILTER_KEYS)[number], string>;
 
 /** The actions the services record (src/**: audit(db, actor, '<action>', …)), for the action filter's choices. */
 export const AUDIT_ACTIONS = [
-  'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note',
+  'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note', 'consent.record',
   'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
   'segment.create', 'segment.update', 'segment.delete', 'segment.refresh', 'recommend.run', 'export.recommendations',
   'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
