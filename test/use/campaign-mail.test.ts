@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { flushRejectionCounts } from '../../src/intake/tracker/collect.service.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { startBounceListener, type BounceOutcome } from '../../src/use/campaigns/bounce-listener.ts';
+import type { CampaignContent } from '../../src/domain/campaigns/content.ts';
 import { composeMessages } from '../../src/use/campaigns/compose.service.ts';
 import { createMailer, SendError } from '../../src/use/campaigns/mailer.ts';
 import { getSettings } from '../../src/use/campaigns/settings.service.ts';
@@ -66,7 +67,7 @@ for (const engine of ENGINES) {
     const messageIds: Record<string, number> = {};
     let site: { id: string; writeKey: string };
 
-    const content = {
+    const content: CampaignContent = {
       subject: '{{宛名}}へ 秋の新製品のご案内',
       bodyText: '{{宛名}}\n\nいつもお世話になっております。担当の{{担当者|営業部}}です。\n新製品: https://www.daicho-test.jp/products/new\n{{block:pricing}}\n{{block:coffee}}',
       bodyHtml: '<html><body><p>{{宛名}}</p><p><a href="https://www.daicho-test.jp/products/new">新製品</a></p>{{block:pricing}}{{block:coffee}}</body></html>',
@@ -111,7 +112,7 @@ for (const engine of ENGINES) {
         source: 'ec', orderId: 'o-1', orderedAt: new Date(Date.now() - 20 * 86_400_000).toISOString(), customer: { email: 'taro@daicho-test.jp' }, lines: [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }],
       });
       assert.ok([200, 201].includes(order.status), JSON.stringify(order.body));
-      const [campaign] = await db().insertInto('campaigns').values({ name: '秋の新製品', channel: 'email', subject: content.subject, body_text: content.bodyText, body_html: content.bodyHtml, blocks: JSON.stringify(content.blocks) }).returning('id').execute();
+      const [campaign] = await db().insertInto('campaigns').values({ name: '秋の新製品', channel: 'email', subject: content.subject, body_text: content.bodyText, body_html: content.bodyHtml, blocks: JSON.stringify(content.blocks) as never }).returning('id').execute();
       campaignId = campaign!.id;
       for (const key of ['hanako', 'taro', 'perm', 'temp']) {
         tokens[key] = randomBytes(18).toString('base64url');
