@@ -28,10 +28,15 @@ export interface Config {
   loginRateLimit: LoginRateLimit;
   /** Searches (GET /search, GET /customers?q=) per user and minute, counted in the database; 0 turns the limit off. */
   searchRateLimit: { maxPerWindow: number; windowSeconds: number };
+  /**
+   * Campaign e-mail: smtp(s)://user:pass@host:port (DAICHO_SMTP_URL; nodemailer's URL form). Unset: messages go to the
+   * outbox (shown in the UI as not sent).
+   */
+  smtpUrl: string | undefined;
+  /** The optional bounce listener (DAICHO_BOUNCE_SMTP_PORT, DAICHO_BOUNCE_SMTP_HOST): receives DSNs to bounce+<token>@…. */
+  bounceSmtp: { port: number; host: string } | undefined;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
-  /** smtp://user:pass@host:port (or smtps://): campaigns send through it; unset, messages go to the local outbox. */
-  smtpUrl: string | undefined;
 }
 
 export interface LoginRateLimit {
@@ -50,7 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: integer(env.PORT, 3000),
     publicUrl: nonEmpty(env.DAICHO_PUBLIC_URL),
-    smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
     trustProxy: proxyHops(env.DAICHO_TRUST_PROXY) > 0,
     trustedProxyHops: proxyHops(env.DAICHO_TRUST_PROXY),
     sessionTtlHours: integer(env.DAICHO_SESSION_TTL_HOURS, 12),
@@ -62,6 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLockoutSeconds: positive(env.DAICHO_LOGIN_MAX_LOCKOUT_SECONDS, 3600),
     },
     searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
+    smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
+    bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
+      : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
 }
