@@ -126,3 +126,6 @@ export const BounceResultSchema = z.object({
   messages: z.number().int(),
   suppressed: z.boolean(),
 }).openapi('CampaignBounceResult');
+export type OutboxPage = z.infer<typeof OutboxPageSchema>;
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+export type Preview = z.infer<typeof PreviewSchema>;
