@@ -205,7 +205,9 @@ for (const engine of ENGINES) {
       assert.equal(parsed.subject, '佐藤 太郎 様へ 秋の新製品のご案内');
       assert.equal(header(parsed, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
       const viewer = await (await t.as('viewer')).json('GET', '/api/v1/outbox?limit=1');
+      assert.match(item.text, /^佐藤 太郎 様$/mu, 'the decoded text part');
       assert.equal(viewer.body.items[0].raw, null);
+      assert.equal(viewer.body.items[0].text, null);
       assert.equal(viewer.body.items[0].to, 't***@***');
     });
 

@@ -54,7 +54,15 @@ export function OutboxPage() {
         ]}
         pager={<CursorPager paging={paging} data={data} loading={loading} />}
       />
-      {shown?.raw && <pre className="outbox-raw small" data-testid="outbox-raw" style={{ whiteSpace: 'pre-wrap', maxHeight: '60vh', overflow: 'auto' }}>{shown.raw}</pre>}
+      {shown?.raw && (
+        <div className="card" data-testid="outbox-message">
+          <pre className="small" data-testid="outbox-text" style={{ whiteSpace: 'pre-wrap' }}>{shown.text}</pre>
+          <details>
+            <summary className="small">{t('outbox.raw')}</summary>
+            <pre className="small mono" data-testid="outbox-raw" style={{ whiteSpace: 'pre-wrap', maxHeight: '60vh', overflow: 'auto' }}>{shown.raw}</pre>
+          </details>
+        </div>
+      )}
     </div>
   );
 }
