@@ -49,7 +49,7 @@ function toCampaign(row: repo.CampaignRowDb, segs: Array<{ id: string; name: str
   return {
     id: row.id, name: row.name, channel: row.channel, status: row.status, department: row.department, segments: segs,
     subject: row.subject, bodyText: row.body_text, bodyHtml: row.body_html,
-    blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Array<Record<string, unknown>>,
+    blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Block[],
     scheduledAt: iso(row.scheduled_at), startedAt: iso(row.started_at), finishedAt: iso(row.finished_at),
     createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, createdBy: row.created_by, counts, delivery,
   };
