@@ -9,6 +9,7 @@ import type { Db } from '../../../src/db/database.ts';
 import type { ConsentPurpose } from '../../../src/db/schema.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { validateImport } from '../../../src/intake/files/validate.service.ts';
 import { currentConsentStatesSql } from '../../../src/ledger/consents/consents.repository.ts';
 import { consentHistory, currentConsents, emailEligibility, recordConsent } from '../../../src/ledger/consents/consents.service.ts';
 import { ENGINES } from '../../support/engines.ts';
@@ -67,6 +68,9 @@ for (const engine of ENGINES) {
     after(async () => t.close());
 
     test('an import profile sets the source’s e-mail basis and its consent column becomes events; a bad value is an issue, the row lands', async () => {
+      const dry = await validateImport(db, { filePath: FIRST, profile: parseImportProfile(PROFILE) });
+      assert.deepEqual(dry.issues.map((i) => [i.line, i.field, i.value]), [[5, 'consent.email_marketing', 'たぶん']], 'the dry run names the unreadable value too');
+      assert.equal(dry.flaggedByField['consent.email_marketing'], 1);
       const summary = await runImport(db, { filePath: FIRST, profile: parseImportProfile(PROFILE), actor: operator });
       assert.equal(summary.new, 5, 'every row lands, C4 too');
       assert.equal(summary.consentEvents, 3, 'C1 希望する, C2 しない, C5 ＹＥＳ; C3 blank, C4 unreadable');
