@@ -2,7 +2,8 @@
  * The consent ledger in a real browser (issues 23 and 25): a 名刺 export imported with a profile that says the source's
  * lawful basis (business_card) and maps its 「メルマガ」 column; the customer page's 「同意・配信可否」 card shows the
  * imported opt-in, the 名刺交換 exception for someone who said nothing, and a staff entry (配信停止の申し出) that
- * turns e-mail off at once; the データソース page shows and edits the basis. Screenshots: test-artifacts/consent-*.png.
+ * turns e-mail off at once; the データソース page shows and edits the basis; the form builder offers what a ticked
+ * consent box grants. Screenshots: test-artifacts/consent-*.png.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -92,6 +93,15 @@ test('consent: imported opt-in, the 名刺交換 basis, a staff opt-out on the c
     await select.selectOption('business_relationship');
     await page.getByTestId('source-edit-submit').click();
     await page.waitForFunction(() => document.querySelector('[data-name="tenjikai-meishi"] [data-testid="source-email-basis"]')?.textContent?.trim() === '取引関係');
+
+    // The form builder: what a ticked consent box grants.
+    await page.goto(`${base}/forms/new`);
+    const purposes = page.getByTestId('form-consent-purposes');
+    await purposes.waitFor();
+    assert.match(await purposes.innerText(), /メール配信 \(メルマガ\) の同意[\s\S]*DM \(郵送\) の同意/u);
+    await page.getByTestId('form-consent-purpose-email_marketing').check();
+    await purposes.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'consent-form-builder.png') });
     assert.deepEqual(problems, []);
   } catch (error) {
     printFailure(server, problems);
