@@ -84,7 +84,6 @@ export async function writePendingConsents(
   db: Db, pending: PendingConsents, run: { id: string; sourceId: string; actorUserId: string | null },
 ): Promise<number> {
   let written = 0;
-  const recordedAt = new Date();
   for (let start = 0; start < pending.size; start += PAGE) {
     const end = Math.min(pending.size, start + PAGE);
     const ids = [...new Set(pending.externalIds.slice(start, end))];
@@ -108,7 +107,7 @@ export async function writePendingConsents(
         const column = pending.columns.find(([p]) => p === purpose)![1];
         events.push({
           customerId: record.customer_id, purposeCode: purpose, state, method: 'import', sourceId: run.sourceId, sourceRecordId: record.id,
-          textShown: column, actorUserId: run.actorUserId, recordedAt, dedupeKey: `import:${run.id}:${record.id}:${purpose}:${i}`,
+          textShown: column, actorUserId: run.actorUserId, dedupeKey: `import:${run.id}:${record.id}:${purpose}:${i}`,
         });
       }
       return recordConsents(trx, events);

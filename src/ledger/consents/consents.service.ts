@@ -30,6 +30,7 @@ export interface ConsentInput {
   actorUserId?: string | null;
   /** What the event records, so a replay writes it once (form:<form>:<submission>:<purpose>, …). */
   dedupeKey?: string | null;
+  /** When it happened; default the database's now() (one clock for every writer, so events order alike). */
   recordedAt?: Date;
 }
 
@@ -165,7 +166,6 @@ export async function mergeConsentLedgers(db: Db, survivorId: string, mergedId: 
   const [kept, gone] = await Promise.all([repo.currentConsentRows(db, survivorId), repo.currentConsentRows(db, mergedId)]);
   await repo.moveCustomerLevelConsents(db, mergedId, survivorId);
   const stateOf = (rows: repo.ConsentEventRow[], p: ConsentPurpose): CurrentConsentState => rows.find((r) => r.purpose_code === p)?.state ?? 'none';
-  const now = new Date();
   let written = 0;
   for (const purposeCode of CONSENT_PURPOSES) {
     const a = stateOf(kept, purposeCode);
@@ -173,7 +173,7 @@ export async function mergeConsentLedgers(db: Db, survivorId: string, mergedId: 
     const state = mostRestrictive(a, b);
     if (a === b || state === 'none' || state === 'granted') continue;
     await recordConsent(db, {
-      customerId: survivorId, purposeCode, state, method: 'merge', actorUserId, recordedAt: now,
+      customerId: survivorId, purposeCode, state, method: 'merge', actorUserId,
       textShown: `統合: ${PURPOSE_LABELS[purposeCode].ja} ${STATE_LABELS[a].ja} と ${STATE_LABELS[b].ja} のうち制限の強い「${STATE_LABELS[state].ja}」を採用 (merge: most restrictive wins)`,
     });
     written++;
