@@ -180,3 +180,17 @@ export async function mergeConsentLedgers(db: Db, survivorId: string, mergedId: 
   }
   return written;
 }
+
+/** The customers whose customer-level events a merge moved to this one (unmerge asks which may go back). */
+export async function consentOrigins(db: Db, customerId: string): Promise<string[]> {
+  return repo.mergedFromCustomers(db, customerId);
+}
+
+/**
+ * An unmerge that split out every record a merged-away customer had brought: that customer's customer-level events
+ * (their unsubscribe, a staff entry about them) go to the customer split off, so each side has its own history back.
+ * The merge's own events stay where they were written (the survivor keeps the most restrictive state it had).
+ */
+export async function returnConsentsOnUnmerge(db: Db, fromCustomerId: string, toCustomerId: string, mergedFrom: readonly string[]): Promise<number> {
+  return repo.returnMergedConsents(db, fromCustomerId, toCustomerId, mergedFrom);
+}

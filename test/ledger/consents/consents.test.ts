@@ -181,11 +181,16 @@ for (const engine of ENGINES) {
       await recordConsent(db, { customerId: survivor, purposeCode: 'email_marketing', state: 'granted', method: 'staff', recordedAt: new Date(Date.now() + 1000) });
       assert.equal((await audience('email_marketing')).get(survivor), 'granted');
 
-      // Unmerge C2's record: its import event goes with it; the survivor keeps its own.
+      // Unmerge C2's record: its import event goes with it, and so does C2's own customer-level event (every record
+      // C2 brought leaves); the survivor keeps its own and the merge's.
       const split = await admin.json('POST', `/api/v1/customers/${survivor}/unmerge`, { sourceRecordIds: [gone.id] });
       assert.equal(split.status, 201, JSON.stringify(split.body));
       const created = split.body.newCustomerId as string;
-      assert.deepEqual((await consentHistory(db, created)).map((e) => [e.purposeCode, e.state, e.method, e.sourceRecordId]), [['email_marketing', 'denied', 'import', gone.id]]);
+      assert.deepEqual((await consentHistory(db, created)).map((e) => [e.purposeCode, e.state, e.method, e.sourceRecordId]).sort(),
+        [['email_marketing', 'denied', 'import', gone.id], ['phone_marketing', 'withdrawn', 'staff', null]]);
+      assert.equal((await currentConsents(db, created)).find((c) => c.purposeCode === 'phone_marketing')!.state, 'withdrawn', 'the person split off keeps their own opt-out');
+      assert.ok(!(await consentHistory(db, survivor)).some((e) => e.textShown === '電話不要'));
+      assert.equal((await currentConsents(db, survivor)).find((c) => c.purposeCode === 'phone_marketing')!.state, 'withdrawn', 'the merge’s event stays: most restrictive, on the safe side');
       assert.equal((await audience('email_marketing')).get(created), 'denied');
       assert.ok(!(await consentHistory(db, survivor)).some((e) => e.sourceRecordId === gone.id), 'the record’s events left with it');
       assert.equal((await audience('email_marketing')).get(survivor), 'granted');
