@@ -196,6 +196,31 @@ for (const engine of ENGINES) {
       assert.equal((await audience('email_marketing')).get(survivor), 'granted');
     });
 
+    test('unmerge: a merged-away customer’s events go back only once every record it brought leaves', async () => {
+      const make = async (familyName: string, email: string) => (await admin.json('POST', '/api/v1/customers', { familyName, givenName: '検証', email })).body.id as string;
+      const a = await make('青木', 'aoki.kensho@daicho-test.jp');
+      const b = await make('井上', 'inoue.kensho@daicho-test.jp');
+      const c = await make('上田', 'ueda.kensho@daicho-test.jp');
+      const recordOf = async (id: string) => (await db.selectFrom('source_records').select('id').where('customer_id', '=', id).executeTakeFirstOrThrow()).id;
+      const [recB, recC] = [await recordOf(b), await recordOf(c)];
+      assert.equal((await admin.json('POST', `/api/v1/customers/${b}/consents`, { purposeCode: 'third_party', state: 'denied', note: '第三者提供不可' })).status, 201);
+      assert.equal((await admin.json('POST', '/api/v1/customers/merge', { customerIds: [b, c] })).status, 200);
+      assert.equal((await admin.json('POST', '/api/v1/customers/merge', { customerIds: [a, b] })).status, 200);
+      assert.equal((await currentConsents(db, a)).find((x) => x.purposeCode === 'third_party')!.state, 'denied');
+      // B brought two records (its own and C's): splitting one of them leaves B's event with A.
+      const first = await admin.json('POST', `/api/v1/customers/${a}/unmerge`, { sourceRecordIds: [recB] });
+      assert.equal(first.status, 201);
+      assert.equal((await consentHistory(db, first.body.newCustomerId)).length, 0);
+      assert.ok((await consentHistory(db, a)).some((e) => e.textShown === '第三者提供不可'));
+      // The last record B brought leaves: its event goes with it.
+      const second = await admin.json('POST', `/api/v1/customers/${a}/unmerge`, { sourceRecordIds: [recC] });
+      assert.equal(second.status, 201);
+      // B's history: its staff entry and the event of its own merge with C (B had absorbed it), not A's merge event.
+      assert.deepEqual((await consentHistory(db, second.body.newCustomerId)).map((e) => [e.purposeCode, e.state, e.method]), [['third_party', 'denied', 'merge'], ['third_party', 'denied', 'staff']]);
+      assert.equal((await currentConsents(db, second.body.newCustomerId)).find((x) => x.purposeCode === 'third_party')!.state, 'denied');
+      assert.ok(!(await consentHistory(db, a)).some((e) => e.textShown === '第三者提供不可'));
+    });
+
     test('forms: consentPurposes in the API; a ticked box grants each purpose once, an unticked one writes no purpose event', async () => {
       const noText = await admin.json('POST', '/api/v1/forms', { slug: 'mailmag-bad', kind: 'other', title: 'x', consentPurposes: ['email_marketing'] });
       assert.equal(noText.status, 400);
