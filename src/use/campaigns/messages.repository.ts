@@ -76,6 +76,22 @@ export async function markSending(db: Db, id: number, worker: string): Promise<b
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** markSending for a window of messages sent side by side; the ids it marked. */
+export async function markSendingMany(db: Db, ids: readonly number[], worker: string): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
+    .where('id', 'in', [...ids]).where('status', '=', 'claimed').where('claimed_by', '=', worker).returning('id').execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What the SMTP server (or the outbox) took, in one statement per window. */
+export async function markDeliveredMany(db: Db, rows: ReadonlyArray<{ id: number; smtpMessageId: string; smtpResponse: string }>, status: 'sent' | 'outbox', sentAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`UPDATE campaign_messages m SET status = ${status}, sent_at = ${sentAt}, smtp_message_id = v.mid, smtp_response = v.resp, error = NULL
+    FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.smtpMessageId)}::text[], ${rows.map((r) => r.smtpResponse.slice(0, 500))}::text[]) AS v(id, mid, resp)
+    WHERE m.id = v.id`.execute(db);
+}
+
 export async function markDelivered(db: Db, id: number, v: { status: 'sent' | 'outbox'; smtpMessageId: string; smtpResponse: string; sentAt: Date }): Promise<void> {
   await db.updateTable('campaign_messages').set({ status: v.status, sent_at: v.sentAt, smtp_message_id: v.smtpMessageId, smtp_response: v.smtpResponse.slice(0, 500), error: null })
     .where('id', '=', id).execute();
