@@ -50,9 +50,13 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
-        WHEN (SELECT k.state FROM consents k LEFT JOIN source_records sr ON sr.id = k.source_record_id
-              WHERE k.purpose_code = ${purpose} AND COALESCE(sr.customer_id, k.customer_id) = m.customer_id
-              ORDER BY k.recorded_at DESC, k.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
+        WHEN (SELECT e.state FROM (
+                SELECT k.state, k.recorded_at, k.id FROM source_records sr JOIN consents k ON k.source_record_id = sr.id
+                WHERE sr.customer_id = m.customer_id AND k.purpose_code = ${purpose}
+                UNION ALL
+                SELECT k.state, k.recorded_at, k.id FROM consents k
+                WHERE k.customer_id = m.customer_id AND k.source_record_id IS NULL AND k.purpose_code = ${purpose}) e
+              ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
