@@ -4,7 +4,10 @@ import { JSIC_MIDDLE } from '../../domain/companies/industry.ts';
 import type { CompositionDimension } from './dashboards.schemas.ts';
 
 /**
- * SQL of the dashboards' panels: reads only. Every panel reads the ledger's live customers (deleted_at IS NULL: a
+ * SQL of the dashboards' panels: reads only. Customers are read from customer_facts (migration 0025: a narrow copy
+ * of each customer's dimensions written with its golden record), never the wide customers table; a customer's
+ * records from the index on source_records (customer_id, source_id, received_at, id). Every panel reads the
+ * ledger's live customers (deleted_at IS NULL: a
  * merged-away customer is soft-deleted and its records moved, so nobody is counted twice), optionally only a saved
  * segment's members, and counts orders as RFM does (src/ledger/values: LINE_NET, cancelled orders left out, an order
  * counts as a purchase when a line has a positive quantity, revenue nets every line of every order that is not
@@ -74,26 +77,28 @@ const MIDDLE_TO_MAJOR = () => sql`(VALUES ${sql.join(Object.entries(JSIC_MIDDLE)
 
 /** Each live customer of the scope with its key of the dimension (several rows for `source`: one per source). */
 function keyed(dimension: CompositionDimension, scope: Scope) {
-  const where = sql`WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)}`;
+  const where = sql`WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)}`;
   switch (dimension) {
     case 'industry':
-      return sql`SELECT c.id, c.created_at, CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END AS key
-        FROM customers c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2) ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END AS key
+        FROM customer_facts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2) ${where}`;
     case 'size_band':
-      return sql`SELECT c.id, c.created_at, co.size_band AS key FROM customers c LEFT JOIN companies co ON co.id = c.company_id ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, co.size_band AS key FROM customer_facts c LEFT JOIN companies co ON co.id = c.company_id ${where}`;
     case 'prefecture':
-      return sql`SELECT c.id, c.created_at, c.prefecture AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.prefecture AS key FROM customer_facts c ${where}`;
     case 'channel':
-      return sql`SELECT c.id, c.created_at, c.acquisition_channel AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.acquisition_channel AS key FROM customer_facts c ${where}`;
     case 'stage':
-      return sql`SELECT c.id, c.created_at, c.lifecycle_stage AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.lifecycle_stage AS key FROM customer_facts c ${where}`;
     case 'owner':
-      return sql`SELECT c.id, c.created_at, c.owner_user_id::text AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.owner_user_id::text AS key FROM customer_facts c ${where}`;
     case 'source':
-      // Joined first, grouped after: grouping source_records alone misled the planner (a customer's sources are few).
-      return sql`SELECT c.id, c.created_at, s.name AS key
-        FROM customers c JOIN source_records r ON r.customer_id = c.id JOIN sources s ON s.id = r.source_id ${where}
-        GROUP BY c.id, c.created_at, s.name`;
+      // A customer's sources from the records' (customer, source) index, grouped by id before the names are joined.
+      return sql`SELECT x.id, x.created_at, s.name AS key
+        FROM (SELECT c.customer_id AS id, c.created_at, r.source_id
+              FROM customer_facts c JOIN source_records r ON r.customer_id = c.customer_id ${where}
+              GROUP BY c.customer_id, c.created_at, r.source_id) x
+        JOIN sources s ON s.id = x.source_id`;
   }
 }
 
@@ -178,8 +183,8 @@ export async function funnel(db: Db, stages: readonly string[], scope: Scope): P
     SELECT ${sql.join(figures)}
     FROM (
       SELECT h.customer_id, ${sql.join(reachedAt)}
-      FROM customer_stage_changes h JOIN customers c ON c.id = h.customer_id
-      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
+      FROM customer_stage_changes h JOIN customer_facts c ON c.customer_id = h.customer_id
+      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.customer_id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
       GROUP BY h.customer_id) f`.execute(db);
   const row = r.rows[0] ?? {};
   return stages.map((_, k) => ({
@@ -264,7 +269,7 @@ export interface AcquisitionRow { month: string; channel: string | null; new_cus
 export async function acquisition(db: Db, scope: Scope): Promise<AcquisitionRow[]> {
   const r = await sql<AcquisitionRow>`
     SELECT ${month(sql`c.created_at`)} AS month, c.acquisition_channel AS channel, count(*) AS new_customers
-    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}
+    FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
     GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
   return r.rows;
 }
@@ -277,7 +282,7 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
   const r = await sql<FirstTouchRow>`
-    WITH cs AS (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}),
+    WITH cs AS (SELECT c.customer_id AS id FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}),
     firsts AS (
       SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
       FROM source_records sr JOIN cs ON cs.id = sr.customer_id
@@ -296,11 +301,11 @@ export interface QualityRow { customers: number | string; with_email: number | s
 /** How complete the scope's customers (entered in the range) are, and the review queues' sizes. */
 export async function quality(db: Db, scope: Scope): Promise<QualityRow> {
   const r = await sql<QualityRow>`
-    SELECT count(*) AS customers, count(c.email) AS with_email, count(c.phone) AS with_phone,
-           count(*) FILTER (WHERE c.address IS NOT NULL OR c.postal_code IS NOT NULL) AS with_address, count(c.company_id) AS with_company,
+    SELECT count(*) AS customers, count(*) FILTER (WHERE c.has_email) AS with_email, count(*) FILTER (WHERE c.has_phone) AS with_phone,
+           count(*) FILTER (WHERE c.has_address) AS with_address, count(c.company_id) AS with_company,
            (SELECT count(*) FROM review_items WHERE status = 'open') AS review_waiting,
            (SELECT count(*) FROM company_reviews WHERE status = 'open') AS company_review_waiting
-    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}`.execute(db);
+    FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}`.execute(db);
   return r.rows[0]!;
 }
 
@@ -314,11 +319,11 @@ export interface MergesRow { source: string; label: string; merged: number | str
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
   const r = await sql<MergesRow>`
     SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
-    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customers c ON c.id = sr.customer_id
+    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customer_facts c ON c.customer_id = sr.customer_id
     LEFT JOIN (
-      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customers t ON t.id = d.customer_id
+      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customer_facts t ON t.customer_id = d.customer_id
       WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
-    WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`sr.received_at`)}
+    WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`sr.received_at`)}
     GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
   return r.rows;
 }
