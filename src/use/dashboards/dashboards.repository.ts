@@ -67,6 +67,17 @@ export async function otherCurrencyOrders(db: Db, scope: Scope): Promise<number>
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/**
+ * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
+ * transaction): a panel that cannot answer in time gives its connection back instead of holding it for minutes.
+ */
+export async function withStatementTimeout<T>(db: Db, ms: number, run: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true)`.execute(trx);
+    return run(trx);
+  });
+}
+
 export async function segmentExists(db: Db, id: string): Promise<boolean> {
   return (await db.selectFrom('segments').select('id').where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst()) !== undefined;
 }
