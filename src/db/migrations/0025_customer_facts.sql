@@ -29,3 +29,9 @@ FROM customers;
 -- (a customer's sources), first touch (its earliest record) and the merges by source (every record with its source
 -- and arrival) read this index alone.
 CREATE INDEX source_records_customer_source_idx ON source_records (customer_id, source_id, received_at, id);
+
+-- The funnel reads each customer's changes to the funnel's stages from this index alone, in customer order (an
+-- aggregate that streams instead of hashing a million customers); a deleted customer is left out by an anti join
+-- on the few deleted ones.
+CREATE INDEX customer_stage_changes_funnel_idx ON customer_stage_changes (customer_id, to_stage, changed_at);
+CREATE INDEX customer_facts_deleted_idx ON customer_facts (customer_id) WHERE deleted_at IS NOT NULL;

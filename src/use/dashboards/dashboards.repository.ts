@@ -67,13 +67,26 @@ export async function otherCurrencyOrders(db: Db, scope: Scope): Promise<number>
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/** Planner settings of a panel's transaction (bench/README.md has the measurements behind each). */
+export interface PanelSettings {
+  /** Hash a million customers in memory instead of in batches on disk (the default 4 MB spills). */
+  workMem: string;
+  /** Without JIT: compiling the panels' expressions took 0.5–0.8 s of a 1 M-customer panel, more than it saved. */
+  jit: boolean;
+  /** false: aggregate in index order (the funnel's stage changes by customer) instead of hashing a million groups. */
+  hashAggregate: boolean;
+}
+export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true };
+
 /**
  * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
- * transaction): a panel that cannot answer in time gives its connection back instead of holding it for minutes.
+ * transaction: a panel that cannot answer in time gives its connection back instead of holding it for minutes), with
+ * the panel's planner settings, local to the transaction too.
  */
-export async function withStatementTimeout<T>(db: Db, ms: number, run: (trx: Db) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(db: Db, ms: number, settings: PanelSettings, run: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true)`.execute(trx);
+    await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true), set_config('work_mem', ${settings.workMem}, true),
+      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)`.execute(trx);
     return run(trx);
   });
 }
@@ -194,8 +207,9 @@ export async function funnel(db: Db, stages: readonly string[], scope: Scope): P
     SELECT ${sql.join(figures)}
     FROM (
       SELECT h.customer_id, ${sql.join(reachedAt)}
-      FROM customer_stage_changes h JOIN customer_facts c ON c.customer_id = h.customer_id
-      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.customer_id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
+      FROM customer_stage_changes h
+      WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = h.customer_id AND c.deleted_at IS NOT NULL)
+        AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`h.customer_id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
       GROUP BY h.customer_id) f`.execute(db);
   const row = r.rows[0] ?? {};
   return stages.map((_, k) => ({
@@ -292,15 +306,17 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  * and how many of them made a purchase in the range.
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
+  // Each customer's first record, then the customers of the scope; buyers as one distinct list of the rollup's
+  // customers (no per-customer probes).
   const r = await sql<FirstTouchRow>`
-    WITH cs AS (SELECT c.customer_id AS id FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}),
-    firsts AS (
+    WITH firsts AS (
       SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
-      FROM source_records sr JOIN cs ON cs.id = sr.customer_id
+      FROM source_records sr JOIN customer_facts c ON c.customer_id = sr.customer_id
+      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
       ORDER BY sr.customer_id, sr.received_at, sr.id),
     buyers AS (
-      SELECT DISTINCT d.customer_id FROM customer_order_days d JOIN cs ON cs.id = d.customer_id
-      WHERE d.orders > 0 ${withinDays(scope, sql`d.day`)})
+      SELECT DISTINCT d.customer_id FROM customer_order_days d
+      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)})
     SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
     FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
     GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);

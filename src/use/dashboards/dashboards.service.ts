@@ -239,7 +239,8 @@ export const PANEL_TIMEOUT_MS = 30_000;
  */
 export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date(), timeoutMs: number = PANEL_TIMEOUT_MS): Promise<Panel> {
   try {
-    return await repo.withStatementTimeout(db, timeoutMs, (trx) => panelIn(trx, id, query, now));
+    const settings = id === 'funnel' ? { ...repo.PANEL_SETTINGS, hashAggregate: false } : repo.PANEL_SETTINGS;
+    return await repo.withStatementTimeout(db, timeoutMs, settings, (trx) => panelIn(trx, id, query, now));
   } catch (error) {
     if (sqlState(error) === PG_QUERY_CANCELED) {
       throw new AppError('timeout', `集計が ${Math.round(timeoutMs / 1000)} 秒以内に終わりませんでした。期間やセグメントで絞ってもう一度お試しください (the panel took longer than ${timeoutMs} ms)`);
