@@ -239,7 +239,8 @@ export const PANEL_TIMEOUT_MS = 30_000;
  */
 export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date(), timeoutMs: number = PANEL_TIMEOUT_MS): Promise<Panel> {
   try {
-    const settings = id === 'funnel' ? { ...repo.PANEL_SETTINGS, hashAggregate: false } : repo.PANEL_SETTINGS;
+    const settings = id === 'funnel' ? { ...repo.PANEL_SETTINGS, hashAggregate: false }
+      : id === 'first_touch' ? { ...repo.PANEL_SETTINGS, parallel: false } : repo.PANEL_SETTINGS;
     return await repo.withStatementTimeout(db, timeoutMs, settings, (trx) => panelIn(trx, id, query, now));
   } catch (error) {
     if (sqlState(error) === PG_QUERY_CANCELED) {
