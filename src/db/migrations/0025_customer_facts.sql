@@ -6,7 +6,7 @@
 -- (src/ledger/customers/customers.repository.ts is its one writer: insert, golden update, soft delete, and the
 -- daily rebuild that puts right whatever a path missed).
 CREATE TABLE customer_facts (
-  customer_id          uuid PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+  customer_id          uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
   created_at           timestamptz NOT NULL,
   deleted_at           timestamptz,
   prefecture           text,
@@ -16,7 +16,10 @@ CREATE TABLE customer_facts (
   company_id           uuid,
   has_email            boolean NOT NULL,
   has_phone            boolean NOT NULL,
-  has_address          boolean NOT NULL
+  has_address          boolean NOT NULL,
+  -- Joins in customer order (to the records' and stage changes' indexes) read the live test and the time of entry
+  -- from the key alone: the rows are in no id order, and visiting them one by one took 12 s at 1 M customers.
+  PRIMARY KEY (customer_id) INCLUDE (created_at, deleted_at)
 );
 
 INSERT INTO customer_facts (customer_id, created_at, deleted_at, prefecture, acquisition_channel, lifecycle_stage, owner_user_id, company_id,
