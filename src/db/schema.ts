@@ -704,7 +704,8 @@ export interface CampaignMessagesTable {
   address: string | null;
   status: CampaignMessageStatus;
   reason: string | null;
-  token: string;
+  /** 0028: null on a suppressed person's row. */
+  token: string | null;
   claimed_by: string | null;
   claimed_at: Date | string | null;
   attempts: Generated<number>;

@@ -235,6 +235,7 @@ export async function startCampaign(db: Db, id: string, input: { scheduledAt?: s
   const settings = await audienceSettings(db, now);
   const stored = await db.transaction().execute(async (trx) => {
     if (!(await repo.transitionCampaign(trx, id, ['draft', 'scheduled'], 'sending', { started: true }))) throw conflictState(row.status);
+    await audience.tuneForAudience(trx);
     return messages.insertAudience(trx, id, row.channel, audience.audienceSql(row.channel, predicate, settings));
   });
   if (actor) await audit(db, actor, 'campaign.start', { type: 'campaign', id }, { messages: stored });

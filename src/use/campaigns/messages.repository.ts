@@ -11,8 +11,8 @@ import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 
 // ── the send loop's side: audience in, claims, fates ──
 
-/** A random token of 256 bits, made by the database so an audience of a million is one statement. */
-const TOKEN = sql`replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')`;
+/** A random token (a version-4 UUID's 122 random bits), made by the database so an audience of a million is one statement. */
+const TOKEN = sql`replace(gen_random_uuid()::text, '-', '')`;
 
 /**
  * Stores the audience as the campaign's messages: queued, or suppressed with the reason. Idempotent: a retried start
@@ -22,7 +22,7 @@ export async function insertAudience(db: Db, campaignId: string, channel: Campai
   const result = await sql`
     INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
     SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
-           CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, ${TOKEN}
+           CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, CASE WHEN a.reason IS NULL THEN ${TOKEN} END
     FROM (${audience}) a
     ON CONFLICT (campaign_id, customer_id) DO NOTHING`.execute(db);
   return Number(result.numAffectedRows ?? 0);

@@ -104,8 +104,13 @@ for (const engine of ENGINES) {
 
     test('DM: one piece per household, opt-out and returned post suppress', async () => {
       const db = t.database.db;
-      const household = (await sql<{ k: string }>`SELECT regexp_replace(lower(COALESCE(c.postal_code, '') || '|' || COALESCE(c.prefecture, '') || COALESCE(c.address, '') || COALESCE(c.building, '')), '[[:space:]　\\-‐－ー−]', '', 'g') || '|' || COALESCE(c.company_id::text, '') AS k FROM customers c WHERE id = ${ids.P5!}::uuid`.execute(db)).rows[0]!.k;
-      await sql`INSERT INTO contact_suppressions (channel, address_key, reason) VALUES ('dm', ${household}, 'returned_mail')`.execute(db);
+      // P5's post came back: reported through the API, it suppresses the household.
+      const returned = await admin.json('POST', '/api/v1/campaigns/returned-mail', { customerId: ids.P5!, detail: '転居先不明' });
+      assert.equal(returned.status, 204, JSON.stringify(returned.body));
+      assert.equal((await admin.json('POST', '/api/v1/campaigns/returned-mail', { customerId: ids.P3! })).status, 409, 'no address to suppress');
+      assert.equal((await viewer.json('POST', '/api/v1/campaigns/returned-mail', { customerId: ids.P5! })).status, 403);
+      const timeline = await admin.json('GET', `/api/v1/customers/${ids.P5!}/activities`);
+      assert.ok((timeline.body.items as Array<{ type: string }>).some((a) => a.type === 'dm_returned'));
       const rows: string[][] = [];
       const summary = await writeAudience(db, { channel: 'dm' }, async (cells) => { rows.push(cells); });
       const reasonOf = (who: string) => rows.find((r) => r[0] === ids[who])?.[3];
