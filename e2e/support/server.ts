@@ -39,10 +39,10 @@ async function freePort(): Promise<number> {
  * Resolves once the server has printed its URL and first-run token, or rejects when it exits first. No deadline of
  * its own: a busy machine takes longer to start it, and the test's timeout is the bound.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DAICHO_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DAICHO_DATA_DIR: dataDir, ...options.env };
 
   let schema: string | null = null;
   const baseDatabaseUrl = process.env.DATABASE_URL?.trim() || undefined;
