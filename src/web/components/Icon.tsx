@@ -26,6 +26,7 @@ const PATHS = {
   undo: 'M5 3.5L2 6.5l3 3M2 6.5h7.5a3.5 3.5 0 0 1 0 7H6',
   chart: 'M1.5 14.5h13M3.5 12V8M6.5 12V4M9.5 12V6.5M12.5 12V2.5',
   download: 'M8 1.5v9M4.5 7L8 10.5 11.5 7M2.5 12.5v2h11v-2',
+  mail: 'M1.5 3.5h13v9h-13zM1.5 3.5L8 9l6.5-5.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;
