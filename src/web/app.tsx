@@ -41,7 +41,8 @@ import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
 import { OutboxPage } from './pages/campaigns/OutboxPage.tsx';
 import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
 
-const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
+/** `also`: other pages that belong to the entry (it is shown active on them). */
+const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
@@ -49,7 +50,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
   { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
   { to: '/segments', label: 'nav.segments', permission: 'segments:read', icon: 'filter' },
-  { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail' },
+  { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail', also: ['/outbox', '/messaging-settings'] },
   { to: '/rfm', label: 'nav.rfm', permission: 'commerce:read', icon: 'grid' },
   { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
   { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
@@ -184,7 +185,7 @@ function Layout({ children }: { children: ReactNode }) {
       <nav className="sidenav" aria-label={t('nav.menu')}>
         <ul>
           {NAV.filter((item) => can(item.permission)).map((item) => {
-            const active = path === item.to || path.startsWith(`${item.to}/`);
+            const active = path === item.to || path.startsWith(`${item.to}/`) || (item.also?.includes(path) ?? false);
             return (
               <li key={item.to}>
                 <Link to={item.to} className={active ? 'active' : undefined} data-testid={`nav-${item.to.slice(1)}`} aria-current={active ? 'page' : undefined}>

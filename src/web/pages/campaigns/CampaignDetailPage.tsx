@@ -287,7 +287,7 @@ function UnknownCard({ campaign, tick, onDecided }: { campaign: Campaign; tick: 
           mayDecide && { key: 'pick', header: '', className: 'col-select', cell: (m) => (
             <input type="checkbox" checked={picked.includes(m.id)} onChange={() => setPicked((p) => (p.includes(m.id) ? p.filter((x) => x !== m.id) : [...p, m.id]))} aria-label={m.displayName} data-testid="unknown-pick" />
           ) },
-          { key: 'name', header: t('field.name'), cell: (m) => <Link to={`/customers/${m.customerId}`} className="row-link">{m.displayName || '—'}</Link> },
+          { key: 'name', header: t('field.name'), className: 'nowrap', cell: (m) => <Link to={`/customers/${m.customerId}`} className="row-link">{m.displayName || '—'}</Link> },
           { key: 'address', header: t('camp.col.address'), cell: (m) => m.address ?? '—' },
           { key: 'attempts', header: t('camp.col.attempts'), className: 'num', cell: (m) => m.attempts },
           { key: 'error', header: t('camp.col.error'), cell: (m) => m.error ?? <span className="muted">—</span> },
@@ -413,7 +413,7 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
         rowProps={(m) => ({ 'data-testid': 'message-row', 'data-status': m.status })}
         empty={t('camp.messages.empty')}
         columns={[
-          { key: 'name', header: t('field.name'), cell: (m) => <Link to={`/customers/${m.customerId}`} className="row-link">{m.displayName || '—'}</Link> },
+          { key: 'name', header: t('field.name'), className: 'nowrap', cell: (m) => <Link to={`/customers/${m.customerId}`} className="row-link">{m.displayName || '—'}</Link> },
           { key: 'address', header: t('camp.col.address'), cell: (m) => m.address ?? <span className="muted">—</span> },
           { key: 'status', header: t('camp.col.status'), cell: (m) => <MessageStatusBadge status={m.status} /> },
           { key: 'reason', header: t('camp.col.reason'), cell: (m) => (m.reason ? reasonText(m.reason, t) : <span className="muted">—</span>) },

@@ -127,7 +127,7 @@ function AudiencePeople({ campaignId, which }: { campaignId: string; which: Supp
         rowTestId="audience-person"
         wrapStyle={{ maxHeight: 320 }}
         columns={[
-          { key: 'name', header: t('field.name'), cell: (r) => <Link to={`/customers/${r.customerId}`} className="row-link">{r.displayName || '—'}</Link> },
+          { key: 'name', header: t('field.name'), className: 'nowrap', cell: (r) => <Link to={`/customers/${r.customerId}`} className="row-link">{r.displayName || '—'}</Link> },
           { key: 'address', header: t('camp.col.address'), cell: (r) => r.address ?? <span className="muted">—</span> },
         ]}
         pager={<LoadMoreButton list={list} label={t('camp.more')} small testId="audience-more" />}
