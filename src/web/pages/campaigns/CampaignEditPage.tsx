@@ -206,6 +206,9 @@ function Editor({ campaign }: { campaign: Campaign | null }) {
             checking={audience === null || audience.key !== key}
             error={audienceError}
             title={t('camp.audience.liveTitle')}
+            // The people of each reason are listed for the saved campaign, while its segments are as saved.
+            campaignId={campaign && key === audienceKey(campaign.channel, campaign.segments.map((s) => s.id)) ? campaign.id : undefined}
+            listHint={campaign ? t('camp.audience.listAfterSave') : t('camp.audience.listAfterCreate')}
           />
           {email && <PreviewPane draft={draft} campaign={campaign} />}
         </aside>

@@ -39,13 +39,15 @@ const n = (x: number) => x.toLocaleString('ja-JP');
  * 配信対象 N 人 and 除外 per reason. With `campaignId` each reason opens the list of its people (the campaign's stored
  * audience); the live check while editing has counts only.
  */
-export function AudiencePanel({ summary, channel, checking, error, campaignId, title }: {
+export function AudiencePanel({ summary, channel, checking, error, campaignId, title, listHint }: {
   summary: AudienceSummary | null;
   channel: Channel;
   checking?: boolean;
   error?: unknown;
-  campaignId?: string;
+  campaignId?: string | undefined;
   title?: string;
+  /** Without `campaignId`: why there are no lists (the campaign is not saved as shown). */
+  listHint?: string;
 }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<SuppressionReason | 'send' | null>(null);
@@ -102,6 +104,7 @@ export function AudiencePanel({ summary, channel, checking, error, campaignId, t
             </div>
           )}
           {campaignId && open && <AudiencePeople campaignId={campaignId} which={open} />}
+          {!campaignId && listHint && rows.length > 0 && <p className="muted small" data-testid="audience-list-hint">{listHint}</p>}
           <p className="muted small camp-audience-note">{t(channel === 'email' ? 'camp.audience.noteEmail' : 'camp.audience.noteDm')}</p>
         </div>
       )}
