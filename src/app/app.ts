@@ -31,6 +31,8 @@ import { valueRoutes } from '../ledger/values/values.routes.ts';
 import { dashboardRoutes } from '../use/dashboards/dashboards.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
+import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
+import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
 
 
 export type App = Router;
@@ -86,6 +88,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', segmentRoutes());
   app.route('/', recommendRoutes());
   app.route('/', dashboardRoutes());
+  app.route('/', messagingRoutes());
+  app.route('/', trackingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

@@ -11,6 +11,7 @@ import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { refreshDueSegments } from '../use/segments/segments.service.ts';
+import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -77,12 +78,15 @@ export async function serve(config: Config): Promise<void> {
     console.log('');
   }
   const scheduler = startScheduler(handle.db);
+  const bounces = config.bounceSmtp ? await startBounceListener(handle.db, config.bounceSmtp) : null;
+  if (bounces && config.bounceSmtp) console.log(`Bounce listener (SMTP) on ${config.bounceSmtp.host}:${bounces.port}: mail to bounce+<token>@… is read as a DSN`);
   let closing = false;
   const shutdown = () => {
     if (closing) return;
     closing = true;
     clearInterval(scheduler);
     server.close();
+    void bounces?.close();
     void handle.close().finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

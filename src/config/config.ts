@@ -28,6 +28,13 @@ export interface Config {
   loginRateLimit: LoginRateLimit;
   /** Searches (GET /search, GET /customers?q=) per user and minute, counted in the database; 0 turns the limit off. */
   searchRateLimit: { maxPerWindow: number; windowSeconds: number };
+  /**
+   * Campaign e-mail: smtp(s)://user:pass@host:port (DAICHO_SMTP_URL; nodemailer's URL form). Unset: messages go to the
+   * outbox (shown in the UI as not sent).
+   */
+  smtpUrl: string | undefined;
+  /** The optional bounce listener (DAICHO_BOUNCE_SMTP_PORT, DAICHO_BOUNCE_SMTP_HOST): receives DSNs to bounce+<token>@…. */
+  bounceSmtp: { port: number; host: string } | undefined;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
 }
@@ -59,6 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLockoutSeconds: positive(env.DAICHO_LOGIN_MAX_LOCKOUT_SECONDS, 3600),
     },
     searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
+    smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
+    bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
+      : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
   };
 }

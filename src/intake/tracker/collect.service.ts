@@ -218,7 +218,7 @@ export async function collect(db: Db, input: CollectInput, actor: Actor): Promis
       rejected.push({ index, reason: 'rate_limited' });
       c.count(site.id, 'rate_limited', 1);
     } else {
-      identified = await identifyVisitor(db, { siteId: site.id, visitorId: batch.envelope.visitorKey, traits: identify.traits, actor });
+      identified = await identifyVisitor(db, { siteId: site.id, visitorId: batch.envelope.visitorKey, traits: await campaignTraits(db, identify.traits), actor });
       if (!identified) {
         rejected.push({ index, reason: 'bad_traits' });
         c.count(site.id, 'bad_traits', 1);
@@ -228,6 +228,18 @@ export async function collect(db: Db, input: CollectInput, actor: Actor): Promis
   // An identify refused after parsing (rate limit, nothing to identify by) counts as refused, not accepted.
   const refusedLate = rejected.length - batch.rejected.length;
   return { ok: true, site, accepted: batch.events.length - refusedLate, rejected: rejected.sort((a, b) => a.index - b.index), identified };
+}
+
+/**
+ * A visitor who came through a campaign e-mail's tracked link: the snippet reports the link's `daicho_ct` as
+ * `campaignToken`, and the message it names says who they are (the address it was sent to). An unknown token
+ * identifies nobody. Other traits pass as they are.
+ */
+async function campaignTraits(db: Db, traits: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { campaignToken, ...rest } = traits;
+  if (campaignToken === undefined) return traits;
+  const address = typeof campaignToken === 'string' && /^[A-Za-z0-9_-]{8,128}$/u.test(campaignToken) ? await repo.campaignMessageAddress(db, campaignToken) : null;
+  return address ? { ...rest, email: address } : rest;
 }
 
 /** Position of an accepted event in the request's original array (accepted and rejected interleave). */

@@ -94,6 +94,10 @@
   w.addEventListener('popstate', function () { if (location.href != lastUrl) view(); });
   d.addEventListener('visibilitychange', function () { d.visibilityState == 'hidden' ? hidden() : visible(); });
   w.addEventListener('pagehide', hidden);
+  // A campaign e-mail's tracked link adds daicho_ct: it leaves the address bar (and the stored URL) and identifies the visitor.
+  var here = new URL(location.href), ct = here.searchParams.get('daicho_ct');
+  if (ct) { here.searchParams.delete('daicho_ct'); try { history.replaceState(history.state, '', here.href); } catch (e) {} }
   view();
+  if (ct) api.identify({ campaignToken: ct });
   for (var i = 0; i < q.length; i++) api[q[i][0]] && api[q[i][0]].apply(api, [].slice.call(q[i], 1));
 })(window, document, navigator);

@@ -223,3 +223,9 @@ export async function siteTraffic(db: Db, since: Date) {
     .groupBy('page_views.site_id')
     .execute();
 }
+
+/** The e-mail address a campaign message was sent to, by its token (a tracked link's visitor join); null when unknown. */
+export async function campaignMessageAddress(db: Db, token: string): Promise<string | null> {
+  const row = await db.selectFrom('campaign_messages').select('address').where('token', '=', token).where('channel', '=', 'email').executeTakeFirst();
+  return row?.address ?? null;
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../../db/database.ts';
+
+/**
+ * SQL of suppressions by address: the one writer of contact_suppressions. A hard bounce or a complaint stops an
+ * e-mail address, returned post a DM address (household key), whoever the address belongs to now.
+ */
+
+export type SuppressionReason = 'hard_bounce' | 'soft_bounce' | 'complaint' | 'returned_mail' | 'manual';
+
+export interface NewSuppression {
+  channel: 'email' | 'dm';
+  /** The e-mail (lower-cased here) or the household key of the postal address. */
+  addressKey: string;
+  reason: SuppressionReason;
+  customerId?: string | null | undefined;
+  campaignId?: string | null | undefined;
+  messageId?: number | null | undefined;
+  detail?: string | null | undefined;
+}
+
+/** Records a suppression (bounces, complaints, DM returned mail); each report is one row, the latest counts. */
+export async function recordSuppression(db: Db, s: NewSuppression): Promise<number> {
+  const row = await db.insertInto('contact_suppressions').values({
+    channel: s.channel,
+    address_key: s.channel === 'email' ? s.addressKey.trim().toLowerCase() : s.addressKey,
+    reason: s.reason,
+    customer_id: s.customerId ?? null,
+    campaign_id: s.campaignId ?? null,
+    message_id: s.messageId ?? null,
+    detail: s.detail ?? null,
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The suppressions of an address, newest first. */
+export async function suppressionsOf(db: Db, channel: 'email' | 'dm', addressKey: string) {
+  return db.selectFrom('contact_suppressions').selectAll()
+    .where('channel', '=', channel).where('address_key', '=', channel === 'email' ? addressKey.trim().toLowerCase() : addressKey)
+    .orderBy('recorded_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/**
+ * An unsubscribe as a customer-level consent event (withdrawn, method 'unsubscribe', the campaign): the person's
+ * latest event for email_marketing, so every campaign stops at once.
+ */
+export async function recordUnsubscribeConsent(db: Db, c: { customerId: string; campaignId: string; purposeLabel: string }): Promise<void> {
+  await db.insertInto('consents').values({
+    customer_id: c.customerId, purpose: c.purposeLabel, granted: false, purpose_code: 'email_marketing', state: 'withdrawn',
+    method: 'unsubscribe', campaign_id: c.campaignId, source_id: null, source_record_id: null,
+  }).execute();
+}
