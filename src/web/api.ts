@@ -46,6 +46,9 @@ import type {
   AudienceListSchema, AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignList, CampaignPatch, CampaignReport, MessageCounts, MessageListSchema,
   MessageRow, SuppressionReason,
 } from '../use/campaigns/campaigns.schemas.ts';
+import type {
+  OutboxItemSchema, OutboxPageSchema, PreviewRequest, PreviewSchema, SettingsSchema, SettingsUpdate, TestSendSchema,
+} from '../use/campaigns/content.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
@@ -490,54 +493,14 @@ export const campaignsApi = {
 };
 
 // ── campaign content and messaging (preview, test send, sender settings, outbox) ──
-export interface CampaignContent {
-  subject: string;
-  bodyText: string;
-  bodyHtml?: string | null;
-  blocks?: Array<Record<string, unknown>>;
-}
-export interface CampaignPreview {
-  subject: string;
-  text: string;
-  html: string | null;
-  to: string | null;
-  shownBlocks: string[];
-  errors: FieldError[];
-}
-export interface TestSendResult {
-  to: string;
-  delivery: 'smtp' | 'outbox';
-  messageId: string;
-}
-export interface MessagingSettings {
-  senderName: string;
-  senderAddress: string;
-  senderContact: string;
-  fromEmail: string;
-  replyTo: string | null;
-  capCount: number;
-  capDays: number;
-  sendRate: number;
-  dmHouseholdAddressing: 'primary' | 'family';
-  updatedAt: string;
-  missing: FieldError[];
-  delivery: 'smtp' | 'outbox';
-}
-export type MessagingSettingsUpdate = Partial<Omit<MessagingSettings, 'updatedAt' | 'missing' | 'delivery'>>;
-export interface OutboxItem {
-  id: number;
-  messageId: number | null;
-  campaignId: string | null;
-  to: string;
-  subject: string;
-  isTest: boolean;
-  createdAt: string;
-  raw: string | null;
-}
-export interface OutboxPage {
-  items: OutboxItem[];
-  nextCursor: string | null;
-}
+/** What the preview and the test send are given: the content as edited (content.schemas.ts PreviewRequest without the customer). */
+export type CampaignContent = Omit<z.infer<typeof PreviewRequest>, 'customerId'>;
+export type CampaignPreview = z.infer<typeof PreviewSchema>;
+export type TestSendResult = z.infer<typeof TestSendSchema>;
+export type MessagingSettings = z.infer<typeof SettingsSchema>;
+export type MessagingSettingsUpdate = z.infer<typeof SettingsUpdate>;
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+export type OutboxPage = z.infer<typeof OutboxPageSchema>;
 
 export const messagingApi = {
   /** The content as one customer would get it (merge fields, blocks), with the problems of the content and settings. */

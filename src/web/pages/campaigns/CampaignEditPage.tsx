@@ -320,7 +320,7 @@ function PreviewPane({ draft, campaign }: { draft: CampaignDraft; campaign: Camp
   const [sent, setSent] = useState<ReactNode>(null);
   const [sendError, setSendError] = useState<unknown>(null);
   const content = inputOf(draft);
-  const body = { subject: content.subject, bodyText: content.bodyText, bodyHtml: content.bodyHtml ?? null, blocks: content.blocks };
+  const body = { subject: content.subject, bodyText: content.bodyText, bodyHtml: content.bodyHtml ?? null, blocks: draft.blocks };
   const json = JSON.stringify(body);
   const of = `${customer?.id ?? ''}:${json}`;
   const seq = useRef(0);

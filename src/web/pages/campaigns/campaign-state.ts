@@ -4,6 +4,7 @@
  * the audience's suppressions in a fixed order. No React here: tested without a browser in test/web/campaign-state.test.ts.
  */
 import type { Campaign, CampaignInput, CampaignPatch, MessageCounts, MessageRow, SuppressionReason } from '../../../use/campaigns/campaigns.schemas.ts';
+import type { BlockInput } from '../../../use/campaigns/content.schemas.ts';
 
 export type CampaignStatus = Campaign['status'];
 export type MessageStatus = MessageRow['status'];
@@ -45,17 +46,9 @@ export function insertAt(text: string, start: number, end: number, token: string
 
 // ── behaviour blocks ──
 
-export type BlockWhen =
-  | { type: 'viewed_url'; pattern: string; days: number }
-  | { type: 'bought_category'; category: string; days: number }
-  | { type: 'always' };
-
-export interface Block {
-  key: string;
-  when: BlockWhen;
-  text: string;
-  html?: string | null;
-}
+/** A block as the server checks it (content.schemas.ts BlockSchema). */
+export type Block = BlockInput;
+export type BlockWhen = Block['when'];
 
 /** A new block whose key is not yet used (block1, block2, …). */
 export function newBlock(existing: readonly Block[]): Block {
