@@ -3293,7 +3293,7 @@ const en: Record<MessageKey, string> = {
   'camp.field.format': 'Format',
   'camp.field.formatHtml': 'HTML + text',
   'camp.field.formatText': 'Text only',
-  'camp.field.blocksN': '{n} blocks',
+  'camp.field.blocksN': 'blocks: {n}',
   'camp.merge.label': 'Merge fields',
   'camp.merge.target.subject': 'into the subject',
   'camp.merge.target.bodyText': 'into the text body',
