@@ -33,6 +33,7 @@ import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
+import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 
 
 export type App = Router;
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', dashboardRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
+  app.route('/', campaignRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

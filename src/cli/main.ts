@@ -24,6 +24,7 @@ import { exportValuesAsOf, recomputeValues } from '../ledger/values/values.servi
 import { audit } from '../platform/audit/audit.service.ts';
 import { countSegment, exportDefinition } from '../use/segments/segments.service.ts';
 import { exportCandidates, startRun as startRecommendRun } from '../use/recommend/recommend.service.ts';
+import { writeAudience } from '../use/campaigns/campaigns.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
@@ -78,6 +79,7 @@ const USAGE = {
   'rfm export': 'daicho rfm export [--as-of YYYY-MM-DD] [--out FILE]',
   'recommend run': 'daicho recommend run [--k N]',
   'recommend export': 'daicho recommend export [--k N] [--as-of YYYY-MM-DD] [--out FILE]',
+  'campaign audience': 'daicho campaign audience --channel email|dm [--segment FILE.json] [--out FILE.csv]',
 } as const;
 type Command = keyof typeof USAGE;
 
@@ -127,6 +129,11 @@ Commands:
       CSV customer_id,rank,sku,score,reason: the first N (default 10) candidates of every customer with at least one
       order, computed from the orders on or before --as-of only (when given); nothing is stored. Audited as
       export.recommendations.
+  ${USAGE['campaign audience']}
+      CSV customer_id,address,status,reason: every customer considered (the segment definition's, or the whole
+      ledger) with whether a campaign of the channel would send to them now, or why not (no_basis, opted_out,
+      no_address, invalid_address, bounced, frequency_cap, duplicate_address, duplicate_household). Nothing is
+      sent or stored; prints the counts per reason. Audited as export.campaign_audience.
   daicho help  (or --help / -h after any command)
       Show this help.
 
@@ -384,6 +391,35 @@ async function main(argv: string[]): Promise<number> {
           console.error(`${summary.buyers} buyers, ${summary.rows} rows in ${summary.seconds.toFixed(1)} s (peak RSS ${summary.peakRssMb} MB)`);
           return summary.rows;
         });
+      });
+    }
+    case 'campaign': {
+      const [what, ...args] = rest;
+      if (what !== 'audience') break;
+      const command = 'campaign audience';
+      const { values } = parseFor(command, () => parseArgs({
+        args, options: { channel: { type: 'string' }, segment: { type: 'string' }, out: { type: 'string' } }, strict: true,
+      }));
+      const channel = values.channel;
+      if (channel !== 'email' && channel !== 'dm') throw new UsageError(command, `--channel is email or dm, got "${channel ?? ''}"`);
+      const definition = values.segment === undefined ? undefined : readDefinitionFile(command, values.segment);
+      return withDatabase(loadConfig(), async (db) => {
+        try {
+          return await writeExport(values.out, async (out) => {
+            const write = lineWriter(out, 'utf-8');
+            await write(csvLine(['customer_id', 'address', 'status', 'reason']));
+            const summary = await writeAudience(db, { channel, definition }, (cells) => write(csvLine(cells)));
+            await audit(db, CLI_ACTOR, 'export.campaign_audience', null, { channel, rows: summary.considered, send: summary.send, segment: values.segment ?? null });
+            console.error(`${summary.considered} considered, ${summary.send} to send${summary.suppressed.map((s) => `, ${s.reason} ${s.count}`).join('')} (${summary.ms} ms)`);
+            return summary.considered;
+          });
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'validation_failed') {
+            console.error(`The segment definition is invalid (セグメントの条件が正しくありません):\n${error.fieldErrors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+            return 1;
+          }
+          throw error;
+        }
       });
     }
   }

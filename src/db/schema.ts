@@ -681,7 +681,7 @@ export interface CampaignsTable {
   subject: Generated<string>;
   body_text: Generated<string>;
   body_html: string | null;
-  blocks: Generated<Json>;
+  blocks: Json<unknown>;
   scheduled_at: Date | string | null;
   started_at: Date | string | null;
   finished_at: Date | string | null;

@@ -163,3 +163,19 @@ export async function moveActivities(db: Db, fromId: string, toId: string, recor
   if (recordIds) query = query.where('source_record_id', 'in', recordIds);
   await query.execute();
 }
+
+/**
+ * Activities of campaigns (a message sent, a DM piece mailed): customer-level, keyed by message so a retried send
+ * or a re-exported mailing list writes each once; many at a time (a mailing list of a whole segment).
+ */
+export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ dedupeKey: string; customerId: string; type: string; occurredAt: Date; title: string; properties: Record<string, unknown> }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000);
+    await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, dedupe_key)
+      SELECT v.customer_id, v.type, v.occurred_at, v.title, v.properties, v.dedupe_key
+      FROM unnest(${chunk.map((r) => r.customerId)}::uuid[], ${chunk.map((r) => r.type)}::text[], ${chunk.map((r) => r.occurredAt.toISOString())}::timestamptz[],
+        ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => JSON.stringify(r.properties))}::jsonb[], ${chunk.map((r) => r.dedupeKey)}::text[])
+        AS v(customer_id, type, occurred_at, title, properties, dedupe_key)
+      ON CONFLICT (dedupe_key) DO NOTHING`.execute(db);
+  }
+}

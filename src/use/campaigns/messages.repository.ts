@@ -1,10 +1,208 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { CampaignChannel, CampaignMessageStatus } from '../../db/schema.ts';
+import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 
 /**
  * SQL of campaign messages: the one writer of campaign_messages. A message is one person of one campaign: its address,
  * its fate (queued → claimed → sending → sent, or suppressed/skipped with a reason; unknown when a process died in the
  * SMTP transaction) and what the person did with it (opened, clicked, unsubscribed, bounced).
  */
+
+// ── the send loop's side: audience in, claims, fates ──
+
+/** A random token of 256 bits, made by the database so an audience of a million is one statement. */
+const TOKEN = sql`replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')`;
+
+/**
+ * Stores the audience as the campaign's messages: queued, or suppressed with the reason. Idempotent: a retried start
+ * adds only the people not yet stored (one row per campaign and person).
+ */
+export async function insertAudience(db: Db, campaignId: string, channel: CampaignChannel, audience: RawBuilder<AudienceRowDb>): Promise<number> {
+  const result = await sql`
+    INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
+    SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
+           CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, ${TOKEN}
+    FROM (${audience}) a
+    ON CONFLICT (campaign_id, customer_id) DO NOTHING`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export interface ClaimedMessage { id: number; customer_id: string; address: string | null; token: string }
+
+/**
+ * Claims up to `limit` queued messages of a campaign for this worker. SKIP LOCKED: several processes sending one
+ * campaign take disjoint batches without waiting on each other.
+ */
+export async function claimBatch(db: Db, campaignId: string, worker: string, limit: number): Promise<ClaimedMessage[]> {
+  const result = await sql<ClaimedMessage>`
+    UPDATE campaign_messages SET status = 'claimed', claimed_by = ${worker}, claimed_at = now()
+    WHERE id IN (SELECT id FROM campaign_messages WHERE campaign_id = ${campaignId}::uuid AND status = 'queued'
+                 ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, customer_id, address, token`.execute(db);
+  return result.rows.sort((a, b) => a.id - b.id);
+}
+
+/** Why a claimed message should no longer go: opted out, bounced or capped since the audience was resolved. */
+export async function recheckClaimed(db: Db, ids: readonly number[], channel: CampaignChannel, s: { capCount: number; capDays: number }): Promise<Array<{ id: number; reason: string }>> {
+  if (ids.length === 0) return [];
+  const purpose = channel === 'email' ? 'email_marketing' : 'dm';
+  const result = await sql<{ id: number; reason: string | null }>`
+    SELECT m.id,
+      CASE
+        WHEN (SELECT k.state FROM consents k LEFT JOIN source_records sr ON sr.id = k.source_record_id
+              WHERE k.purpose_code = ${purpose} AND COALESCE(sr.customer_id, k.customer_id) = m.customer_id
+              ORDER BY k.recorded_at DESC, k.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
+        WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
+              AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
+        WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
+              AND o.status IN ('sent', 'sending', 'unknown')
+              AND COALESCE(o.sent_at, o.claimed_at) > now() - make_interval(days => ${s.capDays})) >= ${s.capCount} THEN 'frequency_cap'
+      END AS reason
+    FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
+  return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null);
+}
+
+export async function skipClaimed(db: Db, skipped: ReadonlyArray<{ id: number; reason: string }>): Promise<void> {
+  for (const s of skipped) {
+    await db.updateTable('campaign_messages').set({ status: 'skipped', reason: s.reason }).where('id', '=', s.id).where('status', '=', 'claimed').execute();
+  }
+}
+
+/** Just before the SMTP transaction: from here on a crash leaves the message unknown, never silently re-sent. */
+export async function markSending(db: Db, id: number, worker: string): Promise<boolean> {
+  const r = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
+    .where('id', '=', id).where('status', '=', 'claimed').where('claimed_by', '=', worker).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markDelivered(db: Db, id: number, v: { status: 'sent' | 'outbox'; smtpMessageId: string; smtpResponse: string; sentAt: Date }): Promise<void> {
+  await db.updateTable('campaign_messages').set({ status: v.status, sent_at: v.sentAt, smtp_message_id: v.smtpMessageId, smtp_response: v.smtpResponse.slice(0, 500), error: null })
+    .where('id', '=', id).execute();
+}
+
+/** A permanent refusal (5xx) fails the message; a transient one puts it back in the queue until `maxAttempts`. */
+export async function markNotDelivered(db: Db, id: number, error: string, permanent: boolean, maxAttempts: number): Promise<'failed' | 'queued'> {
+  const row = await db.updateTable('campaign_messages').set({
+    status: sql`CASE WHEN ${permanent} OR attempts >= ${maxAttempts} THEN 'failed' ELSE 'queued' END`,
+    error: error.slice(0, 500), claimed_by: null,
+  }).where('id', '=', id).returning('status').executeTakeFirst();
+  return row?.status === 'failed' ? 'failed' : 'queued';
+}
+
+/** A paused or stopping worker gives back what it claimed but did not attempt. */
+export async function releaseClaims(db: Db, worker: string, campaignId?: string): Promise<number> {
+  let q = db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null })
+    .where('status', '=', 'claimed').where('claimed_by', '=', worker);
+  if (campaignId) q = q.where('campaign_id', '=', campaignId);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** A live worker's claims stay fresh; a dead one's go stale. */
+export async function heartbeatClaims(db: Db, worker: string): Promise<void> {
+  await db.updateTable('campaign_messages').set({ claimed_at: sql`now()` })
+    .where('claimed_by', '=', worker).where('status', 'in', ['claimed', 'sending']).execute();
+}
+
+/**
+ * The claims of workers that stopped beating (a killed process): claimed but never attempted → queued again;
+ * sending (the process died inside the SMTP transaction, the server may have the message) → unknown.
+ */
+export async function recoverStaleClaims(db: Db, staleBefore: Date): Promise<{ requeued: number; unknown: number }> {
+  const requeued = await db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null })
+    .where('status', '=', 'claimed').where('claimed_at', '<', staleBefore).executeTakeFirst();
+  const unknown = await db.updateTable('campaign_messages').set({ status: 'unknown', error: 'The sending process stopped during the SMTP transaction (送信中に処理が停止しました)' })
+    .where('status', '=', 'sending').where('claimed_at', '<', staleBefore).executeTakeFirst();
+  return { requeued: Number(requeued.numUpdatedRows), unknown: Number(unknown.numUpdatedRows) };
+}
+
+/** A person's decision on messages of unknown fate: send them again, or count them as sent. */
+export async function decideUnknown(db: Db, campaignId: string, action: 'resend' | 'mark_sent', ids: readonly number[] | undefined): Promise<number> {
+  let q = db.updateTable('campaign_messages')
+    .set(action === 'resend'
+      ? { status: 'queued', claimed_by: null, claimed_at: null }
+      : { status: 'sent', sent_at: sql`COALESCE(claimed_at, now())`, smtp_response: 'marked as sent by a person' })
+    .where('campaign_id', '=', campaignId).where('status', '=', 'unknown');
+  if (ids !== undefined) q = q.where('id', 'in', ids.length ? [...ids] : [-1]);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** DM: a mailing list was printed, so its pieces count as sent (and for the cap). */
+export async function markDmMailed(db: Db, campaignId: string, at: Date): Promise<number> {
+  const r = await db.updateTable('campaign_messages').set({ status: 'sent', sent_at: at })
+    .where('campaign_id', '=', campaignId).where('status', '=', 'queued').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function statusCounts(db: Db, campaignIds: readonly string[]) {
+  if (campaignIds.length === 0) return [];
+  return db.selectFrom('campaign_messages').select((eb) => [
+    'campaign_id', 'status',
+    eb.fn.countAll<number>().as('n'),
+    sql<number>`count(opened_at)`.as('opened'),
+    sql<number>`count(clicked_at)`.as('clicked'),
+    sql<number>`count(unsubscribed_at)`.as('unsubscribed'),
+    sql<number>`count(bounced_at)`.as('bounced'),
+  ]).where('campaign_id', 'in', [...campaignIds]).groupBy(['campaign_id', 'status']).execute();
+}
+
+export async function reasonCounts(db: Db, campaignId: string) {
+  return db.selectFrom('campaign_messages').select((eb) => ['reason', eb.fn.countAll<number>().as('n')])
+    .where('campaign_id', '=', campaignId).where('status', 'in', ['suppressed', 'skipped']).groupBy('reason').execute();
+}
+
+/** Messages still to go or in flight: the campaign is done when none is left. */
+export async function pendingMessages(db: Db, campaignId: string): Promise<number> {
+  const row = await db.selectFrom('campaign_messages').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign_id', '=', campaignId).where('status', 'in', ['queued', 'claimed', 'sending']).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listMessages(db: Db, campaignId: string, status: CampaignMessageStatus | undefined, afterId: number | null, limit: number) {
+  let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
+    .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
+      'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
+    .where('m.campaign_id', '=', campaignId);
+  if (status) q = q.where('m.status', '=', status);
+  if (afterId !== null) q = q.where('m.id', '>', afterId);
+  return q.orderBy('m.id').limit(limit).execute();
+}
+
+/** Orders by the campaign's recipients within `days` days after their message (not cancelled; yen, net of returns). */
+export async function ordersAfter(db: Db, campaignId: string, days: number): Promise<{ orders: number; buyers: number; revenue: number }> {
+  const result = await sql<{ orders: number | string; buyers: number | string; revenue: string | null }>`
+    SELECT count(DISTINCT o.id) AS orders, count(DISTINCT m.customer_id) AS buyers,
+           COALESCE(sum(o.total_amount - o.returned_amount) FILTER (WHERE o.currency = 'JPY'), 0) AS revenue
+    FROM campaign_messages m
+    JOIN source_records sr ON sr.customer_id = m.customer_id
+    JOIN orders o ON o.source_record_id = sr.id
+    WHERE m.campaign_id = ${campaignId}::uuid AND m.status = 'sent' AND m.sent_at IS NOT NULL AND o.status <> 'cancelled'
+      AND o.ordered_at >= m.sent_at AND o.ordered_at < m.sent_at + make_interval(days => ${days})`.execute(db);
+  const row = result.rows[0];
+  return { orders: Number(row?.orders ?? 0), buyers: Number(row?.buyers ?? 0), revenue: Number(row?.revenue ?? 0) };
+}
+
+/** The DM mailing list: the campaign's pieces with what a 宛名 label needs and how many people share the household. */
+export async function dmPieces(db: Db, campaignId: string) {
+  const result = await sql<{ message_id: number; customer_id: string; postal_code: string | null; prefecture: string | null; address: string | null; building: string | null;
+    company_name: string | null; department: string | null; title: string | null; family_name: string | null; given_name: string | null; display_name: string; kind: string;
+    household_size: number | string; status: string }>`
+    WITH pieces AS (
+      SELECT m.id, m.customer_id, m.status, m.reason, ${HOUSEHOLD_KEY} AS household
+      FROM campaign_messages m JOIN customers c ON c.id = m.customer_id
+      WHERE m.campaign_id = ${campaignId}::uuid AND (m.status IN ('queued', 'sent') OR m.reason = 'duplicate_household')),
+    sizes AS (SELECT household, count(*) FILTER (WHERE reason = 'duplicate_household') AS duplicates FROM pieces GROUP BY household)
+    SELECT p.id AS message_id, p.customer_id, c.postal_code, c.prefecture, c.address, c.building, co.name AS company_name, c.department, c.title,
+           c.family_name, c.given_name, c.display_name, c.kind, p.status,
+           z.duplicates + 1 AS household_size
+    FROM pieces p JOIN sizes z ON z.household = p.household
+    JOIN customers c ON c.id = p.customer_id LEFT JOIN companies co ON co.id = c.company_id
+    WHERE p.status IN ('queued', 'sent')
+    ORDER BY c.postal_code, p.id`.execute(db);
+  return result.rows;
+}
 
 export interface MessageByToken {
   id: number;

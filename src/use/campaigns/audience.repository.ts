@@ -1,0 +1,156 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { ConsentPurpose } from '../../db/schema.ts';
+import type { SuppressionReason } from './campaigns.schemas.ts';
+
+/**
+ * Audience resolution: who of the people a campaign considers gets it, and why each other one does not. One SQL
+ * statement per question over `customers c` (a live customer is one person: merged-away customers are soft-deleted),
+ * so a 1M-customer audience never passes through JavaScript to be classified. The reasons, first that applies wins:
+ *
+ *   e-mail: no_address, invalid_address, opted_out (the person's current email_marketing consent is denied or
+ *   withdrawn), no_basis (no opt-in and no source whose exception of 特定電子メール法 covers this very address),
+ *   bounced (hard bounce or complaint, or 3 soft bounces in 30 days, at this address), frequency_cap, then
+ *   duplicate_address (one message per address: the person with the strongest basis, then the oldest, keeps it);
+ *   DM (opt-out based): no_address, invalid_address (〒 not 7 digits), opted_out (dm consent denied or withdrawn),
+ *   bounced (post returned 宛先不明 at this household), frequency_cap, then duplicate_household (one piece per
+ *   household: same normalised address and company).
+ */
+
+export type Channel = 'email' | 'dm';
+/** The whole ledger: a campaign without segments. */
+export const EVERYONE = sql<SqlBool>`TRUE`;
+export interface AudienceSettings { capCount: number; capDays: number; now: Date }
+export interface AudienceRowDb { customer_id: string; display_name: string; address: string | null; reason: SuppressionReason | null; household: string | null }
+
+/** Each live customer's current state for a purpose: the latest event of their records and their own events. */
+function consentStates(purpose: ConsentPurpose) {
+  return sql`
+    SELECT DISTINCT ON (e.owner) e.owner AS customer_id, e.state
+    FROM (SELECT COALESCE(sr.customer_id, k.customer_id) AS owner, k.state, k.recorded_at, k.id
+          FROM consents k LEFT JOIN source_records sr ON sr.id = k.source_record_id
+          WHERE k.purpose_code = ${purpose}) e
+    ORDER BY e.owner, e.recorded_at DESC, e.id DESC`;
+}
+
+/** The household of a postal address: 〒, prefecture, address and building without spaces and dashes, and the company. */
+export const HOUSEHOLD_KEY = sql`regexp_replace(lower(COALESCE(c.postal_code, '') || '|' || COALESCE(c.prefecture, '') || COALESCE(c.address, '') || COALESCE(c.building, '')), '[[:space:]　\\-‐－ー−]', '', 'g') || '|' || COALESCE(c.company_id::text, '')`;
+
+/** What a person was sent on this channel within the cap's window, across every campaign (sent, or maybe sent). */
+function recentSends(channel: Channel, s: AudienceSettings) {
+  return sql`
+    SELECT m.customer_id, count(*) AS n FROM campaign_messages m
+    WHERE m.channel = ${channel} AND m.status IN ('sent', 'sending', 'unknown')
+      AND COALESCE(m.sent_at, m.claimed_at) > ${s.now}::timestamptz - make_interval(days => ${s.capDays})
+    GROUP BY m.customer_id`;
+}
+
+function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
+  return sql<AudienceRowDb>`
+    WITH considered AS MATERIALIZED (
+      SELECT c.id, c.display_name, c.email, lower(btrim(c.email)) AS addr, c.created_at
+      FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
+    cs AS (${consentStates('email_marketing')}),
+    basis AS (
+      SELECT sr.customer_id, max(CASE s.email_basis WHEN 'business_relationship' THEN 3 WHEN 'business_card' THEN 2 ELSE 1 END) AS strength
+      FROM considered c JOIN source_records sr ON sr.customer_id = c.id JOIN sources s ON s.id = sr.source_id
+      WHERE s.email_basis IN ('business_relationship', 'business_card', 'published_for_business')
+        AND lower(btrim(sr.normalized->>'email')) = c.addr
+      GROUP BY sr.customer_id),
+    bounced AS (
+      SELECT address_key FROM contact_suppressions WHERE channel = 'email' GROUP BY address_key
+      HAVING bool_or(reason IN ('hard_bounce', 'complaint', 'manual'))
+          OR count(*) FILTER (WHERE reason = 'soft_bounce' AND recorded_at > ${s.now}::timestamptz - interval '30 days') >= 3),
+    recent AS (${recentSends('email', s)}),
+    classified AS (
+      SELECT c.id, c.display_name, c.addr, c.created_at,
+        CASE
+          WHEN c.addr IS NULL OR c.addr = '' THEN 'no_address'
+          WHEN c.addr !~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$' THEN 'invalid_address'
+          WHEN cs.state IN ('denied', 'withdrawn') THEN 'opted_out'
+          WHEN cs.state IS NULL AND b.strength IS NULL THEN 'no_basis'
+          WHEN bo.address_key IS NOT NULL THEN 'bounced'
+          WHEN r.n >= ${s.capCount} THEN 'frequency_cap'
+        END AS reason,
+        CASE WHEN cs.state = 'granted' THEN 4 ELSE COALESCE(b.strength, 0) END AS strength
+      FROM considered c
+      LEFT JOIN cs ON cs.customer_id = c.id
+      LEFT JOIN basis b ON b.customer_id = c.id
+      LEFT JOIN bounced bo ON bo.address_key = c.addr
+      LEFT JOIN recent r ON r.customer_id = c.id)
+    SELECT id AS customer_id, display_name, addr AS address, NULL::text AS household,
+      CASE WHEN reason IS NULL AND row_number() OVER (PARTITION BY CASE WHEN reason IS NULL THEN addr END ORDER BY strength DESC, created_at, id) > 1
+           THEN 'duplicate_address' ELSE reason END AS reason
+    FROM classified`;
+}
+
+function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
+  return sql<AudienceRowDb>`
+    WITH considered AS MATERIALIZED (
+      SELECT c.id, c.display_name, c.created_at, c.postal_code, c.address,
+        NULLIF(concat_ws(' ', CASE WHEN c.postal_code IS NOT NULL THEN '〒' || c.postal_code END,
+                         NULLIF(COALESCE(c.prefecture, '') || COALESCE(c.address, ''), ''), c.building), '') AS line,
+        ${HOUSEHOLD_KEY} AS household
+      FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
+    cs AS (${consentStates('dm')}),
+    returned AS (SELECT DISTINCT address_key FROM contact_suppressions WHERE channel = 'dm'),
+    recent AS (${recentSends('dm', s)}),
+    classified AS (
+      SELECT c.id, c.display_name, c.line, c.household, c.created_at,
+        CASE
+          WHEN c.postal_code IS NULL OR c.address IS NULL OR btrim(c.address) = '' THEN 'no_address'
+          WHEN c.postal_code !~ '^[0-9]{3}-?[0-9]{4}$' THEN 'invalid_address'
+          WHEN cs.state IN ('denied', 'withdrawn') THEN 'opted_out'
+          WHEN rt.address_key IS NOT NULL THEN 'bounced'
+          WHEN r.n >= ${s.capCount} THEN 'frequency_cap'
+        END AS reason
+      FROM considered c
+      LEFT JOIN cs ON cs.customer_id = c.id
+      LEFT JOIN returned rt ON rt.address_key = c.household
+      LEFT JOIN recent r ON r.customer_id = c.id)
+    SELECT id AS customer_id, display_name, line AS address, household,
+      CASE WHEN reason IS NULL AND row_number() OVER (PARTITION BY CASE WHEN reason IS NULL THEN household END ORDER BY created_at, id) > 1
+           THEN 'duplicate_household' ELSE reason END AS reason
+    FROM classified`;
+}
+
+export function audienceSql(channel: Channel, predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
+  return channel === 'email' ? emailAudience(predicate, s) : dmAudience(predicate, s);
+}
+
+export async function audienceCounts(db: Db, channel: Channel, predicate: RawBuilder<SqlBool>, s: AudienceSettings): Promise<Array<{ reason: SuppressionReason | null; n: number }>> {
+  const result = await sql<{ reason: SuppressionReason | null; n: number | string }>`
+    SELECT a.reason, count(*) AS n FROM (${audienceSql(channel, predicate, s)}) a GROUP BY a.reason`.execute(db);
+  return result.rows.map((r) => ({ reason: r.reason, n: Number(r.n) }));
+}
+
+/** One page of the audience in customer-id order, optionally only those sent to or suppressed (for one reason). */
+export async function audiencePage(db: Db, channel: Channel, predicate: RawBuilder<SqlBool>, s: AudienceSettings,
+  filter: { status?: 'send' | 'suppressed' | undefined; reason?: SuppressionReason | undefined }, after: string | null, limit: number): Promise<AudienceRowDb[]> {
+  const result = await sql<AudienceRowDb>`
+    SELECT a.* FROM (${audienceSql(channel, predicate, s)}) a
+    WHERE TRUE
+      ${filter.status === 'send' ? sql`AND a.reason IS NULL` : filter.status === 'suppressed' ? sql`AND a.reason IS NOT NULL` : sql``}
+      ${filter.reason ? sql`AND a.reason = ${filter.reason}` : sql``}
+      ${after ? sql`AND a.customer_id > ${after}::uuid` : sql``}
+    ORDER BY a.customer_id LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Streams the whole audience in customer-id order through a server-side cursor (one statement, read in pages), for
+ * the CLI's audit file. Runs in a transaction: the caller passes one.
+ */
+export async function* audienceCursor(trx: Db, channel: Channel, predicate: RawBuilder<SqlBool>, s: AudienceSettings, pageSize = 5000): AsyncGenerator<AudienceRowDb[]> {
+  await sql`DECLARE audience_cursor NO SCROLL CURSOR FOR SELECT a.* FROM (${audienceSql(channel, predicate, s)}) a ORDER BY a.customer_id`.execute(trx);
+  try {
+    for (;;) {
+      const page = await sql<AudienceRowDb>`FETCH FORWARD ${sql.raw(String(pageSize))} FROM audience_cursor`.execute(trx);
+      if (page.rows.length === 0) break;
+      yield page.rows;
+      if (page.rows.length < pageSize) break;
+    }
+  } finally {
+    await sql`CLOSE audience_cursor`.execute(trx);
+  }
+}
