@@ -27,6 +27,7 @@ const PEOPLE = [
 ] as const;
 
 async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, `campaigns-${name}.png`), fullPage: true });
 }
 

@@ -355,7 +355,7 @@ function ReportCard({ campaign, tick }: { campaign: Campaign; tick: number }) {
               </label>
             </div>
             <div className="camp-stats">
-              {figure('orders', t('camp.report.orderCount'), data.ordersAfter.orders)}
+              {figure('order-count', t('camp.report.orderCount'), data.ordersAfter.orders)}
               {figure('buyers', t('camp.report.buyers'), data.ordersAfter.buyers)}
               <div className="camp-stat" data-testid="report-revenue">
                 <div className="camp-stat-label">{t('camp.report.revenue')}</div>
