@@ -25,15 +25,16 @@ import { importRoutes } from '../intake/files/import.routes.ts';
 import { identityRoutes } from '../resolution/identity/identity.routes.ts';
 import { trackerRoutes } from '../intake/tracker/tracker.routes.ts';
 import { formRoutes } from '../intake/forms/forms.routes.ts';
+import { consentRoutes } from '../ledger/consents/consents.routes.ts';
 import { orderRoutes } from '../intake/orders/orders.routes.ts';
 import { eventRoutes } from '../intake/events/events.routes.ts';
 import { valueRoutes } from '../ledger/values/values.routes.ts';
 import { dashboardRoutes } from '../use/dashboards/dashboards.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
+import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
-import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 
 
 export type App = Router;
@@ -83,15 +84,16 @@ export function createApp(deps: AppDeps): App {
   app.route('/', identityRoutes());
   app.route('/', trackerRoutes());
   app.route('/', formRoutes());
+  app.route('/', consentRoutes());
   app.route('/', orderRoutes());
   app.route('/', eventRoutes());
   app.route('/', valueRoutes());
   app.route('/', segmentRoutes());
   app.route('/', recommendRoutes());
   app.route('/', dashboardRoutes());
+  app.route('/', campaignRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
-  app.route('/', campaignRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

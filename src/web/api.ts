@@ -50,6 +50,7 @@ import type {
   OutboxItemSchema, OutboxPageSchema, PreviewRequest, PreviewSchema, SettingsSchema, SettingsUpdate, TestSendSchema,
 } from '../use/campaigns/content.schemas.ts';
 import type { z } from '@hono/zod-openapi';
+import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
 
 export type {
@@ -203,10 +204,10 @@ export const api = {
 
   // sources
   listSources: () => get<SourceList>('/sources'),
-  createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
+  createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis'] }) =>
     request<Source>('POST', '/sources', input),
   /** A new priority recomputes the source's customers' golden records before it answers (recomputedCustomers). */
-  updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null }) =>
+  updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis'] }) =>
     request<Source>('PATCH', `/sources/${encodeURIComponent(id)}`, input),
   retrySourceRecompute: (id: string) => request<SourceRecompute>('POST', `/sources/${encodeURIComponent(id)}/recompute`),
 
@@ -511,4 +512,17 @@ export const messagingApi = {
   settings: () => get<MessagingSettings>('/messaging/settings'),
   updateSettings: (input: MessagingSettingsUpdate) => request<MessagingSettings>('PUT', '/messaging/settings', input),
   outbox: (query: { cursor?: string; limit?: number; campaignId?: string }) => get<OutboxPage>('/outbox', { ...query }),
+};
+
+// ── consent ledger (同意・配信可否) ──
+export type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility };
+export type ConsentPurposeCode = CurrentConsent['purposeCode'];
+export type ConsentStateCode = ConsentEvent['state'];
+
+export const consentsApi = {
+  /** Current state per purpose, the lawful basis for marketing e-mail, and the history (customers:read). */
+  ledger: (customerId: string) => get<ConsentLedger>(`/customers/${encodeURIComponent(customerId)}/consents`),
+  /** A staff entry (customers:write); answers the ledger after it. */
+  record: (customerId: string, input: { purposeCode: ConsentPurposeCode; state: ConsentStateCode; note?: string | null }) =>
+    request<ConsentLedger>('POST', `/customers/${encodeURIComponent(customerId)}/consents`, input),
 };

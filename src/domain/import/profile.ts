@@ -8,12 +8,18 @@
  * "sheet" (xlsx: name or 1-based index), "header_row" (the 1-based line of the header row, for exports with title
  * lines above it: a CSV/TSV physical line, an xlsx sheet row; omitted = the first non-blank row). Every column that is neither the id nor mapped is kept as a custom
  * attribute: nothing a source sent is dropped.
+ * Consent (特定電子メール法, the consent ledger): "email_basis" (the source's lawful basis for marketing e-mail, set on
+ * the source when the import runs: opt_in_per_record, business_card, business_relationship, published_for_business,
+ * none) and "consent": { "<purpose>": "<column>" } (e.g. { "email_marketing": "メルマガ" }: each row's value,
+ * 希望する/希望しない, 1/0, ○/× …, becomes a consent event of its record; the column stays an attribute too).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SOURCE_NAME_PATTERN } from '../sources/names.ts';
 import { canonicalEncoding, ENCODING_NAMES_HELP, type TextEncoding } from './encoding.ts';
 import { DELIMITERS, type Delimiter } from './csv.ts';
+import { EMAIL_BASES, type EmailBasisCode } from '../consent/basis.ts';
+import { CONSENT_PURPOSES, isConsentPurpose, type ConsentPurposeCode } from '../consent/purposes.ts';
 
 /** The import fields about the person's company rather than the person (everything company_* but its name). */
 export const COMPANY_FACT_FIELDS = [
@@ -71,6 +77,10 @@ export interface ImportProfile {
    */
   headerRow?: number;
   fields: Partial<Record<ImportField, string[]>>;
+  /** The source's lawful basis for marketing e-mail, applied to the source when the import runs (absent: unchanged). */
+  emailBasis?: EmailBasisCode;
+  /** Consent columns by purpose: each row's value becomes a consent event of its record (absent: none). */
+  consent?: Partial<Record<ConsentPurposeCode, string>>;
 }
 
 /** The JSON form of a profile (what parseImportProfile reads and profileToJson writes). */
@@ -82,6 +92,8 @@ export interface ImportProfileJson {
   sheet?: string | number | null;
   header_row?: number | null;
   fields: Partial<Record<ImportField, string | string[]>>;
+  email_basis?: EmailBasisCode;
+  consent?: Partial<Record<ConsentPurposeCode, string>>;
 }
 
 export class ImportProfileError extends Error {
@@ -132,6 +144,8 @@ const profileSchema = z.strictObject({
     }),
     { error: 'fields must be an object of field → column name(s)' },
   ),
+  email_basis: z.enum(EMAIL_BASES, { error: `メール送信の根拠は ${EMAIL_BASES.join(', ')} のいずれかです (email_basis must be one of ${EMAIL_BASES.join(', ')})` }).nullish(),
+  consent: z.record(z.string(), columnName, { error: 'consent must be an object of purpose → column name, e.g. { "email_marketing": "メルマガ" }' }).nullish(),
 });
 
 function delimiterAlias(value: string): string {
@@ -159,12 +173,17 @@ export function parseImportProfile(json: unknown): ImportProfile {
       }
     }
   }
+  if (raw.consent && typeof raw.consent === 'object' && !Array.isArray(raw.consent)) {
+    for (const key of Object.keys(raw.consent)) {
+      if (!isConsentPurpose(key)) issues.push(`consent.${key}: 同意の目的「${key}」はありません。${CONSENT_PURPOSES.join(', ')} のいずれかです (unknown purpose)`);
+    }
+  }
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          issues.push(`unknown key "${key}" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields)`);
+          issues.push(`unknown key "${key}" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields, email_basis, consent)`);
         }
         continue;
       }
@@ -192,6 +211,8 @@ export function parseImportProfile(json: unknown): ImportProfile {
     // Only when given: a profile without it keeps exactly the parsed (and stored) form it had before header_row existed.
     ...(data.header_row != null ? { headerRow: data.header_row } : {}),
     fields,
+    ...(data.email_basis != null ? { emailBasis: data.email_basis } : {}),
+    ...(data.consent != null && Object.keys(data.consent).length > 0 ? { consent: data.consent as Partial<Record<ConsentPurposeCode, string>> } : {}),
   };
 }
 
@@ -210,6 +231,8 @@ export function profileToJson(profile: ImportProfile): ImportProfileJson {
     ...(profile.sheet != null ? { sheet: profile.sheet } : {}),
     ...(profile.headerRow != null ? { header_row: profile.headerRow } : {}),
     fields,
+    ...(profile.emailBasis ? { email_basis: profile.emailBasis } : {}),
+    ...(profile.consent ? { consent: { ...profile.consent } } : {}),
   };
 }
 
@@ -242,6 +265,10 @@ export function profileColumns(profile: ImportProfile): string[] {
   const out: string[] = [];
   if (profile.idColumn) out.push(profile.idColumn);
   for (const field of IMPORT_FIELDS) for (const col of profile.fields[field] ?? []) if (!out.includes(col)) out.push(col);
+  for (const purpose of CONSENT_PURPOSES) {
+    const col = profile.consent?.[purpose];
+    if (col && !out.includes(col)) out.push(col);
+  }
   return out;
 }
 
@@ -286,7 +313,15 @@ export function bindProfile(profile: ImportProfile, headers: readonly string[]):
     const cols = profile.fields[field];
     if (cols) fields[field] = cols.map(resolve);
   }
-  const bound: ImportProfile = { ...profile, idColumn: profile.idColumn ? resolve(profile.idColumn) : null, fields };
+  let consent: Partial<Record<ConsentPurposeCode, string>> | undefined;
+  if (profile.consent) {
+    consent = {};
+    for (const purpose of CONSENT_PURPOSES) {
+      const col = profile.consent[purpose];
+      if (col) consent[purpose] = resolve(col);
+    }
+  }
+  const bound: ImportProfile = { ...profile, idColumn: profile.idColumn ? resolve(profile.idColumn) : null, fields, ...(consent ? { consent } : {}) };
   const used = new Set(profileColumns(bound));
   return { profile: bound, missing, renamed, unmapped: trimmed.filter((h) => !used.has(h)) };
 }

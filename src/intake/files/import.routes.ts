@@ -362,7 +362,7 @@ async function listProfiles(db: Db): Promise<StoredImportProfile[]> {
 function storedProfileJson(stored: unknown): Record<string, unknown> {
   const p = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Partial<ImportProfile> & Record<string, unknown>;
   if (p && typeof p === 'object' && 'fields' in p && 'source' in p && !('id_column' in p)) {
-    return profileToJson({ source: String(p.source), idColumn: p.idColumn ?? null, encoding: p.encoding ?? null, delimiter: p.delimiter ?? null, sheet: p.sheet ?? null, ...(p.headerRow != null ? { headerRow: p.headerRow } : {}), fields: p.fields ?? {} }) as unknown as Record<string, unknown>;
+    return profileToJson({ source: String(p.source), idColumn: p.idColumn ?? null, encoding: p.encoding ?? null, delimiter: p.delimiter ?? null, sheet: p.sheet ?? null, ...(p.headerRow != null ? { headerRow: p.headerRow } : {}), fields: p.fields ?? {}, ...(p.emailBasis ? { emailBasis: p.emailBasis } : {}), ...(p.consent ? { consent: p.consent } : {}) }) as unknown as Record<string, unknown>;
   }
   return (p ?? {}) as Record<string, unknown>;
 }

@@ -38,7 +38,7 @@ export type ImportUpload = z.infer<typeof UploadResultSchema>;
 export const RunRequest = z.object({
   uploadId: z.string().uuid(),
   profile: z.record(z.string(), z.unknown()).openapi({
-    description: 'Import profile (JSON form): { source, id_column?, encoding?, delimiter?, sheet?, fields: { full_name: "氏名", address: ["住所1", "住所2"] } }',
+    description: 'Import profile (JSON form): { source, id_column?, encoding?, delimiter?, sheet?, fields: { full_name: "氏名", address: ["住所1", "住所2"] }, email_basis?: "business_card", consent?: { email_marketing: "メルマガ" } }',
   }),
 }).openapi('ImportRunRequest');
 
@@ -47,6 +47,7 @@ export const SummarySchema = z.object({
   read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
   flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(),
   quarantined: z.number().int().openapi({ description: 'Records whose identity resolution failed on their own, set aside with their error (GET /resolution/quarantine)' }),
+  consentEvents: z.number().int().optional().openapi({ description: 'Consent events written from the profile’s consent columns (absent without them)' }),
   seconds: z.number(),
   /**
    * Of which reading the file and writing its rows while no chunk was being resolved (rows are prepared in worker

@@ -5,8 +5,8 @@ import { describeError } from '../../core/errors.ts';
 import { runsConcurrently, type Db } from '../../db/database.ts';
 import type { ImportProfile } from '../../domain/import/profile.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { checkImportTarget } from '../../ledger/sources/sources.service.ts';
-import { ensureSource } from '../../ledger/sources/sources.service.ts';
+import { applyProfileEmailBasis, checkImportTarget, ensureSource } from '../../ledger/sources/sources.service.ts';
+import { PendingConsents, writePendingConsents } from './import-consents.ts';
 import { signal } from '../../core/signal.ts';
 import { chunkResolver, NEIGHBOUR_BUDGET, RESOLVE_CHUNK } from '../../resolution/resolver.ts';
 import { changesRecords, stagePrepared, type ExistingRecord } from '../../resolution/staging.ts';
@@ -78,6 +78,8 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   // The run is recorded before the file is opened: a file refused at open (not a table, a header PostgreSQL cannot
   // store, columns the profile names but the file lacks) is a failed run in the history like any other failure.
   const source = (await checkImportTarget(db, options.profile.source, 'customers', options.actor)) ?? await ensureSource(db, options.profile.source, options.profile.source, 'file_import');
+  // The profile's lawful basis for marketing e-mail becomes the source's (特定電子メール法); changing it needs sources:write.
+  if (options.profile.emailBasis) await applyProfileEmailBasis(db, source.id, options.profile.emailBasis, options.actor);
   const run = await repo.insertRun(db, { sourceId: source.id, fileName: path.basename(options.filePath), encoding: null, userId });
   let opened: Awaited<ReturnType<typeof openWithProfile>>;
   try {
@@ -89,7 +91,10 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const { table, profile } = opened;
   await repo.setRunEncoding(db, run.id, table.encoding);
   await repo.saveProfile(db, source.id, options.profile, userId);
-  const counts = { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0, quarantined: 0 };
+  const counts: { read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number; merged: number; review: number; customersCreated: number; quarantined: number; consentEvents?: number } =
+    { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0, quarantined: 0 };
+  // The consent columns' values, written as events once their records have customers (import-consents.ts).
+  const consents = profile.consent ? new PendingConsents(profile) : null;
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
   const batchRows = options.batchRows ?? BATCH_ROWS;
   let phase: 'reading' | 'resolving' = 'reading';
@@ -140,13 +145,14 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   try {
     let batch: Array<{ line: number; values: Record<string, string> }> = [];
     // Batches being prepared, oldest first; written one at a time in file order.
-    const preparing: Array<{ job: Promise<PreparedRow[]>; rowsRead: number }> = [];
+    const preparing: Array<{ job: Promise<PreparedRow[]>; rowsRead: number; values: Map<number, Record<string, string>> | null }> = [];
     let staged = 0;
     let analyzeAt = 4 * batchRows;
     const writeOldest = async () => {
       if (failed) throw failed.error;
-      const { job, rowsRead } = preparing.shift()!;
+      const { job, rowsRead, values } = preparing.shift()!;
       const prepared = await job;
+      const consentIssues = consents && values ? prepared.flatMap((r) => consents.add(values.get(r.line) ?? {}, r.line, r.externalId)) : [];
       // A batch that changes records staged before waits for the chunks being resolved beside it: one of them may
       // hold such a record, and must link it as it was before this batch, as it would without the overlap. (Asked
       // before the batch's transaction: on PGlite a transaction waiting for another would hold the one connection.)
@@ -162,11 +168,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       }
       await db.transaction().execute(async (trx) => {
         const result = await stagePrepared(trx, source.id, prepared, userId, found);
-        await repo.insertIssues(trx, run.id, result.flagged);
+        await repo.insertIssues(trx, run.id, [...result.flagged, ...consentIssues].sort((a, b) => a.line - b.line));
         counts.new += result.new;
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
-        counts.flagged += result.flagged.length;
+        counts.flagged += result.flagged.length + consentIssues.length;
         waiting += result.new;
       });
       // Progress counts rows whose batch has committed (a killed import keeps exactly those).
@@ -197,7 +203,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       batch = [];
       const job = pool.prepare(rows);
       awaitedLater(job); // in writeOldest
-      preparing.push({ job, rowsRead: counts.read });
+      preparing.push({ job, rowsRead: counts.read, values: consents ? new Map(rows.map((r) => [r.line, r.values])) : null });
     };
     const rejected: Array<{ line: number; severity: 'rejected'; field: null; reason: string; value: null }> = [];
     for await (const row of table.rows) {
@@ -225,6 +231,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     counts.review = resolution.review;
     counts.customersCreated = resolution.customersCreated;
     counts.quarantined = resolution.quarantined;
+    if (consents) counts.consentEvents = await writePendingConsents(db, consents, { id: run.id, sourceId: source.id, actorUserId: userId });
     await repo.finishRun(db, run.id, 'completed', counts, null);
     await audit(db, options.actor, 'import.run', { type: 'import_run', id: run.id }, { source: source.name, file: path.basename(options.filePath), ...counts });
   } catch (error) {

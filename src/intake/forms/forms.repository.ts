@@ -103,40 +103,6 @@ export async function listSubmissionRows(db: Db, formId: string, filter: { statu
   return query.orderBy('form_submissions.id', 'desc').limit(limit).execute();
 }
 
-// ── what a submission writes elsewhere ──
-
-export async function insertConsentOnce(db: Db, c: {
-  customerId: string; purpose: string; granted: boolean; textShown: string | null; textVersion: number | null;
-  sourceId: string; sourceRecordId: number; dedupeKey: string; recordedAt: Date;
-}): Promise<void> {
-  await db.insertInto('consents').values({
-    customer_id: c.customerId,
-    purpose: c.purpose,
-    granted: c.granted,
-    state: c.granted ? 'granted' : 'denied',
-    text_shown: c.textShown,
-    text_version: c.textVersion,
-    source_id: c.sourceId,
-    source_record_id: c.sourceRecordId,
-    dedupe_key: c.dedupeKey,
-    recorded_at: c.recordedAt,
-  }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-}
-
-/** A customer's consents, newest first; through a source record the consent follows it to its current customer. */
-export async function listConsentRows(db: Db, customerId: string) {
-  return db.selectFrom('consents')
-    .leftJoin('source_records', 'source_records.id', 'consents.source_record_id')
-    .leftJoin('sources', 'sources.id', 'consents.source_id')
-    .selectAll('consents')
-    .select(['sources.label as source_label'])
-    .where((eb) => eb.or([
-      eb('source_records.customer_id', '=', customerId),
-      eb.and([eb('consents.source_record_id', 'is', null), eb('consents.customer_id', '=', customerId)]),
-    ]))
-    .orderBy('consents.recorded_at', 'desc').orderBy('consents.id', 'desc').limit(200).execute();
-}
-
 export async function listCustomFieldTargets(db: Db) {
   return db.selectFrom('custom_field_definitions').select(['key', 'label_ja', 'label_en', 'type', 'options'])
     .where('entity', '=', 'customer').where('archived_at', 'is', null).orderBy('sort_order').orderBy('key').execute();

@@ -10,7 +10,7 @@ import { AppError } from '../../core/errors.ts';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { isConsentGiven, type RawSubmission } from '../../domain/forms/validate.ts';
 import {
-  ConsentLogSchema, FormCreate, FormFieldCatalogSchema, FormListQuery, FormListSchema, FormPatch, FormSchema, FormSubmissionPageSchema, PostalAreaSchema,
+  FormCreate, FormFieldCatalogSchema, FormListQuery, FormListSchema, FormPatch, FormSchema, FormSubmissionPageSchema, PostalAreaSchema,
   PostalParam, PublicFormSchema, SlugParam, SubmissionBody, SubmissionListQuery, SubmissionResultSchema,
 } from './forms.schemas.ts';
 import { PAGE_TOKEN_FIELD, renderFormPage, renderMessagePage, renderThanksPage } from './forms.html.ts';
@@ -18,7 +18,7 @@ import { lookupPostalArea } from './postal-lookup.ts';
 import * as repo from './forms.repository.ts';
 import { refuseUnstorableInput } from '../../core/input-guard.ts';
 import {
-  archiveForm, createForm, fieldCatalog, getForm, listConsents, listForms, listSubmissions, openPublicForm, originAllowed, pageTokenValid,
+  archiveForm, createForm, fieldCatalog, getForm, listForms, listSubmissions, openPublicForm, originAllowed, pageTokenValid,
   submitForm, toPublicForm, updateForm, assertAccepting, VISITOR_ID,
 } from './forms.service.ts';
 
@@ -147,13 +147,6 @@ export function formRoutes(): Router {
       request: { params: IdParam, query: SubmissionListQuery },
       responses: { 200: json(FormSubmissionPageSchema, 'Submissions'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await listSubmissions(c.get('deps').db, c.req.valid('param').id, c.req.valid('query'), c.get('auth')), 200),
-  );
-
-  app.openapi(
-    secureRoute({ method: 'get', path: '/api/v1/customers/{id}/consents', access: 'customers:read', summary: 'A customer’s consent log (purpose, wording shown, granted or declined, when, source)', tags: ['customers'],
-      request: { params: IdParam },
-      responses: { 200: json(ConsentLogSchema, 'Consents'), 404: json(z.object({}), 'Not found') } }),
-    async (c) => c.json(await listConsents(c.get('deps').db, c.req.valid('param').id), 200),
   );
 
   // ── public: the form as JSON, submissions, 〒 lookup (CORS for the embed snippet) ──

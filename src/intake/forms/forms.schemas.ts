@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { FIELD_TYPES, FORM_KINDS, FORM_STATUSES } from '../../domain/forms/definition.ts';
+import { CONSENT_PURPOSES } from '../../domain/consent/purposes.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 const nullableText = (max: number) => text(max).nullable().optional();
@@ -29,6 +30,9 @@ const FormSettings = z.object({
   consentPurpose: nullableText(60).openapi({ example: 'marketing' }),
   consentText: nullableText(4000).openapi({ example: 'ご入力いただいた個人情報は、資料送付および当社製品のご案内に利用します。' }),
   consentRequired: z.boolean().optional(),
+  consentPurposes: z.array(z.enum(CONSENT_PURPOSES)).max(CONSENT_PURPOSES.length).optional().openapi({
+    example: ['email_marketing'], description: 'What a ticked consent box grants (one ledger event each): email_marketing (メルマガ), dm, phone_marketing, profiling, third_party',
+  }),
   thankYouMessage: nullableText(2000),
   redirectUrl: nullableText(1000),
   allowedOrigins: z.array(z.string().trim().max(200)).max(20).optional(),
@@ -41,7 +45,7 @@ export const FormPatch = FormSettings.extend({ slug: SlugSchema.optional() }).op
 export const FormSchema = z.object({
   id: z.string().uuid(), slug: z.string(), kind: z.enum(FORM_KINDS), kindLabel: z.string(), title: z.string(), description: z.string().nullable(),
   fields: z.array(FormFieldSchema), consentPurpose: z.string().nullable(), consentText: z.string().nullable(), consentRequired: z.boolean(),
-  consentVersion: z.number().int(), thankYouMessage: z.string().nullable(), redirectUrl: z.string().nullable(), allowedOrigins: z.array(z.string()),
+  consentVersion: z.number().int(), consentPurposes: z.array(z.enum(CONSENT_PURPOSES)), thankYouMessage: z.string().nullable(), redirectUrl: z.string().nullable(), allowedOrigins: z.array(z.string()),
   eventId: z.string().nullable(), status: z.enum(FORM_STATUSES), sourceId: z.string().uuid(), hostedPath: z.string(),
   submissionCount: z.number().int().optional(), spamCount: z.number().int().optional(), lastSubmittedAt: z.string().nullable().optional(),
   createdAt: z.string(), updatedAt: z.string(),
@@ -78,12 +82,6 @@ export const FormSubmissionPageSchema = z.object({
   items: z.array(FormSubmissionSchema), nextCursor: z.string().nullable(), hasMore: z.boolean(),
 }).openapi('FormSubmissionPage');
 export type FormSubmissionPage = z.infer<typeof FormSubmissionPageSchema>;
-
-export const ConsentLogSchema = z.object({ items: z.array(z.object({
-  id: z.number().int(), purpose: z.string(), granted: z.boolean(), textShown: z.string().nullable(), textVersion: z.number().int().nullable(),
-  source: z.string().nullable(), sourceRecordId: z.number().int().nullable(), recordedAt: z.string(),
-})) }).openapi('ConsentLog');
-export type ConsentLog = z.infer<typeof ConsentLogSchema>;
 
 // ── public side: the form as a browser renders it, submissions, 〒 lookup ──
 

@@ -18,8 +18,10 @@ import { ingestRecords } from '../../resolution/staging.ts';
 import { identifyVisitor } from '../tracker/identify.service.ts';
 import { getEvent, registerForEvent } from '../events/events.service.ts';
 import { upsertSubmissionActivity } from '../../ledger/activities/activities.repository.ts';
+import { recordConsent } from '../../ledger/consents/consents.service.ts';
+import type { ConsentPurposeCode } from '../../domain/consent/purposes.ts';
 import * as repo from './forms.repository.ts';
-import type { ConsentLog, Form, FormFieldCatalog, FormSubmission, FormSubmissionPage, PublicForm, SubmissionResult } from './forms.schemas.ts';
+import type { Form, FormFieldCatalog, FormSubmission, FormSubmissionPage, PublicForm, SubmissionResult } from './forms.schemas.ts';
 
 /** Submissions accepted per client address and form in one window, before 429 (a whole office shares one address). */
 export const FORM_RATE_LIMIT = { maxPerWindow: 20, windowSeconds: 600 } as const;
@@ -39,6 +41,7 @@ export function toForm(row: FormRow & { accepted_count?: number | string | null;
     consentText: row.consent_text,
     consentRequired: row.consent_required,
     consentVersion: row.consent_version,
+    consentPurposes: row.consent_purposes as ConsentPurposeCode[],
     thankYouMessage: row.thank_you_message,
     redirectUrl: row.redirect_url,
     allowedOrigins: row.allowed_origins,
@@ -63,6 +66,8 @@ export interface FormInput {
   consentPurpose?: string | null | undefined;
   consentText?: string | null | undefined;
   consentRequired?: boolean | undefined;
+  /** The purposes the consent checkbox grants to campaigns (email_marketing, dm, …). */
+  consentPurposes?: ConsentPurposeCode[] | undefined;
   thankYouMessage?: string | null | undefined;
   redirectUrl?: string | null | undefined;
   allowedOrigins?: string[] | undefined;
@@ -84,8 +89,11 @@ function cleanFields(fields: FormField[]): FormField[] {
   }));
 }
 
-function definitionErrors(merged: { fields: FormField[]; consentRequired: boolean; consentText: string | null; consentPurpose: string | null; allowedOrigins: string[]; redirectUrl: string | null }) {
+function definitionErrors(merged: { fields: FormField[]; consentRequired: boolean; consentText: string | null; consentPurpose: string | null; allowedOrigins: string[]; redirectUrl: string | null; consentPurposes: readonly string[] }) {
   const issues = checkDefinition(merged);
+  if (merged.consentPurposes.length > 0 && !merged.consentText?.trim()) {
+    issues.push({ field: 'consentPurposes', message: '配信の同意を記録するには、同意の文言 (利用目的) を入れてチェックボックスを表示してください (consent purposes need the consent text)' });
+  }
   if (issues.length) throw new AppError('validation_failed', 'フォームの設定を確認してください', issues);
 }
 
@@ -99,6 +107,7 @@ export async function createForm(db: Db, input: FormInput & { slug: string; kind
   definitionErrors({
     fields, consentRequired: input.consentRequired ?? false, consentText: input.consentText ?? null,
     consentPurpose: input.consentPurpose ?? null, allowedOrigins, redirectUrl: input.redirectUrl ?? null,
+    consentPurposes: input.consentPurposes ?? [],
   });
   await assertEventExists(db, input.eventId);
   const sourceName = `form-${input.slug}`;
@@ -117,6 +126,7 @@ export async function createForm(db: Db, input: FormInput & { slug: string; kind
       consent_purpose: input.consentPurpose ?? null,
       consent_text: input.consentText ?? null,
       consent_required: input.consentRequired ?? false,
+      consent_purposes: [...new Set(input.consentPurposes ?? [])],
       thank_you_message: input.thankYouMessage ?? null,
       redirect_url: input.redirectUrl ?? null,
       allowed_origins: JSON.stringify(allowedOrigins),
@@ -146,6 +156,7 @@ export async function updateForm(db: Db, id: string, input: FormInput, actor: Ac
     consentPurpose: input.consentPurpose !== undefined ? input.consentPurpose : before.consent_purpose,
     allowedOrigins,
     redirectUrl: input.redirectUrl !== undefined ? input.redirectUrl : before.redirect_url,
+    consentPurposes: input.consentPurposes ?? before.consent_purposes,
   });
   if (input.eventId !== undefined) await assertEventExists(db, input.eventId);
   const wordingChanged = (consentText ?? '') !== (before.consent_text ?? '');
@@ -158,6 +169,7 @@ export async function updateForm(db: Db, id: string, input: FormInput, actor: Ac
     ...(input.consentText !== undefined ? { consent_text: input.consentText } : {}),
     ...(wordingChanged ? { consent_version: before.consent_version + 1 } : {}),
     ...(input.consentRequired !== undefined ? { consent_required: input.consentRequired } : {}),
+    ...(input.consentPurposes !== undefined ? { consent_purposes: [...new Set(input.consentPurposes)] } : {}),
     ...(input.thankYouMessage !== undefined ? { thank_you_message: input.thankYouMessage } : {}),
     ...(input.redirectUrl !== undefined ? { redirect_url: input.redirectUrl } : {}),
     ...(input.allowedOrigins !== undefined ? { allowed_origins: JSON.stringify(allowedOrigins) } : {}),
@@ -355,12 +367,21 @@ export async function submitForm(db: Db, row: FormRow & { source_name: string },
       sourceRecordId: record.recordId,
       dedupeKey: `form:${row.id}:${key}`,
     });
+    const shown = { textShown: row.consent_text, textVersion: row.consent_version, sourceId: row.source_id, sourceRecordId: record.recordId, recordedAt: submission.created_at };
+    // The form's own purpose of use (APPI), granted or declined: its log entry, which grants nothing to campaigns.
     if (consentShown && row.consent_purpose) {
-      await repo.insertConsentOnce(trx, {
-        customerId: record.customerId, purpose: row.consent_purpose, granted: validated.consentGiven,
-        textShown: row.consent_text, textVersion: row.consent_version, sourceId: row.source_id, sourceRecordId: record.recordId,
-        dedupeKey: `form:${row.id}:${key}:${row.consent_purpose}`, recordedAt: submission.created_at,
+      await recordConsent(trx, {
+        ...shown, customerId: record.customerId, purposeCode: null, purpose: row.consent_purpose,
+        state: validated.consentGiven ? 'granted' : 'denied', method: 'form', dedupeKey: `form:${row.id}:${key}:${row.consent_purpose}`,
       });
+    }
+    // The purposes the ticked box grants (メルマガ, DM, …): one event each. An unticked box grants nothing and denies nothing.
+    if (consentShown && validated.consentGiven) {
+      for (const purposeCode of row.consent_purposes as ConsentPurposeCode[]) {
+        await recordConsent(trx, {
+          ...shown, customerId: record.customerId, purposeCode, state: 'granted', method: 'form', dedupeKey: `form:${row.id}:${key}:purpose:${purposeCode}`,
+        });
+      }
     }
   });
   if (row.event_id) await registerForFormEvent(db, row.event_id, row.slug, validated.fields, submission.created_at);
@@ -422,20 +443,6 @@ async function assertEventExists(db: Db, eventId: string | null | undefined): Pr
     if (error instanceof AppError && error.code === 'not_found') throw new AppError('validation_failed', 'イベントが見つかりません', [{ field: 'eventId', message: 'イベントが見つかりません (unknown event)' }]);
     throw error;
   }
-}
-
-// ── consent log ──
-
-/** What a customer agreed or declined to, newest first (APPI: purpose, wording, when, through which source). */
-export async function listConsents(db: Db, customerId: string): Promise<ConsentLog> {
-  if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
-  const rows = await repo.listConsentRows(db, customerId);
-  return {
-    items: rows.map((r) => ({
-      id: r.id, purpose: r.purpose, granted: r.granted, textShown: r.text_shown, textVersion: r.text_version,
-      source: r.source_label, sourceRecordId: r.source_record_id, recordedAt: r.recorded_at.toISOString(),
-    })),
-  };
 }
 
 // ── submissions list (personal data) ──

@@ -17,7 +17,7 @@ export async function listSourceRows(db: Db) {
 }
 
 export async function findSourceByName(db: Db, name: string) {
-  return db.selectFrom('sources').select(['id', 'name', 'label', 'kind', 'priority']).where('name', '=', name).executeTakeFirst();
+  return db.selectFrom('sources').select(['id', 'name', 'label', 'kind', 'priority', 'email_basis']).where('name', '=', name).executeTakeFirst();
 }
 
 export async function insertSource(db: Db, values: Insertable<SourcesTable>) {
@@ -95,9 +95,10 @@ export async function countCustomersOfSource(db: Db, sourceId: string): Promise<
 export async function insertSourceIfAbsent(db: Db, name: string, label: string, kind: SourceKind) {
   return db
     .insertInto('sources')
-    .values({ name, label, kind, party: 'first' })
+    // A form's records each carry their own consent (the checkbox): its basis is the per-record opt-in (0024).
+    .values({ name, label, kind, party: 'first', email_basis: kind === 'form' ? 'opt_in_per_record' : 'none' })
     .onConflict((oc) => oc.column('name').doNothing())
-    .returning(['id', 'name', 'label', 'kind', 'priority'])
+    .returning(['id', 'name', 'label', 'kind', 'priority', 'email_basis'])
     .executeTakeFirst();
 }
 

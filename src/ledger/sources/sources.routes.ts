@@ -19,7 +19,7 @@ export function sourceRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'patch', path: '/api/v1/sources/{id}', access: 'sources:write',
-      summary: 'Edit a source (label, party, department, priority, SLA). A new priority starts the recompute of the golden records of the customers holding a record of the source (survivorship picks again); the answer waits for it up to 2 s, then `recompute` shows its progress (poll GET /sources)', tags: ['sources'],
+      summary: 'Edit a source (label, party, department, priority, SLA, e-mail basis). A new priority starts the recompute of the golden records of the customers holding a record of the source (survivorship picks again); the answer waits for it up to 2 s, then `recompute` shows its progress (poll GET /sources)', tags: ['sources'],
       request: { params: IdParam, body: { content: { 'application/json': { schema: SourcePatch } }, required: true } },
       responses: { 200: json(SourceSchema, 'Updated'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await updateSource(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),

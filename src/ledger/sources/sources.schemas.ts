@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { SOURCE_NAME_PATTERN } from '../../domain/sources/names.ts';
+import { EMAIL_BASES } from '../../domain/consent/basis.ts';
+
+const EMAIL_BASIS = z.enum(EMAIL_BASES).openapi({
+  description: 'The lawful basis for marketing e-mail (特定電子メール法) this source gives its records: opt_in_per_record (個別の同意: each record’s own consent), business_card (名刺交換), business_relationship (取引関係), published_for_business (事業用に公表されたアドレス), none',
+});
 
 const KIND = z.enum(['file_import', 'form', 'api', 'tracker', 'integration']);
 const PARTY = z.enum(['first', 'second', 'third']).openapi({ description: 'first = 自社, second = 他社, third = 第三者' });
@@ -18,7 +23,7 @@ export type SourceRecompute = z.infer<typeof SourceRecomputeSchema>;
 export const SourceSchema = z.object({
   id: z.string().uuid(), name: z.string(), label: z.string(), kind: z.string(), party: z.string(),
   owningDepartment: z.string().nullable(), priority: z.number().int(), freshnessSlaDays: z.number().int().nullable(),
-  description: z.string().nullable(), recordCount: z.number().int(), lastReceivedAt: z.string().nullable(),
+  description: z.string().nullable(), emailBasis: EMAIL_BASIS, recordCount: z.number().int(), lastReceivedAt: z.string().nullable(),
   /** The source has a freshness SLA and has not delivered within it. */
   stale: z.boolean(),
   recompute: SourceRecomputeSchema.nullable().openapi({ description: 'The latest recompute after a priority change; null if the priority never changed' }),
@@ -39,5 +44,6 @@ export const SourceCreate = z.object({
   priority: z.number().int().min(1).max(10_000).optional(),
   freshnessSlaDays: z.number().int().min(1).max(3650).nullable().optional(),
   description: z.string().trim().max(1000).nullable().optional(),
+  emailBasis: EMAIL_BASIS.optional(),
 }).openapi('SourceCreate');
 export const SourcePatch = SourceCreate.omit({ name: true, kind: true }).partial().openapi('SourcePatch');

@@ -3,7 +3,7 @@ import { AppError, PG_UNIQUE_VIOLATION, forbidden, notFound, sqlState } from '..
 import { can } from '../../domain/auth/permissions.ts';
 import { FEATURE_ONLY_OWNERS, RESERVED_KINDS, SOURCE_NAME_PATTERN, sourceOwner } from '../../domain/sources/names.ts';
 import type { Db } from '../../db/database.ts';
-import type { SourcesTable } from '../../db/schema.ts';
+import type { EmailBasis, SourcesTable } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { recomputeOf, requestSourceRecompute, walkAndWait, type WalkOptions } from './recompute.service.ts';
 import type { Source } from './sources.schemas.ts';
@@ -25,6 +25,7 @@ export async function listSources(db: Db): Promise<Source[]> {
       priority: r.priority,
       freshnessSlaDays: r.freshness_sla_days,
       description: r.description,
+      emailBasis: r.email_basis,
       recordCount: Number(r.record_count ?? 0),
       lastReceivedAt: last ? last.toISOString() : null,
       stale: r.freshness_sla_days !== null && (!last || Date.now() - last.getTime() > r.freshness_sla_days * 86_400_000),
@@ -42,6 +43,7 @@ export interface SourceInput {
   priority?: number | undefined;
   freshnessSlaDays?: number | null | undefined;
   description?: string | null | undefined;
+  emailBasis?: EmailBasis | undefined;
 }
 
 export async function createSource(db: Db, input: SourceInput, actor: Actor): Promise<Source> {
@@ -61,6 +63,7 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
       priority: input.priority ?? 100,
       freshness_sla_days: input.freshnessSlaDays ?? null,
       description: input.description ?? null,
+      ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : {}),
     });
     await audit(db, actor, 'source.create', { type: 'source', id: row.id }, { name: row.name });
     return (await listSources(db)).find((s) => s.id === row.id)!;
@@ -136,18 +139,36 @@ export async function updateSource(
       ...(input.priority !== undefined ? { priority: input.priority } : {}),
       ...(input.freshnessSlaDays !== undefined ? { freshness_sla_days: input.freshnessSlaDays } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : {}),
     });
     if (!row || !before) throw notFound('Source');
     const changed = input.priority !== undefined && input.priority !== before.priority;
     if (changed) await requestSourceRecompute(trx, id, before.priority, input.priority!, actor.auth?.userId ?? null);
     await audit(trx, actor, 'source.update', { type: 'source', id }, {
       fields: Object.keys(input),
+      ...(input.emailBasis !== undefined && input.emailBasis !== before.email_basis ? { emailBasis: { from: before.email_basis, to: input.emailBasis } } : {}),
       ...(changed ? { priority: { from: before.priority, to: input.priority } } : {}),
     });
     return changed;
   });
   if (priorityChanged) await walkAndWait(db, id, options);
   return (await listSources(db)).find((s) => s.id === id)!;
+}
+
+/**
+ * An import profile's "email_basis" applied to its source when the import runs. Changing a source's lawful basis is
+ * managing the registry: it needs sources:write (the command line, the operator, may); the same basis again is no
+ * change and needs nothing. Audited as a source update.
+ */
+export async function applyProfileEmailBasis(db: Db, sourceId: string, basis: EmailBasis, actor: Actor): Promise<void> {
+  const before = await repo.findSourceRow(db, sourceId);
+  if (!before) throw notFound('Source');
+  if (before.email_basis === basis) return;
+  if (actor.auth !== null && !can(actor.auth.role, 'sources:write')) {
+    throw forbidden(`Changing the e-mail basis of "${before.name}" needs sources:write (プロファイルの email_basis でデータソース「${before.label}」の送信根拠を変えるには、データソースの管理権限が必要です)`);
+  }
+  await repo.updateSource(db, sourceId, { email_basis: basis });
+  await audit(db, actor, 'source.update', { type: 'source', id: sourceId }, { fields: ['emailBasis'], emailBasis: { from: before.email_basis, to: basis }, via: 'import_profile' });
 }
 
 /** A source by its name (the one lookup every feature uses), or undefined. */

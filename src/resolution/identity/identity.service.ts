@@ -8,6 +8,7 @@ import { maskExternalId, maskStatement, maskText } from '../../domain/customers/
 import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
+import { mergeConsentLedgers } from '../../ledger/consents/consents.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as resolution from '../resolution.repository.ts';
@@ -144,7 +145,8 @@ async function refuseNeverPairs(db: Db, customerIds: string[]): Promise<void> {
 }
 
 /**
- * Moves every source record and activity of `otherId` into `targetId`, records one decision per moved record,
+ * Moves every source record and activity of `otherId` into `targetId` (and its customer-level consent events, with
+ * one merge event per purpose where an opt-out must win), records one decision per moved record,
  * soft-deletes the emptied customer with a note in the audit log, and recomputes the golden record.
  */
 async function absorb(
@@ -155,6 +157,8 @@ async function absorb(
 ): Promise<void> {
   const userId = how.actor.auth?.userId ?? null;
   const other = await findCustomerRow(db, otherId);
+  // Before the records move (it reads each customer's own current states): most restrictive consent wins.
+  await mergeConsentLedgers(db, targetId, otherId, userId);
   const moved = await resolution.moveAllRecords(db, otherId, targetId);
   await moveActivities(db, otherId, targetId);
   await resolution.insertDecisions(db, moved.map((recordId) => ({

@@ -39,13 +39,3 @@ export async function suppressionsOf(db: Db, channel: 'email' | 'dm', addressKey
     .orderBy('recorded_at', 'desc').orderBy('id', 'desc').execute();
 }
 
-/**
- * An unsubscribe as a customer-level consent event (withdrawn, method 'unsubscribe', the campaign): the person's
- * latest event for email_marketing, so every campaign stops at once.
- */
-export async function recordUnsubscribeConsent(db: Db, c: { customerId: string; campaignId: string; purposeLabel: string }): Promise<void> {
-  await db.insertInto('consents').values({
-    customer_id: c.customerId, purpose: c.purposeLabel, granted: false, purpose_code: 'email_marketing', state: 'withdrawn',
-    method: 'unsubscribe', campaign_id: c.campaignId, source_id: null, source_record_id: null,
-  }).execute();
-}

@@ -9,9 +9,10 @@ import type { Db } from '../../db/database.ts';
 import { contentLinks, type Block } from '../../domain/campaigns/content.ts';
 import { originAllowed } from '../../domain/tracker/origin.ts';
 import { upsertKeyedActivity } from '../../ledger/activities/activities.repository.ts';
+import { recordConsent } from '../../ledger/consents/consents.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as messages from './messages.repository.ts';
-import { recordSuppression, recordUnsubscribeConsent } from './suppressions.repository.ts';
+import { recordSuppression } from './suppressions.repository.ts';
 import { recordForActivity, trackedOrigins } from './tracking.repository.ts';
 
 /** The query parameter a tracked link adds to a page of a tracked site: the snippet reports it, the visitor is joined. */
@@ -118,7 +119,10 @@ export async function unsubscribe(db: Db, token: string, how: 'page' | 'one_clic
   if (!m) return null;
   await db.transaction().execute(async (trx) => {
     if (!(await messages.markUnsubscribed(trx, m.id, at))) return;
-    await recordUnsubscribeConsent(trx, { customerId: m.customerId, campaignId: m.campaignId, purposeLabel: 'メール配信（配信停止）' });
+    await recordConsent(trx, {
+      customerId: m.customerId, purposeCode: 'email_marketing', state: 'withdrawn', method: 'unsubscribe', campaignId: m.campaignId,
+      dedupeKey: `unsubscribe:${m.id}`, recordedAt: at,
+    });
     await recordMessageActivity(trx, m, 'email_unsubscribed', at, { how });
   });
   return { campaignName: m.campaignName, address: m.address, unsubscribed: true };

@@ -13,6 +13,7 @@ const PATHS = {
   plus: 'M8 3v10M3 8h10',
   link: 'M6.5 9.5l3-3M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1',
   inbox: 'M1.5 9.5l2-6.5h9l2 6.5v4h-13zM1.5 9.5h4l1 1.5h3l1-1.5h4',
+  mail: 'M1.5 3.5h13v9h-13zM1.5 3.5l6.5 5 6.5-5',
   dot: 'M8 6.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z',
   info: 'M8 14.5a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM8 7.5v4M8 5h.01',
   warn: 'M8 1.5l6.5 12.5h-13zM8 6v4M8 12h.01',
@@ -26,7 +27,6 @@ const PATHS = {
   undo: 'M5 3.5L2 6.5l3 3M2 6.5h7.5a3.5 3.5 0 0 1 0 7H6',
   chart: 'M1.5 14.5h13M3.5 12V8M6.5 12V4M9.5 12V6.5M12.5 12V2.5',
   download: 'M8 1.5v9M4.5 7L8 10.5 11.5 7M2.5 12.5v2h11v-2',
-  mail: 'M1.5 3.5h13v9h-13zM1.5 3.5L8 9l6.5-5.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

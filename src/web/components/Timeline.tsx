@@ -20,6 +20,7 @@ const ICONS: Record<string, IconName> = {
   edit: 'edit', note: 'note', customer_created: 'plus', merge: 'link', unmerge: 'link', import: 'inbox',
   form_submission: 'form', page_view: 'globe', purchase: 'cart', purchase_cancelled: 'cart', purchase_returned: 'cart',
   event_registration: 'calendar', event_attendance: 'calendar',
+  email_sent: 'mail', email_opened: 'mail', email_clicked: 'link', email_unsubscribed: 'warn', email_bounced: 'warn', dm_mailed: 'inbox',
 };
 
 interface Change {
@@ -276,6 +277,26 @@ function Detail({ activity: a }: { activity: Activity }) {
         <div className="small">
           {str(p.eventName) ?? str(p.event) ?? a.title}
           {status && <span className="badge" data-testid="attendance"> {tOr(`attendance.${status}`, status)}</span>}
+        </div>
+      );
+    }
+    case 'email_sent':
+    case 'email_opened':
+    case 'email_clicked':
+    case 'email_unsubscribed':
+    case 'email_bounced':
+    case 'dm_mailed': {
+      // The campaign, and what the person did: the link clicked, how they unsubscribed, the bounce's kind.
+      const url = str(p.url);
+      const kind = str(p.kind);
+      const how = str(p.how);
+      return (
+        <div className="small" data-testid="campaign-activity">
+          {str(p.campaignName)}
+          {url && <> · <a href={url} target="_blank" rel="noreferrer noopener">{shortUrl(url)}</a></>}
+          {kind && <span className="muted"> · {tOr(`timeline.bounce.${kind}`, kind)}</span>}
+          {how && <span className="muted"> · {tOr(`timeline.unsubscribe.${how}`, how)}</span>}
+          {str(p.delivery) === 'outbox' && <span className="muted"> · {t('timeline.outbox')}</span>}
         </div>
       );
     }

@@ -15,6 +15,7 @@ import { Timeline } from '../components/Timeline.tsx';
 import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
 import { CandidatesCard } from '../components/CandidatesCard.tsx';
+import { ConsentCard } from '../components/ConsentCard.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
@@ -221,6 +222,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
           )}
         </div>
         <div className="detail-side">
+          <ConsentCard customerId={c.id} canWrite={can('customers:write')} />
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
           {can('commerce:read') && <CandidatesCard customerId={c.id} />}

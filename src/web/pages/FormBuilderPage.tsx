@@ -1,6 +1,6 @@
 /** フォームの作成・編集: basics, fields mapped to customer fields or custom questions, consent, after-submit, preview. */
 import { useEffect, useState, type FormEvent } from 'react';
-import { eventsApi, formsApi, type FormDef, type FormFieldDef, type FormFieldType, type FormKind, type FormStatus, type FormTarget } from '../api.ts';
+import { eventsApi, formsApi, type ConsentPurposeCode, type FormDef, type FormFieldDef, type FormFieldType, type FormKind, type FormStatus, type FormTarget } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -10,6 +10,7 @@ import { ErrorBanner, FormField, Loading, PageHeader, useFieldErrors, useLoad } 
 const KINDS: FormKind[] = ['brochure_request', 'event_registration', 'contact', 'other'];
 const ALL_TYPES: FormFieldType[] = ['text', 'textarea', 'email', 'tel', 'postal_code', 'prefecture', 'kana', 'date', 'select', 'radio', 'checkbox'];
 const CHOICE: ReadonlySet<FormFieldType> = new Set(['select', 'radio', 'checkbox']);
+const CONSENT_PURPOSE_CODES: ConsentPurposeCode[] = ['email_marketing', 'dm', 'phone_marketing', 'profiling', 'third_party'];
 
 /** Input types a target accepts (mirrors src/domain/forms/definition.ts, which the server enforces). */
 function typesFor(target: string, natural: FormFieldType | undefined): FormFieldType[] {
@@ -29,6 +30,8 @@ interface Draft {
   consentPurpose: string;
   consentText: string;
   consentRequired: boolean;
+  /** What a ticked consent box grants to campaigns (one consent-ledger event each). */
+  consentPurposes: ConsentPurposeCode[];
   thankYouMessage: string;
   redirectUrl: string;
   allowedOrigins: string;
@@ -39,13 +42,14 @@ interface Draft {
 const EMPTY: Draft = {
   slug: '', kind: 'brochure_request', title: '', description: '', fields: [], consentPurpose: 'marketing',
   consentText: 'ご入力いただいた個人情報は、お問い合わせへの回答、資料の送付および当社製品・サービスのご案内に利用します。', consentRequired: true,
+  consentPurposes: [],
   thankYouMessage: '', redirectUrl: '', allowedOrigins: '', eventId: '', status: 'draft',
 };
 
 function toDraft(f: FormDef): Draft {
   return {
     slug: f.slug, kind: f.kind, title: f.title, description: f.description ?? '', fields: f.fields,
-    consentPurpose: f.consentPurpose ?? '', consentText: f.consentText ?? '', consentRequired: f.consentRequired,
+    consentPurpose: f.consentPurpose ?? '', consentText: f.consentText ?? '', consentRequired: f.consentRequired, consentPurposes: f.consentPurposes,
     thankYouMessage: f.thankYouMessage ?? '', redirectUrl: f.redirectUrl ?? '', allowedOrigins: f.allowedOrigins.join('\n'), eventId: f.eventId ?? '', status: f.status,
   };
 }
@@ -106,6 +110,7 @@ export function FormBuilderPage({ id }: { id?: string }) {
       kind: draft.kind, title: draft.title.trim(), description: draft.description.trim() || null,
       fields: draft.fields.map((f) => ({ ...f, options: CHOICE.has(f.type) ? (f.options ?? []).map((o) => o.trim()).filter(Boolean) : undefined })),
       consentPurpose: draft.consentPurpose.trim() || null, consentText: draft.consentText.trim() || null, consentRequired: draft.consentRequired,
+      consentPurposes: draft.consentPurposes,
       thankYouMessage: draft.thankYouMessage.trim() || null, redirectUrl: draft.redirectUrl.trim() || null,
       allowedOrigins: draft.allowedOrigins.split(/\s+/).map((o) => o.trim()).filter(Boolean),
       eventId: draft.eventId || null,
@@ -226,6 +231,18 @@ export function FormBuilderPage({ id }: { id?: string }) {
             </FormField>
             <FormField label={t('forms.builder.consentRequired')} name="consentRequired">
               <label className="checkbox"><input id="input-consentRequired" type="checkbox" checked={draft.consentRequired} onChange={(e) => set('consentRequired', e.target.checked)} data-testid="form-consent-required" /> {t('forms.builder.consentRequired')}</label>
+            </FormField>
+            <FormField label={t('forms.builder.consentPurposes')} name="consentPurposes" error={errors.consentPurposes} hint={t('forms.builder.consentPurposesHint')} wide>
+              <div className="checkbox-group" data-testid="form-consent-purposes">
+                {CONSENT_PURPOSE_CODES.map((p) => (
+                  <label key={p} className="checkbox">
+                    <input
+                      type="checkbox" checked={draft.consentPurposes.includes(p)} data-testid={`form-consent-purpose-${p}`}
+                      onChange={(e) => set('consentPurposes', e.target.checked ? [...draft.consentPurposes, p] : draft.consentPurposes.filter((x) => x !== p))}
+                    /> {t(`forms.builder.consentPurpose.${p}`)}
+                  </label>
+                ))}
+              </div>
             </FormField>
           </div>
         </section>

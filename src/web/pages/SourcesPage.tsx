@@ -14,6 +14,9 @@ import { ErrorBanner, FormField, Notice, PageHeader, useLoad } from '../componen
 
 const KINDS = ['file_import', 'form', 'api', 'tracker', 'integration'] as const;
 const PARTIES = ['first', 'second', 'third'] as const;
+/** The lawful bases for marketing e-mail a source can give its records (特定電子メール法; migration 0024). */
+const EMAIL_BASES = ['opt_in_per_record', 'business_card', 'business_relationship', 'published_for_business', 'none'] as const;
+type EmailBasis = (typeof EMAIL_BASES)[number];
 
 export function SourcesPage() {
   const { t, tOr } = useI18n();
@@ -112,6 +115,12 @@ export function SourcesPage() {
           { key: 'kind', header: t('sources.kind'), cell: (s) => tOr(`kind.${s.kind}`, s.kind) },
           { key: 'party', header: t('sources.party'), cell: (s) => <span className={`badge party-${s.party}`}>{tOr(`party.${s.party}`, s.party)}</span> },
           { key: 'owningDepartment', header: t('sources.owningDepartment'), cell: (s) => s.owningDepartment },
+          {
+            key: 'emailBasis',
+            header: t('sources.emailBasis'),
+            cellProps: { 'data-testid': 'source-email-basis' },
+            cell: (s) => <span className={`badge ${s.emailBasis === 'none' ? 'badge-off' : 'badge-ok'}`} title={t(`sources.emailBasisHint.${s.emailBasis}`)}>{t(`sources.emailBasis.${s.emailBasis}`)}</span>,
+          },
           { key: 'priority', header: t('sources.priority'), className: 'num', cellClassName: 'tabular', cell: (s) => s.priority },
           {
             key: 'recompute',
@@ -179,8 +188,9 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
     ? {
       name: source.name, label: source.label, kind: source.kind, party: source.party as string, owningDepartment: source.owningDepartment ?? '',
       priority: String(source.priority), freshnessSlaDays: source.freshnessSlaDays === null ? '' : String(source.freshnessSlaDays), description: source.description ?? '',
+      emailBasis: source.emailBasis as string,
     }
-    : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '' });
+    : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '', emailBasis: 'none' });
   const { values, set, errors } = form;
   const save = async (v: typeof values) => {
     const priority = Number(v.priority);
@@ -192,6 +202,7 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
       ...(v.priority.trim() && Number.isFinite(priority) ? { priority } : {}),
       freshnessSlaDays: v.freshnessSlaDays.trim() && Number.isFinite(sla) ? sla : null,
       description: textOrNull(v.description),
+      emailBasis: v.emailBasis as EmailBasis,
     };
     onDone(source
       ? await api.updateSource(source.id, fields)
@@ -232,6 +243,11 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
       </FormField>
       <FormField label={t('sources.sla')} name="freshnessSlaDays" error={errors.freshnessSlaDays}>
         <input id="input-freshnessSlaDays" type="number" min={1} max={3650} value={values.freshnessSlaDays} onChange={set('freshnessSlaDays')} />
+      </FormField>
+      <FormField label={t('sources.emailBasis')} name="emailBasis" error={errors.emailBasis} hint={t(`sources.emailBasisHint.${values.emailBasis as EmailBasis}`)} wide>
+        <select id="input-emailBasis" value={values.emailBasis} onChange={set('emailBasis')} data-testid="source-email-basis-select">
+          {EMAIL_BASES.map((b) => <option key={b} value={b}>{t(`sources.emailBasis.${b}`)}</option>)}
+        </select>
       </FormField>
       <FormField label={t('sources.description')} name="description" error={errors.description} wide>
         <input id="input-description" value={values.description} onChange={set('description')} />

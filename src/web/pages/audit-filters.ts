@@ -9,7 +9,7 @@ export type AuditFilters = Record<(typeof AUDIT_FILTER_KEYS)[number], string>;
 
 /** The actions the services record (src/**: audit(db, actor, '<action>', …)), for the action filter's choices. */
 export const AUDIT_ACTIONS = [
-  'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note',
+  'customer.view', 'customer.create', 'customer.update', 'customer.delete', 'customer.note', 'consent.record',
   'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
   'segment.create', 'segment.update', 'segment.delete', 'segment.refresh', 'recommend.run', 'export.recommendations',
   'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.schedule', 'campaign.start', 'campaign.pause', 'campaign.resume',
@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'company.create', 'company.update', 'company.merge', 'company.unmerge', 'company.review.distinct', 'company.retire', 'custom_field.create', 'custom_field.update',
   'source.create', 'source.update', 'source.recompute', 'source.recompute_retry',
   'form.create', 'form.update', 'form.archive', 'product.create', 'product.update',
+  'messaging.settings', 'campaign.test_send', 'campaign.bounce',
   'tracker.identify', 'tracker_site.create', 'tracker_site.update', 'tracker_site.rotate_key',
   'user.create', 'user.update', 'user.role_change', 'api_key.create', 'api_key.revoke',
   'auth.setup', 'auth.setup_failed', 'auth.login', 'auth.logout', 'auth.login_failed', 'auth.login_lockout', 'auth.login_rate_limited',

@@ -93,7 +93,7 @@ describe('parseImportProfile', () => {
     assert.match(issuesOf({ source: 'x', encoding: 'euc-jp', fields: { email: 'm' } })[0]!, /^encoding: unknown encoding "euc-jp" \(use utf-8, cp932/u);
     assert.match(issuesOf({ source: 'x', delimiter: '|', fields: { email: 'm' } })[0]!, /^delimiter: unknown delimiter/u);
     assert.deepEqual(issuesOf({ source: 'x', id_colum: 'ID', fields: { email: 'm' } }), [
-      'unknown key "id_colum" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields)',
+      'unknown key "id_colum" (a profile has source, id_column, encoding, delimiter, sheet, header_row, fields, email_basis, consent)',
     ]);
     assert.match(issuesOf({ source: 'x', fields: { email: '  ' } })[0]!, /^fields\.email: column name must not be empty/u);
     assert.match(issuesOf({ source: 'x', fields: { address: [] } })[0]!, /^fields\.address: give at least one column/u);
@@ -267,5 +267,32 @@ describe('bindProfile', () => {
       'company_name', 'company_name_kana', 'company_phone', 'company_revenue', 'company_website', 'department', 'email', 'family_name',
       'family_name_kana', 'full_name', 'full_name_kana', 'gender', 'given_name', 'given_name_kana', 'phone', 'postal_code', 'prefecture', 'title',
     ]);
+  });
+});
+
+describe('consent in a profile: email_basis and consent columns', () => {
+  const base = { source: 'tenjikai', id_column: 'ID', fields: { full_name: '氏名', email: 'メール' } };
+  test('parsed, kept through profileToJson, the column matched like any other and left an attribute', () => {
+    const profile = parseImportProfile({ ...base, email_basis: 'business_card', consent: { email_marketing: 'メルマガ' } });
+    assert.equal(profile.emailBasis, 'business_card');
+    assert.deepEqual(profile.consent, { email_marketing: 'メルマガ' });
+    assert.deepEqual(parseImportProfile(profileToJson(profile)), profile);
+    const bound = bindProfile(profile, ['ID', '氏名', 'メール', 'ﾒﾙﾏｶﾞ']);
+    assert.deepEqual(bound.missing, []);
+    assert.deepEqual(bound.profile.consent, { email_marketing: 'ﾒﾙﾏｶﾞ' });
+    assert.deepEqual(bound.unmapped, []);
+    assert.deepEqual(mapRow({ ID: '1', 氏名: '山田', メール: 'a@daicho-test.jp', ﾒﾙﾏｶﾞ: '希望する' }, bound.profile, 2).attributes, { ﾒﾙﾏｶﾞ: '希望する' });
+    assert.deepEqual(bindProfile(profile, ['ID', '氏名', 'メール']).missing, ['メルマガ']);
+  });
+  test('without them the profile is as before', () => {
+    const profile = parseImportProfile(base);
+    assert.equal('emailBasis' in profile, false);
+    assert.equal('consent' in profile, false);
+  });
+  test('an unknown basis or purpose is an issue with its path', () => {
+    assert.throws(() => parseImportProfile({ ...base, email_basis: 'meishi' }), (e: ImportProfileError) => e.issues.some((i) => i.startsWith('email_basis: ')));
+    assert.throws(() => parseImportProfile({ ...base, consent: { newsletter: 'メルマガ', dm: 'DM' } }), (e: ImportProfileError) =>
+      e.issues.length === 1 && e.issues[0]!.startsWith('consent.newsletter: 同意の目的「newsletter」はありません'));
+    assert.throws(() => parseImportProfile({ ...base, consent: { email_marketing: '' } }), (e: ImportProfileError) => e.issues.some((i) => i.startsWith('consent.email_marketing: ')));
   });
 });

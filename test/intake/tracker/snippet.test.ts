@@ -40,7 +40,10 @@ function page(options: { dnt?: boolean; gpc?: boolean; consent?: 'required'; sto
       globalPrivacyControl: options.gpc ?? undefined,
       sendBeacon: (url: string, body: string) => { sent.push({ via: 'beacon', url, body: JSON.parse(body) }); return true; },
     },
-    history: { pushState(_s: unknown, _t: string, url: string) { location.href = new URL(url, location.href).href; } },
+    history: {
+      pushState(_s: unknown, _t: string, url: string) { location.href = new URL(url, location.href).href; },
+      replaceState(_s: unknown, _t: string, url: string) { location.href = new URL(url, location.href).href; },
+    },
     fetch: (url: string, init: { body: string }) => { sent.push({ via: 'fetch', url, body: JSON.parse(init.body) }); },
     setTimeout: (fn: () => void, ms: number) => { timers.push({ at: now + ms, fn, id: ++timerId }); return timerId; },
     clearTimeout: (id: number) => { const i = timers.findIndex((t) => t.id === id); if (i >= 0) timers.splice(i, 1); },
@@ -168,5 +171,14 @@ describe('tracker snippet', () => {
     assert.equal(b.sent[0]!.body.v, a.sent[0]!.body.v);
     assert.notEqual(b.sent[0]!.body.s, a.sent[0]!.body.s);
     assert.equal(b.events()[0]!.f, 1);
+  });
+
+  test('a campaign e-mail\'s tracked link (daicho_ct) leaves the URL and identifies the visitor by the message token', () => {
+    const p = page({ href: 'https://www.daicho-shoji.co.jp/products/new?utm_source=mail&daicho_ct=AbCdEf0123456789_-' });
+    p.advance(1000);
+    const events = p.events();
+    assert.deepEqual(events.map((e) => e.t), ['pv', 'id']);
+    assert.equal(events[0]!.u, 'https://www.daicho-shoji.co.jp/products/new?utm_source=mail');
+    assert.deepEqual(events[1]!.tr, { campaignToken: 'AbCdEf0123456789_-' });
   });
 });

@@ -1,0 +1,166 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { ConsentMethod, ConsentPurpose, ConsentState, EmailBasis } from '../../db/schema.ts';
+
+/**
+ * The consent ledger (table `consents`, migrations 0005 and 0024): the one writer. Append-only but for a merge, which
+ * moves the merged-away customer's customer-level events to the survivor. A person's current state for a purpose is
+ * their latest event (recorded_at, id) over the events of their current source records (which follow a record through
+ * merge and unmerge) and their own customer-level events (source_record_id null).
+ */
+
+export interface NewConsentRow {
+  customerId: string;
+  purposeCode: ConsentPurpose | null;
+  purpose: string;
+  state: ConsentState;
+  method: ConsentMethod;
+  sourceId: string | null;
+  sourceRecordId: number | null;
+  textShown: string | null;
+  textVersion: number | null;
+  campaignId: string | null;
+  actorUserId: string | null;
+  dedupeKey: string | null;
+  recordedAt: Date | null;
+}
+
+function values(c: NewConsentRow) {
+  return {
+    customer_id: c.customerId,
+    purpose_code: c.purposeCode,
+    purpose: c.purpose,
+    // The 0005 column, kept for readers of the log from before 0024.
+    granted: c.state === 'granted',
+    state: c.state,
+    method: c.method,
+    source_id: c.sourceId,
+    source_record_id: c.sourceRecordId,
+    text_shown: c.textShown,
+    text_version: c.textVersion,
+    campaign_id: c.campaignId,
+    actor_user_id: c.actorUserId,
+    dedupe_key: c.dedupeKey,
+    ...(c.recordedAt ? { recorded_at: c.recordedAt } : {}),
+  };
+}
+
+/** Inserts one event; an event whose dedupe key is taken writes nothing (false). */
+export async function insertConsent(db: Db, c: NewConsentRow): Promise<boolean> {
+  const row = await db.insertInto('consents').values(values(c))
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst();
+  return Boolean(row);
+}
+
+/** Inserts many events at once (an import's page); those whose dedupe key is taken are skipped. Returns how many were written. */
+export async function insertConsents(db: Db, rows: readonly NewConsentRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const written = await db.insertInto('consents').values(rows.map(values))
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').execute();
+  return written.length;
+}
+
+/**
+ * A subquery of rows (customer_id uuid, state text, recorded_at) holding each customer's current state for `purpose`:
+ * events through their source records and their customer-level events, the latest (recorded_at, id) per customer.
+ * Customers without an event have no row. Join it from the live customers:
+ * `FROM customers c LEFT JOIN (<this>) cs ON cs.customer_id = c.id WHERE c.deleted_at IS NULL`. A merged-away
+ * customer has no row (its records and customer-level events are the survivor's); one deleted by hand may, which
+ * that join leaves out (joining customers inside as well cost a third more: bench/consents).
+ * One pass over the purpose's events, a hash join to their records and a sort by customer (bench/consents/run.ts).
+ */
+export function currentConsentStatesSql(purpose: ConsentPurpose): RawBuilder<{ customer_id: string; state: ConsentState; recorded_at: Date }> {
+  return sql<{ customer_id: string; state: ConsentState; recorded_at: Date }>`SELECT DISTINCT ON (e.customer_id) e.customer_id, e.state, e.recorded_at
+    FROM (
+      SELECT sr.customer_id, k.state, k.recorded_at, k.id
+        FROM consents k JOIN source_records sr ON sr.id = k.source_record_id
+        WHERE k.purpose_code = ${purpose} AND sr.customer_id IS NOT NULL
+      UNION ALL
+      SELECT k.customer_id, k.state, k.recorded_at, k.id
+        FROM consents k
+        WHERE k.purpose_code = ${purpose} AND k.source_record_id IS NULL
+    ) e
+    ORDER BY e.customer_id, e.recorded_at DESC, e.id DESC`;
+}
+
+export interface ConsentEventRow {
+  id: number;
+  customer_id: string;
+  purpose: string;
+  purpose_code: ConsentPurpose | null;
+  state: ConsentState;
+  granted: boolean;
+  method: ConsentMethod;
+  text_shown: string | null;
+  text_version: number | null;
+  source_id: string | null;
+  source_record_id: number | null;
+  campaign_id: string | null;
+  actor_user_id: string | null;
+  recorded_at: Date;
+  source_label: string | null;
+  actor_name: string | null;
+}
+
+/** The customer's events: through their current source records, and their customer-level ones. */
+function eventsOf(customerId: string) {
+  return sql`(
+    SELECT k.* FROM consents k JOIN source_records sr ON sr.id = k.source_record_id WHERE sr.customer_id = ${customerId}
+    UNION ALL
+    SELECT k.* FROM consents k WHERE k.customer_id = ${customerId} AND k.source_record_id IS NULL
+  )`;
+}
+
+/** The customer's history, newest first (at most `limit` events). */
+export async function consentHistoryRows(db: Db, customerId: string, limit: number): Promise<ConsentEventRow[]> {
+  const result = await sql<ConsentEventRow>`SELECT e.id, e.customer_id, e.purpose, e.purpose_code, e.state, e.granted, e.method, e.text_shown,
+      e.text_version, e.source_id, e.source_record_id, e.campaign_id, e.actor_user_id, e.recorded_at,
+      s.label AS source_label, u.display_name AS actor_name
+    FROM ${eventsOf(customerId)} e
+    LEFT JOIN sources s ON s.id = e.source_id
+    LEFT JOIN users u ON u.id = e.actor_user_id
+    ORDER BY e.recorded_at DESC, e.id DESC
+    LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** The customer's latest event per purpose (purpose-coded events only). */
+export async function currentConsentRows(db: Db, customerId: string): Promise<ConsentEventRow[]> {
+  const result = await sql<ConsentEventRow>`SELECT DISTINCT ON (e.purpose_code) e.id, e.customer_id, e.purpose, e.purpose_code, e.state, e.granted,
+      e.method, e.text_shown, e.text_version, e.source_id, e.source_record_id, e.campaign_id, e.actor_user_id, e.recorded_at,
+      s.label AS source_label, u.display_name AS actor_name
+    FROM ${eventsOf(customerId)} e
+    LEFT JOIN sources s ON s.id = e.source_id
+    LEFT JOIN users u ON u.id = e.actor_user_id
+    WHERE e.purpose_code IS NOT NULL
+    ORDER BY e.purpose_code, e.recorded_at DESC, e.id DESC`.execute(db);
+  return result.rows;
+}
+
+/** A merge: the merged-away customer's customer-level events become the survivor's (record-level ones follow their records). */
+export async function moveCustomerLevelConsents(db: Db, fromCustomerId: string, toCustomerId: string): Promise<number> {
+  const result = await db.updateTable('consents').set({ customer_id: toCustomerId })
+    .where('customer_id', '=', fromCustomerId).where('source_record_id', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The latest event of each (record, purpose) among these records (an import compares a row's value with it). */
+export async function latestRecordStates(db: Db, recordIds: readonly number[]) {
+  if (recordIds.length === 0) return [];
+  const result = await sql<{ source_record_id: number; purpose_code: ConsentPurpose; state: ConsentState }>`
+    SELECT DISTINCT ON (k.source_record_id, k.purpose_code) k.source_record_id, k.purpose_code, k.state
+    FROM consents k
+    WHERE k.source_record_id = ANY(${[...recordIds]}::bigint[]) AND k.purpose_code IS NOT NULL
+    ORDER BY k.source_record_id, k.purpose_code, k.recorded_at DESC, k.id DESC`.execute(db);
+  return result.rows;
+}
+
+/** The sources of the customer's source records, with their e-mail basis (one row a source). */
+export async function sourcesOfCustomer(db: Db, customerId: string) {
+  return db.selectFrom('source_records').innerJoin('sources', 'sources.id', 'source_records.source_id')
+    .select(['sources.id', 'sources.name', 'sources.label', 'sources.email_basis'])
+    .where('source_records.customer_id', '=', customerId)
+    .groupBy(['sources.id', 'sources.name', 'sources.label', 'sources.email_basis'])
+    .orderBy('sources.label')
+    .execute() as Promise<Array<{ id: string; name: string; label: string; email_basis: EmailBasis }>>;
+}
