@@ -152,7 +152,13 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     await shot(page, 'confirm');
     await page.getByTestId('confirm-yes').click();
     await page.getByTestId('campaign-progress').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="campaign-detail-page"]')?.getAttribute('data-status') === 'done', undefined, { timeout: 60_000 });
+    // The page polls; the server's send loop delivers to the outbox at the admin's rate.
+    await page.waitForFunction(() => document.querySelector('[data-testid="campaign-detail-page"]')?.getAttribute('data-status') === 'done', undefined, { timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        const status = await page.getByTestId('campaign-detail-page').getAttribute('data-status');
+        const progress = await page.getByTestId('progress-text').innerText().catch(() => '—');
+        throw new Error(`the campaign did not finish sending within 60 s (status ${status}, progress ${progress}): is the server's send loop running?`, { cause: error });
+      });
     await page.waitForFunction(() => /2 \/ 2 件/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''));
     assert.equal((await page.getByTestId('campaign-status').innerText()).trim(), '完了');
     assert.equal((await page.getByTestId('progress-outbox').innerText()).trim(), '2');
