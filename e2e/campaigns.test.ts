@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, adminContext, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/server.ts';
@@ -18,13 +19,16 @@ const ADMIN = { displayName: '管理 花子', email: 'admin@daicho-test.jp', pas
 
 /** The segment's people and what stands between each and the campaign. */
 const PEOPLE = [
-  { key: 'hanako', familyName: '佐藤', givenName: '花子', email: 'hanako@tokyo-a.daicho-test.jp', prefecture: '東京都', consent: 'granted' },
-  { key: 'taro', familyName: '山田', givenName: '太郎', email: 'taro@tokyo-b.daicho-test.jp', prefecture: '東京都', consent: 'granted' },
-  { key: 'jiro', familyName: '鈴木', givenName: '次郎', email: 'jiro@tokyo-c.daicho-test.jp', prefecture: '東京都', consent: null },
+  { key: 'hanako', familyName: '佐藤', givenName: '花子', email: 'hanako@tokyo-a.daicho-test.jp', prefecture: '東京都', consent: 'granted', postalCode: '1000005', address: '千代田区丸の内1-1-1' },
+  { key: 'taro', familyName: '山田', givenName: '太郎', email: 'taro@tokyo-b.daicho-test.jp', prefecture: '東京都', consent: 'granted', postalCode: '1000005', address: '千代田区丸の内1-1-1' },
+  { key: 'jiro', familyName: '鈴木', givenName: '次郎', email: 'jiro@tokyo-c.daicho-test.jp', prefecture: '東京都', consent: null, postalCode: '1600022', address: '新宿区新宿3-1-1' },
   { key: 'saburo', familyName: '高橋', givenName: '三郎', email: 'saburo@tokyo-d.daicho-test.jp', prefecture: '東京都', consent: 'denied' },
   { key: 'shiro', familyName: '伊藤', givenName: '四郎', email: null, prefecture: '東京都', consent: 'granted' },
   { key: 'goro', familyName: '渡辺', givenName: '五郎', email: 'goro@osaka.daicho-test.jp', prefecture: '大阪府', consent: 'granted' },
 ] as const;
+
+/** 〒 and address of those who have one (DM): 佐藤 and 山田 share a household. */
+const postal = (p: (typeof PEOPLE)[number]) => ('postalCode' in p ? { postalCode: p.postalCode, address: p.address } : {});
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -62,7 +66,7 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     // ── the ledger: people, their consents, the segment ──
     const ids: Record<string, string> = {};
     for (const p of PEOPLE) {
-      const c = await api<{ id: string }>('POST', '/customers', { familyName: p.familyName, givenName: p.givenName, prefecture: p.prefecture, ...(p.email ? { email: p.email } : {}) });
+      const c = await api<{ id: string }>('POST', '/customers', { familyName: p.familyName, givenName: p.givenName, prefecture: p.prefecture, ...(p.email ? { email: p.email } : {}), ...postal(p) });
       ids[p.key] = c.id;
       if (p.consent) await api('POST', `/customers/${c.id}/consents`, { purposeCode: 'email_marketing', state: p.consent });
     }
@@ -143,6 +147,38 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     await page.getByTestId('audience-person').first().waitFor();
     assert.match(await page.getByTestId('audience-people').innerText(), /鈴木 次郎/);
     await shot(page, 'draft');
+
+    // ── a DM campaign for the same segment: one piece per household, the list in CP932 and the label sheet ──
+    const emailCampaignUrl = page.url();
+    await page.goto(`${base}/campaigns/new`);
+    await page.getByTestId('campaign-channel-dm').check();
+    await page.getByTestId('campaign-name').fill('年末のごあいさつ DM');
+    await page.getByTestId('segment-option').filter({ hasText: '東京の顧客' }).locator('input').check();
+    const dmAudience = await settledAudience(page);
+    assert.equal(dmAudience.reasons.duplicate_household, '1', '山田 shares 佐藤\'s address');
+    assert.equal(dmAudience.reasons.no_address, '2');
+    assert.match(await page.getByTestId('audience-pieces').innerText(), /DM 2 通/);
+    await page.getByTestId('campaign-save').click();
+    await page.getByTestId('dm-not-started').waitFor();
+    await page.getByTestId('campaign-start').click();
+    await page.getByTestId('confirm-audience').waitFor();
+    assert.match(await page.getByTestId('confirm-audience').innerText(), /2 通に今すぐ配信を開始します/);
+    await page.getByTestId('confirm-yes').click();
+    await page.getByTestId('dm-csv-cp932').waitFor();
+    const csv = await context.request.get(`${base}${await page.getByTestId('dm-csv-cp932').getAttribute('href')}`);
+    assert.ok(csv.ok(), `dm-list: ${csv.status()}`);
+    const rows = iconv.decode(await csv.body(), 'cp932').trim().split(/\r?\n/u);
+    assert.match(rows[0]!, /^郵便番号,住所1/);
+    assert.equal(rows.length, 3, 'a header and two pieces');
+    assert.match(rows.join('\n'), /100-?0005/);
+    const labels = await context.request.get(`${base}${await page.getByTestId('dm-labels-24').getAttribute('href')}`);
+    assert.ok(labels.ok(), `labels: ${labels.status()}`);
+    assert.match(await labels.text(), /鈴木 次郎/);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-testid="campaign-detail-page"]')?.getAttribute('data-status') === 'done');
+    await shot(page, 'dm');
+    await page.goto(emailCampaignUrl);
+    await page.getByTestId('campaign-detail-page').waitFor();
 
     // ── 今すぐ配信: confirmed with whom it goes to ──
     await page.getByTestId('campaign-start').click();

@@ -148,7 +148,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
       <div className="seg-layout">
         <div className="seg-main">
           {started && <ReportCard campaign={c} tick={tick} />}
-          {c.channel === 'dm' && can('campaigns:send') && <DmCard campaign={c} />}
+          {c.channel === 'dm' && can('campaigns:send') && <DmCard campaign={c} onDownloaded={() => window.setTimeout(() => { void campaign.reload(); setTick((x) => x + 1); }, 1500)} />}
           {started && <MessagesCard campaign={c} tick={tick} />}
           <ContentCard campaign={c} />
         </div>
@@ -190,6 +190,7 @@ function ConfirmBox({ what, campaign, busy, onYes, onNo, scheduleAt, onScheduleA
           })}
         </span>
         {campaign.channel === 'email' && campaign.delivery === 'outbox' && <span className="camp-confirm-outbox"> {t('camp.confirm.outbox')}</span>}
+        {campaign.channel === 'dm' && <span className="camp-confirm-outbox"> {t('camp.confirm.dm')}</span>}
       </>
     );
   }
@@ -451,19 +452,28 @@ function MessageEvents({ m }: { m: MessageRow }) {
   return parts.length ? <>{parts.join('・')}</> : <span className="muted">—</span>;
 }
 
-function DmCard({ campaign }: { campaign: Campaign }) {
+function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: () => void }) {
   const { t } = useI18n();
+  // The pieces are fixed when the campaign starts; downloading the list is the mailing (the pieces count as sent).
+  const ready = campaign.status !== 'draft' && campaign.status !== 'scheduled' && campaign.status !== 'cancelled';
   return (
     <section className="card" data-testid="dm-downloads">
       <div className="card-header"><h2>{t('camp.dm.title')}</h2></div>
       <p className="small">{t('camp.dm.downloadLead')}</p>
-      <div className="camp-dm-actions">
-        <LinkButton href={campaignsApi.dmListUrl(campaign.id, 'cp932')} download variant="primary" data-testid="dm-csv-cp932">{t('camp.dm.cp932')}</LinkButton>
-        <LinkButton href={campaignsApi.dmListUrl(campaign.id, 'utf-8')} download data-testid="dm-csv-utf8">{t('camp.dm.utf8')}</LinkButton>
-        <LinkButton href={campaignsApi.labelsUrl(campaign.id, '12')} target="_blank" rel="noopener" data-testid="dm-labels-12">{t('camp.dm.labels12')}</LinkButton>
-        <LinkButton href={campaignsApi.labelsUrl(campaign.id, '24')} target="_blank" rel="noopener" data-testid="dm-labels-24">{t('camp.dm.labels24')}</LinkButton>
-      </div>
-      <p className="muted small">{t('camp.dm.note')}</p>
+      {ready ? (
+        <>
+          <div className="camp-dm-actions">
+            <LinkButton href={campaignsApi.dmListUrl(campaign.id, 'cp932')} download variant="primary" onClick={onDownloaded} data-testid="dm-csv-cp932">{t('camp.dm.cp932')}</LinkButton>
+            <LinkButton href={campaignsApi.dmListUrl(campaign.id, 'utf-8')} download onClick={onDownloaded} data-testid="dm-csv-utf8">{t('camp.dm.utf8')}</LinkButton>
+            <LinkButton href={campaignsApi.labelsUrl(campaign.id, '12')} target="_blank" rel="noopener" data-testid="dm-labels-12">{t('camp.dm.labels12')}</LinkButton>
+            <LinkButton href={campaignsApi.labelsUrl(campaign.id, '24')} target="_blank" rel="noopener" data-testid="dm-labels-24">{t('camp.dm.labels24')}</LinkButton>
+          </div>
+          {campaign.status !== 'done' && <p className="small strong" data-testid="dm-mailing-note">{t('camp.dm.mailingNote')}</p>}
+          <p className="muted small">{t('camp.dm.note')}</p>
+        </>
+      ) : (
+        <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : t('camp.dm.startFirst')}</p>
+      )}
     </section>
   );
 }
