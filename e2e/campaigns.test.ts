@@ -180,6 +180,22 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     await page.goto(emailCampaignUrl);
     await page.getByTestId('campaign-detail-page').waitFor();
 
+    // ── a viewer reads campaigns but may neither write nor send ──
+    await api('POST', '/users', { email: 'viewer@daicho-test.jp', password: 'campaign-viewer-2026', role: 'viewer', displayName: '閲覧 太郎' });
+    const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const viewerLogin = await viewerContext.request.post(`${base}/api/v1/auth/login`, { data: { email: 'viewer@daicho-test.jp', password: 'campaign-viewer-2026' } });
+    assert.ok(viewerLogin.ok(), `viewer login: ${viewerLogin.status()}`);
+    const viewerPage = await watchedPage(viewerContext, problems, { ignoreConsole: /Failed to load resource/ });
+    await viewerPage.goto(emailCampaignUrl);
+    await viewerPage.getByTestId('campaign-detail-page').waitFor();
+    await viewerPage.getByTestId('audience-panel').waitFor();
+    for (const id of ['campaign-start', 'campaign-schedule', 'campaign-edit', 'campaign-delete']) assert.equal(await viewerPage.getByTestId(id).count(), 0, `viewer: no ${id}`);
+    await viewerPage.getByTestId('nav-campaigns').click();
+    await viewerPage.getByTestId('campaigns-table').waitFor();
+    assert.equal(await viewerPage.getByTestId('campaign-new').count(), 0);
+    assert.equal(await viewerPage.getByTestId('campaigns-settings').count(), 0);
+    await viewerContext.close();
+
     // ── 今すぐ配信: confirmed with whom it goes to ──
     await page.getByTestId('campaign-start').click();
     await page.getByTestId('confirm-audience').waitFor();
