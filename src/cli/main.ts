@@ -45,6 +45,7 @@ function formatSummary(s: ImportSummary): string {
     `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
     `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
     ...(s.quarantined > 0 ? [`  set aside because their identity resolution failed (see 名寄せレビュー; retry there after a fix) ${s.quarantined}`] : []),
+    ...(s.consentEvents !== undefined ? [`  consent events recorded from the profile's consent columns ${s.consentEvents}`] : []),
     `  run ${s.runId}`,
   ].join('\n');
 }

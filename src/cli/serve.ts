@@ -12,6 +12,10 @@ import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { refreshDueSegments } from '../use/segments/segments.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
+import { createMailer } from '../use/campaigns/mailer.ts';
+import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
+import { CampaignSender } from '../use/campaigns/send.service.ts';
+import { publicBase } from '../use/campaigns/settings.service.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -47,6 +51,30 @@ function startScheduler(db: Db): NodeJS.Timeout {
   return timer;
 }
 
+/**
+ * Campaign sending, every 5 s (first after 2 s): starts scheduled campaigns whose time has come and sends what is
+ * sending, in its own loop so a long send never delays the minute's pass. Several servers share one campaign's
+ * messages through their claims.
+ */
+function startSending(sender: CampaignSender): NodeJS.Timeout {
+  let busy = false;
+  const pass = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await sender.tick();
+    } catch (error) {
+      console.error(`[${new Date().toISOString()}] campaign sending failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  setTimeout(() => void pass(), 2_000).unref();
+  const timer = setInterval(() => void pass(), 5_000);
+  timer.unref();
+  return timer;
+}
+
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Opens the database, migrates, and listens. Prints the URL (and the first-run token while no user exists). */
@@ -78,6 +106,15 @@ export async function serve(config: Config): Promise<void> {
     console.log('');
   }
   const scheduler = startScheduler(handle.db);
+  // PGlite's folder is this process's alone: whatever a previous process claimed is stale now.
+  if (handle.engine === 'pglite') {
+    const recovered = await recoverStaleClaims(handle.db, new Date());
+    if (recovered.unknown) console.log(`Campaigns: ${recovered.unknown} message(s) were in the SMTP transaction when the last process stopped; shown as 送信結果不明 for a person to decide`);
+  }
+  const mailer = createMailer(handle.db, config);
+  const sender = new CampaignSender(handle.db, mailer, { publicUrl: publicBase({ ...config, port }), staleAfterMs: config.sendStaleSeconds * 1000 });
+  const sending = startSending(sender);
+  if (mailer.kind === 'outbox') console.log('Campaign e-mail goes to the outbox (送信トレイ, not sent): set DAICHO_SMTP_URL to send');
   const bounces = config.bounceSmtp ? await startBounceListener(handle.db, config.bounceSmtp) : null;
   if (bounces && config.bounceSmtp) console.log(`Bounce listener (SMTP) on ${config.bounceSmtp.host}:${bounces.port}: mail to bounce+<token>@… is read as a DSN`);
   let closing = false;
@@ -85,9 +122,13 @@ export async function serve(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     clearInterval(scheduler);
+    clearInterval(sending);
     server.close();
     void bounces?.close();
-    void handle.close().finally(() => process.exit(0));
+    void sender.stop().finally(() => {
+      mailer.close();
+      void handle.close().finally(() => process.exit(0));
+    });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -33,6 +33,8 @@ export interface Config {
    * outbox (shown in the UI as not sent).
    */
   smtpUrl: string | undefined;
+  /** Campaign sending: claims a process has not refreshed for this long belong to a dead process (PostgreSQL). */
+  sendStaleSeconds: number;
   /** The optional bounce listener (DAICHO_BOUNCE_SMTP_PORT, DAICHO_BOUNCE_SMTP_HOST): receives DSNs to bounce+<token>@…. */
   bounceSmtp: { port: number; host: string } | undefined;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
     smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
+    sendStaleSeconds: positive(env.DAICHO_SEND_STALE_SECONDS, 120),
     bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
       : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),

@@ -419,6 +419,8 @@ export interface ConsentsTable {
   method: Generated<ConsentMethod>;
   campaign_id: string | null;
   actor_user_id: string | null;
+  /** 0026: a customer-level event a merge moved here: whose it was (an unmerge that splits that customer out gives it back). */
+  merged_from_customer_id: Generated<string | null>;
 }
 export type ConsentPurpose = 'email_marketing' | 'dm' | 'phone_marketing' | 'profiling' | 'third_party';
 export type ConsentState = 'granted' | 'denied' | 'withdrawn';

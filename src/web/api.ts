@@ -13,6 +13,7 @@ import type {
   Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
+import type { OutboxPage, Settings as MessagingSettings } from '../use/campaigns/content.schemas.ts';
 import type {
   Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
 } from '../ledger/companies/companies.schemas.ts';
@@ -215,6 +216,8 @@ export const api = {
   listUsers: () => get<UserList>('/users'),
   userDirectory: () => get<UserDirectory>('/users/directory'),
   listAuditLog: (query: AuditQuery & { cursor?: string; limit?: number }) => get<AuditPage>('/audit-log', { ...query }),
+  listOutbox: (query: { cursor?: string; limit?: number; campaignId?: string }) => get<OutboxPage>('/outbox', { ...query }),
+  messagingSettings: () => get<MessagingSettings>('/messaging/settings'),
   /** The CSV download of the log under the same filters (the server audits the export itself). */
   auditExportUrl: (query: AuditQuery) => `/api/v1${withQuery('/exports/audit-log.csv', { ...query })}`,
   createUser: (input: { email: string; password: string; role: Role; displayName?: string; department?: string | null }) => request<User>('POST', '/users', input),

@@ -20,6 +20,7 @@ import { UsersPage } from './pages/UsersPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { SitesPage } from './pages/SitesPage.tsx';
+import { OutboxPage } from './pages/OutboxPage.tsx';
 import { FormListPage } from './pages/FormListPage.tsx';
 import { FormBuilderPage } from './pages/FormBuilderPage.tsx';
 import { FormDetailPage } from './pages/FormDetailPage.tsx';
@@ -56,6 +57,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
   { to: '/events', label: 'nav.events', permission: 'events:read', icon: 'calendar' },
   { to: '/sites', label: 'nav.sites', permission: 'sites:read', icon: 'globe' },
+  { to: '/outbox', label: 'nav.outbox', permission: 'campaigns:read', icon: 'mail' },
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
   { to: '/audit-log', label: 'nav.auditLog', permission: 'audit:read', icon: 'info' },
@@ -118,6 +120,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/review') return guard('identity:resolve', <ReviewPage />);
   if (path === '/imports') return guard('imports:run', <ImportPage />);
   if (path === '/sites') return guard('sites:read', <SitesPage />);
+  if (path === '/outbox') return guard('campaigns:read', <OutboxPage />);
   if (path === '/forms') return guard('forms:read', <FormListPage />);
   if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);
   if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);

@@ -117,6 +117,13 @@ for (const engine of ENGINES) {
       const offered = await admin.json('GET', `/api/v1/products/${(await t.database.db.selectFrom('products').select('id').where('sku', '=', 'B-1').executeTakeFirstOrThrow()).id}/candidates`);
       assert.ok(offered.body.items.length > 0, JSON.stringify(offered.body));
 
+      // A campaign to everyone, started (its messages hold the e-mail address; the outbox holds the rendered message).
+      ok(await admin.json('PUT', '/api/v1/messaging/settings', { senderName: '株式会社台帳', senderAddress: '東京都千代田区丸の内1-1-1', senderContact: '03-1234-5678', fromEmail: 'news@daicho-test.jp' }), 'messaging settings');
+      await t.database.db.updateTable('sources').set({ email_basis: 'business_relationship' }).execute();
+      const campaign = await admin.json('POST', '/api/v1/campaigns', { name: 'マスク確認配信', channel: 'email', subject: '{{宛名}}へ', bodyText: '{{姓}} 様' });
+      ok(campaign, 'campaign');
+      ok(await admin.json('POST', `/api/v1/campaigns/${campaign.body.id}/start`, {}), 'campaign started');
+
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
       await t.database.db.insertInto('review_items').values({
@@ -132,12 +139,13 @@ for (const engine of ENGINES) {
 
     test('no GET operation shows a viewer a personal value; an admin sees each of them somewhere', async () => {
       const db = t.database.db;
-      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products' | 'segments') =>
+      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products' | 'segments' | 'campaigns') =>
         (await db.selectFrom(table).select('id').execute()).map((r) => String(r.id));
       const slugs = (await db.selectFrom('forms').select('slug').execute()).map((r) => r.slug);
       const candidates: Record<string, string[]> = {
         customers: await ids('customers'), companies: await ids('companies'), orders: await ids('orders'), events: await ids('events'),
         forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
+        campaigns: await ids('campaigns'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
       };
       const queries: Record<string, string[]> = {
@@ -148,6 +156,8 @@ for (const engine of ENGINES) {
         // The customers behind each composition row, everyone's and each segment's.
         '/api/v1/dashboards/drill': [...COMPOSITION_DIMENSIONS.map((by) => `?by=${by}`), ...candidates.segments!.map((id) => `?by=prefecture&segment=${id}`)],
         '/api/v1/dashboards/panels/{panel}': ['', ...candidates.segments!.map((id) => `?segment=${id}`)],
+        '/api/v1/campaigns/{id}/audience/list': ['', '?status=send', '?status=suppressed'],
+        '/api/v1/campaigns/{id}/messages': ['', '?status=queued'],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];

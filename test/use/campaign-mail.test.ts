@@ -205,7 +205,9 @@ for (const engine of ENGINES) {
       assert.equal(parsed.subject, '佐藤 太郎 様へ 秋の新製品のご案内');
       assert.equal(header(parsed, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
       const viewer = await (await t.as('viewer')).json('GET', '/api/v1/outbox?limit=1');
+      assert.match(item.text, /^佐藤 太郎 様$/mu, 'the decoded text part');
       assert.equal(viewer.body.items[0].raw, null);
+      assert.equal(viewer.body.items[0].text, null);
       assert.equal(viewer.body.items[0].to, 't***@***');
     });
 
@@ -365,6 +367,28 @@ for (const engine of ENGINES) {
       assert.equal(broken.status, 400);
       assert.equal(broken.body.errors[0].field, 'subject');
       assert.equal((await (await t.as('viewer')).json('POST', '/api/v1/campaigns/test-send', content)).status, 403);
+    });
+
+    test('{{おすすめ商品}}: the customer\'s cross-sell candidates with their reason', async () => {
+      assert.equal((await admin.json('POST', '/api/v1/products', { sku: 'DR-1', name: 'ドリッパー', category: '器具', price: 2500 })).status, 201);
+      for (const [orderId, email] of [['o-2', 'perm@daicho-test.jp'], ['o-3', 'temp@daicho-test.jp']] as const) {
+        const order = await admin.json('POST', '/api/v1/orders', {
+          source: 'ec', orderId, orderedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), customer: { email },
+          lines: [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }, { sku: 'DR-1', quantity: 1, unitPrice: 2500 }],
+        });
+        assert.ok([200, 201].includes(order.status), JSON.stringify(order.body));
+      }
+      assert.equal((await admin.json('POST', '/api/v1/recommendations/runs', {})).status, 202);
+      for (let i = 0; i < 200; i++) {
+        const runs = await admin.json('GET', '/api/v1/recommendations/runs');
+        if (runs.body.items[0]?.status === 'done') break;
+        assert.notEqual(runs.body.items[0]?.status, 'failed');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const preview = await admin.json('POST', '/api/v1/campaigns/preview', { subject: 'おすすめ', bodyText: 'あなたへのおすすめ:\n{{おすすめ商品}}', bodyHtml: '<p>{{おすすめ商品}}</p>', customerId: ids.taro });
+      assert.equal(preview.status, 200, JSON.stringify(preview.body));
+      assert.match(preview.body.text, /^・ドリッパー（.+）$/mu, preview.body.text);
+      assert.match(preview.body.html, /<li><strong>ドリッパー<\/strong> — .+<\/li>/u);
     });
 
     test('settings: validation with field messages, audited, what the footer lacks', async () => {

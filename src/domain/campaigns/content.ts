@@ -148,7 +148,9 @@ export function renderMessage(compiled: CompiledContent, ctx: Omit<RenderContext
     if (!options.shownBlocks.has(key)) continue;
     blocks.set(key, {
       text: render(b.text, base, 'text', (s) => rewrite(s, 'text', track)),
-      html: render(b.html.length ? b.html : b.text, base, 'html', b.html.length ? (s) => rewrite(s, 'html', track) : (s) => escapeHtml(s)),
+      // A block without HTML shows its text: escaped, links tracked, lines kept.
+      html: b.html.length ? render(b.html, base, 'html', (s) => rewrite(s, 'html', track))
+        : render(b.text, base, 'html', (s) => escapeHtml(rewrite(s, 'text', track))).replace(/\n/gu, '<br>'),
     });
   }
   const full: RenderContext = { ...ctx, blocks };

@@ -17,6 +17,30 @@ const PAGE = 1000;
 
 export interface ConsentIssue { line: number; severity: 'flagged'; field: string; reason: string; value: string }
 
+/** The consent columns of a (bound) profile, in purpose order. */
+export function consentColumns(profile: ImportProfile): Array<[ConsentPurposeCode, string]> {
+  return CONSENT_PURPOSES.flatMap((p) => (profile.consent?.[p] ? [[p, profile.consent[p]!.trim()] as [ConsentPurposeCode, string]] : []));
+}
+
+/** One row's consent cells (header → raw value): the states read, and an issue for each value that is not a known spelling. */
+export function readConsentCells(columns: ReadonlyArray<[ConsentPurposeCode, string]>, values: Readonly<Record<string, string>>, line: number) {
+  const states: Array<[ConsentPurposeCode, 'granted' | 'denied']> = [];
+  const issues: ConsentIssue[] = [];
+  for (const [purpose, column] of columns) {
+    const cell = parseConsentValue(valueOf(values, column));
+    if (cell.kind === 'blank') continue;
+    if (cell.kind === 'state') {
+      states.push([purpose, cell.state]);
+      continue;
+    }
+    issues.push({
+      line, severity: 'flagged', field: `consent.${purpose}`, value: cell.value,
+      reason: `${line}行目: 同意の列「${column}」(${PURPOSE_LABELS[purpose].ja}) の値「${cell.value.slice(0, 40)}」を読めません。${CONSENT_VALUE_HELP} のいずれかにしてください。同意は記録せず、行は取り込みます (unrecognised consent value: no consent recorded, the row is imported)`,
+    });
+  }
+  return { states, issues };
+}
+
 /** The consent values read from the file, waiting for their records' customers (compact: one entry per value). */
 export class PendingConsents {
   readonly externalIds: string[] = [];
@@ -26,7 +50,7 @@ export class PendingConsents {
   readonly columns: Array<[ConsentPurposeCode, string]>;
 
   constructor(profile: ImportProfile) {
-    this.columns = CONSENT_PURPOSES.flatMap((p) => (profile.consent?.[p] ? [[p, profile.consent[p]!.trim()] as [ConsentPurposeCode, string]] : []));
+    this.columns = consentColumns(profile);
   }
 
   get size(): number {
@@ -35,20 +59,11 @@ export class PendingConsents {
 
   /** Reads one row's consent cells (header → raw value); returns the issues of values it cannot read. */
   add(values: Readonly<Record<string, string>>, line: number, externalId: string): ConsentIssue[] {
-    const issues: ConsentIssue[] = [];
-    for (const [purpose, column] of this.columns) {
-      const cell = parseConsentValue(valueOf(values, column));
-      if (cell.kind === 'blank') continue;
-      if (cell.kind === 'unrecognised') {
-        issues.push({
-          line, severity: 'flagged', field: `consent.${purpose}`, value: cell.value,
-          reason: `${line}行目: 同意の列「${column}」(${PURPOSE_LABELS[purpose].ja}) の値「${cell.value.slice(0, 40)}」を読めません。${CONSENT_VALUE_HELP} のいずれかにしてください。同意は記録せず、行は取り込みました (unrecognised consent value: no consent recorded, the row was imported)`,
-        });
-        continue;
-      }
+    const { states, issues } = readConsentCells(this.columns, values, line);
+    for (const [purpose, state] of states) {
       this.externalIds.push(externalId);
       this.purposes.push(purpose);
-      this.states.push(cell.state);
+      this.states.push(state);
     }
     return issues;
   }
@@ -69,7 +84,6 @@ export async function writePendingConsents(
   db: Db, pending: PendingConsents, run: { id: string; sourceId: string; actorUserId: string | null },
 ): Promise<number> {
   let written = 0;
-  const recordedAt = new Date();
   for (let start = 0; start < pending.size; start += PAGE) {
     const end = Math.min(pending.size, start + PAGE);
     const ids = [...new Set(pending.externalIds.slice(start, end))];
@@ -93,7 +107,7 @@ export async function writePendingConsents(
         const column = pending.columns.find(([p]) => p === purpose)![1];
         events.push({
           customerId: record.customer_id, purposeCode: purpose, state, method: 'import', sourceId: run.sourceId, sourceRecordId: record.id,
-          textShown: column, actorUserId: run.actorUserId, recordedAt, dedupeKey: `import:${run.id}:${record.id}:${purpose}:${i}`,
+          textShown: column, actorUserId: run.actorUserId, dedupeKey: `import:${run.id}:${record.id}:${purpose}:${i}`,
         });
       }
       return recordConsents(trx, events);

@@ -15,6 +15,7 @@ import { JobCancelled } from './background-jobs.ts';
 import type { ImportValidation as ValidationReport, ValidationIssue } from './import.schemas.ts';
 import { openWithProfile } from './open-with-profile.ts';
 import { recordKey } from '../../resolution/stage-prepare.ts';
+import { consentColumns, readConsentCells } from './import-consents.ts';
 
 /** Issues listed one by one (all are counted): enough to see what is wrong, bounded for a file of a million rows. */
 export const VALIDATION_ISSUE_LIMIT = 200;
@@ -60,6 +61,7 @@ export async function validateImport(db: Db, options: {
   // Per id: the line of its last row while that row waits for its lookup, then how that row was counted (COUNTED). A
   // repeated id counts once, as its last row (an import keeps the last one too). Compact: a million ids take 24 MiB (a Map 59).
   const seen = new IdTally();
+  const consent = consentColumns(profile);
   let pending: Array<{ externalId: string; hash: string; line: number }> = [];
   const classify = async () => {
     const batch = pending;
@@ -98,6 +100,11 @@ export async function validateImport(db: Db, options: {
         report.flagged++;
         report.flaggedByField[f.field] = (report.flaggedByField[f.field] ?? 0) + 1;
         issue({ line: row.line, severity: 'flagged', field: f.field, reason: f.reason, value: f.value });
+      }
+      for (const f of readConsentCells(consent, row.values, row.line).issues) {
+        report.flagged++;
+        report.flaggedByField[f.field] = (report.flaggedByField[f.field] ?? 0) + 1;
+        issue(f);
       }
       pending.push({ externalId, hash, line: row.line });
       if (pending.length >= LOOKUP_ROWS) await classify();

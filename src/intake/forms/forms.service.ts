@@ -12,7 +12,6 @@ import { optionsOf, validateSubmission, type RawSubmission } from '../../domain/
 import { IMPORT_FIELDS, type ImportField } from '../../domain/import/profile.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
-import { findCustomerRow } from '../../ledger/customers/customers.repository.ts';
 import { findSource, registerSource } from '../../ledger/sources/sources.service.ts';
 import { ingestRecords } from '../../resolution/staging.ts';
 import { identifyVisitor } from '../tracker/identify.service.ts';

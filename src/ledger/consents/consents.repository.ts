@@ -137,11 +137,30 @@ export async function currentConsentRows(db: Db, customerId: string): Promise<Co
   return result.rows;
 }
 
-/** A merge: the merged-away customer's customer-level events become the survivor's (record-level ones follow their records). */
+/**
+ * A merge: the merged-away customer's customer-level events become the survivor's (record-level ones follow their
+ * records), marked as that customer's (events it had absorbed from an earlier merge too: they go back with it).
+ */
 export async function moveCustomerLevelConsents(db: Db, fromCustomerId: string, toCustomerId: string): Promise<number> {
-  const result = await db.updateTable('consents').set({ customer_id: toCustomerId })
+  const result = await db.updateTable('consents').set({ customer_id: toCustomerId, merged_from_customer_id: fromCustomerId })
     .where('customer_id', '=', fromCustomerId).where('source_record_id', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** An unmerge: the customer-level events a merge brought from these customers go to the customer split off. */
+export async function returnMergedConsents(db: Db, fromCustomerId: string, toCustomerId: string, mergedFrom: readonly string[]): Promise<number> {
+  if (mergedFrom.length === 0) return 0;
+  const result = await db.updateTable('consents').set({ customer_id: toCustomerId, merged_from_customer_id: null })
+    .where('customer_id', '=', fromCustomerId).where('source_record_id', 'is', null)
+    .where('merged_from_customer_id', 'in', [...mergedFrom]).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The customers whose customer-level events a merge moved to this one. */
+export async function mergedFromCustomers(db: Db, customerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('consents').select('merged_from_customer_id').distinct()
+    .where('customer_id', '=', customerId).where('source_record_id', 'is', null).where('merged_from_customer_id', 'is not', null).execute();
+  return rows.map((r) => r.merged_from_customer_id!);
 }
 
 /** The latest event of each (record, purpose) among these records (an import compares a row's value with it). */

@@ -30,6 +30,7 @@ export interface ConsentInput {
   actorUserId?: string | null;
   /** What the event records, so a replay writes it once (form:<form>:<submission>:<purpose>, …). */
   dedupeKey?: string | null;
+  /** When it happened; default the database's now() (one clock for every writer, so events order alike). */
   recordedAt?: Date;
 }
 
@@ -165,7 +166,6 @@ export async function mergeConsentLedgers(db: Db, survivorId: string, mergedId: 
   const [kept, gone] = await Promise.all([repo.currentConsentRows(db, survivorId), repo.currentConsentRows(db, mergedId)]);
   await repo.moveCustomerLevelConsents(db, mergedId, survivorId);
   const stateOf = (rows: repo.ConsentEventRow[], p: ConsentPurpose): CurrentConsentState => rows.find((r) => r.purpose_code === p)?.state ?? 'none';
-  const now = new Date();
   let written = 0;
   for (const purposeCode of CONSENT_PURPOSES) {
     const a = stateOf(kept, purposeCode);
@@ -173,10 +173,24 @@ export async function mergeConsentLedgers(db: Db, survivorId: string, mergedId: 
     const state = mostRestrictive(a, b);
     if (a === b || state === 'none' || state === 'granted') continue;
     await recordConsent(db, {
-      customerId: survivorId, purposeCode, state, method: 'merge', actorUserId, recordedAt: now,
+      customerId: survivorId, purposeCode, state, method: 'merge', actorUserId,
       textShown: `統合: ${PURPOSE_LABELS[purposeCode].ja} ${STATE_LABELS[a].ja} と ${STATE_LABELS[b].ja} のうち制限の強い「${STATE_LABELS[state].ja}」を採用 (merge: most restrictive wins)`,
     });
     written++;
   }
   return written;
+}
+
+/** The customers whose customer-level events a merge moved to this one (unmerge asks which may go back). */
+export async function consentOrigins(db: Db, customerId: string): Promise<string[]> {
+  return repo.mergedFromCustomers(db, customerId);
+}
+
+/**
+ * An unmerge that split out every record a merged-away customer had brought: that customer's customer-level events
+ * (their unsubscribe, a staff entry about them) go to the customer split off, so each side has its own history back.
+ * The merge's own events stay where they were written (the survivor keeps the most restrictive state it had).
+ */
+export async function returnConsentsOnUnmerge(db: Db, fromCustomerId: string, toCustomerId: string, mergedFrom: readonly string[]): Promise<number> {
+  return repo.returnMergedConsents(db, fromCustomerId, toCustomerId, mergedFrom);
 }

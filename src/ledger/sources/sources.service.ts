@@ -63,7 +63,8 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
       priority: input.priority ?? 100,
       freshness_sla_days: input.freshnessSlaDays ?? null,
       description: input.description ?? null,
-      ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : {}),
+      // A form's records carry their own consent: its basis is the per-record opt-in unless said otherwise.
+      ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : input.kind === 'form' ? { email_basis: 'opt_in_per_record' as const } : {}),
     });
     await audit(db, actor, 'source.create', { type: 'source', id: row.id }, { name: row.name });
     return (await listSources(db)).find((s) => s.id === row.id)!;

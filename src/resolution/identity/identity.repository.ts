@@ -153,3 +153,14 @@ export async function listDecisionsOfRecords(db: Db, recordIds: number[]) {
     .orderBy('match_decisions.id', 'desc')
     .execute();
 }
+
+/** The records each of `otherIds` brought into `customerId` by a merge (accepted review or manual merge). */
+export async function recordsMergedFrom(db: Db, customerId: string, otherIds: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (otherIds.length === 0) return out;
+  const rows = await db.selectFrom('match_decisions').select(['other_customer_id', 'source_record_id'])
+    .where('customer_id', '=', customerId).where('other_customer_id', 'in', otherIds).where('kind', 'in', ['accept', 'manual_merge'])
+    .where('source_record_id', 'is not', null).execute();
+  for (const r of rows) out.set(r.other_customer_id!, [...(out.get(r.other_customer_id!) ?? []), r.source_record_id!]);
+  return out;
+}

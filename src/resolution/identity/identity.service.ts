@@ -8,7 +8,7 @@ import { maskExternalId, maskStatement, maskText } from '../../domain/customers/
 import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { mergeConsentLedgers } from '../../ledger/consents/consents.service.ts';
+import { consentOrigins, mergeConsentLedgers, returnConsentsOnUnmerge } from '../../ledger/consents/consents.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as resolution from '../resolution.repository.ts';
@@ -207,6 +207,18 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
     const created = await insertEmptyCustomer(trx);
     await resolution.moveRecords(trx, ids, customerId, created);
     await moveActivities(trx, customerId, created, ids);
+    // Consent events of a merged-away customer whose records all leave now go with them (record-level ones follow anyway).
+    const origins = await consentOrigins(trx, customerId);
+    if (origins.length > 0) {
+      const brought = await repo.recordsMergedFrom(trx, customerId, origins);
+      const still = new Set(records.map((r) => r.id));
+      const leaving = new Set(ids);
+      const back = origins.filter((other) => {
+        const theirs = (brought.get(other) ?? []).filter((id) => still.has(id));
+        return theirs.length > 0 && theirs.every((id) => leaving.has(id));
+      });
+      await returnConsentsOnUnmerge(trx, customerId, created, back);
+    }
     await resolution.insertDecisions(trx, ids.map((recordId) => ({
       kind: 'unmerge', recordId, customerId: created, otherCustomerId: customerId, score: null, rule: 'manual', evidence: { from: customerId, records: ids }, userId,
     })));

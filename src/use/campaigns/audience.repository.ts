@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { ConsentPurpose } from '../../db/schema.ts';
+import { currentConsentStatesSql } from '../../ledger/consents/consents.repository.ts';
 import type { SuppressionReason } from './campaigns.schemas.ts';
 
 /**
@@ -23,16 +23,6 @@ export const EVERYONE = sql<SqlBool>`TRUE`;
 export interface AudienceSettings { capCount: number; capDays: number; now: Date }
 export interface AudienceRowDb { customer_id: string; display_name: string; address: string | null; reason: SuppressionReason | null; household: string | null }
 
-/** Each live customer's current state for a purpose: the latest event of their records and their own events. */
-function consentStates(purpose: ConsentPurpose) {
-  return sql`
-    SELECT DISTINCT ON (e.owner) e.owner AS customer_id, e.state
-    FROM (SELECT COALESCE(sr.customer_id, k.customer_id) AS owner, k.state, k.recorded_at, k.id
-          FROM consents k LEFT JOIN source_records sr ON sr.id = k.source_record_id
-          WHERE k.purpose_code = ${purpose}) e
-    ORDER BY e.owner, e.recorded_at DESC, e.id DESC`;
-}
-
 /** The household of a postal address: 〒, prefecture, address and building without spaces and dashes, and the company. */
 export const HOUSEHOLD_KEY = sql`regexp_replace(lower(COALESCE(c.postal_code, '') || '|' || COALESCE(c.prefecture, '') || COALESCE(c.address, '') || COALESCE(c.building, '')), '[[:space:]　\\-‐－ー−]', '', 'g') || '|' || COALESCE(c.company_id::text, '')`;
 
@@ -50,7 +40,7 @@ function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
     WITH considered AS MATERIALIZED (
       SELECT c.id, c.display_name, c.email, lower(btrim(c.email)) AS addr, c.created_at
       FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
-    cs AS (${consentStates('email_marketing')}),
+    cs AS (${currentConsentStatesSql('email_marketing')}),
     basis AS (
       SELECT sr.customer_id, max(CASE s.email_basis WHEN 'business_relationship' THEN 3 WHEN 'business_card' THEN 2 ELSE 1 END) AS strength
       FROM considered c JOIN source_records sr ON sr.customer_id = c.id JOIN sources s ON s.id = sr.source_id
@@ -92,7 +82,7 @@ function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
                          NULLIF(COALESCE(c.prefecture, '') || COALESCE(c.address, ''), ''), c.building), '') AS line,
         ${HOUSEHOLD_KEY} AS household
       FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
-    cs AS (${consentStates('dm')}),
+    cs AS (${currentConsentStatesSql('dm')}),
     returned AS (SELECT DISTINCT address_key FROM contact_suppressions WHERE channel = 'dm'),
     recent AS (${recentSends('dm', s)}),
     classified AS (

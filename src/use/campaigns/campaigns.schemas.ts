@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageOf } from '../../core/page.schemas.ts';
+import { BlocksSchema } from './content.schemas.ts';
 
 /** Campaigns (issue 23): API shapes shared by the routes, the CLI and the UI. */
 
@@ -28,7 +29,7 @@ export const CampaignInputSchema = z.object({
   subject: z.string().max(300).default(''),
   bodyText: z.string().max(100_000).default(''),
   bodyHtml: z.string().max(500_000).nullable().optional(),
-  blocks: z.array(z.record(z.string(), z.unknown())).max(50).default([]).openapi({ description: 'Blocks shown by behaviour (see the content schema)' }),
+  blocks: BlocksSchema.default([]).openapi({ description: 'Blocks shown by behaviour, placed at {{block:key}}' }),
 }).openapi('CampaignInput');
 export type CampaignInput = z.infer<typeof CampaignInputSchema>;
 
@@ -61,7 +62,7 @@ export const CampaignSchema = z.object({
   subject: z.string(),
   bodyText: z.string(),
   bodyHtml: z.string().nullable(),
-  blocks: z.array(z.record(z.string(), z.unknown())),
+  blocks: BlocksSchema,
   scheduledAt: z.string().nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -9,7 +9,10 @@ import { maskEmail, maskText } from '../../domain/customers/masking.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as segments from '../segments/segments.service.ts';
 import * as compiler from '../segments/segment-sql.repository.ts';
+import type { Block } from '../../domain/campaigns/content.ts';
 import * as audience from './audience.repository.ts';
+import { assertSendable } from './compose.service.ts';
+import { getSettings } from './settings.service.ts';
 import * as repo from './campaigns.repository.ts';
 import * as messages from './messages.repository.ts';
 import type {
@@ -46,7 +49,7 @@ function toCampaign(row: repo.CampaignRowDb, segs: Array<{ id: string; name: str
   return {
     id: row.id, name: row.name, channel: row.channel, status: row.status, department: row.department, segments: segs,
     subject: row.subject, bodyText: row.body_text, bodyHtml: row.body_html,
-    blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Array<Record<string, unknown>>,
+    blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Block[],
     scheduledAt: iso(row.scheduled_at), startedAt: iso(row.started_at), finishedAt: iso(row.finished_at),
     createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, createdBy: row.created_by, counts, delivery,
   };
@@ -216,6 +219,10 @@ export async function startCampaign(db: Db, id: string, input: { scheduledAt?: s
       ...(row.subject.trim() === '' ? [{ field: 'subject', message: '件名を入力してください (subject is required)' }] : []),
       ...(row.body_text.trim() === '' ? [{ field: 'bodyText', message: '本文を入力してください (body is required)' }] : []),
     ]);
+  }
+  // Content and sender that cannot be sent (an unknown merge field, no sender address) are a 400 now, not a stop later.
+  if (row.channel === 'email') {
+    assertSendable({ subject: row.subject, bodyText: row.body_text, bodyHtml: row.body_html, blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Block[] }, await getSettings(db));
   }
   const at = input.scheduledAt ? new Date(input.scheduledAt) : null;
   if (at !== null && at.getTime() > now.getTime()) {

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { simpleParser } from 'mailparser';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskEmail } from '../../domain/customers/masking.ts';
 import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
@@ -81,11 +82,15 @@ export function messagingRoutes(): Router {
       const beforeId = q.cursor ? cursorBigId(decodeCursor(q.cursor).i) : null;
       const rows = await listOutbox(db, { beforeId, limit, campaignId: q.campaignId, withRaw: personal });
       const page = rows.slice(0, limit);
-      return c.json({
-        items: page.map((r) => ({
+      const items = await Promise.all(page.map(async (r) => {
+        const raw = personal && 'raw' in r ? (r as { raw: string }).raw : null;
+        return {
           id: r.id, messageId: r.message_id, campaignId: r.campaign_id, to: personal ? r.to_address : maskEmail(r.to_address) ?? '', subject: r.subject,
-          isTest: r.is_test, createdAt: new Date(r.created_at).toISOString(), raw: personal && 'raw' in r ? (r as { raw: string }).raw : null,
-        })),
+          isTest: r.is_test, createdAt: new Date(r.created_at).toISOString(), raw, text: raw === null ? null : (await simpleParser(raw)).text ?? '',
+        };
+      }));
+      return c.json({
+        items,
         nextCursor: rows.length > limit ? encodeCursor({ i: page[page.length - 1]!.id }) : null,
       }, 200);
     },

@@ -109,6 +109,8 @@ export const OutboxItemSchema = z.object({
   createdAt: z.string(),
   /** The whole MIME message as it would have been sent; null without customers:read_personal. */
   raw: z.string().nullable(),
+  /** Its text part decoded (what the recipient reads); null without customers:read_personal. */
+  text: z.string().nullable(),
 }).openapi('OutboxMessage');
 
 export const OutboxPageSchema = z.object({ items: z.array(OutboxItemSchema), nextCursor: z.string().nullable() }).openapi('OutboxPage');
@@ -126,3 +128,6 @@ export const BounceResultSchema = z.object({
   messages: z.number().int(),
   suppressed: z.boolean(),
 }).openapi('CampaignBounceResult');
+export type OutboxPage = z.infer<typeof OutboxPageSchema>;
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+export type Preview = z.infer<typeof PreviewSchema>;

@@ -50,7 +50,7 @@ export async function exportDmList(db: Db, id: string, out: Writable, encoding: 
   await db.transaction().execute(async (trx) => {
     await messages.markDmMailed(trx, id, now);
     await insertCampaignActivities(trx, fresh.map((m) => ({
-      dedupeKey: `campaign-message:${m.id}:dm`, customerId: m.customerId, type: 'dm_mailed', occurredAt: now, title: row.name,
+      dedupeKey: `campaign:${m.id}:dm_mailed`, customerId: m.customerId, type: 'dm_mailed', occurredAt: now, title: `DM発送: ${row.name}`,
       properties: { campaignId: id, campaignName: row.name, messageId: m.id },
     })));
     if (row.status === 'sending' || row.status === 'paused') await repo.transitionCampaign(trx, id, ['sending', 'paused'], 'done', { finished: true });

@@ -1,10 +1,14 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
-import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
+import type { Block } from '../../domain/campaigns/content.ts';
 import * as repo from './campaigns.repository.ts';
+import { startCampaign } from './campaigns.service.ts';
+import { composeMessages } from './compose.service.ts';
+import type { Mailer } from './mailer.ts';
 import * as messages from './messages.repository.ts';
-import { startCampaign, type Delivery } from './campaigns.service.ts';
+import { getSettings } from './settings.service.ts';
+import { recordSent } from './tracking.service.ts';
 
 /**
  * The send loop. Any number of processes may run it against one database: each claims batches of queued messages
@@ -14,27 +18,9 @@ import { startCampaign, type Delivery } from './campaigns.service.ts';
  * restart sends every remaining message once and never re-sends a delivered one.
  */
 
-export interface OutgoingMail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html?: string | undefined;
-  headers?: Record<string, string> | undefined;
-  envelope?: { from: string; to: string } | undefined;
-  messageId?: string | undefined;
-}
-
-/** Where messages go: an SMTP server, or the local outbox. A refusal that will not change carries `permanent: true`. */
-export interface MailSender {
-  readonly kind: Delivery;
-  send(msg: OutgoingMail, meta: { messageId?: number; campaignId?: string; isTest?: boolean }): Promise<{ messageId: string; response: string }>;
-}
-
-/** Renders the claimed recipients' messages (merge fields, blocks, the law's footer, tracked links). */
-export type Composer = (db: Db, campaign: repo.CampaignRowDb, recipients: messages.ClaimedMessage[]) => Promise<Map<number, OutgoingMail>>;
-
 export interface SenderOptions {
+  /** Where links in messages point (unsubscribe, tracked links, the open pixel). */
+  publicUrl: string;
   batchSize?: number;
   /** Transient failures (4xx, connection) are retried until a message has been attempted this often. */
   maxAttempts?: number;
@@ -56,7 +42,7 @@ export class CampaignSender {
   private stopping = false;
   private nextSlot = 0;
 
-  constructor(private readonly db: Db, private readonly mailer: MailSender, private readonly compose: Composer, private readonly options: SenderOptions = {}) {
+  constructor(private readonly db: Db, private readonly mailer: Mailer, private readonly options: SenderOptions) {
     this.worker = options.worker ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.batchSize = options.batchSize ?? 50;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -86,23 +72,39 @@ export class CampaignSender {
       for (;;) {
         const campaign = await repo.findCampaign(this.db, campaignId);
         if (!campaign || campaign.status !== 'sending' || this.stopping) break;
-        const settings = await repo.messagingSettings(this.db);
+        const settings = await getSettings(this.db);
         const batch = await messages.claimBatch(this.db, campaignId, this.worker, this.batchSize);
         if (batch.length === 0) {
           if ((await messages.pendingMessages(this.db, campaignId)) === 0) await repo.transitionCampaign(this.db, campaignId, ['sending'], 'done', { finished: true });
           break;
         }
-        const skipped = await messages.recheckClaimed(this.db, batch.map((m) => m.id), campaign.channel, { capCount: settings.cap_count, capDays: settings.cap_days });
+        const skipped = await messages.recheckClaimed(this.db, batch.map((m) => m.id), campaign.channel, { capCount: settings.capCount, capDays: settings.capDays });
         await messages.skipClaimed(this.db, skipped);
         tally.skipped += skipped.length;
         const skippedIds = new Set(skipped.map((s) => s.id));
         const go = batch.filter((m) => !skippedIds.has(m.id));
-        const mail = await this.compose(this.db, campaign, go);
+        let mail: Awaited<ReturnType<typeof composeMessages>>;
+        try {
+          mail = await composeMessages(this.db,
+            { subject: campaign.subject, bodyText: campaign.body_text, bodyHtml: campaign.body_html, blocks: (Array.isArray(campaign.blocks) ? campaign.blocks : []) as Block[] },
+            go.map((m) => ({ messageId: m.id, customerId: m.customer_id, token: m.token, address: m.address ?? '' })), settings, { publicUrl: this.options.publicUrl });
+        } catch (error) {
+          // Content or sender settings that cannot be sent (changed since the start): stop and let a person fix it.
+          await messages.releaseClaims(this.db, this.worker, campaignId);
+          await repo.transitionCampaign(this.db, campaignId, ['sending'], 'paused');
+          console.error(`Campaign ${campaignId} paused: ${error instanceof Error ? error.message : String(error)}`);
+          break;
+        }
         for (const m of go) {
           if (this.stopping) break;
           const msg = mail.get(m.id);
-          if (!msg) { await messages.markNotDelivered(this.db, m.id, 'Could not be composed (作成できませんでした)', true, this.maxAttempts); tally.failed += 1; continue; }
-          await this.throttle(this.options.rate ?? settings.send_rate);
+          if (!msg) {
+            // The person was merged away or deleted since the audience was resolved.
+            await messages.skipClaimed(this.db, [{ id: m.id, reason: 'no_address' }]);
+            tally.skipped += 1;
+            continue;
+          }
+          await this.throttle(this.options.rate ?? settings.sendRate);
           if (!(await messages.markSending(this.db, m.id, this.worker))) continue;
           let result: { messageId: string; response: string };
           try {
@@ -115,10 +117,7 @@ export class CampaignSender {
           }
           const at = new Date();
           await messages.markDelivered(this.db, m.id, { status: this.mailer.kind === 'smtp' ? 'sent' : 'outbox', smtpMessageId: result.messageId, smtpResponse: result.response, sentAt: at });
-          await insertCampaignActivities(this.db, [{
-            dedupeKey: `campaign-message:${m.id}:sent`, customerId: m.customer_id, type: 'email_sent', occurredAt: at, title: campaign.subject,
-            properties: { campaignId, campaignName: campaign.name, messageId: m.id, delivery: this.mailer.kind },
-          }]);
+          await recordSent(this.db, m.token, at, this.mailer.kind);
           tally.sent += 1;
         }
         // What this batch did not attempt (stopping, paused) goes back to the queue at once.

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../../core/errors.ts';
 import { createRouter, secureRoute, type Router } from '../../core/route.ts';
 import { escapeHtml } from '../../domain/campaigns/html.ts';
 import { recordClick, recordOpen, unsubscribe, unsubscribeView, type UnsubscribeView } from './tracking.service.ts';
@@ -15,6 +17,8 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 export function trackingRoutes(): Router {
   const app = createRouter();
+  // An unsubscribe post is one field at most (RFC 8058's List-Unsubscribe=One-Click).
+  app.on('POST', '/u/*', bodyLimit({ maxSize: 4096, onError: () => { throw new AppError('bad_request', '送信内容が大きすぎます (Request body too large)'); } }));
   app.openapi(
     secureRoute({ method: 'get', path: '/o/{pixel}', access: 'public', tags: ['campaigns'], summary: 'Open pixel of a campaign e-mail (/o/<token>.gif): records the first open',
       request: { params: z.object({ pixel: z.string().max(140) }) },

@@ -76,6 +76,10 @@ describe('behaviour blocks and recommendations', () => {
     assert.match(m.text, /・ドリッパー <新>（コーヒー豆を買った方の60%が購入）/u);
     assert.match(m.html!, /<li><strong>ドリッパー &lt;新&gt;<\/strong> — コーヒー豆を買った方の60%が購入<\/li>/u);
   });
+  test('a block without HTML shows its text in the HTML part: escaped, lines kept, links tracked', () => {
+    const m = renderOne(content({ bodyText: '{{block:a}}', bodyHtml: '<p>x</p>{{block:a}}', blocks: [{ key: 'a', when: { type: 'always' }, text: '<特典>\n詳細 https://www.daicho-test.jp/x' }] }), person, ['a']);
+    assert.match(m.html!, /<p>x<\/p>&lt;特典&gt;<br>詳細 https:\/\/crm\.daicho-test\.jp\/c\/TOKEN123\/0/u);
+  });
   test('blocks may not nest', () => {
     const { errors } = compileContent(content({ bodyText: '{{block:a}}', blocks: [{ key: 'a', when: { type: 'always' }, text: '{{block:a}}' }] }));
     assert.equal(errors[0]?.field, 'blocks.0.text');

@@ -9,6 +9,7 @@ import type { Db } from '../../../src/db/database.ts';
 import type { ConsentPurpose } from '../../../src/db/schema.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { validateImport } from '../../../src/intake/files/validate.service.ts';
 import { currentConsentStatesSql } from '../../../src/ledger/consents/consents.repository.ts';
 import { consentHistory, currentConsents, emailEligibility, recordConsent } from '../../../src/ledger/consents/consents.service.ts';
 import { ENGINES } from '../../support/engines.ts';
@@ -67,6 +68,9 @@ for (const engine of ENGINES) {
     after(async () => t.close());
 
     test('an import profile sets the source’s e-mail basis and its consent column becomes events; a bad value is an issue, the row lands', async () => {
+      const dry = await validateImport(db, { filePath: FIRST, profile: parseImportProfile(PROFILE) });
+      assert.deepEqual(dry.issues.map((i) => [i.line, i.field, i.value]), [[5, 'consent.email_marketing', 'たぶん']], 'the dry run names the unreadable value too');
+      assert.equal(dry.flaggedByField['consent.email_marketing'], 1);
       const summary = await runImport(db, { filePath: FIRST, profile: parseImportProfile(PROFILE), actor: operator });
       assert.equal(summary.new, 5, 'every row lands, C4 too');
       assert.equal(summary.consentEvents, 3, 'C1 希望する, C2 しない, C5 ＹＥＳ; C3 blank, C4 unreadable');
@@ -177,14 +181,44 @@ for (const engine of ENGINES) {
       await recordConsent(db, { customerId: survivor, purposeCode: 'email_marketing', state: 'granted', method: 'staff', recordedAt: new Date(Date.now() + 1000) });
       assert.equal((await audience('email_marketing')).get(survivor), 'granted');
 
-      // Unmerge C2's record: its import event goes with it; the survivor keeps its own.
+      // Unmerge C2's record: its import event goes with it, and so does C2's own customer-level event (every record
+      // C2 brought leaves); the survivor keeps its own and the merge's.
       const split = await admin.json('POST', `/api/v1/customers/${survivor}/unmerge`, { sourceRecordIds: [gone.id] });
       assert.equal(split.status, 201, JSON.stringify(split.body));
       const created = split.body.newCustomerId as string;
-      assert.deepEqual((await consentHistory(db, created)).map((e) => [e.purposeCode, e.state, e.method, e.sourceRecordId]), [['email_marketing', 'denied', 'import', gone.id]]);
+      assert.deepEqual((await consentHistory(db, created)).map((e) => [e.purposeCode, e.state, e.method, e.sourceRecordId]).sort(),
+        [['email_marketing', 'denied', 'import', gone.id], ['phone_marketing', 'withdrawn', 'staff', null]]);
+      assert.equal((await currentConsents(db, created)).find((c) => c.purposeCode === 'phone_marketing')!.state, 'withdrawn', 'the person split off keeps their own opt-out');
+      assert.ok(!(await consentHistory(db, survivor)).some((e) => e.textShown === '電話不要'));
+      assert.equal((await currentConsents(db, survivor)).find((c) => c.purposeCode === 'phone_marketing')!.state, 'withdrawn', 'the merge’s event stays: most restrictive, on the safe side');
       assert.equal((await audience('email_marketing')).get(created), 'denied');
       assert.ok(!(await consentHistory(db, survivor)).some((e) => e.sourceRecordId === gone.id), 'the record’s events left with it');
       assert.equal((await audience('email_marketing')).get(survivor), 'granted');
+    });
+
+    test('unmerge: a merged-away customer’s events go back only once every record it brought leaves', async () => {
+      const make = async (familyName: string, email: string) => (await admin.json('POST', '/api/v1/customers', { familyName, givenName: '検証', email })).body.id as string;
+      const a = await make('青木', 'aoki.kensho@daicho-test.jp');
+      const b = await make('井上', 'inoue.kensho@daicho-test.jp');
+      const c = await make('上田', 'ueda.kensho@daicho-test.jp');
+      const recordOf = async (id: string) => (await db.selectFrom('source_records').select('id').where('customer_id', '=', id).executeTakeFirstOrThrow()).id;
+      const [recB, recC] = [await recordOf(b), await recordOf(c)];
+      assert.equal((await admin.json('POST', `/api/v1/customers/${b}/consents`, { purposeCode: 'third_party', state: 'denied', note: '第三者提供不可' })).status, 201);
+      assert.equal((await admin.json('POST', '/api/v1/customers/merge', { customerIds: [b, c] })).status, 200);
+      assert.equal((await admin.json('POST', '/api/v1/customers/merge', { customerIds: [a, b] })).status, 200);
+      assert.equal((await currentConsents(db, a)).find((x) => x.purposeCode === 'third_party')!.state, 'denied');
+      // B brought two records (its own and C's): splitting one of them leaves B's event with A.
+      const first = await admin.json('POST', `/api/v1/customers/${a}/unmerge`, { sourceRecordIds: [recB] });
+      assert.equal(first.status, 201);
+      assert.equal((await consentHistory(db, first.body.newCustomerId)).length, 0);
+      assert.ok((await consentHistory(db, a)).some((e) => e.textShown === '第三者提供不可'));
+      // The last record B brought leaves: its event goes with it.
+      const second = await admin.json('POST', `/api/v1/customers/${a}/unmerge`, { sourceRecordIds: [recC] });
+      assert.equal(second.status, 201);
+      // B's history: its staff entry and the event of its own merge with C (B had absorbed it), not A's merge event.
+      assert.deepEqual((await consentHistory(db, second.body.newCustomerId)).map((e) => [e.purposeCode, e.state, e.method]), [['third_party', 'denied', 'merge'], ['third_party', 'denied', 'staff']]);
+      assert.equal((await currentConsents(db, second.body.newCustomerId)).find((x) => x.purposeCode === 'third_party')!.state, 'denied');
+      assert.ok(!(await consentHistory(db, a)).some((e) => e.textShown === '第三者提供不可'));
     });
 
     test('forms: consentPurposes in the API; a ticked box grants each purpose once, an unticked one writes no purpose event', async () => {
