@@ -47,9 +47,7 @@ import type {
   AudienceListSchema, AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignList, CampaignPatch, CampaignReport, MessageCounts, MessageListSchema,
   MessageRow, SuppressionReason,
 } from '../use/campaigns/campaigns.schemas.ts';
-import type {
-  OutboxItemSchema, OutboxPageSchema, PreviewRequest, PreviewSchema, SettingsSchema, SettingsUpdate, TestSendSchema,
-} from '../use/campaigns/content.schemas.ts';
+import type { PreviewRequest, PreviewSchema, SettingsUpdate, TestSendSchema } from '../use/campaigns/content.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
@@ -501,10 +499,8 @@ export const campaignsApi = {
 export type CampaignContent = Omit<z.infer<typeof PreviewRequest>, 'customerId'>;
 export type CampaignPreview = z.infer<typeof PreviewSchema>;
 export type TestSendResult = z.infer<typeof TestSendSchema>;
-export type MessagingSettings = z.infer<typeof SettingsSchema>;
+export type { MessagingSettings };
 export type MessagingSettingsUpdate = z.infer<typeof SettingsUpdate>;
-export type OutboxItem = z.infer<typeof OutboxItemSchema>;
-export type OutboxPage = z.infer<typeof OutboxPageSchema>;
 
 export const messagingApi = {
   /** The content as one customer would get it (merge fields, blocks), with the problems of the content and settings. */
@@ -514,7 +510,6 @@ export const messagingApi = {
     request<TestSendResult>('POST', '/campaigns/test-send', { ...content, ...options }),
   settings: () => get<MessagingSettings>('/messaging/settings'),
   updateSettings: (input: MessagingSettingsUpdate) => request<MessagingSettings>('PUT', '/messaging/settings', input),
-  outbox: (query: { cursor?: string; limit?: number; campaignId?: string }) => get<OutboxPage>('/outbox', { ...query }),
 };
 
 // ── consent ledger (同意・配信可否) ──

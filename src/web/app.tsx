@@ -39,7 +39,6 @@ import { DashboardPage } from './pages/dashboards/DashboardPage.tsx';
 import { CampaignListPage } from './pages/campaigns/CampaignListPage.tsx';
 import { CampaignEditPage } from './pages/campaigns/CampaignEditPage.tsx';
 import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
-import { OutboxPage } from './pages/campaigns/OutboxPage.tsx';
 import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
 
 /** `also`: other pages that belong to the entry (it is shown active on them). */
@@ -51,7 +50,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
   { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
   { to: '/segments', label: 'nav.segments', permission: 'segments:read', icon: 'filter' },
-  { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail', also: ['/outbox', '/messaging-settings'] },
+  { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail', also: ['/messaging-settings'] },
   { to: '/rfm', label: 'nav.rfm', permission: 'commerce:read', icon: 'grid' },
   { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
   { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
@@ -141,7 +140,6 @@ function Routes({ path }: { path: string }) {
   if (path === '/campaigns/new') return guard('campaigns:write', <CampaignEditPage />);
   if ((m = match('/campaigns/:id/edit', path))) return guard('campaigns:write', <CampaignEditPage key={m.id} id={m.id!} />);
   if ((m = match('/campaigns/:id', path))) return guard('campaigns:read', <CampaignDetailPage key={m.id} id={m.id!} />);
-  if (path === '/outbox') return guard('campaigns:read', <OutboxPage />);
   if (path === '/messaging-settings') return guard('messaging:settings', <MessagingSettingsPage />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (

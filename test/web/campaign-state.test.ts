@@ -39,7 +39,7 @@ test('the code lists repeated for the browser bundle are the schema\'s, and ever
   assert.equal(ja['camp.reason.no_basis'], '配信根拠なし (特定電子メール法)');
   assert.equal(ja['camp.reason.duplicate_household'], '同じ住所の別の人に送付');
   assert.equal(ja['camp.status.paused'], '一時停止');
-  assert.equal(ja['outbox.notSent'], '未送信 (SMTP 未設定)');
+  assert.equal(ja['camp.outbox.notSent'], '未送信 (SMTP 未設定)');
 });
 
 test('a merge field goes in at the caret or in place of the selection; stale positions are clamped', () => {

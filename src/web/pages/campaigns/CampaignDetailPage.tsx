@@ -338,7 +338,7 @@ function ReportCard({ campaign, tick }: { campaign: Campaign; tick: number }) {
             {figure('considered', t('camp.report.considered'), data.counts.considered)}
             {figure('suppressed', t('camp.report.suppressed'), data.counts.suppressed)}
             {figure('sent', t('camp.report.sent'), data.counts.sent)}
-            {email && data.counts.outbox > 0 && figure('outbox', t('camp.msg.outbox'), data.counts.outbox, undefined, t('outbox.notSent'))}
+            {email && data.counts.outbox > 0 && figure('outbox', t('camp.msg.outbox'), data.counts.outbox, undefined, t('camp.outbox.notSent'))}
             {data.counts.failed > 0 && figure('failed', t('camp.msg.failed'), data.counts.failed)}
             {figure('bounced', t('camp.report.bounced'), data.counts.bounced, percent(data.rates.bounceRate))}
             {email && figure('opened', t('camp.report.opened'), data.counts.opened, percent(data.rates.openRate))}

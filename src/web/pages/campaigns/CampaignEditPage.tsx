@@ -342,7 +342,7 @@ function PreviewPane({ draft, campaign }: { draft: CampaignDraft; campaign: Camp
     try {
       const r = await messagingApi.testSend(body, { ...(customer ? { customerId: customer.id } : {}), ...(campaign ? { campaignId: campaign.id } : {}) });
       setSent(r.delivery === 'outbox'
-        ? <>{t('camp.test.outbox', { to: r.to })} <Link to="/outbox">{t('outbox.open')}</Link></>
+        ? <>{t('camp.test.outbox', { to: r.to })} <Link to="/outbox">{t('camp.outbox.open')}</Link></>
         : t('camp.test.sent', { to: r.to }));
     } catch (e) {
       setSendError(e);

@@ -35,7 +35,7 @@ export function CampaignListPage() {
         sub={t('camp.lead')}
         actions={
           <>
-            <LinkButton to="/outbox" data-testid="campaigns-outbox">{t('outbox.title')}</LinkButton>
+            <LinkButton to="/outbox" data-testid="campaigns-outbox">{t('nav.outbox')}</LinkButton>
             {can('messaging:settings') && <LinkButton to="/messaging-settings" data-testid="campaigns-settings">{t('msgset.title')}</LinkButton>}
             {can('campaigns:write') && <LinkButton to="/campaigns/new" variant="primary" data-testid="campaign-new">{t('camp.new')}</LinkButton>}
           </>

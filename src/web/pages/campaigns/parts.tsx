@@ -28,7 +28,7 @@ export function OutboxBanner() {
   const { t } = useI18n();
   return (
     <div className="alert alert-warning camp-outbox-banner" data-testid="outbox-mode">
-      <Icon name="warn" size={14} /> <strong>{t('outbox.notSent')}</strong> <span>{t('outbox.modeNote')}</span> <Link to="/outbox">{t('outbox.open')}</Link>
+      <Icon name="warn" size={14} /> <strong>{t('camp.outbox.notSent')}</strong> <span>{t('camp.outbox.modeNote')}</span> <Link to="/outbox">{t('camp.outbox.open')}</Link>
     </div>
   );
 }
