@@ -132,7 +132,7 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     // テスト送信 to oneself: without SMTP it waits in the outbox.
     await page.getByTestId('test-send').click();
     await page.getByTestId('test-send-result').waitFor();
-    assert.match(await page.getByTestId('test-send-result').innerText(), /admin@daicho-test\.jp[\s\S]*送信トレイ/);
+    assert.match(await page.getByTestId('test-send-result').innerText(), /admin@daicho-test\.jp[\s\S]*送信箱/);
 
     await page.getByTestId('campaign-save').click();
     await page.getByTestId('campaign-detail-page').waitFor();
@@ -200,7 +200,7 @@ test('campaigns: settings, an e-mail campaign for a segment with suppressions by
     await page.getByTestId('campaign-start').click();
     await page.getByTestId('confirm-audience').waitFor();
     assert.match(await page.getByTestId('confirm-audience').innerText(), /2 人に今すぐ配信を開始します（除外 3 人）/);
-    assert.match(await page.getByTestId('campaign-confirm').innerText(), /送信トレイに保存されます/);
+    assert.match(await page.getByTestId('campaign-confirm').innerText(), /送信箱に保存されます/);
     await shot(page, 'confirm');
     await page.getByTestId('confirm-yes').click();
     await page.getByTestId('campaign-progress').waitFor();

@@ -1,6 +1,6 @@
 /**
  * キャンペーン: every campaign with its channel, status, audience and what was sent so far; 新規作成 for
- * campaigns:write, the 送信トレイ and (admins) 配信設定. While a campaign sends or waits for its time the list polls.
+ * campaigns:write, the 送信箱 (outbox) and (admins) 配信設定. While a campaign sends or waits for its time the list polls.
  */
 import { useEffect } from 'react';
 import { campaignsApi, type CampaignListItem } from '../../api.ts';
