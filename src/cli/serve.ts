@@ -7,6 +7,7 @@ import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { issueSetupTokenIfNeeded } from '../platform/accounts/auth.service.ts';
 import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accounts/auth.repository.ts';
+import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
@@ -20,7 +21,7 @@ import type { Db } from '../db/database.ts';
 
 /**
  * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
- * moves with the calendar), refresh the saved segments whose interval is up, and recompute the cross-sell
+ * moves with the calendar) and rebuild the dashboards' customer facts, refresh the saved segments whose interval is up, and recompute the cross-sell
  * candidates once a day after their first run. Several servers on one PostgreSQL
  * share the work: the recompute takes an advisory lock and each segment refresh is claimed.
  */
@@ -32,6 +33,8 @@ function startScheduler(db: Db): NodeJS.Timeout {
     try {
       const run = await recomputeValuesIfStale(db);
       if (run && !run.skipped) console.log(`RFM as of ${run.asOf}: ${run.customers} buyers scored in ${run.seconds.toFixed(1)} s`);
+      // Once a day with the values: the dashboards' customer facts rebuilt from the customers table.
+      if (run) await rebuildCustomerFacts(db);
       await refreshDueSegments(db);
       // Runs in the background (minutes at a million buyers), one at a time across servers.
       const recommend = await startRunIfStale(db);

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'too_many_requests'
   | 'setup_closed'
+  | 'timeout'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   too_many_requests: 429,
   setup_closed: 409,
+  /** A read that gave up after its time limit (statement_timeout): try again later or with narrower filters. */
+  timeout: 503,
   internal: 500,
 };
 
@@ -46,6 +49,8 @@ export const forbidden = (message = 'You do not have permission to do this') => 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_CHECK_VIOLATION = '23514';
+/** query_canceled: a statement stopped by statement_timeout (or a cancel request). */
+export const PG_QUERY_CANCELED = '57014';
 /** SQLSTATE class 22, data exception: a value the database could not take (bad format, out of range, NUL…). */
 export const PG_DATA_EXCEPTION_CLASS = '22';
 

@@ -165,17 +165,21 @@ export async function moveActivities(db: Db, fromId: string, toId: string, recor
 }
 
 /**
- * Activities of campaigns (a message sent, a DM piece mailed): customer-level, keyed by message so a retried send
- * or a re-exported mailing list writes each once; many at a time (a mailing list of a whole segment).
+ * Activities of campaigns (messages sent, DM pieces mailed), many at a time, keyed by message so a retried send or a
+ * re-exported mailing list writes each once. Each hangs off the person's source record that holds the address it went
+ * to (else their first record), like every other behaviour, so merge and unmerge move it with that record.
  */
-export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ dedupeKey: string; customerId: string; type: string; occurredAt: Date; title: string; properties: Record<string, unknown> }>): Promise<void> {
+export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ dedupeKey: string; customerId: string; type: string; occurredAt: Date; title: string; properties: Record<string, unknown>; address?: string | null }>): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     const chunk = rows.slice(i, i + 5000);
-    await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, dedupe_key)
-      SELECT v.customer_id, v.type, v.occurred_at, v.title, v.properties, v.dedupe_key
+    await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, source_id, source_record_id, dedupe_key)
+      SELECT v.customer_id, v.type, v.occurred_at, v.title, v.properties, r.source_id, r.id, v.dedupe_key
       FROM unnest(${chunk.map((r) => r.customerId)}::uuid[], ${chunk.map((r) => r.type)}::text[], ${chunk.map((r) => r.occurredAt.toISOString())}::timestamptz[],
-        ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => JSON.stringify(r.properties))}::jsonb[], ${chunk.map((r) => r.dedupeKey)}::text[])
-        AS v(customer_id, type, occurred_at, title, properties, dedupe_key)
+        ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => JSON.stringify(r.properties))}::jsonb[], ${chunk.map((r) => r.dedupeKey)}::text[],
+        ${chunk.map((r) => r.address ?? null)}::text[])
+        AS v(customer_id, type, occurred_at, title, properties, dedupe_key, address)
+      LEFT JOIN LATERAL (SELECT sr.id, sr.source_id FROM source_records sr WHERE sr.customer_id = v.customer_id
+                         ORDER BY (lower(sr.normalized->>'email') = v.address) IS TRUE DESC, sr.id LIMIT 1) r ON TRUE
       ON CONFLICT (dedupe_key) DO NOTHING`.execute(db);
   }
 }

@@ -8,8 +8,36 @@ import { exactTimestamp } from '../../db/sql-fragments.ts';
  * stage history: updateCustomersColumns records null → the stage it computed for a customer without history).
  */
 export async function insertEmptyCustomer(db: Db): Promise<string> {
-  const row = await db.insertInto('customers').values({ custom_fields: '{}', provenance: '{}' }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+  const r = await sql<{ id: string }>`WITH c AS (INSERT INTO customers (custom_fields, provenance) VALUES ('{}'::jsonb, '{}'::jsonb) RETURNING id, created_at),
+      f AS (INSERT INTO customer_facts (customer_id, created_at, has_email, has_phone, has_address) SELECT id, created_at, FALSE, FALSE, FALSE FROM c)
+    SELECT id FROM c`.execute(db);
+  return r.rows[0]!.id;
+}
+
+/**
+ * customer_facts (migration 0025): the dashboards' narrow copy of each customer, written here only, by the statements
+ * that write the golden record. `v` holds the new golden columns; created_at and deleted_at come from `c`.
+ */
+const FACT_COLUMNS = sql`customer_id, created_at, deleted_at, prefecture, acquisition_channel, lifecycle_stage, owner_user_id, company_id, has_email, has_phone, has_address`;
+const factValues = (v: string, c: string) => sql.raw(`${c}.id, ${c}.created_at, ${c}.deleted_at, ${v}.prefecture, ${v}.acquisition_channel, ${v}.lifecycle_stage,
+  ${v}.owner_user_id, ${v}.company_id, ${v}.email IS NOT NULL, ${v}.phone IS NOT NULL, ${v}.address IS NOT NULL OR ${v}.postal_code IS NOT NULL`);
+const FACT_UPSERT = sql`ON CONFLICT (customer_id) DO UPDATE SET created_at = excluded.created_at, deleted_at = excluded.deleted_at,
+  prefecture = excluded.prefecture, acquisition_channel = excluded.acquisition_channel, lifecycle_stage = excluded.lifecycle_stage,
+  owner_user_id = excluded.owner_user_id, company_id = excluded.company_id, has_email = excluded.has_email, has_phone = excluded.has_phone,
+  has_address = excluded.has_address`;
+
+/**
+ * Every customer's facts rewritten from the customers table (the daily pass, and after bulk loads that wrote
+ * customers with SQL of their own): rows that differ are updated, missing ones added.
+ */
+export async function rebuildCustomerFacts(db: Db): Promise<void> {
+  await sql`INSERT INTO customer_facts (${FACT_COLUMNS})
+    SELECT ${factValues('c', 'c')} FROM customers c
+    ${FACT_UPSERT}
+    WHERE (customer_facts.created_at, customer_facts.deleted_at, customer_facts.prefecture, customer_facts.acquisition_channel, customer_facts.lifecycle_stage,
+           customer_facts.owner_user_id, customer_facts.company_id, customer_facts.has_email, customer_facts.has_phone, customer_facts.has_address)
+      IS DISTINCT FROM (excluded.created_at, excluded.deleted_at, excluded.prefecture, excluded.acquisition_channel, excluded.lifecycle_stage,
+           excluded.owner_user_id, excluded.company_id, excluded.has_email, excluded.has_phone, excluded.has_address)`.execute(db);
 }
 
 export async function findCustomerRow(db: Db, id: string, options: { includeDeleted?: boolean; forUpdate?: boolean } = {}) {
@@ -58,7 +86,8 @@ export async function updateCustomersColumns(db: Db, rows: readonly GoldenRow[])
               FROM v JOIN customers c ON c.id = v.id),
     stage AS (INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage)
       SELECT id, CASE WHEN has_history THEN before END, lifecycle_stage FROM known
-      WHERE NOT has_history OR before IS DISTINCT FROM lifecycle_stage)
+      WHERE NOT has_history OR before IS DISTINCT FROM lifecycle_stage),
+    facts AS (INSERT INTO customer_facts (${FACT_COLUMNS}) SELECT ${factValues('v', 'c')} FROM v JOIN customers c ON c.id = v.id ${FACT_UPSERT})
     UPDATE customers SET ${set}, updated_at = now()
     FROM v WHERE customers.id = v.id`.execute(db);
 }
@@ -69,18 +98,20 @@ export async function insertCustomersWithColumns(db: Db, rows: readonly GoldenRo
   const columns = sql.join([sql.ref('id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(c))]);
   const values = sql.join([sql.ref('v.id'), ...GOLDEN_COLUMN_NAMES.map((c) => sql.ref(`v.${c}`))]);
   await sql`WITH c AS (INSERT INTO customers (${columns})
-      SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE} RETURNING id, lifecycle_stage)
+      SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}
+      RETURNING id, created_at, deleted_at, lifecycle_stage, prefecture, acquisition_channel, owner_user_id, company_id, email, phone, address, postal_code),
+    facts AS (INSERT INTO customer_facts (${FACT_COLUMNS}) SELECT ${factValues('c', 'c')} FROM c)
     INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage) SELECT id, NULL, lifecycle_stage FROM c`.execute(db);
 }
 
+/** Soft-deletes a live customer (its facts too, in the same statement); false when there was none. */
 export async function softDeleteCustomer(db: Db, id: string, userId: string | null): Promise<boolean> {
-  const result = await db
-    .updateTable('customers')
-    .set({ deleted_at: new Date(), deleted_by_user_id: userId, updated_at: new Date() })
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const r = await sql<{ id: string }>`WITH d AS (
+      UPDATE customers SET deleted_at = now(), deleted_by_user_id = ${userId}, updated_at = now()
+      WHERE id = ${id}::uuid AND deleted_at IS NULL RETURNING id, deleted_at),
+    f AS (UPDATE customer_facts SET deleted_at = d.deleted_at FROM d WHERE customer_facts.customer_id = d.id)
+    SELECT id FROM d`.execute(db);
+  return r.rows.length > 0;
 }
 
 // ── source records ──

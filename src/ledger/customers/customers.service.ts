@@ -18,6 +18,14 @@ import type { Customer, CustomerList, CustomerListItem, CustomerSourceValues, So
 import { refreshOrderRollups } from '../values/values.service.ts';
 
 
+/**
+ * The dashboards' narrow copy of every customer (customer_facts) rewritten from the customers table: the daily pass
+ * puts right whatever a path missed, and a bulk load that wrote customers with its own SQL calls it once.
+ */
+export async function rebuildCustomerFacts(db: Db): Promise<void> {
+  await repo.rebuildCustomerFacts(db);
+}
+
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
 export async function deleteCustomer(db: Db, id: string, actor: Actor): Promise<void> {
   await db.transaction().execute(async (trx) => {

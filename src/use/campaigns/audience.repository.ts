@@ -144,3 +144,12 @@ export async function* audienceCursor(trx: Db, channel: Channel, predicate: RawB
     await sql`CLOSE audience_cursor`.execute(trx);
   }
 }
+
+/** A live customer's household key (as the DM audience computes it) and whether they have a postal address at all. */
+export async function householdOf(db: Db, customerId: string): Promise<{ household: string; hasAddress: boolean } | null> {
+  const result = await sql<{ household: string; has_address: boolean }>`
+    SELECT ${HOUSEHOLD_KEY} AS household, (c.postal_code IS NOT NULL AND c.address IS NOT NULL) AS has_address
+    FROM customers c WHERE c.id = ${customerId}::uuid AND c.deleted_at IS NULL`.execute(db);
+  const row = result.rows[0];
+  return row ? { household: row.household, hasAddress: row.has_address } : null;
+}

@@ -6,7 +6,7 @@ import { IdParam, json, secureRoute, createRouter, type Router } from '../../cor
 import {
   AudienceListQuery, AudienceListSchema, AudienceRequestSchema, AudienceSummarySchema, CampaignInputSchema, CampaignListSchema,
   CampaignPatchSchema, CampaignReportSchema, CampaignSchema, DmListQuery, LabelsQuery, MessageListQuery, MessageListSchema,
-  ReportQuery, StartRequestSchema, UnknownDecisionSchema,
+  ReportQuery, ReturnedMailSchema, StartRequestSchema, UnknownDecisionSchema,
 } from './campaigns.schemas.ts';
 import * as campaigns from './campaigns.service.ts';
 import * as dm from './dm.service.ts';
@@ -136,6 +136,12 @@ export function campaignRoutes(): Router {
       const html = await dm.dmLabelSheet(c.get('deps').db, c.req.valid('param').id, c.req.valid('query').layout, c.get('actor'));
       return c.html(html, 200, { 'Cache-Control': 'no-store' }) as never;
     },
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/campaigns/returned-mail', access: 'campaigns:send', tags: ['campaigns'],
+      summary: 'DM post came back (宛先不明): the household address is suppressed for later DMs; on the timeline; audited',
+      request: { body: body(ReturnedMailSchema) }, responses: { 204: { description: 'Recorded' }, 404: json(z.object({}), 'No such customer'), 409: conflict } }),
+    async (c) => { await dm.recordReturnedMail(c.get('deps').db, c.req.valid('json'), c.get('actor')); return c.body(null, 204); },
   );
   return app;
 }

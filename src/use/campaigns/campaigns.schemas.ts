@@ -161,3 +161,9 @@ export const DmListQuery = z.object({
   encoding: z.enum(['cp932', 'utf-8']).default('cp932'),
 });
 export const LabelsQuery = z.object({ layout: z.enum(['12', '24']).default('12') });
+
+export const ReturnedMailSchema = z.object({
+  customerId: uuid,
+  campaignId: uuid.optional(),
+  detail: z.string().trim().max(500).optional(),
+}).openapi('ReturnedMail');

@@ -9,6 +9,8 @@ import { lineWriter } from '../../ledger/customers/customer-export.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './campaigns.repository.ts';
 import * as messages from './messages.repository.ts';
+import { householdOf } from './audience.repository.ts';
+import { recordSuppression } from './suppressions.repository.ts';
 
 /**
  * DM (postal): a started DM campaign's pieces (one per household, suppressions applied when it started) as the
@@ -64,4 +66,21 @@ export async function dmLabelSheet(db: Db, id: string, layout: '12' | '24', acto
   const { labels } = await labelsOf(db, id);
   await audit(db, actor, 'export.dm_labels', { type: 'campaign', id }, { name: row.name, rows: labels.length, layout });
   return labelSheetHtml(labels, layout, row.name);
+}
+
+/**
+ * Post came back (宛先不明): the household's address is suppressed for every later DM (reason `bounced`) until the
+ * address changes (a new address is a new household key), and the return is on the person's timeline.
+ */
+export async function recordReturnedMail(db: Db, input: { customerId: string; campaignId?: string | undefined; detail?: string | undefined }, actor: Actor): Promise<void> {
+  const household = await householdOf(db, input.customerId);
+  if (!household) throw notFound('customer');
+  if (!household.hasAddress) throw new AppError('conflict', 'The customer has no postal address (住所が登録されていません)');
+  await recordSuppression(db, { channel: 'dm', addressKey: household.household, reason: 'returned_mail', customerId: input.customerId, campaignId: input.campaignId ?? null, detail: input.detail ?? null });
+  const now = new Date();
+  await insertCampaignActivities(db, [{
+    dedupeKey: `returned-mail:${input.customerId}:${now.toISOString()}`, customerId: input.customerId, type: 'dm_returned', occurredAt: now,
+    title: 'DM 返送 (宛先不明)', properties: { campaignId: input.campaignId ?? null, detail: input.detail ?? null },
+  }]);
+  await audit(db, actor, 'campaign.returned_mail', { type: 'customer', id: input.customerId }, { campaignId: input.campaignId ?? null });
 }

@@ -50,9 +50,13 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
-        WHEN (SELECT k.state FROM consents k LEFT JOIN source_records sr ON sr.id = k.source_record_id
-              WHERE k.purpose_code = ${purpose} AND COALESCE(sr.customer_id, k.customer_id) = m.customer_id
-              ORDER BY k.recorded_at DESC, k.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
+        WHEN (SELECT e.state FROM (
+                SELECT k.state, k.recorded_at, k.id FROM source_records sr JOIN consents k ON k.source_record_id = sr.id
+                WHERE sr.customer_id = m.customer_id AND k.purpose_code = ${purpose}
+                UNION ALL
+                SELECT k.state, k.recorded_at, k.id FROM consents k
+                WHERE k.customer_id = m.customer_id AND k.source_record_id IS NULL AND k.purpose_code = ${purpose}) e
+              ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
@@ -74,6 +78,22 @@ export async function markSending(db: Db, id: number, worker: string): Promise<b
   const r = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
     .where('id', '=', id).where('status', '=', 'claimed').where('claimed_by', '=', worker).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** markSending for a window of messages sent side by side; the ids it marked. */
+export async function markSendingMany(db: Db, ids: readonly number[], worker: string): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
+    .where('id', 'in', [...ids]).where('status', '=', 'claimed').where('claimed_by', '=', worker).returning('id').execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What the SMTP server (or the outbox) took, in one statement per window. */
+export async function markDeliveredMany(db: Db, rows: ReadonlyArray<{ id: number; smtpMessageId: string; smtpResponse: string }>, status: 'sent' | 'outbox', sentAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`UPDATE campaign_messages m SET status = ${status}, sent_at = ${sentAt}, smtp_message_id = v.mid, smtp_response = v.resp, error = NULL
+    FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.smtpMessageId)}::text[], ${rows.map((r) => r.smtpResponse.slice(0, 500))}::text[]) AS v(id, mid, resp)
+    WHERE m.id = v.id`.execute(db);
 }
 
 export async function markDelivered(db: Db, id: number, v: { status: 'sent' | 'outbox'; smtpMessageId: string; smtpResponse: string; sentAt: Date }): Promise<void> {

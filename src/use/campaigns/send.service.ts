@@ -8,7 +8,7 @@ import { composeMessages } from './compose.service.ts';
 import type { Mailer } from './mailer.ts';
 import * as messages from './messages.repository.ts';
 import { getSettings } from './settings.service.ts';
-import { recordSent } from './tracking.service.ts';
+import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 
 /**
  * The send loop. Any number of processes may run it against one database: each claims batches of queued messages
@@ -28,6 +28,8 @@ export interface SenderOptions {
   staleAfterMs?: number;
   /** Messages a second for this process (default: the admin's setting). */
   rate?: number;
+  /** Messages in flight at once (over the mailer's pooled connections). */
+  concurrency?: number;
   worker?: string;
 }
 
@@ -38,6 +40,7 @@ export class CampaignSender {
   private readonly batchSize: number;
   private readonly maxAttempts: number;
   private readonly staleAfterMs: number;
+  private readonly concurrency: number;
   private readonly running = new Set<string>();
   private stopping = false;
   private nextSlot = 0;
@@ -47,6 +50,7 @@ export class CampaignSender {
     this.batchSize = options.batchSize ?? 50;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.staleAfterMs = options.staleAfterMs ?? 120_000;
+    this.concurrency = options.concurrency ?? 4;
   }
 
   /** One scheduler pass: take over dead processes' claims, start what is due, send what is sending. */
@@ -95,30 +99,39 @@ export class CampaignSender {
           console.error(`Campaign ${campaignId} paused: ${error instanceof Error ? error.message : String(error)}`);
           break;
         }
-        for (const m of go) {
-          if (this.stopping) break;
-          const msg = mail.get(m.id);
-          if (!msg) {
-            // The person was merged away or deleted since the audience was resolved.
-            await messages.skipClaimed(this.db, [{ id: m.id, reason: 'no_address' }]);
-            tally.skipped += 1;
-            continue;
-          }
-          await this.throttle(this.options.rate ?? settings.sendRate);
-          if (!(await messages.markSending(this.db, m.id, this.worker))) continue;
-          let result: { messageId: string; response: string };
-          try {
-            result = await this.mailer.send(msg, { messageId: m.id, campaignId });
-          } catch (err) {
+        const composed = go.filter((m) => mail.has(m.id));
+        // The person was merged away or deleted since the audience was resolved.
+        const gone = go.filter((m) => !mail.has(m.id)).map((m) => ({ id: m.id, reason: 'no_address' }));
+        await messages.skipClaimed(this.db, gone);
+        tally.skipped += gone.length;
+        // Windows of `concurrency` messages side by side over the pooled connections: each window is marked sending
+        // in one statement before its SMTP transactions and sent in one after them, so a kill leaves at most one
+        // window unknown.
+        for (let i = 0; i < composed.length && !this.stopping; i += this.concurrency) {
+          const window = composed.slice(i, i + this.concurrency);
+          await this.throttle(this.options.rate ?? settings.sendRate, window.length);
+          const marked = await messages.markSendingMany(this.db, window.map((m) => m.id), this.worker);
+          const going = window.filter((m) => marked.has(m.id));
+          const results = await Promise.allSettled(going.map((m) => this.mailer.send(mail.get(m.id)!, { messageId: m.id, campaignId })));
+          const at = new Date();
+          const delivered: Array<{ id: number; smtpMessageId: string; smtpResponse: string; customerId: string; address: string | null }> = [];
+          for (const [k, result] of results.entries()) {
+            const m = going[k]!;
+            if (result.status === 'fulfilled') {
+              delivered.push({ id: m.id, smtpMessageId: result.value.messageId, smtpResponse: result.value.response, customerId: m.customer_id, address: m.address });
+              continue;
+            }
+            const err = result.reason as unknown;
             const permanent = (err as { permanent?: unknown }).permanent === true;
             const fate = await messages.markNotDelivered(this.db, m.id, err instanceof Error ? err.message : String(err), permanent, this.maxAttempts);
             if (fate === 'failed') tally.failed += 1;
-            continue;
           }
-          const at = new Date();
-          await messages.markDelivered(this.db, m.id, { status: this.mailer.kind === 'smtp' ? 'sent' : 'outbox', smtpMessageId: result.messageId, smtpResponse: result.response, sentAt: at });
-          await recordSent(this.db, m.token, at, this.mailer.kind);
-          tally.sent += 1;
+          await messages.markDeliveredMany(this.db, delivered, this.mailer.kind === 'smtp' ? 'sent' : 'outbox', at);
+          await insertCampaignActivities(this.db, delivered.map((d) => ({
+            dedupeKey: `campaign:${d.id}:email_sent`, customerId: d.customerId, type: 'email_sent', occurredAt: at, title: `メール送信: ${campaign.name}`,
+            properties: { campaignId, campaignName: campaign.name, messageId: d.id, delivery: this.mailer.kind }, address: d.address,
+          })));
+          tally.sent += delivered.length;
         }
         // What this batch did not attempt (stopping, paused) goes back to the queue at once.
         await messages.releaseClaims(this.db, this.worker, campaignId);
@@ -130,8 +143,8 @@ export class CampaignSender {
     return tally;
   }
 
-  private async throttle(rate: number): Promise<void> {
-    const gap = 1000 / Math.max(1, rate);
+  private async throttle(rate: number, messages = 1): Promise<void> {
+    const gap = (1000 / Math.max(1, rate)) * messages;
     const now = Date.now();
     if (this.nextSlot > now) await sleep(this.nextSlot - now);
     this.nextSlot = Math.max(now, this.nextSlot) + gap;

@@ -4,7 +4,10 @@ import { JSIC_MIDDLE } from '../../domain/companies/industry.ts';
 import type { CompositionDimension } from './dashboards.schemas.ts';
 
 /**
- * SQL of the dashboards' panels: reads only. Every panel reads the ledger's live customers (deleted_at IS NULL: a
+ * SQL of the dashboards' panels: reads only. Customers are read from customer_facts (migration 0025: a narrow copy
+ * of each customer's dimensions written with its golden record), never the wide customers table; a customer's
+ * records from the index on source_records (customer_id, source_id, received_at, id). Every panel reads the
+ * ledger's live customers (deleted_at IS NULL: a
  * merged-away customer is soft-deleted and its records moved, so nobody is counted twice), optionally only a saved
  * segment's members, and counts orders as RFM does (src/ledger/values: LINE_NET, cancelled orders left out, an order
  * counts as a purchase when a line has a positive quantity, revenue nets every line of every order that is not
@@ -64,6 +67,36 @@ export async function otherCurrencyOrders(db: Db, scope: Scope): Promise<number>
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/** Planner settings of a panel's transaction (bench/README.md has the measurements behind each). */
+export interface PanelSettings {
+  /** Hash a million customers in memory instead of in batches on disk (the default 4 MB spills). */
+  workMem: string;
+  /** Without JIT: compiling the panels' expressions took 0.5–0.8 s of a 1 M-customer panel, more than it saved. */
+  jit: boolean;
+  /** false: aggregate in index order (the funnel's stage changes by customer) instead of hashing a million groups. */
+  hashAggregate: boolean;
+  /**
+   * false: no parallel workers. First touch sorts every record by customer and arrival: each worker built the same
+   * sorted list again for its hash join (10.2 s against 6.3 s alone at 1 M, load 9).
+   */
+  parallel: boolean;
+}
+export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true, parallel: true };
+
+/**
+ * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
+ * transaction: a panel that cannot answer in time gives its connection back instead of holding it for minutes), with
+ * the panel's planner settings, local to the transaction too.
+ */
+export async function withStatementTimeout<T>(db: Db, ms: number, settings: PanelSettings, run: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true), set_config('work_mem', ${settings.workMem}, true),
+      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)
+      ${settings.parallel ? sql`` : sql`, set_config('max_parallel_workers_per_gather', '0', true)`}`.execute(trx);
+    return run(trx);
+  });
+}
+
 export async function segmentExists(db: Db, id: string): Promise<boolean> {
   return (await db.selectFrom('segments').select('id').where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst()) !== undefined;
 }
@@ -74,26 +107,28 @@ const MIDDLE_TO_MAJOR = () => sql`(VALUES ${sql.join(Object.entries(JSIC_MIDDLE)
 
 /** Each live customer of the scope with its key of the dimension (several rows for `source`: one per source). */
 function keyed(dimension: CompositionDimension, scope: Scope) {
-  const where = sql`WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)}`;
+  const where = sql`WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)}`;
   switch (dimension) {
     case 'industry':
-      return sql`SELECT c.id, c.created_at, CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END AS key
-        FROM customers c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2) ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END AS key
+        FROM customer_facts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2) ${where}`;
     case 'size_band':
-      return sql`SELECT c.id, c.created_at, co.size_band AS key FROM customers c LEFT JOIN companies co ON co.id = c.company_id ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, co.size_band AS key FROM customer_facts c LEFT JOIN companies co ON co.id = c.company_id ${where}`;
     case 'prefecture':
-      return sql`SELECT c.id, c.created_at, c.prefecture AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.prefecture AS key FROM customer_facts c ${where}`;
     case 'channel':
-      return sql`SELECT c.id, c.created_at, c.acquisition_channel AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.acquisition_channel AS key FROM customer_facts c ${where}`;
     case 'stage':
-      return sql`SELECT c.id, c.created_at, c.lifecycle_stage AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.lifecycle_stage AS key FROM customer_facts c ${where}`;
     case 'owner':
-      return sql`SELECT c.id, c.created_at, c.owner_user_id::text AS key FROM customers c ${where}`;
+      return sql`SELECT c.customer_id AS id, c.created_at, c.owner_user_id::text AS key FROM customer_facts c ${where}`;
     case 'source':
-      // Joined first, grouped after: grouping source_records alone misled the planner (a customer's sources are few).
-      return sql`SELECT c.id, c.created_at, s.name AS key
-        FROM customers c JOIN source_records r ON r.customer_id = c.id JOIN sources s ON s.id = r.source_id ${where}
-        GROUP BY c.id, c.created_at, s.name`;
+      // A customer's sources from the records' (customer, source) index, grouped by id before the names are joined.
+      return sql`SELECT x.id, x.created_at, s.name AS key
+        FROM (SELECT c.customer_id AS id, c.created_at, r.source_id
+              FROM customer_facts c JOIN source_records r ON r.customer_id = c.customer_id ${where}
+              GROUP BY c.customer_id, c.created_at, r.source_id) x
+        JOIN sources s ON s.id = x.source_id`;
   }
 }
 
@@ -178,8 +213,9 @@ export async function funnel(db: Db, stages: readonly string[], scope: Scope): P
     SELECT ${sql.join(figures)}
     FROM (
       SELECT h.customer_id, ${sql.join(reachedAt)}
-      FROM customer_stage_changes h JOIN customers c ON c.id = h.customer_id
-      WHERE c.deleted_at IS NULL AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`c.id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
+      FROM customer_stage_changes h
+      WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = h.customer_id AND c.deleted_at IS NOT NULL)
+        AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`h.customer_id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
       GROUP BY h.customer_id) f`.execute(db);
   const row = r.rows[0] ?? {};
   return stages.map((_, k) => ({
@@ -264,7 +300,7 @@ export interface AcquisitionRow { month: string; channel: string | null; new_cus
 export async function acquisition(db: Db, scope: Scope): Promise<AcquisitionRow[]> {
   const r = await sql<AcquisitionRow>`
     SELECT ${month(sql`c.created_at`)} AS month, c.acquisition_channel AS channel, count(*) AS new_customers
-    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}
+    FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
     GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
   return r.rows;
 }
@@ -276,15 +312,17 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  * and how many of them made a purchase in the range.
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
+  // Each customer's first record, then the customers of the scope; buyers as one distinct list of the rollup's
+  // customers (no per-customer probes).
   const r = await sql<FirstTouchRow>`
-    WITH cs AS (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}),
-    firsts AS (
+    WITH firsts AS (
       SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
-      FROM source_records sr JOIN cs ON cs.id = sr.customer_id
+      FROM source_records sr JOIN customer_facts c ON c.customer_id = sr.customer_id
+      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
       ORDER BY sr.customer_id, sr.received_at, sr.id),
     buyers AS (
-      SELECT DISTINCT d.customer_id FROM customer_order_days d JOIN cs ON cs.id = d.customer_id
-      WHERE d.orders > 0 ${withinDays(scope, sql`d.day`)})
+      SELECT DISTINCT d.customer_id FROM customer_order_days d
+      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)})
     SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
     FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
     GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);
@@ -296,11 +334,11 @@ export interface QualityRow { customers: number | string; with_email: number | s
 /** How complete the scope's customers (entered in the range) are, and the review queues' sizes. */
 export async function quality(db: Db, scope: Scope): Promise<QualityRow> {
   const r = await sql<QualityRow>`
-    SELECT count(*) AS customers, count(c.email) AS with_email, count(c.phone) AS with_phone,
-           count(*) FILTER (WHERE c.address IS NOT NULL OR c.postal_code IS NOT NULL) AS with_address, count(c.company_id) AS with_company,
+    SELECT count(*) AS customers, count(*) FILTER (WHERE c.has_email) AS with_email, count(*) FILTER (WHERE c.has_phone) AS with_phone,
+           count(*) FILTER (WHERE c.has_address) AS with_address, count(c.company_id) AS with_company,
            (SELECT count(*) FROM review_items WHERE status = 'open') AS review_waiting,
            (SELECT count(*) FROM company_reviews WHERE status = 'open') AS company_review_waiting
-    FROM customers c WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`c.created_at`)}`.execute(db);
+    FROM customer_facts c WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}`.execute(db);
   return r.rows[0]!;
 }
 
@@ -314,11 +352,11 @@ export interface MergesRow { source: string; label: string; merged: number | str
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
   const r = await sql<MergesRow>`
     SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
-    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customers c ON c.id = sr.customer_id
+    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customer_facts c ON c.customer_id = sr.customer_id
     LEFT JOIN (
-      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customers t ON t.id = d.customer_id
+      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customer_facts t ON t.customer_id = d.customer_id
       WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
-    WHERE c.deleted_at IS NULL ${members(scope, sql`c.id`)} ${within(scope, sql`sr.received_at`)}
+    WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`sr.received_at`)}
     GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
   return r.rows;
 }

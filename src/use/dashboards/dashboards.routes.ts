@@ -5,13 +5,14 @@ import { DrillQuery, PanelParams, PanelQuery, PanelSchema } from './dashboards.s
 import * as dashboards from './dashboards.service.ts';
 
 const notFound = json(z.object({}), 'No such segment');
+const timedOut = json(z.object({}), 'The panel did not answer within its time limit (30 s on PostgreSQL): try a narrower range or a segment');
 
 export function dashboardRoutes(): Router {
   const app = createRouter();
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/dashboards/panels/{panel}', access: 'dashboards:read', tags: ['dashboards'],
       summary: 'One dashboard panel as a table (columns + rows), filtered by a segment and a range of Japan dates',
-      request: { params: PanelParams, query: PanelQuery }, responses: { 200: json(PanelSchema, 'The panel'), 404: notFound } }),
+      request: { params: PanelParams, query: PanelQuery }, responses: { 200: json(PanelSchema, 'The panel'), 404: notFound, 503: timedOut } }),
     async (c) => c.json(await dashboards.panel(c.get('deps').db, c.req.valid('param').panel, c.req.valid('query')), 200),
   );
   app.openapi(

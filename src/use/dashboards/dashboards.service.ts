@@ -1,6 +1,6 @@
 import type { AuthContext } from '../../core/context.ts';
 import { cursorUuid, decodeCursor, encodeCursor } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, PG_QUERY_CANCELED, sqlState } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { JSIC_MAJOR } from '../../domain/companies/industry.ts';
@@ -230,8 +230,28 @@ async function mergesBySource(db: Db, r: Resolved): Promise<{ columns: Columns; 
 const TREND: ReadonlySet<PanelId> = new Set(['revenue_by_month', 'category_by_month', 'cohorts', 'acquisition']);
 const WITH_ORDERS: ReadonlySet<PanelId> = new Set(['composition', 'revenue_by_month', 'category_by_month', 'cohorts', 'first_touch']);
 
-/** One panel's table under the filters. */
-export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date()): Promise<Panel> {
+/** How long a panel's statements may run before they are cancelled and the panel answers 503 (timeout). */
+export const PANEL_TIMEOUT_MS = 30_000;
+
+/**
+ * One panel's table under the filters, its reads in one transaction limited to `timeoutMs` (the answer is a 503
+ * `timeout` problem then, and the connection is free again).
+ */
+export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date(), timeoutMs: number = PANEL_TIMEOUT_MS): Promise<Panel> {
+  try {
+    // The funnel of every customer streams in index order; a segment's (a third of them at most) hashes faster.
+    const settings = id === 'funnel' && !query.segment ? { ...repo.PANEL_SETTINGS, hashAggregate: false }
+      : id === 'first_touch' ? { ...repo.PANEL_SETTINGS, parallel: false } : repo.PANEL_SETTINGS;
+    return await repo.withStatementTimeout(db, timeoutMs, settings, (trx) => panelIn(trx, id, query, now));
+  } catch (error) {
+    if (sqlState(error) === PG_QUERY_CANCELED) {
+      throw new AppError('timeout', `集計が ${Math.round(timeoutMs / 1000)} 秒以内に終わりませんでした。期間やセグメントで絞ってもう一度お試しください (the panel took longer than ${timeoutMs} ms)`);
+    }
+    throw error;
+  }
+}
+
+async function panelIn(db: Db, id: PanelId, query: PanelQuery, now: Date): Promise<Panel> {
   const started = performance.now();
   const r = await resolve(db, query, TREND.has(id), now);
   const by = id === 'composition' ? query.by ?? 'prefecture' : null;

@@ -20,7 +20,7 @@ const ICONS: Record<string, IconName> = {
   edit: 'edit', note: 'note', customer_created: 'plus', merge: 'link', unmerge: 'link', import: 'inbox',
   form_submission: 'form', page_view: 'globe', purchase: 'cart', purchase_cancelled: 'cart', purchase_returned: 'cart',
   event_registration: 'calendar', event_attendance: 'calendar',
-  email_sent: 'mail', email_opened: 'mail', email_clicked: 'link', email_unsubscribed: 'warn', email_bounced: 'warn', dm_mailed: 'inbox',
+  email_sent: 'mail', email_opened: 'mail', email_clicked: 'link', email_unsubscribed: 'warn', email_bounced: 'warn', dm_mailed: 'inbox', dm_returned: 'warn',
 };
 
 interface Change {
@@ -285,7 +285,8 @@ function Detail({ activity: a }: { activity: Activity }) {
     case 'email_clicked':
     case 'email_unsubscribed':
     case 'email_bounced':
-    case 'dm_mailed': {
+    case 'dm_mailed':
+    case 'dm_returned': {
       // The campaign, and what the person did: the link clicked, how they unsubscribed, the bounce's kind.
       const url = str(p.url);
       const kind = str(p.kind);
@@ -293,6 +294,7 @@ function Detail({ activity: a }: { activity: Activity }) {
       return (
         <div className="small" data-testid="campaign-activity">
           {str(p.campaignName)}
+          {str(p.detail) && <span className="muted">{str(p.detail)}</span>}
           {url && <> · <a href={url} target="_blank" rel="noreferrer noopener">{shortUrl(url)}</a></>}
           {kind && <span className="muted"> · {tOr(`timeline.bounce.${kind}`, kind)}</span>}
           {how && <span className="muted"> · {tOr(`timeline.unsubscribe.${how}`, how)}</span>}

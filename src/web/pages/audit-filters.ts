@@ -13,7 +13,7 @@ export const AUDIT_ACTIONS = [
   'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
   'segment.create', 'segment.update', 'segment.delete', 'segment.refresh', 'recommend.run', 'export.recommendations',
   'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.schedule', 'campaign.start', 'campaign.pause', 'campaign.resume',
-  'campaign.cancel', 'campaign.unknown_decided', 'export.dm_list', 'export.dm_labels', 'export.campaign_audience',
+  'campaign.cancel', 'campaign.unknown_decided', 'campaign.returned_mail', 'export.dm_list', 'export.dm_labels', 'export.campaign_audience',
   'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
   'import.run', 'order.import', 'order.put', 'event.import', 'event.create', 'event.update', 'event.register', 'event.attendance',
   'company.create', 'company.update', 'company.merge', 'company.unmerge', 'company.review.distinct', 'company.retire', 'custom_field.create', 'custom_field.update',

@@ -93,7 +93,7 @@ const until = async (check: () => boolean, what: string, ms = 120_000) => {
 
 for (const engine of ENGINES) {
   describe(`campaign sending survives SIGKILL [${engine}]`, () => {
-    test(`${PEOPLE} messages, killed mid-send and restarted: each sent once, the one in flight left to a person`, { timeout: 300_000 }, async () => {
+    test(`${PEOPLE} messages, killed mid-send and restarted: each sent once, those in flight left to a person`, { timeout: 300_000 }, async () => {
       const smtp = await startSmtp();
       const database = await newDatabase(engine);
       const children: ChildProcess[] = [];
@@ -143,8 +143,9 @@ for (const engine of ENGINES) {
         const sentAtKill = atKill.filter((r) => r.status === 'sent');
         const inFlight = atKill.filter((r) => r.status === 'sending');
         for (const r of sentAtKill) assert.equal(receivedAtKill.get(r.token), 1, 'a message marked sent was received once');
-        assert.equal(inFlight.length, 1, 'the message in the SMTP transaction at the kill');
-        assert.equal(receivedAtKill.get(inFlight[0]!.token), 1, 'which the SMTP server did receive');
+        // The window of messages sent side by side (4) was in its SMTP transactions; the server had the 80th.
+        assert.ok(inFlight.length >= 1 && inFlight.length <= 4, `the messages in SMTP transactions at the kill: ${inFlight.length}`);
+        assert.ok(inFlight.some((r) => receivedAtKill.get(r.token) === 1), 'one of them the SMTP server did receive');
 
         // Restarted, it sends the rest; the message in flight is not sent again by itself.
         const second = await startServer();
@@ -170,7 +171,7 @@ for (const engine of ENGINES) {
         }
         assert.equal(smtp.received.get('none'), undefined);
         assert.equal(campaignRow.rows[0]!.status, 'done');
-        console.log(`# [${engine}] ${PEOPLE} messages: ${sentAtKill.length} sent before SIGKILL, ${inFlight.length} in the SMTP transaction (→ unknown; received by the server: ${inFlight.map((r) => receivedAtKill.get(r.token) ?? 0).join(',') || '-'}), ${expected - sentAtKill.length} sent after the restart; server received ${total()} messages, ${smtp.received.size} distinct, none twice`);
+        console.log(`# [${engine}] ${PEOPLE} messages: ${sentAtKill.length} sent before SIGKILL, ${inFlight.length} in SMTP transactions (→ unknown; received by the server: ${inFlight.map((r) => receivedAtKill.get(r.token) ?? 0).join(',') || '-'}), ${expected - sentAtKill.length} sent after the restart; server received ${total()} messages, ${smtp.received.size} distinct, none twice`);
       } finally {
         for (const c of children) { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } }
         await smtp.close();
