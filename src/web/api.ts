@@ -43,6 +43,11 @@ import type { CustomerValueResponse, RecomputeSummarySchema, RfmOverviewBody } f
 import type {
   Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCustomers, Run as RecommendRun, RunListSchema, RunStartedSchema,
 } from '../use/recommend/recommend.schemas.ts';
+import type {
+  AudienceListSchema, AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignList, CampaignPatch, CampaignReport, MessageCounts, MessageListSchema,
+  MessageRow, SuppressionReason,
+} from '../use/campaigns/campaigns.schemas.ts';
+import type { PreviewRequest, PreviewSchema, SettingsUpdate, TestSendSchema } from '../use/campaigns/content.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
@@ -452,6 +457,59 @@ export const recommendApi = {
   runs: () => get<RecommendRunList>('/recommendations/runs'),
   /** Starts the background computation (segments:write); 202 with the run, or alreadyRunning. */
   start: (input: { asOf?: string; k?: number } = {}) => request<RecommendRunStarted>('POST', '/recommendations/runs', input),
+};
+
+// ── campaigns (キャンペーン): e-mail and DM, audience with suppressions, sending, reports ──
+export type {
+  AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignPatch, CampaignReport, MessageCounts, MessageRow, SuppressionReason,
+};
+export type CampaignListItem = CampaignList['items'][number];
+export type AudienceList = z.infer<typeof AudienceListSchema>;
+export type MessageList = z.infer<typeof MessageListSchema>;
+export type AudienceQuery = { status?: AudienceRow['status']; reason?: SuppressionReason; cursor?: string; limit?: number };
+
+export const campaignsApi = {
+  list: () => get<CampaignList>('/campaigns'),
+  get: (id: string) => get<Campaign>(`/campaigns/${encodeURIComponent(id)}`),
+  create: (input: CampaignInput) => request<Campaign>('POST', '/campaigns', input),
+  update: (id: string, patch: CampaignPatch) => request<Campaign>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
+  remove: (id: string) => request<void>('DELETE', `/campaigns/${encodeURIComponent(id)}`),
+  /** Who would get it if it were sent now, and who not and why (live, nothing stored). */
+  audienceCheck: (channel: Campaign['channel'], segmentIds: string[]) => request<AudienceSummary>('POST', '/campaigns/audience', { channel, segmentIds }),
+  audience: (id: string) => get<AudienceSummary>(`/campaigns/${encodeURIComponent(id)}/audience`),
+  audienceList: (id: string, query: AudienceQuery) => get<AudienceList>(`/campaigns/${encodeURIComponent(id)}/audience/list`, { ...query }),
+  /** Now, or at `scheduledAt` (ISO 8601 with its offset). */
+  start: (id: string, scheduledAt?: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/start`, scheduledAt ? { scheduledAt } : {}),
+  pause: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/pause`, {}),
+  resume: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/resume`, {}),
+  cancel: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/cancel`, {}),
+  messages: (id: string, query: { status?: MessageRow['status']; cursor?: string; limit?: number }) =>
+    get<MessageList>(`/campaigns/${encodeURIComponent(id)}/messages`, { ...query }),
+  /** Messages whose fate is unknown: send again, or record them as sent (default: all of them). */
+  decideUnknown: (id: string, action: 'resend' | 'mark_sent', messageIds?: number[]) =>
+    request<unknown>('POST', `/campaigns/${encodeURIComponent(id)}/unknown`, { action, ...(messageIds ? { messageIds } : {}) }),
+  report: (id: string, days?: number) => get<CampaignReport>(`/campaigns/${encodeURIComponent(id)}/report`, { days }),
+  /** Plain links: the browser downloads the CSV, or opens the printable label sheet. */
+  dmListUrl: (id: string, encoding: 'cp932' | 'utf-8') => `/api/v1/campaigns/${encodeURIComponent(id)}/dm-list?encoding=${encoding}`,
+  labelsUrl: (id: string, layout: '12' | '24') => `/api/v1/campaigns/${encodeURIComponent(id)}/labels?layout=${layout}`,
+};
+
+// ── campaign content and messaging (preview, test send, sender settings, outbox) ──
+/** What the preview and the test send are given: the content as edited (content.schemas.ts PreviewRequest without the customer). */
+export type CampaignContent = Omit<z.infer<typeof PreviewRequest>, 'customerId'>;
+export type CampaignPreview = z.infer<typeof PreviewSchema>;
+export type TestSendResult = z.infer<typeof TestSendSchema>;
+export type { MessagingSettings };
+export type MessagingSettingsUpdate = z.infer<typeof SettingsUpdate>;
+
+export const messagingApi = {
+  /** The content as one customer would get it (merge fields, blocks), with the problems of the content and settings. */
+  preview: (content: CampaignContent, customerId: string) => request<CampaignPreview>('POST', '/campaigns/preview', { ...content, customerId }),
+  /** The content to the signed-in user's own address (as `customerId` would get it, when given). */
+  testSend: (content: CampaignContent, options: { customerId?: string; campaignId?: string } = {}) =>
+    request<TestSendResult>('POST', '/campaigns/test-send', { ...content, ...options }),
+  settings: () => get<MessagingSettings>('/messaging/settings'),
+  updateSettings: (input: MessagingSettingsUpdate) => request<MessagingSettings>('PUT', '/messaging/settings', input),
 };
 
 // ── consent ledger (同意・配信可否) ──

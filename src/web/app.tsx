@@ -36,8 +36,13 @@ import { SegmentBuilderPage } from './pages/segments/SegmentBuilderPage.tsx';
 import { SegmentDetailPage } from './pages/segments/SegmentDetailPage.tsx';
 import { RfmPage } from './pages/segments/RfmPage.tsx';
 import { DashboardPage } from './pages/dashboards/DashboardPage.tsx';
+import { CampaignListPage } from './pages/campaigns/CampaignListPage.tsx';
+import { CampaignEditPage } from './pages/campaigns/CampaignEditPage.tsx';
+import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
+import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
 
-const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName }> = [
+/** `also`: other pages that belong to the entry (it is shown active on them). */
+const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
@@ -45,12 +50,13 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
   { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
   { to: '/segments', label: 'nav.segments', permission: 'segments:read', icon: 'filter' },
+  { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail', also: ['/messaging-settings'] },
+  { to: '/outbox', label: 'nav.outbox', permission: 'campaigns:read', icon: 'inbox' },
   { to: '/rfm', label: 'nav.rfm', permission: 'commerce:read', icon: 'grid' },
   { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
   { to: '/products', label: 'nav.products', permission: 'commerce:read', icon: 'note' },
   { to: '/events', label: 'nav.events', permission: 'events:read', icon: 'calendar' },
   { to: '/sites', label: 'nav.sites', permission: 'sites:read', icon: 'globe' },
-  { to: '/outbox', label: 'nav.outbox', permission: 'campaigns:read', icon: 'mail' },
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
   { to: '/audit-log', label: 'nav.auditLog', permission: 'audit:read', icon: 'info' },
@@ -130,6 +136,11 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/segments/:id', path))) return guard('segments:read', <SegmentDetailPage key={m.id} id={m.id!} />);
   if (path === '/rfm') return guard('commerce:read', <RfmPage />);
   if (path === '/dashboard') return guard('dashboards:read', <DashboardPage />);
+  if (path === '/campaigns') return guard('campaigns:read', <CampaignListPage />);
+  if (path === '/campaigns/new') return guard('campaigns:write', <CampaignEditPage />);
+  if ((m = match('/campaigns/:id/edit', path))) return guard('campaigns:write', <CampaignEditPage key={m.id} id={m.id!} />);
+  if ((m = match('/campaigns/:id', path))) return guard('campaigns:read', <CampaignDetailPage key={m.id} id={m.id!} />);
+  if (path === '/messaging-settings') return guard('messaging:settings', <MessagingSettingsPage />);
   if (path === '/' || path === '/login' || path === '/setup') return <Loading />;
   return (
     <div className="empty-page" data-testid="not-found">
@@ -175,7 +186,7 @@ function Layout({ children }: { children: ReactNode }) {
       <nav className="sidenav" aria-label={t('nav.menu')}>
         <ul>
           {NAV.filter((item) => can(item.permission)).map((item) => {
-            const active = path === item.to || path.startsWith(`${item.to}/`);
+            const active = path === item.to || path.startsWith(`${item.to}/`) || (item.also?.includes(path) ?? false);
             return (
               <li key={item.to}>
                 <Link to={item.to} className={active ? 'active' : undefined} data-testid={`nav-${item.to.slice(1)}`} aria-current={active ? 'page' : undefined}>
