@@ -4,7 +4,7 @@
  * にする, never re-sent by itself), the report (audience, suppressed by reason, sent, bounced, opened, clicked,
  * unsubscribed, orders within N days), the messages by status; for DM the mailing list (CP932 / UTF-8) and the label sheet.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { campaignsApi, type Campaign, type MessageRow } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
@@ -53,6 +53,12 @@ export function CampaignDetailPage({ id }: { id: string }) {
     }, POLL_MS);
     return () => window.clearInterval(timer);
   }, [live, reload]);
+  // Once sending ends, the messages and the report read their final state once more (the last poll raced the end).
+  const wasLive = useRef(false);
+  useEffect(() => {
+    if (wasLive.current && !live) setTick((x) => x + 1);
+    wasLive.current = live;
+  }, [live]);
 
   if (!c) {
     return (
