@@ -42,11 +42,11 @@ function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
       FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
     cs AS (${currentConsentStatesSql('email_marketing')}),
     basis AS (
-      SELECT sr.customer_id, max(CASE s.email_basis WHEN 'business_relationship' THEN 3 WHEN 'business_card' THEN 2 ELSE 1 END) AS strength
-      FROM considered c JOIN source_records sr ON sr.customer_id = c.id JOIN sources s ON s.id = sr.source_id
-      WHERE s.email_basis IN ('business_relationship', 'business_card', 'published_for_business')
-        AND lower(btrim(sr.normalized->>'email')) = c.addr
-      GROUP BY sr.customer_id),
+      SELECT sr.customer_id, max(CASE s.email_basis WHEN 'business_relationship' THEN 3 WHEN 'business_card' THEN 2 ELSE 1 END) AS strength,
+             lower(btrim(sr.normalized->>'email')) AS addr
+      FROM sources s JOIN source_records sr ON sr.source_id = s.id
+      WHERE s.email_basis IN ('business_relationship', 'business_card', 'published_for_business') AND sr.customer_id IS NOT NULL
+      GROUP BY sr.customer_id, lower(btrim(sr.normalized->>'email'))),
     bounced AS (
       SELECT address_key FROM contact_suppressions WHERE channel = 'email' GROUP BY address_key
       HAVING bool_or(reason IN ('hard_bounce', 'complaint', 'manual'))
@@ -65,13 +65,19 @@ function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
         CASE WHEN cs.state = 'granted' THEN 4 ELSE COALESCE(b.strength, 0) END AS strength
       FROM considered c
       LEFT JOIN cs ON cs.customer_id = c.id
-      LEFT JOIN basis b ON b.customer_id = c.id
+      LEFT JOIN basis b ON b.customer_id = c.id AND b.addr = c.addr
       LEFT JOIN bounced bo ON bo.address_key = c.addr
-      LEFT JOIN recent r ON r.customer_id = c.id)
-    SELECT id AS customer_id, display_name, addr AS address, NULL::text AS household,
-      CASE WHEN reason IS NULL AND row_number() OVER (PARTITION BY CASE WHEN reason IS NULL THEN addr END ORDER BY strength DESC, created_at, id) > 1
-           THEN 'duplicate_address' ELSE reason END AS reason
-    FROM classified`;
+      LEFT JOIN recent r ON r.customer_id = c.id),
+    -- One message per address: only addresses two sendable people share are ranked (a hash, not a sort of everyone).
+    shared AS (SELECT addr FROM classified WHERE reason IS NULL GROUP BY addr HAVING count(*) > 1),
+    losers AS (
+      SELECT id FROM (
+        SELECT k.id, row_number() OVER (PARTITION BY k.addr ORDER BY k.strength DESC, k.created_at, k.id) AS rn
+        FROM classified k JOIN shared USING (addr) WHERE k.reason IS NULL) ranked
+      WHERE rn > 1)
+    SELECT k.id AS customer_id, k.display_name, k.addr AS address, NULL::text AS household,
+      CASE WHEN l.id IS NOT NULL THEN 'duplicate_address' ELSE k.reason END AS reason
+    FROM classified k LEFT JOIN losers l ON l.id = k.id`;
 }
 
 function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
@@ -97,11 +103,16 @@ function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
       FROM considered c
       LEFT JOIN cs ON cs.customer_id = c.id
       LEFT JOIN returned rt ON rt.address_key = c.household
-      LEFT JOIN recent r ON r.customer_id = c.id)
-    SELECT id AS customer_id, display_name, line AS address, household,
-      CASE WHEN reason IS NULL AND row_number() OVER (PARTITION BY CASE WHEN reason IS NULL THEN household END ORDER BY created_at, id) > 1
-           THEN 'duplicate_household' ELSE reason END AS reason
-    FROM classified`;
+      LEFT JOIN recent r ON r.customer_id = c.id),
+    shared AS (SELECT household FROM classified WHERE reason IS NULL GROUP BY household HAVING count(*) > 1),
+    losers AS (
+      SELECT id FROM (
+        SELECT k.id, row_number() OVER (PARTITION BY k.household ORDER BY k.created_at, k.id) AS rn
+        FROM classified k JOIN shared USING (household) WHERE k.reason IS NULL) ranked
+      WHERE rn > 1)
+    SELECT k.id AS customer_id, k.display_name, k.line AS address, k.household,
+      CASE WHEN l.id IS NOT NULL THEN 'duplicate_household' ELSE k.reason END AS reason
+    FROM classified k LEFT JOIN losers l ON l.id = k.id`;
 }
 
 /**
