@@ -28,7 +28,7 @@ import { audienceSettings, createCampaign, previewAudience, startCampaign } from
 import { createMailer } from '../../src/use/campaigns/mailer.ts';
 import { CampaignSender } from '../../src/use/campaigns/send.service.ts';
 import { argValue, engineArg, log, openBenchDb, secs, timed } from '../support/harness.ts';
-import { h, sourceId, uid } from '../support/ledger.ts';
+import { sourceId, uid } from '../support/ledger.ts';
 
 interface Args { customers: number; messages: number; engines: Engine[]; repeat: number; keepPglite: string | null; keepPostgres: string | null }
 const actor = { auth: null, ip: null, userAgent: 'bench' };
@@ -45,7 +45,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const CHUNK = 250_000;
-const hx = (x: string, salt: number) => sql.raw(h(x, salt));
+/** An independent draw in [0, 100) per (salt, value): md5 of both, so no two draws correlate as affine hashes of one id do. */
+const pct = (x: string, salt: number) => sql.raw(`(('x' || substr(md5('${salt}:' || (${x})::text), 1, 6))::bit(24)::int % 100)`);
 
 async function load(handle: DatabaseHandle, customers: number): Promise<void> {
   const db = handle.db;
@@ -56,37 +57,37 @@ async function load(handle: DatabaseHandle, customers: number): Promise<void> {
     const to = Math.min(customers, from + CHUNK) - 1;
     // Customer i's e-mail is the previous customer's for 2% (a family address); households of two for 3%.
     await sql`INSERT INTO customers (id, display_name, family_name, given_name, email, postal_code, prefecture, address, sort_key, created_at)
-      SELECT ${uid('c', 'i')}, '顧客 ' || i, '顧客', i::text,
-             'c' || CASE WHEN ${hx('i * 3 + 1', 1)} % 100 < 2 AND i > 0 THEN i - 1 ELSE i END || '@bench.daicho-test.jp',
-             lpad((${hx('CASE WHEN ' + h('i * 5 + 2', 2) + ' % 100 < 3 AND i > 0 THEN i - 1 ELSE i END', 3)} % 10000000)::text, 7, '0'), '東京都',
-             '千代田区丸の内' || (CASE WHEN ${hx('i * 5 + 2', 2)} % 100 < 3 AND i > 0 THEN i - 1 ELSE i END) || '-1',
-             'c' || lpad(i::text, 8, '0'), now() - (${hx('i', 4)} % 1000) * interval '1 day'
-      FROM generate_series(${from}::int, ${to}::int) AS i`.execute(db);
+      SELECT ${uid('c', 'i')}, '顧客 ' || i, '顧客', i::text, 'c' || fam || '@bench.daicho-test.jp',
+             lpad((1000000 + ${pct('hh', 3)} * 89989 + hh % 9973)::text, 7, '0'), '東京都', '千代田区丸の内' || hh || '-1',
+             'c' || lpad(i::text, 8, '0'), now() - (${pct('i', 4)} * 10) * interval '1 day'
+      FROM (SELECT i, CASE WHEN ${pct('i', 1)} < 2 AND i > 0 THEN i - 1 ELSE i END AS fam,
+                   CASE WHEN ${pct('i', 2)} < 3 AND i > 0 THEN i - 1 ELSE i END AS hh
+            FROM generate_series(${from}::int, ${to}::int) AS i) g`.execute(db);
     await sql`INSERT INTO source_records (source_id, external_id, customer_id, raw, normalized, content_hash)
       SELECT ${crm}::uuid, 'C' || i, ${uid('c', 'i')}, '{}'::jsonb, '{}'::jsonb, md5('C' || i) FROM generate_series(${from}::int, ${to}::int) AS i`.execute(db);
     await sql`INSERT INTO source_records (source_id, external_id, customer_id, raw, normalized, content_hash)
       SELECT ${meishi}::uuid, 'M' || i, ${uid('c', 'i')}, '{}'::jsonb,
-             jsonb_build_object('email', 'c' || CASE WHEN ${hx('i * 3 + 1', 1)} % 100 < 2 AND i > 0 THEN i - 1 ELSE i END || '@bench.daicho-test.jp'), md5('M' || i)
-      FROM generate_series(${from}::int, ${to}::int) AS i WHERE ${hx('i * 7 + 5', 5)} % 100 < 30`.execute(db);
+             jsonb_build_object('email', 'c' || CASE WHEN ${pct('i', 1)} < 2 AND i > 0 THEN i - 1 ELSE i END || '@bench.daicho-test.jp'), md5('M' || i)
+      FROM generate_series(${from}::int, ${to}::int) AS i WHERE ${pct('i', 5)} < 30`.execute(db);
     log(`  ${(to + 1).toLocaleString()} customers and records`);
   }
   await sql`INSERT INTO consents (customer_id, purpose, purpose_code, granted, state, method, source_id, source_record_id, recorded_at)
     SELECT sr.customer_id, 'email_marketing', 'email_marketing', s.state = 'granted', s.state, 'import', ${crm}::uuid, sr.id,
-           now() - (${hx('sr.id * 13 + 6', 6)} % 700) * interval '1 day'
-    FROM source_records sr CROSS JOIN LATERAL (SELECT CASE WHEN ${hx('sr.id * 11 + 7', 7)} % 100 < 85 THEN 'granted' ELSE 'withdrawn' END AS state) s
-    WHERE sr.source_id = ${crm}::uuid AND ${hx('sr.id', 8)} % 100 < 40`.execute(db);
+           now() - (${pct('sr.id', 6)} * 7) * interval '1 day'
+    FROM source_records sr CROSS JOIN LATERAL (SELECT CASE WHEN ${pct('sr.id', 7)} < 85 THEN 'granted' ELSE 'withdrawn' END AS state) s
+    WHERE sr.source_id = ${crm}::uuid AND ${pct('sr.id', 8)} < 40`.execute(db);
   await sql`INSERT INTO consents (customer_id, purpose, purpose_code, granted, state, method, recorded_at)
     SELECT c.id, 'dm', 'dm', false, 'withdrawn', 'staff', now() - interval '30 days'
-    FROM customers c WHERE ${hx("('x' || substr(md5(c.id::text), 9, 8))::bit(32)::int", 9)} % 100 < 10`.execute(db);
+    FROM customers c WHERE ${pct('c.id', 9)} < 10`.execute(db);
   await sql`INSERT INTO contact_suppressions (channel, address_key, reason)
-    SELECT 'email', lower(c.email), 'hard_bounce' FROM customers c WHERE ${hx("('x' || substr(md5(c.id::text), 17, 8))::bit(32)::int", 10)} % 100 < 1`.execute(db);
+    SELECT 'email', lower(c.email), 'hard_bounce' FROM customers c WHERE ${pct('c.id', 10)} < 1`.execute(db);
   // Two e-mails this week from two earlier campaigns to 5% (the cap of 2 a week).
   for (const n of [1, 2]) {
     const c = await createCampaign(db, { name: `過去の配信 ${n}`, channel: 'email', segmentIds: [], subject: 's', bodyText: 'b', blocks: [] }, actor, 'outbox');
     await sql`UPDATE campaigns SET status = 'done' WHERE id = ${c.id}::uuid`.execute(db);
     await sql`INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, token, sent_at)
       SELECT ${c.id}::uuid, c.id, 'email', c.email, 'sent', md5(${String(n)} || c.id::text), now() - interval '2 days'
-      FROM customers c WHERE ${hx("('x' || substr(md5(c.id::text), 25, 8))::bit(32)::int", 11)} % 100 < 5`.execute(db);
+      FROM customers c WHERE ${pct('c.id', 11)} < 5`.execute(db);
   }
   await sql`ANALYZE`.execute(db);
 }
