@@ -64,8 +64,9 @@ test('the customer total and the audit log page', { timeout: 110_000 }, async (t
     await page.getByTestId('audit-row').first().waitFor();
     await page.getByTestId('audit-filter-action').selectOption('customer.view');
     await page.waitForURL('**/audit-log?action=customer.view');
-    await page.locator('[data-testid="audit-row"][data-action="customer.view"]').first().waitFor();
-    assert.equal(await page.locator('[data-testid="audit-row"]:not([data-action="customer.view"])').count(), 0);
+    // The filtered page replaces the unfiltered one (which holds customer.view rows too): wait for the replacement.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-row"][data-action="customer.view"]').length > 0
+      && document.querySelectorAll('[data-testid="audit-row"]:not([data-action="customer.view"])').length === 0);
     await page.getByTestId('audit-filter-this').first().click();
     await page.waitForURL(`**/audit-log?action=customer.view&customer=${ids[0]}`);
     const exportHref = await page.getByTestId('audit-export').getAttribute('href');
