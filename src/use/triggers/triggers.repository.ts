@@ -63,10 +63,10 @@ export async function claimRule(db: Db, id: string, seen: Date | null, now: Date
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-/** The customers the rule has not fired for within its cool-down (a firing of any outcome counts). */
-export function notFiredWithin(ruleId: string, cooldownDays: number, now: Date): RawBuilder<SqlBool> {
-  return sql<SqlBool>`NOT (c.id IN (SELECT f.customer_id FROM trigger_firings f
-    WHERE f.rule_id = ${ruleId}::uuid AND f.fired_at > ${new Date(now.getTime() - cooldownDays * 86_400_000)}))`;
+/** The rule's condition AND not fired for within its cool-down (a firing of any outcome counts). */
+export function dueForRule(condition: RawBuilder<SqlBool>, ruleId: string, cooldownDays: number, now: Date): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${condition} AND NOT (c.id IN (SELECT f.customer_id FROM trigger_firings f
+    WHERE f.rule_id = ${ruleId}::uuid AND f.fired_at > ${new Date(now.getTime() - cooldownDays * 86_400_000)})))`;
 }
 
 /** A firing per message of the rule's campaign instance: sent (queued) or suppressed with the audience's reason. */

@@ -1,4 +1,3 @@
-import { sql, type SqlBool } from 'kysely';
 import type { Actor, AuthContext } from '../../core/context.ts';
 import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -153,7 +152,7 @@ export async function runRule(db: Db, id: string, options: RunOptions = {}): Pro
   const none: RunResult = { ran: false, matched: 0, sent: 0, suppressed: 0, tasks: 0, campaignId: null };
   if (!row.enabled) return none;
   const checked = await checkDefinition(db, row.definition, { now });
-  const predicate = sql<SqlBool>`(${compiler.compileNode(checked.node, checked.context)} AND ${repo.notFiredWithin(row.id, row.cooldown_days, now)})`;
+  const predicate = repo.dueForRule(compiler.compileNode(checked.node, checked.context), row.id, row.cooldown_days, now);
   const reason = describeNode(checked.node);
   const settings = row.action === 'email' ? await audienceSettings(db, now) : null;
   return db.transaction().execute(async (trx) => {
