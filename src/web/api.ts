@@ -48,7 +48,7 @@ import type {
   MessageRow, SuppressionReason,
 } from '../use/campaigns/campaigns.schemas.ts';
 import type { PreviewRequest, PreviewSchema, SettingsUpdate, TestSendSchema } from '../use/campaigns/content.schemas.ts';
-import type { Task } from '../use/triggers/triggers.schemas.ts';
+import type { FiringPage, RunResult, Task, Trigger, TriggerInput } from '../use/triggers/triggers.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
@@ -533,4 +533,15 @@ export const tasksApi = {
   list: (query: { mine?: boolean; status?: 'open' | 'done' }) =>
     get<{ items: TaskItem[] }>('/tasks', { ...(query.mine ? { mine: '1' } : {}), ...(query.status ? { status: query.status } : {}) }),
   done: (id: string) => request<void>('POST', `/tasks/${encodeURIComponent(id)}/done`),
+};
+
+export type TriggerItem = Trigger;
+export const triggersApi = {
+  list: () => get<{ items: Trigger[] }>('/triggers'),
+  get: (id: string) => get<Trigger>(`/triggers/${encodeURIComponent(id)}`),
+  create: (input: TriggerInput) => request<Trigger>('POST', '/triggers', input),
+  update: (id: string, patch: Partial<TriggerInput>) => request<Trigger>('PATCH', `/triggers/${encodeURIComponent(id)}`, patch),
+  remove: (id: string) => request<void>('DELETE', `/triggers/${encodeURIComponent(id)}`),
+  run: (id: string) => request<RunResult>('POST', `/triggers/${encodeURIComponent(id)}/run`),
+  firings: (id: string, query: { cursor?: string; limit?: number }) => get<FiringPage>(`/triggers/${encodeURIComponent(id)}/firings`, { ...query }),
 };
