@@ -25,12 +25,23 @@ function windowText(window: Window | undefined): string {
 const range = (min: number | undefined, max: number | undefined, unit = '') =>
   min !== undefined && max !== undefined ? `${min}${unit}〜${max}${unit}` : min !== undefined ? `${min}${unit} 以上` : max !== undefined ? `${max}${unit} 以下` : '';
 
+const FIELD_JA: Record<string, string> = {
+  email: 'メールアドレス', phone: '電話番号', address: '住所', company: '会社', birth_date: '生年月日', owner: '担当者',
+  lifecycle_stage: 'ステージ', acquisition_channel: '獲得チャネル', prefecture: '都道府県', city: '市区町村', gender: '性別',
+  department: '部署', title: '役職', email_domain: 'メールドメイン',
+};
+const OP_JA: Record<string, string> = {
+  eq: 'が', neq: 'が次以外:', in: 'が次のいずれか:', not_in: 'が次のいずれでもない:', contains: 'に次を含む:', starts_with: 'が次で始まる:',
+  is_set: 'あり', is_not_set: 'なし',
+};
+const ja = (field: string) => FIELD_JA[field] ?? field;
+
 function describeLeaf(node: LeafCondition): string {
   switch (node.type) {
-    case 'attribute': return `${node.field} ${node.op}${node.value !== undefined ? ` 「${node.value}」` : node.values ? ` 「${node.values.join('、')}」` : ''}`;
+    case 'attribute': return `${ja(node.field)}${OP_JA[node.op] ?? ` ${node.op}`}${node.value !== undefined ? ` 「${node.value}」` : node.values ? ` 「${node.values.join('、')}」` : ''}`;
     case 'date': return `${node.field === 'created_at' ? '登録日' : '更新日'}${windowText(node.window)}`;
     case 'age': return `年齢 ${range(node.min, node.max, '歳')}`;
-    case 'has': return `${node.field} あり`;
+    case 'has': return `${ja(node.field)}あり`;
     case 'custom_field': return `項目「${node.key}」 ${node.op}${node.value !== undefined ? ` 「${node.value}」` : ''}`;
     case 'company': return `会社の ${node.field}${node.values ? ` 「${node.values.join('、')}」` : ` ${range(node.min, node.max)}`}`;
     case 'source': return `データソース「${node.source}」${node.op === 'first_seen' ? 'で初登録' : 'にレコードあり'}`;
