@@ -33,6 +33,7 @@ import { dashboardRoutes } from '../use/dashboards/dashboards.routes.ts';
 import { segmentRoutes } from '../use/segments/segments.routes.ts';
 import { recommendRoutes } from '../use/recommend/recommend.routes.ts';
 import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
+import { triggerRoutes } from '../use/triggers/triggers.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
 
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', recommendRoutes());
   app.route('/', dashboardRoutes());
   app.route('/', campaignRoutes());
+  app.route('/', triggerRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
 

@@ -17,6 +17,7 @@ import { createMailer } from '../use/campaigns/mailer.ts';
 import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
 import { CampaignSender } from '../use/campaigns/send.service.ts';
 import { publicBase } from '../use/campaigns/settings.service.ts';
+import { runDueRules } from '../use/triggers/triggers.service.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -49,6 +50,32 @@ function startScheduler(db: Db): NodeJS.Timeout {
     }
   };
   setTimeout(() => void pass(), 10_000).unref();
+  const timer = setInterval(() => void pass(), 60_000);
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Behaviour triggers, every minute (first after 15 s), in their own loop so neither the values' recompute nor a long
+ * send delays them. Each rule is claimed (compare-and-set on its last run), so several servers never run one at once.
+ */
+function startTriggers(db: Db): NodeJS.Timeout {
+  let busy = false;
+  const pass = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      for (const r of await runDueRules(db)) {
+        if (r.error) console.error(`[${new Date().toISOString()}] trigger rule ${r.id} failed: ${r.error}`);
+        else if (r.result && r.result.matched > 0) console.log(`Trigger rule ${r.id}: ${r.result.matched} fired (${r.result.sent} to send, ${r.result.suppressed} suppressed, ${r.result.tasks} tasks)`);
+      }
+    } catch (error) {
+      console.error(`[${new Date().toISOString()}] trigger pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  setTimeout(() => void pass(), 15_000).unref();
   const timer = setInterval(() => void pass(), 60_000);
   timer.unref();
   return timer;
@@ -109,6 +136,7 @@ export async function serve(config: Config): Promise<void> {
     console.log('');
   }
   const scheduler = startScheduler(handle.db);
+  const triggers = startTriggers(handle.db);
   // PGlite's folder is this process's alone: whatever a previous process claimed is stale now.
   if (handle.engine === 'pglite') {
     const recovered = await recoverStaleClaims(handle.db, new Date());
@@ -125,6 +153,7 @@ export async function serve(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     clearInterval(scheduler);
+    clearInterval(triggers);
     clearInterval(sending);
     server.close();
     void bounces?.close();

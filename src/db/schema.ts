@@ -691,6 +691,53 @@ export interface CampaignsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Date | string | null;
+  /** 0029: the behaviour trigger this campaign is an instance of. */
+  trigger_rule_id: string | null;
+}
+export type TriggerAction = 'email' | 'task';
+export interface TriggerRulesTable {
+  id: Generated<string>;
+  name: string;
+  enabled: Generated<boolean>;
+  definition: Json<unknown>;
+  action: TriggerAction;
+  subject: Generated<string>;
+  body_text: Generated<string>;
+  body_html: string | null;
+  blocks: Json<unknown>;
+  task_title: string | null;
+  due_in_days: number | null;
+  fallback_user_id: string | null;
+  cooldown_days: number;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | string | null;
+  last_run_at: Date | string | null;
+}
+export interface TriggerFiringsTable {
+  id: BigId;
+  rule_id: string;
+  customer_id: string;
+  fired_at: Date | string;
+  outcome: 'sent' | 'task' | 'suppressed';
+  reason: string;
+  suppression_reason: string | null;
+  campaign_id: string | null;
+  campaign_message_id: number | null;
+  task_id: string | null;
+}
+export interface TasksTable {
+  id: Generated<string>;
+  customer_id: string;
+  assignee_user_id: string;
+  title: string;
+  due_on: string;
+  status: Generated<'open' | 'done'>;
+  rule_id: string | null;
+  created_at: CreatedAt;
+  done_at: Date | string | null;
+  done_by: string | null;
 }
 export interface CampaignSegmentsTable {
   campaign_id: string;
@@ -815,6 +862,9 @@ export interface Database {
   contact_suppressions: ContactSuppressionsTable;
   messaging_settings: MessagingSettingsTable;
   outbox_messages: OutboxMessagesTable;
+  trigger_rules: TriggerRulesTable;
+  trigger_firings: TriggerFiringsTable;
+  tasks: TasksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

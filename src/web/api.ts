@@ -48,6 +48,7 @@ import type {
   MessageRow, SuppressionReason,
 } from '../use/campaigns/campaigns.schemas.ts';
 import type { PreviewRequest, PreviewSchema, SettingsUpdate, TestSendSchema } from '../use/campaigns/content.schemas.ts';
+import type { FiringPage, RunResult, Task, Trigger, TriggerInput } from '../use/triggers/triggers.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
@@ -523,4 +524,24 @@ export const consentsApi = {
   /** A staff entry (customers:write); answers the ledger after it. */
   record: (customerId: string, input: { purposeCode: ConsentPurposeCode; state: ConsentStateCode; note?: string | null }) =>
     request<ConsentLedger>('POST', `/customers/${encodeURIComponent(customerId)}/consents`, input),
+};
+
+export type TaskItem = Task;
+
+export const tasksApi = {
+  /** The signed-in user's tasks (mine) or everyone's, by due date. */
+  list: (query: { mine?: boolean; status?: 'open' | 'done' }) =>
+    get<{ items: TaskItem[] }>('/tasks', { ...(query.mine ? { mine: '1' } : {}), ...(query.status ? { status: query.status } : {}) }),
+  done: (id: string) => request<void>('POST', `/tasks/${encodeURIComponent(id)}/done`),
+};
+
+export type TriggerItem = Trigger;
+export const triggersApi = {
+  list: () => get<{ items: Trigger[] }>('/triggers'),
+  get: (id: string) => get<Trigger>(`/triggers/${encodeURIComponent(id)}`),
+  create: (input: TriggerInput) => request<Trigger>('POST', '/triggers', input),
+  update: (id: string, patch: Partial<TriggerInput>) => request<Trigger>('PATCH', `/triggers/${encodeURIComponent(id)}`, patch),
+  remove: (id: string) => request<void>('DELETE', `/triggers/${encodeURIComponent(id)}`),
+  run: (id: string) => request<RunResult>('POST', `/triggers/${encodeURIComponent(id)}/run`),
+  firings: (id: string, query: { cursor?: string; limit?: number }) => get<FiringPage>(`/triggers/${encodeURIComponent(id)}/firings`, { ...query }),
 };

@@ -40,17 +40,22 @@ import { CampaignListPage } from './pages/campaigns/CampaignListPage.tsx';
 import { CampaignEditPage } from './pages/campaigns/CampaignEditPage.tsx';
 import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
 import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
+import { TasksPage } from './pages/TasksPage.tsx';
+import { TriggerListPage } from './pages/triggers/TriggerListPage.tsx';
+import { TriggerEditPage } from './pages/triggers/TriggerEditPage.tsx';
 
 /** `also`: other pages that belong to the entry (it is shown active on them). */
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
+  { to: '/tasks', label: 'nav.tasks', permission: 'customers:read', icon: 'check' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
   { to: '/forms', label: 'nav.forms', permission: 'forms:read', icon: 'form' },
   { to: '/segments', label: 'nav.segments', permission: 'segments:read', icon: 'filter' },
   { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read', icon: 'mail', also: ['/messaging-settings'] },
+  { to: '/triggers', label: 'nav.triggers', permission: 'campaigns:read', icon: 'filter' },
   { to: '/outbox', label: 'nav.outbox', permission: 'campaigns:read', icon: 'inbox' },
   { to: '/rfm', label: 'nav.rfm', permission: 'commerce:read', icon: 'grid' },
   { to: '/orders', label: 'nav.orders', permission: 'commerce:read', icon: 'cart' },
@@ -120,6 +125,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/imports') return guard('imports:run', <ImportPage />);
   if (path === '/sites') return guard('sites:read', <SitesPage />);
   if (path === '/outbox') return guard('campaigns:read', <OutboxPage />);
+  if (path === '/tasks') return guard('customers:read', <TasksPage />);
+  if (path === '/triggers') return guard('campaigns:read', <TriggerListPage />);
+  if (path === '/triggers/new') return guard('campaigns:write', <TriggerEditPage />);
+  if ((m = match('/triggers/:id/edit', path))) return guard('campaigns:write', <TriggerEditPage key={m.id} id={m.id!} />);
   if (path === '/forms') return guard('forms:read', <FormListPage />);
   if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);
   if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);

@@ -123,6 +123,12 @@ for (const engine of ENGINES) {
       const campaign = await admin.json('POST', '/api/v1/campaigns', { name: 'マスク確認配信', channel: 'email', subject: '{{宛名}}へ', bodyText: '{{姓}} 様' });
       ok(campaign, 'campaign');
       ok(await admin.json('POST', `/api/v1/campaigns/${campaign.body.id}/start`, {}), 'campaign started');
+      // A behaviour trigger that fired for everyone with an e-mail (its firings list names them and their addresses).
+      const trigger = await admin.json('POST', '/api/v1/triggers', { name: 'マスク確認ルール', action: 'email', cooldownDays: 7, definition: { type: 'has', field: 'email' }, subject: '{{宛名}}へ', bodyText: '{{姓}} 様' });
+      ok(trigger, 'trigger');
+      const fired = await admin.json('POST', `/api/v1/triggers/${trigger.body.id}/run`);
+      ok(fired, 'trigger run');
+      assert.ok(fired.body.matched > 0, JSON.stringify(fired.body));
 
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
@@ -139,13 +145,13 @@ for (const engine of ENGINES) {
 
     test('no GET operation shows a viewer a personal value; an admin sees each of them somewhere', async () => {
       const db = t.database.db;
-      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products' | 'segments' | 'campaigns') =>
+      const ids = async (table: 'customers' | 'companies' | 'orders' | 'events' | 'forms' | 'tracker_sites' | 'products' | 'segments' | 'campaigns' | 'trigger_rules') =>
         (await db.selectFrom(table).select('id').execute()).map((r) => String(r.id));
       const slugs = (await db.selectFrom('forms').select('slug').execute()).map((r) => r.slug);
       const candidates: Record<string, string[]> = {
         customers: await ids('customers'), companies: await ids('companies'), orders: await ids('orders'), events: await ids('events'),
         forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
-        campaigns: await ids('campaigns'),
+        campaigns: await ids('campaigns'), triggers: await ids('trigger_rules'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
       };
       const queries: Record<string, string[]> = {
@@ -158,6 +164,8 @@ for (const engine of ENGINES) {
         '/api/v1/dashboards/panels/{panel}': ['', ...candidates.segments!.map((id) => `?segment=${id}`)],
         '/api/v1/campaigns/{id}/audience/list': ['', '?status=send', '?status=suppressed'],
         '/api/v1/campaigns/{id}/messages': ['', '?status=queued'],
+        '/api/v1/triggers/{id}/firings': ['', '?limit=1'],
+        '/api/v1/tasks': ['', '?status=open'],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];

@@ -14,10 +14,10 @@ export interface CampaignRowDb {
 const COLUMNS = ['id', 'name', 'channel', 'status', 'department', 'subject', 'body_text', 'body_html', 'blocks', 'scheduled_at',
   'started_at', 'finished_at', 'created_by', 'created_at', 'updated_at'] as const;
 
-export async function insertCampaign(db: Db, v: { name: string; channel: CampaignChannel; department: string | null; subject: string; bodyText: string; bodyHtml: string | null; blocks: unknown; createdBy: string | null }): Promise<string> {
+export async function insertCampaign(db: Db, v: { name: string; channel: CampaignChannel; department: string | null; subject: string; bodyText: string; bodyHtml: string | null; blocks: unknown; createdBy: string | null; triggerRuleId?: string }): Promise<string> {
   const row = await db.insertInto('campaigns').values({
     name: v.name, channel: v.channel, department: v.department, subject: v.subject, body_text: v.bodyText, body_html: v.bodyHtml,
-    blocks: JSON.stringify(v.blocks), created_by: v.createdBy,
+    blocks: JSON.stringify(v.blocks), created_by: v.createdBy, trigger_rule_id: v.triggerRuleId ?? null,
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }

@@ -2,7 +2,7 @@ import { candidateCustomersSql } from '../recommend/recommend.repository.ts';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { LINE_NET } from '../../ledger/values/values.repository.ts';
-import type { LeafCondition, SegmentNode, TextOp, Window } from './segments.schemas.ts';
+import { CONTACT_ACTIVITY_TYPES, type LeafCondition, type SegmentNode, type TextOp, type Window } from './segments.schemas.ts';
 
 /**
  * Compiles a validated segment definition to one parameterised SQL predicate over `customers c` (a live customer:
@@ -214,6 +214,10 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
       return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM orders o JOIN source_records sr ON sr.id = o.source_record_id
         WHERE sr.customer_id IS NOT NULL AND ${COUNTED_ORDER} GROUP BY sr.customer_id
         HAVING max(o.ordered_at) < ${new Date(ctx.now.getTime() - node.days * 86_400_000)})`;
+    case 'no_contact':
+      // The complement of those contacted in the window, so a customer never contacted is in it.
+      return sql<SqlBool>`NOT (c.id IN (SELECT a.customer_id FROM activities a
+        WHERE a.type = ANY(${[...CONTACT_ACTIVITY_TYPES]}::text[]) AND a.occurred_at >= ${new Date(ctx.now.getTime() - node.days * 86_400_000)}))`;
     case 'rfm': {
       const parts: Predicate[] = [];
       for (const key of ['r', 'f', 'm'] as const) {

@@ -62,6 +62,13 @@ export const PurchasesCondition = z.strictObject({
   minCount: count.optional(), maxCount: count.optional(), minAmount: z.number().optional(), maxAmount: z.number().optional(),
 });
 export const NoPurchaseCondition = z.strictObject({ type: z.literal('no_purchase'), days: z.number().int().min(1).max(36_500) });
+/**
+ * 「N 日間接触なし」: none of the CONTACT_ACTIVITY_TYPES on the customer's timeline in the last N days (someone never
+ * contacted qualifies too). A page view, a purchase or an e-mail open is the customer's own behaviour, not a contact.
+ */
+export const NoContactCondition = z.strictObject({ type: z.literal('no_contact'), days: z.number().int().min(1).max(36_500) });
+/** The activities that mean 接触: a mail or DM sent, a note (a call, a visit written down), a form submitted, an event registered for or attended. */
+export const CONTACT_ACTIVITY_TYPES = ['email_sent', 'dm_mailed', 'note', 'form_submission', 'event_registration', 'event_attendance'] as const;
 export const RfmCondition = z.strictObject({
   type: z.literal('rfm'), r: scoreRange.optional(), f: scoreRange.optional(), m: scoreRange.optional(),
   tiers: z.array(z.string().max(40)).max(20).optional(), segments: z.array(z.string().max(40)).max(20).optional(),
@@ -78,7 +85,7 @@ export const SegmentRefCondition = z.strictObject({ type: z.literal('segment'), 
 
 export const LEAF_CONDITIONS = [
   AttributeCondition, DateCondition, AgeCondition, HasCondition, CustomFieldCondition, CompanyCondition, SourceCondition,
-  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, PurchasesCondition, NoPurchaseCondition,
+  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, PurchasesCondition, NoPurchaseCondition, NoContactCondition,
   RfmCondition, PredictedCondition, CandidateCondition, SegmentRefCondition,
 ] as const;
 export type LeafCondition = z.infer<(typeof LEAF_CONDITIONS)[number]>;

@@ -58,7 +58,7 @@ export function SegmentBuilderPage({ id }: { id?: string }) {
   );
 }
 
-function useChoices(selfId: string | undefined): Choices {
+export function useChoices(selfId: string | undefined): Choices {
   const { can } = useSession();
   const owners = useOwners();
   const sources = useSources();
@@ -268,7 +268,7 @@ function NodeEditor(props: NodeProps) {
   );
 }
 
-function GroupEditor({ node, root, path, errors, choices, selfId, onChange, negated = false, controls }: NodeProps & { negated?: boolean; controls?: ReactNode }) {
+export function GroupEditor({ node, root, path, errors, choices, selfId, onChange, negated = false, controls }: NodeProps & { negated?: boolean; controls?: ReactNode }) {
   const { t } = useI18n();
   const group = node as Group;
   const [adding, setAdding] = useState(false);
