@@ -84,7 +84,3 @@ export async function dueScheduled(db: Db, now: Date, limit: number): Promise<st
 export async function campaignsSending(db: Db): Promise<Array<{ id: string; channel: CampaignChannel }>> {
   return db.selectFrom('campaigns').select(['id', 'channel']).where('status', '=', 'sending').where('deleted_at', 'is', null).execute();
 }
-
-export async function messagingSettings(db: Db) {
-  return db.selectFrom('messaging_settings').selectAll().where('id', '=', true).executeTakeFirstOrThrow();
-}

@@ -144,8 +144,8 @@ export async function definitionPredicate(db: Db, definition: unknown, now: Date
 }
 
 export async function audienceSettings(db: Db, now: Date): Promise<audience.AudienceSettings> {
-  const s = await repo.messagingSettings(db);
-  return { capCount: s.cap_count, capDays: s.cap_days, now };
+  const s = await getSettings(db);
+  return { capCount: s.capCount, capDays: s.capDays, now };
 }
 
 function summarise(rows: Array<{ reason: SuppressionReason | null; n: number }>, channel: 'email' | 'dm', ms: number): AudienceSummary {

@@ -10,6 +10,7 @@ import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './campaigns.repository.ts';
 import * as messages from './messages.repository.ts';
 import { householdOf } from './audience.repository.ts';
+import { getSettings } from './settings.service.ts';
 import { recordSuppression } from './suppressions.repository.ts';
 
 /**
@@ -29,14 +30,14 @@ async function dmCampaign(db: Db, id: string) {
 }
 
 async function labelsOf(db: Db, id: string): Promise<{ labels: DmLabel[]; messageIds: Array<{ id: number; customerId: string; status: string }> }> {
-  const settings = await repo.messagingSettings(db);
+  const settings = await getSettings(db);
   const pieces = await messages.dmPieces(db, id);
   return {
     labels: pieces.map((p) => dmLabel({
       customerId: p.customer_id, kind: p.kind, postalCode: p.postal_code, prefecture: p.prefecture, address: p.address, building: p.building,
       companyName: p.company_name, department: p.department, title: p.title, familyName: p.family_name, givenName: p.given_name,
       displayName: p.display_name, householdSize: Number(p.household_size),
-    }, settings.dm_household_addressing)),
+    }, settings.dmHouseholdAddressing)),
     messageIds: pieces.map((p) => ({ id: p.message_id, customerId: p.customer_id, status: p.status })),
   };
 }

@@ -73,14 +73,10 @@ export async function skipClaimed(db: Db, skipped: ReadonlyArray<{ id: number; r
   }
 }
 
-/** Just before the SMTP transaction: from here on a crash leaves the message unknown, never silently re-sent. */
-export async function markSending(db: Db, id: number, worker: string): Promise<boolean> {
-  const r = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
-    .where('id', '=', id).where('status', '=', 'claimed').where('claimed_by', '=', worker).executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
-
-/** markSending for a window of messages sent side by side; the ids it marked. */
+/**
+ * Just before the SMTP transactions of a window of messages sent side by side: from here on a crash leaves them
+ * unknown, never silently re-sent. The ids it marked (still claimed by this worker).
+ */
 export async function markSendingMany(db: Db, ids: readonly number[], worker: string): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await db.updateTable('campaign_messages').set({ status: 'sending', attempts: sql`attempts + 1`, claimed_at: sql`now()` })
@@ -94,11 +90,6 @@ export async function markDeliveredMany(db: Db, rows: ReadonlyArray<{ id: number
   await sql`UPDATE campaign_messages m SET status = ${status}, sent_at = ${sentAt}, smtp_message_id = v.mid, smtp_response = v.resp, error = NULL
     FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.smtpMessageId)}::text[], ${rows.map((r) => r.smtpResponse.slice(0, 500))}::text[]) AS v(id, mid, resp)
     WHERE m.id = v.id`.execute(db);
-}
-
-export async function markDelivered(db: Db, id: number, v: { status: 'sent' | 'outbox'; smtpMessageId: string; smtpResponse: string; sentAt: Date }): Promise<void> {
-  await db.updateTable('campaign_messages').set({ status: v.status, sent_at: v.sentAt, smtp_message_id: v.smtpMessageId, smtp_response: v.smtpResponse.slice(0, 500), error: null })
-    .where('id', '=', id).execute();
 }
 
 /** A permanent refusal (5xx) fails the message; a transient one puts it back in the queue until `maxAttempts`. */
@@ -231,16 +222,6 @@ export interface MessageByToken {
   channel: 'email' | 'dm';
   address: string | null;
   status: string;
-}
-
-/** The message a link, pixel, unsubscribe page or return path names; null when the token is unknown. */
-export async function messageByToken(db: Db, token: string): Promise<MessageByToken | null> {
-  const row = await db.selectFrom('campaign_messages')
-    .select(['id', 'campaign_id', 'customer_id', 'channel', 'address', 'status'])
-    .where('token', '=', token).executeTakeFirst();
-  return row === undefined ? null : {
-    id: row.id, campaignId: row.campaign_id, customerId: row.customer_id, channel: row.channel, address: row.address, status: row.status,
-  };
 }
 
 // ── what comes back: opens, clicks, unsubscribes, bounces (the message's own timestamps; the first one counts) ──

@@ -49,12 +49,6 @@ export async function recordSent(db: Db, token: string, at: Date = new Date(), d
   if (m) await recordMessageActivity(db, m, 'email_sent', at, { delivery });
 }
 
-/** The DM list export, per piece mailed: the dm_mailed activity. */
-export async function recordDmMailed(db: Db, token: string, at: Date = new Date()): Promise<void> {
-  const m = await messages.trackedMessageByToken(db, token);
-  if (m) await recordMessageActivity(db, m, 'dm_mailed', at, { address: m.address });
-}
-
 /** The open pixel: the first open sets opened_at and writes email_opened; false for an unknown token. */
 export async function recordOpen(db: Db, token: string, at: Date = new Date()): Promise<boolean> {
   const m = await messages.trackedMessageByToken(db, token);
