@@ -4,7 +4,7 @@
  * confirmed by which source. Computed live by the server; it holds no personal values, so every role sees it.
  */
 import { qualityApi, type CustomerQuality } from '../api.ts';
-import { formatDate } from '../format.ts';
+import { formatDay } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { ErrorBanner, useLoad } from './ui.tsx';
 
@@ -25,7 +25,7 @@ export function QualityCard({ customerId }: { customerId: string }) {
         <h2>{t('quality.title')}</h2>
         <span className={`badge ${scoreLook(data.score)}`} title={t('quality.howScored')} data-testid="quality-score">{t('quality.score')} {data.score}</span>
       </div>
-      <div className="quality-parts" title={t('quality.howScored')}>
+      <div className="dq-parts" title={t('quality.howScored')}>
         {PARTS.map((p) => <QualityBar key={p} label={t(`quality.part.${p}`)} value={data.parts[p]} testId={`quality-part-${p}`} />)}
       </div>
       <h3 className="quality-subtitle">{t('quality.stale')}</h3>
@@ -36,7 +36,7 @@ export function QualityCard({ customerId }: { customerId: string }) {
             {data.stale.map((s) => (
               <li key={`${s.field}-${s.reason}`} data-testid="quality-stale-item" data-reason={s.reason}>
                 <span className="badge badge-warn">{fieldLabel(s.field)}</span> {t(`quality.reason.${s.reason}`)}
-                <span className="muted small"> · {t('quality.since', { date: formatDate(s.since) })}</span>
+                <span className="muted small"> · {t('quality.since', { date: formatDay(s.since) })}</span>
               </li>
             ))}
           </ul>
@@ -51,7 +51,7 @@ export function QualityCard({ customerId }: { customerId: string }) {
           {confirmedRows(data).map(([field, c]) => (
             <div className="kv-row" key={field}>
               <dt>{fieldLabel(field)}</dt>
-              <dd>{formatDate(c.at)} · {c.sourceLabel ?? c.source}</dd>
+              <dd>{formatDay(c.at)} · {c.sourceLabel ?? c.source}</dd>
             </div>
           ))}
         </dl>
@@ -69,10 +69,10 @@ function confirmedRows(q: CustomerQuality): Array<[string, CustomerQuality['conf
 function QualityBar({ label, value, testId }: { label: string; value: number; testId: string }) {
   const pct = Math.round(value * 100);
   return (
-    <div className="quality-bar" data-testid={testId} data-value={pct}>
-      <span className="quality-bar-label small">{label}</span>
-      <span className="quality-bar-track"><span className="quality-bar-fill" style={{ width: `${pct}%` }} /></span>
-      <span className="quality-bar-pct small tabular">{pct}%</span>
+    <div className="dq-bar" data-testid={testId} data-value={pct}>
+      <span className="dq-bar-label small">{label}</span>
+      <span className="dq-bar-track"><span className="dq-bar-fill" style={{ width: `${pct}%` }} /></span>
+      <span className="dq-bar-pct small tabular">{pct}%</span>
     </div>
   );
 }

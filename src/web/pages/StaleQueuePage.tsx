@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { qualityApi } from '../api.ts';
-import { formatDate, formatDateTime } from '../format.ts';
+import { formatDateTime, formatDay } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -86,7 +86,7 @@ export function StaleQueuePage() {
             cell: (x) => (
               <div className="stale-reasons">
                 {x.stale.map((s) => (
-                  <span key={`${s.field}-${s.reason}`} className="badge badge-warn" title={`${t(`quality.reason.${s.reason}`)} · ${t('quality.since', { date: formatDate(s.since) })}`} data-reason={s.reason}>
+                  <span key={`${s.field}-${s.reason}`} className="badge badge-warn" title={`${t(`quality.reason.${s.reason}`)} · ${t('quality.since', { date: formatDay(s.since) })}`} data-reason={s.reason}>
                     {tOr(`field.${s.field}`, s.field)}: {t(`quality.reasonShort.${s.reason}`)}
                   </span>
                 ))}
