@@ -10,6 +10,12 @@ import { ErrorBanner, useLoad } from './ui.tsx';
 
 const PARTS = ['completeness', 'validity', 'freshness', 'consistency'] as const;
 
+/** A stale address is the whole block (〒, 都道府県, 住所), whichever member the server names. */
+const ADDRESS_BLOCK = new Set(['postalCode', 'prefecture', 'address', 'building']);
+export function staleFieldKey(field: string): string {
+  return ADDRESS_BLOCK.has(field) ? 'field.address' : `field.${field}`;
+}
+
 export function scoreLook(score: number): string {
   return score >= 80 ? 'badge-ok' : score >= 60 ? 'badge-warn' : 'badge-danger';
 }
@@ -35,7 +41,7 @@ export function QualityCard({ customerId }: { customerId: string }) {
           <ul className="quality-list" data-testid="quality-stale">
             {data.stale.map((s) => (
               <li key={`${s.field}-${s.reason}`} data-testid="quality-stale-item" data-reason={s.reason}>
-                <span className="badge badge-warn">{fieldLabel(s.field)}</span> {t(`quality.reason.${s.reason}`)}
+                <span className="badge badge-warn">{tOr(staleFieldKey(s.field), s.field)}</span> {t(`quality.reason.${s.reason}`)}
                 <span className="muted small"> · {t('quality.since', { date: formatDay(s.since) })}</span>
               </li>
             ))}

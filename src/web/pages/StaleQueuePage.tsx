@@ -12,7 +12,7 @@ import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { LoadMoreButton, useCursorList } from '../components/Pager.tsx';
-import { scoreLook } from '../components/QualityCard.tsx';
+import { scoreLook, staleFieldKey } from '../components/QualityCard.tsx';
 import { ErrorBanner, PageHeader } from '../components/ui.tsx';
 import { yenShort } from './dashboards/dashboard-data.ts';
 
@@ -87,7 +87,7 @@ export function StaleQueuePage() {
               <div className="stale-reasons">
                 {x.stale.map((s) => (
                   <span key={`${s.field}-${s.reason}`} className="badge badge-warn" title={`${t(`quality.reason.${s.reason}`)} · ${t('quality.since', { date: formatDay(s.since) })}`} data-reason={s.reason}>
-                    {tOr(`field.${s.field}`, s.field)}: {t(`quality.reasonShort.${s.reason}`)}
+                    {tOr(staleFieldKey(s.field), s.field)}: {t(`quality.reasonShort.${s.reason}`)}
                   </span>
                 ))}
               </div>
