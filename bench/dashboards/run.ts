@@ -206,7 +206,9 @@ const HAND: Record<Exclude<PanelId, 'composition'>, Hand> & { composition: (by: 
       SELECT count(c.email) AS e, count(c.phone) AS p, count(*) FILTER (WHERE c.address IS NOT NULL OR c.postal_code IS NOT NULL) AS a, count(c.company_id) AS co
       FROM customers c WHERE c.deleted_at IS NULL ${member(f, 'c.id')} AND ${createdIn(f)}) x
     CROSS JOIN LATERAL (VALUES ('with_email', x.e), ('with_phone', x.p), ('with_address', x.a), ('with_company', x.co),
-      ('review_waiting', (SELECT count(*) FROM review_items WHERE status = 'open')), ('company_review_waiting', (SELECT count(*) FROM company_reviews WHERE status = 'open'))) AS m(metric, count)`,
+      ('review_waiting', (SELECT count(*) FROM review_items WHERE status = 'open')), ('company_review_waiting', (SELECT count(*) FROM company_reviews WHERE status = 'open')),
+      ('stale_values', (SELECT count(*) FROM customer_quality q JOIN customers c ON c.id = q.customer_id
+                        WHERE q.stale_count > 0 AND c.deleted_at IS NULL ${member(f, 'c.id')} AND ${createdIn(f)}))) AS m(metric, count)`,
   merges_by_source: (f) => sql`
     WITH joined AS (SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customers t ON t.id = d.customer_id WHERE d.kind IN ('merge', 'accept') AND t.created_at < d.created_at)
     SELECT s.name AS source, count(j.source_record_id) AS merged, count(*) AS records

@@ -19,6 +19,7 @@ import { manualRoutes } from '../intake/manual/manual.routes.ts';
 import { companyRoutes } from '../ledger/companies/companies.routes.ts';
 import { companyMergeRoutes } from '../ledger/customers/company-merge.routes.ts';
 import { sourceRoutes } from '../ledger/sources/sources.routes.ts';
+import { qualityRoutes } from '../ledger/quality/quality.routes.ts';
 import { customFieldRoutes } from '../ledger/custom-fields/custom-fields.routes.ts';
 import { referenceRoutes } from '../ledger/reference/reference.routes.ts';
 import { importRoutes } from '../intake/files/import.routes.ts';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', companyRoutes());
   app.route('/', companyMergeRoutes());
   app.route('/', sourceRoutes());
+  app.route('/', qualityRoutes());
   app.route('/', customFieldRoutes());
   app.route('/', referenceRoutes());
   app.route('/', importRoutes());

@@ -10,6 +10,7 @@ import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accoun
 import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
+import { recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { refreshDueSegments } from '../use/segments/segments.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
@@ -37,6 +38,11 @@ function startScheduler(db: Db): NodeJS.Timeout {
       // Once a day with the values: the dashboards' customer facts rebuilt from the customers table.
       if (run) await rebuildCustomerFacts(db);
       await refreshDueSegments(db);
+      // Once a Japan day, in the background (minutes at a million customers), one process at a time (a lease).
+      recomputeQualityIfDue(db).then(
+        (q) => { if (q) console.log(`Data quality: ${q.customers} customers scored in ${q.seconds.toFixed(1)} s`); },
+        (error: unknown) => console.error(`Data quality pass failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
       // Runs in the background (minutes at a million buyers), one at a time across servers.
       const recommend = await startRunIfStale(db);
       recommend?.done.then(

@@ -87,6 +87,10 @@ export interface SourcesTable {
   description: string | null;
   /** 0024: the lawful basis for marketing e-mail (特定電子メール法) this source gives its records. */
   email_basis: Generated<EmailBasis>;
+  /** 0034: 利用目的 as the company states it for this source's data. */
+  purpose_of_use: string | null;
+  /** 0034: 保存期間 in days; records received longer ago are flagged for deletion. */
+  retention_days: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -803,6 +807,28 @@ export interface OutboxMessagesTable {
   created_at: CreatedAt;
 }
 
+/** 0034: a customer's quality as the daily pass last computed it (src/ledger/quality owns it). */
+export interface CustomerQualityTable {
+  customer_id: string;
+  score: number;
+  completeness: number;
+  validity: number;
+  freshness: number;
+  consistency: number;
+  issues: Json<string[]>;
+  stale: Json<Array<{ field: string; reason: string; since: string; sourceRecordId?: number }>>;
+  stale_count: number;
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+/** 0034: the daily quality pass's lease and last run (one row). */
+export interface QualityRunsTable {
+  id: Generated<boolean>;
+  claimed_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  customers: Generated<number>;
+}
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -865,6 +891,8 @@ export interface Database {
   trigger_rules: TriggerRulesTable;
   trigger_firings: TriggerFiringsTable;
   tasks: TasksTable;
+  customer_quality: CustomerQualityTable;
+  quality_runs: QualityRunsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

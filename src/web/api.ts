@@ -18,6 +18,7 @@ import type {
   Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
 } from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
+import type { CustomerQuality, SourceQuality, StaleQueue } from '../ledger/quality/quality.schemas.ts';
 import type {
   CustomerIdentity, MatchEvidence, MergeResult, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
   ReviewRecord, ReviewStatus, UnmergeResult,
@@ -204,10 +205,10 @@ export const api = {
 
   // sources
   listSources: () => get<SourceList>('/sources'),
-  createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis'] }) =>
+  createSource: (input: { name: string; label: string; kind: string; party: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis']; purposeOfUse?: string | null; retentionDays?: number | null }) =>
     request<Source>('POST', '/sources', input),
   /** A new priority recomputes the source's customers' golden records before it answers (recomputedCustomers). */
-  updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis'] }) =>
+  updateSource: (id: string, input: { label?: string; party?: string; owningDepartment?: string | null; priority?: number; freshnessSlaDays?: number | null; description?: string | null; emailBasis?: Source['emailBasis']; purposeOfUse?: string | null; retentionDays?: number | null }) =>
     request<Source>('PATCH', `/sources/${encodeURIComponent(id)}`, input),
   retrySourceRecompute: (id: string) => request<SourceRecompute>('POST', `/sources/${encodeURIComponent(id)}/recompute`),
 
@@ -524,6 +525,23 @@ export const consentsApi = {
   /** A staff entry (customers:write); answers the ledger after it. */
   record: (customerId: string, input: { purposeCode: ConsentPurposeCode; state: ConsentStateCode; note?: string | null }) =>
     request<ConsentLedger>('POST', `/customers/${encodeURIComponent(customerId)}/consents`, input),
+};
+
+// ── data quality and freshness (データ品質・鮮度) ──
+export type { CustomerQuality, SourceQuality, StaleQueue };
+export type StaleReason = StaleQueue['items'][number]['stale'][number]['reason'];
+export interface QualityRun { running: boolean; startedAt: string | null; finishedAt: string | null; customers: number }
+
+export const qualityApi = {
+  /** A customer's quality, computed live (customers:read; holds no personal values). */
+  customer: (customerId: string) => get<CustomerQuality>(`/customers/${encodeURIComponent(customerId)}/quality`),
+  /** 要更新: stale customers, most valuable first; owner = a user id, 'me' or 'none'. */
+  stale: (query: { owner?: string; cursor?: string; limit?: number }) =>
+    get<StaleQueue>('/quality/stale', { ...(query.owner ? { owner: query.owner } : {}), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.limit ? { limit: String(query.limit) } : {}) }),
+  source: (sourceId: string) => get<SourceQuality>(`/sources/${encodeURIComponent(sourceId)}/quality`),
+  run: () => get<QualityRun>('/quality/run'),
+  /** Runs the daily pass now (sources:write). */
+  startRun: () => request<QualityRun>('POST', '/quality/run'),
 };
 
 export type TaskItem = Task;

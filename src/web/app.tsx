@@ -41,6 +41,7 @@ import { CampaignEditPage } from './pages/campaigns/CampaignEditPage.tsx';
 import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
 import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
 import { TasksPage } from './pages/TasksPage.tsx';
+import { StaleQueuePage } from './pages/StaleQueuePage.tsx';
 import { TriggerListPage } from './pages/triggers/TriggerListPage.tsx';
 import { TriggerEditPage } from './pages/triggers/TriggerEditPage.tsx';
 
@@ -49,6 +50,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/tasks', label: 'nav.tasks', permission: 'customers:read', icon: 'check' },
+  { to: '/quality', label: 'nav.quality', permission: 'customers:read', icon: 'warn' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
@@ -126,6 +128,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/sites') return guard('sites:read', <SitesPage />);
   if (path === '/outbox') return guard('campaigns:read', <OutboxPage />);
   if (path === '/tasks') return guard('customers:read', <TasksPage />);
+  if (path === '/quality') return guard('customers:read', <StaleQueuePage />);
   if (path === '/triggers') return guard('campaigns:read', <TriggerListPage />);
   if (path === '/triggers/new') return guard('campaigns:write', <TriggerEditPage />);
   if ((m = match('/triggers/:id/edit', path))) return guard('campaigns:write', <TriggerEditPage key={m.id} id={m.id!} />);

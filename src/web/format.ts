@@ -23,6 +23,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${parts.year}/${parts.month}/${parts.day} ${hour}:${parts.minute}`;
 }
 
+/** ISO timestamp → its Japan calendar day "2026/11/22". */
+export function formatDay(iso: string | null | undefined): string {
+  return formatDateTime(iso).slice(0, 10);
+}
+
 /** "1990-04-01" → "1990/04/01"; anything else (a mask) unchanged. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '';

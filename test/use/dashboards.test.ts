@@ -182,7 +182,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(ft.rows, [{ source: 'crm', label: '基幹CRM', customers: 4, buyers: 3, buyerRate: 0.75 }]);
       const q = await panel('quality');
       assert.deepEqual(q.rows.map((r) => [r.metric, r.count, r.share]), [
-        ['with_email', 3, 0.75], ['with_phone', 1, 0.25], ['with_address', 1, 0.25], ['with_company', 1, 0.25], ['review_waiting', 0, null], ['company_review_waiting', 0, null],
+        ['with_email', 3, 0.75], ['with_phone', 1, 0.25], ['with_address', 1, 0.25], ['with_company', 1, 0.25], ['review_waiting', 0, null], ['company_review_waiting', 0, null], ['stale_values', 0, null],
       ]);
       const m = await panel('merges_by_source');
       assert.deepEqual(m.rows.map((r) => [r.source, r.merged, r.records]), [['crm', 0, 4], ['orders-ec', 3, 3], ['manual', 0, 2]]);

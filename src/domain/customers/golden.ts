@@ -316,3 +316,24 @@ export function diffValues(before: Record<string, unknown>, after: Record<string
   }
   return changes;
 }
+
+/** When a golden value was last said again by a source record, and by which (鮮度: 最終確認日). */
+export interface FieldConfirmation { at: string; source: string; sourceRecordId: number }
+
+/**
+ * For each field the golden record holds, the newest statement that holds the same value (equal, or the golden value
+ * says it in more detail), manual edits included: a person who typed it confirmed it. The value's own provenance is
+ * the record survivorship chose (by source priority first), which can be years older than a record that repeated it.
+ *
+ * @example fieldConfirmations(statements).email // => { at: '2026-11-02T…', source: 'seminar', sourceRecordId: 42 }
+ */
+export function fieldConfirmations(statements: readonly SourceStatement[], golden: GoldenRecord = computeGolden(statements)): Record<string, FieldConfirmation> {
+  const out: Record<string, FieldConfirmation> = {};
+  const newestFirst = [...statements].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || b.sourceRecordId - a.sourceRecordId);
+  for (const [field, value] of Object.entries(golden.values)) {
+    const extend = field !== 'familyName' && field !== 'givenName' && groupOfField(field) !== 'reading';
+    const s = newestFirst.find((st) => st.fields[field] !== undefined && st.fields[field] !== null && heldBy(field, value, st.fields[field], extend));
+    if (s !== undefined) out[field] = { at: s.receivedAt.toISOString(), source: s.source, sourceRecordId: s.sourceRecordId };
+  }
+  return out;
+}

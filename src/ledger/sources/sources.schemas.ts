@@ -23,7 +23,10 @@ export type SourceRecompute = z.infer<typeof SourceRecomputeSchema>;
 export const SourceSchema = z.object({
   id: z.string().uuid(), name: z.string(), label: z.string(), kind: z.string(), party: z.string(),
   owningDepartment: z.string().nullable(), priority: z.number().int(), freshnessSlaDays: z.number().int().nullable(),
-  description: z.string().nullable(), emailBasis: EMAIL_BASIS, recordCount: z.number().int(), lastReceivedAt: z.string().nullable(),
+  description: z.string().nullable(), emailBasis: EMAIL_BASIS,
+  purposeOfUse: z.string().nullable().openapi({ description: '利用目的: what the company uses this source’s data for (APPI)' }),
+  retentionDays: z.number().int().nullable().openapi({ description: '保存期間 in days; records received longer ago are flagged for deletion' }),
+  recordCount: z.number().int(), lastReceivedAt: z.string().nullable(),
   /** The source has a freshness SLA and has not delivered within it. */
   stale: z.boolean(),
   recompute: SourceRecomputeSchema.nullable().openapi({ description: 'The latest recompute after a priority change; null if the priority never changed' }),
@@ -45,5 +48,7 @@ export const SourceCreate = z.object({
   freshnessSlaDays: z.number().int().min(1).max(3650).nullable().optional(),
   description: z.string().trim().max(1000).nullable().optional(),
   emailBasis: EMAIL_BASIS.optional(),
+  purposeOfUse: z.string().trim().max(1000).nullable().optional(),
+  retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
 }).openapi('SourceCreate');
 export const SourcePatch = SourceCreate.omit({ name: true, kind: true }).partial().openapi('SourcePatch');

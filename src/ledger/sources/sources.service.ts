@@ -24,6 +24,7 @@ export async function listSources(db: Db): Promise<Source[]> {
       owningDepartment: r.owning_department,
       priority: r.priority,
       freshnessSlaDays: r.freshness_sla_days,
+      purposeOfUse: r.purpose_of_use, retentionDays: r.retention_days,
       description: r.description,
       emailBasis: r.email_basis,
       recordCount: Number(r.record_count ?? 0),
@@ -42,6 +43,8 @@ export interface SourceInput {
   owningDepartment?: string | null | undefined;
   priority?: number | undefined;
   freshnessSlaDays?: number | null | undefined;
+  purposeOfUse?: string | null | undefined;
+  retentionDays?: number | null | undefined;
   description?: string | null | undefined;
   emailBasis?: EmailBasis | undefined;
 }
@@ -62,6 +65,8 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
       owning_department: input.owningDepartment ?? null,
       priority: input.priority ?? 100,
       freshness_sla_days: input.freshnessSlaDays ?? null,
+      purpose_of_use: input.purposeOfUse ?? null,
+      retention_days: input.retentionDays ?? null,
       description: input.description ?? null,
       // A form's records carry their own consent: its basis is the per-record opt-in unless said otherwise.
       ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : input.kind === 'form' ? { email_basis: 'opt_in_per_record' as const } : {}),
@@ -139,6 +144,8 @@ export async function updateSource(
       ...(input.owningDepartment !== undefined ? { owning_department: input.owningDepartment } : {}),
       ...(input.priority !== undefined ? { priority: input.priority } : {}),
       ...(input.freshnessSlaDays !== undefined ? { freshness_sla_days: input.freshnessSlaDays } : {}),
+      ...(input.purposeOfUse !== undefined ? { purpose_of_use: input.purposeOfUse } : {}),
+      ...(input.retentionDays !== undefined ? { retention_days: input.retentionDays } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : {}),
     });

@@ -203,7 +203,7 @@ async function firstTouch(db: Db, r: Resolved): Promise<{ columns: Columns; rows
 
 const QUALITY_LABELS = {
   with_email: 'メールアドレスあり', with_phone: '電話番号あり', with_address: '住所あり', with_company: '会社の紐付けあり',
-  review_waiting: '名寄せレビュー待ち', company_review_waiting: '会社の名寄せレビュー待ち',
+  review_waiting: '名寄せレビュー待ち', company_review_waiting: '会社の名寄せレビュー待ち', stale_values: '要更新の顧客',
 } as const;
 
 async function quality(db: Db, r: Resolved): Promise<{ columns: Columns; rows: Row[] }> {
@@ -213,7 +213,7 @@ async function quality(db: Db, r: Resolved): Promise<{ columns: Columns; rows: R
     columns: [{ key: 'metric', kind: 'key' }, { key: 'label', kind: 'label' }, { key: 'count', kind: 'count' }, { key: 'share', kind: 'rate' }],
     rows: (Object.keys(QUALITY_LABELS) as Array<keyof typeof QUALITY_LABELS>).map((metric) => {
       const count = int(x[metric]);
-      const queue = metric === 'review_waiting' || metric === 'company_review_waiting';
+      const queue = metric === 'review_waiting' || metric === 'company_review_waiting' || metric === 'stale_values';
       return { metric, label: QUALITY_LABELS[metric], count, share: queue ? null : ratio(count, total) };
     }),
   };

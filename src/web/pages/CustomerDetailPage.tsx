@@ -16,6 +16,7 @@ import { PurchaseSummary } from '../components/PurchaseSummary.tsx';
 import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
 import { CandidatesCard } from '../components/CandidatesCard.tsx';
 import { ConsentCard } from '../components/ConsentCard.tsx';
+import { QualityCard } from '../components/QualityCard.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
@@ -223,6 +224,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         </div>
         <div className="detail-side">
           <ConsentCard customerId={c.id} canWrite={can('customers:write')} />
+          <QualityCard customerId={c.id} />
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
           {can('commerce:read') && <CandidatesCard customerId={c.id} />}

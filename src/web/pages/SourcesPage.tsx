@@ -1,7 +1,8 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
 import { useEffect, useState } from 'react';
-import { api, type Source, type SourceRecompute } from '../api.ts';
+import { api, qualityApi, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
+import { Link } from '../router.ts';
 import { useI18n } from '../i18n.ts';
 import { sourceTexts } from '../system-labels.ts';
 import { useSession } from '../session.tsx';
@@ -29,6 +30,7 @@ export function SourcesPage() {
   const [warning, setWarning] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [retryError, setRetryError] = useState<unknown>(null);
+  const [inspecting, setInspecting] = useState<Source | null>(null);
   // A recompute runs in the background: while one does, the list is read again each second for its progress.
   const running = (data?.items ?? []).some((s) => s.recompute?.status === 'running');
   useEffect(() => {
@@ -97,6 +99,7 @@ export function SourcesPage() {
         />
       )}
       <ErrorBanner error={error} />
+      {inspecting && <SourceQualityPanel key={inspecting.id} source={inspecting} onClose={() => setInspecting(null)} />}
       <DataTable
         testId="sources-table"
         rows={data?.items}
@@ -131,6 +134,11 @@ export function SourcesPage() {
           { key: 'recordCount', header: t('sources.recordCount'), className: 'num', cellClassName: 'tabular', cell: (s) => s.recordCount.toLocaleString('ja-JP') },
           { key: 'lastReceived', header: t('sources.lastReceived'), cellClassName: 'nowrap tabular', cell: (s) => formatDateTime(s.lastReceivedAt) || <span className="muted">—</span> },
           { key: 'freshness', header: t('sources.freshness'), cell: (s) => <Freshness source={s} /> },
+          {
+            key: 'quality',
+            header: null,
+            cell: (s) => <Button small onClick={() => setInspecting(s)} data-testid="source-quality">{t('sources.quality')}</Button>,
+          },
           writable && {
             key: 'edit',
             header: null,
@@ -188,13 +196,14 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
     ? {
       name: source.name, label: source.label, kind: source.kind, party: source.party as string, owningDepartment: source.owningDepartment ?? '',
       priority: String(source.priority), freshnessSlaDays: source.freshnessSlaDays === null ? '' : String(source.freshnessSlaDays), description: source.description ?? '',
-      emailBasis: source.emailBasis as string,
+      emailBasis: source.emailBasis as string, purposeOfUse: source.purposeOfUse ?? '', retentionDays: source.retentionDays === null ? '' : String(source.retentionDays),
     }
-    : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '', emailBasis: 'none' });
+    : { name: '', label: '', kind: 'file_import', party: 'first', owningDepartment: '', priority: '100', freshnessSlaDays: '', description: '', emailBasis: 'none', purposeOfUse: '', retentionDays: '' });
   const { values, set, errors } = form;
   const save = async (v: typeof values) => {
     const priority = Number(v.priority);
     const sla = Number(v.freshnessSlaDays);
+    const retention = Number(v.retentionDays);
     const fields = {
       label: v.label.trim(),
       party: v.party,
@@ -203,6 +212,8 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
       freshnessSlaDays: v.freshnessSlaDays.trim() && Number.isFinite(sla) ? sla : null,
       description: textOrNull(v.description),
       emailBasis: v.emailBasis as EmailBasis,
+      purposeOfUse: textOrNull(v.purposeOfUse),
+      retentionDays: v.retentionDays.trim() && Number.isFinite(retention) ? retention : null,
     };
     onDone(source
       ? await api.updateSource(source.id, fields)
@@ -249,9 +260,94 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
           {EMAIL_BASES.map((b) => <option key={b} value={b}>{t(`sources.emailBasis.${b}`)}</option>)}
         </select>
       </FormField>
+      <FormField label={t('sources.purposeOfUse')} name="purposeOfUse" error={errors.purposeOfUse} wide>
+        <input id="input-purposeOfUse" value={values.purposeOfUse} onChange={set('purposeOfUse')} placeholder="営業活動・セミナー案内の送付" data-testid="source-purpose" />
+      </FormField>
+      <FormField label={t('sources.retentionDays')} name="retentionDays" error={errors.retentionDays} hint={t('sources.retentionHint')}>
+        <input id="input-retentionDays" type="number" min={1} max={36500} value={values.retentionDays} onChange={set('retentionDays')} data-testid="source-retention" />
+      </FormField>
       <FormField label={t('sources.description')} name="description" error={errors.description} wide>
         <input id="input-description" value={values.description} onChange={set('description')} />
       </FormField>
     </FormPanel>
+  );
+}
+
+/** A source's data quality: its customers' average score, imports by month (rejected, flagged, merged), freshness
+ * against its SLA, and the records past its retention period (listed, not deleted: the dry run). */
+function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () => void }) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => qualityApi.source(source.id), [source.id]);
+  const n = (v: number) => v.toLocaleString('ja-JP');
+  const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+  return (
+    <section className="card" data-testid="source-quality-panel">
+      <div className="card-header">
+        <h2>{t('sourceQuality.title', { label: sourceTexts(source, t).label })}</h2>
+        <Button small variant="link" onClick={onClose}>{t('common.close')}</Button>
+      </div>
+      <ErrorBanner error={error} />
+      {data && (
+        <>
+          <dl className="source-quality-stats">
+            <div><dt>{t('sourceQuality.records')}</dt><dd className="tabular">{n(data.records)}</dd></div>
+            <div><dt>{t('sourceQuality.customers')}</dt><dd className="tabular">{n(data.customers)}</dd></div>
+            <div><dt>{t('sourceQuality.averageScore')}</dt><dd className="tabular" data-testid="source-quality-score">{data.averageScore ?? '—'}</dd></div>
+            <div><dt>{t('sourceQuality.withStale')}</dt><dd className="tabular">{n(data.customersWithStale)}</dd></div>
+            <div><dt>{t('sourceQuality.rejectedShare')}</dt><dd className="tabular">{pct(data.rejectedShare)}</dd></div>
+            <div><dt>{t('sourceQuality.invalidShare')}</dt><dd className="tabular">{pct(data.invalidShare)}</dd></div>
+            <div><dt>{t('sourceQuality.duplicateShare')}</dt><dd className="tabular">{pct(data.duplicateShare)}</dd></div>
+            <div>
+              <dt>{t('sourceQuality.freshness')}</dt>
+              <dd>{data.freshness.met === null ? <span className="badge badge-off">{t('sourceQuality.noSla')}</span>
+                : data.freshness.met ? <span className="badge badge-ok">{t('sourceQuality.slaMet')}</span>
+                  : <span className="badge badge-warn">{t('sourceQuality.slaMissed')}</span>}</dd>
+            </div>
+          </dl>
+          <h3 className="quality-subtitle">{t('sourceQuality.imports')}</h3>
+          <DataTable
+            testId="source-quality-imports"
+            rows={data.imports}
+            rowKey={(m) => m.month}
+            empty={t('sourceQuality.noImports')}
+            columns={[
+              { key: 'month', header: t('sourceQuality.month'), cellClassName: 'tabular', cell: (m) => m.month },
+              { key: 'runs', header: t('sourceQuality.runs'), className: 'num', cellClassName: 'tabular', cell: (m) => n(m.runs) },
+              { key: 'rows', header: t('sourceQuality.rows'), className: 'num', cellClassName: 'tabular', cell: (m) => n(m.rows) },
+              { key: 'rejected', header: t('sourceQuality.rejected'), className: 'num', cellClassName: 'tabular', cell: (m) => n(m.rejected) },
+              { key: 'flagged', header: t('sourceQuality.flagged'), className: 'num', cellClassName: 'tabular', cell: (m) => n(m.flagged) },
+              { key: 'merged', header: t('sourceQuality.merged'), className: 'num', cellClassName: 'tabular', cell: (m) => n(m.merged) },
+            ]}
+          />
+          <h3 className="quality-subtitle">{t('sourceQuality.retention')}</h3>
+          {data.retention.days === null
+            ? <p className="muted small">{t('sourceQuality.noRetention')}</p>
+            : (
+              <>
+                <p data-testid="source-retention-overdue" data-count={data.retention.overdue}>
+                  {data.retention.overdue > 0
+                    ? <span className="badge badge-warn">{t('sourceQuality.overdue', { days: data.retention.days, n: n(data.retention.overdue) })}</span>
+                    : t('sourceQuality.overdueNone', { days: data.retention.days })}
+                </p>
+                {data.retention.oldest.length > 0 && (
+                  <>
+                    <p className="muted small">{t('sourceQuality.dryRun')}</p>
+                    <DataTable
+                      testId="source-retention-oldest"
+                      rows={data.retention.oldest}
+                      rowKey={(r) => String(r.sourceRecordId)}
+                      columns={[
+                        { key: 'received', header: t('sourceQuality.receivedAt'), cellClassName: 'nowrap tabular', cell: (r) => formatDateTime(r.receivedAt) },
+                        { key: 'external', header: t('sourceQuality.externalId'), cell: (r) => r.externalId ?? '—' },
+                        { key: 'customer', header: t('sourceQuality.customer'), cell: (r) => (r.customerId ? <Link to={`/customers/${r.customerId}`} className="row-link">{t('sourceQuality.openCustomer')}</Link> : '—') },
+                      ]}
+                    />
+                  </>
+                )}
+              </>
+            )}
+        </>
+      )}
+    </section>
   );
 }

@@ -45,6 +45,7 @@ export function Funnel({ panel }: { panel: DashboardPanel }) {
 const QUEUES: Record<string, { to: string; permission: string }> = {
   review_waiting: { to: '/review', permission: 'identity:resolve' },
   company_review_waiting: { to: '/companies/review', permission: 'companies:read' },
+  stale_values: { to: '/quality', permission: 'customers:read' },
 };
 
 export function Quality({ panel }: { panel: DashboardPanel }) {
