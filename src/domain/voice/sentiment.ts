@@ -39,7 +39,7 @@ export const LABEL_THRESHOLD = 0.1;
 /** An intensifier reaches the next term only if it is this close (characters between them). */
 const INTENSIFIER_REACH = 6;
 /** How many words after a term are searched for its negation. */
-const NEGATION_REACH = 4;
+const NEGATION_REACH = 6;
 
 const segmenter = new TinySegmenter();
 
@@ -67,9 +67,9 @@ const ENGLISH_NEGATORS = new Set(['not', 'no', 'never', 'hardly', 'barely', 'can
 const HIRAGANA_ONLY = /^[\u3041-\u309f\u30fc]+$/u;
 /** A negative auxiliary inside a hiragana word (ない, なかった, なく, なし, ません, ねー); ず/ぬ only as a whole word. */
 const JA_NEGATION = /ない|なかっ|なく|なし|ませ|ねー|ねぇ|ねえ/u;
-const JA_NEGATION_WORD = /^(?:ず|ずに|ぬ|ん)$/u;
+const JA_NEGATION_WORD = /^(?:ず|ずに|ぬ)$/u;
 /** Content words that may sit between a term and its negation (満足出来ない). */
-const NEGATION_BRIDGE = /^(?:出来|出来る|出来ませ|頂け|致し)$/u;
+const NEGATION_BRIDGE = /^(?:出来|出来る|出来ませ|頂け|致し|一切|全く|全然|何|特に|一度|誰|少し|まだ|未だ)$/u;
 
 /** Sentence ends; the ASCII full stop only before a space or the end (3.5 and URLs stay whole). */
 const SENTENCE_END = /[。!?]+|\.(?=\s|$)/u;
@@ -77,8 +77,15 @@ const SENTENCE_END = /[。!?]+|\.(?=\s|$)/u;
 const CONTRAST_INSIDE = /(?:けれども|けれど|けど|ものの|(?:です|でした|ます|ました|だ|だった|った|かった|いた|した)が(?![っるりられ])|(?<=[\u3041-\u309f])が(?=[、,])|しかし|ただし|とはいえ|\bbut\b|\bhowever\b|\balthough\b|\bthough\b)/gu;
 /** Contrast opening a sentence: it overrides the previous sentence. */
 const CONTRAST_OPENING = /^(?:(?:でも|しかし|ただし|だけど|けど|けれど|けれども|とはいえ|ところが|一方で?)[、,\s]?|ただ[、,]|(?:but|however)\b[,\s]*)/u;
+/** A negation read as a polite question (できませんか, 使えないでしょうか) asks; it does not complain. */
+const QUESTION_AFTER = /^(?:ん)?(?:か|でしょうか|のでしょうか|ですか)/u;
+const BUILT_IN_NEGATION = /(?:ない|ませ|なかっ|ず|なく|ません)$/u;
+/** 〜のに closing a clause (払ったのに、) voices frustration: what was expected did not happen. */
+const FRUSTRATED_NONI = /(?:た|だ|る|い)のに(?=[、,]|$)/u;
+export const FRUSTRATION_POLARITY = -0.4;
+
 /** Requests and wishes (feature requests, asks for a change). */
-const REQUEST = /(?:て|で)(?:ほしい|欲しい|ほし|欲し)|が(?:ほしい|欲しい)|(?:ほしい|欲しい)です|(?:て|で)(?:ください|下さい)|(?:て|で)(?:もらえ|いただけ|頂け)(?:ると|れば|ないでしょうか|ませんか)|(?:て|で)(?:もらいたい|いただきたい|頂きたい)|できれば|出来れば|(?:たら|れば|ば)(?:いい|良い|よい)のに|(?:たら|と|ば)(?:嬉しい|うれしい|助かり|助かる|ありがたい|有難い|幸い)|を?希望します|要望|検討(?:して|をお願い)|would be nice|would like|please (?:add|make|fix|support)|\bwish\b|hope you/u;
+const REQUEST = /(?:て|で)(?:ほしい|欲しい|ほし|欲し)|が(?:ほしい|欲しい)|(?:ほしい|欲しい)です|(?:て|で)(?:ください|下さい)(?!まし|ませ)|(?:て|で)(?:もらえ|いただけ|頂け)(?:ると|れば|ないでしょうか|ませんか)|(?:て|で)(?:もらいたい|いただきたい|頂きたい)|できれば|出来れば|(?:たら|れば|ば)(?:いい|良い|よい)のに|(?:たら|と|ば)(?:嬉しい|うれしい|助かり|助かる|ありがたい|有難い|幸い)|を?希望します|要望|検討(?:して|をお願い)|would be nice|would like|please (?:add|make|fix|support)|\bwish\b|hope you/u;
 
 interface Clause { text: string; weight: number }
 
@@ -200,9 +207,14 @@ function scoreJapanese(clause: Clause, isRequest: boolean, evidence: SentimentEv
     }
     const end = at + entry.term.length;
     let polarity = contextualPolarity(entry, text, at);
-    const negationEnd = entry.kind === 'word' ? negationAfter(text, end, words) : null;
+    // A term that carries its own negation (使えない) is not negated again by what follows it.
+    const negationEnd = entry.kind === 'word' && !BUILT_IN_NEGATION.test(entry.term) ? negationAfter(text, end, words) : null;
     const negated = negationEnd !== null;
-    if (negated) polarity = polarity < 0 ? -polarity * NEGATED_NEGATIVE : -polarity * NEGATED_POSITIVE;
+    if (negated && entry.whenAbsent !== undefined) polarity = entry.whenAbsent;
+    else if (negated) polarity = polarity < 0 ? -polarity * NEGATED_NEGATIVE : -polarity * NEGATED_POSITIVE;
+    const asksPolitely = QUESTION_AFTER.test(text.slice(negationEnd ?? end))
+      && (negated || BUILT_IN_NEGATION.test(entry.term));
+    if (asksPolitely) polarity = 0;
     const boost = intensityEnd >= 0 && at - intensityEnd <= INTENSIFIER_REACH ? intensity : 1;
     intensity = 1;
     intensityEnd = -1;
@@ -241,6 +253,8 @@ export function scoreSentiment(text: string): SentimentResult {
   for (const clause of clausesOf(text ?? '')) {
     const request = REQUEST.exec(clause.text);
     if (request) evidence.push({ term: request[0], polarity: REQUEST_POLARITY, negated: false, weight: round(clause.weight) });
+    const noni = FRUSTRATED_NONI.exec(clause.text);
+    if (noni) evidence.push({ term: 'のに', polarity: FRUSTRATION_POLARITY, negated: false, weight: round(clause.weight) });
     scoreJapanese(clause, request !== null, evidence);
     if (/[a-z]{2}/u.test(clause.text)) scoreEnglish(clause, request !== null, evidence);
   }
