@@ -157,17 +157,23 @@ export function groupSimilar(items: { id: string; text: string; productSkus: str
       byBand.set(band, list);
     }
   });
-  const compared = new Set<string>();
-  for (const candidates of byBand.values()) {
-    for (let x = 0; x < candidates.length; x++) {
-      for (let y = x + 1; y < candidates.length; y++) {
-        const i = candidates[x]!;
-        const j = candidates[y]!;
-        const pair = `${i}:${j}`;
-        if (compared.has(pair) || sets.find(i) === sets.find(j)) continue;
-        compared.add(pair);
-        if (jaccard(shingleSets[i]!, shingleSets[j]!) >= NEAR_DUPLICATE_THRESHOLD) sets.union(i, j);
+  // Within a band bucket, each item is compared with one representative of each cluster already in the bucket, not
+  // with every member: a wave of 10,000 identical complaints costs 10,000 comparisons, not 50 million.
+  for (const bucket of byBand.values()) {
+    const representatives: number[] = [];
+    for (const i of bucket) {
+      let joined = false;
+      for (const r of representatives) {
+        if (sets.find(r) === sets.find(i)) {
+          joined = true;
+          continue;
+        }
+        if (jaccard(shingleSets[i]!, shingleSets[r]!) >= NEAR_DUPLICATE_THRESHOLD) {
+          sets.union(i, r);
+          joined = true;
+        }
       }
+      if (!joined) representatives.push(i);
     }
   }
   const clusters = new Map<number, number[]>();

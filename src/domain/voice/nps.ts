@@ -19,7 +19,7 @@ export function npsOf(scores: number[]): { n: number; promoters: number; passive
     else detractors++;
   }
   const n = promoters + passives + detractors;
-  return { n, promoters, passives, detractors, nps: n === 0 ? null : ((promoters - detractors) / n) * 100 };
+  return { n, promoters, passives, detractors, nps: n === 0 ? null : ((promoters - detractors) * 100) / n };
 }
 
 export function csatOf(scores: number[], max = 5): { n: number; satisfied: number; share: number | null } {
