@@ -51,8 +51,13 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** A fixed xorshift sequence gives the (a, b) of each hash function h(x) = a·x + b (mod 2³²), a odd. */
-const HASH_PARAMS: readonly (readonly [number, number])[] = (() => {
+/**
+ * The (a, b) of each hash function h(x) = mix(a·x + b mod 2³²), a odd, from a fixed xorshift sequence: the same on
+ * every machine and run, so stored band keys stay valid. Kept in typed arrays: this loop is the cost of textBands.
+ */
+const HASH_A = new Uint32Array(BANDS * ROWS);
+const HASH_B = new Uint32Array(BANDS * ROWS);
+{
   let state = 0x9e3779b9;
   const next = (): number => {
     state ^= state << 13;
@@ -60,15 +65,10 @@ const HASH_PARAMS: readonly (readonly [number, number])[] = (() => {
     state ^= state << 5;
     return state >>> 0;
   };
-  return Array.from({ length: BANDS * ROWS }, () => [(next() | 1) >>> 0, next()] as const);
-})();
-
-/** Mixes the bits after the multiply so the minimum is not dominated by the low bits of the input. */
-function mix(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  return x >>> 0;
+  for (let k = 0; k < HASH_A.length; k++) {
+    HASH_A[k] = (next() | 1) >>> 0;
+    HASH_B[k] = next();
+  }
 }
 
 function minHash(set: Set<string>): Uint32Array {
@@ -76,8 +76,12 @@ function minHash(set: Set<string>): Uint32Array {
   for (const shingle of set) {
     const x = fnv1a(shingle);
     for (let k = 0; k < sig.length; k++) {
-      const [a, b] = HASH_PARAMS[k]!;
-      const h = mix((Math.imul(a, x) + b) >>> 0);
+      // a·x + b, then a murmur-style finaliser step so the minimum does not follow the low bits of x.
+      let h = (Math.imul(HASH_A[k]!, x) + HASH_B[k]!) | 0;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h >>>= 0;
       if (h < sig[k]!) sig[k] = h;
     }
   }

@@ -72,7 +72,7 @@ const JA_NEGATION_WORD = /^(?:ず|ずに|ぬ)$/u;
 const NEGATION_BRIDGE = /^(?:出来|出来る|出来ませ|頂け|致し|一切|全く|全然|何|特に|一度|誰|少し|まだ|未だ)$/u;
 
 /** Sentence ends; the ASCII full stop only before a space or the end (3.5 and URLs stay whole). */
-const SENTENCE_END = /[。!?]+|\.(?=\s|$)/u;
+const SENTENCE_END = /[。!?]+|\.(?=\s|$)/gu;
 /** Contrast inside a sentence: the clause after it is what the writer means. */
 const CONTRAST_INSIDE = /(?:けれども|けれど|けど|ものの|(?:です|でした|ます|ました|だ|だった|った|かった|いた|した)が(?![っるりられ])|(?<=[\u3041-\u309f])が(?=[、,])|しかし|ただし|とはいえ|\bbut\b|\bhowever\b|\balthough\b|\bthough\b)/gu;
 /** Contrast opening a sentence: it overrides the previous sentence. */
@@ -84,6 +84,17 @@ const BUILT_IN_NEGATION = /(?:ない|ませ|なかっ|ず|なく|ません)$/u;
 const FRUSTRATED_NONI = /(?:た|だ|る|い)のに(?=[、,]|$)/u;
 export const FRUSTRATION_POLARITY = -0.4;
 
+/**
+ * A verb negated in a statement (閉まらず, 付いていませんでした, 反映されていない) reports that something expected did not
+ * happen: in customer feedback that is a complaint even without a rated word. Only negations no lexicon term took.
+ * Left out on purpose: が/な before ない (経験がない is a noun's absence, not a failure) and ありません (在庫はありません
+ * is information as often as a complaint).
+ */
+const NEGATED_PREDICATE = /[かさたばまらわ](?:ない|なかっ|なく|ず)|(?<!あ)[きしちにひみりいえけせてねべめれぎじびぴ]ませ|(?:て|で)(?:ない|おらず)|(?:れ|られ)(?:ない|なかっ)/u;
+export const NEGATED_PREDICATE_POLARITY = -0.25;
+/** A question asks (〜ですか, 〜ませんか, ?): it reports nothing. */
+const QUESTION_END = /(?:か|かな|かね|でしょうか|\?)[\s。.!]*$/u;
+
 /** Requests and wishes (feature requests, asks for a change). */
 const REQUEST = /(?:て|で)(?:ほしい|欲しい|ほし|欲し)|が(?:ほしい|欲しい)|(?:ほしい|欲しい)です|(?:て|で)(?:ください|下さい)(?!まし|ませ)|(?:て|で)(?:もらえ|いただけ|頂け)(?:ると|れば|ないでしょうか|ませんか)|(?:て|で)(?:もらいたい|いただきたい|頂きたい)|できれば|出来れば|(?:たら|れば|ば)(?:いい|良い|よい)のに|(?:たら|と|ば)(?:嬉しい|うれしい|助かり|助かる|ありがたい|有難い|幸い)|を?希望します|要望|検討(?:して|をお願い)|would be nice|would like|please (?:add|make|fix|support)|\bwish\b|hope you/u;
 
@@ -93,7 +104,8 @@ function clausesOf(text: string): Clause[] {
   const normal = nfkc(text.replace(/\r?\n+/gu, '。')).toLowerCase();
   const clauses: Clause[] = [];
   let previousSentenceStart = 0;
-  for (const rawSentence of normal.split(SENTENCE_END)) {
+  // Each sentence keeps its end mark: a clause ending in ? is a question.
+  for (const rawSentence of normal.replace(SENTENCE_END, '$&\u0000').split('\u0000')) {
     let sentence = rawSentence.trim();
     if (sentence === '') continue;
     const opening = CONTRAST_OPENING.exec(sentence);
@@ -192,6 +204,7 @@ function scoreJapanese(clause: Clause, isRequest: boolean, evidence: SentimentEv
   let intensity = 1;
   let intensityEnd = -1;
   let at = 0;
+  const taken: [number, number][] = []; // spans of matched terms and their negations
   while (at < text.length) {
     const intensifier = matchAt(JAPANESE_INTENSIFIERS, text, at);
     if (intensifier) {
@@ -223,7 +236,14 @@ function scoreJapanese(clause: Clause, isRequest: boolean, evidence: SentimentEv
       const weight = isRequest && polarity > 0 ? 0 : clause.weight * boost;
       evidence.push({ term: entry.lemma, polarity: round(polarity), negated, weight: round(weight) });
     }
+    taken.push([at, Math.max(end, negationEnd ?? end)]);
     at = Math.max(end, negationEnd ?? end);
+  }
+  if (!isRequest && !QUESTION_END.test(text)) {
+    const predicate = NEGATED_PREDICATE.exec(text);
+    if (predicate && !taken.some(([from, to]) => predicate.index < to && predicate.index + predicate[0].length > from)) {
+      evidence.push({ term: predicate[0], polarity: NEGATED_PREDICATE_POLARITY, negated: true, weight: round(clause.weight) });
+    }
   }
 }
 
