@@ -135,8 +135,9 @@ function landline(prefCode: number, ...tags: Array<string | number>): string {
   return `${area}-${digits.slice(0, split)}-${digits.slice(split)}`;
 }
 function mobile(...tags: Array<string | number>): string {
-  let digits = '';
-  for (let i = 0; i < 8; i++) digits += String(int(0, 9, ...tags, i));
+  // 0X0-N… with N ≠ 0: the numbering plan has no 090-0xxx.
+  let digits = String(int(1, 9, ...tags, 'first'));
+  for (let i = 1; i < 8; i++) digits += String(int(0, 9, ...tags, i));
   return `${pick(['090', '080', '070', '090', '080'], ...tags, 'prefix')}-${digits.slice(0, 4)}-${digits.slice(4)}`;
 }
 
