@@ -89,7 +89,7 @@ function score(a: Rec, b: Rec): ScoredPair {
   const l = later(a, b);
   return decidePair(a.match.id, b.match.id, compareRecords(a.match, b.match), weightsOf(l), { ledgerRecords: ledgerAt.get(l.source)! });
 }
-/** The posterior without the namesake adjustment and without rules: what the field weights alone say. */
+/** A pair's compared fields with their weights (bits), missing ones left out. */
 const evidence = (sp: ScoredPair): string => sp.evidence.filter((e) => e.level !== 'missing').map((e) => `${e.field}:${e.level}(${e.weight >= 0 ? '+' : ''}${e.weight.toFixed(1)})`).join(' ');
 function describe(r: Rec): string {
   const m = r.match;
