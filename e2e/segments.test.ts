@@ -45,7 +45,7 @@ async function settledCount(page: Page): Promise<string> {
   return (await count.innerText()).trim();
 }
 
-test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, save, split, export; RFM grid; value card', { timeout: 180_000 }, async (t) => {
+test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, save, split, export; RFM grid; value card', { timeout: 240_000 }, async (t) => {
   if (skipWithoutChromium(t)) return;
   let server: RunningServer | null = null;
   let browser: Browser | null = null;
@@ -60,7 +60,7 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     const login = await context.request.post(`${base}/api/v1/auth/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
     assert.ok(login.ok(), `login: ${login.status()} ${await login.text()}`);
     const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const api = async <T>(method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> => {
+    const api = async <T>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown): Promise<T> => {
       const res = await context.request.fetch(`${base}/api/v1${url}`, { method, headers: { 'X-CSRF-Token': csrfToken }, ...(data === undefined ? {} : { data }) });
       assert.ok(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`);
       return (await res.json()) as T;
@@ -254,6 +254,25 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     await page.getByTestId('segments-table').waitFor();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="segment-row"]').length === n, parts.length);
     assert.equal(await page.locator('[data-testid="segment-row"][data-name="東京都のリピーター（半年以内）"]').count(), 1, 'the referred-to segment stays');
+
+    // ── the builder's other kinds: a custom field by its type, and campaign e-mail ──
+    await api('POST', '/custom-fields', { entity: 'customer', key: 'plan', labelJa: '契約プラン', type: 'select', options: ['basic', 'pro'] });
+    await api('PATCH', `/customers/${ids.hanako}`, { customFields: { plan: 'pro' } });
+    await page.goto(`${base}/segments/new`);
+    await page.getByTestId('segment-builder').waitFor();
+    assert.equal(await settledCount(page), '24');
+    await page.getByTestId('add-condition').click();
+    await page.getByTestId('cond-option-custom_field').click();
+    const custom = page.getByTestId('condition').nth(0);
+    await custom.getByTestId('cond-custom-field').selectOption('plan');
+    assert.deepEqual(await custom.getByTestId('cond-op').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set']);
+    await custom.getByTestId('cond-value').selectOption('pro');
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '1');
+    await addCondition(page, 'email');
+    await page.getByTestId('condition').nth(1).getByTestId('cond-email-action').selectOption('received');
+    await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.textContent === '0');
+    assert.equal(await page.getByTestId('condition-errors').count(), 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'segments-builder-kinds.png'), fullPage: true });
 
     // ── a viewer (segments:read, no segments:write, no customers:export) sees the segment but no buttons that change or export it ──
     await api('POST', '/users', { email: 'viewer@segments-e2e.co.jp', password: 'viewer-kabu-2026', role: 'viewer', displayName: '閲覧 次郎' });

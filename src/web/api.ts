@@ -19,6 +19,7 @@ import type {
 } from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from '../ledger/quality/quality.schemas.ts';
+import type { CustomFieldDefinition } from '../ledger/custom-fields/custom-fields.schemas.ts';
 import type {
   CustomerIdentity, MatchEvidence, MergeResult, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
   ReviewRecord, ReviewStatus, UnmergeResult,
@@ -316,6 +317,12 @@ export const importApi = {
 
 // ── forms (資料請求・イベント申込・お問い合わせ) ──
 export type FormInput = Partial<Omit<FormDef, 'id' | 'kindLabel' | 'consentVersion' | 'sourceId' | 'hostedPath' | 'submissionCount' | 'spamCount' | 'lastSubmittedAt' | 'createdAt' | 'updatedAt'>>;
+
+// ── custom fields (カスタム項目): their definitions, for the segment builder ──
+export type { CustomFieldDefinition };
+export const customFieldsApi = {
+  list: (entity: CustomFieldDefinition['entity']) => get<{ items: CustomFieldDefinition[] }>('/custom-fields', { entity }),
+};
 
 export const formsApi = {
   list: () => get<FormList>('/forms'),

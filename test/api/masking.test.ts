@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
 import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
+import { recomputeQualityIfDue } from '../../src/ledger/quality/quality.service.ts';
 import { startRun as startRecommendRun } from '../../src/use/recommend/recommend.service.ts';
 import { COMPOSITION_DIMENSIONS, PANELS } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -153,7 +154,10 @@ for (const engine of ENGINES) {
         forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
         campaigns: await ids('campaigns'), triggers: await ids('trigger_rules'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
+        sources: (await db.selectFrom('sources').select('id').execute()).map((r) => r.id),
       };
+      // The daily quality pass, so the 要更新 queue has rows to show (or hide).
+      await recomputeQualityIfDue(db, { force: true });
       const queries: Record<string, string[]> = {
         '/api/v1/customers': ['', '?sort=name', '?sort=name&limit=1', '?limit=1', `?q=${encodeURIComponent('鷹司')}`, `?q=${encodeURIComponent(EMAIL)}`, `?q=${encodeURIComponent(NAMELESS_EMAIL)}`, `?email=${encodeURIComponent(EMAIL)}`],
         '/api/v1/search': [`?q=${encodeURIComponent('鷹司')}`, `?q=${encodeURIComponent(EMAIL)}`, `?q=${encodeURIComponent(NAMELESS_EMAIL)}`, '?q=09044172938'],
@@ -166,6 +170,7 @@ for (const engine of ENGINES) {
         '/api/v1/campaigns/{id}/messages': ['', '?status=queued'],
         '/api/v1/triggers/{id}/firings': ['', '?limit=1'],
         '/api/v1/tasks': ['', '?status=open'],
+        '/api/v1/quality/stale': ['', '?owner=none', '?limit=1'],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];

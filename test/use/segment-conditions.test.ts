@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { ingestRecords } from '../../src/resolution/staging.ts';
+import { recordMessageActivity } from '../../src/use/campaigns/tracking.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -9,7 +10,7 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
 const DAY = 86_400_000;
 
 // The condition kinds test/use/segments.test.ts leaves out: events, forms, companies, typed custom fields, dates,
-// first source, predicted values and RFM segments.
+// first source, predicted values, RFM segments and campaign e-mail.
 for (const engine of ENGINES) {
   describe(`segment conditions: events, forms, companies, custom fields, sources [${engine}]`, () => {
     let t: TestApp;
@@ -107,6 +108,50 @@ for (const engine of ENGINES) {
       const wrong = await admin.json('POST', '/api/v1/segments/count', { definition: { type: 'custom_field', key: 'vip', op: 'between', min: 1 } });
       assert.equal(wrong.status, 400);
       assert.equal(wrong.body.errors[0].field, 'definition.op');
+    });
+
+    test('campaign e-mail: received (a bounce is not), opened, clicked; by campaign, message count and window', async () => {
+      const campaign = async (name: string) => {
+        const res = await admin.json('POST', '/api/v1/campaigns', { name, channel: 'email', subject: name, bodyText: 'https://shop.daicho-test.jp/a https://shop.daicho-test.jp/b' });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        return res.body.id as string;
+      };
+      const spring = await campaign('春のご案内');
+      const autumn = await campaign('秋のご案内');
+      const db = t.database.db;
+      // The send loop's and the tracker's writer of the timeline (src/use/campaigns/tracking.service.ts).
+      const event = (message: number, campaignId: string, who: string, address: string, type: 'email_sent' | 'email_opened' | 'email_bounced', days: number) =>
+        recordMessageActivity(db, { id: message, campaignId, campaignName: 'x', customerId: ids[who]!, address }, type, new Date(Date.now() - days * DAY));
+      await event(9001, spring, 'a', 'ai@maker.co.jp', 'email_sent', 10);
+      await event(9001, spring, 'a', 'ai@maker.co.jp', 'email_opened', 9);
+      // Two links of one message clicked: two activities, one message.
+      for (const link of [0, 1]) {
+        await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, dedupe_key)
+          VALUES (${ids.a!}, 'email_clicked', ${new Date(Date.now() - 9 * DAY)}, 'click', ${JSON.stringify({ campaignId: spring, messageId: 9001, link })}::jsonb, ${`campaign:9001:email_clicked:${link}`})`.execute(db);
+      }
+      await event(9002, autumn, 'a', 'ai@maker.co.jp', 'email_sent', 2);
+      await event(9003, spring, 'b', 'bun@shop.co.jp', 'email_sent', 10);
+      await event(9003, spring, 'b', 'bun@shop.co.jp', 'email_bounced', 10);
+      await event(9004, autumn, 'c', 'chiba@web.jp', 'email_sent', 40);
+      await event(9004, autumn, 'c', 'chiba@web.jp', 'email_opened', 40);
+
+      assert.equal(await count({ type: 'email', action: 'received' }), 2); // Ai, Chiba: Bun's message bounced
+      assert.equal(await count({ type: 'email', action: 'received', minCount: 2 }), 1); // Ai
+      assert.equal(await count({ type: 'email', action: 'received', campaignId: spring }), 1);
+      assert.equal(await count({ type: 'email', action: 'received', window: { lastDays: 30 } }), 1);
+      assert.equal(await count({ type: 'email', action: 'opened' }), 2);
+      assert.equal(await count({ type: 'email', action: 'opened', window: { lastDays: 30 } }), 1);
+      assert.equal(await count({ type: 'email', action: 'opened', campaignId: autumn }), 1); // Chiba
+      assert.equal(await count({ type: 'email', action: 'clicked' }), 1);
+      assert.equal(await count({ type: 'email', action: 'clicked', minCount: 2 }), 0); // one message, two links
+      assert.equal(await count({ type: 'not', condition: { type: 'email', action: 'opened' } }), 1); // Bun
+      const unknown = await admin.json('POST', '/api/v1/segments/count', { definition: { type: 'and', conditions: [{ type: 'email', action: 'opened', campaignId: '00000000-0000-4000-8000-000000000000' }] } });
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.errors[0].field, 'definition.conditions[0].campaignId');
+      assert.match(unknown.body.errors[0].message, /キャンペーンが見つかりません/u);
+      const wrong = await admin.json('POST', '/api/v1/segments/count', { definition: { type: 'email', action: 'forwarded' } });
+      assert.equal(wrong.status, 400);
+      assert.equal(wrong.body.errors[0].field, 'definition.action');
     });
 
     test('sources: first seen, number of sources; dates; empty RFM and predicted values', async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { recomputeValues } from '../../src/ledger/values/values.service.ts';
+import { refreshDueSegments } from '../../src/use/segments/segments.service.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -242,6 +243,33 @@ for (const engine of ENGINES) {
       const seen = await viewer.json('GET', `/api/v1/segments/${tokyo.body.id}/members`);
       assert.equal(seen.status, 200);
       assert.ok(seen.body.items.every((c: { email: string | null }) => c.email === null || c.email.includes('*')), 'e-mails masked for a viewer');
+    });
+
+    test('on a schedule: a dynamic segment with an interval is refreshed when it is due; a manual one and a snapshot are not', async () => {
+      const definition = { type: 'has', field: 'birth_date' };
+      const save = async (body: Record<string, unknown>) => {
+        const res = await admin.json('POST', '/api/v1/segments', { definition, ...body });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        return res.body as { id: string; memberCount: number; refreshedAt: string };
+      };
+      const hourly = await save({ name: '生年月日あり（毎時）', refreshMinutes: 60 });
+      const manual = await save({ name: '生年月日あり（手動）' });
+      const frozen = await save({ name: '生年月日あり（凍結）', mode: 'snapshot', refreshMinutes: 60 });
+      assert.equal(hourly.memberCount, 1); // Hanako
+      const edited = await admin.json('PATCH', `/api/v1/customers/${ids.saburo}`, { birthDate: '1980-02-29' });
+      assert.equal(edited.status, 200, JSON.stringify(edited.body));
+      const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+      assert.equal(await refreshDueSegments(t.database.db, at(30)), 0, 'not due within the hour');
+      assert.equal(await refreshDueSegments(t.database.db, at(61)), 1, 'due after it');
+      assert.equal(await refreshDueSegments(t.database.db, at(59)), 0, 'refreshed just now: not due again within the hour');
+      const get = async (id: string) => (await admin.json('GET', `/api/v1/segments/${id}`)).body as { memberCount: number; refreshedAt: string };
+      assert.equal((await get(hourly.id)).memberCount, 2);
+      assert.ok((await get(hourly.id)).refreshedAt > hourly.refreshedAt);
+      assert.equal((await get(manual.id)).memberCount, 1);
+      assert.equal((await get(frozen.id)).memberCount, 1);
+      // Its size over time: the first count and the scheduled one that added Saburo.
+      const sizes = (await admin.json('GET', `/api/v1/segments/${hourly.id}/sizes`)).body.items as Array<{ memberCount: number; added: number; removed: number }>;
+      assert.deepEqual(sizes.map((x) => [x.memberCount, x.added, x.removed]), [[2, 1, 0], [1, 1, 0]]);
     });
 
     test('a merged customer is counted once and keeps the orders of both', async () => {

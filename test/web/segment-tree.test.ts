@@ -7,7 +7,7 @@ import {
 } from '../../src/web/pages/segments/tree.ts';
 import { CATALOG, CATEGORIES, kindOf } from '../../src/web/pages/segments/catalog.ts';
 import { DICTIONARIES } from '../../src/web/i18n.ts';
-import { TEXT_OPS } from '../../src/use/segments/segments.schemas.ts';
+import { CustomFieldCondition, EMAIL_ACTIONS, TEXT_OPS } from '../../src/use/segments/segments.schemas.ts';
 
 const tokyo = { type: 'attribute', field: 'prefecture', op: 'eq', value: '東京都' } as const;
 const twice = { type: 'purchases', minCount: 2 } as const;
@@ -101,6 +101,9 @@ test('the builder\'s run-time label keys are in both dictionaries', () => {
     ...CATALOG.flatMap((e) => [`seg.cond.${e.id}`, `seg.hint.${e.id}`]),
     ...CATEGORIES.map((c) => `seg.cat.${c}`),
     ...TEXT_OPS.map((op) => `seg.op.${op}`),
+    ...CustomFieldCondition.shape.op.options.map((op) => `seg.op.${op}`),
+    ...EMAIL_ACTIONS.map((a) => `seg.email.${a}`),
+    'seg.date.created_at', 'seg.date.updated_at',
     ...['manual', '60', '360', '1440', '10080'].map((m) => `seg.refresh.${m}`),
   ];
   for (const key of keys) for (const lang of ['ja', 'en'] as const) assert.ok(key in DICTIONARIES[lang], `${lang}: ${key}`);

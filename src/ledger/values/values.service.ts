@@ -49,7 +49,8 @@ export async function recomputeValues(db: Db, options: RecomputeOptions = {}): P
 async function recomputeIn(trx: Db, options: RecomputeOptions): Promise<RecomputeSummary> {
   const started = performance.now();
   const asOf = options.asOf ?? todayInJapan();
-  const bins = options.bins ?? DEFAULT_BINS;
+  // Bins once chosen (API, CLI) stay until chosen again: 再計算 and the daily pass keep them.
+  const bins = options.bins ?? ((await repo.latestRun(trx))?.thresholds as { bins?: number } | undefined)?.bins ?? DEFAULT_BINS;
   if (!(await repo.tryLockRecompute(trx))) return { asOf, currency: null, customers: 0, seconds: 0, skipped: 'busy' as const };
   const currency = options.currency ?? (await repo.mainCurrency(trx)) ?? 'JPY';
   const customers = await repo.replaceFacts(trx, asOf, currency);

@@ -207,6 +207,19 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
       if (node.eventKind) where.push(sql<SqlBool>`e.kind = ${node.eventKind}`);
       return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM event_registrations er JOIN events e ON e.id = er.event_id JOIN source_records sr ON sr.id = er.source_record_id WHERE ${sql.join(where, sql` AND `)})`;
     }
+    case 'email': {
+      const type = { received: 'email_sent', opened: 'email_opened', clicked: 'email_clicked' }[node.action];
+      const where: Predicate[] = [sql<SqlBool>`a.type = ${type}`, inWindow(sql`a.occurred_at`, node.window, ctx.now)];
+      if (node.campaignId) where.push(sql<SqlBool>`(a.properties ->> 'campaignId') = ${node.campaignId}`);
+      // A message that bounced was sent but never received.
+      if (node.action === 'received') {
+        where.push(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM activities b WHERE b.customer_id = a.customer_id AND b.type = 'email_bounced'
+          AND (b.properties ->> 'messageId') = (a.properties ->> 'messageId'))`);
+      }
+      // Messages, not activities: a message whose two links were clicked counts once.
+      return sql<SqlBool>`c.id IN (SELECT a.customer_id FROM activities a WHERE ${sql.join(where, sql` AND `)}
+        GROUP BY a.customer_id HAVING count(DISTINCT (a.properties ->> 'messageId')) >= ${Math.max(1, node.minCount ?? 1)})`;
+    }
     case 'purchases':
       return purchases(node, ctx);
     case 'no_purchase':

@@ -94,8 +94,8 @@ export async function claimDueSegments(db: Db, now: Date, limit: number): Promis
   return rows.rows.map((r) => r.id);
 }
 
-/** Which of these ids exist in a table that conditions refer to (forms, events). */
-export async function existingIds(db: Db, table: 'forms' | 'events', ids: readonly string[]): Promise<string[]> {
+/** Which of these ids exist in a table that conditions refer to (forms, events, campaigns). */
+export async function existingIds(db: Db, table: 'forms' | 'events' | 'campaigns', ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom(table).select('id').where('id', 'in', [...ids]).execute();
   return rows.map((r) => r.id);

@@ -61,6 +61,15 @@ export const PurchasesCondition = z.strictObject({
   type: z.literal('purchases'), window: Window.optional(), sku: z.string().max(200).optional(), category: z.string().max(200).optional(),
   minCount: count.optional(), maxCount: count.optional(), minAmount: z.number().optional(), maxAmount: z.number().optional(),
 });
+/**
+ * Campaign e-mail (src/use/campaigns) as the customer's timeline records it: received = sent and not bounced, opened,
+ * clicked; of one campaign or any; at least `minCount` messages (default 1) in the window.
+ */
+export const EMAIL_ACTIONS = ['received', 'opened', 'clicked'] as const;
+export const EmailCondition = z.strictObject({
+  type: z.literal('email'), action: z.enum(EMAIL_ACTIONS), campaignId: z.string().uuid().optional(),
+  minCount: count.optional(), window: Window.optional(),
+});
 export const NoPurchaseCondition = z.strictObject({ type: z.literal('no_purchase'), days: z.number().int().min(1).max(36_500) });
 /**
  * 「N 日間接触なし」: none of the CONTACT_ACTIVITY_TYPES on the customer's timeline in the last N days (someone never
@@ -85,7 +94,7 @@ export const SegmentRefCondition = z.strictObject({ type: z.literal('segment'), 
 
 export const LEAF_CONDITIONS = [
   AttributeCondition, DateCondition, AgeCondition, HasCondition, CustomFieldCondition, CompanyCondition, SourceCondition,
-  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, PurchasesCondition, NoPurchaseCondition, NoContactCondition,
+  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, EmailCondition, PurchasesCondition, NoPurchaseCondition, NoContactCondition,
   RfmCondition, PredictedCondition, CandidateCondition, SegmentRefCondition,
 ] as const;
 export type LeafCondition = z.infer<(typeof LEAF_CONDITIONS)[number]>;

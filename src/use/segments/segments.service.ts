@@ -58,6 +58,7 @@ export async function checkDefinition(db: Db, input: unknown, options: { selfId?
   }
   const forms = new Set(await repo.existingIds(db, 'forms', leaves.flatMap(({ leaf }) => (leaf.type === 'form_submitted' && leaf.formId ? [leaf.formId] : []))));
   const events = new Set(await repo.existingIds(db, 'events', leaves.flatMap(({ leaf }) => (leaf.type === 'event' && leaf.eventId ? [leaf.eventId] : []))));
+  const campaigns = new Set(await repo.existingIds(db, 'campaigns', leaves.flatMap(({ leaf }) => (leaf.type === 'email' && leaf.campaignId ? [leaf.campaignId] : []))));
   const skus = new Set(await repo.existingSkus(db, [...new Set(leaves.flatMap(({ leaf }) => (leaf.type === 'candidate' ? [leaf.sku] : [])))]));
   for (const { leaf, path } of leaves) {
     if (leaf.type === 'candidate' && !skus.has(leaf.sku)) problems.push({ field: `${path}.sku`, message: `商品「${leaf.sku}」はありません (unknown SKU)` });
@@ -70,6 +71,7 @@ export async function checkDefinition(db: Db, input: unknown, options: { selfId?
     if (leaf.type === 'source' && !sources.has(leaf.source)) problems.push({ field: `${path}.source`, message: `データソース「${leaf.source}」はありません (unknown source)` });
     if (leaf.type === 'form_submitted' && leaf.formId && !forms.has(leaf.formId)) problems.push({ field: `${path}.formId`, message: 'フォームが見つかりません (unknown form)' });
     if (leaf.type === 'event' && leaf.eventId && !events.has(leaf.eventId)) problems.push({ field: `${path}.eventId`, message: 'イベントが見つかりません (unknown event)' });
+    if (leaf.type === 'email' && leaf.campaignId && !campaigns.has(leaf.campaignId)) problems.push({ field: `${path}.campaignId`, message: 'キャンペーンが見つかりません (unknown campaign)' });
   }
   const segments = await resolveReferences(db, parsed.node, options.selfId ?? null, problems);
   if (problems.length) throw invalid(problems);

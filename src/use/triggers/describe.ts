@@ -50,6 +50,7 @@ function describeLeaf(node: LeafCondition): string {
       return `${node.url ? `${node.url} の` : 'ページ'}閲覧 ${node.minCount ?? 1} 回以上${node.minSeconds ? ` (${node.minSeconds} 秒以上)` : ''}${windowText(node.window)}`;
     case 'form_submitted': return `フォーム送信${windowText(node.window)}`;
     case 'event': return `イベント${{ registered: '申込', attended: '参加', no_show: '不参加' }[node.status]}${windowText(node.window)}`;
+    case 'email': return `${node.campaignId ? 'キャンペーンの' : ''}メール${{ received: '受信', opened: '開封', clicked: 'クリック' }[node.action]} ${node.minCount ?? 1} 通以上${windowText(node.window)}`;
     case 'purchases': {
       const what = node.sku ? `商品 ${node.sku} の` : node.category ? `カテゴリ ${node.category} の` : '';
       const parts = [range(node.minCount, node.maxCount, ' 回'), range(node.minAmount, node.maxAmount, ' 円')].filter(Boolean);

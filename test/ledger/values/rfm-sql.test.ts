@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
-import { recomputeValues, refreshValuesOf } from '../../../src/ledger/values/values.service.ts';
+import { getCustomerValue, recomputeValues, refreshValuesOf, rfmOverview } from '../../../src/ledger/values/values.service.ts';
+import { countSegment } from '../../../src/use/segments/segments.service.ts';
 import { rfmFactsFromOrders, scoreRfm, type ValueOrder } from '../../../src/domain/value/index.ts';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
 
@@ -74,15 +75,16 @@ for (const engine of ENGINES) {
     });
     after(async () => database.destroy());
 
+    /** Each order's local date is taken in its own zone: the domain (one zone per call) gets that local date at noon. */
+    const localOrders = () => (orders as Array<ValueOrder & { zone: string }>).map((o) => {
+      const local = new Intl.DateTimeFormat('en-CA', { timeZone: o.zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(o.orderedAt as Date);
+      return { ...o, orderedAt: `${local}T12:00:00+09:00` };
+    });
+
     test('facts, scores, segments and tiers', async () => {
       const asOf = '2026-03-31';
       const run = await recomputeValues(database.db, { asOf });
-      // Each order's local date is taken in its own zone: give the domain (one zone per call) that local date at noon.
-      const shifted = (orders as Array<ValueOrder & { zone: string }>).map((o) => {
-        const local = new Intl.DateTimeFormat('en-CA', { timeZone: o.zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(o.orderedAt as Date);
-        return { ...o, orderedAt: `${local}T12:00:00+09:00` };
-      });
-      const facts = rfmFactsFromOrders(shifted, { asOf, customerIds });
+      const facts = rfmFactsFromOrders(localOrders(), { asOf, customerIds });
       const expected = scoreRfm(facts);
       const stored = await sql<{ customer_id: string; recency_days: number; frequency: number; monetary: string; r: number; f: number; m: number; segment: string; tier: string }>`
         SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment, tier FROM customer_values`.execute(database.db);
@@ -106,6 +108,19 @@ for (const engine of ENGINES) {
         SELECT p_alive, expected_purchases_90d AS e90, expected_order_value AS ev FROM customer_values`.execute(database.db);
       assert.ok(predicted.rows.every((p) => p.p_alive !== null && p.p_alive > 0 && p.p_alive <= 1 && p.e90 !== null && p.e90 >= 0), JSON.stringify(run));
       assert.ok(predicted.rows.some((p) => p.ev !== null && Number(p.ev) > 0));
+      // The issue's drifting valuable customers, 「P(active) < x かつ M ≥ 4」, as a segment: the same set as the stored
+      // values (x just above the least active big spender of this data, so the set is not empty).
+      const least = await sql<{ p: number }>`SELECT min(p_alive) AS p FROM customer_values WHERE m >= 4`.execute(database.db);
+      const x = Math.round((Number(least.rows[0]!.p) + 0.05) * 100) / 100;
+      const drifting = await sql<{ n: number | string }>`SELECT count(*) AS n FROM customer_values WHERE p_alive <= ${x} AND m >= 4`.execute(database.db);
+      const segment = await countSegment(database.db, { type: 'and', conditions: [{ type: 'predicted', metric: 'p_alive', max: x }, { type: 'rfm', m: { min: 4 } }] });
+      assert.equal(segment.count, Number(drifting.rows[0]!.n));
+      assert.ok(segment.count > 0);
+      const active = await sql<{ n: number | string }>`SELECT count(*) AS n FROM customer_values WHERE p_alive >= 0.8`.execute(database.db);
+      assert.equal((await countSegment(database.db, { type: 'predicted', metric: 'p_alive', min: 0.8 })).count, Number(active.rows[0]!.n));
+      // What the customer page shows (GET /customers/{id}/value): the stored P(active) and forecasts.
+      const shown = await getCustomerValue(database.db, buyers[0]!.customerId);
+      assert.ok(shown && shown.pAlive !== null && shown.pAlive > 0 && shown.pAlive <= 1 && shown.expectedPurchases90d !== null);
       // A refresh of one buyer against the stored cut points gives the same scores as the full run did.
       const one = buyers[0]!.customerId;
       const before = byId.get(one)!;
@@ -117,6 +132,30 @@ for (const engine of ENGINES) {
       assert.equal(again.rows[0]!.frequency, before.frequency);
       assert.equal(again.rows[0]!.f, before.f);
       assert.equal(again.rows[0]!.m, before.m);
+    });
+
+    test('bins are configurable: 3 bins score 1–3 as the domain does, are kept by a recompute that does not name them, and shape the grid', async () => {
+      const asOf = '2026-03-31';
+      await recomputeValues(database.db, { asOf, bins: 3 });
+      const expected = new Map(scoreRfm(rfmFactsFromOrders(localOrders(), { asOf, customerIds }), { bins: 3 }).map((s) => [s.customerId, s]));
+      const check = async () => {
+        const stored = await sql<{ customer_id: string; r: number; f: number; m: number; tier: string }>`SELECT customer_id, r, f, m, tier FROM customer_values`.execute(database.db);
+        assert.ok(stored.rows.length > 60);
+        for (const row of stored.rows) {
+          const want = expected.get(row.customer_id)!;
+          assert.deepEqual({ r: row.r, f: row.f, m: row.m, tier: row.tier }, { r: want.r, f: want.f, m: want.m, tier: want.tier }, row.customer_id);
+          assert.ok(row.r <= 3 && row.f <= 3 && row.m <= 3);
+        }
+      };
+      await check();
+      // 再計算 (the UI) and the daily pass name no bins: the chosen 3 stay.
+      await recomputeValues(database.db, { asOf });
+      await check();
+      const overview = await rfmOverview(database.db);
+      assert.equal(overview.bins, 3);
+      assert.ok(overview.cells.every((c) => c.r >= 1 && c.r <= 3 && c.f >= 1 && c.f <= 3));
+      await recomputeValues(database.db, { asOf, bins: 5 });
+      assert.equal((await rfmOverview(database.db)).bins, 5);
     });
   });
 }

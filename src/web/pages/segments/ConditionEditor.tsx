@@ -3,7 +3,7 @@
  * 「都道府県 が [東京都] と一致する」, 「購入 [2] 回以上 … 期間 [直近 180 日]」. Every change goes up as a new condition.
  */
 import type { ReactNode } from 'react';
-import type { LeafCondition, Segment } from '../../api.ts';
+import type { CustomFieldDefinition, LeafCondition, Segment } from '../../api.ts';
 import { JSIC_MAJOR } from '../../../domain/companies/industry.ts';
 import { SIZE_BANDS, SIZE_BAND_LABELS } from '../../../domain/companies/size.ts';
 import { RFM_SEGMENTS, RFM_TIERS, type RfmTier } from '../../../domain/value/rfm.ts';
@@ -15,6 +15,7 @@ import { ProductPicker } from './ProductPicker.tsx';
 import { splitList, withFields } from './tree.ts';
 
 type Attribute = Extract<LeafCondition, { type: 'attribute' }>;
+type CustomField = Extract<LeafCondition, { type: 'custom_field' }>;
 type Win = NonNullable<Extract<LeafCondition, { type: 'purchases' }>['window']>;
 
 export interface Choices {
@@ -22,6 +23,8 @@ export interface Choices {
   sources: Array<{ name: string; label: string }>;
   forms: Array<{ id: string; title: string }>;
   events: Array<{ id: string; name: string }>;
+  campaigns: Array<{ id: string; name: string }>;
+  customFields: CustomFieldDefinition[];
   segments: Segment[];
 }
 
@@ -164,6 +167,77 @@ function AttributeEditor({ node, onChange, choices }: { node: Attribute; onChang
   );
 }
 
+/** The operators that fit a custom field's type (the server refuses the others: segments.service TYPES_FOR_OP). */
+const OPS_BY_TYPE: Record<CustomFieldDefinition['type'], ReadonlyArray<CustomField['op']>> = {
+  text: ['eq', 'neq', 'contains', 'starts_with', 'is_set', 'is_not_set'],
+  number: ['between', 'is_set', 'is_not_set'],
+  date: ['between', 'is_set', 'is_not_set'],
+  select: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
+  multi_select: ['has_any', 'has_all', 'is_set', 'is_not_set'],
+  boolean: ['is_true', 'is_false'],
+};
+
+/** A custom field condition: the field, then an operator and value inputs for its type. */
+function CustomFieldEditor({ node, onChange, choices }: { node: CustomField; onChange: (n: LeafCondition) => void; choices: Choices }) {
+  const { t, lang } = useI18n();
+  const field = choices.customFields.find((f) => f.key === node.key);
+  const ops = OPS_BY_TYPE[field?.type ?? 'text'];
+  // A new field or operator starts with empty values of the right shape.
+  const fresh = (key: string, op: CustomField['op']): CustomField => {
+    const type = choices.customFields.find((f) => f.key === key)?.type ?? 'text';
+    const many = op === 'in' || op === 'not_in' || op === 'has_any' || op === 'has_all';
+    const single = op === 'eq' || op === 'neq' || op === 'contains' || op === 'starts_with';
+    return {
+      type: 'custom_field', key, op,
+      ...(many ? { values: [] } : single ? { value: '' } : {}),
+      ...(op === 'between' && type === 'number' ? { min: 0 } : {}),
+      ...(op === 'between' && type === 'date' ? { from: new Date().toISOString().slice(0, 10) } : {}),
+    };
+  };
+  const options = (field?.options ?? []).map((o) => ({ value: o, label: o }));
+  return (
+    <span className="seg-inline seg-wrap">
+      <select className="input" value={node.key} aria-label={t('seg.cond.custom_field')} data-testid="cond-custom-field"
+        onChange={(e) => onChange(fresh(e.target.value, OPS_BY_TYPE[choices.customFields.find((f) => f.key === e.target.value)?.type ?? 'text'][0]!))}>
+        <option value="">{t('common.select')}</option>
+        {choices.customFields.map((f) => <option key={f.key} value={f.key}>{lang === 'en' && f.labelEn ? f.labelEn : f.labelJa}</option>)}
+        {!field && node.key && <option value={node.key}>{node.key}</option>}
+      </select>
+      <select className="input" value={node.op} aria-label={t('seg.op')} data-testid="cond-op" onChange={(e) => onChange(fresh(node.key, e.target.value as CustomField['op']))}>
+        {(ops.includes(node.op) ? ops : [...ops, node.op]).map((op) => <option key={op} value={op}>{t(`seg.op.${op}` as MessageKey)}</option>)}
+      </select>
+      {node.op === 'between' && field?.type === 'date' && (
+        <>
+          <input type="date" className="input" value={node.from ?? ''} aria-label={t('seg.window.from')} data-testid="cond-from"
+            onChange={(e) => onChange(withFields(node, { from: e.target.value || undefined }))} />
+          <Words>〜</Words>
+          <input type="date" className="input" value={node.to ?? ''} aria-label={t('seg.window.to')} data-testid="cond-to"
+            onChange={(e) => onChange(withFields(node, { to: e.target.value || undefined }))} />
+        </>
+      )}
+      {node.op === 'between' && field?.type !== 'date' && (
+        <MinMax min={node.min} max={node.max} unit="" testId="cond-range" onChange={(min, max) => onChange(withFields(node, { min, max }))} />
+      )}
+      {(node.op === 'in' || node.op === 'not_in' || node.op === 'has_any' || node.op === 'has_all') && (
+        options.length
+          ? <MultiSelect options={options} values={node.values ?? []} label={t('seg.value')} testId="cond-values" onChange={(values) => onChange({ ...node, values })} />
+          : <input className="input" aria-label={t('seg.value')} data-testid="cond-values" placeholder={t('seg.value.listHint')} value={(node.values ?? []).join('、')}
+              onChange={(e) => onChange(withFields(node, { values: splitList(e.target.value) }))} />
+      )}
+      {(node.op === 'eq' || node.op === 'neq' || node.op === 'contains' || node.op === 'starts_with') && (
+        options.length && (node.op === 'eq' || node.op === 'neq')
+          ? (
+            <select className="input" value={node.value ?? ''} aria-label={t('seg.value')} data-testid="cond-value" onChange={(e) => onChange({ ...node, value: e.target.value })}>
+              <option value="">{t('common.select')}</option>
+              {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            </select>
+          )
+          : <input className="input" aria-label={t('seg.value')} data-testid="cond-value" placeholder={t('seg.value.textHint')} value={node.value ?? ''} onChange={(e) => onChange({ ...node, value: e.target.value })} />
+      )}
+    </span>
+  );
+}
+
 /** The inputs of a leaf; `onChange` receives the edited condition. */
 export function ConditionEditor({ node, onChange, choices, selfId }: { node: LeafCondition; onChange: (n: LeafCondition) => void; choices: Choices; selfId?: string | undefined }) {
   const { t, lang } = useI18n();
@@ -172,6 +246,17 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
   switch (node.type) {
     case 'attribute':
       return <AttributeEditor node={node} onChange={onChange} choices={choices} />;
+    case 'custom_field':
+      return <CustomFieldEditor node={node} onChange={onChange} choices={choices} />;
+    case 'date':
+      return (
+        <span className="seg-inline seg-wrap">
+          <select className="input" value={node.field} aria-label={t('seg.value')} data-testid="cond-date-field" onChange={(e) => onChange({ ...node, field: e.target.value as typeof node.field })}>
+            {(['created_at', 'updated_at'] as const).map((f) => <option key={f} value={f}>{t(`seg.date.${f}`)}</option>)}
+          </select>
+          <WindowInput value={node.window} optional={false} onChange={(window) => onChange({ ...node, window: window ?? { lastDays: 30 } })} />
+        </span>
+      );
     case 'age':
       return <MinMax min={node.min} max={node.max} unit={t('seg.unit.age')} testId="cond-age" onChange={(min, max) => set({ min, max })} />;
     case 'has':
@@ -250,6 +335,21 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
           <select className="input" value={node.status} aria-label={t('seg.op')} data-testid="cond-event-status" onChange={(e) => onChange({ ...node, status: e.target.value as typeof node.status })}>
             {(['registered', 'attended', 'no_show'] as const).map((s) => <option key={s} value={s}>{t(`seg.event.${s}`)}</option>)}
           </select>
+          <WindowInput value={node.window} onChange={(window) => set({ window })} />
+        </span>
+      );
+    case 'email':
+      return (
+        <span className="seg-inline seg-wrap">
+          <select className="input" value={node.campaignId ?? ''} aria-label={t('seg.cond.email')} data-testid="cond-campaign" onChange={(e) => set({ campaignId: e.target.value })}>
+            <option value="">{t('seg.email.any')}</option>
+            {choices.campaigns.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+          <select className="input" value={node.action} aria-label={t('seg.op')} data-testid="cond-email-action" onChange={(e) => onChange({ ...node, action: e.target.value as typeof node.action })}>
+            {(['received', 'opened', 'clicked'] as const).map((a) => <option key={a} value={a}>{t(`seg.email.${a}`)}</option>)}
+          </select>
+          <NumberInput value={node.minCount} min={1} label={t('seg.email.countSuffix')} testId="cond-min-count" onChange={(minCount) => set({ minCount })} />
+          <Words>{t('seg.email.countSuffix')}</Words>
           <WindowInput value={node.window} onChange={(window) => set({ window })} />
         </span>
       );
@@ -347,7 +447,7 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
         </span>
       );
     default:
-      // Kinds saved through the API that the builder has no inputs for (date, custom_field): shown as they are.
+      // A kind saved through the API that this builder has no inputs for: shown as it is.
       return <code className="seg-raw" data-testid="cond-raw">{JSON.stringify(node)}</code>;
   }
 }

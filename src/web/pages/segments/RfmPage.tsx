@@ -1,5 +1,5 @@
 /**
- * RFM: the 5×5 R×F grid (R rows 5 → 1, F columns 1 → 5) with buyers and revenue per cell, coloured by tier; the six
+ * RFM: the R×F grid (5×5 with the default bins; R rows 5 → 1, F columns 1 → 5) with buyers and revenue per cell, coloured by tier; the six
  * tiers with their rules; the as-of date and 再計算. A click on a cell opens the segment builder for that cell.
  */
 import { useState } from 'react';
@@ -80,14 +80,16 @@ export function RfmPage() {
 
 function Grid({ data, canBuild }: { data: RfmOverview; canBuild: boolean }) {
   const { t, lang } = useI18n();
-  const bins = 5;
+  // One row and one column per score of the last run's bins (configurable: POST /rfm/recompute, daicho rfm recompute --bins).
+  const bins = data.bins;
   const cell = (r: number, f: number) => data.cells.find((c) => c.r === r && c.f === f);
-  const rows = [5, 4, 3, 2, 1];
-  const cols = [1, 2, 3, 4, 5];
+  const cols = Array.from({ length: bins }, (_, i) => i + 1);
+  const rows = [...cols].reverse();
   return (
     <section className="card rfm-grid-card">
       <div className="card-header"><h2>{t('rfm.grid')}</h2></div>
-      <div className="rfm-grid" role="grid" aria-label={t('rfm.grid')} data-testid="rfm-grid">
+      <div className="rfm-grid" role="grid" aria-label={t('rfm.grid')} data-testid="rfm-grid" data-bins={bins}
+        style={bins === 5 ? undefined : { gridTemplateColumns: `44px repeat(${bins}, minmax(0, 1fr))` }}>
         <div className="rfm-axis rfm-corner" aria-hidden="true">R \ F</div>
         {cols.map((f) => <div key={f} className="rfm-axis" role="columnheader">F{f}</div>)}
         {rows.map((r) => (

@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
-  ApiError, eventsApi, formsApi, segmentsApi, type LeafCondition, type Segment, type SegmentNode, type SegmentPreview,
+  ApiError, campaignsApi, customFieldsApi, eventsApi, formsApi, segmentsApi, type LeafCondition, type Segment, type SegmentNode, type SegmentPreview,
 } from '../../api.ts';
 import { localizeFieldMessage, useI18n, type MessageKey } from '../../i18n.ts';
 import { Link, navigate, useLocation } from '../../router.ts';
@@ -66,14 +66,20 @@ export function useChoices(selfId: string | undefined): Choices {
   const mayEvents = can('events:read');
   const forms = useLoad(async () => (mayForms ? (await formsApi.list()).items : []), [mayForms]);
   const events = useLoad(async () => (mayEvents ? (await eventsApi.list({ limit: 100 })).items : []), [mayEvents]);
+  const mayCampaigns = can('campaigns:read');
+  const campaigns = useLoad(async () => (mayCampaigns ? (await campaignsApi.list()).items : []), [mayCampaigns]);
+  const mayCustomFields = can('custom_fields:read');
+  const customFields = useLoad(async () => (mayCustomFields ? (await customFieldsApi.list('customer')).items.filter((f) => !f.archived) : []), [mayCustomFields]);
   const segments = useLoad(() => segmentsApi.list(), []);
   return useMemo(() => ({
     owners,
     sources: sources.map((s) => ({ name: s.name, label: s.label })),
     forms: (forms.data ?? []).map((f) => ({ id: f.id, title: f.title })),
     events: (events.data ?? []).map((e) => ({ id: e.id, name: e.name })),
+    campaigns: (campaigns.data ?? []).map((c) => ({ id: c.id, name: c.name })),
+    customFields: customFields.data ?? [],
     segments: (segments.data?.items ?? []).filter((s) => s.id !== selfId),
-  }), [owners, sources, forms.data, events.data, segments.data, selfId]);
+  }), [owners, sources, forms.data, events.data, campaigns.data, customFields.data, segments.data, selfId]);
 }
 
 function Builder({ segment, initial, initialName }: { segment: Segment | null; initial: Group; initialName: string }) {
