@@ -803,6 +803,23 @@ export interface OutboxMessagesTable {
   created_at: CreatedAt;
 }
 
+/** A backup Daicho made (src/platform/operations); the row outlives its file (deleted_at) for the erasure register. */
+export interface BackupsTable {
+  id: Generated<string>;
+  created_at: CreatedAt;
+  engine: 'pglite' | 'postgres';
+  format: 'rows' | 'pg_dump';
+  file_path: string;
+  bytes: number;
+  kind: 'manual' | 'scheduled';
+  schema_version: string;
+  checksum: string;
+  expires_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface OperationLeasesTable { name: string; holder: string; leased_until: Timestamp }
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -865,6 +882,8 @@ export interface Database {
   trigger_rules: TriggerRulesTable;
   trigger_firings: TriggerFiringsTable;
   tasks: TasksTable;
+  backups: BackupsTable;
+  operation_leases: OperationLeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
