@@ -298,3 +298,10 @@ export async function markBounced(db: Db, id: number, kind: 'hard' | 'soft', at:
     .returning('id').execute();
   return rows.length > 0;
 }
+
+/** Campaign messages waiting to be sent or in a sender's hands (queued, claimed, sending): the send queue's depth. */
+export async function countPendingMessages(db: Db): Promise<number> {
+  const row = await db.selectFrom('campaign_messages').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['queued', 'claimed', 'sending']).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
