@@ -151,7 +151,8 @@ for (const engine of ENGINES) {
       await restoreBackup(t.database, dumpFile, { force: true });
       const restored = await snapshotTables(db, ['backups']);
       for (const [table, rows] of snapshot) if (table !== 'backups') assert.deepEqual(restored.get(table), rows, `table ${table}`);
-      assert.equal((await db.selectFrom('backups').select('id').execute()).length, 1, 'the backups register as it was when the dump was taken');
+      // The register as it was when the dump was taken: the backup's own row is written after its file.
+      assert.equal((await db.selectFrom('backups').select('id').where('id', '=', backup.id).execute()).length, 0);
     });
   });
 }
