@@ -23,13 +23,14 @@ export function configureLogger(options: { format?: 'json' | 'text'; sink?: (lin
 const PERSONAL_FIELD = /mail|phone|tel|name|address|addr|postal|birth|token|password|secret|key|cookie|authorization|ip$/iu;
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-// Japanese and international phone numbers: 0X…, +81…, with or without separators (8 digits or more).
-const PHONE = /(?:\+\d{1,3}[\s-]?)?(?:\(?0\d{1,4}\)?[\s-]?)\d{1,4}[\s-]?\d{3,4}/gu;
+// Japanese and international phone numbers: 0X… or +81…, with or without separators, 10 digits or more, standing
+// alone (a segment of an id such as a UUID is preceded or followed by a letter, digit or hyphen).
+const PHONE = /(?<![\w-])(?:\+\d{1,3}|0)\d{0,4}(?:[\s-]?\(?\d{1,4}\)?){1,4}(?![\w-])/gu;
 const BEARER = /\b(?:Bearer\s+)?(?:dk|ds|dt)_[A-Za-z0-9_-]{8,}/gu;
 
 /** Replaces e-mail addresses, phone numbers and Daicho tokens in a text. */
 export function scrub(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(BEARER, '[token]').replace(PHONE, (m) => (m.replace(/\D/gu, '').length >= 8 ? '[phone]' : m));
+  return text.replace(EMAIL, '[email]').replace(BEARER, '[token]').replace(PHONE, (m) => (m.replace(/\D/gu, '').length >= 10 ? '[phone]' : m));
 }
 
 function write(level: LogLevel, msg: string, fields: LogFields = {}): void {

@@ -9,7 +9,7 @@ import { latestMigration, migrations } from '../../../src/db/migrate.ts';
 import { listBackups } from '../../../src/platform/operations/backups.repository.ts';
 import { createBackup, readBackupHeader, restoreBackup } from '../../../src/platform/operations/backup.service.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { ENGINES, openTestDatabase, type TestDatabase } from '../../support/engines.ts';
+import { ENGINES, openTestDatabase } from '../../support/engines.ts';
 import { LEDGER_PERSONAL, populateLedger, snapshotTables } from '../../support/populated-ledger.ts';
 
 /** Every table must come back: one that the ledger left empty would prove nothing, so the key ones are checked. */
