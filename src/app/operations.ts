@@ -5,12 +5,11 @@
  * for a wrong one). Queue depths are read through the repositories of the features that own the work.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../core/context.ts';
 import { log, errorText } from '../core/logger.ts';
 import { httpDuration, httpRequests, renderMetrics, type Gauge } from '../core/metrics.ts';
-import type { Db } from '../db/database.ts';
+import { ping, type Db } from '../db/database.ts';
 import { appliedSchemaVersion } from '../db/dump.ts';
 import { latestMigration } from '../db/migrate.ts';
 import { importRunFigures } from '../intake/files/import.repository.ts';
@@ -43,7 +42,7 @@ async function queueDepth(db: Db, now: Date): Promise<QueueDepth> {
 export async function health(c: Context<AppEnv>): Promise<Response> {
   const { db } = c.get('deps');
   try {
-    await sql`SELECT 1`.execute(db);
+    await ping(db);
     const schemaVersion = await appliedSchemaVersion(db);
     const latest = latestMigration();
     return c.json({
