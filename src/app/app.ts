@@ -37,6 +37,8 @@ import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 import { triggerRoutes } from '../use/triggers/triggers.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
+import { log } from '../core/logger.ts';
+import { health, measureRequests, metrics } from './operations.ts';
 
 
 export type App = Router;
@@ -45,6 +47,7 @@ export type App = Router;
 export function createApp(deps: AppDeps): App {
   const app = createRouter();
 
+  app.use('*', measureRequests);
   app.use('*', secureHeaders({
     // A route that sets one of these headers itself keeps it (scripts other sites load: Cross-Origin-Resource-Policy).
     overwrite: false,
@@ -112,7 +115,8 @@ export function createApp(deps: AppDeps): App {
   } as Parameters<App['doc31']>[1]);
   app.get('/api/docs', (c) => c.html(docsPage()));
   app.get('/api/docs.js', (c) => c.body(DOCS_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/health', health);
+  app.get('/metrics', metrics);
   app.all('/api/*', () => { throw new AppError('not_found', 'No such API endpoint'); });
 
   if (deps.webDir && fs.existsSync(path.join(deps.webDir, 'index.html'))) {
@@ -138,10 +142,10 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   } else if (error instanceof SyntaxError) appError = new AppError('bad_request', 'Malformed JSON body');
   else if (sqlState(error)?.startsWith(PG_DATA_EXCEPTION_CLASS)) {
     // A value the database refused: the request's fault, but one a route's validation should have caught.
-    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.routePath} → 400, ${describeError(error)}`);
+    log.warn('a value the database refused', { method: c.req.method, route: c.req.routePath, status: 400, error: describeError(error) });
     appError = new AppError('bad_request', 'A value has the wrong format');
   } else {
-    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.routePath} → 500, ${describeError(error)}`);
+    log.error('request failed', { method: c.req.method, route: c.req.routePath, status: 500, error: describeError(error) });
     appError = new AppError('internal', 'Internal server error');
   }
   for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);

@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.ts';
 import { serve } from './serve.ts';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Actor } from '../core/context.ts';
 import type { Db } from '../db/database.ts';
 import { parseImportProfile } from '../domain/import/profile.ts';
@@ -25,6 +26,7 @@ import { audit } from '../platform/audit/audit.service.ts';
 import { countSegment, exportDefinition } from '../use/segments/segments.service.ts';
 import { exportCandidates, startRun as startRecommendRun } from '../use/recommend/recommend.service.ts';
 import { writeAudience } from '../use/campaigns/campaigns.service.ts';
+import { createBackup, restoreBackup, type BackupFormat } from '../platform/operations/backup.service.ts';
 
 /** The CLI acts as the person at the terminal: audited with their OS user name. */
 const CLI_ACTOR: Actor = { auth: null, ip: null, userAgent: `daicho-cli (${os.userInfo().username})` };
@@ -81,6 +83,8 @@ const USAGE = {
   'recommend run': 'daicho recommend run [--k N]',
   'recommend export': 'daicho recommend export [--k N] [--as-of YYYY-MM-DD] [--out FILE]',
   'campaign audience': 'daicho campaign audience --channel email|dm [--segment FILE.json] [--out FILE.csv]',
+  backup: 'daicho backup --out FILE [--format auto|rows|pg_dump]',
+  restore: 'daicho restore FILE [--force]',
 } as const;
 type Command = keyof typeof USAGE;
 
@@ -135,6 +139,16 @@ Commands:
       ledger) with whether a campaign of the channel would send to them now, or why not (no_basis, opted_out,
       no_address, invalid_address, bounced, frequency_cap, duplicate_address, duplicate_household). Nothing is
       sent or stored; prints the counts per reason. Audited as export.campaign_audience.
+  ${USAGE.backup}
+      Back up the whole database to FILE (written beside it, then renamed; mode 600) and record it in the backups
+      register. --format auto (default) uses pg_dump's custom format on PostgreSQL when a pg_dump of the server's
+      major version is on PATH, else Daicho's own row dump (gzip, any engine). One consistent snapshot; the server
+      may keep running on PostgreSQL (on PGlite, stop it first or use the scheduled backups). Audited as backup.create.
+  ${USAGE.restore}
+      Replace the database with a backup: refused when the database holds data (users, customers or source
+      records) unless --force, and when the backup was made by a newer Daicho. A row dump restores into either
+      engine in one transaction (a damaged file changes nothing); a pg_dump backup into the PostgreSQL schema it came
+      from. Migrations newer than the backup are applied afterwards. Stop the server first. Audited as backup.restore.
   daicho help  (or --help / -h after any command)
       Show this help.
 
@@ -393,6 +407,37 @@ async function main(argv: string[]): Promise<number> {
           return summary.rows;
         });
       });
+    }
+    case 'backup': {
+      const { values } = parseFor('backup', () => parseArgs({ args: rest, options: { out: { type: 'string' }, format: { type: 'string', default: 'auto' } }, strict: true }));
+      if (!values.out) throw new UsageError('backup', 'needs --out FILE');
+      const format = values.format;
+      if (format !== 'auto' && format !== 'rows' && format !== 'pg_dump') throw new UsageError('backup', `--format is auto, rows or pg_dump, got "${format}"`);
+      const handle = await openDatabase(loadConfig());
+      try {
+        await migrate(handle);
+        const backup = await createBackup(handle, { out: values.out, kind: 'manual', format: format as BackupFormat | 'auto' });
+        await audit(handle.db, CLI_ACTOR, 'backup.create', null, { file: backup.filePath, format: backup.format, bytes: backup.bytes, schemaVersion: backup.schemaVersion });
+        console.log(`Backed up (${backup.format}, schema ${backup.schemaVersion}) to ${backup.filePath}: ${backup.bytes.toLocaleString()} bytes in ${backup.seconds.toFixed(1)} s\n  sha256 ${backup.checksum}`);
+      } finally {
+        await handle.close();
+      }
+      return 0;
+    }
+    case 'restore': {
+      const { values, positionals } = parseFor('restore', () => parseArgs({ args: rest, options: { force: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+      if (positionals.length !== 1) throw new UsageError('restore', 'give one backup FILE');
+      const file = positionals[0]!;
+      if (!fs.existsSync(file)) throw new UsageError('restore', `no such file: ${file}`);
+      const handle = await openDatabase(loadConfig());
+      try {
+        const result = await restoreBackup(handle, file, { force: values.force ?? false });
+        await audit(handle.db, CLI_ACTOR, 'backup.restore', null, { file: path.resolve(file), format: result.format, schemaVersion: result.schemaVersion, rows: result.rows, forced: values.force ?? false });
+        console.log(`Restored ${file} (${result.format}, schema ${result.schemaVersion}${result.rows === null ? '' : `, ${result.rows.toLocaleString()} rows`}) in ${result.seconds.toFixed(1)} s${result.migrated.length ? `\n  then applied migrations: ${result.migrated.join(', ')}` : ''}`);
+      } finally {
+        await handle.close();
+      }
+      return 0;
     }
     case 'campaign': {
       const [what, ...args] = rest;

@@ -19,7 +19,10 @@ import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
 import { CampaignSender } from '../use/campaigns/send.service.ts';
 import { publicBase } from '../use/campaigns/settings.service.ts';
 import { runDueRules } from '../use/triggers/triggers.service.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, DatabaseHandle } from '../db/database.ts';
+import { configureLogger, errorText, log } from '../core/logger.ts';
+import { jobDuration, jobFailures } from '../core/metrics.ts';
+import { runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
 
 /**
  * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
@@ -27,14 +30,18 @@ import type { Db } from '../db/database.ts';
  * candidates once a day after their first run. Several servers on one PostgreSQL
  * share the work: the recompute takes an advisory lock and each segment refresh is claimed.
  */
-function startScheduler(db: Db): NodeJS.Timeout {
+function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule | undefined): NodeJS.Timeout {
+  const { db } = handle;
   let busy = false;
   const pass = async () => {
     if (busy) return;
     busy = true;
     try {
       const run = await recomputeValuesIfStale(db);
-      if (run && !run.skipped) console.log(`RFM as of ${run.asOf}: ${run.customers} buyers scored in ${run.seconds.toFixed(1)} s`);
+      if (run && !run.skipped) {
+        jobDuration.observe({ job: 'recompute' }, run.seconds);
+        log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
+      }
       // Once a day with the values: the dashboards' customer facts rebuilt from the customers table.
       if (run) await rebuildCustomerFacts(db);
       await refreshDueSegments(db);
@@ -46,11 +53,30 @@ function startScheduler(db: Db): NodeJS.Timeout {
       // Runs in the background (minutes at a million buyers), one at a time across servers.
       const recommend = await startRunIfStale(db);
       recommend?.done.then(
-        (r) => console.log(`Cross-sell candidates: ${r.buyers} buyers in ${r.seconds.toFixed(1)} s`),
-        (error: unknown) => console.error(`Cross-sell run failed: ${error instanceof Error ? error.message : String(error)}`),
+        (r) => {
+          jobDuration.observe({ job: 'recommend' }, r.seconds);
+          log.info('cross-sell candidates computed', { buyers: r.buyers, seconds: r.seconds });
+        },
+        (error: unknown) => {
+          jobFailures.inc({ job: 'recommend' });
+          log.error('cross-sell run failed', { error: errorText(error) });
+        },
       );
+      if (backupSchedule) {
+        const started = performance.now();
+        try {
+          const done = await runScheduledBackup(handle, backupSchedule);
+          if (done) {
+            jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
+            log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
+          }
+        } catch (error) {
+          jobFailures.inc({ job: 'backup' });
+          log.error('scheduled backup failed', { error: errorText(error) });
+        }
+      }
     } catch (error) {
-      console.error(`[${new Date().toISOString()}] background pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      log.error('background pass failed', { error: errorText(error) });
     } finally {
       busy = false;
     }
@@ -72,11 +98,11 @@ function startTriggers(db: Db): NodeJS.Timeout {
     busy = true;
     try {
       for (const r of await runDueRules(db)) {
-        if (r.error) console.error(`[${new Date().toISOString()}] trigger rule ${r.id} failed: ${r.error}`);
-        else if (r.result && r.result.matched > 0) console.log(`Trigger rule ${r.id}: ${r.result.matched} fired (${r.result.sent} to send, ${r.result.suppressed} suppressed, ${r.result.tasks} tasks)`);
+        if (r.error) log.error('trigger rule failed', { rule: r.id, error: r.error });
+        else if (r.result && r.result.matched > 0) log.info('trigger rule fired', { rule: r.id, matched: r.result.matched, toSend: r.result.sent, suppressed: r.result.suppressed, tasks: r.result.tasks });
       }
     } catch (error) {
-      console.error(`[${new Date().toISOString()}] trigger pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      log.error('trigger pass failed', { error: errorText(error) });
     } finally {
       busy = false;
     }
@@ -97,10 +123,13 @@ function startSending(sender: CampaignSender): NodeJS.Timeout {
   const pass = async () => {
     if (busy) return;
     busy = true;
+    const started = performance.now();
     try {
       await sender.tick();
+      jobDuration.observe({ job: 'send' }, (performance.now() - started) / 1000);
     } catch (error) {
-      console.error(`[${new Date().toISOString()}] campaign sending failed: ${error instanceof Error ? error.message : String(error)}`);
+      jobFailures.inc({ job: 'send' });
+      log.error('campaign sending failed', { error: errorText(error) });
     } finally {
       busy = false;
     }
@@ -115,14 +144,15 @@ export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /** Opens the database, migrates, and listens. Prints the URL (and the first-run token while no user exists). */
 export async function serve(config: Config): Promise<void> {
+  configureLogger({ format: config.logFormat });
   const handle = await openDatabase(config);
   const applied = await migrate(handle);
-  if (applied.length) console.log(`Migrations applied: ${applied.join(', ')}`);
+  if (applied.length) log.info('migrations applied', { migrations: applied.join(', ') });
   await deleteExpiredSessions(handle.db);
   await deleteStaleRateLimits(handle.db);
   // A survivorship recompute that a stopped process left unfinished goes on from its cursor.
   const resumed = await resumeSourceRecomputes(handle.db);
-  if (resumed.length) console.log(`Resuming the golden-record recompute of ${resumed.length} source(s) after a priority change`);
+  if (resumed.length) log.info('resuming the golden-record recompute after a priority change', { sources: resumed.length });
   const app = createApp({ db: handle.db, config, webDir: WEB_DIR });
   let server!: ReturnType<typeof listen>;
   // The address is printed once the server listens, and the first-run token after it, so the console reads in order.
@@ -131,8 +161,9 @@ export async function serve(config: Config): Promise<void> {
   });
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`;
   const where = handle.engine === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
-  console.log(`Daicho is running at ${url}  (database: ${where})`);
+  log.info(`Daicho is running at ${url}`, { database: where });
   const token = await issueSetupTokenIfNeeded(handle.db);
+  // The one-time setup token is for the person at the console, deliberately outside the (scrubbed) log.
   if (token) {
     console.log('');
     console.log('  初回セットアップ / First run: no user exists yet.');
@@ -141,7 +172,8 @@ export async function serve(config: Config): Promise<void> {
     console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
     console.log('');
   }
-  const scheduler = startScheduler(handle.db);
+  const scheduler = startScheduler(handle, config.backupSchedule);
+  if (config.backupSchedule) log.info('scheduled backups on', { dir: config.backupSchedule.dir, everyHours: config.backupSchedule.everyHours, keep: config.backupSchedule.keep });
   const triggers = startTriggers(handle.db);
   // PGlite's folder is this process's alone: whatever a previous process claimed is stale now.
   if (handle.engine === 'pglite') {

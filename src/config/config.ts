@@ -39,6 +39,12 @@ export interface Config {
   bounceSmtp: { port: number; host: string } | undefined;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
+  /** Scheduled backups (DAICHO_BACKUP_DIR; every DAICHO_BACKUP_EVERY_HOURS, default 24; the newest DAICHO_BACKUP_KEEP, default 7). */
+  backupSchedule: { dir: string; everyHours: number; keep: number } | undefined;
+  /** Bearer token for GET /metrics (DAICHO_METRICS_TOKEN); unset: /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** Log lines: json (one object a line) or text (DAICHO_LOG_FORMAT; default text). */
+  logFormat: 'json' | 'text';
 }
 
 export interface LoginRateLimit {
@@ -73,6 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
       : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
+    backupSchedule: nonEmpty(env.DAICHO_BACKUP_DIR) === undefined ? undefined : {
+      dir: path.resolve(nonEmpty(env.DAICHO_BACKUP_DIR)!),
+      everyHours: positive(env.DAICHO_BACKUP_EVERY_HOURS, 24),
+      keep: positive(env.DAICHO_BACKUP_KEEP, 7),
+    },
+    metricsToken: metricsToken(env.DAICHO_METRICS_TOKEN),
+    logFormat: oneOf(env.DAICHO_LOG_FORMAT, ['json', 'text'] as const, 'text'),
   };
 }
 
@@ -82,6 +95,13 @@ function proxyHops(value: string | undefined): number {
   if (v === undefined || v === 'false') return 0;
   if (v === 'true') return 1;
   return integer(v, 0);
+}
+
+/** A metrics token short enough to guess would expose the server's figures: 24 characters at least. */
+function metricsToken(value: string | undefined): string | undefined {
+  const token = nonEmpty(value);
+  if (token !== undefined && token.length < 24) throw new Error('DAICHO_METRICS_TOKEN needs 24 characters or more');
+  return token;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { log } from './logger.ts';
 import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
@@ -85,7 +86,7 @@ function validateResponse(responses: Record<string, unknown>): MiddlewareHandler
     const result = schema.safeParse(await c.res.clone().json());
     if (result.success) return;
     const problem = `Response of ${c.req.method} ${c.req.routePath} (${c.res.status}) does not match its schema: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    console.error(problem);
+    log.error(problem);
     if (mode === 'strict') c.res = new Response(JSON.stringify({ type: 'about:blank', title: problem, status: 500, code: 'internal' }), { status: 500, headers: { 'content-type': 'application/problem+json' } });
   };
 }

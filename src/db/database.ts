@@ -150,3 +150,8 @@ function initPgliteDataDir(dataDir: string): void {
     throw new Error(`Initialising the PGlite data folder ${dataDir} failed: ${(child.stderr || child.stdout).trim()}`);
   }
 }
+
+/** Whether the database answers a trivial statement (the health check); throws when it does not. */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -829,6 +829,23 @@ export interface QualityRunsTable {
   customers: Generated<number>;
 }
 
+/** A backup Daicho made (src/platform/operations); the row outlives its file (deleted_at) for the erasure register. */
+export interface BackupsTable {
+  id: Generated<string>;
+  created_at: CreatedAt;
+  engine: 'pglite' | 'postgres';
+  format: 'rows' | 'pg_dump';
+  file_path: string;
+  bytes: number;
+  kind: 'manual' | 'scheduled';
+  schema_version: string;
+  checksum: string;
+  expires_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface OperationLeasesTable { name: string; holder: string; leased_until: Timestamp }
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -893,6 +910,8 @@ export interface Database {
   tasks: TasksTable;
   customer_quality: CustomerQualityTable;
   quality_runs: QualityRunsTable;
+  backups: BackupsTable;
+  operation_leases: OperationLeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -425,3 +425,9 @@ const RESOLVE_LOCK_ID = 4_242_001;
 export async function lockResolver(db: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(${RESOLVE_LOCK_ID})`.execute(db);
 }
+
+/** Source records set aside because their identity resolution failed (resolution errors waiting for a retry). */
+export async function countQuarantinedRecords(db: Db): Promise<number> {
+  const row = await db.selectFrom('source_records').select((eb) => eb.fn.countAll<number>().as('n')).where('quarantined_at', 'is not', null).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

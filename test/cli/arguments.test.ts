@@ -48,6 +48,12 @@ test('the CLI refuses an unknown command, an unknown option or an argument it do
       [['import', csv, csv, '--mapping', customers], /one FILE/u],
       [['import', csv, '--mapping', orders, '--validate'], /--validate/u],
       [['import', csv, '--mapping', customers, '--event', 'seminar'], /--event/u],
+      [['backup'], /needs --out FILE/u],
+      [['backup', '--out', path.join(dir, 'b'), '--format', 'tar'], /--format is auto, rows or pg_dump/u],
+      [['restore'], /give one backup FILE/u],
+      [['restore', csv, csv], /give one backup FILE/u],
+      [['restore', path.join(dir, 'missing.daicho-backup')], /no such file/u],
+      [['restore', csv, '--yes'], /Unknown option '--yes'/u],
     ];
     for (const [args, message] of cases) {
       const run = spawnSync(process.execPath, [...CLI, ...args], { env, encoding: 'utf8' });

@@ -97,3 +97,12 @@ export async function* streamLinks(db: Db, pageSize = 10_000) {
     after = rows[rows.length - 1]!.id;
   }
 }
+
+/** Imports running now, and the last finished one's rows and seconds (for rows/s): health and metrics. */
+export async function importRunFigures(db: Db): Promise<{ running: number; last: { rows: number; seconds: number } | null }> {
+  const running = await db.selectFrom('import_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'running').executeTakeFirst();
+  const last = await sql<{ rows: number; seconds: number }>`
+    SELECT COALESCE((counts->>'read')::int, 0) AS rows, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS seconds
+    FROM import_runs WHERE status = 'completed' AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1`.execute(db);
+  return { running: Number(running?.n ?? 0), last: last.rows[0] ?? null };
+}

@@ -103,3 +103,9 @@ export async function insertSourceIfAbsent(db: Db, name: string, label: string, 
 }
 
 export type SourceKind = 'file_import' | 'form' | 'api' | 'tracker' | 'integration';
+
+/** Golden-record recomputes after a priority change that are running now. */
+export async function countRunningRecomputes(db: Db): Promise<number> {
+  const row = await db.selectFrom('source_recomputes').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'running').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

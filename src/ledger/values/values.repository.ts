@@ -308,3 +308,9 @@ export async function buyersOfProduct(db: Db, productId: string): Promise<string
     WHERE l.product_id = ${productId}::uuid AND sr.customer_id IS NOT NULL`.execute(db);
   return r.rows.map((x) => x.customer_id);
 }
+
+/** The last customer-value (RFM) run's seconds, or null before the first. */
+export async function lastValueRunSeconds(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('value_runs').select('seconds').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.seconds ?? null;
+}

@@ -298,3 +298,13 @@ export async function markBounced(db: Db, id: number, kind: 'hard' | 'soft', at:
     .returning('id').execute();
   return rows.length > 0;
 }
+
+/** Campaign messages waiting to be sent or in a sender's hands (queued, claimed, sending): the send queue's depth. */
+export async function countPendingMessages(db: Db): Promise<number> {
+  // Only started campaigns hold unsent messages: their claim index answers without reading the others' rows.
+  const row = await db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('c.status', 'in', ['sending', 'paused'])
+    .where('m.status', 'in', ['queued', 'claimed', 'sending']).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

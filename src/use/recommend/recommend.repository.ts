@@ -194,3 +194,10 @@ export async function productById(db: Db, id: string) {
   const r = await db.selectFrom('products').select(['id', 'sku', 'name', 'category', 'price', 'active']).where('id', '=', id).executeTakeFirst();
   return r ? { id: r.id, sku: r.sku, name: r.name, category: r.category, price: r.price === null ? null : Number(r.price), active: r.active } : undefined;
 }
+
+/** Cross-sell runs running now, and the last finished one's seconds. */
+export async function recommendRunFigures(db: Db): Promise<{ running: number; lastSeconds: number | null }> {
+  const running = await db.selectFrom('recommend_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'running').executeTakeFirst();
+  const last = await db.selectFrom('recommend_runs').select('seconds').where('status', '=', 'done').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return { running: Number(running?.n ?? 0), lastSeconds: last?.seconds ?? null };
+}

@@ -113,3 +113,11 @@ export async function customKeyInUse(db: Db, key: string): Promise<boolean> {
   const row = await sql<{ one: number }>`SELECT 1 AS one FROM customers WHERE deleted_at IS NULL AND custom_fields ? ${key} LIMIT 1`.execute(db);
   return row.rows.length > 0;
 }
+
+/** Saved segments whose refresh interval is up (the health check's and metrics' queue depth). */
+export async function countSegmentsDueForRefresh(db: Db, now: Date): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM segments
+    WHERE archived_at IS NULL AND mode = 'dynamic' AND refresh_minutes IS NOT NULL
+      AND (refreshed_at IS NULL OR refreshed_at + make_interval(mins => refresh_minutes) <= ${now})`.execute(db);
+  return row.rows[0]?.n ?? 0;
+}
