@@ -36,6 +36,8 @@ import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 import { triggerRoutes } from '../use/triggers/triggers.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
+import { privacyRoutes } from '../ledger/privacy/privacy.routes.ts';
+import { privacyParts } from './privacy-parts.ts';
 
 
 export type App = Router;
@@ -96,6 +98,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', triggerRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
+  app.route('/', privacyRoutes(privacyParts()));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

@@ -892,6 +892,7 @@ const ja = {
   'import.reason.unknown_value': '判別できない値です',
   'import.reason.unstorable_text': '保存できない文字 (NUL など) を除きました',
   'import.reason.unknown_prefecture': '都道府県名ではありません',
+  'import.reason.erased_person': '消去済みの本人と一致',
 
   // 名寄せレビュー (src/web/pages/ReviewPage.tsx)
   'review.title': '名寄せレビュー',
@@ -1758,6 +1759,7 @@ const ja = {
   'camp.audience.sendList': '配信対象',
   'camp.audience.noteEmail': '同じ人には 1 通だけ送ります。配信対象は送信開始のときに改めて決まります。',
   'camp.audience.noteDm': '同じ住所の人には 1 通だけ送ります。配信対象は出力・開始のときに改めて決まります。',
+  'camp.reason.use_stopped': '利用停止 (本人からの請求)',
   'camp.reason.no_basis': '配信根拠なし (特定電子メール法)',
   'camp.reason.opted_out': '配信停止・拒否',
   'camp.reason.no_address': '宛先なし',
@@ -1766,6 +1768,7 @@ const ja = {
   'camp.reason.frequency_cap': '配信頻度の上限',
   'camp.reason.duplicate_address': '同じメールアドレスの別の人に送信',
   'camp.reason.duplicate_household': '同じ住所の別の人に送付',
+  'camp.reasonHint.use_stopped': '本人の請求により個人データの利用を停止している人',
   'camp.reasonHint.no_basis': 'オプトインも名刺・取引関係などの例外もない人',
   'camp.reasonHint.opted_out': 'このチャネルの配信停止・拒否を受けている人',
   'camp.reasonHint.no_address': 'メールアドレス・住所がない人',
@@ -2795,6 +2798,7 @@ const en: Record<MessageKey, string> = {
   'import.reason.unknown_value': 'unknown value',
   'import.reason.unstorable_text': 'characters that cannot be stored (NUL) removed',
   'import.reason.unknown_prefecture': 'not a prefecture',
+  'import.reason.erased_person': 'matches a person erased on request',
 
   // 名寄せレビュー (src/web/pages/ReviewPage.tsx)
   'review.title': 'Identity review',
@@ -3662,6 +3666,7 @@ const en: Record<MessageKey, string> = {
   'camp.audience.sendList': 'To send',
   'camp.audience.noteEmail': 'Each person gets one message. The audience is resolved again when sending starts.',
   'camp.audience.noteDm': 'One piece per household. The audience is resolved again when the list is made or sending starts.',
+  'camp.reason.use_stopped': 'Use stopped (data-subject request)',
   'camp.reason.no_basis': 'No lawful basis (特定電子メール法)',
   'camp.reason.opted_out': 'Opted out or refused',
   'camp.reason.no_address': 'No address',
@@ -3670,6 +3675,7 @@ const en: Record<MessageKey, string> = {
   'camp.reason.frequency_cap': 'Frequency cap reached',
   'camp.reason.duplicate_address': 'Same e-mail as another recipient',
   'camp.reason.duplicate_household': 'Same household as another recipient',
+  'camp.reasonHint.use_stopped': 'People who asked Daicho\'s operator to stop using their data (APPI)',
   'camp.reasonHint.no_basis': 'Neither an opt-in nor an exception (business card, business relationship)',
   'camp.reasonHint.opted_out': 'Unsubscribed from or refused this channel',
   'camp.reasonHint.no_address': 'No e-mail or postal address',

@@ -97,3 +97,13 @@ export async function* streamLinks(db: Db, pageSize = 10_000) {
     after = rows[rows.length - 1]!.id;
   }
 }
+
+/** 消去 (src/ledger/privacy): import issues that quote one of the person's values (a flagged e-mail, a bad phone). */
+export async function eraseIssuesQuoting(db: Db, values: readonly string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < values.length; i += 1000) {
+    const r = await db.deleteFrom('import_issues').where('value', 'in', values.slice(i, i + 1000)).executeTakeFirst();
+    n += Number(r.numDeletedRows);
+  }
+  return n;
+}

@@ -308,3 +308,13 @@ export async function buyersOfProduct(db: Db, productId: string): Promise<string
     WHERE l.product_id = ${productId}::uuid AND sr.customer_id IS NOT NULL`.execute(db);
   return r.rows.map((x) => x.customer_id);
 }
+
+/** 消去 (src/ledger/privacy): the customers' values and order rollups. */
+export async function eraseValuesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const a = await db.deleteFrom('customer_values').where('customer_id', 'in', customerIds).executeTakeFirst();
+  const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
+  const b = await sql`DELETE FROM customer_order_days WHERE customer_id IN (${ids})`.execute(db);
+  const c = await sql`DELETE FROM customer_category_days WHERE customer_id IN (${ids})`.execute(db);
+  return Number(a.numDeletedRows) + Number(b.numAffectedRows ?? 0) + Number(c.numAffectedRows ?? 0);
+}

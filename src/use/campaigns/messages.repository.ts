@@ -298,3 +298,10 @@ export async function markBounced(db: Db, id: number, kind: 'hard' | 'soft', at:
     .returning('id').execute();
   return rows.length > 0;
 }
+
+/** 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers); the campaign's counts shrink. */
+export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
