@@ -214,3 +214,7 @@ export async function listProvisions(db: Db, filter: { customerId?: string | und
     })),
   };
 }
+
+export async function requestConcerns(db: Db, requestId: string, customerId: string): Promise<boolean> {
+  return (await repo.listRequestCustomers(db, requestId)).some((c) => c.customer_id === customerId && c.display_name !== null);
+}
