@@ -130,6 +130,9 @@ for (const engine of ENGINES) {
       ok(fired, 'trigger run');
       assert.ok(fired.body.matched > 0, JSON.stringify(fired.body));
 
+      // An APPI request from the person (its requester name and contact are personal data; privacy:manage only).
+      ok(await admin.json('POST', '/api/v1/privacy/requests', { kind: 'disclosure', receivedOn: '2026-12-01', requesterName: '鷹司 桃子', requesterContact: EMAIL }), 'privacy request');
+
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
       await t.database.db.insertInto('review_items').values({

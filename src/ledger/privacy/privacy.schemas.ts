@@ -91,3 +91,5 @@ export const ProvisionSchema = z.object({
 export const ProvisionListSchema = z.object({ items: z.array(ProvisionSchema) }).openapi('ProvisionRecordList');
 export type ProvisionList = z.infer<typeof ProvisionListSchema>;
 export const ProvisionQuery = z.object({ customerId: uuid.optional() });
+export type TombstoneMatchList = z.infer<typeof TombstoneMatchListSchema>;
+export type ReportList = z.infer<typeof ReportListSchema>;
