@@ -131,7 +131,8 @@ for (const engine of ENGINES) {
       assert.ok(fired.body.matched > 0, JSON.stringify(fired.body));
 
       // An APPI request from the person (its requester name and contact are personal data; privacy:manage only).
-      ok(await admin.json('POST', '/api/v1/privacy/requests', { kind: 'disclosure', receivedOn: '2026-12-01', requesterName: '鷹司 桃子', requesterContact: EMAIL }), 'privacy request');
+      const privacyRequest = await admin.json('POST', '/api/v1/privacy/requests', { kind: 'disclosure', receivedOn: '2026-12-01', requesterName: '鷹司 桃子', requesterContact: EMAIL });
+      ok(privacyRequest, 'privacy request');
 
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
@@ -156,6 +157,8 @@ for (const engine of ENGINES) {
         forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
         campaigns: await ids('campaigns'), triggers: await ids('trigger_rules'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
+        // /privacy/requests/{id} and /privacy/disclosures/{id}: each id answers one of them, the other says 404.
+        privacy: [...(await db.selectFrom('privacy_requests').select('id').execute()), ...(await db.selectFrom('disclosure_reports').select('id').execute())].map((r) => r.id),
       };
       const queries: Record<string, string[]> = {
         '/api/v1/customers': ['', '?sort=name', '?sort=name&limit=1', '?limit=1', `?q=${encodeURIComponent('鷹司')}`, `?q=${encodeURIComponent(EMAIL)}`, `?q=${encodeURIComponent(NAMELESS_EMAIL)}`, `?email=${encodeURIComponent(EMAIL)}`],
