@@ -39,6 +39,8 @@ import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
 import { log } from '../core/logger.ts';
 import { health, measureRequests, metrics } from './operations.ts';
+import { privacyRoutes } from '../ledger/privacy/privacy.routes.ts';
+import { privacyParts } from './privacy-parts.ts';
 
 
 export type App = Router;
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', triggerRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
+  app.route('/', privacyRoutes(privacyParts()));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

@@ -74,7 +74,7 @@ const USAGE = {
   'user create': 'daicho user create --email E --password P [--role admin|manager|marketing|sales|viewer] [--name NAME]',
   import: 'daicho import FILE --mapping PROFILE.json [--report REPORT.csv] [--validate] [--event ID]',
   'export links': 'daicho export links [--out FILE]',
-  'export customers': 'daicho export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE]',
+  'export customers': 'daicho export customers [--format csv|jsonl] [--encoding utf-8|cp932] [--out FILE] [--provision-to RECIPIENT [--provision-purpose TEXT]]',
   'companies dedupe': 'daicho companies dedupe',
   'segment count': 'daicho segment count FILE.json',
   'segment export': 'daicho segment export FILE.json [--out FILE.csv] [--encoding utf-8|cp932]',
@@ -307,13 +307,19 @@ async function main(argv: string[]): Promise<number> {
       if (what !== 'customers') break;
       const { values } = parseFor('export customers', () => parseArgs({
         args,
-        options: { out: { type: 'string' }, format: { type: 'string', default: 'csv' }, encoding: { type: 'string', default: 'utf-8' } },
+        options: {
+          out: { type: 'string' }, format: { type: 'string', default: 'csv' }, encoding: { type: 'string', default: 'utf-8' },
+          'provision-to': { type: 'string' }, 'provision-purpose': { type: 'string' },
+        },
         strict: true,
       }));
       const { format, encoding } = values;
+      const recipient = values['provision-to']?.trim();
+      if (values['provision-to'] !== undefined && !recipient) throw new UsageError('export customers', '--provision-to names the recipient (第三者提供の提供先)');
+      const provision = recipient ? { recipient, purpose: values['provision-purpose'] ?? null } : undefined;
       if (format !== 'csv' && format !== 'jsonl') throw new UsageError('export customers', `--format is csv or jsonl, got "${format}"`);
       if (encoding !== 'utf-8' && encoding !== 'cp932') throw new UsageError('export customers', `--encoding is utf-8 or cp932, got "${encoding}"`);
-      return withDatabase(loadConfig(), (db) => writeExport(values.out, (out) => exportCustomers(db, out, format, encoding, CLI_ACTOR)));
+      return withDatabase(loadConfig(), (db) => writeExport(values.out, (out) => exportCustomers(db, out, format, encoding, CLI_ACTOR, {}, provision)));
     }
     case 'segment': {
       const [what, ...args] = rest;

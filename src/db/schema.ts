@@ -201,6 +201,8 @@ export interface CustomersTable {
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
   deleted_by_user_id: string | null;
+  /** 0031: 利用停止 — the privacy request that stopped the use of this customer's data (segments, audiences, exports skip it). */
+  use_stopped_request_id: Generated<string | null>;
 }
 
 export interface AffiliationsTable {
@@ -912,7 +914,86 @@ export interface Database {
   quality_runs: QualityRunsTable;
   backups: BackupsTable;
   operation_leases: OperationLeasesTable;
+  privacy_requests: PrivacyRequestsTable;
+  privacy_request_customers: PrivacyRequestCustomersTable;
+  disclosure_reports: DisclosureReportsTable;
+  privacy_keys: PrivacyKeysTable;
+  erasure_tombstones: ErasureTombstonesTable;
+  tombstone_hashes: TombstoneHashesTable;
+  tombstone_matches: TombstoneMatchesTable;
+  provision_records: ProvisionRecordsTable;
+  provision_record_customers: ProvisionRecordCustomersTable;
 }
+
+/** 0031: APPI data-subject requests, disclosure reports, erasure tombstones and third-party provision records. */
+export type PrivacyRequestKind = 'disclosure' | 'correction' | 'stop_use' | 'erasure' | 'stop_provision';
+export type PrivacyRequestStatus = 'open' | 'in_progress' | 'completed' | 'rejected';
+export interface PrivacyRequestsTable {
+  id: Generated<string>;
+  kind: PrivacyRequestKind;
+  status: Generated<PrivacyRequestStatus>;
+  received_on: string;
+  due_on: string;
+  requester_name: string;
+  requester_contact: string | null;
+  identity_verified_by_user_id: string | null;
+  identity_verified_at: Timestamp | null;
+  identity_method: string | null;
+  notes: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  completed_at: Timestamp | null;
+  erased_at: Timestamp | null;
+}
+export interface PrivacyRequestCustomersTable { request_id: string; customer_id: string }
+export interface DisclosureReportsTable {
+  id: Generated<string>;
+  request_id: string;
+  status: Generated<'running' | 'ready' | 'failed'>;
+  sections_done: Generated<number>;
+  sections_total: Generated<number>;
+  html: string | null;
+  bundle: Json<unknown> | null;
+  error: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+export interface PrivacyKeysTable { id: Generated<boolean>; tombstone: string; created_at: CreatedAt }
+export interface ErasureTombstonesTable {
+  id: Generated<string>;
+  request_id: string;
+  erased_at: CreatedAt;
+  erased_by_user_id: string | null;
+  customer_count: number;
+  record_count: number;
+  deleted: Json<Record<string, number>>;
+}
+export type TombstoneHashKind = 'email' | 'phone' | 'name_birth';
+export interface TombstoneHashesTable { tombstone_id: string; kind: TombstoneHashKind; hash: string }
+export interface TombstoneMatchesTable {
+  id: BigId;
+  tombstone_id: string;
+  source_record_id: number;
+  source_id: string;
+  kinds: string[];
+  status: Generated<'open' | 'dismissed'>;
+  matched_at: CreatedAt;
+  decided_by_user_id: string | null;
+}
+export interface ProvisionRecordsTable {
+  id: Generated<string>;
+  recipient: string;
+  purpose: string | null;
+  items: string[];
+  format: string;
+  customer_count: number;
+  refused_count: Generated<number>;
+  provided_by_user_id: string | null;
+  provided_at: CreatedAt;
+}
+export interface ProvisionRecordCustomersTable { provision_id: string; customer_id: string }
 
 export type UserRow = Selectable<UsersTable>;
 export type CustomerRow = Selectable<CustomersTable>;

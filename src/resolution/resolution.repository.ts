@@ -431,3 +431,23 @@ export async function countQuarantinedRecords(db: Db): Promise<number> {
   const row = await db.selectFrom('source_records').select((eb) => eb.fn.countAll<number>().as('n')).where('quarantined_at', 'is not', null).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/**
+ * 消去 (src/ledger/privacy): the customers' source records as received, their match keys, the decisions and review
+ * pairs that name them (their evidence quotes values). Called after every row pointing at the records is gone.
+ */
+export async function eraseRecordsOf(db: Db, customerIds: readonly string[], recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length) {
+    await db.deleteFrom('match_keys').where('source_record_id', 'in', recordIds).execute();
+    await db.deleteFrom('review_items').where((eb) => eb.or([eb('record_a_id', 'in', recordIds), eb('record_b_id', 'in', recordIds)])).execute();
+  }
+  if (customerIds.length || recordIds.length) {
+    await db.deleteFrom('match_decisions').where((eb) => eb.or([
+      ...(recordIds.length ? [eb('source_record_id', 'in', recordIds)] : []),
+      ...(customerIds.length ? [eb('customer_id', 'in', customerIds), eb('other_customer_id', 'in', customerIds)] : []),
+    ])).execute();
+  }
+  if (recordIds.length === 0) return 0;
+  const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

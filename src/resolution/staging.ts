@@ -5,6 +5,8 @@ import { AppError } from '../core/errors.ts';
 import { type Db } from '../db/database.ts';
 import type { ImportField } from '../domain/import/profile.ts';
 import { recomputeCustomers } from '../ledger/customers/golden.service.ts';
+import { flagErasedPeople } from '../ledger/privacy/tombstones.service.ts';
+import type { MatchRecord } from '../domain/match/types.ts';
 import { ensureSource, findSource } from '../ledger/sources/sources.service.ts';
 import * as repo from './resolution.repository.ts';
 import { keyHash, storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
@@ -56,14 +58,25 @@ export async function stagePrepared(
   await repo.insertMatchKeys(db, keys);
   // Flagged values are reported once per record version (unchanged rows were reported by the run that brought them);
   // the caller files them where its door reports (an import run's issues).
-  const reportable = [...staged.values()]
+  const reportable: Array<{ line: number; severity: 'flagged'; field: string; reason: string; value: string | null }> = [...staged.values()]
     .filter((r) => existing.get(r.externalId)?.content_hash !== r.contentHash)
     .flatMap((r) => r.flagged.map((f) => ({ line: r.line, severity: 'flagged' as const, field: f.field, reason: f.reason, value: f.value })));
+  // A new record of a person erased before (消去済みの本人と一致) is flagged, never silently a new customer again;
+  // until the first erasure this costs one probe of an empty table per batch.
+  const byExternalId = new Map(fresh.map((r) => [r.externalId, r]));
+  const erased = await flagErasedPeople(db, sourceId, inserted.map((row) => {
+    const prepared = byExternalId.get(row.external_id)!;
+    return { recordId: row.id, line: prepared.line, get matchRecord() { return JSON.parse(prepared.matchRecordJson) as MatchRecord; } };
+  }));
+  for (const e of erased) reportable.push({ line: e.line, severity: 'flagged', field: ERASED_FIELD[e.kinds[0] ?? 'email'] ?? 'email', reason: 'erased_person', value: null });
   // An updated record stays with its customer, whose golden record changes with it (in the same transaction, so a
   // killed import never leaves it stale).
   await recomputeCustomers(db, touchedCustomers);
   return { new: inserted.length, updated, unchanged, flagged: reportable, externalIds: [...staged.keys()] };
 }
+
+/** The field an import issue names for a tombstone match (its value is never written: it is the erased person's). */
+const ERASED_FIELD: Record<string, string> = { email: 'email', phone: 'phone', name_birth: 'birth_date' };
 
 export type ExistingRecord = Awaited<ReturnType<typeof repo.findRecords>>[number];
 

@@ -13,6 +13,7 @@ import type {
   Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
+import type { PrivacyRequest, ProvisionList, Report, ReportList, RequestInput, RequestList, TombstoneMatchList } from '../ledger/privacy/privacy.schemas.ts';
 import type { OutboxPage, Settings as MessagingSettings } from '../use/campaigns/content.schemas.ts';
 import type {
   Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
@@ -569,4 +570,26 @@ export const triggersApi = {
   remove: (id: string) => request<void>('DELETE', `/triggers/${encodeURIComponent(id)}`),
   run: (id: string) => request<RunResult>('POST', `/triggers/${encodeURIComponent(id)}/run`),
   firings: (id: string, query: { cursor?: string; limit?: number }) => get<FiringPage>(`/triggers/${encodeURIComponent(id)}/firings`, { ...query }),
+};
+
+export type { PrivacyRequest };
+/** 本人からの請求 (APPI), disclosure reports, erasure, tombstone flags and provision records (privacy:manage). */
+export const privacyApi = {
+  list: (status?: string) => get<RequestList>('/privacy/requests', status ? { status } : undefined),
+  get: (id: string) => get<PrivacyRequest>(`/privacy/requests/${encodeURIComponent(id)}`),
+  create: (input: Partial<RequestInput> & Pick<RequestInput, 'kind' | 'receivedOn' | 'requesterName'>) => request<PrivacyRequest>('POST', '/privacy/requests', input),
+  update: (id: string, patch: Record<string, unknown>) => request<PrivacyRequest>('PATCH', `/privacy/requests/${encodeURIComponent(id)}`, patch),
+  stopUse: (id: string) => request<{ customers: number }>('POST', `/privacy/requests/${encodeURIComponent(id)}/stop-use`),
+  resumeUse: (id: string) => request<{ customers: number }>('POST', `/privacy/requests/${encodeURIComponent(id)}/resume-use`),
+  stopProvision: (id: string) => request<{ customers: number }>('POST', `/privacy/requests/${encodeURIComponent(id)}/stop-provision`),
+  erase: (id: string, confirm: string) => request<{ customers: number; records: number }>('POST', `/privacy/requests/${encodeURIComponent(id)}/erase`, { confirm }),
+  correct: (id: string, customerId: string, patch: Record<string, unknown>) =>
+    request<unknown>('POST', `/privacy/requests/${encodeURIComponent(id)}/customers/${encodeURIComponent(customerId)}/correction`, patch),
+  startDisclosure: (id: string) => request<Report>('POST', `/privacy/requests/${encodeURIComponent(id)}/disclosures`),
+  disclosures: (id: string) => get<ReportList>(`/privacy/requests/${encodeURIComponent(id)}/disclosures`),
+  reportUrl: (reportId: string, format: 'html' | 'json') => `/api/v1/privacy/disclosures/${encodeURIComponent(reportId)}/report.${format}`,
+  matches: () => get<TombstoneMatchList>('/privacy/tombstone-matches'),
+  dismissMatch: (id: number) => request<void>('POST', `/privacy/tombstone-matches/${id}/dismiss`),
+  provisions: () => get<ProvisionList>('/privacy/provisions'),
+  useStop: (customerId: string) => get<{ requestId: string | null; receivedOn: string | null }>(`/customers/${encodeURIComponent(customerId)}/use-stop`),
 };

@@ -42,6 +42,8 @@ import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage.tsx';
 import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.tsx';
 import { TasksPage } from './pages/TasksPage.tsx';
 import { StaleQueuePage } from './pages/StaleQueuePage.tsx';
+import { PrivacyPage } from './pages/privacy/PrivacyPage.tsx';
+import { PrivacyRequestPage } from './pages/privacy/PrivacyRequestPage.tsx';
 import { TriggerListPage } from './pages/triggers/TriggerListPage.tsx';
 import { TriggerEditPage } from './pages/triggers/TriggerEditPage.tsx';
 
@@ -67,6 +69,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
   { to: '/audit-log', label: 'nav.auditLog', permission: 'audit:read', icon: 'info' },
+  { to: '/privacy', label: 'nav.privacy', permission: 'privacy:manage', icon: 'key' },
 ];
 
 export function App() {
@@ -129,6 +132,8 @@ function Routes({ path }: { path: string }) {
   if (path === '/outbox') return guard('campaigns:read', <OutboxPage />);
   if (path === '/tasks') return guard('customers:read', <TasksPage />);
   if (path === '/quality') return guard('customers:read', <StaleQueuePage />);
+  if (path === '/privacy') return guard('privacy:manage', <PrivacyPage />);
+  if ((m = match('/privacy/requests/:id', path))) return guard('privacy:manage', <PrivacyRequestPage key={m.id} id={m.id!} />);
   if (path === '/triggers') return guard('campaigns:read', <TriggerListPage />);
   if (path === '/triggers/new') return guard('campaigns:write', <TriggerEditPage />);
   if ((m = match('/triggers/:id/edit', path))) return guard('campaigns:write', <TriggerEditPage key={m.id} id={m.id!} />);

@@ -131,6 +131,10 @@ for (const engine of ENGINES) {
       ok(fired, 'trigger run');
       assert.ok(fired.body.matched > 0, JSON.stringify(fired.body));
 
+      // An APPI request from the person (its requester name and contact are personal data; privacy:manage only).
+      const privacyRequest = await admin.json('POST', '/api/v1/privacy/requests', { kind: 'disclosure', receivedOn: '2026-12-01', requesterName: '鷹司 桃子', requesterContact: EMAIL });
+      ok(privacyRequest, 'privacy request');
+
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
       await t.database.db.insertInto('review_items').values({
@@ -155,6 +159,8 @@ for (const engine of ENGINES) {
         campaigns: await ids('campaigns'), triggers: await ids('trigger_rules'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
         sources: (await db.selectFrom('sources').select('id').execute()).map((r) => r.id),
+        // /privacy/requests/{id} and /privacy/disclosures/{id}: each id answers one of them, the other says 404.
+        privacy: [...(await db.selectFrom('privacy_requests').select('id').execute()), ...(await db.selectFrom('disclosure_reports').select('id').execute())].map((r) => r.id),
       };
       // The daily quality pass, so the 要更新 queue has rows to show (or hide).
       await recomputeQualityIfDue(db, { force: true });

@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   'campaigns:write': 'Create and edit campaigns (e-mail and DM), preview them and send a test to oneself',
   'campaigns:send': 'Start, schedule, pause and resume sending; export DM lists; report bounces and returned mail',
   'messaging:settings': 'Set the sender identity (特定電子メール法), the frequency cap and the sending rate',
+  'privacy:manage': 'Handle APPI requests (本人からの請求): record them, generate disclosures, stop use, erase people for good; see third-party provision records',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -53,7 +54,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'forms:read', 'forms:write',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
-    'campaigns:read', 'campaigns:write', 'campaigns:send',
+    'campaigns:read', 'campaigns:write', 'campaigns:send', 'privacy:manage',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',

@@ -26,6 +26,7 @@ export const ISSUE_REASONS: Readonly<Record<string, { ja: string; en: string }>>
   unknown_value: { ja: '判別できない値です', en: 'unknown value' },
   unstorable_text: { ja: '保存できない文字 (NUL など) を除きました', en: 'characters that cannot be stored (NUL) removed' },
   unknown_prefecture: { ja: '都道府県名ではありません', en: 'not a prefecture' },
+  erased_person: { ja: '消去済みの本人と一致', en: 'matches a person erased on request' },
 };
 
 /**

@@ -72,3 +72,10 @@ export async function listRegistrations(db: Db, eventId: string, status: string 
   if (status) q = q.where('event_registrations.status', '=', status);
   return q.orderBy('event_registrations.registered_at').orderBy('event_registrations.id').execute();
 }
+
+/** 消去 (src/ledger/privacy): the registrations of these attendee records (they hold name and company). */
+export async function eraseRegistrationsOf(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const r = await db.deleteFrom('event_registrations').where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -4,8 +4,9 @@ import type { Actor } from '../../core/context.ts';
 import type { Db } from '../../db/database.ts';
 import { csvLine } from '../../domain/import/csv.ts';
 import { issueReasonText } from '../../domain/import/reasons.ts';
-import { activeListFilters, customersForExport, type CustomerListQuery } from '../../ledger/customers/customers.service.ts';
-import { lineWriter, writeCustomers } from '../../ledger/customers/customer-export.ts';
+import { activeListFilters, countForExport, customersForExport, type CustomerListQuery } from '../../ledger/customers/customers.service.ts';
+import { EXPORT_ITEMS, lineWriter, writeCustomers } from '../../ledger/customers/customer-export.ts';
+import { addProvidedCustomers, finishProvision, provisionConsented, provisionRefused, startProvision } from '../../ledger/privacy/provision.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './import.repository.ts';
 
@@ -40,12 +41,44 @@ export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<
  */
 export async function exportCustomers(
   db: Db, out: Writable, format: 'csv' | 'jsonl', encoding: 'utf-8' | 'cp932', actor: Actor, query: CustomerListQuery = {},
+  /** 第三者提供: the export goes to a third party. Only customers who granted third_party are written, and it is recorded. */
+  provision?: { recipient: string; purpose: string | null },
 ): Promise<number> {
+  if (provision) return exportProvision(db, out, format, encoding, actor, query, provision);
   const { truncated, pages } = await customersForExport(db, query, actor.auth);
   const n = await writeCustomers(out, format, encoding, pages);
   const filters = activeListFilters(query);
   await audit(db, actor, 'export.customers', null, {
     rows: n, format, encoding, ...(Object.keys(filters).length ? { filters } : {}), ...(truncated ? { truncated } : {}),
+  });
+  return n;
+}
+
+/**
+ * A provision export (APPI art. 27/29): the customers of the list whose current third_party consent is granted; the
+ * others are refused (left out and counted). The provision record (to whom, when, which items, which customers) is
+ * written as the pages go and completed at the end; the export is audited like any other, with the record's id.
+ */
+async function exportProvision(
+  db: Db, out: Writable, format: 'csv' | 'jsonl', encoding: 'utf-8' | 'cp932', actor: Actor, query: CustomerListQuery,
+  provision: { recipient: string; purpose: string | null },
+): Promise<number> {
+  const refused = await countForExport(db, query, provisionRefused(), 10_000_000);
+  const provisionId = await startProvision(db, { ...provision, items: EXPORT_ITEMS(), format, userId: actor.auth?.userId ?? null });
+  const { pages } = await customersForExport(db, query, actor.auth, provisionConsented());
+  let provided = 0;
+  async function* recorded() {
+    for await (const page of pages) {
+      await addProvidedCustomers(db, provisionId, page.map((r) => r.id));
+      provided += page.length;
+      yield page;
+    }
+  }
+  const n = await writeCustomers(out, format, encoding, recorded());
+  await finishProvision(db, provisionId, provided, refused);
+  const filters = activeListFilters(query);
+  await audit(db, actor, 'export.provision', { type: 'provision_record', id: provisionId }, {
+    rows: n, refused, recipient: provision.recipient, format, encoding, ...(Object.keys(filters).length ? { filters } : {}),
   });
   return n;
 }

@@ -106,3 +106,13 @@ export async function importRunFigures(db: Db): Promise<{ running: number; last:
     FROM import_runs WHERE status = 'completed' AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1`.execute(db);
   return { running: Number(running?.n ?? 0), last: last.rows[0] ?? null };
 }
+
+/** 消去 (src/ledger/privacy): import issues that quote one of the person's values (a flagged e-mail, a bad phone). */
+export async function eraseIssuesQuoting(db: Db, values: readonly string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < values.length; i += 1000) {
+    const r = await db.deleteFrom('import_issues').where('value', 'in', values.slice(i, i + 1000)).executeTakeFirst();
+    n += Number(r.numDeletedRows);
+  }
+  return n;
+}

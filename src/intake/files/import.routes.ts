@@ -40,7 +40,12 @@ function validationJobJson(job: ValidationJob): ImportValidationJob {
 const csvBody = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
 
 /** An export takes the customer list's search, filters and sort (not its paging): it exports what the list shows. */
-const ExportListQuery = CustomerListQuery.omit({ cursor: true, limit: true });
+const ExportListQuery = CustomerListQuery.omit({ cursor: true, limit: true }).extend({
+  provisionTo: z.string().trim().min(1).max(300).optional().openapi({ description: '第三者提供: the recipient. Only customers who granted third_party are exported; a provision record is kept' }),
+  provisionPurpose: z.string().trim().max(500).optional().openapi({ description: 'The recipient\'s purpose of use (with provisionTo)' }),
+});
+const provisionOf = (q: { provisionTo?: string | undefined; provisionPurpose?: string | undefined }) =>
+  q.provisionTo ? { recipient: q.provisionTo, purpose: q.provisionPurpose ?? null } : undefined;
 
 export function importRoutes(): Router {
   const app = createRouter();
@@ -222,14 +227,14 @@ export function importRoutes(): Router {
       responses: { 200: csvBody('CSV, streamed') },
     }),
     async (c) => {
-      const { encoding: asked, ...list } = c.req.valid('query');
+      const { encoding: asked, provisionTo, provisionPurpose, ...list } = c.req.valid('query');
       const encoding = asked ?? 'utf-8';
       const { db } = c.get('deps');
       const actor = c.get('actor');
       return streamed(
         async (out) => {
           if (encoding === 'utf-8') out.write('\uFEFF');
-          await exportCustomers(db, out, 'csv', encoding, actor, list);
+          await exportCustomers(db, out, 'csv', encoding, actor, list, provisionOf({ provisionTo, provisionPurpose }));
         },
         `text/csv; charset=${encoding === 'cp932' ? 'Shift_JIS' : 'utf-8'}`,
         `customers-${stamp()}${encoding === 'cp932' ? '-sjis' : ''}.csv`,
@@ -245,11 +250,11 @@ export function importRoutes(): Router {
       responses: { 200: { content: { 'application/x-ndjson': { schema: z.string() } }, description: 'JSON Lines, streamed' } },
     }),
     async (c) => {
-      const list = c.req.valid('query');
+      const { provisionTo, provisionPurpose, ...list } = c.req.valid('query');
       const { db } = c.get('deps');
       const actor = c.get('actor');
       // ndjson is not JSON to the typed-response helper: the handler answers a raw streamed Response.
-      return streamed((out) => exportCustomers(db, out, 'jsonl', 'utf-8', actor, list), 'application/x-ndjson; charset=utf-8', `customers-${stamp()}.jsonl`) as never;
+      return streamed((out) => exportCustomers(db, out, 'jsonl', 'utf-8', actor, list, provisionOf({ provisionTo, provisionPurpose })), 'application/x-ndjson; charset=utf-8', `customers-${stamp()}.jsonl`) as never;
     },
   );
 

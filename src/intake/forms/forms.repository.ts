@@ -107,3 +107,10 @@ export async function listCustomFieldTargets(db: Db) {
   return db.selectFrom('custom_field_definitions').select(['key', 'label_ja', 'label_en', 'type', 'options'])
     .where('entity', '=', 'customer').where('archived_at', 'is', null).orderBy('sort_order').orderBy('key').execute();
 }
+
+/** 消去 (src/ledger/privacy): the submissions that became these records (their values are the person's). */
+export async function eraseSubmissionsOf(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const r = await db.deleteFrom('form_submissions').where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

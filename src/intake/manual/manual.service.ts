@@ -24,6 +24,7 @@ import type { Customer, CustomerInput } from '../../ledger/customers/customers.s
 import { getCustomer } from '../../ledger/customers/customers.service.ts';
 import { loadGolden, recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import { stageLinkedRecord } from '../../resolution/staging.ts';
+import { loadRequest, requestConcerns } from '../../ledger/privacy/privacy.service.ts';
 import { CUSTOM_PREFIX } from '../../domain/customers/fields.ts';
 
 const MANUAL_SOURCE = 'manual';
@@ -54,14 +55,18 @@ export async function createCustomer(db: Db, input: CustomerInput, actor: Actor)
  * A user's edit: stored as a new `manual` source record (so nothing a department sent is overwritten),
  * then the golden record is recomputed and the change goes on the customer's timeline.
  */
-export async function updateCustomer(db: Db, id: string, input: CustomerInput, actor: Actor): Promise<Customer> {
+export async function updateCustomer(
+  db: Db, id: string, input: CustomerInput, actor: Actor,
+  /** 訂正: the APPI request the edit answers (kept with the record, the timeline entry and the audit entry). */
+  reason?: { privacyRequestId: string },
+): Promise<Customer> {
   await db.transaction().execute(async (trx) => {
     const before = await repo.findCustomerRow(trx, id, { forUpdate: true });
     if (!before) throw notFound('Customer');
     const fields = await normalizeManualInput(trx, input, { creating: false });
     if (Object.keys(fields).length === 0) return;
     const beforeValues = (await loadGolden(trx, id)).values;
-    const record = await recordManualStatement(trx, id, input, fields, actor);
+    const record = await recordManualStatement(trx, id, reason ? { ...input, _reason: reason } : input, fields, actor);
     const after = await recomputeCustomer(trx, id);
     const changes = diffValues(beforeValues, after);
     if (changes.length === 0) return;
@@ -69,17 +74,25 @@ export async function updateCustomer(db: Db, id: string, input: CustomerInput, a
       customerId: id,
       type: 'edit',
       occurredAt: record.received_at,
-      title: 'プロフィールを編集',
-      properties: { changes },
+      title: reason ? '本人の請求により訂正' : 'プロフィールを編集',
+      properties: reason ? { changes, privacyRequestId: reason.privacyRequestId } : { changes },
       sourceRecordId: record.id,
       actorUserId: actor.auth?.userId ?? null,
     });
-    await audit(trx, actor, 'customer.update', { type: 'customer', id }, { fields: changes.map((c) => c.field) });
+    await audit(trx, actor, 'customer.update', { type: 'customer', id }, { fields: changes.map((c) => c.field), ...(reason ?? {}) });
   });
   return getCustomer(db, id, actor, { audited: false });
 }
 
-async function recordManualStatement(db: Db, customerId: string, raw: CustomerInput, fields: Record<string, unknown>, actor: Actor) {
+/** 訂正 (APPI art. 34): a correction request's edit of one of its customers, recorded as any manual edit with the request as reason. */
+export async function correctForRequest(db: Db, requestId: string, customerId: string, input: CustomerInput, actor: Actor): Promise<Customer> {
+  const request = await loadRequest(db, requestId);
+  if (request.kind !== 'correction') throw new AppError('conflict', '訂正は種類が「訂正」の請求でだけ記録できます (only a correction request corrects)');
+  if (!(await requestConcerns(db, requestId, customerId))) throw notFound('Customer of this request');
+  return updateCustomer(db, customerId, input, actor, { privacyRequestId: requestId });
+}
+
+async function recordManualStatement(db: Db, customerId: string, raw: CustomerInput & { _reason?: { privacyRequestId: string } }, fields: Record<string, unknown>, actor: Actor) {
   return stageLinkedRecord(db, {
     sourceName: MANUAL_SOURCE,
     externalId: `ui:${randomUUID()}`,

@@ -170,3 +170,15 @@ export async function activityTime(db: Db, dedupeKey: string): Promise<Date | nu
   const row = await db.selectFrom('activities').select('occurred_at').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
   return row?.occurred_at ?? null;
 }
+
+/**
+ * 消去 (src/ledger/privacy): the orders of these buyer records and their lines. Daicho's orders are a copy of the
+ * shop's or ERP's (the books of account the tax law keeps live there), so nothing is kept here (docs/PRIVACY.md).
+ */
+export async function eraseOrdersOf(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const ids = db.selectFrom('orders').select('id').where('source_record_id', 'in', recordIds);
+  await db.deleteFrom('order_lines').where('order_id', 'in', ids).execute();
+  const r = await db.deleteFrom('orders').where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -229,3 +229,14 @@ export async function campaignMessageAddress(db: Db, token: string): Promise<str
   const row = await db.selectFrom('campaign_messages').select('address').where('token', '=', token).where('channel', '=', 'email').executeTakeFirst();
   return row?.address ?? null;
 }
+
+/** 消去 (src/ledger/privacy): the identified visitors of these records, with their visits, page views and events. */
+export async function eraseVisitorsOf(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const visitors = db.selectFrom('web_visitors').select('id').where('source_record_id', 'in', recordIds);
+  await db.deleteFrom('web_events').where('visitor_id', 'in', visitors).execute();
+  await db.deleteFrom('page_views').where('visitor_id', 'in', visitors).execute();
+  await db.deleteFrom('web_visits').where('visitor_id', 'in', visitors).execute();
+  const r = await db.deleteFrom('web_visitors').where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

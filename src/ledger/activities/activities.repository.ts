@@ -183,3 +183,10 @@ export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ ded
       ON CONFLICT (dedupe_key) DO NOTHING`.execute(db);
   }
 }
+
+/** 消去 (src/ledger/privacy): every activity on the customers' timelines. */
+export async function eraseActivitiesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('activities').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

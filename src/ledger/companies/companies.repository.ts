@@ -324,3 +324,10 @@ export async function retirePlaceholderCompany(db: Db, id: string): Promise<stri
   await sql`UPDATE companies SET deleted_at = now(), updated_at = now() WHERE id = ${id} AND deleted_at IS NULL`.execute(db);
   return gone.rows.map((r) => r.customer_id);
 }
+
+/** 消去 (src/ledger/privacy): the people's affiliations. */
+export async function eraseAffiliationsOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('affiliations').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

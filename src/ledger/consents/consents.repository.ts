@@ -183,3 +183,16 @@ export async function sourcesOfCustomer(db: Db, customerId: string) {
     .orderBy('sources.label')
     .execute() as Promise<Array<{ id: string; name: string; label: string; email_basis: EmailBasis }>>;
 }
+
+/**
+ * 消去 (src/ledger/privacy): the customers' consent events and those of their records. The person is gone; the
+ * tombstone is what stops a re-created record from being mailed without a new consent.
+ */
+export async function eraseConsentsOf(db: Db, customerIds: readonly string[], recordIds: readonly number[]): Promise<number> {
+  if (customerIds.length === 0 && recordIds.length === 0) return 0;
+  const r = await db.deleteFrom('consents').where((eb) => eb.or([
+    ...(customerIds.length ? [eb('customer_id', 'in', customerIds), eb('merged_from_customer_id', 'in', customerIds)] : []),
+    ...(recordIds.length ? [eb('source_record_id', 'in', recordIds)] : []),
+  ])).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -13,6 +13,9 @@ export function lineWriter(out: Writable, encoding: 'utf-8' | 'cp932') {
 }
 
 /** Every column is text (dates as ISO strings): its cells are escaped as csvLine escapes text. */
+/** The items an export carries (a provision record lists them: APPI asks what was provided). */
+export const EXPORT_ITEMS = (): string[] => CUSTOMER_COLUMNS.map(([h]) => h);
+
 const CUSTOMER_COLUMNS: Array<[string, (r: CustomerExportRow) => string | null]> = [
   ['id', (r) => r.id],
   ['姓', (r) => r.family_name],

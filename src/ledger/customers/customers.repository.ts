@@ -49,7 +49,7 @@ export async function findCustomerRow(db: Db, id: string, options: { includeDele
 
 export type GoldenColumns = Omit<
   CustomerRow,
-  'id' | 'created_at' | 'deleted_at' | 'deleted_by_user_id' | 'custom_fields' | 'provenance'
+  'id' | 'created_at' | 'deleted_at' | 'deleted_by_user_id' | 'custom_fields' | 'provenance' | 'use_stopped_request_id'
 > & { custom_fields: string; provenance: string };
 
 /** Golden columns of many customers, written in one statement per call (imports recompute thousands at once). */
@@ -185,6 +185,10 @@ export interface CustomerListFilter {
   companyId?: string | undefined;
   email?: string | undefined;
   ids?: string[] | undefined;
+  /** Exports: leave out customers whose use is stopped (利用停止). */
+  excludeUseStopped?: boolean | undefined;
+  /** A condition over `customers` the caller's feature owns (a provision export: the third_party consent). */
+  extra?: Expression<SqlBool> | undefined;
 }
 
 /** The live customers a list filter keeps: one condition, shared by the list, its count and the export. */
@@ -197,6 +201,8 @@ function matchesFilter(filter: CustomerListFilter) {
     if (filter.companyId) conditions.push(eb('customers.company_id', '=', filter.companyId));
     if (filter.email) conditions.push(eb('customers.email', '=', filter.email));
     if (filter.ids) conditions.push(eb('customers.id', 'in', filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000']));
+    if (filter.excludeUseStopped) conditions.push(eb('customers.use_stopped_request_id', 'is', null));
+    if (filter.extra) conditions.push(filter.extra);
     if (filter.source) {
       conditions.push(eb.exists(
         eb.selectFrom('source_records')
@@ -292,4 +298,23 @@ export async function listCustomersOfSource(db: Db, sourceId: string, afterCusto
   if (afterCustomerId !== null) query = query.where('customer_id', '>', afterCustomerId);
   const rows = await query.orderBy('customer_id').limit(limit).execute();
   return rows.map((r) => r.customer_id!);
+}
+
+// ── APPI (src/ledger/privacy) ──
+
+/** 利用停止: marks (requestId) or clears (null) the stop on these customers. */
+export async function setUseStopped(db: Db, customerIds: readonly string[], requestId: string | null): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.updateTable('customers').set({ use_stopped_request_id: requestId, updated_at: sql`now()` }).where('id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** 消去: the customers' rows and their derived rows (facts, stage history), for real. Called last: everything points here. */
+export async function eraseCustomersOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
+  await sql`DELETE FROM customer_facts WHERE customer_id IN (${ids})`.execute(db);
+  await db.deleteFrom('customer_stage_changes').where('customer_id', 'in', customerIds).execute();
+  const r = await db.deleteFrom('customers').where('id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

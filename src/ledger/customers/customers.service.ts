@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import type { Actor, AuthContext } from '../../core/context.ts';
 import type { Config } from '../../config/config.ts';
 import { cursorText, cursorTime, cursorUuid, decodeCursor, encodeCursor, invalidCursor } from '../../core/cursor.ts';
@@ -310,8 +311,13 @@ export type CustomerExportRow = CustomerRow & { company_name: string | null };
  * Without a search every match is walked by the list's own keyset; a search exports its first EXPORT_SEARCH_MAX
  * ranked matches (`truncated` when there were more). Rows are whole: masking is the export permission's business.
  */
-export async function customersForExport(db: Db, query: CustomerListQuery, auth: AuthContext | null): Promise<{ truncated: boolean; pages: AsyncGenerator<CustomerExportRow[]> }> {
-  const filter = filterOf(query);
+export async function customersForExport(
+  db: Db, query: CustomerListQuery, auth: AuthContext | null,
+  /** A condition over `customers` the exporting feature adds (a provision export: the third_party consent). */
+  extra?: Expression<SqlBool>,
+): Promise<{ truncated: boolean; pages: AsyncGenerator<CustomerExportRow[]> }> {
+  // 利用停止: an export never carries a customer whose use is stopped.
+  const filter = { ...filterOf(query), excludeUseStopped: true, extra };
   const withCompanies = async (rows: Array<CustomerRow & { created_cursor?: string; updated_cursor?: string }>): Promise<CustomerExportRow[]> => {
     const companies = await repo.loadCompanyNames(db, unique(rows.map((r) => r.company_id)));
     return rows.map(({ created_cursor: _c, updated_cursor: _u, ...r }) => ({ ...r, company_name: r.company_id ? companies.get(r.company_id) ?? null : null }));
@@ -343,6 +349,15 @@ export async function customersForExport(db: Db, query: CustomerListQuery, auth:
     }
   }
   return { truncated: false, pages: pages() };
+}
+
+/** How many customers of the export's list a condition keeps (a provision export: those it refuses), up to `bound`. */
+export async function countForExport(db: Db, query: CustomerListQuery, condition: Expression<SqlBool>, bound: number): Promise<number> {
+  if (query.q && query.q.trim()) {
+    const result = await searchCustomerIds(db, query.q, { limit: EXPORT_SEARCH_MAX, personal: true });
+    return repo.countCustomerRows(db, { ...filterOf(query), excludeUseStopped: true, extra: condition, ids: result.hits.map((h) => h.id) }, bound);
+  }
+  return repo.countCustomerRows(db, { ...filterOf(query), excludeUseStopped: true, extra: condition }, bound);
 }
 
 /** The list parameters that are set: what an export's audit entry records as its filters. */

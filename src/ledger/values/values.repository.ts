@@ -314,3 +314,13 @@ export async function lastValueRunSeconds(db: Db): Promise<number | null> {
   const row = await db.selectFrom('value_runs').select('seconds').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.seconds ?? null;
 }
+
+/** 消去 (src/ledger/privacy): the customers' values and order rollups. */
+export async function eraseValuesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const a = await db.deleteFrom('customer_values').where('customer_id', 'in', customerIds).executeTakeFirst();
+  const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
+  const b = await sql`DELETE FROM customer_order_days WHERE customer_id IN (${ids})`.execute(db);
+  const c = await sql`DELETE FROM customer_category_days WHERE customer_id IN (${ids})`.execute(db);
+  return Number(a.numDeletedRows) + Number(b.numAffectedRows ?? 0) + Number(c.numAffectedRows ?? 0);
+}

@@ -8,6 +8,7 @@ import type { SuppressionReason } from './campaigns.schemas.ts';
  * statement per question over `customers c` (a live customer is one person: merged-away customers are soft-deleted),
  * so a 1M-customer audience never passes through JavaScript to be classified. The reasons, first that applies wins:
  *
+ *   both channels first: use_stopped (利用停止: an APPI request stopped the use of the person's data);
  *   e-mail: no_address, invalid_address, opted_out (the person's current email_marketing consent is denied or
  *   withdrawn), no_basis (no opt-in and no source whose exception of 特定電子メール法 covers this very address),
  *   bounced (hard bounce or complaint, or 3 soft bounces in 30 days, at this address), frequency_cap, then
@@ -38,7 +39,7 @@ function recentSends(channel: Channel, s: AudienceSettings) {
 function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
   return sql<AudienceRowDb>`
     WITH considered AS MATERIALIZED (
-      SELECT c.id, c.display_name, c.email, lower(btrim(c.email)) AS addr, c.created_at
+      SELECT c.id, c.display_name, c.email, lower(btrim(c.email)) AS addr, c.created_at, c.use_stopped_request_id
       FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}),
     cs AS (${currentConsentStatesSql('email_marketing')}),
     basis AS (
@@ -55,6 +56,7 @@ function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
     classified AS (
       SELECT c.id, c.display_name, c.addr, c.created_at,
         CASE
+          WHEN c.use_stopped_request_id IS NOT NULL THEN 'use_stopped'
           WHEN c.addr IS NULL OR c.addr = '' THEN 'no_address'
           WHEN c.addr !~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$' THEN 'invalid_address'
           WHEN cs.state IN ('denied', 'withdrawn') THEN 'opted_out'
@@ -83,7 +85,7 @@ function emailAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
 function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
   return sql<AudienceRowDb>`
     WITH considered AS MATERIALIZED (
-      SELECT c.id, c.display_name, c.created_at, c.postal_code, c.address,
+      SELECT c.id, c.display_name, c.created_at, c.postal_code, c.address, c.use_stopped_request_id,
         NULLIF(concat_ws(' ', CASE WHEN c.postal_code IS NOT NULL THEN '〒' || c.postal_code END,
                          NULLIF(COALESCE(c.prefecture, '') || COALESCE(c.address, ''), ''), c.building), '') AS line,
         ${HOUSEHOLD_KEY} AS household
@@ -94,6 +96,7 @@ function dmAudience(predicate: RawBuilder<SqlBool>, s: AudienceSettings) {
     classified AS (
       SELECT c.id, c.display_name, c.line, c.household, c.created_at,
         CASE
+          WHEN c.use_stopped_request_id IS NOT NULL THEN 'use_stopped'
           WHEN c.postal_code IS NULL OR c.address IS NULL OR btrim(c.address) = '' THEN 'no_address'
           WHEN c.postal_code !~ '^[0-9]{3}-?[0-9]{4}$' THEN 'invalid_address'
           WHEN cs.state IN ('denied', 'withdrawn') THEN 'opted_out'

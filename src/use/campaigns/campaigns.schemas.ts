@@ -16,7 +16,7 @@ export const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'outbox
  * frequency_cap: the cap across all campaigns is reached; bounced: the address hard-bounced (or soft-bounced 3 times in
  * 30 days), or the post came back (宛先不明).
  */
-export const SUPPRESSION_REASONS = ['no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household'] as const;
+export const SUPPRESSION_REASONS = ['use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 const uuid = z.string().uuid({ error: 'ID の形式が正しくありません (invalid id)' });

@@ -308,3 +308,10 @@ export async function countPendingMessages(db: Db): Promise<number> {
     .where('m.status', 'in', ['queued', 'claimed', 'sending']).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers); the campaign's counts shrink. */
+export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -21,3 +21,13 @@ export async function listOutbox(db: Db, q: { beforeId: number | null; limit: nu
   if (q.campaignId) query = query.where('campaign_id', '=', q.campaignId);
   return query.execute();
 }
+
+/** 消去 (src/ledger/privacy): stored messages to the customers (by campaign message) or to their addresses. */
+export async function eraseOutboxOf(db: Db, customerIds: readonly string[], addresses: readonly string[]): Promise<number> {
+  if (customerIds.length === 0 && addresses.length === 0) return 0;
+  const r = await db.deleteFrom('outbox_messages').where((eb) => eb.or([
+    ...(customerIds.length ? [eb('message_id', 'in', eb.selectFrom('campaign_messages').select('id').where('customer_id', 'in', customerIds))] : []),
+    ...(addresses.length ? [eb(eb.fn('lower', ['to_address']), 'in', addresses)] : []),
+  ])).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -39,3 +39,13 @@ export async function suppressionsOf(db: Db, channel: 'email' | 'dm', addressKey
     .orderBy('recorded_at', 'desc').orderBy('id', 'desc').execute();
 }
 
+
+/** 消去 (src/ledger/privacy): bounce and complaint rows of the customers or of their addresses. */
+export async function eraseSuppressionsOf(db: Db, customerIds: readonly string[], addresses: readonly string[]): Promise<number> {
+  if (customerIds.length === 0 && addresses.length === 0) return 0;
+  const r = await db.deleteFrom('contact_suppressions').where((eb) => eb.or([
+    ...(customerIds.length ? [eb('customer_id', 'in', customerIds)] : []),
+    ...(addresses.length ? [eb('address_key', 'in', addresses)] : []),
+  ])).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -16,10 +16,10 @@ const orderCounts = (asOf: string | null) => asOf === null
   ? sql`o.status <> 'cancelled'`
   : sql`o.status <> 'cancelled' AND (o.ordered_at AT TIME ZONE o.time_zone)::date <= ${asOf}::date`;
 
-/** The next page of live customers by id (keyset), buyers or not: the walk of a full run. */
+/** The next page of live customers by id (keyset), buyers or not: the walk of a full run (利用停止 ones get no candidates). */
 export async function customerIdPage(db: Db, after: string | null, limit: number): Promise<string[]> {
   const rows = await sql<{ id: string }>`
-    SELECT id FROM customers WHERE deleted_at IS NULL ${after === null ? sql`` : sql`AND id > ${after}::uuid`}
+    SELECT id FROM customers WHERE deleted_at IS NULL AND use_stopped_request_id IS NULL ${after === null ? sql`` : sql`AND id > ${after}::uuid`}
     ORDER BY id LIMIT ${limit}`.execute(db);
   return rows.rows.map((r) => r.id);
 }
@@ -147,7 +147,8 @@ export async function customersForProduct(db: Db, productId: string, maxRank: nu
   let query = db.selectFrom('customer_candidates as cc')
     .innerJoin('customers as c', 'c.id', 'cc.customer_id')
     .select(['cc.customer_id', 'cc.rank', 'cc.score', 'cc.kind', 'cc.reason'])
-    .where('cc.run_id', '=', CURRENT_RUN).where('cc.product_id', '=', productId).where('cc.rank', '<=', maxRank).where('c.deleted_at', 'is', null);
+    .where('cc.run_id', '=', CURRENT_RUN).where('cc.product_id', '=', productId).where('cc.rank', '<=', maxRank).where('c.deleted_at', 'is', null)
+    .where('c.use_stopped_request_id', 'is', null);
   if (after) query = query.where((eb) => eb.or([eb('cc.rank', '>', after.rank), eb.and([eb('cc.rank', '=', after.rank), eb('cc.customer_id', '>', after.id)])]));
   return query.orderBy('cc.rank').orderBy('cc.customer_id').limit(limit).execute();
 }
@@ -155,7 +156,7 @@ export async function customersForProduct(db: Db, productId: string, maxRank: nu
 export async function countCustomersForProduct(db: Db, productId: string, maxRank: number): Promise<number> {
   const row = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM customer_candidates cc JOIN customers c ON c.id = cc.customer_id
-    WHERE cc.run_id = ${CURRENT_RUN} AND cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL`.execute(db);
+    WHERE cc.run_id = ${CURRENT_RUN} AND cc.product_id = ${productId}::uuid AND cc.rank <= ${maxRank} AND c.deleted_at IS NULL AND c.use_stopped_request_id IS NULL`.execute(db);
   return row.rows[0]?.n ?? 0;
 }
 
@@ -200,4 +201,17 @@ export async function recommendRunFigures(db: Db): Promise<{ running: number; la
   const running = await db.selectFrom('recommend_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'running').executeTakeFirst();
   const last = await db.selectFrom('recommend_runs').select('seconds').where('status', '=', 'done').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return { running: Number(running?.n ?? 0), lastSeconds: last?.seconds ?? null };
+}
+
+/** 消去 (src/ledger/privacy): the customers' cross-sell candidates. */
+export async function eraseCandidatesOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('customer_candidates').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Whether the customer's use is stopped (利用停止): they get no recommendations. */
+export async function isUseStopped(db: Db, customerId: string): Promise<boolean> {
+  const row = await db.selectFrom('customers').select('use_stopped_request_id').where('id', '=', customerId).executeTakeFirst();
+  return row?.use_stopped_request_id != null;
 }

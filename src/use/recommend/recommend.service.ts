@@ -305,6 +305,7 @@ async function storedModel(db: Db, cat: Catalogue, productIds: readonly string[]
 
 /** One customer's candidates now (orders up to this moment, the last run's model): ≤ 100 ms. */
 export async function customerCandidates(db: Db, customerId: string, k = DEFAULT_K): Promise<CustomerCandidates> {
+  if (await repo.isUseStopped(db, customerId)) return { items: [], modelBuiltAt: null };
   const cat = catalogueOf(await repo.catalogue(db));
   const { histories } = historiesAndBaskets(await repo.purchasesOf(db, [customerId], null), cat);
   const history = histories.get(customerId) ?? [];

@@ -295,7 +295,8 @@ function purchases(node: Extract<LeafCondition, { type: 'purchases' }>, ctx: Com
 
 // ── statements ──
 
-const live = (predicate: Predicate) => sql<SqlBool>`c.deleted_at IS NULL AND ${predicate}`;
+/** A live customer whose use is not stopped (利用停止): counts, previews and members leave the stopped out. */
+const live = (predicate: Predicate) => sql<SqlBool>`c.deleted_at IS NULL AND c.use_stopped_request_id IS NULL AND ${predicate}`;
 
 export async function countMatching(db: Db, predicate: Predicate): Promise<number> {
   const result = await sql<{ n: number | string }>`SELECT count(*) AS n FROM customers c WHERE ${live(predicate)}`.execute(db);

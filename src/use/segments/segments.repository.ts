@@ -49,7 +49,7 @@ export async function listDefinitions(db: Db, ids: readonly string[]) {
  */
 export async function materialize(db: Db, segmentId: string, predicate: RawBuilder<SqlBool>): Promise<{ members: number; added: number; removed: number }> {
   await sql`CREATE TEMP TABLE IF NOT EXISTS segment_refresh (customer_id uuid PRIMARY KEY) ON COMMIT DELETE ROWS`.execute(db);
-  await sql`INSERT INTO segment_refresh (customer_id) SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND ${predicate}`.execute(db);
+  await sql`INSERT INTO segment_refresh (customer_id) SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND c.use_stopped_request_id IS NULL AND ${predicate}`.execute(db);
   const removed = await sql`DELETE FROM segment_members sm WHERE sm.segment_id = ${segmentId}
     AND NOT EXISTS (SELECT 1 FROM segment_refresh r WHERE r.customer_id = sm.customer_id)`.execute(db);
   const added = await sql`INSERT INTO segment_members (segment_id, customer_id)
@@ -70,7 +70,8 @@ export async function listSizes(db: Db, segmentId: string) {
 /** Live members after a customer id (keyset), for the members list and exports. */
 export async function memberIdsAfter(db: Db, segmentId: string, after: string | null, limit: number): Promise<string[]> {
   let q = db.selectFrom('segment_members').innerJoin('customers', 'customers.id', 'segment_members.customer_id')
-    .select('segment_members.customer_id').where('segment_members.segment_id', '=', segmentId).where('customers.deleted_at', 'is', null);
+    .select('segment_members.customer_id').where('segment_members.segment_id', '=', segmentId).where('customers.deleted_at', 'is', null)
+    .where('customers.use_stopped_request_id', 'is', null);
   if (after) q = q.where(sql<SqlBool>`segment_members.customer_id > ${after}::uuid`);
   const rows = await q.orderBy('segment_members.customer_id').limit(limit).execute();
   return rows.map((r) => r.customer_id);
@@ -120,4 +121,11 @@ export async function countSegmentsDueForRefresh(db: Db, now: Date): Promise<num
     WHERE archived_at IS NULL AND mode = 'dynamic' AND refresh_minutes IS NOT NULL
       AND (refreshed_at IS NULL OR refreshed_at + make_interval(mins => refresh_minutes) <= ${now})`.execute(db);
   return row.rows[0]?.n ?? 0;
+}
+
+/** 消去 (src/ledger/privacy): the customers' segment memberships. */
+export async function eraseMembersOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('segment_members').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -156,3 +156,11 @@ export async function activeUserExists(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
   return row !== undefined;
 }
+
+/** 消去 (src/ledger/privacy): the customers' trigger firings and tasks. */
+export async function eraseTriggerDataOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const a = await db.deleteFrom('trigger_firings').where('customer_id', 'in', customerIds).executeTakeFirst();
+  const b = await db.deleteFrom('tasks').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}

@@ -3,7 +3,7 @@
  * each value with where it came from and when; the timeline beside it; edit (PATCH) and delete by permission.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, type Customer, type CustomerInput, type Provenance } from '../api.ts';
+import { api, privacyApi, type Customer, type CustomerInput, type Provenance } from '../api.ts';
 import { formatDate, formatDateTime, formatPostal, joinName } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.ts';
@@ -45,6 +45,8 @@ export function CustomerDetailPage({ id }: { id: string }) {
   const justCreated = search.has('created');
   // What other source records say (「他のデータソースの値」, unmapped columns): reloaded after each edit.
   const sourceValues = useLoad(() => api.customerSourceValues(id), [id, timelineKey]);
+  // 利用停止 (APPI): shown as a banner so nobody uses the person's data by hand either.
+  const useStop = useLoad(() => privacyApi.useStop(id), [id]);
   // "?created=1" only says to show the notice once; drop it so a reload or a shared link does not repeat it.
   useEffect(() => {
     if (justCreated) navigate(`/customers/${id}`, { replace: true });
@@ -123,6 +125,12 @@ export function CustomerDetailPage({ id }: { id: string }) {
       {notice === 'created' && <Notice testId="notice">{t('detail.createdNotice')}</Notice>}
       {notice === 'saved' && <Notice testId="notice">{t('detail.saved')}</Notice>}
       {c.masked && <MaskBanner />}
+      {useStop.data?.requestId && (
+        <div className="alert alert-warning" data-testid="use-stop-banner">
+          {t('privacy.banner', { date: formatDate(useStop.data.receivedOn) })}
+          {can('privacy:manage') && <> <Link to={`/privacy/requests/${useStop.data.requestId}`}>{t('privacy.bannerLink')}</Link></>}
+        </div>
+      )}
 
       <div className="detail-grid">
         <div className="detail-main">

@@ -1,0 +1,56 @@
+import { eraseOrdersOf } from '../intake/orders/orders.repository.ts';
+import { eraseRegistrationsOf } from '../intake/events/events.repository.ts';
+import { eraseIssuesQuoting } from '../intake/files/import.repository.ts';
+import { eraseSubmissionsOf } from '../intake/forms/forms.repository.ts';
+import { eraseVisitorsOf } from '../intake/tracker/tracker.repository.ts';
+import { eraseActivitiesOf } from '../ledger/activities/activities.repository.ts';
+import { eraseAffiliationsOf } from '../ledger/companies/companies.repository.ts';
+import { eraseConsentsOf } from '../ledger/consents/consents.repository.ts';
+import { eraseCustomersOf } from '../ledger/customers/customers.repository.ts';
+import { LEDGER_SECTIONS, type Eraser, type PrivacyParts } from '../ledger/privacy/parts.ts';
+import { eraseValuesOf } from '../ledger/values/values.repository.ts';
+import { eraseRecordsOf } from '../resolution/resolution.repository.ts';
+import { listBackupsCreatedBefore } from '../platform/operations/backups.repository.ts';
+import { eraseMessagesOf } from '../use/campaigns/messages.repository.ts';
+import { eraseOutboxOf } from '../use/campaigns/outbox.repository.ts';
+import { eraseSuppressionsOf } from '../use/campaigns/suppressions.repository.ts';
+import { eraseCandidatesOf } from '../use/recommend/recommend.repository.ts';
+import { eraseMembersOf } from '../use/segments/segments.repository.ts';
+import { eraseTriggerDataOf } from '../use/triggers/triggers.repository.ts';
+
+/**
+ * The owners of personal data, as APPI requests need them (src/ledger/privacy/parts.ts): each table is erased by its
+ * own repository, in this order (rows that point at others first: outbox → messages, firings → tasks, orders and
+ * submissions → records → customers). A feature that stores personal data adds its eraser and its disclosure
+ * section here; the every-table erasure test (test/ledger/privacy/erasure.test.ts) fails until it does.
+ */
+const ERASERS: readonly Eraser[] = [
+  { table: 'segment_members', erase: (trx, s) => eraseMembersOf(trx, s.customerIds) },
+  { table: 'customer_candidates', erase: (trx, s) => eraseCandidatesOf(trx, s.customerIds) },
+  { table: 'trigger_firings, tasks', erase: (trx, s) => eraseTriggerDataOf(trx, s.customerIds) },
+  { table: 'outbox_messages', erase: (trx, s) => eraseOutboxOf(trx, s.customerIds, s.addresses) },
+  { table: 'contact_suppressions', erase: (trx, s) => eraseSuppressionsOf(trx, s.customerIds, s.addresses) },
+  { table: 'campaign_messages', erase: (trx, s) => eraseMessagesOf(trx, s.customerIds) },
+  { table: 'orders, order_lines', erase: (trx, s) => eraseOrdersOf(trx, s.recordIds) },
+  { table: 'event_registrations', erase: (trx, s) => eraseRegistrationsOf(trx, s.recordIds) },
+  { table: 'form_submissions', erase: (trx, s) => eraseSubmissionsOf(trx, s.recordIds) },
+  { table: 'web_visitors, web_visits, page_views, web_events', erase: (trx, s) => eraseVisitorsOf(trx, s.recordIds) },
+  { table: 'import_issues', erase: (trx, s) => eraseIssuesQuoting(trx, s.values) },
+  { table: 'consents', erase: (trx, s) => eraseConsentsOf(trx, s.customerIds, s.recordIds) },
+  { table: 'activities', erase: (trx, s) => eraseActivitiesOf(trx, s.customerIds) },
+  { table: 'customer_values, customer_order_days, customer_category_days', erase: (trx, s) => eraseValuesOf(trx, s.customerIds) },
+  { table: 'affiliations', erase: (trx, s) => eraseAffiliationsOf(trx, s.customerIds) },
+  { table: 'source_records, match_keys, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, s.customerIds, s.recordIds) },
+  { table: 'customers, customer_facts, customer_stage_changes', erase: (trx, s) => eraseCustomersOf(trx, s.customerIds) },
+];
+
+export function privacyParts(): PrivacyParts {
+  return {
+    sections: LEDGER_SECTIONS,
+    erasers: ERASERS,
+    // The backup register (src/platform/operations): files taken before the erasure still hold the person until rotation deletes them.
+    backupsTakenBefore: async (db, erasedAt) => (await listBackupsCreatedBefore(db, erasedAt)).map((b) => ({
+      id: b.id, takenAt: b.createdAt, expiresAt: b.expiresAt, location: b.filePath,
+    })),
+  };
+}
