@@ -15,7 +15,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../../components/Pager.tsx';
 import { ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../../components/ui.tsx';
 import {
-  allowedActions, defaultScheduleLocal, isLive, japanLocalToIso, percent, progressOf, scheduleProblem, suppressionRows, MESSAGE_STATUSES,
+  allowedActions, defaultScheduleLocal, isLive, japanLocalToIso, percent, preparationFraction, progressOf, scheduleProblem, suppressionRows, MESSAGE_STATUSES,
   type CampaignAction, type MessageStatus,
 } from './campaign-state.ts';
 import { AudiencePanel, ChannelBadge, OutboxBanner, StatusBadge } from './parts.tsx';
@@ -149,7 +149,8 @@ export function CampaignDetailPage({ id }: { id: string }) {
       <ErrorBanner error={actionError} testId="campaign-action-error" />
       {notice && <Notice testId="notice">{notice}</Notice>}
 
-      {started && <ProgressCard campaign={c} />}
+      {c.status === 'preparing' && <PreparingCard campaign={c} />}
+      {started && c.status !== 'preparing' && <ProgressCard campaign={c} />}
       {counts.unknown > 0 && <UnknownCard campaign={c} tick={tick} onDecided={(msg) => { setNotice(msg); void campaign.reload(); setTick((x) => x + 1); }} />}
       <div className="seg-layout">
         <div className="seg-main">
@@ -159,7 +160,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
           <ContentCard campaign={c} />
         </div>
         <aside className="seg-side">
-          {started ? <SuppressedCard campaign={c} /> : <StoredAudience campaign={c} />}
+          {started && c.status !== 'preparing' ? <SuppressedCard campaign={c} /> : <StoredAudience campaign={c} />}
         </aside>
       </div>
     </div>
@@ -223,6 +224,28 @@ function ConfirmBox({ what, campaign, busy, onYes, onNo, scheduleAt, onScheduleA
         <Button small onClick={onNo} disabled={busy} data-testid="confirm-no">{t('common.cancel')}</Button>
       </span>
     </div>
+  );
+}
+
+/** After the start: the audience is stored in the background (resolved, then stored in chunks), then sent. */
+function PreparingCard({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const p = campaign.preparation;
+  const fraction = preparationFraction(p);
+  return (
+    <section className="card camp-progress-card" data-testid="campaign-preparing">
+      <div className="card-header">
+        <h2>{t('camp.prepare.title')}</h2>
+        <span className="muted small">{t('camp.status.preparing')}</span>
+      </div>
+      <div className="camp-progress">
+        <progress max={Math.max(1, p?.total ?? 1)} value={p?.total === null || !p ? undefined : p.prepared} className="camp-bar" aria-label={t('camp.prepare.title')} />
+        <span className="tabular strong" data-testid="preparing-text">
+          {p === null || p.total === null ? t('camp.prepare.resolving') : `${t('camp.prepare.of', { prepared: n(p.prepared), total: n(p.total) })} (${Math.floor(fraction * 100)}%)`}
+        </span>
+      </div>
+      <p className="muted small">{t('camp.prepare.note')}</p>
+    </section>
   );
 }
 
