@@ -470,7 +470,7 @@ export type MessageList = z.infer<typeof MessageListSchema>;
 export type AudienceQuery = { status?: AudienceRow['status']; reason?: SuppressionReason; cursor?: string; limit?: number };
 
 export const campaignsApi = {
-  list: () => get<CampaignList>('/campaigns'),
+  list: (origin: 'user' | 'trigger' | 'all' = 'user') => get<CampaignList>(`/campaigns${origin === 'user' ? '' : `?origin=${origin}`}`),
   get: (id: string) => get<Campaign>(`/campaigns/${encodeURIComponent(id)}`),
   create: (input: CampaignInput) => request<Campaign>('POST', '/campaigns', input),
   update: (id: string, patch: CampaignPatch) => request<Campaign>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),

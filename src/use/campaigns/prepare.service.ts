@@ -24,6 +24,8 @@ export interface PrepareOptions {
   now?: Date;
   /** Asked between steps: a stopping process gives its claim back. */
   shouldStop?: () => boolean;
+  /** Told once the audience is resolved and staged (its size), before the chunks. */
+  onResolved?: (total: number) => void;
   /** Runs inside each chunk's transaction before it commits (a test's stand-in for a crash there). */
   beforeChunkCommit?: (trx: Db, moved: number) => Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
       return repo.beatPreparation(trx, id, worker, { total });
     });
     if (!resolved) return 'lost';
+    options.onResolved?.((await repo.findCampaign(db, id))?.audience_total ?? 0);
   }
   for (;;) {
     if (options.shouldStop?.()) {
