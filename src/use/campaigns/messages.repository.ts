@@ -322,6 +322,13 @@ export async function trackedMessageByToken(db: Db, token: string): Promise<Trac
   return row === undefined ? null : trackedOf(row as TrackedRow);
 }
 
+/** A message by its id, with its campaign's stored content. */
+export async function trackedMessageById(db: Db, id: number): Promise<TrackedMessage | null> {
+  const row = await db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
+    .select(TRACKED).where('m.id', '=', id).executeTakeFirst();
+  return row === undefined ? null : trackedOf(row as TrackedRow);
+}
+
 /** The last message sent to an e-mail address (a bounce reported by address). */
 export async function lastSentMessageTo(db: Db, address: string): Promise<TrackedMessage | null> {
   const row = await db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')

@@ -154,6 +154,18 @@ for (const engine of ENGINES) {
       assert.deepEqual(skipped.rows.map((r) => [r.reason, Number(r.n)]), [['frequency_cap', PEOPLE]]);
       // Both campaigns sent some: the sending really was interleaved.
       for (const id of [a, b]) assert.ok((await messageRows(id)).some((r) => r.status === 'sent'), `campaign ${id} sent to someone`);
+
+      // The detail page's 「不達にする」: a message of the list marked bounced by its id (its address may be masked there).
+      const sent = (await sql<{ id: number; address: string }>`SELECT id, address FROM campaign_messages WHERE campaign_id = ${a}::uuid AND status = 'sent' ORDER BY id LIMIT 1`.execute(db())).rows[0]!;
+      const viewer = await t.as('viewer');
+      assert.equal((await viewer.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, kind: 'hard' })).status, 403);
+      const bounced = await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, kind: 'hard' });
+      assert.equal(bounced.status, 200, JSON.stringify(bounced.body));
+      assert.deepEqual(bounced.body, { messages: 1, suppressed: true });
+      const suppression = await sql<{ reason: string }>`SELECT reason FROM contact_suppressions WHERE channel = 'email' AND address_key = ${sent.address}`.execute(db());
+      assert.deepEqual(suppression.rows.map((r) => r.reason), ['hard_bounce']);
+      assert.equal((await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: 999_999_999, kind: 'hard' })).status, 404);
+      assert.equal((await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, token: 'abcdefghij', kind: 'hard' })).status, 400, 'one way to name the message');
     });
 
     test('the send tick prepares a started campaign in the background, then sends it', async () => {
@@ -172,7 +184,7 @@ for (const engine of ENGINES) {
       }
       const row = await admin.json('GET', `/api/v1/campaigns/${id}`);
       assert.equal(row.body.status, 'done');
-      assert.equal(row.body.counts.outbox, PEOPLE);
+      assert.equal(row.body.counts.outbox, PEOPLE - 1, 'everyone but the address marked bounced above');
     });
   });
 }

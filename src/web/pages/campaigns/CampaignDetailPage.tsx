@@ -415,15 +415,35 @@ function StoredAudience({ campaign }: { campaign: Campaign }) {
 
 function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) {
   const { t } = useI18n();
+  const { can } = useSession();
   const [status, setStatus] = useState<MessageStatus | ''>('');
+  const [marked, setMarked] = useState(0);
+  const [markNotice, setMarkNotice] = useState<string | null>(null);
+  const [markError, setMarkError] = useState<unknown>(null);
+  const [confirmId, setConfirmId] = useState<number | null>(null);
   const paging = useCursorPaging(`${campaign.id}:${status}`);
   // While sending, the first page follows the progress; later pages stay put while they are read.
   const follow = paging.page === 1 ? tick : 0;
   const { data, error, loading } = useLoad(
     () => campaignsApi.messages(campaign.id, { ...(status ? { status } : {}), cursor: paging.cursor, limit: 50 }),
-    [campaign.id, status, paging.cursor, follow],
+    [campaign.id, status, paging.cursor, follow, marked],
   );
   const email = campaign.channel === 'email';
+  // 不達 / 返送 by hand (campaigns:send, as the API): an e-mail that bounced, a DM piece that came back (宛先不明).
+  const mayMark = can('campaigns:send');
+  const markable = (m: MessageRow) => (email ? (m.status === 'sent' || m.status === 'outbox') && m.bouncedAt === null : m.status === 'sent');
+  const mark = async (m: MessageRow) => {
+    setMarkError(null);
+    try {
+      if (email) await campaignsApi.markBounced(m.id);
+      else await campaignsApi.markReturned(m.customerId, campaign.id);
+      setConfirmId(null);
+      setMarkNotice(t(email ? 'camp.mark.doneBounced' : 'camp.mark.doneReturned', { name: m.displayName }));
+      setMarked((x) => x + 1);
+    } catch (e) {
+      setMarkError(e);
+    }
+  };
   const shown = MESSAGE_STATUSES.filter((s) => s !== 'claimed' && s !== 'sending' && (email || s !== 'outbox'));
   return (
     <section className="card" data-testid="campaign-messages">
@@ -434,7 +454,8 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
           <button key={s} type="button" className={`chip${status === s ? ' chip-on' : ''}`} onClick={() => setStatus(s)} data-testid="message-filter-status" data-status={s}>{t(`camp.msg.${s}`)}</button>
         ))}
       </div>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? markError} />
+      {markNotice && <Notice testId="mark-notice">{markNotice}</Notice>}
       <DataTable<MessageRow>
         testId="messages-table"
         rows={data?.items ?? (loading ? null : [])}
@@ -449,6 +470,16 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
           { key: 'reason', header: t('camp.col.reason'), cell: (m) => (m.reason ? reasonText(m.reason, t) : <span className="muted">—</span>) },
           { key: 'sentAt', header: t('camp.col.sentAt'), cellClassName: 'nowrap tabular small', cell: (m) => formatDateTime(m.sentAt) || <span className="muted">—</span> },
           email && { key: 'events', header: t('camp.col.events'), cellClassName: 'small', cell: (m) => <MessageEvents m={m} /> },
+          mayMark && { key: 'mark', header: '', cellClassName: 'nowrap', cell: (m) => (!markable(m) ? null : confirmId === m.id ? (
+            <span className="confirm-actions">
+              <Button small variant="danger" onClick={() => void mark(m)} data-testid="mark-yes">{t(email ? 'camp.mark.yesBounced' : 'camp.mark.yesReturned')}</Button>
+              <Button small onClick={() => setConfirmId(null)}>{t('common.cancel')}</Button>
+            </span>
+          ) : (
+            <Button small variant="danger-outline" onClick={() => setConfirmId(m.id)} title={t(email ? 'camp.mark.hintBounced' : 'camp.mark.hintReturned')} data-testid="mark-message">
+              {t(email ? 'camp.mark.bounced' : 'camp.mark.returned')}
+            </Button>
+          )) },
         ]}
         pager={<CursorPager paging={paging} data={data} loading={loading} summary={<span className="muted small">{t('common.page', { n: paging.page })}</span>} />}
       />
