@@ -515,7 +515,7 @@ function MessageEvents({ m }: { m: MessageRow }) {
 function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: () => void }) {
   const { t } = useI18n();
   // The pieces are fixed when the campaign starts; downloading the list is the mailing (the pieces count as sent).
-  const ready = campaign.status !== 'draft' && campaign.status !== 'scheduled' && campaign.status !== 'cancelled';
+  const ready = campaign.status !== 'draft' && campaign.status !== 'scheduled' && campaign.status !== 'preparing' && campaign.status !== 'cancelled';
   return (
     <section className="card" data-testid="dm-downloads">
       <div className="card-header"><h2>{t('camp.dm.title')}</h2></div>
@@ -532,7 +532,7 @@ function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: 
           <p className="muted small">{t('camp.dm.note')}</p>
         </>
       ) : (
-        <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : t('camp.dm.startFirst')}</p>
+        <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : campaign.status === 'preparing' ? t('camp.prepare.resolving') : t('camp.dm.startFirst')}</p>
       )}
     </section>
   );
