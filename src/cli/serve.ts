@@ -16,6 +16,7 @@ import { refreshDueSegments } from '../use/segments/segments.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import { createMailer } from '../use/campaigns/mailer.ts';
 import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
+import { releaseAllPreparations } from '../use/campaigns/campaigns.repository.ts';
 import { CampaignSender } from '../use/campaigns/send.service.ts';
 import { publicBase } from '../use/campaigns/settings.service.ts';
 import { runDueRules } from '../use/triggers/triggers.service.ts';
@@ -114,7 +115,8 @@ function startTriggers(db: Db): NodeJS.Timeout {
 }
 
 /**
- * Campaign sending, every 5 s (first after 2 s): starts scheduled campaigns whose time has come and sends what is
+ * Campaign sending, every 5 s (first after 2 s): starts scheduled campaigns whose time has come, stores started
+ * campaigns' audiences in the background (one process per campaign, by a claim), and sends what is
  * sending, in its own loop so a long send never delays the minute's pass. Several servers share one campaign's
  * messages through their claims.
  */
@@ -178,6 +180,7 @@ export async function serve(config: Config): Promise<void> {
   // PGlite's folder is this process's alone: whatever a previous process claimed is stale now.
   if (handle.engine === 'pglite') {
     const recovered = await recoverStaleClaims(handle.db, new Date());
+    await releaseAllPreparations(handle.db);
     if (recovered.unknown) console.log(`Campaigns: ${recovered.unknown} message(s) were in the SMTP transaction when the last process stopped; shown as 送信結果不明 for a person to decide`);
   }
   const mailer = createMailer(handle.db, config);

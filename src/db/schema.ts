@@ -678,7 +678,7 @@ export interface ProductRulesTable {
 
 /** 0024: campaigns, their messages, suppressions by address, the outbox and the sender settings. */
 export type CampaignChannel = 'email' | 'dm';
-export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled';
+export type CampaignStatus = 'draft' | 'scheduled' | 'preparing' | 'sending' | 'paused' | 'done' | 'cancelled';
 export type CampaignMessageStatus = 'queued' | 'claimed' | 'sending' | 'sent' | 'outbox' | 'failed' | 'unknown' | 'suppressed' | 'skipped';
 export interface CampaignsTable {
   id: Generated<string>;
@@ -699,6 +699,17 @@ export interface CampaignsTable {
   deleted_at: Date | string | null;
   /** 0029: the behaviour trigger this campaign is an instance of. */
   trigger_rule_id: string | null;
+  /** 0033: the audience's preparation in the background: people considered, stored so far, and its claim. */
+  audience_total: number | null;
+  audience_prepared: Generated<number>;
+  prepared_by: string | null;
+  prepare_beat_at: Date | string | null;
+}
+export interface CampaignAudienceStagingTable {
+  campaign_id: string;
+  customer_id: string;
+  address: string | null;
+  reason: string | null;
 }
 export type TriggerAction = 'email' | 'task';
 export interface TriggerRulesTable {
@@ -772,6 +783,8 @@ export interface CampaignMessagesTable {
   bounced_at: Date | string | null;
   bounce_kind: 'hard' | 'soft' | null;
   created_at: CreatedAt;
+  /** 0033: the claim-time recheck passed (counts toward the frequency cap while claimed). */
+  cap_checked_at: Date | string | null;
 }
 export interface ContactSuppressionsTable {
   id: BigId;
@@ -904,6 +917,7 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_segments: CampaignSegmentsTable;
   campaign_messages: CampaignMessagesTable;
+  campaign_audience_staging: CampaignAudienceStagingTable;
   contact_suppressions: ContactSuppressionsTable;
   messaging_settings: MessagingSettingsTable;
   outbox_messages: OutboxMessagesTable;

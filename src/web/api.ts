@@ -479,7 +479,7 @@ export type MessageList = z.infer<typeof MessageListSchema>;
 export type AudienceQuery = { status?: AudienceRow['status']; reason?: SuppressionReason; cursor?: string; limit?: number };
 
 export const campaignsApi = {
-  list: () => get<CampaignList>('/campaigns'),
+  list: (origin: 'user' | 'trigger' | 'all' = 'user') => get<CampaignList>(`/campaigns${origin === 'user' ? '' : `?origin=${origin}`}`),
   get: (id: string) => get<Campaign>(`/campaigns/${encodeURIComponent(id)}`),
   create: (input: CampaignInput) => request<Campaign>('POST', '/campaigns', input),
   update: (id: string, patch: CampaignPatch) => request<Campaign>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
@@ -495,6 +495,11 @@ export const campaignsApi = {
   cancel: (id: string) => request<Campaign>('POST', `/campaigns/${encodeURIComponent(id)}/cancel`, {}),
   messages: (id: string, query: { status?: MessageRow['status']; cursor?: string; limit?: number }) =>
     get<MessageList>(`/campaigns/${encodeURIComponent(id)}/messages`, { ...query }),
+  /** A recipient's e-mail came back (a hard bounce reported by hand): the address is suppressed for every campaign. */
+  markBounced: (messageId: number, detail?: string) => request<unknown>('POST', '/campaigns/bounces', { messageId, kind: 'hard', ...(detail ? { detail } : {}) }),
+  /** A DM piece came back (宛先不明): the household is suppressed for later DMs. */
+  markReturned: (customerId: string, campaignId: string, detail?: string) =>
+    request<void>('POST', '/campaigns/returned-mail', { customerId, campaignId, ...(detail ? { detail } : {}) }),
   /** Messages whose fate is unknown: send again, or record them as sent (default: all of them). */
   decideUnknown: (id: string, action: 'resend' | 'mark_sent', messageIds?: number[]) =>
     request<unknown>('POST', `/campaigns/${encodeURIComponent(id)}/unknown`, { action, ...(messageIds ? { messageIds } : {}) }),

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/accounts/auth.service.ts';
 import { identifyVisitor } from '../../src/intake/tracker/identify.service.ts';
 import { recomputeQualityIfDue } from '../../src/ledger/quality/quality.service.ts';
+import { prepareCampaign } from '../../src/use/campaigns/prepare.service.ts';
 import { startRun as startRecommendRun } from '../../src/use/recommend/recommend.service.ts';
 import { COMPOSITION_DIMENSIONS, PANELS } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -124,6 +125,7 @@ for (const engine of ENGINES) {
       const campaign = await admin.json('POST', '/api/v1/campaigns', { name: 'マスク確認配信', channel: 'email', subject: '{{宛名}}へ', bodyText: '{{姓}} 様' });
       ok(campaign, 'campaign');
       ok(await admin.json('POST', `/api/v1/campaigns/${campaign.body.id}/start`, {}), 'campaign started');
+      assert.equal(await prepareCampaign(t.database.db, campaign.body.id as string, { worker: 'masking-test', staleAfterMs: 60_000 }), 'done', 'audience stored');
       // A behaviour trigger that fired for everyone with an e-mail (its firings list names them and their addresses).
       const trigger = await admin.json('POST', '/api/v1/triggers', { name: 'マスク確認ルール', action: 'email', cooldownDays: 7, definition: { type: 'has', field: 'email' }, subject: '{{宛名}}へ', bodyText: '{{姓}} 様' });
       ok(trigger, 'trigger');

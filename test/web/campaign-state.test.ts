@@ -4,7 +4,7 @@ import type { Campaign } from '../../src/use/campaigns/campaigns.schemas.ts';
 import * as schema from '../../src/use/campaigns/campaigns.schemas.ts';
 import {
   allowedActions, audienceKey, blocksOf, defaultScheduleLocal, draftOf, emptyDraft, inputOf, insertAt, isDirty, isLive, isoToJapanLocal, japanLocalToIso,
-  mergeTag, newBlock, patchOf, percent, progressOf, scheduleProblem, suppressionRows, switchWhen, toggleId,
+  mergeTag, newBlock, patchOf, percent, preparationFraction, progressOf, scheduleProblem, suppressionRows, switchWhen, toggleId,
   CAMPAIGN_STATUSES, MERGE_FIELDS, MESSAGE_STATUSES, SUPPRESSION_REASONS,
 } from '../../src/web/pages/campaigns/campaign-state.ts';
 import { DICTIONARIES } from '../../src/web/i18n.ts';
@@ -15,7 +15,7 @@ const campaign: Campaign = {
   segments: [{ id: 'a1', name: '東京' }, { id: 'b2', name: '常連' }], subject: '{{姓}}様へ', bodyText: '本文', bodyHtml: null,
   blocks: [{ key: 'tea', when: { type: 'viewed_url', pattern: '/tea', days: 30 }, text: 'お茶の話' }],
   scheduledAt: null, startedAt: null, finishedAt: null, createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z', createdBy: null,
-  counts: zero, delivery: 'outbox',
+  counts: zero, delivery: 'outbox', triggerRuleId: null, preparation: null,
 };
 const can = (...granted: string[]) => (p: string) => granted.includes(p);
 
@@ -98,12 +98,17 @@ test('what may be done: by status, and only with the permission for it', () => {
   assert.deepEqual([...allowedActions('draft', marketer)].sort(), ['delete', 'edit', 'schedule', 'start']);
   assert.deepEqual([...allowedActions('draft', writerOnly)].sort(), ['delete', 'edit']);
   assert.deepEqual([...allowedActions('scheduled', marketer)].sort(), ['cancel', 'edit', 'start']);
+  assert.deepEqual([...allowedActions('preparing', marketer)].sort(), ['cancel'], 'storing the audience: only cancel');
   assert.deepEqual([...allowedActions('sending', marketer)].sort(), ['cancel', 'pause']);
   assert.deepEqual([...allowedActions('paused', marketer)].sort(), ['cancel', 'resume']);
   assert.deepEqual([...allowedActions('done', marketer)], []);
   assert.deepEqual([...allowedActions('cancelled', marketer)], []);
   for (const s of CAMPAIGN_STATUSES) assert.deepEqual([...allowedActions(s, viewer)], [], s);
-  assert.deepEqual(CAMPAIGN_STATUSES.filter(isLive), ['scheduled', 'sending']);
+  assert.deepEqual(CAMPAIGN_STATUSES.filter(isLive), ['scheduled', 'preparing', 'sending']);
+  assert.equal(preparationFraction(null), 0);
+  assert.equal(preparationFraction({ total: null, prepared: 0 }), 0, 'still resolving');
+  assert.equal(preparationFraction({ total: 200, prepared: 50 }), 0.25);
+  assert.equal(preparationFraction({ total: 0, prepared: 0 }), 1, 'nobody to store');
 });
 
 test('progress counts everything handled against everyone not suppressed', () => {

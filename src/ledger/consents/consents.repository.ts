@@ -83,6 +83,21 @@ export function currentConsentStatesSql(purpose: ConsentPurpose): RawBuilder<{ c
     ORDER BY e.customer_id, e.recorded_at DESC, e.id DESC`;
 }
 
+/**
+ * One customer's current state for `purpose` as a scalar subquery (null without an event): the rule of
+ * currentConsentStatesSql for a single person, read through the customer's indexes. `customerId` is an SQL expression
+ * of the caller's query (e.g. sql.ref('m.customer_id')), so a statement over a batch asks it per row.
+ */
+export function customerConsentStateSql(customerId: RawBuilder<unknown>, purpose: ConsentPurpose): RawBuilder<ConsentState | null> {
+  return sql<ConsentState | null>`(SELECT e.state FROM (
+      SELECT k.state, k.recorded_at, k.id FROM source_records sr JOIN consents k ON k.source_record_id = sr.id
+        WHERE sr.customer_id = ${customerId} AND k.purpose_code = ${purpose}
+      UNION ALL
+      SELECT k.state, k.recorded_at, k.id FROM consents k
+        WHERE k.customer_id = ${customerId} AND k.source_record_id IS NULL AND k.purpose_code = ${purpose}) e
+    ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1)`;
+}
+
 export interface ConsentEventRow {
   id: number;
   customer_id: string;

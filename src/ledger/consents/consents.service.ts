@@ -64,7 +64,7 @@ export async function recordConsents(db: Db, inputs: readonly (ConsentInput & { 
   return repo.insertConsents(db, inputs.map((i) => toRow(i, i.purpose ?? i.purposeCode)));
 }
 
-export { currentConsentStatesSql } from './consents.repository.ts';
+export { currentConsentStatesSql, customerConsentStateSql } from './consents.repository.ts';
 
 /** The latest state of each (record, purpose) among these records, keyed `<recordId>:<purpose>` (an import compares with it). */
 export async function latestRecordConsentStates(db: Db, recordIds: readonly number[]): Promise<Map<string, ConsentState>> {

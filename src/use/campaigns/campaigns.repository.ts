@@ -9,10 +9,11 @@ export interface CampaignRowDb {
   subject: string; body_text: string; body_html: string | null; blocks: unknown;
   scheduled_at: Date | null; started_at: Date | null; finished_at: Date | null;
   created_by: string | null; created_at: Date; updated_at: Date;
+  trigger_rule_id: string | null; audience_total: number | null; audience_prepared: number;
 }
 
 const COLUMNS = ['id', 'name', 'channel', 'status', 'department', 'subject', 'body_text', 'body_html', 'blocks', 'scheduled_at',
-  'started_at', 'finished_at', 'created_by', 'created_at', 'updated_at'] as const;
+  'started_at', 'finished_at', 'created_by', 'created_at', 'updated_at', 'trigger_rule_id', 'audience_total', 'audience_prepared'] as const;
 
 export async function insertCampaign(db: Db, v: { name: string; channel: CampaignChannel; department: string | null; subject: string; bodyText: string; bodyHtml: string | null; blocks: unknown; createdBy: string | null; triggerRuleId?: string }): Promise<string> {
   const row = await db.insertInto('campaigns').values({
@@ -48,9 +49,12 @@ export async function findCampaign(db: Db, id: string): Promise<CampaignRowDb | 
     .executeTakeFirst() as CampaignRowDb | undefined;
 }
 
-export async function listCampaigns(db: Db, limit: number): Promise<CampaignRowDb[]> {
-  return await db.selectFrom('campaigns').select(COLUMNS).where('deleted_at', 'is', null)
-    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute() as CampaignRowDb[];
+/** Campaigns newest first: those people made (`user`), the instances behaviour triggers created (`trigger`), or all. */
+export async function listCampaigns(db: Db, limit: number, origin: 'user' | 'trigger' | 'all' = 'all'): Promise<CampaignRowDb[]> {
+  let q = db.selectFrom('campaigns').select(COLUMNS).where('deleted_at', 'is', null);
+  if (origin === 'user') q = q.where('trigger_rule_id', 'is', null);
+  if (origin === 'trigger') q = q.where('trigger_rule_id', 'is not', null);
+  return await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute() as CampaignRowDb[];
 }
 
 export async function segmentsOf(db: Db, campaignIds: readonly string[]): Promise<Array<{ campaign_id: string; id: string; name: string }>> {
@@ -79,6 +83,54 @@ export async function dueScheduled(db: Db, now: Date, limit: number): Promise<st
   const rows = await db.selectFrom('campaigns').select('id').where('status', '=', 'scheduled').where('scheduled_at', '<=', now)
     .where('deleted_at', 'is', null).orderBy('scheduled_at').limit(limit).execute();
   return rows.map((r) => r.id);
+}
+
+// ── the audience's preparation in the background (0033): one process at a time, by a claim that beats ──
+
+export async function campaignsPreparing(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('campaigns').select('id').where('status', '=', 'preparing').where('deleted_at', 'is', null)
+    .orderBy('started_at').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Claims a preparing campaign for `worker`: unclaimed, already its own, or its claimer stopped beating before `staleBefore`. */
+export async function claimPreparation(db: Db, id: string, worker: string, staleBefore: Date): Promise<boolean> {
+  const result = await db.updateTable('campaigns').set({ prepared_by: worker, prepare_beat_at: sql`clock_timestamp()` })
+    .where('id', '=', id).where('status', '=', 'preparing').where('deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('prepared_by', 'is', null), eb('prepared_by', '=', worker), eb('prepare_beat_at', '<', staleBefore)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * The claim's heartbeat, first statement of each step's transaction: it locks the campaign row until the step commits
+ * (a process taking over waits, then sees the fresh beat) and says whether `worker` still holds a preparing campaign.
+ * `prepared` adds the people the step stored; `total` sets the audience's size once it is resolved.
+ */
+export async function beatPreparation(db: Db, id: string, worker: string, progress: { prepared?: number; total?: number } = {}): Promise<boolean> {
+  const result = await db.updateTable('campaigns').set({
+    prepare_beat_at: sql`clock_timestamp()`,
+    ...(progress.prepared ? { audience_prepared: sql`audience_prepared + ${progress.prepared}` } : {}),
+    ...(progress.total !== undefined ? { audience_total: progress.total, audience_prepared: 0 } : {}),
+  }).where('id', '=', id).where('status', '=', 'preparing').where('prepared_by', '=', worker).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives a claim back (a stopping process), so another can go on at once. */
+export async function releasePreparation(db: Db, worker: string): Promise<void> {
+  await db.updateTable('campaigns').set({ prepared_by: null, prepare_beat_at: null }).where('prepared_by', '=', worker).where('status', '=', 'preparing').execute();
+}
+
+/** PGlite at start: its folder is this process's alone, so every earlier claim is stale. */
+export async function releaseAllPreparations(db: Db): Promise<void> {
+  await db.updateTable('campaigns').set({ prepared_by: null, prepare_beat_at: null }).where('status', '=', 'preparing').where('prepared_by', 'is not', null).execute();
+}
+
+/** The audience is stored: the senders take it from here. */
+export async function finishPreparation(db: Db, id: string, worker: string): Promise<boolean> {
+  const result = await db.updateTable('campaigns').set({ status: 'sending', prepared_by: null, prepare_beat_at: null, updated_at: sql`now()` })
+    .where('id', '=', id).where('status', '=', 'preparing').where('prepared_by', '=', worker).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function campaignsSending(db: Db): Promise<Array<{ id: string; channel: CampaignChannel }>> {

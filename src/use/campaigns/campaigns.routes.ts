@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../core/context.ts';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import {
-  AudienceListQuery, AudienceListSchema, AudienceRequestSchema, AudienceSummarySchema, CampaignInputSchema, CampaignListSchema,
+  AudienceListQuery, AudienceListSchema, CampaignListQuery, AudienceRequestSchema, AudienceSummarySchema, CampaignInputSchema, CampaignListSchema,
   CampaignPatchSchema, CampaignReportSchema, CampaignSchema, DmListQuery, LabelsQuery, MessageListQuery, MessageListSchema,
   ReportQuery, ReturnedMailSchema, StartRequestSchema, UnknownDecisionSchema,
 } from './campaigns.schemas.ts';
@@ -20,8 +20,9 @@ export function campaignRoutes(): Router {
   const app = createRouter();
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/campaigns', access: 'campaigns:read', tags: ['campaigns'],
-      summary: 'Campaigns, newest first, with their message counts', responses: { 200: json(CampaignListSchema, 'Campaigns') } }),
-    async (c) => c.json(await campaigns.listCampaigns(c.get('deps').db, delivery(c)), 200),
+      summary: 'Campaigns, newest first, with their message counts: those people made (default), or the instances behaviour triggers created (origin=trigger, or all)',
+      request: { query: CampaignListQuery }, responses: { 200: json(CampaignListSchema, 'Campaigns') } }),
+    async (c) => c.json(await campaigns.listCampaigns(c.get('deps').db, delivery(c), c.req.valid('query').origin ?? 'user'), 200),
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/campaigns', access: 'campaigns:write', tags: ['campaigns'],
@@ -67,7 +68,7 @@ export function campaignRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/campaigns/{id}/start', access: 'campaigns:send', tags: ['campaigns'],
-      summary: 'Start sending now (the audience is resolved and stored, then sent in the background) or at scheduledAt',
+      summary: 'Start now (returns at once with status preparing: the audience is stored in the background with its progress, then sent) or at scheduledAt',
       request: { params: IdParam, body: body(StartRequestSchema) }, responses: { 200: json(CampaignSchema, 'The campaign'), 404: notFound, 409: conflict } }),
     async (c) => c.json(await campaigns.startCampaign(c.get('deps').db, c.req.valid('param').id, c.req.valid('json'), c.get('actor'), delivery(c)), 200),
   );

@@ -5,7 +5,7 @@ import { BlocksSchema } from './content.schemas.ts';
 /** Campaigns (issue 23): API shapes shared by the routes, the CLI and the UI. */
 
 export const CHANNELS = ['email', 'dm'] as const;
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'done', 'cancelled'] as const;
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'preparing', 'sending', 'paused', 'done', 'cancelled'] as const;
 export const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'outbox', 'failed', 'unknown', 'suppressed', 'skipped'] as const;
 
 /**
@@ -72,8 +72,20 @@ export const CampaignSchema = z.object({
   counts: MessageCountsSchema,
   /** Where e-mail goes from this server: a real SMTP server, or the local outbox (not sent). */
   delivery: z.enum(['smtp', 'outbox']),
+  /** The behaviour trigger this campaign is an instance of (null: made by a person). */
+  triggerRuleId: z.string().nullable(),
+  /**
+   * Storing the audience in the background after the start: people considered (null until the audience is resolved)
+   * and how many are stored as messages so far. Null for a campaign not started yet.
+   */
+  preparation: z.object({ total: z.number().int().nullable(), prepared: z.number().int() }).nullable(),
 }).openapi('Campaign');
 export type Campaign = z.infer<typeof CampaignSchema>;
+
+export const CampaignListQuery = z.object({
+  origin: z.enum(['user', 'trigger', 'all'], { error: 'origin は user, trigger, all のいずれかです (origin must be user, trigger or all)' }).optional()
+    .openapi({ description: 'user (default): campaigns people made; trigger: the instances behaviour triggers created; all' }),
+});
 
 export const CampaignListSchema = z.object({ items: z.array(CampaignSchema.omit({ bodyText: true, bodyHtml: true, blocks: true })) }).openapi('CampaignList');
 export type CampaignList = z.infer<typeof CampaignListSchema>;

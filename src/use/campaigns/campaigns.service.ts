@@ -52,6 +52,8 @@ function toCampaign(row: repo.CampaignRowDb, segs: Array<{ id: string; name: str
     blocks: (Array.isArray(row.blocks) ? row.blocks : []) as Block[],
     scheduledAt: iso(row.scheduled_at), startedAt: iso(row.started_at), finishedAt: iso(row.finished_at),
     createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, createdBy: row.created_by, counts, delivery,
+    triggerRuleId: row.trigger_rule_id,
+    preparation: row.status === 'preparing' || row.audience_total !== null ? { total: row.audience_total, prepared: row.audience_prepared } : null,
   };
 }
 
@@ -67,8 +69,9 @@ export async function getCampaign(db: Db, id: string, delivery: Delivery): Promi
   return toCampaign(row, segs.map((s) => ({ id: s.id, name: s.name })), (await countsOf(db, [id])).get(id) ?? { ...EMPTY_COUNTS }, delivery);
 }
 
-export async function listCampaigns(db: Db, delivery: Delivery): Promise<CampaignList> {
-  const rows = await repo.listCampaigns(db, 500);
+/** Campaigns people made by default; `trigger` lists the instances behaviour triggers created, `all` both. */
+export async function listCampaigns(db: Db, delivery: Delivery, origin: 'user' | 'trigger' | 'all' = 'user'): Promise<CampaignList> {
+  const rows = await repo.listCampaigns(db, 500, origin);
   const ids = rows.map((r) => r.id);
   const segs = await repo.segmentsOf(db, ids);
   const counts = await countsOf(db, ids);
@@ -169,10 +172,10 @@ export async function previewAudience(db: Db, input: { channel: 'email' | 'dm'; 
   return summarise(rows, input.channel, Math.round(performance.now() - started));
 }
 
-/** A campaign's audience: live until it starts, then what was stored when it did. */
+/** A campaign's audience: live until it is stored (draft, scheduled, preparing), then what was stored. */
 export async function campaignAudience(db: Db, id: string, now = new Date()): Promise<AudienceSummary> {
   const row = await load(db, id);
-  if (row.status === 'draft' || row.status === 'scheduled') {
+  if (row.status === 'draft' || row.status === 'scheduled' || row.status === 'preparing') {
     const segs = await repo.segmentsOf(db, [id]);
     return previewAudience(db, { channel: row.channel, segmentIds: segs.map((s) => s.id) }, now);
   }
@@ -209,8 +212,8 @@ export async function audienceList(db: Db, id: string, query: { status?: 'send' 
 // ── sending: start, schedule, pause, resume, cancel ──
 
 /**
- * Starts a campaign now (its audience resolved into messages, then the senders pick it up) or schedules it. The
- * status change and the audience are one transaction, so a failure leaves a draft, and a retry adds nobody twice.
+ * Starts a campaign now or schedules it. Starting returns at once: the campaign is `preparing`, and a server's send
+ * tick stores its audience as messages in the background (prepare.service.ts, with its progress), then sends it.
  */
 export async function startCampaign(db: Db, id: string, input: { scheduledAt?: string | undefined }, actor: Actor | null, delivery: Delivery, now = new Date()): Promise<Campaign> {
   const row = await load(db, id);
@@ -230,15 +233,8 @@ export async function startCampaign(db: Db, id: string, input: { scheduledAt?: s
     if (actor) await audit(db, actor, 'campaign.schedule', { type: 'campaign', id }, { scheduledAt: at.toISOString() });
     return getCampaign(db, id, delivery);
   }
-  const segs = await repo.segmentsOf(db, [id]);
-  const predicate = await segmentsPredicate(db, segs.map((s) => s.id), now);
-  const settings = await audienceSettings(db, now);
-  const stored = await db.transaction().execute(async (trx) => {
-    if (!(await repo.transitionCampaign(trx, id, ['draft', 'scheduled'], 'sending', { started: true }))) throw conflictState(row.status);
-    await audience.tuneForAudience(trx);
-    return messages.insertAudience(trx, id, row.channel, audience.audienceSql(row.channel, predicate, settings));
-  });
-  if (actor) await audit(db, actor, 'campaign.start', { type: 'campaign', id }, { messages: stored });
+  if (!(await repo.transitionCampaign(db, id, ['draft', 'scheduled'], 'preparing', { started: true }))) throw conflictState(row.status);
+  if (actor) await audit(db, actor, 'campaign.start', { type: 'campaign', id }, {});
   return getCampaign(db, id, delivery);
 }
 
@@ -263,7 +259,9 @@ export async function resumeCampaign(db: Db, id: string, actor: Actor, delivery:
 /** Stops a campaign for good: what was not sent stays unsent (shown as queued/suppressed in its report). */
 export async function cancelCampaign(db: Db, id: string, actor: Actor, delivery: Delivery): Promise<Campaign> {
   const row = await load(db, id);
-  if (!(await repo.transitionCampaign(db, id, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled', { finished: true }))) throw conflictState(row.status);
+  if (!(await repo.transitionCampaign(db, id, ['draft', 'scheduled', 'preparing', 'sending', 'paused'], 'cancelled', { finished: true }))) throw conflictState(row.status);
+  // After the transition: a preparation step in flight has committed (it held the row) and the next one finds it cancelled.
+  await messages.dropStaged(db, id);
   await audit(db, actor, 'campaign.cancel', { type: 'campaign', id }, {});
   return getCampaign(db, id, delivery);
 }

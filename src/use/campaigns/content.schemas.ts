@@ -118,9 +118,11 @@ export const OutboxPageSchema = z.object({ items: z.array(OutboxItemSchema), nex
 export const BounceRequest = z.object({
   token: z.string().min(8).max(128).optional(),
   address: z.string().trim().max(254).optional(),
+  /** A message of a campaign's list (the UI's 「不達にする」, where the address may be masked). */
+  messageId: z.number().int().positive().optional(),
   kind: z.enum(['hard', 'soft'], { error: 'kind は hard か soft です' }),
   detail: z.string().max(2000).optional(),
-}).refine((b) => (b.token === undefined) !== (b.address === undefined), { error: 'token か address のどちらか一方を指定してください', path: ['token'] })
+}).refine((b) => [b.token, b.address, b.messageId].filter((x) => x !== undefined).length === 1, { error: 'token, address, messageId のどれか一つを指定してください', path: ['token'] })
   .openapi('CampaignBounce');
 
 export const BounceResultSchema = z.object({

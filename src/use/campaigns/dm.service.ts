@@ -26,6 +26,8 @@ async function dmCampaign(db: Db, id: string) {
   if (row.status === 'draft' || row.status === 'scheduled') {
     throw new AppError('conflict', 'Start the campaign first: its audience is resolved then (先に配信を開始してください: 宛先はその時点で確定します)');
   }
+  // The audience is still being stored: a list now would miss people.
+  if (row.status === 'preparing') throw new AppError('conflict', 'The audience is still being prepared (配信対象を準備中です。完了してからダウンロードしてください)');
   return row;
 }
 

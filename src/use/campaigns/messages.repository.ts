@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CampaignChannel, CampaignMessageStatus } from '../../db/schema.ts';
+import { customerConsentStateSql } from '../../ledger/consents/consents.repository.ts';
 import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 
 /**
@@ -28,6 +29,46 @@ export async function insertAudience(db: Db, campaignId: string, channel: Campai
   return Number(result.numAffectedRows ?? 0);
 }
 
+/**
+ * A campaign's preparation, first step: its whole audience resolved by one statement into the staging table (no
+ * tokens yet). Returns the people considered. Runs in the step's transaction, so it is all or nothing.
+ */
+export async function stageAudience(db: Db, campaignId: string, audience: RawBuilder<AudienceRowDb>): Promise<number> {
+  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
+  const result = await sql`
+    INSERT INTO campaign_audience_staging (campaign_id, customer_id, address, reason)
+    SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The next step: up to `limit` staged people become the campaign's messages (queued with a token, or suppressed with
+ * the reason). One statement deletes them from the staging table and inserts their messages, so a step that commits
+ * moved them once and one that dies moved nobody; (campaign, person) is unique besides. Returns how many it moved.
+ */
+export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number): Promise<number> {
+  const result = await sql<{ moved: number | string }>`
+    WITH chunk AS (
+      DELETE FROM campaign_audience_staging s
+      WHERE s.campaign_id = ${campaignId}::uuid AND s.customer_id IN (
+        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid ORDER BY customer_id LIMIT ${limit})
+      RETURNING s.customer_id, s.address, s.reason),
+    stored AS (
+      INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
+      SELECT ${campaignId}::uuid, k.customer_id, ${channel}, k.address,
+             CASE WHEN k.reason IS NULL THEN 'queued' ELSE 'suppressed' END, k.reason, CASE WHEN k.reason IS NULL THEN ${TOKEN} END
+      FROM chunk k
+      ON CONFLICT (campaign_id, customer_id) DO NOTHING
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT count(*) FROM stored) AS stored`.execute(db);
+  return Number(result.rows[0]?.moved ?? 0);
+}
+
+/** A cancelled campaign's audience that was never stored. */
+export async function dropStaged(db: Db, campaignId: string): Promise<void> {
+  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
+}
+
 export interface ClaimedMessage { id: number; customer_id: string; address: string | null; token: string }
 
 /**
@@ -43,28 +84,46 @@ export async function claimBatch(db: Db, campaignId: string, worker: string, lim
   return result.rows.sort((a, b) => a.id - b.id);
 }
 
-/** Why a claimed message should no longer go: opted out, bounced or capped since the audience was resolved. */
+/** Advisory locks of the frequency cap: a class of their own (the two-key form), one key per person. */
+const CAP_LOCK_CLASS = 23023;
+
+/**
+ * Serialises the claim-time recheck per person across processes and campaigns: a transaction-level advisory lock on
+ * each person, taken in one order (so two batches sharing people never deadlock) and held until the caller's
+ * transaction ends, by which time the messages that passed count toward the cap (cap_checked_at).
+ */
+export async function lockCapOf(trx: Db, customerIds: readonly string[]): Promise<void> {
+  const keys = [...new Set(customerIds)].sort();
+  if (keys.length === 0) return;
+  await sql`SELECT count(pg_advisory_xact_lock(${CAP_LOCK_CLASS}, hashtext(k))) FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) ordered`.execute(trx);
+}
+
+/**
+ * Why a claimed message should no longer go: opted out (the consent ledger's current state), bounced, or capped. The
+ * cap counts every message of the person on the channel that was sent, may have been (sending, unknown) or is about
+ * to be (claimed and past this recheck), in any campaign: run under lockCapOf, so concurrent campaigns see each other.
+ */
 export async function recheckClaimed(db: Db, ids: readonly number[], channel: CampaignChannel, s: { capCount: number; capDays: number }): Promise<Array<{ id: number; reason: string }>> {
   if (ids.length === 0) return [];
   const purpose = channel === 'email' ? 'email_marketing' : 'dm';
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
-        WHEN (SELECT e.state FROM (
-                SELECT k.state, k.recorded_at, k.id FROM source_records sr JOIN consents k ON k.source_record_id = sr.id
-                WHERE sr.customer_id = m.customer_id AND k.purpose_code = ${purpose}
-                UNION ALL
-                SELECT k.state, k.recorded_at, k.id FROM consents k
-                WHERE k.customer_id = m.customer_id AND k.source_record_id IS NULL AND k.purpose_code = ${purpose}) e
-              ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) IN ('denied', 'withdrawn') THEN 'opted_out'
+        WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
-              AND o.status IN ('sent', 'sending', 'unknown')
+              AND (o.status IN ('sent', 'sending', 'unknown') OR (o.status = 'claimed' AND o.cap_checked_at IS NOT NULL))
               AND COALESCE(o.sent_at, o.claimed_at) > now() - make_interval(days => ${s.capDays})) >= ${s.capCount} THEN 'frequency_cap'
       END AS reason
     FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
   return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null);
+}
+
+/** The claimed messages that passed the recheck: from now on they count toward their person's cap. */
+export async function markCapChecked(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('campaign_messages').set({ cap_checked_at: sql`now()` }).where('id', 'in', [...ids]).where('status', '=', 'claimed').execute();
 }
 
 export async function skipClaimed(db: Db, skipped: ReadonlyArray<{ id: number; reason: string }>): Promise<void> {
@@ -96,14 +155,14 @@ export async function markDeliveredMany(db: Db, rows: ReadonlyArray<{ id: number
 export async function markNotDelivered(db: Db, id: number, error: string, permanent: boolean, maxAttempts: number): Promise<'failed' | 'queued'> {
   const row = await db.updateTable('campaign_messages').set({
     status: sql`CASE WHEN ${permanent} OR attempts >= ${maxAttempts} THEN 'failed' ELSE 'queued' END`,
-    error: error.slice(0, 500), claimed_by: null,
+    error: error.slice(0, 500), claimed_by: null, cap_checked_at: null,
   }).where('id', '=', id).returning('status').executeTakeFirst();
   return row?.status === 'failed' ? 'failed' : 'queued';
 }
 
 /** A paused or stopping worker gives back what it claimed but did not attempt. */
 export async function releaseClaims(db: Db, worker: string, campaignId?: string): Promise<number> {
-  let q = db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null })
+  let q = db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null, cap_checked_at: null })
     .where('status', '=', 'claimed').where('claimed_by', '=', worker);
   if (campaignId) q = q.where('campaign_id', '=', campaignId);
   const r = await q.executeTakeFirst();
@@ -121,7 +180,7 @@ export async function heartbeatClaims(db: Db, worker: string): Promise<void> {
  * sending (the process died inside the SMTP transaction, the server may have the message) → unknown.
  */
 export async function recoverStaleClaims(db: Db, staleBefore: Date): Promise<{ requeued: number; unknown: number }> {
-  const requeued = await db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null })
+  const requeued = await db.updateTable('campaign_messages').set({ status: 'queued', claimed_by: null, claimed_at: null, cap_checked_at: null })
     .where('status', '=', 'claimed').where('claimed_at', '<', staleBefore).executeTakeFirst();
   const unknown = await db.updateTable('campaign_messages').set({ status: 'unknown', error: 'The sending process stopped during the SMTP transaction (送信中に処理が停止しました)' })
     .where('status', '=', 'sending').where('claimed_at', '<', staleBefore).executeTakeFirst();
@@ -132,7 +191,7 @@ export async function recoverStaleClaims(db: Db, staleBefore: Date): Promise<{ r
 export async function decideUnknown(db: Db, campaignId: string, action: 'resend' | 'mark_sent', ids: readonly number[] | undefined): Promise<number> {
   let q = db.updateTable('campaign_messages')
     .set(action === 'resend'
-      ? { status: 'queued', claimed_by: null, claimed_at: null }
+      ? { status: 'queued', claimed_by: null, claimed_at: null, cap_checked_at: null }
       : { status: 'sent', sent_at: sql`COALESCE(claimed_at, now())`, smtp_response: 'marked as sent by a person' })
     .where('campaign_id', '=', campaignId).where('status', '=', 'unknown');
   if (ids !== undefined) q = q.where('id', 'in', ids.length ? [...ids] : [-1]);
@@ -260,6 +319,13 @@ function trackedOf(r: TrackedRow): TrackedMessage {
 export async function trackedMessageByToken(db: Db, token: string): Promise<TrackedMessage | null> {
   const row = await db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
     .select(TRACKED).where('m.token', '=', token).executeTakeFirst();
+  return row === undefined ? null : trackedOf(row as TrackedRow);
+}
+
+/** A message by its id, with its campaign's stored content. */
+export async function trackedMessageById(db: Db, id: number): Promise<TrackedMessage | null> {
+  const row = await db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
+    .select(TRACKED).where('m.id', '=', id).executeTakeFirst();
   return row === undefined ? null : trackedOf(row as TrackedRow);
 }
 

@@ -8,6 +8,7 @@ import { composeMessages } from './compose.service.ts';
 import type { Mailer } from './mailer.ts';
 import * as messages from './messages.repository.ts';
 import { getSettings } from './settings.service.ts';
+import { prepareCampaign, type PrepareOutcome } from './prepare.service.ts';
 import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 
 /**
@@ -42,6 +43,7 @@ export class CampaignSender {
   private readonly staleAfterMs: number;
   private readonly concurrency: number;
   private readonly running = new Set<string>();
+  private readonly preparing = new Map<string, Promise<PrepareOutcome>>();
   private stopping = false;
   private nextSlot = 0;
 
@@ -53,13 +55,18 @@ export class CampaignSender {
     this.concurrency = options.concurrency ?? 4;
   }
 
-  /** One scheduler pass: take over dead processes' claims, start what is due, send what is sending. */
+  /**
+   * One scheduler pass: take over dead processes' claims, start what is due, prepare the audiences of started
+   * campaigns (in the background: a million people take a while, and sending other campaigns goes on meanwhile),
+   * send what is sending.
+   */
   async tick(now = new Date()): Promise<void> {
     if (this.stopping) return;
     await messages.recoverStaleClaims(this.db, new Date(now.getTime() - this.staleAfterMs));
     for (const id of await repo.dueScheduled(this.db, now, 10)) {
       try { await startCampaign(this.db, id, {}, null, this.mailer.kind, now); } catch { /* another server started it */ }
     }
+    for (const id of await repo.campaignsPreparing(this.db)) void this.prepare(id);
     for (const c of await repo.campaignsSending(this.db)) {
       if (c.channel !== 'email' || this.running.has(c.id)) continue;
       await this.runCampaign(c.id);
@@ -82,8 +89,7 @@ export class CampaignSender {
           if ((await messages.pendingMessages(this.db, campaignId)) === 0) await repo.transitionCampaign(this.db, campaignId, ['sending'], 'done', { finished: true });
           break;
         }
-        const skipped = await messages.recheckClaimed(this.db, batch.map((m) => m.id), campaign.channel, { capCount: settings.capCount, capDays: settings.capDays });
-        await messages.skipClaimed(this.db, skipped);
+        const skipped = await this.recheck(batch, campaign.channel, settings);
         tally.skipped += skipped.length;
         const skippedIds = new Set(skipped.map((s) => s.id));
         const go = batch.filter((m) => !skippedIds.has(m.id));
@@ -143,6 +149,41 @@ export class CampaignSender {
     return tally;
   }
 
+  /**
+   * The claim-time recheck (opt-out, bounce, the frequency cap), one transaction per batch under per-person locks: the
+   * messages that pass count toward the cap before the locks go, so another campaign's batch for the same people,
+   * here or in another process, sees them and two campaigns never both pass a cap of one.
+   */
+  private async recheck(batch: readonly messages.ClaimedMessage[], channel: 'email' | 'dm', settings: { capCount: number; capDays: number }) {
+    return this.db.transaction().execute(async (trx) => {
+      await messages.lockCapOf(trx, batch.map((m) => m.customer_id));
+      const skipped = await messages.recheckClaimed(trx, batch.map((m) => m.id), channel, { capCount: settings.capCount, capDays: settings.capDays });
+      await messages.skipClaimed(trx, skipped);
+      const skippedIds = new Set(skipped.map((s) => s.id));
+      await messages.markCapChecked(trx, batch.filter((m) => !skippedIds.has(m.id)).map((m) => m.id));
+      return skipped;
+    });
+  }
+
+  /** Prepares a started campaign's audience unless this process already is; the promise of that preparation. */
+  prepare(campaignId: string): Promise<PrepareOutcome> {
+    const inFlight = this.preparing.get(campaignId);
+    if (inFlight) return inFlight;
+    const run = prepareCampaign(this.db, campaignId, { worker: this.worker, staleAfterMs: this.staleAfterMs, shouldStop: () => this.stopping })
+      .catch((error: unknown) => {
+        console.error(`[${new Date().toISOString()}] campaign ${campaignId}: storing the audience failed: ${error instanceof Error ? error.message : String(error)}`);
+        return 'lost' as const;
+      })
+      .finally(() => this.preparing.delete(campaignId));
+    this.preparing.set(campaignId, run);
+    return run;
+  }
+
+  /** Waits for the preparations this process is running (tests, shutdown). */
+  async preparationsSettled(): Promise<void> {
+    await Promise.all([...this.preparing.values()]);
+  }
+
   private async throttle(rate: number, messages = 1): Promise<void> {
     const gap = (1000 / Math.max(1, rate)) * messages;
     const now = Date.now();
@@ -150,9 +191,10 @@ export class CampaignSender {
     this.nextSlot = Math.max(now, this.nextSlot) + gap;
   }
 
-  /** Stops after the message in flight and gives back unattempted claims. */
+  /** Stops after the message in flight and the preparation step in flight, and gives back unattempted claims. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.preparationsSettled();
     await messages.releaseClaims(this.db, this.worker).catch(() => 0);
   }
 }

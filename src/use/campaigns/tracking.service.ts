@@ -122,7 +122,7 @@ export async function unsubscribe(db: Db, token: string, how: 'page' | 'one_clic
   return { campaignName: m.campaignName, address: m.address, unsubscribed: true };
 }
 
-export interface BounceInput { token?: string | undefined; address?: string | undefined; kind: 'hard' | 'soft'; detail?: string | null | undefined }
+export interface BounceInput { token?: string | undefined; address?: string | undefined; messageId?: number | undefined; kind: 'hard' | 'soft'; detail?: string | null | undefined }
 
 /**
  * A bounce (the API, the listener's DSN): the message's bounced_at/bounce_kind, a suppression row of the address
@@ -130,8 +130,11 @@ export interface BounceInput { token?: string | undefined; address?: string | un
  * the last message sent to it. Returns the messages marked (0 or 1) and whether an address was suppressed.
  */
 export async function recordBounce(db: Db, input: BounceInput, actor: Actor | null, at: Date = new Date()): Promise<{ messages: number; suppressed: boolean }> {
-  const m = input.token ? await messages.trackedMessageByToken(db, input.token) : input.address ? await messages.lastSentMessageTo(db, input.address) : null;
+  const m = input.token ? await messages.trackedMessageByToken(db, input.token)
+    : input.messageId !== undefined ? await messages.trackedMessageById(db, input.messageId)
+      : input.address ? await messages.lastSentMessageTo(db, input.address) : null;
   if (input.token && !m) throw new AppError('not_found', 'そのトークンのメッセージはありません (no message has this token)');
+  if (input.messageId !== undefined && (!m || m.channel !== 'email')) throw new AppError('not_found', 'そのメールのメッセージはありません (no e-mail message has this id)');
   const address = m?.address ?? input.address ?? null;
   const result = await db.transaction().execute(async (trx) => {
     let marked = 0;
@@ -147,6 +150,6 @@ export async function recordBounce(db: Db, input: BounceInput, actor: Actor | nu
     }
     return { messages: marked, suppressed: address !== null };
   });
-  if (actor) await audit(db, actor, 'campaign.bounce', m ? { type: 'customer', id: m.customerId } : null, { messageId: m?.id ?? null, kind: input.kind, byAddress: !input.token });
+  if (actor) await audit(db, actor, 'campaign.bounce', m ? { type: 'customer', id: m.customerId } : null, { messageId: m?.id ?? null, kind: input.kind, byAddress: input.address !== undefined });
   return result;
 }

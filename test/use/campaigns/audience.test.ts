@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import iconv from 'iconv-lite';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { writeAudience } from '../../../src/use/campaigns/campaigns.service.ts';
+import { prepareCampaign } from '../../../src/use/campaigns/prepare.service.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
@@ -132,6 +133,7 @@ for (const engine of ENGINES) {
     });
 
     test('API: preview counts per reason, start stores the audience once, DM list in CP932 marks pieces mailed', async () => {
+      const db = t.database.db;
       const preview = await admin.json('POST', '/api/v1/campaigns/audience', { channel: 'email', segmentIds: [] });
       assert.equal(preview.status, 200, JSON.stringify(preview.body));
       assert.equal(preview.body.send, 2, JSON.stringify(preview.body));
@@ -153,10 +155,16 @@ for (const engine of ENGINES) {
       assert.equal(early.status, 409);
       const started = await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
       assert.equal(started.status, 200, JSON.stringify(started.body));
-      assert.equal(started.body.status, 'sending');
-      assert.equal(started.body.counts.queued, 1);
-      assert.equal(started.body.counts.considered, 15);
+      assert.equal(started.body.status, 'preparing', 'the start returns at once; the audience is stored in the background');
+      assert.deepEqual(started.body.preparation, { total: null, prepared: 0 });
+      assert.equal(started.body.counts.considered, 0);
       assert.equal((await admin.json('POST', `/api/v1/campaigns/${id}/start`, {})).status, 409, 'started once');
+      assert.equal(await prepareCampaign(db, id, { worker: 'test', staleAfterMs: 60_000 }), 'done');
+      const prepared = await admin.json('GET', `/api/v1/campaigns/${id}`);
+      assert.equal(prepared.body.status, 'sending');
+      assert.deepEqual(prepared.body.preparation, { total: 15, prepared: 15 });
+      assert.equal(prepared.body.counts.queued, 1);
+      assert.equal(prepared.body.counts.considered, 15);
       const list = await viewer.json('GET', `/api/v1/campaigns/${id}/audience/list?status=suppressed&reason=duplicate_household`);
       assert.equal(list.status, 200);
       assert.equal(list.body.items.length, 1);

@@ -11,6 +11,7 @@ import { openDatabase, type DatabaseHandle, type Engine } from '../../../src/db/
 import { migrate } from '../../../src/db/migrate.ts';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { createCampaign, startCampaign } from '../../../src/use/campaigns/campaigns.service.ts';
+import { prepareCampaign } from '../../../src/use/campaigns/prepare.service.ts';
 import { ENGINES, newPgliteFolder, withSearchPath } from '../../support/engines.ts';
 import { exited, waitForOutput } from '../../support/process.ts';
 
@@ -111,6 +112,7 @@ for (const engine of ENGINES) {
           from_email = 'news@daicho-test.jp', send_rate = 60, cap_count = 5`.execute(handle.db);
         const campaign = await createCampaign(handle.db, { name: '取引先へのお知らせ', channel: 'email', segmentIds: [], subject: '{{宛名}} へのお知らせ', bodyText: '{{姓}} 様\nいつもありがとうございます。', blocks: [] }, actor, 'smtp');
         await startCampaign(handle.db, campaign.id, {}, actor, 'smtp');
+        assert.equal(await prepareCampaign(handle.db, campaign.id, { worker: 'setup', staleAfterMs: 60_000 }), 'done');
         assert.equal((await statuses(handle, campaign.id)).filter((r) => r.status === 'queued').length, PEOPLE);
         await handle.close();
 

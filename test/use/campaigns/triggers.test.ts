@@ -122,6 +122,20 @@ for (const engine of ENGINES) {
       assert.equal(campaign.status, 200);
       assert.equal(campaign.body.status, 'sending');
       assert.match(campaign.body.name, /^料金ページ再訪 \(自動\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/u);
+      assert.equal(campaign.body.triggerRuleId, ruleId);
+      // The rule's instances stay out of the campaign list unless asked for.
+      const ids = async (query: string) => ((await admin.json('GET', `/api/v1/campaigns${query}`)).body.items as Array<{ id: string }>).map((c) => c.id);
+      const manual = await admin.json('POST', '/api/v1/campaigns', { name: '手動の配信', channel: 'email', subject: 's', bodyText: 'b' });
+      const users = await ids('');
+      assert.ok(users.includes(manual.body.id) && !users.includes(run.body.campaignId), 'by default only campaigns people made');
+      assert.deepEqual(await ids('?origin=trigger'), [run.body.campaignId]);
+      const all = await ids('?origin=all');
+      assert.ok(all.includes(manual.body.id) && all.includes(run.body.campaignId));
+      assert.equal(all.length, users.length + 1);
+      const bad = await admin.json('GET', '/api/v1/campaigns?origin=robots');
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /origin/u);
+      await admin.json('DELETE', `/api/v1/campaigns/${manual.body.id}`);
 
       // The server's send loop, with no SMTP: the outbox.
       const mailer = createMailer(t.database.db, { smtpUrl: undefined });

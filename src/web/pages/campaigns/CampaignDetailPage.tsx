@@ -15,7 +15,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../../components/Pager.tsx';
 import { ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../../components/ui.tsx';
 import {
-  allowedActions, defaultScheduleLocal, isLive, japanLocalToIso, percent, progressOf, scheduleProblem, suppressionRows, MESSAGE_STATUSES,
+  allowedActions, defaultScheduleLocal, isLive, japanLocalToIso, percent, preparationFraction, progressOf, scheduleProblem, suppressionRows, MESSAGE_STATUSES,
   type CampaignAction, type MessageStatus,
 } from './campaign-state.ts';
 import { AudiencePanel, ChannelBadge, OutboxBanner, StatusBadge } from './parts.tsx';
@@ -149,7 +149,8 @@ export function CampaignDetailPage({ id }: { id: string }) {
       <ErrorBanner error={actionError} testId="campaign-action-error" />
       {notice && <Notice testId="notice">{notice}</Notice>}
 
-      {started && <ProgressCard campaign={c} />}
+      {c.status === 'preparing' && <PreparingCard campaign={c} />}
+      {started && c.status !== 'preparing' && <ProgressCard campaign={c} />}
       {counts.unknown > 0 && <UnknownCard campaign={c} tick={tick} onDecided={(msg) => { setNotice(msg); void campaign.reload(); setTick((x) => x + 1); }} />}
       <div className="seg-layout">
         <div className="seg-main">
@@ -159,7 +160,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
           <ContentCard campaign={c} />
         </div>
         <aside className="seg-side">
-          {started ? <SuppressedCard campaign={c} /> : <StoredAudience campaign={c} />}
+          {started && c.status !== 'preparing' ? <SuppressedCard campaign={c} /> : <StoredAudience campaign={c} />}
         </aside>
       </div>
     </div>
@@ -223,6 +224,28 @@ function ConfirmBox({ what, campaign, busy, onYes, onNo, scheduleAt, onScheduleA
         <Button small onClick={onNo} disabled={busy} data-testid="confirm-no">{t('common.cancel')}</Button>
       </span>
     </div>
+  );
+}
+
+/** After the start: the audience is stored in the background (resolved, then stored in chunks), then sent. */
+function PreparingCard({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const p = campaign.preparation;
+  const fraction = preparationFraction(p);
+  return (
+    <section className="card camp-progress-card" data-testid="campaign-preparing">
+      <div className="card-header">
+        <h2>{t('camp.prepare.title')}</h2>
+        <span className="muted small">{t('camp.status.preparing')}</span>
+      </div>
+      <div className="camp-progress">
+        <progress max={Math.max(1, p?.total ?? 1)} value={p?.total === null || !p ? undefined : p.prepared} className="camp-bar" aria-label={t('camp.prepare.title')} />
+        <span className="tabular strong" data-testid="preparing-text">
+          {p === null || p.total === null ? t('camp.prepare.resolving') : `${t('camp.prepare.of', { prepared: n(p.prepared), total: n(p.total) })} (${Math.floor(fraction * 100)}%)`}
+        </span>
+      </div>
+      <p className="muted small">{t('camp.prepare.note')}</p>
+    </section>
   );
 }
 
@@ -392,15 +415,35 @@ function StoredAudience({ campaign }: { campaign: Campaign }) {
 
 function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) {
   const { t } = useI18n();
+  const { can } = useSession();
   const [status, setStatus] = useState<MessageStatus | ''>('');
+  const [marked, setMarked] = useState(0);
+  const [markNotice, setMarkNotice] = useState<string | null>(null);
+  const [markError, setMarkError] = useState<unknown>(null);
+  const [confirmId, setConfirmId] = useState<number | null>(null);
   const paging = useCursorPaging(`${campaign.id}:${status}`);
   // While sending, the first page follows the progress; later pages stay put while they are read.
   const follow = paging.page === 1 ? tick : 0;
   const { data, error, loading } = useLoad(
     () => campaignsApi.messages(campaign.id, { ...(status ? { status } : {}), cursor: paging.cursor, limit: 50 }),
-    [campaign.id, status, paging.cursor, follow],
+    [campaign.id, status, paging.cursor, follow, marked],
   );
   const email = campaign.channel === 'email';
+  // 不達 / 返送 by hand (campaigns:send, as the API): an e-mail that bounced, a DM piece that came back (宛先不明).
+  const mayMark = can('campaigns:send');
+  const markable = (m: MessageRow) => (email ? (m.status === 'sent' || m.status === 'outbox') && m.bouncedAt === null : m.status === 'sent');
+  const mark = async (m: MessageRow) => {
+    setMarkError(null);
+    try {
+      if (email) await campaignsApi.markBounced(m.id);
+      else await campaignsApi.markReturned(m.customerId, campaign.id);
+      setConfirmId(null);
+      setMarkNotice(t(email ? 'camp.mark.doneBounced' : 'camp.mark.doneReturned', { name: m.displayName }));
+      setMarked((x) => x + 1);
+    } catch (e) {
+      setMarkError(e);
+    }
+  };
   const shown = MESSAGE_STATUSES.filter((s) => s !== 'claimed' && s !== 'sending' && (email || s !== 'outbox'));
   return (
     <section className="card" data-testid="campaign-messages">
@@ -411,7 +454,8 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
           <button key={s} type="button" className={`chip${status === s ? ' chip-on' : ''}`} onClick={() => setStatus(s)} data-testid="message-filter-status" data-status={s}>{t(`camp.msg.${s}`)}</button>
         ))}
       </div>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? markError} />
+      {markNotice && <Notice testId="mark-notice">{markNotice}</Notice>}
       <DataTable<MessageRow>
         testId="messages-table"
         rows={data?.items ?? (loading ? null : [])}
@@ -426,6 +470,16 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
           { key: 'reason', header: t('camp.col.reason'), cell: (m) => (m.reason ? reasonText(m.reason, t) : <span className="muted">—</span>) },
           { key: 'sentAt', header: t('camp.col.sentAt'), cellClassName: 'nowrap tabular small', cell: (m) => formatDateTime(m.sentAt) || <span className="muted">—</span> },
           email && { key: 'events', header: t('camp.col.events'), cellClassName: 'small', cell: (m) => <MessageEvents m={m} /> },
+          mayMark && { key: 'mark', header: '', cellClassName: 'nowrap', cell: (m) => (!markable(m) ? null : confirmId === m.id ? (
+            <span className="confirm-actions">
+              <Button small variant="danger" onClick={() => void mark(m)} data-testid="mark-yes">{t(email ? 'camp.mark.yesBounced' : 'camp.mark.yesReturned')}</Button>
+              <Button small onClick={() => setConfirmId(null)}>{t('common.cancel')}</Button>
+            </span>
+          ) : (
+            <Button small variant="danger-outline" onClick={() => setConfirmId(m.id)} title={t(email ? 'camp.mark.hintBounced' : 'camp.mark.hintReturned')} data-testid="mark-message">
+              {t(email ? 'camp.mark.bounced' : 'camp.mark.returned')}
+            </Button>
+          )) },
         ]}
         pager={<CursorPager paging={paging} data={data} loading={loading} summary={<span className="muted small">{t('common.page', { n: paging.page })}</span>} />}
       />
@@ -461,7 +515,7 @@ function MessageEvents({ m }: { m: MessageRow }) {
 function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: () => void }) {
   const { t } = useI18n();
   // The pieces are fixed when the campaign starts; downloading the list is the mailing (the pieces count as sent).
-  const ready = campaign.status !== 'draft' && campaign.status !== 'scheduled' && campaign.status !== 'cancelled';
+  const ready = campaign.status !== 'draft' && campaign.status !== 'scheduled' && campaign.status !== 'preparing' && campaign.status !== 'cancelled';
   return (
     <section className="card" data-testid="dm-downloads">
       <div className="card-header"><h2>{t('camp.dm.title')}</h2></div>
@@ -478,7 +532,7 @@ function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: 
           <p className="muted small">{t('camp.dm.note')}</p>
         </>
       ) : (
-        <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : t('camp.dm.startFirst')}</p>
+        <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : campaign.status === 'preparing' ? t('camp.prepare.resolving') : t('camp.dm.startFirst')}</p>
       )}
     </section>
   );

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { campaignsApi, type CampaignListItem } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
-import { Link, navigate } from '../../router.ts';
+import { Link, navigate, useLocation } from '../../router.ts';
 import { useSession } from '../../session.tsx';
 import { LinkButton } from '../../components/Button.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -15,12 +15,16 @@ import { isLive, progressOf } from './campaign-state.ts';
 import { ChannelBadge, OutboxBanner, StatusBadge } from './parts.tsx';
 
 const POLL_MS = 3_000;
+const ORIGINS = ['user', 'trigger', 'all'] as const;
 const n = (x: number) => x.toLocaleString('ja-JP');
 
 export function CampaignListPage() {
   const { t } = useI18n();
   const { can } = useSession();
-  const { data, error, loading, reload } = useLoad(() => campaignsApi.list(), []);
+  const { search } = useLocation();
+  // Campaigns people made by default; the instances behaviour triggers create (one per pass that finds people) on demand.
+  const origin = ORIGINS.find((o) => o === search.get('origin')) ?? 'user';
+  const { data, error, loading, reload } = useLoad(() => campaignsApi.list(origin), [origin]);
   const live = data?.items.some((c) => isLive(c.status)) ?? false;
   useEffect(() => {
     if (!live) return;
@@ -42,6 +46,15 @@ export function CampaignListPage() {
         }
       />
       {outbox && <OutboxBanner />}
+      <div className="chips" role="group" aria-label={t('camp.origin.label')} data-testid="campaign-origin">
+        <span className="muted small">{t('camp.origin.label')}</span>
+        {ORIGINS.map((o) => (
+          <button key={o} type="button" className={`chip${o === origin ? ' chip-on' : ''}`} aria-pressed={o === origin} data-testid={`campaign-origin-${o}`}
+            onClick={() => navigate(o === 'user' ? '/campaigns' : `/campaigns?origin=${o}`, { replace: true })}>
+            {t(`camp.origin.${o}`)}
+          </button>
+        ))}
+      </div>
       <ErrorBanner error={error} />
       {loading && !data ? <Loading /> : (
         <DataTable<CampaignListItem>
@@ -50,7 +63,7 @@ export function CampaignListPage() {
           rowKey={(c) => c.id}
           rowProps={(c) => ({ 'data-testid': 'campaign-row', 'data-name': c.name, 'data-status': c.status })}
           onRowClick={(c) => navigate(`/campaigns/${c.id}`)}
-          empty={t('camp.empty')}
+          empty={t(origin === 'trigger' ? 'camp.origin.emptyTrigger' : 'camp.empty')}
           emptyTestId="campaigns-empty"
           columns={[
             { key: 'name', header: t('camp.col.name'), cell: (c) => (

@@ -14,7 +14,7 @@ export type Channel = Campaign['channel'];
  * The schema's code lists, repeated here because campaigns.schemas.ts brings zod with it and the browser bundle takes
  * the server's types only; test/web/campaign-state.test.ts holds them equal to the schema's.
  */
-export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['draft', 'scheduled', 'sending', 'paused', 'done', 'cancelled'];
+export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['draft', 'scheduled', 'preparing', 'sending', 'paused', 'done', 'cancelled'];
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'claimed', 'sending', 'sent', 'outbox', 'failed', 'unknown', 'suppressed', 'skipped'];
 export const SUPPRESSION_REASONS: readonly SuppressionReason[] = [
   'use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household',
@@ -180,6 +180,8 @@ export function allowedActions(status: CampaignStatus, can: (permission: string)
   } else if (status === 'scheduled') {
     if (write) out.add('edit');
     if (send) out.add('start').add('cancel');
+  } else if (status === 'preparing') {
+    if (send) out.add('cancel');
   } else if (status === 'sending') {
     if (send) out.add('pause').add('cancel');
   } else if (status === 'paused') {
@@ -190,13 +192,20 @@ export function allowedActions(status: CampaignStatus, can: (permission: string)
 
 /** Statuses whose numbers change by themselves: the pages poll them. */
 export function isLive(status: CampaignStatus): boolean {
-  return status === 'sending' || status === 'scheduled';
+  return status === 'sending' || status === 'scheduled' || status === 'preparing';
+}
+
+/** Storing the audience after the start: the share stored so far (0 while the audience is still being resolved). */
+export function preparationFraction(p: Campaign['preparation']): number {
+  if (!p || p.total === null) return 0;
+  return p.total === 0 ? 1 : Math.min(1, p.prepared / p.total);
 }
 
 export function statusBadgeClass(status: CampaignStatus): string {
   switch (status) {
     case 'draft': return 'badge badge-off';
     case 'scheduled': return 'badge camp-badge-scheduled';
+    case 'preparing':
     case 'sending': return 'badge camp-badge-sending';
     case 'paused': return 'badge badge-warn';
     case 'done': return 'badge badge-ok';

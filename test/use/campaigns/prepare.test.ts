@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { ingestRecords } from '../../../src/resolution/staging.ts';
+import { createMailer, type Mailer } from '../../../src/use/campaigns/mailer.ts';
+import { prepareCampaign } from '../../../src/use/campaigns/prepare.service.ts';
+import { CampaignSender } from '../../../src/use/campaigns/send.service.ts';
+import { ENGINES } from '../../support/engines.ts';
+import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
+
+const actor = { auth: null, ip: null, userAgent: 'test' };
+const PEOPLE = 23;
+
+/**
+ * A started campaign's audience is stored in the background (prepare.service.ts): start returns at once, the
+ * preparation is claimed by one process, stored in chunks with its progress, survives a death mid-way without storing
+ * anyone twice; and the frequency cap holds across two campaigns sending to the same people at once.
+ */
+for (const engine of ENGINES) {
+  describe(`campaign preparation and the cap across campaigns [${engine}]`, () => {
+    let t: TestApp;
+    let admin: Client;
+    const db = () => t.database.db;
+    const create = async (name: string) => {
+      const res = await admin.json('POST', '/api/v1/campaigns', { name, channel: 'email', subject: '{{宛名}}へ', bodyText: '{{姓}} 様\nお知らせです。' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.id as string;
+    };
+    const messageRows = async (id: string) => (await sql<{ customer_id: string; status: string; token: string | null }>`
+      SELECT customer_id, status, token FROM campaign_messages WHERE campaign_id = ${id}::uuid`.execute(db())).rows;
+
+    before(async () => {
+      t = await startTestApp(engine);
+      admin = await t.as('admin');
+      await ingestRecords(db(), {
+        source: { name: 'torihiki', label: '取引先', kind: 'file_import' },
+        records: Array.from({ length: PEOPLE }, (_, i) => ({ externalId: `p${i}`, fields: { full_name: `試験 ${String(i).padStart(2, '0')}郎`, email: `p${i}@daicho-test.jp` } })),
+        actor,
+      });
+      // One more person without an e-mail: considered, suppressed (no_address).
+      await ingestRecords(db(), { source: { name: 'torihiki', label: '取引先', kind: 'file_import' }, records: [{ externalId: 'nomail', fields: { full_name: '無 メール' } }], actor });
+      await sql`UPDATE sources SET email_basis = 'business_relationship' WHERE name = 'torihiki'`.execute(db());
+      const settings = await admin.json('PUT', '/api/v1/messaging/settings', {
+        senderName: '株式会社台帳', senderAddress: '東京都千代田区丸の内1-1-1', senderContact: '03-1234-5678', fromEmail: 'news@daicho-test.jp', capCount: 1, capDays: 7,
+      });
+      assert.equal(settings.status, 200, JSON.stringify(settings.body));
+    });
+    after(async () => { await t?.close(); });
+
+    test('start returns at once (preparing); one process prepares it in chunks with progress; a death mid-way stores nobody twice', async () => {
+      const id = await create('秋のお知らせ');
+      const started = await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      assert.equal(started.body.status, 'preparing');
+      assert.deepEqual(started.body.preparation, { total: null, prepared: 0 });
+      assert.equal((await messageRows(id)).length, 0, 'nothing stored inside the request');
+      // While preparing: the live audience, no pause, cancel allowed (tested below on another campaign).
+      assert.equal((await admin.json('POST', `/api/v1/campaigns/${id}/pause`, {})).status, 409);
+      const live = await admin.json('GET', `/api/v1/campaigns/${id}/audience`);
+      assert.equal(live.body.considered, PEOPLE + 1);
+
+      // The first process dies inside its second chunk's transaction.
+      const crash = new Error('killed');
+      let chunks = 0;
+      await assert.rejects(prepareCampaign(db(), id, {
+        worker: 'first', staleAfterMs: 60_000, chunkSize: 5,
+        beforeChunkCommit: async () => { chunks += 1; if (chunks === 2) throw crash; },
+      }), crash);
+      const midway = await admin.json('GET', `/api/v1/campaigns/${id}`);
+      assert.equal(midway.body.status, 'preparing');
+      assert.deepEqual(midway.body.preparation, { total: PEOPLE + 1, prepared: 5 }, 'the resolved audience and the first chunk committed');
+      assert.equal((await messageRows(id)).length, 5);
+
+      // Its claim is fresh: nobody else takes it over yet; once stale another process goes on from where it stopped.
+      assert.equal(await prepareCampaign(db(), id, { worker: 'second', staleAfterMs: 60_000, chunkSize: 5 }), 'busy');
+      const progress: number[] = [];
+      assert.equal(await prepareCampaign(db(), id, {
+        worker: 'second', staleAfterMs: 0, chunkSize: 5,
+        beforeChunkCommit: async (trx) => {
+          const row = await trx.selectFrom('campaigns').select('audience_prepared').where('id', '=', id).executeTakeFirstOrThrow();
+          progress.push(row.audience_prepared);
+        },
+      }), 'done');
+      assert.deepEqual(progress, [10, 15, 20, 24], 'progress per chunk');
+      const done = await admin.json('GET', `/api/v1/campaigns/${id}`);
+      assert.equal(done.body.status, 'sending');
+      assert.deepEqual(done.body.preparation, { total: PEOPLE + 1, prepared: PEOPLE + 1 });
+      const rows = await messageRows(id);
+      assert.equal(rows.length, PEOPLE + 1);
+      assert.equal(new Set(rows.map((r) => r.customer_id)).size, PEOPLE + 1, 'each person once');
+      assert.equal(rows.filter((r) => r.status === 'queued' && r.token).length, PEOPLE);
+      assert.equal(rows.filter((r) => r.status === 'suppressed').length, 1);
+      const staged = await sql<{ n: number | string }>`SELECT count(*) AS n FROM campaign_audience_staging WHERE campaign_id = ${id}::uuid`.execute(db());
+      assert.equal(Number(staged.rows[0]!.n), 0);
+      // Done is done: a late second claim changes nothing.
+      assert.equal(await prepareCampaign(db(), id, { worker: 'third', staleAfterMs: 0 }), 'busy');
+      await admin.json('POST', `/api/v1/campaigns/${id}/cancel`, {});
+    });
+
+    test('two processes at once: one prepares, the other finds it busy; cancelling while preparing drops the staged audience', async () => {
+      const id = await create('同時準備');
+      await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      const outcomes = await Promise.all([
+        prepareCampaign(db(), id, { worker: 'a', staleAfterMs: 60_000, chunkSize: 4 }),
+        prepareCampaign(db(), id, { worker: 'b', staleAfterMs: 60_000, chunkSize: 4 }),
+      ]);
+      assert.deepEqual([...outcomes].sort(), ['busy', 'done']);
+      assert.equal((await messageRows(id)).length, PEOPLE + 1);
+      await admin.json('POST', `/api/v1/campaigns/${id}/cancel`, {});
+
+      const other = await create('準備中に中止');
+      await admin.json('POST', `/api/v1/campaigns/${other}/start`, {});
+      await assert.rejects(prepareCampaign(db(), other, { worker: 'a', staleAfterMs: 60_000, chunkSize: 4, beforeChunkCommit: async () => { throw new Error('killed'); } }));
+      const cancelled = await admin.json('POST', `/api/v1/campaigns/${other}/cancel`, {});
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      assert.equal(cancelled.body.status, 'cancelled');
+      const staged = await sql<{ n: number | string }>`SELECT count(*) AS n FROM campaign_audience_staging WHERE campaign_id = ${other}::uuid`.execute(db());
+      assert.equal(Number(staged.rows[0]!.n), 0);
+      assert.equal(await prepareCampaign(db(), other, { worker: 'a', staleAfterMs: 0 }), 'busy', 'a cancelled campaign is not prepared');
+    });
+
+    test('cap 1, two campaigns to the same people sending at once (two senders, interleaved): nobody gets two', async () => {
+      // The earlier tests' campaigns were cancelled before sending: nobody has been sent anything yet.
+      const [a, b] = [await create('営業部の配信'), await create('販促部の配信')];
+      for (const id of [a, b]) {
+        await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+        assert.equal(await prepareCampaign(db(), id, { worker: 'prep', staleAfterMs: 60_000 }), 'done');
+      }
+      // Both audiences were resolved before either sent: everybody is queued twice.
+      for (const id of [a, b]) assert.equal((await messageRows(id)).filter((r) => r.status === 'queued').length, PEOPLE);
+      // An SMTP server stand-in that records each recipient and yields, so the two senders' steps interleave.
+      const received = new Map<string, number>();
+      const mailer: Mailer = {
+        kind: 'smtp',
+        async send(msg) {
+          await new Promise((r) => setTimeout(r, 1));
+          const to = String(msg.to);
+          received.set(to, (received.get(to) ?? 0) + 1);
+          return { messageId: `<${to}>`, response: '250 OK' };
+        },
+        close() {},
+      };
+      const senders = ['s1', 's2'].map((worker) => new CampaignSender(db(), mailer, { publicUrl: 'http://127.0.0.1:3000', rate: 10_000, batchSize: 3, concurrency: 1, worker }));
+      await Promise.all([senders[0]!.runCampaign(a), senders[1]!.runCampaign(b)]);
+      assert.equal(received.size, PEOPLE, 'everybody got one');
+      assert.deepEqual([...received].filter(([, n]) => n > 1), [], 'nobody got two');
+      const got = await sql<{ customer_id: string; n: number | string }>`
+        SELECT customer_id, count(*) AS n FROM campaign_messages WHERE campaign_id IN (${a}::uuid, ${b}::uuid) AND status IN ('sent', 'sending', 'unknown')
+        GROUP BY customer_id`.execute(db());
+      assert.equal(got.rows.length, PEOPLE);
+      assert.deepEqual(got.rows.filter((r) => Number(r.n) > 1), []);
+      const skipped = await sql<{ reason: string; n: number | string }>`
+        SELECT reason, count(*) AS n FROM campaign_messages WHERE campaign_id IN (${a}::uuid, ${b}::uuid) AND status = 'skipped' GROUP BY reason`.execute(db());
+      assert.deepEqual(skipped.rows.map((r) => [r.reason, Number(r.n)]), [['frequency_cap', PEOPLE]]);
+      // Both campaigns sent some: the sending really was interleaved.
+      for (const id of [a, b]) assert.ok((await messageRows(id)).some((r) => r.status === 'sent'), `campaign ${id} sent to someone`);
+
+      // The detail page's 「不達にする」: a message of the list marked bounced by its id (its address may be masked there).
+      const sent = (await sql<{ id: number; address: string }>`SELECT id, address FROM campaign_messages WHERE campaign_id = ${a}::uuid AND status = 'sent' ORDER BY id LIMIT 1`.execute(db())).rows[0]!;
+      const viewer = await t.as('viewer');
+      assert.equal((await viewer.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, kind: 'hard' })).status, 403);
+      const bounced = await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, kind: 'hard' });
+      assert.equal(bounced.status, 200, JSON.stringify(bounced.body));
+      assert.deepEqual(bounced.body, { messages: 1, suppressed: true });
+      const suppression = await sql<{ reason: string }>`SELECT reason FROM contact_suppressions WHERE channel = 'email' AND address_key = ${sent.address}`.execute(db());
+      assert.deepEqual(suppression.rows.map((r) => r.reason), ['hard_bounce']);
+      assert.equal((await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: 999_999_999, kind: 'hard' })).status, 404);
+      assert.equal((await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, token: 'abcdefghij', kind: 'hard' })).status, 400, 'one way to name the message');
+    });
+
+    test('the send tick prepares a started campaign in the background, then sends it', async () => {
+      await sql`UPDATE messaging_settings SET cap_count = 100`.execute(db());
+      const id = await create('ティックで準備');
+      await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      const mailer = createMailer(db(), { smtpUrl: undefined });
+      const sender = new CampaignSender(db(), mailer, { publicUrl: 'http://127.0.0.1:3000', rate: 10_000 });
+      try {
+        await sender.tick();
+        await sender.preparationsSettled();
+        await sender.tick();
+      } finally {
+        await sender.stop();
+        mailer.close();
+      }
+      const row = await admin.json('GET', `/api/v1/campaigns/${id}`);
+      assert.equal(row.body.status, 'done');
+      assert.equal(row.body.counts.outbox, PEOPLE - 1, 'everyone but the address marked bounced above');
+    });
+  });
+}
