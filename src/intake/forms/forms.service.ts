@@ -85,6 +85,7 @@ function cleanFields(fields: FormField[]): FormField[] {
     ...(f.options?.length ? { options: f.options.map((o) => o.trim()).filter(Boolean) } : {}),
     ...(f.placeholder?.trim() ? { placeholder: f.placeholder.trim() } : {}),
     ...(f.helpText?.trim() ? { helpText: f.helpText.trim() } : {}),
+    ...(f.voiceMessage ? { voiceMessage: true } : {}),
   }));
 }
 
