@@ -34,3 +34,46 @@ export function markEvidence(text: string, words: readonly string[]): TextRun[] 
   if (plain) runs.push({ text: plain, hit: null });
   return runs;
 }
+
+/** One word the sentiment scorer counted (src/domain/voice/sentiment.ts): its dictionary form and what it weighed. */
+export interface EvidenceWord {
+  term: string;
+  /** −1..1 after negation: below 0 counted against, above 0 for. */
+  polarity: number;
+  negated: boolean;
+  weight: number;
+}
+
+/** The item's stored evidence (JSON from the API) as words; entries of another shape are skipped, never shown raw. */
+export function evidenceWords(evidence: readonly unknown[]): EvidenceWord[] {
+  const out: EvidenceWord[] = [];
+  for (const e of evidence) {
+    if (!e || typeof e !== 'object') continue;
+    const r = e as Record<string, unknown>;
+    if (typeof r.term !== 'string' || !r.term.trim()) continue;
+    out.push({
+      term: r.term,
+      polarity: typeof r.polarity === 'number' && Number.isFinite(r.polarity) ? r.polarity : 0,
+      negated: r.negated === true,
+      weight: typeof r.weight === 'number' && Number.isFinite(r.weight) ? r.weight : 1,
+    });
+  }
+  return out;
+}
+
+/**
+ * The spellings to look for in the text: the term as stored is a dictionary form (遅い) while the text may hold an
+ * inflected one (遅かった), so a Japanese adjective or verb is also looked for by its stem (遅, at least one kanji).
+ */
+export function spellingsOf(term: string): string[] {
+  const out = [term];
+  if (/[\u4e00-\u9fff][\u3040-\u309f]$/u.test(term) && /[いうくぐすつぬぶむる]$/u.test(term)) out.push(term.replace(/[\u3040-\u309f]+$/u, ''));
+  return out;
+}
+
+/** The text with each evidence word's spellings marked; a run's `hit` is the evidence term it stands for. */
+export function markEvidenceWords(text: string, words: readonly EvidenceWord[]): TextRun[] {
+  const termOf = new Map<string, string>();
+  for (const w of words) for (const s of spellingsOf(w.term)) if (!termOf.has(s)) termOf.set(s, w.term);
+  return markEvidence(text, [...termOf.keys()]).map((r) => (r.hit === null ? r : { text: r.text, hit: termOf.get(r.hit) ?? r.hit }));
+}
