@@ -43,12 +43,17 @@ import { MessagingSettingsPage } from './pages/campaigns/MessagingSettingsPage.t
 import { TasksPage } from './pages/TasksPage.tsx';
 import { TriggerListPage } from './pages/triggers/TriggerListPage.tsx';
 import { TriggerEditPage } from './pages/triggers/TriggerEditPage.tsx';
+import { VoiceInboxPage } from './pages/voice/VoiceInboxPage.tsx';
+import { VoiceItemPage } from './pages/voice/VoiceItemPage.tsx';
+import { VoiceSettingsPage } from './pages/voice/VoiceSettingsPage.tsx';
+import { VoiceDigestPage } from './pages/voice/VoiceDigestPage.tsx';
 
 /** `also`: other pages that belong to the entry (it is shown active on them). */
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'dashboards:read', icon: 'chart' },
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/tasks', label: 'nav.tasks', permission: 'customers:read', icon: 'check' },
+  { to: '/voice', label: 'nav.voice', permission: 'voice:read', icon: 'speech' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
@@ -129,6 +134,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/triggers') return guard('campaigns:read', <TriggerListPage />);
   if (path === '/triggers/new') return guard('campaigns:write', <TriggerEditPage />);
   if ((m = match('/triggers/:id/edit', path))) return guard('campaigns:write', <TriggerEditPage key={m.id} id={m.id!} />);
+  if (path === '/voice') return guard('voice:read', <VoiceInboxPage />);
+  if (path === '/voice/settings') return guard('voice:settings', <VoiceSettingsPage />);
+  if (path === '/voice/digest') return guard('voice:read', <VoiceDigestPage />);
+  if ((m = match('/voice/:id', path))) return guard('voice:read', <VoiceItemPage key={m.id} id={m.id!} />);
   if (path === '/forms') return guard('forms:read', <FormListPage />);
   if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);
   if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);

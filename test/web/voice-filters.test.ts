@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  activeFilterCount, emptyVoiceFilters, isOverdue, statusesOf, todayInJapan, toggleStatus, voiceFiltersFromSearch, voiceInboxPath, voiceQueryOf,
+  activeFilterCount, emptyVoiceFilters, isOverdue, shiftDay, statusesOf, todayInJapan, toggleStatus, voiceFiltersFromSearch, voiceInboxPath, voiceQueryOf,
 } from '../../src/web/pages/voice/voice-filters.ts';
+import { joinList, numberOrNull, splitList } from '../../src/web/pages/voice/rule-text.ts';
 
 test('the filters go into the URL and come back unchanged; empty ones are left out', () => {
   const f = { ...emptyVoiceFilters(), status: 'new,in_progress', tag: '配送', sentiment: 'negative', from: '2026-11-01', q: '遅い' };
@@ -35,4 +36,19 @@ test('overdue: a due date before today in Japan, unless done', () => {
   assert.equal(isOverdue({ dueOn: '2026-12-06', status: 'done' }, '2026-12-07'), false);
   assert.equal(isOverdue({ dueOn: '2026-12-07', status: 'in_progress' }, '2026-12-07'), false);
   assert.equal(isOverdue({ dueOn: null, status: 'new' }, '2026-12-07'), false);
+});
+
+test('keyword and SKU lists typed on one line, with Japanese or Latin commas', () => {
+  assert.deepEqual(splitList('配送、遅い, 届かない，配送\n 梱包 '), ['配送', '遅い', '届かない', '梱包']);
+  assert.deepEqual(splitList(' 、 , '), []);
+  assert.equal(joinList(['配送', '遅い']), '配送、遅い');
+  assert.equal(numberOrNull(' '), null);
+  assert.equal(numberOrNull('3'), 3);
+  assert.ok(Number.isNaN(numberOrNull('3日')));
+});
+
+test('the digest moves a week at a time across month and year ends', () => {
+  assert.equal(shiftDay('2026-12-28', 7), '2027-01-04');
+  assert.equal(shiftDay('2026-03-02', -7), '2026-02-23');
+  assert.equal(shiftDay('bad', 7), 'bad');
 });

@@ -90,3 +90,11 @@ export function todayInJapan(now: Date = new Date()): string {
 export function isOverdue(item: { dueOn: string | null; status: string }, today: string): boolean {
   return item.status !== 'done' && item.dueOn !== null && item.dueOn < today;
 }
+
+/** A calendar day (YYYY-MM-DD) moved by `days` (the digest's previous / next week); a malformed day stays as it is. */
+export function shiftDay(day: string, days: number): string {
+  if (!DATE.test(day)) return day;
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
