@@ -461,7 +461,8 @@ export async function reply(db: Db, config: Pick<Config, 'smtpUrl'>, id: string,
     });
     await upsertKeyedActivity(trx, {
       dedupeKey: `voice:${id}:reply:${replyId}`, customerId: row.customer_id, type: 'voice_reply', occurredAt: now,
-      title: `顧客の声に返信: ${input.subject}`, properties: { itemId: id, replyId, transport: mailer.kind, byUserId: actor.auth?.userId ?? null },
+      // The subject may quote the customer: the timeline (customers:read) says only that a reply went out.
+      title: '顧客の声に返信しました', properties: { itemId: id, replyId, transport: mailer.kind, byUserId: actor.auth?.userId ?? null },
       sourceId: row.source_id, sourceRecordId: row.source_record_id,
     });
     const status: VoiceStatus = input.markDone ? 'done' : row.status === 'new' ? 'in_progress' : row.status;
