@@ -36,13 +36,17 @@ import { campaignRoutes } from '../use/campaigns/campaigns.routes.ts';
 import { triggerRoutes } from '../use/triggers/triggers.routes.ts';
 import { messagingRoutes } from '../use/campaigns/compose.routes.ts';
 import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
+import { voiceRoutes } from '../use/voice/voice.routes.ts';
+import { createFromFormSubmission } from '../use/voice/voice.service.ts';
 
 
 export type App = Router;
 
 /** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
-export function createApp(deps: AppDeps): App {
+export function createApp(given: AppDeps): App {
   const app = createRouter();
+  // Form submissions reach the voice-of-customer inbox through the deps (intake never imports use).
+  const deps: AppDeps = { ...given, onFormSubmitted: given.onFormSubmitted ?? createFromFormSubmission };
 
   app.use('*', secureHeaders({
     // A route that sets one of these headers itself keeps it (scripts other sites load: Cross-Origin-Resource-Policy).
@@ -96,6 +100,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', triggerRoutes());
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
+  app.route('/', voiceRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

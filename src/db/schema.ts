@@ -863,7 +863,7 @@ export interface VoiceDigestsTable {
   /** 'YYYY-MM-DD', a Monday in Japan */
   week_start: string;
   content: Json<unknown>;
-  computed_at: CreatedAt;
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
   emailed_at: Date | string | null;
 }
 export interface CampaignSegmentsTable {

@@ -28,6 +28,8 @@ const PERSONAL: Record<string, RegExp> = {
   'free-text form answer': /ひみつの相談/,
   'unmapped import column': /秘密の趣味/,
   'custom field': /個人メモ秘匿/,
+  'voice-of-customer text': /声の秘密の内容/,
+  'voice-of-customer comment': /声のコメント秘匿/,
 };
 
 const IMPORT_CSV = [
@@ -130,6 +132,12 @@ for (const engine of ENGINES) {
       ok(fired, 'trigger run');
       assert.ok(fired.body.matched > 0, JSON.stringify(fired.body));
 
+      // A voice-of-customer item from the person (negative, so the digest's most negative items hold it), with a comment and a reply.
+      const voiceItem = await admin.json('POST', '/api/v1/voice/inbound-email', { from: `鷹司 桃子 <${EMAIL}>`, subject: '声の秘密の内容について', text: '声の秘密の内容: 最悪で本当に困っています。', messageId: '<mask@masking-probe.jp>' });
+      ok(voiceItem, 'voice item');
+      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/comments`, { body: '声のコメント秘匿' }), 'voice comment');
+      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/reply`, { subject: 'Re: お問い合わせ', body: '声の秘密の内容への返信' }), 'voice reply');
+
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
       await t.database.db.insertInto('review_items').values({
@@ -153,6 +161,7 @@ for (const engine of ENGINES) {
         forms: await ids('forms'), sites: await ids('tracker_sites'), products: await ids('products'), segments: await ids('segments'),
         campaigns: await ids('campaigns'), triggers: await ids('trigger_rules'),
         imports: (await db.selectFrom('import_runs').select('id').execute()).map((r) => r.id),
+        voice: (await db.selectFrom('voice_items').select('id').execute()).map((r) => r.id),
       };
       const queries: Record<string, string[]> = {
         '/api/v1/customers': ['', '?sort=name', '?sort=name&limit=1', '?limit=1', `?q=${encodeURIComponent('鷹司')}`, `?q=${encodeURIComponent(EMAIL)}`, `?q=${encodeURIComponent(NAMELESS_EMAIL)}`, `?email=${encodeURIComponent(EMAIL)}`],
@@ -166,6 +175,8 @@ for (const engine of ENGINES) {
         '/api/v1/campaigns/{id}/messages': ['', '?status=queued'],
         '/api/v1/triggers/{id}/firings': ['', '?limit=1'],
         '/api/v1/tasks': ['', '?status=open'],
+        '/api/v1/voice/items': ['', `?q=${encodeURIComponent('秘密')}`, '?limit=1', '?sentiment=negative'],
+        '/api/v1/voice/export.csv': ['', '?channel=email'],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];
