@@ -52,12 +52,14 @@ function Card({ title, lead, testId, children }: { title: string; lead: string; 
 
 export function VoiceSettingsPage() {
   const { t } = useI18n();
+  // A team added or renamed is offered by the routing form at once.
+  const [teamsVersion, setTeamsVersion] = useState(0);
   return (
     <div className="page" data-testid="voice-settings-page">
       <Link to="/voice" className="back-link">{t('voice.back')}</Link>
       <PageHeader title={t('voice.settingsTitle')} sub={t('voice.settingsLead')} />
-      <TeamsCard />
-      <RoutingCard />
+      <TeamsCard onChanged={() => setTeamsVersion((v) => v + 1)} />
+      <RoutingCard teamsVersion={teamsVersion} />
       <TagRulesCard />
     </div>
   );
@@ -65,7 +67,7 @@ export function VoiceSettingsPage() {
 
 // ── teams ──
 
-function TeamsCard() {
+function TeamsCard({ onChanged }: { onChanged: () => void }) {
   const { t } = useI18n();
   const teams = useLoad(() => voiceApi.teams(), []);
   const owners = useOwners();
@@ -86,11 +88,11 @@ function TeamsCard() {
       () => (editing === 'new' || !editing ? voiceApi.createTeam(input) : voiceApi.updateTeam(editing.id, input)),
       t('voice.teamSaved', { name: name.trim() }),
     );
-    if (ok) { setEditing(null); void teams.reload(); }
+    if (ok) { setEditing(null); void teams.reload(); onChanged(); }
   };
   const remove = async (team: VoiceTeam) => {
     if (!window.confirm(t('voice.teamDeleteConfirm', { name: team.name }))) return;
-    if (await runner.run(() => voiceApi.deleteTeam(team.id), t('voice.teamDeleted', { name: team.name }))) void teams.reload();
+    if (await runner.run(() => voiceApi.deleteTeam(team.id), t('voice.teamDeleted', { name: team.name }))) { void teams.reload(); onChanged(); }
   };
   return (
     <Card title={t('voice.teams')} lead={t('voice.teamsLead')} testId="voice-teams">
@@ -160,11 +162,13 @@ function routingInputOf(d: RoutingDraft): RoutingRuleInput {
   };
 }
 
-function RoutingCard() {
+function RoutingCard({ teamsVersion }: { teamsVersion: number }) {
   const { t, lang } = useI18n();
   const rules = useLoad(() => voiceApi.routingRules(), []);
   const owners = useOwners();
-  const { teams, tags } = useVoiceChoices();
+  const { tags } = useVoiceChoices();
+  const teamList = useLoad(() => voiceApi.teams(), [teamsVersion]);
+  const teams = teamList.data?.items ?? [];
   const runner = useRunner();
   const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null);
   const items = rules.data?.items ?? [];
