@@ -38,6 +38,12 @@ test('voice: an inquiry form lands in the inbox tagged and routed, the detail ex
       assert.ok(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`);
       return (await res.json()) as T;
     };
+    // A reply needs the sender the law asks for (配信設定), as campaigns do.
+    const put = await context.request.fetch(`${base}/api/v1/messaging/settings`, { method: 'PUT', headers: { 'X-CSRF-Token': csrfToken }, data: {
+      senderName: '台帳商事株式会社', senderAddress: '東京都千代田区丸の内1-1-1', senderContact: '03-1234-5678', fromEmail: 'support@daicho-test.jp',
+      replyTo: null, capCount: 10, capDays: 7, sendRate: 10, dmHouseholdAddressing: 'primary',
+    } });
+    assert.ok(put.ok(), await put.text());
     const page = await watchedPage(context, problems, { ignoreConsole: /Failed to load resource/, acceptDialogs: true });
 
     // ── settings through the UI: a team, a tag rule, a routing rule ──
@@ -139,6 +145,8 @@ test('voice: an inquiry form lands in the inbox tagged and routed, the detail ex
     await shot(page, 'detail');
     await page.getByTestId('voice-reply-body').fill('小林様\n\nご不便をおかけし申し訳ございません。交換品を本日発送いたします。');
     await page.getByTestId('voice-reply-send').click();
+    await page.locator('[data-testid="voice-reply-sent"], [data-testid="voice-error"]').first().waitFor();
+    assert.equal(await page.getByTestId('voice-error').count(), 0, await page.getByTestId('voice-error').allInnerTexts().then((x) => x.join(' ')));
     await page.locator('[data-testid="voice-reply-sent"][data-transport="outbox"]').waitFor();
     assert.match(await page.getByTestId('voice-notice').innerText(), /送信箱/);
     await page.locator('[data-testid="voice-item-page"][data-status="done"]').waitFor();
