@@ -41,13 +41,17 @@ import { log } from '../core/logger.ts';
 import { health, measureRequests, metrics } from './operations.ts';
 import { privacyRoutes } from '../ledger/privacy/privacy.routes.ts';
 import { privacyParts } from './privacy-parts.ts';
+import { voiceRoutes } from '../use/voice/voice.routes.ts';
+import { createFromFormSubmission } from '../use/voice/voice.service.ts';
 
 
 export type App = Router;
 
 /** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
-export function createApp(deps: AppDeps): App {
+export function createApp(given: AppDeps): App {
   const app = createRouter();
+  // Form submissions reach the voice-of-customer inbox through the deps (intake never imports use).
+  const deps: AppDeps = { ...given, onFormSubmitted: given.onFormSubmitted ?? createFromFormSubmission };
 
   app.use('*', measureRequests);
   app.use('*', secureHeaders({
@@ -104,6 +108,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/', messagingRoutes());
   app.route('/', trackingRoutes());
   app.route('/', privacyRoutes(privacyParts()));
+  app.route('/', voiceRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'daicho_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API key: dk_…' });

@@ -16,6 +16,7 @@ import { eraseOutboxOf } from '../use/campaigns/outbox.repository.ts';
 import { eraseSuppressionsOf } from '../use/campaigns/suppressions.repository.ts';
 import { eraseCandidatesOf } from '../use/recommend/recommend.repository.ts';
 import { eraseMembersOf } from '../use/segments/segments.repository.ts';
+import { eraseVoiceOf } from '../use/voice/voice.repository.ts';
 import { eraseTriggerDataOf } from '../use/triggers/triggers.repository.ts';
 
 /**
@@ -25,6 +26,8 @@ import { eraseTriggerDataOf } from '../use/triggers/triggers.repository.ts';
  * section here; the every-table erasure test (test/ledger/privacy/erasure.test.ts) fails until it does.
  */
 const ERASERS: readonly Eraser[] = [
+  // First: an item points at the person's source record and form submission.
+  { table: 'voice_items, voice_item_tags, voice_comments, voice_replies, voice_digests', erase: (trx, s) => eraseVoiceOf(trx, s.recordIds) },
   { table: 'segment_members', erase: (trx, s) => eraseMembersOf(trx, s.customerIds) },
   { table: 'customer_candidates', erase: (trx, s) => eraseCandidatesOf(trx, s.customerIds) },
   { table: 'trigger_firings, tasks', erase: (trx, s) => eraseTriggerDataOf(trx, s.customerIds) },

@@ -24,6 +24,8 @@ import type { Db, DatabaseHandle } from '../db/database.ts';
 import { configureLogger, errorText, log } from '../core/logger.ts';
 import { jobDuration, jobFailures } from '../core/metrics.ts';
 import { runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
+import { startVoiceListener } from '../use/voice/voice-listener.ts';
+import { storeWeeklyDigests } from '../use/voice/voice-reports.service.ts';
 
 /**
  * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
@@ -114,6 +116,27 @@ function startTriggers(db: Db): NodeJS.Timeout {
   return timer;
 }
 
+/** The voice inbox's weekly digests: once an hour, the finished week's digest per team is stored (and mailed with SMTP). */
+function startVoiceDigests(db: Db, config: Config): NodeJS.Timeout {
+  let busy = false;
+  const pass = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const stored = await storeWeeklyDigests(db, config);
+      if (stored) console.log(`Voice of customer: ${stored} weekly digest(s) stored`);
+    } catch (error) {
+      console.error(`[${new Date().toISOString()}] voice digests failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  setTimeout(() => void pass(), 30_000).unref();
+  const timer = setInterval(() => void pass(), 3_600_000);
+  timer.unref();
+  return timer;
+}
+
 /**
  * Campaign sending, every 5 s (first after 2 s): starts scheduled campaigns whose time has come, stores started
  * campaigns' audiences in the background (one process per campaign, by a claim), and sends what is
@@ -189,6 +212,9 @@ export async function serve(config: Config): Promise<void> {
   if (mailer.kind === 'outbox') console.log('Campaign e-mail goes to the outbox (送信トレイ, not sent): set DAICHO_SMTP_URL to send');
   const bounces = config.bounceSmtp ? await startBounceListener(handle.db, config.bounceSmtp) : null;
   if (bounces && config.bounceSmtp) console.log(`Bounce listener (SMTP) on ${config.bounceSmtp.host}:${bounces.port}: mail to bounce+<token>@… is read as a DSN`);
+  const voiceListener = config.voiceSmtp ? await startVoiceListener(handle.db, { ...config.voiceSmtp, address: config.voiceAddress }) : null;
+  if (voiceListener && config.voiceSmtp) console.log(`Feedback listener (SMTP) on ${config.voiceSmtp.host}:${voiceListener.port}: mail to ${config.voiceAddress ?? 'any address'} lands in 顧客の声`);
+  const digests = startVoiceDigests(handle.db, config);
   let closing = false;
   const shutdown = () => {
     if (closing) return;
@@ -196,8 +222,10 @@ export async function serve(config: Config): Promise<void> {
     clearInterval(scheduler);
     clearInterval(triggers);
     clearInterval(sending);
+    clearInterval(digests);
     server.close();
     void bounces?.close();
+    void voiceListener?.close();
     void sender.stop().finally(() => {
       mailer.close();
       void handle.close().finally(() => process.exit(0));

@@ -37,6 +37,12 @@ export interface Config {
   sendStaleSeconds: number;
   /** The optional bounce listener (DAICHO_BOUNCE_SMTP_PORT, DAICHO_BOUNCE_SMTP_HOST): receives DSNs to bounce+<token>@…. */
   bounceSmtp: { port: number; host: string } | undefined;
+  /**
+   * The voice-of-customer inbox's feedback address (DAICHO_VOICE_ADDRESS, e.g. voice@your-company.jp) and its optional
+   * built-in SMTP listener (DAICHO_VOICE_SMTP_PORT, DAICHO_VOICE_SMTP_HOST): mail to the address becomes an inbox item.
+   */
+  voiceAddress: string | undefined;
+  voiceSmtp: { port: number; host: string } | undefined;
   /** Check JSON responses against the routes' zod schemas: off, log (default) or strict (tests: drift is a 500). */
   responseValidation: 'off' | 'log' | 'strict';
   /** Scheduled backups (DAICHO_BACKUP_DIR; every DAICHO_BACKUP_EVERY_HOURS, default 24; the newest DAICHO_BACKUP_KEEP, default 7). */
@@ -78,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendStaleSeconds: positive(env.DAICHO_SEND_STALE_SECONDS, 120),
     bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
       : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
+    voiceAddress: nonEmpty(env.DAICHO_VOICE_ADDRESS)?.toLowerCase(),
+    voiceSmtp: nonEmpty(env.DAICHO_VOICE_SMTP_PORT) === undefined ? undefined
+      : { port: integer(env.DAICHO_VOICE_SMTP_PORT, 2526), host: nonEmpty(env.DAICHO_VOICE_SMTP_HOST) ?? '0.0.0.0' },
     responseValidation: oneOf(env.DAICHO_RESPONSE_VALIDATION, ['off', 'log', 'strict'] as const, 'log'),
     backupSchedule: nonEmpty(env.DAICHO_BACKUP_DIR) === undefined ? undefined : {
       dir: path.resolve(nonEmpty(env.DAICHO_BACKUP_DIR)!),

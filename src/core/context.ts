@@ -20,9 +20,20 @@ export interface Actor {
   userAgent: string | null;
 }
 
+/**
+ * An accepted form submission, told to whoever the app wires in (the voice-of-customer inbox takes the forms whose
+ * message field is marked): intake never imports use, so the app passes the listener down.
+ */
+export interface FormSubmittedEvent {
+  formId: string; submissionId: number; sourceRecordId: number; customerId: string; submittedAt: Date; values: Record<string, string | string[]>;
+}
+export type FormSubmittedListener = (db: Db, event: FormSubmittedEvent) => Promise<unknown>;
+
 export interface AppDeps {
   db: Db;
   config: Config;
+  /** Set by createApp (src/app/app.ts); tests that build deps by hand may leave it out. */
+  onFormSubmitted?: FormSubmittedListener | undefined;
   /** Where the built web UI lives; undefined serves no UI (API-only tests). */
   webDir?: string | undefined;
 }

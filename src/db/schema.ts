@@ -756,6 +756,133 @@ export interface TasksTable {
   done_at: Date | string | null;
   done_by: string | null;
 }
+/** 0030: voice of customer (src/use/voice). */
+export type VoiceChannel = 'form' | 'email' | 'import' | 'note' | 'api';
+export type VoiceSentiment = 'positive' | 'neutral' | 'negative';
+export type VoiceStatus = 'new' | 'in_progress' | 'done';
+export interface VoiceTeamsTable {
+  id: Generated<string>;
+  name: string;
+  email: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | string | null;
+}
+export interface VoiceTeamMembersTable {
+  team_id: string;
+  user_id: string;
+}
+export interface VoiceGroupsTable {
+  id: Generated<string>;
+  label: string;
+  product_sku: string | null;
+  topic: string | null;
+  item_count: Generated<number>;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  created_at: CreatedAt;
+}
+export interface VoiceItemsTable {
+  id: Generated<string>;
+  source_record_id: number;
+  channel: VoiceChannel;
+  received_at: Timestamp;
+  dedupe_key: string | null;
+  subject: string | null;
+  text: string;
+  sender: string | null;
+  score: number | null;
+  score_kind: 'nps' | 'csat' | null;
+  score_max: number | null;
+  product_skus: ColumnType<string[], string[] | undefined, string[]>;
+  attachment_names: ColumnType<string[], string[] | undefined, string[]>;
+  language: ColumnType<'ja' | 'en' | 'other', 'ja' | 'en' | 'other' | undefined, 'ja' | 'en' | 'other'>;
+  sentiment: VoiceSentiment;
+  sentiment_score: number;
+  sentiment_evidence: Json<unknown[]>;
+  status: ColumnType<VoiceStatus, VoiceStatus | undefined, VoiceStatus>;
+  assignee_user_id: string | null;
+  team_id: string | null;
+  /** 'YYYY-MM-DD' */
+  due_on: string | null;
+  group_id: string | null;
+  routing_rule_id: string | null;
+  form_submission_id: number | null;
+  activity_id: number | null;
+  search_text: ColumnType<string, string | undefined, string>;
+  search_grams: ColumnType<string[], string[] | undefined, string[]>;
+  bands: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  done_at: Date | string | null;
+}
+export interface VoiceItemTagsTable {
+  item_id: string;
+  tag: string;
+  origin: 'rule' | 'manual';
+  rule_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+export interface VoiceTagRulesTable {
+  id: Generated<string>;
+  tag: string;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  form_id: string | null;
+  product_skus: ColumnType<string[], string[] | undefined, string[]>;
+  channel: VoiceChannel | null;
+  enabled: Generated<boolean>;
+  seeded: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | string | null;
+}
+export interface VoiceRoutingRulesTable {
+  id: Generated<string>;
+  name: string;
+  position: Generated<number>;
+  enabled: Generated<boolean>;
+  tag: string | null;
+  product_sku: string | null;
+  sentiment: VoiceSentiment | null;
+  customer_tier: string | null;
+  team_id: string | null;
+  assignee_user_id: string | null;
+  due_in_days: number | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | string | null;
+}
+export interface VoiceCommentsTable {
+  id: BigId;
+  item_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+export interface VoiceRepliesTable {
+  id: BigId;
+  item_id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  sent_by: string | null;
+  sent_at: CreatedAt;
+  transport: 'smtp' | 'outbox';
+  smtp_message_id: string | null;
+}
+export interface VoiceDigestsTable {
+  id: Generated<string>;
+  team_id: string | null;
+  /** 'YYYY-MM-DD', a Monday in Japan */
+  week_start: string;
+  content: Json<unknown>;
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  emailed_at: Date | string | null;
+}
 export interface CampaignSegmentsTable {
   campaign_id: string;
   segment_id: string;
@@ -937,6 +1064,16 @@ export interface Database {
   tombstone_matches: TombstoneMatchesTable;
   provision_records: ProvisionRecordsTable;
   provision_record_customers: ProvisionRecordCustomersTable;
+  voice_teams: VoiceTeamsTable;
+  voice_team_members: VoiceTeamMembersTable;
+  voice_groups: VoiceGroupsTable;
+  voice_items: VoiceItemsTable;
+  voice_item_tags: VoiceItemTagsTable;
+  voice_tag_rules: VoiceTagRulesTable;
+  voice_routing_rules: VoiceRoutingRulesTable;
+  voice_comments: VoiceCommentsTable;
+  voice_replies: VoiceRepliesTable;
+  voice_digests: VoiceDigestsTable;
 }
 
 /** 0031: APPI data-subject requests, disclosure reports, erasure tombstones and third-party provision records. */

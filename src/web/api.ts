@@ -55,6 +55,12 @@ import type { FiringPage, RunResult, Task, Trigger, TriggerInput } from '../use/
 import type { z } from '@hono/zod-openapi';
 import type { ConsentEvent, ConsentLedger, CurrentConsent, EmailEligibility } from '../ledger/consents/consents.schemas.ts';
 import type { TrackerSite as TrackerSiteFields, TrackerSiteList, TrackerSiteWithStats } from '../intake/tracker/tracker.schemas.ts';
+import type {
+  Digest as VoiceDigestOut, DigestListSchema, GroupListSchema, RoutingRuleInput as VoiceRoutingInput, RoutingRuleListSchema, RoutingRuleOut as VoiceRoutingOut,
+  ScoreSummarySchema, TagCatalogSchema, TagRuleInput as VoiceTagRuleInput, TagRuleListSchema, TagRuleOut as VoiceTagRuleOut, TeamInput as VoiceTeamInput,
+  TeamListSchema, TeamOut as VoiceTeamOut, Trend as VoiceTrendOut, VoiceItemDetail as VoiceDetailOut, VoiceItemPage as VoicePageOut,
+  VoiceItemPatch as VoicePatchIn, VoiceReplyInput,
+} from '../use/voice/voice.schemas.ts';
 
 export type {
   Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, CompanyReview, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
@@ -597,4 +603,50 @@ export const privacyApi = {
   dismissMatch: (id: number) => request<void>('POST', `/privacy/tombstone-matches/${id}/dismiss`),
   provisions: () => get<ProvisionList>('/privacy/provisions'),
   useStop: (customerId: string) => get<{ requestId: string | null; receivedOn: string | null }>(`/customers/${encodeURIComponent(customerId)}/use-stop`),
+};
+
+// ── voice of customer (顧客の声) ──
+export type {
+  VoiceItem, VoiceItemDetail, VoiceItemPage, VoiceItemPatch, VoiceComment, VoiceReply, VoiceGroup, RoutingRuleInput, RoutingRuleOut as RoutingRule,
+  TagRuleInput, TagRuleOut as TagRule, TeamInput, TeamOut as VoiceTeam, Digest as VoiceDigest, Trend as VoiceTrend,
+} from '../use/voice/voice.schemas.ts';
+export type VoiceTagCatalog = z.infer<typeof TagCatalogSchema>;
+export type VoiceScoreSummary = z.infer<typeof ScoreSummarySchema>;
+export type VoiceGroupList = z.infer<typeof GroupListSchema>;
+/** The inbox filters as the API reads them: lists comma-separated (status=new,in_progress), dates YYYY-MM-DD (Japan). */
+export interface VoiceQuery {
+  status?: string; tag?: string; sentiment?: string; channel?: string; teamId?: string; assigneeUserId?: string; product?: string;
+  customerId?: string; groupId?: string; from?: string; to?: string; q?: string; cursor?: string; limit?: number;
+}
+
+const voiceItem = (id: string) => `/voice/items/${encodeURIComponent(id)}`;
+export const voiceApi = {
+  list: (query: VoiceQuery) => get<VoicePageOut>('/voice/items', { ...query }),
+  get: (id: string) => get<VoiceDetailOut>(voiceItem(id)),
+  update: (id: string, patch: VoicePatchIn) => request<VoiceDetailOut>('PATCH', voiceItem(id), patch),
+  addTag: (id: string, tag: string) => request<VoiceDetailOut>('POST', `${voiceItem(id)}/tags`, { tag }),
+  removeTag: (id: string, tag: string) => request<VoiceDetailOut>('DELETE', `${voiceItem(id)}/tags/${encodeURIComponent(tag)}`),
+  comment: (id: string, body: string) => request<VoiceDetailOut>('POST', `${voiceItem(id)}/comments`, { body }),
+  /** By e-mail: through SMTP when configured, else to the outbox (the reply's transport says which). */
+  reply: (id: string, input: VoiceReplyInput) => request<VoiceDetailOut>('POST', `${voiceItem(id)}/reply`, input),
+  /** A plain link: the browser downloads the CSV under the same filters (the server audits the export). */
+  exportUrl: (query: Omit<VoiceQuery, 'cursor' | 'limit'>) => `/api/v1${withQuery('/voice/export.csv', { ...query })}`,
+  tags: () => get<VoiceTagCatalog>('/voice/tags'),
+  groups: (query: { since?: string; limit?: number } = {}) => get<VoiceGroupList>('/voice/groups', { ...query }),
+  trend: (query: { product?: string; from?: string; to?: string }) => get<VoiceTrendOut>('/voice/trend', { ...query }),
+  scores: (query: { product?: string; teamId?: string; from?: string; to?: string }) => get<VoiceScoreSummary>('/voice/scores', { ...query }),
+  digest: (query: { teamId?: string; week?: string }) => get<VoiceDigestOut>('/voice/digest', { ...query }),
+  digests: (query: { teamId?: string }) => get<z.infer<typeof DigestListSchema>>('/voice/digests', { ...query }),
+  tagRules: () => get<z.infer<typeof TagRuleListSchema>>('/voice/tag-rules'),
+  createTagRule: (input: VoiceTagRuleInput) => request<VoiceTagRuleOut>('POST', '/voice/tag-rules', input),
+  updateTagRule: (id: string, patch: Partial<VoiceTagRuleInput>) => request<VoiceTagRuleOut>('PATCH', `/voice/tag-rules/${encodeURIComponent(id)}`, patch),
+  deleteTagRule: (id: string) => request<void>('DELETE', `/voice/tag-rules/${encodeURIComponent(id)}`),
+  routingRules: () => get<z.infer<typeof RoutingRuleListSchema>>('/voice/routing-rules'),
+  createRoutingRule: (input: VoiceRoutingInput) => request<VoiceRoutingOut>('POST', '/voice/routing-rules', input),
+  updateRoutingRule: (id: string, patch: Partial<VoiceRoutingInput>) => request<VoiceRoutingOut>('PATCH', `/voice/routing-rules/${encodeURIComponent(id)}`, patch),
+  deleteRoutingRule: (id: string) => request<void>('DELETE', `/voice/routing-rules/${encodeURIComponent(id)}`),
+  teams: () => get<z.infer<typeof TeamListSchema>>('/voice/teams'),
+  createTeam: (input: VoiceTeamInput) => request<VoiceTeamOut>('POST', '/voice/teams', input),
+  updateTeam: (id: string, patch: Partial<VoiceTeamInput>) => request<VoiceTeamOut>('PATCH', `/voice/teams/${encodeURIComponent(id)}`, patch),
+  deleteTeam: (id: string) => request<void>('DELETE', `/voice/teams/${encodeURIComponent(id)}`),
 };

@@ -46,6 +46,10 @@ import { PrivacyPage } from './pages/privacy/PrivacyPage.tsx';
 import { PrivacyRequestPage } from './pages/privacy/PrivacyRequestPage.tsx';
 import { TriggerListPage } from './pages/triggers/TriggerListPage.tsx';
 import { TriggerEditPage } from './pages/triggers/TriggerEditPage.tsx';
+import { VoiceInboxPage } from './pages/voice/VoiceInboxPage.tsx';
+import { VoiceItemPage } from './pages/voice/VoiceItemPage.tsx';
+import { VoiceSettingsPage } from './pages/voice/VoiceSettingsPage.tsx';
+import { VoiceDigestPage } from './pages/voice/VoiceDigestPage.tsx';
 
 /** `also`: other pages that belong to the entry (it is shown active on them). */
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
@@ -53,6 +57,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/customers', label: 'nav.customers', permission: 'customers:read', icon: 'user' },
   { to: '/tasks', label: 'nav.tasks', permission: 'customers:read', icon: 'check' },
   { to: '/quality', label: 'nav.quality', permission: 'customers:read', icon: 'warn' },
+  { to: '/voice', label: 'nav.voice', permission: 'voice:read', icon: 'speech' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read', icon: 'building' },
   { to: '/sources', label: 'nav.sources', permission: 'sources:read', icon: 'database' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:run', icon: 'inbox' },
@@ -137,6 +142,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/triggers') return guard('campaigns:read', <TriggerListPage />);
   if (path === '/triggers/new') return guard('campaigns:write', <TriggerEditPage />);
   if ((m = match('/triggers/:id/edit', path))) return guard('campaigns:write', <TriggerEditPage key={m.id} id={m.id!} />);
+  if (path === '/voice') return guard('voice:read', <VoiceInboxPage />);
+  if (path === '/voice/settings') return guard('voice:settings', <VoiceSettingsPage />);
+  if (path === '/voice/digest') return guard('voice:read', <VoiceDigestPage />);
+  if ((m = match('/voice/:id', path))) return guard('voice:read', <VoiceItemPage key={m.id} id={m.id!} />);
   if (path === '/forms') return guard('forms:read', <FormListPage />);
   if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);
   if ((m = match('/forms/:id/edit', path))) return guard('forms:write', <FormBuilderPage key={m.id} id={m.id!} />);

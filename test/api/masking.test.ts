@@ -30,6 +30,8 @@ const PERSONAL: Record<string, RegExp> = {
   'free-text form answer': /ひみつの相談/,
   'unmapped import column': /秘密の趣味/,
   'custom field': /個人メモ秘匿/,
+  'voice-of-customer text': /声の秘密の内容/,
+  'voice-of-customer comment': /声のコメント秘匿/,
 };
 
 const IMPORT_CSV = [
@@ -136,6 +138,11 @@ for (const engine of ENGINES) {
       // An APPI request from the person (its requester name and contact are personal data; privacy:manage only).
       const privacyRequest = await admin.json('POST', '/api/v1/privacy/requests', { kind: 'disclosure', receivedOn: '2026-12-01', requesterName: '鷹司 桃子', requesterContact: EMAIL });
       ok(privacyRequest, 'privacy request');
+      // A voice-of-customer item from the person (negative, so the digest's most negative items hold it), with a comment and a reply.
+      const voiceItem = await admin.json('POST', '/api/v1/voice/inbound-email', { from: `鷹司 桃子 <${EMAIL}>`, subject: '声の秘密の内容について', text: '声の秘密の内容: 最悪で本当に困っています。', messageId: '<mask@masking-probe.jp>' });
+      ok(voiceItem, 'voice item');
+      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/comments`, { body: '声のコメント秘匿' }), 'voice comment');
+      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/reply`, { subject: 'Re: お問い合わせ', body: '声の秘密の内容への返信' }), 'voice reply');
 
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
@@ -163,6 +170,7 @@ for (const engine of ENGINES) {
         sources: (await db.selectFrom('sources').select('id').execute()).map((r) => r.id),
         // /privacy/requests/{id} and /privacy/disclosures/{id}: each id answers one of them, the other says 404.
         privacy: [...(await db.selectFrom('privacy_requests').select('id').execute()), ...(await db.selectFrom('disclosure_reports').select('id').execute())].map((r) => r.id),
+        voice: (await db.selectFrom('voice_items').select('id').execute()).map((r) => r.id),
       };
       // The daily quality pass, so the 要更新 queue has rows to show (or hide).
       await recomputeQualityIfDue(db, { force: true });
@@ -179,6 +187,8 @@ for (const engine of ENGINES) {
         '/api/v1/triggers/{id}/firings': ['', '?limit=1'],
         '/api/v1/tasks': ['', '?status=open'],
         '/api/v1/quality/stale': ['', '?owner=none', '?limit=1'],
+        '/api/v1/voice/items': ['', `?q=${encodeURIComponent('秘密')}`, '?limit=1', '?sentiment=negative'],
+        '/api/v1/voice/export.csv': ['', '?channel=email'],
       };
       const doc = await (await t.app.request('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
       const urls: string[] = [];

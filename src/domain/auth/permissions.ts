@@ -39,6 +39,10 @@ export const PERMISSIONS = {
   'campaigns:send': 'Start, schedule, pause and resume sending; export DM lists; report bounces and returned mail',
   'messaging:settings': 'Set the sender identity (特定電子メール法), the frequency cap and the sending rate',
   'privacy:manage': 'Handle APPI requests (本人からの請求): record them, generate disclosures, stop use, erase people for good; see third-party provision records',
+  'voice:read': 'See the voice-of-customer inbox (顧客の声), its themes, trends and digests (text and senders masked without customers:read_personal)',
+  'voice:write': 'Work the inbox: add feedback (API, e-mail, CSV, sales notes), tag, assign, change status, comment and reply',
+  'voice:settings': 'Edit the inbox\'s tag rules, routing rules and teams',
+  'voice:export': 'Export the inbox as CSV (personal data; audited)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -55,6 +59,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
     'campaigns:read', 'campaigns:write', 'campaigns:send', 'privacy:manage',
+    'voice:read', 'voice:write', 'voice:settings', 'voice:export',
   ]),
   marketing: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write',
@@ -64,6 +69,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'sites:write', 'segments:read', 'segments:write', 'dashboards:read',
     'campaigns:read', 'campaigns:write', 'campaigns:send',
+    'voice:read', 'voice:write', 'voice:settings', 'voice:export',
   ]),
   sales: new Set<Permission>([
     'customers:read', 'customers:read_personal', 'customers:write', 'imports:run',
@@ -71,8 +77,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'forms:read',
     'commerce:read', 'commerce:write', 'events:read', 'events:write',
     'sites:read', 'segments:read', 'segments:write', 'dashboards:read', 'campaigns:read',
+    'voice:read', 'voice:write',
   ]),
-  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read', 'dashboards:read', 'campaigns:read']),
+  viewer: new Set<Permission>(['customers:read', 'companies:read', 'sources:read', 'custom_fields:read', 'forms:read', 'commerce:read', 'events:read', 'sites:read', 'segments:read', 'dashboards:read', 'campaigns:read', 'voice:read']),
 };
 
 export function isRole(value: string): value is Role {

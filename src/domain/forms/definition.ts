@@ -36,6 +36,8 @@ export interface FormField {
   options?: string[] | undefined;
   placeholder?: string | null | undefined;
   helpText?: string | null | undefined;
+  /** The customer's message (お問い合わせ内容): each submission becomes an item of the voice-of-customer inbox. */
+  voiceMessage?: boolean | undefined;
 }
 
 /** The honeypot input's name: a field people never see and bots fill in. No form field may use it. */
@@ -170,7 +172,9 @@ export function checkDefinition(input: {
       issues.push({ field: `${at}.options`, message: `「${f.labelJa}」の選択肢を入力してください` });
     }
     if (choice && f.options && new Set(f.options).size !== f.options.length) issues.push({ field: `${at}.options`, message: `「${f.labelJa}」の選択肢が重複しています` });
+    if (f.voiceMessage && f.type !== 'text' && f.type !== 'textarea') issues.push({ field: `${at}.voiceMessage`, message: `顧客の声の本文にできるのはテキスト項目だけです (「${f.labelJa}」)` });
   });
+  if (input.fields.filter((f) => f.voiceMessage).length > 1) issues.push({ field: 'fields', message: '顧客の声の本文にできる項目は一つだけです (only one message field)' });
   const identifies = input.fields.some((f) => ['email', 'phone', 'full_name', 'family_name'].includes(f.target));
   if (input.fields.length > 0 && !identifies) {
     issues.push({ field: 'fields', message: 'お名前・メールアドレス・電話番号のいずれかの項目が必要です (顧客を特定するため)' });

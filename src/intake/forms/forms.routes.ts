@@ -100,7 +100,7 @@ async function readSubmission(c: Context<AppEnv>): Promise<RawSubmission> {
 
 function meta(c: Context<AppEnv>) {
   const actor = c.get('actor');
-  return { ip: actor.ip, userAgent: actor.userAgent, pageUrl: c.req.header('referer') ?? null };
+  return { ip: actor.ip, userAgent: actor.userAgent, pageUrl: c.req.header('referer') ?? null, onSubmitted: c.get('deps').onFormSubmitted };
 }
 
 export function formRoutes(): Router {

@@ -17,6 +17,7 @@ export const FormFieldSchema = z.object({
   options: z.array(text(200)).max(100).optional(),
   placeholder: nullableText(200),
   helpText: nullableText(500),
+  voiceMessage: z.boolean().optional().openapi({ description: 'The customer\'s message: each submission becomes an item of the voice-of-customer inbox (顧客の声)' }),
 }).openapi('FormField');
 export type FormFieldDef = z.infer<typeof FormFieldSchema>;
 

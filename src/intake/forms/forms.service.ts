@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Actor, AuthContext } from '../../core/context.ts';
+import type { Actor, AuthContext, FormSubmittedListener } from '../../core/context.ts';
 import { AppError, PG_UNIQUE_VIOLATION, describeError, notFound, sqlState } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
@@ -85,6 +85,7 @@ function cleanFields(fields: FormField[]): FormField[] {
     ...(f.options?.length ? { options: f.options.map((o) => o.trim()).filter(Boolean) } : {}),
     ...(f.placeholder?.trim() ? { placeholder: f.placeholder.trim() } : {}),
     ...(f.helpText?.trim() ? { helpText: f.helpText.trim() } : {}),
+    ...(f.voiceMessage ? { voiceMessage: true } : {}),
   }));
 }
 
@@ -268,6 +269,8 @@ export interface SubmissionMeta {
   userAgent: string | null;
   visitorId?: string | null | undefined;
   pageUrl?: string | null | undefined;
+  /** Told of each accepted submission after it is stored (the app wires the voice-of-customer inbox in). */
+  onSubmitted?: FormSubmittedListener | undefined;
 }
 
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{8,100}$/u;
@@ -384,6 +387,14 @@ export async function submitForm(db: Db, row: FormRow & { source_name: string },
     }
   });
   if (row.event_id) await registerForFormEvent(db, row.event_id, row.slug, validated.fields, submission.created_at);
+  if (meta.onSubmitted) {
+    // The submission is stored already: a listener's failure is logged, not raised (the person sees their thanks).
+    try {
+      await meta.onSubmitted(db, { formId: row.id, submissionId: submission.id, sourceRecordId: record.recordId, customerId: record.customerId, submittedAt: submission.created_at, values: validated.values });
+    } catch (error) {
+      console.error(`Form ${row.slug}, submission ${submission.id}: the submission listener failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (base.visitorId) await identifyVisitorFromForm(db, base.visitorId, validated.fields);
   return done(!inserted);
 }

@@ -143,6 +143,13 @@ export async function listTasks(db: Db, filter: { assignee?: string | undefined;
   return result.rows;
 }
 
+/** One task outside a rule (e.g. the voice inbox's negative feedback of a valued customer for its owner). */
+export async function insertTask(db: Db, t: { customerId: string; assigneeUserId: string; title: string; dueOn: string; now: Date }): Promise<string> {
+  const row = await db.insertInto('tasks').values({ customer_id: t.customerId, assignee_user_id: t.assigneeUserId, title: t.title, due_on: t.dueOn, rule_id: null, created_at: t.now })
+    .returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export async function findTask(db: Db, id: string): Promise<{ id: string; customer_id: string; assignee_user_id: string; status: 'open' | 'done'; title: string } | undefined> {
   return db.selectFrom('tasks').select(['id', 'customer_id', 'assignee_user_id', 'status', 'title']).where('id', '=', id).executeTakeFirst();
 }

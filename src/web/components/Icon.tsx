@@ -26,6 +26,7 @@ const PATHS = {
   grid: 'M2 2h12v12H2zM2 6h12M2 10h12M6 2v12M10 2v12',
   undo: 'M5 3.5L2 6.5l3 3M2 6.5h7.5a3.5 3.5 0 0 1 0 7H6',
   chart: 'M1.5 14.5h13M3.5 12V8M6.5 12V4M9.5 12V6.5M12.5 12V2.5',
+  speech: 'M2 2.5h12v8.5H7.5l-3.5 3v-3H2zM5 6.75h.01M8 6.75h.01M11 6.75h.01',
   download: 'M8 1.5v9M4.5 7L8 10.5 11.5 7M2.5 12.5v2h11v-2',
 } as const;
 

@@ -21,6 +21,7 @@ const ICONS: Record<string, IconName> = {
   form_submission: 'form', page_view: 'globe', purchase: 'cart', purchase_cancelled: 'cart', purchase_returned: 'cart',
   event_registration: 'calendar', event_attendance: 'calendar',
   email_sent: 'mail', email_opened: 'mail', email_clicked: 'link', email_unsubscribed: 'warn', email_bounced: 'warn', dm_mailed: 'inbox', dm_returned: 'warn',
+  voice_received: 'speech', voice_reply: 'mail', voice_done: 'check',
 };
 
 interface Change {
@@ -302,6 +303,10 @@ function Detail({ activity: a }: { activity: Activity }) {
         </div>
       );
     }
+    case 'voice_received':
+    case 'voice_reply':
+    case 'voice_done':
+      return <VoiceDetail activity={a} />;
     case 'merge':
       // The merged customer no longer exists on its own: its name only.
       return <div className="small" data-testid="identity-activity">{a.title}{typeof p.records === 'number' && <span className="muted"> · {t('timeline.records').replace('{n}', String(p.records))}</span>}</div>;
@@ -318,6 +323,27 @@ function Detail({ activity: a }: { activity: Activity }) {
     default:
       return <Properties properties={p} />;
   }
+}
+
+/** A customer-voice entry: its sentiment, channel, tags and score (never the text: that is on the item's page). */
+function VoiceDetail({ activity: a }: { activity: Activity }) {
+  const { t, tOr } = useI18n();
+  const { can } = useSession();
+  const p = a.properties;
+  const itemId = str(p.itemId);
+  const sentiment = str(p.sentiment);
+  const tags = Array.isArray(p.tags) ? p.tags.filter((x): x is string => typeof x === 'string') : [];
+  const score = typeof p.score === 'number' ? `${p.scoreKind === 'csat' ? 'CSAT' : 'NPS'} ${p.score}` : null;
+  return (
+    <div className="small" data-testid="voice-activity">
+      {sentiment && <span className={`badge ${sentiment === 'negative' ? 'badge-danger' : sentiment === 'positive' ? 'badge-ok' : 'badge-off'}`} data-testid="voice-activity-sentiment">{tOr(`voice.sentiment.${sentiment}`, sentiment)}</span>}
+      {str(p.channel) && <span className="muted"> {tOr(`voice.channel.${str(p.channel)!}`, str(p.channel)!)}</span>}
+      {tags.length > 0 && <span> · {tags.map((x) => <span key={x} className="badge voice-tag">{x}</span>)}</span>}
+      {score && <span className="muted"> · {score}</span>}
+      {str(p.transport) === 'outbox' && <span className="muted"> · {t('voice.timelineReplyOutbox')}</span>}
+      {itemId && can('voice:read') && <> · <Link to={`/voice/${itemId}`} data-testid="voice-activity-link">{t('voice.timelineOpen')}</Link></>}
+    </div>
+  );
 }
 
 function ChangeLine({ change, ownerName }: { change: Change; ownerName: OwnerName }) {

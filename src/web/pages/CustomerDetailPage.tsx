@@ -17,6 +17,7 @@ import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
 import { CandidatesCard } from '../components/CandidatesCard.tsx';
 import { ConsentCard } from '../components/ConsentCard.tsx';
 import { QualityCard } from '../components/QualityCard.tsx';
+import { VoiceCustomerCard } from './voice/VoiceCards.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
 import { OtherValues, SourceAttributesCard } from '../components/SourceValues.tsx';
@@ -236,6 +237,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
           {can('commerce:read') && <CandidatesCard customerId={c.id} />}
+          {can('voice:read') && <VoiceCustomerCard customerId={c.id} />}
           <Timeline customerId={c.id} reloadKey={timelineKey} canWrite={can('customers:write')} />
           <ReviewIdentityPanel customerId={c.id} onSplit={(id) => navigate(`/customers/${id}`)} />
         </div>

@@ -211,6 +211,17 @@ export function FormBuilderPage({ id }: { id?: string }) {
                 </div>
                 <div className="form-actions">
                   <label className="checkbox"><input type="checkbox" checked={f.required} onChange={(e) => setField(i, { required: e.target.checked })} data-testid="builder-required" /> {t('forms.builder.required')}</label>
+                  {(f.type === 'text' || f.type === 'textarea') && (
+                    // One message field per form: ticking it here unticks it elsewhere.
+                    <label className="checkbox" title={t('voice.formMessageHint')}>
+                      <input type="checkbox" checked={f.voiceMessage === true} data-testid="builder-voice-message"
+                        onChange={(e) => set('fields', draft.fields.map((g, j) => {
+                          const { voiceMessage: _drop, ...rest } = g;
+                          return (j === i ? e.target.checked : false) ? { ...rest, voiceMessage: true } : rest;
+                        }))} />
+                      {' '}{t('voice.formMessage')}
+                    </label>
+                  )}
                   <Button small disabled={i === 0} onClick={() => move(i, -1)}>↑ {t('forms.builder.up')}</Button>
                   <Button small disabled={i === draft.fields.length - 1} onClick={() => move(i, 1)}>↓ {t('forms.builder.down')}</Button>
                   <Button small variant="ghost" onClick={() => set('fields', draft.fields.filter((_, j) => j !== i))} data-testid="builder-remove">{t('forms.builder.remove')}</Button>

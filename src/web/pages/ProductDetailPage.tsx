@@ -16,6 +16,7 @@ import { DataTable } from '../components/DataTable.tsx';
 import { CursorPager, useCursorPaging } from '../components/Pager.tsx';
 import { yen } from '../components/TierBadge.tsx';
 import { ErrorBanner, Loading, useLoad } from '../components/ui.tsx';
+import { VoiceTrendCard } from './voice/VoiceCards.tsx';
 
 const RANK_CHOICES = [3, 5, 10, 20, 50] as const;
 const PAGE = 25;
@@ -80,6 +81,7 @@ export function ProductDetailPage({ id }: { id: string }) {
         <div className="detail-main">
           {can('customers:read') && <TargetCustomers key={a?.modelBuiltAt ?? 'none'} productId={id} sku={p.sku} name={p.name} hasModel={a ? a.modelBuiltAt !== null : null} />}
           {a && <Rules affinity={a} />}
+          {can('voice:read') && <VoiceTrendCard sku={p.sku} />}
         </div>
         <div className="detail-side">
           <ErrorBanner error={affinity.error} />
