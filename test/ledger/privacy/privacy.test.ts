@@ -182,7 +182,9 @@ for (const engine of ENGINES) {
       const page = await admin.json('GET', `/api/v1/privacy/requests/${r.id}`);
       assert.equal(page.body.requesterName, '（消去済み）');
       assert.equal(page.body.customers[0].erased, true);
-      assert.equal(page.body.backupsHoldingData.known, false);
+      // The backup register is read (src/platform/operations): no backup was taken before this erasure.
+      assert.equal(page.body.backupsHoldingData.known, true);
+      assert.deepEqual(page.body.backupsHoldingData.items, []);
       assert.equal(page.body.tombstone.customerCount, 1);
       // Suzuki is untouched.
       assert.ok(await db.selectFrom('customers').select('id').where('id', '=', await customerOf('M2')).executeTakeFirst());
