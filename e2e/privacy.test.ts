@@ -51,7 +51,6 @@ test('privacy: a disclosure report, an erasure confirmed by typing, the tombston
     await importFile();
 
     const page = await watchedPage(context, problems, { ignoreConsole: /Failed to load resource/ });
-    page.on('dialog', (d) => void d.accept());
     await newRequest(page, base, 'disclosure');
     await page.getByTestId('privacy-disclose').click();
     const html = page.getByTestId('privacy-report-html');
