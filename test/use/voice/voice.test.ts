@@ -94,6 +94,19 @@ for (const engine of ENGINES) {
       assert.equal(bad.status, 400);
     });
 
+    test('dashboard panel voice_by_month: items per Japan month and sentiment, with Japanese labels', async () => {
+      const items = await t.database.db.selectFrom('voice_items').select(['sentiment', 'received_at']).execute();
+      const month = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 7);
+      const expected = new Map<string, number>();
+      for (const i of items) expected.set(`${month(i.received_at)}|${i.sentiment}`, (expected.get(`${month(i.received_at)}|${i.sentiment}`) ?? 0) + 1);
+      const res = await sales.json('GET', '/api/v1/dashboards/panels/voice_by_month');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const got = new Map<string, number>((res.body.rows as Array<{ month: string; sentiment: string; items: number }>).map((r) => [`${r.month}|${r.sentiment}`, r.items]));
+      // The panel shows the last 12 months; every item here is within them.
+      assert.deepEqual([...got.entries()].sort(), [...expected.entries()].sort());
+      assert.ok((res.body.rows as Array<{ sentiment: string; label: string }>).every((r) => ({ negative: '否定的', neutral: '中立', positive: '肯定的' } as Record<string, string>)[r.sentiment] === r.label));
+    });
+
     test('e-mail to the feedback address: the sender is resolved to the existing customer; Message-ID once', async () => {
       const mail = { from: '優良 一郎 <Ichiro@daicho-test.jp>', subject: '商品について', text: '品質がとても良く、気に入っています。', messageId: '<m1@daicho-test.jp>' };
       const res = await sales.json('POST', '/api/v1/voice/inbound-email', mail);
