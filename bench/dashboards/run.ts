@@ -194,6 +194,10 @@ const HAND: Record<Exclude<PanelId, 'composition'>, Hand> & { composition: (by: 
   acquisition: (f) => sql`
     SELECT to_char(c.created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM') AS month, c.acquisition_channel AS channel, count(*) AS "newCustomers"
     FROM customers c WHERE c.deleted_at IS NULL ${member(f, 'c.id')} AND ${createdIn(f)} GROUP BY 1, 2`,
+  voice_by_month: (f) => sql`
+    SELECT to_char(v.received_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM') AS month, v.sentiment, count(*) AS items
+    FROM voice_items v JOIN source_records sr ON sr.id = v.source_record_id JOIN customers c ON c.id = sr.customer_id
+    WHERE c.deleted_at IS NULL ${member(f, 'c.id')} ${dayIn(f, sql`(v.received_at AT TIME ZONE 'Asia/Tokyo')::date`)} GROUP BY 1, 2`,
   first_touch: (f) => sql`
     WITH cs AS (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL ${member(f, 'c.id')} AND ${createdIn(f)}),
     ranked AS (SELECT sr.customer_id, sr.source_id, row_number() OVER (PARTITION BY sr.customer_id ORDER BY sr.received_at, sr.id) AS n
@@ -246,7 +250,7 @@ function cases(segment: string, now: Date): Case[] {
   for (const by of COMPOSITION_DIMENSIONS) out.push({ name: `composition ${by}`, panel: 'composition', query: { by }, hand: HAND.composition(by), filters: { segment: null, fromDay: null, toDay: null } });
   out.push({ name: 'composition pref seg', panel: 'composition', query: { by: 'prefecture', segment }, hand: HAND.composition('prefecture'), filters: { segment, fromDay: null, toDay: null } });
   out.push({ name: 'composition pref 90d', panel: 'composition', query: { by: 'prefecture', from, to }, hand: HAND.composition('prefecture'), filters: { segment: null, fromDay: from, toDay: to } });
-  for (const id of ['funnel', 'revenue_by_month', 'category_by_month', 'cohorts', 'acquisition', 'first_touch', 'quality', 'merges_by_source'] as const) {
+  for (const id of ['funnel', 'revenue_by_month', 'category_by_month', 'cohorts', 'acquisition', 'first_touch', 'quality', 'merges_by_source', 'voice_by_month'] as const) {
     const all = trend.has(id) ? first : null;
     out.push({ name: id, panel: id, query: {}, hand: HAND[id], filters: { segment: null, fromDay: all, toDay: null } });
     out.push({ name: `${id} seg`, panel: id, query: { segment }, hand: HAND[id], filters: { segment, fromDay: all, toDay: null } });

@@ -305,6 +305,18 @@ export async function acquisition(db: Db, scope: Scope): Promise<AcquisitionRow[
   return r.rows;
 }
 
+export interface VoiceMonthRow { month: string; sentiment: string; items: number | string }
+
+/** Voice-of-customer items received per Japan month and sentiment, of the scope's live customers (an item is its record's customer's). */
+export async function voiceByMonth(db: Db, scope: Scope): Promise<VoiceMonthRow[]> {
+  const r = await sql<VoiceMonthRow>`
+    SELECT ${month(sql`v.received_at`)} AS month, v.sentiment, count(*) AS items
+    FROM voice_items v JOIN source_records sr ON sr.id = v.source_record_id JOIN customer_facts c ON c.customer_id = sr.customer_id
+    WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`v.received_at`)}
+    GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
 export interface FirstTouchRow { source: string; customers: number | string; buyers: number | string }
 
 /**

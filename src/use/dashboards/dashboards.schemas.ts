@@ -34,9 +34,10 @@ export type CompositionDimension = (typeof COMPOSITION_DIMENSIONS)[number];
  *  quality            metric (with_email | with_phone | with_address | with_company | review_waiting |
  *                     company_review_waiting), label, count, share (0–1 of all customers; null for queue sizes)
  *  merges_by_source   source, label, merged (records of that source that joined an existing customer), records
+ *  voice_by_month     month, sentiment (positive | neutral | negative), label, items (voice-of-customer items received)
  */
 export const PANELS = [
-  'composition', 'funnel', 'revenue_by_month', 'category_by_month', 'cohorts', 'acquisition', 'first_touch', 'quality', 'merges_by_source',
+  'composition', 'funnel', 'revenue_by_month', 'category_by_month', 'cohorts', 'acquisition', 'first_touch', 'quality', 'merges_by_source', 'voice_by_month',
 ] as const;
 export type PanelId = (typeof PANELS)[number];
 

@@ -192,6 +192,17 @@ async function acquisition(db: Db, r: Resolved): Promise<{ columns: Columns; row
   };
 }
 
+const SENTIMENT_LABELS: Readonly<Record<string, string>> = { negative: '否定的', neutral: '中立', positive: '肯定的' };
+
+async function voiceByMonth(db: Db, r: Resolved): Promise<{ columns: Columns; rows: Row[] }> {
+  const months = new Set(r.months);
+  const rows = await repo.voiceByMonth(db, r.scope);
+  return {
+    columns: [{ key: 'month', kind: 'month' }, { key: 'sentiment', kind: 'key' }, { key: 'label', kind: 'label' }, { key: 'items', kind: 'count' }],
+    rows: rows.filter((x) => months.has(x.month)).map((x) => ({ month: x.month, sentiment: x.sentiment, label: SENTIMENT_LABELS[x.sentiment] ?? x.sentiment, items: int(x.items) })),
+  };
+}
+
 async function firstTouch(db: Db, r: Resolved): Promise<{ columns: Columns; rows: Row[] }> {
   const [rows, labels] = await Promise.all([repo.firstTouch(db, r.scope), repo.dimensionLabels(db, 'source')]);
   const label = new Map(labels.map((l) => [l.code, l.label]));
@@ -227,7 +238,7 @@ async function mergesBySource(db: Db, r: Resolved): Promise<{ columns: Columns; 
   };
 }
 
-const TREND: ReadonlySet<PanelId> = new Set(['revenue_by_month', 'category_by_month', 'cohorts', 'acquisition']);
+const TREND: ReadonlySet<PanelId> = new Set(['revenue_by_month', 'category_by_month', 'cohorts', 'acquisition', 'voice_by_month']);
 const WITH_ORDERS: ReadonlySet<PanelId> = new Set(['composition', 'revenue_by_month', 'category_by_month', 'cohorts', 'first_touch']);
 
 /** How long a panel's statements may run before they are cancelled and the panel answers 503 (timeout). */
@@ -264,7 +275,8 @@ async function panelIn(db: Db, id: PanelId, query: PanelQuery, now: Date): Promi
               : id === 'acquisition' ? acquisition(db, r)
                 : id === 'first_touch' ? firstTouch(db, r)
                   : id === 'quality' ? quality(db, r)
-                    : mergesBySource(db, r),
+                    : id === 'voice_by_month' ? voiceByMonth(db, r)
+                      : mergesBySource(db, r),
     WITH_ORDERS.has(id) ? repo.otherCurrencyOrders(db, r.scope) : Promise.resolve(0),
   ]);
   return {

@@ -1,4 +1,5 @@
 import { candidateCustomersSql } from '../recommend/recommend.repository.ts';
+import { negativeFeedbackCustomersSql } from '../voice/voice.repository.ts';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { LINE_NET } from '../../ledger/values/values.repository.ts';
@@ -227,6 +228,8 @@ function compileLeaf(node: LeafCondition, ctx: CompileContext): Predicate {
       return sql<SqlBool>`c.id IN (SELECT sr.customer_id FROM orders o JOIN source_records sr ON sr.id = o.source_record_id
         WHERE sr.customer_id IS NOT NULL AND ${COUNTED_ORDER} GROUP BY sr.customer_id
         HAVING max(o.ordered_at) < ${new Date(ctx.now.getTime() - node.days * 86_400_000)})`;
+    case 'negative_feedback':
+      return sql<SqlBool>`c.id IN (${negativeFeedbackCustomersSql(new Date(ctx.now.getTime() - node.days * 86_400_000))})`;
     case 'no_contact':
       // The complement of those contacted in the window, so a customer never contacted is in it.
       return sql<SqlBool>`NOT (c.id IN (SELECT a.customer_id FROM activities a

@@ -76,6 +76,8 @@ export const NoPurchaseCondition = z.strictObject({ type: z.literal('no_purchase
  * contacted qualifies too). A page view, a purchase or an e-mail open is the customer's own behaviour, not a contact.
  */
 export const NoContactCondition = z.strictObject({ type: z.literal('no_contact'), days: z.number().int().min(1).max(36_500) });
+/** 「N 日以内に否定的な声」: a voice-of-customer item judged negative received in the last N days (issue 24). */
+export const NegativeFeedbackCondition = z.strictObject({ type: z.literal('negative_feedback'), days: z.number().int().min(1).max(36_500) });
 /** The activities that mean 接触: a mail or DM sent, a note (a call, a visit written down), a form submitted, an event registered for or attended. */
 export const CONTACT_ACTIVITY_TYPES = ['email_sent', 'dm_mailed', 'note', 'form_submission', 'event_registration', 'event_attendance'] as const;
 export const RfmCondition = z.strictObject({
@@ -94,7 +96,7 @@ export const SegmentRefCondition = z.strictObject({ type: z.literal('segment'), 
 
 export const LEAF_CONDITIONS = [
   AttributeCondition, DateCondition, AgeCondition, HasCondition, CustomFieldCondition, CompanyCondition, SourceCondition,
-  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, EmailCondition, PurchasesCondition, NoPurchaseCondition, NoContactCondition,
+  SourceCountCondition, PageViewsCondition, FormCondition, EventCondition, EmailCondition, PurchasesCondition, NoPurchaseCondition, NoContactCondition, NegativeFeedbackCondition,
   RfmCondition, PredictedCondition, CandidateCondition, SegmentRefCondition,
 ] as const;
 export type LeafCondition = z.infer<(typeof LEAF_CONDITIONS)[number]>;

@@ -58,6 +58,7 @@ function describeLeaf(node: LeafCondition): string {
     }
     case 'no_purchase': return `${node.days} 日間購入なし`;
     case 'no_contact': return `${node.days} 日間接触なし`;
+    case 'negative_feedback': return `${node.days} 日以内に否定的な声`;
     case 'rfm': return `RFM${node.tiers?.length ? ` ランク ${node.tiers.join('、')}` : ''}${node.segments?.length ? ` セグメント ${node.segments.join('、')}` : ''}`;
     case 'predicted': return `予測値 ${node.metric} ${range(node.min, node.max)}`;
     case 'candidate': return `商品 ${node.sku} の提案対象`;

@@ -453,3 +453,12 @@ export async function eraseVoiceOf(db: Db, recordIds: readonly number[]): Promis
   const r = await db.deleteFrom('voice_items').where('id', 'in', ids).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/**
+ * The segment condition 「N 日以内に否定的な声」: customers with a negative voice item received since `since` (the
+ * segments compiler embeds it; an item belongs to the customer holding its source record, so merges follow).
+ */
+export function negativeFeedbackCustomersSql(since: Date): RawBuilder<unknown> {
+  return sql`SELECT sr.customer_id FROM voice_items v JOIN source_records sr ON sr.id = v.source_record_id
+    WHERE v.sentiment = 'negative' AND v.received_at >= ${since} AND sr.customer_id IS NOT NULL`;
+}

@@ -77,6 +77,36 @@ for (const engine of ENGINES) {
       assert.match(tasks.at(-1)!.title, /優良/);
     });
 
+    test('segment condition 「N 日以内に否定的な声」: the customers with a negative item in the window; a bad window is a 400', async () => {
+      const count = async (definition: unknown) => {
+        const r = await sales.json('POST', '/api/v1/segments/count', { definition });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r.body.count as number;
+      };
+      // The new prospect's bug report and the loyal customer's delivery complaint; the praise does not count.
+      assert.equal(await count({ type: 'negative_feedback', days: 30 }), 2);
+      const db = t.database.db;
+      const newest = await db.selectFrom('voice_items').select('id').where('sentiment', '=', 'negative').orderBy('received_at', 'desc').limit(1).executeTakeFirstOrThrow();
+      await db.updateTable('voice_items').set({ received_at: new Date(Date.now() - 60 * 86_400_000) }).where('id', '=', newest.id).execute();
+      assert.equal(await count({ type: 'negative_feedback', days: 30 }), 1, 'a complaint 60 days old is outside a 30-day window');
+      assert.equal(await count({ type: 'negative_feedback', days: 90 }), 2);
+      const bad = await sales.json('POST', '/api/v1/segments/count', { definition: { type: 'negative_feedback', days: 0 } });
+      assert.equal(bad.status, 400);
+    });
+
+    test('dashboard panel voice_by_month: items per Japan month and sentiment, with Japanese labels', async () => {
+      const items = await t.database.db.selectFrom('voice_items').select(['sentiment', 'received_at']).execute();
+      const month = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 7);
+      const expected = new Map<string, number>();
+      for (const i of items) expected.set(`${month(i.received_at)}|${i.sentiment}`, (expected.get(`${month(i.received_at)}|${i.sentiment}`) ?? 0) + 1);
+      const res = await sales.json('GET', '/api/v1/dashboards/panels/voice_by_month');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const got = new Map<string, number>((res.body.rows as Array<{ month: string; sentiment: string; items: number }>).map((r) => [`${r.month}|${r.sentiment}`, r.items]));
+      // The panel shows the last 12 months; every item here is within them.
+      assert.deepEqual([...got.entries()].sort(), [...expected.entries()].sort());
+      assert.ok((res.body.rows as Array<{ sentiment: string; label: string }>).every((r) => ({ negative: '否定的', neutral: '中立', positive: '肯定的' } as Record<string, string>)[r.sentiment] === r.label));
+    });
+
     test('e-mail to the feedback address: the sender is resolved to the existing customer; Message-ID once', async () => {
       const mail = { from: '優良 一郎 <Ichiro@daicho-test.jp>', subject: '商品について', text: '品質がとても良く、気に入っています。', messageId: '<m1@daicho-test.jp>' };
       const res = await sales.json('POST', '/api/v1/voice/inbound-email', mail);

@@ -14,7 +14,7 @@ import { CompositionPanel, type DrillTarget } from './CompositionPanel.tsx';
 import { DrillList } from './DrillList.tsx';
 import { Funnel, Merges, Quality } from './LedgerPanels.tsx';
 import { PanelCard, usePanel } from './PanelCard.tsx';
-import { AcquisitionChart, CategoryChart, CohortHeatmap, FirstTouchChart, RevenueCharts } from './TrendPanels.tsx';
+import { AcquisitionChart, CategoryChart, CohortHeatmap, FirstTouchChart, RevenueCharts, VoiceChart } from './TrendPanels.tsx';
 import { pickOf, RANGE_PICKS, rangeOf, searchOfView, todayInJapan, viewFromSearch, type DashboardView } from './dashboard-data.ts';
 
 const SECTIONS = ['composition', 'funnel', 'purchases', 'acquisition', 'quality'] as const;
@@ -42,6 +42,7 @@ export function DashboardPage() {
   const firstTouch = usePanel('first_touch', view);
   const quality = usePanel('quality', view);
   const merges = usePanel('merges_by_source', view);
+  const voice = usePanel('voice_by_month', view);
 
   // The drill-in belongs to the view it was opened from: another filter or dimension closes it.
   const [drill, setDrill] = useState<DrillTarget | null>(null);
@@ -135,6 +136,9 @@ export function DashboardPage() {
         </PanelCard>
         <PanelCard id="merges_by_source" title={t('dash.panel.merges_by_source')} state={merges} view={view}>
           {(panel) => <Merges panel={panel} />}
+        </PanelCard>
+        <PanelCard id="voice_by_month" title={t('dash.panel.voice_by_month')} state={voice} view={view}>
+          {(panel) => <VoiceChart panel={panel} />}
         </PanelCard>
       </div>
     </div>

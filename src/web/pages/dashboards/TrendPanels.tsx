@@ -117,6 +117,16 @@ export function AcquisitionChart({ panel }: { panel: DashboardPanel }) {
   );
 }
 
+export function VoiceChart({ panel }: { panel: DashboardPanel }) {
+  const { t } = useI18n();
+  return (
+    <StackedByMonth
+      panel={panel} seriesColumn="sentiment" valueColumn="items" yen={false} testId="chart-voice" label={t('dash.panel.voice_by_month')}
+      name={(key, row) => (row.label === null || row.label === undefined || row.label === '' ? key : String(row.label))}
+    />
+  );
+}
+
 /** Months since the first purchase shown at most (the CSV holds every one). */
 const COHORT_MONTHS = 12;
 

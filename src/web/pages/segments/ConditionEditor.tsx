@@ -393,6 +393,13 @@ export function ConditionEditor({ node, onChange, choices, selfId }: { node: Lea
           <Words>{t('seg.noContact.suffix')}</Words>
         </span>
       );
+    case 'negative_feedback':
+      return (
+        <span className="seg-inline">
+          <NumberInput value={node.days} min={1} label={t('seg.unit.days')} testId="cond-days" onChange={(days) => onChange({ ...node, days: days as number })} />
+          <Words>{t('seg.negativeFeedback.suffix')}</Words>
+        </span>
+      );
     case 'rfm': {
       const score = (key: 'r' | 'f' | 'm') => (
         <span className="seg-inline" key={key}>

@@ -41,6 +41,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   { id: 'recent_purchase', category: 'behaviour', make: () => ({ type: 'purchases', minCount: 1, window: { lastDays: 180 } }) },
   { id: 'no_purchase', category: 'behaviour', make: () => ({ type: 'no_purchase', days: 180 }) },
   { id: 'no_contact', category: 'behaviour', make: () => ({ type: 'no_contact', days: 14 }) },
+  { id: 'negative_feedback', category: 'behaviour', make: () => ({ type: 'negative_feedback', days: 30 }) },
   { id: 'rfm', category: 'value', make: () => ({ type: 'rfm', tiers: ['loyal'] }) },
   { id: 'predicted', category: 'value', make: () => ({ type: 'predicted', metric: 'p_alive', min: 0.5 }) },
   { id: 'candidate', category: 'value', make: () => ({ type: 'candidate', sku: '', maxRank: 10 }) },
