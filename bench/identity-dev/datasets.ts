@@ -32,9 +32,9 @@ export function readSmallCsv(file: string): string[][] {
 }
 
 async function loadFile(dataDir: string, csv: string, profileSrc: string | ProfileJson): Promise<LoadedDataset['records']> {
-  const json = typeof profileSrc === 'string' ? (JSON.parse(fs.readFileSync(path.join(dataDir, profileSrc), 'utf8')) as ProfileJson) : profileSrc;
+  const json = typeof profileSrc === 'string' ? (JSON.parse(fs.readFileSync(path.resolve(dataDir, profileSrc), 'utf8')) as ProfileJson) : profileSrc;
   const profile: ImportProfile = parseImportProfile(json);
-  const table = await openTable(path.join(dataDir, csv), { ...(profile.encoding ? { encoding: profile.encoding } : {}), ...(profile.delimiter ? { delimiter: profile.delimiter } : {}) });
+  const table = await openTable(path.resolve(dataDir, csv), { ...(profile.encoding ? { encoding: profile.encoding } : {}), ...(profile.delimiter ? { delimiter: profile.delimiter } : {}) });
   const rows: LoadedDataset['records'] = [];
   let bad = 0;
   for await (const row of table.rows) {

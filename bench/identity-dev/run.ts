@@ -66,9 +66,9 @@ async function runOne(spec: DatasetSpec, tmp: string, verbose: boolean): Promise
   else {
     // Keep only the truth rows of the loaded sources (febrl/truth.csv covers febrl1 and febrl2).
     const sources = new Set(loaded.records.map((r) => r.source));
-    const [head = '', ...rest] = fs.readFileSync(path.join(DATA, spec.truth!), 'utf8').split(/\r?\n/u).filter(Boolean);
+    const [head = '', ...rest] = fs.readFileSync(path.resolve(DATA, spec.truth!), 'utf8').split(/\r?\n/u).filter(Boolean);
     fs.writeFileSync(truth, `${[head, ...rest.filter((l) => sources.has(l.slice(0, l.indexOf(','))))].join('\n')}\n`);
-    const dir = path.dirname(path.join(DATA, spec.truth!));
+    const dir = path.dirname(path.resolve(DATA, spec.truth!));
     for (const extra of ['negatives.csv', 'life_events.csv']) {
       if (fs.existsSync(path.join(dir, extra))) fs.copyFileSync(path.join(dir, extra), path.join(tmp, extra));
       else fs.rmSync(path.join(tmp, extra), { force: true });
@@ -122,13 +122,22 @@ async function runOne(spec: DatasetSpec, tmp: string, verbose: boolean): Promise
   };
 }
 
+/** A data set written by bench/identity-gen/generate.ts (every `*.mapping.json` with its CSV), by absolute paths. */
+function generatedSpec(dir: string): DatasetSpec {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mapping.json')).sort()
+    .map((m) => [path.join(dir, m.replace(/\.mapping\.json$/u, '.csv')), path.join(dir, m)] as [string, string]);
+  return { name: path.basename(dir), files, truth: path.join(dir, 'truth.csv') };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'string' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', multiple: true } } });
   const only = values.only?.split(',');
+  // --dir DIR (repeatable): a generated set in the ja-dedup-dev layout (bench/identity-gen/generate.ts), all its exports.
+  const specs: DatasetSpec[] = values.dir?.map((d) => generatedSpec(path.resolve(d))) ?? DATASETS;
   const tmp = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-identity-'));
   fs.mkdirSync(tmp, { recursive: true });
   const rows: Row[] = [];
-  for (const spec of DATASETS) {
+  for (const spec of specs) {
     if (only && !only.includes(spec.name)) continue;
     rows.push(await runOne(spec, tmp, values.verbose ?? false));
   }

@@ -249,8 +249,9 @@ async function weightsForChunks(db: Db, firstId: number, lastId: number, chunkSi
     if (stored && weightsFitEngine(stored.weights)) return stored.weights as MatchWeights;
     const { records } = await loadChunkRecords(trx, await repo.listUnresolvedChunk(trx, chunkSize), neighbourBudget);
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const comparisons = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK, keysOf: storedKeysOf }).pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
-    const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS });
+    const { pairs, freeMasks } = candidatePairs(sorted, { maxBlockSize: MAX_BLOCK, keysOf: storedKeysOf });
+    const comparisons = pairs.map(([i, j]) => compareRecords(sorted[i]!, sorted[j]!));
+    const weights = trainWeights(sorted, comparisons, { randomPairs: TRAIN_RANDOM_PAIRS, freeMasks });
     await repo.saveWeights(trx, weights, sorted.length, { firstId, lastId: null });
     return weights;
   });

@@ -39,7 +39,7 @@
  */
 import { fullNameOf } from './prepare.ts';
 import { soundex } from './strings.ts';
-import type { MatchRecord, NamePart } from './types.ts';
+import { FIELDS, type Field, type MatchRecord, type NamePart } from './types.ts';
 
 export const DEFAULT_MAX_BLOCK_SIZE = 50;
 
@@ -66,6 +66,31 @@ export function keyTier(key: string): 0 | 1 | 2 {
 export function blockCap(key: string, maxBlockSize: number = DEFAULT_MAX_BLOCK_SIZE): number {
   const kindCap = KIND_CAPS[keyKind(key)];
   return kindCap !== undefined && kindCap < maxBlockSize ? kindCap : maxBlockSize;
+}
+
+/** The comparison fields each kind of key is built from (a pair met through that key agrees on them by construction). */
+const KEY_FIELDS: Readonly<Record<string, readonly Field[]>> = Object.freeze({
+  e: ['email'], el: ['email'], p: ['phone'],
+  ft: ['family', 'given'], fk: ['family', 'given'], fr: ['family', 'given'], fs: ['family', 'given'], sx: ['family', 'given'],
+  fb: ['family', 'birth'], gb: ['given', 'birth'], sb: ['family', 'birth'], b: ['birth'],
+  fo: ['family', 'address'], go: ['given', 'address'], a: ['address'], an: ['address'],
+  fc: ['family', 'company'], gc: ['given', 'company'],
+});
+
+const ALL_FIELDS_MASK = (1 << FIELDS.length) - 1;
+
+/**
+ * Bit mask over FIELDS of the fields a kind of key does NOT depend on: a pair found through the key says nothing
+ * biased about them. Weight estimation counts a pair towards a field's agreement rates only when one of the keys
+ * that found it leaves the field free (see trainWeights): a pair met only through its birth date agrees on its birth
+ * date because of how it was found, not because unrelated people often share one.
+ */
+export function freeFieldMask(key: string): number {
+  const fields = KEY_FIELDS[keyKind(key)];
+  if (fields === undefined) return ALL_FIELDS_MASK;
+  let mask = ALL_FIELDS_MASK;
+  for (const f of fields) mask &= ~(1 << FIELDS.indexOf(f));
+  return mask;
 }
 
 /** How a name part is blocked: its written form and its romaji (else its kana, when it has no romaji). */
@@ -164,7 +189,7 @@ export interface BlockingStats {
 export function candidatePairs(
   records: readonly MatchRecord[],
   options: { maxBlockSize?: number; keysOf?: (r: MatchRecord, i: number) => readonly string[]; fixed?: readonly boolean[] } = {},
-): { pairs: Array<[number, number]>; stats: BlockingStats } {
+): { pairs: Array<[number, number]>; stats: BlockingStats; freeMasks: number[] } {
   const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const fixed = options.fixed;
   const blocks = new Map<string, number[]>();
@@ -190,7 +215,8 @@ export function candidatePairs(
       for (const k of keys) blocks.get(k)?.push(i);
     }
   }
-  const seen = new Set<number>();
+  // Pair id → fields left free by the keys that found it (freeFieldMask); also the set of pairs already listed.
+  const seen = new Map<number, number>();
   const pairs: Array<[number, number]> = [];
   const n = records.length;
   const oversized: Array<{ key: string; size: number }> = [];
@@ -200,6 +226,7 @@ export function candidatePairs(
       oversized.push({ key, size: members.length });
       continue;
     }
+    const free = freeFieldMask(key);
     for (let x = 0; x < members.length; x++) {
       // From the first fixed record on, every pair is of two fixed records.
       if (fixed?.[members[x]!]) break;
@@ -207,16 +234,22 @@ export function candidatePairs(
         const i = Math.min(members[x]!, members[y]!);
         const j = Math.max(members[x]!, members[y]!);
         const id = i * n + j;
-        if (seen.has(id)) continue;
-        seen.add(id);
+        const had = seen.get(id);
+        if (had !== undefined) {
+          seen.set(id, had | free);
+          continue;
+        }
+        seen.set(id, free);
         pairs.push([i, j]);
       }
     }
   }
   pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const freeMasks = pairs.map(([i, j]) => seen.get(i * n + j)!);
   oversized.sort((p, q) => q.size - p.size || (p.key < q.key ? -1 : 1));
   return {
     pairs,
+    freeMasks,
     stats: { keys: nKeys, blocks: blocks.size, oversized: oversized.slice(0, 20), oversizedCount: oversized.length, pairs: pairs.length },
   };
 }

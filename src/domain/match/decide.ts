@@ -12,9 +12,9 @@
  *    data's birth dates are reliable).
  *  - family_name_change: family names differ but the given name agrees.
  *    Auto-merged only with the same given name (or the same reading in other
- *    kanji) and two of: same birth date, same personal e-mail, same mobile,
- *    same home address (married name, with or without a move); otherwise
- *    review. Inside a cluster it is not a conflict (see hasBlockingConflict).
+ *    kanji) and the same mobile or personal e-mail, or two of: same birth
+ *    date, same personal e-mail, same mobile, same home address (married
+ *    name, with or without a move); otherwise review. Inside a cluster it is not a conflict (see hasBlockingConflict).
  *  - weak_given_name: the given names only look alike (one kanji different
  *    and no reading to check, or a fuzzy reading) or one is unknown: merged
  *    only with a personal identifier (same mobile or same e-mail, or for a
@@ -147,7 +147,11 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
     // address (a name change at marriage without a move keeps the address).
     const personalEmail = emailExact && !cmp.flags.includes('email_organisation');
     const ids = [birth === 'exact', personalEmail, mobile, address === 'exact'].filter(Boolean).length;
-    const personal = sameGiven && !birthConflict && ids >= 2;
+    // Or one identifier that only one person carries (her own mobile or personal mailbox): a married woman often
+    // appears in one source with no birth date and a new address, and keeps exactly that (the posterior still has to
+    // reach the merge threshold against the family-name disagreement). A birth date or an address alone does not
+    // do: a namesake of the given name born on the same day, a family at one address.
+    const personal = sameGiven && !birthConflict && (ids >= 2 || mobile || personalEmail);
     const noisy = unreliable(weights, 'family') && corroborated('family');
     if (!personal && !noisy) rules.push('family_name_change');
   }
@@ -195,6 +199,17 @@ function contradictions(cmp: Comparison): number {
   return (['birth', 'email', 'phone', 'address', 'company'] as const).filter((f) => levelOf(cmp, f) === 'disagree').length;
 }
 
+/**
+ * Whether every field the pair agrees on (any level but disagree; gender aside) is one the keys that found it forced
+ * to agree: strangers met through a shared birth date, both names and the address different. Their birth date is
+ * rare in the population (its weight is estimated so: weights.ts DEBIASED_FIELDS), so the posterior put 200 such
+ * pairs of Febrl2 in review, none of them a duplicate; a pair with anything more in common is decided as before.
+ */
+function onlyForced(cmp: Comparison, forced: number | undefined): boolean {
+  if (forced === undefined || forced === 0) return false;
+  return cmp.fields.every((fc, bit) => fc.field === 'gender' || fc.index < 0 || fc.level === 'disagree' || (forced & (1 << bit)) !== 0);
+}
+
 export interface DecideOptions {
   /**
    * Records in the ledger the pair was drawn from (linked records plus the batch being resolved). When it is larger
@@ -202,6 +217,11 @@ export interface DecideOptions {
    * namesakes: see namesakeBits.
    */
   ledgerRecords?: number;
+  /**
+   * Fields the keys that found this pair forced to agree (forcedByBlocking, a bit mask over FIELDS). A pair that
+   * agrees on nothing else was found by chance, not by evidence: it goes no further than distinct.
+   */
+  forced?: number;
 }
 
 /**
@@ -252,7 +272,7 @@ export function decidePair(aId: string, bId: string, cmp: Comparison, weights: M
   const identity = rules.length === 0 && isEmailIdentity(cmp);
   const needed = weak ? Math.max(weights.thresholds.merge, weights.thresholds.nameOnly ?? weights.thresholds.merge) : weights.thresholds.merge;
   if ((probability >= needed || identity) && rules.length === 0) outcome = 'merge';
-  else if (probability >= weights.thresholds.review && !(weak && contradictions(cmp) >= NAME_ONLY_CONTRADICTIONS)) outcome = 'review';
+  else if (probability >= weights.thresholds.review && !(weak && contradictions(cmp) >= NAME_ONLY_CONTRADICTIONS) && !onlyForced(cmp, options.forced)) outcome = 'review';
   else outcome = 'distinct';
   const evidence: EvidenceItem[] = cmp.fields.map((fc, i) => ({
     field: fc.field,

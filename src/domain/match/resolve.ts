@@ -6,7 +6,7 @@ import { candidatePairs, type BlockingStats } from './blocking.ts';
 import { clusterGreedy, type ClusterEdge, type ClusterLink } from './cluster.ts';
 import { compareRecords } from './compare.ts';
 import { decidePair, hasBlockingConflict } from './decide.ts';
-import { defaultWeights, trainWeights, type TrainOptions } from './weights.ts';
+import { defaultWeights, forcedByBlocking, trainWeights, type TrainOptions } from './weights.ts';
 import type { Comparison, EvidenceItem, MatchRecord, MatchWeights, Outcome, ScoredPair } from './types.ts';
 
 /** Cross pairs of a cluster below this posterior block a join (anti-chaining). */
@@ -86,13 +86,13 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   }
   const groupOf = options.groups;
   const fixed = groupOf ? records.map((r) => groupOf.has(r.id)) : null;
-  const { pairs, stats: blocking } = candidatePairs(records, {
+  const { pairs, stats: blocking, freeMasks } = candidatePairs(records, {
     maxBlockSize: options.maxBlockSize,
     ...(options.keysOf ? { keysOf: options.keysOf } : {}),
     ...(fixed ? { fixed } : {}),
   });
   const comparisons: Comparison[] = pairs.map(([i, j]) => compareRecords(records[i]!, records[j]!));
-  let weights = options.weights ?? trainWeights(records, comparisons, options.train);
+  let weights = options.weights ?? trainWeights(records, comparisons, { freeMasks, ...options.train });
   if (options.thresholds) weights = { ...weights, thresholds: { ...weights.thresholds, ...options.thresholds } };
 
   const decideOptions = options.ledgerRecords === undefined ? {} : { ledgerRecords: options.ledgerRecords };
@@ -100,7 +100,8 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   const n = records.length;
   const edges: ClusterEdge[] = [];
   pairs.forEach(([i, j], k) => {
-    const sp = decidePair(records[i]!.id, records[j]!.id, comparisons[k]!, weights, decideOptions);
+    const forced = forcedByBlocking(freeMasks[k]!);
+    const sp = decidePair(records[i]!.id, records[j]!.id, comparisons[k]!, weights, { ...decideOptions, forced });
     scored.set(i * n + j, sp);
     if (sp.outcome === 'merge') edges.push({ i, j, score: sp.score, weak: sp.weak });
   });
