@@ -256,6 +256,9 @@ export async function listMessages(db: Db, campaignId: string, status: CampaignM
   let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
     .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
       'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
+    // A DM piece recorded as come back (宛先不明): the UI offers no second 「返送」.
+    .select((eb) => eb.selectFrom('contact_suppressions as x').select((x) => x.fn.min('x.recorded_at').as('r'))
+      .whereRef('x.campaign_id', '=', 'm.campaign_id').whereRef('x.customer_id', '=', 'm.customer_id').where('x.reason', '=', 'returned_mail').as('returned_at'))
     .where('m.campaign_id', '=', campaignId);
   if (status) q = q.where('m.status', '=', status);
   if (afterId !== null) q = q.where('m.id', '>', afterId);
@@ -274,6 +277,13 @@ export async function ordersAfter(db: Db, campaignId: string, days: number): Pro
       AND o.ordered_at >= m.sent_at AND o.ordered_at < m.sent_at + make_interval(days => ${days})`.execute(db);
   const row = result.rows[0];
   return { orders: Number(row?.orders ?? 0), buyers: Number(row?.buyers ?? 0), revenue: Number(row?.revenue ?? 0) };
+}
+
+/** Whether the campaign's DM piece to this customer was mailed (the list was exported after it was stored). */
+export async function dmMailedTo(db: Db, campaignId: string, customerId: string): Promise<boolean> {
+  const row = await db.selectFrom('campaign_messages').select('id').where('campaign_id', '=', campaignId).where('customer_id', '=', customerId)
+    .where('channel', '=', 'dm').where('status', '=', 'sent').executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The DM mailing list: the campaign's pieces with what a 宛名 label needs and how many people share the household. */
