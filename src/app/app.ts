@@ -40,6 +40,7 @@ import { trackingRoutes } from '../use/campaigns/tracking.routes.ts';
 import { log } from '../core/logger.ts';
 import { health, measureRequests, metrics } from './operations.ts';
 import { privacyRoutes } from '../ledger/privacy/privacy.routes.ts';
+import { wireMergeListeners } from './merge-listeners.ts';
 import { privacyParts } from './privacy-parts.ts';
 import { voiceRoutes } from '../use/voice/voice.routes.ts';
 import { createFromFormSubmission } from '../use/voice/voice.service.ts';
@@ -50,6 +51,8 @@ export type App = Router;
 /** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
 export function createApp(given: AppDeps): App {
   const app = createRouter();
+  // What follows a customer merge or unmerge (consents, 利用停止, trigger firings and tasks).
+  wireMergeListeners();
   // Form submissions reach the voice-of-customer inbox through the deps (intake never imports use).
   const deps: AppDeps = { ...given, onFormSubmitted: given.onFormSubmitted ?? createFromFormSubmission };
 

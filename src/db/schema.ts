@@ -1097,7 +1097,12 @@ export interface PrivacyRequestsTable {
   completed_at: Timestamp | null;
   erased_at: Timestamp | null;
 }
-export interface PrivacyRequestCustomersTable { request_id: string; customer_id: string }
+export interface PrivacyRequestCustomersTable {
+  request_id: string;
+  customer_id: string;
+  /** 0036: set when the customer was added by a merge, to the customer merged in whose stop it took over. */
+  via_merge_of: Generated<string | null>;
+}
 export interface DisclosureReportsTable {
   id: Generated<string>;
   request_id: string;

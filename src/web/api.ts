@@ -48,7 +48,7 @@ import type {
 } from '../use/recommend/recommend.schemas.ts';
 import type {
   AudienceListSchema, AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignList, CampaignPatch, CampaignReport, MessageCounts, MessageListSchema,
-  MessageRow, SuppressionReason,
+  MessageRow, ReturnedImportResult, SuppressionReason,
 } from '../use/campaigns/campaigns.schemas.ts';
 import type { PreviewRequest, PreviewSchema, SettingsUpdate, TestSendSchema } from '../use/campaigns/content.schemas.ts';
 import type { FiringPage, RunResult, Task, Trigger, TriggerInput } from '../use/triggers/triggers.schemas.ts';
@@ -477,7 +477,7 @@ export const recommendApi = {
 
 // ── campaigns (キャンペーン): e-mail and DM, audience with suppressions, sending, reports ──
 export type {
-  AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignPatch, CampaignReport, MessageCounts, MessageRow, SuppressionReason,
+  AudienceRow, AudienceSummary, Campaign, CampaignInput, CampaignPatch, CampaignReport, MessageCounts, MessageRow, ReturnedImportResult, SuppressionReason,
 };
 export type CampaignListItem = CampaignList['items'][number];
 export type AudienceList = z.infer<typeof AudienceListSchema>;
@@ -506,6 +506,8 @@ export const campaignsApi = {
   /** A DM piece came back (宛先不明): the household is suppressed for later DMs. */
   markReturned: (customerId: string, campaignId: string, detail?: string) =>
     request<void>('POST', '/campaigns/returned-mail', { customerId, campaignId, ...(detail ? { detail } : {}) }),
+  /** Returned DM pieces as a CSV (the exported list's lines, 〒 + 住所 + 氏名, or 顧客ID): each row matched and marked, or reported. */
+  uploadReturned: (id: string, file: File) => uploadRawFile<ReturnedImportResult>(`/campaigns/${encodeURIComponent(id)}/returned-mail`, file),
   /** Messages whose fate is unknown: send again, or record them as sent (default: all of them). */
   decideUnknown: (id: string, action: 'resend' | 'mark_sent', messageIds?: number[]) =>
     request<unknown>('POST', `/campaigns/${encodeURIComponent(id)}/unknown`, { action, ...(messageIds ? { messageIds } : {}) }),

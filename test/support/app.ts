@@ -52,8 +52,9 @@ export function bearerClient(app: App, key: string, userId: string, email: strin
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     Promise.resolve(app.request(path, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}), ...headers },
+      // A Uint8Array is sent as it is (file uploads), anything else as JSON.
+      ...(body instanceof Uint8Array ? { body: body as Uint8Array<ArrayBuffer> } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     }));
   return {
     userId,

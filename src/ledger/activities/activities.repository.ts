@@ -165,8 +165,9 @@ export async function moveActivities(db: Db, fromId: string, toId: string, recor
 }
 
 /**
- * Activities of campaigns (messages sent, DM pieces mailed), many at a time, keyed by message so a retried send or a
- * re-exported mailing list writes each once. Each hangs off the person's source record that holds the address it went
+ * Activities of campaigns (messages sent, opened, clicked, unsubscribed, bounced; DM pieces mailed and returned;
+ * trigger tasks), many at a time: the one path every campaign activity takes (the send loop, tracking, triggers, DM).
+ * Keyed by message so a retried send, a second open or a re-exported mailing list writes each once. Each hangs off the person's source record that holds the address it went
  * to (else their first record), like every other behaviour, so merge and unmerge move it with that record.
  */
 export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ dedupeKey: string; customerId: string; type: string; occurredAt: Date; title: string; properties: Record<string, unknown>; address?: string | null }>): Promise<void> {
@@ -176,7 +177,7 @@ export async function insertCampaignActivities(db: Db, rows: ReadonlyArray<{ ded
       SELECT v.customer_id, v.type, v.occurred_at, v.title, v.properties, r.source_id, r.id, v.dedupe_key
       FROM unnest(${chunk.map((r) => r.customerId)}::uuid[], ${chunk.map((r) => r.type)}::text[], ${chunk.map((r) => r.occurredAt.toISOString())}::timestamptz[],
         ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => JSON.stringify(r.properties))}::jsonb[], ${chunk.map((r) => r.dedupeKey)}::text[],
-        ${chunk.map((r) => r.address ?? null)}::text[])
+        ${chunk.map((r) => r.address?.trim().toLowerCase() || null)}::text[])
         AS v(customer_id, type, occurred_at, title, properties, dedupe_key, address)
       LEFT JOIN LATERAL (SELECT sr.id, sr.source_id FROM source_records sr WHERE sr.customer_id = v.customer_id
                          ORDER BY (lower(sr.normalized->>'email') = v.address) IS TRUE DESC, sr.id LIMIT 1) r ON TRUE

@@ -268,3 +268,40 @@ export function provisionConsented(): Expression<SqlBool> {
 export function provisionRefused(): Expression<SqlBool> {
   return sql<SqlBool>`customers.id NOT IN (SELECT cs.customer_id FROM (${currentConsentStatesSql('third_party')}) cs WHERE cs.state = 'granted')`;
 }
+
+// ── 利用停止 across merges (merge.service.ts) ──
+
+/** Each customer's stop (its request), for the customers that have one. */
+export async function useStopsOf(db: Db, customerIds: readonly string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.selectFrom('customers').select(['id', 'use_stopped_request_id'])
+    .where('id', 'in', [...customerIds]).where('use_stopped_request_id', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.use_stopped_request_id!]));
+}
+
+/** Adds a customer to a stop's request, taken over from the customer `via` by a merge or an unmerge (kept if there). */
+export async function linkInheritedStop(db: Db, requestId: string, customerId: string, via: string): Promise<void> {
+  await db.insertInto('privacy_request_customers').values({ request_id: requestId, customer_id: customerId, via_merge_of: via })
+    .onConflict((oc) => oc.columns(['request_id', 'customer_id']).doNothing()).execute();
+}
+
+/** Takes away the rows a customer got by merging these customers in; returns their requests. */
+export async function unlinkInheritedStops(db: Db, customerId: string, via: readonly string[]): Promise<string[]> {
+  if (via.length === 0) return [];
+  const rows = await db.deleteFrom('privacy_request_customers').where('customer_id', '=', customerId).where('via_merge_of', 'in', [...via])
+    .returning('request_id').execute();
+  return rows.map((r) => r.request_id);
+}
+
+/** Whether the request still concerns the customer. */
+export async function requestConcerns(db: Db, requestId: string, customerId: string): Promise<boolean> {
+  return (await db.selectFrom('privacy_request_customers').select('request_id').where('request_id', '=', requestId).where('customer_id', '=', customerId).executeTakeFirst()) !== undefined;
+}
+
+/** A stop the customer still holds through a customer merged into it that is itself still stopped, if any. */
+export async function inheritedActiveStop(db: Db, customerId: string): Promise<string | null> {
+  const row = await db.selectFrom('privacy_request_customers as rc').innerJoin('customers as o', 'o.id', 'rc.via_merge_of')
+    .select('rc.request_id').where('rc.customer_id', '=', customerId).whereRef('o.use_stopped_request_id', '=', 'rc.request_id')
+    .orderBy('rc.request_id').limit(1).executeTakeFirst();
+  return row?.request_id ?? null;
+}

@@ -164,3 +164,11 @@ export async function recordsMergedFrom(db: Db, customerId: string, otherIds: st
   for (const r of rows) out.set(r.other_customer_id!, [...(out.get(r.other_customer_id!) ?? []), r.source_record_id!]);
   return out;
 }
+
+/** The customers ever merged into this one (a review decision or a manual merge moved their records here). */
+export async function customersMergedInto(db: Db, customerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('match_decisions').select('other_customer_id').distinct()
+    .where('customer_id', '=', customerId).where('kind', 'in', ['accept', 'manual_merge'])
+    .where('other_customer_id', 'is not', null).where('other_customer_id', '<>', customerId).execute();
+  return rows.map((r) => r.other_customer_id!);
+}

@@ -8,8 +8,8 @@ import { maskExternalId, maskStatement, maskText } from '../../domain/customers/
 import { isNameOnly } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { consentOrigins, mergeConsentLedgers, returnConsentsOnUnmerge } from '../../ledger/consents/consents.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
+import { customersMerged, customerSplit } from '../../ledger/customers/merge-listeners.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as resolution from '../resolution.repository.ts';
 import * as repo from './identity.repository.ts';
@@ -145,8 +145,9 @@ async function refuseNeverPairs(db: Db, customerIds: string[]): Promise<void> {
 }
 
 /**
- * Moves every source record and activity of `otherId` into `targetId` (and its customer-level consent events, with
- * one merge event per purpose where an opt-out must win), records one decision per moved record,
+ * Moves every source record and activity of `otherId` into `targetId`, tells the merge listeners (consents: the
+ * most restrictive state wins; 利用停止; trigger firings and tasks — src/ledger/customers/merge-listeners.ts), records
+ * one decision per moved record,
  * soft-deletes the emptied customer with a note in the audit log, and recomputes the golden record.
  */
 async function absorb(
@@ -157,8 +158,8 @@ async function absorb(
 ): Promise<void> {
   const userId = how.actor.auth?.userId ?? null;
   const other = await findCustomerRow(db, otherId);
-  // Before the records move (it reads each customer's own current states): most restrictive consent wins.
-  await mergeConsentLedgers(db, targetId, otherId, userId);
+  // Before the records move: each listener reads each customer's own current state (most restrictive wins).
+  await customersMerged(db, { survivorId: targetId, mergedId: otherId, actorUserId: userId });
   const moved = await resolution.moveAllRecords(db, otherId, targetId);
   await moveActivities(db, otherId, targetId);
   await resolution.insertDecisions(db, moved.map((recordId) => ({
@@ -207,18 +208,24 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
     const created = await insertEmptyCustomer(trx);
     await resolution.moveRecords(trx, ids, customerId, created);
     await moveActivities(trx, customerId, created, ids);
-    // Consent events of a merged-away customer whose records all leave now go with them (record-level ones follow anyway).
-    const origins = await consentOrigins(trx, customerId);
-    if (origins.length > 0) {
-      const brought = await repo.recordsMergedFrom(trx, customerId, origins);
-      const still = new Set(records.map((r) => r.id));
-      const leaving = new Set(ids);
-      const back = origins.filter((other) => {
-        const theirs = (brought.get(other) ?? []).filter((id) => still.has(id));
-        return theirs.length > 0 && theirs.every((id) => leaving.has(id));
-      });
-      await returnConsentsOnUnmerge(trx, customerId, created, back);
+    // The customers merged in earlier, by the records each brought: one whose every record leaves gets its own state
+    // back on the new customer (consents, 利用停止); one with some records leaving is touched (a stop follows them).
+    const brought = await repo.recordsMergedFrom(trx, customerId, await repo.customersMergedInto(trx, customerId));
+    const still = new Set(records.map((r) => r.id));
+    const leaving = new Set(ids);
+    const returned: string[] = [];
+    const touched: string[] = [];
+    const fromMerges = new Set<number>();
+    for (const [other, recordIdsOf] of brought) {
+      const theirs = recordIdsOf.filter((id) => still.has(id));
+      theirs.forEach((id) => fromMerges.add(id));
+      if (theirs.some((id) => leaving.has(id))) touched.push(other);
+      if (theirs.length > 0 && theirs.every((id) => leaving.has(id))) returned.push(other);
     }
+    await customerSplit(trx, {
+      fromCustomerId: customerId, newCustomerId: created, recordIds: ids, returned, touched,
+      ownRecordsLeft: ids.some((id) => !fromMerges.has(id)), actorUserId: userId,
+    });
     await resolution.insertDecisions(trx, ids.map((recordId) => ({
       kind: 'unmerge', recordId, customerId: created, otherCustomerId: customerId, score: null, rule: 'manual', evidence: { from: customerId, records: ids }, userId,
     })));

@@ -6,7 +6,7 @@ import { IdParam, json, secureRoute, createRouter, type Router } from '../../cor
 import {
   AudienceListQuery, AudienceListSchema, CampaignListQuery, AudienceRequestSchema, AudienceSummarySchema, CampaignInputSchema, CampaignListSchema,
   CampaignPatchSchema, CampaignReportSchema, CampaignSchema, DmListQuery, LabelsQuery, MessageListQuery, MessageListSchema,
-  ReportQuery, ReturnedMailSchema, StartRequestSchema, UnknownDecisionSchema,
+  ReportQuery, ReturnedImportResultSchema, ReturnedMailSchema, StartRequestSchema, UnknownDecisionSchema,
 } from './campaigns.schemas.ts';
 import * as campaigns from './campaigns.service.ts';
 import * as dm from './dm.service.ts';
@@ -143,6 +143,16 @@ export function campaignRoutes(): Router {
       summary: 'DM post came back (宛先不明): the household address is suppressed for later DMs; on the timeline; audited',
       request: { body: body(ReturnedMailSchema) }, responses: { 204: { description: 'Recorded' }, 404: json(z.object({}), 'No such customer'), 409: conflict } }),
     async (c) => { await dm.recordReturnedMail(c.get('deps').db, c.req.valid('json'), c.get('actor')); return c.body(null, 204); },
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/campaigns/{id}/returned-mail', access: 'campaigns:send', tags: ['campaigns'],
+      summary: 'DM pieces that came back (宛先不明), as a CSV (UTF-8 or CP932) with a header row: 顧客ID, or 郵便番号 + 住所1 (+ 住所2, 氏名 / 会社名) as on the exported list; each row matched and marked returned like POST /campaigns/returned-mail, or reported with its line and reason; audited',
+      request: { params: IdParam, body: { content: { 'text/csv': { schema: z.string() }, 'application/octet-stream': { schema: z.string() } } } },
+      responses: { 200: json(ReturnedImportResultSchema, 'Each row: matched, already returned, or not found with its reason'), 400: json(z.object({}), 'No usable header or an unreadable file'), 404: notFound, 409: conflict } }),
+    async (c) => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      return c.json(await dm.importReturnedMail(c.get('deps').db, c.req.valid('param').id, bytes, c.get('actor')), 200);
+    },
   );
   return app;
 }

@@ -142,6 +142,8 @@ export const MessageRowSchema = z.object({
   clickedAt: z.string().nullable(),
   unsubscribedAt: z.string().nullable(),
   bouncedAt: z.string().nullable(),
+  /** DM: when the piece was recorded as come back (宛先不明). */
+  returnedAt: z.string().nullable(),
   error: z.string().nullable(),
 });
 export type MessageRow = z.infer<typeof MessageRowSchema>;
@@ -173,6 +175,24 @@ export const DmListQuery = z.object({
   encoding: z.enum(['cp932', 'utf-8']).default('cp932'),
 });
 export const LabelsQuery = z.object({ layout: z.enum(['12', '24']).default('12') });
+
+export const ReturnedImportResultSchema = z.object({
+  /** Data rows read (blank lines are not counted). */
+  rows: z.number().int(),
+  matched: z.number().int(),
+  alreadyReturned: z.number().int(),
+  notFound: z.number().int(),
+  lines: z.array(z.object({
+    line: z.number().int(),
+    status: z.enum(['matched', 'already_returned', 'not_found']),
+    customerId: z.string().nullable(),
+    name: z.string().nullable(),
+    /** not_found: no_key, not_in_list, ambiguous, not_mailed, bad_row, refused. */
+    reason: z.string().nullable(),
+    message: z.string().nullable(),
+  })),
+}).openapi('ReturnedImportResult');
+export type ReturnedImportResult = z.infer<typeof ReturnedImportResultSchema>;
 
 export const ReturnedMailSchema = z.object({
   customerId: uuid,

@@ -287,7 +287,7 @@ export async function listMessages(db: Db, id: string, query: { status?: Campaig
   const items: MessageRow[] = page.map((m) => ({
     id: m.id, customerId: m.customer_id, displayName: m.display_name, address: maskAddress(row.channel, m.address, personal), status: m.status,
     reason: m.reason, attempts: m.attempts, sentAt: iso(m.sent_at), openedAt: iso(m.opened_at), clickedAt: iso(m.clicked_at),
-    unsubscribedAt: iso(m.unsubscribed_at), bouncedAt: iso(m.bounced_at), error: m.error,
+    unsubscribedAt: iso(m.unsubscribed_at), bouncedAt: iso(m.bounced_at), returnedAt: iso(m.returned_at), error: m.error,
   }));
   return { items, hasMore, nextCursor: hasMore ? encodeCursor({ i: String(page[page.length - 1]!.id) }) : null };
 }

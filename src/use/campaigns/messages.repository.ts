@@ -99,7 +99,8 @@ export async function lockCapOf(trx: Db, customerIds: readonly string[]): Promis
 }
 
 /**
- * Why a claimed message should no longer go: opted out (the consent ledger's current state), bounced, or capped. The
+ * Why a claimed message should no longer go: the person's use stopped (利用停止), opted out (the consent ledger's
+ * current state), bounced, or capped. The
  * cap counts every message of the person on the channel that was sent, may have been (sending, unknown) or is about
  * to be (claimed and past this recheck), in any campaign: run under lockCapOf, so concurrent campaigns see each other.
  */
@@ -109,6 +110,7 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
+        WHEN ${useStoppedSql} THEN 'use_stopped'
         WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
@@ -118,6 +120,26 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
       END AS reason
     FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
   return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null);
+}
+
+const useStoppedSql = sql<boolean>`EXISTS (SELECT 1 FROM customers c WHERE c.id = m.customer_id AND c.use_stopped_request_id IS NOT NULL)`;
+
+/**
+ * The last look right before a window of messages goes to the SMTP server (a batch waits for the throttle between its
+ * claim and its send): a person whose use was stopped (利用停止) or who opted out since the claim-time recheck is not
+ * sent to. Two indexed lookups per message; the cap and bounces were settled at the claim under the person's lock.
+ */
+export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: CampaignChannel): Promise<Array<{ id: number; reason: string }>> {
+  if (ids.length === 0) return [];
+  const purpose = channel === 'email' ? 'email_marketing' : 'dm';
+  const result = await sql<{ id: number; reason: string | null }>`
+    SELECT m.id,
+      CASE
+        WHEN ${useStoppedSql} THEN 'use_stopped'
+        WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'
+      END AS reason
+    FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
+  return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null).map((r) => ({ id: Number(r.id), reason: r.reason }));
 }
 
 /** The claimed messages that passed the recheck: from now on they count toward their person's cap. */
@@ -234,6 +256,9 @@ export async function listMessages(db: Db, campaignId: string, status: CampaignM
   let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
     .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
       'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
+    // A DM piece recorded as come back (宛先不明): the UI offers no second 「返送」.
+    .select((eb) => eb.selectFrom('contact_suppressions as x').select((x) => x.fn.min('x.recorded_at').as('r'))
+      .whereRef('x.campaign_id', '=', 'm.campaign_id').whereRef('x.customer_id', '=', 'm.customer_id').where('x.reason', '=', 'returned_mail').as('returned_at'))
     .where('m.campaign_id', '=', campaignId);
   if (status) q = q.where('m.status', '=', status);
   if (afterId !== null) q = q.where('m.id', '>', afterId);
@@ -252,6 +277,13 @@ export async function ordersAfter(db: Db, campaignId: string, days: number): Pro
       AND o.ordered_at >= m.sent_at AND o.ordered_at < m.sent_at + make_interval(days => ${days})`.execute(db);
   const row = result.rows[0];
   return { orders: Number(row?.orders ?? 0), buyers: Number(row?.buyers ?? 0), revenue: Number(row?.revenue ?? 0) };
+}
+
+/** Whether the campaign's DM piece to this customer was mailed (the list was exported after it was stored). */
+export async function dmMailedTo(db: Db, campaignId: string, customerId: string): Promise<boolean> {
+  const row = await db.selectFrom('campaign_messages').select('id').where('campaign_id', '=', campaignId).where('customer_id', '=', customerId)
+    .where('channel', '=', 'dm').where('status', '=', 'sent').executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The DM mailing list: the campaign's pieces with what a 宛名 label needs and how many people share the household. */

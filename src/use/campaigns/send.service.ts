@@ -116,7 +116,14 @@ export class CampaignSender {
         for (let i = 0; i < composed.length && !this.stopping; i += this.concurrency) {
           const window = composed.slice(i, i + this.concurrency);
           await this.throttle(this.options.rate ?? settings.sendRate, window.length);
-          const marked = await messages.markSendingMany(this.db, window.map((m) => m.id), this.worker);
+          // Right before sending: a stop (利用停止) or an opt-out since the claim skips the message with its reason.
+          const stopped = await messages.stopsBeforeSend(this.db, window.map((m) => m.id), campaign.channel);
+          if (stopped.length) {
+            await messages.skipClaimed(this.db, stopped);
+            tally.skipped += stopped.length;
+          }
+          const stoppedIds = new Set(stopped.map((x) => x.id));
+          const marked = await messages.markSendingMany(this.db, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
           const going = window.filter((m) => marked.has(m.id));
           const results = await Promise.allSettled(going.map((m) => this.mailer.send(mail.get(m.id)!, { messageId: m.id, campaignId })));
           const at = new Date();
@@ -150,7 +157,7 @@ export class CampaignSender {
   }
 
   /**
-   * The claim-time recheck (opt-out, bounce, the frequency cap), one transaction per batch under per-person locks: the
+   * The claim-time recheck (利用停止, opt-out, bounce, the frequency cap), one transaction per batch under per-person locks: the
    * messages that pass count toward the cap before the locks go, so another campaign's batch for the same people,
    * here or in another process, sees them and two campaigns never both pass a cap of one.
    */

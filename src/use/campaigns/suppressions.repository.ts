@@ -49,3 +49,10 @@ export async function eraseSuppressionsOf(db: Db, customerIds: readonly string[]
   ])).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The customers whose DM piece of this campaign was recorded as returned (宛先不明). */
+export async function returnedInCampaign(db: Db, campaignId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('contact_suppressions').select('customer_id').distinct()
+    .where('campaign_id', '=', campaignId).where('reason', '=', 'returned_mail').where('customer_id', 'is not', null).execute();
+  return new Set(rows.map((r) => r.customer_id!));
+}

@@ -8,12 +8,12 @@ import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { contentLinks, type Block } from '../../domain/campaigns/content.ts';
 import { originAllowed } from '../../domain/tracker/origin.ts';
-import { upsertKeyedActivity } from '../../ledger/activities/activities.repository.ts';
+import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 import { recordConsent } from '../../ledger/consents/consents.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as messages from './messages.repository.ts';
 import { recordSuppression } from './suppressions.repository.ts';
-import { recordForActivity, trackedOrigins } from './tracking.repository.ts';
+import { trackedOrigins } from './tracking.repository.ts';
 
 /** The query parameter a tracked link adds to a page of a tracked site: the snippet reports it, the visitor is joined. */
 export const VISITOR_JOIN_PARAM = 'daicho_ct';
@@ -27,20 +27,20 @@ const TITLES: Record<MessageActivity, string> = {
 
 /**
  * Writes the activity of a message event on its customer's timeline, once per message and kind (dedupe key
- * `campaign:<message id>:<type>`): hanging off the customer's record with that address, so merge and unmerge move it.
+ * `campaign:<message id>:<type>`; a repeat writes nothing). The activities table's one writer for campaigns is the
+ * ledger's insertCampaignActivities (the send loop, triggers and DM use it too): it hangs the activity off the
+ * customer's record with that address, so merge and unmerge move it.
  */
 export async function recordMessageActivity(
   db: Db, m: Pick<messages.TrackedMessage, 'id' | 'campaignId' | 'customerId' | 'address' | 'campaignName'>,
-  type: MessageActivity, at: Date, properties: Record<string, unknown> = {},
+  type: MessageActivity, at: Date, properties: Record<string, unknown> = {}, keySuffix = '',
 ): Promise<void> {
-  const record = await recordForActivity(db, m.customerId, m.address);
-  if (!record) return;
-  await upsertKeyedActivity(db, {
-    dedupeKey: `campaign:${m.id}:${type}`, customerId: m.customerId, type, occurredAt: at,
+  await insertCampaignActivities(db, [{
+    dedupeKey: `campaign:${m.id}:${type}${keySuffix}`, customerId: m.customerId, type, occurredAt: at,
     title: `${TITLES[type]}: ${m.campaignName}`,
     properties: { campaignId: m.campaignId, campaignName: m.campaignName, messageId: m.id, ...properties },
-    sourceId: record.sourceId, sourceRecordId: record.id,
-  });
+    address: m.address,
+  }]);
 }
 
 /** The send loop, after the SMTP server (or the outbox) took a message: the email_sent activity. */
@@ -70,15 +70,7 @@ export async function recordClick(db: Db, token: string, n: number, at: Date = n
   const target = links[n];
   if (target === undefined) return null;
   await messages.markClicked(db, m.id, at);
-  const record = await recordForActivity(db, m.customerId, m.address);
-  if (record) {
-    await upsertKeyedActivity(db, {
-      dedupeKey: `campaign:${m.id}:email_clicked:${n}`, customerId: m.customerId, type: 'email_clicked', occurredAt: at,
-      title: `${TITLES.email_clicked}: ${m.campaignName}`,
-      properties: { campaignId: m.campaignId, campaignName: m.campaignName, messageId: m.id, url: target, link: n },
-      sourceId: record.sourceId, sourceRecordId: record.id,
-    });
-  }
+  await recordMessageActivity(db, m, 'email_clicked', at, { url: target, link: n }, `:${n}`);
   return withVisitorJoin(target, token, await trackedOrigins(db));
 }
 

@@ -171,3 +171,14 @@ export async function eraseTriggerDataOf(db: Db, customerIds: readonly string[])
   const b = await db.deleteFrom('tasks').where('customer_id', 'in', customerIds).executeTakeFirst();
   return Number(a.numDeletedRows) + Number(b.numDeletedRows);
 }
+
+/**
+ * A merge (src/app/merge-listeners.ts): the merged-away customer's firings and tasks go to the survivor, so a rule's
+ * cool-down holds for the person (it fired for one of their records: it does not fire again for the other) and the
+ * owner's task points at the customer that stays. Returns the rows moved.
+ */
+export async function moveTriggerDataOf(db: Db, fromId: string, toId: string): Promise<number> {
+  const a = await db.updateTable('trigger_firings').set({ customer_id: toId }).where('customer_id', '=', fromId).executeTakeFirst();
+  const b = await db.updateTable('tasks').set({ customer_id: toId }).where('customer_id', '=', fromId).executeTakeFirst();
+  return Number(a.numUpdatedRows) + Number(b.numUpdatedRows);
+}

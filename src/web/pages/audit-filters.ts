@@ -13,7 +13,7 @@ export const AUDIT_ACTIONS = [
   'export.customers', 'export.links', 'export.segment', 'export.rfm', 'audit.export',
   'segment.create', 'segment.update', 'segment.delete', 'segment.refresh', 'recommend.run', 'export.recommendations',
   'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.schedule', 'campaign.start', 'campaign.pause', 'campaign.resume',
-  'campaign.cancel', 'campaign.unknown_decided', 'campaign.returned_mail', 'export.dm_list', 'export.dm_labels', 'export.campaign_audience',
+  'campaign.cancel', 'campaign.unknown_decided', 'campaign.returned_mail', 'campaign.returned_mail_import', 'export.dm_list', 'export.dm_labels', 'export.campaign_audience',
   'trigger.create', 'trigger.update', 'trigger.delete', 'trigger.run', 'task.done',
   'privacy.request.create', 'privacy.request.update', 'privacy.use_stop', 'privacy.use_resume', 'privacy.provision_stop', 'privacy.erase', 'privacy.disclosure.generate', 'privacy.disclosure.download', 'privacy.tombstone_match.dismiss', 'export.provision',
   'voice.create', 'voice.update', 'voice.tag', 'voice.comment', 'voice.reply', 'voice.import', 'voice.export', 'voice.settings',

@@ -5,7 +5,7 @@
  * unsubscribed, orders within N days), the messages by status; for DM the mailing list (CP932 / UTF-8) and the label sheet.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { campaignsApi, type Campaign, type MessageRow } from '../../api.ts';
+import { campaignsApi, type Campaign, type MessageRow, type ReturnedImportResult } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
 import { Link, navigate, useLocation } from '../../router.ts';
@@ -156,6 +156,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
         <div className="seg-main">
           {started && <ReportCard campaign={c} tick={tick} />}
           {c.channel === 'dm' && can('campaigns:send') && <DmCard campaign={c} onDownloaded={() => window.setTimeout(() => { void campaign.reload(); setTick((x) => x + 1); }, 1500)} />}
+          {c.channel === 'dm' && can('campaigns:send') && <ReturnedUploadCard campaign={c} onRecorded={() => setTick((x) => x + 1)} />}
           {started && <MessagesCard campaign={c} tick={tick} />}
           <ContentCard campaign={c} />
         </div>
@@ -431,7 +432,8 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
   const email = campaign.channel === 'email';
   // 不達 / 返送 by hand (campaigns:send, as the API): an e-mail that bounced, a DM piece that came back (宛先不明).
   const mayMark = can('campaigns:send');
-  const markable = (m: MessageRow) => (email ? (m.status === 'sent' || m.status === 'outbox') && m.bouncedAt === null : m.status === 'sent');
+  // Only what went out can come back: an e-mail sent and not yet bounced, a DM piece mailed (list downloaded) and not yet returned.
+  const markable = (m: MessageRow) => (email ? (m.status === 'sent' || m.status === 'outbox') && m.bouncedAt === null : m.status === 'sent' && m.returnedAt === null);
   const mark = async (m: MessageRow) => {
     setMarkError(null);
     try {
@@ -470,7 +472,9 @@ function MessagesCard({ campaign, tick }: { campaign: Campaign; tick: number }) 
           { key: 'reason', header: t('camp.col.reason'), cell: (m) => (m.reason ? reasonText(m.reason, t) : <span className="muted">—</span>) },
           { key: 'sentAt', header: t('camp.col.sentAt'), cellClassName: 'nowrap tabular small', cell: (m) => formatDateTime(m.sentAt) || <span className="muted">—</span> },
           email && { key: 'events', header: t('camp.col.events'), cellClassName: 'small', cell: (m) => <MessageEvents m={m} /> },
-          mayMark && { key: 'mark', header: '', cellClassName: 'nowrap', cell: (m) => (!markable(m) ? null : confirmId === m.id ? (
+          mayMark && { key: 'mark', header: '', cellClassName: 'nowrap', cell: (m) => (!email && m.returnedAt !== null ? (
+            <span className="badge badge-warn" data-testid="message-returned" title={formatDateTime(m.returnedAt)}>{t('camp.mark.returnedDone')}</span>
+          ) : !markable(m) ? null : confirmId === m.id ? (
             <span className="confirm-actions">
               <Button small variant="danger" onClick={() => void mark(m)} data-testid="mark-yes">{t(email ? 'camp.mark.yesBounced' : 'camp.mark.yesReturned')}</Button>
               <Button small onClick={() => setConfirmId(null)}>{t('common.cancel')}</Button>
@@ -533,6 +537,66 @@ function DmCard({ campaign, onDownloaded }: { campaign: Campaign; onDownloaded: 
         </>
       ) : (
         <p className="muted small" data-testid="dm-not-started">{campaign.status === 'cancelled' ? t('camp.dm.cancelled') : campaign.status === 'preparing' ? t('camp.prepare.resolving') : t('camp.dm.startFirst')}</p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Returned DM (宛先不明) in bulk: the exported list's lines of the pieces that came back (or 〒 + 住所 + 氏名 as printed,
+ * or just 顧客ID), each matched and marked like the row's 「返送」; every line of the file reported.
+ */
+function ReturnedUploadCard({ campaign, onRecorded }: { campaign: Campaign; onRecorded: () => void }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<ReturnedImportResult | null>(null);
+  // Nothing can come back before the list was downloaded (that is the mailing).
+  if (campaign.counts.sent === 0) return null;
+  const run = async () => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await campaignsApi.uploadReturned(campaign.id, file);
+      setResult(r);
+      if (r.matched > 0) onRecorded();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const problems = result?.lines.filter((l) => l.status !== 'matched') ?? [];
+  return (
+    <section className="card" data-testid="dm-returned-upload">
+      <div className="card-header"><h2>{t('camp.returned.title')}</h2></div>
+      <p className="small">{t('camp.returned.lead')}</p>
+      <div className="camp-dm-actions">
+        <input type="file" accept=".csv,.txt" aria-label={t('camp.returned.file')} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setResult(null); }} data-testid="dm-returned-file" />
+        <Button variant="primary" disabled={!file || busy} onClick={() => void run()} data-testid="dm-returned-submit">{busy ? t('camp.returned.running') : t('camp.returned.submit')}</Button>
+      </div>
+      <ErrorBanner error={error} />
+      {result && (
+        <>
+          <Notice testId="dm-returned-result">{t('camp.returned.summary', { rows: result.rows, matched: result.matched, already: result.alreadyReturned, notFound: result.notFound })}</Notice>
+          {problems.length > 0 && (
+            <DataTable<ReturnedImportResult['lines'][number]>
+              testId="dm-returned-lines"
+              rows={problems}
+              rowKey={(l) => l.line}
+              rowProps={(l) => ({ 'data-testid': 'dm-returned-line', 'data-status': l.status })}
+              empty=""
+              columns={[
+                { key: 'line', header: t('camp.returned.line'), cellClassName: 'tabular', cell: (l) => l.line },
+                { key: 'status', header: t('camp.col.status'), cell: (l) => t(`camp.returned.status.${l.status}`) },
+                { key: 'who', header: t('field.name'), cell: (l) => (l.customerId ? <Link to={`/customers/${l.customerId}`} className="row-link">{l.name || '—'}</Link> : <span className="muted">—</span>) },
+                { key: 'message', header: t('camp.col.reason'), cellClassName: 'small', cell: (l) => l.message ?? '' },
+              ]}
+            />
+          )}
+        </>
       )}
     </section>
   );
