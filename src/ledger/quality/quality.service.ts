@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { computeGolden, fieldConfirmations, otherSourceValues, type SourceStatement } from '../../domain/customers/golden.ts';
 import { EMAIL_PLACEHOLDER_FIELD } from '../../domain/customers/fields.ts';
 import { customerQuality, staleFields } from '../../domain/quality/quality.ts';
-import { findCustomerRow, listStatementsOfCustomers, listSourceRecordsOfCustomer } from '../customers/customers.repository.ts';
+import { findCustomerRow, listSourceRecordsOfCustomer, statementsByCustomer, statementsOf } from '../customers/customers.repository.ts';
 import { findSourceRow } from '../sources/sources.repository.ts';
 import { listSources } from '../sources/sources.service.ts';
 import * as repo from './quality.repository.ts';
@@ -35,9 +35,7 @@ export async function getCustomerQuality(db: Db, customerId: string, now: Date =
   const [records, cards, failures] = await Promise.all([
     listSourceRecordsOfCustomer(db, customerId), repo.businessCardSourceNames(db), repo.contactFailures(db, [customerId]),
   ]);
-  const statements: SourceStatement[] = records.map((r) => ({
-    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
-  }));
+  const statements = statementsOf(records);
   const labelOf = new Map(records.map((r) => [r.id, r.source_label]));
   const f = failures.get(customerId);
   const { quality, confirmations } = qualityOf(statements, { businessCardSources: cards, emailBouncedAt: f?.emailBouncedAt ?? null, mailReturnedAt: f?.mailReturnedAt ?? null }, now);
@@ -75,14 +73,7 @@ export async function refreshQualityOf(db: Db, ids: readonly string[], now: Date
 }
 
 async function storeQualityOf(db: Db, ids: readonly string[], cards: ReadonlySet<string>, now: Date): Promise<void> {
-  const [rows, failures] = await Promise.all([listStatementsOfCustomers(db, ids), repo.contactFailures(db, ids)]);
-  const byCustomer = new Map<string, SourceStatement[]>();
-  for (const r of rows) {
-    if (r.customer_id === null) continue;
-    let list = byCustomer.get(r.customer_id);
-    if (list === undefined) byCustomer.set(r.customer_id, (list = []));
-    list.push({ sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized });
-  }
+  const [byCustomer, failures] = await Promise.all([statementsByCustomer(db, ids), repo.contactFailures(db, ids)]);
   const out: repo.QualityRowInput[] = [];
   for (const id of ids) {
     const f = failures.get(id);
