@@ -23,21 +23,27 @@ function fakeTimers(t: TestContext) {
   return async (ms: number) => { t.mock.timers.tick(ms); await settle(); };
 }
 
-test('ticks once an interval, first one interval after the start, and not after it is stopped', async (t) => {
+/** Polling every second that counts its ticks, on a page the test shows and hides. */
+function countingPoll(t: TestContext) {
   const advance = fakeTimers(t);
   const page = fakePage();
   let ticks = 0;
   const stop = startPolling(() => { ticks++; }, 1000, page);
+  return { advance, page, stop, ticks: () => ticks };
+}
+
+test('ticks once an interval, first one interval after the start, and not after it is stopped', async (t) => {
+  const { advance, page, stop, ticks } = countingPoll(t);
   await advance(999);
-  assert.equal(ticks, 0);
+  assert.equal(ticks(), 0);
   await advance(1);
-  assert.equal(ticks, 1);
+  assert.equal(ticks(), 1);
   await advance(1000);
   await advance(1000);
-  assert.equal(ticks, 3);
+  assert.equal(ticks(), 3);
   stop();
   await advance(5000);
-  assert.equal(ticks, 3);
+  assert.equal(ticks(), 3);
   assert.equal(page.listeners(), 0, 'the visibility listener goes with the polling');
 });
 
@@ -68,19 +74,16 @@ test('waits for a slow tick before scheduling the next, and goes on after one th
 });
 
 test('no tick while the tab is hidden; one at once when it shows again', async (t) => {
-  const advance = fakeTimers(t);
-  const page = fakePage();
-  let ticks = 0;
-  const stop = startPolling(() => { ticks++; }, 1000, page);
+  const { advance, page, stop, ticks } = countingPoll(t);
   await advance(1000);
-  assert.equal(ticks, 1);
+  assert.equal(ticks(), 1);
   page.show(false);
   await advance(10_000);
-  assert.equal(ticks, 1);
+  assert.equal(ticks(), 1);
   page.show(true);
   await advance(0);
-  assert.equal(ticks, 2);
+  assert.equal(ticks(), 2);
   await advance(1000);
-  assert.equal(ticks, 3);
+  assert.equal(ticks(), 3);
   stop();
 });
