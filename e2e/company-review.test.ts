@@ -8,9 +8,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { REPO_ROOT } from './support/server.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '法人 担当', email: 'company-admin@example.co.jp', password: 'company-password-2026' };
 const FIXTURES = path.join(REPO_ROOT, 'e2e/fixtures');
@@ -18,15 +19,9 @@ const SEMINAR = { source: 'seminar', idColumn: 'ID', fields: { full_name: '氏�
 const MEISHI = { source: 'meishi', idColumn: 'ID', fields: { full_name: '氏名', email: 'メール', company_name: '会社名', department: '部署', company_address: '会社住所', company_website: 'ホームページ' } };
 
 test('法人の重複確認: a pair from two files merged in the UI, people counted, unmerged; merged by hand and unmerged', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const page = await watchedPage(await adminContext(browser, server, ADMIN), problems);
+  await withBrowserServer(t, { admin: ADMIN }, async (session) => {
+    const { base, context, problems } = session;
+    const page = await watchedPage(context, problems);
 
     await page.goto(`${base}/customers`);
     await page.getByTestId('customer-list-page').waitFor();
@@ -120,13 +115,7 @@ test('法人の重複確認: a pair from two files merged in the UI, people coun
     await waitForPeople(page, 1);
 
     assert.deepEqual(problems, [], 'no console errors or page errors (CSP included)');
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  }
+  });
 });
 
 async function waitForPeople(page: Page, n: number): Promise<void> {

@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { importCsv, withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '管理 花子', email: 'admin@consent-e2e.daicho-test.jp', password: 'consent-admin-2026' };
 const CSV = [
@@ -24,25 +23,12 @@ const PROFILE = {
 };
 
 test('consent: imported opt-in, the 名刺交換 basis, a staff opt-out on the customer page; the basis on データソース', { timeout: 180_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN, { viewport: { width: 1366, height: 900 } });
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const headers = { 'X-CSRF-Token': csrfToken };
+  await withBrowserServer(t, { admin: ADMIN, context: { viewport: { width: 1366, height: 900 } } }, async (session) => {
+    const { base, context, headers, problems } = session;
     const created = await context.request.post(`${base}/api/v1/sources`, { headers, data: { name: 'tenjikai-meishi', label: '展示会名刺', kind: 'file_import', party: 'first' } });
     assert.ok(created.ok(), await created.text());
-    const uploaded = await context.request.post(`${base}/api/v1/imports/uploads`, { headers, multipart: { file: { name: 'meishi.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) } } });
-    assert.ok(uploaded.ok(), await uploaded.text());
-    const { uploadId } = (await uploaded.json()) as { uploadId: string };
-    const imported = await context.request.post(`${base}/api/v1/imports`, { headers, data: { uploadId, profile: PROFILE } });
-    assert.ok(imported.ok(), await imported.text());
-    assert.equal(((await imported.json()) as { consentEvents: number }).consentEvents, 1);
+    const imported = await importCsv<{ consentEvents: number }>(session, { name: 'meishi.csv', csv: CSV }, PROFILE);
+    assert.equal(imported.consentEvents, 1);
     const idOf = async (q: string) => ((await (await context.request.get(`${base}/api/v1/customers?q=${encodeURIComponent(q)}`)).json()) as { items: Array<{ id: string }> }).items[0]!.id;
 
     const page = await watchedPage(context, problems, { ignoreConsole: /Failed to load resource/ });
@@ -103,11 +89,5 @@ test('consent: imported opt-in, the 名刺交換 basis, a staff opt-out on the c
     await purposes.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, 'consent-form-builder.png') });
     assert.deepEqual(problems, []);
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

@@ -6,24 +6,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '管理 花子', email: 'admin@value-e2e.daicho-test.jp', password: 'value-admin-2026' };
 
 test('customer value: P(active) and the predicted values on the customer page once the models fit', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN, { viewport: { width: 1366, height: 900 } });
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const headers = { 'X-CSRF-Token': csrfToken };
+  await withBrowserServer(t, { admin: ADMIN, context: { viewport: { width: 1366, height: 900 } } }, async (session) => {
+    const { base, context, headers, problems } = session;
     const post = async (url: string, data: unknown) => {
       const r = await context.request.post(`${base}/api/v1${url}`, { headers, data });
       assert.ok(r.ok(), `${url}: ${await r.text()}`);
@@ -57,11 +47,5 @@ test('customer value: P(active) and the predicted values on the customer page on
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: path.join(ARTIFACTS, 'customer-value-card.png') });
     assert.deepEqual(problems, []);
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

@@ -11,11 +11,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Panel } from '../src/use/dashboards/dashboards.schemas.ts';
 import { DICTIONARIES } from '../src/web/i18n.ts';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '管理 花子', email: 'admin@dashboard-e2e.co.jp', password: 'dashboard-admin-2026' };
 const DAY = 86_400_000;
@@ -49,21 +49,13 @@ async function panelReady(page: Page, id: string): Promise<void> {
 }
 
 test('dashboard: panels match the API, CSV, channel bars, segment filter in the URL, tile → customers → customer', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium(['--lang=ja-JP']);
-    const context = await adminContext(browser, server, ADMIN, { viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const api = async <T>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown): Promise<T> => {
-      const res = await context.request.fetch(`${base}/api/v1${url}`, { method, headers: { 'X-CSRF-Token': csrfToken }, ...(data === undefined ? {} : { data }) });
-      assert.ok(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+  await withBrowserServer(t, { admin: ADMIN, context: { viewport: { width: 1366, height: 768 }, acceptDownloads: true }, chromiumArgs: ['--lang=ja-JP'],
+    onFailure: async ({ browser }) => {
+      const open = browser.contexts()[0]?.pages()[0];
+      await open?.screenshot({ path: path.join(ARTIFACTS, 'dashboard-failure.png'), fullPage: true }).catch(() => undefined);
+    },
+  }, async (session) => {
+    const { base, context, problems, api } = session;
 
     // ── the ledger ──
     const ids: Record<string, string> = {};
@@ -230,13 +222,5 @@ test('dashboard: panels match the API, CSV, channel bars, segment filter in the 
     await failing.getByTestId('lang-toggle').click();
     await failing.close();
     assert.deepEqual(problems, []);
-  } catch (error) {
-    const open = browser?.contexts()[0]?.pages()[0];
-    await open?.screenshot({ path: path.join(ARTIFACTS, 'dashboard-failure.png'), fullPage: true }).catch(() => undefined);
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

@@ -10,9 +10,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { REPO_ROOT, startServer, type RunningServer } from './support/server.ts';
+import type { APIRequestContext, Page } from 'playwright-core';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { REPO_ROOT } from './support/server.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '取込 担当', email: 'import-admin@example.co.jp', password: 'import-password-2026' };
 const IMPORT_FIXTURES = path.join(REPO_ROOT, 'test/domain/import/fixtures');
@@ -33,15 +34,8 @@ const ISHIKAWA = { postal: '〒927-0053', prefecture: '石川県', address: '鳳
 const OSAKA = { postal: '〒530-0041', prefecture: '大阪府', address: '大阪市北区天神橋3-5-6' };
 
 test('import shapes: Eight 氏名 (title lines), Mailchimp (timestamps), two department files of one person', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN);
+  await withBrowserServer(t, { admin: ADMIN }, async (session) => {
+    const { base, context, problems } = session;
     const page = await watchedPage(context, problems);
 
     await page.goto(`${base}/customers`);
@@ -155,13 +149,7 @@ test('import shapes: Eight 氏名 (title lines), Mailchimp (timestamps), two dep
     assert.ok(otherText.some((v) => v.includes(other.postal) && v.includes(other.prefecture) && v.includes(other.address)), `other values: ${otherText.join(' | ')}`);
 
     assert.deepEqual(problems, [], 'no console errors or page errors (CSP included)');
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  }
+  });
 });
 
 interface CustomerItem { id: string; displayName?: string | null; familyName?: string | null; givenName?: string | null }

@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import type { Browser, Page } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '注文 担当', email: 'orders-admin@example.co.jp', password: 'orders-password-2026' };
 
@@ -35,99 +35,89 @@ const SUGGESTED: Record<string, string> = {
 };
 
 test('orders wizard: Shift_JIS export with Japanese headers, suggestions accepted, bad rows with their lines, orders on the buyer\'s page', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-orders-e2e-'));
   const file = path.join(dir, 'juchu_202604.csv');
   fs.writeFileSync(file, iconv.encode(SHOP_CSV, 'cp932'));
   try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN);
-    // The wizard's refused source answers 400 on purpose: the browser logs it.
-    const page = await watchedPage(context, problems, { ignoreConsole: /status of 400/u, acceptDialogs: false });
+    await withBrowserServer(t, { admin: ADMIN }, async (session) => {
+      const { base, context, problems } = session;
+      // The wizard's refused source answers 400 on purpose: the browser logs it.
+      const page = await watchedPage(context, problems, { ignoreConsole: /status of 400/u, acceptDialogs: false });
 
-    await page.goto(`${base}/orders`);
-    await page.getByTestId('order-list-page').waitFor();
-    await page.getByTestId('order-import-open').click();
-    const wizard = page.getByTestId('order-import-wizard');
+      await page.goto(`${base}/orders`);
+      await page.getByTestId('order-list-page').waitFor();
+      await page.getByTestId('order-import-open').click();
+      const wizard = page.getByTestId('order-import-wizard');
 
-    // ── 詳細設定: the old JSON profile names 注文番号, 注文日… which this file does not have: every reason is shown ──
-    await wizard.getByTestId('order-import-advanced').locator('summary').click();
-    await page.setInputFiles('[data-testid="order-import-file"]', file);
-    await page.getByTestId('order-import-run').click();
-    const advancedReasons = await wizard.getByTestId('order-import-advanced').getByTestId('error-banner-reasons').innerText();
-    assert.match(advancedReasons, /列「注文番号」がファイルにありません/u, advancedReasons);
-    assert.match(advancedReasons, /列「注文日」がファイルにありません/u, advancedReasons);
-    await wizard.getByTestId('order-import-advanced').locator('summary').click();
+      // ── 詳細設定: the old JSON profile names 注文番号, 注文日… which this file does not have: every reason is shown ──
+      await wizard.getByTestId('order-import-advanced').locator('summary').click();
+      await page.setInputFiles('[data-testid="order-import-file"]', file);
+      await page.getByTestId('order-import-run').click();
+      const advancedReasons = await wizard.getByTestId('order-import-advanced').getByTestId('error-banner-reasons').innerText();
+      assert.match(advancedReasons, /列「注文番号」がファイルにありません/u, advancedReasons);
+      assert.match(advancedReasons, /列「注文日」がファイルにありません/u, advancedReasons);
+      await wizard.getByTestId('order-import-advanced').locator('summary').click();
 
-    // ── 1. upload ──
-    await wizard.getByTestId('import-upload').waitFor();
-    await wizard.locator('#input-file').setInputFiles(file);
-    await wizard.getByTestId('import-upload-button').click();
-    await wizard.getByTestId('import-preview').waitFor();
+      // ── 1. upload ──
+      await wizard.getByTestId('import-upload').waitFor();
+      await wizard.locator('#input-file').setInputFiles(file);
+      await wizard.getByTestId('import-upload-button').click();
+      await wizard.getByTestId('import-preview').waitFor();
 
-    // ── 2. detected: Shift_JIS, the header on line 2 under the title ──
-    assert.match(await wizard.getByTestId('preview-encoding').innerText(), /Shift_JIS/u);
-    assert.equal(await wizard.getByTestId('header-row-input').inputValue(), '2');
-    assert.match(await wizard.getByTestId('preview-table').locator('tbody').innerText(), /コーヒー豆 1kg/u);
+      // ── 2. detected: Shift_JIS, the header on line 2 under the title ──
+      assert.match(await wizard.getByTestId('preview-encoding').innerText(), /Shift_JIS/u);
+      assert.equal(await wizard.getByTestId('header-row-input').inputValue(), '2');
+      assert.match(await wizard.getByTestId('preview-table').locator('tbody').innerText(), /コーヒー豆 1kg/u);
 
-    // ── 3. the suggested mapping, accepted as it is ──
-    await wizard.getByTestId('order-import-mapping').waitFor();
-    for (const [field, column] of Object.entries(SUGGESTED)) {
-      const value = await wizard.locator(`[data-testid="order-mapping-row"][data-field="${field}"] select`).inputValue();
-      assert.equal(value, column, `suggested column of ${field}`);
-    }
-    assert.equal(await wizard.locator('#input-order-source').inputValue(), 'juchu', 'the source from the file name');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-mapping.png'), fullPage: true });
+      // ── 3. the suggested mapping, accepted as it is ──
+      await wizard.getByTestId('order-import-mapping').waitFor();
+      for (const [field, column] of Object.entries(SUGGESTED)) {
+        const value = await wizard.locator(`[data-testid="order-mapping-row"][data-field="${field}"] select`).inputValue();
+        assert.equal(value, column, `suggested column of ${field}`);
+      }
+      assert.equal(await wizard.locator('#input-order-source').inputValue(), 'juchu', 'the source from the file name');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-mapping.png'), fullPage: true });
 
-    // A setting the server refuses: its own reason is on the page, not only 「入力内容に誤りがあります」.
-    await wizard.locator('#input-order-source').fill('Shop!');
-    await wizard.getByTestId('order-import-validate').click();
-    const refused = await wizard.getByTestId('order-import-error-reasons').innerText();
-    assert.match(refused, /source: 半角英小文字・数字・- と _ の63文字までです/u, refused);
-    await wizard.locator('#input-order-source').fill('shop');
+      // A setting the server refuses: its own reason is on the page, not only 「入力内容に誤りがあります」.
+      await wizard.locator('#input-order-source').fill('Shop!');
+      await wizard.getByTestId('order-import-validate').click();
+      const refused = await wizard.getByTestId('order-import-error-reasons').innerText();
+      assert.match(refused, /source: 半角英小文字・数字・- と _ の63文字までです/u, refused);
+      await wizard.locator('#input-order-source').fill('shop');
 
-    // ── 4. validate: the bad rows with their lines and reasons, nothing written yet ──
-    await wizard.getByTestId('order-import-validate').click();
-    await wizard.getByTestId('order-import-validation').waitFor();
-    assert.equal(await count(page, 'order-validation-count', 'newOrders'), 2);
-    assert.equal(await count(page, 'order-validation-count', 'rejectedRows'), 2);
-    const line6 = wizard.getByTestId('order-validation-problems').locator('[data-testid="problem-row"][data-line="6"]');
-    assert.match(await line6.innerText(), /顧客を特定できません/u);
-    const line7 = wizard.getByTestId('order-validation-problems').locator('[data-testid="problem-row"][data-line="7"]');
-    assert.match(await line7.innerText(), /数量として読めません.*たくさん/su);
-    assert.equal(await page.getByTestId('order-row').count(), 0, 'validation wrote nothing');
+      // ── 4. validate: the bad rows with their lines and reasons, nothing written yet ──
+      await wizard.getByTestId('order-import-validate').click();
+      await wizard.getByTestId('order-import-validation').waitFor();
+      assert.equal(await count(page, 'order-validation-count', 'newOrders'), 2);
+      assert.equal(await count(page, 'order-validation-count', 'rejectedRows'), 2);
+      const line6 = wizard.getByTestId('order-validation-problems').locator('[data-testid="problem-row"][data-line="6"]');
+      assert.match(await line6.innerText(), /顧客を特定できません/u);
+      const line7 = wizard.getByTestId('order-validation-problems').locator('[data-testid="problem-row"][data-line="7"]');
+      assert.match(await line7.innerText(), /数量として読めません.*たくさん/su);
+      assert.equal(await page.getByTestId('order-row').count(), 0, 'validation wrote nothing');
 
-    // ── run ──
-    await wizard.getByTestId('order-import-run-button').click();
-    await wizard.getByTestId('order-import-summary').waitFor({ timeout: 60_000 });
-    assert.equal(await count(page, 'order-summary-count', 'created'), 2);
-    assert.equal(await count(page, 'order-summary-count', 'rejectedRows'), 2);
-    const rejected = await wizard.getByTestId('order-import-problems').locator('[data-testid="problem-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
-    assert.deepEqual(rejected, ['6', '7']);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-result.png'), fullPage: true });
+      // ── run ──
+      await wizard.getByTestId('order-import-run-button').click();
+      await wizard.getByTestId('order-import-summary').waitFor({ timeout: 60_000 });
+      assert.equal(await count(page, 'order-summary-count', 'created'), 2);
+      assert.equal(await count(page, 'order-summary-count', 'rejectedRows'), 2);
+      const rejected = await wizard.getByTestId('order-import-problems').locator('[data-testid="problem-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
+      assert.deepEqual(rejected, ['6', '7']);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'orders-wizard-result.png'), fullPage: true });
 
-    // ── the orders in the list, and on the buyer's page ──
-    await page.getByTestId('order-row').first().waitFor();
-    const listed = await page.getByTestId('order-row').allInnerTexts();
-    assert.ok(listed.some((r) => r.includes('S-1')) && listed.some((r) => r.includes('S-2')), listed.join('\n'));
-    await page.getByTestId('order-row').filter({ hasText: 'S-1' }).getByRole('link', { name: '佐藤 花子' }).click();
-    await page.getByTestId('card-purchases').waitFor();
-    assert.equal(await page.getByTestId('purchase-ltv').innerText(), '¥7,900');
-    assert.equal(await page.getByTestId('purchase-count').innerText(), '1');
-    assert.deepEqual(problems, []);
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
+      // ── the orders in the list, and on the buyer's page ──
+      await page.getByTestId('order-row').first().waitFor();
+      const listed = await page.getByTestId('order-row').allInnerTexts();
+      assert.ok(listed.some((r) => r.includes('S-1')) && listed.some((r) => r.includes('S-2')), listed.join('\n'));
+      await page.getByTestId('order-row').filter({ hasText: 'S-1' }).getByRole('link', { name: '佐藤 花子' }).click();
+      await page.getByTestId('card-purchases').waitFor();
+      assert.equal(await page.getByTestId('purchase-ltv').innerText(), '¥7,900');
+      assert.equal(await page.getByTestId('purchase-count').innerText(), '1');
+      assert.deepEqual(problems, []);
+    });
   } finally {
-    await browser?.close();
-    await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { importCsv, withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '管理 花子', email: 'admin@quality-e2e.daicho-test.jp', password: 'quality-admin-2026' };
 const CRM = [
@@ -24,17 +23,8 @@ const MEISHI = [
 const FIELDS = { full_name: '氏名', email: 'メール', company_name: '会社', title: '役職', postal_code: '郵便番号', prefecture: '都道府県', address: '住所' };
 
 test('quality: stale title and address on the customer page, the 要更新 queue, a source’s quality panel', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN, { viewport: { width: 1366, height: 900 } });
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const headers = { 'X-CSRF-Token': csrfToken };
+  await withBrowserServer(t, { admin: ADMIN, context: { viewport: { width: 1366, height: 900 } } }, async (session) => {
+    const { base, context, headers, problems } = session;
     const source = async (data: Record<string, unknown>) => {
       const r = await context.request.post(`${base}/api/v1/sources`, { headers, data });
       assert.ok(r.ok(), await r.text());
@@ -42,15 +32,8 @@ test('quality: stale title and address on the customer page, the 要更新 queue
     };
     await source({ name: 'crm', label: '営業CRM', kind: 'file_import', party: 'first', priority: 10, retentionDays: 3650, purposeOfUse: '営業活動' });
     await source({ name: 'meishi', label: '名刺管理', kind: 'file_import', party: 'first', priority: 100, emailBasis: 'business_card' });
-    const load = async (csv: string, name: string, profile: Record<string, unknown>) => {
-      const up = await context.request.post(`${base}/api/v1/imports/uploads`, { headers, multipart: { file: { name, mimeType: 'text/csv', buffer: Buffer.from(csv) } } });
-      assert.ok(up.ok(), await up.text());
-      const { uploadId } = (await up.json()) as { uploadId: string };
-      const run = await context.request.post(`${base}/api/v1/imports`, { headers, data: { uploadId, profile } });
-      assert.ok(run.ok(), await run.text());
-    };
-    await load(CRM, 'crm.csv', { source: 'crm', id_column: '顧客ID', fields: FIELDS });
-    await load(MEISHI, 'meishi.csv', { source: 'meishi', id_column: '名刺ID', fields: FIELDS });
+    await importCsv(session, { name: 'crm.csv', csv: CRM }, { source: 'crm', id_column: '顧客ID', fields: FIELDS });
+    await importCsv(session, { name: 'meishi.csv', csv: MEISHI }, { source: 'meishi', id_column: '名刺ID', fields: FIELDS });
     const found = (await (await context.request.get(`${base}/api/v1/customers?q=${encodeURIComponent('田中')}`)).json()) as { items: Array<{ id: string }> };
     assert.equal(found.items.length, 1, 'the two records of 田中 are one customer');
     const hanako = found.items[0]!.id;
@@ -87,11 +70,5 @@ test('quality: stale title and address on the customer page, the 要更新 queue
     assert.match(await panel.innerText(), /営業CRM のデータ品質/u);
     await panel.screenshot({ path: path.join(ARTIFACTS, 'quality-source-panel.png') });
     assert.deepEqual(problems, []);
-  } catch (error) {
-    printFailure(server, problems);
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

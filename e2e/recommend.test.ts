@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { adminContext, ARTIFACTS, launchChromium, printFailure, skipWithoutChromium, watchedPage } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, watchedPage } from './support/browser.ts';
+import { withBrowserServer } from './support/session.ts';
 
 const ADMIN = { displayName: '管理 花子', email: 'admin@recommend-e2e.co.jp', password: 'recommend-admin-2026' };
 const VIEWPORT = { width: 1366, height: 768 };
@@ -53,21 +53,14 @@ async function settledCount(page: Page): Promise<string> {
 }
 
 test('recommend: run in 商品マスタ, おすすめ商品 on the customer, この商品を勧める顧客 on the product, segment from it', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await adminContext(browser, server, ADMIN, { viewport: VIEWPORT });
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const api = async <T>(method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> => {
-      const res = await context.request.fetch(`${base}/api/v1${url}`, { method, headers: { 'X-CSRF-Token': csrfToken }, ...(data === undefined ? {} : { data }) });
-      assert.ok(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+  await withBrowserServer(t, { admin: ADMIN, context: { viewport: VIEWPORT },
+    onFailure: async ({ browser }) => {
+      for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+        await p.screenshot({ path: path.join(ARTIFACTS, `recommend-failure-${i}.png`), fullPage: true }).catch(() => undefined);
+      }
+    },
+  }, async (session) => {
+    const { base, browser, context, problems, api } = session;
 
     // ── the catalogue, the customers and their orders ──
     const productIds: Record<string, string> = {};
@@ -270,14 +263,5 @@ test('recommend: run in 商品マスタ, おすすめ商品 on the customer, こ
     assert.equal(await viewer.getByTestId('recommend-run').count(), 0, 'a viewer does not start runs');
 
     assert.deepEqual(problems, [], 'no script errors');
-  } catch (error) {
-    printFailure(server, problems);
-    for (const [i, p] of (browser?.contexts().flatMap((c) => c.pages()) ?? []).entries()) {
-      await p.screenshot({ path: path.join(ARTIFACTS, `recommend-failure-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, printFailure, skipWithoutChromium } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS } from './support/browser.ts';
+import { withBrowserServer } from './support/session.ts';
 
-const ADMIN = { name: '管理 花子', email: 'admin@segments-e2e.co.jp', password: 'segment-admin-2026' };
+const ADMIN = { displayName: '管理 花子', email: 'admin@segments-e2e.co.jp', password: 'segment-admin-2026' };
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
 
@@ -46,25 +46,15 @@ async function settledCount(page: Page): Promise<string> {
 }
 
 test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, save, split, export; RFM grid; value card', { timeout: 240_000 }, async (t) => {
-  if (skipWithoutChromium(t)) return;
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-  const problems: string[] = [];
-  try {
-    server = await startServer();
-    const base = server.baseUrl;
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
-    const setup = await context.request.post(`${base}/api/v1/auth/setup`, { data: { token: server.setupToken, displayName: ADMIN.name, email: ADMIN.email, password: ADMIN.password } });
-    assert.ok(setup.ok(), `setup: ${setup.status()} ${await setup.text()}`);
-    const login = await context.request.post(`${base}/api/v1/auth/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
-    assert.ok(login.ok(), `login: ${login.status()} ${await login.text()}`);
-    const { csrfToken } = (await (await context.request.get(`${base}/api/v1/auth/me`)).json()) as { csrfToken: string };
-    const api = async <T>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown): Promise<T> => {
-      const res = await context.request.fetch(`${base}/api/v1${url}`, { method, headers: { 'X-CSRF-Token': csrfToken }, ...(data === undefined ? {} : { data }) });
-      assert.ok(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+  await withBrowserServer(t, {
+    admin: ADMIN, context: { viewport: { width: 1440, height: 1000 }, acceptDownloads: true },
+    onFailure: async ({ browser }) => {
+      for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+        await p.screenshot({ path: path.join(ARTIFACTS, `segments-failure-${i}.png`), fullPage: true }).catch(() => undefined);
+      }
+    },
+  }, async (session) => {
+    const { base, browser, context, problems, api } = session;
 
     // ── customers and their orders through the API, then RFM ──
     const ids: Record<string, string> = {};
@@ -298,14 +288,5 @@ test('segments: build 東京都 × 2 回以上 × 180 日以内, distribution, s
     assert.equal(await viewer.getByTestId('segment-save').count(), 0, 'a viewer counts but does not save');
 
     assert.deepEqual(problems, [], 'no script errors');
-  } catch (error) {
-    printFailure(server, problems);
-    for (const [i, p] of (browser?.contexts().flatMap((c) => c.pages()) ?? []).entries()) {
-      await p.screenshot({ path: path.join(ARTIFACTS, `segments-failure-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    await browser?.close();
-    await server?.stop();
-  }
+  });
 });

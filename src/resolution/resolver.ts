@@ -9,6 +9,7 @@ import { stripUnstorable } from '../domain/normalize/storable.ts';
 import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
+import { statementOf } from '../ledger/customers/customers.repository.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
 import { deferSearchIndexMerge, mergeSearchIndex } from '../ledger/search/search.repository.ts';
 import * as repo from './resolution.repository.ts';
@@ -330,9 +331,7 @@ async function resolveChunk(
   const given = weights ?? (records.length < MIN_TRAINING_RECORDS ? await ledgerWeights(trx) : null);
   const result = resolveBatch(records, { ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
   if (!given) await repo.saveWeights(trx, result.weights, records.length);
-  const statementOf = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), {
-    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
-  }]));
+  const statementById = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), statementOf(r)]));
   let merged = 0;
   let customersCreated = 0;
   const decisions: repo.DecisionRow[] = [];
@@ -350,7 +349,7 @@ async function resolveChunk(
     let target = ranked[0];
     if (!target) {
       target = uuidv7();
-      created.push({ id: target, statements: incoming.map((id) => statementOf.get(id)!) });
+      created.push({ id: target, statements: incoming.map((id) => statementById.get(id)!) });
       customersCreated++;
       decisions.push({ kind: 'new', recordId: ids[0]!, customerId: target, rule: 'no_match', runId });
       for (const id of ids.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });

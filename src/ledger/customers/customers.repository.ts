@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow, Database } from '../../db/schema.ts';
 import { exactTimestamp } from '../../db/sql-fragments.ts';
+import type { SourceStatement } from '../../domain/customers/golden.ts';
 
 /**
  * An empty customer (identity splits and manual creation fill it at once by a golden recompute, which starts its
@@ -116,9 +117,28 @@ export async function softDeleteCustomer(db: Db, id: string, userId: string | nu
 
 // ── source records ──
 
+/** A source record as survivorship reads it: its normalized fields, when it came and its source's name and priority. */
+export interface StatementRow {
+  id: number;
+  source: string;
+  source_priority: number;
+  received_at: Date;
+  normalized: Record<string, unknown>;
+}
+
+/** The statement a source record row makes (the input to survivorship, src/domain/customers/golden.ts). */
+export function statementOf(r: StatementRow): SourceStatement {
+  return { sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized };
+}
+
+/** The statements source record rows make, in their order. */
+export function statementsOf(rows: readonly StatementRow[]): SourceStatement[] {
+  return rows.map(statementOf);
+}
+
 /** Every statement about a customer with its source's name and priority: the input to survivorship. */
-export async function listStatements(db: Db, customerId: string) {
-  return db
+export async function statementsOfCustomer(db: Db, customerId: string): Promise<SourceStatement[]> {
+  const rows = await db
     .selectFrom('source_records')
     .innerJoin('sources', 'sources.id', 'source_records.source_id')
     .select([
@@ -130,12 +150,17 @@ export async function listStatements(db: Db, customerId: string) {
     ])
     .where('source_records.customer_id', '=', customerId)
     .execute();
+  return statementsOf(rows);
 }
 
-/** Statements of many customers at once (with their customer), for batch survivorship. */
-export async function listStatementsOfCustomers(db: Db, customerIds: readonly string[]) {
-  if (customerIds.length === 0) return [];
-  return db
+/**
+ * Statements of many customers at once, for batch survivorship: a list per customer, in the order of `customerIds`
+ * (an empty one for a customer without records).
+ */
+export async function statementsByCustomer(db: Db, customerIds: readonly string[]): Promise<Map<string, SourceStatement[]>> {
+  const out = new Map<string, SourceStatement[]>(customerIds.map((id) => [id, []]));
+  if (customerIds.length === 0) return out;
+  const rows = await db
     .selectFrom('source_records')
     .innerJoin('sources', 'sources.id', 'source_records.source_id')
     .select([
@@ -148,6 +173,10 @@ export async function listStatementsOfCustomers(db: Db, customerIds: readonly st
     ])
     .where(sql<SqlBool>`source_records.customer_id = ANY(${[...customerIds]}::uuid[])`)
     .execute();
+  for (const r of rows) {
+    if (r.customer_id !== null) out.get(r.customer_id)?.push(statementOf(r));
+  }
+  return out;
 }
 
 export async function listSourceRecordsOfCustomer(db: Db, customerId: string) {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { CUSTOM_PREFIX, EMAIL_PLACEHOLDER_FIELD } from '../../domain/customers/fields.ts';
-import { otherSourceValues, type SourceStatement } from '../../domain/customers/golden.ts';
+import { otherSourceValues } from '../../domain/customers/golden.ts';
 import { maskEmail, maskPhone, maskSourceRecord, maskStatement, maskText } from '../../domain/customers/masking.ts';
 import { normalizeEmail } from '../../domain/normalize/email.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -218,11 +218,8 @@ export async function getCustomerSourceValues(db: Db, id: string, auth: AuthCont
   const personal = auth !== null && can(auth.role, 'customers:read_personal');
   const records = await repo.listSourceRecordsOfCustomer(db, id);
   const labelOf = new Map(records.map((r) => [r.id, r.source_label]));
-  const statements: SourceStatement[] = records.map((r) => ({
-    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
-  }));
   const otherValues: CustomerSourceValues['otherValues'] = {};
-  for (const [key, list] of Object.entries(otherSourceValues(statements))) {
+  for (const [key, list] of Object.entries(otherSourceValues(repo.statementsOf(records)))) {
     // Values under a source's own names are listed per record below, where their column name says what they are.
     if (key.startsWith(CUSTOM_PREFIX)) continue;
     otherValues[key] = list.map((v) => ({

@@ -35,10 +35,7 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
   const out = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) {
     const batch = ids.slice(i, i + RECOMPUTE_BATCH);
-    const statements = new Map<string, SourceStatement[]>(batch.map((id) => [id, []]));
-    for (const r of await repo.listStatementsOfCustomers(db, batch)) {
-      statements.get(r.customer_id!)!.push({ sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized });
-    }
+    const statements = await repo.statementsByCustomer(db, batch);
     const rows = await goldenRows(db, [...statements].map(([id, list]) => ({ id, statements: list })));
     await repo.updateCustomersColumns(db, rows.map((r) => r.row));
     await upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)));
@@ -177,14 +174,7 @@ function affiliationOf(row: repo.GoldenRow) {
 }
 
 export async function loadGolden(db: Db, customerId: string) {
-  const statements: SourceStatement[] = (await repo.listStatements(db, customerId)).map((r) => ({
-    sourceRecordId: r.id,
-    source: r.source,
-    sourcePriority: r.source_priority,
-    receivedAt: r.received_at,
-    fields: r.normalized,
-  }));
-  return computeGolden(statements);
+  return computeGolden(await repo.statementsOfCustomer(db, customerId));
 }
 
 function str(v: unknown): string | null {

@@ -8,9 +8,8 @@ import type { Db } from '../../db/database.ts';
 import { computeGolden, fieldConfirmations, otherSourceValues, type SourceStatement } from '../../domain/customers/golden.ts';
 import { EMAIL_PLACEHOLDER_FIELD } from '../../domain/customers/fields.ts';
 import { customerQuality, staleFields } from '../../domain/quality/quality.ts';
-import { findCustomerRow, listStatementsOfCustomers, listSourceRecordsOfCustomer } from '../customers/customers.repository.ts';
-import { findSourceRow } from '../sources/sources.repository.ts';
-import { listSources } from '../sources/sources.service.ts';
+import { findCustomerRow, listSourceRecordsOfCustomer, statementsByCustomer, statementsOf } from '../customers/customers.repository.ts';
+import { getSource } from '../sources/sources.service.ts';
 import * as repo from './quality.repository.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from './quality.schemas.ts';
 
@@ -35,9 +34,7 @@ export async function getCustomerQuality(db: Db, customerId: string, now: Date =
   const [records, cards, failures] = await Promise.all([
     listSourceRecordsOfCustomer(db, customerId), repo.businessCardSourceNames(db), repo.contactFailures(db, [customerId]),
   ]);
-  const statements: SourceStatement[] = records.map((r) => ({
-    sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized,
-  }));
+  const statements = statementsOf(records);
   const labelOf = new Map(records.map((r) => [r.id, r.source_label]));
   const f = failures.get(customerId);
   const { quality, confirmations } = qualityOf(statements, { businessCardSources: cards, emailBouncedAt: f?.emailBouncedAt ?? null, mailReturnedAt: f?.mailReturnedAt ?? null }, now);
@@ -75,14 +72,7 @@ export async function refreshQualityOf(db: Db, ids: readonly string[], now: Date
 }
 
 async function storeQualityOf(db: Db, ids: readonly string[], cards: ReadonlySet<string>, now: Date): Promise<void> {
-  const [rows, failures] = await Promise.all([listStatementsOfCustomers(db, ids), repo.contactFailures(db, ids)]);
-  const byCustomer = new Map<string, SourceStatement[]>();
-  for (const r of rows) {
-    if (r.customer_id === null) continue;
-    let list = byCustomer.get(r.customer_id);
-    if (list === undefined) byCustomer.set(r.customer_id, (list = []));
-    list.push({ sourceRecordId: r.id, source: r.source, sourcePriority: r.source_priority, receivedAt: r.received_at, fields: r.normalized });
-  }
+  const [byCustomer, failures] = await Promise.all([statementsByCustomer(db, ids), repo.contactFailures(db, ids)]);
   const out: repo.QualityRowInput[] = [];
   for (const id of ids) {
     const f = failures.get(id);
@@ -153,13 +143,12 @@ export async function staleQueue(db: Db, query: { owner?: string; cursor?: strin
 const share = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 
 export async function getSourceQuality(db: Db, sourceId: string): Promise<SourceQuality> {
-  const row = await findSourceRow(db, sourceId);
-  if (!row) throw notFound('Source');
-  const source = (await listSources(db)).find((s) => s.id === sourceId)!;
+  const source = await getSource(db, sourceId);
+  if (!source) throw notFound('Source');
   const [months, held, retention] = await Promise.all([
     repo.sourceImportMonths(db, sourceId),
     repo.sourceCustomerQuality(db, sourceId),
-    row.retention_days === null ? Promise.resolve({ count: 0, oldest: [] }) : repo.recordsPastRetention(db, sourceId, row.retention_days, 20),
+    source.retentionDays === null ? Promise.resolve({ count: 0, oldest: [] }) : repo.recordsPastRetention(db, sourceId, source.retentionDays, 20),
   ]);
   const rows = months.reduce((s, m) => s + m.rows, 0);
   const accepted = rows - months.reduce((s, m) => s + m.rejected, 0);
@@ -171,7 +160,7 @@ export async function getSourceQuality(db: Db, sourceId: string): Promise<Source
     duplicateShare: share(months.reduce((s, m) => s + m.merged, 0), accepted),
     freshness: { slaDays: source.freshnessSlaDays, lastReceivedAt: source.lastReceivedAt, met: source.freshnessSlaDays === null ? null : !source.stale },
     retention: {
-      days: row.retention_days, overdue: retention.count,
+      days: source.retentionDays, overdue: retention.count,
       oldest: retention.oldest.map((r) => ({ sourceRecordId: Number(r.id), externalId: r.external_id, customerId: r.customer_id, receivedAt: r.received_at.toISOString() })),
     },
   };

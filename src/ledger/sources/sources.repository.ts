@@ -3,17 +3,23 @@ import type { Db } from '../../db/database.ts';
 import type { SourcesTable } from '../../db/schema.ts';
 
 /** Sources with how many records each holds and when it last delivered (freshness). */
-export async function listSourceRows(db: Db) {
+function sourceRowsWithCounts(db: Db) {
   return db
     .selectFrom('sources')
     .selectAll('sources')
     .select((eb) => [
       eb.selectFrom('source_records').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('source_records.source_id', '=', 'sources.id').as('record_count'),
       eb.selectFrom('source_records').select((inner) => inner.fn.max('source_records.received_at').as('m')).whereRef('source_records.source_id', '=', 'sources.id').as('last_received_at'),
-    ])
-    .orderBy('sources.priority')
-    .orderBy('sources.name')
-    .execute();
+    ]);
+}
+
+export async function listSourceRows(db: Db) {
+  return sourceRowsWithCounts(db).orderBy('sources.priority').orderBy('sources.name').execute();
+}
+
+/** One source as listSourceRows gives it, or undefined. */
+export async function findSourceRowWithCounts(db: Db, id: string) {
+  return sourceRowsWithCounts(db).where('sources.id', '=', id).executeTakeFirst();
 }
 
 export async function findSourceByName(db: Db, name: string) {

@@ -10,29 +10,39 @@ import type { Source } from './sources.schemas.ts';
 import * as repo from './sources.repository.ts';
 import type { SourceKind } from './sources.repository.ts';
 
+type SourceRow = Awaited<ReturnType<typeof repo.listSourceRows>>[number];
+
+function sourceOf(r: SourceRow, recompute: Source['recompute']): Source {
+  const last = r.last_received_at ? new Date(r.last_received_at as unknown as string) : null;
+  return {
+    id: r.id,
+    name: r.name,
+    label: r.label,
+    kind: r.kind,
+    party: r.party,
+    owningDepartment: r.owning_department,
+    priority: r.priority,
+    freshnessSlaDays: r.freshness_sla_days,
+    purposeOfUse: r.purpose_of_use, retentionDays: r.retention_days,
+    description: r.description,
+    emailBasis: r.email_basis,
+    recordCount: Number(r.record_count ?? 0),
+    lastReceivedAt: last ? last.toISOString() : null,
+    stale: r.freshness_sla_days !== null && (!last || Date.now() - last.getTime() > r.freshness_sla_days * 86_400_000),
+    recompute,
+  };
+}
+
 export async function listSources(db: Db): Promise<Source[]> {
   const [rows, recomputes] = await Promise.all([repo.listSourceRows(db), repo.listRecomputeRows(db)]);
   const recomputeBySource = new Map(recomputes.map((r) => [r.source_id, recomputeOf(r)]));
-  return rows.map((r) => {
-    const last = r.last_received_at ? new Date(r.last_received_at as unknown as string) : null;
-    return {
-      id: r.id,
-      name: r.name,
-      label: r.label,
-      kind: r.kind,
-      party: r.party,
-      owningDepartment: r.owning_department,
-      priority: r.priority,
-      freshnessSlaDays: r.freshness_sla_days,
-      purposeOfUse: r.purpose_of_use, retentionDays: r.retention_days,
-      description: r.description,
-      emailBasis: r.email_basis,
-      recordCount: Number(r.record_count ?? 0),
-      lastReceivedAt: last ? last.toISOString() : null,
-      stale: r.freshness_sla_days !== null && (!last || Date.now() - last.getTime() > r.freshness_sla_days * 86_400_000),
-      recompute: recomputeBySource.get(r.id) ?? null,
-    };
-  });
+  return rows.map((r) => sourceOf(r, recomputeBySource.get(r.id) ?? null));
+}
+
+/** One source as listSources gives it, or null when there is none with this id. */
+export async function getSource(db: Db, id: string): Promise<Source | null> {
+  const [row, recompute] = await Promise.all([repo.findSourceRowWithCounts(db, id), repo.findRecomputeRow(db, id)]);
+  return row ? sourceOf(row, recompute ? recomputeOf(recompute) : null) : null;
 }
 
 export interface SourceInput {
@@ -72,7 +82,7 @@ export async function createSource(db: Db, input: SourceInput, actor: Actor): Pr
       ...(input.emailBasis !== undefined ? { email_basis: input.emailBasis } : input.kind === 'form' ? { email_basis: 'opt_in_per_record' as const } : {}),
     });
     await audit(db, actor, 'source.create', { type: 'source', id: row.id }, { name: row.name });
-    return (await listSources(db)).find((s) => s.id === row.id)!;
+    return (await getSource(db, row.id))!;
   } catch (error) {
     if (sqlState(error) === PG_UNIQUE_VIOLATION) throw new AppError('conflict', 'A source with this name exists', [{ field: 'name', message: 'Already registered' }]);
     throw error;
@@ -160,7 +170,7 @@ export async function updateSource(
     return changed;
   });
   if (priorityChanged) await walkAndWait(db, id, options);
-  return (await listSources(db)).find((s) => s.id === id)!;
+  return (await getSource(db, id))!;
 }
 
 /**

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { recommendApi, type RecommendRun } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { usePolling } from '../polling.ts';
 import { Button } from './Button.tsx';
 import { ErrorBanner, useLoad } from './ui.tsx';
 
@@ -58,11 +59,7 @@ export function RecommendRunPanel({ onDone }: { onDone?: () => void } = {}) {
     }
   }, [running, last, onDone]);
 
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setTimeout(() => void reload(), POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [running, data, reload]);
+  usePolling(reload, POLL_MS, running);
 
   const start = async () => {
     setBusy(true);

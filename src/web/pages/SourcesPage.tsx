@@ -1,9 +1,10 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, qualityApi, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.ts';
 import { useI18n } from '../i18n.ts';
+import { usePolling } from '../polling.ts';
 import { sourceTexts } from '../system-labels.ts';
 import { useSession } from '../session.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -33,11 +34,7 @@ export function SourcesPage() {
   const [inspecting, setInspecting] = useState<Source | null>(null);
   // A recompute runs in the background: while one does, the list is read again each second for its progress.
   const running = (data?.items ?? []).some((s) => s.recompute?.status === 'running');
-  useEffect(() => {
-    if (!running) return undefined;
-    const timer = setInterval(() => { void reload(); }, 1000);
-    return () => clearInterval(timer);
-  }, [running, reload]);
+  usePolling(reload, 1000, running);
   const retry = async (source: Source) => {
     setRetrying(source.id);
     setRetryError(null);

@@ -3,10 +3,11 @@
  * returned DM, a newer record with another address, a newer 名刺 with another title), most valuable first, filtered by
  * owner (mine by default). As of the daily quality pass; sources:write can run it now.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { qualityApi } from '../api.ts';
 import { formatDateTime, formatDay } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { usePolling } from '../polling.ts';
 import { Link } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
@@ -30,18 +31,12 @@ export function StaleQueuePage() {
     [owner],
   );
   // While a pass runs, poll it; when it finishes, show its result.
-  useEffect(() => {
-    if (!running) return undefined;
-    const timer = setInterval(() => {
-      void qualityApi.run().then(async (r) => {
-        if (!r.running) {
-          setRunning(false);
-          await list.reload();
-        }
-      }, (e: unknown) => { setRunning(false); setFailed(e); });
-    }, 2000);
-    return () => clearInterval(timer);
-  }, [running]);
+  usePolling(() => qualityApi.run().then(async (r) => {
+    if (!r.running) {
+      setRunning(false);
+      await list.reload();
+    }
+  }, (e: unknown) => { setRunning(false); setFailed(e); }), 2000, running);
   const runNow = async () => {
     setFailed(null);
     try {
