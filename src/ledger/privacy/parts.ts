@@ -38,6 +38,13 @@ export interface PrivacyParts {
   sections: readonly DisclosureSection[];
   erasers: readonly Eraser[];
   /**
+   * The retention delete (retention.service.ts) of records whose customers keep other records: each owner deletes
+   * what the records brought (subject.customerIds is empty, subject.recordIds the records), in order, records last.
+   */
+  recordErasers: readonly Eraser[];
+  /** After records of these (surviving) customers went: their golden records and derived values are recomputed. */
+  recordsRemoved(trx: Db, customerIds: readonly string[]): Promise<void>;
+  /**
    * Backups taken before `erasedAt`, which hold the erased data until they expire; null when the installation has no
    * backup registry to read (then the request page says so).
    */
