@@ -1,6 +1,7 @@
 import { eraseOrdersOf } from '../intake/orders/orders.repository.ts';
 import { eraseRegistrationsOf } from '../intake/events/events.repository.ts';
 import { eraseIssuesQuoting } from '../intake/files/import.repository.ts';
+import { eraseUploadsQuoting } from '../intake/files/upload-erasure.ts';
 import { eraseSubmissionsOf } from '../intake/forms/forms.repository.ts';
 import { eraseVisitorsOf } from '../intake/tracker/tracker.repository.ts';
 import { eraseActivitiesOf, eraseActivitiesOfRecords } from '../ledger/activities/activities.repository.ts';
@@ -42,6 +43,8 @@ const ERASERS: readonly Eraser[] = [
   { table: 'form_submissions', erase: (trx, s) => eraseSubmissionsOf(trx, s.recordIds) },
   { table: 'web_visitors, web_visits, page_views, web_events', erase: (trx, s) => eraseVisitorsOf(trx, s.recordIds) },
   { table: 'import_issues', erase: (trx, s) => eraseIssuesQuoting(trx, s.values) },
+  // Files on disk, not rows: uploads waiting in the import wizard's folder that quote the person (intake/files/upload-erasure.ts).
+  { table: 'uploaded files', erase: (_trx, s) => eraseUploadsQuoting(s.values, s.addresses) },
   { table: 'consents', erase: (trx, s) => eraseConsentsOf(trx, s.customerIds, s.recordIds) },
   { table: 'activities', erase: (trx, s) => eraseActivitiesOf(trx, s.customerIds) },
   { table: 'customer_values, customer_order_days, customer_category_days', erase: (trx, s) => eraseValuesOf(trx, s.customerIds) },

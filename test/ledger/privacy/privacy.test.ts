@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { findUpload, storeUpload, uploadRoot } from '../../../src/intake/files/uploads.ts';
 import { privacyParts } from '../../../src/app/privacy-parts.ts';
 import { startDisclosure } from '../../../src/ledger/privacy/disclosure.service.ts';
 import { audienceSql, EVERYONE } from '../../../src/use/campaigns/audience.repository.ts';
@@ -15,6 +17,8 @@ import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const operator = { auth: null, ip: null, userAgent: 'test' };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-privacy-'));
+// The import wizard's uploads go to a folder of this test's own (read by uploadRoot() at each call).
+process.env.DAICHO_UPLOAD_DIR = path.join(dir, 'uploads');
 const HEADER = '会員ID,氏名,メール,電話,郵便番号,住所,生年月日';
 const YAMADA = 'M1,山田 太郎,taro.yamada@daicho-test.jp,03-1111-2222,150-0001,東京都渋谷区神宮前九丁目八番七号,1980-04-01';
 const SUZUKI = 'M2,鈴木 花子,hanako.suzuki@daicho-test.jp,06-3333-4444,530-0001,大阪府大阪市北区梅田一丁目二番三号,1985-05-05';
@@ -157,6 +161,9 @@ for (const engine of ENGINES) {
 
     test('erasure: typed confirmation; afterwards no table holds the person\'s values except as tombstone hashes; a re-import is flagged', async () => {
       const yamada = await customerOf('M1');
+      // Files waiting in the import wizard: one with 山田's row (Shift_JIS, as a department's export often is), one without.
+      const withYamada = await storeUpload(new Response(new Uint8Array(iconv.encode([HEADER, YAMADA].join('\r\n'), 'cp932'))).body!, 'members-2026.csv', admin.userId);
+      const withoutYamada = await storeUpload(new Response([HEADER, SUZUKI].join('\n')).body!, 'suzuki.csv', admin.userId);
       const r = await request('erasure', [yamada]);
       const wrong = await admin.json('POST', `/api/v1/privacy/requests/${r.id}/erase`, { confirm: 'はい' });
       assert.equal(wrong.status, 400);
@@ -177,6 +184,18 @@ for (const engine of ENGINES) {
         }
       }
       assert.deepEqual(hits, []);
+      // …and no uploaded file on disk: the upload quoting 山田 is gone, the other one stays.
+      assert.equal(findUpload(withYamada.id), null);
+      assert.ok(findUpload(withoutYamada.id));
+      assert.equal(done.body.deleted['uploaded files'], 1);
+      const fileHits: string[] = [];
+      for (const entry of fs.readdirSync(uploadRoot(), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const bytes = fs.readFileSync(path.join(entry.parentPath, entry.name));
+        const text = bytes.toString('utf8') + iconv.decode(bytes, 'cp932');
+        for (const value of ERASED_VALUES) if (text.includes(value)) fileHits.push(`${entry.name}: ${value}`);
+      }
+      assert.deepEqual(fileHits, []);
       const hashes = await db.selectFrom('tombstone_hashes').select(['kind']).execute();
       assert.deepEqual([...new Set(hashes.map((h) => h.kind))].sort(), ['email', 'name_birth', 'phone']);
       const page = await admin.json('GET', `/api/v1/privacy/requests/${r.id}`);
