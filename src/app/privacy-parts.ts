@@ -15,6 +15,7 @@ import { eraseValuesOf } from '../ledger/values/values.repository.ts';
 import { refreshValuesOf } from '../ledger/values/values.service.ts';
 import { eraseRecordsOf } from '../resolution/resolution.repository.ts';
 import { listBackupsCreatedBefore } from '../platform/operations/backups.repository.ts';
+import { eraseExportCustomersOf } from '../platform/audit/audit.repository.ts';
 import { eraseMessagesOf } from '../use/campaigns/messages.repository.ts';
 import { eraseOutboxOf } from '../use/campaigns/outbox.repository.ts';
 import { eraseSuppressionsOf } from '../use/campaigns/suppressions.repository.ts';
@@ -33,6 +34,7 @@ const ERASERS: readonly Eraser[] = [
   // First: an item points at the person's source record and form submission.
   { table: 'voice_items, voice_item_tags, voice_comments, voice_replies, voice_digests', erase: (trx, s) => eraseVoiceOf(trx, s.recordIds) },
   { table: 'segment_members', erase: (trx, s) => eraseMembersOf(trx, s.customerIds) },
+  { table: 'export_customers', erase: (trx, s) => eraseExportCustomersOf(trx, s.customerIds) },
   { table: 'customer_candidates', erase: (trx, s) => eraseCandidatesOf(trx, s.customerIds) },
   { table: 'trigger_firings, tasks', erase: (trx, s) => eraseTriggerDataOf(trx, s.customerIds) },
   { table: 'outbox_messages', erase: (trx, s) => eraseOutboxOf(trx, s.customerIds, s.addresses) },

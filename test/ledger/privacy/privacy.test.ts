@@ -130,6 +130,28 @@ for (const engine of ENGINES) {
       assert.equal((await sales.json('GET', `/api/v1/customers/${suzuki}/use-stop`)).body.requestId, null);
     });
 
+    test('exports record the customers they carried; the disclosure report lists the exports of the person', async () => {
+      const yamada = await customerOf('M1');
+      const csv = await (await admin.request('GET', '/api/v1/exports/customers.csv')).text();
+      assert.match(csv, /taro\.yamada/u);
+      const entry = await db.selectFrom('audit_log').select(['details', 'occurred_at']).where('action', '=', 'export.customers')
+        .orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const details = entry.details as { exportId: string; customers: number; rows: number };
+      assert.equal(details.customers, details.rows);
+      const carried = await db.selectFrom('export_customers').select('customer_id').where('export_id', '=', details.exportId).execute();
+      assert.equal(carried.length, details.rows);
+      assert.ok(carried.some((c) => c.customer_id === yamada));
+      const r = await request('disclosure', [yamada]);
+      const { report, done } = await startDisclosure(db, r.id, operator, privacyParts());
+      await done;
+      const bundle = await (await admin.request('GET', `/api/v1/privacy/disclosures/${report.id}/report.json`)).json() as { sections: Array<{ key: string; rows: Array<Record<string, unknown>> }> };
+      const exports = bundle.sections.find((s) => s.key === 'audit')!.rows.filter((e) => String(e.action).startsWith('export.'));
+      assert.ok(exports.length >= 1, JSON.stringify(bundle.sections.find((s) => s.key === 'audit')));
+      assert.equal(exports[exports.length - 1]!.actor_label, admin.email);
+      const html = await (await admin.request('GET', `/api/v1/privacy/disclosures/${report.id}/report.html`)).text();
+      assert.match(html, /顧客のエクスポート/u);
+    });
+
     test('third-party provision: only customers who granted third_party go out, the record lists recipient, items and counts', async () => {
       const suzuki = await customerOf('M2');
       const none = await (await admin.request('GET', '/api/v1/exports/customers.csv?provisionTo=%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E6%8F%90%E6%90%BA')).text();
