@@ -46,7 +46,7 @@ const ERASERS: readonly Eraser[] = [
   { table: 'web_visitors, web_visits, page_views, web_events', erase: (trx, s) => eraseVisitorsOf(trx, s.recordIds) },
   { table: 'import_issues', erase: (trx, s) => eraseIssuesQuoting(trx, s.values) },
   // Files on disk, not rows: uploads waiting in the import wizard's folder that quote the person (intake/files/upload-erasure.ts).
-  { table: 'uploaded files', erase: (_trx, s) => eraseUploadsQuoting(s.values, s.addresses) },
+  { table: 'uploaded files', erase: (_trx, s) => eraseUploadsQuoting(s.values, s.addresses), requestOnly: true },
   { table: 'consents', erase: (trx, s) => eraseConsentsOf(trx, s.customerIds, s.recordIds) },
   { table: 'activities', erase: (trx, s) => eraseActivitiesOf(trx, s.customerIds) },
   { table: 'customer_values, customer_order_days, customer_category_days', erase: (trx, s) => eraseValuesOf(trx, s.customerIds) },

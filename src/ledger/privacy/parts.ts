@@ -23,6 +23,11 @@ export interface Eraser {
   /** What it deletes, as the tombstone's counts name it (a table, or a table and its children). */
   table: string;
   erase(trx: Db, subject: ErasureSubject): Promise<number>;
+  /**
+   * Only for an erasure request: the retention delete (retention.service.ts) skips it. Uploaded files waiting in the
+   * import wizard are new copies, not the source's old records; the retention rule does not cover them.
+   */
+  requestOnly?: boolean;
 }
 
 export interface DisclosureSection {

@@ -92,7 +92,7 @@ export async function deletePastRetention(
         throw new AppError('conflict', '保存期間内の記録を持つ統合済みの顧客が含まれるため削除を中止しました (a merged customer holds a record within the retention period; nothing was deleted)');
       }
       add('tombstone_matches', await repo.eraseTombstoneMatchesOf(trx, subject.recordIds));
-      for (const eraser of parts.erasers) add(eraser.table, await eraser.erase(trx, subject));
+      for (const eraser of parts.erasers) if (!eraser.requestOnly) add(eraser.table, await eraser.erase(trx, subject));
     }
     // Records of customers who stay (and records linked to nobody): what they brought goes, the customers stay.
     for (let i = 0; i < keptRecordIds.length; i += RECORD_CHUNK) {
