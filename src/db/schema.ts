@@ -1064,6 +1064,7 @@ export interface Database {
   tombstone_matches: TombstoneMatchesTable;
   provision_records: ProvisionRecordsTable;
   provision_record_customers: ProvisionRecordCustomersTable;
+  export_customers: ExportCustomersTable;
   voice_teams: VoiceTeamsTable;
   voice_team_members: VoiceTeamMembersTable;
   voice_groups: VoiceGroupsTable;
@@ -1150,6 +1151,9 @@ export interface ProvisionRecordsTable {
   provided_at: CreatedAt;
 }
 export interface ProvisionRecordCustomersTable { provision_id: string; customer_id: string }
+
+/** 0037: the customers each personal-data export carried (its audit entry's details.exportId). */
+export interface ExportCustomersTable { export_id: string; customer_id: string }
 
 export type UserRow = Selectable<UsersTable>;
 export type CustomerRow = Selectable<CustomersTable>;

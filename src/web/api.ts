@@ -13,7 +13,9 @@ import type {
   Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
-import type { PrivacyRequest, ProvisionList, Report, ReportList, RequestInput, RequestList, TombstoneMatchList } from '../ledger/privacy/privacy.schemas.ts';
+import type {
+  PrivacyRequest, ProvisionList, Report, ReportList, RequestInput, RequestList, RetentionPlanBody, RetentionResult, TombstoneMatchList,
+} from '../ledger/privacy/privacy.schemas.ts';
 import type { OutboxPage, Settings as MessagingSettings } from '../use/campaigns/content.schemas.ts';
 import type {
   Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
@@ -563,6 +565,10 @@ export const qualityApi = {
   run: () => get<QualityRun>('/quality/run'),
   /** Runs the daily pass now (sources:write). */
   startRun: () => request<QualityRun>('POST', '/quality/run'),
+  /** 保存期間切れの削除 (sources:retention): the dry run, then the delete confirmed by the source's name. */
+  retentionPlan: (sourceId: string) => get<RetentionPlanBody>(`/sources/${encodeURIComponent(sourceId)}/retention`),
+  deletePastRetention: (sourceId: string, confirm: string) =>
+    request<RetentionResult>('POST', `/sources/${encodeURIComponent(sourceId)}/retention/delete`, { confirm }),
 };
 
 export type TaskItem = Task;
@@ -585,7 +591,7 @@ export const triggersApi = {
   firings: (id: string, query: { cursor?: string; limit?: number }) => get<FiringPage>(`/triggers/${encodeURIComponent(id)}/firings`, { ...query }),
 };
 
-export type { PrivacyRequest };
+export type { PrivacyRequest, RetentionPlanBody, RetentionResult };
 /** 本人からの請求 (APPI), disclosure reports, erasure, tombstone flags and provision records (privacy:manage). */
 export const privacyApi = {
   list: (status?: string) => get<RequestList>('/privacy/requests', status ? { status } : undefined),

@@ -70,7 +70,9 @@ for (const engine of ENGINES) {
 
       const log = await admin.json('GET', '/api/v1/audit-log?action=export.customers&limit=3');
       const [jsonlEntry, searchEntry, filterEntry] = log.body.items as Array<{ details: Record<string, unknown> }>;
-      assert.deepEqual(filterEntry!.details, { rows: 3, format: 'csv', encoding: 'utf-8', filters: { prefecture: '沖縄県' } });
+      const { exportId, ...rest } = filterEntry!.details as { exportId: string } & Record<string, unknown>;
+      assert.deepEqual(rest, { rows: 3, customers: 3, format: 'csv', encoding: 'utf-8', filters: { prefecture: '沖縄県' } });
+      assert.match(exportId, /^[0-9a-f-]{36}$/u, 'the export names its list of customers (export_customers)');
       assert.deepEqual(searchEntry!.details.filters, { q: '佐藤', prefecture: '沖縄県' });
       assert.equal(searchEntry!.details.rows, 2);
       assert.deepEqual(jsonlEntry!.details.filters, { prefecture: '北海道', sort: 'name' });

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'companies:write': 'Create and edit companies',
   'sources:read': 'See the data-source registry',
   'sources:write': 'Register and edit data sources',
+  'sources:retention': 'Delete a data source\'s records past its retention period (保存期間切れの削除: customers left with no record are erased; audited)',
   'custom_fields:read': 'See custom field definitions',
   'custom_fields:write': 'Define custom fields',
   'users:read': 'See users and their roles',

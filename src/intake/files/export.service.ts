@@ -7,7 +7,7 @@ import { issueReasonText } from '../../domain/import/reasons.ts';
 import { activeListFilters, countForExport, customersForExport, type CustomerListQuery } from '../../ledger/customers/customers.service.ts';
 import { EXPORT_ITEMS, lineWriter, writeCustomers } from '../../ledger/customers/customer-export.ts';
 import { addProvidedCustomers, finishProvision, provisionConsented, provisionRefused, startProvision } from '../../ledger/privacy/provision.service.ts';
-import { audit } from '../../platform/audit/audit.service.ts';
+import { audit, exportTracker } from '../../platform/audit/audit.service.ts';
 import * as repo from './import.repository.ts';
 
 export function openOutput(file: string | undefined): Writable {
@@ -25,12 +25,14 @@ export async function importReportLines(db: Db, runId: string): Promise<string[]
 export async function exportLinks(db: Db, out: Writable, actor: Actor): Promise<number> {
   const write = lineWriter(out, 'utf-8');
   await write(csvLine(['source', 'external_id', 'customer_id']));
+  const tracker = exportTracker(db);
   let n = 0;
   for await (const page of repo.streamLinks(db)) {
+    await tracker.add(page.map((r) => r.customer_id));
     for (const r of page) await write(csvLine([r.source, r.external_id, r.customer_id]));
     n += page.length;
   }
-  await audit(db, actor, 'export.links', null, { rows: n });
+  await audit(db, actor, 'export.links', null, { rows: n, exportId: tracker.exportId, customers: tracker.customers });
   return n;
 }
 
@@ -46,10 +48,11 @@ export async function exportCustomers(
 ): Promise<number> {
   if (provision) return exportProvision(db, out, format, encoding, actor, query, provision);
   const { truncated, pages } = await customersForExport(db, query, actor.auth);
-  const n = await writeCustomers(out, format, encoding, pages);
+  const tracker = exportTracker(db);
+  const n = await writeCustomers(out, format, encoding, tracker.track(pages));
   const filters = activeListFilters(query);
   await audit(db, actor, 'export.customers', null, {
-    rows: n, format, encoding, ...(Object.keys(filters).length ? { filters } : {}), ...(truncated ? { truncated } : {}),
+    rows: n, exportId: tracker.exportId, customers: tracker.customers, format, encoding, ...(Object.keys(filters).length ? { filters } : {}), ...(truncated ? { truncated } : {}),
   });
   return n;
 }

@@ -191,3 +191,10 @@ export async function eraseActivitiesOf(db: Db, customerIds: readonly string[]):
   const r = await db.deleteFrom('activities').where('customer_id', 'in', customerIds).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Retention delete (src/ledger/privacy/retention.service.ts): the activities a deleted source record brought. */
+export async function eraseActivitiesOfRecords(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const r = await db.deleteFrom('activities').where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

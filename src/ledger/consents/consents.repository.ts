@@ -211,3 +211,14 @@ export async function eraseConsentsOf(db: Db, customerIds: readonly string[], re
   ])).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/**
+ * Retention delete (src/ledger/privacy/retention.service.ts): the records go, the person's decisions stay. A
+ * withdrawal must not vanish with the old record that carried it (the person would become reachable again), so the
+ * consents keep their state, method and text and lose only the link to the deleted record. Returns the rows detached.
+ */
+export async function detachConsentsFromRecords(db: Db, recordIds: readonly number[]): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const r = await db.updateTable('consents').set({ source_record_id: null }).where('source_record_id', 'in', recordIds).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -56,7 +56,8 @@ export async function eraseRequest(db: Db, requestId: string, confirm: string, a
   });
 }
 
-async function loadSubject(db: Db, customerIds: string[]): Promise<{ subject: ErasureSubject; identifiers: TombstoneIdentifier[] }> {
+/** Who the customers are for an erasure: them and those merged into them, their records, addresses and values. */
+export async function loadSubject(db: Db, customerIds: string[]): Promise<{ subject: ErasureSubject; identifiers: TombstoneIdentifier[] }> {
   const ids = await subject.customersWithMergedAway(db, customerIds);
   const records = await subject.recordsOfCustomers(db, ids);
   const identifiers = new Map<string, TombstoneIdentifier>();

@@ -23,6 +23,11 @@ export interface Eraser {
   /** What it deletes, as the tombstone's counts name it (a table, or a table and its children). */
   table: string;
   erase(trx: Db, subject: ErasureSubject): Promise<number>;
+  /**
+   * Only for an erasure request: the retention delete (retention.service.ts) skips it. Uploaded files waiting in the
+   * import wizard are new copies, not the source's old records; the retention rule does not cover them.
+   */
+  requestOnly?: boolean;
 }
 
 export interface DisclosureSection {
@@ -37,6 +42,13 @@ export interface BackupHolding { id: string; takenAt: Date; expiresAt: Date | nu
 export interface PrivacyParts {
   sections: readonly DisclosureSection[];
   erasers: readonly Eraser[];
+  /**
+   * The retention delete (retention.service.ts) of records whose customers keep other records: each owner deletes
+   * what the records brought (subject.customerIds is empty, subject.recordIds the records), in order, records last.
+   */
+  recordErasers: readonly Eraser[];
+  /** After records of these (surviving) customers went: their golden records and derived values are recomputed. */
+  recordsRemoved(trx: Db, customerIds: readonly string[]): Promise<void>;
   /**
    * Backups taken before `erasedAt`, which hold the erased data until they expire; null when the installation has no
    * backup registry to read (then the request page says so).

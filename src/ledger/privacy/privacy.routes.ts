@@ -5,8 +5,10 @@ import { eraseRequest } from './erasure.service.ts';
 import type { PrivacyParts } from './parts.ts';
 import {
   EraseInputSchema, NumericIdParam, ProvisionListSchema, ProvisionQuery, ReportListSchema, ReportSchema, RequestInputSchema, RequestListQuery,
-  RequestListSchema, RequestPatchSchema, RequestSchema, TombstoneMatchListSchema, TombstoneMatchQuery, UseStopResultSchema,
+  RequestListSchema, RequestPatchSchema, RequestSchema, RetentionDeleteInputSchema, RetentionPlanSchema, RetentionResultSchema,
+  TombstoneMatchListSchema, TombstoneMatchQuery, UseStopResultSchema,
 } from './privacy.schemas.ts';
+import { deletePastRetention, planRetentionDelete } from './retention.service.ts';
 import * as privacy from './privacy.service.ts';
 
 const notFound = json(z.object({}), 'No such request');
@@ -19,6 +21,19 @@ const UseStopSchema = z.object({ requestId: z.string().nullable(), receivedOn: z
 /** APPI requests (本人からの請求), disclosure reports, erasure, tombstone flags and third-party provision records. */
 export function privacyRoutes(parts: PrivacyParts): Router {
   const app = createRouter();
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/sources/{id}/retention', access: 'sources:retention', tags: ['sources', 'privacy'],
+      summary: 'Dry run of the retention delete: how many of the source\'s records are past its retention period, how many customers would be removed (no record left) and how many recomputed (they keep other records)',
+      request: { params: IdParam }, responses: { 200: json(RetentionPlanSchema, 'What the delete would remove'), 404: json(z.object({}), 'No such source'), 409: json(z.object({}), 'No retention period') } }),
+    async (c) => c.json(await planRetentionDelete(c.get('deps').db, c.req.valid('param').id), 200),
+  );
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/sources/{id}/retention/delete', access: 'sources:retention', tags: ['sources', 'privacy'],
+      summary: 'Delete the source\'s records past its retention period, for real, in one transaction (type the source name to confirm): customers left with no record are erased (no tombstone), the others\' golden records recomputed; audited with the counts',
+      request: { params: IdParam, body: body(RetentionDeleteInputSchema) },
+      responses: { 200: json(RetentionResultSchema, 'Deleted'), 404: json(z.object({}), 'No such source'), 409: json(z.object({}), 'No retention period') } }),
+    async (c) => c.json(await deletePastRetention(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').confirm, c.get('actor'), parts), 200),
+  );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/privacy/requests', access: 'privacy:manage', tags: ['privacy'],
       summary: 'The request inbox (本人からの請求): open ones first by due date', request: { query: RequestListQuery },

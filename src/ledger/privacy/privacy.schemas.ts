@@ -93,3 +93,24 @@ export type ProvisionList = z.infer<typeof ProvisionListSchema>;
 export const ProvisionQuery = z.object({ customerId: uuid.optional() });
 export type TombstoneMatchList = z.infer<typeof TombstoneMatchListSchema>;
 export type ReportList = z.infer<typeof ReportListSchema>;
+
+// ── retention delete (保存期間切れの削除) ──
+
+export const RetentionPlanSchema = z.object({
+  sourceId: z.string(), sourceName: z.string().openapi({ description: 'What to type to confirm the delete' }), sourceLabel: z.string(),
+  days: z.number().int(), cutoff: z.string().openapi({ description: 'Records received before this instant are past retention' }),
+  records: z.number().int().openapi({ description: 'Source records past retention (all deleted)' }),
+  customersRemoved: z.number().int().openapi({ description: 'Customers whose every record is past retention: removed like an erasure, without a tombstone' }),
+  customersRecomputed: z.number().int().openapi({ description: 'Customers keeping other records: their golden record is recomputed from those' }),
+  unlinkedRecords: z.number().int().openapi({ description: 'Records past retention linked to no customer' }),
+}).openapi('RetentionPlan');
+export type RetentionPlanBody = z.infer<typeof RetentionPlanSchema>;
+
+export const RetentionResultSchema = RetentionPlanSchema.extend({
+  deleted: z.record(z.string(), z.number().int()).openapi({ description: 'Rows deleted per table (consents are detached from the records, not deleted, for customers who stay)' }),
+}).openapi('RetentionResult');
+export type RetentionResult = z.infer<typeof RetentionResultSchema>;
+
+export const RetentionDeleteInputSchema = z.object({
+  confirm: z.string().openapi({ description: 'The source\'s name (sources.name), typed to confirm' }),
+}).openapi('RetentionDeleteInput');

@@ -106,9 +106,17 @@ export async function provisionsOf(db: Db, customerIds: readonly string[]) {
     .where('pc.customer_id', 'in', customerIds).orderBy('p.provided_at').execute();
 }
 
-/** Who viewed, edited or exported the person's data (entries naming one of their customers). */
+/**
+ * Who viewed, edited or exported the person's data: entries naming one of their customers, and the entries of the
+ * exports that carried one of them (details.exportId listed in export_customers, migration 0037) with their row count.
+ */
 export async function auditEntriesOf(db: Db, customerIds: readonly string[]) {
   if (customerIds.length === 0) return [];
-  return db.selectFrom('audit_log').select(['occurred_at', 'actor_label', 'action', 'entity_type'])
-    .where('entity_type', '=', 'customer').where('entity_id', 'in', customerIds).orderBy('occurred_at').orderBy('id').limit(10_000).execute();
+  const exported = db.selectFrom('export_customers').select(sql<string>`export_id::text`.as('export_id')).where('customer_id', 'in', customerIds);
+  return db.selectFrom('audit_log').select(['occurred_at', 'actor_label', 'action', 'entity_type', sql<string | null>`details->>'rows'`.as('rows')])
+    .where((eb) => eb.or([
+      eb.and([eb('entity_type', '=', 'customer'), eb('entity_id', 'in', customerIds)]),
+      eb.and([sql<boolean>`details ? 'exportId'`, eb(sql<string>`details->>'exportId'`, 'in', exported)]),
+    ]))
+    .orderBy('occurred_at').orderBy('id').limit(10_000).execute();
 }

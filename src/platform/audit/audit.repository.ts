@@ -52,3 +52,23 @@ export async function listAuditEntries(db: Db, filter: AuditFilter & { beforeId?
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query.execute();
 }
+
+// ── which customers an export carried (export_customers, migration 0037) ──
+
+/** Records that an export (its audit entry's details.exportId) carried these customers; called page by page. */
+export async function insertExportCustomers(db: Db, exportId: string, customerIds: readonly string[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < customerIds.length; i += 5000) {
+    const r = await db.insertInto('export_customers').values(customerIds.slice(i, i + 5000).map((customerId) => ({ export_id: exportId, customer_id: customerId })))
+      .onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    inserted += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/** 消去 (src/ledger/privacy): the erased customers leave the lists (the exports' audit entries stay, with their counts). */
+export async function eraseExportCustomersOf(db: Db, customerIds: readonly string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const r = await db.deleteFrom('export_customers').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

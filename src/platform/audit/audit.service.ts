@@ -1,8 +1,9 @@
 import type { Actor } from '../../core/context.ts';
 import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { csvLine } from '../../domain/import/csv.ts';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
-import { insertAuditEntry, listAuditEntries, type AuditFilter } from './audit.repository.ts';
+import { insertAuditEntry, insertExportCustomers, listAuditEntries, type AuditFilter } from './audit.repository.ts';
 import type { AuditLogItem } from './audit.schemas.ts';
 
 export type { AuditFilter };
@@ -99,4 +100,28 @@ export async function exportAuditLog(db: Db, filter: AuditFilter, actor: Actor, 
   }
   await audit(db, actor, 'audit.export', null, { rows, filters });
   return rows;
+}
+
+/**
+ * A personal-data export's record of whom it carried: `track` wraps the export's pages and lists each page's
+ * customers under a new export id as they go out; the export's audit entry then names `exportId` and `customers`
+ * (details), so the disclosure report of a person lists the exports that carried them (docs/PRIVACY.md).
+ */
+export function exportTracker(db: Db) {
+  const exportId = randomUUID();
+  let customers = 0;
+  return {
+    exportId,
+    get customers() { return customers; },
+    async *track<T extends { id: string }>(pages: AsyncIterable<T[]>): AsyncIterable<T[]> {
+      for await (const page of pages) {
+        customers += await insertExportCustomers(db, exportId, page.map((r) => r.id));
+        yield page;
+      }
+    },
+    /** For pages whose rows name their customer otherwise (links: a record's customer_id, null when unlinked). */
+    async add(customerIds: ReadonlyArray<string | null>): Promise<void> {
+      customers += await insertExportCustomers(db, exportId, [...new Set(customerIds.filter((id): id is string => id !== null))]);
+    },
+  };
 }

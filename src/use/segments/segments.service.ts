@@ -10,7 +10,7 @@ import { writeCustomers } from '../../ledger/customers/customer-export.ts';
 import { customerExportRowsByIds, listCustomersByIds } from '../../ledger/customers/customers.service.ts';
 import type { CustomerListItem } from '../../ledger/customers/customers.schemas.ts';
 import { findSource } from '../../ledger/sources/sources.service.ts';
-import { audit } from '../../platform/audit/audit.service.ts';
+import { audit, exportTracker } from '../../platform/audit/audit.service.ts';
 import { leavesOf, parseDefinition, type DefinitionProblem } from './definition.ts';
 import * as compiler from './segment-sql.repository.ts';
 import * as repo from './segments.repository.ts';
@@ -296,8 +296,9 @@ async function* exportPages(db: Db, next: (after: string | null) => Promise<stri
 /** The members as CSV (UTF-8 or CP932), audited like every personal-data export. */
 export async function exportMembers(db: Db, id: string, out: Writable, encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
   const row = await loadSegment(db, id);
-  const n = await writeCustomers(out, 'csv', encoding, exportPages(db, (after) => repo.memberIdsAfter(db, id, after, 2000)));
-  await audit(db, actor, 'export.segment', { type: 'segment', id }, { name: row.name, rows: n, encoding });
+  const tracker = exportTracker(db);
+  const n = await writeCustomers(out, 'csv', encoding, tracker.track(exportPages(db, (after) => repo.memberIdsAfter(db, id, after, 2000))));
+  await audit(db, actor, 'export.segment', { type: 'segment', id }, { name: row.name, rows: n, encoding, exportId: tracker.exportId, customers: tracker.customers });
   return n;
 }
 
@@ -305,8 +306,9 @@ export async function exportMembers(db: Db, id: string, out: Writable, encoding:
 export async function exportDefinition(db: Db, definition: unknown, out: Writable, encoding: 'utf-8' | 'cp932', actor: Actor): Promise<number> {
   const { node, context } = await checkDefinition(db, definition);
   const predicate = compiler.compileNode(node, context);
-  const n = await writeCustomers(out, 'csv', encoding, exportPages(db, (after) => compiler.matchingIdsAfter(db, predicate, after, 2000)));
-  await audit(db, actor, 'export.segment', null, { definition: node, rows: n, encoding });
+  const tracker = exportTracker(db);
+  const n = await writeCustomers(out, 'csv', encoding, tracker.track(exportPages(db, (after) => compiler.matchingIdsAfter(db, predicate, after, 2000))));
+  await audit(db, actor, 'export.segment', null, { definition: node, rows: n, encoding, exportId: tracker.exportId, customers: tracker.customers });
   return n;
 }
 

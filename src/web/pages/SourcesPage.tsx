@@ -1,6 +1,6 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
-import { useState } from 'react';
-import { api, qualityApi, type Source, type SourceRecompute } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { api, qualityApi, type RetentionPlanBody, type RetentionResult, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.ts';
 import { useI18n } from '../i18n.ts';
@@ -274,7 +274,8 @@ function SourceForm({ source, onDone }: { source?: Source; onDone: (source: Sour
  * against its SLA, and the records past its retention period (listed, not deleted: the dry run). */
 function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () => void }) {
   const { t } = useI18n();
-  const { data, error } = useLoad(() => qualityApi.source(source.id), [source.id]);
+  const { can } = useSession();
+  const { data, error, reload } = useLoad(() => qualityApi.source(source.id), [source.id]);
   const n = (v: number) => v.toLocaleString('ja-JP');
   const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
   return (
@@ -326,6 +327,7 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
                     ? <span className="badge badge-warn">{t('sourceQuality.overdue', { days: data.retention.days, n: n(data.retention.overdue) })}</span>
                     : t('sourceQuality.overdueNone', { days: data.retention.days })}
                 </p>
+                {data.retention.overdue > 0 && can('sources:retention') && <RetentionDelete source={source} onDeleted={reload} />}
                 {data.retention.oldest.length > 0 && (
                   <>
                     <p className="muted small">{t('sourceQuality.dryRun')}</p>
@@ -346,5 +348,75 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * 保存期間切れの削除 (sources:retention): the dry run first (records, customers removed because nothing else is left,
+ * customers whose golden record is recomputed from their other records), then the delete, confirmed by typing the
+ * source's name. The server deletes in one transaction and records the counts in the audit log.
+ */
+function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () => Promise<unknown> | void }) {
+  const { t } = useI18n();
+  const [plan, setPlan] = useState<RetentionPlanBody | null>(null);
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<unknown>(null);
+  const [done, setDone] = useState<RetentionResult | null>(null);
+  const n = (v: number) => v.toLocaleString('ja-JP');
+  const dryRun = async () => {
+    setFailed(null);
+    setDone(null);
+    try {
+      setPlan(await qualityApi.retentionPlan(source.id));
+    } catch (error) {
+      setFailed(error);
+    }
+  };
+  const remove = async () => {
+    setBusy(true);
+    setFailed(null);
+    try {
+      const result = await qualityApi.deletePastRetention(source.id, confirm);
+      setDone(result);
+      setPlan(null);
+      setConfirm('');
+      await onDeleted();
+    } catch (error) {
+      setFailed(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="retention-delete" data-testid="retention-delete">
+      <ErrorBanner error={failed} />
+      {done && (
+        <Notice testId="retention-deleted">
+          {t('retention.deleted', { records: n(done.records), removed: n(done.customersRemoved), recomputed: n(done.customersRecomputed) })}
+        </Notice>
+      )}
+      {!plan && <Button small onClick={() => void dryRun()} data-testid="retention-dry-run">{t('retention.dryRun')}</Button>}
+      {plan && (
+        <>
+          <dl className="source-quality-stats" data-testid="retention-plan">
+            <div><dt>{t('retention.records')}</dt><dd className="tabular" data-testid="retention-plan-records">{n(plan.records)}</dd></div>
+            <div><dt>{t('retention.customersRemoved')}</dt><dd className="tabular" data-testid="retention-plan-removed">{n(plan.customersRemoved)}</dd></div>
+            <div><dt>{t('retention.customersRecomputed')}</dt><dd className="tabular" data-testid="retention-plan-recomputed">{n(plan.customersRecomputed)}</dd></div>
+            <div><dt>{t('retention.unlinked')}</dt><dd className="tabular">{n(plan.unlinkedRecords)}</dd></div>
+            <div><dt>{t('retention.cutoff')}</dt><dd className="tabular">{formatDateTime(plan.cutoff)}</dd></div>
+          </dl>
+          <p className="alert alert-error">{t('retention.warning')}</p>
+          <div className="retention-confirm">
+            <label>{t('retention.typeToConfirm', { name: plan.sourceName })}{' '}
+              <input value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="retention-confirm" /></label>{' '}
+            <Button variant="danger" disabled={busy || confirm.trim() !== plan.sourceName || plan.records === 0} onClick={() => void remove()} data-testid="retention-delete-button">
+              {t('retention.delete', { n: n(plan.records) })}
+            </Button>{' '}
+            <Button variant="link" small onClick={() => { setPlan(null); setConfirm(''); }}>{t('common.cancel')}</Button>
+          </div>
+        </>
+      )}
+    </div>
   );
 }

@@ -20,7 +20,7 @@ export const AUDIT_ACTIONS = [
   'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
   'import.run', 'order.import', 'order.put', 'event.import', 'event.create', 'event.update', 'event.register', 'event.attendance',
   'company.create', 'company.update', 'company.merge', 'company.unmerge', 'company.review.distinct', 'company.retire', 'custom_field.create', 'custom_field.update',
-  'source.create', 'source.update', 'source.recompute', 'source.recompute_retry', 'quality.recompute',
+  'source.create', 'source.update', 'source.recompute', 'source.recompute_retry', 'source.retention_delete', 'quality.recompute',
   'form.create', 'form.update', 'form.archive', 'product.create', 'product.update',
   'messaging.settings', 'campaign.test_send', 'campaign.bounce',
   'tracker.identify', 'tracker_site.create', 'tracker_site.update', 'tracker_site.rotate_key',

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { findUpload, storeUpload, uploadRoot } from '../../../src/intake/files/uploads.ts';
 import { privacyParts } from '../../../src/app/privacy-parts.ts';
 import { startDisclosure } from '../../../src/ledger/privacy/disclosure.service.ts';
 import { audienceSql, EVERYONE } from '../../../src/use/campaigns/audience.repository.ts';
@@ -15,6 +17,8 @@ import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const operator = { auth: null, ip: null, userAgent: 'test' };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-privacy-'));
+// The import wizard's uploads go to a folder of this test's own (read by uploadRoot() at each call).
+process.env.DAICHO_UPLOAD_DIR = path.join(dir, 'uploads');
 const HEADER = '会員ID,氏名,メール,電話,郵便番号,住所,生年月日';
 const YAMADA = 'M1,山田 太郎,taro.yamada@daicho-test.jp,03-1111-2222,150-0001,東京都渋谷区神宮前九丁目八番七号,1980-04-01';
 const SUZUKI = 'M2,鈴木 花子,hanako.suzuki@daicho-test.jp,06-3333-4444,530-0001,大阪府大阪市北区梅田一丁目二番三号,1985-05-05';
@@ -126,6 +130,28 @@ for (const engine of ENGINES) {
       assert.equal((await sales.json('GET', `/api/v1/customers/${suzuki}/use-stop`)).body.requestId, null);
     });
 
+    test('exports record the customers they carried; the disclosure report lists the exports of the person', async () => {
+      const yamada = await customerOf('M1');
+      const csv = await (await admin.request('GET', '/api/v1/exports/customers.csv')).text();
+      assert.match(csv, /taro\.yamada/u);
+      const entry = await db.selectFrom('audit_log').select(['details', 'occurred_at']).where('action', '=', 'export.customers')
+        .orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const details = entry.details as { exportId: string; customers: number; rows: number };
+      assert.equal(details.customers, details.rows);
+      const carried = await db.selectFrom('export_customers').select('customer_id').where('export_id', '=', details.exportId).execute();
+      assert.equal(carried.length, details.rows);
+      assert.ok(carried.some((c) => c.customer_id === yamada));
+      const r = await request('disclosure', [yamada]);
+      const { report, done } = await startDisclosure(db, r.id, operator, privacyParts());
+      await done;
+      const bundle = await (await admin.request('GET', `/api/v1/privacy/disclosures/${report.id}/report.json`)).json() as { sections: Array<{ key: string; rows: Array<Record<string, unknown>> }> };
+      const exports = bundle.sections.find((s) => s.key === 'audit')!.rows.filter((e) => String(e.action).startsWith('export.'));
+      assert.ok(exports.length >= 1, JSON.stringify(bundle.sections.find((s) => s.key === 'audit')));
+      assert.equal(exports[exports.length - 1]!.actor_label, admin.email);
+      const html = await (await admin.request('GET', `/api/v1/privacy/disclosures/${report.id}/report.html`)).text();
+      assert.match(html, /顧客のエクスポート/u);
+    });
+
     test('third-party provision: only customers who granted third_party go out, the record lists recipient, items and counts', async () => {
       const suzuki = await customerOf('M2');
       const none = await (await admin.request('GET', '/api/v1/exports/customers.csv?provisionTo=%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E6%8F%90%E6%90%BA')).text();
@@ -157,6 +183,9 @@ for (const engine of ENGINES) {
 
     test('erasure: typed confirmation; afterwards no table holds the person\'s values except as tombstone hashes; a re-import is flagged', async () => {
       const yamada = await customerOf('M1');
+      // Files waiting in the import wizard: one with 山田's row (Shift_JIS, as a department's export often is), one without.
+      const withYamada = await storeUpload(new Response(new Uint8Array(iconv.encode([HEADER, YAMADA].join('\r\n'), 'cp932'))).body!, 'members-2026.csv', admin.userId);
+      const withoutYamada = await storeUpload(new Response([HEADER, SUZUKI].join('\n')).body!, 'suzuki.csv', admin.userId);
       const r = await request('erasure', [yamada]);
       const wrong = await admin.json('POST', `/api/v1/privacy/requests/${r.id}/erase`, { confirm: 'はい' });
       assert.equal(wrong.status, 400);
@@ -177,6 +206,18 @@ for (const engine of ENGINES) {
         }
       }
       assert.deepEqual(hits, []);
+      // …and no uploaded file on disk: the upload quoting 山田 is gone, the other one stays.
+      assert.equal(findUpload(withYamada.id), null);
+      assert.ok(findUpload(withoutYamada.id));
+      assert.equal(done.body.deleted['uploaded files'], 1);
+      const fileHits: string[] = [];
+      for (const entry of fs.readdirSync(uploadRoot(), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const bytes = fs.readFileSync(path.join(entry.parentPath, entry.name));
+        const text = bytes.toString('utf8') + iconv.decode(bytes, 'cp932');
+        for (const value of ERASED_VALUES) if (text.includes(value)) fileHits.push(`${entry.name}: ${value}`);
+      }
+      assert.deepEqual(fileHits, []);
       const hashes = await db.selectFrom('tombstone_hashes').select(['kind']).execute();
       assert.deepEqual([...new Set(hashes.map((h) => h.kind))].sort(), ['email', 'name_birth', 'phone']);
       const page = await admin.json('GET', `/api/v1/privacy/requests/${r.id}`);

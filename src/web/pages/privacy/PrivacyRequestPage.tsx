@@ -58,7 +58,7 @@ export function PrivacyRequestPage({ id }: { id: string }) {
           <dd>{r.identityVerifiedAt ? `${formatDateTime(r.identityVerifiedAt)} ${r.identityVerifiedByName ?? ''} ${r.identityMethod ?? ''}` : t('privacy.identityNotYet')}</dd>
           <dt>{t('privacy.status')}</dt>
           <dd>
-            <select value={r.status} data-testid="privacy-status"
+            <select className="select-small" value={r.status} data-testid="privacy-status"
               onChange={(e) => void act(() => privacyApi.update(id, { status: e.target.value }), t('privacy.saved'))}>
               {STATUSES.map((s) => <option key={s} value={s}>{t(`privacy.status.${s}` as MessageKey)}</option>)}
             </select>
