@@ -28,9 +28,9 @@ const COLUMNS: Array<{ key: string; names: string; required?: boolean }> = [
   { key: 'externalId', names: '回答ID / 通話ID / id' },
 ];
 const SAMPLE = [
-  '回答ID,回答日時,メールアドレス,氏名,スコア,種別,コメント,商品コード',
-  'A-1001,2026/11/02 10:15,hanako.sato@daicho-test.jp,佐藤 花子,9,nps,いつも丁寧な対応で満足しています。,SKU-001',
-  'C-2001,2026/11/02 14:40,,,2,csat,電話がつながるまで20分待ちました。,',
+  '回答ID,回答日時,メールアドレス,電話番号,氏名,スコア,種別,コメント,商品コード',
+  'A-1001,2026/11/02 10:15,hanako.sato@daicho-test.jp,,佐藤 花子,9,nps,いつも丁寧な対応で満足しています。,SKU-001',
+  'C-2001,2026/11/02 14:40,,090-3456-7812,,2,csat,電話がつながるまで20分待ちました。,',
 ].join('\n');
 
 export function VoiceImportPage() {
