@@ -167,6 +167,35 @@ test('voice: an inquiry form lands in the inbox tagged and routed, the detail ex
     assert.equal((await page.getByTestId('digest-total').innerText()).trim(), '1');
     await page.locator('[data-testid="digest-tag"][data-tag="不具合"]').waitFor();
     await shot(page, 'digest');
+
+    // ── a sales note marked as feedback from the customer page ──
+    await page.goBack();
+    await page.getByTestId('note-input').fill('展示会で、ケトルの注ぎ口が熱くなりすぎるとのご意見をいただいた。');
+    await page.getByTestId('note-submit').click();
+    const note = page.locator('[data-testid="activity"][data-type="note"]').first();
+    await note.getByTestId('note-to-voice').click();
+    await note.locator('[data-testid="note-voice-done"][data-duplicate="false"]').waitFor();
+
+    // ── CSV of survey answers: the expected header shown, a good row lands, a bad row is listed with its line ──
+    await page.goto(`${base}/voice`);
+    await page.getByTestId('voice-import-link').click();
+    await page.getByTestId('voice-import-columns').waitFor();
+    await page.getByTestId('voice-import-file').setInputFiles({
+      name: 'survey.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('回答ID,回答日時,メールアドレス,スコア,種別,コメント\nA-1,2026/11/02 10:15,survey.one@daicho-test.jp,9,nps,いつも丁寧な対応で満足しています。\nA-2,2026/11/02 11:00,not-an-address,3,nps,遅い\n'),
+    });
+    await page.getByTestId('voice-import-submit').click();
+    await page.getByTestId('voice-import-result').waitFor();
+    assert.match(await page.getByTestId('voice-import-created').innerText(), /2 行のうち 1 件を登録/);
+    assert.equal(await page.getByTestId('voice-import-error-row').count(), 1);
+    assert.match(await page.getByTestId('voice-import-error-row').innerText(), /^3\s/);
+    await shot(page, 'import');
+
+    // ── an e-mail to the feedback address shows as such in the inbox ──
+    await api('POST', '/voice/inbound-email', { from: '小林 誠 <kobayashi@voice.daicho-test.jp>', subject: 'ケトルの件', text: '交換品が届きました。ありがとうございました。', messageId: '<e2e-voice@daicho-test.jp>' });
+    await page.goto(`${base}/voice?channel=email`);
+    await page.locator('[data-testid="voice-row"] [data-testid="voice-channel"][data-channel="email"]').waitFor();
+    assert.match(await page.locator('[data-testid="voice-row"] [data-testid="voice-channel"]').first().innerText(), /メール受信/);
     assert.ok(user.id);
     assert.deepEqual(problems, []);
   } catch (error) {

@@ -61,7 +61,7 @@ import type {
   Digest as VoiceDigestOut, DigestListSchema, GroupListSchema, RoutingRuleInput as VoiceRoutingInput, RoutingRuleListSchema, RoutingRuleOut as VoiceRoutingOut,
   ScoreSummarySchema, TagCatalogSchema, TagRuleInput as VoiceTagRuleInput, TagRuleListSchema, TagRuleOut as VoiceTagRuleOut, TeamInput as VoiceTeamInput,
   TeamListSchema, TeamOut as VoiceTeamOut, Trend as VoiceTrendOut, VoiceItemDetail as VoiceDetailOut, VoiceItemPage as VoicePageOut,
-  VoiceItemPatch as VoicePatchIn, VoiceReplyInput,
+  VoiceItemPatch as VoicePatchIn, VoiceReplyInput, ImportResultSchema as VoiceImportResultSchema,
 } from '../use/voice/voice.schemas.ts';
 
 export type {
@@ -274,14 +274,14 @@ type StoredImportProfiles = { items: Array<Omit<StoredImportProfileList['items']
  * A wizard's upload: the file as the raw request body (the server streams it to disk) to `path` (/imports/uploads,
  * /orders/import/uploads); not JSON, so it does not go through request().
  */
-async function uploadRawFile<T>(path: string, file: File): Promise<T> {
+async function uploadRawFile<T>(path: string, file: File, contentType = 'application/octet-stream'): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method: 'POST',
       headers: {
         Accept: 'application/json',
-        'Content-Type': 'application/octet-stream',
+        'Content-Type': contentType,
         'X-File-Name': encodeURIComponent(file.name),
         ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
       },
@@ -657,4 +657,9 @@ export const voiceApi = {
   createTeam: (input: VoiceTeamInput) => request<VoiceTeamOut>('POST', '/voice/teams', input),
   updateTeam: (id: string, patch: Partial<VoiceTeamInput>) => request<VoiceTeamOut>('PATCH', `/voice/teams/${encodeURIComponent(id)}`, patch),
   deleteTeam: (id: string) => request<void>('DELETE', `/voice/teams/${encodeURIComponent(id)}`),
+  /** Survey answers / call-centre logs: the file as the body (text/csv); good rows land, bad rows come back with their line. */
+  importCsv: (file: File, query: { defaultKind?: 'nps' | 'csat'; encoding?: string }) =>
+    uploadRawFile<z.infer<typeof VoiceImportResultSchema>>(withQuery('/voice/import', { ...query }), file, 'text/csv'),
+  /** A sales note (timeline activity) marked as feedback: it becomes an item of the note's customer. */
+  fromNote: (activityId: number) => request<{ item: VoiceDetailOut; duplicate: boolean }>('POST', `/voice/notes/${activityId}`, {}),
 };

@@ -50,6 +50,7 @@ import { VoiceInboxPage } from './pages/voice/VoiceInboxPage.tsx';
 import { VoiceItemPage } from './pages/voice/VoiceItemPage.tsx';
 import { VoiceSettingsPage } from './pages/voice/VoiceSettingsPage.tsx';
 import { VoiceDigestPage } from './pages/voice/VoiceDigestPage.tsx';
+import { VoiceImportPage } from './pages/voice/VoiceImportPage.tsx';
 
 /** `also`: other pages that belong to the entry (it is shown active on them). */
 const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: IconName; also?: string[] }> = [
@@ -145,6 +146,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/voice') return guard('voice:read', <VoiceInboxPage />);
   if (path === '/voice/settings') return guard('voice:settings', <VoiceSettingsPage />);
   if (path === '/voice/digest') return guard('voice:read', <VoiceDigestPage />);
+  if (path === '/voice/import') return guard('voice:write', <VoiceImportPage />);
   if ((m = match('/voice/:id', path))) return guard('voice:read', <VoiceItemPage key={m.id} id={m.id!} />);
   if (path === '/forms') return guard('forms:read', <FormListPage />);
   if (path === '/forms/new') return guard('forms:write', <FormBuilderPage />);

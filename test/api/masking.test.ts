@@ -32,6 +32,8 @@ const PERSONAL: Record<string, RegExp> = {
   'custom field': /個人メモ秘匿/,
   'voice-of-customer text': /声の秘密の内容/,
   'voice-of-customer comment': /声のコメント秘匿/,
+  // A reply's subject is written to the person about what they said: masked in the item and in the outbox.
+  'voice reply subject': /返信件名秘匿/,
 };
 
 const IMPORT_CSV = [
@@ -142,7 +144,9 @@ for (const engine of ENGINES) {
       const voiceItem = await admin.json('POST', '/api/v1/voice/inbound-email', { from: `鷹司 桃子 <${EMAIL}>`, subject: '声の秘密の内容について', text: '声の秘密の内容: 最悪で本当に困っています。', messageId: '<mask@masking-probe.jp>' });
       ok(voiceItem, 'voice item');
       ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/comments`, { body: '声のコメント秘匿' }), 'voice comment');
-      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/reply`, { subject: 'Re: お問い合わせ', body: '声の秘密の内容への返信' }), 'voice reply');
+      ok(await admin.json('POST', `/api/v1/voice/items/${voiceItem.body.item.id}/reply`, { subject: 'Re: 返信件名秘匿', body: '声の秘密の内容への返信' }), 'voice reply');
+      // The same words again: a near-duplicate theme, whose label quotes the text (themes, the item's theme, the digest).
+      ok(await admin.json('POST', '/api/v1/voice/inbound-email', { from: `鷹司 桃子 <${EMAIL}>`, subject: '声の秘密の内容について', text: '声の秘密の内容: 最悪で本当に困っています。', messageId: '<mask-again@masking-probe.jp>' }), 'voice item again');
 
       // A review case between two of the person's records, with the evidence the matcher writes.
       const records = await t.database.db.selectFrom('source_records').select(['id']).where('customer_id', 'is not', null).orderBy('id').execute();
@@ -221,6 +225,15 @@ for (const engine of ENGINES) {
       }
       assert.deepEqual(leaks, [], `a viewer saw personal data:\n${leaks.join('\n')}`);
       assert.deepEqual(Object.keys(PERSONAL).filter((what) => !seenByAdmin.has(what)), [], 'every seeded value reaches some endpoint');
+    });
+
+    test('a near-duplicate theme quotes the text for an admin and shows a mask to a viewer; so does a reply subject in the outbox', async () => {
+      const themes = (await admin.json('GET', '/api/v1/voice/groups')).body.items as Array<{ label: string }>;
+      assert.ok(themes.some((g) => /^類似: 声の秘密の内容/.test(g.label)), JSON.stringify(themes));
+      const masked = (await viewer.json('GET', '/api/v1/voice/groups')).body.items as Array<{ label: string }>;
+      assert.ok(masked.some((g) => g.label === '類似: ＊＊＊'), JSON.stringify(masked));
+      const outbox = (await viewer.json('GET', '/api/v1/outbox')).body.items as Array<{ subject: string; campaignId: string | null }>;
+      assert.ok(outbox.some((m) => m.campaignId === null && m.subject === '＊＊＊'), 'the reply is in the outbox, its subject masked');
     });
 
     test('a viewer cannot export', async () => {

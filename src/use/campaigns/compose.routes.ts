@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { simpleParser } from 'mailparser';
 import { can } from '../../domain/auth/permissions.ts';
-import { maskEmail } from '../../domain/customers/masking.ts';
+import { MASK, maskEmail } from '../../domain/customers/masking.ts';
 import { cursorBigId, decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError } from '../../core/errors.ts';
 import { createRouter, json, secureRoute, type Router } from '../../core/route.ts';
@@ -71,7 +71,7 @@ export function messagingRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/outbox', access: 'campaigns:read', tags: ['campaigns'],
-      summary: 'Messages kept, not sent (no SMTP configured), newest first; the raw message and address only with customers:read_personal',
+      summary: 'Messages kept, not sent (no SMTP configured), newest first; the raw message, the address and the subject of a message outside campaigns (a reply) only with customers:read_personal',
       request: { query: OutboxQuery }, responses: { 200: json(OutboxPageSchema, 'A page of the outbox') } }),
     async (c) => {
       const { db } = c.get('deps');
@@ -85,7 +85,9 @@ export function messagingRoutes(): Router {
       const items = await Promise.all(page.map(async (r) => {
         const raw = personal && 'raw' in r ? (r as { raw: string }).raw : null;
         return {
-          id: r.id, messageId: r.message_id, campaignId: r.campaign_id, to: personal ? r.to_address : maskEmail(r.to_address) ?? '', subject: r.subject,
+          id: r.id, messageId: r.message_id, campaignId: r.campaign_id, to: personal ? r.to_address : maskEmail(r.to_address) ?? '',
+          // A campaign's subject is the campaign's; any other (a reply to a customer's voice) is written to one person about what they said.
+          subject: personal || r.campaign_id !== null || r.is_test ? r.subject : MASK,
           isTest: r.is_test, createdAt: new Date(r.created_at).toISOString(), raw, text: raw === null ? null : (await simpleParser(raw)).text ?? '',
         };
       }));

@@ -12,7 +12,7 @@ import { getSettings } from '../campaigns/settings.service.ts';
 import * as repo from './voice.repository.ts';
 import type { Digest, DigestContent, ImportResult, VoiceListFilter } from './voice.schemas.ts';
 import { CHANNEL_LABELS, SENTIMENT_LABELS, STATUS_LABELS } from './voice.schemas.ts';
-import { personalFor, receive } from './voice.service.ts';
+import { groupLabel, personalFor, receive } from './voice.service.ts';
 
 /** The inbox's CSV import and export, NPS/CSAT, and the weekly digests. */
 
@@ -209,7 +209,9 @@ export async function computeDigest(db: Db, teamId: string | null, weekStart: st
   };
 }
 
-const maskContent = (c: DigestContent, personal: boolean): DigestContent => (personal ? c : { ...c, mostNegative: c.mostNegative.map((m) => ({ ...m, text: MASK })) });
+const maskContent = (c: DigestContent, personal: boolean): DigestContent => (personal ? c : {
+  ...c, mostNegative: c.mostNegative.map((m) => ({ ...m, text: MASK })), newGroups: c.newGroups.map((g) => ({ ...g, label: groupLabel(g.label, false) })),
+});
 
 /** This (or the given) week's digest computed now, not stored. */
 export async function digestNow(db: Db, q: { teamId?: string | undefined; week?: string | undefined }, auth: AuthContext | null, now = new Date()): Promise<Digest> {
@@ -232,22 +234,27 @@ export async function listDigests(db: Db, q: { teamId?: string | undefined }, au
   };
 }
 
-function digestText(teamName: string, c: DigestContent): string {
+function digestText(teamName: string, c: DigestContent, publicUrl: string | undefined): string {
+  const base = publicUrl?.replace(/\/+$/u, '');
   return [
     `${teamName} の顧客の声 週次ダイジェスト (${c.weekStart}〜${c.weekEnd})`, '',
     `件数: ${c.total} (肯定的 ${c.bySentiment.positive} / 中立 ${c.bySentiment.neutral} / 否定的 ${c.bySentiment.negative})`, '',
-    'タグ別:', ...c.byTag.map((t) => `  ${t.tag}: ${t.count} 件 (否定的 ${t.negative})`), '',
-    '新しいテーマ:', ...(c.newGroups.length ? c.newGroups.map((g) => `  ${g.label} (${g.itemCount} 件)`) : ['  なし']), '',
-    // Item text is personal data: the e-mail names the items, the app shows them to those allowed.
-    `最も否定的な声: ${c.mostNegative.length} 件 (本文はアプリでご確認ください)`,
+    'タグ別:', ...(c.byTag.length ? c.byTag.map((t) => `  ${t.tag}: ${t.count} 件 (否定的 ${t.negative})`) : ['  なし']), '',
+    '新しいテーマ:', ...(c.newGroups.length ? c.newGroups.map((g) => `  ${groupLabel(g.label, false)} (${g.itemCount} 件)`) : ['  なし']), '',
+    // Item text is personal data and a team may hold members who may not read it: the e-mail names the items (when,
+    // whose, how negative, where), the app shows the text to those allowed.
+    `最も否定的な声 (${c.mostNegative.length} 件、本文はアプリでご確認ください):`,
+    ...(c.mostNegative.length ? c.mostNegative.map((m) => `  ${jstDateTime(m.receivedAt)} ${m.customerName ?? '(名前なし)'} 感情スコア ${m.sentimentScore.toFixed(2)}${base ? ` ${base}/voice/${m.id}` : ` (ID ${m.id})`}`) : ['  なし']),
   ].join('\n');
 }
+
+const jstDateTime = (at: string): string => new Date(Date.parse(at) + JST).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
  * The server's tick: once the previous week (Japan) is over, stores its digest for every team and for everyone
  * (team null), and mails each team's to its members (and its address) when SMTP is configured. Idempotent per week.
  */
-export async function storeWeeklyDigests(db: Db, config: Pick<Config, 'smtpUrl'>, now = new Date()): Promise<number> {
+export async function storeWeeklyDigests(db: Db, config: Pick<Config, 'smtpUrl' | 'publicUrl'>, now = new Date()): Promise<number> {
   const lastWeek = weekStartOf(new Date(now.getTime() + JST - 7 * DAY).toISOString().slice(0, 10));
   const teams = await repo.listTeams(db);
   let stored = 0;
@@ -263,7 +270,7 @@ export async function storeWeeklyDigests(db: Db, config: Pick<Config, 'smtpUrl'>
       if (to.length) {
         const mailer = createMailer(db, config);
         try {
-          await mailer.send({ from: { name: settings.senderName || settings.fromEmail, address: settings.fromEmail }, to, subject: `【顧客の声】${team.name} 週次ダイジェスト ${lastWeek}`, text: digestText(team.name, content) }, {});
+          await mailer.send({ from: { name: settings.senderName || settings.fromEmail, address: settings.fromEmail }, to, subject: `【顧客の声】${team.name} 週次ダイジェスト ${lastWeek}`, text: digestText(team.name, content, config.publicUrl) }, {});
           await repo.markDigestEmailed(db, id, new Date());
         } catch (error) {
           console.error(`Voice digest mail for team ${team.name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -247,7 +247,7 @@ export async function scoreCounts(db: Db, f: ItemFilter) {
   return result.rows.map((r) => ({ kind: r.score_kind, score: Number(r.score), max: r.score_max === null ? null : Number(r.score_max), n: Number(r.n) }));
 }
 
-/** A week's counts for a digest: by sentiment, by tag (with negatives). */
+/** A week's counts for a digest: by sentiment, by tag (with negatives), the themes whose first item came in it, the most negative items. */
 export async function digestCounts(db: Db, f: ItemFilter) {
   const bySentiment = await sql<{ sentiment: VoiceSentiment; n: number | string }>`SELECT v.sentiment, count(*) AS n FROM voice_items v
     JOIN source_records sr ON sr.id = v.source_record_id JOIN customers c ON c.id = sr.customer_id WHERE ${filterSql(f)} GROUP BY 1`.execute(db);
@@ -257,7 +257,7 @@ export async function digestCounts(db: Db, f: ItemFilter) {
     JOIN customers c ON c.id = sr.customer_id WHERE ${filterSql(f)} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30`.execute(db);
   const groups = await sql<{ id: string; label: string; item_count: number | string }>`SELECT DISTINCT g.id, g.label, g.item_count, g.created_at FROM voice_groups g
     JOIN voice_items v ON v.group_id = g.id JOIN source_records sr ON sr.id = v.source_record_id JOIN customers c ON c.id = sr.customer_id
-    WHERE ${filterSql(f)} AND g.item_count >= 2 AND g.created_at >= ${f.fromTime ?? '1970-01-01T00:00:00Z'}::timestamptz
+    WHERE ${filterSql(f)} AND g.item_count >= 2 AND g.first_at >= ${f.fromTime ?? '1970-01-01T00:00:00Z'}::timestamptz
     ORDER BY g.item_count DESC, g.created_at DESC, g.id LIMIT 10`.execute(db);
   const negative = await sql<{ id: string; received_at: Date; display_name: string | null; text: string; sentiment_score: number }>`
     SELECT v.id, v.received_at, c.display_name, left(v.text, 300) AS text, v.sentiment_score FROM voice_items v

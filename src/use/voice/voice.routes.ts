@@ -116,9 +116,9 @@ export function voiceRoutes(): Router {
     async (c) => c.json(await voice.tagCatalog(c.get('deps').db), 200),
   );
   app.openapi(
-    secureRoute({ method: 'get', path: '/api/v1/voice/groups', access: 'voice:read', tags: TAGS, summary: 'Themes (similar items), most recent first',
+    secureRoute({ method: 'get', path: '/api/v1/voice/groups', access: 'voice:read', tags: TAGS, summary: 'Themes (similar items), most recent first (a near-duplicate theme\'s label quotes an item: masked without customers:read_personal)',
       request: { query: GroupListQuery }, responses: { 200: json(GroupListSchema, 'Themes') } }),
-    async (c) => c.json(await voice.listGroups(c.get('deps').db, c.req.valid('query')), 200),
+    async (c) => c.json(await voice.listGroups(c.get('deps').db, c.req.valid('query'), c.get('auth')), 200),
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/voice/trend', access: 'voice:read', tags: TAGS, summary: 'Volume and sentiment by Japan month (?product=SKU for one product)',

@@ -133,7 +133,7 @@ async function groupItem(db: Db, item: { id: string; text: string; productSkus: 
   const candidates = await repo.bandCandidates(db, textBands(item.text), item.id, NEAR_DUPLICATE_CANDIDATES);
   const twin = candidates.find((c) => isNearDuplicate(c.text, item.text));
   if (twin) {
-    const groupId = twin.group_id ?? await repo.insertGroup(db, { label: `類似: ${excerpt(twin.text, 40)}`, productSku: null, topic: null, at: item.at });
+    const groupId = twin.group_id ?? await repo.insertGroup(db, { label: `${NEAR_DUPLICATE_LABEL}${excerpt(twin.text, 40)}`, productSku: null, topic: null, at: item.at });
     await repo.joinGroup(db, groupId, twin.group_id ? [item.id] : [twin.id, item.id]);
     return;
   }
@@ -345,8 +345,12 @@ export async function listItems(db: Db, q: VoiceListFilter, auth: AuthContext | 
   };
 }
 
-function toGroup(g: repo.GroupRowDb): VoiceGroup {
-  return { id: g.id, label: g.label, productSku: g.product_sku, topic: g.topic, itemCount: g.item_count, firstAt: iso(g.first_at)!, lastAt: iso(g.last_at)!, negative: g.negative };
+/** A near-duplicate theme's label quotes an item's text (personal data); a product × topic label does not. */
+export const NEAR_DUPLICATE_LABEL = '類似: ';
+export const groupLabel = (label: string, personal: boolean): string => (personal || !label.startsWith(NEAR_DUPLICATE_LABEL) ? label : `${NEAR_DUPLICATE_LABEL}${MASK}`);
+
+function toGroup(g: repo.GroupRowDb, personal: boolean): VoiceGroup {
+  return { id: g.id, label: groupLabel(g.label, personal), productSku: g.product_sku, topic: g.topic, itemCount: g.item_count, firstAt: iso(g.first_at)!, lastAt: iso(g.last_at)!, negative: g.negative };
 }
 
 export async function getItem(db: Db, id: string, auth: AuthContext | null): Promise<VoiceItemDetail> {
@@ -364,7 +368,7 @@ export async function getItem(db: Db, id: string, auth: AuthContext | null): Pro
     formSubmissionId: row.form_submission_id === null ? null : Number(row.form_submission_id), formId: row.form_id,
     activityId: row.activity_id === null ? null : Number(row.activity_id),
     replyTo: personal ? replyAddress(row) : maskEmail(replyAddress(row)),
-    group: groups[0] ? toGroup(groups[0]) : null,
+    group: groups[0] ? toGroup(groups[0], personal) : null,
     comments: comments.map((m) => ({ id: Number(m.id), authorUserId: m.author_user_id, authorName: m.author_name, body: personal ? m.body : MASK, createdAt: iso(m.created_at)! })),
     replies: replies.map((r) => ({
       id: Number(r.id), toAddress: personal ? r.to_address : maskEmail(r.to_address) ?? MASK, subject: personal ? r.subject : MASK, body: personal ? r.body : MASK,
@@ -440,9 +444,10 @@ export async function addComment(db: Db, id: string, body: string, auth: AuthCon
 export async function reply(db: Db, config: Pick<Config, 'smtpUrl'>, id: string, input: VoiceReplyInput, auth: AuthContext | null, actor: Actor, now = new Date()): Promise<VoiceItemDetail> {
   const row = await load(db, id);
   const to = replyAddress(row);
-  if (!to) throw new AppError('conflict', '返信先のメールアドレスがありません (the customer has no e-mail address)');
+  // Each refusal names what is missing (field): the inbox shows its own message for each, not a generic conflict.
+  if (!to) throw new AppError('conflict', '返信先のメールアドレスがありません (the customer has no e-mail address)', [{ field: 'to', message: '返信先のメールアドレスがありません。顧客のメールアドレスを登録してください' }]);
   const settings = await getSettings(db);
-  if (!settings.fromEmail) throw new AppError('conflict', '送信元のメールアドレスが未設定です。配信設定で設定してください (set the sender address in the messaging settings)');
+  if (!settings.fromEmail) throw new AppError('conflict', '送信元のメールアドレスが未設定です。配信設定で設定してください (set the sender address in the messaging settings)', [{ field: 'fromEmail', message: '送信元のメールアドレスが未設定です。配信設定で設定してください' }]);
   const mailer = createMailer(db, config);
   let sent;
   try {
@@ -451,7 +456,8 @@ export async function reply(db: Db, config: Pick<Config, 'smtpUrl'>, id: string,
       ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
     }, {});
   } catch (error) {
-    throw new AppError('conflict', `メールを送信できませんでした (the mail server refused the reply): ${error instanceof Error ? error.message : String(error)}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError('conflict', `メールを送信できませんでした (the mail server refused the reply): ${reason}`, [{ field: 'smtp', message: `メールサーバーの応答: ${reason}` }]);
   } finally {
     mailer.close();
   }
@@ -487,9 +493,10 @@ export async function tagCatalog(db: Db) {
   return { topics: [...TOPIC_TAGS], items: await repo.tagCounts(db) };
 }
 
-export async function listGroups(db: Db, q: { since?: string | undefined; limit?: number | undefined }) {
+export async function listGroups(db: Db, q: { since?: string | undefined; limit?: number | undefined }, auth: AuthContext | null) {
   const rows = await repo.listGroups(db, { ...(q.since ? { since: new Date(jstStart(q.since)) } : {}), limit: q.limit ?? 50 });
-  return { items: rows.map(toGroup) };
+  const personal = personalFor(auth);
+  return { items: rows.map((g) => toGroup(g, personal)) };
 }
 
 export async function trend(db: Db, q: { product?: string | undefined; from?: string | undefined; to?: string | undefined }) {

@@ -4,7 +4,7 @@
  * 「姓: 佐藤 → 鈴木」, imports, and sales notes with mentions of colleagues.
  */
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
-import { api, type Activity } from '../api.ts';
+import { api, voiceApi, type Activity } from '../api.ts';
 import { formatDate, formatDateTime, formatPhone, formatPostal, isMaskedValue } from '../format.ts';
 import { useOwners, type OwnerOption } from '../hooks.ts';
 import { useI18n } from '../i18n.ts';
@@ -205,9 +205,39 @@ function ActivityItem({ activity: a, ownerName }: { activity: Activity; ownerNam
         )}
         {body && <p className="note-body">{body}</p>}
         {mentions.length > 0 && <div className="small mentions">{mentions.map((m) => `@${ownerName(m)}`).join(' ')}</div>}
+        {a.type === 'note' && body && <NoteToVoice activityId={a.id} />}
         {detail}
       </div>
     </li>
+  );
+}
+
+/** 「顧客の声に登録」 on a sales note (voice:write): the note becomes an inbox item of the customer (once: again says so). */
+function NoteToVoice({ activityId }: { activityId: number }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<{ id: string; duplicate: boolean } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  if (!can('voice:write')) return null;
+  if (done) {
+    return (
+      <div className="small" role="status" data-testid="note-voice-done" data-duplicate={done.duplicate}>
+        <Icon name="speech" size={12} /> {t(done.duplicate ? 'voice.fromNoteAlready' : 'voice.fromNoteDone')} · <Link to={`/voice/${done.id}`}>{t('voice.fromNoteOpen')}</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="note-voice">
+      <Button small variant="ghost" disabled={busy} title={t('voice.fromNoteTitle')} data-testid="note-to-voice" onClick={() => {
+        setBusy(true);
+        setError(null);
+        voiceApi.fromNote(activityId).then((r) => setDone({ id: r.item.id, duplicate: r.duplicate }), setError).finally(() => setBusy(false));
+      }}>
+        <Icon name="speech" size={12} /> {t('voice.fromNote')}
+      </Button>
+      <ErrorBanner error={error} testId="note-voice-error" />
+    </div>
   );
 }
 

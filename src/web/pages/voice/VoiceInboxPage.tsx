@@ -65,6 +65,7 @@ export function VoiceInboxPage() {
         actions={
           <>
             <LinkButton to="/voice/digest" data-testid="voice-digest-link">{t('voice.digest')}</LinkButton>
+            {can('voice:write') && <LinkButton to="/voice/import" data-testid="voice-import-link">{t('voice.import.link')}</LinkButton>}
             {can('voice:settings') && <LinkButton to="/voice/settings" data-testid="voice-settings-link">{t('voice.settings')}</LinkButton>}
             {can('voice:export') && (
               <LinkButton href={voiceApi.exportUrl(query)} title={t('voice.exportTitle')} data-testid="voice-export" download>{t('voice.export')}</LinkButton>

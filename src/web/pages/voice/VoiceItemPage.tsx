@@ -6,7 +6,7 @@
  * through SMTP or waits in the outbox (未送信).
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { voiceApi, type VoiceItemDetail } from '../../api.ts';
+import { ApiError, voiceApi, type VoiceItemDetail } from '../../api.ts';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useOwners } from '../../hooks.ts';
 import { useI18n } from '../../i18n.ts';
@@ -79,7 +79,7 @@ export function VoiceItemPage({ id }: { id: string }) {
           </Button>
         ))}
       />
-      <ErrorBanner error={error} testId="voice-error" />
+      <VoiceError error={error} />
       {notice && <Notice testId="voice-notice">{notice}</Notice>}
       {item.masked && <div className="alert alert-mask" data-testid="voice-masked">{t('voice.maskedNote')}</div>}
       <div className="seg-layout">
@@ -115,6 +115,23 @@ export function VoiceItemPage({ id }: { id: string }) {
           <GroupCard item={item} />
         </aside>
       </div>
+    </div>
+  );
+}
+
+/** What a failed reply names (the server's field): the reply's own message, not the generic 「すでに登録されています」. */
+const REPLY_FAILURES = ['to', 'fromEmail', 'smtp'] as const;
+
+function VoiceError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  const failure = error instanceof ApiError && error.code === 'conflict'
+    ? error.fieldErrors.find((f) => (REPLY_FAILURES as readonly string[]).includes(f.field)) : undefined;
+  if (!failure) return <ErrorBanner error={error} testId="voice-error" />;
+  return (
+    <div className="alert alert-error" role="alert" data-testid="voice-error" data-reason={failure.field}>
+      <strong>{t(`voice.replyFailed.${failure.field as (typeof REPLY_FAILURES)[number]}`)}</strong>
+      {failure.field === 'fromEmail' && <> <Link to="/messaging-settings">{t('voice.replyFailed.openSettings')}</Link></>}
+      {failure.field === 'smtp' && <div className="small" data-testid="voice-error-detail">{failure.message}</div>}
     </div>
   );
 }
@@ -182,7 +199,7 @@ function FactsCard({ item }: { item: Item }) {
         </Fact>
         {item.sender && <Fact label={t('voice.detail.sender')} testId="voice-fact-sender"><span className={item.masked ? 'masked-value' : undefined}>{item.sender}</span></Fact>}
         <Fact label={t('voice.detail.channel')} testId="voice-fact-channel">
-          {t(`voice.channel.${item.channel}`)}
+          <ChannelLabel channel={item.channel} />
           {item.formId && <> · <Link to={`/forms/${item.formId}`} className="small">{t('voice.detail.form')}</Link></>}
         </Fact>
         <Fact label={t('voice.detail.received')} testId="voice-fact-received"><span className="tabular">{formatDateTime(item.receivedAt)}</span></Fact>

@@ -4,6 +4,7 @@
  */
 import { voiceApi, type VoiceItem } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
+import { Icon, type IconName } from '../../components/Icon.tsx';
 import { useLoad } from '../../components/ui.tsx';
 
 type Status = VoiceItem['status'];
@@ -24,9 +25,16 @@ export function SentimentBadge({ sentiment, score }: { sentiment: Sentiment; sco
   return <span className={SENTIMENT_CLASS[sentiment]} title={title} data-testid="voice-sentiment" data-sentiment={sentiment}>{t(`voice.sentiment.${sentiment}`)}</span>;
 }
 
+const CHANNEL_ICON: Record<Channel, IconName> = { form: 'form', email: 'mail', import: 'download', note: 'note', api: 'link' };
+
+/** Where an item came from, as a small badge with its icon; an inbound e-mail stands out (its own colour). */
 export function ChannelLabel({ channel }: { channel: Channel }) {
   const { t } = useI18n();
-  return <span className="muted small nowrap" data-testid="voice-channel" data-channel={channel}>{t(`voice.channel.${channel}`)}</span>;
+  return (
+    <span className={`badge voice-channel voice-channel-${channel} nowrap`} data-testid="voice-channel" data-channel={channel} title={t(`voice.channelHint.${channel}`)}>
+      <Icon name={CHANNEL_ICON[channel]} size={11} /> {t(`voice.channel.${channel}`)}
+    </span>
+  );
 }
 
 export function TagChips({ tags }: { tags: VoiceItem['tags'] }) {
