@@ -1,5 +1,5 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, qualityApi, type RetentionPlanBody, type RetentionResult, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.ts';
