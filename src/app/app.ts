@@ -13,6 +13,7 @@ import { identify } from '../platform/accounts/auth.middleware.ts';
 import { authRoutes } from '../platform/accounts/auth.routes.ts';
 import { userRoutes } from '../platform/accounts/users.routes.ts';
 import { auditRoutes } from '../platform/audit/audit.routes.ts';
+import { jobRoutes } from '../platform/jobs/jobs.routes.ts';
 import { customerRoutes, searchRoutes } from '../ledger/customers/customers.routes.ts';
 import { activityRoutes } from '../ledger/activities/activities.routes.ts';
 import { manualRoutes } from '../intake/manual/manual.routes.ts';
@@ -85,6 +86,7 @@ export function createApp(given: AppDeps): App {
   app.route('/', authRoutes());
   app.route('/', userRoutes());
   app.route('/', auditRoutes());
+  app.route('/', jobRoutes());
   app.route('/', customerRoutes());
   app.route('/', manualRoutes());
   app.route('/', activityRoutes());

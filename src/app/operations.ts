@@ -2,7 +2,9 @@
  * Health and metrics (README "Operations"). /api/health answers load balancers without authentication, so it says
  * only whether the database answers, its schema version and how much work waits (counts, nothing personal); 503 when
  * the database does not answer. /metrics is Prometheus's, behind DAICHO_METRICS_TOKEN (404 while none is set, 401
- * for a wrong one). Queue depths are read through the repositories of the features that own the work.
+ * for a wrong one). The background jobs' depth comes from the jobs table (src/platform/jobs: queued, running, failed
+ * waiting for a retry, dead); the features' own queues (campaign messages, imports, recomputes, cross-sell runs,
+ * quarantined records) are read through the repositories of the features that own them.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -19,23 +21,21 @@ import { listBackups } from '../platform/operations/backups.repository.ts';
 import { countQuarantinedRecords } from '../resolution/resolution.repository.ts';
 import { countPendingMessages } from '../use/campaigns/messages.repository.ts';
 import { recommendRunFigures } from '../use/recommend/recommend.repository.ts';
-import { countSegmentsDueForRefresh } from '../use/segments/segments.repository.ts';
+import { countJobsByKindStatus, jobCounts } from '../platform/jobs/jobs.service.ts';
 
 export interface QueueDepth {
   campaignMessages: number;
   imports: number;
   recomputes: number;
   recommendRuns: number;
-  segmentRefreshes: number;
   quarantinedRecords: number;
 }
 
-async function queueDepth(db: Db, now: Date): Promise<QueueDepth> {
-  const [campaignMessages, imports, recomputes, recommend, segmentRefreshes, quarantinedRecords] = await Promise.all([
-    countPendingMessages(db), importRunFigures(db), countRunningRecomputes(db), recommendRunFigures(db),
-    countSegmentsDueForRefresh(db, now), countQuarantinedRecords(db),
+async function queueDepth(db: Db): Promise<QueueDepth> {
+  const [campaignMessages, imports, recomputes, recommend, quarantinedRecords] = await Promise.all([
+    countPendingMessages(db), importRunFigures(db), countRunningRecomputes(db), recommendRunFigures(db), countQuarantinedRecords(db),
   ]);
-  return { campaignMessages, imports: imports.running, recomputes, recommendRuns: recommend.running, segmentRefreshes, quarantinedRecords };
+  return { campaignMessages, imports: imports.running, recomputes, recommendRuns: recommend.running, quarantinedRecords };
 }
 
 /** GET /api/health */
@@ -48,7 +48,8 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     return c.json({
       ok: true,
       database: { reachable: true, schemaVersion, upToDate: schemaVersion === latest },
-      queue: await queueDepth(db, new Date()),
+      jobs: await jobCounts(db),
+      queue: await queueDepth(db),
     }, 200);
   } catch (error) {
     log.error('health check: the database does not answer', { error: errorText(error) });
@@ -70,21 +71,21 @@ export async function metrics(c: Context<AppEnv>): Promise<Response> {
   if (!given || !sameToken(given, config.metricsToken)) {
     return c.text('Unauthorized', 401, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
   }
-  const now = new Date();
   const gauges: Gauge[] = [];
   let up = 1;
   try {
-    const [queue, imports, recommend, valueSeconds, backups] = await Promise.all([
-      queueDepth(db, now), importRunFigures(db), recommendRunFigures(db), lastValueRunSeconds(db), listBackups(db, 1),
+    const [queue, imports, recommend, valueSeconds, backups, jobs] = await Promise.all([
+      queueDepth(db), importRunFigures(db), recommendRunFigures(db), lastValueRunSeconds(db), listBackups(db, 1), countJobsByKindStatus(db),
     ]);
     gauges.push(
-      { name: 'daicho_queue_size', help: 'Work waiting or running, by queue (campaign messages unsent, imports, recomputes, recommend runs running, segment refreshes due).', series: [
+      { name: 'daicho_queue_size', help: 'Work waiting or running in the features\' own queues (campaign messages unsent, imports, recomputes, recommend runs running); background jobs are daicho_jobs.', series: [
         { labels: { queue: 'campaign_messages' }, value: queue.campaignMessages },
         { labels: { queue: 'imports' }, value: queue.imports },
         { labels: { queue: 'recomputes' }, value: queue.recomputes },
         { labels: { queue: 'recommend_runs' }, value: queue.recommendRuns },
-        { labels: { queue: 'segment_refreshes' }, value: queue.segmentRefreshes },
       ] },
+      { name: 'daicho_jobs', help: 'Background jobs in the jobs table by kind and status (queued, running, failed: waiting for a retry, dead: the dead-letter list, done: kept 7 days).', series:
+        jobs.map((j) => ({ labels: { kind: j.kind, status: j.status }, value: j.count })) },
       { name: 'daicho_resolution_quarantined_records', help: 'Source records whose identity resolution failed, waiting for a retry.', series: [{ value: queue.quarantinedRecords }] },
       { name: 'daicho_last_job_seconds', help: 'How long the last finished run of each job took (any process).', series: [
         ...(imports.last ? [{ labels: { job: 'import' }, value: imports.last.seconds }] : []),

@@ -10,9 +10,7 @@ import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accoun
 import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
-import { recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
-import { refreshDueSegments } from '../use/segments/segments.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import { createMailer } from '../use/campaigns/mailer.ts';
 import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
@@ -23,15 +21,18 @@ import { runDueRules } from '../use/triggers/triggers.service.ts';
 import type { Db, DatabaseHandle } from '../db/database.ts';
 import { configureLogger, errorText, log } from '../core/logger.ts';
 import { jobDuration, jobFailures } from '../core/metrics.ts';
-import { runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
+import type { BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
+import { enqueueDueJobs, jobHandlers } from '../app/jobs.ts';
+import { JobWorker } from '../platform/jobs/worker.ts';
 import { startVoiceListener } from '../use/voice/voice-listener.ts';
 import { storeWeeklyDigests } from '../use/voice/voice-reports.service.ts';
 
 /**
  * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
- * moves with the calendar) and rebuild the dashboards' customer facts, refresh the saved segments whose interval is up, and recompute the cross-sell
- * candidates once a day after their first run. Several servers on one PostgreSQL
- * share the work: the recompute takes an advisory lock and each segment refresh is claimed.
+ * moves with the calendar) and rebuild the dashboards' customer facts, queue the jobs that are due (today's quality
+ * pass, a scheduled backup, the segments whose refresh interval is up: src/app/jobs.ts; the job worker runs them),
+ * and recompute the cross-sell candidates once a day after their first run. Several servers on one PostgreSQL share
+ * the work: the recompute takes an advisory lock, and the jobs are claimed from one table.
  */
 function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule | undefined): NodeJS.Timeout {
   const { db } = handle;
@@ -47,12 +48,7 @@ function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule |
       }
       // Once a day with the values: the dashboards' customer facts rebuilt from the customers table.
       if (run) await rebuildCustomerFacts(db);
-      await refreshDueSegments(db);
-      // Once a Japan day, in the background (minutes at a million customers), one process at a time (a lease).
-      recomputeQualityIfDue(db).then(
-        (q) => { if (q) console.log(`Data quality: ${q.customers} customers scored in ${q.seconds.toFixed(1)} s`); },
-        (error: unknown) => console.error(`Data quality pass failed: ${error instanceof Error ? error.message : String(error)}`),
-      );
+      await enqueueDueJobs({ handle, backupSchedule });
       // Runs in the background (minutes at a million buyers), one at a time across servers.
       const recommend = await startRunIfStale(db);
       recommend?.done.then(
@@ -65,19 +61,6 @@ function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule |
           log.error('cross-sell run failed', { error: errorText(error) });
         },
       );
-      if (backupSchedule) {
-        const started = performance.now();
-        try {
-          const done = await runScheduledBackup(handle, backupSchedule);
-          if (done) {
-            jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
-            log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
-          }
-        } catch (error) {
-          jobFailures.inc({ job: 'backup' });
-          log.error('scheduled backup failed', { error: errorText(error) });
-        }
-      }
     } catch (error) {
       log.error('background pass failed', { error: errorText(error) });
     } finally {
@@ -197,6 +180,9 @@ export async function serve(config: Config): Promise<void> {
     console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
     console.log('');
   }
+  // The job worker: one per process; several processes on one PostgreSQL claim from the same table.
+  const worker = new JobWorker(handle.db, jobHandlers({ handle, backupSchedule: config.backupSchedule }));
+  worker.start();
   const scheduler = startScheduler(handle, config.backupSchedule);
   if (config.backupSchedule) log.info('scheduled backups on', { dir: config.backupSchedule.dir, everyHours: config.backupSchedule.everyHours, keep: config.backupSchedule.keep });
   const triggers = startTriggers(handle.db);
@@ -226,7 +212,7 @@ export async function serve(config: Config): Promise<void> {
     server.close();
     void bounces?.close();
     void voiceListener?.close();
-    void sender.stop().finally(() => {
+    void Promise.all([sender.stop(), worker.stop()]).finally(() => {
       mailer.close();
       void handle.close().finally(() => process.exit(0));
     });

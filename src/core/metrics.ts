@@ -64,13 +64,14 @@ export const httpRequests = new Counter('daicho_http_requests_total', 'HTTP requ
 export const httpDuration = new Histogram('daicho_http_request_duration_seconds', 'HTTP request latency by method, route pattern and status.', HTTP_BUCKETS);
 export const jobDuration = new Histogram('daicho_job_duration_seconds', 'Background jobs this process ran, by job (import, recompute, recommend, send).', JOB_BUCKETS);
 export const jobFailures = new Counter('daicho_job_failures_total', 'Background jobs this process ran that failed, by job.');
+export const jobRuns = new Counter('daicho_job_runs_total', 'Attempts of queued jobs this process ran, by kind and outcome (done, failed: to be retried, dead: gave up, released: given back at shutdown).');
 
 /** A gauge read when scraped: name, help, and its series. */
 export interface Gauge { name: string; help: string; series: { labels?: Labels; value: number }[] }
 
 /** The exposition: this process's counters and histograms, then the gauges given (read from the database). */
 export function renderMetrics(gauges: Gauge[]): string {
-  const lines = [...httpRequests.render(), ...httpDuration.render(), ...jobDuration.render(), ...jobFailures.render()];
+  const lines = [...httpRequests.render(), ...httpDuration.render(), ...jobDuration.render(), ...jobFailures.render(), ...jobRuns.render()];
   for (const g of gauges) {
     lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);
     for (const s of g.series) lines.push(`${g.name}${labelText(s.labels ?? {})} ${number(s.value)}`);

@@ -988,6 +988,26 @@ export interface BackupsTable {
 
 export interface OperationLeasesTable { name: string; holder: string; leased_until: Timestamp }
 
+/** 0035: background jobs (src/platform/jobs). */
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'dead';
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  payload: Json;
+  dedupe_key: string | null;
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   roles: RolesTable;
   lifecycle_stages: LifecycleStagesTable;
@@ -1055,6 +1075,7 @@ export interface Database {
   quality_runs: QualityRunsTable;
   backups: BackupsTable;
   operation_leases: OperationLeasesTable;
+  jobs: JobsTable;
   privacy_requests: PrivacyRequestsTable;
   privacy_request_customers: PrivacyRequestCustomersTable;
   disclosure_reports: DisclosureReportsTable;

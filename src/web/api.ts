@@ -22,6 +22,7 @@ import type {
 } from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from '../ledger/quality/quality.schemas.ts';
+import type { JobDto } from '../platform/jobs/jobs.schemas.ts';
 import type { CustomFieldDefinition } from '../ledger/custom-fields/custom-fields.schemas.ts';
 import type {
   CustomerIdentity, MatchEvidence, MergeResult, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
@@ -569,6 +570,16 @@ export const qualityApi = {
   retentionPlan: (sourceId: string) => get<RetentionPlanBody>(`/sources/${encodeURIComponent(sourceId)}/retention`),
   deletePastRetention: (sourceId: string, confirm: string) =>
     request<RetentionResult>('POST', `/sources/${encodeURIComponent(sourceId)}/retention/delete`, { confirm }),
+};
+
+export type JobItem = JobDto;
+export type JobListStatus = 'queued' | 'running' | 'failed' | 'dead';
+
+export const jobsApi = {
+  /** Background jobs in one status (jobs:manage), with the counts of every status. */
+  list: (status: JobListStatus) => get<{ items: JobItem[]; counts: Record<JobListStatus, number> }>('/jobs', { status }),
+  /** Queues a dead or failed job again (audited). */
+  retry: (id: string) => request<JobItem>('POST', `/jobs/${encodeURIComponent(id)}/retry`),
 };
 
 export type TaskItem = Task;

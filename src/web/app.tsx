@@ -31,6 +31,7 @@ import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
 import { EventListPage } from './pages/EventListPage.tsx';
 import { EventDetailPage } from './pages/EventDetailPage.tsx';
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { JobsPage } from './pages/JobsPage.tsx';
 import { SegmentListPage } from './pages/segments/SegmentListPage.tsx';
 import { SegmentBuilderPage } from './pages/segments/SegmentBuilderPage.tsx';
 import { SegmentDetailPage } from './pages/segments/SegmentDetailPage.tsx';
@@ -75,6 +76,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: string; icon: Icon
   { to: '/review', label: 'nav.review', permission: 'identity:resolve', icon: 'link' },
   { to: '/users', label: 'nav.users', permission: 'users:read', icon: 'key' },
   { to: '/audit-log', label: 'nav.auditLog', permission: 'audit:read', icon: 'info' },
+  { to: '/jobs', label: 'nav.jobs', permission: 'jobs:manage', icon: 'grid' },
   { to: '/privacy', label: 'nav.privacy', permission: 'privacy:manage', icon: 'key' },
 ];
 
@@ -132,6 +134,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/sources') return guard('sources:read', <SourcesPage />);
   if (path === '/users') return guard('users:read', <UsersPage />);
   if (path === '/audit-log') return guard('audit:read', <AuditLogPage />);
+  if (path === '/jobs') return guard('jobs:manage', <JobsPage />);
   if (path === '/review') return guard('identity:resolve', <ReviewPage />);
   if (path === '/imports') return guard('imports:run', <ImportPage />);
   if (path === '/sites') return guard('sites:read', <SitesPage />);

@@ -20,6 +20,8 @@ export const ENGINES: Engine[] = (['pglite', 'postgres'] as const).filter((engin
 export interface TestDatabase extends DatabaseHandle {
   /** Drops the schema (PostgreSQL) or the data folder (PGlite). */
   destroy(): Promise<void>;
+  /** PostgreSQL: the URL of this test's schema, for a second connection pool (a second server) on the same database. */
+  url?: string;
 }
 
 /**
@@ -46,10 +48,12 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const handle = await openDatabase({ databaseUrl: withSearchPath(baseUrl, schema), dataDir: '', pgliteFsync: false });
+  const url = withSearchPath(baseUrl, schema);
+  const handle = await openDatabase({ databaseUrl: url, dataDir: '', pgliteFsync: false });
   await migrate(handle);
   return {
     ...handle,
+    url,
     async destroy() {
       await handle.close();
       const client = new pg.Client({ connectionString: baseUrl });

@@ -5,6 +5,7 @@ import { ingestRecords } from '../../src/resolution/staging.ts';
 import { recomputeValues } from '../../src/ledger/values/values.service.ts';
 import { refreshDueSegments } from '../../src/use/segments/segments.service.ts';
 import { ENGINES } from '../support/engines.ts';
+import { drainJobs } from '../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -261,6 +262,10 @@ for (const engine of ENGINES) {
       const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
       assert.equal(await refreshDueSegments(t.database.db, at(30)), 0, 'not due within the hour');
       assert.equal(await refreshDueSegments(t.database.db, at(61)), 1, 'due after it');
+      assert.equal(await refreshDueSegments(t.database.db, at(62)), 0, 'claimed: queued once');
+      const queued = await t.database.db.selectFrom('jobs').select(['kind', 'payload', 'status']).where('kind', '=', 'segment.refresh').execute();
+      assert.deepEqual(queued, [{ kind: 'segment.refresh', payload: { segmentId: hourly.id }, status: 'queued' }]);
+      await drainJobs({ handle: t.database });
       assert.equal(await refreshDueSegments(t.database.db, at(59)), 0, 'refreshed just now: not due again within the hour');
       const get = async (id: string) => (await admin.json('GET', `/api/v1/segments/${id}`)).body as { memberCount: number; refreshedAt: string };
       assert.equal((await get(hourly.id)).memberCount, 2);

@@ -44,6 +44,7 @@ export const PERMISSIONS = {
   'voice:write': 'Work the inbox: add feedback (API, e-mail, CSV, sales notes), tag, assign, change status, comment and reply',
   'voice:settings': 'Edit the inbox\'s tag rules, routing rules and teams',
   'voice:export': 'Export the inbox as CSV (personal data; audited)',
+  'jobs:manage': 'See the background jobs (ジョブ: queued, running, failed and the dead-letter list) and retry a dead one',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 

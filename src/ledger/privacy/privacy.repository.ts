@@ -127,10 +127,9 @@ export async function eraseReportsOf(db: Db, requestIds: readonly string[]): Pro
   return Number(r.numDeletedRows);
 }
 
-/** A server that died mid-report leaves it running: reports older than this are failed when listed. */
-export async function failStaleReports(db: Db, olderThanMinutes: number): Promise<void> {
-  await db.updateTable('disclosure_reports').set({ status: 'failed', error: 'interrupted', finished_at: sql`now()` })
-    .where('status', '=', 'running').where('created_at', '<', sql<Date>`now() - make_interval(mins => ${olderThanMinutes})`).execute();
+/** A report's job starts (or starts again after a failed attempt): running, from its first section. */
+export async function restartReport(db: Db, id: string): Promise<void> {
+  await db.updateTable('disclosure_reports').set({ status: 'running', sections_done: 0, error: null, finished_at: null }).where('id', '=', id).execute();
 }
 
 // ── tombstones ──

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { CustomerQualitySchema, QualityRunSchema, SourceQualitySchema, StaleQueueQuery, StaleQueueSchema } from './quality.schemas.ts';
-import { getCustomerQuality, getSourceQuality, qualityRun, recomputeQualityIfDue, staleQueue } from './quality.service.ts';
+import { getCustomerQuality, getSourceQuality, enqueueQualityPassNow, qualityRun, staleQueue } from './quality.service.ts';
 
 export function qualityRoutes(): Router {
   const app = createRouter();
@@ -35,12 +35,12 @@ export function qualityRoutes(): Router {
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/quality/run', access: 'sources:write',
-      summary: 'Runs the quality pass now (in the background; another process already running it makes this a no-op)', tags: ['quality'],
+      summary: 'Queues the quality pass now (a background job; another process already running it makes the job a no-op)', tags: ['quality'],
       responses: { 202: json(QualityRunSchema, 'Started (or already running)') } }),
     async (c) => {
       const db = c.get('deps').db;
       await audit(db, c.get('actor'), 'quality.recompute', null, {});
-      void recomputeQualityIfDue(db, { force: true }).catch((error: unknown) => console.error(`quality pass failed: ${error instanceof Error ? error.message : String(error)}`));
+      await enqueueQualityPassNow(db);
       return c.json(await qualityRun(db), 202);
     },
   );

@@ -11,6 +11,7 @@ import { customerQuality, staleFields } from '../../domain/quality/quality.ts';
 import { findCustomerRow, listSourceRecordsOfCustomer, statementsByCustomer, statementsOf } from '../customers/customers.repository.ts';
 import { getSource } from '../sources/sources.service.ts';
 import * as repo from './quality.repository.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from './quality.schemas.ts';
 
 interface Signals { businessCardSources: ReadonlySet<string>; emailBouncedAt: Date | null; mailReturnedAt: Date | null }
@@ -105,6 +106,24 @@ export async function recomputeQualityIfDue(db: Db, opts: { now?: Date; force?: 
     await repo.releaseQualityRun(db);
     throw error;
   }
+}
+
+export const QUALITY_JOB = 'quality.pass';
+
+/**
+ * The scheduler's look, once a minute: a `quality.pass` job when today's (Japan) pass has not finished. The job's
+ * dedupe key keeps one queued at a time; quality_runs stays the pass's own state (its lease still keeps two passes
+ * apart, and the job checks it again when it runs).
+ */
+export async function enqueueQualityPassIfDue(db: Db, now: Date = new Date()): Promise<boolean> {
+  const r = await repo.lastQualityRun(db);
+  if (r?.finished_at && r.finished_at.getTime() >= japanDayStart(now).getTime()) return false;
+  return (await enqueueJob(db, QUALITY_JOB, { dedupeKey: QUALITY_JOB, maxAttempts: 3 })).created;
+}
+
+/** POST /quality/run and the CLI: a pass now, whatever the day (its own key, so a scheduled one queued does not swallow it). */
+export async function enqueueQualityPassNow(db: Db): Promise<void> {
+  await enqueueJob(db, QUALITY_JOB, { dedupeKey: `${QUALITY_JOB}.now`, payload: { force: true }, maxAttempts: 3 });
 }
 
 export async function qualityRun(db: Db) {

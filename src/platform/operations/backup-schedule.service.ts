@@ -1,13 +1,14 @@
 /**
- * Scheduled backups with rotation (DAICHO_BACKUP_DIR, DAICHO_BACKUP_EVERY_HOURS, DAICHO_BACKUP_KEEP), run by the
- * server's minute pass. Several servers on one PostgreSQL share it through a lease: the one that takes it checks that
+ * Scheduled backups with rotation (DAICHO_BACKUP_DIR, DAICHO_BACKUP_EVERY_HOURS, DAICHO_BACKUP_KEEP): the server's
+ * minute pass queues a `backup.scheduled` job when one is due, and a job worker runs it. Several servers on one PostgreSQL share it through a lease: the one that takes it checks that
  * the last scheduled backup is old enough, backs up, and deletes the files of those beyond the newest `keep` (their
  * rows stay in the register, marked deleted, for the erasure report).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DatabaseHandle } from '../../db/database.ts';
+import type { DatabaseHandle, Db } from '../../db/database.ts';
+import { enqueueJob } from '../jobs/jobs.service.ts';
 import { createBackup, type BackupResult } from './backup.service.ts';
 import { lastScheduledBackupAt, listLiveScheduledBackups, markBackupDeleted, releaseLease, takeLease } from './backups.repository.ts';
 
@@ -27,9 +28,22 @@ export const PROCESS_HOLDER = `${os.hostname()}:${process.pid}`;
 
 export interface ScheduledRun { backup: BackupResult; rotated: string[] }
 
+export const BACKUP_JOB = 'backup.scheduled';
+
+const isDue = (schedule: BackupSchedule, last: Date | null, now: Date) => last === null || now.getTime() - last.getTime() >= schedule.everyHours * HOUR_MS - 60_000;
+
+/**
+ * The scheduler's look, once a minute: a `backup.scheduled` job when the last scheduled backup is `everyHours` old.
+ * The job's dedupe key keeps one queued at a time; the lease and the register stay the backup's own state.
+ */
+export async function enqueueScheduledBackupIfDue(db: Db, schedule: BackupSchedule, now = new Date()): Promise<boolean> {
+  if (!isDue(schedule, await lastScheduledBackupAt(db), now)) return false;
+  return (await enqueueJob(db, BACKUP_JOB, { dedupeKey: BACKUP_JOB, maxAttempts: 3 })).created;
+}
+
 /** One turn of the schedule: a backup when the last one is `everyHours` old (and this process holds the lease), else null. */
 export async function runScheduledBackup(handle: DatabaseHandle, schedule: BackupSchedule, now = new Date(), holder = PROCESS_HOLDER): Promise<ScheduledRun | null> {
-  const due = (last: Date | null) => last === null || now.getTime() - last.getTime() >= schedule.everyHours * HOUR_MS - 60_000;
+  const due = (last: Date | null) => isDue(schedule, last, now);
   if (!due(await lastScheduledBackupAt(handle.db))) return null;
   if (!(await takeLease(handle.db, LEASE, holder, new Date(now.getTime() + LEASE_MINUTES * 60_000), now))) return null;
   try {

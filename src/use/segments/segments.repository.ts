@@ -115,14 +115,6 @@ export async function customKeyInUse(db: Db, key: string): Promise<boolean> {
   return row.rows.length > 0;
 }
 
-/** Saved segments whose refresh interval is up (the health check's and metrics' queue depth). */
-export async function countSegmentsDueForRefresh(db: Db, now: Date): Promise<number> {
-  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM segments
-    WHERE archived_at IS NULL AND mode = 'dynamic' AND refresh_minutes IS NOT NULL
-      AND (refreshed_at IS NULL OR refreshed_at + make_interval(mins => refresh_minutes) <= ${now})`.execute(db);
-  return row.rows[0]?.n ?? 0;
-}
-
 /** 消去 (src/ledger/privacy): the customers' segment memberships. */
 export async function eraseMembersOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;

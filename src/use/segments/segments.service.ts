@@ -14,6 +14,7 @@ import { audit, exportTracker } from '../../platform/audit/audit.service.ts';
 import { leavesOf, parseDefinition, type DefinitionProblem } from './definition.ts';
 import * as compiler from './segment-sql.repository.ts';
 import * as repo from './segments.repository.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
 import type { Segment, SegmentDistribution, SegmentInputBody, SegmentNode, SegmentPatchBody, SegmentPreview, SegmentSizes } from './segments.schemas.ts';
 
 /**
@@ -241,17 +242,26 @@ export async function refreshSegment(db: Db, id: string, actor: Actor | null): P
   return getSegment(db, id);
 }
 
-/** The scheduler's pass: refresh the dynamic segments whose interval is up (claimed, so each server takes its own). */
+export const SEGMENT_REFRESH_JOB = 'segment.refresh';
+
+/**
+ * The scheduler's pass: the dynamic segments whose interval is up are claimed (so each server takes its own, and a
+ * claimed one is not due again for 15 minutes) and a `segment.refresh` job is queued for each. Returns how many.
+ */
 export async function refreshDueSegments(db: Db, now: Date = new Date()): Promise<number> {
   const due = await repo.claimDueSegments(db, now, 10);
-  for (const id of due) {
-    try {
-      await refreshSegment(db, id, null);
-    } catch (error) {
-      console.error(`[${new Date().toISOString()}] segment ${id} refresh failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  for (const id of due) await enqueueJob(db, SEGMENT_REFRESH_JOB, { dedupeKey: `${SEGMENT_REFRESH_JOB}:${id}`, payload: { segmentId: id }, maxAttempts: 5 });
   return due.length;
+}
+
+/** The `segment.refresh` job: one segment's members rematerialised; one deleted or made a snapshot meanwhile is nothing to do. */
+export async function refreshSegmentJob(db: Db, id: string): Promise<void> {
+  try {
+    await refreshSegment(db, id, null);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'not_found' || error.code === 'conflict')) return;
+    throw error;
+  }
 }
 
 export async function segmentSizes(db: Db, id: string): Promise<SegmentSizes> {

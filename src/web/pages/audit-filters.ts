@@ -24,7 +24,7 @@ export const AUDIT_ACTIONS = [
   'form.create', 'form.update', 'form.archive', 'product.create', 'product.update',
   'messaging.settings', 'campaign.test_send', 'campaign.bounce',
   'tracker.identify', 'tracker_site.create', 'tracker_site.update', 'tracker_site.rotate_key',
-  'backup.create', 'backup.restore',
+  'backup.create', 'backup.restore', 'job.retry',
   'user.create', 'user.update', 'user.role_change', 'api_key.create', 'api_key.revoke',
   'auth.setup', 'auth.setup_failed', 'auth.login', 'auth.logout', 'auth.login_failed', 'auth.login_lockout', 'auth.login_rate_limited',
 ] as const;

@@ -13,6 +13,7 @@ import { privacyParts } from '../../../src/app/privacy-parts.ts';
 import { startDisclosure } from '../../../src/ledger/privacy/disclosure.service.ts';
 import { audienceSql, EVERYONE } from '../../../src/use/campaigns/audience.repository.ts';
 import { ENGINES } from '../../support/engines.ts';
+import { drainJobs } from '../../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const operator = { auth: null, ip: null, userAgent: 'test' };
@@ -86,8 +87,10 @@ for (const engine of ENGINES) {
       assert.equal(seg.status, 201, JSON.stringify(seg.body));
       assert.equal((await admin.json('POST', `/api/v1/customers/${yamada}/consents`, { purposeCode: 'email_marketing', state: 'granted' })).status, 201);
       const r = await request('disclosure', [yamada]);
-      const { report, done } = await startDisclosure(db, r.id, { auth: null, ip: null, userAgent: 'test' }, privacyParts());
-      await done;
+      const { report, jobId } = await startDisclosure(db, r.id, { auth: null, ip: null, userAgent: 'test' }, privacyParts());
+      assert.equal((await admin.json('GET', `/api/v1/privacy/disclosures/${report.id}`)).body.status, 'running', 'queued: a worker writes it');
+      await drainJobs({ handle: t.database });
+      assert.equal((await db.selectFrom('jobs').select('status').where('id', '=', jobId).executeTakeFirstOrThrow()).status, 'done');
       const status = await admin.json('GET', `/api/v1/privacy/disclosures/${report.id}`);
       assert.equal(status.body.status, 'ready', JSON.stringify(status.body));
       assert.equal(status.body.sectionsDone, status.body.sectionsTotal);

@@ -1,3 +1,5 @@
+import { enqueueJob } from '../../../src/platform/jobs/jobs.service.ts';
+import { JobWorker } from '../../../src/platform/jobs/worker.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { configureLogger, log, scrub, type LogLevel } from '../../../src/core/logger.ts';
@@ -46,16 +48,21 @@ for (const engine of ENGINES) {
       configureLogger({ format: 'json', sink: (line, level) => lines.push({ line, level }) });
       t = await startTestApp(engine, { metricsToken: TOKEN });
       await populateLedger(t);
+      // The jobs table: one queued job, and one whose handler failed on its only attempt (dead).
+      await enqueueJob(t.database.db, 'segment.refresh', { payload: { segmentId: '00000000-0000-4000-8000-00000000abcd' }, delaySeconds: 3600 });
+      await enqueueJob(t.database.db, 'test.broken', { maxAttempts: 1 });
+      await new JobWorker(t.database.db, { 'test.broken': async () => { throw new Error('broken on purpose'); } }, { id: 'metrics-test' }).drain();
     });
     after(async () => { await t.close(); });
 
     test('health: unauthenticated, database state and queue depth, nothing personal', async () => {
       const res = await t.app.request('/api/health');
       assert.equal(res.status, 200);
-      const body = await res.json() as { ok: boolean; database: { reachable: boolean; schemaVersion: string; upToDate: boolean }; queue: Record<string, number> };
+      const body = await res.json() as { ok: boolean; database: { reachable: boolean; schemaVersion: string; upToDate: boolean }; jobs: Record<string, number>; queue: Record<string, number> };
       assert.equal(body.ok, true);
       assert.deepEqual(body.database, { reachable: true, schemaVersion: latestMigration(), upToDate: true });
-      assert.deepEqual(Object.keys(body.queue).sort(), ['campaignMessages', 'imports', 'quarantinedRecords', 'recommendRuns', 'recomputes', 'segmentRefreshes']);
+      assert.deepEqual(Object.keys(body.queue).sort(), ['campaignMessages', 'imports', 'quarantinedRecords', 'recommendRuns', 'recomputes']);
+      assert.deepEqual(body.jobs, { queued: 1, running: 0, failed: 0, dead: 1 }, 'the jobs table\'s depth: one queued, one dead');
       assert.ok(body.queue.campaignMessages! > 0, 'the started campaign\'s messages wait in the outbox queue');
       for (const value of Object.values(body.queue)) assert.equal(typeof value, 'number');
     });
@@ -88,6 +95,9 @@ for (const engine of ENGINES) {
       assert.ok(byName('daicho_http_request_duration_seconds_bucket').some((s) => s.labels.le === '+Inf'));
       assert.ok(!text.includes(customer), 'route patterns, never a raw path with an id');
       assert.ok(byName('daicho_queue_size').some((s) => s.labels.queue === 'campaign_messages' && s.value > 0));
+      assert.ok(byName('daicho_job_duration_seconds_count').some((s) => s.labels.job === 'test.broken' && s.value >= 1), 'job durations by kind');
+      assert.ok(byName('daicho_job_runs_total').some((s) => s.labels.kind === 'test.broken' && s.labels.outcome === 'dead' && s.value >= 1), 'job runs by kind and outcome');
+      assert.deepEqual(byName('daicho_jobs').map((s) => [s.labels.kind, s.labels.status, s.value]).sort(), [['segment.refresh', 'queued', 1], ['test.broken', 'dead', 1]]);
       assert.ok(byName('daicho_import_rows_per_second').length === 1 && byName('daicho_import_rows_per_second')[0]!.value > 0);
       assert.ok(byName('daicho_last_job_seconds').some((s) => s.labels.job === 'recommend'));
       assert.equal(byName('daicho_resolution_quarantined_records')[0]?.value, 0);

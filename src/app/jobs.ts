@@ -1,0 +1,68 @@
+/**
+ * The background jobs' wiring (src/platform/jobs): which handler runs each kind, and what the server's minute pass
+ * queues. Lower layers enqueue by kind and never import this; `daicho serve` starts a worker with these handlers, and
+ * tests drain one. A kind a process has no handler for (a scheduled backup without DAICHO_BACKUP_DIR) is left to the
+ * processes that have one.
+ */
+import { log } from '../core/logger.ts';
+import { jobDuration } from '../core/metrics.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import { DISCLOSURE_JOB, generateDisclosure } from '../ledger/privacy/disclosure.service.ts';
+import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
+import { purgeDoneJobs } from '../platform/jobs/jobs.repository.ts';
+import type { Job, JobHandlers } from '../platform/jobs/worker.ts';
+import { BACKUP_JOB, enqueueScheduledBackupIfDue, runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
+import { refreshDueSegments, refreshSegmentJob, SEGMENT_REFRESH_JOB } from '../use/segments/segments.service.ts';
+import { privacyParts } from './privacy-parts.ts';
+
+export interface JobDeps {
+  handle: DatabaseHandle;
+  backupSchedule?: BackupSchedule | undefined;
+}
+
+/** Done jobs are kept this many days for the admin page, then deleted by the minute pass. */
+export const DONE_JOBS_KEPT_DAYS = 7;
+
+function stringField(job: Job, field: string): string {
+  const value = job.payload[field];
+  if (typeof value !== 'string' || value === '') throw new Error(`job ${job.kind} ${job.id}: payload.${field} is missing`);
+  return value;
+}
+
+export function jobHandlers(deps: JobDeps): JobHandlers {
+  const { handle } = deps;
+  const db = handle.db;
+  const parts = privacyParts();
+  const handlers: Record<string, (job: Job) => Promise<void>> = {
+    [QUALITY_JOB]: async (job) => {
+      const q = await recomputeQualityIfDue(db, { force: job.payload.force === true });
+      if (q) log.info('data quality pass done', { customers: q.customers, seconds: Number(q.seconds.toFixed(1)) });
+    },
+    [SEGMENT_REFRESH_JOB]: (job) => refreshSegmentJob(db, stringField(job, 'segmentId')),
+    [DISCLOSURE_JOB]: (job) => generateDisclosure(db, stringField(job, 'reportId'), parts),
+  };
+  const schedule = deps.backupSchedule;
+  if (schedule) {
+    handlers[BACKUP_JOB] = async () => {
+      const started = performance.now();
+      const done = await runScheduledBackup(handle, schedule);
+      if (done) {
+        jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
+        log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
+      }
+    };
+  }
+  return handlers;
+}
+
+/**
+ * The minute pass's queueing: today's quality pass, a due scheduled backup and the due segment refreshes become jobs
+ * (each idempotent by its dedupe key, so several servers looking at once queue one); old done jobs are purged.
+ */
+export async function enqueueDueJobs(deps: JobDeps, now: Date = new Date()): Promise<void> {
+  const db = deps.handle.db;
+  await enqueueQualityPassIfDue(db, now);
+  if (deps.backupSchedule) await enqueueScheduledBackupIfDue(db, deps.backupSchedule, now);
+  await refreshDueSegments(db, now);
+  await purgeDoneJobs(db, DONE_JOBS_KEPT_DAYS);
+}

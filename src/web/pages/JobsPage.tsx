@@ -1,0 +1,76 @@
+/**
+ * ジョブ: the background jobs (src/platform/jobs) for administrators: the dead-letter list (停止), those waiting for a
+ * retry (再試行待ち), running and queued, each with its kind, attempts, last error and times; 再実行 queues a dead or
+ * failed one again (jobs:manage, audited).
+ */
+import { useState } from 'react';
+import { jobsApi, type JobListStatus } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { useI18n } from '../i18n.ts';
+import { Button } from '../components/Button.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { ErrorBanner, PageHeader, useLoad } from '../components/ui.tsx';
+
+const STATUSES: JobListStatus[] = ['dead', 'failed', 'running', 'queued'];
+const KIND_LABELS = {
+  'quality.pass': 'jobs.kind.quality.pass', 'backup.scheduled': 'jobs.kind.backup.scheduled',
+  'segment.refresh': 'jobs.kind.segment.refresh', 'privacy.disclosure': 'jobs.kind.privacy.disclosure',
+} as const;
+const kindLabel = (kind: string) => (kind in KIND_LABELS ? KIND_LABELS[kind as keyof typeof KIND_LABELS] : null);
+
+export function JobsPage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<JobListStatus>('dead');
+  const { data, error, loading, reload } = useLoad(() => jobsApi.list(status), [status]);
+  const [failed, setFailed] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const retry = async (id: string) => {
+    setBusy(id);
+    setFailed(null);
+    try {
+      await jobsApi.retry(id);
+      await reload();
+    } catch (e) {
+      setFailed(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div className="page" data-testid="jobs-page">
+      <PageHeader title={t('jobs.title')} sub={t('jobs.lead')} />
+      <ErrorBanner error={error ?? failed} />
+      <div className="toolbar" role="tablist">
+        {STATUSES.map((s) => (
+          <Button key={s} small {...(s === status ? { primary: true } : {})} onClick={() => setStatus(s)} data-testid={`jobs-tab-${s}`}>
+            {t(`jobs.status.${s}`)} ({data?.counts[s] ?? '…'})
+          </Button>
+        ))}
+      </div>
+      <DataTable
+        testId="jobs-table"
+        rows={data?.items}
+        loading={loading}
+        rowKey={(j) => j.id}
+        rowProps={() => ({ 'data-testid': 'job-row' })}
+        empty={t(`jobs.empty.${status}`)}
+        columns={[
+          { key: 'kind', header: t('jobs.kind'), cell: (j) => { const label = kindLabel(j.kind); return <span className="strong">{label ? t(label) : j.kind}<div className="muted small">{j.kind}</div></span>; } },
+          { key: 'attempts', header: t('jobs.attempts'), cellClassName: 'nowrap tabular', cell: (j) => `${j.attempts} / ${j.maxAttempts}` },
+          { key: 'error', header: t('jobs.lastError'), cell: (j) => <span className="muted small" data-testid="job-error">{j.lastError ?? '—'}</span> },
+          { key: 'times', header: t('jobs.times'), cellClassName: 'nowrap small', cell: (j) => (
+            <>
+              <div>{t('jobs.createdAt')} {formatDateTime(j.createdAt)}</div>
+              {j.status === 'failed' || j.status === 'queued' ? <div>{t('jobs.runAt')} {formatDateTime(j.runAt)}</div> : null}
+              {j.status === 'running' ? <div>{t('jobs.lockedBy')} {j.lockedBy}</div> : null}
+              {j.finishedAt ? <div>{t('jobs.finishedAt')} {formatDateTime(j.finishedAt)}</div> : null}
+            </>
+          ) },
+          { key: 'retry', header: '', cell: (j) => (j.status === 'dead' || j.status === 'failed'
+            ? <Button small onClick={() => void retry(j.id)} disabled={busy === j.id} data-testid="job-retry">{t('jobs.retry')}</Button>
+            : null) },
+        ]}
+      />
+    </div>
+  );
+}
