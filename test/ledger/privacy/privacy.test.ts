@@ -145,8 +145,8 @@ for (const engine of ENGINES) {
       assert.equal(carried.length, details.rows);
       assert.ok(carried.some((c) => c.customer_id === yamada));
       const r = await request('disclosure', [yamada]);
-      const { report, done } = await startDisclosure(db, r.id, operator, privacyParts());
-      await done;
+      const { report } = await startDisclosure(db, r.id, operator, privacyParts());
+      await drainJobs({ handle: t.database });
       const bundle = await (await admin.request('GET', `/api/v1/privacy/disclosures/${report.id}/report.json`)).json() as { sections: Array<{ key: string; rows: Array<Record<string, unknown>> }> };
       const exports = bundle.sections.find((s) => s.key === 'audit')!.rows.filter((e) => String(e.action).startsWith('export.'));
       assert.ok(exports.length >= 1, JSON.stringify(bundle.sections.find((s) => s.key === 'audit')));
