@@ -1,7 +1,7 @@
 /**
  * Identity-resolution evaluation harness.
  *
- *   npx tsx bench/identity-dev/run.ts [--only febrl1,ja-dedup-dev] [--keep DIR] [--verbose]
+ *   npx tsx bench/identity-dev/run.ts [--only febrl1,ja-dedup-dev] [--keep DIR] [--verbose] [--dir GENERATED_DIR ...]
  *
  * For each data set in /work/shared/data: load the CSVs with their
  * *.mapping.json import profiles, prepare + resolveBatch (weights trained on
