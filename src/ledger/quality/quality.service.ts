@@ -11,7 +11,7 @@ import { customerQuality, staleFields } from '../../domain/quality/quality.ts';
 import { findCustomerRow, listSourceRecordsOfCustomer, statementsByCustomer, statementsOf } from '../customers/customers.repository.ts';
 import { getSource } from '../sources/sources.service.ts';
 import * as repo from './quality.repository.ts';
-import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
+import { enqueueJob, hasPendingJob } from '../../platform/jobs/jobs.service.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from './quality.schemas.ts';
 
 interface Signals { businessCardSources: ReadonlySet<string>; emailBouncedAt: Date | null; mailReturnedAt: Date | null }
@@ -127,9 +127,11 @@ export async function enqueueQualityPassNow(db: Db): Promise<void> {
 }
 
 export async function qualityRun(db: Db) {
-  const r = await repo.lastQualityRun(db);
+  // A pass asked for is running from the moment it is queued: the page polls until the worker has finished it (it
+  // stopped at the first poll when the worker had not claimed the job yet, and showed the old list).
+  const [r, pending] = await Promise.all([repo.lastQualityRun(db), hasPendingJob(db, QUALITY_JOB)]);
   return {
-    running: r?.claimed_at != null, startedAt: r?.started_at?.toISOString() ?? null, finishedAt: r?.finished_at?.toISOString() ?? null, customers: r?.customers ?? 0,
+    running: r?.claimed_at != null || pending, startedAt: r?.started_at?.toISOString() ?? null, finishedAt: r?.finished_at?.toISOString() ?? null, customers: r?.customers ?? 0,
   };
 }
 

@@ -143,6 +143,12 @@ export async function findJob(db: Db, id: string): Promise<JobRow | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Whether a job of this kind is waiting or running (queued, running, or failed and due for a retry). */
+export async function hasPendingJob(db: Db, kind: string): Promise<boolean> {
+  const row = await db.selectFrom('jobs').select('id').where('kind', '=', kind).where('status', 'in', ['queued', 'running', 'failed']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Jobs in one status, the most recently changed first. */
 export async function listJobs(db: Db, status: JobStatus, limit: number, kind?: string): Promise<JobRow[]> {
   let q = db.selectFrom('jobs').selectAll().where('status', '=', status);

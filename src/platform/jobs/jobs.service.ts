@@ -87,7 +87,7 @@ export async function jobCounts(db: Db): Promise<Record<Exclude<JobStatus, 'done
   return counts;
 }
 
-export { countJobsByKindStatus } from './jobs.repository.ts';
+export { countJobsByKindStatus, hasPendingJob } from './jobs.repository.ts';
 
 /** An administrator's retry of a dead (or failed) job: queued now with its attempts reset; audited. */
 export async function retryJob(db: Db, id: string, actor: Actor): Promise<JobView> {
