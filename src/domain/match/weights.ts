@@ -304,9 +304,9 @@ function classStep(
     const g = resp[k]!;
     const v = pairs[k]!.vector;
     const free = freeMasks?.[k];
+    const forced = free === undefined ? 0 : forcedByBlocking(free);
     FIELDS.forEach((f, bit) => {
-      if (v[f] < 0) return;
-      if (free !== undefined && DEBIASED_FIELDS.has(f) && (free & (1 << bit)) === 0) return;
+      if (v[f] < 0 || (forced & (1 << bit)) !== 0) return;
       counts[f][v[f]]! += g;
     });
   }

@@ -110,8 +110,7 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
-        WHEN ${useStoppedSql} THEN 'use_stopped'
-        WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'
+        ${stoppedOrOptedOutSql(purpose)}
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
@@ -124,6 +123,12 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
 
 const useStoppedSql = sql<boolean>`EXISTS (SELECT 1 FROM customers c WHERE c.id = m.customer_id AND c.use_stopped_request_id IS NOT NULL)`;
 
+/** The first branches of both rechecks' CASE over `campaign_messages m`: use stopped (利用停止), then opted out. */
+function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
+  return sql`WHEN ${useStoppedSql} THEN 'use_stopped'
+        WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'`;
+}
+
 /**
  * The last look right before a window of messages goes to the SMTP server (a batch waits for the throttle between its
  * claim and its send): a person whose use was stopped (利用停止) or who opted out since the claim-time recheck is not
@@ -135,8 +140,7 @@ export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: C
   const result = await sql<{ id: number; reason: string | null }>`
     SELECT m.id,
       CASE
-        WHEN ${useStoppedSql} THEN 'use_stopped'
-        WHEN ${customerConsentStateSql(sql.ref('m.customer_id'), purpose)} IN ('denied', 'withdrawn') THEN 'opted_out'
+        ${stoppedOrOptedOutSql(purpose)}
       END AS reason
     FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
   return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null).map((r) => ({ id: Number(r.id), reason: r.reason }));
