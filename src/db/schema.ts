@@ -362,6 +362,12 @@ export interface ReviewItemsTable {
   decided_by_user_id: string | null;
   decided_at: Timestamp | null;
   created_at: CreatedAt;
+  /** 0042: the pair's pattern (src/domain/match/feedback.ts), null until the resolver has computed it. */
+  pattern: string | null;
+  /** 0042: decided one by one by a person: a label the pattern's tally counts. */
+  teaches: Generated<boolean>;
+  /** 0042: what deciding this open item is worth (feedback.ts decisionValue); the queue's order. */
+  priority: Generated<number>;
 }
 
 export interface SchemaMigrationsTable { version: string; applied_at: CreatedAt }

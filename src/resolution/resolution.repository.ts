@@ -275,8 +275,11 @@ export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Pro
   }
 }
 
-export async function setReviewStatus(db: Db, id: number, status: 'open' | 'accepted' | 'rejected' | 'never', userId: string | null): Promise<void> {
-  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date() }).where('id', '=', id).execute();
+/** A person's verdict on one item; `teaches`: the verdict counts as a label of the item's pattern (feedback.ts). */
+export async function setReviewStatus(
+  db: Db, id: number, status: 'open' | 'accepted' | 'rejected' | 'never', userId: string | null, teaches = false,
+): Promise<void> {
+  await db.updateTable('review_items').set({ status, decided_by_user_id: userId, decided_at: new Date(), teaches }).where('id', '=', id).execute();
 }
 
 /**
@@ -315,7 +318,9 @@ export async function moveRecords(db: Db, recordIds: readonly number[], fromId: 
     .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
 }
 
-export async function insertReviewItems(db: Db, rows: Array<{ a: number; b: number; score: number; probability: number; rules: string[]; evidence: unknown }>): Promise<void> {
+export async function insertReviewItems(
+  db: Db, rows: Array<{ a: number; b: number; score: number; probability: number; rules: string[]; evidence: unknown; pattern: string }>,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
     await db.insertInto('review_items').values(rows.slice(i, i + 2000).map((r) => ({
       record_a_id: Math.min(r.a, r.b),
@@ -324,8 +329,61 @@ export async function insertReviewItems(db: Db, rows: Array<{ a: number; b: numb
       probability: r.probability,
       rules: JSON.stringify(r.rules),
       evidence: JSON.stringify(r.evidence),
+      pattern: r.pattern,
     }))).onConflict((oc) => oc.columns(['record_a_id', 'record_b_id']).doNothing()).execute();
   }
+}
+
+// ── learning from the queue (src/domain/match/feedback.ts) ──
+
+export interface PatternCounts {
+  pattern: string;
+  accepted: number;
+  rejected: number;
+  open: number;
+}
+
+/**
+ * Per pattern: the labels (items a person decided one by one: accepted, or rejected / never) and the open items.
+ * Without `patterns`, every pattern that has a label (what the importer needs to decide new pairs).
+ */
+export async function patternCounts(db: Db, patterns?: readonly string[]): Promise<PatternCounts[]> {
+  if (patterns !== undefined && patterns.length === 0) return [];
+  let query = db.selectFrom('review_items')
+    .select((eb) => [
+      'pattern',
+      eb.fn.sum<string>(sql`CASE WHEN status = 'accepted' AND teaches THEN 1 ELSE 0 END`).as('accepted'),
+      eb.fn.sum<string>(sql`CASE WHEN status IN ('rejected', 'never') AND teaches THEN 1 ELSE 0 END`).as('rejected'),
+      eb.fn.sum<string>(sql`CASE WHEN status = 'open' THEN 1 ELSE 0 END`).as('open'),
+    ])
+    .where('pattern', 'is not', null)
+    .groupBy('pattern');
+  if (patterns !== undefined) query = query.where('pattern', 'in', [...patterns]);
+  else query = query.where('teaches', '=', true);
+  const rows = await query.execute();
+  return rows.map((r) => ({ pattern: r.pattern!, accepted: Number(r.accepted), rejected: Number(r.rejected), open: Number(r.open) }));
+}
+
+/** Sets the priority of every open item of each pattern (one statement). */
+export async function setPatternPriorities(db: Db, priorities: ReadonlyArray<{ pattern: string; priority: number }>): Promise<void> {
+  for (let i = 0; i < priorities.length; i += 1000) {
+    const part = priorities.slice(i, i + 1000);
+    await sql`UPDATE review_items SET priority = v.priority
+      FROM (VALUES ${sql.join(part.map((p) => sql`(${p.pattern}, ${p.priority}::double precision)`))}) AS v(pattern, priority)
+      WHERE review_items.pattern = v.pattern AND review_items.status = 'open'`.execute(db);
+  }
+}
+
+/** Items stored before patterns were (migration 0042), a batch at a time, for the resolver to fill in. */
+export async function listItemsWithoutPattern(db: Db, limit: number) {
+  return db.selectFrom('review_items').select(['id', 'rules', 'evidence', 'probability']).where('pattern', 'is', null).orderBy('id').limit(limit).execute();
+}
+
+export async function setItemPatterns(db: Db, rows: ReadonlyArray<{ id: number; pattern: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`UPDATE review_items SET pattern = v.pattern
+    FROM (VALUES ${sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.pattern})`))}) AS v(id, pattern)
+    WHERE review_items.id = v.id`.execute(db);
 }
 
 export async function saveWeights(db: Db, weights: unknown, trainedOn: number, range?: { firstId: number; lastId: number | null }): Promise<void> {

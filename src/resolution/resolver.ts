@@ -6,13 +6,14 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { statementOf } from '../ledger/customers/customers.repository.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
 import { deferSearchIndexMerge, mergeSearchIndex } from '../ledger/search/search.repository.ts';
 import * as repo from './resolution.repository.ts';
+import { backfillPatterns, learnedDecisions, refreshPriorities } from './review-learning.ts';
 import type { QuarantinedRecord } from './resolution.schemas.ts';
 import { storedKeyHash, storedKeysOf, type StoredMatchRecord } from './key-hash.ts';
 
@@ -329,7 +330,13 @@ async function resolveChunk(
   // Too few records to train on (a form submission, an identified visitor, a small file): scored with the weights the
   // ledger was last trained with, or the defaults before any sizeable import (MIN_TRAINING_RECORDS says why).
   const given = weights ?? (records.length < MIN_TRAINING_RECORDS ? await ledgerWeights(trx) : null);
-  const result = resolveBatch(records, { ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords });
+  // What the reviewers have settled decides new pairs of the same pattern (review-learning.ts); items stored before
+  // patterns were get theirs first, so their labels count.
+  await backfillPatterns(trx);
+  const learned = await learnedDecisions(trx);
+  const result = resolveBatch(records, {
+    ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords, ...(learned ? { learned } : {}),
+  });
   if (!given) await repo.saveWeights(trx, result.weights, records.length);
   const statementById = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), statementOf(r)]));
   let merged = 0;
@@ -341,6 +348,9 @@ async function resolveChunk(
   const linkedTo = new Map<string, number>();
   const clusterOf = new Map<string, number>();
   result.clusters.forEach((cluster, k) => cluster.forEach((id) => clusterOf.set(id, k)));
+  // A record joined through a pattern the reviewers settled says so in its decision (「レビューから学習」).
+  const learnedRecords = new Set(result.links.flat().filter((l) => l.learned).flatMap((l) => [l.a, l.b]));
+  const ruleOf = (id: number): string => (learnedRecords.has(matchId(id)) ? 'learned_pattern' : 'cluster');
   for (const [k, cluster] of result.clusters.entries()) {
     // A customer tied to the newcomers by a strong link goes before one reached through a name alone (a namesake).
     const { incoming, ranked } = clusterTargets(cluster, customerOf, result.links[k]);
@@ -352,11 +362,11 @@ async function resolveChunk(
       created.push({ id: target, statements: incoming.map((id) => statementById.get(id)!) });
       customersCreated++;
       decisions.push({ kind: 'new', recordId: ids[0]!, customerId: target, rule: 'no_match', runId });
-      for (const id of ids.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+      for (const id of ids.slice(1)) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: ruleOf(id), runId });
       merged += ids.length - 1;
     } else {
       joined.add(target);
-      for (const id of ids) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: 'cluster', runId });
+      for (const id of ids) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: ruleOf(id), runId });
       merged += ids.length;
       for (const other of ranked.slice(1)) {
         decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
@@ -370,7 +380,7 @@ async function resolveChunk(
   for (const item of result.reviews) {
     if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
     if (customerOf.get(item.a) === customerOf.get(item.b)) continue;
-    reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence });
+    reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence, pattern: reviewPattern(item) });
   }
   // New customers are inserted complete (their golden record comes from the records in hand), then every record is
   // linked, then the existing customers that records joined are recomputed: a handful of statements per chunk.
@@ -380,6 +390,7 @@ async function resolveChunk(
   await recomputeCustomers(trx, joined);
   await repo.insertDecisions(trx, decisions);
   await repo.insertReviewItems(trx, reviewRows);
+  await refreshPriorities(trx, reviewRows.map((r) => r.pattern));
   // Forms, tracker and orders write their own activity (submission, page view, purchase): only file imports say 「取り込み」.
   if (run) {
     await insertImportActivities(trx, run.id, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId: run.sourceId, title: `${run.sourceLabel} から取り込み`, records: n })), run.fileName ?? null);

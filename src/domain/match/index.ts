@@ -25,5 +25,6 @@ export {
   type CandidateScore,
   type IncrementalDecision,
 } from './resolve.ts';
+export { reviewPattern, learnedVerdict, acceptedShare, decisionValue, SETTLED_SHARE, type PatternSource, type PatternTally } from './feedback.ts';
 export { kanaToRomaji } from './romaji.ts';
 export { jaroWinkler, osaDistance, osaWithin } from './strings.ts';

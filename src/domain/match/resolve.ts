@@ -36,6 +36,11 @@ export interface ResolveOptions {
   keysOf?: (record: MatchRecord) => readonly string[];
   /** Records in the ledger these are resolved against, when larger than the batch (see namesakeBits in decide.ts). */
   ledgerRecords?: number;
+  /**
+   * What the reviewers' decisions say about a pair the model left for review (feedback.ts: learnedVerdict of the
+   * tally of the item's reviewPattern): 'merge' links it, 'distinct' drops it from the queue, null leaves it.
+   */
+  learned?: (item: ReviewItem) => 'merge' | 'distinct' | null;
 }
 
 export interface ReviewItem {
@@ -67,6 +72,8 @@ export interface ResolvedLink extends ClusterLink {
   /** Log-odds score of the pair. */
   score: number;
   probability: number;
+  /** Linked because reviewers settled the pair's pattern as one person (feedback.ts). */
+  learned?: boolean;
 }
 
 function byKey(a: MatchRecord, b: MatchRecord): number {
@@ -141,6 +148,49 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     // A loop, not push(...): a chunk at 800k records had more groups than a call can take arguments.
     for (const group of byGroup.values()) initial.push(group);
   }
+  let outcome = clusterAndReview(n, records, scored, edges, compatible, hardConflict, initial, weights);
+  if (options.learned) {
+    // Pairs of a pattern the reviewers have settled are decided as they decided them: a settled 'merge' becomes a
+    // link like the model's own (anti-chaining still checks it against both clusters), a settled 'distinct' leaves
+    // the queue. Clustering runs again with the new links; a refused join stays a review item.
+    const promoted: number[] = [];
+    const dropped = new Set<number>();
+    for (const r of outcome.reviews) {
+      const verdict = options.learned(r.item);
+      if (verdict === 'merge') promoted.push(r.key);
+      else if (verdict === 'distinct') dropped.add(r.key);
+    }
+    for (const key of promoted) {
+      const sp = scored.get(key)!;
+      scored.set(key, { ...sp, outcome: 'merge', weak: false, learned: true });
+      edges.push({ i: Math.floor(key / n), j: key % n, score: sp.score });
+    }
+    if (promoted.length > 0) outcome = clusterAndReview(n, records, scored, edges, compatible, hardConflict, initial, weights);
+    outcome.reviews = outcome.reviews.filter((r) => !dropped.has(r.key));
+  }
+  const { clusters, links } = outcome;
+  const reviews = outcome.reviews.map((r) => r.item);
+  return {
+    clusters,
+    reviews,
+    weights,
+    links,
+    stats: { records: n, blocking, merges: edges.length, blockedJoins, millis: Date.now() - t0 },
+  };
+}
+
+
+/** Clusters, their links and the review items left between clusters, for one set of merge edges. */
+function clusterAndReview(
+  n: number,
+  records: readonly MatchRecord[],
+  scored: ReadonlyMap<number, ScoredPair>,
+  edges: readonly ClusterEdge[],
+  compatible: (x: number, y: number, strict: boolean) => boolean,
+  hardConflict: (x: number, y: number) => boolean,
+  initial: readonly (readonly number[])[],
+  weights: MatchWeights,
+): { clusters: string[][]; links: ResolvedLink[][]; reviews: Array<{ key: number; item: ReviewItem }> } {
   const groups = clusterGreedy(n, edges, compatible, hardConflict, initial);
   const clusterOf = new Int32Array(n);
   groups.forEach((g, c) => g.forEach((i) => (clusterOf[i] = c)));
@@ -151,12 +201,12 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     const i = Math.floor(key / n);
     const j = key % n;
     if (clusterOf[i] !== clusterOf[j]) continue;
-    links[clusterOf[i]!]!.push({ a: sp.a, b: sp.b, score: sp.score, probability: sp.probability, weak: sp.weak });
+    links[clusterOf[i]!]!.push({ a: sp.a, b: sp.b, score: sp.score, probability: sp.probability, weak: sp.weak, ...(sp.learned ? { learned: true } : {}) });
   }
   for (const l of links) l.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : p.b > q.b ? 1 : 0));
 
   const calibrated = oneMatchCalibration(scored, n, clusterOf, (sp) => !hasBlockingConflict(sp.rules, weights));
-  const reviews: ReviewItem[] = [];
+  const reviews: Array<{ key: number; item: ReviewItem }> = [];
   const seenClusterPairs = new Set<string>();
   const reviewPairs = [...scored.entries()]
     .filter(([, sp]) => sp.outcome !== 'distinct')
@@ -171,15 +221,9 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     const ck = ci < cj ? `${ci}|${cj}` : `${cj}|${ci}`;
     if (seenClusterPairs.has(ck)) continue;
     seenClusterPairs.add(ck);
-    reviews.push({ a: sp.a, b: sp.b, score: sp.score, probability: calibrated(i, j, sp), rules: sp.rules, evidence: sp.evidence });
+    reviews.push({ key, item: { a: sp.a, b: sp.b, score: sp.score, probability: calibrated(i, j, sp), rules: sp.rules, evidence: sp.evidence } });
   }
-  return {
-    clusters,
-    reviews,
-    weights,
-    links,
-    stats: { records: n, blocking, merges: edges.length, blockedJoins, millis: Date.now() - t0 },
-  };
+  return { clusters, links, reviews };
 }
 
 /**

@@ -203,4 +203,6 @@ export interface ScoredPair {
   evidence: EvidenceItem[];
   /** Only the (exact, written) name links the pair: a weak link, merged only when unambiguous. */
   weak: boolean;
+  /** Linked because reviewers settled the pair's pattern as one person (feedback.ts), not by the model alone. */
+  learned?: boolean;
 }

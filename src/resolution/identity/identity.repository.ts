@@ -8,9 +8,12 @@ export type DecisionKind = 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_m
 
 // ── review queue ──
 
-/** A page of review items, best score first; `after` is the (score, id) of the last item of the previous page. */
-/** Open items whose two records already belong to one customer (merged since) are moot and left out. */
-export async function listReviewItems(db: Db, status: ReviewStatus, after: { score: number; id: number } | null, limit: number) {
+/**
+ * A page of review items, most worth deciding first (priority: what the decision teaches, src/domain/match/feedback.ts),
+ * then best score; `after` is the (priority, score, id) of the last item of the previous page. Open items whose two
+ * records already belong to one customer (merged since) are moot and left out.
+ */
+export async function listReviewItems(db: Db, status: ReviewStatus, after: { priority: number; score: number; id: number } | null, limit: number) {
   let query = db
     .selectFrom('review_items')
     .innerJoin('source_records as ra', 'ra.id', 'review_items.record_a_id')
@@ -33,11 +36,18 @@ export async function listReviewItems(db: Db, status: ReviewStatus, after: { sco
   }
   if (after) {
     query = query.where((eb) => eb.or([
-      eb('review_items.score', '<', after.score),
-      eb.and([eb('review_items.score', '=', after.score), eb('review_items.id', '>', after.id)]),
+      eb('review_items.priority', '<', after.priority),
+      eb.and([eb('review_items.priority', '=', after.priority), eb('review_items.score', '<', after.score)]),
+      eb.and([eb('review_items.priority', '=', after.priority), eb('review_items.score', '=', after.score), eb('review_items.id', '>', after.id)]),
     ]));
   }
-  return query.orderBy('review_items.score', 'desc').orderBy('review_items.id', 'asc').limit(limit).execute();
+  return query.orderBy('review_items.priority', 'desc').orderBy('review_items.score', 'desc').orderBy('review_items.id', 'asc').limit(limit).execute();
+}
+
+/** Open items of one pattern, best score first (a decision for the whole pattern). */
+export async function listOpenItemsOfPattern(db: Db, pattern: string, limit: number) {
+  return db.selectFrom('review_items').select(['id']).where('pattern', '=', pattern).where('status', '=', 'open')
+    .orderBy('score', 'desc').orderBy('id').limit(limit).execute();
 }
 
 export async function findReviewItem(db: Db, id: number, options: { forUpdate?: boolean } = {}) {

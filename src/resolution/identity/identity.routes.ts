@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import { listQuarantine, retryQuarantined } from '../resolver.ts';
 import {
-  CustomerIdentitySchema, MergeBody, MergeResultSchema, QuarantineListSchema, QuarantineRetryBody, QuarantineRetrySchema, ReviewDecisionBody,
+  CustomerIdentitySchema, MergeBody, MergeResultSchema, PatternDecisionBody, PatternDecisionSchema, QuarantineListSchema, QuarantineRetryBody, QuarantineRetrySchema, ReviewDecisionBody,
   ReviewDecisionSchema, ReviewIdParam, ReviewListQuery, ReviewPageSchema, UnmergeBody, UnmergeResultSchema,
 } from './identity.schemas.ts';
-import { customerIdentity, decideReviewItem, listReviewQueue, mergeCustomers, unmergeCustomer } from './identity.service.ts';
+import { customerIdentity, decidePattern, decideReviewItem, listReviewQueue, mergeCustomers, unmergeCustomer } from './identity.service.ts';
 
 const notFound = json(z.object({}), 'Not found');
 const conflict = json(z.object({}), 'Already decided, or the pair can no longer be merged');
@@ -26,6 +26,14 @@ export function identityRoutes(): Router {
       request: { params: ReviewIdParam, body: { content: { 'application/json': { schema: ReviewDecisionBody } }, required: true } },
       responses: { 200: json(ReviewDecisionSchema, 'Decided'), 404: notFound, 409: conflict } }),
     async (c) => c.json(await decideReviewItem(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').decision, c.get('actor')), 200),
+  );
+
+  app.openapi(
+    secureRoute({ method: 'post', path: '/api/v1/review-items/{id}/pattern-decision', access: 'identity:resolve', tags: ['identity'],
+      summary: "Decide every open pair of this item's pattern the same way (accept merges each pair; reject closes it); such decisions do not count as labels",
+      request: { params: ReviewIdParam, body: { content: { 'application/json': { schema: PatternDecisionBody } }, required: true } },
+      responses: { 200: json(PatternDecisionSchema, 'Decided'), 404: notFound, 409: conflict } }),
+    async (c) => c.json(await decidePattern(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').decision, c.get('actor')), 200),
   );
 
   app.openapi(

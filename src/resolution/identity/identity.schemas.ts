@@ -30,6 +30,13 @@ export const ReviewItemSchema = z.object({
   b: ReviewRecordSchema,
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
+  learning: z.object({
+    accepted: z.number().int().openapi({ description: 'Pairs of this pattern a person accepted one by one' }),
+    rejected: z.number().int().openapi({ description: 'Pairs of this pattern a person rejected (or never) one by one' }),
+    open: z.number().int().openapi({ description: 'Open pairs of this pattern' }),
+    verdict: z.enum(['merge', 'distinct']).nullable().openapi({ description: 'What the decisions settled: new pairs of the pattern are decided so at import' }),
+    priority: z.number().openapi({ description: 'What deciding this pair teaches (open pairs of the pattern × uncertainty of its tally): the queue order' }),
+  }).nullable().openapi({ description: "The pair's pattern (every field's level, the rules, the probability band) and what reviewers decided on it; null before the resolver has computed it" }),
 }).openapi('ReviewItem');
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
 
@@ -44,6 +51,12 @@ export type ReviewPage = z.infer<typeof ReviewPageSchema>;
 export const ReviewIdParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: 'id', in: 'path' }, type: 'integer' }) });
 export const ReviewDecisionBody = z.object({ decision: z.enum(['accept', 'reject', 'never']) });
 export const ReviewDecisionSchema = z.object({ item: ReviewItemSchema, customerId: z.string().nullable() });
+export const PatternDecisionBody = z.object({ decision: z.enum(['accept', 'reject']) });
+export const PatternDecisionSchema = z.object({
+  decided: z.number().int().openapi({ description: 'Open pairs of the pattern decided' }),
+  skipped: z.number().int().openapi({ description: 'Pairs that could not be decided (a customer deleted, or a merge refused): left open' }),
+}).openapi('PatternDecision');
+export type PatternDecision = z.infer<typeof PatternDecisionSchema>;
 export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 
 export const MergeBody = z.object({ customerIds: z.array(z.string().uuid()).min(2).max(100) });

@@ -5,15 +5,16 @@ import { AppError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskExternalId, maskStatement, maskText } from '../../domain/customers/masking.ts';
-import { isNameOnly } from '../../domain/match/index.ts';
+import { isNameOnly, learnedVerdict } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
 import { customersMerged, customerSplit } from '../../ledger/customers/merge-listeners.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
 import * as resolution from '../resolution.repository.ts';
+import { refreshPriorities } from '../review-learning.ts';
 import * as repo from './identity.repository.ts';
-import type { CustomerIdentity, MatchEvidence, MergeResult, ReviewDecision, ReviewItem, ReviewPage, ReviewRecord, UnmergeResult } from './identity.schemas.ts';
+import type { CustomerIdentity, MatchEvidence, MergeResult, PatternDecision, ReviewDecision, ReviewItem, ReviewPage, ReviewRecord, UnmergeResult } from './identity.schemas.ts';
 
 /**
  * Identity resolution by people: the review queue the import leaves (pairs it would not merge on its own), manual
@@ -41,16 +42,22 @@ export async function listReviewQueue(
   const records = await repo.findSourceRecords(db, page.flatMap((r) => [r.record_a_id, r.record_b_id]));
   const byId = new Map(records.map((r) => [r.id, r]));
   const personal = canSeePersonal(auth);
-  const items = page.map((r) => toReviewItem(r, byId, personal));
+  const tallies = await talliesOf(db, page.map((r) => r.pattern));
+  const items = page.map((r) => toReviewItem(r, byId, personal, tallies));
   const last = page[page.length - 1];
-  return { items, nextCursor: hasMore && last ? `${last.score}:${last.id}` : null, hasMore };
+  return { items, nextCursor: hasMore && last ? `${last.priority}:${last.score}:${last.id}` : null, hasMore };
 }
 
 export async function getReviewItem(db: Db, id: number, auth: AuthContext | null): Promise<ReviewItem> {
   const row = await repo.findReviewItem(db, id);
   if (!row) throw notFound('Review item');
   const records = await repo.findSourceRecords(db, [row.record_a_id, row.record_b_id]);
-  return toReviewItem(row, new Map(records.map((r) => [r.id, r])), canSeePersonal(auth));
+  return toReviewItem(row, new Map(records.map((r) => [r.id, r])), canSeePersonal(auth), await talliesOf(db, [row.pattern]));
+}
+
+async function talliesOf(db: Db, patterns: ReadonlyArray<string | null>): Promise<Map<string, resolution.PatternCounts>> {
+  const counts = await resolution.patternCounts(db, [...new Set(patterns.filter((p): p is string => p !== null))]);
+  return new Map(counts.map((c) => [c.pattern, c]));
 }
 
 /**
@@ -59,8 +66,37 @@ export async function getReviewItem(db: Db, id: number, auth: AuthContext | null
  * Each is stored in match_decisions with the evidence and the deciding user, and audited.
  */
 export async function decideReviewItem(db: Db, id: number, decision: Decision, actor: Actor): Promise<ReviewDecision> {
+  const customerId = await decideItem(db, id, decision, actor, true);
+  return { item: await getReviewItem(db, id, actor.auth), customerId };
+}
+
+/**
+ * Decides every open pair of the item's pattern (as far as 500) the same way, each as its own decision (merged,
+ * audited, reversible by unmerge). Pairs decided so are not labels: only one-by-one decisions teach the pattern, so a
+ * bulk decision cannot confirm itself. A pair that can no longer be decided (a customer deleted, a merge refused
+ * because the two customers must never be merged) is left open and counted as skipped.
+ */
+export async function decidePattern(db: Db, id: number, decision: 'accept' | 'reject', actor: Actor): Promise<PatternDecision> {
+  const row = await repo.findReviewItem(db, id);
+  if (!row) throw notFound('Review item');
+  if (row.pattern === null) throw new AppError('conflict', 'This review item has no pattern yet (the resolver computes it on its next run)');
+  let decided = 0;
+  let skipped = 0;
+  for (const item of await repo.listOpenItemsOfPattern(db, row.pattern, 500)) {
+    try {
+      await decideItem(db, Number(item.id), decision, actor, false);
+      decided++;
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.code !== 'conflict' && error.code !== 'not_found')) throw error;
+      skipped++;
+    }
+  }
+  return { decided, skipped };
+}
+
+async function decideItem(db: Db, id: number, decision: Decision, actor: Actor, teaches: boolean): Promise<string | null> {
   const userId = actor.auth?.userId ?? null;
-  const customerId = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const item = await repo.findReviewItem(trx, id, { forUpdate: true });
     if (!item) throw notFound('Review item');
     if (item.status !== 'open') throw new AppError('conflict', `The review item was already decided (${item.status})`);
@@ -93,16 +129,18 @@ export async function decideReviewItem(db: Db, id: number, decision: Decision, a
         score: item.score, rule, evidence, userId,
       })));
     }
-    await resolution.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId);
+    await resolution.setReviewStatus(trx, id, decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : 'never', userId, teaches);
     if (decision !== 'accept' && a.customer_id && b.customer_id && a.customer_id !== b.customer_id) {
       await resolution.setReviewStatusOfCustomerPair(trx, id, [a.customer_id, b.customer_id], decision === 'reject' ? 'rejected' : 'never', userId);
     }
+    // The tally of the pattern changed (a label, or one open item fewer): its open items' priority with it.
+    if (item.pattern !== null) await refreshPriorities(trx, [item.pattern]);
     await audit(trx, actor, `identity.review.${decision}`, { type: 'review_item', id: String(id) }, {
       records: [a.id, b.id], customers: [a.customer_id, b.customer_id], score: item.score, ...(kept ? { mergedInto: kept } : {}),
+      ...(teaches ? {} : { byPattern: true }),
     });
     return kept;
   });
-  return { item: await getReviewItem(db, id, actor.auth), customerId };
 }
 
 async function pair(db: Db, aId: number, bId: number) {
@@ -294,6 +332,7 @@ function toReviewItem(
   row: NonNullable<Awaited<ReturnType<typeof repo.findReviewItem>>>,
   records: Map<number, SourceRow>,
   personal: boolean,
+  tallies: ReadonlyMap<string, resolution.PatternCounts>,
 ): ReviewItem {
   const side = (id: number): ReviewRecord => {
     const r = records.get(id);
@@ -322,7 +361,14 @@ function toReviewItem(
     b: side(row.record_b_id),
     createdAt: row.created_at.toISOString(),
     decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
+    learning: learningOf(row.pattern, row.priority, tallies),
   };
+}
+
+function learningOf(pattern: string | null, priority: number, tallies: ReadonlyMap<string, resolution.PatternCounts>): ReviewItem['learning'] {
+  if (pattern === null) return null;
+  const t = tallies.get(pattern) ?? { accepted: 0, rejected: 0, open: 0 };
+  return { accepted: t.accepted, rejected: t.rejected, open: t.open, verdict: learnedVerdict(t), priority };
 }
 
 function toEvidence(value: unknown, personal: boolean): MatchEvidence[] {
@@ -346,12 +392,13 @@ function maskEvidence(value: unknown): unknown {
   return 'fields' in v ? { ...v, fields: toEvidence(v.fields, false) } : v;
 }
 
-function decodeCursor(cursor: string): { score: number; id: number } {
-  const m = /^(-?[0-9.eE+-]+|-?Infinity):([0-9]+)$/.exec(cursor);
-  const score = m ? Number(m[1]) : NaN;
-  const id = m ? Number(m[2]) : NaN;
-  if (!m || Number.isNaN(score) || !Number.isSafeInteger(id)) {
+function decodeCursor(cursor: string): { priority: number; score: number; id: number } {
+  const m = /^(-?[0-9.eE+-]+):(-?[0-9.eE+-]+|-?Infinity):([0-9]+)$/.exec(cursor);
+  const priority = m ? Number(m[1]) : NaN;
+  const score = m ? Number(m[2]) : NaN;
+  const id = m ? Number(m[3]) : NaN;
+  if (!m || Number.isNaN(priority) || Number.isNaN(score) || !Number.isSafeInteger(id)) {
     throw invalidCursor();
   }
-  return { score, id };
+  return { priority, score, id };
 }
