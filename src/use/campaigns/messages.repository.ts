@@ -44,14 +44,18 @@ export async function stageAudience(db: Db, campaignId: string, audience: RawBui
 /**
  * The next step: up to `limit` staged people become the campaign's messages (queued with a token, or suppressed with
  * the reason). One statement deletes them from the staging table and inserts their messages, so a step that commits
- * moved them once and one that dies moved nobody; (campaign, person) is unique besides. Returns how many it moved.
+ * moved them once and one that dies moved nobody; (campaign, person) is unique besides. `after`: the last person the
+ * previous step moved (the steps go in customer order, so the index scan starts past the entries earlier steps
+ * deleted instead of wading through them). Returns how many it moved and the last of them.
  */
-export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number): Promise<number> {
-  const result = await sql<{ moved: number | string }>`
+export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: string | null = null): Promise<{ moved: number; last: string | null }> {
+  const result = await sql<{ moved: number | string; last: string | null }>`
     WITH chunk AS (
       DELETE FROM campaign_audience_staging s
       WHERE s.campaign_id = ${campaignId}::uuid AND s.customer_id IN (
-        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid ORDER BY customer_id LIMIT ${limit})
+        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid
+          ${after === null ? sql`` : sql`AND customer_id > ${after}::uuid`}
+        ORDER BY customer_id LIMIT ${limit})
       RETURNING s.customer_id, s.address, s.reason),
     stored AS (
       INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
@@ -60,8 +64,9 @@ export async function moveStagedChunk(db: Db, campaignId: string, channel: Campa
       FROM chunk k
       ON CONFLICT (campaign_id, customer_id) DO NOTHING
       RETURNING 1)
-    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT count(*) FROM stored) AS stored`.execute(db);
-  return Number(result.rows[0]?.moved ?? 0);
+    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(customer_id::text) FROM chunk) AS last, (SELECT count(*) FROM stored) AS stored`.execute(db);
+  const row = result.rows[0];
+  return { moved: Number(row?.moved ?? 0), last: row?.last ?? null };
 }
 
 /** A cancelled campaign's audience that was never stored. */
@@ -249,6 +254,20 @@ export async function reasonCounts(db: Db, campaignId: string) {
     .where('campaign_id', '=', campaignId).where('status', 'in', ['suppressed', 'skipped']).groupBy('reason').execute();
 }
 
+/**
+ * E-mail campaigns that are sending and have work for a sender: messages queued, or none left to go or in flight
+ * (the sender marks it done). One whose remaining messages are all claimed by another process has none.
+ */
+export async function sendingCampaignsWithWork(db: Db): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT c.id FROM campaigns c
+    WHERE c.status = 'sending' AND c.channel = 'email' AND c.deleted_at IS NULL
+      AND (EXISTS (SELECT 1 FROM campaign_messages m WHERE m.campaign_id = c.id AND m.status = 'queued')
+           OR NOT EXISTS (SELECT 1 FROM campaign_messages m WHERE m.campaign_id = c.id AND m.status IN ('queued', 'claimed', 'sending')))
+    ORDER BY c.started_at`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 /** Messages still to go or in flight: the campaign is done when none is left. */
 export async function pendingMessages(db: Db, campaignId: string): Promise<number> {
   const row = await db.selectFrom('campaign_messages').select((eb) => eb.fn.countAll<number>().as('n'))
@@ -417,3 +436,4 @@ export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): P
   const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
