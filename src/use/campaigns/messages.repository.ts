@@ -25,7 +25,7 @@ export async function insertAudience(db: Db, campaignId: string, channel: Campai
     SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
            CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, CASE WHEN a.reason IS NULL THEN ${TOKEN} END
     FROM (${audience}) a
-    ON CONFLICT (campaign_id, customer_id) DO NOTHING`.execute(db);
+    ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -62,7 +62,7 @@ export async function moveStagedChunk(db: Db, campaignId: string, channel: Campa
       SELECT ${campaignId}::uuid, k.customer_id, ${channel}, k.address,
              CASE WHEN k.reason IS NULL THEN 'queued' ELSE 'suppressed' END, k.reason, CASE WHEN k.reason IS NULL THEN ${TOKEN} END
       FROM chunk k
-      ON CONFLICT (campaign_id, customer_id) DO NOTHING
+      ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
       RETURNING 1)
     SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(customer_id::text) FROM chunk) AS last, (SELECT count(*) FROM stored) AS stored`.execute(db);
   const row = result.rows[0];
@@ -437,3 +437,41 @@ export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): P
   return Number(r.numDeletedRows);
 }
 
+// ── customer merges (src/app/merge-listeners.ts, migration 0038) ──
+
+const ON_ITS_WAY = sql.raw(`('claimed', 'sending', 'sent', 'outbox', 'unknown')`);
+
+/**
+ * A merge: the merged-away customer's messages go to the survivor, each recording the customer it came from, so the
+ * survivor's frequency cap counts what was sent to either. In a campaign both have a message in, the person gets it
+ * once: a queued one is skipped (`duplicate_person`) when the other is on its way or sent, and of two queued ones the
+ * merged-away customer's. Returns the messages moved.
+ */
+export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: string): Promise<number> {
+  const pairs = sql`FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.id <> m.id`;
+  await sql`
+    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person'
+    WHERE m.status = 'queued' AND (
+      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status = 'queued' OR o.status IN ${ON_ITS_WAY})))
+      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${ON_ITS_WAY})))`.execute(db);
+  const moved = await db.updateTable('campaign_messages').set({ customer_id: survivorId, merged_from_customer_id: mergedId })
+    .where('customer_id', '=', mergedId).executeTakeFirst();
+  return Number(moved.numUpdatedRows);
+}
+
+/**
+ * An unmerge that gave back every record of customers merged in earlier (`returned`): the messages that came with
+ * them go to the customer split off. Several returned together may each have one in a campaign: the first becomes
+ * that customer's own, the others keep their origin (one message per person and campaign holds for the own ones).
+ * Messages of customers only partly split out stay: a message does not say which of the person's records it was for.
+ */
+export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string, returned: readonly string[]): Promise<number> {
+  if (returned.length === 0) return 0;
+  const from = sql.join(returned.map((r) => sql`${r}::uuid`));
+  const result = await sql`
+    UPDATE campaign_messages m SET customer_id = ${toId}::uuid,
+      merged_from_customer_id = CASE WHEN m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.customer_id = ${fromId}::uuid
+        AND o.campaign_id = m.campaign_id AND o.merged_from_customer_id IN (${from})) THEN NULL ELSE m.merged_from_customer_id END
+    WHERE m.customer_id = ${fromId}::uuid AND m.merged_from_customer_id IN (${from})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
