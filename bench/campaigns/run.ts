@@ -107,7 +107,7 @@ async function audienceBench(handle: DatabaseHandle, engine: Engine, args: Args)
     const best = Math.min(...times);
     log(`[${engine}] ${channel} audience of ${summary.considered.toLocaleString()}: ${summary.send.toLocaleString()} to send; ${summary.suppressed.map((x) => `${x.reason} ${x.count.toLocaleString()}`).join(', ')}`);
     log(`[${engine}] ${channel} audience counts: best ${secs(best)} of ${args.repeat} (${times.map((t) => secs(t)).join(', ')}); baseline count ${secs(baseMs)} → ${(best / Math.max(1, baseMs)).toFixed(1)}×`);
-    // The start: the request only moves the campaign to preparing; the send tick's preparation then resolves the
+    // The start: the request only moves the campaign to preparing; its campaign.prepare job then resolves the
     // audience into the staging table and stores it as messages in chunks (each its own transaction).
     const campaign = await createCampaign(db, { name: `準備ベンチ ${channel}`, channel, segmentIds: [], subject: 's', bodyText: 'b', blocks: [] }, actor, 'smtp');
     const [startMs] = await timed(() => startCampaign(db, campaign.id, {}, actor, 'smtp'));

@@ -12,12 +12,19 @@ import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../
 import { purgeDoneJobs } from '../platform/jobs/jobs.repository.ts';
 import type { Job, JobHandlers } from '../platform/jobs/worker.ts';
 import { BACKUP_JOB, enqueueScheduledBackupIfDue, runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
+import { CAMPAIGN_PREPARE_JOB, CAMPAIGN_SEND_JOB } from '../use/campaigns/campaign-jobs.ts';
+import { prepareCampaignJob } from '../use/campaigns/prepare.service.ts';
+import { sendCampaignJob, type CampaignSender } from '../use/campaigns/send.service.ts';
 import { refreshDueSegments, refreshSegmentJob, SEGMENT_REFRESH_JOB } from '../use/segments/segments.service.ts';
 import { privacyParts } from './privacy-parts.ts';
 
 export interface JobDeps {
   handle: DatabaseHandle;
   backupSchedule?: BackupSchedule | undefined;
+  /** This process's campaign sender (`campaign.send`); without one, sending is left to the processes that have one. */
+  campaignSender?: CampaignSender | undefined;
+  /** Campaign claims (a preparation, messages) not beaten for this long belong to a process that stopped (default 120 s). */
+  staleAfterMs?: number | undefined;
 }
 
 /** Done jobs are kept this many days for the admin page, then deleted by the minute pass. */
@@ -40,7 +47,10 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     },
     [SEGMENT_REFRESH_JOB]: (job) => refreshSegmentJob(db, stringField(job, 'segmentId')),
     [DISCLOSURE_JOB]: (job) => generateDisclosure(db, stringField(job, 'reportId'), parts),
+    [CAMPAIGN_PREPARE_JOB]: (job) => prepareCampaignJob(db, { ...job, campaignId: stringField(job, 'campaignId') }, deps.staleAfterMs ?? 120_000),
   };
+  const sender = deps.campaignSender;
+  if (sender) handlers[CAMPAIGN_SEND_JOB] = (job) => sendCampaignJob(sender, { campaignId: stringField(job, 'campaignId'), signal: job.signal });
   const schedule = deps.backupSchedule;
   if (schedule) {
     handlers[BACKUP_JOB] = async () => {

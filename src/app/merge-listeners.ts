@@ -1,7 +1,8 @@
 import { mergeConsentLedgers, returnConsentsOnUnmerge } from '../ledger/consents/consents.service.ts';
 import { registerMergeListener } from '../ledger/customers/merge-listeners.ts';
 import { useStopOnMerge, useStopOnSplit } from '../ledger/privacy/merge.service.ts';
-import { moveTriggerDataOf } from '../use/triggers/triggers.repository.ts';
+import { moveMessagesOnMerge, returnMessagesOnSplit } from '../use/campaigns/messages.repository.ts';
+import { moveTriggerDataOf, returnTriggerDataOnSplit } from '../use/triggers/triggers.repository.ts';
 
 /**
  * Everything keyed on a customer id that must follow a merge or an unmerge (src/ledger/customers/merge-listeners.ts
@@ -17,11 +18,18 @@ export function wireMergeListeners(): void {
   });
   // 利用停止: a stop on either side stops the survivor; an unmerge gives each side its own.
   registerMergeListener({ name: 'privacy', merged: useStopOnMerge, split: useStopOnSplit });
-  // Trigger firings (the cool-down per person) and the owners' tasks go to the survivor and stay with it on unmerge:
-  // a firing does not say which of the person's records it was for.
+  // Trigger firings (the cool-down per person) and the owners' tasks go to the survivor, recording where they came
+  // from; an unmerge that gives a merged-in customer's records back gives them back too.
   registerMergeListener({
     name: 'triggers',
     merged: (trx, e) => moveTriggerDataOf(trx, e.mergedId, e.survivorId),
-    split: () => Promise.resolve(0),
+    split: (trx, e) => returnTriggerDataOnSplit(trx, e.fromCustomerId, e.newCustomerId, e.returned),
+  });
+  // Campaign messages: the survivor's frequency cap counts what either was sent, and one person gets a campaign once;
+  // an unmerge gives a merged-in customer's messages back the same way.
+  registerMergeListener({
+    name: 'campaigns',
+    merged: (trx, e) => moveMessagesOnMerge(trx, e.mergedId, e.survivorId),
+    split: (trx, e) => returnMessagesOnSplit(trx, e.fromCustomerId, e.newCustomerId, e.returned),
   });
 }

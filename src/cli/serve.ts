@@ -15,7 +15,7 @@ import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import { createMailer } from '../use/campaigns/mailer.ts';
 import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
 import { releaseAllPreparations } from '../use/campaigns/campaigns.repository.ts';
-import { CampaignSender } from '../use/campaigns/send.service.ts';
+import { campaignPass, CampaignSender } from '../use/campaigns/send.service.ts';
 import { publicBase } from '../use/campaigns/settings.service.ts';
 import { runDueRules } from '../use/triggers/triggers.service.ts';
 import type { Db, DatabaseHandle } from '../db/database.ts';
@@ -24,6 +24,7 @@ import { jobDuration, jobFailures } from '../core/metrics.ts';
 import type { BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
 import { enqueueDueJobs, jobHandlers } from '../app/jobs.ts';
 import { JobWorker } from '../platform/jobs/worker.ts';
+import { reclaimExpiredJobs } from '../platform/jobs/jobs.repository.ts';
 import { startVoiceListener } from '../use/voice/voice-listener.ts';
 import { storeWeeklyDigests } from '../use/voice/voice-reports.service.ts';
 
@@ -121,23 +122,21 @@ function startVoiceDigests(db: Db, config: Config): NodeJS.Timeout {
 }
 
 /**
- * Campaign sending, every 5 s (first after 2 s): starts scheduled campaigns whose time has come, stores started
- * campaigns' audiences in the background (one process per campaign, by a claim), and sends what is
- * sending, in its own loop so a long send never delays the minute's pass. Several servers share one campaign's
- * messages through their claims.
+ * Campaigns, every 5 s (first after 2 s): the campaign pass (send.service.ts) takes back dead processes' claims, starts
+ * scheduled campaigns whose time has come, and queues a `campaign.prepare` or `campaign.send` job for each campaign
+ * with work; the job worker runs them (several servers share them through the jobs table).
  */
-function startSending(sender: CampaignSender): NodeJS.Timeout {
+function startCampaignPass(db: Db, options: { staleAfterMs: number; delivery: 'smtp' | 'outbox' }): NodeJS.Timeout {
   let busy = false;
   const pass = async () => {
     if (busy) return;
     busy = true;
-    const started = performance.now();
     try {
-      await sender.tick();
-      jobDuration.observe({ job: 'send' }, (performance.now() - started) / 1000);
+      const { recovered } = await campaignPass(db, options);
+      if (recovered.unknown) log.warn('campaign messages left in an SMTP transaction by a stopped process: shown as 送信結果不明', { messages: recovered.unknown });
     } catch (error) {
-      jobFailures.inc({ job: 'send' });
-      log.error('campaign sending failed', { error: errorText(error) });
+      jobFailures.inc({ job: 'campaign_pass' });
+      log.error('campaign pass failed', { error: errorText(error) });
     } finally {
       busy = false;
     }
@@ -180,21 +179,23 @@ export async function serve(config: Config): Promise<void> {
     console.log('  (or: npm run daicho -- user create --email you@example.co.jp --password … --role admin)');
     console.log('');
   }
-  // The job worker: one per process; several processes on one PostgreSQL claim from the same table.
-  const worker = new JobWorker(handle.db, jobHandlers({ handle, backupSchedule: config.backupSchedule }));
-  worker.start();
-  const scheduler = startScheduler(handle, config.backupSchedule);
-  if (config.backupSchedule) log.info('scheduled backups on', { dir: config.backupSchedule.dir, everyHours: config.backupSchedule.everyHours, keep: config.backupSchedule.keep });
-  const triggers = startTriggers(handle.db);
   // PGlite's folder is this process's alone: whatever a previous process claimed is stale now.
   if (handle.engine === 'pglite') {
     const recovered = await recoverStaleClaims(handle.db, new Date());
     await releaseAllPreparations(handle.db);
+    await reclaimExpiredJobs(handle.db, { everyRunning: true });
     if (recovered.unknown) console.log(`Campaigns: ${recovered.unknown} message(s) were in the SMTP transaction when the last process stopped; shown as 送信結果不明 for a person to decide`);
   }
+  const staleAfterMs = config.sendStaleSeconds * 1000;
   const mailer = createMailer(handle.db, config);
-  const sender = new CampaignSender(handle.db, mailer, { publicUrl: publicBase({ ...config, port }), staleAfterMs: config.sendStaleSeconds * 1000 });
-  const sending = startSending(sender);
+  const sender = new CampaignSender(handle.db, mailer, { publicUrl: publicBase({ ...config, port }), staleAfterMs });
+  // The job worker: one per process; several processes on one PostgreSQL claim from the same table.
+  const worker = new JobWorker(handle.db, jobHandlers({ handle, backupSchedule: config.backupSchedule, campaignSender: sender, staleAfterMs }), { leaseSeconds: config.jobLeaseSeconds });
+  worker.start();
+  const scheduler = startScheduler(handle, config.backupSchedule);
+  if (config.backupSchedule) log.info('scheduled backups on', { dir: config.backupSchedule.dir, everyHours: config.backupSchedule.everyHours, keep: config.backupSchedule.keep });
+  const triggers = startTriggers(handle.db);
+  const campaigns = startCampaignPass(handle.db, { staleAfterMs, delivery: mailer.kind });
   if (mailer.kind === 'outbox') console.log('Campaign e-mail goes to the outbox (送信トレイ, not sent): set DAICHO_SMTP_URL to send');
   const bounces = config.bounceSmtp ? await startBounceListener(handle.db, config.bounceSmtp) : null;
   if (bounces && config.bounceSmtp) console.log(`Bounce listener (SMTP) on ${config.bounceSmtp.host}:${bounces.port}: mail to bounce+<token>@… is read as a DSN`);
@@ -207,12 +208,13 @@ export async function serve(config: Config): Promise<void> {
     closing = true;
     clearInterval(scheduler);
     clearInterval(triggers);
-    clearInterval(sending);
+    clearInterval(campaigns);
     clearInterval(digests);
     server.close();
     void bounces?.close();
     void voiceListener?.close();
-    void Promise.all([sender.stop(), worker.stop()]).finally(() => {
+    // The worker first: its campaign jobs stop after the messages in flight; then the sender gives back its claims.
+    void worker.stop().then(() => sender.stop()).finally(() => {
       mailer.close();
       void handle.close().finally(() => process.exit(0));
     });

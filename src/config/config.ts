@@ -35,6 +35,11 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Campaign sending: claims a process has not refreshed for this long belong to a dead process (PostgreSQL). */
   sendStaleSeconds: number;
+  /**
+   * Background jobs: how long a worker's claim holds a running job without a heartbeat (DAICHO_JOB_LEASE_SECONDS,
+   * default 120; beaten every third of it). A job of a process that died is taken over once its lease has passed.
+   */
+  jobLeaseSeconds: number;
   /** The optional bounce listener (DAICHO_BOUNCE_SMTP_PORT, DAICHO_BOUNCE_SMTP_HOST): receives DSNs to bounce+<token>@…. */
   bounceSmtp: { port: number; host: string } | undefined;
   /**
@@ -82,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchRateLimit: { maxPerWindow: integer(env.DAICHO_SEARCH_MAX_PER_MINUTE, 60), windowSeconds: 60 },
     smtpUrl: nonEmpty(env.DAICHO_SMTP_URL),
     sendStaleSeconds: positive(env.DAICHO_SEND_STALE_SECONDS, 120),
+    jobLeaseSeconds: positive(env.DAICHO_JOB_LEASE_SECONDS, 120),
     bounceSmtp: nonEmpty(env.DAICHO_BOUNCE_SMTP_PORT) === undefined ? undefined
       : { port: integer(env.DAICHO_BOUNCE_SMTP_PORT, 2525), host: nonEmpty(env.DAICHO_BOUNCE_SMTP_HOST) ?? '0.0.0.0' },
     voiceAddress: nonEmpty(env.DAICHO_VOICE_ADDRESS)?.toLowerCase(),

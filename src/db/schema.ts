@@ -749,6 +749,8 @@ export interface TriggerFiringsTable {
   campaign_id: string | null;
   campaign_message_id: number | null;
   task_id: string | null;
+  /** 0038: the customer a merge moved this firing from. */
+  merged_from_customer_id: string | null;
 }
 export interface TasksTable {
   id: Generated<string>;
@@ -761,6 +763,8 @@ export interface TasksTable {
   created_at: CreatedAt;
   done_at: Date | string | null;
   done_by: string | null;
+  /** 0038: the customer a merge moved this task from. */
+  merged_from_customer_id: string | null;
 }
 /** 0030: voice of customer (src/use/voice). */
 export type VoiceChannel = 'form' | 'email' | 'import' | 'note' | 'api';
@@ -918,6 +922,8 @@ export interface CampaignMessagesTable {
   created_at: CreatedAt;
   /** 0033: the claim-time recheck passed (counts toward the frequency cap while claimed). */
   cap_checked_at: Date | string | null;
+  /** 0038: the customer a merge moved this message from (an unmerge that gives that customer back returns it). */
+  merged_from_customer_id: string | null;
 }
 export interface ContactSuppressionsTable {
   id: BigId;

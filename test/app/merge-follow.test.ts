@@ -12,11 +12,11 @@ const DAY = 86_400_000;
 
 /**
  * What follows a merge and an unmerge besides records and activities (src/app/merge-listeners.ts): a trigger's
- * cool-down and the owner's task (src/use/triggers), and 利用停止 (src/ledger/privacy), through the API's merge and
+ * cool-down and the owner's task (src/use/triggers), campaign messages (the frequency cap), and 利用停止 (src/ledger/privacy), through the API's merge and
  * unmerge — the same `absorb` that accepting a review item runs.
  */
 for (const engine of ENGINES) {
-  describe(`merge and unmerge carry trigger firings, tasks and 利用停止 [${engine}]`, () => {
+  describe(`merge and unmerge carry trigger firings, tasks, campaign messages and 利用停止 [${engine}]`, () => {
     let t: TestApp;
     let admin: Client;
     const ids: Record<string, string> = {};
@@ -56,16 +56,18 @@ for (const engine of ENGINES) {
           { externalId: 'stopped', fields: { full_name: '松本 はなこ', email: 'hanako.stopped@daicho-test.jp', phone: '090-4567-8123' } },
           { externalId: 'own', fields: { full_name: '井上 次郎', email: 'jiro.own@daicho-test.jp' } },
           { externalId: 'free', fields: { full_name: '井上 じろう', email: 'jiro.free@daicho-test.jp', phone: '090-5678-1234' } },
+          { externalId: 'capkeep', fields: { full_name: '佐藤 三郎', email: 'saburo.keep@daicho-test.jp' } },
+          { externalId: 'capgone', fields: { full_name: '佐藤 さぶろう', email: 'saburo.gone@daicho-test.jp', phone: '090-6781-2345' } },
         ],
         actor,
       });
       for (const l of linked) ids[l.externalId] = l.customerId;
-      assert.equal(new Set(Object.values(ids)).size, 6, 'six customers to start with');
+      assert.equal(new Set(Object.values(ids)).size, 8, 'eight customers to start with');
     });
     after(async () => { await t.close(); });
 
     test('the app registers the listeners of every owner of customer-keyed rows', () => {
-      assert.deepEqual(mergeListenerNames(), ['consents', 'privacy', 'triggers']);
+      assert.deepEqual(mergeListenerNames(), ['consents', 'privacy', 'triggers', 'campaigns']);
     });
 
     test('a trigger fires once for the person: its cool-down and its task follow the merge', async () => {
@@ -92,6 +94,58 @@ for (const engine of ENGINES) {
       assert.deepEqual(mine.map((x) => x.customerId), [ids.shop], 'the task is on the customer that stays');
       // Past the cool-down it fires again, once.
       assert.equal((await runRule(db(), ruleId, { now: new Date(Date.now() + DAY + 60_000) })).tasks, 1);
+
+      // An unmerge that gives the web record back gives back what fired for it: its firing and its owner's task.
+      const split = await unmerge(ids.shop!, await db().selectFrom('source_records').select('id').where('external_id', '=', 'web').execute().then((r) => r.map((x) => x.id)));
+      const after = await db().selectFrom('trigger_firings').select(['customer_id', 'merged_from_customer_id']).where('rule_id', '=', ruleId).orderBy('id').execute();
+      assert.deepEqual(after, [{ customer_id: split, merged_from_customer_id: null }, { customer_id: ids.shop, merged_from_customer_id: null }], 'the first firing was the web customer\'s, the second the survivor\'s own');
+      const open = ((await admin.json('GET', '/api/v1/tasks?status=open')).body.items as Array<{ customerId: string; title: string }>)
+        .filter((x) => x.title === '料金ページを見た方に電話').map((x) => x.customerId).sort();
+      assert.deepEqual(open, [split, ids.shop].sort(), 'each side has its own task');
+    });
+
+    test('campaign messages follow: the survivor\'s frequency cap counts the merged-away customer\'s, one person gets a campaign once, an unmerge gives them back', async () => {
+      await sql`UPDATE sources SET email_basis = 'business_relationship' WHERE name = 'crm'`.execute(db());
+      const settings = await admin.json('PUT', '/api/v1/messaging/settings', {
+        senderName: '株式会社台帳', senderAddress: '東京都千代田区丸の内1-1-1', senderContact: '03-1234-5678', fromEmail: 'news@daicho-test.jp', capCount: 2, capDays: 7,
+      });
+      assert.equal(settings.status, 200, JSON.stringify(settings.body));
+      const campaign = async (name: string, status: string) => {
+        const r = await admin.json('POST', '/api/v1/campaigns', { name, channel: 'email', subject: 'お知らせ', bodyText: '{{姓}} 様' });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        await sql`UPDATE campaigns SET status = ${status} WHERE id = ${r.body.id}::uuid`.execute(db());
+        return r.body.id as string;
+      };
+      const message = async (campaignId: string, customerId: string, address: string, status: 'sent' | 'queued') => {
+        await sql`INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, token, sent_at)
+          VALUES (${campaignId}::uuid, ${customerId}::uuid, 'email', ${address}, ${status}, md5(random()::text), ${status === 'sent' ? new Date(Date.now() - DAY) : null})`.execute(db());
+      };
+      // The merged-away customer was sent two campaigns this week (the cap); the survivor is queued in the second.
+      const [spring, summer] = [await campaign('春のお知らせ', 'done'), await campaign('夏のお知らせ', 'sending')];
+      await message(spring, ids.capgone!, 'saburo.gone@daicho-test.jp', 'sent');
+      await message(summer, ids.capgone!, 'saburo.gone@daicho-test.jp', 'sent');
+      await message(summer, ids.capkeep!, 'saburo.keep@daicho-test.jp', 'queued');
+      const next = await campaign('秋のお知らせ', 'draft');
+      const capped = async () => ((await admin.json('GET', `/api/v1/campaigns/${next}/audience/list?reason=frequency_cap`)).body.items as Array<{ customerId: string }>).map((x) => x.customerId).sort();
+      assert.deepEqual(await capped(), [ids.capgone]);
+      const goneRecords = await recordsOf(ids.capgone!);
+
+      await merge([ids.capkeep!, ids.capgone!]);
+      assert.deepEqual(await capped(), [ids.capkeep], 'the survivor has had its two this week');
+      const rows = async (campaignId: string) => (await sql<{ customer_id: string; status: string; reason: string | null; merged_from_customer_id: string | null }>`
+        SELECT customer_id, status, reason, merged_from_customer_id FROM campaign_messages WHERE campaign_id = ${campaignId}::uuid ORDER BY id`.execute(db())).rows;
+      assert.deepEqual(await rows(summer), [
+        { customer_id: ids.capkeep, status: 'sent', reason: null, merged_from_customer_id: ids.capgone },
+        { customer_id: ids.capkeep, status: 'skipped', reason: 'duplicate_person', merged_from_customer_id: null },
+      ], 'the person already has this campaign: the queued one is not sent');
+      const report = await admin.json('GET', `/api/v1/campaigns/${summer}/report`);
+      assert.equal(report.status, 200, JSON.stringify(report.body));
+      assert.deepEqual(report.body.suppressed, [{ reason: 'duplicate_person', count: 1 }]);
+
+      const split = await unmerge(ids.capkeep!, goneRecords);
+      assert.deepEqual(await capped(), [split], 'the messages went back with the records: the cap is the split customer\'s again');
+      assert.deepEqual((await rows(spring)).map((r) => [r.customer_id, r.merged_from_customer_id]), [[split, null]]);
+      assert.deepEqual((await rows(summer)).map((r) => [r.customer_id, r.status]), [[split, 'sent'], [ids.capkeep, 'skipped']]);
     });
 
     test('利用停止 survives a merge (either side stopped stops the survivor) and an unmerge gives each side its own', async () => {

@@ -4,8 +4,8 @@
  * has free slots (FOR UPDATE SKIP LOCKED, so several processes on one PostgreSQL never take the same job), runs
  * them with a heartbeat that extends their lease, and completes or fails them (exponential backoff; dead after
  * max_attempts). It polls every `pollMs` and wakes at once when this process enqueues. stop() claims nothing more,
- * waits for the jobs in flight (their signal is aborted so long ones can stop at a safe point) and gives back those
- * still running after its grace period without counting the attempt.
+ * waits for the jobs in flight (their signal is aborted so long ones can stop at a safe point: one that then throws is
+ * given back, not failed) and gives back those still running after its grace period, neither counting the attempt.
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -181,6 +181,14 @@ export class JobWorker {
         if (failure === null) {
           if (await repo.completeJob(this.db, row.id, this.id)) jobRuns.inc({ kind: row.kind, outcome: 'done' });
           else log.warn('job finished after its lease was lost', { job: row.id, kind: row.kind });
+          return;
+        }
+        // Stopped at a safe point because this process is stopping: given back, the attempt not counted.
+        if (this.stopping && abort.signal.aborted) {
+          if (await repo.releaseJob(this.db, row.id, this.id)) {
+            jobRuns.inc({ kind: row.kind, outcome: 'released' });
+            log.info('job stopped at shutdown and given back', { job: row.id, kind: row.kind });
+          }
           return;
         }
         jobFailures.inc({ job: row.kind });

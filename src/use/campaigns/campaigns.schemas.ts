@@ -14,9 +14,10 @@ export const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'outbox
  * no_address / invalid_address: nothing usable to send to; duplicate_address: another person of the audience gets the
  * message at the same e-mail address; duplicate_household: another person at the same postal address gets the DM piece;
  * frequency_cap: the cap across all campaigns is reached; bounced: the address hard-bounced (or soft-bounced 3 times in
- * 30 days), or the post came back (宛先不明).
+ * 30 days), or the post came back (宛先不明); duplicate_person: only when sending (never in an audience): the customer was
+ * merged with another who already gets this campaign's message.
  */
-export const SUPPRESSION_REASONS = ['use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household'] as const;
+export const SUPPRESSION_REASONS = ['use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household', 'duplicate_person'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 const uuid = z.string().uuid({ error: 'ID の形式が正しくありません (invalid id)' });

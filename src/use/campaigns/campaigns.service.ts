@@ -7,10 +7,12 @@ import type { CampaignMessageStatus } from '../../db/schema.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskEmail, maskText } from '../../domain/customers/masking.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
+import { wakeWorkers } from '../../platform/jobs/jobs.service.ts';
 import * as segments from '../segments/segments.service.ts';
 import * as compiler from '../segments/segment-sql.repository.ts';
 import type { Block } from '../../domain/campaigns/content.ts';
 import * as audience from './audience.repository.ts';
+import { enqueuePreparation, enqueueSending } from './campaign-jobs.ts';
 import { assertSendable } from './compose.service.ts';
 import { getSettings } from './settings.service.ts';
 import * as repo from './campaigns.repository.ts';
@@ -212,8 +214,9 @@ export async function audienceList(db: Db, id: string, query: { status?: 'send' 
 // ── sending: start, schedule, pause, resume, cancel ──
 
 /**
- * Starts a campaign now or schedules it. Starting returns at once: the campaign is `preparing`, and a server's send
- * tick stores its audience as messages in the background (prepare.service.ts, with its progress), then sends it.
+ * Starts a campaign now or schedules it. Starting returns at once: the campaign is `preparing` and a
+ * `campaign.prepare` job is queued with it (campaign-jobs.ts): a server's job worker stores its audience as messages
+ * (prepare.service.ts, with its progress), then a `campaign.send` job sends it.
  */
 export async function startCampaign(db: Db, id: string, input: { scheduledAt?: string | undefined }, actor: Actor | null, delivery: Delivery, now = new Date()): Promise<Campaign> {
   const row = await load(db, id);
@@ -233,7 +236,13 @@ export async function startCampaign(db: Db, id: string, input: { scheduledAt?: s
     if (actor) await audit(db, actor, 'campaign.schedule', { type: 'campaign', id }, { scheduledAt: at.toISOString() });
     return getCampaign(db, id, delivery);
   }
-  if (!(await repo.transitionCampaign(db, id, ['draft', 'scheduled'], 'preparing', { started: true }))) throw conflictState(row.status);
+  const started = await db.transaction().execute(async (trx) => {
+    if (!(await repo.transitionCampaign(trx, id, ['draft', 'scheduled'], 'preparing', { started: true }))) return false;
+    await enqueuePreparation(trx, id);
+    return true;
+  });
+  if (!started) throw conflictState(row.status);
+  wakeWorkers();
   if (actor) await audit(db, actor, 'campaign.start', { type: 'campaign', id }, {});
   return getCampaign(db, id, delivery);
 }
@@ -251,7 +260,13 @@ export async function pauseCampaign(db: Db, id: string, actor: Actor, delivery: 
 
 export async function resumeCampaign(db: Db, id: string, actor: Actor, delivery: Delivery): Promise<Campaign> {
   const row = await load(db, id);
-  if (!(await repo.transitionCampaign(db, id, ['paused'], 'sending'))) throw conflictState(row.status);
+  const resumed = await db.transaction().execute(async (trx) => {
+    if (!(await repo.transitionCampaign(trx, id, ['paused'], 'sending'))) return false;
+    if (row.channel === 'email') await enqueueSending(trx, id);
+    return true;
+  });
+  if (!resumed) throw conflictState(row.status);
+  wakeWorkers();
   await audit(db, actor, 'campaign.resume', { type: 'campaign', id }, {});
   return getCampaign(db, id, delivery);
 }
@@ -271,6 +286,7 @@ export async function decideUnknown(db: Db, id: string, input: { action: 'resend
   const n = await messages.decideUnknown(db, id, input.action, input.messageIds);
   // Resending reopens a finished campaign so the senders pick the messages up again.
   if (input.action === 'resend' && n > 0 && row.status === 'done') await repo.transitionCampaign(db, id, ['done'], 'sending');
+  if (input.action === 'resend' && n > 0 && row.channel === 'email') await enqueueSending(db, id);
   await audit(db, actor, 'campaign.unknown_decided', { type: 'campaign', id }, { action: input.action, messages: n });
   return getCampaign(db, id, delivery);
 }

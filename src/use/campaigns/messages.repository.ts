@@ -25,7 +25,7 @@ export async function insertAudience(db: Db, campaignId: string, channel: Campai
     SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
            CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, CASE WHEN a.reason IS NULL THEN ${TOKEN} END
     FROM (${audience}) a
-    ON CONFLICT (campaign_id, customer_id) DO NOTHING`.execute(db);
+    ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -44,24 +44,29 @@ export async function stageAudience(db: Db, campaignId: string, audience: RawBui
 /**
  * The next step: up to `limit` staged people become the campaign's messages (queued with a token, or suppressed with
  * the reason). One statement deletes them from the staging table and inserts their messages, so a step that commits
- * moved them once and one that dies moved nobody; (campaign, person) is unique besides. Returns how many it moved.
+ * moved them once and one that dies moved nobody; (campaign, person) is unique besides. `after`: the last person the
+ * previous step moved (the steps go in customer order, so the index scan starts past the entries earlier steps
+ * deleted instead of wading through them). Returns how many it moved and the last of them.
  */
-export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number): Promise<number> {
-  const result = await sql<{ moved: number | string }>`
+export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: string | null = null): Promise<{ moved: number; last: string | null }> {
+  const result = await sql<{ moved: number | string; last: string | null }>`
     WITH chunk AS (
       DELETE FROM campaign_audience_staging s
       WHERE s.campaign_id = ${campaignId}::uuid AND s.customer_id IN (
-        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid ORDER BY customer_id LIMIT ${limit})
+        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid
+          ${after === null ? sql`` : sql`AND customer_id > ${after}::uuid`}
+        ORDER BY customer_id LIMIT ${limit})
       RETURNING s.customer_id, s.address, s.reason),
     stored AS (
       INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
       SELECT ${campaignId}::uuid, k.customer_id, ${channel}, k.address,
              CASE WHEN k.reason IS NULL THEN 'queued' ELSE 'suppressed' END, k.reason, CASE WHEN k.reason IS NULL THEN ${TOKEN} END
       FROM chunk k
-      ON CONFLICT (campaign_id, customer_id) DO NOTHING
+      ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
       RETURNING 1)
-    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT count(*) FROM stored) AS stored`.execute(db);
-  return Number(result.rows[0]?.moved ?? 0);
+    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(customer_id::text) FROM chunk) AS last, (SELECT count(*) FROM stored) AS stored`.execute(db);
+  const row = result.rows[0];
+  return { moved: Number(row?.moved ?? 0), last: row?.last ?? null };
 }
 
 /** A cancelled campaign's audience that was never stored. */
@@ -249,6 +254,20 @@ export async function reasonCounts(db: Db, campaignId: string) {
     .where('campaign_id', '=', campaignId).where('status', 'in', ['suppressed', 'skipped']).groupBy('reason').execute();
 }
 
+/**
+ * E-mail campaigns that are sending and have work for a sender: messages queued, or none left to go or in flight
+ * (the sender marks it done). One whose remaining messages are all claimed by another process has none.
+ */
+export async function sendingCampaignsWithWork(db: Db): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT c.id FROM campaigns c
+    WHERE c.status = 'sending' AND c.channel = 'email' AND c.deleted_at IS NULL
+      AND (EXISTS (SELECT 1 FROM campaign_messages m WHERE m.campaign_id = c.id AND m.status = 'queued')
+           OR NOT EXISTS (SELECT 1 FROM campaign_messages m WHERE m.campaign_id = c.id AND m.status IN ('queued', 'claimed', 'sending')))
+    ORDER BY c.started_at`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 /** Messages still to go or in flight: the campaign is done when none is left. */
 export async function pendingMessages(db: Db, campaignId: string): Promise<number> {
   const row = await db.selectFrom('campaign_messages').select((eb) => eb.fn.countAll<number>().as('n'))
@@ -416,4 +435,43 @@ export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): P
   if (customerIds.length === 0) return 0;
   const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+// ── customer merges (src/app/merge-listeners.ts, migration 0038) ──
+
+const ON_ITS_WAY = sql.raw(`('claimed', 'sending', 'sent', 'outbox', 'unknown')`);
+
+/**
+ * A merge: the merged-away customer's messages go to the survivor, each recording the customer it came from, so the
+ * survivor's frequency cap counts what was sent to either. In a campaign both have a message in, the person gets it
+ * once: a queued one is skipped (`duplicate_person`) when the other is on its way or sent, and of two queued ones the
+ * merged-away customer's. Returns the messages moved.
+ */
+export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: string): Promise<number> {
+  const pairs = sql`FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.id <> m.id`;
+  await sql`
+    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person'
+    WHERE m.status = 'queued' AND (
+      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status = 'queued' OR o.status IN ${ON_ITS_WAY})))
+      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${ON_ITS_WAY})))`.execute(db);
+  const moved = await db.updateTable('campaign_messages').set({ customer_id: survivorId, merged_from_customer_id: mergedId })
+    .where('customer_id', '=', mergedId).executeTakeFirst();
+  return Number(moved.numUpdatedRows);
+}
+
+/**
+ * An unmerge that gave back every record of customers merged in earlier (`returned`): the messages that came with
+ * them go to the customer split off. Several returned together may each have one in a campaign: the first becomes
+ * that customer's own, the others keep their origin (one message per person and campaign holds for the own ones).
+ * Messages of customers only partly split out stay: a message does not say which of the person's records it was for.
+ */
+export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string, returned: readonly string[]): Promise<number> {
+  if (returned.length === 0) return 0;
+  const from = sql.join(returned.map((r) => sql`${r}::uuid`));
+  const result = await sql`
+    UPDATE campaign_messages m SET customer_id = ${toId}::uuid,
+      merged_from_customer_id = CASE WHEN m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.customer_id = ${fromId}::uuid
+        AND o.campaign_id = m.campaign_id AND o.merged_from_customer_id IN (${from})) THEN NULL ELSE m.merged_from_customer_id END
+    WHERE m.customer_id = ${fromId}::uuid AND m.merged_from_customer_id IN (${from})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -1,25 +1,29 @@
-import type { Db } from '../../db/database.ts';
+import { runsConcurrently, type Db } from '../../db/database.ts';
+import { wakeWorkers } from '../../platform/jobs/jobs.service.ts';
 import * as audience from './audience.repository.ts';
+import { enqueueSending, JobStopped } from './campaign-jobs.ts';
 import { audienceSettings, segmentsPredicate } from './campaigns.service.ts';
 import * as repo from './campaigns.repository.ts';
 import * as messages from './messages.repository.ts';
 
 /**
- * A started campaign's audience, stored in the background (migration 0033) by the servers' send tick rather than in
- * the start request. One process prepares a campaign at a time: it claims it, and each step's transaction begins
- * with the claim's heartbeat, which locks the campaign row until the step commits and fails once another process has
- * taken a stale claim over (or the campaign was cancelled). The steps: the audience resolved by its one statement
- * into a staging table with the number of people considered, then chunks of it moved into campaign_messages, each
- * with its progress (prepared / total). Every step is one transaction and a staged person is deleted by the statement
- * that stores their message, so a process that dies mid-way leaves a consistent state and the next one stores no
- * message twice. Then the campaign is `sending`, as a start used to leave it.
+ * A started campaign's audience, stored in the background (migration 0033) by a `campaign.prepare` job of the shared
+ * queue (campaign-jobs.ts) rather than in the start request. One process prepares a campaign at a time: besides the
+ * job's own claim, it claims the campaign, and each step's transaction begins with the claim's heartbeat, which locks
+ * the campaign row until the step commits and fails once another process has taken a stale claim over (or the
+ * campaign was cancelled). The steps: the audience resolved by its one statement into a staging table with the number
+ * of people considered, then chunks of it moved into campaign_messages, each with its progress (prepared / total).
+ * Every step is one transaction and a staged person is deleted by the statement that stores their message, so a
+ * process that dies mid-way leaves a consistent state and the next one stores no message twice. Between steps the
+ * event loop gets a turn, so on PGlite (one connection, on this thread) requests are answered between chunks. Then
+ * the campaign is `sending` and its `campaign.send` job is queued in the same transaction.
  */
 
 export interface PrepareOptions {
   worker: string;
   /** A claim not beaten for this long belongs to a dead process. */
   staleAfterMs: number;
-  /** People stored per step. */
+  /** People stored per step (default 20,000 on PostgreSQL, 5,000 on PGlite, whose one connection a step holds). */
   chunkSize?: number;
   now?: Date;
   /** Asked between steps: a stopping process gives its claim back. */
@@ -34,10 +38,15 @@ export interface PrepareOptions {
 export type PrepareOutcome = 'done' | 'busy' | 'lost' | 'stopped';
 
 export const DEFAULT_CHUNK = 20_000;
+export const PGLITE_CHUNK = 5_000;
+
+/** Lets timers and I/O (an HTTP request waiting for PGlite's connection) run before the next step. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function prepareCampaign(db: Db, id: string, options: PrepareOptions): Promise<PrepareOutcome> {
   const now = options.now ?? new Date();
   const { worker } = options;
+  const chunkSize = options.chunkSize ?? (runsConcurrently(db) ? DEFAULT_CHUNK : PGLITE_CHUNK);
   if (!(await repo.claimPreparation(db, id, worker, new Date(Date.now() - options.staleAfterMs)))) return 'busy';
   const row = await repo.findCampaign(db, id);
   if (!row) return 'lost';
@@ -54,19 +63,45 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
     if (!resolved) return 'lost';
     options.onResolved?.((await repo.findCampaign(db, id))?.audience_total ?? 0);
   }
+  let after: string | null = null;
   for (;;) {
+    await nextTurn();
     if (options.shouldStop?.()) {
       await repo.releasePreparation(db, worker);
       return 'stopped';
     }
     const step = await db.transaction().execute(async (trx): Promise<'lost' | 'moved' | 'done'> => {
       if (!(await repo.beatPreparation(trx, id, worker))) return 'lost';
-      const moved = await messages.moveStagedChunk(trx, id, row.channel, options.chunkSize ?? DEFAULT_CHUNK);
-      if (moved === 0) return (await repo.finishPreparation(trx, id, worker)) ? 'done' : 'lost';
+      const chunk = await messages.moveStagedChunk(trx, id, row.channel, chunkSize, after);
+      const moved = chunk.moved;
+      if (moved === 0) {
+        if (!(await repo.finishPreparation(trx, id, worker))) return 'lost';
+        // DM campaigns are not sent by a process: their list is printed.
+        if (row.channel === 'email') await enqueueSending(trx, id);
+        return 'done';
+      }
       await repo.beatPreparation(trx, id, worker, { prepared: moved });
       if (options.beforeChunkCommit) await options.beforeChunkCommit(trx, moved);
+      after = chunk.last;
       return 'moved';
     });
+    if (step === 'done') wakeWorkers();
     if (step !== 'moved') return step;
   }
+}
+
+/**
+ * The `campaign.prepare` job. Its claim on the campaign is named after the job's attempt, so a retry taken over from a
+ * process that died finds that process's claim and waits until it is stale (an error: retried with backoff). A
+ * campaign that is no longer preparing (cancelled, or prepared meanwhile) is nothing to do.
+ */
+export async function prepareCampaignJob(db: Db, job: { id: string; attempt: number; signal: AbortSignal; campaignId: string }, staleAfterMs: number): Promise<void> {
+  const outcome = await prepareCampaign(db, job.campaignId, {
+    worker: `job:${job.id}#${job.attempt}`, staleAfterMs, shouldStop: () => job.signal.aborted,
+  });
+  if (outcome === 'stopped') throw new JobStopped(`campaign ${job.campaignId}: storing the audience`);
+  if (outcome === 'done') return;
+  const row = await repo.findCampaign(db, job.campaignId);
+  if (!row || row.status !== 'preparing') return;
+  throw new Error(`campaign ${job.campaignId}: another process is storing its audience (its claim is ${outcome === 'busy' ? 'still fresh' : 'newer than this one'}); retried once it is stale`);
 }

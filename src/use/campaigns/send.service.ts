@@ -2,13 +2,13 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { Block } from '../../domain/campaigns/content.ts';
+import { enqueuePreparation, enqueueSending, JobStopped } from './campaign-jobs.ts';
 import * as repo from './campaigns.repository.ts';
 import { startCampaign } from './campaigns.service.ts';
 import { composeMessages } from './compose.service.ts';
 import type { Mailer } from './mailer.ts';
 import * as messages from './messages.repository.ts';
 import { getSettings } from './settings.service.ts';
-import { prepareCampaign, type PrepareOutcome } from './prepare.service.ts';
 import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 
 /**
@@ -43,7 +43,6 @@ export class CampaignSender {
   private readonly staleAfterMs: number;
   private readonly concurrency: number;
   private readonly running = new Set<string>();
-  private readonly preparing = new Map<string, Promise<PrepareOutcome>>();
   private stopping = false;
   private nextSlot = 0;
 
@@ -56,33 +55,21 @@ export class CampaignSender {
   }
 
   /**
-   * One scheduler pass: take over dead processes' claims, start what is due, prepare the audiences of started
-   * campaigns (in the background: a million people take a while, and sending other campaigns goes on meanwhile),
-   * send what is sending.
+   * Sends a campaign's queued messages until none is left, it is paused or cancelled, or this sender stops or `signal`
+   * is aborted (`stopped` in the tally: the job is given back). Several campaigns may run at once, sharing this
+   * sender's rate.
    */
-  async tick(now = new Date()): Promise<void> {
-    if (this.stopping) return;
-    await messages.recoverStaleClaims(this.db, new Date(now.getTime() - this.staleAfterMs));
-    for (const id of await repo.dueScheduled(this.db, now, 10)) {
-      try { await startCampaign(this.db, id, {}, null, this.mailer.kind, now); } catch { /* another server started it */ }
-    }
-    for (const id of await repo.campaignsPreparing(this.db)) void this.prepare(id);
-    for (const c of await repo.campaignsSending(this.db)) {
-      if (c.channel !== 'email' || this.running.has(c.id)) continue;
-      await this.runCampaign(c.id);
-    }
-  }
-
-  /** Sends a campaign's queued messages until none is left, it is paused or cancelled, or this sender stops. */
-  async runCampaign(campaignId: string): Promise<{ sent: number; failed: number; skipped: number }> {
-    const tally = { sent: 0, failed: 0, skipped: 0 };
+  async runCampaign(campaignId: string, signal?: AbortSignal): Promise<{ sent: number; failed: number; skipped: number; stopped: boolean }> {
+    const tally = { sent: 0, failed: 0, skipped: 0, stopped: false };
+    const halted = () => this.stopping || signal?.aborted === true;
     if (this.running.has(campaignId)) return tally;
     this.running.add(campaignId);
     const beat = setInterval(() => { void messages.heartbeatClaims(this.db, this.worker).catch(() => undefined); }, Math.max(200, Math.floor(this.staleAfterMs / 4)));
     try {
       for (;;) {
         const campaign = await repo.findCampaign(this.db, campaignId);
-        if (!campaign || campaign.status !== 'sending' || this.stopping) break;
+        if (!campaign || campaign.status !== 'sending') break;
+        if (halted()) { tally.stopped = true; break; }
         const settings = await getSettings(this.db);
         const batch = await messages.claimBatch(this.db, campaignId, this.worker, this.batchSize);
         if (batch.length === 0) {
@@ -113,7 +100,7 @@ export class CampaignSender {
         // Windows of `concurrency` messages side by side over the pooled connections: each window is marked sending
         // in one statement before its SMTP transactions and sent in one after them, so a kill leaves at most one
         // window unknown.
-        for (let i = 0; i < composed.length && !this.stopping; i += this.concurrency) {
+        for (let i = 0; i < composed.length && !halted(); i += this.concurrency) {
           const window = composed.slice(i, i + this.concurrency);
           await this.throttle(this.options.rate ?? settings.sendRate, window.length);
           // Right before sending: a stop (利用停止) or an opt-out since the claim skips the message with its reason.
@@ -172,25 +159,6 @@ export class CampaignSender {
     });
   }
 
-  /** Prepares a started campaign's audience unless this process already is; the promise of that preparation. */
-  prepare(campaignId: string): Promise<PrepareOutcome> {
-    const inFlight = this.preparing.get(campaignId);
-    if (inFlight) return inFlight;
-    const run = prepareCampaign(this.db, campaignId, { worker: this.worker, staleAfterMs: this.staleAfterMs, shouldStop: () => this.stopping })
-      .catch((error: unknown) => {
-        console.error(`[${new Date().toISOString()}] campaign ${campaignId}: storing the audience failed: ${error instanceof Error ? error.message : String(error)}`);
-        return 'lost' as const;
-      })
-      .finally(() => this.preparing.delete(campaignId));
-    this.preparing.set(campaignId, run);
-    return run;
-  }
-
-  /** Waits for the preparations this process is running (tests, shutdown). */
-  async preparationsSettled(): Promise<void> {
-    await Promise.all([...this.preparing.values()]);
-  }
-
   private async throttle(rate: number, messages = 1): Promise<void> {
     const gap = (1000 / Math.max(1, rate)) * messages;
     const now = Date.now();
@@ -198,10 +166,38 @@ export class CampaignSender {
     this.nextSlot = Math.max(now, this.nextSlot) + gap;
   }
 
-  /** Stops after the message in flight and the preparation step in flight, and gives back unattempted claims. */
+  /** Stops after the messages in flight and gives back unattempted claims (the jobs running campaigns end as stopped). */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.preparationsSettled();
     await messages.releaseClaims(this.db, this.worker).catch(() => 0);
   }
+}
+
+/**
+ * The `campaign.send` job: one campaign's queued messages sent by this process's sender. A job stopped at a safe
+ * point throws (given back to the queue); one that ends while messages are still held by another process's stale
+ * claims simply ends, and the campaign pass queues the campaign again once they are taken back.
+ */
+export async function sendCampaignJob(sender: CampaignSender, job: { campaignId: string; signal: AbortSignal }): Promise<void> {
+  const tally = await sender.runCampaign(job.campaignId, job.signal);
+  if (tally.stopped) throw new JobStopped(`campaign ${job.campaignId}: sending`);
+}
+
+/**
+ * Every server's campaign pass (every 5 s): the claims of processes that stopped beating are taken back (never
+ * attempted → queued, inside an SMTP transaction → unknown), scheduled campaigns whose time has come are started, and
+ * a job is queued for each campaign that has work: preparing (its audience to store) or sending with messages queued
+ * or none left in flight (to finish it). The dedupe keys keep it to one live job per campaign and kind, so the pass
+ * also queues campaigns that lost theirs (a process killed between a state change and its enqueue, or stored before
+ * the job queue).
+ */
+export async function campaignPass(db: Db, options: { staleAfterMs: number; delivery: 'smtp' | 'outbox'; now?: Date }): Promise<{ recovered: { requeued: number; unknown: number } }> {
+  const now = options.now ?? new Date();
+  const recovered = await messages.recoverStaleClaims(db, new Date(now.getTime() - options.staleAfterMs));
+  for (const id of await repo.dueScheduled(db, now, 10)) {
+    try { await startCampaign(db, id, {}, null, options.delivery, now); } catch { /* another server started it */ }
+  }
+  for (const id of await repo.campaignsPreparing(db)) await enqueuePreparation(db, id);
+  for (const id of await messages.sendingCampaignsWithWork(db)) await enqueueSending(db, id);
+  return { recovered };
 }

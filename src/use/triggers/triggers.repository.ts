@@ -173,12 +173,27 @@ export async function eraseTriggerDataOf(db: Db, customerIds: readonly string[])
 }
 
 /**
- * A merge (src/app/merge-listeners.ts): the merged-away customer's firings and tasks go to the survivor, so a rule's
- * cool-down holds for the person (it fired for one of their records: it does not fire again for the other) and the
- * owner's task points at the customer that stays. Returns the rows moved.
+ * A merge (src/app/merge-listeners.ts): the merged-away customer's firings and tasks go to the survivor, each
+ * recording the customer it came from (0038), so a rule's cool-down holds for the person (it fired for one of their
+ * records: it does not fire again for the other) and the owner's task points at the customer that stays. Returns the
+ * rows moved.
  */
 export async function moveTriggerDataOf(db: Db, fromId: string, toId: string): Promise<number> {
-  const a = await db.updateTable('trigger_firings').set({ customer_id: toId }).where('customer_id', '=', fromId).executeTakeFirst();
-  const b = await db.updateTable('tasks').set({ customer_id: toId }).where('customer_id', '=', fromId).executeTakeFirst();
+  const a = await db.updateTable('trigger_firings').set({ customer_id: toId, merged_from_customer_id: fromId }).where('customer_id', '=', fromId).executeTakeFirst();
+  const b = await db.updateTable('tasks').set({ customer_id: toId, merged_from_customer_id: fromId }).where('customer_id', '=', fromId).executeTakeFirst();
+  return Number(a.numUpdatedRows) + Number(b.numUpdatedRows);
+}
+
+/**
+ * An unmerge that gave back every record of customers merged in earlier (`returned`): the firings and tasks that came
+ * with them go to the customer split off (its cool-down and its owner's tasks are its own again). Those of customers
+ * only partly split out stay with the survivor: a firing does not say which of the person's records it was for.
+ */
+export async function returnTriggerDataOnSplit(db: Db, fromId: string, toId: string, returned: readonly string[]): Promise<number> {
+  if (returned.length === 0) return 0;
+  const a = await db.updateTable('trigger_firings').set({ customer_id: toId, merged_from_customer_id: null })
+    .where('customer_id', '=', fromId).where('merged_from_customer_id', 'in', [...returned]).executeTakeFirst();
+  const b = await db.updateTable('tasks').set({ customer_id: toId, merged_from_customer_id: null })
+    .where('customer_id', '=', fromId).where('merged_from_customer_id', 'in', [...returned]).executeTakeFirst();
   return Number(a.numUpdatedRows) + Number(b.numUpdatedRows);
 }

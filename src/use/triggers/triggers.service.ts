@@ -5,9 +5,11 @@ import type { Db } from '../../db/database.ts';
 import type { Block } from '../../domain/campaigns/content.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskEmail } from '../../domain/customers/masking.ts';
+import { wakeWorkers } from '../../platform/jobs/jobs.service.ts';
 import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as audience from '../campaigns/audience.repository.ts';
+import { enqueueSending } from '../campaigns/campaign-jobs.ts';
 import * as campaigns from '../campaigns/campaigns.repository.ts';
 import { audienceSettings } from '../campaigns/campaigns.service.ts';
 import { assertSendable } from '../campaigns/compose.service.ts';
@@ -25,8 +27,9 @@ import type { FiringPage, RunResult, Task, Trigger, TriggerInput, TriggerPatch }
  * and run in one transaction: its people are those its condition tree matches now and whom it has not fired for
  * within its cool-down. An e-mail rule creates a campaign instance of itself (status sending, content copied) whose
  * audience is resolved by the campaigns' audienceSql restricted to those people, so consent, lawful basis, bounces
- * and the one frequency cap apply exactly as for campaigns; the send loop sends it. A task rule gives each person's
- * owner (else the rule's fallback user) a task with a due date and puts it on the customer's timeline. Each person
+ * and the one frequency cap apply exactly as for campaigns; its `campaign.send` job (queued with it) sends it. A
+ * task rule gives each person's owner (else the rule's fallback user) a task with a due date and puts it on the
+ * customer's timeline. Each person
  * gets one firing row (sent / task / suppressed with the audience's reason) saying why, in Japanese. The claim, the
  * campaign or tasks and the firings commit together: a pass that dies leaves nothing, and its retry fires once.
  */
@@ -168,6 +171,8 @@ export async function runRule(db: Db, id: string, options: RunOptions = {}): Pro
       await audience.tuneForAudience(trx);
       await messages.insertAudience(trx, campaignId, 'email', audience.audienceSql('email', predicate, settings!));
       const fired = await repo.insertEmailFirings(trx, row.id, campaignId, reason, now);
+      // Its sending job commits with it: a server's job worker sends the instance.
+      await enqueueSending(trx, campaignId);
       Object.assign(result, fired, { campaignId });
     }
     if (result.matched > 0 && row.action === 'task') {
@@ -179,6 +184,9 @@ export async function runRule(db: Db, id: string, options: RunOptions = {}): Pro
       result.tasks = tasks.length;
     }
     if (options.beforeCommit) await options.beforeCommit(trx);
+    return result;
+  }).then((result) => {
+    if (result.campaignId) wakeWorkers();
     return result;
   });
 }

@@ -15,6 +15,7 @@ const STATUSES: JobListStatus[] = ['dead', 'failed', 'running', 'queued'];
 const KIND_LABELS = {
   'quality.pass': 'jobs.kind.quality.pass', 'backup.scheduled': 'jobs.kind.backup.scheduled',
   'segment.refresh': 'jobs.kind.segment.refresh', 'privacy.disclosure': 'jobs.kind.privacy.disclosure',
+  'campaign.prepare': 'jobs.kind.campaign.prepare', 'campaign.send': 'jobs.kind.campaign.send',
 } as const;
 const kindLabel = (kind: string) => (kind in KIND_LABELS ? KIND_LABELS[kind as keyof typeof KIND_LABELS] : null);
 

@@ -4,7 +4,10 @@ import { sql } from 'kysely';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { createMailer, type Mailer } from '../../../src/use/campaigns/mailer.ts';
 import { prepareCampaign } from '../../../src/use/campaigns/prepare.service.ts';
-import { CampaignSender } from '../../../src/use/campaigns/send.service.ts';
+import { campaignPass, CampaignSender } from '../../../src/use/campaigns/send.service.ts';
+import { jobHandlers } from '../../../src/app/jobs.ts';
+import { JobWorker } from '../../../src/platform/jobs/worker.ts';
+import { drainJobs } from '../../support/jobs.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
@@ -168,16 +171,24 @@ for (const engine of ENGINES) {
       assert.equal((await admin.json('POST', '/api/v1/campaigns/bounces', { messageId: sent.id, token: 'abcdefghij', kind: 'hard' })).status, 400, 'one way to name the message');
     });
 
-    test('the send tick prepares a started campaign in the background, then sends it', async () => {
+    test('start queues a campaign.prepare job; a worker stores the audience, which queues campaign.send, which sends it', async () => {
       await sql`UPDATE messaging_settings SET cap_count = 100`.execute(db());
-      const id = await create('ティックで準備');
+      const id = await create('ジョブで準備');
       await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      // On the ジョブ page's list: queued, its payload the campaign's id.
+      const queued = await admin.json('GET', '/api/v1/jobs?status=queued&kind=campaign.prepare');
+      assert.equal(queued.status, 200, JSON.stringify(queued.body));
+      const of = (items: Array<{ payload: { campaignId?: string } }>) => items.filter((j) => j.payload.campaignId === id).map((j) => j.payload);
+      assert.deepEqual(of(queued.body.items), [{ campaignId: id }]);
+      // A process without a sender (no campaign.send handler) prepares it and leaves the sending to one that has.
+      await drainJobs({ handle: t.database });
+      assert.equal((await admin.json('GET', `/api/v1/campaigns/${id}`)).body.status, 'sending');
+      const sendJobs = await admin.json('GET', '/api/v1/jobs?status=queued&kind=campaign.send');
+      assert.deepEqual(of(sendJobs.body.items), [{ campaignId: id }]);
       const mailer = createMailer(db(), { smtpUrl: undefined });
       const sender = new CampaignSender(db(), mailer, { publicUrl: 'http://127.0.0.1:3000', rate: 10_000 });
       try {
-        await sender.tick();
-        await sender.preparationsSettled();
-        await sender.tick();
+        await drainJobs({ handle: t.database, campaignSender: sender });
       } finally {
         await sender.stop();
         mailer.close();
@@ -185,6 +196,70 @@ for (const engine of ENGINES) {
       const row = await admin.json('GET', `/api/v1/campaigns/${id}`);
       assert.equal(row.body.status, 'done');
       assert.equal(row.body.counts.outbox, PEOPLE - 1, 'everyone but the address marked bounced above');
+      const done = await admin.json('GET', '/api/v1/jobs?status=done');
+      const kinds = done.body.items.filter((j: { payload: { campaignId?: string } }) => j.payload.campaignId === id).map((j: { kind: string }) => j.kind).sort();
+      assert.deepEqual(kinds, ['campaign.prepare', 'campaign.send']);
+    });
+
+    test('the campaign pass queues a job for a campaign that has none; a send job stopped at shutdown is given back, not failed', async () => {
+      const id = await create('ジョブなしの配信');
+      await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      await drainJobs({ handle: t.database });
+      // As if the process had died before queueing it (or the campaign was stored before the queue): no live job.
+      await sql`DELETE FROM jobs WHERE kind = 'campaign.send'`.execute(db());
+      await campaignPass(db(), { staleAfterMs: 60_000, delivery: 'outbox' });
+      const sendJobs = async () => ((await admin.json('GET', '/api/v1/jobs?status=queued&kind=campaign.send')).body.items as Array<{ id: string; payload: { campaignId: string } }>)
+        .filter((j) => j.payload.campaignId === id);
+      const [job] = await sendJobs();
+      assert.ok(job, 'queued by the pass');
+      await campaignPass(db(), { staleAfterMs: 60_000, delivery: 'outbox' });
+      assert.equal((await sendJobs()).length, 1, 'one live job per campaign');
+
+      // A mailer that holds each message until told: the worker stops while the job sends.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let sent = 0;
+      const slow: Mailer = {
+        kind: 'outbox',
+        async send() { sent += 1; if (sent === 2) await gate; return { messageId: `<m${sent}>`, response: 'outbox' }; },
+        close() {},
+      };
+      const sender = new CampaignSender(db(), slow, { publicUrl: 'http://127.0.0.1:3000', rate: 10_000, concurrency: 1 });
+      const worker = new JobWorker(db(), jobHandlers({ handle: t.database, campaignSender: sender }), { id: 'stopping-worker' });
+      assert.equal(await worker.pass(), 1);
+      while (sent < 2) await new Promise((r) => setTimeout(r, 10));
+      const stopping = worker.stop();
+      release();
+      await stopping;
+      await sender.stop();
+      const after = (await sql<{ status: string; attempts: number; locked_by: string | null }>`SELECT status, attempts, locked_by FROM jobs WHERE id = ${job!.id}::uuid`.execute(db())).rows[0]!;
+      assert.deepEqual(after, { status: 'queued', attempts: 0, locked_by: null }, 'given back without counting the attempt');
+      assert.equal(sent, 2, 'stopped after the message in flight');
+      const counts = await messageRows(id);
+      assert.equal(counts.filter((r) => r.status === 'outbox').length, 2);
+      assert.equal(counts.filter((r) => r.status === 'claimed').length, 0, 'its unattempted claims given back');
+      await admin.json('POST', `/api/v1/campaigns/${id}/cancel`, {});
+    });
+
+    test('storing the audience yields between chunks: a timer set in the first chunk runs, and a request is answered, before the last', async () => {
+      const id = await create('譲りながら準備');
+      await admin.json('POST', `/api/v1/campaigns/${id}/start`, {});
+      let chunks = 0;
+      let answeredAfter: number | null = null;
+      assert.equal(await prepareCampaign(db(), id, {
+        worker: 'yielding', staleAfterMs: 60_000, chunkSize: 3,
+        beforeChunkCommit: async () => {
+          chunks += 1;
+          if (chunks === 1) {
+            setTimeout(() => {
+              void admin.json('GET', `/api/v1/campaigns/${id}`).then((r) => { assert.equal(r.status, 200); answeredAfter = chunks; });
+            }, 0);
+          }
+        },
+      }), 'done');
+      assert.equal(chunks, Math.ceil((PEOPLE + 1) / 3));
+      assert.ok(answeredAfter !== null && answeredAfter < chunks, `the request was answered after chunk ${answeredAfter} of ${chunks}`);
+      await admin.json('POST', `/api/v1/campaigns/${id}/cancel`, {});
     });
   });
 }

@@ -116,7 +116,7 @@ for (const engine of ENGINES) {
         assert.equal((await statuses(handle, campaign.id)).filter((r) => r.status === 'queued').length, PEOPLE);
         await handle.close();
 
-        const env = { ...process.env, ...database.env, DAICHO_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PORT: '0', HOST: '127.0.0.1', DAICHO_SEND_STALE_SECONDS: '2' };
+        const env = { ...process.env, ...database.env, DAICHO_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PORT: '0', HOST: '127.0.0.1', DAICHO_SEND_STALE_SECONDS: '2', DAICHO_JOB_LEASE_SECONDS: '3' };
         const startServer = async () => {
           const child = spawn(process.execPath, [...CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
           children.push(child);

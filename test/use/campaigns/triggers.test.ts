@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { createMailer } from '../../../src/use/campaigns/mailer.ts';
 import { CampaignSender } from '../../../src/use/campaigns/send.service.ts';
+import { drainJobs } from '../../support/jobs.ts';
 import { runDueRules, runRule } from '../../../src/use/triggers/triggers.service.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
@@ -137,11 +138,12 @@ for (const engine of ENGINES) {
       assert.match(JSON.stringify(bad.body), /origin/u);
       await admin.json('DELETE', `/api/v1/campaigns/${manual.body.id}`);
 
-      // The server's send loop, with no SMTP: the outbox.
+      // The instance's campaign.send job, queued with it, run by a server's job worker with no SMTP: the outbox.
+      const queued = await admin.json('GET', '/api/v1/jobs?status=queued&kind=campaign.send');
+      assert.deepEqual(queued.body.items.map((j: { payload: { campaignId: string } }) => j.payload.campaignId), [run.body.campaignId]);
       const mailer = createMailer(t.database.db, { smtpUrl: undefined });
       const sender = new CampaignSender(t.database.db, mailer, { publicUrl: 'http://127.0.0.1:3000', rate: 1000 });
-      await sender.tick();
-      await sender.tick();
+      await drainJobs({ handle: t.database, campaignSender: sender });
       mailer.close();
       const sent = (await sql<{ customer_id: string; status: string }>`SELECT customer_id, status FROM campaign_messages WHERE campaign_id = ${run.body.campaignId}::uuid ORDER BY customer_id`.execute(t.database.db)).rows;
       assert.deepEqual(sent.map((m) => [who(m.customer_id), m.status]).sort(), [['K', 'suppressed'], ['N', 'outbox'], ['O', 'suppressed'], ['P', 'outbox']]);

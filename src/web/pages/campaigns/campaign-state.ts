@@ -17,7 +17,7 @@ export type Channel = Campaign['channel'];
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['draft', 'scheduled', 'preparing', 'sending', 'paused', 'done', 'cancelled'];
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'claimed', 'sending', 'sent', 'outbox', 'failed', 'unknown', 'suppressed', 'skipped'];
 export const SUPPRESSION_REASONS: readonly SuppressionReason[] = [
-  'use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household',
+  'use_stopped', 'no_basis', 'opted_out', 'no_address', 'invalid_address', 'bounced', 'frequency_cap', 'duplicate_address', 'duplicate_household', 'duplicate_person',
 ];
 
 // ── merge fields (差し込み項目) ──
