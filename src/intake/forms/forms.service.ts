@@ -112,11 +112,11 @@ export async function createForm(db: Db, input: FormInput & { slug: string; kind
   await assertEventExists(db, input.eventId);
   const sourceName = `form-${input.slug}`;
   if (await repo.slugTaken(db, input.slug) || await findSource(db, sourceName)) {
-    throw new AppError('conflict', `URL「${input.slug}」は使われています`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
+    throw new AppError('conflict', `URL「${input.slug}」は使われています (the URL is taken)`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
   }
   return db.transaction().execute(async (trx) => {
     const source = await registerSource(trx, sourceName, `フォーム: ${input.title}`, 'form');
-    if (!source) throw new AppError('conflict', `URL「${input.slug}」は使われています`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
+    if (!source) throw new AppError('conflict', `URL「${input.slug}」は使われています (the URL is taken)`, [{ field: 'slug', message: 'このURLは既に使われています' }]);
     const row = await repo.insertForm(trx, {
       slug: input.slug,
       kind: input.kind,

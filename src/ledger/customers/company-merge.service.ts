@@ -63,7 +63,7 @@ export async function decideCompanyReview(db: Db, id: number, input: CompanyRevi
     await companies.lockCompanyCreation(trx);
     const review = await companies.findCompanyReview(trx, id);
     if (!review) throw reviewNotFound();
-    if (review.status !== 'open') throw new AppError('conflict', `この組はすでに判断済みです（${review.status === 'merged' ? '統合済み' : '別の法人'}）`);
+    if (review.status !== 'open') throw new AppError('conflict', `この組はすでに判断済みです（${review.status === 'merged' ? '統合済み' : '別の法人'}） (the pair was already decided: ${review.status})`);
     if (input.decision === 'distinct') {
       await companies.setCompanyReviewStatus(trx, id, 'open', 'distinct');
       await audit(trx, actor, 'company.review.distinct', { type: 'company_review', id: String(id) }, { companies: [review.company_a_id, review.company_b_id] });
@@ -95,7 +95,7 @@ function factColumns(row: CompanyRow): CompanyFactColumns {
 async function liveOrConflict(trx: Db, id: string): Promise<CompanyRow> {
   const row = await companies.findCompanyRowOrMerged(trx, id);
   if (!row) throw companyNotFound();
-  if (row.merged_into_id !== null) throw new AppError('conflict', `「${row.name}」はすでに別の法人に統合されています`);
+  if (row.merged_into_id !== null) throw new AppError('conflict', `「${row.name}」はすでに別の法人に統合されています (the company was already merged into another)`);
   return row;
 }
 
@@ -103,7 +103,7 @@ async function mergeInTransaction(trx: Db, survivorId: string, mergedId: string,
   const survivor = await liveOrConflict(trx, survivorId);
   const merged = await liveOrConflict(trx, mergedId);
   if (survivor.corporate_number !== null && merged.corporate_number !== null && survivor.corporate_number !== merged.corporate_number) {
-    throw new AppError('conflict', `法人番号が異なるため統合できません（${survivor.corporate_number} と ${merged.corporate_number}）`);
+    throw new AppError('conflict', `法人番号が異なるため統合できません（${survivor.corporate_number} と ${merged.corporate_number}） (the corporate numbers differ)`);
   }
   // The customers whose golden company changes: the merged company's, read before its affiliations move.
   const customers = await companies.listCustomerIdsOfCompanies(trx, [mergedId]);
@@ -153,11 +153,11 @@ export async function unmergeCompany(db: Db, mergedId: string, actor: Actor): Pr
     await companies.lockCompanyCreation(trx);
     const merged = await companies.findCompanyRowOrMerged(trx, mergedId);
     if (!merged) throw companyNotFound();
-    if (merged.merged_into_id === null) throw new AppError('conflict', `「${merged.name}」は統合されていません`);
+    if (merged.merged_into_id === null) throw new AppError('conflict', `「${merged.name}」は統合されていません (the company is not merged)`);
     const survivorId = merged.merged_into_id;
     const record = await companies.findOpenCompanyMerge(trx, mergedId);
     if (record !== undefined && record.survivor_id !== survivorId) {
-      throw new AppError('conflict', '統合先の法人がその後さらに別の法人に統合されています。先にそちらの統合を取り消してください');
+      throw new AppError('conflict', '統合先の法人がその後さらに別の法人に統合されています。先にそちらの統合を取り消してください (the surviving company was merged into another since: undo that merge first)');
     }
     const survivor = await companies.findCompanyRowOrMerged(trx, survivorId);
     const customers = new Set(await companies.listCustomerIdsOfCompanies(trx, [survivorId]));

@@ -1,40 +1,10 @@
 /** Small shared pieces: form fields with error slots, error banners, masks, provenance lines, loaders. */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type Provenance } from '../api.ts';
+import { errorMessage } from '../error-message.ts';
 import { formatDateTime } from '../format.ts';
 import { localizeFieldMessage, useI18n, type Lang, type Translate } from '../i18n.ts';
 import { Icon } from './Icon.tsx';
-
-export function errorMessage(error: unknown, t: Translate): string {
-  if (error instanceof ApiError) {
-    switch (error.code) {
-      case 'validation_failed':
-        return error.fieldErrors.length ? t('error.validation') : `${t('error.validation')} (${error.title})`;
-      case 'bad_request':
-        return `${t('error.validation')} (${error.title})`;
-      case 'forbidden':
-      case 'csrf_failed':
-        return t('error.forbidden');
-      case 'not_found':
-        return t('error.notFound');
-      case 'conflict':
-        return error.fieldErrors.length ? t('error.conflict') : `${t('error.conflict')} (${error.title})`;
-      case 'too_many_requests':
-        return t('error.tooMany');
-      case 'unauthenticated':
-        return t('error.sessionExpired');
-      case 'setup_closed':
-        return t('error.setupClosed');
-      case 'network':
-        return t('error.network');
-      case 'internal':
-        return t('error.internal');
-      default:
-        return `${t('error.generic')} (${error.title})`;
-    }
-  }
-  return t('error.generic');
-}
 
 export function ErrorBanner({ error, testId = 'error-banner' }: { error: unknown; testId?: string }) {
   const { t, lang } = useI18n();
@@ -54,7 +24,7 @@ export function ErrorBanner({ error, testId = 'error-banner' }: { error: unknown
   const reasons = error instanceof ApiError ? fieldReasons(error, lang) : [];
   return (
     <div className="alert alert-error" role="alert" data-testid={testId} ref={ref}>
-      {errorMessage(error, t)}
+      {errorMessage(error, t, lang)}
       {reasons.length > 0 && (
         <ul className="field-reasons" data-testid={`${testId}-reasons`}>
           {reasons.map((r, i) => <li key={i}>{r}</li>)}

@@ -8,7 +8,8 @@ import { dashboardsApi, type DashboardPanel, type PanelId } from '../../api.ts';
 import { DICTIONARIES, useI18n } from '../../i18n.ts';
 import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { errorMessage, useLoad } from '../../components/ui.tsx';
+import { useLoad } from '../../components/ui.tsx';
+import { errorMessage } from '../../error-message.ts';
 import { cellText, csvFileName, panelCsv, panelQuery, yenFull, type DashboardView, type PanelRow } from './dashboard-data.ts';
 
 export interface PanelState {
@@ -55,7 +56,7 @@ export function PanelCard({ id, title, state, view, wide = false, actions, note,
   note?: ReactNode;
   children: (panel: DashboardPanel) => ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { data, error, loading } = state;
   const phase = error ? 'error' : !data || loading ? 'loading' : data.rows.length === 0 ? 'empty' : 'ready';
   return (
@@ -74,7 +75,7 @@ export function PanelCard({ id, title, state, view, wide = false, actions, note,
       </div>
       {error ? (
         <div className="alert alert-error dash-panel-error" role="alert" data-testid="panel-error">
-          {t('dash.error')} {errorMessage(error, t)}
+          {t('dash.error')} {errorMessage(error, t, lang)}
           <Button small variant="link" onClick={() => void state.reload()}>{t('dash.retry')}</Button>
         </div>
       ) : !data ? (

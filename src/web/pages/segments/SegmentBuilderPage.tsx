@@ -17,7 +17,8 @@ import { useSession } from '../../session.tsx';
 import { useOwners, useSources } from '../../hooks.ts';
 import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { ErrorBanner, FormField, Loading, PageHeader, errorMessage, useLoad } from '../../components/ui.tsx';
+import { ErrorBanner, FormField, Loading, PageHeader, useLoad } from '../../components/ui.tsx';
+import { errorMessage } from '../../error-message.ts';
 import { CATALOG, CATEGORIES, kindOf } from './catalog.ts';
 import { ConditionEditor, type Choices } from './ConditionEditor.tsx';
 import { DistributionPanel } from './DistributionPanel.tsx';
@@ -180,7 +181,7 @@ function Builder({ segment, initial, initialName }: { segment: Segment | null; i
               {leafCount(definition) === 0 && !checking && <> · {t('seg.count.everyone')}</>}
             </div>
             {checkError !== null && !(checkError instanceof ApiError && checkError.fieldErrors.length) && (
-              <div className="alert alert-error" role="alert" data-testid="segment-count-error">{errorMessage(checkError, t)}</div>
+              <div className="alert alert-error" role="alert" data-testid="segment-count-error">{errorMessage(checkError, t, lang)}</div>
             )}
           </section>
           {preview && !checkError && (

@@ -119,7 +119,7 @@ export function VoiceItemPage({ id }: { id: string }) {
   );
 }
 
-/** What a failed reply names (the server's field): the reply's own message, not the generic 「すでに登録されています」. */
+/** What a failed reply names (the server's field): the reply's own message and what to do about it, beyond the banner's reason. */
 const REPLY_FAILURES = ['to', 'fromEmail', 'smtp'] as const;
 
 function VoiceError({ error }: { error: unknown }) {
