@@ -144,8 +144,10 @@ test('identity: import wizard (CP932 名刺, UTF-8 資料請求) → validate �
     await page.getByTestId('review-item').filter({ has: page.getByTestId('name-only-badge') }).filter({ hasText: '三瓶' }).first().click();
     assert.match(await page.getByTestId('name-only-warning').innerText(), /同姓同名/);
     assert.match(await page.locator('[data-testid="review-row"][data-field="Name"]').innerText(), /三瓶/);
-    // Back to the first pair (an e-mail and an address agree, not only the name): accept it.
-    await page.getByTestId('review-item').first().click();
+    // Each pair says what reviewers decided on pairs like it (its pattern), and what a decision here teaches.
+    assert.match(await page.getByTestId('review-pattern').innerText(), /同じパターンの組: 未判定 \d+ 件/);
+    // A pair with more than the name (an e-mail or an address agrees too): accept it.
+    await page.getByTestId('review-item').filter({ hasNot: page.getByTestId('name-only-badge') }).first().click();
     assert.equal(await page.getByTestId('name-only-warning').count(), 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'review.png'), fullPage: true });
     await page.getByTestId('decide-accept').click();

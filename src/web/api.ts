@@ -25,7 +25,7 @@ import type { CustomerQuality, SourceQuality, StaleQueue } from '../ledger/quali
 import type { JobDto } from '../platform/jobs/jobs.schemas.ts';
 import type { CustomFieldDefinition } from '../ledger/custom-fields/custom-fields.schemas.ts';
 import type {
-  CustomerIdentity, MatchEvidence, MergeResult, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
+  CustomerIdentity, MatchEvidence, MergeResult, PatternDecision, QuarantinedRecord, QuarantineList, QuarantineRetry, ReviewDecision, ReviewItem, ReviewPage,
   ReviewRecord, ReviewStatus, UnmergeResult,
 } from '../resolution/identity/identity.schemas.ts';
 import type {
@@ -240,6 +240,8 @@ export const api = {
     get<ReviewPage>('/review-items', { ...query }),
   decideReviewItem: (id: number, decision: 'accept' | 'reject' | 'never') =>
     request<ReviewDecision>('POST', `/review-items/${id}/decision`, { decision }),
+  decideReviewPattern: (id: number, decision: 'accept' | 'reject') =>
+    request<PatternDecision>('POST', `/review-items/${id}/pattern-decision`, { decision }),
   mergeCustomers: (customerIds: string[]) => request<MergeResult>('POST', '/customers/merge', { customerIds }),
   unmergeCustomer: (id: string, sourceRecordIds: number[]) =>
     request<UnmergeResult>('POST', `/customers/${encodeURIComponent(id)}/unmerge`, { sourceRecordIds }),

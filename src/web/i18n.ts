@@ -1293,6 +1293,16 @@ const ja = {
   'review.retryAll': 'すべて再試行',
   'review.retried': '再試行しました: 名寄せ済み {resolved} 件、再び保留 {quarantined} 件',
   'review.unnamed': '（氏名なし）',
+  'review.pattern.tally': '同じパターンの組: 未判定 {open} 件 ・ これまでの判定 同一人物 {accepted} / 別人 {rejected}',
+  'review.pattern.why': 'パターン = 項目ごとの一致の度合い・当たったルール・一致確率の帯・氏名の珍しさ。1件ずつの判定が学習され、確定したパターンは次の取り込みから自動で判定されます（一括判定は学習に数えません）。この組を判定すると、同じパターンの未判定の組の判断材料になります。',
+  'review.pattern.settledMerge': '確定: 同一人物として統合',
+  'review.pattern.settledDistinct': '確定: 別人',
+  'review.pattern.accept': '同じパターンの {n} 件をまとめて統合',
+  'review.pattern.reject': '同じパターンの {n} 件をまとめて別人に',
+  'review.pattern.confirmAccept': '同じパターンの未判定 {n} 件をすべて統合しますか？（あとから顧客ページで分割できます）',
+  'review.pattern.confirmReject': '同じパターンの未判定 {n} 件をすべて別人として記録しますか？',
+  'review.pattern.decided': '一括で判定しました: {decided} 件（判定できなかった組 {skipped} 件は残しています）',
+  'identity.rule.learned_pattern': 'レビューで確定したパターン',
 
   // なぜこの人が一つなのか (src/web/pages/ReviewIdentityPanel.tsx)
   'identity.title': 'なぜこの人が一つなのか',
@@ -3756,6 +3766,16 @@ const en: Record<MessageKey, string> = {
   'review.retryAll': 'Retry all',
   'review.retried': 'Retried: {resolved} resolved, {quarantined} set aside again',
   'review.unnamed': '(no name)',
+  'review.pattern.tally': 'Pairs of this pattern: {open} open · decided so far: same person {accepted} / different {rejected}',
+  'review.pattern.why': 'Pattern = how each field agrees, the rules hit, the probability band and how rare the name is. One-by-one decisions are learned; once a pattern is settled, the next imports decide its pairs on their own (bulk decisions are not counted). Deciding this pair informs the open pairs of the same pattern.',
+  'review.pattern.settledMerge': 'Settled: same person',
+  'review.pattern.settledDistinct': 'Settled: different people',
+  'review.pattern.accept': 'Merge all {n} pairs of this pattern',
+  'review.pattern.reject': 'Mark all {n} pairs of this pattern as different',
+  'review.pattern.confirmAccept': 'Merge all {n} open pairs of this pattern? (You can split them later on the customer page.)',
+  'review.pattern.confirmReject': 'Record all {n} open pairs of this pattern as different people?',
+  'review.pattern.decided': 'Decided {decided} pairs at once ({skipped} could not be decided and stay open)',
+  'identity.rule.learned_pattern': 'pattern settled in review',
 
   // なぜこの人が一つなのか (src/web/pages/ReviewIdentityPanel.tsx)
   'identity.title': 'Why this is one person',

@@ -79,7 +79,7 @@ export async function decideReviewItem(db: Db, id: number, decision: Decision, a
 export async function decidePattern(db: Db, id: number, decision: 'accept' | 'reject', actor: Actor): Promise<PatternDecision> {
   const row = await repo.findReviewItem(db, id);
   if (!row) throw notFound('Review item');
-  if (row.pattern === null) throw new AppError('conflict', 'This review item has no pattern yet (the resolver computes it on its next run)');
+  if (row.pattern === null) throw new AppError('conflict', 'この組のパターンはまだ計算されていません（次の名寄せで計算されます） / This review item has no pattern yet (the resolver computes it on its next run)');
   let decided = 0;
   let skipped = 0;
   for (const item of await repo.listOpenItemsOfPattern(db, row.pattern, 500)) {

@@ -80,6 +80,24 @@ export function ReviewPage() {
     }
   }
 
+  async function decidePattern(item: ReviewItem, decision: 'accept' | 'reject') {
+    const open = item.learning?.open ?? 0;
+    if (!window.confirm(t(decision === 'accept' ? 'review.pattern.confirmAccept' : 'review.pattern.confirmReject', { n: open }))) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      const result = await api.decideReviewPattern(item.id, decision);
+      setMerged(null);
+      setSelected(null);
+      setNotice(t('review.pattern.decided', { decided: result.decided, skipped: result.skipped }));
+      await reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <div className="page" data-testid="review-page">
       <PageHeader
@@ -148,6 +166,14 @@ export function ReviewPage() {
               {current.rules.length > 0 && <div className="muted small">{t('review.rules')}: {current.rules.map((r) => identityRuleText(r, t, tOr)).join('、')}</div>}
             </div>
             {current.nameOnly && <div className="alert alert-warning small" role="note" data-testid="name-only-warning">{t('review.nameOnlyWarning')}</div>}
+            {current.learning && (
+              <PatternNote
+                item={current}
+                busy={busy}
+                canDecide={can('identity:resolve')}
+                onDecide={(decision) => void decidePattern(current, decision)}
+              />
+            )}
             <Comparison item={current} />
             <div className="form-actions">
               <Button variant="primary" disabled={busy} data-testid="decide-accept" onClick={() => void decide(current, 'accept')}>{busy ? t('review.busy') : t('review.accept')}</Button>
@@ -157,6 +183,33 @@ export function ReviewPage() {
           </section>
         )}
       </div>
+    </div>
+  );
+}
+
+/**
+ * What the reviewers decided on pairs like this one (the same level on every field, the same rules, about the same
+ * probability and name rarity): their tally, whether it is settled (new pairs of the pattern are then decided so at
+ * import), and a decision for every open pair of the pattern at once.
+ */
+function PatternNote({ item, busy, canDecide, onDecide }: {
+  item: ReviewItem; busy: boolean; canDecide: boolean; onDecide: (decision: 'accept' | 'reject') => void;
+}) {
+  const { t } = useI18n();
+  const l = item.learning!;
+  return (
+    <div className="muted small review-pattern" data-testid="review-pattern">
+      <div>
+        {t('review.pattern.tally', { open: l.open, accepted: l.accepted, rejected: l.rejected })}
+        {l.verdict && <> ・ <span className={l.verdict === 'merge' ? 'badge badge-ok' : 'badge badge-off'} data-testid="review-pattern-verdict">{t(l.verdict === 'merge' ? 'review.pattern.settledMerge' : 'review.pattern.settledDistinct')}</span></>}
+      </div>
+      <div>{t('review.pattern.why')}</div>
+      {canDecide && l.open > 1 && (
+        <div className="form-actions">
+          <Button small disabled={busy} data-testid="pattern-accept" onClick={() => onDecide('accept')}>{t('review.pattern.accept', { n: l.open })}</Button>
+          <Button small disabled={busy} data-testid="pattern-reject" onClick={() => onDecide('reject')}>{t('review.pattern.reject', { n: l.open })}</Button>
+        </div>
+      )}
     </div>
   );
 }
