@@ -259,10 +259,18 @@ export interface DecisionRow {
   userId?: string | null;
 }
 
+/**
+ * Stores decisions. `joined_existing` is decided here, once: a merge or an accepted review of a record whose customer
+ * was created before the decision (now(), the decision's created_at) joined an existing customer — the dashboards'
+ * merges by source count those records. The customer's creation time and the decision's never change afterwards.
+ */
 export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
     await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
       kind: r.kind,
+      joined_existing: (r.kind === 'merge' || r.kind === 'accept') && r.recordId !== null && r.customerId !== null
+        ? sql<boolean>`COALESCE((SELECT t.created_at < now() FROM customers t WHERE t.id = ${r.customerId}::uuid), FALSE)`
+        : false,
       source_record_id: r.recordId,
       customer_id: r.customerId,
       other_customer_id: r.otherCustomerId ?? null,

@@ -139,6 +139,16 @@ export interface CompositionRow { key: string | null; customers: number | string
  * range), purchases and yen revenue in the range.
  */
 export async function composition(db: Db, dimension: CompositionDimension, scope: Scope): Promise<CompositionRow[]> {
+  if (scope.fromDay === null && scope.toDay === null && scope.from === null && scope.until === null) {
+    // Without a range: every customer counts and its purchases are its totals (customer_order_totals: one row per
+    // buyer and currency, the sums of its day rows), joined to the keys — no day rows read.
+    const r = await sql<CompositionRow>`
+      SELECT k.key, count(*) AS customers, count(*) FILTER (WHERE t.orders > 0) AS buyers,
+             COALESCE(sum(t.orders), 0) AS orders, COALESCE(sum(t.revenue), 0) AS revenue
+      FROM (${keyed(dimension, scope)}) k LEFT JOIN customer_order_totals t ON t.customer_id = k.id AND t.currency = 'JPY'
+      GROUP BY k.key`.execute(db);
+    return r.rows;
+  }
   if (scope.fromDay === null && dimension !== 'source') {
     // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
     // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: their
@@ -363,15 +373,14 @@ export interface MergesRow { source: string; label: string; merged: number | str
 /**
  * Per source: its records (received in the range) and how many of them joined a customer that existed before
  * (identity resolution's merge or an accepted review, decided after the customer was created: a cluster's own new
- * customer does not count).
+ * customer does not count). Resolution stores that answer with the decision (match_decisions.joined_existing,
+ * migration 0040), read here from its partial index.
  */
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
   const r = await sql<MergesRow>`
     SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
     FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customer_facts c ON c.customer_id = sr.customer_id
-    LEFT JOIN (
-      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customer_facts t ON t.customer_id = d.customer_id
-      WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
+    LEFT JOIN (SELECT DISTINCT d.source_record_id FROM match_decisions d WHERE d.joined_existing) j ON j.source_record_id = sr.id
     WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`sr.received_at`)}
     GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
   return r.rows;
