@@ -146,6 +146,9 @@ for (const engine of ENGINES) {
 
       assert.equal((await admin.request('DELETE', `/api/v1/customers/${ids.taro!}`)).status, 204);
       await assertTotals(2, 'after a soft delete: 太郎\'s yen and dollar rows are gone');
+      // First touch without a range counts buyers from the totals: 花子 and the split-off 次郎 (a purchase each), not 四郎.
+      const ft = await admin.json('GET', '/api/v1/dashboards/panels/first_touch');
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 3, 2]]);
 
       // The daily rebuild puts right a drifted row and a missing one.
       await sql`UPDATE customer_order_totals SET orders = orders + 5 WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db);

@@ -342,9 +342,11 @@ export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]>
       FROM source_records sr JOIN customer_facts c ON c.customer_id = sr.customer_id
       WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
       ORDER BY sr.customer_id, sr.received_at, sr.id),
-    buyers AS (
-      SELECT DISTINCT d.customer_id FROM customer_order_days d
-      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)})
+    buyers AS (${scope.fromDay === null && scope.toDay === null
+      // Without a range: a buyer has a purchase in some currency's totals (one row per buyer and currency).
+      ? sql`SELECT DISTINCT t.customer_id FROM customer_order_totals t WHERE t.orders > 0 ${members(scope, sql`t.customer_id`)}`
+      : sql`SELECT DISTINCT d.customer_id FROM customer_order_days d
+      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}`})
     SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
     FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
     GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);
