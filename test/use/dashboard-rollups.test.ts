@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { ENGINES } from '../support/engines.ts';
+import { firstTouchDrift } from '../support/first-touch.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -48,6 +49,7 @@ for (const engine of ENGINES) {
       const d = await totalsDrift();
       assert.deepEqual([d.missing, d.extra], [[], []], why);
       assert.equal(d.rows, rows, why);
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], `first touch ${why}`);
     };
     const yen = async (who: string) => (await sql<{ orders: number; revenue: number }>`
       SELECT orders, revenue::float8 AS revenue FROM customer_order_totals WHERE customer_id = ${ids[who]!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0];
@@ -84,10 +86,29 @@ for (const engine of ENGINES) {
     });
     after(async () => t.close());
 
+    test('customer_first_touch after an import, a changed record and an order', async () => {
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after the import');
+      const crm = (await sql<{ id: string }>`SELECT id FROM sources WHERE name = 'crm'`.execute(t.database.db)).rows[0]!.id;
+      const first = async (who: string) => (await sql<{ source_id: string; source_record_id: string }>`
+        SELECT source_id, source_record_id FROM customer_first_touch WHERE customer_id = ${ids[who]!}::uuid`.execute(t.database.db)).rows[0];
+      assert.equal((await first('shiro-1'))!.source_id, crm);
+      const shiro1 = (await sql<{ id: string }>`SELECT id FROM source_records WHERE external_id = 'shiro-1'`.execute(t.database.db)).rows[0]!.id;
+      assert.equal(String((await first('shiro-1'))!.source_record_id), String(shiro1), 'the earlier of the two records');
+      // 四郎's first record arrives again with new content: its arrival moves, so the other record is his first now.
+      await ingestRecords(t.database.db, {
+        source: { name: 'crm', label: '基幹CRM', kind: 'file_import' },
+        records: [{ externalId: 'shiro-1', fields: { full_name: '田中 四郎', email: 'shiro@daicho-test.jp', prefecture: '佐賀県' } }],
+        actor,
+      });
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after a changed record');
+      assert.notEqual(String((await first('shiro-1'))!.source_record_id), String(shiro1));
+    });
+
     test('joined_existing: an order joining an existing customer, a cluster\'s own new customer', async () => {
       assert.equal(ids['shiro-1'], ids['shiro-2'], 'one customer for the two records');
       await order('H-1', 'hanako@daicho-test.jp', '2026-01-10T10:00:00+09:00', [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }]);
       assert.deepEqual(await joinedDrift(), []);
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after an order\'s record joined 花子');
       const flags = (await sql<{ external_id: string; kind: string; joined_existing: boolean }>`
         SELECT sr.external_id, d.kind, d.joined_existing FROM match_decisions d JOIN source_records sr ON sr.id = d.source_record_id
         ORDER BY sr.external_id, d.id`.execute(t.database.db)).rows;
@@ -125,7 +146,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await yen('jiro'), { orders: 2, revenue: 6000 });
       const composition = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=prefecture');
       assert.deepEqual(composition.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue]),
-        [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['福岡県', 1, 0, 0, 0]]);
+        [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);
     });
 
     test('customer_order_totals after a merge, a split, a soft delete, the daily rebuild and an erasure', async () => {

@@ -28,3 +28,19 @@ FROM customers t
 WHERE t.id = d.customer_id AND d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at;
 
 CREATE INDEX match_decisions_joined_idx ON match_decisions (source_record_id) WHERE joined_existing;
+
+-- customer_first_touch: each customer's earliest record (received first; ties by id) and its source. First touch
+-- sorted all 1.7M records by customer and arrival to take each customer's first (1.5–7 s). Written only by
+-- src/resolution/resolution.repository.ts, the one writer of source_records, wherever a record is linked to a customer,
+-- moved between customers (merge, split), changed (its arrival moves) or deleted (erasure, retention); rebuilt whole by
+-- the daily pass.
+CREATE TABLE customer_first_touch (
+  customer_id       uuid PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+  source_id         uuid NOT NULL,
+  received_at       timestamptz NOT NULL,
+  source_record_id  bigint NOT NULL
+);
+
+INSERT INTO customer_first_touch (customer_id, source_id, received_at, source_record_id)
+SELECT DISTINCT ON (customer_id) customer_id, source_id, received_at, id FROM source_records
+WHERE customer_id IS NOT NULL ORDER BY customer_id, received_at, id;

@@ -334,14 +334,13 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  * and how many of them made a purchase in the range.
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
-  // Each customer's first record, then the customers of the scope; buyers as one distinct list of the rollup's
-  // customers (no per-customer probes).
+  // Each customer's first record as resolution keeps it (customer_first_touch, migration 0040), of the customers of
+  // the scope; buyers as one distinct list of the rollup's customers (no per-customer probes).
   const r = await sql<FirstTouchRow>`
     WITH firsts AS (
-      SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
-      FROM source_records sr JOIN customer_facts c ON c.customer_id = sr.customer_id
-      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
-      ORDER BY sr.customer_id, sr.received_at, sr.id),
+      SELECT f.customer_id, f.source_id
+      FROM customer_first_touch f JOIN customer_facts c ON c.customer_id = f.customer_id
+      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}),
     buyers AS (${scope.fromDay === null && scope.toDay === null
       // Without a range: a buyer has a purchase in some currency's totals (one row per buyer and currency).
       ? sql`SELECT DISTINCT t.customer_id FROM customer_order_totals t WHERE t.orders > 0 ${members(scope, sql`t.customer_id`)}`
