@@ -75,13 +75,8 @@ export interface PanelSettings {
   jit: boolean;
   /** false: aggregate in index order (the funnel's stage changes by customer) instead of hashing a million groups. */
   hashAggregate: boolean;
-  /**
-   * false: no parallel workers. First touch sorts every record by customer and arrival: each worker built the same
-   * sorted list again for its hash join (10.2 s against 6.3 s alone at 1 M, load 9).
-   */
-  parallel: boolean;
 }
-export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true, parallel: true };
+export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true };
 
 /**
  * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
@@ -91,8 +86,7 @@ export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hash
 export async function withStatementTimeout<T>(db: Db, ms: number, settings: PanelSettings, run: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true), set_config('work_mem', ${settings.workMem}, true),
-      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)
-      ${settings.parallel ? sql`` : sql`, set_config('max_parallel_workers_per_gather', '0', true)`}`.execute(trx);
+      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)`.execute(trx);
     return run(trx);
   });
 }
