@@ -20,6 +20,7 @@ import type { Db, Engine } from '../../src/db/database.ts';
 import { JSIC_MIDDLE } from '../../src/domain/companies/industry.ts';
 import { rebuildCustomerFacts } from '../../src/ledger/customers/customers.service.ts';
 import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { rebuildFirstTouch } from '../../src/resolution/resolver.ts';
 import { COMPOSITION_DIMENSIONS, type CompositionDimension, type Panel, type PanelId, type PanelQuery } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { FUNNEL_STAGES, panel } from '../../src/use/dashboards/dashboards.service.ts';
 import { argValue, engineArg, log, openBenchDb, percentile, secs, timed } from '../support/harness.ts';
@@ -87,10 +88,12 @@ async function extend(db: Db): Promise<void> {
       (2, 'prospect', 'disqualified', t.d1, c.lifecycle_stage = 'disqualified')) AS s(step, from_stage, to_stage, after, kept)
     WHERE s.kept ORDER BY c.created_at, s.step`.execute(db);
   log('  stage history');
-  // Identity decisions: every ec and form record joined its customer (an existing one) a minute after it arrived.
+  // Identity decisions: every ec and form record joined its customer (an existing one) a minute after it arrived;
+  // joined_existing as resolution's insertDecisions sets it (the customer created before the decision).
   await sql`DELETE FROM match_decisions WHERE rule = 'cluster' AND evidence = '{}'::jsonb`.execute(db);
-  await sql`INSERT INTO match_decisions (kind, source_record_id, customer_id, rule, evidence, created_at)
-    SELECT 'merge', sr.id, sr.customer_id, 'cluster', '{}'::jsonb, GREATEST(sr.received_at, c.created_at) + interval '1 minute'
+  await sql`INSERT INTO match_decisions (kind, source_record_id, customer_id, rule, evidence, created_at, joined_existing)
+    SELECT 'merge', sr.id, sr.customer_id, 'cluster', '{}'::jsonb, GREATEST(sr.received_at, c.created_at) + interval '1 minute',
+           c.created_at < GREATEST(sr.received_at, c.created_at) + interval '1 minute'
     FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customers c ON c.id = sr.customer_id
     WHERE s.name IN ('ec', 'web-form')`.execute(db);
   log('  identity decisions');
@@ -106,9 +109,12 @@ async function extend(db: Db): Promise<void> {
   // The ledger was loaded and the companies and owners set with SQL of their own: the customer facts rebuilt once.
   const [factsMs] = await timed(() => rebuildCustomerFacts(db));
   log(`  customer facts rebuilt in ${secs(factsMs)}`);
-  for (const table of ['users', 'companies', 'customers', 'customer_stage_changes', 'match_decisions', 'segment_members']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  // The same for the first touches (the records were loaded with SQL of their own too).
+  const [firstMs] = await timed(() => rebuildFirstTouch(db));
+  log(`  first touches rebuilt in ${secs(firstMs)}`);
+  for (const table of ['users', 'companies', 'customers', 'customer_stage_changes', 'segment_members']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
   // Vacuumed so that the panels' index-only scans (source records by customer and source) need no heap visits.
-  for (const table of ['source_records', 'customer_facts']) await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
+  for (const table of ['source_records', 'customer_facts', 'customer_order_totals', 'customer_first_touch', 'match_decisions']) await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
 }
 
 // ── hand-written SQL over the raw tables ──

@@ -347,6 +347,8 @@ export interface MatchDecisionsTable {
   evidence: Json<unknown>;
   import_run_id: string | null;
   decided_by_user_id: string | null;
+  /** A merge or an accepted review whose customer existed before the decision (migration 0040; set on insert). */
+  joined_existing: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -60,7 +60,7 @@ export async function deleteMatchKeys(db: Db, rows: ReadonlyArray<{ keyHash: str
 
 /** A changed record gets its new content (its old match keys are deleted by the caller, see deleteMatchKeys). */
 export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise<void> {
-  await db
+  const updated = await db
     .updateTable('source_records')
     .set({
       raw: r.rawJson,
@@ -75,7 +75,10 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
       resolution_error: null,
     })
     .where('id', '=', id)
+    .returning('customer_id')
     .execute();
+  // Its arrival moved: its customer's first touch may have changed.
+  await refreshFirstTouchOf(db, updated.map((u) => u.customer_id));
 }
 
 /**
@@ -238,9 +241,11 @@ export async function addLinkedRecords(db: Db, n: number): Promise<void> {
 export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: number; customerId: string }>): Promise<void> {
   for (let i = 0; i < links.length; i += 20_000) {
     const chunk = links.slice(i, i + 20_000);
+    const before = await sql<{ customer_id: string | null }>`SELECT DISTINCT customer_id FROM source_records WHERE id = ANY(${chunk.map((l) => l.recordId)}::bigint[])`.execute(db);
     await sql`UPDATE source_records SET customer_id = v.customer_id
       FROM unnest(${chunk.map((l) => l.recordId)}::bigint[], ${chunk.map((l) => l.customerId)}::uuid[]) AS v(id, customer_id)
       WHERE source_records.id = v.id`.execute(db);
+    await refreshFirstTouchOf(db, [...before.rows.map((r) => r.customer_id), ...chunk.map((l) => l.customerId)]);
   }
 }
 
@@ -259,10 +264,18 @@ export interface DecisionRow {
   userId?: string | null;
 }
 
+/**
+ * Stores decisions. `joined_existing` is decided here, once: a merge or an accepted review of a record whose customer
+ * was created before the decision (now(), the decision's created_at) joined an existing customer — the dashboards'
+ * merges by source count those records. The customer's creation time and the decision's never change afterwards.
+ */
 export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
     await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
       kind: r.kind,
+      joined_existing: (r.kind === 'merge' || r.kind === 'accept') && r.recordId !== null && r.customerId !== null
+        ? sql<boolean>`COALESCE((SELECT t.created_at < now() FROM customers t WHERE t.id = ${r.customerId}::uuid), FALSE)`
+        : false,
       source_record_id: r.recordId,
       customer_id: r.customerId,
       other_customer_id: r.otherCustomerId ?? null,
@@ -308,6 +321,7 @@ export async function setReviewStatusOfCustomerPair(
 export async function moveAllRecords(db: Db, fromId: string, toId: string): Promise<number[]> {
   const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
     .where('customer_id', '=', fromId).returning('id').execute();
+  await refreshFirstTouchOf(db, [fromId, toId]);
   return moved.map((r) => r.id);
 }
 
@@ -316,6 +330,7 @@ export async function moveRecords(db: Db, recordIds: readonly number[], fromId: 
   if (recordIds.length === 0) return;
   await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
     .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
+  await refreshFirstTouchOf(db, [fromId, toId]);
 }
 
 export async function insertReviewItems(
@@ -461,7 +476,7 @@ export async function insertSourceRecord(
   db: Db,
   values: { sourceId: string; externalId: string; customerId: string; raw: unknown; normalized: unknown; contentHash: string; userId: string | null; matchRecord?: unknown },
 ) {
-  return db
+  const record = await db
     .insertInto('source_records')
     .values({
       source_id: values.sourceId,
@@ -475,6 +490,8 @@ export async function insertSourceRecord(
     })
     .returning(['id', 'received_at'])
     .executeTakeFirstOrThrow();
+  await refreshFirstTouchOf(db, [values.customerId]);
+  return record;
 }
 
 /** Advisory lock that serialises identity resolution across processes (held to the end of the transaction). */
@@ -506,6 +523,31 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
     ])).execute();
   }
   if (recordIds.length === 0) return 0;
-  const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).returning('customer_id').execute();
+  // Customers kept (a retention delete) get their first record again; erased ones have none left.
+  await refreshFirstTouchOf(db, r.map((x) => x.customer_id));
+  return r.length;
+}
+
+/**
+ * The dashboards' first touch (customer_first_touch, migration 0040): each customer's earliest record (received first;
+ * ties by id) with its source, rewritten here, by the one writer of source_records, for every customer whose records
+ * were linked, moved, changed (a changed record's arrival moves) or deleted; rebuilt whole by the daily pass.
+ */
+export async function refreshFirstTouchOf(db: Db, customerIds: ReadonlyArray<string | null>): Promise<void> {
+  const ids = [...new Set(customerIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return;
+  await sql`DELETE FROM customer_first_touch WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_first_touch (customer_id, source_id, received_at, source_record_id)
+    SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id, sr.received_at, sr.id FROM source_records sr
+    WHERE sr.customer_id = ANY(${ids}::uuid[]) ORDER BY sr.customer_id, sr.received_at, sr.id`.execute(db);
+}
+
+/** Rewrites every customer's first touch (the daily pass: whatever a path missed is put right within a day). */
+export async function rebuildFirstTouch(db: Db): Promise<void> {
+  await sql`DELETE FROM customer_first_touch`.execute(db);
+  await sql`INSERT INTO customer_first_touch (customer_id, source_id, received_at, source_record_id)
+    SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id, sr.received_at, sr.id FROM source_records sr
+    WHERE sr.customer_id IS NOT NULL ORDER BY sr.customer_id, sr.received_at, sr.id`.execute(db);
+  await sql`ANALYZE customer_first_touch`.execute(db);
 }

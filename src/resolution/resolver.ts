@@ -398,3 +398,8 @@ async function resolveChunk(
   await keysStored;
   return { merged, review: reviewRows.length, customersCreated };
 }
+
+/** Rewrites every customer's first touch in one transaction (the daily pass; the bench after its SQL load). */
+export async function rebuildFirstTouch(db: Db): Promise<void> {
+  await db.transaction().execute((trx) => repo.rebuildFirstTouch(trx));
+}

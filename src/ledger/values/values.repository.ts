@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
 /**
@@ -235,7 +235,7 @@ export async function setPredictions(db: Db, rows: ReadonlyArray<{ customerId: s
   }
 }
 
-// ── the dashboards' order rollups (customer_order_days, customer_category_days; migration 0022) ──
+// ── the dashboards' order rollups (customer_order_days, customer_category_days: migration 0022; customer_order_totals: 0040) ──
 
 /** Japan calendar day of an order: the dashboards' months and ranges are Japan time. */
 const JAPAN_DAY = sql`(o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date`;
@@ -281,6 +281,14 @@ function categoryDays(customerIds: readonly string[] | null) {
       GROUP BY 1, 2, 3, 4) g`;
 }
 
+/**
+ * Per customer and currency, the sums of its day rows (customer_order_totals, migration 0040): purchases, revenue and
+ * how many day rows — the composition without a range reads one row per buyer instead of its days.
+ */
+function orderTotals(where: RawBuilder<unknown>) {
+  return sql`SELECT d.customer_id, d.currency, sum(d.orders), sum(d.revenue), count(*) FROM customer_order_days d ${where} GROUP BY d.customer_id, d.currency`;
+}
+
 /** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
 export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length === 0) return;
@@ -289,6 +297,8 @@ export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string
   await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(ids)}`.execute(db);
+  await sql`DELETE FROM customer_order_totals WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_order_totals (customer_id, currency, orders, revenue, days) ${orderTotals(sql`WHERE d.customer_id = ANY(${ids}::uuid[])`)}`.execute(db);
 }
 
 /** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
@@ -298,7 +308,10 @@ export async function rebuildOrderRollups(db: Db): Promise<void> {
   await sql`DELETE FROM customer_category_days`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(null)}`.execute(db);
   await sql`ANALYZE customer_order_days`.execute(db);
+  await sql`DELETE FROM customer_order_totals`.execute(db);
+  await sql`INSERT INTO customer_order_totals (customer_id, currency, orders, revenue, days) ${orderTotals(sql``)}`.execute(db);
   await sql`ANALYZE customer_category_days`.execute(db);
+  await sql`ANALYZE customer_order_totals`.execute(db);
 }
 
 /** The customers who bought a product (its category changed: their category rollups follow). */
@@ -315,12 +328,13 @@ export async function lastValueRunSeconds(db: Db): Promise<number | null> {
   return row?.seconds ?? null;
 }
 
-/** 消去 (src/ledger/privacy): the customers' values and order rollups. */
+/** 消去 (src/ledger/privacy): the customers' values and order rollups (days, categories, totals). */
 export async function eraseValuesOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const a = await db.deleteFrom('customer_values').where('customer_id', 'in', customerIds).executeTakeFirst();
   const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
   const b = await sql`DELETE FROM customer_order_days WHERE customer_id IN (${ids})`.execute(db);
   const c = await sql`DELETE FROM customer_category_days WHERE customer_id IN (${ids})`.execute(db);
-  return Number(a.numDeletedRows) + Number(b.numAffectedRows ?? 0) + Number(c.numAffectedRows ?? 0);
+  const d = await sql`DELETE FROM customer_order_totals WHERE customer_id IN (${ids})`.execute(db);
+  return Number(a.numDeletedRows) + Number(b.numAffectedRows ?? 0) + Number(c.numAffectedRows ?? 0) + Number(d.numAffectedRows ?? 0);
 }

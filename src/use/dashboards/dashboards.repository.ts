@@ -75,13 +75,8 @@ export interface PanelSettings {
   jit: boolean;
   /** false: aggregate in index order (the funnel's stage changes by customer) instead of hashing a million groups. */
   hashAggregate: boolean;
-  /**
-   * false: no parallel workers. First touch sorts every record by customer and arrival: each worker built the same
-   * sorted list again for its hash join (10.2 s against 6.3 s alone at 1 M, load 9).
-   */
-  parallel: boolean;
 }
-export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true, parallel: true };
+export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true };
 
 /**
  * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
@@ -91,8 +86,7 @@ export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hash
 export async function withStatementTimeout<T>(db: Db, ms: number, settings: PanelSettings, run: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true), set_config('work_mem', ${settings.workMem}, true),
-      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)
-      ${settings.parallel ? sql`` : sql`, set_config('max_parallel_workers_per_gather', '0', true)`}`.execute(trx);
+      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)`.execute(trx);
     return run(trx);
   });
 }
@@ -139,6 +133,16 @@ export interface CompositionRow { key: string | null; customers: number | string
  * range), purchases and yen revenue in the range.
  */
 export async function composition(db: Db, dimension: CompositionDimension, scope: Scope): Promise<CompositionRow[]> {
+  if (scope.fromDay === null && scope.toDay === null && scope.from === null && scope.until === null) {
+    // Without a range: every customer counts and its purchases are its totals (customer_order_totals: one row per
+    // buyer and currency, the sums of its day rows), joined to the keys — no day rows read.
+    const r = await sql<CompositionRow>`
+      SELECT k.key, count(*) AS customers, count(*) FILTER (WHERE t.orders > 0) AS buyers,
+             COALESCE(sum(t.orders), 0) AS orders, COALESCE(sum(t.revenue), 0) AS revenue
+      FROM (${keyed(dimension, scope)}) k LEFT JOIN customer_order_totals t ON t.customer_id = k.id AND t.currency = 'JPY'
+      GROUP BY k.key`.execute(db);
+    return r.rows;
+  }
   if (scope.fromDay === null && dimension !== 'source') {
     // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
     // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: their
@@ -324,17 +328,18 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  * and how many of them made a purchase in the range.
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
-  // Each customer's first record, then the customers of the scope; buyers as one distinct list of the rollup's
-  // customers (no per-customer probes).
+  // Each customer's first record as resolution keeps it (customer_first_touch, migration 0040), of the customers of
+  // the scope; buyers as one distinct list of the rollup's customers (no per-customer probes).
   const r = await sql<FirstTouchRow>`
     WITH firsts AS (
-      SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id
-      FROM source_records sr JOIN customer_facts c ON c.customer_id = sr.customer_id
-      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}
-      ORDER BY sr.customer_id, sr.received_at, sr.id),
-    buyers AS (
-      SELECT DISTINCT d.customer_id FROM customer_order_days d
-      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)})
+      SELECT f.customer_id, f.source_id
+      FROM customer_first_touch f JOIN customer_facts c ON c.customer_id = f.customer_id
+      WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}),
+    buyers AS (${scope.fromDay === null && scope.toDay === null
+      // Without a range: a buyer has a purchase in some currency's totals (one row per buyer and currency).
+      ? sql`SELECT DISTINCT t.customer_id FROM customer_order_totals t WHERE t.orders > 0 ${members(scope, sql`t.customer_id`)}`
+      : sql`SELECT DISTINCT d.customer_id FROM customer_order_days d
+      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}`})
     SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
     FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
     GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);
@@ -363,15 +368,14 @@ export interface MergesRow { source: string; label: string; merged: number | str
 /**
  * Per source: its records (received in the range) and how many of them joined a customer that existed before
  * (identity resolution's merge or an accepted review, decided after the customer was created: a cluster's own new
- * customer does not count).
+ * customer does not count). Resolution stores that answer with the decision (match_decisions.joined_existing,
+ * migration 0040), read here from its partial index.
  */
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
   const r = await sql<MergesRow>`
     SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
     FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customer_facts c ON c.customer_id = sr.customer_id
-    LEFT JOIN (
-      SELECT DISTINCT d.source_record_id FROM match_decisions d JOIN customer_facts t ON t.customer_id = d.customer_id
-      WHERE d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at) j ON j.source_record_id = sr.id
+    LEFT JOIN (SELECT DISTINCT d.source_record_id FROM match_decisions d WHERE d.joined_existing) j ON j.source_record_id = sr.id
     WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`sr.received_at`)}
     GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
   return r.rows;

@@ -251,8 +251,7 @@ export const PANEL_TIMEOUT_MS = 30_000;
 export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date(), timeoutMs: number = PANEL_TIMEOUT_MS): Promise<Panel> {
   try {
     // The funnel of every customer streams in index order; a segment's (a third of them at most) hashes faster.
-    const settings = id === 'funnel' && !query.segment ? { ...repo.PANEL_SETTINGS, hashAggregate: false }
-      : id === 'first_touch' ? { ...repo.PANEL_SETTINGS, parallel: false } : repo.PANEL_SETTINGS;
+    const settings = id === 'funnel' && !query.segment ? { ...repo.PANEL_SETTINGS, hashAggregate: false } : repo.PANEL_SETTINGS;
     return await repo.withStatementTimeout(db, timeoutMs, settings, (trx) => panelIn(trx, id, query, now));
   } catch (error) {
     if (sqlState(error) === PG_QUERY_CANCELED) {

@@ -8,6 +8,7 @@ import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
 import { ENGINES } from '../../support/engines.ts';
+import { firstTouchDrift } from '../../support/first-touch.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const operator = { auth: null, ip: null, userAgent: 'test' };
@@ -97,6 +98,8 @@ for (const engine of ENGINES) {
       assert.equal(after.address, null);
       assert.equal(after.phone, null);
       assert.doesNotMatch(JSON.stringify(after.provenance), /members/);
+      // The first touches follow (鈴木's is the CRM record now; 山田 has none).
+      assert.deepEqual(await firstTouchDrift(db), []);
       // 佐藤's record is within the period: untouched.
       assert.equal((await recordOf('M3'))!.customer_id, sato);
 

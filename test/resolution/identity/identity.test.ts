@@ -163,6 +163,7 @@ for (const engine of ENGINES) {
       assert.equal(decisions[0]!.customer_id, kept);
       assert.equal(decisions[0]!.other_customer_id, b.id);
       assert.equal((decisions[0]!.evidence as { fields: unknown[] }).fields.length, 4);
+      assert.equal(decisions[0]!.joined_existing, true, 'the record joined a customer that existed before (the dashboards\' merges by source)');
       assert.equal((await auditOf('identity.review.accept', String(itemId))).length, 1);
       const deleted = await auditOf('customer.delete', b.id);
       assert.equal(deleted.length, 1);

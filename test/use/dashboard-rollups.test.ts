@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { ingestRecords } from '../../src/resolution/staging.ts';
+import { ENGINES } from '../support/engines.ts';
+import { firstTouchDrift } from '../support/first-touch.ts';
+import { startTestApp, type Client, type TestApp } from '../support/app.ts';
+
+const actor = { auth: null, ip: null, userAgent: 'test' };
+
+/**
+ * The dashboards' stored answers of migration 0040 against their raw definitions, after every path that writes them:
+ *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
+ *    positive quantity), net revenue and order days of its orders not cancelled — after an order, a return, a
+ *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
+ *  - match_decisions.joined_existing (resolution.repository.ts): a merge or accept whose customer was created before
+ *    the decision — a record joining an existing customer, and a record of a cluster whose customer was created in
+ *    the same import (not joined).
+ */
+for (const engine of ENGINES) {
+  describe(`dashboard rollups [${engine}]`, () => {
+    let t: TestApp;
+    let admin: Client;
+    const ids: Record<string, string> = {};
+    const orderIds: Record<string, string> = {};
+
+    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days). */
+    const totalsDrift = async () => {
+      const db = t.database.db;
+      const stored = (await sql<{ row: string }>`
+        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days AS row FROM customer_order_totals`.execute(db)).rows.map((r) => r.row);
+      const raw = (await sql<{ row: string }>`
+        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days AS row FROM (
+          SELECT sr.customer_id, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
+                 count(DISTINCT (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date) AS days
+          FROM orders o
+          JOIN (SELECT order_id, bool_or(quantity > 0) AS counted,
+                       sum(CASE WHEN unit_price IS NOT NULL THEN (quantity - returned_quantity) * unit_price ELSE amount - returned_amount END) AS net
+                FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
+          JOIN source_records sr ON sr.id = o.source_record_id JOIN customers c ON c.id = sr.customer_id
+          WHERE o.status <> 'cancelled' AND c.deleted_at IS NULL
+          GROUP BY 1, 2) x`.execute(db)).rows.map((r) => r.row);
+      const s = new Set(stored);
+      const r = new Set(raw);
+      return { missing: raw.filter((x) => !s.has(x)).sort(), extra: stored.filter((x) => !r.has(x)).sort(), rows: stored.length };
+    };
+    const assertTotals = async (rows: number, why: string) => {
+      const d = await totalsDrift();
+      assert.deepEqual([d.missing, d.extra], [[], []], why);
+      assert.equal(d.rows, rows, why);
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], `first touch ${why}`);
+    };
+    const yen = async (who: string) => (await sql<{ orders: number; revenue: number }>`
+      SELECT orders, revenue::float8 AS revenue FROM customer_order_totals WHERE customer_id = ${ids[who]!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0];
+    /** Decisions whose stored flag differs from its definition. */
+    const joinedDrift = async () => (await sql<{ id: string }>`
+      SELECT d.id FROM match_decisions d LEFT JOIN customers t ON t.id = d.customer_id
+      WHERE d.joined_existing IS DISTINCT FROM COALESCE(d.kind IN ('merge', 'accept') AND d.source_record_id IS NOT NULL AND t.created_at < d.created_at, FALSE)`
+      .execute(t.database.db)).rows.map((r) => r.id);
+    const order = async (id: string, email: string, at: string, lines: Array<{ sku: string; quantity: number; unitPrice: number }>, extra: Record<string, string> = {}) => {
+      const res = await admin.json('POST', '/api/v1/orders', { source: 'ec', orderId: id, orderedAt: at, customer: { email }, lines, ...extra });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      orderIds[id] = res.body.id;
+    };
+
+    before(async () => {
+      t = await startTestApp(engine);
+      admin = await t.as('admin');
+      const linked = await ingestRecords(t.database.db, {
+        source: { name: 'crm', label: '基幹CRM', kind: 'file_import' },
+        records: [
+          { externalId: 'hanako', fields: { full_name: '佐藤 花子', email: 'hanako@daicho-test.jp', prefecture: '東京都' } },
+          { externalId: 'taro', fields: { full_name: '山田 太郎', email: 'taro@daicho-test.jp', prefecture: '東京都' } },
+          { externalId: 'jiro', fields: { full_name: '鈴木 次郎', email: 'jiro@daicho-test.jp', prefecture: '大阪府' } },
+          // Two records of one person in one import: the second joins the customer the first created in the same
+          // transaction — not a customer that existed before.
+          { externalId: 'shiro-1', fields: { full_name: '田中 四郎', email: 'shiro@daicho-test.jp', prefecture: '福岡県' } },
+          { externalId: 'shiro-2', fields: { full_name: '田中 四郎', email: 'shiro@daicho-test.jp', phone: '090-3456-7812' } },
+        ],
+        actor,
+      });
+      for (const l of linked) ids[l.externalId] = l.customerId;
+      await admin.json('POST', '/api/v1/products', { sku: 'CF-1', name: 'コーヒー豆', category: '食品', price: 3200 });
+      await admin.json('POST', '/api/v1/products', { sku: 'MG-1', name: 'マグカップ', category: '雑貨', price: 1500 });
+    });
+    after(async () => t.close());
+
+    test('customer_first_touch after an import, a changed record and an order', async () => {
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after the import');
+      const crm = (await sql<{ id: string }>`SELECT id FROM sources WHERE name = 'crm'`.execute(t.database.db)).rows[0]!.id;
+      const first = async (who: string) => (await sql<{ source_id: string; source_record_id: string }>`
+        SELECT source_id, source_record_id FROM customer_first_touch WHERE customer_id = ${ids[who]!}::uuid`.execute(t.database.db)).rows[0];
+      assert.equal((await first('shiro-1'))!.source_id, crm);
+      const shiro1 = (await sql<{ id: string }>`SELECT id FROM source_records WHERE external_id = 'shiro-1'`.execute(t.database.db)).rows[0]!.id;
+      assert.equal(String((await first('shiro-1'))!.source_record_id), String(shiro1), 'the earlier of the two records');
+      // 四郎's first record arrives again with new content: its arrival moves, so the other record is his first now.
+      await ingestRecords(t.database.db, {
+        source: { name: 'crm', label: '基幹CRM', kind: 'file_import' },
+        records: [{ externalId: 'shiro-1', fields: { full_name: '田中 四郎', email: 'shiro@daicho-test.jp', prefecture: '佐賀県' } }],
+        actor,
+      });
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after a changed record');
+      assert.notEqual(String((await first('shiro-1'))!.source_record_id), String(shiro1));
+    });
+
+    test('joined_existing: an order joining an existing customer, a cluster\'s own new customer', async () => {
+      assert.equal(ids['shiro-1'], ids['shiro-2'], 'one customer for the two records');
+      await order('H-1', 'hanako@daicho-test.jp', '2026-01-10T10:00:00+09:00', [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }]);
+      assert.deepEqual(await joinedDrift(), []);
+      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after an order\'s record joined 花子');
+      const flags = (await sql<{ external_id: string; kind: string; joined_existing: boolean }>`
+        SELECT sr.external_id, d.kind, d.joined_existing FROM match_decisions d JOIN source_records sr ON sr.id = d.source_record_id
+        ORDER BY sr.external_id, d.id`.execute(t.database.db)).rows;
+      const flagOf = (externalId: string) => flags.filter((f) => f.external_id === externalId).map((f) => [f.kind, f.joined_existing]);
+      const orderFlags = (await sql<{ kind: string; joined_existing: boolean }>`
+        SELECT d.kind, d.joined_existing FROM match_decisions d JOIN orders o ON o.source_record_id = d.source_record_id
+        WHERE o.id = ${orderIds['H-1']!}::uuid ORDER BY d.id`.execute(t.database.db)).rows.map((f) => [f.kind, f.joined_existing]);
+      assert.deepEqual(orderFlags, [['merge', true]], 'the order\'s record joined 花子, who existed');
+      assert.equal(flagOf('shiro-2').every(([, joined]) => joined === false), true, 'joined the customer its own import created');
+      assert.ok(flagOf('shiro-2').length >= 1);
+      const m = await admin.json('GET', '/api/v1/dashboards/panels/merges_by_source');
+      assert.equal(m.status, 200, JSON.stringify(m.body));
+      assert.deepEqual(m.body.rows.map((r: { source: string; merged: number; records: number }) => [r.source, r.merged, r.records]), [['crm', 0, 5], ['orders-ec', 1, 1]]);
+    });
+
+    test('customer_order_totals after orders, a return, a cancellation and an order without a purchase', async () => {
+      await order('H-2', 'hanako@daicho-test.jp', '2026-02-05T10:00:00+09:00', [{ sku: 'CF-1', quantity: 2, unitPrice: 3200 }]);
+      await order('T-1', 'taro@daicho-test.jp', '2026-02-20T10:00:00+09:00', [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }]);
+      await order('T-2', 'taro@daicho-test.jp', '2026-03-01T10:00:00+09:00', [{ sku: 'MG-1', quantity: 10, unitPrice: 5 }], { currency: 'USD' });
+      await order('J-1', 'jiro@daicho-test.jp', '2026-03-15T10:00:00+09:00', [{ sku: 'MG-1', quantity: 4, unitPrice: 1500 }]);
+      await order('J-2', 'jiro@daicho-test.jp', '2026-03-20T10:00:00+09:00', [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }]);
+      // 次郎's order returned whole: an order day without revenue, still a purchase.
+      await order('J-3', 'jiro@daicho-test.jp', '2026-03-25T10:00:00+09:00', [{ sku: 'MG-1', quantity: 1, unitPrice: 1500 }]);
+      const back = await admin.json('POST', `/api/v1/orders/${orderIds['J-3']!}/returns`, { lines: [{ sku: 'MG-1', quantity: '1' }] });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      await assertTotals(4, 'after the orders');
+      assert.deepEqual(await yen('hanako'), { orders: 2, revenue: 9600 });
+      const returned = await admin.json('POST', `/api/v1/orders/${orderIds['H-2']!}/returns`, { lines: [{ sku: 'CF-1', quantity: '1' }] });
+      assert.equal(returned.status, 200, JSON.stringify(returned.body));
+      await assertTotals(4, 'after a return');
+      assert.deepEqual(await yen('hanako'), { orders: 2, revenue: 6400 });
+      const cancelled = await admin.json('POST', `/api/v1/orders/${orderIds['J-2']!}/cancel`, {});
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      await assertTotals(4, 'after a cancellation');
+      assert.deepEqual(await yen('jiro'), { orders: 2, revenue: 6000 });
+      const composition = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=prefecture');
+      assert.deepEqual(composition.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue]),
+        [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);
+    });
+
+    test('customer_order_totals after a merge, a split, a soft delete, the daily rebuild and an erasure', async () => {
+      const merged = await admin.json('POST', '/api/v1/customers/merge', { customerIds: [ids.hanako!, ids.jiro!] });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      await assertTotals(3, 'after a merge: 次郎\'s totals are 花子\'s (花子 yen, 太郎 yen and dollars)');
+      assert.deepEqual(await yen('hanako'), { orders: 4, revenue: 12400 });
+
+      const jiroRecords = (await sql<{ id: string }>`
+        SELECT sr.id FROM source_records sr WHERE sr.customer_id = ${ids.hanako!}::uuid
+          AND (sr.external_id = 'jiro' OR sr.id IN (SELECT o.source_record_id FROM orders o WHERE o.id = ANY(${['J-1', 'J-2', 'J-3'].map((k) => orderIds[k]!)}::uuid[])))`
+        .execute(t.database.db)).rows.map((r) => Number(r.id));
+      const split = await admin.json('POST', `/api/v1/customers/${ids.hanako!}/unmerge`, { sourceRecordIds: jiroRecords });
+      assert.equal(split.status, 201, JSON.stringify(split.body));
+      ids.jiro2 = split.body.newCustomerId as string;
+      await assertTotals(4, 'after a split: 次郎\'s orders left with his records');
+      assert.deepEqual(await yen('jiro2'), { orders: 2, revenue: 6000 });
+
+      assert.equal((await admin.request('DELETE', `/api/v1/customers/${ids.taro!}`)).status, 204);
+      await assertTotals(2, 'after a soft delete: 太郎\'s yen and dollar rows are gone');
+      // First touch without a range counts buyers from the totals: 花子 and the split-off 次郎 (a purchase each), not 四郎.
+      const ft = await admin.json('GET', '/api/v1/dashboards/panels/first_touch');
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 3, 2]]);
+
+      // The daily rebuild puts right a drifted row and a missing one.
+      await sql`UPDATE customer_order_totals SET orders = orders + 5 WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db);
+      await sql`DELETE FROM customer_order_totals WHERE customer_id = ${ids.jiro2!}::uuid`.execute(t.database.db);
+      assert.notDeepEqual((await totalsDrift()).missing, []);
+      await rebuildOrderRollups(t.database.db);
+      await assertTotals(2, 'after the rebuild');
+
+      const r = await admin.json('POST', '/api/v1/privacy/requests', {
+        kind: 'erasure', receivedOn: '2026-12-01', requesterName: '鈴木 次郎', requesterContact: 'jiro@daicho-test.jp',
+        identityVerifiedBy: admin.userId, identityVerifiedAt: '2026-12-01T10:00:00+09:00', identityMethod: '運転免許証の写し', customerIds: [ids.jiro2!],
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const done = await admin.json('POST', `/api/v1/privacy/requests/${r.body.id}/erase`, { confirm: '消去する' });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      await assertTotals(1, 'after an erasure');
+      assert.deepEqual(await joinedDrift(), [], 'the decisions left keep their flags');
+    });
+  });
+}
