@@ -368,8 +368,16 @@ export interface ReviewItemsTable {
   pattern: string | null;
   /** 0042: decided one by one by a person: a label the pattern's tally counts. */
   teaches: Generated<boolean>;
-  /** 0042: what deciding this open item is worth (feedback.ts decisionValue); the queue's order. */
-  priority: Generated<number>;
+}
+
+/** 0042: per review pattern, its tally when last refreshed and what deciding one of its open items is worth. */
+export interface ReviewPatternsTable {
+  pattern: string;
+  open: number;
+  accepted: number;
+  rejected: number;
+  priority: number;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface SchemaMigrationsTable { version: string; applied_at: CreatedAt }
@@ -1050,6 +1058,7 @@ export interface Database {
   resolution_stats: ResolutionStatsTable;
   source_recomputes: SourceRecomputesTable;
   review_items: ReviewItemsTable;
+  review_patterns: ReviewPatternsTable;
   schema_migrations: SchemaMigrationsTable;
   tracker_sites: TrackerSitesTable;
   web_visitors: WebVisitorsTable;

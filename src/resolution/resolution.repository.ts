@@ -358,34 +358,38 @@ export interface PatternCounts {
   open: number;
 }
 
-/**
- * Per pattern: the labels (items a person decided one by one: accepted, or rejected / never) and the open items.
- * Without `patterns`, every pattern that has a label (what the importer needs to decide new pairs).
- */
-export async function patternCounts(db: Db, patterns?: readonly string[]): Promise<PatternCounts[]> {
-  if (patterns !== undefined && patterns.length === 0) return [];
-  let query = db.selectFrom('review_items')
+/** Per pattern, counted now: the labels (items a person decided one by one: accepted, or rejected / never) and the open items. */
+export async function patternCounts(db: Db, patterns: readonly string[]): Promise<PatternCounts[]> {
+  if (patterns.length === 0) return [];
+  const rows = await db.selectFrom('review_items')
     .select((eb) => [
       'pattern',
       eb.fn.sum<string>(sql`CASE WHEN status = 'accepted' AND teaches THEN 1 ELSE 0 END`).as('accepted'),
       eb.fn.sum<string>(sql`CASE WHEN status IN ('rejected', 'never') AND teaches THEN 1 ELSE 0 END`).as('rejected'),
       eb.fn.sum<string>(sql`CASE WHEN status = 'open' THEN 1 ELSE 0 END`).as('open'),
     ])
-    .where('pattern', 'is not', null)
-    .groupBy('pattern');
-  if (patterns !== undefined) query = query.where('pattern', 'in', [...patterns]);
-  else query = query.where('teaches', '=', true);
-  const rows = await query.execute();
+    .where('pattern', 'in', [...patterns])
+    .groupBy('pattern')
+    .execute();
   return rows.map((r) => ({ pattern: r.pattern!, accepted: Number(r.accepted), rejected: Number(r.rejected), open: Number(r.open) }));
 }
 
-/** Sets the priority of every open item of each pattern (one statement). */
-export async function setPatternPriorities(db: Db, priorities: ReadonlyArray<{ pattern: string; priority: number }>): Promise<void> {
-  for (let i = 0; i < priorities.length; i += 1000) {
-    const part = priorities.slice(i, i + 1000);
-    await sql`UPDATE review_items SET priority = v.priority
-      FROM (VALUES ${sql.join(part.map((p) => sql`(${p.pattern}, ${p.priority}::double precision)`))}) AS v(pattern, priority)
-      WHERE review_items.pattern = v.pattern AND review_items.status = 'open'`.execute(db);
+/** The stored tallies of every pattern with a label (what the importer needs to decide new pairs). */
+export async function labelledPatterns(db: Db): Promise<PatternCounts[]> {
+  return db.selectFrom('review_patterns').select(['pattern', 'accepted', 'rejected', 'open'])
+    .where(sql<boolean>`accepted + rejected > 0`).execute();
+}
+
+/** Stores each pattern's tally and priority (one row a pattern). */
+export async function savePatterns(db: Db, rows: ReadonlyArray<PatternCounts & { priority: number }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.insertInto('review_patterns')
+      .values(rows.slice(i, i + 1000).map((r) => ({ pattern: r.pattern, open: r.open, accepted: r.accepted, rejected: r.rejected, priority: r.priority })))
+      .onConflict((oc) => oc.column('pattern').doUpdateSet((eb) => ({
+        open: eb.ref('excluded.open'), accepted: eb.ref('excluded.accepted'), rejected: eb.ref('excluded.rejected'),
+        priority: eb.ref('excluded.priority'), updated_at: sql<Date>`now()`,
+      })))
+      .execute();
   }
 }
 

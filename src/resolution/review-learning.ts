@@ -11,7 +11,7 @@ import * as repo from './resolution.repository.ts';
 /** The verdicts the reviewers' labels support, for resolveBatch's `learned` option (null when nothing is settled). */
 export async function learnedDecisions(db: Db): Promise<((item: ReviewItem) => 'merge' | 'distinct' | null) | null> {
   const settled = new Map<string, 'merge' | 'distinct'>();
-  for (const c of await repo.patternCounts(db)) {
+  for (const c of await repo.labelledPatterns(db)) {
     const verdict = learnedVerdict(c);
     if (verdict !== null) settled.set(c.pattern, verdict);
   }
@@ -23,7 +23,7 @@ export async function learnedDecisions(db: Db): Promise<((item: ReviewItem) => '
 export async function refreshPriorities(db: Db, patterns: Iterable<string>): Promise<void> {
   const list = [...new Set(patterns)];
   const counts = await repo.patternCounts(db, list);
-  await repo.setPatternPriorities(db, counts.map((c) => ({ pattern: c.pattern, priority: decisionValue(c, c.open) })));
+  await repo.savePatterns(db, counts.map((c) => ({ ...c, priority: decisionValue(c, c.open) })));
 }
 
 /** Fills in the pattern of items stored before patterns were (migration 0042), then their priorities. */

@@ -14,11 +14,14 @@ export type DecisionKind = 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_m
  * records already belong to one customer (merged since) are moot and left out.
  */
 export async function listReviewItems(db: Db, status: ReviewStatus, after: { priority: number; score: number; id: number } | null, limit: number) {
+  const priority = sql<number>`COALESCE(review_patterns.priority, 0)`;
   let query = db
     .selectFrom('review_items')
     .innerJoin('source_records as ra', 'ra.id', 'review_items.record_a_id')
     .innerJoin('source_records as rb', 'rb.id', 'review_items.record_b_id')
+    .leftJoin('review_patterns', 'review_patterns.pattern', 'review_items.pattern')
     .selectAll('review_items')
+    .select(priority.as('priority'))
     .where('review_items.status', '=', status);
   if (status === 'open') {
     query = query.where(sql<SqlBool>`ra.customer_id IS DISTINCT FROM rb.customer_id`);
@@ -36,12 +39,12 @@ export async function listReviewItems(db: Db, status: ReviewStatus, after: { pri
   }
   if (after) {
     query = query.where((eb) => eb.or([
-      eb('review_items.priority', '<', after.priority),
-      eb.and([eb('review_items.priority', '=', after.priority), eb('review_items.score', '<', after.score)]),
-      eb.and([eb('review_items.priority', '=', after.priority), eb('review_items.score', '=', after.score), eb('review_items.id', '>', after.id)]),
+      eb(priority, '<', after.priority),
+      eb.and([eb(priority, '=', after.priority), eb('review_items.score', '<', after.score)]),
+      eb.and([eb(priority, '=', after.priority), eb('review_items.score', '=', after.score), eb('review_items.id', '>', after.id)]),
     ]));
   }
-  return query.orderBy('review_items.priority', 'desc').orderBy('review_items.score', 'desc').orderBy('review_items.id', 'asc').limit(limit).execute();
+  return query.orderBy(priority, 'desc').orderBy('review_items.score', 'desc').orderBy('review_items.id', 'asc').limit(limit).execute();
 }
 
 /** Open items of one pattern, best score first (a decision for the whole pattern). */
@@ -54,6 +57,13 @@ export async function findReviewItem(db: Db, id: number, options: { forUpdate?: 
   let query = db.selectFrom('review_items').selectAll().where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
+}
+
+/** What deciding an item of each pattern is worth, as last stored (absent: not refreshed yet). */
+export async function patternPriorities(db: Db, patterns: readonly string[]): Promise<Map<string, number>> {
+  if (patterns.length === 0) return new Map();
+  const rows = await db.selectFrom('review_patterns').select(['pattern', 'priority']).where('pattern', 'in', [...patterns]).execute();
+  return new Map(rows.map((r) => [r.pattern, r.priority]));
 }
 
 /** Source records by id, with their source and customer (for the side-by-side view and for unmerge). */

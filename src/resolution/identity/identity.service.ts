@@ -55,9 +55,14 @@ export async function getReviewItem(db: Db, id: number, auth: AuthContext | null
   return toReviewItem(row, new Map(records.map((r) => [r.id, r])), canSeePersonal(auth), await talliesOf(db, [row.pattern]));
 }
 
-async function talliesOf(db: Db, patterns: ReadonlyArray<string | null>): Promise<Map<string, resolution.PatternCounts>> {
-  const counts = await resolution.patternCounts(db, [...new Set(patterns.filter((p): p is string => p !== null))]);
-  return new Map(counts.map((c) => [c.pattern, c]));
+type Tally = resolution.PatternCounts & { priority: number };
+
+/** Each pattern's tally counted now (for what the page shows) and its stored priority (the queue's order). */
+async function talliesOf(db: Db, patterns: ReadonlyArray<string | null>): Promise<Map<string, Tally>> {
+  const list = [...new Set(patterns.filter((p): p is string => p !== null))];
+  const counts = await resolution.patternCounts(db, list);
+  const priorities = await repo.patternPriorities(db, list);
+  return new Map(counts.map((c) => [c.pattern, { ...c, priority: priorities.get(c.pattern) ?? 0 }]));
 }
 
 /**
@@ -332,7 +337,7 @@ function toReviewItem(
   row: NonNullable<Awaited<ReturnType<typeof repo.findReviewItem>>>,
   records: Map<number, SourceRow>,
   personal: boolean,
-  tallies: ReadonlyMap<string, resolution.PatternCounts>,
+  tallies: ReadonlyMap<string, Tally>,
 ): ReviewItem {
   const side = (id: number): ReviewRecord => {
     const r = records.get(id);
@@ -361,14 +366,14 @@ function toReviewItem(
     b: side(row.record_b_id),
     createdAt: row.created_at.toISOString(),
     decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
-    learning: learningOf(row.pattern, row.priority, tallies),
+    learning: learningOf(row.pattern, tallies),
   };
 }
 
-function learningOf(pattern: string | null, priority: number, tallies: ReadonlyMap<string, resolution.PatternCounts>): ReviewItem['learning'] {
+function learningOf(pattern: string | null, tallies: ReadonlyMap<string, Tally>): ReviewItem['learning'] {
   if (pattern === null) return null;
-  const t = tallies.get(pattern) ?? { accepted: 0, rejected: 0, open: 0 };
-  return { accepted: t.accepted, rejected: t.rejected, open: t.open, verdict: learnedVerdict(t), priority };
+  const t = tallies.get(pattern) ?? { accepted: 0, rejected: 0, open: 0, priority: 0 };
+  return { accepted: t.accepted, rejected: t.rejected, open: t.open, verdict: learnedVerdict(t), priority: t.priority };
 }
 
 function toEvidence(value: unknown, personal: boolean): MatchEvidence[] {
