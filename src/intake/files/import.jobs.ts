@@ -86,7 +86,11 @@ function importJobView(job: JobView): ImportJobView {
  */
 export async function runImportJob(db: Db, job: Job, lookupActor: ActorLookup): Promise<Record<string, unknown>> {
   const payload = job.payload as Partial<ImportPayload>;
-  const final = (error: AppError) => new FinalJobError(error.message, { error: { code: error.code, message: error.message, errors: error.fieldErrors } }, { cause: error });
+  // The dead-letter list shows the message: it names the field errors too (a column the file lacks).
+  const final = (error: AppError) => new FinalJobError(
+    [error.message, ...error.fieldErrors.map((e) => `${e.field}: ${e.message}`)].join('; '),
+    { error: { code: error.code, message: error.message, errors: error.fieldErrors } }, { cause: error },
+  );
   if (typeof payload.uploadId !== 'string') throw final(new AppError('bad_request', `import job ${job.id}: no upload in its payload`));
   const upload = findUpload(payload.uploadId);
   if (!upload) {
