@@ -327,7 +327,7 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
                     ? <span className="badge badge-warn">{t('sourceQuality.overdue', { days: data.retention.days, n: n(data.retention.overdue) })}</span>
                     : t('sourceQuality.overdueNone', { days: data.retention.days })}
                 </p>
-                {data.retention.overdue > 0 && can('sources:retention') && <RetentionDelete source={source} onDeleted={reload} />}
+                {can('sources:retention') && <RetentionDelete source={source} overdue={data.retention.overdue} onDeleted={reload} />}
                 {data.retention.oldest.length > 0 && (
                   <>
                     <p className="muted small">{t('sourceQuality.dryRun')}</p>
@@ -357,7 +357,7 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
  * source's name. The server queues it as a job that deletes in batches (each its own transaction) and records the
  * totals in the audit log once; the panel follows the job's totals until it is done.
  */
-function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () => Promise<unknown> | void }) {
+function RetentionDelete({ source, overdue, onDeleted }: { source: Source; overdue: number; onDeleted: () => Promise<unknown> | void }) {
   const { t } = useI18n();
   const [plan, setPlan] = useState<RetentionPlanBody | null>(null);
   const [confirm, setConfirm] = useState('');
@@ -414,7 +414,8 @@ function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () 
       {job && job.status === 'dead' && (
         <p className="alert alert-error" data-testid="retention-dead">{t('retention.dead', { records: n(totals?.records ?? 0), error: job.lastError ?? '' })}</p>
       )}
-      {!plan && <Button small onClick={() => void dryRun()} data-testid="retention-dry-run">{t('retention.dryRun')}</Button>}
+      {/* Kept mounted after a delete (nothing is overdue then) so that its totals stay shown. */}
+      {!plan && overdue > 0 && <Button small onClick={() => void dryRun()} data-testid="retention-dry-run">{t('retention.dryRun')}</Button>}
       {plan && (
         <>
           <dl className="source-quality-stats" data-testid="retention-plan">
