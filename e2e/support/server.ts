@@ -17,6 +17,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface RunningServer {
   baseUrl: string;
   setupToken: string;
+  /** PostgreSQL (DATABASE_URL set): the server's database, its schema on the search path; PGlite: null (the server holds it). */
+  databaseUrl: string | null;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
@@ -120,7 +122,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
       child.stderr!.on('data', (chunk: string) => { output += chunk; });
       child.once('exit', (code) => reject(new Error(`The server exited (code ${code}) before it was ready:\n${output}`)));
     });
-    return { baseUrl, setupToken: token, output: () => output, stop };
+    return { baseUrl, setupToken: token, databaseUrl: env.DATABASE_URL ?? null, output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,10 +7,13 @@
 import { log } from '../core/logger.ts';
 import { jobDuration } from '../core/metrics.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { IMPORT_JOB, runImportJob } from '../intake/files/import.jobs.ts';
 import { DISCLOSURE_JOB, generateDisclosure } from '../ledger/privacy/disclosure.service.ts';
+import { RETENTION_JOB, runRetentionDelete } from '../ledger/privacy/retention.service.ts';
+import { authOfUser } from '../platform/accounts/auth.service.ts';
 import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
 import { purgeDoneJobs } from '../platform/jobs/jobs.repository.ts';
-import type { Job, JobHandlers } from '../platform/jobs/worker.ts';
+import type { Job, JobHandler, JobHandlers } from '../platform/jobs/worker.ts';
 import { BACKUP_JOB, enqueueScheduledBackupIfDue, runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
 import { CAMPAIGN_PREPARE_JOB, CAMPAIGN_SEND_JOB } from '../use/campaigns/campaign-jobs.ts';
 import { prepareCampaignJob } from '../use/campaigns/prepare.service.ts';
@@ -40,7 +43,8 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
   const { handle } = deps;
   const db = handle.db;
   const parts = privacyParts();
-  const handlers: Record<string, (job: Job) => Promise<void>> = {
+  const lookupActor = (userId: string, apiKeyId: string | null) => authOfUser(db, userId, apiKeyId);
+  const handlers: Record<string, JobHandler> = {
     [QUALITY_JOB]: async (job) => {
       const q = await recomputeQualityIfDue(db, { force: job.payload.force === true });
       if (q) log.info('data quality pass done', { customers: q.customers, seconds: Number(q.seconds.toFixed(1)) });
@@ -48,6 +52,8 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     [SEGMENT_REFRESH_JOB]: (job) => refreshSegmentJob(db, stringField(job, 'segmentId')),
     [DISCLOSURE_JOB]: (job) => generateDisclosure(db, stringField(job, 'reportId'), parts),
     [CAMPAIGN_PREPARE_JOB]: (job) => prepareCampaignJob(db, { ...job, campaignId: stringField(job, 'campaignId') }, deps.staleAfterMs ?? 120_000),
+    [IMPORT_JOB]: (job) => runImportJob(db, job, lookupActor),
+    [RETENTION_JOB]: async (job) => ({ ...await runRetentionDelete(db, job, lookupActor, parts) }),
   };
   const sender = deps.campaignSender;
   if (sender) handlers[CAMPAIGN_SEND_JOB] = (job) => sendCampaignJob(sender, { campaignId: stringField(job, 'campaignId'), signal: job.signal });

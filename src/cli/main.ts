@@ -22,9 +22,9 @@ import { exportCustomers, exportLinks, importReportLines, openOutput } from '../
 import { csvLine } from '../domain/import/csv.ts';
 import { lineWriter } from '../ledger/customers/customer-export.ts';
 import { exportValuesAsOf, recomputeValues } from '../ledger/values/values.service.ts';
-import { audit } from '../platform/audit/audit.service.ts';
+import { audit, exportTracker } from '../platform/audit/audit.service.ts';
 import { countSegment, exportDefinition } from '../use/segments/segments.service.ts';
-import { exportCandidates, startRun as startRecommendRun } from '../use/recommend/recommend.service.ts';
+import { exportCandidatesAudited, startRun as startRecommendRun } from '../use/recommend/recommend.service.ts';
 import { writeAudience } from '../use/campaigns/campaigns.service.ts';
 import { createBackup, restoreBackup, type BackupFormat } from '../platform/operations/backup.service.ts';
 
@@ -407,8 +407,8 @@ async function main(argv: string[]): Promise<number> {
         return writeExport(v.out, async (out) => {
           const write = lineWriter(out, 'utf-8');
           await write(csvLine(['customer_id', 'rank', 'sku', 'score', 'reason']));
-          const summary = await exportCandidates(db, { k, asOf: asOf ?? null }, (cells) => write(csvLine(cells)));
-          await audit(db, CLI_ACTOR, 'export.recommendations', null, { rows: summary.rows, asOf: asOf ?? null, k });
+          // Audited, with whom the file carries (the disclosure report of each lists this export).
+          const summary = await exportCandidatesAudited(db, { k, asOf: asOf ?? null }, (cells) => write(csvLine(cells)), CLI_ACTOR);
           console.error(`${summary.buyers} buyers, ${summary.rows} rows in ${summary.seconds.toFixed(1)} s (peak RSS ${summary.peakRssMb} MB)`);
           return summary.rows;
         });
@@ -460,8 +460,15 @@ async function main(argv: string[]): Promise<number> {
           return await writeExport(values.out, async (out) => {
             const write = lineWriter(out, 'utf-8');
             await write(csvLine(['customer_id', 'address', 'status', 'reason']));
-            const summary = await writeAudience(db, { channel, definition }, (cells) => write(csvLine(cells)));
-            await audit(db, CLI_ACTOR, 'export.campaign_audience', null, { channel, rows: summary.considered, send: summary.send, segment: values.segment ?? null });
+            const tracker = exportTracker(db);
+            const summary = await writeAudience(db, { channel, definition }, async (cells) => {
+              await tracker.see(cells[0]!);
+              await write(csvLine(cells));
+            });
+            await tracker.flush();
+            await audit(db, CLI_ACTOR, 'export.campaign_audience', null, {
+              channel, rows: summary.considered, send: summary.send, segment: values.segment ?? null, exportId: tracker.exportId, customers: tracker.customers,
+            });
             console.error(`${summary.considered} considered, ${summary.send} to send${summary.suppressed.map((s) => `, ${s.reason} ${s.count}`).join('')} (${summary.ms} ms)`);
             return summary.considered;
           });

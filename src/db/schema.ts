@@ -1028,6 +1028,10 @@ export interface JobsTable {
   updated_at: UpdatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** How far a running job has got, as its handler reports it (0039). */
+  progress: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** What a finished (or finally failed) job did, as its handler returns it (0039). */
+  result: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface Database {

@@ -14,7 +14,7 @@ import type {
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
 import type {
-  PrivacyRequest, ProvisionList, Report, ReportList, RequestInput, RequestList, RetentionPlanBody, RetentionResult, TombstoneMatchList,
+  PrivacyRequest, ProvisionList, Report, ReportList, RequestInput, RequestList, RetentionJobBody, RetentionPlanBody, RetentionResult, TombstoneMatchList,
 } from '../ledger/privacy/privacy.schemas.ts';
 import type { OutboxPage, Settings as MessagingSettings } from '../use/campaigns/content.schemas.ts';
 import type {
@@ -572,6 +572,8 @@ export const qualityApi = {
   retentionPlan: (sourceId: string) => get<RetentionPlanBody>(`/sources/${encodeURIComponent(sourceId)}/retention`),
   deletePastRetention: (sourceId: string, confirm: string) =>
     request<RetentionResult>('POST', `/sources/${encodeURIComponent(sourceId)}/retention/delete`, { confirm }),
+  /** The delete's job (batches, totals so far; the final ones once audited). */
+  retentionJob: (sourceId: string, jobId: string) => get<RetentionJobBody>(`/sources/${encodeURIComponent(sourceId)}/retention/jobs/${encodeURIComponent(jobId)}`),
 };
 
 export type JobItem = JobDto;
@@ -604,7 +606,7 @@ export const triggersApi = {
   firings: (id: string, query: { cursor?: string; limit?: number }) => get<FiringPage>(`/triggers/${encodeURIComponent(id)}/firings`, { ...query }),
 };
 
-export type { PrivacyRequest, RetentionPlanBody, RetentionResult };
+export type { PrivacyRequest, RetentionJobBody, RetentionPlanBody, RetentionResult };
 /** 本人からの請求 (APPI), disclosure reports, erasure, tombstone flags and provision records (privacy:manage). */
 export const privacyApi = {
   list: (status?: string) => get<RequestList>('/privacy/requests', status ? { status } : undefined),

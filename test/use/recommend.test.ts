@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { ingestRecords } from '../../src/resolution/staging.ts';
-import { customerCandidates, exportCandidates, startRun } from '../../src/use/recommend/recommend.service.ts';
+import { customerCandidates, exportCandidates, exportCandidatesAudited, startRun } from '../../src/use/recommend/recommend.service.ts';
+import { auditEntriesOf } from '../../src/ledger/privacy/subject.repository.ts';
 import { ENGINES } from '../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
@@ -193,6 +194,21 @@ for (const engine of ENGINES) {
       assert.deepEqual(hanako.map((l) => l[1]), ['1', '2', '3']);
       assert.equal(hanako[0]![2], 'DR-1');
       assert.match(hanako[0]![4]!, /ドリッパー も購入/u);
+    });
+
+    test('the operator\'s export records whom it carried: each person\'s disclosure lists it, once, and nobody else\'s', async () => {
+      const db = t.database.db;
+      const lines: string[][] = [];
+      const summary = await exportCandidatesAudited(db, { k: 3, asOf: daysAgo(25).slice(0, 10) }, async (cells) => { lines.push(cells); }, { auth: null, ip: null, userAgent: 'test' });
+      const carried = new Set(lines.map((l) => l[0]!));
+      assert.equal(summary.customers, carried.size, 'each customer once, however many rows they have');
+      const listed = await db.selectFrom('export_customers').select('customer_id').where('export_id', '=', summary.exportId).execute();
+      assert.deepEqual(new Set(listed.map((r) => r.customer_id)), carried);
+      const entry = await db.selectFrom('audit_log').select('details').where('action', '=', 'export.recommendations').executeTakeFirstOrThrow();
+      const details = (typeof entry.details === 'string' ? JSON.parse(entry.details) : entry.details) as Record<string, unknown>;
+      assert.deepEqual([details.exportId, details.customers, details.rows], [summary.exportId, carried.size, lines.length]);
+      assert.ok((await auditEntriesOf(db, [ids.hanako!])).some((e) => e.action === 'export.recommendations'), 'Hanako\'s disclosure lists the export');
+      assert.ok(!(await auditEntriesOf(db, [ids.taro!])).some((e) => e.action === 'export.recommendations'), 'Taro was not in it');
     });
   });
 }

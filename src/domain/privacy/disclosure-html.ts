@@ -58,6 +58,7 @@ const CODE_LABELS: Record<string, Record<string, string>> = {
     'customer.note': '営業メモの記録', 'export.customers': '顧客のエクスポート', 'export.segment': 'セグメントのエクスポート',
     'export.links': '対応表のエクスポート', 'export.provision': '第三者提供のエクスポート', 'export.rfm': 'RFM のエクスポート',
     'export.dm_list': 'DM 宛名リストの出力', 'export.dm_labels': 'DM 宛名ラベルの出力', 'export.recommendations': 'クロスセル提案のエクスポート',
+    'export.campaign_audience': '配信対象リストのエクスポート',
     'identity.merge': '顧客の統合', 'identity.unmerge': '顧客の分割', 'consent.record': '同意の記録',
   },
   entity_type: { customer: '顧客', segment: 'セグメント', provision_record: '第三者提供の記録' },

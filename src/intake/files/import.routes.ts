@@ -9,11 +9,11 @@ import { exportCustomers, exportLinks, importReportLines } from './export.servic
 import { CustomerListQuery } from '../../ledger/customers/customers.schemas.ts';
 import { findRun, listProfileRows, listRunRows } from './import.repository.ts';
 import {
-  cancelValidationJob, findImportJob, findValidationJob, startImportJob, startValidationJob, type ImportJob, type ValidationJob,
+  cancelValidationJob, enqueueImport, findImportJob, findValidationJob, startValidationJob, type ValidationJob,
 } from './import.jobs.ts';
 import {
   JobSchema, PreviewSchema, ProfileListSchema, RunListQuery, RunListSchema, RunRequest, SummarySchema, UploadResultSchema, ValidationJobSchema,
-  ValidationSchema, type ImportJobView, type ImportRun, type ImportValidationJob, type StoredImportProfile,
+  ValidationSchema, type ImportRun, type ImportValidationJob, type StoredImportProfile,
 } from './import.schemas.ts';
 import { RUN_STALE_SECONDS } from './import.service.ts';
 import { importInThread, validateInThread } from './job-thread.ts';
@@ -22,13 +22,6 @@ import { UPLOAD_MAX_BYTES, type StoredUpload } from './uploads.ts';
 import { findOwnUpload, previewJson, previewNewUpload, previewUpload, receiveUpload } from './upload-preview.ts';
 import { isOwnOrAdmin } from './owner.ts';
 import type { AuthContext } from '../../core/context.ts';
-
-function jobJson(job: ImportJob): ImportJobView {
-  return {
-    id: job.id, status: job.status, startedAt: job.startedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
-    progress: job.progress, summary: job.result, error: job.error,
-  };
-}
 
 function validationJobJson(job: ValidationJob): ImportValidationJob {
   return {
@@ -154,7 +147,7 @@ export function importRoutes(): Router {
   app.openapi(
     secureRoute({
       method: 'post', path: '/api/v1/imports/jobs', access: 'imports:run', tags: ['imports'],
-      summary: 'Start an import of an uploaded file in the background; poll GET /imports/jobs/{id} for progress and the summary',
+      summary: 'Queue an import of an uploaded file as a background job (kind import.run of GET /api/v1/jobs: any server process may run it, a killed one\'s is taken again and lands every good row once); poll GET /imports/jobs/{id} for progress and the summary',
       request: { body: { content: { 'application/json': { schema: RunRequest } }, required: true } },
       responses: { 202: json(JobSchema, 'Job started'), 404: json(z.object({}), 'Unknown upload') },
     }),
@@ -162,8 +155,7 @@ export function importRoutes(): Router {
       const { profile, upload } = uploadWithProfile(c.req.valid('json'), c.get('auth'));
       // Refused here, not as a failed job: the job would only say so later.
       await checkImportTarget(c.get('deps').db, profile.source, 'customers', c.get('actor'));
-      const job = startImportJob(c.get('deps').db, { filePath: upload.filePath, profile, actor: c.get('actor') });
-      return c.json(jobJson(job), 202);
+      return c.json(await enqueueImport(c.get('deps').db, upload, profile, c.get('actor')), 202);
     },
   );
 
@@ -174,9 +166,9 @@ export function importRoutes(): Router {
       request: { params: IdParam }, responses: { 200: json(JobSchema, 'Job'), 404: json(z.object({}), 'Unknown job') },
     }),
     async (c) => {
-      const job = findImportJob(c.req.valid('param').id, c.get('auth'));
+      const job = await findImportJob(c.get('deps').db, c.req.valid('param').id, c.get('auth'));
       if (!job) throw notFound('Import job');
-      return c.json(jobJson(job), 200);
+      return c.json(job, 200);
     },
   );
 

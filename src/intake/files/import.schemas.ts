@@ -92,7 +92,7 @@ const JobError = z.object({ code: z.string(), message: z.string(), errors: z.arr
 
 export const JobSchema = z.object({
   id: z.string().uuid(),
-  status: JobStatus.openapi({ description: 'An import is never cancelled (a killed import is re-run instead)' }),
+  status: JobStatus.openapi({ description: 'running while queued, running or waiting for a retry; completed; failed once it gave up (the dead-letter list). An import is never cancelled (a killed import is re-run instead)' }),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   progress: z.object({
@@ -101,6 +101,11 @@ export const JobSchema = z.object({
   }),
   summary: SummarySchema.nullable(),
   error: JobError.nullable(),
+  queue: z.object({
+    status: z.enum(['queued', 'running', 'failed', 'dead', 'done']).openapi({ description: 'The job queue\'s state: queued (waiting for a worker), running, failed (waiting for its retry), dead (gave up), done' }),
+    attempts: z.number().int(), maxAttempts: z.number().int(),
+    lastError: z.string().nullable().openapi({ description: 'Why the last attempt failed (a retry follows while status is failed)' }),
+  }).openapi({ description: 'The import as a job of the shared queue (GET /api/v1/jobs, the ジョブ page): any server process may run it, and a killed one\'s import is taken again' }),
 }).openapi('ImportJob');
 export type ImportJobView = z.infer<typeof JobSchema>;
 

@@ -39,9 +39,14 @@ export type JobDatabase = { url: string } | { port: MessagePort };
 
 export interface JobWorkerData { request: JobRequest; database: JobDatabase }
 
-/** Runs an import in the job thread (or here, see above); progress as runImport reports it. */
-export function importInThread(db: Db, input: ImportInput, onProgress?: (p: ImportProgressReport) => void): Promise<ImportSummary> {
-  return inThread(db, { kind: 'import', input }, (p) => onProgress?.(p as ImportProgressReport), undefined,
+/**
+ * Runs an import in the job thread (or here, see above); progress as runImport reports it. At the signal (the job
+ * queue's worker stops, or lost the job to another process) the thread is stopped where it is, as a killed process
+ * would be: its open batch is rolled back, and a re-run lands the rest (an import is idempotent). On the calling
+ * thread (DAICHO_JOB_THREADS=0) the signal is not heard: the import runs to its end.
+ */
+export function importInThread(db: Db, input: ImportInput, onProgress?: (p: ImportProgressReport) => void, signal?: AbortSignal): Promise<ImportSummary> {
+  return inThread(db, { kind: 'import', input }, (p) => onProgress?.(p as ImportProgressReport), signal,
     () => runImport(db, { ...input, ...(onProgress ? { onProgress } : {}) }));
 }
 
@@ -68,12 +73,17 @@ async function inThread<R>(db: Db, request: JobRequest, onProgress: (p: unknown)
     return here(); // no worker threads here: the same work on this thread
   }
   const thread = worker;
-  const cancel = () => thread.postMessage('cancel');
+  // A validation stops at its next batch of rows; an import is stopped at once (the promise below rejects, and the
+  // thread is terminated in `finally`).
+  let stopImport: (() => void) | null = null;
+  const cancel = () => (request.kind === 'import' ? stopImport?.() : thread.postMessage('cancel'));
   // A stop asked while the thread was starting is passed on now; later ones as they come.
   if (signal?.aborted) cancel();
   else signal?.addEventListener('abort', cancel, { once: true });
   try {
     return await new Promise<R>((resolve, reject) => {
+      stopImport = () => reject(new JobCancelled());
+      if (signal?.aborted && request.kind === 'import') stopImport();
       thread.on('message', (message: JobMessage) => {
         if ('progress' in message) onProgress(message.progress);
         else if ('result' in message) resolve(message.result as R);

@@ -1,14 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
+import { notFound as notFoundError } from '../../core/errors.ts';
 import { downloadReport, getReport, listReports, startDisclosure } from './disclosure.service.ts';
 import { eraseRequest } from './erasure.service.ts';
 import type { PrivacyParts } from './parts.ts';
 import {
   EraseInputSchema, NumericIdParam, ProvisionListSchema, ProvisionQuery, ReportListSchema, ReportSchema, RequestInputSchema, RequestListQuery,
-  RequestListSchema, RequestPatchSchema, RequestSchema, RetentionDeleteInputSchema, RetentionPlanSchema, RetentionResultSchema,
+  RequestListSchema, RequestPatchSchema, RequestSchema, RetentionDeleteInputSchema, RetentionJobSchema, RetentionPlanSchema, RetentionResultSchema,
   TombstoneMatchListSchema, TombstoneMatchQuery, UseStopResultSchema,
 } from './privacy.schemas.ts';
-import { deletePastRetention, planRetentionDelete } from './retention.service.ts';
+import { planRetentionDelete, requestRetentionDelete, retentionDeleteJob } from './retention.service.ts';
 import * as privacy from './privacy.service.ts';
 
 const notFound = json(z.object({}), 'No such request');
@@ -29,10 +30,22 @@ export function privacyRoutes(parts: PrivacyParts): Router {
   );
   app.openapi(
     secureRoute({ method: 'post', path: '/api/v1/sources/{id}/retention/delete', access: 'sources:retention', tags: ['sources', 'privacy'],
-      summary: 'Delete the source\'s records past its retention period, for real, in one transaction (type the source name to confirm): customers left with no record are erased (no tombstone), the others\' golden records recomputed; audited with the counts',
+      summary: 'Delete the source\'s records past its retention period, for real (type the source name to confirm): queued as a job (retention.delete, one per source at a time) that deletes in batches of 2,000 records, each its own transaction, against the cutoff fixed now; customers left with no record are erased (no tombstone), the others\' golden records recomputed; audited once with the totals. Poll GET …/retention/jobs/{jobId}',
       request: { params: IdParam, body: body(RetentionDeleteInputSchema) },
-      responses: { 200: json(RetentionResultSchema, 'Deleted'), 404: json(z.object({}), 'No such source'), 409: json(z.object({}), 'No retention period') } }),
-    async (c) => c.json(await deletePastRetention(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').confirm, c.get('actor'), parts), 200),
+      responses: { 202: json(RetentionResultSchema, 'Queued'), 404: json(z.object({}), 'No such source'), 409: json(z.object({}), 'No retention period') } }),
+    async (c) => c.json(await requestRetentionDelete(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').confirm, c.get('actor')), 202),
+  );
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/sources/{id}/retention/jobs/{jobId}', access: 'sources:retention', tags: ['sources', 'privacy'],
+      summary: 'A retention delete of the source: its state and the totals so far (then the final ones, once audited)',
+      request: { params: z.object({ id: z.string().uuid(), jobId: z.string().uuid() }) },
+      responses: { 200: json(RetentionJobSchema, 'The delete'), 404: json(z.object({}), 'No such delete of this source') } }),
+    async (c) => {
+      const { id, jobId } = c.req.valid('param');
+      const job = await retentionDeleteJob(c.get('deps').db, id, jobId);
+      if (!job) throw notFoundError('Retention delete');
+      return c.json(job, 200);
+    },
   );
   app.openapi(
     secureRoute({ method: 'get', path: '/api/v1/privacy/requests', access: 'privacy:manage', tags: ['privacy'],

@@ -106,8 +106,26 @@ export const RetentionPlanSchema = z.object({
 }).openapi('RetentionPlan');
 export type RetentionPlanBody = z.infer<typeof RetentionPlanSchema>;
 
-export const RetentionResultSchema = RetentionPlanSchema.extend({
+export const RetentionTotalsSchema = z.object({
+  cutoff: z.string(),
+  batches: z.number().int().openapi({ description: 'Batches committed (each its own transaction)' }),
+  records: z.number().int().openapi({ description: 'Source records deleted so far' }),
+  customersRemoved: z.number().int(), customersRecomputed: z.number().int(), unlinkedRecords: z.number().int(),
   deleted: z.record(z.string(), z.number().int()).openapi({ description: 'Rows deleted per table (consents are detached from the records, not deleted, for customers who stay)' }),
+  audited: z.boolean().openapi({ description: 'The audit entry (source.retention_delete, with these totals) is written: the delete is over' }),
+  seconds: z.number(),
+}).openapi('RetentionTotals');
+
+export const RetentionJobSchema = z.object({
+  id: z.string().uuid(),
+  status: z.enum(['queued', 'running', 'failed', 'dead', 'done']).openapi({ description: 'failed: waiting for its retry, which goes on from the last committed batch; dead: gave up (the ジョブ page can retry it)' }),
+  attempts: z.number().int(), lastError: z.string().nullable(),
+  progress: RetentionTotalsSchema.nullable().openapi({ description: 'The totals so far; once done, the final ones' }),
+}).openapi('RetentionJob');
+export type RetentionJobBody = z.infer<typeof RetentionJobSchema>;
+
+export const RetentionResultSchema = RetentionPlanSchema.extend({
+  job: RetentionJobSchema.openapi({ description: 'The delete, queued as a job (retention.delete)' }),
 }).openapi('RetentionResult');
 export type RetentionResult = z.infer<typeof RetentionResultSchema>;
 

@@ -123,6 +123,16 @@ function authFromUser(
   };
 }
 
+/**
+ * Who a background job runs as: the user who queued it, with their role as it is now (a job queued by a user since
+ * disabled or deleted: null). `apiKeyId`: the key it was queued with, for the audit log.
+ */
+export async function authOfUser(db: Db, userId: string, apiKeyId: string | null): Promise<AuthContext | null> {
+  const user = await users.findUserById(db, userId);
+  if (!user || user.disabled_at) return null;
+  return authFromUser(user, apiKeyId ? 'api_key' : 'session', apiKeyId, null);
+}
+
 /** Sliding sessions: each use pushes expiry forward, written at most once a minute. */
 export async function resolveSession(db: Db, config: Config, token: string): Promise<AuthContext | null> {
   const tokenHash = hashToken(token);

@@ -110,6 +110,13 @@ export async function exportAuditLog(db: Db, filter: AuditFilter, actor: Actor, 
 export function exportTracker(db: Db) {
   const exportId = randomUUID();
   let customers = 0;
+  let seen = new Set<string>();
+  const flush = async () => {
+    if (seen.size === 0) return;
+    const ids = [...seen];
+    seen = new Set();
+    customers += await insertExportCustomers(db, exportId, ids);
+  };
   return {
     exportId,
     get customers() { return customers; },
@@ -123,5 +130,12 @@ export function exportTracker(db: Db) {
     async add(customerIds: ReadonlyArray<string | null>): Promise<void> {
       customers += await insertExportCustomers(db, exportId, [...new Set(customerIds.filter((id): id is string => id !== null))]);
     },
+    /** For exports written row by row (a customer id per row, maybe several rows each): listed a thousand at a time. */
+    async see(customerId: string): Promise<void> {
+      seen.add(customerId);
+      if (seen.size >= 1000) await flush();
+    },
+    /** Lists what see() has buffered: call it before reading `customers` for the audit entry. */
+    flush,
   };
 }

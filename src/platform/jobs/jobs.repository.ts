@@ -79,11 +79,24 @@ export async function extendLease(db: Db, id: string, worker: string, leaseSecon
   return row !== undefined;
 }
 
-/** Marks a job `worker` holds as done; false when it no longer held it. */
-export async function completeJob(db: Db, id: string, worker: string): Promise<boolean> {
+/** Records how far a job `worker` holds has got; false when it no longer holds it. */
+export async function setJobProgress(db: Db, id: string, worker: string, progress: Record<string, unknown>): Promise<boolean> {
   const row = await db
     .updateTable('jobs')
-    .set({ status: 'done', locked_by: null, locked_until: null, finished_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({ progress: JSON.stringify(progress), updated_at: sql<Date>`now()` })
+    .where('id', '=', id).where('locked_by', '=', worker).where('status', '=', 'running')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const resultJson = (result: Record<string, unknown> | null) => (result === null ? null : JSON.stringify(result));
+
+/** Marks a job `worker` holds as done with what it did; false when it no longer held it. */
+export async function completeJob(db: Db, id: string, worker: string, result: Record<string, unknown> | null = null): Promise<boolean> {
+  const row = await db
+    .updateTable('jobs')
+    .set({ status: 'done', result: resultJson(result), locked_by: null, locked_until: null, finished_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', id).where('locked_by', '=', worker).where('status', '=', 'running')
     .returning('id')
     .executeTakeFirst();
@@ -92,15 +105,20 @@ export async function completeJob(db: Db, id: string, worker: string): Promise<b
 
 /**
  * A failed attempt of a job `worker` holds: failed, due again `backoffSeconds` from now, or dead when it has had its
- * max_attempts. The new status, or null when the job was no longer held.
+ * max_attempts or the failure is `final` (retrying cannot help: the job's input is wrong). A final failure keeps
+ * `result` (what the handler says of it). The new status, or null when the job was no longer held.
  */
-export async function failJob(db: Db, id: string, worker: string, error: string, backoffSeconds: number): Promise<'failed' | 'dead' | null> {
+export async function failJob(
+  db: Db, id: string, worker: string, error: string, backoffSeconds: number, final: { result: Record<string, unknown> | null } | null = null,
+): Promise<'failed' | 'dead' | null> {
+  const dead = final ? sql<boolean>`true` : sql<boolean>`attempts >= max_attempts`;
   const row = await db
     .updateTable('jobs')
     .set({
-      status: sql<JobStatus>`CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END`,
+      status: sql<JobStatus>`CASE WHEN ${dead} THEN 'dead' ELSE 'failed' END`,
       run_at: secondsFromNow(backoffSeconds), last_error: error, locked_by: null, locked_until: null,
-      finished_at: sql<Date>`CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END`, updated_at: sql<Date>`now()`,
+      finished_at: sql<Date>`CASE WHEN ${dead} THEN now() ELSE NULL END`, updated_at: sql<Date>`now()`,
+      ...(final ? { result: resultJson(final.result) } : {}),
     })
     .where('id', '=', id).where('locked_by', '=', worker).where('status', '=', 'running')
     .returning('status')
@@ -132,7 +150,7 @@ export async function reclaimExpiredJobs(db: Db, options: { everyRunning?: boole
 export async function requeueJob(db: Db, id: string): Promise<JobRow | null> {
   const row = await db
     .updateTable('jobs')
-    .set({ status: 'queued', attempts: 0, run_at: sql<Date>`now()`, finished_at: null, updated_at: sql<Date>`now()` })
+    .set({ status: 'queued', attempts: 0, run_at: sql<Date>`now()`, finished_at: null, result: null, updated_at: sql<Date>`now()` })
     .where('id', '=', id).where('status', 'in', ['dead', 'failed'])
     .returningAll()
     .executeTakeFirst();

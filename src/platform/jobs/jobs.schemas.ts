@@ -24,6 +24,8 @@ export const JobSchema = z.object({
   updatedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  progress: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'How far a long job has got (an import: phase, rows, bytes; a retention delete: records deleted), counts only' }),
+  result: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'What a finished job did (an import: its summary), or why a job that cannot succeed failed; counts and ids only' }),
 }).openapi('Job');
 export type JobDto = z.infer<typeof JobSchema>;
 

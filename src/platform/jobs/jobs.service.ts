@@ -5,7 +5,7 @@
  * handler `src/app/jobs.ts` registered for the kind, and completes it, or fails it with exponential backoff until
  * its max attempts, when it goes to the dead-letter list for an administrator to retry.
  */
-import type { Actor } from '../../core/context.ts';
+import type { Actor, AuthContext } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobStatus } from '../../db/schema.ts';
@@ -24,6 +24,24 @@ export interface EnqueueOptions {
 }
 
 const KIND = /^[a-z][a-z0-9_.-]{0,63}$/u;
+
+/** Who queued a job, as its payload carries it: ids (and where from), never the user's name or e-mail. */
+export interface ActorPayload { userId: string | null; apiKeyId: string | null; ip: string | null; userAgent: string | null }
+
+/** The user a job runs as, as they are now; null when they no longer exist or are disabled (app wiring: accounts). */
+export type ActorLookup = (userId: string, apiKeyId: string | null) => Promise<AuthContext | null>;
+
+export function actorPayload(actor: Actor): ActorPayload {
+  return { userId: actor.auth?.userId ?? null, apiKeyId: actor.auth?.apiKeyId ?? null, ip: actor.ip, userAgent: actor.userAgent };
+}
+
+/** The actor a job acts as (audited as them); null when the user who queued it is gone. A payload with no user: the operator. */
+export async function actorFromPayload(payload: Partial<ActorPayload>, lookup: ActorLookup): Promise<Actor | null> {
+  const base = { ip: payload.ip ?? null, userAgent: payload.userAgent ?? null };
+  if (!payload.userId) return { auth: null, ...base };
+  const auth = await lookup(payload.userId, payload.apiKeyId ?? null);
+  return auth ? { auth, ...base } : null;
+}
 
 /** Workers of this process to wake when a job is enqueued here (a job enqueued by another server waits for the poll). */
 const wakers = new Set<() => void>();
@@ -64,6 +82,8 @@ export interface JobView {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  progress: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
@@ -73,6 +93,7 @@ export function toJobView(r: repo.JobRow): JobView {
     id: r.id, kind: r.kind, status: r.status, payload: r.payload, dedupeKey: r.dedupe_key, attempts: r.attempts, maxAttempts: r.max_attempts,
     runAt: iso(r.run_at)!, lockedBy: r.locked_by, lockedUntil: iso(r.locked_until), lastError: r.last_error,
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!, startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+    progress: r.progress, result: r.result,
   };
 }
 
@@ -88,6 +109,12 @@ export async function jobCounts(db: Db): Promise<Record<Exclude<JobStatus, 'done
 }
 
 export { countJobsByKindStatus, hasPendingJob } from './jobs.repository.ts';
+
+/** One job by id (a feature reads back the job it enqueued, e.g. the import wizard's poll), or null. */
+export async function findJob(db: Db, id: string): Promise<JobView | null> {
+  const row = await repo.findJob(db, id);
+  return row ? toJobView(row) : null;
+}
 
 /** An administrator's retry of a dead (or failed) job: queued now with its attempts reset; audited. */
 export async function retryJob(db: Db, id: string, actor: Actor): Promise<JobView> {

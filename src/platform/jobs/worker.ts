@@ -24,9 +24,39 @@ export interface Job {
   maxAttempts: number;
   /** Aborted when the worker stops or the job's lease was lost (another process took it): stop at a safe point. */
   signal: AbortSignal;
+  /**
+   * Records how far the job has got (counts and ids, never a personal value), readable by whoever polls the job in
+   * any process. Written at most once a second; the last report is written before the job completes.
+   */
+  reportProgress: (progress: Record<string, unknown>) => void;
+  /** The progress stored when the job was claimed: what an earlier attempt saved (saveProgress), or null. */
+  progress: Record<string, unknown> | null;
+  /**
+   * Writes the progress now through `db` (the handler's transaction: it commits with the work it counts, so a retry
+   * reads back exactly what was done). Throws when this worker no longer holds the job, rolling that work back.
+   */
+  saveProgress: (db: Db, progress: Record<string, unknown>) => Promise<void>;
 }
 
-export type JobHandler = (job: Job) => Promise<void>;
+/**
+ * What a handler returns is kept as the job's result (counts and ids, never a personal value); nothing keeps none.
+ */
+export type JobHandler = (job: Job) => Promise<Record<string, unknown> | void>;
+
+/**
+ * A failure that retrying cannot mend (the job's input is wrong: a file that is not a table, a column the profile
+ * names but the file lacks): the job goes to the dead-letter list at once, keeping `result` (what the handler says of
+ * the failure, e.g. its field errors).
+ */
+export class FinalJobError extends Error {
+  constructor(message: string, readonly result: Record<string, unknown> | null = null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FinalJobError';
+  }
+}
+
+/** Progress is written at most this often (the last report is written before the job completes). */
+const PROGRESS_WRITE_MS = 1000;
 export type JobHandlers = Readonly<Record<string, JobHandler>>;
 
 export interface WorkerOptions {
@@ -166,20 +196,53 @@ export class JobWorker {
     }, this.heartbeatMs);
     heartbeat.unref();
     const started = performance.now();
+    // Progress: the latest report, written one at a time and at most once a PROGRESS_WRITE_MS.
+    let pendingProgress: Record<string, unknown> | null = null;
+    let progressWrite: Promise<void> = Promise.resolve();
+    let lastProgressAt = 0;
+    let progressTimer: NodeJS.Timeout | null = null;
+    const writeProgress = () => {
+      progressTimer = null;
+      const progress = pendingProgress;
+      if (progress === null) return;
+      pendingProgress = null;
+      lastProgressAt = performance.now();
+      progressWrite = progressWrite.then(() => repo.setJobProgress(this.db, row.id, this.id, progress)).then(
+        () => {},
+        (error: unknown) => log.error('job progress could not be written', { job: row.id, kind: row.kind, error: errorText(error) }),
+      );
+    };
+    const reportProgress = (progress: Record<string, unknown>) => {
+      pendingProgress = progress;
+      if (progressTimer) return;
+      const wait = PROGRESS_WRITE_MS - (performance.now() - lastProgressAt);
+      if (wait <= 0) writeProgress();
+      else progressTimer = setTimeout(writeProgress, wait);
+    };
+    const saveProgress = async (db: Db, progress: Record<string, unknown>) => {
+      if (!(await repo.setJobProgress(db, row.id, this.id, progress))) throw new Error(`job ${row.id}: this worker no longer holds it (its lease passed)`);
+    };
     const done = (async () => {
       let failure: unknown = null;
+      let result: Record<string, unknown> | null = null;
       try {
-        await handler({ id: row.id, kind: row.kind, payload: row.payload, attempt: row.attempts, maxAttempts: row.max_attempts, signal: abort.signal });
+        result = (await handler({
+          id: row.id, kind: row.kind, payload: row.payload, attempt: row.attempts, maxAttempts: row.max_attempts, signal: abort.signal, reportProgress,
+          progress: row.progress, saveProgress,
+        })) ?? null;
       } catch (error) {
         failure = error;
       } finally {
         clearInterval(heartbeat);
+        if (progressTimer) clearTimeout(progressTimer);
+        writeProgress();
+        await progressWrite;
       }
       const seconds = (performance.now() - started) / 1000;
       jobDuration.observe({ job: row.kind }, seconds);
       try {
         if (failure === null) {
-          if (await repo.completeJob(this.db, row.id, this.id)) jobRuns.inc({ kind: row.kind, outcome: 'done' });
+          if (await repo.completeJob(this.db, row.id, this.id, result)) jobRuns.inc({ kind: row.kind, outcome: 'done' });
           else log.warn('job finished after its lease was lost', { job: row.id, kind: row.kind });
           return;
         }
@@ -192,7 +255,8 @@ export class JobWorker {
           return;
         }
         jobFailures.inc({ job: row.kind });
-        const status = await repo.failJob(this.db, row.id, this.id, jobErrorText(failure), this.backoffSeconds(row.attempts));
+        const final = failure instanceof FinalJobError ? { result: failure.result } : null;
+        const status = await repo.failJob(this.db, row.id, this.id, jobErrorText(failure), this.backoffSeconds(row.attempts), final);
         if (status) jobRuns.inc({ kind: row.kind, outcome: status });
         log.error(status === 'dead' ? 'job failed for the last time: dead' : 'job failed: it will be retried', {
           job: row.id, kind: row.kind, attempt: row.attempts, maxAttempts: row.max_attempts, error: errorText(failure),

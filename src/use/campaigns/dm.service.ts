@@ -7,7 +7,7 @@ import { csvLine, detectDelimiter, detectEncoding, parseCsvText } from '../../do
 import { DM_COLUMNS, dmLabel, dmRow, labelSheetHtml, type DmLabel } from '../../domain/campaigns/dm.ts';
 import { insertCampaignActivities } from '../../ledger/activities/activities.repository.ts';
 import { lineWriter } from '../../ledger/customers/customer-export.ts';
-import { audit } from '../../platform/audit/audit.service.ts';
+import { audit, exportTracker } from '../../platform/audit/audit.service.ts';
 import * as repo from './campaigns.repository.ts';
 import * as messages from './messages.repository.ts';
 import { householdOf } from './audience.repository.ts';
@@ -62,14 +62,19 @@ export async function exportDmList(db: Db, id: string, out: Writable, encoding: 
     })));
     if (row.status === 'sending' || row.status === 'paused') await repo.transitionCampaign(trx, id, ['sending', 'paused'], 'done', { finished: true });
   });
-  await audit(db, actor, 'export.dm_list', { type: 'campaign', id }, { name: row.name, rows: labels.length, encoding, newlyMailed: fresh.length });
+  // Who the list carried (export_customers): the disclosure report of each lists it.
+  const tracker = exportTracker(db);
+  await tracker.add(messageIds.map((m) => m.customerId));
+  await audit(db, actor, 'export.dm_list', { type: 'campaign', id }, { name: row.name, rows: labels.length, encoding, newlyMailed: fresh.length, exportId: tracker.exportId, customers: tracker.customers });
   return labels.length;
 }
 
 export async function dmLabelSheet(db: Db, id: string, layout: '12' | '24', actor: Actor): Promise<string> {
   const row = await dmCampaign(db, id);
-  const { labels } = await labelsOf(db, id);
-  await audit(db, actor, 'export.dm_labels', { type: 'campaign', id }, { name: row.name, rows: labels.length, layout });
+  const { labels, messageIds } = await labelsOf(db, id);
+  const tracker = exportTracker(db);
+  await tracker.add(messageIds.map((m) => m.customerId));
+  await audit(db, actor, 'export.dm_labels', { type: 'campaign', id }, { name: row.name, rows: labels.length, layout, exportId: tracker.exportId, customers: tracker.customers });
   return labelSheetHtml(labels, layout, row.name);
 }
 

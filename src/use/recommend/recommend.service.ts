@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor, AuthContext } from '../../core/context.ts';
+import { audit, exportTracker } from '../../platform/audit/audit.service.ts';
 import { AppError } from '../../core/errors.ts';
 import { decodeCursor, encodeCursor, cursorUuid, invalidCursor } from '../../core/cursor.ts';
 import {
@@ -254,6 +255,23 @@ export async function exportCandidates(db: Db, options: { k: number; asOf?: stri
     }
   });
   return { rows, buyers: built.buyers, seconds: (performance.now() - started) / 1000, peakRssMb: peakRssMb() };
+}
+
+/**
+ * The export an operator takes away (`daicho recommend export`): exportCandidates, with whom it carried recorded
+ * (export_customers, so each person's disclosure report lists it) and audited as export.recommendations.
+ */
+export async function exportCandidatesAudited(
+  db: Db, options: { k: number; asOf?: string | null }, write: (cells: string[]) => Promise<void>, actor: Actor,
+): Promise<Awaited<ReturnType<typeof exportCandidates>> & { exportId: string; customers: number }> {
+  const tracker = exportTracker(db);
+  const summary = await exportCandidates(db, options, async (cells) => {
+    await tracker.see(cells[0]!);
+    await write(cells);
+  });
+  await tracker.flush();
+  await audit(db, actor, 'export.recommendations', null, { rows: summary.rows, asOf: options.asOf ?? null, k: options.k, exportId: tracker.exportId, customers: tracker.customers });
+  return { ...summary, exportId: tracker.exportId, customers: tracker.customers };
 }
 
 // ── reads ──

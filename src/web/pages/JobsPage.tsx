@@ -16,7 +16,10 @@ const KIND_LABELS = {
   'quality.pass': 'jobs.kind.quality.pass', 'backup.scheduled': 'jobs.kind.backup.scheduled',
   'segment.refresh': 'jobs.kind.segment.refresh', 'privacy.disclosure': 'jobs.kind.privacy.disclosure',
   'campaign.prepare': 'jobs.kind.campaign.prepare', 'campaign.send': 'jobs.kind.campaign.send',
+  'import.run': 'jobs.kind.import.run', 'retention.delete': 'jobs.kind.retention.delete',
 } as const;
+
+const count = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('ja-JP') : '0');
 const kindLabel = (kind: string) => (kind in KIND_LABELS ? KIND_LABELS[kind as keyof typeof KIND_LABELS] : null);
 
 export function JobsPage() {
@@ -57,6 +60,14 @@ export function JobsPage() {
         empty={t(`jobs.empty.${status}`)}
         columns={[
           { key: 'kind', header: t('jobs.kind'), cell: (j) => { const label = kindLabel(j.kind); return <span className="strong">{label ? t(label) : j.kind}<div className="muted small">{j.kind}</div></span>; } },
+          { key: 'progress', header: t('jobs.progress'), cellClassName: 'small', cell: (j) => {
+            // What a long job has done so far (a dead one: before it stopped); the result once it is done.
+            const p = j.progress;
+            if (!p) return '—';
+            if (j.kind === 'import.run') return <span data-testid="job-progress">{t('jobs.progress.import', { rows: count(p.rows), resolved: count(p.resolved) })}</span>;
+            if (j.kind === 'retention.delete') return <span data-testid="job-progress">{t('jobs.progress.retention', { records: count(p.records), batches: count(p.batches) })}</span>;
+            return '—';
+          } },
           { key: 'attempts', header: t('jobs.attempts'), cellClassName: 'nowrap tabular', cell: (j) => `${j.attempts} / ${j.maxAttempts}` },
           { key: 'error', header: t('jobs.lastError'), cell: (j) => <span className="muted small" data-testid="job-error">{j.lastError ?? '—'}</span> },
           { key: 'times', header: t('jobs.times'), cellClassName: 'nowrap small', cell: (j) => (

@@ -1,6 +1,6 @@
 /** データソース: the registry of where customer data comes from, with freshness; create for sources:write. */
 import { useState } from 'react';
-import { api, qualityApi, type RetentionPlanBody, type RetentionResult, type Source, type SourceRecompute } from '../api.ts';
+import { api, qualityApi, type RetentionJobBody, type RetentionPlanBody, type Source, type SourceRecompute } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.ts';
 import { useI18n } from '../i18n.ts';
@@ -327,7 +327,7 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
                     ? <span className="badge badge-warn">{t('sourceQuality.overdue', { days: data.retention.days, n: n(data.retention.overdue) })}</span>
                     : t('sourceQuality.overdueNone', { days: data.retention.days })}
                 </p>
-                {data.retention.overdue > 0 && can('sources:retention') && <RetentionDelete source={source} onDeleted={reload} />}
+                {can('sources:retention') && <RetentionDelete source={source} overdue={data.retention.overdue} onDeleted={reload} />}
                 {data.retention.oldest.length > 0 && (
                   <>
                     <p className="muted small">{t('sourceQuality.dryRun')}</p>
@@ -354,19 +354,21 @@ function SourceQualityPanel({ source, onClose }: { source: Source; onClose: () =
 /**
  * 保存期間切れの削除 (sources:retention): the dry run first (records, customers removed because nothing else is left,
  * customers whose golden record is recomputed from their other records), then the delete, confirmed by typing the
- * source's name. The server deletes in one transaction and records the counts in the audit log.
+ * source's name. The server queues it as a job that deletes in batches (each its own transaction) and records the
+ * totals in the audit log once; the panel follows the job's totals until it is done.
  */
-function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () => Promise<unknown> | void }) {
+function RetentionDelete({ source, overdue, onDeleted }: { source: Source; overdue: number; onDeleted: () => Promise<unknown> | void }) {
   const { t } = useI18n();
   const [plan, setPlan] = useState<RetentionPlanBody | null>(null);
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState<unknown>(null);
-  const [done, setDone] = useState<RetentionResult | null>(null);
+  const [job, setJob] = useState<RetentionJobBody | null>(null);
+  const totals = job?.progress ?? null;
   const n = (v: number) => v.toLocaleString('ja-JP');
   const dryRun = async () => {
     setFailed(null);
-    setDone(null);
+    setJob(null);
     try {
       setPlan(await qualityApi.retentionPlan(source.id));
     } catch (error) {
@@ -378,9 +380,16 @@ function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () 
     setFailed(null);
     try {
       const result = await qualityApi.deletePastRetention(source.id, confirm);
-      setDone(result);
       setPlan(null);
       setConfirm('');
+      let current = result.job;
+      setJob(current);
+      // Batches commit one by one: follow the totals until the delete is done (or gave up: the ジョブ page retries it).
+      while (current.status !== 'done' && current.status !== 'dead') {
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        current = await qualityApi.retentionJob(source.id, current.id);
+        setJob(current);
+      }
       await onDeleted();
     } catch (error) {
       setFailed(error);
@@ -391,12 +400,22 @@ function RetentionDelete({ source, onDeleted }: { source: Source; onDeleted: () 
   return (
     <div className="retention-delete" data-testid="retention-delete">
       <ErrorBanner error={failed} />
-      {done && (
+      {job && job.status === 'done' && totals && (
         <Notice testId="retention-deleted">
-          {t('retention.deleted', { records: n(done.records), removed: n(done.customersRemoved), recomputed: n(done.customersRecomputed) })}
+          {t('retention.deleted', { records: n(totals.records), removed: n(totals.customersRemoved), recomputed: n(totals.customersRecomputed) })}
         </Notice>
       )}
-      {!plan && <Button small onClick={() => void dryRun()} data-testid="retention-dry-run">{t('retention.dryRun')}</Button>}
+      {job && job.status !== 'done' && job.status !== 'dead' && (
+        <p className="muted" data-testid="retention-deleting">
+          {t('retention.deleting', { records: n(totals?.records ?? 0), batches: n(totals?.batches ?? 0) })}
+          {job.status === 'failed' && job.lastError ? ` ${t('retention.retrying', { error: job.lastError })}` : ''}
+        </p>
+      )}
+      {job && job.status === 'dead' && (
+        <p className="alert alert-error" data-testid="retention-dead">{t('retention.dead', { records: n(totals?.records ?? 0), error: job.lastError ?? '' })}</p>
+      )}
+      {/* Kept mounted after a delete (nothing is overdue then) so that its totals stay shown. */}
+      {!plan && overdue > 0 && <Button small onClick={() => void dryRun()} data-testid="retention-dry-run">{t('retention.dryRun')}</Button>}
       {plan && (
         <>
           <dl className="source-quality-stats" data-testid="retention-plan">

@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { createApiKey } from '../../../src/platform/accounts/auth.service.ts';
 import { findUpload, removeUpload } from '../../../src/intake/files/uploads.ts';
 import { ENGINES } from '../../support/engines.ts';
+import { drainJobs } from '../../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 // A small 名刺-style export in CP932 (CRLF) with one broken row (line 4) and one invalid e-mail.
@@ -321,16 +322,18 @@ for (const engine of ENGINES) {
       assert.equal(profiles.body.items[0].profile.fields.full_name, '氏名');
     });
 
-    test('a background job reports progress and then the same summary; other users cannot see it', async () => {
+    test('a background job is queued, run by a worker, and reports progress and then the same summary; other users cannot see it', async () => {
       const started = await admin.json('POST', '/api/v1/imports/jobs', { uploadId, profile: PROFILE });
       assert.equal(started.status, 202, JSON.stringify(started.body));
-      assert.ok(['running', 'completed'].includes(started.body.status));
-      let job = started.body;
-      for (let i = 0; i < 1200 && job.status === 'running'; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        job = (await admin.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).body;
-      }
+      assert.equal(started.body.status, 'running');
+      assert.equal(started.body.queue.status, 'queued', 'a job of the shared queue: no one runs it until a worker claims it');
+      const listed = await admin.json('GET', '/api/v1/jobs?status=queued&kind=import.run');
+      assert.deepEqual(listed.body.items.map((j: { id: string }) => j.id), [started.body.id], 'the ジョブ page lists it');
+      assert.equal(listed.body.items[0].payload.uploadId, uploadId);
+      await drainJobs({ handle: t.database });
+      const job = (await admin.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).body;
       assert.equal(job.status, 'completed', JSON.stringify(job));
+      assert.equal(job.queue.status, 'done');
       assert.equal(job.summary.read, 4);
       assert.equal(job.summary.unchanged, 3);
       assert.equal(job.progress.rows, 4);
@@ -339,12 +342,10 @@ for (const engine of ENGINES) {
       assert.equal((await sales.json('GET', `/api/v1/imports/jobs/${started.body.id}`)).status, 404);
       const bad = await admin.json('POST', '/api/v1/imports/jobs', { uploadId, profile: { ...PROFILE, fields: { full_name: '存在しない列' } } });
       assert.equal(bad.status, 202);
-      let failed = bad.body;
-      for (let i = 0; i < 1200 && failed.status === 'running'; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        failed = (await admin.json('GET', `/api/v1/imports/jobs/${bad.body.id}`)).body;
-      }
+      await drainJobs({ handle: t.database });
+      const failed = (await admin.json('GET', `/api/v1/imports/jobs/${bad.body.id}`)).body;
       assert.equal(failed.status, 'failed');
+      assert.deepEqual([failed.queue.status, failed.queue.attempts], ['dead', 1], 'a refused file is not retried: straight to the dead-letter list');
       assert.equal(failed.error.code, 'validation_failed');
       assert.match(failed.error.errors[0].message, /存在しない列/);
     });

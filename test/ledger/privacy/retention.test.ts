@@ -7,8 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { privacyParts } from '../../../src/app/privacy-parts.ts';
+import { RETENTION_JOB, runRetentionDelete } from '../../../src/ledger/privacy/retention.service.ts';
+import { authOfUser } from '../../../src/platform/accounts/auth.service.ts';
+import { JobWorker } from '../../../src/platform/jobs/worker.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { firstTouchDrift } from '../../support/first-touch.ts';
+import { drainJobs } from '../../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const operator = { auth: null, ip: null, userAgent: 'test' };
@@ -78,11 +83,40 @@ for (const engine of ENGINES) {
       assert.equal(wrong.body.errors[0].field, 'confirm');
       assert.ok(await recordOf('M1'), 'nothing deleted on a wrong name');
 
-      const done = await admin.json('POST', `/api/v1/sources/${sourceId}/retention/delete`, { confirm: 'members' });
-      assert.equal(done.status, 200, JSON.stringify(done.body));
-      for (const k of ['records', 'customersRemoved', 'customersRecomputed', 'unlinkedRecords'] as const) assert.equal(done.body[k], plan.body[k], k);
-      assert.equal(done.body.deleted['source_records, match_keys, match_decisions, review_items'], 2);
-      assert.equal(done.body.deleted['customers, customer_facts, customer_stage_changes'], 1);
+      const queued = await admin.json('POST', `/api/v1/sources/${sourceId}/retention/delete`, { confirm: 'members' });
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      for (const k of ['records', 'customersRemoved', 'customersRecomputed', 'unlinkedRecords'] as const) assert.equal(queued.body[k], plan.body[k], k);
+      assert.equal(queued.body.job.status, 'queued');
+      const again = await admin.json('POST', `/api/v1/sources/${sourceId}/retention/delete`, { confirm: 'members' });
+      assert.equal(again.body.job.id, queued.body.job.id, 'one delete of a source at a time');
+      const jobPath = `/api/v1/sources/${sourceId}/retention/jobs/${queued.body.job.id}`;
+      // One record a batch, and the second batch fails (the process lost its database): the first stays deleted.
+      let batches = 0;
+      const flaky = new JobWorker(db, {
+        [RETENTION_JOB]: async (job) => ({ ...await runRetentionDelete(db, {
+          ...job,
+          saveProgress: async (trx, progress) => {
+            if (++batches === 2) throw new Error('connection lost');
+            await job.saveProgress(trx, progress);
+          },
+        }, (userId, apiKeyId) => authOfUser(db, userId, apiKeyId), privacyParts(), 1) }),
+      }, { id: 'flaky', backoffBaseSeconds: 3600 });
+      await flaky.drain();
+      const halfway = (await admin.json('GET', jobPath)).body;
+      assert.deepEqual([halfway.status, halfway.attempts, halfway.progress.batches, halfway.progress.records, halfway.progress.audited], ['failed', 1, 1, 1, false], JSON.stringify(halfway));
+      assert.equal(await recordOf('M1'), undefined, 'the first batch committed');
+      assert.ok(await recordOf('M2'), 'the failed batch rolled back');
+      assert.equal((await db.selectFrom('audit_log').select('id').where('action', '=', 'source.retention_delete').execute()).length, 0, 'not audited before it is over');
+      // Taken again when its retry is due (a real worker, batches of 2,000): it goes on from what is left.
+      await sql`UPDATE jobs SET run_at = now() WHERE id = ${queued.body.job.id}`.execute(db);
+      await drainJobs({ handle: t.database });
+      const done = (await admin.json('GET', jobPath)).body;
+      assert.equal(done.status, 'done', JSON.stringify(done));
+      assert.deepEqual([done.attempts, done.progress.batches, done.progress.records, done.progress.customersRemoved, done.progress.customersRecomputed, done.progress.audited],
+        [2, 2, 2, 1, 1, true]);
+      assert.equal(done.progress.deleted['source_records, match_keys, match_decisions, review_items'], 2);
+      assert.equal(done.progress.deleted['customers, customer_facts, customer_stage_changes'], 1);
+      assert.equal((await manager.json('GET', jobPath)).status, 403);
 
       // 山田 had nothing else: gone, values and all, with no tombstone (nobody asked to be forgotten).
       assert.equal(await recordOf('M1'), undefined);
@@ -103,15 +137,18 @@ for (const engine of ENGINES) {
       // 佐藤's record is within the period: untouched.
       assert.equal((await recordOf('M3'))!.customer_id, sato);
 
-      const entry = await db.selectFrom('audit_log').select(['action', 'details', 'entity_id']).where('action', '=', 'source.retention_delete').executeTakeFirstOrThrow();
+      const entries = await db.selectFrom('audit_log').select(['action', 'details', 'entity_id']).where('action', '=', 'source.retention_delete').execute();
+      assert.equal(entries.length, 1, 'audited once, with the totals');
+      const entry = entries[0]!;
       assert.equal(entry.entity_id, sourceId);
       const details = (typeof entry.details === 'string' ? JSON.parse(entry.details) : entry.details) as Record<string, unknown>;
       assert.equal(details.records, 2);
       assert.equal(details.customersRemoved, 1);
       assert.equal(details.customersRecomputed, 1);
+      assert.equal(details.batches, 2);
 
-      const again = await admin.json('GET', `/api/v1/sources/${sourceId}/retention`);
-      assert.equal(again.body.records, 0);
+      const after2 = await admin.json('GET', `/api/v1/sources/${sourceId}/retention`);
+      assert.equal(after2.body.records, 0);
     });
   });
 }

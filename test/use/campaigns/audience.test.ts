@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { writeAudience } from '../../../src/use/campaigns/campaigns.service.ts';
 import { prepareCampaign } from '../../../src/use/campaigns/prepare.service.ts';
+import { auditEntriesOf } from '../../../src/ledger/privacy/subject.repository.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
@@ -187,6 +188,9 @@ for (const engine of ENGINES) {
       const labels = await admin.request('GET', `/api/v1/campaigns/${id}/labels?layout=24`);
       assert.equal(labels.status, 200);
       assert.match(await labels.text(), /山田 (太郎|花子) 様/u);
+      // Both outputs record whom they carried: the addressed person's disclosure lists them.
+      const carried = (await auditEntriesOf(db, [addressed])).map((e) => e.action);
+      assert.ok(carried.includes('export.dm_list') && carried.includes('export.dm_labels'), JSON.stringify(carried));
     });
   });
 }
