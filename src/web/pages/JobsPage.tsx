@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { jobsApi, type JobListStatus } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { useRowAction } from '../row-action.ts';
 import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorBanner, PageHeader, useLoad } from '../components/ui.tsx';
@@ -26,24 +27,11 @@ export function JobsPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<JobListStatus>('dead');
   const { data, error, loading, reload } = useLoad(() => jobsApi.list(status), [status]);
-  const [failed, setFailed] = useState<unknown>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const retry = async (id: string) => {
-    setBusy(id);
-    setFailed(null);
-    try {
-      await jobsApi.retry(id);
-      await reload();
-    } catch (e) {
-      setFailed(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const retry = useRowAction(jobsApi.retry, reload);
   return (
     <div className="page" data-testid="jobs-page">
       <PageHeader title={t('jobs.title')} sub={t('jobs.lead')} />
-      <ErrorBanner error={error ?? failed} />
+      <ErrorBanner error={error ?? retry.error} />
       <div className="toolbar" role="tablist">
         {STATUSES.map((s) => (
           <Button key={s} small {...(s === status ? { primary: true } : {})} onClick={() => setStatus(s)} data-testid={`jobs-tab-${s}`}>
@@ -79,7 +67,7 @@ export function JobsPage() {
             </>
           ) },
           { key: 'retry', header: '', cell: (j) => (j.status === 'dead' || j.status === 'failed'
-            ? <Button small onClick={() => void retry(j.id)} disabled={busy === j.id} data-testid="job-retry">{t('jobs.retry')}</Button>
+            ? <Button small onClick={() => void retry.run(j.id)} disabled={retry.busy === j.id} data-testid="job-retry">{t('jobs.retry')}</Button>
             : null) },
         ]}
       />

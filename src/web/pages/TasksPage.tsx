@@ -2,11 +2,11 @@
  * タスク: the signed-in user's open tasks by due date (those behaviour triggers create for a customer's owner), each
  * with its customer, the rule that made it and 完了 (customers:write). Overdue ones are marked.
  */
-import { useState } from 'react';
 import { tasksApi } from '../api.ts';
 import { formatDate } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.ts';
+import { useRowAction } from '../row-action.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../components/Button.tsx';
 import { DataTable } from '../components/DataTable.tsx';
@@ -19,25 +19,12 @@ export function TasksPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const { data, error, loading, reload } = useLoad(() => tasksApi.list({ mine: true, status: 'open' }), []);
-  const [failed, setFailed] = useState<unknown>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const complete = useRowAction(tasksApi.done, reload);
   const today = todayJst();
-  const complete = async (id: string) => {
-    setBusy(id);
-    setFailed(null);
-    try {
-      await tasksApi.done(id);
-      await reload();
-    } catch (e) {
-      setFailed(e);
-    } finally {
-      setBusy(null);
-    }
-  };
   return (
     <div className="page" data-testid="tasks-page">
       <PageHeader title={t('tasks.title')} sub={t('tasks.lead')} />
-      <ErrorBanner error={error ?? failed} />
+      <ErrorBanner error={error ?? complete.error} />
       <DataTable
         testId="tasks-table"
         rows={data?.items}
@@ -56,7 +43,7 @@ export function TasksPage() {
           {
             key: 'done', header: '',
             cell: (x) => (can('customers:write')
-              ? <Button small onClick={() => void complete(x.id)} disabled={busy === x.id} data-testid="task-done">{t('tasks.done')}</Button>
+              ? <Button small onClick={() => void complete.run(x.id)} disabled={complete.busy === x.id} data-testid="task-done">{t('tasks.done')}</Button>
               : null),
           },
         ]}

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { campaignsApi, type Campaign, type MessageRow, type ReturnedImportResult } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
+import { usePolling } from '../../polling.ts';
 import { Link, navigate, useLocation } from '../../router.ts';
 import { useSession } from '../../session.tsx';
 import { Button, LinkButton } from '../../components/Button.tsx';
@@ -45,14 +46,10 @@ export function CampaignDetailPage({ id }: { id: string }) {
   const c = campaign.data;
   const live = c ? isLive(c.status) : false;
   const { reload } = campaign;
-  useEffect(() => {
-    if (!live) return;
-    const timer = window.setInterval(() => {
-      void reload();
-      setTick((x) => x + 1);
-    }, POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [live, reload]);
+  usePolling(() => {
+    setTick((x) => x + 1);
+    return reload();
+  }, POLL_MS, live);
   // Once sending ends, the messages and the report read their final state once more (the last poll raced the end).
   const wasLive = useRef(false);
   useEffect(() => {

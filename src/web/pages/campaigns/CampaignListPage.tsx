@@ -2,10 +2,10 @@
  * キャンペーン: every campaign with its channel, status, audience and what was sent so far; 新規作成 for
  * campaigns:write, the 送信箱 (outbox) and (admins) 配信設定. While a campaign sends or waits for its time the list polls.
  */
-import { useEffect } from 'react';
 import { campaignsApi, type CampaignListItem } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.ts';
+import { usePolling } from '../../polling.ts';
 import { Link, navigate, useLocation } from '../../router.ts';
 import { useSession } from '../../session.tsx';
 import { LinkButton } from '../../components/Button.tsx';
@@ -26,11 +26,7 @@ export function CampaignListPage() {
   const origin = ORIGINS.find((o) => o === search.get('origin')) ?? 'user';
   const { data, error, loading, reload } = useLoad(() => campaignsApi.list(origin), [origin]);
   const live = data?.items.some((c) => isLive(c.status)) ?? false;
-  useEffect(() => {
-    if (!live) return;
-    const timer = window.setInterval(() => void reload(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [live, reload]);
+  usePolling(reload, POLL_MS, live);
   const outbox = data?.items.some((c) => c.channel === 'email' && c.delivery === 'outbox') ?? false;
   return (
     <div className="page" data-testid="campaigns-page">

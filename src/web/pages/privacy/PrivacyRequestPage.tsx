@@ -4,10 +4,11 @@
  * a manual record with the request as reason), 利用停止, 第三者提供の停止, 消去 (typing 消去する first). After an
  * erasure: the tombstone's counts and the backups that still hold the data until they expire.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, privacyApi } from '../../api.ts';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n.ts';
+import { usePolling } from '../../polling.ts';
 import { Link } from '../../router.ts';
 import { Button } from '../../components/Button.tsx';
 import { ErrorBanner, Notice, PageHeader, useLoad } from '../../components/ui.tsx';
@@ -24,11 +25,7 @@ export function PrivacyRequestPage({ id }: { id: string }) {
   const [confirm, setConfirm] = useState('');
   const [correction, setCorrection] = useState({ customerId: '', field: 'email', value: '' });
   const running = reports.data?.items.some((r) => r.status === 'running') ?? false;
-  useEffect(() => {
-    if (!running) return undefined;
-    const timer = setInterval(() => void reports.reload(), 1000);
-    return () => clearInterval(timer);
-  }, [running]); // reload is a fresh function each render: the timer follows `running` only
+  usePolling(reports.reload, 1000, running);
   const act = async (work: () => Promise<unknown>, message: string, ask?: string) => {
     if (ask && !window.confirm(ask)) return;
     setFailed(null);
