@@ -17,16 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATASETS, type DatasetSpec } from './datasets.ts';
-import { runOne, type Row } from './score.ts';
+import { generatedSpec, runOne, type Row } from './score.ts';
 
 
-
-/** A data set written by bench/identity-gen/generate.ts (every `*.mapping.json` with its CSV), by absolute paths. */
-function generatedSpec(dir: string): DatasetSpec {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mapping.json')).sort()
-    .map((m) => [path.join(dir, m.replace(/\.mapping\.json$/u, '.csv')), path.join(dir, m)] as [string, string]);
-  return { name: path.basename(dir), files, truth: path.join(dir, 'truth.csv') };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'string' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', multiple: true } } });

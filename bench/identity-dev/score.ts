@@ -110,3 +110,9 @@ export async function runOne(spec: DatasetSpec, tmp: string, verbose: boolean, e
   };
 }
 
+/** A data set written by bench/identity-gen/generate.ts (every `*.mapping.json` with its CSV), by absolute paths. */
+export function generatedSpec(dir: string): DatasetSpec {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mapping.json')).sort()
+    .map((m) => [path.join(dir, m.replace(/\.mapping\.json$/u, '.csv')), path.join(dir, m)] as [string, string]);
+  return { name: path.basename(dir), files, truth: path.join(dir, 'truth.csv') };
+}

@@ -16,16 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decisionValue, learnedVerdict, reviewPattern, type PatternTally, type ReviewItem } from '../../src/domain/match/index.ts';
-import { runOne, type Row } from '../identity-dev/score.ts';
-import type { DatasetSpec } from '../identity-dev/datasets.ts';
-
-const SEP = '\u0001';
-
-function spec(dir: string): DatasetSpec {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mapping.json')).sort()
-    .map((m) => [path.join(dir, m.replace(/\.mapping\.json$/u, '.csv')), path.join(dir, m)] as [string, string]);
-  return { name: path.basename(dir), files, truth: path.join(dir, 'truth.csv') };
-}
+import { generatedSpec, runOne, SEP, type Row } from '../identity-dev/score.ts';
 
 function truthOf(dir: string): Map<string, string> {
   const [, ...lines] = fs.readFileSync(path.join(dir, 'truth.csv'), 'utf8').split(/\r?\n/u).filter(Boolean);
@@ -74,19 +65,19 @@ async function main(): Promise<void> {
   const teachDir = path.resolve(values.teach);
   const evalDir = path.resolve(values.eval);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-teach-'));
-  const taught = await runOne(spec(teachDir), tmp, false);
+  const taught = await runOne(generatedSpec(teachDir), tmp, false);
   const truth = truthOf(teachDir);
   const queue = taught.result.reviews;
   console.log(`teaching set ${path.basename(teachDir)}: ${taught.records} records, ${queue.length} review items, ${new Set(queue.map(reviewPattern)).size} patterns`);
-  const baseline = await runOne(spec(evalDir), tmp, false);
+  const baseline = await runOne(generatedSpec(evalDir), tmp, false);
   console.log(`\n| evaluation set ${path.basename(evalDir)} | F1 | precision | recall | life-event recall | hard negatives merged | review items |`);
   console.log('|---|---|---|---|---|---|---|');
   console.log(line('no decisions', baseline));
   for (const order of ['value', 'score'] as const) {
     for (const k of values.decisions.split(',').map(Number)) {
       const { tallies, accepted, settled } = review(queue, truth, k, order);
-      const learned = (item: ReviewItem) => learnedVerdict(tallies.get(reviewPattern(item))) ;
-      const r = await runOne(spec(evalDir), tmp, false, { learned });
+      const learned = (item: ReviewItem) => learnedVerdict(tallies.get(reviewPattern(item)));
+      const r = await runOne(generatedSpec(evalDir), tmp, false, { learned });
       const kinds = settled.map(([, t]) => learnedVerdict(t));
       const label = `${k} decisions by ${order === 'value' ? 'decision value' : 'score'} (${accepted} accepted; settled ${kinds.filter((x) => x === 'merge').length} merge / ${kinds.filter((x) => x === 'distinct').length} distinct patterns)`;
       console.log(line(label, r));
