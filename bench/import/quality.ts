@@ -65,6 +65,7 @@ async function main() {
     const { rows } = await client.query<{ id: number; match_record: MatchRecord }>('SELECT id, match_record FROM source_records WHERE id = ANY($1::bigint[])', [ids.slice(i, i + 10_000)]);
     for (const r of rows) forms.set(Number(r.id), r.match_record);
   }
+  const review = await reviewProfile(client, personOf, Number(values.show));
   await client.end();
   const causes = new Map<string, { count: number; examples: string[] }>();
   // Right links whose own pair is name-only, in customers that also hold a wrong link: what a stricter name-only
@@ -92,12 +93,45 @@ async function main() {
       }
     }
   }
+  console.log(review);
   console.log(`right links whose own pair is name-only, in customers with a wrong link: ${rightNameOnly.toLocaleString()}`);
   console.log('\nwrong links by what the two records share (pair outcome on its own | agreeing fields):');
   for (const [key, { count, examples }] of [...causes].sort((p, q) => q[1].count - p[1].count).slice(0, 15)) {
     console.log(`${String(count).padStart(7)}  ${key}`);
     for (const e of examples) console.log(`           ${e}`);
   }
+}
+
+/**
+ * The open review queue by pattern (review_items.pattern: field levels | rules | probability band | name band), with
+ * how many of each pattern's pairs are one person by the generator's truth: where the queue's growth with the ledger
+ * comes from, and which patterns a reviewer's decisions would settle.
+ */
+async function reviewProfile(client: pg.Client, personOf: (externalId: string) => number, show: number): Promise<string> {
+  const { rows } = await client.query<{ pattern: string | null; a: string; b: string; probability: number; an: string; bn: string }>(
+    `SELECT ri.pattern, ra.external_id AS a, rb.external_id AS b, ri.probability,
+            coalesce(ra.match_record->'family'->>'text', '') || ' ' || coalesce(ra.match_record->'given'->>'text', '') AS an,
+            coalesce(rb.match_record->'family'->>'text', '') || ' ' || coalesce(rb.match_record->'given'->>'text', '') AS bn
+     FROM review_items ri JOIN source_records ra ON ra.id = ri.record_a_id JOIN source_records rb ON rb.id = ri.record_b_id
+     WHERE ri.status = 'open'`);
+  const byPattern = new Map<string, { open: number; same: number; examples: string[] }>();
+  let same = 0;
+  for (const r of rows) {
+    const one = personOf(r.a) === personOf(r.b);
+    if (one) same++;
+    const key = r.pattern ?? '(no pattern)';
+    const entry = byPattern.get(key) ?? { open: 0, same: 0, examples: [] };
+    entry.open++;
+    if (one) entry.same++;
+    if (entry.examples.length < show) entry.examples.push(`${r.a} ${r.an} ~ ${r.b} ${r.bn} p=${r.probability.toFixed(3)} ${one ? 'same' : 'different'}`);
+    byPattern.set(key, entry);
+  }
+  const lines = [`\nopen review items: ${rows.length.toLocaleString()} (one person: ${same.toLocaleString()}, ${(same / Math.max(1, rows.length) * 100).toFixed(1)}%), ${byPattern.size.toLocaleString()} patterns; the largest:`];
+  for (const [key, e] of [...byPattern].sort((p, q) => q[1].open - p[1].open).slice(0, 15)) {
+    lines.push(`${String(e.open).padStart(7)}  same ${(e.same / e.open * 100).toFixed(0).padStart(3)}%  ${key}`);
+    for (const x of e.examples) lines.push(`           ${x}`);
+  }
+  return lines.join('\n');
 }
 
 function name(r: MatchRecord): string {
