@@ -4,6 +4,7 @@
  * tests drain one. A kind a process has no handler for (a scheduled backup without DAICHO_BACKUP_DIR) is left to the
  * processes that have one.
  */
+import path from 'node:path';
 import { log } from '../core/logger.ts';
 import { jobDuration } from '../core/metrics.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -96,6 +97,8 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
         jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
         log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
       }
+      // The file's name (in the operator's folder, nothing personal) for the ジョブ page; none when it was not due.
+      return done ? { file: path.basename(done.backup.filePath), format: done.backup.format, bytes: done.backup.bytes, rotated: done.rotated.length } : { upToDate: true };
     };
   }
   return handlers;

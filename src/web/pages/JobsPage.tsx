@@ -61,6 +61,7 @@ export function JobsPage() {
               if (j.kind === 'values.recompute') return <span data-testid="job-result">{t('jobs.result.values', { buyers: count(r.buyers), asOf: String(r.asOf) })}</span>;
               if (j.kind === 'recommend.run') return <span data-testid="job-result">{t('jobs.result.recommend', { buyers: count(r.buyers), run: String(r.runId) })}</span>;
               if (j.kind === 'source.recompute') return <span data-testid="job-result">{t('jobs.result.source', { done: count(r.done), total: count(r.total) })}</span>;
+              if (j.kind === 'backup.scheduled') return <span data-testid="job-result">{t('jobs.result.backup', { file: String(r.file), bytes: count(r.bytes) })}</span>;
             }
             const p = j.progress;
             if (!p) return '—';
