@@ -2,7 +2,8 @@
  * Survivorship re-applied after a source's priority changed, in the background and durable. The walk over the
  * source's customers is a row of source_recomputes whose cursor advances in the same transaction as the page it
  * recomputes, so what it says is done is done: a process killed mid-walk, or a page that failed, loses nothing, and
- * the walk goes on from the cursor when the server starts again (resumeSourceRecomputes) or a user retries it.
+ * the walk goes on from the cursor in a `source.recompute` job (queued by the server's minute pass; retried while it
+ * fails) or when a user retries it.
  * A newer priority change restarts the walk from the first customer; a walker already running meets the reset row at
  * its next page. Several processes sharing one PostgreSQL may walk the same source: the row lock makes them take
  * turns, each page is recomputed once.
