@@ -3,9 +3,14 @@
  * lacks is refused by the worker and lands on the dead-letter list (停止) with its reason and its progress; 再実行
  * queues it again (audited as job.retry), the server's worker runs it again, and — the file still lacking the column —
  * it is back on the list with a new attempt. A good import queued the same way is done (not listed as waiting).
- * Screenshot: test-artifacts/jobs-dead.png.
+ * And a real failure mended, then retried to success: the scheduled backup's folder cannot be made (a file stands
+ * where its parent should be), so the minute pass's `backup.scheduled` job fails and waits for its retry (再試行待ち)
+ * with the reason; the operator moves the file away and 再実行 runs it at once: done (完了), with the file it wrote.
+ * Screenshots: test-artifacts/jobs-dead.png, test-artifacts/jobs-retried.png.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ARTIFACTS, watchedPage } from './support/browser.ts';
@@ -16,8 +21,16 @@ const CSV = ['会員番号,氏名,メール', 'J1,山本 一郎,ichiro.yamamoto@
 
 interface ImportJob { id: string; status: string; queue: { status: string; attempts: number }; summary: { read: number } | null }
 
-test('jobs: a dead import on the dead-letter list, retried from the page', { timeout: 240_000 }, async (t) => {
-  await withBrowserServer(t, { admin: ADMIN, context: { viewport: { width: 1366, height: 900 } } }, async (session) => {
+interface JobItem { id: string; kind: string; status: string; attempts: number; lastError: string | null; result: Record<string, unknown> | null }
+
+test('jobs: a dead import on the dead-letter list, retried from the page; a failed backup mended and retried to success', { timeout: 240_000 }, async (t) => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-e2e-jobs-'));
+  const blocker = path.join(scratch, 'nas');
+  fs.writeFileSync(blocker, 'not a folder');
+  const backupDir = path.join(blocker, 'daicho-backups');
+  t.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const env = { DAICHO_BACKUP_DIR: backupDir };
+  await withBrowserServer(t, { admin: ADMIN, env, context: { viewport: { width: 1366, height: 900 } } }, async (session) => {
     const { base, context, headers, problems, api } = session;
     const up = await context.request.post(`${base}/api/v1/imports/uploads`, { headers, multipart: { file: { name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) } } });
     assert.ok(up.ok(), await up.text());
@@ -63,6 +76,36 @@ test('jobs: a dead import on the dead-letter list, retried from the page', { tim
     await page.getByTestId('jobs-tab-dead').click();
     await row.first().waitFor();
     assert.equal(await row.count(), 1);
+
+    // The minute pass (first 10 s after the start) queued today's backup; its folder cannot be made: failed, to retry.
+    const listed = async (status: string, kind: string) => {
+      for (let i = 0; i < 300; i++) {
+        const { items } = await api<{ items: JobItem[] }>('GET', `/jobs?status=${status}&kind=${kind}`);
+        if (items[0]) return items[0];
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`no ${status} ${kind} job`);
+    };
+    const failed = await listed('failed', 'backup.scheduled');
+    assert.match(failed.lastError ?? '', /ENOTDIR|EEXIST|not a directory/u);
+    await page.getByTestId('jobs-tab-failed').click();
+    const failedRow = row.filter({ hasText: '定期バックアップ' });
+    await failedRow.waitFor();
+    assert.match(await failedRow.getByTestId('job-error').innerText(), /ENOTDIR|EEXIST|not a directory/u);
+    // Mended (the file moved away), then 再実行: the server's worker runs it now, not after its backoff.
+    fs.rmSync(blocker);
+    await failedRow.getByTestId('job-retry').click();
+    const done = await listed('done', 'backup.scheduled');
+    assert.equal(done.id, failed.id, 'the same job, retried to success');
+    assert.equal(done.attempts, 1, 'the retry reset its attempts');
+    const file = String(done.result?.file);
+    assert.match(file, /^daicho-.*\.daicho-backup$/u);
+    assert.ok(fs.existsSync(path.join(backupDir, file)), 'the backup file is written');
+    await page.getByTestId('jobs-tab-done').click();
+    const doneRow = row.filter({ hasText: '定期バックアップ' });
+    await doneRow.waitFor();
+    assert.match(await doneRow.getByTestId('job-result').innerText(), new RegExp(file.replace(/[.]/gu, '\\.'), 'u'));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'jobs-retried.png'), fullPage: true });
     assert.deepEqual(problems, []);
   });
 });

@@ -4,6 +4,7 @@
  * tests drain one. A kind a process has no handler for (a scheduled backup without DAICHO_BACKUP_DIR) is left to the
  * processes that have one.
  */
+import path from 'node:path';
 import { log } from '../core/logger.ts';
 import { jobDuration } from '../core/metrics.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -12,12 +13,17 @@ import { DISCLOSURE_JOB, generateDisclosure } from '../ledger/privacy/disclosure
 import { RETENTION_JOB, runRetentionDelete } from '../ledger/privacy/retention.service.ts';
 import { authOfUser } from '../platform/accounts/auth.service.ts';
 import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
+import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
+import { enqueueSourceRecomputes, runSourceRecomputeJob, SOURCE_RECOMPUTE_JOB } from '../ledger/sources/recompute.service.ts';
+import { enqueueValuesRecomputeIfDue, recomputeValuesIfStale, VALUES_JOB } from '../ledger/values/values.service.ts';
+import { rebuildFirstTouch } from '../resolution/resolver.ts';
 import { purgeDoneJobs } from '../platform/jobs/jobs.repository.ts';
 import type { Job, JobHandler, JobHandlers } from '../platform/jobs/worker.ts';
 import { BACKUP_JOB, enqueueScheduledBackupIfDue, runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
 import { CAMPAIGN_PREPARE_JOB, CAMPAIGN_SEND_JOB } from '../use/campaigns/campaign-jobs.ts';
 import { prepareCampaignJob } from '../use/campaigns/prepare.service.ts';
 import { sendCampaignJob, type CampaignSender } from '../use/campaigns/send.service.ts';
+import { enqueueRecommendRunIfDue, RECOMMEND_JOB, runRecommendJob } from '../use/recommend/recommend.service.ts';
 import { refreshDueSegments, refreshSegmentJob, SEGMENT_REFRESH_JOB } from '../use/segments/segments.service.ts';
 import { privacyParts } from './privacy-parts.ts';
 
@@ -44,6 +50,24 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
   const db = handle.db;
   const parts = privacyParts();
   const lookupActor = (userId: string, apiKeyId: string | null) => authOfUser(db, userId, apiKeyId);
+  /**
+   * The daily rescore (RFM recency moves with the calendar), then the dashboards' customer facts rebuilt from the
+   * customers table and first touches from the records. Another process holding the recompute (a person's 再計算)
+   * throws, so the job is retried; a retry after today's values landed only rebuilds the facts.
+   */
+  async function recomputeValuesJob(job: Job): Promise<Record<string, unknown>> {
+    job.reportProgress({ phase: 'values' });
+    const run = await recomputeValuesIfStale(db);
+    if (run?.skipped) throw new Error('顧客価値を別のプロセスが再計算中です (another process is recomputing customer values; retried later)');
+    if (run) log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
+    job.reportProgress({ phase: 'facts' });
+    await rebuildCustomerFacts(db);
+    job.reportProgress({ phase: 'first_touch' });
+    await rebuildFirstTouch(db);
+    return run
+      ? { asOf: run.asOf, buyers: run.customers, seconds: Number(run.seconds.toFixed(1)), ...(run.modelError ? { modelError: run.modelError } : {}) }
+      : { upToDate: true };
+  }
   const handlers: Record<string, JobHandler> = {
     [QUALITY_JOB]: async (job) => {
       const q = await recomputeQualityIfDue(db, { force: job.payload.force === true });
@@ -54,6 +78,13 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     [CAMPAIGN_PREPARE_JOB]: (job) => prepareCampaignJob(db, { ...job, campaignId: stringField(job, 'campaignId') }, deps.staleAfterMs ?? 120_000),
     [IMPORT_JOB]: (job) => runImportJob(db, job, lookupActor),
     [RETENTION_JOB]: async (job) => ({ ...await runRetentionDelete(db, job, lookupActor, parts) }),
+    [VALUES_JOB]: (job) => recomputeValuesJob(job),
+    [RECOMMEND_JOB]: async (job) => {
+      const r = await runRecommendJob(db, (p) => job.reportProgress({ ...p }));
+      if (!r.upToDate) log.info('cross-sell candidates computed', { buyers: r.buyers, seconds: r.seconds });
+      return r;
+    },
+    [SOURCE_RECOMPUTE_JOB]: (job) => runSourceRecomputeJob(db, stringField(job, 'sourceId'), (p) => job.reportProgress({ ...p })),
   };
   const sender = deps.campaignSender;
   if (sender) handlers[CAMPAIGN_SEND_JOB] = (job) => sendCampaignJob(sender, { campaignId: stringField(job, 'campaignId'), signal: job.signal });
@@ -66,17 +97,23 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
         jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
         log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
       }
+      // The file's name (in the operator's folder, nothing personal) for the ジョブ page; none when it was not due.
+      return done ? { file: path.basename(done.backup.filePath), format: done.backup.format, bytes: done.backup.bytes, rotated: done.rotated.length } : { upToDate: true };
     };
   }
   return handlers;
 }
 
 /**
- * The minute pass's queueing: today's quality pass, a due scheduled backup and the due segment refreshes become jobs
- * (each idempotent by its dedupe key, so several servers looking at once queue one); old done jobs are purged.
+ * The minute pass's queueing: today's customer-value recompute and quality pass, the daily cross-sell run, the
+ * survivorship recomputes still running, a due scheduled backup and the due segment refreshes become jobs (each
+ * idempotent by its dedupe key, so several servers looking at once queue one); old done jobs are purged.
  */
 export async function enqueueDueJobs(deps: JobDeps, now: Date = new Date()): Promise<void> {
   const db = deps.handle.db;
+  await enqueueValuesRecomputeIfDue(db, now);
+  await enqueueSourceRecomputes(db);
+  await enqueueRecommendRunIfDue(db, now);
   await enqueueQualityPassIfDue(db, now);
   if (deps.backupSchedule) await enqueueScheduledBackupIfDue(db, deps.backupSchedule, now);
   await refreshDueSegments(db, now);

@@ -7,11 +7,6 @@ import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { issueSetupTokenIfNeeded } from '../platform/accounts/auth.service.ts';
 import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accounts/auth.repository.ts';
-import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
-import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
-import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
-import { rebuildFirstTouch } from '../resolution/resolver.ts';
-import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import { createMailer } from '../use/campaigns/mailer.ts';
 import { recoverStaleClaims } from '../use/campaigns/messages.repository.ts';
@@ -21,7 +16,7 @@ import { publicBase } from '../use/campaigns/settings.service.ts';
 import { runDueRules } from '../use/triggers/triggers.service.ts';
 import type { Db, DatabaseHandle } from '../db/database.ts';
 import { configureLogger, errorText, log } from '../core/logger.ts';
-import { jobDuration, jobFailures } from '../core/metrics.ts';
+import { jobFailures } from '../core/metrics.ts';
 import type { BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
 import { enqueueDueJobs, jobHandlers } from '../app/jobs.ts';
 import { JobWorker } from '../platform/jobs/worker.ts';
@@ -30,43 +25,18 @@ import { startVoiceListener } from '../use/voice/voice-listener.ts';
 import { storeWeeklyDigests } from '../use/voice/voice-reports.service.ts';
 
 /**
- * The server's background pass, once a minute (first after 10 s): rescore customer values once a day (RFM recency
- * moves with the calendar) and rebuild the dashboards' customer facts, queue the jobs that are due (today's quality
- * pass, a scheduled backup, the segments whose refresh interval is up: src/app/jobs.ts; the job worker runs them),
- * and recompute the cross-sell candidates once a day after their first run. Several servers on one PostgreSQL share
- * the work: the recompute takes an advisory lock, and the jobs are claimed from one table.
+ * The server's background pass, once a minute (first after 10 s): queues the jobs that are due (today's customer
+ * values and quality pass, the daily cross-sell run, survivorship recomputes a stopped process left, a scheduled
+ * backup, the segments whose refresh interval is up: src/app/jobs.ts); the job worker runs them. Several servers on
+ * one PostgreSQL share the work: each job is queued once (its dedupe key) and claimed from one table.
  */
 function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule | undefined): NodeJS.Timeout {
-  const { db } = handle;
   let busy = false;
   const pass = async () => {
     if (busy) return;
     busy = true;
     try {
-      const run = await recomputeValuesIfStale(db);
-      if (run && !run.skipped) {
-        jobDuration.observe({ job: 'recompute' }, run.seconds);
-        log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
-      }
-      // Once a day with the values: the dashboards' customer facts rebuilt from the customers table, first touches
-      // from the records.
-      if (run) {
-        await rebuildCustomerFacts(db);
-        await rebuildFirstTouch(db);
-      }
       await enqueueDueJobs({ handle, backupSchedule });
-      // Runs in the background (minutes at a million buyers), one at a time across servers.
-      const recommend = await startRunIfStale(db);
-      recommend?.done.then(
-        (r) => {
-          jobDuration.observe({ job: 'recommend' }, r.seconds);
-          log.info('cross-sell candidates computed', { buyers: r.buyers, seconds: r.seconds });
-        },
-        (error: unknown) => {
-          jobFailures.inc({ job: 'recommend' });
-          log.error('cross-sell run failed', { error: errorText(error) });
-        },
-      );
     } catch (error) {
       log.error('background pass failed', { error: errorText(error) });
     } finally {
@@ -162,9 +132,6 @@ export async function serve(config: Config): Promise<void> {
   if (applied.length) log.info('migrations applied', { migrations: applied.join(', ') });
   await deleteExpiredSessions(handle.db);
   await deleteStaleRateLimits(handle.db);
-  // A survivorship recompute that a stopped process left unfinished goes on from its cursor.
-  const resumed = await resumeSourceRecomputes(handle.db);
-  if (resumed.length) log.info('resuming the golden-record recompute after a priority change', { sources: resumed.length });
   const app = createApp({ db: handle.db, config, webDir: WEB_DIR });
   let server!: ReturnType<typeof listen>;
   // The address is printed once the server listens, and the first-run token after it, so the console reads in order.

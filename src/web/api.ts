@@ -577,11 +577,11 @@ export const qualityApi = {
 };
 
 export type JobItem = JobDto;
-export type JobListStatus = 'queued' | 'running' | 'failed' | 'dead';
+export type JobListStatus = 'queued' | 'running' | 'failed' | 'dead' | 'done';
 
 export const jobsApi = {
-  /** Background jobs in one status (jobs:manage), with the counts of every status. */
-  list: (status: JobListStatus) => get<{ items: JobItem[]; counts: Record<JobListStatus, number> }>('/jobs', { status }),
+  /** Background jobs in one status (jobs:manage), with the counts of every status but done. */
+  list: (status: JobListStatus) => get<{ items: JobItem[]; counts: Record<Exclude<JobListStatus, 'done'>, number> }>('/jobs', { status }),
   /** Queues a dead or failed job again (audited). */
   retry: (id: string) => request<JobItem>('POST', `/jobs/${encodeURIComponent(id)}/retry`),
 };

@@ -2,7 +2,8 @@
  * Survivorship re-applied after a source's priority changed, in the background and durable. The walk over the
  * source's customers is a row of source_recomputes whose cursor advances in the same transaction as the page it
  * recomputes, so what it says is done is done: a process killed mid-walk, or a page that failed, loses nothing, and
- * the walk goes on from the cursor when the server starts again (resumeSourceRecomputes) or a user retries it.
+ * the walk goes on from the cursor in a `source.recompute` job (queued by the server's minute pass; retried while it
+ * fails) or when a user retries it.
  * A newer priority change restarts the walk from the first customer; a walker already running meets the reset row at
  * its next page. Several processes sharing one PostgreSQL may walk the same source: the row lock makes them take
  * turns, each page is recomputed once.
@@ -11,6 +12,7 @@ import type { Actor } from '../../core/context.ts';
 import { describeError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
 import { recomputeSourceCustomersPage } from '../customers/golden.service.ts';
 import * as repo from './sources.repository.ts';
 import type { SourceRecompute } from './sources.schemas.ts';
@@ -62,8 +64,14 @@ export interface WalkOptions {
   waitMs?: number;
 }
 
-/** Makes sure a walker runs for the source in this process; resolves when it has stopped (done, failed, or nothing to do). */
-export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPUTE_PAGE): Promise<void> {
+/** How far a walk has got, after each page it committed. */
+export type WalkProgress = (progress: { done: number; total: number }) => void;
+
+/**
+ * Makes sure a walker runs for the source in this process; resolves when it has stopped (done, failed, or nothing to
+ * do). `onPage` hears of the pages of a walker this call starts (not of one already running here).
+ */
+export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPUTE_PAGE, onPage?: WalkProgress): Promise<void> {
   const running = walkers.get(sourceId);
   if (running) {
     running.again = true;
@@ -74,7 +82,7 @@ export function walkSourceRecompute(db: Db, sourceId: string, pageSize = RECOMPU
     try {
       do {
         walker.again = false;
-        await walk(db, sourceId, pageSize);
+        await walk(db, sourceId, pageSize, onPage);
       } while (walker.again);
     } catch (error) {
       // walk() records its own failures in the row; this is the database gone (a closing process): the row stays
@@ -96,15 +104,49 @@ export async function walkAndWait(db: Db, sourceId: string, { pageSize = RECOMPU
   clearTimeout(timer);
 }
 
-/** Every recompute a stopped process left running goes on (the server calls this as it starts). */
+/** Every recompute a stopped process left running goes on in this process, not waited for. */
 export async function resumeSourceRecomputes(db: Db): Promise<string[]> {
   const sources = await repo.listRunningRecomputeSources(db);
   for (const id of sources) void walkSourceRecompute(db, id);
   return sources;
 }
 
+export const SOURCE_RECOMPUTE_JOB = 'source.recompute';
+
+/**
+ * The server's minute pass: a `source.recompute` job for every walk still running (a stopped process's goes on from
+ * its cursor; a live one's is joined, the row lock making the walkers take turns), keyed by the source so several
+ * servers queue one. Returns how many it queued.
+ */
+export async function enqueueSourceRecomputes(db: Db): Promise<number> {
+  let queued = 0;
+  for (const sourceId of await repo.listRunningRecomputeSources(db)) {
+    const job = await enqueueJob(db, SOURCE_RECOMPUTE_JOB, { dedupeKey: `${SOURCE_RECOMPUTE_JOB}:${sourceId}`, payload: { sourceId }, maxAttempts: 5 });
+    if (job.created) queued++;
+  }
+  return queued;
+}
+
+/**
+ * The `source.recompute` job: a failed walk goes on from its cursor, the walk runs to its end, and a walk that failed
+ * again (or stopped, or is still another process's) throws so the job is retried; each page is recomputed once.
+ */
+export async function runSourceRecomputeJob(db: Db, sourceId: string, onPage: WalkProgress): Promise<Record<string, unknown>> {
+  const before = await repo.findRecomputeRow(db, sourceId);
+  // The source was deleted, or a person's retry finished it meanwhile: nothing left.
+  if (!before || before.status === 'completed') return { sourceId, status: before?.status ?? 'none', done: before?.done ?? 0, total: before?.total ?? 0 };
+  if (before.status === 'failed') await repo.resumeRecomputeRow(db, sourceId);
+  await walkSourceRecompute(db, sourceId, RECOMPUTE_PAGE, onPage);
+  const row = await repo.findRecomputeRow(db, sourceId);
+  if (!row) return { sourceId, status: 'none', done: 0, total: 0 };
+  if (row.status !== 'completed') {
+    throw new Error(`survivorship recompute of source ${sourceId} ${row.status === 'failed' ? `failed (${row.error ?? '?'})` : 'is not finished'} at ${row.done} / ${row.total}: retried from its cursor`);
+  }
+  return { sourceId, status: row.status, done: row.done, total: row.total };
+}
+
 /** Walks the source's customers page by page until its row is no longer running. Never throws: a failure is the row's. */
-async function walk(db: Db, sourceId: string, pageSize: number): Promise<void> {
+async function walk(db: Db, sourceId: string, pageSize: number, onPage?: WalkProgress): Promise<void> {
   for (;;) {
     let walking: RecomputeRow | undefined;
     let finished: RecomputeRow | undefined;
@@ -118,8 +160,10 @@ async function walk(db: Db, sourceId: string, pageSize: number): Promise<void> {
         const page = await recomputeSourceCustomersPage(trx, sourceId, walking.after_customer_id, pageSize);
         if (page.length === 0) return repo.finishRecomputeRow(trx, sourceId, 'completed', null);
         await repo.advanceRecomputeRow(trx, sourceId, page[page.length - 1]!, page.length);
+        walking = { ...walking, done: walking.done + page.length };
         return undefined;
       });
+      if (walking && !finished) onPage?.({ done: walking.done, total: walking.total });
     } catch (error) {
       // The page rolled back; the cursor stayed where the last committed page left it. Only the walk that failed is
       // marked failed (a newer priority change meanwhile started another).

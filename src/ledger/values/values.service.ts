@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
 import {
   bgnbdExpectedPurchases, bgnbdProbabilityAlive, fitBgNbd, fitGammaGamma, gammaGammaExpectedAverageValue, RFM_SEGMENTS, RFM_TIERS, rfmSegmentGrid,
   rfmTier, scoreCutsOf, type BgNbdParams, type GammaGammaParams, type RfmSegment, type RfmTier,
@@ -184,13 +185,26 @@ export async function ordersChanged(db: Db, customerIds: readonly string[]): Pro
   if (run) await recomputeValues(db, { asOf: todayInJapan() > run.as_of ? todayInJapan() : run.as_of, currency: run.currency, bins: (run.thresholds as { bins: number }).bins });
 }
 
-/** Recomputes when no run exists yet or the last one is from an earlier day (the scheduler's daily pass). */
+/** Recomputes when no run exists yet or the last one is from an earlier day (the daily `values.recompute` job). */
 export async function recomputeValuesIfStale(db: Db, now: Date = new Date()): Promise<RecomputeSummary | null> {
   const run = await repo.latestRun(db);
   if (run && run.as_of >= todayInJapan(now)) return null;
   const summary = await recomputeValues(db, { asOf: todayInJapan(now), currency: run?.currency });
   await rebuildOrderRollups(db);
   return summary;
+}
+
+export const VALUES_JOB = 'values.recompute';
+
+/**
+ * The server's minute pass: a `values.recompute` job when no run is as of today (Japan) yet (RFM recency moves with
+ * the calendar). Keyed by the day, so several servers looking at once queue one; the job checks again when it runs.
+ */
+export async function enqueueValuesRecomputeIfDue(db: Db, now: Date = new Date()): Promise<boolean> {
+  const run = await repo.latestRun(db);
+  const today = todayInJapan(now);
+  if (run && run.as_of >= today) return false;
+  return (await enqueueJob(db, VALUES_JOB, { dedupeKey: `${VALUES_JOB}:${today}`, payload: { asOf: today }, maxAttempts: 5 })).created;
 }
 
 /**

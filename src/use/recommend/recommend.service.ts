@@ -8,6 +8,8 @@ import {
   type CatalogEntry, type HistoryEntry, type Reason, reasonText,
 } from '../../domain/recommend/index.ts';
 import { listCustomersByIds } from '../../ledger/customers/customers.service.ts';
+import { todayInJapan } from '../../ledger/values/values.service.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.service.ts';
 import * as repo from './recommend.repository.ts';
 import type { Candidate, CustomerCandidates, ProductAffinity, ProductCandidateCustomers, Run } from './recommend.schemas.ts';
 
@@ -161,7 +163,12 @@ function candidateRows(customerId: string, candidates: readonly DomainCandidate[
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-export interface RunOptions { asOf?: string | null; k?: number; actor?: Actor | null }
+export interface RunProgress { phase: 'model' | 'candidates'; customersDone: number; customersTotal: number }
+export interface RunOptions {
+  asOf?: string | null; k?: number; actor?: Actor | null;
+  /** Told how far the run has got (at most once a second, and at each phase's end); a throw fails the run. */
+  onProgress?: ((progress: RunProgress) => void) | undefined;
+}
 export interface RunResult { runId: number; buyers: number; seconds: number; modelSeconds: number; peakRssMb: number }
 
 /**
@@ -180,14 +187,34 @@ export async function startRun(db: Db, options: RunOptions = {}): Promise<{ runI
   return { runId, done };
 }
 
+export const RECOMMEND_JOB = 'recommend.run';
+/** What a `recommend.run` job did (its result on the ジョブ page). */
+export type RecommendJobResult = { runId: number; upToDate?: true; buyers?: number; seconds?: number; modelSeconds?: number };
+const DAY_MS = 24 * 3_600_000;
+
 /**
- * The server's daily refresh: a new run when the last finished one is a day old. The first run is a person's (the
- * 再計算 button or `daicho recommend run`), so a new ledger is not computed before its orders are in.
+ * The server's daily refresh, from its minute pass: a `recommend.run` job when the last finished run is a day old,
+ * keyed by the day (Japan) so several servers queue one. The first run is a person's (the 再計算 button or
+ * `daicho recommend run`), so a new ledger is not computed before its orders are in.
  */
-export async function startRunIfStale(db: Db, now: Date = new Date()): Promise<{ runId: number; done: Promise<RunResult> } | null> {
+export async function enqueueRecommendRunIfDue(db: Db, now: Date = new Date()): Promise<boolean> {
   const last = await repo.lastDoneRun(db);
-  if (!last?.finished_at || now.getTime() - new Date(last.finished_at).getTime() < 24 * 3_600_000) return null;
-  return startRun(db, { asOf: null });
+  if (!last?.finished_at || now.getTime() - new Date(last.finished_at).getTime() < DAY_MS) return false;
+  return (await enqueueJob(db, RECOMMEND_JOB, { dedupeKey: `${RECOMMEND_JOB}:${todayInJapan(now)}`, maxAttempts: 3 })).created;
+}
+
+/**
+ * The `recommend.run` job: a run unless one finished in the last day (a person's 再計算 since it was queued), waited
+ * for. Another process's run in progress, or this run failing, throws: the job is retried, and the retry's run first
+ * removes what a failed one wrote.
+ */
+export async function runRecommendJob(db: Db, onProgress: (progress: RunProgress) => void, now: Date = new Date()): Promise<RecommendJobResult> {
+  const last = await repo.lastDoneRun(db);
+  if (last?.finished_at && now.getTime() - new Date(last.finished_at).getTime() < DAY_MS) return { upToDate: true, runId: last.id };
+  const started = await startRun(db, { asOf: null, onProgress });
+  if (!started) throw new Error('別の提案計算が実行中です (another cross-sell run is running; retried later)');
+  const r = await started.done;
+  return { runId: r.runId, buyers: r.buyers, seconds: Number(r.seconds.toFixed(1)), modelSeconds: Number(r.modelSeconds.toFixed(1)) };
 }
 
 async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunResult> {
@@ -203,6 +230,7 @@ async function doRun(db: Db, runId: number, options: RunOptions): Promise<RunRes
   const beat = async (phase: 'model' | 'candidates', done: number) => {
     if (performance.now() - lastBeat < 1000 && done < total) return;
     lastBeat = performance.now();
+    options.onProgress?.({ phase, customersDone: done, customersTotal: total });
     await repo.updateRun(db, runId, { phase, customers_done: done });
   };
   const built = await buildModel(db, asOf, cat, (done) => beat('model', done));
