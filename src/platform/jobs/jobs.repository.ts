@@ -131,7 +131,7 @@ export async function failJob(
  * their last attempt. `everyRunning`: every running job, lease or not (PGlite at start: its folder is one process's
  * alone, so whatever is running belonged to a process that stopped). Returns how many of each.
  */
-export async function reclaimExpiredJobs(db: Db, options: { everyRunning?: boolean } = {}): Promise<{ failed: number; dead: number }> {
+export async function reclaimExpiredJobs(db: Db, options: { everyRunning?: boolean; exceptWorker?: string } = {}): Promise<{ failed: number; dead: number }> {
   let q = db
     .updateTable('jobs')
     .set({
@@ -142,6 +142,8 @@ export async function reclaimExpiredJobs(db: Db, options: { everyRunning?: boole
     })
     .where('status', '=', 'running');
   if (!options.everyRunning) q = q.where('locked_until', '<', sql<Date>`now()`);
+  const except = options.exceptWorker;
+  if (except !== undefined) q = q.where((eb) => eb.or([eb('locked_by', 'is', null), eb('locked_by', '<>', except)]));
   const rows = await q.returning('status').execute();
   return { failed: rows.filter((r) => r.status === 'failed').length, dead: rows.filter((r) => r.status === 'dead').length };
 }

@@ -142,7 +142,9 @@ export class JobWorker {
    */
   async pass(): Promise<number> {
     if (this.stopping) return 0;
-    const reclaimed = await repo.reclaimExpiredJobs(this.db);
+    // Never its own: this process is alive, and a job's heartbeat can wait behind a long transaction on PGlite's one
+    // connection (the value recompute at 1M) without the job being lost; other processes' expired leases are taken.
+    const reclaimed = await repo.reclaimExpiredJobs(this.db, { exceptWorker: this.id });
     if (reclaimed.failed + reclaimed.dead > 0) log.warn('jobs taken back from a stopped process', { failed: reclaimed.failed, dead: reclaimed.dead });
     const free = this.concurrency - this.inFlight.size;
     const claimed = await repo.claimJobs(this.db, this.id, this.kinds, free, this.leaseSeconds);

@@ -158,6 +158,24 @@ for (const engine of ENGINES) {
       assert.match(dead.last_error ?? '', /lease expired/);
     });
 
+    test('a worker never takes back its own running job, even when its lease ran out (a heartbeat stuck behind a long transaction)', async () => {
+      const { id } = await enqueueJob(database.db, 'test.stuck', {});
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      const worker = new JobWorker(database.db, { 'test.stuck': async () => { await gate; } }, { id: 'w-stuck', leaseSeconds: 0.1, heartbeatMs: 60_000 });
+      assert.equal(await worker.pass(), 1);
+      await sleep(300);
+      assert.equal(await worker.pass(), 0);
+      const running = await statusOf(database, id);
+      assert.equal(running.status, 'running', 'its own expired lease is not taken back');
+      assert.equal(running.locked_by, 'w-stuck');
+      release();
+      await worker.drain();
+      const done = await statusOf(database, id);
+      assert.equal(done.status, 'done');
+      assert.equal(done.attempts, 1);
+    });
+
     test('the heartbeat keeps a long job\'s lease; stop() gives back what outlives its grace period without counting the attempt', async () => {
       const { id } = await enqueueJob(database.db, 'test.long', {});
       let release!: () => void;
