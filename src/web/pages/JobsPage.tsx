@@ -74,7 +74,10 @@ export function JobsPage() {
             return '—';
           } },
           { key: 'attempts', header: t('jobs.attempts'), cellClassName: 'nowrap tabular', cell: (j) => `${j.attempts} / ${j.maxAttempts}` },
-          { key: 'error', header: t('jobs.lastError'), cell: (j) => <span className="muted small" data-testid="job-error">{j.lastError ?? '—'}</span> },
+          { key: 'error', header: t('jobs.lastError'), cell: (j) => (
+            // A done job's error is an earlier attempt's, mended by the retry: said so, so it does not read as a failure.
+            <span className="muted small" data-testid="job-error">{j.lastError === null ? '—' : j.status === 'done' ? t('jobs.earlierError', { error: j.lastError }) : j.lastError}</span>
+          ) },
           { key: 'times', header: t('jobs.times'), cellClassName: 'nowrap small', cell: (j) => (
             <>
               <div>{t('jobs.createdAt')} {formatDateTime(j.createdAt)}</div>
