@@ -16,62 +16,72 @@ import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 const TOKEN = sql`replace(gen_random_uuid()::text, '-', '')`;
 
 /**
- * Stores the audience as the campaign's messages: queued, or suppressed with the reason. Idempotent: a retried start
- * adds only the people not yet stored (one row per campaign and person).
+ * Stores a small audience at once (a behaviour trigger's instance, in its run's transaction): the people to send as
+ * queued messages, the suppressed as the campaign's audience rows with their reason. Returns the people stored.
  */
 export async function insertAudience(db: Db, campaignId: string, channel: CampaignChannel, audience: RawBuilder<AudienceRowDb>): Promise<number> {
-  const result = await sql`
-    INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
-    SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
-           CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, CASE WHEN a.reason IS NULL THEN ${TOKEN} END
-    FROM (${audience}) a
-    ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  const result = await sql<{ n: number | string }>`
+    WITH a AS MATERIALIZED (SELECT customer_id, address, reason FROM (${audience}) x),
+    suppressed AS (
+      INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
+      SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM a WHERE a.reason IS NOT NULL ORDER BY a.customer_id
+      RETURNING 1),
+    queued AS (
+      INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, token)
+      SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address, 'queued', ${channel === 'email' ? TOKEN : sql`NULL`}
+      FROM a WHERE a.reason IS NULL ORDER BY a.customer_id
+      ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM suppressed) + (SELECT count(*) FROM queued) AS n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /**
- * A campaign's preparation, first step: its whole audience resolved by one statement into the staging table (no
- * tokens yet). Returns the people considered. Runs in the step's transaction, so it is all or nothing.
+ * A campaign's preparation, first step: its whole audience resolved by one statement into campaign_audience (no
+ * tokens yet), each person under an id of the messages' sequence. Returns the people considered. Runs in the step's
+ * transaction, so it is all or nothing (a retry first drops what an earlier attempt left: nothing moved yet).
  */
 export async function stageAudience(db: Db, campaignId: string, audience: RawBuilder<AudienceRowDb>): Promise<number> {
-  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
+  await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).execute();
   const result = await sql`
-    INSERT INTO campaign_audience_staging (campaign_id, customer_id, address, reason)
+    INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
     SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
 /**
- * The next step: up to `limit` staged people become the campaign's messages (queued with a token, or suppressed with
- * the reason). One statement deletes them from the staging table and inserts their messages, so a step that commits
- * moved them once and one that dies moved nobody; (campaign, person) is unique besides. `after`: the last person the
- * previous step moved (the steps go in customer order, so the index scan starts past the entries earlier steps
- * deleted instead of wading through them). Returns how many it moved and the last of them.
+ * The next step: the audience rows after id `after` (the last step's last; null at the start), up to `limit` of them:
+ * the people to send among them become queued messages under the same id (with a token for e-mail) and leave
+ * campaign_audience in the same statement; the suppressed stay there as the campaign's record of them. The caller
+ * stores the step's last id with its progress in the step's transaction, so a step that commits moved its people once
+ * and one that dies moved nobody; (campaign, person) is unique besides. Returns the people it went through (sent or
+ * suppressed) and the last id.
  */
-export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: string | null = null): Promise<{ moved: number; last: string | null }> {
-  const result = await sql<{ moved: number | string; last: string | null }>`
-    WITH chunk AS (
-      DELETE FROM campaign_audience_staging s
-      WHERE s.campaign_id = ${campaignId}::uuid AND s.customer_id IN (
-        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid
-          ${after === null ? sql`` : sql`AND customer_id > ${after}::uuid`}
-        ORDER BY customer_id LIMIT ${limit})
-      RETURNING s.customer_id, s.address, s.reason),
+export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: number | null = null): Promise<{ moved: number; last: number | null }> {
+  const result = await sql<{ moved: number | string; last: number | string | null }>`
+    WITH chunk AS MATERIALIZED (
+      SELECT a.id, a.customer_id, a.address, a.reason FROM campaign_audience a
+      WHERE a.campaign_id = ${campaignId}::uuid ${after === null ? sql`` : sql`AND a.id > ${after}`}
+      ORDER BY a.id LIMIT ${limit}),
     stored AS (
-      INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
-      SELECT ${campaignId}::uuid, k.customer_id, ${channel}, k.address,
-             CASE WHEN k.reason IS NULL THEN 'queued' ELSE 'suppressed' END, k.reason, CASE WHEN k.reason IS NULL THEN ${TOKEN} END
-      FROM chunk k
+      INSERT INTO campaign_messages (id, campaign_id, customer_id, channel, address, status, token) OVERRIDING SYSTEM VALUE
+      SELECT k.id, ${campaignId}::uuid, k.customer_id, ${channel}, k.address, 'queued', ${channel === 'email' ? TOKEN : sql`NULL`}
+      FROM chunk k WHERE k.reason IS NULL ORDER BY k.id
       ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
+      RETURNING 1),
+    gone AS (
+      DELETE FROM campaign_audience a USING chunk k
+      WHERE a.campaign_id = ${campaignId}::uuid AND a.id = k.id AND k.reason IS NULL
       RETURNING 1)
-    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(customer_id::text) FROM chunk) AS last, (SELECT count(*) FROM stored) AS stored`.execute(db);
+    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(id) FROM chunk) AS last,
+           (SELECT count(*) FROM stored) AS stored, (SELECT count(*) FROM gone) AS gone`.execute(db);
   const row = result.rows[0];
-  return { moved: Number(row?.moved ?? 0), last: row?.last ?? null };
+  return { moved: Number(row?.moved ?? 0), last: row?.last === null || row?.last === undefined ? null : Number(row.last) };
 }
 
-/** A cancelled campaign's audience that was never stored. */
+/** A cancelled campaign's people to send who were never stored as messages (its suppressed stay its record). */
 export async function dropStaged(db: Db, campaignId: string): Promise<void> {
-  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
+  await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).where('reason', 'is', null).execute();
 }
 
 export interface ClaimedMessage { id: number; customer_id: string; address: string | null; token: string }
@@ -237,21 +247,29 @@ export async function markDmMailed(db: Db, campaignId: string, at: Date): Promis
   return Number(r.numUpdatedRows);
 }
 
+/** Messages per campaign and status with what came back, and the suppressed people (campaign_audience) as `suppressed`. */
 export async function statusCounts(db: Db, campaignIds: readonly string[]) {
   if (campaignIds.length === 0) return [];
-  return db.selectFrom('campaign_messages').select((eb) => [
-    'campaign_id', 'status',
-    eb.fn.countAll<number>().as('n'),
-    sql<number>`count(opened_at)`.as('opened'),
-    sql<number>`count(clicked_at)`.as('clicked'),
-    sql<number>`count(unsubscribed_at)`.as('unsubscribed'),
-    sql<number>`count(bounced_at)`.as('bounced'),
-  ]).where('campaign_id', 'in', [...campaignIds]).groupBy(['campaign_id', 'status']).execute();
+  const ids = sql.join(campaignIds.map((id) => sql`${id}::uuid`));
+  const result = await sql<{ campaign_id: string; status: CampaignMessageStatus; n: number | string; opened: number | string; clicked: number | string; unsubscribed: number | string; bounced: number | string }>`
+    SELECT campaign_id, status, count(*) AS n, count(opened_at) AS opened, count(clicked_at) AS clicked,
+           count(unsubscribed_at) AS unsubscribed, count(bounced_at) AS bounced
+    FROM campaign_messages WHERE campaign_id IN (${ids}) GROUP BY campaign_id, status
+    UNION ALL
+    SELECT campaign_id, 'suppressed', count(*), 0, 0, 0, 0
+    FROM campaign_audience WHERE campaign_id IN (${ids}) AND reason IS NOT NULL GROUP BY campaign_id`.execute(db);
+  return result.rows;
 }
 
+/** People left out per reason: suppressed when the audience was resolved, or skipped by the send loop. */
 export async function reasonCounts(db: Db, campaignId: string) {
-  return db.selectFrom('campaign_messages').select((eb) => ['reason', eb.fn.countAll<number>().as('n')])
-    .where('campaign_id', '=', campaignId).where('status', 'in', ['suppressed', 'skipped']).groupBy('reason').execute();
+  const result = await sql<{ reason: string | null; n: number | string }>`
+    SELECT reason, sum(n) AS n FROM (
+      SELECT reason, count(*) AS n FROM campaign_audience WHERE campaign_id = ${campaignId}::uuid AND reason IS NOT NULL GROUP BY reason
+      UNION ALL
+      SELECT reason, count(*) FROM campaign_messages WHERE campaign_id = ${campaignId}::uuid AND status IN ('suppressed', 'skipped') GROUP BY reason) r
+    GROUP BY reason ORDER BY reason`.execute(db);
+  return result.rows;
 }
 
 /**
@@ -275,7 +293,21 @@ export async function pendingMessages(db: Db, campaignId: string): Promise<numbe
   return Number(row.n);
 }
 
+/**
+ * A page of a campaign's messages in id order. `suppressed`: the people left out when the audience was resolved
+ * (campaign_audience rows, under the id they would have had as a message: no attempts, no fate).
+ */
 export async function listMessages(db: Db, campaignId: string, status: CampaignMessageStatus | undefined, afterId: number | null, limit: number) {
+  if (status === 'suppressed') {
+    let q = db.selectFrom('campaign_audience as a').innerJoin('customers as c', 'c.id', 'a.customer_id')
+      .select(['a.id', 'a.customer_id', 'c.display_name', 'a.address', sql<CampaignMessageStatus>`'suppressed'`.as('status'), 'a.reason',
+        sql<number>`0`.as('attempts'), sql<null>`NULL::timestamptz`.as('sent_at'), sql<null>`NULL::timestamptz`.as('opened_at'),
+        sql<null>`NULL::timestamptz`.as('clicked_at'), sql<null>`NULL::timestamptz`.as('unsubscribed_at'), sql<null>`NULL::timestamptz`.as('bounced_at'),
+        sql<null>`NULL::text`.as('error'), sql<null>`NULL::timestamptz`.as('returned_at')])
+      .where('a.campaign_id', '=', campaignId).where('a.reason', 'is not', null);
+    if (afterId !== null) q = q.where('a.id', '>', afterId);
+    return q.orderBy('a.id').limit(limit).execute();
+  }
   let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
     .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
       'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
@@ -315,9 +347,14 @@ export async function dmPieces(db: Db, campaignId: string) {
     company_name: string | null; department: string | null; title: string | null; family_name: string | null; given_name: string | null; display_name: string; kind: string;
     household_size: number | string; status: string }>`
     WITH pieces AS (
-      SELECT m.id, m.customer_id, m.status, m.reason, ${HOUSEHOLD_KEY} AS household
+      SELECT m.id, m.customer_id, m.status, NULL::text AS reason, ${HOUSEHOLD_KEY} AS household
       FROM campaign_messages m JOIN customers c ON c.id = m.customer_id
-      WHERE m.campaign_id = ${campaignId}::uuid AND (m.status IN ('queued', 'sent') OR m.reason = 'duplicate_household')),
+      WHERE m.campaign_id = ${campaignId}::uuid AND m.status IN ('queued', 'sent')
+      UNION ALL
+      -- The people a piece stands for besides its addressee: left out of the audience as the household's others.
+      SELECT a.id, a.customer_id, 'suppressed', a.reason, ${HOUSEHOLD_KEY}
+      FROM campaign_audience a JOIN customers c ON c.id = a.customer_id
+      WHERE a.campaign_id = ${campaignId}::uuid AND a.reason = 'duplicate_household'),
     sizes AS (SELECT household, count(*) FILTER (WHERE reason = 'duplicate_household') AS duplicates FROM pieces GROUP BY household)
     SELECT p.id AS message_id, p.customer_id, c.postal_code, c.prefecture, c.address, c.building, co.name AS company_name, c.department, c.title,
            c.family_name, c.given_name, c.display_name, c.kind, p.status,
@@ -430,11 +467,16 @@ export async function countPendingMessages(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers); the campaign's counts shrink. */
+/**
+ * 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers) and their rows in
+ * campaigns' audiences (address, reason left out); the campaigns' counts shrink. campaign_audience has no index by
+ * customer (it is written a million rows at a time): an erasure reads it through, which is rare and takes a second.
+ */
 export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const a = await db.deleteFrom('campaign_audience').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows) + Number(a.numDeletedRows);
 }
 
 // ── customer merges (src/app/merge-listeners.ts, migration 0038) ──

@@ -63,7 +63,8 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
     if (!resolved) return 'lost';
     options.onResolved?.((await repo.findCampaign(db, id))?.audience_total ?? 0);
   }
-  let after: string | null = null;
+  const through = (await repo.findCampaign(db, id))?.prepared_through;
+  let after: number | null = through === null || through === undefined ? null : Number(through);
   for (;;) {
     await nextTurn();
     if (options.shouldStop?.()) {
@@ -80,7 +81,7 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
         if (row.channel === 'email') await enqueueSending(trx, id);
         return 'done';
       }
-      await repo.beatPreparation(trx, id, worker, { prepared: moved });
+      await repo.beatPreparation(trx, id, worker, { prepared: moved, through: chunk.last ?? undefined });
       if (options.beforeChunkCommit) await options.beforeChunkCommit(trx, moved);
       after = chunk.last;
       return 'moved';
