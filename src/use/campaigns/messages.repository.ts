@@ -14,6 +14,12 @@ import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 
 /** A random token (a version-4 UUID's 122 random bits), made by the database so an audience of a million is one statement. */
 const TOKEN = sql`replace(gen_random_uuid()::text, '-', '')`;
+/**
+ * The token of the message with this id: the id in hex, then the random bits. The random part is what makes it
+ * unguessable; the id in front makes a campaign's tokens arrive in the unique index in order, at its right edge, where
+ * a million random keys went to a million random pages.
+ */
+const tokenOf = (id: RawBuilder<unknown>) => sql`lpad(to_hex(${id}), 12, '0') || ${TOKEN}`;
 
 /**
  * Stores a small audience at once (a behaviour trigger's instance, in its run's transaction): the people to send as
@@ -38,14 +44,15 @@ export async function insertAudience(db: Db, campaignId: string, channel: Campai
 
 /**
  * A campaign's preparation, first step: its whole audience resolved by one statement into campaign_audience (no
- * tokens yet), each person under an id of the messages' sequence. Returns the people considered. Runs in the step's
+ * tokens yet), each person under an id of the messages' sequence, in customer order: so the chunks store messages in
+ * the order of every index on campaign_messages (id, token, campaign and person, person), not at random places. Returns the people considered. Runs in the step's
  * transaction, so it is all or nothing (a retry first drops what an earlier attempt left: nothing moved yet).
  */
 export async function stageAudience(db: Db, campaignId: string, audience: RawBuilder<AudienceRowDb>): Promise<number> {
   await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).execute();
   const result = await sql`
     INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
-    SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a`.execute(db);
+    SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a ORDER BY a.customer_id`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -65,7 +72,7 @@ export async function moveStagedChunk(db: Db, campaignId: string, channel: Campa
       ORDER BY a.id LIMIT ${limit}),
     stored AS (
       INSERT INTO campaign_messages (id, campaign_id, customer_id, channel, address, status, token) OVERRIDING SYSTEM VALUE
-      SELECT k.id, ${campaignId}::uuid, k.customer_id, ${channel}, k.address, 'queued', ${channel === 'email' ? TOKEN : sql`NULL`}
+      SELECT k.id, ${campaignId}::uuid, k.customer_id, ${channel}, k.address, 'queued', ${channel === 'email' ? tokenOf(sql.ref('k.id')) : sql`NULL`}
       FROM chunk k WHERE k.reason IS NULL ORDER BY k.id
       ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
       RETURNING 1),
@@ -83,6 +90,11 @@ export async function moveStagedChunk(db: Db, campaignId: string, channel: Campa
 export async function dropStaged(db: Db, campaignId: string): Promise<void> {
   await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).where('reason', 'is', null).execute();
 }
+
+/** Not yet on its way: a sender may still drop it (queued, or claimed and not yet in an SMTP transaction). */
+const PENDING = sql.raw(`('queued', 'claimed')`);
+/** On its way or sent: the SMTP transaction has begun (sending), ended (sent, outbox) or its fate is unknown. */
+const COMMITTED = sql.raw(`('sending', 'sent', 'outbox', 'unknown')`);
 
 export interface ClaimedMessage { id: number; customer_id: string; address: string | null; token: string }
 
@@ -128,6 +140,7 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
         ${stoppedOrOptedOutSql(purpose)}
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
+        WHEN ${otherOfPersonSql(true)} THEN 'duplicate_person'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
               AND (o.status IN ('sent', 'sending', 'unknown') OR (o.status = 'claimed' AND o.cap_checked_at IS NOT NULL))
               AND COALESCE(o.sent_at, o.claimed_at) > now() - make_interval(days => ${s.capDays})) >= ${s.capCount} THEN 'frequency_cap'
@@ -138,6 +151,13 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
 
 const useStoppedSql = sql<boolean>`EXISTS (SELECT 1 FROM customers c WHERE c.id = m.customer_id AND c.use_stopped_request_id IS NOT NULL)`;
 
+/** A message of the same campaign for the same person (after a merge) that is on its way: sent or in an SMTP transaction, or (`claimedToo`) past its claim-time recheck. */
+function otherOfPersonSql(claimedToo: boolean) {
+  return sql<boolean>`EXISTS (SELECT 1 FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel
+    AND o.campaign_id = m.campaign_id AND o.id <> m.id
+    AND (o.status IN ${COMMITTED}${claimedToo ? sql` OR (o.status = 'claimed' AND o.cap_checked_at IS NOT NULL)` : sql``}))`;
+}
+
 /** The first branches of both rechecks' CASE over `campaign_messages m`: use stopped (利用停止), then opted out. */
 function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
   return sql`WHEN ${useStoppedSql} THEN 'use_stopped'
@@ -147,7 +167,8 @@ function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
 /**
  * The last look right before a window of messages goes to the SMTP server (a batch waits for the throttle between its
  * claim and its send): a person whose use was stopped (利用停止) or who opted out since the claim-time recheck is not
- * sent to. Two indexed lookups per message; the cap and bounces were settled at the claim under the person's lock.
+ * sent to, nor one who has another message of the campaign on its way (customers merged since the claim). Indexed
+ * lookups per message; the cap and bounces were settled at the claim under the person's lock. Run under lockCapOf.
  */
 export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: CampaignChannel): Promise<Array<{ id: number; reason: string }>> {
   if (ids.length === 0) return [];
@@ -156,6 +177,7 @@ export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: C
     SELECT m.id,
       CASE
         ${stoppedOrOptedOutSql(purpose)}
+        WHEN ${otherOfPersonSql(false)} THEN 'duplicate_person'
       END AS reason
     FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
   return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null).map((r) => ({ id: Number(r.id), reason: r.reason }));
@@ -481,21 +503,23 @@ export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): P
 
 // ── customer merges (src/app/merge-listeners.ts, migration 0038) ──
 
-const ON_ITS_WAY = sql.raw(`('claimed', 'sending', 'sent', 'outbox', 'unknown')`);
-
 /**
  * A merge: the merged-away customer's messages go to the survivor, each recording the customer it came from, so the
  * survivor's frequency cap counts what was sent to either. In a campaign both have a message in, the person gets it
- * once: a queued one is skipped (`duplicate_person`) when the other is on its way or sent, and of two queued ones the
- * merged-away customer's. Returns the messages moved.
+ * once: a message not yet on its way (queued, or claimed by a sender that has not begun its SMTP transaction) is
+ * skipped (`duplicate_person`) when the other is on its way or sent, and of two not yet on their way the merged-away
+ * customer's. Both people's send locks (lockCapOf) are taken first: a sender marks a message `sending` under its
+ * person's lock, so the merge sees each message either still pending (and a skipped one is then never marked) or
+ * already on its way. Only two sent before the merge stay both (the person did get two). Returns the messages moved.
  */
 export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: string): Promise<number> {
+  await lockCapOf(db, [mergedId, survivorId]);
   const pairs = sql`FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.id <> m.id`;
   await sql`
-    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person'
-    WHERE m.status = 'queued' AND (
-      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status = 'queued' OR o.status IN ${ON_ITS_WAY})))
-      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${ON_ITS_WAY})))`.execute(db);
+    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person', cap_checked_at = NULL
+    WHERE m.status IN ${PENDING} AND (
+      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status IN ${PENDING} OR o.status IN ${COMMITTED})))
+      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${COMMITTED})))`.execute(db);
   const moved = await db.updateTable('campaign_messages').set({ customer_id: survivorId, merged_from_customer_id: mergedId })
     .where('customer_id', '=', mergedId).executeTakeFirst();
   return Number(moved.numUpdatedRows);

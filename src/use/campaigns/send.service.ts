@@ -103,14 +103,8 @@ export class CampaignSender {
         for (let i = 0; i < composed.length && !halted(); i += this.concurrency) {
           const window = composed.slice(i, i + this.concurrency);
           await this.throttle(this.options.rate ?? settings.sendRate, window.length);
-          // Right before sending: a stop (利用停止) or an opt-out since the claim skips the message with its reason.
-          const stopped = await messages.stopsBeforeSend(this.db, window.map((m) => m.id), campaign.channel);
-          if (stopped.length) {
-            await messages.skipClaimed(this.db, stopped);
-            tally.skipped += stopped.length;
-          }
-          const stoppedIds = new Set(stopped.map((x) => x.id));
-          const marked = await messages.markSendingMany(this.db, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
+          const { stopped, marked } = await this.markSending(window, campaign.channel);
+          tally.skipped += stopped;
           const going = window.filter((m) => marked.has(m.id));
           const results = await Promise.allSettled(going.map((m) => this.mailer.send(mail.get(m.id)!, { messageId: m.id, campaignId })));
           const at = new Date();
@@ -156,6 +150,23 @@ export class CampaignSender {
       const skippedIds = new Set(skipped.map((s) => s.id));
       await messages.markCapChecked(trx, batch.filter((m) => !skippedIds.has(m.id)).map((m) => m.id));
       return skipped;
+    });
+  }
+
+  /**
+   * Right before sending, under the people's send locks (the ones a merge takes too): a stop (利用停止), an opt-out or
+   * another message of the campaign on its way to the same person (customers merged since the claim) skips a message
+   * with its reason; the rest are marked sending. So a merge either comes first (and has skipped one of the person's
+   * two messages, which is then not marked) or after (and sees this one on its way): one person, one message.
+   */
+  private async markSending(window: readonly messages.ClaimedMessage[], channel: 'email' | 'dm'): Promise<{ stopped: number; marked: Set<number> }> {
+    return this.db.transaction().execute(async (trx) => {
+      await messages.lockCapOf(trx, window.map((m) => m.customer_id));
+      const stopped = await messages.stopsBeforeSend(trx, window.map((m) => m.id), channel);
+      if (stopped.length) await messages.skipClaimed(trx, stopped);
+      const stoppedIds = new Set(stopped.map((x) => x.id));
+      const marked = await messages.markSendingMany(trx, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
+      return { stopped: stopped.length, marked };
     });
   }
 
