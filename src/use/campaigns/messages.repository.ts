@@ -316,20 +316,19 @@ export async function pendingMessages(db: Db, campaignId: string): Promise<numbe
 }
 
 /**
- * A page of a campaign's messages in id order. `suppressed`: the people left out when the audience was resolved
- * (campaign_audience rows, under the id they would have had as a message: no attempts, no fate).
+ * A page of a campaign's messages in id order. The people left out when the audience was resolved have no message:
+ * their campaign_audience rows are listed as `suppressed` under their id (the same sequence), with no attempts and no
+ * fate, on their own (`suppressed`) or among the messages (no status).
  */
 export async function listMessages(db: Db, campaignId: string, status: CampaignMessageStatus | undefined, afterId: number | null, limit: number) {
-  if (status === 'suppressed') {
-    let q = db.selectFrom('campaign_audience as a').innerJoin('customers as c', 'c.id', 'a.customer_id')
-      .select(['a.id', 'a.customer_id', 'c.display_name', 'a.address', sql<CampaignMessageStatus>`'suppressed'`.as('status'), 'a.reason',
-        sql<number>`0`.as('attempts'), sql<null>`NULL::timestamptz`.as('sent_at'), sql<null>`NULL::timestamptz`.as('opened_at'),
-        sql<null>`NULL::timestamptz`.as('clicked_at'), sql<null>`NULL::timestamptz`.as('unsubscribed_at'), sql<null>`NULL::timestamptz`.as('bounced_at'),
-        sql<null>`NULL::text`.as('error'), sql<null>`NULL::timestamptz`.as('returned_at')])
-      .where('a.campaign_id', '=', campaignId).where('a.reason', 'is not', null);
-    if (afterId !== null) q = q.where('a.id', '>', afterId);
-    return q.orderBy('a.id').limit(limit).execute();
-  }
+  let left = db.selectFrom('campaign_audience as a').innerJoin('customers as c', 'c.id', 'a.customer_id')
+    .select(['a.id', 'a.customer_id', 'c.display_name', 'a.address', sql<CampaignMessageStatus>`'suppressed'`.as('status'), 'a.reason',
+      sql<number>`0`.as('attempts'), sql<Date | null>`NULL::timestamptz`.as('sent_at'), sql<Date | null>`NULL::timestamptz`.as('opened_at'),
+      sql<Date | null>`NULL::timestamptz`.as('clicked_at'), sql<Date | null>`NULL::timestamptz`.as('unsubscribed_at'), sql<Date | null>`NULL::timestamptz`.as('bounced_at'),
+      sql<string | null>`NULL::text`.as('error'), sql<Date | null>`NULL::timestamptz`.as('returned_at')])
+    .where('a.campaign_id', '=', campaignId).where('a.reason', 'is not', null);
+  if (afterId !== null) left = left.where('a.id', '>', afterId);
+  if (status === 'suppressed') return left.orderBy('a.id').limit(limit).execute();
   let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
     .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
       'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
@@ -339,7 +338,10 @@ export async function listMessages(db: Db, campaignId: string, status: CampaignM
     .where('m.campaign_id', '=', campaignId);
   if (status) q = q.where('m.status', '=', status);
   if (afterId !== null) q = q.where('m.id', '>', afterId);
-  return q.orderBy('m.id').limit(limit).execute();
+  if (status) return q.orderBy('m.id').limit(limit).execute();
+  // Each side's first page, then the page of both.
+  const both = await Promise.all([q.orderBy('m.id').limit(limit).execute(), left.orderBy('a.id').limit(limit).execute()]);
+  return [...both[0], ...both[1]].sort((x, y) => Number(x.id) - Number(y.id)).slice(0, limit);
 }
 
 /** Orders by the campaign's recipients within `days` days after their message (not cancelled; yen, net of returns). */

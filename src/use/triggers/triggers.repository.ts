@@ -74,11 +74,11 @@ export async function insertEmailFirings(db: Db, ruleId: string, campaignId: str
   const result = await sql<{ outcome: string; n: number | string }>`
     WITH inserted AS (
       INSERT INTO trigger_firings (rule_id, customer_id, fired_at, outcome, reason, suppression_reason, campaign_id, campaign_message_id)
-      SELECT ${ruleId}::uuid, m.customer_id, ${now}, 'sent', ${reason}, NULL, m.campaign_id, m.id
+      SELECT ${ruleId}::uuid, m.customer_id, ${now}::timestamptz, 'sent', ${reason}::text, NULL::text, m.campaign_id, m.id
       FROM campaign_messages m WHERE m.campaign_id = ${campaignId}::uuid
       UNION ALL
       -- The suppressed are the instance's audience rows (their id is in the messages' id space).
-      SELECT ${ruleId}::uuid, a.customer_id, ${now}, 'suppressed', ${reason}, a.reason, a.campaign_id, a.id
+      SELECT ${ruleId}::uuid, a.customer_id, ${now}::timestamptz, 'suppressed', ${reason}::text, a.reason, a.campaign_id, a.id
       FROM campaign_audience a WHERE a.campaign_id = ${campaignId}::uuid AND a.reason IS NOT NULL
       RETURNING outcome)
     SELECT outcome, count(*) AS n FROM inserted GROUP BY outcome`.execute(db);

@@ -106,6 +106,14 @@ for (const engine of ENGINES) {
       const listed = await admin.json('GET', `/api/v1/campaigns/${id}/messages?status=suppressed`);
       assert.equal(listed.status, 200, JSON.stringify(listed.body));
       assert.deepEqual(listed.body.items.map((m: { customerId: string; status: string; reason: string }) => [m.customerId, m.status, m.reason]), [[audienceRows[0]!.customer_id, 'suppressed', 'no_address']]);
+      // Unfiltered, in id order over two pages: everybody considered, the suppressed person among the messages.
+      const first = await admin.json('GET', `/api/v1/campaigns/${id}/messages?limit=20`);
+      const second = await admin.json('GET', `/api/v1/campaigns/${id}/messages?limit=20&cursor=${encodeURIComponent(first.body.nextCursor as string)}`);
+      const all = [...first.body.items, ...second.body.items] as Array<{ id: number; customerId: string; status: string }>;
+      assert.equal(all.length, PEOPLE + 1);
+      assert.equal(new Set(all.map((m) => m.customerId)).size, PEOPLE + 1);
+      assert.deepEqual(all.map((m) => m.id), [...all.map((m) => m.id)].sort((x, y) => x - y));
+      assert.equal(all.filter((m) => m.status === 'suppressed').length, 1);
       // Done is done: a late second claim changes nothing.
       assert.equal(await prepareCampaign(db(), id, { worker: 'third', staleAfterMs: 0 }), 'busy');
       await admin.json('POST', `/api/v1/campaigns/${id}/cancel`, {});
