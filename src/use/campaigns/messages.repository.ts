@@ -53,6 +53,9 @@ export async function stageAudience(db: Db, campaignId: string, audience: RawBui
   const result = await sql`
     INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
     SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a ORDER BY a.customer_id`.execute(db);
+  // A million new rows: the chunks' plans need statistics that know them (a table analysed empty got a chunk that
+  // read it through once per row at 1M), and autovacuum may not have come by yet.
+  await sql`ANALYZE campaign_audience`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -76,9 +79,11 @@ export async function moveStagedChunk(db: Db, campaignId: string, channel: Campa
       FROM chunk k WHERE k.reason IS NULL ORDER BY k.id
       ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
       RETURNING 1),
+    -- By the chunk's id range on the primary key: no join for the planner to get wrong on a table's stale statistics.
     gone AS (
-      DELETE FROM campaign_audience a USING chunk k
-      WHERE a.campaign_id = ${campaignId}::uuid AND a.id = k.id AND k.reason IS NULL
+      DELETE FROM campaign_audience a
+      WHERE a.campaign_id = ${campaignId}::uuid ${after === null ? sql`` : sql`AND a.id > ${after}`}
+        AND a.id <= (SELECT max(id) FROM chunk) AND a.reason IS NULL
       RETURNING 1)
     SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(id) FROM chunk) AS last,
            (SELECT count(*) FROM stored) AS stored, (SELECT count(*) FROM gone) AS gone`.execute(db);
