@@ -172,8 +172,9 @@ function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
 /**
  * The last look right before a window of messages goes to the SMTP server (a batch waits for the throttle between its
  * claim and its send): a person whose use was stopped (利用停止) or who opted out since the claim-time recheck is not
- * sent to, nor one who has another message of the campaign on its way (customers merged since the claim). Indexed
- * lookups per message; the cap and bounces were settled at the claim under the person's lock. Run under lockCapOf.
+ * sent to, nor one who has another message of the campaign on its way (customers merged since the claim; the merge
+ * itself drops one of two pending ones). Indexed lookups per message; the cap and bounces were settled at the claim
+ * under the person's lock.
  */
 export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: CampaignChannel): Promise<Array<{ id: number; reason: string }>> {
   if (ids.length === 0) return [];
@@ -515,12 +516,13 @@ export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): P
  * survivor's frequency cap counts what was sent to either. In a campaign both have a message in, the person gets it
  * once: a message not yet on its way (queued, or claimed by a sender that has not begun its SMTP transaction) is
  * skipped (`duplicate_person`) when the other is on its way or sent, and of two not yet on their way the merged-away
- * customer's. Both people's send locks (lockCapOf) are taken first: a sender marks a message `sending` under its
- * person's lock, so the merge sees each message either still pending (and a skipped one is then never marked) or
- * already on its way. Only two sent before the merge stay both (the person did get two). Returns the messages moved.
+ * customer's. Both people's messages are locked first (FOR UPDATE): a sender's mark `sending` in flight is waited
+ * for and then seen by the statements after the lock (each reads anew), and one that comes later waits for the merge
+ * and finds its message skipped (it marks only claimed ones). So no message is dropped on a stale view of the other:
+ * only two sent before the merge stay both (the person did get two). Returns the messages moved.
  */
 export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: string): Promise<number> {
-  await lockCapOf(db, [mergedId, survivorId]);
+  await sql`SELECT count(*) FROM (SELECT id FROM campaign_messages WHERE customer_id IN (${mergedId}::uuid, ${survivorId}::uuid) ORDER BY id FOR UPDATE) locked`.execute(db);
   const pairs = sql`FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.id <> m.id`;
   await sql`
     UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person', cap_checked_at = NULL

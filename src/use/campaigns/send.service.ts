@@ -154,20 +154,17 @@ export class CampaignSender {
   }
 
   /**
-   * Right before sending, under the people's send locks (the ones a merge takes too): a stop (利用停止), an opt-out or
-   * another message of the campaign on its way to the same person (customers merged since the claim) skips a message
-   * with its reason; the rest are marked sending. So a merge either comes first (and has skipped one of the person's
-   * two messages, which is then not marked) or after (and sees this one on its way): one person, one message.
+   * Right before sending: a stop (利用停止), an opt-out or another message of the campaign already on its way to the
+   * same person skips a message with its reason; the rest are marked sending (only while still claimed by this worker).
+   * A merge locks both people's messages before it drops one of two (moveMessagesOnMerge), so it sees this mark or
+   * this mark sees its drop: one person, one message.
    */
   private async markSending(window: readonly messages.ClaimedMessage[], channel: 'email' | 'dm'): Promise<{ stopped: number; marked: Set<number> }> {
-    return this.db.transaction().execute(async (trx) => {
-      await messages.lockCapOf(trx, window.map((m) => m.customer_id));
-      const stopped = await messages.stopsBeforeSend(trx, window.map((m) => m.id), channel);
-      if (stopped.length) await messages.skipClaimed(trx, stopped);
-      const stoppedIds = new Set(stopped.map((x) => x.id));
-      const marked = await messages.markSendingMany(trx, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
-      return { stopped: stopped.length, marked };
-    });
+    const stopped = await messages.stopsBeforeSend(this.db, window.map((m) => m.id), channel);
+    if (stopped.length) await messages.skipClaimed(this.db, stopped);
+    const stoppedIds = new Set(stopped.map((x) => x.id));
+    const marked = await messages.markSendingMany(this.db, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
+    return { stopped: stopped.length, marked };
   }
 
   private async throttle(rate: number, messages = 1): Promise<void> {
