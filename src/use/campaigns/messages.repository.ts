@@ -539,6 +539,7 @@ export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: 
  * them go to the customer split off. Several returned together may each have one in a campaign: the first becomes
  * that customer's own, the others keep their origin (one message per person and campaign holds for the own ones).
  * Messages of customers only partly split out stay: a message does not say which of the person's records it was for.
+ * A message either side lost as the other's duplicate (`duplicate_person`) is queued again while its campaign sends.
  */
 export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string, returned: readonly string[]): Promise<number> {
   if (returned.length === 0) return 0;
@@ -548,5 +549,15 @@ export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string
       merged_from_customer_id = CASE WHEN m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.customer_id = ${fromId}::uuid
         AND o.campaign_id = m.campaign_id AND o.merged_from_customer_id IN (${from})) THEN NULL ELSE m.merged_from_customer_id END
     WHERE m.customer_id = ${fromId}::uuid AND m.merged_from_customer_id IN (${from})`.execute(db);
+  // Two people again: a message dropped as the other's duplicate goes back to the queue of a campaign still sending
+  // (its first one, when the person has no other message in it).
+  await sql`
+    UPDATE campaign_messages m SET status = 'queued', reason = NULL, claimed_by = NULL, claimed_at = NULL, cap_checked_at = NULL
+    WHERE m.customer_id IN (${fromId}::uuid, ${toId}::uuid) AND m.status = 'skipped' AND m.reason = 'duplicate_person'
+      AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id AND c.status IN ('sending', 'paused'))
+      AND NOT EXISTS (SELECT 1 FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.customer_id = m.customer_id
+                      AND o.id <> m.id AND (o.status IN ${PENDING} OR o.status IN ${COMMITTED}))
+      AND m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.customer_id = m.customer_id
+                  AND o.status = 'skipped' AND o.reason = 'duplicate_person')`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

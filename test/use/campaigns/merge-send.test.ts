@@ -14,8 +14,8 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
 /**
  * One person, one message, also when two customers who each have a message in a campaign are merged while it sends
  * (messages.repository.ts: the merge skips one of the two unless both are already on their way; the sender marks a
- * message sending under the person's lock and skips one whose person already has one on its way). An unmerge then
- * gives each side its own messages back.
+ * message sending only while it is still claimed and skips one whose person already has one on its way). An unmerge
+ * then gives each side its own messages back, and queues again one dropped as the other's duplicate.
  */
 for (const engine of ENGINES) {
   describe(`a merge while a campaign sends: one person, one message [${engine}]`, () => {
@@ -131,6 +131,22 @@ for (const engine of ENGINES) {
       const counts = await sql<{ customer_id: string; n: number | string }>`SELECT customer_id, count(*) AS n FROM campaign_messages
         WHERE customer_id IN (${keep}::uuid, ${other}::uuid) AND status = 'sent' GROUP BY customer_id ORDER BY customer_id`.execute(db());
       assert.deepEqual(counts.rows.map((r) => Number(r.n)), [1, 1]);
+    });
+
+    test('merged before sending, unmerged while it sends: the message dropped as a duplicate is queued again, each side gets one', async () => {
+      const [keep, gone] = await pair();
+      const id = await campaignTo([keep, gone]);
+      const goneRecords = (await db().selectFrom('source_records').select('id').where('customer_id', '=', gone).execute()).map((r) => r.id);
+      await merge([keep, gone]);
+      assert.deepEqual((await rowsOf(id)).map((r) => [r.status, r.reason]).sort(), [['queued', null], ['skipped', 'duplicate_person']]);
+      const split = await admin.json('POST', `/api/v1/customers/${keep}/unmerge`, { sourceRecordIds: goneRecords });
+      assert.equal(split.status, 201, JSON.stringify(split.body));
+      const other = split.body.newCustomerId as string;
+      assert.deepEqual((await rowsOf(id)).map((r) => [r.customer_id, r.status]).sort(), [[keep, 'queued'], [other, 'queued']].sort());
+      const received: string[] = [];
+      const sender = new CampaignSender(db(), mailerWith(received), { publicUrl: 'http://127.0.0.1:3000', rate: 10_000, worker: 'w4' });
+      await sender.runCampaign(id);
+      assert.deepEqual(received.sort(), [`jiro${n}.gone@daicho-test.jp`, `taro${n}.keep@daicho-test.jp`]);
     });
   });
 }
