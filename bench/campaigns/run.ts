@@ -108,7 +108,7 @@ async function audienceBench(handle: DatabaseHandle, engine: Engine, args: Args)
     log(`[${engine}] ${channel} audience of ${summary.considered.toLocaleString()}: ${summary.send.toLocaleString()} to send; ${summary.suppressed.map((x) => `${x.reason} ${x.count.toLocaleString()}`).join(', ')}`);
     log(`[${engine}] ${channel} audience counts: best ${secs(best)} of ${args.repeat} (${times.map((t) => secs(t)).join(', ')}); baseline count ${secs(baseMs)} → ${(best / Math.max(1, baseMs)).toFixed(1)}×`);
     // The start: the request only moves the campaign to preparing; its campaign.prepare job then resolves the
-    // audience into the staging table and stores it as messages in chunks (each its own transaction).
+    // audience into campaign_audience and moves the people to send into messages in chunks (each its own transaction).
     const campaign = await createCampaign(db, { name: `準備ベンチ ${channel}`, channel, segmentIds: [], subject: 's', bodyText: 'b', blocks: [] }, actor, 'smtp');
     const [startMs] = await timed(() => startCampaign(db, campaign.id, {}, actor, 'smtp'));
     let resolvedAt = 0;
@@ -118,9 +118,11 @@ async function audienceBench(handle: DatabaseHandle, engine: Engine, args: Args)
       worker: 'bench', staleAfterMs: 600_000, onResolved: () => { resolvedAt = performance.now(); }, beforeChunkCommit: async () => { chunks += 1; },
     }));
     const stored = await sql<{ n: number | string }>`SELECT count(*) AS n FROM campaign_messages WHERE campaign_id = ${campaign.id}::uuid`.execute(db);
-    log(`[${engine}] ${channel} start request: ${secs(startMs)}; preparation in the background (${outcome}): ${secs(prepareMs)} = audience resolved and staged ${secs(resolvedAt - began)} + stored as ${Number(stored.rows[0]!.n).toLocaleString()} messages in ${chunks} chunks ${secs(prepareMs - (resolvedAt - began))}`);
+    const left = await sql<{ n: number | string }>`SELECT count(*) AS n FROM campaign_audience WHERE campaign_id = ${campaign.id}::uuid`.execute(db);
+    log(`[${engine}] ${channel} start request: ${secs(startMs)}; preparation in the background (${outcome}): ${secs(prepareMs)} = audience resolved and staged ${secs(resolvedAt - began)} + ${chunks} chunks ${secs(prepareMs - (resolvedAt - began))} storing ${Number(stored.rows[0]!.n).toLocaleString()} messages (${Number(left.rows[0]!.n).toLocaleString()} suppressed stay audience rows)`);
     // Not part of the ledger the next measures see.
     await sql`DELETE FROM campaign_messages WHERE campaign_id = ${campaign.id}::uuid`.execute(db);
+    await sql`DELETE FROM campaign_audience WHERE campaign_id = ${campaign.id}::uuid`.execute(db);
     await sql`DELETE FROM campaigns WHERE id = ${campaign.id}::uuid`.execute(db);
   }
 }

@@ -720,8 +720,12 @@ export interface CampaignsTable {
   audience_prepared: Generated<number>;
   prepared_by: string | null;
   prepare_beat_at: Date | string | null;
+  /** 0044: the last audience id the preparation moved. */
+  prepared_through: number | string | null;
 }
-export interface CampaignAudienceStagingTable {
+/** 0044: a campaign's audience as resolved: people to send until the preparation moves them, then the suppressed. */
+export interface CampaignAudienceTable {
+  id: Generated<number>;
   campaign_id: string;
   customer_id: string;
   address: string | null;
@@ -1091,7 +1095,7 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_segments: CampaignSegmentsTable;
   campaign_messages: CampaignMessagesTable;
-  campaign_audience_staging: CampaignAudienceStagingTable;
+  campaign_audience: CampaignAudienceTable;
   contact_suppressions: ContactSuppressionsTable;
   messaging_settings: MessagingSettingsTable;
   outbox_messages: OutboxMessagesTable;

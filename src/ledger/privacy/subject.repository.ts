@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { CampaignMessageStatus } from '../../db/schema.ts';
 
 /**
  * Reads of what Daicho holds on a person, across the ledger's tables (reads may join anything; each table's writer
@@ -70,11 +71,18 @@ export async function segmentMembershipsOf(db: Db, customerIds: readonly string[
     .select(['s.name as segment', 'm.added_at']).where('m.customer_id', 'in', customerIds).orderBy('m.added_at').execute();
 }
 
+/** The person's campaign messages, and the campaigns that left them out with the reason (campaign_audience, one id space). */
 export async function campaignMessagesOf(db: Db, customerIds: readonly string[]) {
   if (customerIds.length === 0) return [];
-  return db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
-    .select(['c.name as campaign', 'm.channel', 'm.address', 'm.status', 'm.reason', 'm.sent_at', 'm.opened_at', 'm.clicked_at', 'm.unsubscribed_at'])
-    .where('m.customer_id', 'in', customerIds).orderBy('m.id').execute();
+  const sent = db.selectFrom('campaign_messages as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
+    .select(['m.id', 'c.name as campaign', 'm.channel', 'm.address', 'm.status', 'm.reason', 'm.sent_at', 'm.opened_at', 'm.clicked_at', 'm.unsubscribed_at'])
+    .where('m.customer_id', 'in', customerIds);
+  const left = db.selectFrom('campaign_audience as a').innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+    .select(['a.id', 'c.name as campaign', 'c.channel', 'a.address', sql<CampaignMessageStatus>`'suppressed'`.as('status'), 'a.reason', sql<null>`NULL::timestamptz`.as('sent_at'),
+      sql<null>`NULL::timestamptz`.as('opened_at'), sql<null>`NULL::timestamptz`.as('clicked_at'), sql<null>`NULL::timestamptz`.as('unsubscribed_at')])
+    .where('a.customer_id', 'in', customerIds).where('a.reason', 'is not', null);
+  const rows = await sent.unionAll(left).orderBy('id').execute();
+  return rows.map(({ id: _id, ...r }) => r);
 }
 
 export async function ordersOf(db: Db, customerIds: readonly string[]) {

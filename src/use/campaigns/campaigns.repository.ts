@@ -10,10 +10,12 @@ export interface CampaignRowDb {
   scheduled_at: Date | null; started_at: Date | null; finished_at: Date | null;
   created_by: string | null; created_at: Date; updated_at: Date;
   trigger_rule_id: string | null; audience_total: number | null; audience_prepared: number;
+  /** The last audience id the preparation moved (0044). */
+  prepared_through: number | string | null;
 }
 
 const COLUMNS = ['id', 'name', 'channel', 'status', 'department', 'subject', 'body_text', 'body_html', 'blocks', 'scheduled_at',
-  'started_at', 'finished_at', 'created_by', 'created_at', 'updated_at', 'trigger_rule_id', 'audience_total', 'audience_prepared'] as const;
+  'started_at', 'finished_at', 'created_by', 'created_at', 'updated_at', 'trigger_rule_id', 'audience_total', 'audience_prepared', 'prepared_through'] as const;
 
 export async function insertCampaign(db: Db, v: { name: string; channel: CampaignChannel; department: string | null; subject: string; bodyText: string; bodyHtml: string | null; blocks: unknown; createdBy: string | null; triggerRuleId?: string }): Promise<string> {
   const row = await db.insertInto('campaigns').values({
@@ -105,13 +107,15 @@ export async function claimPreparation(db: Db, id: string, worker: string, stale
 /**
  * The claim's heartbeat, first statement of each step's transaction: it locks the campaign row until the step commits
  * (a process taking over waits, then sees the fresh beat) and says whether `worker` still holds a preparing campaign.
- * `prepared` adds the people the step stored; `total` sets the audience's size once it is resolved.
+ * `prepared` adds the people the step went through and `through` is its last audience id (where the next step goes on);
+ * `total` sets the audience's size once it is resolved.
  */
-export async function beatPreparation(db: Db, id: string, worker: string, progress: { prepared?: number; total?: number } = {}): Promise<boolean> {
+export async function beatPreparation(db: Db, id: string, worker: string, progress: { prepared?: number; through?: number; total?: number } = {}): Promise<boolean> {
   const result = await db.updateTable('campaigns').set({
     prepare_beat_at: sql`clock_timestamp()`,
     ...(progress.prepared ? { audience_prepared: sql`audience_prepared + ${progress.prepared}` } : {}),
-    ...(progress.total !== undefined ? { audience_total: progress.total, audience_prepared: 0 } : {}),
+    ...(progress.through !== undefined ? { prepared_through: progress.through } : {}),
+    ...(progress.total !== undefined ? { audience_total: progress.total, audience_prepared: 0, prepared_through: null } : {}),
   }).where('id', '=', id).where('status', '=', 'preparing').where('prepared_by', '=', worker).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

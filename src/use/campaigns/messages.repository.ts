@@ -14,65 +14,92 @@ import { HOUSEHOLD_KEY, type AudienceRowDb } from './audience.repository.ts';
 
 /** A random token (a version-4 UUID's 122 random bits), made by the database so an audience of a million is one statement. */
 const TOKEN = sql`replace(gen_random_uuid()::text, '-', '')`;
+/**
+ * The token of the message with this id: the id in hex, then the random bits. The random part is what makes it
+ * unguessable; the id in front makes a campaign's tokens arrive in the unique index in order, at its right edge, where
+ * a million random keys went to a million random pages.
+ */
+const tokenOf = (id: RawBuilder<unknown>) => sql`lpad(to_hex(${id}), 12, '0') || ${TOKEN}`;
 
 /**
- * Stores the audience as the campaign's messages: queued, or suppressed with the reason. Idempotent: a retried start
- * adds only the people not yet stored (one row per campaign and person).
+ * Stores a small audience at once (a behaviour trigger's instance, in its run's transaction): the people to send as
+ * queued messages, the suppressed as the campaign's audience rows with their reason. Returns the people stored.
  */
 export async function insertAudience(db: Db, campaignId: string, channel: CampaignChannel, audience: RawBuilder<AudienceRowDb>): Promise<number> {
-  const result = await sql`
-    INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
-    SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address,
-           CASE WHEN a.reason IS NULL THEN 'queued' ELSE 'suppressed' END, a.reason, CASE WHEN a.reason IS NULL THEN ${TOKEN} END
-    FROM (${audience}) a
-    ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/**
- * A campaign's preparation, first step: its whole audience resolved by one statement into the staging table (no
- * tokens yet). Returns the people considered. Runs in the step's transaction, so it is all or nothing.
- */
-export async function stageAudience(db: Db, campaignId: string, audience: RawBuilder<AudienceRowDb>): Promise<number> {
-  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
-  const result = await sql`
-    INSERT INTO campaign_audience_staging (campaign_id, customer_id, address, reason)
-    SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/**
- * The next step: up to `limit` staged people become the campaign's messages (queued with a token, or suppressed with
- * the reason). One statement deletes them from the staging table and inserts their messages, so a step that commits
- * moved them once and one that dies moved nobody; (campaign, person) is unique besides. `after`: the last person the
- * previous step moved (the steps go in customer order, so the index scan starts past the entries earlier steps
- * deleted instead of wading through them). Returns how many it moved and the last of them.
- */
-export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: string | null = null): Promise<{ moved: number; last: string | null }> {
-  const result = await sql<{ moved: number | string; last: string | null }>`
-    WITH chunk AS (
-      DELETE FROM campaign_audience_staging s
-      WHERE s.campaign_id = ${campaignId}::uuid AND s.customer_id IN (
-        SELECT customer_id FROM campaign_audience_staging WHERE campaign_id = ${campaignId}::uuid
-          ${after === null ? sql`` : sql`AND customer_id > ${after}::uuid`}
-        ORDER BY customer_id LIMIT ${limit})
-      RETURNING s.customer_id, s.address, s.reason),
-    stored AS (
-      INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, reason, token)
-      SELECT ${campaignId}::uuid, k.customer_id, ${channel}, k.address,
-             CASE WHEN k.reason IS NULL THEN 'queued' ELSE 'suppressed' END, k.reason, CASE WHEN k.reason IS NULL THEN ${TOKEN} END
-      FROM chunk k
+  const result = await sql<{ n: number | string }>`
+    WITH a AS MATERIALIZED (SELECT customer_id, address, reason FROM (${audience}) x),
+    suppressed AS (
+      INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
+      SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM a WHERE a.reason IS NOT NULL ORDER BY a.customer_id
+      RETURNING 1),
+    queued AS (
+      INSERT INTO campaign_messages (campaign_id, customer_id, channel, address, status, token)
+      SELECT ${campaignId}::uuid, a.customer_id, ${channel}, a.address, 'queued', ${channel === 'email' ? TOKEN : sql`NULL`}
+      FROM a WHERE a.reason IS NULL ORDER BY a.customer_id
       ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
       RETURNING 1)
-    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(customer_id::text) FROM chunk) AS last, (SELECT count(*) FROM stored) AS stored`.execute(db);
-  const row = result.rows[0];
-  return { moved: Number(row?.moved ?? 0), last: row?.last ?? null };
+    SELECT (SELECT count(*) FROM suppressed) + (SELECT count(*) FROM queued) AS n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
-/** A cancelled campaign's audience that was never stored. */
-export async function dropStaged(db: Db, campaignId: string): Promise<void> {
-  await db.deleteFrom('campaign_audience_staging').where('campaign_id', '=', campaignId).execute();
+/**
+ * A campaign's preparation, first step: its whole audience resolved by one statement into campaign_audience (no
+ * tokens yet), each person under an id of the messages' sequence, in customer order: so the chunks store messages in
+ * the order of every index on campaign_messages (id, token, campaign and person, person), not at random places. Returns the people considered. Runs in the step's
+ * transaction, so it is all or nothing (a retry first drops what an earlier attempt left: nothing moved yet).
+ */
+export async function stageAudience(db: Db, campaignId: string, audience: RawBuilder<AudienceRowDb>): Promise<number> {
+  await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).execute();
+  const result = await sql`
+    INSERT INTO campaign_audience (campaign_id, customer_id, address, reason)
+    SELECT ${campaignId}::uuid, a.customer_id, a.address, a.reason FROM (${audience}) a ORDER BY a.customer_id`.execute(db);
+  // A million new rows: the chunks' plans need statistics that know them (a table analysed empty got a chunk that
+  // read it through once per row at 1M), and autovacuum may not have come by yet.
+  await sql`ANALYZE campaign_audience`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
+
+/**
+ * The next step: the audience rows after id `after` (the last step's last; null at the start), up to `limit` of them:
+ * the people to send among them become queued messages under the same id (with a token for e-mail) and leave
+ * campaign_audience in the same statement; the suppressed stay there as the campaign's record of them. The caller
+ * stores the step's last id with its progress in the step's transaction, so a step that commits moved its people once
+ * and one that dies moved nobody; (campaign, person) is unique besides. Returns the people it went through (sent or
+ * suppressed) and the last id.
+ */
+export async function moveStagedChunk(db: Db, campaignId: string, channel: CampaignChannel, limit: number, after: number | null = null): Promise<{ moved: number; last: number | null }> {
+  const result = await sql<{ moved: number | string; last: number | string | null }>`
+    WITH chunk AS MATERIALIZED (
+      SELECT a.id, a.customer_id, a.address, a.reason FROM campaign_audience a
+      WHERE a.campaign_id = ${campaignId}::uuid ${after === null ? sql`` : sql`AND a.id > ${after}`}
+      ORDER BY a.id LIMIT ${limit}),
+    stored AS (
+      INSERT INTO campaign_messages (id, campaign_id, customer_id, channel, address, status, token) OVERRIDING SYSTEM VALUE
+      SELECT k.id, ${campaignId}::uuid, k.customer_id, ${channel}, k.address, 'queued', ${channel === 'email' ? tokenOf(sql.ref('k.id')) : sql`NULL`}
+      FROM chunk k WHERE k.reason IS NULL ORDER BY k.id
+      ON CONFLICT (campaign_id, customer_id) WHERE merged_from_customer_id IS NULL DO NOTHING
+      RETURNING 1),
+    -- By the chunk's id range on the primary key: no join for the planner to get wrong on a table's stale statistics.
+    gone AS (
+      DELETE FROM campaign_audience a
+      WHERE a.campaign_id = ${campaignId}::uuid ${after === null ? sql`` : sql`AND a.id > ${after}`}
+        AND a.id <= (SELECT max(id) FROM chunk) AND a.reason IS NULL
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM chunk) AS moved, (SELECT max(id) FROM chunk) AS last,
+           (SELECT count(*) FROM stored) AS stored, (SELECT count(*) FROM gone) AS gone`.execute(db);
+  const row = result.rows[0];
+  return { moved: Number(row?.moved ?? 0), last: row?.last === null || row?.last === undefined ? null : Number(row.last) };
+}
+
+/** A cancelled campaign's people to send who were never stored as messages (its suppressed stay its record). */
+export async function dropStaged(db: Db, campaignId: string): Promise<void> {
+  await db.deleteFrom('campaign_audience').where('campaign_id', '=', campaignId).where('reason', 'is', null).execute();
+}
+
+/** Not yet on its way: a sender may still drop it (queued, or claimed and not yet in an SMTP transaction). */
+const PENDING = sql.raw(`('queued', 'claimed')`);
+/** On its way or sent: the SMTP transaction has begun (sending), ended (sent, outbox) or its fate is unknown. */
+const COMMITTED = sql.raw(`('sending', 'sent', 'outbox', 'unknown')`);
 
 export interface ClaimedMessage { id: number; customer_id: string; address: string | null; token: string }
 
@@ -118,6 +145,7 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
         ${stoppedOrOptedOutSql(purpose)}
         WHEN ${channel} = 'email' AND EXISTS (SELECT 1 FROM contact_suppressions x WHERE x.channel = 'email' AND x.address_key = m.address
               AND x.reason IN ('hard_bounce', 'complaint', 'manual')) THEN 'bounced'
+        WHEN ${otherOfPersonSql(true)} THEN 'duplicate_person'
         WHEN (SELECT count(*) FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel AND o.id <> m.id
               AND (o.status IN ('sent', 'sending', 'unknown') OR (o.status = 'claimed' AND o.cap_checked_at IS NOT NULL))
               AND COALESCE(o.sent_at, o.claimed_at) > now() - make_interval(days => ${s.capDays})) >= ${s.capCount} THEN 'frequency_cap'
@@ -128,6 +156,13 @@ export async function recheckClaimed(db: Db, ids: readonly number[], channel: Ca
 
 const useStoppedSql = sql<boolean>`EXISTS (SELECT 1 FROM customers c WHERE c.id = m.customer_id AND c.use_stopped_request_id IS NOT NULL)`;
 
+/** A message of the same campaign for the same person (after a merge) that is on its way: sent or in an SMTP transaction, or (`claimedToo`) past its claim-time recheck. */
+function otherOfPersonSql(claimedToo: boolean) {
+  return sql<boolean>`EXISTS (SELECT 1 FROM campaign_messages o WHERE o.customer_id = m.customer_id AND o.channel = m.channel
+    AND o.campaign_id = m.campaign_id AND o.id <> m.id
+    AND (o.status IN ${COMMITTED}${claimedToo ? sql` OR (o.status = 'claimed' AND o.cap_checked_at IS NOT NULL)` : sql``}))`;
+}
+
 /** The first branches of both rechecks' CASE over `campaign_messages m`: use stopped (利用停止), then opted out. */
 function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
   return sql`WHEN ${useStoppedSql} THEN 'use_stopped'
@@ -137,7 +172,9 @@ function stoppedOrOptedOutSql(purpose: 'email_marketing' | 'dm') {
 /**
  * The last look right before a window of messages goes to the SMTP server (a batch waits for the throttle between its
  * claim and its send): a person whose use was stopped (利用停止) or who opted out since the claim-time recheck is not
- * sent to. Two indexed lookups per message; the cap and bounces were settled at the claim under the person's lock.
+ * sent to, nor one who has another message of the campaign on its way (customers merged since the claim; the merge
+ * itself drops one of two pending ones). Indexed lookups per message; the cap and bounces were settled at the claim
+ * under the person's lock.
  */
 export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: CampaignChannel): Promise<Array<{ id: number; reason: string }>> {
   if (ids.length === 0) return [];
@@ -146,6 +183,7 @@ export async function stopsBeforeSend(db: Db, ids: readonly number[], channel: C
     SELECT m.id,
       CASE
         ${stoppedOrOptedOutSql(purpose)}
+        WHEN ${otherOfPersonSql(false)} THEN 'duplicate_person'
       END AS reason
     FROM campaign_messages m WHERE m.id IN (${sql.join(ids)})`.execute(db);
   return result.rows.filter((r): r is { id: number; reason: string } => r.reason !== null).map((r) => ({ id: Number(r.id), reason: r.reason }));
@@ -237,21 +275,29 @@ export async function markDmMailed(db: Db, campaignId: string, at: Date): Promis
   return Number(r.numUpdatedRows);
 }
 
+/** Messages per campaign and status with what came back, and the suppressed people (campaign_audience) as `suppressed`. */
 export async function statusCounts(db: Db, campaignIds: readonly string[]) {
   if (campaignIds.length === 0) return [];
-  return db.selectFrom('campaign_messages').select((eb) => [
-    'campaign_id', 'status',
-    eb.fn.countAll<number>().as('n'),
-    sql<number>`count(opened_at)`.as('opened'),
-    sql<number>`count(clicked_at)`.as('clicked'),
-    sql<number>`count(unsubscribed_at)`.as('unsubscribed'),
-    sql<number>`count(bounced_at)`.as('bounced'),
-  ]).where('campaign_id', 'in', [...campaignIds]).groupBy(['campaign_id', 'status']).execute();
+  const ids = sql.join(campaignIds.map((id) => sql`${id}::uuid`));
+  const result = await sql<{ campaign_id: string; status: CampaignMessageStatus; n: number | string; opened: number | string; clicked: number | string; unsubscribed: number | string; bounced: number | string }>`
+    SELECT campaign_id, status, count(*) AS n, count(opened_at) AS opened, count(clicked_at) AS clicked,
+           count(unsubscribed_at) AS unsubscribed, count(bounced_at) AS bounced
+    FROM campaign_messages WHERE campaign_id IN (${ids}) GROUP BY campaign_id, status
+    UNION ALL
+    SELECT campaign_id, 'suppressed', count(*), 0, 0, 0, 0
+    FROM campaign_audience WHERE campaign_id IN (${ids}) AND reason IS NOT NULL GROUP BY campaign_id`.execute(db);
+  return result.rows;
 }
 
+/** People left out per reason: suppressed when the audience was resolved, or skipped by the send loop. */
 export async function reasonCounts(db: Db, campaignId: string) {
-  return db.selectFrom('campaign_messages').select((eb) => ['reason', eb.fn.countAll<number>().as('n')])
-    .where('campaign_id', '=', campaignId).where('status', 'in', ['suppressed', 'skipped']).groupBy('reason').execute();
+  const result = await sql<{ reason: string | null; n: number | string }>`
+    SELECT reason, sum(n) AS n FROM (
+      SELECT reason, count(*) AS n FROM campaign_audience WHERE campaign_id = ${campaignId}::uuid AND reason IS NOT NULL GROUP BY reason
+      UNION ALL
+      SELECT reason, count(*) FROM campaign_messages WHERE campaign_id = ${campaignId}::uuid AND status IN ('suppressed', 'skipped') GROUP BY reason) r
+    GROUP BY reason ORDER BY reason`.execute(db);
+  return result.rows;
 }
 
 /**
@@ -275,7 +321,20 @@ export async function pendingMessages(db: Db, campaignId: string): Promise<numbe
   return Number(row.n);
 }
 
+/**
+ * A page of a campaign's messages in id order. The people left out when the audience was resolved have no message:
+ * their campaign_audience rows are listed as `suppressed` under their id (the same sequence), with no attempts and no
+ * fate, on their own (`suppressed`) or among the messages (no status).
+ */
 export async function listMessages(db: Db, campaignId: string, status: CampaignMessageStatus | undefined, afterId: number | null, limit: number) {
+  let left = db.selectFrom('campaign_audience as a').innerJoin('customers as c', 'c.id', 'a.customer_id')
+    .select(['a.id', 'a.customer_id', 'c.display_name', 'a.address', sql<CampaignMessageStatus>`'suppressed'`.as('status'), 'a.reason',
+      sql<number>`0`.as('attempts'), sql<Date | null>`NULL::timestamptz`.as('sent_at'), sql<Date | null>`NULL::timestamptz`.as('opened_at'),
+      sql<Date | null>`NULL::timestamptz`.as('clicked_at'), sql<Date | null>`NULL::timestamptz`.as('unsubscribed_at'), sql<Date | null>`NULL::timestamptz`.as('bounced_at'),
+      sql<string | null>`NULL::text`.as('error'), sql<Date | null>`NULL::timestamptz`.as('returned_at')])
+    .where('a.campaign_id', '=', campaignId).where('a.reason', 'is not', null);
+  if (afterId !== null) left = left.where('a.id', '>', afterId);
+  if (status === 'suppressed') return left.orderBy('a.id').limit(limit).execute();
   let q = db.selectFrom('campaign_messages as m').innerJoin('customers as c', 'c.id', 'm.customer_id')
     .select(['m.id', 'm.customer_id', 'c.display_name', 'm.address', 'm.status', 'm.reason', 'm.attempts', 'm.sent_at', 'm.opened_at',
       'm.clicked_at', 'm.unsubscribed_at', 'm.bounced_at', 'm.error'])
@@ -285,7 +344,10 @@ export async function listMessages(db: Db, campaignId: string, status: CampaignM
     .where('m.campaign_id', '=', campaignId);
   if (status) q = q.where('m.status', '=', status);
   if (afterId !== null) q = q.where('m.id', '>', afterId);
-  return q.orderBy('m.id').limit(limit).execute();
+  if (status) return q.orderBy('m.id').limit(limit).execute();
+  // Each side's first page, then the page of both.
+  const both = await Promise.all([q.orderBy('m.id').limit(limit).execute(), left.orderBy('a.id').limit(limit).execute()]);
+  return [...both[0], ...both[1]].sort((x, y) => Number(x.id) - Number(y.id)).slice(0, limit);
 }
 
 /** Orders by the campaign's recipients within `days` days after their message (not cancelled; yen, net of returns). */
@@ -315,9 +377,14 @@ export async function dmPieces(db: Db, campaignId: string) {
     company_name: string | null; department: string | null; title: string | null; family_name: string | null; given_name: string | null; display_name: string; kind: string;
     household_size: number | string; status: string }>`
     WITH pieces AS (
-      SELECT m.id, m.customer_id, m.status, m.reason, ${HOUSEHOLD_KEY} AS household
+      SELECT m.id, m.customer_id, m.status, NULL::text AS reason, ${HOUSEHOLD_KEY} AS household
       FROM campaign_messages m JOIN customers c ON c.id = m.customer_id
-      WHERE m.campaign_id = ${campaignId}::uuid AND (m.status IN ('queued', 'sent') OR m.reason = 'duplicate_household')),
+      WHERE m.campaign_id = ${campaignId}::uuid AND m.status IN ('queued', 'sent')
+      UNION ALL
+      -- The people a piece stands for besides its addressee: left out of the audience as the household's others.
+      SELECT a.id, a.customer_id, 'suppressed', a.reason, ${HOUSEHOLD_KEY}
+      FROM campaign_audience a JOIN customers c ON c.id = a.customer_id
+      WHERE a.campaign_id = ${campaignId}::uuid AND a.reason = 'duplicate_household'),
     sizes AS (SELECT household, count(*) FILTER (WHERE reason = 'duplicate_household') AS duplicates FROM pieces GROUP BY household)
     SELECT p.id AS message_id, p.customer_id, c.postal_code, c.prefecture, c.address, c.building, co.name AS company_name, c.department, c.title,
            c.family_name, c.given_name, c.display_name, c.kind, p.status,
@@ -430,30 +497,38 @@ export async function countPendingMessages(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers); the campaign's counts shrink. */
+/**
+ * 消去 (src/ledger/privacy): the customers' campaign messages (address, token, SMTP answers) and their rows in
+ * campaigns' audiences (address, reason left out); the campaigns' counts shrink. campaign_audience has no index by
+ * customer (it is written a million rows at a time): an erasure reads it through, which is rare and takes a second.
+ */
 export async function eraseMessagesOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const r = await db.deleteFrom('campaign_messages').where('customer_id', 'in', customerIds).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const a = await db.deleteFrom('campaign_audience').where('customer_id', 'in', customerIds).executeTakeFirst();
+  return Number(r.numDeletedRows) + Number(a.numDeletedRows);
 }
 
 // ── customer merges (src/app/merge-listeners.ts, migration 0038) ──
 
-const ON_ITS_WAY = sql.raw(`('claimed', 'sending', 'sent', 'outbox', 'unknown')`);
-
 /**
  * A merge: the merged-away customer's messages go to the survivor, each recording the customer it came from, so the
  * survivor's frequency cap counts what was sent to either. In a campaign both have a message in, the person gets it
- * once: a queued one is skipped (`duplicate_person`) when the other is on its way or sent, and of two queued ones the
- * merged-away customer's. Returns the messages moved.
+ * once: a message not yet on its way (queued, or claimed by a sender that has not begun its SMTP transaction) is
+ * skipped (`duplicate_person`) when the other is on its way or sent, and of two not yet on their way the merged-away
+ * customer's. Both people's messages are locked first (FOR UPDATE): a sender's mark `sending` in flight is waited
+ * for and then seen by the statements after the lock (each reads anew), and one that comes later waits for the merge
+ * and finds its message skipped (it marks only claimed ones). So no message is dropped on a stale view of the other:
+ * only two sent before the merge stay both (the person did get two). Returns the messages moved.
  */
 export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: string): Promise<number> {
+  await sql`SELECT count(*) FROM (SELECT id FROM campaign_messages WHERE customer_id IN (${mergedId}::uuid, ${survivorId}::uuid) ORDER BY id FOR UPDATE) locked`.execute(db);
   const pairs = sql`FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.id <> m.id`;
   await sql`
-    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person'
-    WHERE m.status = 'queued' AND (
-      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status = 'queued' OR o.status IN ${ON_ITS_WAY})))
-      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${ON_ITS_WAY})))`.execute(db);
+    UPDATE campaign_messages m SET status = 'skipped', reason = 'duplicate_person', cap_checked_at = NULL
+    WHERE m.status IN ${PENDING} AND (
+      (m.customer_id = ${mergedId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${survivorId}::uuid AND (o.status IN ${PENDING} OR o.status IN ${COMMITTED})))
+      OR (m.customer_id = ${survivorId}::uuid AND EXISTS (SELECT 1 ${pairs} AND o.customer_id = ${mergedId}::uuid AND o.status IN ${COMMITTED})))`.execute(db);
   const moved = await db.updateTable('campaign_messages').set({ customer_id: survivorId, merged_from_customer_id: mergedId })
     .where('customer_id', '=', mergedId).executeTakeFirst();
   return Number(moved.numUpdatedRows);
@@ -464,6 +539,7 @@ export async function moveMessagesOnMerge(db: Db, mergedId: string, survivorId: 
  * them go to the customer split off. Several returned together may each have one in a campaign: the first becomes
  * that customer's own, the others keep their origin (one message per person and campaign holds for the own ones).
  * Messages of customers only partly split out stay: a message does not say which of the person's records it was for.
+ * A message either side lost as the other's duplicate (`duplicate_person`) is queued again while its campaign sends.
  */
 export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string, returned: readonly string[]): Promise<number> {
   if (returned.length === 0) return 0;
@@ -473,5 +549,15 @@ export async function returnMessagesOnSplit(db: Db, fromId: string, toId: string
       merged_from_customer_id = CASE WHEN m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.customer_id = ${fromId}::uuid
         AND o.campaign_id = m.campaign_id AND o.merged_from_customer_id IN (${from})) THEN NULL ELSE m.merged_from_customer_id END
     WHERE m.customer_id = ${fromId}::uuid AND m.merged_from_customer_id IN (${from})`.execute(db);
+  // Two people again: a message dropped as the other's duplicate goes back to the queue of a campaign still sending
+  // (its first one, when the person has no other message in it).
+  await sql`
+    UPDATE campaign_messages m SET status = 'queued', reason = NULL, claimed_by = NULL, claimed_at = NULL, cap_checked_at = NULL
+    WHERE m.customer_id IN (${fromId}::uuid, ${toId}::uuid) AND m.status = 'skipped' AND m.reason = 'duplicate_person'
+      AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id AND c.status IN ('sending', 'paused'))
+      AND NOT EXISTS (SELECT 1 FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.customer_id = m.customer_id
+                      AND o.id <> m.id AND (o.status IN ${PENDING} OR o.status IN ${COMMITTED}))
+      AND m.id = (SELECT min(o.id) FROM campaign_messages o WHERE o.campaign_id = m.campaign_id AND o.customer_id = m.customer_id
+                  AND o.status = 'skipped' AND o.reason = 'duplicate_person')`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -11,10 +11,11 @@ import * as messages from './messages.repository.ts';
  * queue (campaign-jobs.ts) rather than in the start request. One process prepares a campaign at a time: besides the
  * job's own claim, it claims the campaign, and each step's transaction begins with the claim's heartbeat, which locks
  * the campaign row until the step commits and fails once another process has taken a stale claim over (or the
- * campaign was cancelled). The steps: the audience resolved by its one statement into a staging table with the number
- * of people considered, then chunks of it moved into campaign_messages, each with its progress (prepared / total).
- * Every step is one transaction and a staged person is deleted by the statement that stores their message, so a
- * process that dies mid-way leaves a consistent state and the next one stores no message twice. Between steps the
+ * campaign was cancelled). The steps: the audience resolved by its one statement into campaign_audience (migration
+ * 0044) with the number of people considered, then chunks of it in id order, each with its progress (prepared / total,
+ * and the chunk's last id): the people to send become queued messages and leave campaign_audience, the suppressed stay
+ * there (no message, no token). Every step is one transaction that stores its last id with its messages, so a process
+ * that dies mid-way leaves a consistent state and the next one goes on after that id, storing no message twice. Between steps the
  * event loop gets a turn, so on PGlite (one connection, on this thread) requests are answered between chunks. Then
  * the campaign is `sending` and its `campaign.send` job is queued in the same transaction.
  */
@@ -63,7 +64,8 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
     if (!resolved) return 'lost';
     options.onResolved?.((await repo.findCampaign(db, id))?.audience_total ?? 0);
   }
-  let after: string | null = null;
+  const through = (await repo.findCampaign(db, id))?.prepared_through;
+  let after: number | null = through === null || through === undefined ? null : Number(through);
   for (;;) {
     await nextTurn();
     if (options.shouldStop?.()) {
@@ -80,7 +82,7 @@ export async function prepareCampaign(db: Db, id: string, options: PrepareOption
         if (row.channel === 'email') await enqueueSending(trx, id);
         return 'done';
       }
-      await repo.beatPreparation(trx, id, worker, { prepared: moved });
+      await repo.beatPreparation(trx, id, worker, { prepared: moved, through: chunk.last ?? undefined });
       if (options.beforeChunkCommit) await options.beforeChunkCommit(trx, moved);
       after = chunk.last;
       return 'moved';

@@ -103,14 +103,8 @@ export class CampaignSender {
         for (let i = 0; i < composed.length && !halted(); i += this.concurrency) {
           const window = composed.slice(i, i + this.concurrency);
           await this.throttle(this.options.rate ?? settings.sendRate, window.length);
-          // Right before sending: a stop (利用停止) or an opt-out since the claim skips the message with its reason.
-          const stopped = await messages.stopsBeforeSend(this.db, window.map((m) => m.id), campaign.channel);
-          if (stopped.length) {
-            await messages.skipClaimed(this.db, stopped);
-            tally.skipped += stopped.length;
-          }
-          const stoppedIds = new Set(stopped.map((x) => x.id));
-          const marked = await messages.markSendingMany(this.db, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
+          const { stopped, marked } = await this.markSending(window, campaign.channel);
+          tally.skipped += stopped;
           const going = window.filter((m) => marked.has(m.id));
           const results = await Promise.allSettled(going.map((m) => this.mailer.send(mail.get(m.id)!, { messageId: m.id, campaignId })));
           const at = new Date();
@@ -157,6 +151,20 @@ export class CampaignSender {
       await messages.markCapChecked(trx, batch.filter((m) => !skippedIds.has(m.id)).map((m) => m.id));
       return skipped;
     });
+  }
+
+  /**
+   * Right before sending: a stop (利用停止), an opt-out or another message of the campaign already on its way to the
+   * same person skips a message with its reason; the rest are marked sending (only while still claimed by this worker).
+   * A merge locks both people's messages before it drops one of two (moveMessagesOnMerge), so it sees this mark or
+   * this mark sees its drop: one person, one message.
+   */
+  private async markSending(window: readonly messages.ClaimedMessage[], channel: 'email' | 'dm'): Promise<{ stopped: number; marked: Set<number> }> {
+    const stopped = await messages.stopsBeforeSend(this.db, window.map((m) => m.id), channel);
+    if (stopped.length) await messages.skipClaimed(this.db, stopped);
+    const stoppedIds = new Set(stopped.map((x) => x.id));
+    const marked = await messages.markSendingMany(this.db, window.filter((m) => !stoppedIds.has(m.id)).map((m) => m.id), this.worker);
+    return { stopped: stopped.length, marked };
   }
 
   private async throttle(rate: number, messages = 1): Promise<void> {

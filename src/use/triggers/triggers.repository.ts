@@ -69,14 +69,17 @@ export function dueForRule(condition: RawBuilder<SqlBool>, ruleId: string, coold
     WHERE f.rule_id = ${ruleId}::uuid AND f.fired_at > ${new Date(now.getTime() - cooldownDays * 86_400_000)})))`;
 }
 
-/** A firing per message of the rule's campaign instance: sent (queued) or suppressed with the audience's reason. */
+/** A firing per person of the rule's campaign instance: sent (a queued message) or suppressed with the audience's reason. */
 export async function insertEmailFirings(db: Db, ruleId: string, campaignId: string, reason: string, now: Date): Promise<{ sent: number; suppressed: number }> {
   const result = await sql<{ outcome: string; n: number | string }>`
     WITH inserted AS (
       INSERT INTO trigger_firings (rule_id, customer_id, fired_at, outcome, reason, suppression_reason, campaign_id, campaign_message_id)
-      SELECT ${ruleId}::uuid, m.customer_id, ${now}, CASE WHEN m.status = 'suppressed' THEN 'suppressed' ELSE 'sent' END,
-             ${reason}, m.reason, m.campaign_id, m.id
+      SELECT ${ruleId}::uuid, m.customer_id, ${now}::timestamptz, 'sent', ${reason}::text, NULL::text, m.campaign_id, m.id
       FROM campaign_messages m WHERE m.campaign_id = ${campaignId}::uuid
+      UNION ALL
+      -- The suppressed are the instance's audience rows (their id is in the messages' id space).
+      SELECT ${ruleId}::uuid, a.customer_id, ${now}::timestamptz, 'suppressed', ${reason}::text, a.reason, a.campaign_id, a.id
+      FROM campaign_audience a WHERE a.campaign_id = ${campaignId}::uuid AND a.reason IS NOT NULL
       RETURNING outcome)
     SELECT outcome, count(*) AS n FROM inserted GROUP BY outcome`.execute(db);
   const by = new Map(result.rows.map((r) => [r.outcome, Number(r.n)]));
