@@ -10,7 +10,7 @@ import { deleteExpiredSessions, deleteStaleRateLimits } from '../platform/accoun
 import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
 import { resumeSourceRecomputes } from '../ledger/sources/recompute.service.ts';
 import { recomputeValuesIfStale } from '../ledger/values/values.service.ts';
-import { rebuildFirstTouch } from '../resolution/resolver.ts';
+import { rebuildRecordRollups } from '../resolution/resolver.ts';
 import { startRunIfStale } from '../use/recommend/recommend.service.ts';
 import { startBounceListener } from '../use/campaigns/bounce-listener.ts';
 import { createMailer } from '../use/campaigns/mailer.ts';
@@ -48,11 +48,11 @@ function startScheduler(handle: DatabaseHandle, backupSchedule: BackupSchedule |
         jobDuration.observe({ job: 'recompute' }, run.seconds);
         log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
       }
-      // Once a day with the values: the dashboards' customer facts rebuilt from the customers table, first touches
-      // from the records.
+      // Once a day with the values: the dashboards' customer facts rebuilt from the customers table, first touches,
+      // sources and joined flags from the records and decisions.
       if (run) {
         await rebuildCustomerFacts(db);
-        await rebuildFirstTouch(db);
+        await rebuildRecordRollups(db);
       }
       await enqueueDueJobs({ handle, backupSchedule });
       // Runs in the background (minutes at a million buyers), one at a time across servers.
