@@ -117,12 +117,9 @@ function keyed(dimension: CompositionDimension, scope: Scope) {
     case 'owner':
       return sql`SELECT c.customer_id AS id, c.created_at, c.owner_user_id::text AS key FROM customer_facts c ${where}`;
     case 'source':
-      // A customer's sources from the records' (customer, source) index, grouped by id before the names are joined.
-      return sql`SELECT x.id, x.created_at, s.name AS key
-        FROM (SELECT c.customer_id AS id, c.created_at, r.source_id
-              FROM customer_facts c JOIN source_records r ON r.customer_id = c.customer_id ${where}
-              GROUP BY c.customer_id, c.created_at, r.source_id) x
-        JOIN sources s ON s.id = x.source_id`;
+      // A customer's sources as resolution keeps them (customer_sources, migration 0043: one row per customer and source).
+      return sql`SELECT c.customer_id AS id, c.created_at, s.name AS key
+        FROM customer_facts c JOIN customer_sources cs ON cs.customer_id = c.customer_id JOIN sources s ON s.id = cs.source_id ${where}`;
   }
 }
 
@@ -133,7 +130,24 @@ export interface CompositionRow { key: string | null; customers: number | string
  * range), purchases and yen revenue in the range.
  */
 export async function composition(db: Db, dimension: CompositionDimension, scope: Scope): Promise<CompositionRow[]> {
-  if (scope.fromDay === null && scope.toDay === null && scope.from === null && scope.until === null) {
+  const unranged = scope.fromDay === null && scope.toDay === null && scope.from === null && scope.until === null;
+  if (unranged && dimension === 'source') {
+    // Without a range the creation time is not needed: the customers' sources joined to their totals (both in
+    // customer order), the few deleted customers left out by their partial index, not by joining a million facts.
+    const r = await sql<CompositionRow>`
+      SELECT s.name AS key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+      FROM (
+        SELECT cs.source_id, count(*) AS customers, count(*) FILTER (WHERE t.orders > 0) AS buyers,
+               COALESCE(sum(t.orders), 0) AS orders, COALESCE(sum(t.revenue), 0) AS revenue
+        FROM customer_sources cs LEFT JOIN customer_order_totals t ON t.customer_id = cs.customer_id AND t.currency = 'JPY'
+        WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = cs.customer_id AND c.deleted_at IS NOT NULL)
+          ${members(scope, sql`cs.customer_id`)}
+        GROUP BY cs.source_id) x
+      JOIN sources s ON s.id = x.source_id
+      GROUP BY s.name`.execute(db);
+    return r.rows;
+  }
+  if (unranged) {
     // Without a range: every customer counts and its purchases are its totals (customer_order_totals: one row per
     // buyer and currency, the sums of its day rows), joined to the keys — no day rows read.
     const r = await sql<CompositionRow>`
@@ -145,8 +159,8 @@ export async function composition(db: Db, dimension: CompositionDimension, scope
   }
   if (scope.fromDay === null && dimension !== 'source') {
     // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
-    // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: their
-    // keys are grouped already, and reading them twice costs more than the grouping saves.)
+    // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: a
+    // customer has several keys, and reading them twice costs more than the grouping by customer saves.)
     const r = await sql<CompositionRow>`
       SELECT x.key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
       FROM (
@@ -369,14 +383,21 @@ export interface MergesRow { source: string; label: string; merged: number | str
  * Per source: its records (received in the range) and how many of them joined a customer that existed before
  * (identity resolution's merge or an accepted review, decided after the customer was created: a cluster's own new
  * customer does not count). Resolution stores that answer with the decision (match_decisions.joined_existing,
- * migration 0040), read here from its partial index.
+ * migration 0040) and on its record (0043).
  */
 export async function mergesBySource(db: Db, scope: Scope): Promise<MergesRow[]> {
+  // The record carries its decisions' answer (source_records.joined_existing, migration 0043) in its (customer, source,
+  // arrival) index: one index-only scan, the few deleted customers left out by their partial index.
   const r = await sql<MergesRow>`
-    SELECT s.name AS source, s.label, count(j.source_record_id) AS merged, count(*) AS records
-    FROM source_records sr JOIN sources s ON s.id = sr.source_id JOIN customer_facts c ON c.customer_id = sr.customer_id
-    LEFT JOIN (SELECT DISTINCT d.source_record_id FROM match_decisions d WHERE d.joined_existing) j ON j.source_record_id = sr.id
-    WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`sr.received_at`)}
-    GROUP BY s.name, s.label ORDER BY count(*) DESC, s.name`.execute(db);
+    SELECT s.name AS source, s.label, x.merged, x.records
+    FROM (
+      SELECT sr.source_id, count(*) FILTER (WHERE sr.joined_existing) AS merged, count(*) AS records
+      FROM source_records sr
+      WHERE sr.customer_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = sr.customer_id AND c.deleted_at IS NOT NULL)
+        ${members(scope, sql`sr.customer_id`)} ${within(scope, sql`sr.received_at`)}
+      GROUP BY sr.source_id) x
+    JOIN sources s ON s.id = x.source_id
+    ORDER BY x.records DESC, s.name`.execute(db);
   return r.rows;
 }
