@@ -343,20 +343,21 @@ export interface FirstTouchRow { source: string; customers: number | string; buy
  */
 export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]> {
   if (scope.from === null && scope.until === null && scope.fromDay === null && scope.toDay === null) {
-    // Without a range the creation time is not needed: the first touches (in customer order) joined to the buyers of
-    // the totals (in customer order too), the few deleted customers left out by their partial index, not by joining
-    // a million facts.
+    // Without a range the creation time is not needed, and the few deleted customers are left out by their partial
+    // index instead of joining a million facts. Customers and buyers are counted apart: the buyers as a semi join of
+    // the first touches to the totals (a parallel hash shared by the workers; grouping the totals by customer first
+    // made each worker hash all 612k buyers again: 2.0 s against 0.9 s at 1M).
+    const live = sql`NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = f.customer_id AND c.deleted_at IS NOT NULL) ${members(scope, sql`f.customer_id`)}`;
     const r = await sql<FirstTouchRow>`
-      SELECT s.name AS source, x.customers, x.buyers
+      SELECT s.name AS source, sum(x.customers) AS customers, sum(x.buyers) AS buyers
       FROM (
-        SELECT f.source_id, count(*) AS customers, count(b.customer_id) AS buyers
-        FROM customer_first_touch f
-        LEFT JOIN (SELECT t.customer_id FROM customer_order_totals t WHERE t.orders > 0 GROUP BY t.customer_id) b ON b.customer_id = f.customer_id
-        WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = f.customer_id AND c.deleted_at IS NOT NULL)
-          ${members(scope, sql`f.customer_id`)}
+        SELECT f.source_id, count(*) AS customers, 0 AS buyers FROM customer_first_touch f WHERE ${live} GROUP BY f.source_id
+        UNION ALL
+        SELECT f.source_id, 0, count(*) FROM customer_first_touch f
+        WHERE EXISTS (SELECT 1 FROM customer_order_totals t WHERE t.customer_id = f.customer_id AND t.orders > 0) AND ${live}
         GROUP BY f.source_id) x
       JOIN sources s ON s.id = x.source_id
-      ORDER BY x.customers DESC, s.name`.execute(db);
+      GROUP BY s.name ORDER BY sum(x.customers) DESC, s.name`.execute(db);
     return r.rows;
   }
   // Each customer's first record as resolution keeps it (customer_first_touch, migration 0040), of the customers of
