@@ -153,11 +153,15 @@ for (const engine of ENGINES) {
       const sourceRows = (b: { rows: Array<{ key: string; customers: number; buyers: number; orders: number; revenue: number }> }) =>
         b.rows.map((r) => [r.key, r.customers, r.buyers, r.orders, r.revenue]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
       assert.deepEqual(sourceRows(bySource.body), [['crm', 4, 3, 5, 15600], ['orders-ec', 3, 3, 5, 15600]]);
-      // With a range (the facts' creation times joined): everyone was created today, so the same customers.
+      // With a range (customers created in it and its buyers counted apart): everyone was created today and every
+      // order is in 2026, so the same figures; from March only 次郎's two purchases (6,000 yen) and no new customer.
       const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
       const ranged = await admin.json('GET', `/api/v1/dashboards/panels/composition?by=source&from=2026-01-01&to=${today}`);
       assert.equal(ranged.status, 200, JSON.stringify(ranged.body));
-      assert.deepEqual(sourceRows(ranged.body).map((r) => r.slice(0, 2)), [['crm', 4], ['orders-ec', 3]]);
+      assert.deepEqual(sourceRows(ranged.body), [['crm', 4, 3, 5, 15600], ['orders-ec', 3, 3, 5, 15600]]);
+      const march = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=source&from=2026-03-01&to=2026-03-31');
+      assert.equal(march.status, 200, JSON.stringify(march.body));
+      assert.deepEqual(sourceRows(march.body), [['crm', 0, 1, 2, 6000], ['orders-ec', 0, 1, 2, 6000]]);
       const composition = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=prefecture');
       assert.deepEqual(composition.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue]),
         [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);

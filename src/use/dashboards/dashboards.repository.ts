@@ -147,6 +147,25 @@ export async function composition(db: Db, dimension: CompositionDimension, scope
       GROUP BY s.name`.execute(db);
     return r.rows;
   }
+  if (dimension === 'source') {
+    // With a range: the customers created in it and the range's buyers are counted apart, each joined to its own few
+    // customers' sources (joining the million facts to 1.68M source pairs first took 2 s at 1M).
+    const r = await sql<CompositionRow>`
+      SELECT s.name AS key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+      FROM (
+        SELECT cs.source_id, count(*) AS customers, 0 AS buyers, 0 AS orders, 0 AS revenue, 0 AS keyed
+        FROM customer_facts c JOIN customer_sources cs ON cs.customer_id = c.customer_id
+        WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} AND ${inRange(scope, sql`c.created_at`)}
+        GROUP BY cs.source_id
+        UNION ALL
+        SELECT cs.source_id, 0, count(*) FILTER (WHERE p.orders > 0), sum(p.orders), sum(p.revenue), count(*)
+        FROM (${yenPerCustomer(scope)}) p JOIN customer_sources cs ON cs.customer_id = p.customer_id
+        WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = p.customer_id AND c.deleted_at IS NOT NULL)
+        GROUP BY cs.source_id) x
+      JOIN sources s ON s.id = x.source_id
+      GROUP BY s.name HAVING sum(x.customers) > 0 OR sum(x.keyed) > 0`.execute(db);
+    return r.rows;
+  }
   if (unranged) {
     // Without a range: every customer counts and its purchases are its totals (customer_order_totals: one row per
     // buyer and currency, the sums of its day rows), joined to the keys — no day rows read.
@@ -157,10 +176,9 @@ export async function composition(db: Db, dimension: CompositionDimension, scope
       GROUP BY k.key`.execute(db);
     return r.rows;
   }
-  if (scope.fromDay === null && dimension !== 'source') {
+  if (scope.fromDay === null) {
     // Without a start, a customer bought in the range when its first yen purchase ever (currency_first) is in it: the
-    // rollup's rows are joined to the keys and summed, without grouping by customer first. (Not for sources: a
-    // customer has several keys, and reading them twice costs more than the grouping by customer saves.)
+    // rollup's rows are joined to the keys and summed, without grouping by customer first.
     const r = await sql<CompositionRow>`
       SELECT x.key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
       FROM (
