@@ -113,9 +113,12 @@ async function extend(db: Db): Promise<void> {
   // were loaded with SQL of their own too).
   const [firstMs] = await timed(() => rebuildRecordRollups(db));
   log(`  first touches, sources and joined flags rebuilt in ${secs(firstMs)}`);
-  for (const table of ['users', 'companies', 'customers', 'customer_stage_changes', 'segment_members']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
-  // Vacuumed so that the panels' index-only scans (source records by customer and source) need no heap visits.
-  for (const table of ['source_records', 'customer_facts', 'customer_order_totals', 'customer_first_touch', 'customer_sources', 'match_decisions']) await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
+  for (const table of ['users', 'companies', 'customers', 'segment_members']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  // Vacuumed so that the panels' index-only scans (source records by customer and source, the funnel's stage changes
+  // by customer) need no heap visits: the funnel took 5.5 s at 1M on a fresh ledger, 1.9 s after a VACUUM.
+  for (const table of ['source_records', 'customer_facts', 'customer_order_totals', 'customer_first_touch', 'customer_sources', 'match_decisions', 'customer_stage_changes']) {
+    await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
+  }
 }
 
 // ── hand-written SQL over the raw tables ──
