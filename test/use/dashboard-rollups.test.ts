@@ -162,6 +162,10 @@ for (const engine of ENGINES) {
       const march = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=source&from=2026-03-01&to=2026-03-31');
       assert.equal(march.status, 200, JSON.stringify(march.body));
       assert.deepEqual(sourceRows(march.body), [['crm', 0, 1, 2, 6000], ['orders-ec', 0, 1, 2, 6000]]);
+      // First touch with a range (its own form): the four customers created in it, three of them buyers in it.
+      const ft = await admin.json('GET', `/api/v1/dashboards/panels/first_touch?from=2026-01-01&to=${today}`);
+      assert.equal(ft.status, 200, JSON.stringify(ft.body));
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 4, 3]]);
       const composition = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=prefecture');
       assert.deepEqual(composition.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue]),
         [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);

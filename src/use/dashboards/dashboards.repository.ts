@@ -378,18 +378,15 @@ export async function firstTouch(db: Db, scope: Scope): Promise<FirstTouchRow[]>
       GROUP BY s.name ORDER BY sum(x.customers) DESC, s.name`.execute(db);
     return r.rows;
   }
-  // Each customer's first record as resolution keeps it (customer_first_touch, migration 0040), of the customers of
-  // the scope; buyers as one distinct list of the rollup's customers (no per-customer probes).
+  // With a range: each customer's first record as resolution keeps it (customer_first_touch, migration 0040), of the
+  // customers of the scope; buyers as one distinct list of the rollup's customers in the range (no per-customer probes).
   const r = await sql<FirstTouchRow>`
     WITH firsts AS (
       SELECT f.customer_id, f.source_id
       FROM customer_first_touch f JOIN customer_facts c ON c.customer_id = f.customer_id
       WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} ${within(scope, sql`c.created_at`)}),
-    buyers AS (${scope.fromDay === null && scope.toDay === null
-      // Without a range: a buyer has a purchase in some currency's totals (one row per buyer and currency).
-      ? sql`SELECT DISTINCT t.customer_id FROM customer_order_totals t WHERE t.orders > 0 ${members(scope, sql`t.customer_id`)}`
-      : sql`SELECT DISTINCT d.customer_id FROM customer_order_days d
-      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)}`})
+    buyers AS (SELECT DISTINCT d.customer_id FROM customer_order_days d
+      WHERE d.orders > 0 ${members(scope, sql`d.customer_id`)} ${withinDays(scope, sql`d.day`)})
     SELECT s.name AS source, count(*) AS customers, count(b.customer_id) AS buyers
     FROM firsts f JOIN sources s ON s.id = f.source_id LEFT JOIN buyers b ON b.customer_id = f.customer_id
     GROUP BY s.name ORDER BY count(*) DESC, s.name`.execute(db);
