@@ -16,7 +16,7 @@ import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../
 import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
 import { enqueueSourceRecomputes, runSourceRecomputeJob, SOURCE_RECOMPUTE_JOB } from '../ledger/sources/recompute.service.ts';
 import { enqueueValuesRecomputeIfDue, recomputeValuesIfStale, VALUES_JOB } from '../ledger/values/values.service.ts';
-import { rebuildFirstTouch } from '../resolution/resolver.ts';
+import { rebuildRecordRollups } from '../resolution/resolver.ts';
 import { purgeDoneJobs } from '../platform/jobs/jobs.repository.ts';
 import type { Job, JobHandler, JobHandlers } from '../platform/jobs/worker.ts';
 import { BACKUP_JOB, enqueueScheduledBackupIfDue, runScheduledBackup, type BackupSchedule } from '../platform/operations/backup-schedule.service.ts';
@@ -52,7 +52,7 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
   const lookupActor = (userId: string, apiKeyId: string | null) => authOfUser(db, userId, apiKeyId);
   /**
    * The daily rescore (RFM recency moves with the calendar), then the dashboards' customer facts rebuilt from the
-   * customers table and first touches from the records. Another process holding the recompute (a person's 再計算)
+   * customers table and the records' rollups (first touches, sources, joined flags). Another process holding the recompute (a person's 再計算)
    * throws, so the job is retried; a retry after today's values landed only rebuilds the facts.
    */
   async function recomputeValuesJob(job: Job): Promise<Record<string, unknown>> {
@@ -62,8 +62,8 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     if (run) log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
     job.reportProgress({ phase: 'facts' });
     await rebuildCustomerFacts(db);
-    job.reportProgress({ phase: 'first_touch' });
-    await rebuildFirstTouch(db);
+    job.reportProgress({ phase: 'record_rollups' });
+    await rebuildRecordRollups(db);
     return run
       ? { asOf: run.asOf, buyers: run.customers, seconds: Number(run.seconds.toFixed(1)), ...(run.modelError ? { modelError: run.modelError } : {}) }
       : { upToDate: true };

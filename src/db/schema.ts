@@ -234,6 +234,8 @@ export interface SourceRecordsTable {
   /** Set when resolving this record failed on its own: it waits outside the queue until retried (migration 0014). */
   quarantined_at: Generated<Date | null>;
   resolution_error: Generated<string | null>;
+  /** A decision joined this record to a customer that existed before it (migration 0043; the dashboards' merges). */
+  joined_existing: Generated<boolean>;
 }
 
 export interface ActivitiesTable {

@@ -78,7 +78,7 @@ export async function updateRecord(db: Db, id: number, r: StagedRecord): Promise
     .returning('customer_id')
     .execute();
   // Its arrival moved: its customer's first touch may have changed.
-  await refreshFirstTouchOf(db, updated.map((u) => u.customer_id));
+  await refreshRecordRollupsOf(db, updated.map((u) => u.customer_id));
 }
 
 /**
@@ -245,7 +245,7 @@ export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: num
     await sql`UPDATE source_records SET customer_id = v.customer_id
       FROM unnest(${chunk.map((l) => l.recordId)}::bigint[], ${chunk.map((l) => l.customerId)}::uuid[]) AS v(id, customer_id)
       WHERE source_records.id = v.id`.execute(db);
-    await refreshFirstTouchOf(db, [...before.rows.map((r) => r.customer_id), ...chunk.map((l) => l.customerId)]);
+    await refreshRecordRollupsOf(db, [...before.rows.map((r) => r.customer_id), ...chunk.map((l) => l.customerId)]);
   }
 }
 
@@ -271,7 +271,7 @@ export interface DecisionRow {
  */
 export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
-    await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
+    const stored = await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
       kind: r.kind,
       joined_existing: (r.kind === 'merge' || r.kind === 'accept') && r.recordId !== null && r.customerId !== null
         ? sql<boolean>`COALESCE((SELECT t.created_at < now() FROM customers t WHERE t.id = ${r.customerId}::uuid), FALSE)`
@@ -284,7 +284,12 @@ export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Pro
       evidence: JSON.stringify(r.evidence ?? []),
       ...(r.runId ? { import_run_id: r.runId } : {}),
       ...(r.userId ? { decided_by_user_id: r.userId } : {}),
-    }))).execute();
+    }))).returning(['source_record_id', 'joined_existing']).execute();
+    // The record keeps the answer too (migration 0043): the merges by source count flagged records from their index.
+    const joined = [...new Set(stored.filter((d) => d.joined_existing && d.source_record_id !== null).map((d) => Number(d.source_record_id)))];
+    if (joined.length) {
+      await sql`UPDATE source_records SET joined_existing = TRUE WHERE id = ANY(${joined}::bigint[]) AND NOT joined_existing`.execute(db);
+    }
   }
 }
 
@@ -321,7 +326,7 @@ export async function setReviewStatusOfCustomerPair(
 export async function moveAllRecords(db: Db, fromId: string, toId: string): Promise<number[]> {
   const moved = await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
     .where('customer_id', '=', fromId).returning('id').execute();
-  await refreshFirstTouchOf(db, [fromId, toId]);
+  await refreshRecordRollupsOf(db, [fromId, toId]);
   return moved.map((r) => r.id);
 }
 
@@ -330,7 +335,7 @@ export async function moveRecords(db: Db, recordIds: readonly number[], fromId: 
   if (recordIds.length === 0) return;
   await db.updateTable('source_records').set({ customer_id: toId, updated_at: new Date() })
     .where('customer_id', '=', fromId).where('id', 'in', recordIds).execute();
-  await refreshFirstTouchOf(db, [fromId, toId]);
+  await refreshRecordRollupsOf(db, [fromId, toId]);
 }
 
 export async function insertReviewItems(
@@ -494,7 +499,7 @@ export async function insertSourceRecord(
     })
     .returning(['id', 'received_at'])
     .executeTakeFirstOrThrow();
-  await refreshFirstTouchOf(db, [values.customerId]);
+  await refreshRecordRollupsOf(db, [values.customerId]);
   return record;
 }
 
@@ -521,37 +526,59 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
     await db.deleteFrom('review_items').where((eb) => eb.or([eb('record_a_id', 'in', recordIds), eb('record_b_id', 'in', recordIds)])).execute();
   }
   if (customerIds.length || recordIds.length) {
-    await db.deleteFrom('match_decisions').where((eb) => eb.or([
+    const gone = await db.deleteFrom('match_decisions').where((eb) => eb.or([
       ...(recordIds.length ? [eb('source_record_id', 'in', recordIds)] : []),
       ...(customerIds.length ? [eb('customer_id', 'in', customerIds), eb('other_customer_id', 'in', customerIds)] : []),
-    ])).execute();
+    ])).returning(['source_record_id', 'joined_existing']).execute();
+    // A record kept (moved to another customer before) whose joining decision named an erased customer: its flag
+    // follows the decisions it still has.
+    const unflag = [...new Set(gone.filter((d) => d.joined_existing && d.source_record_id !== null).map((d) => Number(d.source_record_id)))];
+    if (unflag.length) {
+      await sql`UPDATE source_records sr SET joined_existing = FALSE WHERE sr.id = ANY(${unflag}::bigint[]) AND sr.joined_existing
+        AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.source_record_id = sr.id AND d.joined_existing)`.execute(db);
+    }
   }
   if (recordIds.length === 0) return 0;
   const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).returning('customer_id').execute();
   // Customers kept (a retention delete) get their first record again; erased ones have none left.
-  await refreshFirstTouchOf(db, r.map((x) => x.customer_id));
+  await refreshRecordRollupsOf(db, r.map((x) => x.customer_id));
   return r.length;
 }
 
 /**
- * The dashboards' first touch (customer_first_touch, migration 0040): each customer's earliest record (received first;
- * ties by id) with its source, rewritten here, by the one writer of source_records, for every customer whose records
- * were linked, moved, changed (a changed record's arrival moves) or deleted; rebuilt whole by the daily pass.
+ * The dashboards' rollups of the records (kept here, by the one writer of source_records): each customer's first
+ * touch (customer_first_touch, migration 0040: its earliest record, received first, ties by id, with its source) and
+ * its set of sources (customer_sources, 0043), rewritten for every customer whose records were linked, moved, changed
+ * (a changed record's arrival moves) or deleted; rebuilt whole by the daily pass.
  */
-export async function refreshFirstTouchOf(db: Db, customerIds: ReadonlyArray<string | null>): Promise<void> {
+export async function refreshRecordRollupsOf(db: Db, customerIds: ReadonlyArray<string | null>): Promise<void> {
   const ids = [...new Set(customerIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return;
   await sql`DELETE FROM customer_first_touch WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_first_touch (customer_id, source_id, received_at, source_record_id)
     SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id, sr.received_at, sr.id FROM source_records sr
     WHERE sr.customer_id = ANY(${ids}::uuid[]) ORDER BY sr.customer_id, sr.received_at, sr.id`.execute(db);
+  await sql`DELETE FROM customer_sources WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
+  await sql`INSERT INTO customer_sources (customer_id, source_id)
+    SELECT DISTINCT sr.customer_id, sr.source_id FROM source_records sr WHERE sr.customer_id = ANY(${ids}::uuid[])`.execute(db);
 }
 
-/** Rewrites every customer's first touch (the daily pass: whatever a path missed is put right within a day). */
-export async function rebuildFirstTouch(db: Db): Promise<void> {
+/**
+ * Rewrites every customer's first touch and sources, and every record's joined flag from its decisions (the daily
+ * pass: whatever a path missed is put right within a day). The flags are written only where they differ.
+ */
+export async function rebuildRecordRollups(db: Db): Promise<void> {
   await sql`DELETE FROM customer_first_touch`.execute(db);
   await sql`INSERT INTO customer_first_touch (customer_id, source_id, received_at, source_record_id)
     SELECT DISTINCT ON (sr.customer_id) sr.customer_id, sr.source_id, sr.received_at, sr.id FROM source_records sr
     WHERE sr.customer_id IS NOT NULL ORDER BY sr.customer_id, sr.received_at, sr.id`.execute(db);
+  await sql`DELETE FROM customer_sources`.execute(db);
+  await sql`INSERT INTO customer_sources (customer_id, source_id)
+    SELECT DISTINCT customer_id, source_id FROM source_records WHERE customer_id IS NOT NULL`.execute(db);
+  await sql`UPDATE source_records sr SET joined_existing = j.joined
+    FROM (SELECT r.id, EXISTS (SELECT 1 FROM match_decisions d WHERE d.source_record_id = r.id AND d.joined_existing) AS joined
+          FROM source_records r) j
+    WHERE j.id = sr.id AND sr.joined_existing <> j.joined`.execute(db);
   await sql`ANALYZE customer_first_touch`.execute(db);
+  await sql`ANALYZE customer_sources`.execute(db);
 }

@@ -399,7 +399,10 @@ async function resolveChunk(
   return { merged, review: reviewRows.length, customersCreated };
 }
 
-/** Rewrites every customer's first touch in one transaction (the daily pass; the bench after its SQL load). */
-export async function rebuildFirstTouch(db: Db): Promise<void> {
-  await db.transaction().execute((trx) => repo.rebuildFirstTouch(trx));
+/**
+ * Rewrites the dashboards' rollups of the records — first touches, customers' sources, records' joined flags — in one
+ * transaction (the daily pass; the bench after its SQL load).
+ */
+export async function rebuildRecordRollups(db: Db): Promise<void> {
+  await db.transaction().execute((trx) => repo.rebuildRecordRollups(trx));
 }

@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { ENGINES } from '../support/engines.ts';
-import { firstTouchDrift } from '../support/first-touch.ts';
+import { recordRollupsDrift } from '../support/record-rollups.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
 
 /**
- * The dashboards' stored answers of migration 0040 against their raw definitions, after every path that writes them:
+ * The dashboards' stored answers of migrations 0040 and 0043 against their raw definitions, after every path that
+ * writes them (the records' rollups — first touch, customer_sources, source_records.joined_existing — are checked by
+ * recordRollupsDrift at every step):
  *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
  *    positive quantity), net revenue and order days of its orders not cancelled — after an order, a return, a
  *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
@@ -49,7 +52,7 @@ for (const engine of ENGINES) {
       const d = await totalsDrift();
       assert.deepEqual([d.missing, d.extra], [[], []], why);
       assert.equal(d.rows, rows, why);
-      assert.deepEqual(await firstTouchDrift(t.database.db), [], `first touch ${why}`);
+      assert.deepEqual(await recordRollupsDrift(t.database.db), [], `records' rollups ${why}`);
     };
     const yen = async (who: string) => (await sql<{ orders: number; revenue: number }>`
       SELECT orders, revenue::float8 AS revenue FROM customer_order_totals WHERE customer_id = ${ids[who]!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0];
@@ -87,7 +90,7 @@ for (const engine of ENGINES) {
     after(async () => t.close());
 
     test('customer_first_touch after an import, a changed record and an order', async () => {
-      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after the import');
+      assert.deepEqual(await recordRollupsDrift(t.database.db), [], 'after the import');
       const crm = (await sql<{ id: string }>`SELECT id FROM sources WHERE name = 'crm'`.execute(t.database.db)).rows[0]!.id;
       const first = async (who: string) => (await sql<{ source_id: string; source_record_id: string }>`
         SELECT source_id, source_record_id FROM customer_first_touch WHERE customer_id = ${ids[who]!}::uuid`.execute(t.database.db)).rows[0];
@@ -100,7 +103,7 @@ for (const engine of ENGINES) {
         records: [{ externalId: 'shiro-1', fields: { full_name: '田中 四郎', email: 'shiro@daicho-test.jp', prefecture: '佐賀県' } }],
         actor,
       });
-      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after a changed record');
+      assert.deepEqual(await recordRollupsDrift(t.database.db), [], 'after a changed record');
       assert.notEqual(String((await first('shiro-1'))!.source_record_id), String(shiro1));
     });
 
@@ -108,7 +111,7 @@ for (const engine of ENGINES) {
       assert.equal(ids['shiro-1'], ids['shiro-2'], 'one customer for the two records');
       await order('H-1', 'hanako@daicho-test.jp', '2026-01-10T10:00:00+09:00', [{ sku: 'CF-1', quantity: 1, unitPrice: 3200 }]);
       assert.deepEqual(await joinedDrift(), []);
-      assert.deepEqual(await firstTouchDrift(t.database.db), [], 'after an order\'s record joined 花子');
+      assert.deepEqual(await recordRollupsDrift(t.database.db), [], 'after an order\'s record joined 花子');
       const flags = (await sql<{ external_id: string; kind: string; joined_existing: boolean }>`
         SELECT sr.external_id, d.kind, d.joined_existing FROM match_decisions d JOIN source_records sr ON sr.id = d.source_record_id
         ORDER BY sr.external_id, d.id`.execute(t.database.db)).rows;
@@ -144,6 +147,25 @@ for (const engine of ENGINES) {
       assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
       await assertTotals(4, 'after a cancellation');
       assert.deepEqual(await yen('jiro'), { orders: 2, revenue: 6000 });
+      // By source: a customer counts once under each source it has a record of (花子 and 次郎 have ec orders too).
+      const bySource = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=source');
+      assert.equal(bySource.status, 200, JSON.stringify(bySource.body));
+      const sourceRows = (b: { rows: Array<{ key: string; customers: number; buyers: number; orders: number; revenue: number }> }) =>
+        b.rows.map((r) => [r.key, r.customers, r.buyers, r.orders, r.revenue]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      assert.deepEqual(sourceRows(bySource.body), [['crm', 4, 3, 5, 15600], ['orders-ec', 3, 3, 5, 15600]]);
+      // With a range (customers created in it and its buyers counted apart): everyone was created today and every
+      // order is in 2026, so the same figures; from March only 次郎's two purchases (6,000 yen) and no new customer.
+      const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+      const ranged = await admin.json('GET', `/api/v1/dashboards/panels/composition?by=source&from=2026-01-01&to=${today}`);
+      assert.equal(ranged.status, 200, JSON.stringify(ranged.body));
+      assert.deepEqual(sourceRows(ranged.body), [['crm', 4, 3, 5, 15600], ['orders-ec', 3, 3, 5, 15600]]);
+      const march = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=source&from=2026-03-01&to=2026-03-31');
+      assert.equal(march.status, 200, JSON.stringify(march.body));
+      assert.deepEqual(sourceRows(march.body), [['crm', 0, 1, 2, 6000], ['orders-ec', 0, 1, 2, 6000]]);
+      // First touch with a range (its own form): the four customers created in it, three of them buyers in it.
+      const ft = await admin.json('GET', `/api/v1/dashboards/panels/first_touch?from=2026-01-01&to=${today}`);
+      assert.equal(ft.status, 200, JSON.stringify(ft.body));
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 4, 3]]);
       const composition = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=prefecture');
       assert.deepEqual(composition.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue]),
         [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);
@@ -177,6 +199,15 @@ for (const engine of ENGINES) {
       assert.notDeepEqual((await totalsDrift()).missing, []);
       await rebuildOrderRollups(t.database.db);
       await assertTotals(2, 'after the rebuild');
+      // And the records' rollups: a lost source, a stray one, a flag lost and a flag set without a decision.
+      const db = t.database.db;
+      await sql`DELETE FROM customer_sources WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
+      await sql`INSERT INTO customer_sources (customer_id, source_id) SELECT ${ids.jiro2!}::uuid, id FROM sources WHERE name = 'orders-ec'
+        ON CONFLICT DO NOTHING`.execute(db);
+      await sql`UPDATE source_records SET joined_existing = NOT joined_existing WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
+      assert.ok((await recordRollupsDrift(db)).length >= 3);
+      await rebuildRecordRollups(db);
+      assert.deepEqual(await recordRollupsDrift(db), [], 'after the records\' rebuild');
 
       const r = await admin.json('POST', '/api/v1/privacy/requests', {
         kind: 'erasure', receivedOn: '2026-12-01', requesterName: '鈴木 次郎', requesterContact: 'jiro@daicho-test.jp',

@@ -21,7 +21,7 @@ const KIND_LABELS = {
   'values.recompute': 'jobs.kind.values.recompute', 'recommend.run': 'jobs.kind.recommend.run', 'source.recompute': 'jobs.kind.source.recompute',
 } as const;
 const PHASE_LABELS = {
-  values: 'jobs.phase.values', facts: 'jobs.phase.facts', first_touch: 'jobs.phase.first_touch', model: 'jobs.phase.model', candidates: 'jobs.phase.candidates',
+  values: 'jobs.phase.values', facts: 'jobs.phase.facts', record_rollups: 'jobs.phase.record_rollups', model: 'jobs.phase.model', candidates: 'jobs.phase.candidates',
 } as const;
 const phaseLabel = (phase: unknown) => (typeof phase === 'string' && phase in PHASE_LABELS ? PHASE_LABELS[phase as keyof typeof PHASE_LABELS] : null);
 

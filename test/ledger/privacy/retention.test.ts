@@ -12,7 +12,7 @@ import { RETENTION_JOB, runRetentionDelete } from '../../../src/ledger/privacy/r
 import { authOfUser } from '../../../src/platform/accounts/auth.service.ts';
 import { JobWorker } from '../../../src/platform/jobs/worker.ts';
 import { ENGINES } from '../../support/engines.ts';
-import { firstTouchDrift } from '../../support/first-touch.ts';
+import { recordRollupsDrift } from '../../support/record-rollups.ts';
 import { drainJobs } from '../../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
@@ -132,8 +132,8 @@ for (const engine of ENGINES) {
       assert.equal(after.address, null);
       assert.equal(after.phone, null);
       assert.doesNotMatch(JSON.stringify(after.provenance), /members/);
-      // The first touches follow (鈴木's is the CRM record now; 山田 has none).
-      assert.deepEqual(await firstTouchDrift(db), []);
+      // The records' rollups follow: first touches (鈴木's is the CRM record now; 山田 has none), sources, joined flags.
+      assert.deepEqual(await recordRollupsDrift(db), []);
       // 佐藤's record is within the period: untouched.
       assert.equal((await recordOf('M3'))!.customer_id, sato);
 

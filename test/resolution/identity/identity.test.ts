@@ -7,6 +7,7 @@ import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
 import { ENGINES, openTestDatabase } from '../../support/engines.ts';
+import { recordRollupsDrift } from '../../support/record-rollups.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -164,6 +165,9 @@ for (const engine of ENGINES) {
       assert.equal(decisions[0]!.other_customer_id, b.id);
       assert.equal((decisions[0]!.evidence as { fields: unknown[] }).fields.length, 4);
       assert.equal(decisions[0]!.joined_existing, true, 'the record joined a customer that existed before (the dashboards\' merges by source)');
+      const record = await db.selectFrom('source_records').select(['joined_existing', 'customer_id']).where('id', '=', b.recordId).executeTakeFirstOrThrow();
+      assert.deepEqual([record.joined_existing, record.customer_id], [true, kept], 'the record carries the answer too (migration 0043)');
+      assert.deepEqual(await recordRollupsDrift(db), [], 'first touches, sources and joined flags after the accept');
       assert.equal((await auditOf('identity.review.accept', String(itemId))).length, 1);
       const deleted = await auditOf('customer.delete', b.id);
       assert.equal(deleted.length, 1);
