@@ -13,7 +13,7 @@ import { DISCLOSURE_JOB, generateDisclosure } from '../ledger/privacy/disclosure
 import { RETENTION_JOB, runRetentionDelete } from '../ledger/privacy/retention.service.ts';
 import { authOfUser } from '../platform/accounts/auth.service.ts';
 import { enqueueQualityPassIfDue, QUALITY_JOB, recomputeQualityIfDue } from '../ledger/quality/quality.service.ts';
-import { rebuildCustomerFacts } from '../ledger/customers/customers.service.ts';
+import { rebuildCustomerFacts, rebuildCustomerFunnel } from '../ledger/customers/customers.service.ts';
 import { enqueueSourceRecomputes, runSourceRecomputeJob, SOURCE_RECOMPUTE_JOB } from '../ledger/sources/recompute.service.ts';
 import { enqueueValuesRecomputeIfDue, recomputeValuesIfStale, VALUES_JOB } from '../ledger/values/values.service.ts';
 import { rebuildRecordRollups } from '../resolution/resolver.ts';
@@ -62,6 +62,8 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     if (run) log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
     job.reportProgress({ phase: 'facts' });
     await rebuildCustomerFacts(db);
+    job.reportProgress({ phase: 'funnel' });
+    await rebuildCustomerFunnel(db);
     job.reportProgress({ phase: 'record_rollups' });
     await rebuildRecordRollups(db);
     return run

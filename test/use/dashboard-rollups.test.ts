@@ -6,6 +6,8 @@ import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { ENGINES } from '../support/engines.ts';
 import { recordRollupsDrift } from '../support/record-rollups.ts';
+import { funnelDrift, funnelRows } from '../support/customer-funnel.ts';
+import { rebuildCustomerFunnel } from '../../src/ledger/customers/customers.service.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -17,6 +19,8 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
  *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
  *    positive quantity), net revenue and order days of its orders not cancelled — after an order, a return, a
  *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
+ *  - customer_funnel (0045, customers.repository.ts): each live customer's first arrival at each funnel stage — checked
+ *    by funnelDrift with the totals, so after the same paths, and after a stage edit;
  *  - match_decisions.joined_existing (resolution.repository.ts): a merge or accept whose customer was created before
  *    the decision — a record joining an existing customer, and a record of a cluster whose customer was created in
  *    the same import (not joined).
@@ -53,6 +57,7 @@ for (const engine of ENGINES) {
       assert.deepEqual([d.missing, d.extra], [[], []], why);
       assert.equal(d.rows, rows, why);
       assert.deepEqual(await recordRollupsDrift(t.database.db), [], `records' rollups ${why}`);
+      assert.deepEqual(await funnelDrift(t.database.db), [], `funnel ${why}`);
     };
     const yen = async (who: string) => (await sql<{ orders: number; revenue: number }>`
       SELECT orders, revenue::float8 AS revenue FROM customer_order_totals WHERE customer_id = ${ids[who]!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0];
@@ -172,6 +177,14 @@ for (const engine of ENGINES) {
     });
 
     test('customer_order_totals after a merge, a split, a soft delete, the daily rebuild and an erasure', async () => {
+      // A stage edit writes the history and the funnel row (its first arrival at 商談中, then at 顧客).
+      for (const stage of ['opportunity', 'customer', 'opportunity']) {
+        assert.equal((await admin.json('PATCH', `/api/v1/customers/${ids.hanako!}`, { lifecycleStage: stage })).status, 200);
+        assert.deepEqual(await funnelDrift(t.database.db), [], `funnel after a stage edit to ${stage}`);
+      }
+      const arrivals = (await sql<{ p: Date | null; o: Date | null; c: Date | null }>`
+        SELECT prospect_at AS p, opportunity_at AS o, customer_at AS c FROM customer_funnel WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db)).rows[0]!;
+      assert.ok(arrivals.p && arrivals.o && arrivals.c && arrivals.p <= arrivals.o && arrivals.o <= arrivals.c, JSON.stringify(arrivals));
       const merged = await admin.json('POST', '/api/v1/customers/merge', { customerIds: [ids.hanako!, ids.jiro!] });
       assert.equal(merged.status, 200, JSON.stringify(merged.body));
       await assertTotals(3, 'after a merge: 次郎\'s totals are 花子\'s (花子 yen, 太郎 yen and dollars)');
@@ -208,6 +221,14 @@ for (const engine of ENGINES) {
       assert.ok((await recordRollupsDrift(db)).length >= 3);
       await rebuildRecordRollups(db);
       assert.deepEqual(await recordRollupsDrift(db), [], 'after the records\' rebuild');
+      // And the funnel: a drifted arrival, a missing row, a stray row of a deleted customer.
+      await sql`UPDATE customer_funnel SET prospect_at = prospect_at - interval '3 days' WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
+      await sql`DELETE FROM customer_funnel WHERE customer_id = ${ids.jiro2!}::uuid`.execute(db);
+      await sql`INSERT INTO customer_funnel (customer_id, prospect_at) VALUES (${ids.taro!}::uuid, now())`.execute(db);
+      assert.equal((await funnelDrift(db)).length, 3);
+      await rebuildCustomerFunnel(db);
+      assert.deepEqual(await funnelDrift(db), [], 'after the funnel\'s rebuild');
+      assert.equal(await funnelRows(db), 3, '花子, 四郎 and the split-off 次郎');
 
       const r = await admin.json('POST', '/api/v1/privacy/requests', {
         kind: 'erasure', receivedOn: '2026-12-01', requesterName: '鈴木 次郎', requesterContact: 'jiro@daicho-test.jp',

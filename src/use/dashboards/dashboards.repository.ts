@@ -73,10 +73,8 @@ export interface PanelSettings {
   workMem: string;
   /** Without JIT: compiling the panels' expressions took 0.5–0.8 s of a 1 M-customer panel, more than it saved. */
   jit: boolean;
-  /** false: aggregate in index order (the funnel's stage changes by customer) instead of hashing a million groups. */
-  hashAggregate: boolean;
 }
-export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hashAggregate: true };
+export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false };
 
 /**
  * Runs a panel's reads in one transaction whose statements are cancelled after `ms` (statement_timeout, local to the
@@ -86,7 +84,7 @@ export const PANEL_SETTINGS: PanelSettings = { workMem: '64MB', jit: false, hash
 export async function withStatementTimeout<T>(db: Db, ms: number, settings: PanelSettings, run: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true), set_config('work_mem', ${settings.workMem}, true),
-      set_config('jit', ${settings.jit ? 'on' : 'off'}, true), set_config('enable_hashagg', ${settings.hashAggregate ? 'on' : 'off'}, true)`.execute(trx);
+      set_config('jit', ${settings.jit ? 'on' : 'off'}, true)`.execute(trx);
     return run(trx);
   });
 }
@@ -230,29 +228,37 @@ export interface FunnelRow { stage: number; reached: number | string; converted:
 
 /**
  * For each funnel stage k: the customers whose first arrival at stage k — or, when they skipped it, at a later funnel
- * stage — fell in the range; of those, who reached stage k + 1, and the days between. `stages`: the funnel in order.
+ * stage — fell in the range; of those, who reached stage k + 1, and the days between. `stages`: the funnel in order,
+ * as customer_funnel stores it (migration 0045: each live customer's first arrival at each stage, one column a stage;
+ * changes after the range's end do not count, so an arrival after it is none).
  */
 export async function funnel(db: Db, stages: readonly string[], scope: Scope): Promise<FunnelRow[]> {
-  const reachedAt = stages.map((_, k) => sql`min(h.changed_at) FILTER (WHERE h.to_stage IN (${sql.join(stages.slice(k))})) AS ${sql.ref(`r${k}`)}`);
+  const arrival = (stage: string) => scope.until
+    ? sql`CASE WHEN ${sql.ref(`f.${stage}_at`)} < ${scope.until} THEN ${sql.ref(`f.${stage}_at`)} END`
+    : sql`${sql.ref(`f.${stage}_at`)}`;
+  // Reaching stage k = the first arrival at k or any later stage (LEAST skips nulls).
+  const reachedAt = stages.map((_, k) => {
+    const later = stages.slice(k).map(arrival);
+    return sql`${later.length > 1 ? sql`LEAST(${sql.join(later)})` : later[0]!} AS ${sql.ref(`r${k}`)}`;
+  });
   // One pass over the customers' arrival times, every stage's figures as filtered aggregates.
   const figures = stages.map((_, k) => {
     const at = sql.ref(`f.r${k}`);
     const next = k + 1 < stages.length ? sql.ref(`f.r${k + 1}`) : null;
     const reached = sql`${at} IS NOT NULL AND ${inRange(scope, at)}`;
-    const days = next ? sql`EXTRACT(EPOCH FROM (${next} - ${at})) / 86400.0` : null;
+    // date_part is float8 (EXTRACT is numeric since PostgreSQL 14: sorting a million numerics for the medians took
+    // 0.9 s of a 1 s funnel at 1M, float8 0.5 s).
+    const days = next ? sql`date_part('epoch', ${next} - ${at}) / 86400` : null;
     return sql`count(*) FILTER (WHERE ${reached}) AS ${sql.ref(`reached${k}`)},
       ${next ? sql`count(${next}) FILTER (WHERE ${reached})` : sql`0`} AS ${sql.ref(`converted${k}`)},
       ${days ? sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`median${k}`)},
       ${days ? sql`avg(${days}) FILTER (WHERE ${reached})` : sql`NULL::float8`} AS ${sql.ref(`average${k}`)}`;
   });
+  // OFFSET 0 keeps the subquery from being flattened: flattened, every aggregate and filter recomputed the arrivals'
+  // LEAST / CASE (a 90-day funnel at 1M: 0.78 s, against 0.30 s computing them once a row).
   const r = await sql<Record<string, number | string | null>>`
     SELECT ${sql.join(figures)}
-    FROM (
-      SELECT h.customer_id, ${sql.join(reachedAt)}
-      FROM customer_stage_changes h
-      WHERE NOT EXISTS (SELECT 1 FROM customer_facts c WHERE c.customer_id = h.customer_id AND c.deleted_at IS NOT NULL)
-        AND h.to_stage IN (${sql.join([...stages])}) ${members(scope, sql`h.customer_id`)} ${scope.until ? sql`AND h.changed_at < ${scope.until}` : sql``}
-      GROUP BY h.customer_id) f`.execute(db);
+    FROM (SELECT ${sql.join(reachedAt)} FROM customer_funnel f WHERE TRUE ${members(scope, sql`f.customer_id`)} OFFSET 0) f`.execute(db);
   const row = r.rows[0] ?? {};
   return stages.map((_, k) => ({
     stage: k, reached: row[`reached${k}`] ?? 0, converted: row[`converted${k}`] ?? 0,
