@@ -106,11 +106,12 @@ async function extend(db: Db): Promise<void> {
   await sql`INSERT INTO segment_members (segment_id, customer_id)
     SELECT ${segment}::uuid, id FROM customers WHERE deleted_at IS NULL AND prefecture IN ('東京都', '神奈川県', '埼玉県', '千葉県')`.execute(db);
   log('  segment');
-  const [ms] = await timed(() => rebuildOrderRollups(db));
-  log(`  order rollups rebuilt in ${secs(ms)}`);
-  // The ledger was loaded and the companies and owners set with SQL of their own: the customer facts rebuilt once.
+  // The ledger was loaded and the companies and owners set with SQL of their own: the customer facts rebuilt once,
+  // before the order rollups (the totals copy each buyer's keys from the facts).
   const [factsMs] = await timed(() => rebuildCustomerFacts(db));
   log(`  customer facts rebuilt in ${secs(factsMs)}`);
+  const [ms] = await timed(() => rebuildOrderRollups(db));
+  log(`  order rollups rebuilt in ${secs(ms)}`);
   // The same for the records' rollups: first touches, customers' sources, joined flags (the records and decisions
   // were loaded with SQL of their own too).
   const [firstMs] = await timed(() => rebuildRecordRollups(db));

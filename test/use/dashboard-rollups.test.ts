@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { rebuildOrderRollups, refreshOrderTotalsKeys } from '../../src/ledger/values/values.service.ts';
 import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -17,7 +17,8 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
  * writes them (the records' rollups — first touch, customer_sources, source_records.joined_existing — are checked by
  * recordRollupsDrift at every step):
  *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
- *    positive quantity), net revenue and order days of its orders not cancelled — after an order, a return, a
+ *    positive quantity), net revenue and order days of its orders not cancelled, and the customer's composition keys
+ *    (0045: prefecture, channel, stage, owner, company) — after an order, a return, a
  *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
  *  - customer_funnel (0045, customers.repository.ts): each live customer's first arrival at each funnel stage — checked
  *    by funnelDrift with the totals, so after the same paths, and after a stage edit;
@@ -32,13 +33,18 @@ for (const engine of ENGINES) {
     const ids: Record<string, string> = {};
     const orderIds: Record<string, string> = {};
 
-    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days). */
+    /** The composition keys kept beside the totals (0045), as text, of a totals row or of its customer's golden record. */
+    const KEYS = (a: string) => sql.raw(['prefecture', 'acquisition_channel', 'lifecycle_stage', 'owner_user_id', 'company_id']
+      .map((k) => `COALESCE(${a}.${k}::text, '-')`).join(` || ' ' || `));
+    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days, keys). */
     const totalsDrift = async () => {
       const db = t.database.db;
       const stored = (await sql<{ row: string }>`
-        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days AS row FROM customer_order_totals`.execute(db)).rows.map((r) => r.row);
+        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days || ' ' || ${KEYS('t')} AS row
+        FROM customer_order_totals t`.execute(db)).rows.map((r) => r.row);
       const raw = (await sql<{ row: string }>`
-        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days AS row FROM (
+        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days || ' ' || ${KEYS('c')} AS row
+        FROM customers c JOIN (
           SELECT sr.customer_id, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
                  count(DISTINCT (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date) AS days
           FROM orders o
@@ -47,7 +53,7 @@ for (const engine of ENGINES) {
                 FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
           JOIN source_records sr ON sr.id = o.source_record_id JOIN customers c ON c.id = sr.customer_id
           WHERE o.status <> 'cancelled' AND c.deleted_at IS NULL
-          GROUP BY 1, 2) x`.execute(db)).rows.map((r) => r.row);
+          GROUP BY 1, 2) x ON x.customer_id = c.id`.execute(db)).rows.map((r) => r.row);
       const s = new Set(stored);
       const r = new Set(raw);
       return { missing: raw.filter((x) => !s.has(x)).sort(), extra: stored.filter((x) => !r.has(x)).sort(), rows: stored.length };
@@ -185,6 +191,8 @@ for (const engine of ENGINES) {
       const arrivals = (await sql<{ p: Date | null; o: Date | null; c: Date | null }>`
         SELECT prospect_at AS p, opportunity_at AS o, customer_at AS c FROM customer_funnel WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db)).rows[0]!;
       assert.ok(arrivals.p && arrivals.o && arrivals.c && arrivals.p <= arrivals.o && arrivals.o <= arrivals.c, JSON.stringify(arrivals));
+      await assertTotals(4, 'after stage edits: the keys beside 花子\'s totals follow her stage');
+      assert.equal((await sql<{ s: string }>`SELECT lifecycle_stage AS s FROM customer_order_totals WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db)).rows[0]!.s, 'opportunity');
       const merged = await admin.json('POST', '/api/v1/customers/merge', { customerIds: [ids.hanako!, ids.jiro!] });
       assert.equal(merged.status, 200, JSON.stringify(merged.body));
       await assertTotals(3, 'after a merge: 次郎\'s totals are 花子\'s (花子 yen, 太郎 yen and dollars)');
@@ -212,6 +220,10 @@ for (const engine of ENGINES) {
       assert.notDeepEqual((await totalsDrift()).missing, []);
       await rebuildOrderRollups(t.database.db);
       await assertTotals(2, 'after the rebuild');
+      // The keys beside the totals put right from the facts (the daily pass does it after the facts).
+      await sql`UPDATE customer_order_totals SET prefecture = '沖縄県', owner_user_id = NULL`.execute(t.database.db);
+      await refreshOrderTotalsKeys(t.database.db, null);
+      await assertTotals(2, 'after the keys\' refresh');
       // And the records' rollups: a lost source, a stray one, a flag lost and a flag set without a decision.
       const db = t.database.db;
       await sql`DELETE FROM customer_sources WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);

@@ -121,6 +121,24 @@ function keyed(dimension: CompositionDimension, scope: Scope) {
   }
 }
 
+/**
+ * The column of customer_facts and of customer_order_totals (0045: the buyer's keys beside its totals) a dimension
+ * is read from (not `source`), and the key it maps to, over `x.k` (industry and size band through the company).
+ */
+function storedKey(dimension: Exclude<CompositionDimension, 'source'>): { column: string; key: RawBuilder<unknown>; joins: RawBuilder<unknown> } {
+  const company = sql`LEFT JOIN companies co ON co.id = x.k`;
+  switch (dimension) {
+    case 'industry':
+      return { column: 'company_id', key: sql`CASE WHEN co.industry_code ~ '^[A-T]$' THEN co.industry_code ELSE jm.major END`,
+        joins: sql`${company} LEFT JOIN ${MIDDLE_TO_MAJOR()} ON jm.middle = left(co.industry_code, 2)` };
+    case 'size_band': return { column: 'company_id', key: sql`co.size_band`, joins: company };
+    case 'prefecture': return { column: 'prefecture', key: sql`x.k`, joins: sql`` };
+    case 'channel': return { column: 'acquisition_channel', key: sql`x.k`, joins: sql`` };
+    case 'stage': return { column: 'lifecycle_stage', key: sql`x.k`, joins: sql`` };
+    case 'owner': return { column: 'owner_user_id', key: sql`x.k::text`, joins: sql`` };
+  }
+}
+
 export interface CompositionRow { key: string | null; customers: number | string; buyers: number | string; orders: number | string; revenue: string | null }
 
 /**
@@ -165,13 +183,22 @@ export async function composition(db: Db, dimension: CompositionDimension, scope
     return r.rows;
   }
   if (unranged) {
-    // Without a range: every customer counts and its purchases are its totals (customer_order_totals: one row per
-    // buyer and currency, the sums of its day rows), joined to the keys — no day rows read.
+    // Without a range: every customer counts (customer_facts), and its purchases are its totals
+    // (customer_order_totals: one row per buyer and currency, with the buyer's keys beside them, migration 0045),
+    // each summed by its stored column apart — two scans, no join of the million facts to the totals — and the few
+    // hundred groups mapped to keys afterwards (an industry's JSIC mapping per company, not per customer).
+    const k = storedKey(dimension);
+    const column = sql.ref(`c.${k.column}`);
     const r = await sql<CompositionRow>`
-      SELECT k.key, count(*) AS customers, count(*) FILTER (WHERE t.orders > 0) AS buyers,
-             COALESCE(sum(t.orders), 0) AS orders, COALESCE(sum(t.revenue), 0) AS revenue
-      FROM (${keyed(dimension, scope)}) k LEFT JOIN customer_order_totals t ON t.customer_id = k.id AND t.currency = 'JPY'
-      GROUP BY k.key`.execute(db);
+      SELECT ${k.key} AS key, sum(x.customers) AS customers, sum(x.buyers) AS buyers, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+      FROM (
+        SELECT ${column} AS k, count(*) AS customers, 0 AS buyers, 0 AS orders, 0 AS revenue FROM customer_facts c
+        WHERE c.deleted_at IS NULL ${members(scope, sql`c.customer_id`)} GROUP BY ${column}
+        UNION ALL
+        SELECT ${column}, 0, count(*) FILTER (WHERE c.orders > 0), sum(c.orders), sum(c.revenue) FROM customer_order_totals c
+        WHERE c.currency = 'JPY' ${members(scope, sql`c.customer_id`)} GROUP BY ${column}) x
+      ${k.joins}
+      GROUP BY 1`.execute(db);
     return r.rows;
   }
   if (scope.fromDay === null) {
