@@ -52,7 +52,7 @@ const ERASERS: readonly Eraser[] = [
   { table: 'customer_values, customer_order_days, customer_category_days, customer_order_totals', erase: (trx, s) => eraseValuesOf(trx, s.customerIds) },
   { table: 'affiliations', erase: (trx, s) => eraseAffiliationsOf(trx, s.customerIds) },
   { table: 'source_records, match_keys, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, s.customerIds, s.recordIds) },
-  { table: 'customers, customer_facts, customer_stage_changes', erase: (trx, s) => eraseCustomersOf(trx, s.customerIds) },
+  { table: 'customers, customer_facts, customer_funnel, customer_stage_changes', erase: (trx, s) => eraseCustomersOf(trx, s.customerIds) },
 ];
 
 /**

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { rebuildOrderRollups, refreshOrderTotalsKeys } from '../../src/ledger/values/values.service.ts';
 import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { ingestRecords } from '../../src/resolution/staging.ts';
 import { ENGINES } from '../support/engines.ts';
 import { recordRollupsDrift } from '../support/record-rollups.ts';
+import { funnelDrift, funnelRows } from '../support/customer-funnel.ts';
+import { rebuildCustomerFunnel } from '../../src/ledger/customers/customers.service.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
@@ -15,8 +17,11 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
  * writes them (the records' rollups — first touch, customer_sources, source_records.joined_existing — are checked by
  * recordRollupsDrift at every step):
  *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
- *    positive quantity), net revenue and order days of its orders not cancelled — after an order, a return, a
+ *    positive quantity), net revenue and order days of its orders not cancelled, and the customer's composition keys
+ *    (0045: prefecture, channel, stage, owner, company) — after an order, a return, a
  *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
+ *  - customer_funnel (0045, customers.repository.ts): each live customer's first arrival at each funnel stage — checked
+ *    by funnelDrift with the totals, so after the same paths, and after a stage edit;
  *  - match_decisions.joined_existing (resolution.repository.ts): a merge or accept whose customer was created before
  *    the decision — a record joining an existing customer, and a record of a cluster whose customer was created in
  *    the same import (not joined).
@@ -28,13 +33,18 @@ for (const engine of ENGINES) {
     const ids: Record<string, string> = {};
     const orderIds: Record<string, string> = {};
 
-    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days). */
+    /** The composition keys kept beside the totals (0045), as text, of a totals row or of its customer's golden record. */
+    const KEYS = (a: string) => sql.raw(['prefecture', 'acquisition_channel', 'lifecycle_stage', 'owner_user_id', 'company_id']
+      .map((k) => `COALESCE(${a}.${k}::text, '-')`).join(` || ' ' || `));
+    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days, keys). */
     const totalsDrift = async () => {
       const db = t.database.db;
       const stored = (await sql<{ row: string }>`
-        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days AS row FROM customer_order_totals`.execute(db)).rows.map((r) => r.row);
+        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days || ' ' || ${KEYS('t')} AS row
+        FROM customer_order_totals t`.execute(db)).rows.map((r) => r.row);
       const raw = (await sql<{ row: string }>`
-        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days AS row FROM (
+        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days || ' ' || ${KEYS('c')} AS row
+        FROM customers c JOIN (
           SELECT sr.customer_id, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
                  count(DISTINCT (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date) AS days
           FROM orders o
@@ -43,7 +53,7 @@ for (const engine of ENGINES) {
                 FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
           JOIN source_records sr ON sr.id = o.source_record_id JOIN customers c ON c.id = sr.customer_id
           WHERE o.status <> 'cancelled' AND c.deleted_at IS NULL
-          GROUP BY 1, 2) x`.execute(db)).rows.map((r) => r.row);
+          GROUP BY 1, 2) x ON x.customer_id = c.id`.execute(db)).rows.map((r) => r.row);
       const s = new Set(stored);
       const r = new Set(raw);
       return { missing: raw.filter((x) => !s.has(x)).sort(), extra: stored.filter((x) => !r.has(x)).sort(), rows: stored.length };
@@ -53,6 +63,7 @@ for (const engine of ENGINES) {
       assert.deepEqual([d.missing, d.extra], [[], []], why);
       assert.equal(d.rows, rows, why);
       assert.deepEqual(await recordRollupsDrift(t.database.db), [], `records' rollups ${why}`);
+      assert.deepEqual(await funnelDrift(t.database.db), [], `funnel ${why}`);
     };
     const yen = async (who: string) => (await sql<{ orders: number; revenue: number }>`
       SELECT orders, revenue::float8 AS revenue FROM customer_order_totals WHERE customer_id = ${ids[who]!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0];
@@ -172,6 +183,16 @@ for (const engine of ENGINES) {
     });
 
     test('customer_order_totals after a merge, a split, a soft delete, the daily rebuild and an erasure', async () => {
+      // A stage edit writes the history and the funnel row (its first arrival at 商談中, then at 顧客).
+      for (const stage of ['opportunity', 'customer', 'opportunity']) {
+        assert.equal((await admin.json('PATCH', `/api/v1/customers/${ids.hanako!}`, { lifecycleStage: stage })).status, 200);
+        assert.deepEqual(await funnelDrift(t.database.db), [], `funnel after a stage edit to ${stage}`);
+      }
+      const arrivals = (await sql<{ p: Date | null; o: Date | null; c: Date | null }>`
+        SELECT prospect_at AS p, opportunity_at AS o, customer_at AS c FROM customer_funnel WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db)).rows[0]!;
+      assert.ok(arrivals.p && arrivals.o && arrivals.c && arrivals.p <= arrivals.o && arrivals.o <= arrivals.c, JSON.stringify(arrivals));
+      await assertTotals(4, 'after stage edits: the keys beside 花子\'s totals follow her stage');
+      assert.equal((await sql<{ s: string }>`SELECT lifecycle_stage AS s FROM customer_order_totals WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db)).rows[0]!.s, 'opportunity');
       const merged = await admin.json('POST', '/api/v1/customers/merge', { customerIds: [ids.hanako!, ids.jiro!] });
       assert.equal(merged.status, 200, JSON.stringify(merged.body));
       await assertTotals(3, 'after a merge: 次郎\'s totals are 花子\'s (花子 yen, 太郎 yen and dollars)');
@@ -199,6 +220,10 @@ for (const engine of ENGINES) {
       assert.notDeepEqual((await totalsDrift()).missing, []);
       await rebuildOrderRollups(t.database.db);
       await assertTotals(2, 'after the rebuild');
+      // The keys beside the totals put right from the facts (the daily pass does it after the facts).
+      await sql`UPDATE customer_order_totals SET prefecture = '沖縄県', owner_user_id = NULL`.execute(t.database.db);
+      await refreshOrderTotalsKeys(t.database.db, null);
+      await assertTotals(2, 'after the keys\' refresh');
       // And the records' rollups: a lost source, a stray one, a flag lost and a flag set without a decision.
       const db = t.database.db;
       await sql`DELETE FROM customer_sources WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
@@ -208,6 +233,14 @@ for (const engine of ENGINES) {
       assert.ok((await recordRollupsDrift(db)).length >= 3);
       await rebuildRecordRollups(db);
       assert.deepEqual(await recordRollupsDrift(db), [], 'after the records\' rebuild');
+      // And the funnel: a drifted arrival, a missing row, a stray row of a deleted customer.
+      await sql`UPDATE customer_funnel SET prospect_at = prospect_at - interval '3 days' WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
+      await sql`DELETE FROM customer_funnel WHERE customer_id = ${ids.jiro2!}::uuid`.execute(db);
+      await sql`INSERT INTO customer_funnel (customer_id, prospect_at) VALUES (${ids.taro!}::uuid, now())`.execute(db);
+      assert.equal((await funnelDrift(db)).length, 3);
+      await rebuildCustomerFunnel(db);
+      assert.deepEqual(await funnelDrift(db), [], 'after the funnel\'s rebuild');
+      assert.equal(await funnelRows(db), 3, '花子, 四郎 and the split-off 次郎');
 
       const r = await admin.json('POST', '/api/v1/privacy/requests', {
         kind: 'erasure', receivedOn: '2026-12-01', requesterName: '鈴木 次郎', requesterContact: 'jiro@daicho-test.jp',

@@ -1,7 +1,8 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CustomerRow, Database } from '../../db/schema.ts';
 import { exactTimestamp } from '../../db/sql-fragments.ts';
+import { FUNNEL_STAGES } from '../../domain/customers/funnel.ts';
 import type { SourceStatement } from '../../domain/customers/golden.ts';
 
 /**
@@ -39,6 +40,32 @@ export async function rebuildCustomerFacts(db: Db): Promise<void> {
            customer_facts.owner_user_id, customer_facts.company_id, customer_facts.has_email, customer_facts.has_phone, customer_facts.has_address)
       IS DISTINCT FROM (excluded.created_at, excluded.deleted_at, excluded.prefecture, excluded.acquisition_channel, excluded.lifecycle_stage,
            excluded.owner_user_id, excluded.company_id, excluded.has_email, excluded.has_phone, excluded.has_address)`.execute(db);
+}
+
+/**
+ * customer_funnel (migration 0045): each live customer's first arrival at each funnel stage (one column a stage),
+ * written here only, with the stage history: the statements that insert history rows upsert it from the rows they
+ * inserted (RETURNING), keeping the earlier time; the soft delete and the erasure remove it; the daily pass rebuilds it.
+ */
+const FUNNEL_COLUMNS = sql.join([sql.ref('customer_id'), ...FUNNEL_STAGES.map((s) => sql.ref(`${s}_at`))]);
+/** Per customer of `changes` (rows of customer_stage_changes, aliased h): the first change into each funnel stage. */
+const funnelArrivals = (changes: RawBuilder<unknown>, where: RawBuilder<unknown> = sql``) => sql`
+  SELECT h.customer_id, ${sql.join(FUNNEL_STAGES.map((s) => sql`min(h.changed_at) FILTER (WHERE h.to_stage = ${s})`))}
+  FROM ${changes} WHERE h.to_stage IN (${sql.join([...FUNNEL_STAGES])}) ${where} GROUP BY h.customer_id`;
+const FUNNEL_KEEP_EARLIEST = sql`ON CONFLICT (customer_id) DO UPDATE SET ${sql.join(FUNNEL_STAGES.map((s) =>
+  sql`${sql.ref(`${s}_at`)} = LEAST(${sql.ref(`customer_funnel.${s}_at`)}, ${sql.ref(`excluded.${s}_at`)})`))}`;
+
+/**
+ * Every live customer's funnel row rewritten from the stage history (the daily pass, and after bulk loads that wrote
+ * history with SQL of their own): rows that differ are updated, missing ones added, those of no live customer with a
+ * funnel stage removed.
+ */
+export async function rebuildCustomerFunnel(db: Db): Promise<void> {
+  await sql`WITH want AS (${funnelArrivals(sql`customer_stage_changes h JOIN customers c ON c.id = h.customer_id`, sql`AND c.deleted_at IS NULL`)}),
+    gone AS (DELETE FROM customer_funnel f WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.customer_id = f.customer_id))
+    INSERT INTO customer_funnel (${FUNNEL_COLUMNS}) SELECT * FROM want
+    ON CONFLICT (customer_id) DO UPDATE SET ${sql.join(FUNNEL_STAGES.map((s) => sql`${sql.ref(`${s}_at`)} = ${sql.ref(`excluded.${s}_at`)}`))}
+    WHERE (${sql.join(FUNNEL_STAGES.map((s) => sql.ref(`customer_funnel.${s}_at`)))}) IS DISTINCT FROM (${sql.join(FUNNEL_STAGES.map((s) => sql.ref(`excluded.${s}_at`)))})`.execute(db);
 }
 
 export async function findCustomerRow(db: Db, id: string, options: { includeDeleted?: boolean; forUpdate?: boolean } = {}) {
@@ -82,12 +109,15 @@ export async function updateCustomersColumns(db: Db, rows: readonly GoldenRow[])
   if (rows.length === 0) return;
   const set = sql.join(GOLDEN_COLUMN_NAMES.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
   await sql`WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}),
-    known AS (SELECT v.id, v.lifecycle_stage, c.lifecycle_stage AS before,
+    known AS (SELECT v.id, v.lifecycle_stage, c.lifecycle_stage AS before, c.deleted_at IS NULL AS live,
                      EXISTS (SELECT 1 FROM customer_stage_changes h WHERE h.customer_id = v.id) AS has_history
               FROM v JOIN customers c ON c.id = v.id),
     stage AS (INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage)
       SELECT id, CASE WHEN has_history THEN before END, lifecycle_stage FROM known
-      WHERE NOT has_history OR before IS DISTINCT FROM lifecycle_stage),
+      WHERE NOT has_history OR before IS DISTINCT FROM lifecycle_stage
+      RETURNING customer_id, to_stage, changed_at),
+    funnel AS (INSERT INTO customer_funnel (${FUNNEL_COLUMNS})
+      ${funnelArrivals(sql`stage h`, sql`AND h.customer_id IN (SELECT id FROM known WHERE live)`)} ${FUNNEL_KEEP_EARLIEST}),
     facts AS (INSERT INTO customer_facts (${FACT_COLUMNS}) SELECT ${factValues('v', 'c')} FROM v JOIN customers c ON c.id = v.id ${FACT_UPSERT})
     UPDATE customers SET ${set}, updated_at = now()
     FROM v WHERE customers.id = v.id`.execute(db);
@@ -101,16 +131,19 @@ export async function insertCustomersWithColumns(db: Db, rows: readonly GoldenRo
   await sql`WITH c AS (INSERT INTO customers (${columns})
       SELECT ${values} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${GOLDEN_RECORD_TYPE}
       RETURNING id, created_at, deleted_at, lifecycle_stage, prefecture, acquisition_channel, owner_user_id, company_id, email, phone, address, postal_code),
-    facts AS (INSERT INTO customer_facts (${FACT_COLUMNS}) SELECT ${factValues('c', 'c')} FROM c)
-    INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage) SELECT id, NULL, lifecycle_stage FROM c`.execute(db);
+    facts AS (INSERT INTO customer_facts (${FACT_COLUMNS}) SELECT ${factValues('c', 'c')} FROM c),
+    stage AS (INSERT INTO customer_stage_changes (customer_id, from_stage, to_stage) SELECT id, NULL, lifecycle_stage FROM c
+      RETURNING customer_id, to_stage, changed_at)
+    INSERT INTO customer_funnel (${FUNNEL_COLUMNS}) ${funnelArrivals(sql`stage h`)} ${FUNNEL_KEEP_EARLIEST}`.execute(db);
 }
 
-/** Soft-deletes a live customer (its facts too, in the same statement); false when there was none. */
+/** Soft-deletes a live customer (its facts and funnel row too, in the same statement); false when there was none. */
 export async function softDeleteCustomer(db: Db, id: string, userId: string | null): Promise<boolean> {
   const r = await sql<{ id: string }>`WITH d AS (
       UPDATE customers SET deleted_at = now(), deleted_by_user_id = ${userId}, updated_at = now()
       WHERE id = ${id}::uuid AND deleted_at IS NULL RETURNING id, deleted_at),
-    f AS (UPDATE customer_facts SET deleted_at = d.deleted_at FROM d WHERE customer_facts.customer_id = d.id)
+    f AS (UPDATE customer_facts SET deleted_at = d.deleted_at FROM d WHERE customer_facts.customer_id = d.id),
+    g AS (DELETE FROM customer_funnel USING d WHERE customer_funnel.customer_id = d.id)
     SELECT id FROM d`.execute(db);
   return r.rows.length > 0;
 }
@@ -338,11 +371,12 @@ export async function setUseStopped(db: Db, customerIds: readonly string[], requ
   return Number(r.numUpdatedRows);
 }
 
-/** 消去: the customers' rows and their derived rows (facts, stage history), for real. Called last: everything points here. */
+/** 消去: the customers' rows and their derived rows (facts, funnel, stage history), for real. Called last: everything points here. */
 export async function eraseCustomersOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
   await sql`DELETE FROM customer_facts WHERE customer_id IN (${ids})`.execute(db);
+  await sql`DELETE FROM customer_funnel WHERE customer_id IN (${ids})`.execute(db);
   await db.deleteFrom('customer_stage_changes').where('customer_id', 'in', customerIds).execute();
   const r = await db.deleteFrom('customers').where('id', 'in', customerIds).executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -27,6 +27,14 @@ export async function rebuildCustomerFacts(db: Db): Promise<void> {
   await repo.rebuildCustomerFacts(db);
 }
 
+/**
+ * Each live customer's first arrival at each funnel stage (customer_funnel) rewritten from the stage history: the
+ * daily pass puts right whatever a path missed, and a load that wrote history with its own SQL calls it once.
+ */
+export async function rebuildCustomerFunnel(db: Db): Promise<void> {
+  await repo.rebuildCustomerFunnel(db);
+}
+
 /** Soft delete: the row and its source records stay (and the audit log says who and when). */
 export async function deleteCustomer(db: Db, id: string, actor: Actor): Promise<void> {
   await db.transaction().execute(async (trx) => {

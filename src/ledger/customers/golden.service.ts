@@ -13,6 +13,7 @@ import { searchDocumentColumns } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
 import { COMPANY_FACTS, resolveCompanies, type CompanyFact, type CompanyMention } from '../companies/companies.service.ts';
 import { upsertPrimaryAffiliations } from '../companies/companies.repository.ts';
+import { refreshOrderTotalsKeys } from '../values/values.service.ts';
 
 /**
  * Recomputes a customer's golden record from all its source records (survivorship) and writes it,
@@ -38,6 +39,8 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
     const statements = await repo.statementsByCustomer(db, batch);
     const rows = await goldenRows(db, [...statements].map(([id, list]) => ({ id, statements: list })));
     await repo.updateCustomersColumns(db, rows.map((r) => r.row));
+    // The composition's keys kept beside the order totals follow the golden record (one writer: the values).
+    await refreshOrderTotalsKeys(db, batch);
     await upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)));
     for (const r of rows) out.set(r.row.id, r.values);
   }

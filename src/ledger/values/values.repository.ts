@@ -286,7 +286,28 @@ function categoryDays(customerIds: readonly string[] | null) {
  * how many day rows — the composition without a range reads one row per buyer instead of its days.
  */
 function orderTotals(where: RawBuilder<unknown>) {
-  return sql`SELECT d.customer_id, d.currency, sum(d.orders), sum(d.revenue), count(*) FROM customer_order_days d ${where} GROUP BY d.customer_id, d.currency`;
+  return sql`SELECT d.customer_id, d.currency, sum(d.orders), sum(d.revenue), count(*), ${TOTALS_KEYS('f')}
+    FROM customer_order_days d LEFT JOIN customer_facts f ON f.customer_id = d.customer_id ${where}
+    GROUP BY d.customer_id, d.currency, ${TOTALS_KEYS('f')}`;
+}
+/**
+ * The buyer's composition keys beside its totals (migration 0045), copied from customer_facts: the composition
+ * without a range sums the totals by key without joining a million facts.
+ */
+const TOTALS_KEY_COLUMNS = ['prefecture', 'acquisition_channel', 'lifecycle_stage', 'owner_user_id', 'company_id'] as const;
+const TOTALS_KEYS = (alias: string) => sql.join(TOTALS_KEY_COLUMNS.map((c) => sql.ref(`${alias}.${c}`)));
+const TOTALS_COLUMNS = sql`customer_id, currency, orders, revenue, days, ${sql.join(TOTALS_KEY_COLUMNS.map((c) => sql.ref(c)))}`;
+
+/**
+ * The totals' keys put right from customer_facts for some customers (their golden record was rewritten), or for
+ * every one (null: the daily pass, after the facts); only rows that differ are written.
+ */
+export async function refreshOrderTotalsKeysOf(db: Db, customerIds: readonly string[] | null): Promise<void> {
+  if (customerIds !== null && customerIds.length === 0) return;
+  await sql`UPDATE customer_order_totals t SET ${sql.join(TOTALS_KEY_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`f.${c}`)}`))}
+    FROM customer_facts f
+    WHERE f.customer_id = t.customer_id ${customerIds ? sql`AND t.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      AND (${TOTALS_KEYS('t')}) IS DISTINCT FROM (${TOTALS_KEYS('f')})`.execute(db);
 }
 
 /** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
@@ -298,7 +319,7 @@ export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string
   await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_order_totals WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
-  await sql`INSERT INTO customer_order_totals (customer_id, currency, orders, revenue, days) ${orderTotals(sql`WHERE d.customer_id = ANY(${ids}::uuid[])`)}`.execute(db);
+  await sql`INSERT INTO customer_order_totals (${TOTALS_COLUMNS}) ${orderTotals(sql`WHERE d.customer_id = ANY(${ids}::uuid[])`)}`.execute(db);
 }
 
 /** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
@@ -309,7 +330,7 @@ export async function rebuildOrderRollups(db: Db): Promise<void> {
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(null)}`.execute(db);
   await sql`ANALYZE customer_order_days`.execute(db);
   await sql`DELETE FROM customer_order_totals`.execute(db);
-  await sql`INSERT INTO customer_order_totals (customer_id, currency, orders, revenue, days) ${orderTotals(sql``)}`.execute(db);
+  await sql`INSERT INTO customer_order_totals (${TOTALS_COLUMNS}) ${orderTotals(sql``)}`.execute(db);
   await sql`ANALYZE customer_category_days`.execute(db);
   await sql`ANALYZE customer_order_totals`.execute(db);
 }

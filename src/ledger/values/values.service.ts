@@ -216,6 +216,14 @@ export async function refreshOrderRollups(db: Db, customerIds: readonly string[]
   await repo.refreshOrderRollupsOf(db, [...new Set(customerIds)]);
 }
 
+/**
+ * After golden records were rewritten (their prefecture, channel, stage, owner or company may have changed): the
+ * keys kept beside their order totals follow. null: every customer's (the daily pass, after the customer facts).
+ */
+export async function refreshOrderTotalsKeys(db: Db, customerIds: readonly string[] | null): Promise<void> {
+  await repo.refreshOrderTotalsKeysOf(db, customerIds);
+}
+
 /** After a product's category changed: its buyers' category rollups. */
 export async function productCategoryChanged(db: Db, productId: string): Promise<void> {
   await repo.refreshOrderRollupsOf(db, await repo.buyersOfProduct(db, productId));

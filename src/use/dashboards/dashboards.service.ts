@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { JSIC_MAJOR } from '../../domain/companies/industry.ts';
 import { SIZE_BANDS, SIZE_BAND_LABELS } from '../../domain/companies/size.ts';
+import { FUNNEL_STAGES } from '../../domain/customers/funnel.ts';
 import { listCustomersByIds } from '../../ledger/customers/customers.service.ts';
 import type { CustomerListItem } from '../../ledger/customers/customers.schemas.ts';
 import * as repo from './dashboards.repository.ts';
@@ -18,8 +19,8 @@ import type { CompositionDimension, DrillQuery, Panel, PanelId, PanelQuery } fro
 
 const UNSET = '未設定';
 const UNCATEGORISED = '未分類';
-/** The funnel's stages, in order. */
-export const FUNNEL_STAGES = ['prospect', 'opportunity', 'customer'] as const;
+/** The funnel's stages, in order (stored per customer as customer_funnel's columns). */
+export { FUNNEL_STAGES };
 /** Trend panels without a range show this many months, the current one last. */
 const TREND_MONTHS = 24;
 const DAY = 86_400_000;
@@ -250,9 +251,7 @@ export const PANEL_TIMEOUT_MS = 30_000;
  */
 export async function panel(db: Db, id: PanelId, query: PanelQuery, now: Date = new Date(), timeoutMs: number = PANEL_TIMEOUT_MS): Promise<Panel> {
   try {
-    // The funnel of every customer streams in index order; a segment's (a third of them at most) hashes faster.
-    const settings = id === 'funnel' && !query.segment ? { ...repo.PANEL_SETTINGS, hashAggregate: false } : repo.PANEL_SETTINGS;
-    return await repo.withStatementTimeout(db, timeoutMs, settings, (trx) => panelIn(trx, id, query, now));
+    return await repo.withStatementTimeout(db, timeoutMs, repo.PANEL_SETTINGS, (trx) => panelIn(trx, id, query, now));
   } catch (error) {
     if (sqlState(error) === PG_QUERY_CANCELED) {
       throw new AppError('timeout', `集計が ${Math.round(timeoutMs / 1000)} 秒以内に終わりませんでした。期間やセグメントで絞ってもう一度お試しください (the panel took longer than ${timeoutMs} ms)`);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ingestRecords } from '../../../src/resolution/staging.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
+import { funnelDrift } from '../../support/customer-funnel.ts';
 
 const actor = { auth: null, ip: null, userAgent: 'test' };
 
@@ -34,6 +35,7 @@ for (const engine of ENGINES) {
       // An edit of another field leaves the stage, and its history, alone.
       assert.equal((await admin.json('PATCH', `/api/v1/customers/${id}`, { phone: '090-1234-5678' })).status, 200);
       assert.equal((await history(id)).length, 2);
+      assert.deepEqual(await funnelDrift(t.database.db), [], 'the funnel row follows the history (created, then a stage edit)');
     });
 
     test('an import records null → stage for its new customers; a re-import that keeps the stage records nothing', async () => {
@@ -57,6 +59,7 @@ for (const engine of ENGINES) {
       assert.ok(rows.every((r) => r.prefecture !== null), 'the re-import was applied');
       assert.deepEqual((await history(ids.a!)).map((h) => [h.from_stage, h.to_stage]), [[null, 'prospect'], ['prospect', 'customer']]);
       assert.deepEqual((await history(ids.b!)).map((h) => [h.from_stage, h.to_stage]), [[null, 'prospect']]);
+      assert.deepEqual(await funnelDrift(t.database.db), [], 'the funnel rows follow the history (import, edit, re-import)');
     });
   });
 }

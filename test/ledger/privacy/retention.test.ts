@@ -13,6 +13,7 @@ import { authOfUser } from '../../../src/platform/accounts/auth.service.ts';
 import { JobWorker } from '../../../src/platform/jobs/worker.ts';
 import { ENGINES } from '../../support/engines.ts';
 import { recordRollupsDrift } from '../../support/record-rollups.ts';
+import { funnelDrift } from '../../support/customer-funnel.ts';
 import { drainJobs } from '../../support/jobs.ts';
 import { startTestApp, type Client, type TestApp } from '../../support/app.ts';
 
@@ -115,7 +116,7 @@ for (const engine of ENGINES) {
       assert.deepEqual([done.attempts, done.progress.batches, done.progress.records, done.progress.customersRemoved, done.progress.customersRecomputed, done.progress.audited],
         [2, 2, 2, 1, 1, true]);
       assert.equal(done.progress.deleted['source_records, match_keys, match_decisions, review_items'], 2);
-      assert.equal(done.progress.deleted['customers, customer_facts, customer_stage_changes'], 1);
+      assert.equal(done.progress.deleted['customers, customer_facts, customer_funnel, customer_stage_changes'], 1);
       assert.equal((await manager.json('GET', jobPath)).status, 403);
 
       // 山田 had nothing else: gone, values and all, with no tombstone (nobody asked to be forgotten).
@@ -134,6 +135,7 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(JSON.stringify(after.provenance), /members/);
       // The records' rollups follow: first touches (鈴木's is the CRM record now; 山田 has none), sources, joined flags.
       assert.deepEqual(await recordRollupsDrift(db), []);
+      assert.deepEqual(await funnelDrift(db), [], 'the funnel rows follow (山田 has none)');
       // 佐藤's record is within the period: untouched.
       assert.equal((await recordOf('M3'))!.customer_id, sato);
 
