@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import { log } from '../core/logger.ts';
-import { jobDuration } from '../core/metrics.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { IMPORT_JOB, runImportJob } from '../intake/files/import.jobs.ts';
 import { DISCLOSURE_JOB, generateDisclosure } from '../ledger/privacy/disclosure.service.ts';
@@ -95,10 +94,9 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
   const schedule = deps.backupSchedule;
   if (schedule) {
     handlers[BACKUP_JOB] = async () => {
-      const started = performance.now();
+      // Its duration is observed by the worker, as every job's is (by kind).
       const done = await runScheduledBackup(handle, schedule);
       if (done) {
-        jobDuration.observe({ job: 'backup' }, (performance.now() - started) / 1000);
         log.info('scheduled backup written', { file: done.backup.filePath, format: done.backup.format, bytes: done.backup.bytes, seconds: done.backup.seconds, rotated: done.rotated.length });
       }
       // The file's name (in the operator's folder, nothing personal) for the ジョブ page; none when it was not due.

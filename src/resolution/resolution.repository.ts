@@ -264,6 +264,11 @@ export interface DecisionRow {
   userId?: string | null;
 }
 
+/** The distinct records of these decision rows that joined a customer who already existed. */
+function joinedRecordIds(rows: ReadonlyArray<{ source_record_id: string | number | null; joined_existing: boolean }>): number[] {
+  return [...new Set(rows.filter((d) => d.joined_existing && d.source_record_id !== null).map((d) => Number(d.source_record_id)))];
+}
+
 /**
  * Stores decisions. `joined_existing` is decided here, once: a merge or an accepted review of a record whose customer
  * was created before the decision (now(), the decision's created_at) joined an existing customer — the dashboards'
@@ -286,7 +291,7 @@ export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Pro
       ...(r.userId ? { decided_by_user_id: r.userId } : {}),
     }))).returning(['source_record_id', 'joined_existing']).execute();
     // The record keeps the answer too (migration 0043): the merges by source count flagged records from their index.
-    const joined = [...new Set(stored.filter((d) => d.joined_existing && d.source_record_id !== null).map((d) => Number(d.source_record_id)))];
+    const joined = joinedRecordIds(stored);
     if (joined.length) {
       await sql`UPDATE source_records SET joined_existing = TRUE WHERE id = ANY(${joined}::bigint[]) AND NOT joined_existing`.execute(db);
     }
@@ -532,7 +537,7 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
     ])).returning(['source_record_id', 'joined_existing']).execute();
     // A record kept (moved to another customer before) whose joining decision named an erased customer: its flag
     // follows the decisions it still has.
-    const unflag = [...new Set(gone.filter((d) => d.joined_existing && d.source_record_id !== null).map((d) => Number(d.source_record_id)))];
+    const unflag = joinedRecordIds(gone);
     if (unflag.length) {
       await sql`UPDATE source_records sr SET joined_existing = FALSE WHERE sr.id = ANY(${unflag}::bigint[]) AND sr.joined_existing
         AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.source_record_id = sr.id AND d.joined_existing)`.execute(db);

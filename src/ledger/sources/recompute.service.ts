@@ -104,13 +104,6 @@ export async function walkAndWait(db: Db, sourceId: string, { pageSize = RECOMPU
   clearTimeout(timer);
 }
 
-/** Every recompute a stopped process left running goes on in this process, not waited for. */
-export async function resumeSourceRecomputes(db: Db): Promise<string[]> {
-  const sources = await repo.listRunningRecomputeSources(db);
-  for (const id of sources) void walkSourceRecompute(db, id);
-  return sources;
-}
-
 export const SOURCE_RECOMPUTE_JOB = 'source.recompute';
 
 /**

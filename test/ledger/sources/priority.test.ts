@@ -8,7 +8,7 @@ import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { recomputeSourceCustomersPage } from '../../../src/ledger/customers/golden.service.ts';
 import {
-  recomputeOf, requestSourceRecompute, resumeSourceRecomputes, walkSourceRecompute, type SourceRecompute,
+  enqueueSourceRecomputes, recomputeOf, requestSourceRecompute, runSourceRecomputeJob, walkSourceRecompute, type SourceRecompute,
 } from '../../../src/ledger/sources/recompute.service.ts';
 import { advanceRecomputeRow, findRecomputeRow } from '../../../src/ledger/sources/sources.repository.ts';
 import { listSources, updateSource } from '../../../src/ledger/sources/sources.service.ts';
@@ -147,14 +147,18 @@ for (const engine of ENGINES) {
         await requestSourceRecompute(trx, seminar, 200, 5, null);
       });
       await onePage();
-      assert.deepEqual(await resumeSourceRecomputes(db), [seminar]);
-      await walkSourceRecompute(db, seminar);
+      // The minute pass queues one job for the walk left running (a second pass queues none), and the job goes on.
+      assert.equal(await enqueueSourceRecomputes(db), 1);
+      assert.equal(await enqueueSourceRecomputes(db), 0);
+      const pages: number[] = [];
+      assert.deepEqual(await runSourceRecomputeJob(db, seminar, (p) => pages.push(p.done)), { sourceId: seminar, status: 'completed', done: 2, total: 2 });
+      assert.deepEqual(pages, [2]);
       // One page more (from the cursor), not the whole walk again: done would be 3.
       assert.deepEqual(pick((await listSources(db)).find((s) => s.id === seminar)!.recompute!), { status: 'completed', priorityFrom: 200, priorityTo: 5, done: 2, total: 2, error: null });
       assert.deepEqual(await titles(db), {
         'ichiro@daicho-shoji.co.jp': '部長 (seminar)', 'hanako@daicho-shoji.co.jp': '課長 (seminar)', 'jiro@daicho-bussan.co.jp': '係長 (meishi)',
       });
-      assert.deepEqual(await resumeSourceRecomputes(db), []);
+      assert.deepEqual((await listSources(db)).filter((s) => s.recompute?.status === 'running'), []);
 
       // A newer change while a walk is under way starts it again from the first customer.
       await db.transaction().execute((trx) => requestSourceRecompute(trx, seminar, 5, 6, null));
