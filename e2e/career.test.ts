@@ -37,7 +37,7 @@ test('career: a 名刺 from a new company is a 人事異動 on the customer page
     const periods = await card.getByTestId('affiliation-period').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     assert.deepEqual(periods, ['current', 'former']);
     const text = await card.innerText();
-    assert.match(text, /現職[\s\S]*ビーシャ[\s\S]*転職[\s\S]*マーケティング部 部長[\s\S]*前職[\s\S]*エーシャ[\s\S]*営業部 課長/u);
+    assert.match(text, /現職[\s\S]*ビーシャ株式会社[\s\S]*転職[\s\S]*マーケティング部 部長[\s\S]*前職[\s\S]*エーシャ[\s\S]*営業部 課長/u);
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: path.join(ARTIFACTS, 'career-affiliation-card.png') });
 
@@ -45,6 +45,8 @@ test('career: a 名刺 from a new company is a 人事異動 on the customer page
     await page.getByTestId('timeline-filter-affiliation').click();
     const entry = timeline.locator('[data-testid="activity"][data-type="affiliation_change"]');
     await entry.waitFor();
+    // The filtered page replaces the unfiltered one (where the import entries stand beside it).
+    await timeline.locator('[data-testid="activity"]:not([data-type="affiliation_change"])').first().waitFor({ state: 'detached' });
     assert.equal(await timeline.getByTestId('activity').count(), 1, 'the 人事異動 chip shows the one entry');
     assert.match(await entry.innerText(), /人事異動[\s\S]*旧 株式会社エーシャ 営業部 課長 → 新 ビーシャ\(株\) マーケティング部 部長/u);
     await timeline.screenshot({ path: path.join(ARTIFACTS, 'career-timeline.png') });

@@ -154,7 +154,8 @@ export type CustomerSourceValues = z.infer<typeof CustomerSourceValuesSchema>;
 /** 所属履歴: one period of a person's affiliation, as their source records say it. */
 export const AffiliationPeriodSchema = z.object({
   companyId: z.string().uuid().nullable().openapi({ description: 'The ledger company, when the name is registered' }),
-  companyName: z.string().openapi({ example: '株式会社エーシャ' }),
+  companyName: z.string().openapi({ example: '株式会社エーシャ', description: 'The registered company\'s name when linked, else as written' }),
+  writtenAs: z.string().openapi({ example: '(株)エーシャ', description: 'The company name as the period\'s newest record wrote it' }),
   department: z.string().nullable(),
   title: z.string().nullable(),
   firstSeen: z.string().nullable().openapi({ description: 'When a record first said it (ISO); null when its records carry no date' }),

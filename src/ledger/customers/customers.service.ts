@@ -53,9 +53,11 @@ export async function customerAffiliations(db: Db, id: string): Promise<Affiliat
   if (!(await repo.findCustomerRow(db, id))) throw notFound('Customer');
   const [periods, records] = await Promise.all([customerAffiliationHistory(db, id), repo.listSourceRecordsOfCustomer(db, id)]);
   const label = new Map(records.map((r) => [r.id, r.source_label ?? r.source]));
+  // A registered company shows as the ledger names it (as its page does); the spelling a record used stays beside it.
+  const registered = await repo.loadCompanyNames(db, [...new Set(periods.flatMap((p) => (p.companyId === null ? [] : [p.companyId])))]);
   return {
     items: periods.map((p) => ({
-      companyId: p.companyId, companyName: p.companyName, department: p.department, title: p.title, firstSeen: p.firstSeen, lastSeen: p.lastSeen,
+      companyId: p.companyId, companyName: (p.companyId !== null ? registered.get(p.companyId) : undefined) ?? p.companyName, writtenAs: p.companyName, department: p.department, title: p.title, firstSeen: p.firstSeen, lastSeen: p.lastSeen,
       status: p.status, change: p.change,
       sources: p.sourceRecordIds.map((rid) => {
         const r = records.find((x) => x.id === rid);

@@ -40,7 +40,7 @@ function PeriodItem({ period: p }: { period: Period }) {
       <div className="affiliation-head">
         <span className={`badge ${current ? 'badge-ok' : 'badge-off'}`}>{t(current ? 'affiliations.current' : 'affiliations.former')}</span>
         {p.companyId
-          ? <Link to={`/companies/${p.companyId}`} data-testid="affiliation-company">{p.companyName}</Link>
+          ? <Link to={`/companies/${p.companyId}`} data-testid="affiliation-company" title={p.writtenAs !== p.companyName ? p.writtenAs : undefined}>{p.companyName}</Link>
           : <span data-testid="affiliation-company">{p.companyName}</span>}
         {p.change && <span className="tag-soft" data-testid="affiliation-change">{t(p.change === 'job_change' ? 'affiliations.jobChange' : 'affiliations.internal')}</span>}
       </div>

@@ -128,9 +128,9 @@ for (const engine of ENGINES) {
       await runImport(db, { filePath: write('k4.csv', ['K4,高橋 健,タカハシ ケン,ken@c-sha.daicho-test.jp,090-3456-7001,シーシャ株式会社,開発部,部長']), profile: p2, actor });
       assert.equal((await recordOf(db, 'K4')).customer_id, ken);
       const history = (await customerAffiliations(db, ken)).items;
-      assert.deepEqual(history.map((p) => [p.companyName, p.status, p.change]), [
-        ['シーシャ株式会社', 'current', 'job_change'], ['ディーシャ株式会社', 'former', 'job_change'],
-        ['(株)シーシャ', 'former', 'internal'], ['シーシャ株式会社', 'former', null],
+      assert.deepEqual(history.map((p) => [p.companyName, p.writtenAs, p.status, p.change]), [
+        ['シーシャ株式会社', 'シーシャ株式会社', 'current', 'job_change'], ['ディーシャ株式会社', 'ディーシャ株式会社', 'former', 'job_change'],
+        ['シーシャ株式会社', '(株)シーシャ', 'former', 'internal'], ['シーシャ株式会社', 'シーシャ株式会社', 'former', null],
       ]);
       assert.equal((await changesOf(db, ken)).length, 3);
       const c = await companyIdOf(db, 'シーシャ株式会社');
