@@ -111,16 +111,24 @@ export async function storeAffiliations(
 
 async function recordChanges(db: Db, customers: readonly RecomputedAffiliation[], before: Awaited<ReturnType<typeof repo.goldenAffiliations>>) {
   const was = new Map(before.map((b) => [b.id, b]));
-  const entries: Parameters<typeof upsertAffiliationChanges>[1][number][] = [];
+  const changed: Array<{ c: RecomputedAffiliation; said: FieldProvenance; from: AffiliationState; kind: NonNullable<ReturnType<typeof affiliationChangeOf>> }> = [];
   for (const c of customers) {
     const b = was.get(c.id);
     const said = c.provenance.companyName as FieldProvenance | undefined;
     if (b === undefined || said === undefined || c.companyId === null) continue;
     const from: AffiliationState = { companyId: b.company_id, companyName: b.company_name, department: b.department, title: b.title };
-    const to: AffiliationState = { companyId: c.companyId, companyName: str(c.values.companyName), department: c.department, title: c.title };
-    const kind = affiliationChangeOf(from, to);
-    // Only a newer record moves a person: going back to an older one (an unmerge, a source's priority) is no 異動.
-    if (kind === null || said.sourceRecordId === b.record_id || (b.stated_at !== null && Date.parse(said.at) <= Date.parse(b.stated_at))) continue;
+    const kind = affiliationChangeOf(from, { companyId: c.companyId, companyName: null, department: c.department, title: c.title });
+    // Only a newer statement moves a person (a new record, or the same record re-sent with new content): going back
+    // to an older one (an unmerge, a source's priority) is no 異動.
+    if (kind === null || (b.stated_at !== null && Date.parse(said.at) <= Date.parse(b.stated_at))) continue;
+    changed.push({ c, said, from, kind });
+  }
+  if (changed.length === 0) return;
+  // Both sides as the ledger names the companies (「旧 株式会社エーシャ → 新 ビーシャ株式会社」, as their pages do).
+  const names = await repo.loadCompanyNames(db, [...new Set(changed.map((x) => x.c.companyId!))]);
+  const entries: Parameters<typeof upsertAffiliationChanges>[1][number][] = [];
+  for (const { c, said, from, kind } of changed) {
+    const to: AffiliationState = { companyId: c.companyId, companyName: names.get(c.companyId!) ?? str(c.values.companyName), department: c.department, title: c.title };
     entries.push({
       dedupeKey: `affiliation:${said.sourceRecordId}:${said.at}`, customerId: c.id, occurredAt: new Date(said.at), sourceRecordId: said.sourceRecordId,
       title: describeAffiliationChange(kind, from, to), properties: { change: kind, from, to },
@@ -146,6 +154,10 @@ export async function reconcileAffiliationChanges(db: Db, customerIds: readonly 
   });
   const companyIds = await companyIdsOf(db, customers);
   const histories = new Map(customers.map((c) => [c.id, historyOf(c, companyIds).filter((p) => p.firstSeen !== null)]));
+  const names = await repo.loadCompanyNames(db, [...new Set([...histories.values()].flatMap((ps) => ps.flatMap((p) => (p.companyId === null ? [] : [p.companyId]))))]);
+  const state = (p: AffiliationPeriod): AffiliationState => ({
+    companyId: p.companyId, companyName: (p.companyId !== null ? names.get(p.companyId) : undefined) ?? p.companyName, department: p.department, title: p.title,
+  });
   const gone: number[] = [];
   for (const e of entries) {
     const periods = histories.get(e.customer_id) ?? [];
@@ -155,7 +167,6 @@ export async function reconcileAffiliationChanges(db: Db, customerIds: readonly 
       gone.push(e.id);
       continue;
     }
-    const state = (p: AffiliationPeriod): AffiliationState => ({ companyId: p.companyId, companyName: p.companyName, department: p.department, title: p.title });
     const title = describeAffiliationChange(to.change, state(from), state(to));
     if (title !== e.title) await rewriteAffiliationChange(db, e.id, title, { change: to.change, from: state(from), to: state(to) });
   }

@@ -83,7 +83,7 @@ for (const engine of ENGINES) {
       const changes = await changesOf(db);
       assert.equal(changes.length, 1, 'one timeline entry');
       assert.equal(changes[0]!.customer_id, hanako);
-      assert.equal(changes[0]!.title, '人事異動: 旧 株式会社エーシャ 営業部 課長 → 新 ビーシャ(株) マーケティング部 部長');
+      assert.equal(changes[0]!.title, '人事異動: 旧 株式会社エーシャ 営業部 課長 → 新 ビーシャ株式会社 マーケティング部 部長');
       assert.equal(Number(changes[0]!.source_record_id), Number(m2.id), 'hangs off the 名刺 that said it');
 
       const former = (await listFormerPeople(db, a)).items;
@@ -123,7 +123,7 @@ for (const engine of ENGINES) {
       await runImport(db, { filePath: write('k2.csv', ['K2,高橋 健,タカハシ ケン,ken@c-sha.daicho-test.jp,090-3456-7001,(株)シーシャ,開発部,課長']), profile: p2, actor });
       const ken = (await recordOf(db, 'K1')).customer_id!;
       assert.equal((await recordOf(db, 'K2')).customer_id, ken);
-      assert.deepEqual((await changesOf(db, ken)).map((c) => c.title), ['異動・昇進: シーシャ株式会社 開発部 主任 → (株)シーシャ 開発部 課長']);
+      assert.deepEqual((await changesOf(db, ken)).map((c) => c.title), ['異動・昇進: シーシャ株式会社 開発部 主任 → シーシャ株式会社 開発部 課長']);
       await runImport(db, { filePath: write('k3.csv', ['K3,高橋 健,タカハシ ケン,ken@d-sha.daicho-test.jp,090-3456-7001,ディーシャ株式会社,開発部,部長']), profile: p2, actor });
       await runImport(db, { filePath: write('k4.csv', ['K4,高橋 健,タカハシ ケン,ken@c-sha.daicho-test.jp,090-3456-7001,シーシャ株式会社,開発部,部長']), profile: p2, actor });
       assert.equal((await recordOf(db, 'K4')).customer_id, ken);
@@ -137,6 +137,12 @@ for (const engine of ENGINES) {
       assert.deepEqual((await getCompany(db, c)).people.map((p) => p.displayName), ['高橋 健'], 'back at C: current there');
       const d = await companyIdOf(db, 'ディーシャ株式会社');
       assert.deepEqual((await listFormerPeople(db, d)).items.map((p) => [p.id, p.movedTo?.companyId]), [[ken, c]]);
+
+      // The same 名刺 id re-sent with new content (a later export of one record) is a newer statement too.
+      await runImport(db, { filePath: write('k4b.csv', ['K4,高橋 健,タカハシ ケン,ken@e-sha.daicho-test.jp,090-3456-7001,イーシャ株式会社,開発部,部長']), profile: p2, actor });
+      const titles = (await changesOf(db, ken)).map((x) => x.title);
+      assert.equal(titles.length, 4);
+      assert.ok(titles.includes('人事異動: 旧 シーシャ株式会社 開発部 部長 → 新 イーシャ株式会社 開発部 部長'), titles.join('\n'));
     });
   });
 }
