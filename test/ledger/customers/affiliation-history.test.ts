@@ -7,6 +7,7 @@ import { wireMergeListeners } from '../../../src/app/merge-listeners.ts';
 import type { Db } from '../../../src/db/database.ts';
 import { parseImportProfile } from '../../../src/domain/import/profile.ts';
 import { runImport } from '../../../src/intake/files/import.service.ts';
+import { updateCustomer } from '../../../src/intake/manual/manual.service.ts';
 import { getCompany, listFormerPeople } from '../../../src/ledger/companies/companies.service.ts';
 import { customerAffiliations } from '../../../src/ledger/customers/customers.service.ts';
 import { unmergeCustomer } from '../../../src/resolution/identity/identity.service.ts';
@@ -113,6 +114,16 @@ for (const engine of ENGINES) {
       assert.deepEqual((await getCompany(db, a)).people.map((p) => p.displayName).sort(), ['佐藤 一郎', '山田 花子'].sort());
       const rows = await db.selectFrom('affiliations').select(['company_id', 'is_primary', 'ended_on']).where('customer_id', '=', hanako).execute();
       assert.deepEqual(rows.map((r) => [r.company_id, r.is_primary, r.ended_on]), [[a, true, null]]);
+
+      // A user's edit is a statement too: 佐藤 typed in at ビーシャ is a 人事異動 hanging off the manual record.
+      const ichiro = (await recordOf(db, 'M9')).customer_id!;
+      await updateCustomer(db, ichiro, { companyName: 'ビーシャ株式会社', department: '営業部', title: '部長' }, actor);
+      const edited = await changesOf(db, ichiro);
+      assert.deepEqual(edited.map((c) => c.title), ['人事異動: 旧 株式会社エーシャ 総務部 → 新 ビーシャ株式会社 営業部 部長']);
+      const manual = await db.selectFrom('source_records').innerJoin('sources', 'sources.id', 'source_records.source_id').select('source_records.id')
+        .where('sources.name', '=', 'manual').where('source_records.customer_id', '=', ichiro).executeTakeFirstOrThrow();
+      assert.equal(Number(edited[0]!.source_record_id), Number(manual.id));
+      assert.deepEqual((await listFormerPeople(db, a)).items.map((p) => [p.displayName, p.movedTo?.companyId]), [['佐藤 一郎', b]]);
     });
 
     test('a later 名刺 at the same company with another title is 異動・昇進, and A → B → A comes back as a job change', { timeout: 180_000 }, async () => {
