@@ -10,7 +10,7 @@ import type { Me, SetupInput, SetupStatus, User, UserDirectory, UserList } from 
 import type { AuditEntry, AuditPage, AuditQuery } from '../platform/audit/audit.schemas.ts';
 import type { Labelled, Reference } from '../ledger/reference/reference.schemas.ts';
 import type {
-  Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
+  AffiliationHistory, Customer, CustomerInput, CustomerList, CustomerListItem, CustomerListParams, CustomerSourceValues, OtherSourceValue, Provenance, SourceAttribute,
 } from '../ledger/customers/customers.schemas.ts';
 import type { Activity, Timeline } from '../ledger/activities/activities.schemas.ts';
 import type {
@@ -18,7 +18,7 @@ import type {
 } from '../ledger/privacy/privacy.schemas.ts';
 import type { OutboxPage, Settings as MessagingSettings } from '../use/campaigns/content.schemas.ts';
 import type {
-  Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult,
+  Company, CompanyDetail, CompanyList, CompanyMergeResult, CompanyReview, CompanyReviewDecided, CompanyReviewList, CompanyUnmergeResult, FormerPeople,
 } from '../ledger/companies/companies.schemas.ts';
 import type { Source, SourceList, SourceRecompute } from '../ledger/sources/sources.schemas.ts';
 import type { CustomerQuality, SourceQuality, StaleQueue } from '../ledger/quality/quality.schemas.ts';
@@ -66,6 +66,7 @@ import type {
 } from '../use/voice/voice.schemas.ts';
 
 export type {
+  AffiliationHistory, FormerPeople,
   Activity, AttendanceImportSummary, AuditEntry, AuditQuery, Company, CompanyDetail, CompanyReview, Customer, CustomerIdentity, CustomerSourceValues, OtherSourceValue, SourceAttribute, CustomerInput, CustomerListItem, EventItem, EventKind, FormFieldDef,
   FormFieldType, FormKind, FormStatus, FormSubmission, FormTarget, ImportPreview, ImportRun, ImportSummary, ImportUpload, ImportValidation,
   ImportValidationJob, Labelled, MatchEvidence, Me, Order, OrderImportPreview, OrderImportSummary, OrderImportUpload, OrderValidation, OrderLine, OrderStatus, Product, Provenance, PurchaseSummary,
@@ -204,6 +205,7 @@ export const api = {
   // companies
   listCompanies: (query: { q?: string; prefecture?: string; cursor?: string; limit?: number }) => get<CompanyList>('/companies', { ...query }),
   getCompany: (id: string) => get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`),
+  companyFormerPeople: (id: string) => get<FormerPeople>(`/companies/${encodeURIComponent(id)}/former-people`),
   createCompany: (input: Partial<Company> & { name: string }) => request<Company>('POST', '/companies', input),
   updateCompany: (id: string, input: CompanyPatch) => request<Company>('PATCH', `/companies/${encodeURIComponent(id)}`, input),
   /** 法人の重複確認: open pairs with both companies' facts. */
@@ -246,6 +248,7 @@ export const api = {
   unmergeCustomer: (id: string, sourceRecordIds: number[]) =>
     request<UnmergeResult>('POST', `/customers/${encodeURIComponent(id)}/unmerge`, { sourceRecordIds }),
   customerIdentity: (id: string) => get<CustomerIdentity>(`/customers/${encodeURIComponent(id)}/identity`),
+  customerAffiliations: (id: string) => get<AffiliationHistory>(`/customers/${encodeURIComponent(id)}/affiliations`),
   listQuarantine: () => get<QuarantineList>('/resolution/quarantine', {}),
   retryQuarantined: (recordIds?: number[]) =>
     request<QuarantineRetry>('POST', '/resolution/quarantine/retry', recordIds ? { recordIds } : {}),

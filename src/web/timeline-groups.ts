@@ -22,6 +22,7 @@ export const TYPE_FILTERS: ReadonlyArray<{ key: string; types: string[] }> = [
   { key: 'event', types: ['event_registration', 'event_attendance'] },
   { key: 'campaign', types: ['email_sent', 'email_opened', 'email_clicked', 'email_unsubscribed', 'email_bounced', 'dm_mailed', 'dm_returned'] },
   { key: 'voice', types: ['voice_received', 'voice_reply', 'voice_done'] },
+  { key: 'affiliation', types: ['affiliation_change'] },
   { key: 'note', types: ['note', 'task_created'] },
   { key: 'edit', types: ['edit', 'customer_created'] },
   { key: 'import', types: ['import', 'merge', 'unmerge'] },

@@ -213,6 +213,8 @@ for (const engine of ENGINES) {
         if (params.includes('panel')) for (const by of COMPOSITION_DIMENSIONS) urls.push(`${path.replace('{panel}', 'composition')}?by=${by}`);
       }
       assert.ok(urls.length > 40, `${urls.length} calls`);
+      // 所属履歴 and 元社員 (company, department, title and names: no personal value, but walked like every GET).
+      for (const route of ['/affiliations', '/former-people']) assert.ok(urls.some((u) => u.endsWith(route)), `${route} is called`);
 
       const leaks: string[] = [];
       const seenByAdmin = new Set<string>();

@@ -34,6 +34,11 @@ export async function insertActivity(db: Db, a: NewActivity) {
     .executeTakeFirstOrThrow();
 }
 
+/** Whether a live (not deleted) customer has this id: a timeline belongs to one (read here so activities need not import customers). */
+export async function liveCustomerExists(db: Db, customerId: string): Promise<boolean> {
+  return (await db.selectFrom('customers').select('id').where('id', '=', customerId).where('deleted_at', 'is', null).executeTakeFirst()) !== undefined;
+}
+
 /** A customer's timeline, newest first; keyset on (occurred_at, id) so it uses activities_customer_time_idx. */
 export async function listActivities(
   db: Db,
@@ -197,4 +202,36 @@ export async function eraseActivitiesOfRecords(db: Db, recordIds: readonly numbe
   if (recordIds.length === 0) return 0;
   const r = await db.deleteFrom('activities').where('source_record_id', 'in', recordIds).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/**
+ * 人事異動 / 異動・昇進 entries (type affiliation_change), written by the golden recompute where the primary
+ * affiliation changes. Each hangs off the record that caused it (so merge and unmerge move it with the record) and is
+ * keyed by that record and when it said it: a recompute or a re-import that finds the change again writes nothing new.
+ */
+export async function upsertAffiliationChanges(db: Db, rows: ReadonlyArray<{ dedupeKey: string; customerId: string; occurredAt: Date; title: string; properties: Record<string, unknown>; sourceRecordId: number }>): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`INSERT INTO activities (customer_id, type, occurred_at, title, properties, source_id, source_record_id, dedupe_key)
+    SELECT v.customer_id, 'affiliation_change', v.occurred_at, v.title, v.properties, sr.source_id, v.record_id, v.dedupe_key
+    FROM unnest(${rows.map((r) => r.customerId)}::uuid[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[], ${rows.map((r) => r.title)}::text[],
+      ${rows.map((r) => JSON.stringify(r.properties))}::jsonb[], ${rows.map((r) => r.sourceRecordId)}::bigint[], ${rows.map((r) => r.dedupeKey)}::text[])
+      AS v(customer_id, occurred_at, title, properties, record_id, dedupe_key)
+    JOIN source_records sr ON sr.id = v.record_id
+    ON CONFLICT (dedupe_key) DO UPDATE SET customer_id = excluded.customer_id, title = excluded.title, properties = excluded.properties, updated_at = now()`.execute(db);
+}
+
+/** The affiliation_change entries on these customers' timelines (an unmerge checks them against the records left). */
+export async function listAffiliationChanges(db: Db, customerIds: readonly string[]) {
+  if (customerIds.length === 0) return [];
+  return db.selectFrom('activities').select(['id', 'customer_id', 'source_record_id', 'title', 'properties'])
+    .where('customer_id', 'in', [...customerIds]).where('type', '=', 'affiliation_change').execute();
+}
+
+export async function rewriteAffiliationChange(db: Db, id: number, title: string, properties: Record<string, unknown>): Promise<void> {
+  await db.updateTable('activities').set({ title, properties: JSON.stringify(properties), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function deleteAffiliationChanges(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('activities').where('id', 'in', [...ids]).where('type', '=', 'affiliation_change').execute();
 }

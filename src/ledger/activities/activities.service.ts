@@ -4,7 +4,6 @@ import { AppError, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { can } from '../../domain/auth/permissions.ts';
 import { maskActivityProperties } from '../../domain/customers/masking.ts';
-import { findCustomerRow } from '../customers/customers.repository.ts';
 import { findActiveUserIds } from '../../platform/accounts/users.repository.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './activities.repository.ts';
@@ -16,7 +15,7 @@ export async function timeline(
   query: { types?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   auth: AuthContext | null,
 ): Promise<Timeline> {
-  if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
+  if (!(await repo.liveCustomerExists(db, customerId))) throw notFound('Customer');
   const limit = query.limit ?? 50;
   const types = query.types?.split(',').map((t) => t.trim()).filter(Boolean);
   let after: { occurredAt: string; id: number } | null = null;
@@ -48,7 +47,7 @@ export async function timeline(
 
 /** A sales note on the timeline; `mentions` are user ids to notify (owners, colleagues). */
 export async function addNote(db: Db, customerId: string, input: { body: string; mentions?: string[] | undefined; occurredAt?: string | undefined }, actor: Actor): Promise<Activity> {
-  if (!(await findCustomerRow(db, customerId))) throw notFound('Customer');
+  if (!(await repo.liveCustomerExists(db, customerId))) throw notFound('Customer');
   const mentions = [...new Set(input.mentions ?? [])];
   const active = await findActiveUserIds(db, mentions);
   const unknown = (input.mentions ?? []).flatMap((id, i) => (active.has(id) ? [] : [{ field: `mentions.${i}`, message: `No active user with id ${id}` }]));

@@ -44,6 +44,7 @@ export async function listCompanyPeople(db: Db, companyId: string) {
     .innerJoin('customers', 'customers.id', 'affiliations.customer_id')
     .select(['customers.id', 'customers.display_name', 'customers.lifecycle_stage', 'affiliations.department', 'affiliations.title', 'affiliations.is_primary'])
     .where('affiliations.company_id', '=', companyId)
+    .where('affiliations.is_primary', '=', true)
     .where('customers.deleted_at', 'is', null)
     .orderBy('customers.sort_key')
     .limit(500)
@@ -71,6 +72,61 @@ export async function upsertPrimaryAffiliations(
     FROM jsonb_to_recordset(${JSON.stringify(withCompany)}::jsonb) AS v(customer_id uuid, company_id uuid, department text, title text)
     ON CONFLICT (customer_id, company_id) DO UPDATE
       SET department = excluded.department, title = excluded.title, is_primary = true, updated_at = now()`.execute(db);
+}
+
+export interface AffiliationRow {
+  customer_id: string;
+  company_id: string;
+  department: string | null;
+  title: string | null;
+  is_primary: boolean;
+  /** Japan days: first and last time a record said it (ended_on null while it is the 現職). */
+  started_on: string | null;
+  ended_on: string | null;
+}
+
+/**
+ * Each customer's affiliations as its records say them (所属履歴 folded per company: src/domain/companies/
+ * affiliation-history.ts): one row per company, the golden record's primary. With `replace`, a company no record of
+ * the customer names any more (records split out, a company merged) loses its row; a new customer has none to lose.
+ */
+export async function writeAffiliations(db: Db, customerIds: readonly string[], rows: readonly AffiliationRow[], replace: boolean): Promise<void> {
+  if (replace && customerIds.length > 0) {
+    await sql`DELETE FROM affiliations a WHERE a.customer_id = ANY(${[...customerIds]}::uuid[])
+      AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(customer_id uuid, company_id uuid)
+                      WHERE v.customer_id = a.customer_id AND v.company_id = a.company_id)`.execute(db);
+  }
+  if (rows.length === 0) return;
+  await sql`INSERT INTO affiliations (customer_id, company_id, department, title, is_primary, started_on, ended_on)
+    SELECT v.customer_id, v.company_id, v.department, v.title, v.is_primary, v.started_on, v.ended_on
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS v(customer_id uuid, company_id uuid, department text, title text, is_primary boolean, started_on date, ended_on date)
+    ON CONFLICT (customer_id, company_id) DO UPDATE
+      SET department = excluded.department, title = excluded.title, is_primary = excluded.is_primary,
+          started_on = excluded.started_on, ended_on = excluded.ended_on, updated_at = now()
+      WHERE (affiliations.department, affiliations.title, affiliations.is_primary, affiliations.started_on, affiliations.ended_on)
+        IS DISTINCT FROM (excluded.department, excluded.title, excluded.is_primary, excluded.started_on, excluded.ended_on)`.execute(db);
+}
+
+/**
+ * 過去の所属者 (元社員): people whose history names the company but whose 現職 is elsewhere (or unknown), each with
+ * where they are now (転職先) and since when, newest leavers first.
+ */
+export async function listFormerCompanyPeople(db: Db, companyId: string) {
+  const rows = await sql<{
+    id: string; display_name: string; lifecycle_stage: string; department: string | null; title: string | null;
+    started_on: string | null; ended_on: string | null; now_company_id: string | null; now_company_name: string | null;
+    now_department: string | null; now_title: string | null; now_since: string | null;
+  }>`SELECT c.id, c.display_name, c.lifecycle_stage, a.department, a.title, a.started_on, a.ended_on,
+      nc.id AS now_company_id, nc.name AS now_company_name, p.department AS now_department, p.title AS now_title, p.started_on AS now_since
+    FROM affiliations a
+    JOIN customers c ON c.id = a.customer_id AND c.deleted_at IS NULL
+    LEFT JOIN affiliations p ON p.customer_id = a.customer_id AND p.is_primary
+    LEFT JOIN companies nc ON nc.id = p.company_id
+    WHERE a.company_id = ${companyId} AND NOT a.is_primary
+    ORDER BY a.ended_on DESC NULLS LAST, c.sort_key, c.id
+    LIMIT 500`.execute(db);
+  return rows.rows;
 }
 
 // ── resolution (issue 20): companies found by name key, 法人番号 or a former name ──

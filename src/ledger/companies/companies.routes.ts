@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
-import { CompanyCreate, CompanyDetailSchema, CompanyListQuery, CompanyListSchema, CompanyPatch, CompanySchema } from './companies.schemas.ts';
-import { createCompany, getCompany, listCompanies, updateCompany } from './companies.service.ts';
+import { CompanyCreate, CompanyDetailSchema, CompanyListQuery, CompanyListSchema, CompanyPatch, CompanySchema, FormerPeopleSchema } from './companies.schemas.ts';
+import { createCompany, getCompany, listCompanies, listFormerPeople, updateCompany } from './companies.service.ts';
 
 export function companyRoutes(): Router {
   const app = createRouter();
@@ -21,6 +21,12 @@ export function companyRoutes(): Router {
     secureRoute({ method: 'get', path: '/api/v1/companies/{id}', access: 'companies:read', summary: 'A company with its people', tags: ['companies'],
       request: { params: IdParam }, responses: { 200: json(CompanyDetailSchema, 'The company'), 404: json(z.object({}), 'Not found') } }),
     async (c) => c.json(await getCompany(c.get('deps').db, c.req.valid('param').id), 200),
+  );
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/companies/{id}/former-people', access: 'companies:read', tags: ['companies'],
+      summary: '過去の所属者 (元社員): people whose records name this company but whose current company is another, with where they went',
+      request: { params: IdParam }, responses: { 200: json(FormerPeopleSchema, 'Former people'), 404: json(z.object({}), 'Not found') } }),
+    async (c) => c.json(await listFormerPeople(c.get('deps').db, c.req.valid('param').id), 200),
   );
   app.openapi(
     secureRoute({ method: 'patch', path: '/api/v1/companies/{id}', access: 'companies:write', summary: 'Edit a company', tags: ['companies'],

@@ -48,9 +48,28 @@ export const CompanyDetailSchema = CompanySchema.extend({
   mergedInto: z.object({ id: z.string().uuid(), name: z.string() }).nullable()
     .openapi({ description: 'Set when this company was merged into another: it is shown read-only and can be unmerged' }),
   mergedCompanies: z.array(z.object({ id: z.string().uuid(), name: z.string() })).openapi({ description: 'Companies merged into this one' }),
-  people: z.array(z.object({ id: z.string(), displayName: z.string(), lifecycleStage: z.string(), department: z.string().nullable(), title: z.string().nullable(), isPrimary: z.boolean() })),
+  people: z.array(z.object({ id: z.string(), displayName: z.string(), lifecycleStage: z.string(), department: z.string().nullable(), title: z.string().nullable(), isPrimary: z.boolean() }))
+    .openapi({ description: 'The people whose current (primary) company this is; former people: GET /companies/{id}/former-people' }),
 }).openapi('CompanyDetail');
 export type CompanyDetail = z.infer<typeof CompanyDetailSchema>;
+
+/** 過去の所属者 (元社員): people whose history names the company, now elsewhere. */
+export const FormerPeopleSchema = z.object({
+  items: z.array(z.object({
+    id: z.string().uuid(),
+    displayName: z.string(),
+    lifecycleStage: z.string(),
+    department: z.string().nullable().openapi({ description: 'Their last department here' }),
+    title: z.string().nullable(),
+    startedOn: z.string().nullable().openapi({ description: 'First seen here (Japan day, YYYY-MM-DD)', example: '2024-04-01' }),
+    endedOn: z.string().nullable().openapi({ description: 'Last seen here (Japan day)' }),
+    movedTo: z.object({
+      companyId: z.string().uuid(), companyName: z.string(), department: z.string().nullable(), title: z.string().nullable(),
+      since: z.string().nullable().openapi({ description: 'First seen there (Japan day)' }),
+    }).nullable().openapi({ description: '転職先: their current company, null when none is known' }),
+  })),
+}).openapi('FormerPeople');
+export type FormerPeople = z.infer<typeof FormerPeopleSchema>;
 
 // ── 法人の重複確認 (issue 20): pairs the matcher left for a person, merges by hand and their undoing ──
 

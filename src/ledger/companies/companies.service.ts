@@ -7,7 +7,7 @@ import type { CompanyRow } from '../../db/schema.ts';
 import { nfkc } from '../../domain/normalize/text.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import * as repo from './companies.repository.ts';
-import type { Company, CompanyDetail, CompanyList } from './companies.schemas.ts';
+import type { Company, CompanyDetail, CompanyList, FormerPeople } from './companies.schemas.ts';
 import {
   SIZE_BAND_LABELS, assessSme, chooseCompanyMatch, classifyIndustry, companyLookupKeys, employeeSizeBand, parseEmployeeCount,
   parseYenAmount, prepareCompany, websiteDomain, type PreparedCompany, type SizeBand,
@@ -137,6 +137,21 @@ export async function updateCompany(db: Db, id: string, input: CompanyInput, act
   }
 }
 
+/** 過去の所属者 (元社員) of a company, with where each went (転職先) and when. */
+export async function listFormerPeople(db: Db, id: string): Promise<FormerPeople> {
+  if (!(await repo.findCompanyRowOrMerged(db, id))) throw notFound('Company');
+  const rows = await repo.listFormerCompanyPeople(db, id);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, displayName: r.display_name, lifecycleStage: r.lifecycle_stage, department: r.department, title: r.title,
+      startedOn: r.started_on, endedOn: r.ended_on,
+      movedTo: r.now_company_id === null ? null : {
+        companyId: r.now_company_id, companyName: r.now_company_name ?? '', department: r.now_department, title: r.now_title, since: r.now_since,
+      },
+    })),
+  };
+}
+
 /** A company with its people; a company merged into another is shown too (read-only, with its survivor), so it can be unmerged. */
 export async function getCompany(db: Db, id: string): Promise<CompanyDetail> {
   const row = await repo.findCompanyRowOrMerged(db, id);
@@ -260,6 +275,22 @@ export async function resolveCompanies(db: Db, mentions: readonly CompanyMention
   };
   if (db.isTransaction) await work(db);
   else await db.transaction().execute(work);
+  return out;
+}
+
+/**
+ * The registered company each name is, without registering any (a former employer named only in an old record
+ * links when the ledger knows it, and stays a name otherwise): the same decision as resolveCompanies, read only.
+ */
+export async function findCompanyIdsByName(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(names.filter((n) => n.trim() !== ''))];
+  const mentions: CompanyMention[] = distinct.map((name) => ({ name, email: null }));
+  const prepared = mentions.map((m, i) => prepareCompany({ id: `m${i}`, name: m.name!, emails: [] }));
+  const named = prepared.flatMap((p, i) => (p.name !== null ? [i] : []));
+  const out = new Map<string, string>();
+  if (named.length === 0) return out;
+  const decided = await decideAll(db, mentions, prepared, named, false);
+  decided.forEach((d, k) => { if (d.companyId !== null) out.set(distinct[named[k]!]!, d.companyId); });
   return out;
 }
 

@@ -348,6 +348,25 @@ export async function acquisitionChannelExists(db: Db, code: string): Promise<bo
 // ── affiliations ──
 
 /**
+ * Each customer's golden affiliation as stored, before a recompute: the company (as the ledger names it: the record
+ * that gave it may have been rewritten since), department, title, and which record said it when (provenance), so
+ * the recompute can tell a 人事異動 from an unmerge that only went back to an older record.
+ */
+export async function goldenAffiliations(db: Db, customerIds: readonly string[]) {
+  if (customerIds.length === 0) return [];
+  const rows = await sql<{
+    id: string; company_id: string | null; company_name: string | null; department: string | null; title: string | null;
+    record_id: string | number | null; stated_at: string | null;
+  }>`SELECT c.id, c.company_id, co.name AS company_name, c.department, c.title,
+      c.provenance->'companyName'->>'sourceRecordId' AS record_id, c.provenance->'companyName'->>'at' AS stated_at
+    FROM customers c
+    LEFT JOIN companies co ON co.id = c.company_id
+    WHERE c.id = ANY(${[...customerIds]}::uuid[]) AND c.company_id IS NOT NULL`.execute(db);
+  return rows.rows.map((r) => ({ ...r, record_id: r.record_id === null ? null : Number(r.record_id) }));
+}
+
+
+/**
  * The next `limit` customers (in id order, after `afterCustomerId`) holding a record of the source: a walk along
  * source_records_customer_idx, so each customer comes once however many records of the source it holds.
  */

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { IdParam, ProblemSchema, json, secureRoute, createRouter, type Router } from '../../core/route.ts';
 import {
-  CustomerListQuery, CustomerListSchema, CustomerSchema, CustomerSourceValuesSchema, SearchQuery, SourceRecordListSchema,
+  AffiliationHistorySchema, CustomerListQuery, CustomerListSchema, CustomerSchema, CustomerSourceValuesSchema, SearchQuery, SourceRecordListSchema,
 } from './customers.schemas.ts';
 import {
-  countSearch, deleteCustomer, getCustomer, getCustomerSourceValues, listCustomerSourceRecords, listCustomers,
+  countSearch, customerAffiliations, deleteCustomer, getCustomer, getCustomerSourceValues, listCustomerSourceRecords, listCustomers,
 } from './customers.service.ts';
 
 const notFound = json(z.object({}), 'No such customer');
@@ -57,6 +57,13 @@ export function customerRoutes(): Router {
       summary: '「他のデータソースの値」: per group or field, the values other source records hold; and per record, the values kept under the source\'s own column or question names',
       request: { params: IdParam }, responses: { 200: json(CustomerSourceValuesSchema, 'Other values and source attributes'), 404: notFound } }),
     async (c) => c.json(await getCustomerSourceValues(c.get('deps').db, c.req.valid('param').id, c.get('auth')), 200),
+  );
+
+  app.openapi(
+    secureRoute({ method: 'get', path: '/api/v1/customers/{id}/affiliations', access: 'customers:read', tags: ['customers'],
+      summary: '所属履歴: 現職 and 前職 periods (company, department, title, first and last seen, sources), derived from the source records, newest first',
+      request: { params: IdParam }, responses: { 200: json(AffiliationHistorySchema, 'Affiliation history'), 404: notFound } }),
+    async (c) => c.json(await customerAffiliations(c.get('deps').db, c.req.valid('param').id), 200),
   );
   return app;
 }

@@ -150,3 +150,19 @@ export const CustomerSourceValuesSchema = z.object({
   attributes: z.array(SourceAttributeSchema).openapi({ description: 'Per source record, the values kept under the source\'s own names, newest record first' }),
 }).openapi('CustomerSourceValues');
 export type CustomerSourceValues = z.infer<typeof CustomerSourceValuesSchema>;
+
+/** 所属履歴: one period of a person's affiliation, as their source records say it. */
+export const AffiliationPeriodSchema = z.object({
+  companyId: z.string().uuid().nullable().openapi({ description: 'The ledger company, when the name is registered' }),
+  companyName: z.string().openapi({ example: '株式会社エーシャ', description: 'The registered company\'s name when linked, else as written' }),
+  writtenAs: z.string().openapi({ example: '(株)エーシャ', description: 'The company name as the period\'s newest record wrote it' }),
+  department: z.string().nullable(),
+  title: z.string().nullable(),
+  firstSeen: z.string().nullable().openapi({ description: 'When a record first said it (ISO); null when its records carry no date' }),
+  lastSeen: z.string().nullable(),
+  status: z.enum(['current', 'former']).openapi({ description: 'current = 現職 (the golden record\'s company), former = 前職' }),
+  change: z.enum(['job_change', 'internal']).nullable().openapi({ description: 'From the period before: job_change = 人事異動 (another company), internal = 異動・昇進' }),
+  sources: z.array(z.object({ sourceRecordId: z.number().int(), source: z.string(), label: z.string() })),
+});
+export const AffiliationHistorySchema = z.object({ items: z.array(AffiliationPeriodSchema) }).openapi('AffiliationHistory');
+export type AffiliationHistory = z.infer<typeof AffiliationHistorySchema>;

@@ -15,7 +15,8 @@ import { audit } from '../../platform/audit/audit.service.ts';
 import { hitRateLimit } from '../../platform/accounts/auth.repository.ts';
 import { searchCustomerIds } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
-import type { Customer, CustomerList, CustomerListItem, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
+import { customerAffiliationHistory } from './affiliation-history.service.ts';
+import type { AffiliationHistory, Customer, CustomerList, CustomerListItem, CustomerSourceValues, SourceRecord } from './customers.schemas.ts';
 import { refreshOrderRollups } from '../values/values.service.ts';
 
 
@@ -45,6 +46,25 @@ export async function deleteCustomer(db: Db, id: string, actor: Actor): Promise<
     await refreshOrderRollups(trx, [id]);
     await audit(trx, actor, 'customer.delete', { type: 'customer', id }, { displayName: row.display_name });
   });
+}
+
+/** 所属履歴 (GET /customers/{id}/affiliations): derived from the records on every read, each period with its sources. */
+export async function customerAffiliations(db: Db, id: string): Promise<AffiliationHistory> {
+  if (!(await repo.findCustomerRow(db, id))) throw notFound('Customer');
+  const [periods, records] = await Promise.all([customerAffiliationHistory(db, id), repo.listSourceRecordsOfCustomer(db, id)]);
+  const label = new Map(records.map((r) => [r.id, r.source_label ?? r.source]));
+  // A registered company shows as the ledger names it (as its page does); the spelling a record used stays beside it.
+  const registered = await repo.loadCompanyNames(db, [...new Set(periods.flatMap((p) => (p.companyId === null ? [] : [p.companyId])))]);
+  return {
+    items: periods.map((p) => ({
+      companyId: p.companyId, companyName: (p.companyId !== null ? registered.get(p.companyId) : undefined) ?? p.companyName, writtenAs: p.companyName, department: p.department, title: p.title, firstSeen: p.firstSeen, lastSeen: p.lastSeen,
+      status: p.status, change: p.change,
+      sources: p.sourceRecordIds.map((rid) => {
+        const r = records.find((x) => x.id === rid);
+        return { sourceRecordId: rid, source: r?.source ?? '', label: label.get(rid) ?? '' };
+      }),
+    })),
+  };
 }
 
 export async function getCustomer(db: Db, id: string, actor: Actor, options: { audited: boolean } = { audited: true }): Promise<Customer> {

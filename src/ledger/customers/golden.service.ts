@@ -12,7 +12,7 @@ import { personalSearchValues } from '../../domain/search/document.ts';
 import { searchDocumentColumns } from '../search/search.repository.ts';
 import * as repo from './customers.repository.ts';
 import { COMPANY_FACTS, resolveCompanies, type CompanyFact, type CompanyMention } from '../companies/companies.service.ts';
-import { upsertPrimaryAffiliations } from '../companies/companies.repository.ts';
+import { storeAffiliations, type RecomputedAffiliation } from './affiliation-history.service.ts';
 import { refreshOrderTotalsKeys } from '../values/values.service.ts';
 
 /**
@@ -37,11 +37,13 @@ export async function recomputeCustomers(db: Db, customerIds: Iterable<string>):
   for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) {
     const batch = ids.slice(i, i + RECOMPUTE_BATCH);
     const statements = await repo.statementsByCustomer(db, batch);
+    // The affiliation as it was, to tell a 人事異動 (a newer record names another company) on the timeline.
+    const before = await repo.goldenAffiliations(db, batch);
     const rows = await goldenRows(db, [...statements].map(([id, list]) => ({ id, statements: list })));
     await repo.updateCustomersColumns(db, rows.map((r) => r.row));
     // The composition's keys kept beside the order totals follow the golden record (one writer: the values).
     await refreshOrderTotalsKeys(db, batch);
-    await upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)));
+    await storeAffiliations(db, rows.map((r) => affiliationOf(r, statements.get(r.row.id) ?? [])), before);
     for (const r of rows) out.set(r.row.id, r.values);
   }
   return out;
@@ -68,12 +70,13 @@ export async function createCustomersFromStatements(db: Db, customers: ReadonlyA
   // JavaScript, ~14 s of a 100k-row import) are built while the previous batch's insert runs.
   let writing: Promise<void> = Promise.resolve();
   for (let i = 0; i < customers.length; i += RECOMPUTE_BATCH) {
-    const built = buildGoldenRows(customers.slice(i, i + RECOMPUTE_BATCH));
+    const slice = customers.slice(i, i + RECOMPUTE_BATCH);
+    const built = buildGoldenRows(slice);
     await writing;
     const rows = await withCompanies(db, built);
     writing = (async () => {
       await repo.insertCustomersWithColumns(db, rows.map((r) => r.row));
-      await upsertPrimaryAffiliations(db, rows.map((r) => affiliationOf(r.row)).filter((a) => a.company_id !== null));
+      await storeAffiliations(db, rows.map((r, k) => affiliationOf(r, slice[k]!.statements)), null);
     })();
     awaitedLater(writing); // on the next turn or below
     await sendPending();
@@ -172,8 +175,10 @@ function goldenRow(id: string, values: Record<string, unknown>, provenance: Reco
   };
 }
 
-function affiliationOf(row: repo.GoldenRow) {
-  return { customer_id: row.id, company_id: row.company_id, department: row.department, title: row.title };
+function affiliationOf(r: { row: repo.GoldenRow; values: Record<string, unknown>; provenance?: Record<string, unknown> }, statements: readonly SourceStatement[]): RecomputedAffiliation {
+  return {
+    id: r.row.id, statements, companyId: r.row.company_id, values: r.values, department: r.row.department, title: r.row.title, provenance: r.provenance ?? {},
+  };
 }
 
 export async function loadGolden(db: Db, customerId: string) {

@@ -7,6 +7,7 @@ import { can } from '../../domain/auth/permissions.ts';
 import { maskExternalId, maskStatement, maskText } from '../../domain/customers/masking.ts';
 import { isNameOnly, learnedVerdict } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
+import { reconcileAffiliationChanges } from '../../ledger/customers/affiliation-history.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
 import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
 import { customersMerged, customerSplit } from '../../ledger/customers/merge-listeners.ts';
@@ -274,6 +275,8 @@ export async function unmergeCustomer(db: Db, customerId: string, recordIds: num
     })));
     await recomputeCustomer(trx, customerId);
     await recomputeCustomer(trx, created);
+    // A 人事異動 entry went with its record: each side's entries must name companies its own records still hold.
+    await reconcileAffiliationChanges(trx, [customerId, created]);
     await refreshValuesOf(trx, [customerId, created]);
     const newName = (await findCustomerRow(trx, created))?.display_name ?? '';
     // Both timelines say what happened, each with the other customer.

@@ -21,7 +21,7 @@ const ICONS: Record<string, IconName> = {
   form_submission: 'form', page_view: 'globe', purchase: 'cart', purchase_cancelled: 'cart', purchase_returned: 'cart',
   event_registration: 'calendar', event_attendance: 'calendar',
   email_sent: 'mail', email_opened: 'mail', email_clicked: 'link', email_unsubscribed: 'warn', email_bounced: 'warn', dm_mailed: 'inbox', dm_returned: 'warn',
-  voice_received: 'speech', voice_reply: 'mail', voice_done: 'check',
+  voice_received: 'speech', voice_reply: 'mail', voice_done: 'check', affiliation_change: 'building',
 };
 
 interface Change {
@@ -182,7 +182,10 @@ type OwnerName = (id: string) => string;
 
 function ActivityItem({ activity: a, ownerName }: { activity: Activity; ownerName: OwnerName }) {
   const { tOr } = useI18n();
-  const typeLabel = tOr(`activity.${a.type}`, a.title ?? a.type);
+  // 人事異動 and 異動・昇進 are one type: the change it records names it.
+  const typeLabel = a.type === 'affiliation_change'
+    ? tOr(`activity.affiliation_change.${str(a.properties.change) ?? 'job_change'}`, a.title ?? a.type)
+    : tOr(`activity.${a.type}`, a.title ?? a.type);
   const changes = Array.isArray(a.properties.changes) ? (a.properties.changes as Change[]) : null;
   const body = typeof a.properties.body === 'string' ? a.properties.body : null;
   const mentions = Array.isArray(a.properties.mentions) ? (a.properties.mentions as unknown[]).filter((m): m is string => typeof m === 'string') : [];
@@ -287,6 +290,21 @@ function Detail({ activity: a }: { activity: Activity }) {
               ))}
             </dl>
           )}
+        </div>
+      );
+    }
+    case 'affiliation_change': {
+      const side = (v: unknown) => {
+        const s = (v ?? {}) as Record<string, unknown>;
+        const name = str(s.companyName) ?? '';
+        const id = str(s.companyId);
+        return <>{id ? <Link to={`/companies/${id}`}>{name}</Link> : name} {[str(s.department), str(s.title)].filter(Boolean).join(' ')}</>;
+      };
+      return (
+        <div className="small" data-testid="affiliation-activity">
+          {p.change === 'job_change' && <span className="muted">{t('timeline.affiliationFrom')} </span>}{side(p.from)}
+          {' → '}
+          {p.change === 'job_change' && <span className="muted">{t('timeline.affiliationTo')} </span>}{side(p.to)}
         </div>
       );
     }

@@ -1,7 +1,7 @@
 /** 企業詳細: the company's registered facts and the people (customers) who belong to it. */
 import { useState, type ReactNode } from 'react';
 import { api, type CompanyDetail } from '../api.ts';
-import { formatDateTime, formatPhone, formatPostal } from '../format.ts';
+import { formatDate, formatDateTime, formatPhone, formatPostal } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { Link, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -153,9 +153,48 @@ export function CompanyDetailPage({ id }: { id: string }) {
               />
             )}
           </section>
+          <FormerPeopleCard companyId={company.id} />
         </div>
       </div>
     </div>
+  );
+}
+
+/** 過去の所属者 (元社員): people whose records name this company, now elsewhere — where they went (転職先) and when. */
+function FormerPeopleCard({ companyId }: { companyId: string }) {
+  const { t } = useI18n();
+  const { data, error, loading } = useLoad(() => api.companyFormerPeople(companyId), [companyId]);
+  const items = data?.items ?? null;
+  return (
+    <section className="card" data-testid="company-former-people">
+      <div className="card-header"><h2>{t('companies.formerPeople')}{items ? `（${items.length}）` : ''}</h2></div>
+      <ErrorBanner error={error} />
+      {items && items.length === 0 ? (
+        <div className="muted empty-note">{t('companies.formerEmpty')}</div>
+      ) : (
+        <DataTable
+          bare
+          rows={items}
+          loading={loading}
+          rowKey={(p) => p.id}
+          rowTestId="company-former-person"
+          onRowClick={(p) => navigate(`/customers/${p.id}`)}
+          columns={[
+            { key: 'name', header: t('field.name'), cell: (p) => <Link to={`/customers/${p.id}`} className="row-link">{p.displayName}</Link> },
+            { key: 'here', header: t('companies.formerHere'), cell: (p) => <>
+              {[p.department, p.title].filter(Boolean).join(' ') || <span className="muted">—</span>}
+              {p.endedOn && <div className="small muted">{t('companies.lastSeenHere')} {formatDate(p.endedOn)}</div>}
+            </> },
+            { key: 'movedTo', header: t('companies.movedTo'), cell: (p) => p.movedTo === null ? <span className="muted">{t('companies.movedUnknown')}</span> : <>
+              <Link to={`/companies/${p.movedTo.companyId}`} data-testid="former-moved-to">{p.movedTo.companyName}</Link>
+              {(p.movedTo.department || p.movedTo.title) && <div className="small">{[p.movedTo.department, p.movedTo.title].filter(Boolean).join(' ')}</div>}
+              {p.movedTo.since && <div className="small muted">{t('companies.movedSince')} {formatDate(p.movedTo.since)}</div>}
+            </> },
+          ]}
+        />
+      )}
+      <p className="muted small">{t('companies.formerLead')}</p>
+    </section>
   );
 }
 

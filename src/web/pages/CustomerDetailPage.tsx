@@ -17,6 +17,7 @@ import { CustomerValueCard } from '../components/CustomerValueCard.tsx';
 import { CandidatesCard } from '../components/CandidatesCard.tsx';
 import { ConsentCard } from '../components/ConsentCard.tsx';
 import { QualityCard } from '../components/QualityCard.tsx';
+import { AffiliationCard } from '../components/AffiliationCard.tsx';
 import { VoiceCustomerCard } from './voice/VoiceCards.tsx';
 import { ReviewIdentityPanel } from './ReviewIdentityPanel.tsx';
 import { Button } from '../components/Button.tsx';
@@ -234,6 +235,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         <div className="detail-side">
           <ConsentCard customerId={c.id} canWrite={can('customers:write')} />
           <QualityCard customerId={c.id} />
+          <AffiliationCard customerId={c.id} reloadKey={timelineKey} />
           {can('commerce:read') && <PurchaseSummary customerId={c.id} />}
           {can('commerce:read') && <CustomerValueCard customerId={c.id} />}
           {can('commerce:read') && <CandidatesCard customerId={c.id} />}
