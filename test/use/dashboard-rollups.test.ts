@@ -20,6 +20,9 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
  *    positive quantity), net revenue and order days of its orders not cancelled, and the customer's composition keys
  *    (0045: prefecture, channel, stage, owner, company) — after an order, a return, a
  *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
+ *  - the month sums (0046: order_months, category_months, cohort_months; values.repository.ts), appended as deltas
+ *    by the same calls: per key, equal to the same sums over the day rows — checked by monthsDrift with the totals;
+ *    the daily rebuild compacts them to one row per key;
  *  - customer_funnel (0045, customers.repository.ts): each live customer's first arrival at each funnel stage — checked
  *    by funnelDrift with the totals, so after the same paths, and after a stage edit;
  *  - match_decisions.joined_existing (resolution.repository.ts): a merge or accept whose customer was created before
@@ -58,9 +61,36 @@ for (const engine of ENGINES) {
       const r = new Set(raw);
       return { missing: raw.filter((x) => !s.has(x)).sort(), extra: stored.filter((x) => !r.has(x)).sort(), rows: stored.length };
     };
+    /**
+     * Keys of the month sums (0046: order_months, category_months, cohort_months — deltas, summed per key) whose sums
+     * differ from the same sums over the day rows, as text; and how many delta rows there are.
+     */
+    const monthsDrift = async () => {
+      const db = t.database.db;
+      const rows = async (q: ReturnType<typeof sql<{ row: string }>>) => (await q.execute(db)).rows.map((r) => r.row);
+      const pairs: Array<[string[], string[]]> = [
+        [await rows(sql<{ row: string }>`SELECT month || ' ' || currency || ' ' || sum(orders) || ' ' || round(sum(revenue), 2) || ' ' || sum(buyers) || ' ' || sum(new_buyers) || ' ' || sum(days) AS row
+            FROM order_months GROUP BY month, currency HAVING sum(days) <> 0`),
+          await rows(sql<{ row: string }>`SELECT date_trunc('month', day)::date || ' ' || currency || ' ' || sum(orders) || ' ' || round(sum(revenue), 2) || ' ' || count(*) FILTER (WHERE month_first)
+              || ' ' || count(*) FILTER (WHERE month_first AND date_trunc('month', first_day) = date_trunc('month', day)) || ' ' || count(*) AS row
+            FROM customer_order_days GROUP BY date_trunc('month', day), currency`)],
+        [await rows(sql<{ row: string }>`SELECT month || ' ' || currency || ' ' || COALESCE(category, '-') || ' ' || sum(orders) || ' ' || round(sum(revenue), 2) || ' ' || sum(buyers) || ' ' || sum(days) AS row
+            FROM category_months GROUP BY month, currency, category HAVING sum(days) <> 0`),
+          await rows(sql<{ row: string }>`SELECT date_trunc('month', day)::date || ' ' || currency || ' ' || COALESCE(category, '-') || ' ' || sum(orders) || ' ' || round(sum(revenue), 2)
+              || ' ' || count(*) FILTER (WHERE month_first) || ' ' || count(*) AS row
+            FROM customer_category_days GROUP BY date_trunc('month', day), currency, category`)],
+        [await rows(sql<{ row: string }>`SELECT cohort || ' ' || month || ' ' || sum(buyers) AS row FROM cohort_months GROUP BY cohort, month HAVING sum(buyers) <> 0`),
+          await rows(sql<{ row: string }>`SELECT date_trunc('month', first_day)::date || ' ' || date_trunc('month', day)::date || ' ' || count(*) AS row
+            FROM customer_order_days WHERE month_first_any GROUP BY date_trunc('month', first_day), date_trunc('month', day)`)],
+      ];
+      const differ = pairs.flatMap(([stored, days]) => [...stored.filter((x) => !days.includes(x)).map((x) => `stored ${x}`), ...days.filter((x) => !stored.includes(x)).map((x) => `days ${x}`)]);
+      const deltas = Number((await sql<{ n: number }>`SELECT (SELECT count(*) FROM order_months) + (SELECT count(*) FROM category_months) + (SELECT count(*) FROM cohort_months) AS n`.execute(db)).rows[0]!.n);
+      return { differ: differ.sort(), deltas, keys: pairs.reduce((n, [, days]) => n + days.length, 0) };
+    };
     const assertTotals = async (rows: number, why: string) => {
       const d = await totalsDrift();
       assert.deepEqual([d.missing, d.extra], [[], []], why);
+      assert.deepEqual((await monthsDrift()).differ, [], `month sums ${why}`);
       assert.equal(d.rows, rows, why);
       assert.deepEqual(await recordRollupsDrift(t.database.db), [], `records' rollups ${why}`);
       assert.deepEqual(await funnelDrift(t.database.db), [], `funnel ${why}`);
@@ -218,8 +248,15 @@ for (const engine of ENGINES) {
       await sql`UPDATE customer_order_totals SET orders = orders + 5 WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db);
       await sql`DELETE FROM customer_order_totals WHERE customer_id = ${ids.jiro2!}::uuid`.execute(t.database.db);
       assert.notDeepEqual((await totalsDrift()).missing, []);
+      // And a month sum drifted: a delta row lost.
+      const before = await monthsDrift();
+      assert.ok(before.deltas > before.keys, `the writes appended deltas (${before.deltas} rows for ${before.keys} keys)`);
+      await sql`DELETE FROM category_months WHERE ctid IN (SELECT ctid FROM category_months WHERE days > 0 LIMIT 1)`.execute(t.database.db);
+      assert.notDeepEqual((await monthsDrift()).differ, []);
       await rebuildOrderRollups(t.database.db);
       await assertTotals(2, 'after the rebuild');
+      const compacted = await monthsDrift();
+      assert.equal(compacted.deltas, compacted.keys, 'the rebuild leaves one row per key');
       // The keys beside the totals put right from the facts (the daily pass does it after the facts).
       await sql`UPDATE customer_order_totals SET prefecture = '沖縄県', owner_user_id = NULL`.execute(t.database.db);
       await refreshOrderTotalsKeys(t.database.db, null);

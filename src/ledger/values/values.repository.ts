@@ -235,7 +235,8 @@ export async function setPredictions(db: Db, rows: ReadonlyArray<{ customerId: s
   }
 }
 
-// ── the dashboards' order rollups (customer_order_days, customer_category_days: migration 0022; customer_order_totals: 0040) ──
+// ── the dashboards' order rollups (customer_order_days, customer_category_days: migration 0022; customer_order_totals: 0040;
+//    the month sums order_months, category_months, cohort_months: 0046) ──
 
 /** Japan calendar day of an order: the dashboards' months and ranges are Japan time. */
 const JAPAN_DAY = sql`(o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date`;
@@ -310,16 +311,40 @@ export async function refreshOrderTotalsKeysOf(db: Db, customerIds: readonly str
       AND (${TOTALS_KEYS('t')}) IS DISTINCT FROM (${TOTALS_KEYS('f')})`.execute(db);
 }
 
+/**
+ * The month sums (migration 0046: order_months, category_months, cohort_months) of the day rows of some customers, or
+ * of everyone (null), times `sign`. The month tables are deltas: a writer appends -1 × a customer's sums before it
+ * rewrites the customer's day rows and +1 × after, so no two writers ever update one shared month row.
+ */
+async function appendMonthSums(db: Db, customerIds: readonly string[] | null, sign: 1 | -1): Promise<void> {
+  const of = customerIds ? sql`WHERE d.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``;
+  const and = customerIds ? sql`AND d.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``;
+  const s = sql.lit(sign);
+  await sql`INSERT INTO order_months (month, currency, orders, revenue, buyers, new_buyers, days)
+    SELECT date_trunc('month', d.day)::date, d.currency, ${s} * sum(d.orders), ${s} * sum(d.revenue), ${s} * count(*) FILTER (WHERE d.month_first),
+           ${s} * count(*) FILTER (WHERE d.month_first AND date_trunc('month', d.first_day) = date_trunc('month', d.day)), ${s} * count(*)
+    FROM customer_order_days d ${of} GROUP BY 1, 2`.execute(db);
+  await sql`INSERT INTO category_months (month, currency, category, orders, revenue, buyers, days)
+    SELECT date_trunc('month', d.day)::date, d.currency, d.category, ${s} * sum(d.orders), ${s} * sum(d.revenue),
+           ${s} * count(*) FILTER (WHERE d.month_first), ${s} * count(*)
+    FROM customer_category_days d ${of} GROUP BY 1, 2, 3`.execute(db);
+  await sql`INSERT INTO cohort_months (cohort, month, buyers)
+    SELECT date_trunc('month', d.first_day)::date, date_trunc('month', d.day)::date, ${s} * count(*)
+    FROM customer_order_days d WHERE d.month_first_any ${and} GROUP BY 1, 2`.execute(db);
+}
+
 /** Rewrites the order rollups of some customers (their orders changed, they were merged, split or deleted). */
 export async function refreshOrderRollupsOf(db: Db, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length === 0) return;
   const ids = [...customerIds];
+  await appendMonthSums(db, ids, -1);
   await sql`DELETE FROM customer_order_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_order_days (customer_id, day, currency, orders, revenue, first_day, month_first, month_first_any, currency_first) ${orderDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_category_days WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_category_days (customer_id, day, currency, category, orders, revenue, month_first) ${categoryDays(ids)}`.execute(db);
   await sql`DELETE FROM customer_order_totals WHERE customer_id = ANY(${ids}::uuid[])`.execute(db);
   await sql`INSERT INTO customer_order_totals (${TOTALS_COLUMNS}) ${orderTotals(sql`WHERE d.customer_id = ANY(${ids}::uuid[])`)}`.execute(db);
+  await appendMonthSums(db, ids, 1);
 }
 
 /** Rewrites every customer's order rollups (the daily pass: whatever a path missed is put right within a day). */
@@ -333,6 +358,9 @@ export async function rebuildOrderRollups(db: Db): Promise<void> {
   await sql`INSERT INTO customer_order_totals (${TOTALS_COLUMNS}) ${orderTotals(sql``)}`.execute(db);
   await sql`ANALYZE customer_category_days`.execute(db);
   await sql`ANALYZE customer_order_totals`.execute(db);
+  // The month sums compacted to one row per key.
+  for (const table of ['order_months', 'category_months', 'cohort_months']) await sql`DELETE FROM ${sql.table(table)}`.execute(db);
+  await appendMonthSums(db, null, 1);
 }
 
 /** The customers who bought a product (its category changed: their category rollups follow). */
@@ -349,11 +377,12 @@ export async function lastValueRunSeconds(db: Db): Promise<number | null> {
   return row?.seconds ?? null;
 }
 
-/** 消去 (src/ledger/privacy): the customers' values and order rollups (days, categories, totals). */
+/** 消去 (src/ledger/privacy): the customers' values and order rollups (days, categories, totals; their month sums taken off). */
 export async function eraseValuesOf(db: Db, customerIds: readonly string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const a = await db.deleteFrom('customer_values').where('customer_id', 'in', customerIds).executeTakeFirst();
   const ids = sql.join(customerIds.map((id) => sql`${id}::uuid`));
+  await appendMonthSums(db, customerIds, -1);
   const b = await sql`DELETE FROM customer_order_days WHERE customer_id IN (${ids})`.execute(db);
   const c = await sql`DELETE FROM customer_category_days WHERE customer_id IN (${ids})`.execute(db);
   const d = await sql`DELETE FROM customer_order_totals WHERE customer_id IN (${ids})`.execute(db);
