@@ -13,7 +13,7 @@ import { statementOf } from '../ledger/customers/customers.repository.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
 import { deferSearchIndexMerge, mergeSearchIndex } from '../ledger/search/search.repository.ts';
 import { refreshValuesOf } from '../ledger/values/values.service.ts';
-import { absorbCustomer } from './identity/identity.service.ts';
+import { absorbCustomer } from './customer-merge.service.ts';
 import * as repo from './resolution.repository.ts';
 import { backfillPatterns, learnedDecisions, refreshPriorities } from './review-learning.ts';
 import type { QuarantinedRecord } from './resolution.schemas.ts';

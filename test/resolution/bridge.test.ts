@@ -91,7 +91,7 @@ for (const engine of ENGINES) {
         .where('customer_id', 'in', [survivor, mergedAway]).execute();
       assert.equal(merges.filter((m) => m.customer_id === survivor).length, 1, 'on the survivor’s timeline');
       assert.equal(merges.filter((m) => m.customer_id === mergedAway).length, 1, 'and on the merged-away customer’s');
-      assert.match(merges.find((m) => m.customer_id === survivor)!.title, /取り込みで自動/u);
+      assert.match(merges.find((m) => m.customer_id === survivor)!.title ?? '', /取り込みで自動/u);
       const audits = await db.selectFrom('audit_log').select(['details']).where('action', '=', 'identity.auto_merge').where('entity_id', '=', survivor).execute();
       assert.equal(audits.length, 1);
       assert.deepEqual((audits[0]!.details as { merged: string[] }).merged, [mergedAway]);
