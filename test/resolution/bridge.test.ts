@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/db/database.ts';
 import { parseImportProfile } from '../../src/domain/import/profile.ts';
 import { runImport } from '../../src/intake/files/import.service.ts';
+import { importInThread } from '../../src/intake/files/job-thread.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 import { ENGINES } from '../support/engines.ts';
 
@@ -38,10 +39,11 @@ function person(tag: string, name: string, kana: string, mobile: string) {
   };
 }
 
-async function importLines(db: Db, source: 'cards' | 'crm', name: string, lines: string[]) {
+async function importLines(db: Db, source: 'cards' | 'crm', name: string, lines: string[], { thread = false } = {}) {
   const file = path.join(dir, `${name}.csv`);
   fs.writeFileSync(file, [HEADER, ...lines].join('\n') + '\n');
-  return runImport(db, { filePath: file, profile: profiles[source], actor });
+  const input = { filePath: file, profile: profiles[source], actor };
+  return thread ? importInThread(db, input) : runImport(db, input);
 }
 
 async function recordsOf(db: Db, ...externalIds: string[]) {
@@ -115,6 +117,15 @@ for (const engine of ENGINES) {
         .where('kind', '=', 'review').where('rule', '=', 'cluster_spans_customers').where('source_record_id', '=', after.get('yamada-crm2')!.id).execute();
       assert.equal(review.length, 1, 'the tie is left for review');
       assert.deepEqual([review[0]!.customer_id, review[0]!.other_customer_id].sort(), [survivor, split.body.newCustomerId].sort());
+    });
+
+    test('in the job thread the server runs imports in, the merge is made the same way (its listeners are wired there too)', async () => {
+      const p = person('kato', '加藤 三郎', 'カトウ サブロウ', '090-3456-7816');
+      await importLines(db, 'cards', 'kato-cards', p.cards, { thread: true });
+      const summary = await importLines(db, 'crm', 'kato-crm', [p.crm], { thread: true });
+      assert.equal(summary.bridged, 1);
+      const now = await recordsOf(db, 'kato-old', 'kato-new', 'kato-crm');
+      assert.equal(new Set([...now.values()].map((r) => r.customerId)).size, 1);
     });
 
     test('a pair a reviewer rejected stays apart', async () => {
