@@ -148,7 +148,7 @@ export interface ClusterLink {
 /**
  * Where a cluster goes: its records not linked yet (`incoming`) and the existing customers its linked records belong
  * to, best first. The importer links the incoming records to the first customer, or makes a new one when there is
- * none; any other customer is a review case.
+ * none; any other customer is merged into the first when both are `strong`, else a review case.
  *
  * Without `links`: most records in the cluster first, ties by customer id (so the choice is deterministic).
  *

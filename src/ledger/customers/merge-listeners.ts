@@ -58,7 +58,8 @@ export function mergeListenerNames(): string[] {
 
 function registered(): MergeListener[] {
   if (listeners.size === 0) {
-    throw new Error('No merge listeners are registered: call wireMergeListeners() (src/app/merge-listeners.ts) before merging customers');
+    // With a code: a wiring fault of the process, not of a record (the resolver must fail the run, not quarantine).
+    throw Object.assign(new Error('No merge listeners are registered: call wireMergeListeners() (src/app/merge-listeners.ts) before merging customers'), { code: 'DAICHO_NO_MERGE_LISTENERS' });
   }
   return [...listeners.values()];
 }
