@@ -42,6 +42,7 @@ import { log } from '../core/logger.ts';
 import { health, measureRequests, metrics } from './operations.ts';
 import { privacyRoutes } from '../ledger/privacy/privacy.routes.ts';
 import { wireMergeListeners } from './merge-listeners.ts';
+import { setJobThreadSetup } from '../intake/files/job-thread.ts';
 import { privacyParts } from './privacy-parts.ts';
 import { voiceRoutes } from '../use/voice/voice.routes.ts';
 import { createFromFormSubmission } from '../use/voice/voice.service.ts';
@@ -52,8 +53,10 @@ export type App = Router;
 /** Builds the whole HTTP app. It never listens: src/cli/serve.ts does, tests call app.request(). */
 export function createApp(given: AppDeps): App {
   const app = createRouter();
-  // What follows a customer merge or unmerge (consents, 利用停止, trigger firings and tasks).
+  // What follows a customer merge or unmerge (consents, 利用停止, trigger firings and tasks), here and in the job
+  // thread an import runs in (it may merge two existing customers).
   wireMergeListeners();
+  setJobThreadSetup(new URL('./job-thread-setup.ts', import.meta.url));
   // Form submissions reach the voice-of-customer inbox through the deps (intake never imports use).
   const deps: AppDeps = { ...given, onFormSubmitted: given.onFormSubmitted ?? createFromFormSubmission };
 

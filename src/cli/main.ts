@@ -5,6 +5,7 @@ import { migrate } from '../db/migrate.ts';
 import { createUser } from '../platform/accounts/users.service.ts';
 import { AppError } from '../core/errors.ts';
 import { serve } from './serve.ts';
+import { wireMergeListeners } from '../app/merge-listeners.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,7 +46,7 @@ function formatSummary(s: ImportSummary): string {
   return [
     `Imported ${s.file} as source "${s.source}" (${s.encoding ?? 'xlsx'}) in ${s.seconds.toFixed(1)} s (identity resolution ${s.resolutionSeconds.toFixed(1)} s, reading and staging rows ${s.stagingSeconds.toFixed(1)} s)`,
     `  rows read ${s.read}, new ${s.new}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`,
-    `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, sent to review ${s.review}`,
+    `  values flagged ${s.flagged}; merged into existing or shared customers ${s.merged}, new customers ${s.customersCreated}, existing customers merged ${s.bridged ?? 0}, sent to review ${s.review}`,
     ...(s.quarantined > 0 ? [`  set aside because their identity resolution failed (see 名寄せレビュー; retry there after a fix) ${s.quarantined}`] : []),
     ...(s.consentEvents !== undefined ? [`  consent events recorded from the profile's consent columns ${s.consentEvents}`] : []),
     `  run ${s.runId}`,
@@ -189,6 +190,8 @@ function asksForHelp(args: string[]): boolean {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // An import may merge two existing customers (a bridge): what follows a merge is wired as in the server.
+  wireMergeListeners();
   if (command === undefined || command === 'help' || asksForHelp(argv)) {
     console.log(HELP);
     return 0;

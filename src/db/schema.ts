@@ -340,7 +340,7 @@ export interface SourceRecomputesTable {
 
 export interface MatchDecisionsTable {
   id: BigId;
-  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge' | 'auto_merge';
   source_record_id: number | null;
   customer_id: string | null;
   other_customer_id: string | null;

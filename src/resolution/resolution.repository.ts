@@ -249,9 +249,12 @@ export async function linkRecordsTo(db: Db, links: ReadonlyArray<{ recordId: num
   }
 }
 
-/** A matcher's or a person's decision about a record (new, merge, review; accept, reject, never, unmerge, manual merge). */
+/**
+ * A matcher's or a person's decision about a record (new, merge, review, auto merge of two existing customers; accept,
+ * reject, never, unmerge, manual merge).
+ */
 export interface DecisionRow {
-  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+  kind: 'new' | 'merge' | 'review' | 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge' | 'auto_merge';
   recordId: number | null;
   customerId: string | null;
   otherCustomerId?: string | null;
@@ -270,7 +273,7 @@ function joinedRecordIds(rows: ReadonlyArray<{ source_record_id: string | number
 }
 
 /**
- * Stores decisions. `joined_existing` is decided here, once: a merge or an accepted review of a record whose customer
+ * Stores decisions. `joined_existing` is decided here, once: a merge, an accepted review or an automatic merge of a record whose customer
  * was created before the decision (now(), the decision's created_at) joined an existing customer — the dashboards'
  * merges by source count those records. The customer's creation time and the decision's never change afterwards.
  */
@@ -278,7 +281,7 @@ export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Pro
   for (let i = 0; i < rows.length; i += 2000) {
     const stored = await db.insertInto('match_decisions').values(rows.slice(i, i + 2000).map((r) => ({
       kind: r.kind,
-      joined_existing: (r.kind === 'merge' || r.kind === 'accept') && r.recordId !== null && r.customerId !== null
+      joined_existing: (r.kind === 'merge' || r.kind === 'accept' || r.kind === 'auto_merge') && r.recordId !== null && r.customerId !== null
         ? sql<boolean>`COALESCE((SELECT t.created_at < now() FROM customers t WHERE t.id = ${r.customerId}::uuid), FALSE)`
         : false,
       source_record_id: r.recordId,
@@ -325,6 +328,39 @@ export async function setReviewStatusOfCustomerPair(
         w.and([w('ra.customer_id', '=', y), w('rb.customer_id', '=', x)]),
       ]))))
     .execute();
+}
+
+/**
+ * Of the given pairs of customers, those a person has separated (as `a|b`, the pair as given): a review pair between
+ * their records that was rejected or marked 「今後も統合しない」 (a rejection is about the two customers, see
+ * setReviewStatusOfCustomerPair), or records split out of one into the other (unmerge). A customer stands for itself
+ * and the customers merged into it (one step back: a split customer later merged by a person still counts). The
+ * resolver never merges such a pair on its own.
+ */
+export async function separatedCustomerPairs(db: Db, pairs: ReadonlyArray<readonly [string, string]>): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await sql<{ a: string; b: string }>`
+    WITH v AS (SELECT * FROM unnest(${pairs.map((p) => p[0])}::uuid[], ${pairs.map((p) => p[1])}::uuid[]) AS v(a, b)),
+    lineage AS (
+      SELECT c.id AS root, c.id AS cid FROM (SELECT a AS id FROM v UNION SELECT b FROM v) c
+      UNION
+      SELECT d.customer_id, d.other_customer_id FROM match_decisions d
+      WHERE d.customer_id IN (SELECT a FROM v UNION SELECT b FROM v) AND d.kind IN ('accept', 'manual_merge', 'auto_merge')
+        AND d.other_customer_id IS NOT NULL
+    )
+    SELECT v.a, v.b FROM v
+    WHERE EXISTS (
+      SELECT 1 FROM source_records ra JOIN review_items ri ON ri.record_a_id = ra.id JOIN source_records rb ON rb.id = ri.record_b_id
+      WHERE ri.status IN ('rejected', 'never')
+        AND ((ra.customer_id = v.a AND rb.customer_id = v.b) OR (ra.customer_id = v.b AND rb.customer_id = v.a))
+        AND ra.customer_id IN (v.a, v.b)
+    ) OR EXISTS (
+      SELECT 1 FROM lineage la JOIN lineage lb ON lb.root = v.b
+      JOIN match_decisions d ON d.kind = 'unmerge'
+        AND ((d.customer_id = la.cid AND d.other_customer_id = lb.cid) OR (d.customer_id = lb.cid AND d.other_customer_id = la.cid))
+      WHERE la.root = v.a
+    )`.execute(db);
+  return new Set(rows.rows.map((r) => `${r.a}|${r.b}`));
 }
 
 /** Moves every source record of `fromId` to `toId` (a merge); returns the moved record ids. */

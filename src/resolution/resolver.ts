@@ -6,12 +6,14 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { statementOf } from '../ledger/customers/customers.repository.ts';
 import { createCustomersFromStatements, recomputeCustomers } from '../ledger/customers/golden.service.ts';
 import { deferSearchIndexMerge, mergeSearchIndex } from '../ledger/search/search.repository.ts';
+import { refreshValuesOf } from '../ledger/values/values.service.ts';
+import { absorbCustomer } from './customer-merge.service.ts';
 import * as repo from './resolution.repository.ts';
 import { backfillPatterns, learnedDecisions, refreshPriorities } from './review-learning.ts';
 import type { QuarantinedRecord } from './resolution.schemas.ts';
@@ -78,8 +80,10 @@ interface ImportRunRef { id: string; sourceId: string; sourceLabel: string; file
 /**
  * Links every unresolved record (this run's, or one a killed run left) to a customer: the records and the linked
  * records they share blocking keys with are clustered together (src/domain/match); a cluster that holds records of
- * one existing customer joins it, a cluster of new records only becomes a new customer. Two existing customers are
- * never merged automatically: that pair goes to the review queue.
+ * one existing customer joins it, a cluster of new records only becomes a new customer. A cluster that holds several
+ * existing customers joins the best tied one; another customer tied to the new records by strong evidence (not a
+ * name alone) is merged into it — a later file corrects an earlier decision (a bridge, resolveChunk) — unless a person
+ * separated the two; one tied by a name alone is left for review.
  *
  * Records are resolved `chunkSize` at a time in id order, each chunk in its own transaction. Up to one chunk, the
  * weights are trained on the chunk (and its linked neighbours) as part of resolving it. Beyond, they are trained once
@@ -92,9 +96,9 @@ interface ImportRunRef { id: string; sourceId: string; sourceLabel: string; file
  * order of batches and chunks depends on the file alone (a chunk is resolved after the batch that brings the count
  * over `chunkSize`), so an interrupted run's re-run still meets every chunk with the same ledger behind it.
  *
- * A pair a person decided (rejected, or 「今後も統合しない」) is respected without a special case: such pairs are
- * between linked records, the import links only new records, and a decided pair is never proposed again
- * (review_items is unique per pair).
+ * A pair a person decided (rejected, or 「今後も統合しない」) is respected: such pairs are between linked records, a
+ * decided pair is never proposed again (review_items is unique per pair), and a bridge between two customers a person
+ * separated (a rejected pair between them, or a split: separatedCustomerPairs) stays a review case.
  */
 export function chunkResolver(
   db: Db,
@@ -105,7 +109,7 @@ export function chunkResolver(
   onChunk?: (resolved: number, pending: number) => void,
   neighbourBudget = NEIGHBOUR_BUDGET,
 ) {
-  const totals = { merged: 0, review: 0, customersCreated: 0, resolved: 0, quarantined: 0, seconds: 0 };
+  const totals = { merged: 0, bridged: 0, review: 0, customersCreated: 0, resolved: 0, quarantined: 0, seconds: 0 };
   let weights: MatchWeights | null = null;
   /** The search index merge of the last chunk (deferSearchIndexMerge), running beside the next. */
   let merging: Promise<void> = Promise.resolve();
@@ -157,6 +161,7 @@ export function chunkResolver(
     }
     if (chunk === null) return 0;
     totals.merged += chunk.merged;
+    totals.bridged += chunk.bridged;
     totals.review += chunk.review;
     totals.customersCreated += chunk.customersCreated;
     totals.resolved += chunk.size;
@@ -351,9 +356,10 @@ async function resolveChunk(
   // A record joined through a pattern the reviewers settled says so in its decision (「レビューから学習」).
   const learnedRecords = new Set(result.links.flat().filter((l) => l.learned).flatMap((l) => [l.a, l.b]));
   const ruleOf = (id: number): string => (learnedRecords.has(matchId(id)) ? 'learned_pattern' : 'cluster');
+  const bridges: Bridge[] = [];
   for (const [k, cluster] of result.clusters.entries()) {
     // A customer tied to the newcomers by a strong link goes before one reached through a name alone (a namesake).
-    const { incoming, ranked } = clusterTargets(cluster, customerOf, result.links[k]);
+    const { incoming, ranked, strong } = clusterTargets(cluster, customerOf, result.links[k]);
     if (incoming.length === 0) continue;
     const ids = incoming.map(Number);
     let target = ranked[0];
@@ -369,17 +375,34 @@ async function resolveChunk(
       for (const id of ids) decisions.push({ kind: 'merge', recordId: id, customerId: target, rule: ruleOf(id), runId });
       merged += ids.length;
       for (const other of ranked.slice(1)) {
-        decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
+        // Both tied to the newcomers by more than a name, and every cross pair compatible (the cluster's rule): one
+        // person, whom an earlier file left as two. A name-only tie stays a review case.
+        if (strong.has(target) && strong.has(other)) bridges.push({ target, other, recordIds: ids, links: strongLinks(result.links[k]!, incoming, customerOf, other) });
+        else decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
       }
     }
     for (const id of ids) links.push({ recordId: id, customerId: target });
     linkedTo.set(target, (linkedTo.get(target) ?? 0) + ids.length);
     for (const id of incoming) customerOf.set(id, target);
   }
+  // A pair a person separated (rejected in review, or split) is never merged by the machine: review, as before.
+  const separated = await repo.separatedCustomerPairs(trx, bridges.map((b) => [b.target, b.other] as const));
+  const merging = bridges.filter((b) => !separated.has(`${b.target}|${b.other}`));
+  for (const b of bridges) {
+    if (separated.has(`${b.target}|${b.other}`)) {
+      decisions.push({ kind: 'review', recordId: b.recordIds[0]!, customerId: b.target, otherCustomerId: b.other, rule: 'cluster_spans_customers', runId });
+    }
+  }
+  // Records of a customer merged away below count as the survivor's for the review items that follow.
+  const mergedInto = new Map(merging.map((b) => [b.other, b.target]));
+  const customerNow = (id: string): string | undefined => {
+    const c = customerOf.get(id);
+    return c === undefined ? undefined : mergedInto.get(c) ?? c;
+  };
   const reviewRows: Parameters<typeof repo.insertReviewItems>[1] = [];
   for (const item of result.reviews) {
     if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
-    if (customerOf.get(item.a) === customerOf.get(item.b)) continue;
+    if (customerNow(item.a) === customerNow(item.b)) continue;
     reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence, pattern: reviewPattern(item) });
   }
   // New customers are inserted complete (their golden record comes from the records in hand), then every record is
@@ -387,7 +410,20 @@ async function resolveChunk(
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
   await repo.addLinkedRecords(trx, links.length);
+  // The same merge a person makes (moved records and activities, listeners, decisions, timelines, audit; reversible by
+  // unmerge), in this transaction: a killed chunk leaves no half merge. Golden records and values once, below.
+  for (const b of merging) {
+    const best = b.links[0];
+    await absorbCustomer(trx, b.target, b.other, {
+      kind: 'auto_merge', score: best?.score ?? null, rule: 'bridged_existing', runId, actor: SYSTEM_ACTOR, recompute: false, refreshValues: false,
+      evidence: { records: b.recordIds, links: b.links.map((l) => ({ records: [Number(l.a), Number(l.b)], score: l.score, probability: l.probability })) },
+    });
+    await audit(trx, SYSTEM_ACTOR, 'identity.auto_merge', { type: 'customer', id: b.target }, {
+      merged: [b.other], records: b.recordIds, ...(run ? { importRunId: run.id } : {}),
+    });
+  }
   await recomputeCustomers(trx, joined);
+  if (merging.length) await refreshValuesOf(trx, merging.flatMap((b) => [b.target, b.other]));
   await repo.insertDecisions(trx, decisions);
   await repo.insertReviewItems(trx, reviewRows);
   await refreshPriorities(trx, reviewRows.map((r) => r.pattern));
@@ -396,7 +432,26 @@ async function resolveChunk(
     await insertImportActivities(trx, run.id, [...linkedTo].map(([customerId, n]) => ({ customerId, sourceId: run.sourceId, title: `${run.sourceLabel} から取り込み`, records: n })), run.fileName ?? null);
   }
   await keysStored;
-  return { merged, review: reviewRows.length, customersCreated };
+  return { merged, bridged: merging.length, review: reviewRows.length, customersCreated };
+}
+
+/** Two existing customers one cluster of new records ties by strong evidence: `other` is merged into `target`. */
+interface Bridge {
+  target: string;
+  other: string;
+  /** The new records that tie them (they join `target`). */
+  recordIds: number[];
+  /** The strong links between those records and `other`'s, best first (the merge's evidence). */
+  links: ResolvedLink[];
+}
+
+/** The resolver's own merges are nobody's: no user, no address (the import run is named in the details). */
+const SYSTEM_ACTOR: Actor = { auth: null, ip: null, userAgent: null };
+
+function strongLinks(links: readonly ResolvedLink[], incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): ResolvedLink[] {
+  const isIncoming = new Set(incoming);
+  return links.filter((l) => !l.weak && !l.learned
+    && ((isIncoming.has(l.a) && customerOf.get(l.b) === customer) || (isIncoming.has(l.b) && customerOf.get(l.a) === customer)));
 }
 
 /**

@@ -1340,6 +1340,7 @@ const ja = {
   'identity.kind.never': '統合しないと判断',
   'identity.kind.unmerge': '分割',
   'identity.kind.manual_merge': '手動統合',
+  'identity.kind.auto_merge': '既存顧客を自動統合',
 
   // エクスポート (src/web/pages/ImportExportMenu.tsx)
   'export.button': 'エクスポート',
@@ -1493,6 +1494,7 @@ const ja = {
   'audit.action.export.links': '対応表のエクスポート',
   'audit.action.audit.export': '監査ログのエクスポート',
   'audit.action.identity.merge': '顧客の統合',
+  'audit.action.identity.auto_merge': '既存顧客の自動統合（取り込み）',
   'audit.action.identity.unmerge': '顧客の分割',
   'audit.action.identity.quarantine_retry': '保留レコードの再処理',
   'audit.action.import.run': 'ファイルの取り込み',
@@ -1565,6 +1567,7 @@ const ja = {
   'identity.rule.no_match': '一致する顧客なし',
   'identity.rule.cluster': '同一人物のまとまり',
   'identity.rule.cluster_spans_customers': '複数の顧客にまたがる候補',
+  'identity.rule.bridged_existing': '後の取り込みが両方の顧客と強く一致（自動統合）',
   'identity.rule.manual': '手動',
   'identity.rule.review_item': 'レビュー #{n}',
   'identity.rule.given_name_conflict': '名が一致しない',
@@ -3864,6 +3867,7 @@ const en: Record<MessageKey, string> = {
   'identity.kind.never': 'never merge',
   'identity.kind.unmerge': 'split',
   'identity.kind.manual_merge': 'merged by hand',
+  'identity.kind.auto_merge': 'existing customers merged automatically',
 
   // エクスポート (src/web/pages/ImportExportMenu.tsx)
   'export.button': 'Export',
@@ -4017,6 +4021,7 @@ const en: Record<MessageKey, string> = {
   'audit.action.export.links': 'Record links exported',
   'audit.action.audit.export': 'Audit log exported',
   'audit.action.identity.merge': 'Customers merged',
+  'audit.action.identity.auto_merge': 'Existing customers merged by an import',
   'audit.action.identity.unmerge': 'Customer split',
   'audit.action.identity.quarantine_retry': 'Held records retried',
   'audit.action.import.run': 'File imported',
@@ -4089,6 +4094,7 @@ const en: Record<MessageKey, string> = {
   'identity.rule.no_match': 'no matching customer',
   'identity.rule.cluster': 'same person',
   'identity.rule.cluster_spans_customers': 'spans several customers',
+  'identity.rule.bridged_existing': 'a later record strongly matches both customers (merged automatically)',
   'identity.rule.manual': 'by hand',
   'identity.rule.review_item': 'review #{n}',
   'identity.rule.given_name_conflict': 'given names differ',

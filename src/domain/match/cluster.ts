@@ -141,12 +141,14 @@ export interface ClusterLink {
   b: string;
   /** Name-only link (ScoredPair.weak). */
   weak: boolean;
+  /** Linked because reviewers settled the pair's pattern (its evidence may be a name alone): never a bridge. */
+  learned?: boolean;
 }
 
 /**
  * Where a cluster goes: its records not linked yet (`incoming`) and the existing customers its linked records belong
  * to, best first. The importer links the incoming records to the first customer, or makes a new one when there is
- * none; any other customer is a review case.
+ * none; any other customer is merged into the first when both are `strong`, else a review case.
  *
  * Without `links`: most records in the cluster first, ties by customer id (so the choice is deterministic).
  *
@@ -156,12 +158,18 @@ export interface ClusterLink {
  * count and id order each tier. A cluster can hold a namesake customer that reached it through a name alone: by count
  * alone, the incoming records would go to it whenever it has more records than the customer they really match.
  * Links between two linked records, or with a record outside the cluster, are ignored.
+ *
+ * `strong`: the customers (of a cluster that holds several) with a strong link to an incoming record. Clustering put
+ * them in one cluster only if every cross pair of their records is compatible (anti-chaining), so two such customers
+ * are one person by the new records' evidence: the importer merges them (a bridge). A customer tied by names alone
+ * is not in it and stays a review case, and so does one tied only through a pattern the reviewers settled (a
+ * learned link may rest on a name alone).
  */
 export function clusterTargets(
   cluster: readonly string[],
   customerOf: ReadonlyMap<string, string>,
   links?: readonly ClusterLink[],
-): { incoming: string[]; ranked: string[] } {
+): { incoming: string[]; ranked: string[]; strong: Set<string> } {
   const tally = new Map<string, number>();
   const incoming: string[] = [];
   for (const id of cluster) {
@@ -171,6 +179,7 @@ export function clusterTargets(
   }
   // 2: strong link to an incoming record, 1: name-only links only, 0 (absent): none.
   const tier = new Map<string, number>();
+  const strong = new Set<string>();
   if (links !== undefined && incoming.length > 0 && tally.size > 1) {
     const isIncoming = new Set(incoming);
     for (const l of links) {
@@ -179,10 +188,11 @@ export function clusterTargets(
       const c = customerOf.get(y);
       if (c === undefined || !tally.has(c)) continue;
       tier.set(c, Math.max(tier.get(c) ?? 0, l.weak ? 1 : 2));
+      if (!l.weak && !l.learned) strong.add(c);
     }
   }
   const ranked = [...tally.entries()]
     .sort((a, b) => (tier.get(b[0]) ?? 0) - (tier.get(a[0]) ?? 0) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([c]) => c);
-  return { incoming, ranked };
+  return { incoming, ranked, strong };
 }

@@ -72,8 +72,6 @@ export interface ResolvedLink extends ClusterLink {
   /** Log-odds score of the pair. */
   score: number;
   probability: number;
-  /** Linked because reviewers settled the pair's pattern as one person (feedback.ts). */
-  learned?: boolean;
 }
 
 function byKey(a: MatchRecord, b: MatchRecord): number {

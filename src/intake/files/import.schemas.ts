@@ -47,6 +47,7 @@ export const SummarySchema = z.object({
   read: z.number().int(), new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int(),
   flagged: z.number().int(), merged: z.number().int(), review: z.number().int(), customersCreated: z.number().int(),
   quarantined: z.number().int().openapi({ description: 'Records whose identity resolution failed on their own, set aside with their error (GET /resolution/quarantine)' }),
+  bridged: z.number().int().optional().openapi({ description: 'Existing customers merged into another because this file’s records tie them by strong evidence (absent in runs before it was counted)' }),
   consentEvents: z.number().int().optional().openapi({ description: 'Consent events written from the profile’s consent columns (absent without them)' }),
   seconds: z.number(),
   /**

@@ -91,8 +91,8 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const { table, profile } = opened;
   await repo.setRunEncoding(db, run.id, table.encoding);
   await repo.saveProfile(db, source.id, options.profile, userId);
-  const counts: { read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number; merged: number; review: number; customersCreated: number; quarantined: number; consentEvents?: number } =
-    { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, review: 0, customersCreated: 0, quarantined: 0 };
+  const counts: { read: number; new: number; updated: number; unchanged: number; rejected: number; flagged: number; merged: number; bridged: number; review: number; customersCreated: number; quarantined: number; consentEvents?: number } =
+    { read: 0, new: 0, updated: 0, unchanged: 0, rejected: 0, flagged: 0, merged: 0, bridged: 0, review: 0, customersCreated: 0, quarantined: 0 };
   // The consent columns' values, written as events once their records have customers (import-consents.ts).
   const consents = profile.consent ? new PendingConsents(profile) : null;
   const chunkSize = options.resolveChunk ?? RESOLVE_CHUNK;
@@ -228,6 +228,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     rowsCommitted = counts.read;
     const resolution = await resolver.finish();
     counts.merged = resolution.merged;
+    counts.bridged = resolution.bridged;
     counts.review = resolution.review;
     counts.customersCreated = resolution.customersCreated;
     counts.quarantined = resolution.quarantined;

@@ -37,7 +37,18 @@ export type JobMessage =
 /** The database the job thread uses: a PostgreSQL URL, or a port to this thread's PGlite. */
 export type JobDatabase = { url: string } | { port: MessagePort };
 
-export interface JobWorkerData { request: JobRequest; database: JobDatabase }
+export interface JobWorkerData { request: JobRequest; database: JobDatabase; setup: string | null }
+
+/**
+ * A module the job thread imports before its work, for what the process's start did that a thread does not inherit
+ * (its module state is its own): the app's merge listeners, which an import needs when its records tie two existing
+ * customers (src/resolution/resolver.ts merges them). Set by createApp; intake cannot import the app itself.
+ */
+let threadSetup: string | null = null;
+
+export function setJobThreadSetup(moduleUrl: URL): void {
+  threadSetup = moduleUrl.href;
+}
 
 /**
  * Runs an import in the job thread (or here, see above); progress as runImport reports it. At the signal (the job
@@ -65,7 +76,7 @@ async function inThread<R>(db: Db, request: JobRequest, onProgress: (p: unknown)
   let worker;
   try {
     worker = await startTypeScriptWorker(new URL('./job.worker.ts', import.meta.url), {
-      workerData: { request, database } satisfies JobWorkerData,
+      workerData: { request, database, setup: threadSetup } satisfies JobWorkerData,
       ...(channel ? { transferList: [channel.port2] } : {}),
     });
   } catch {

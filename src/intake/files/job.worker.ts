@@ -17,7 +17,8 @@ const JOB_NICE = 10;
 /** Connections of the job thread's own PostgreSQL pool: staging, a chunk resolved beside it, the search index merge. */
 const JOB_POOL_SIZE = 4;
 
-const { request, database } = workerData as JobWorkerData;
+const { request, database, setup } = workerData as JobWorkerData;
+if (setup) await import(setup);
 const send = (message: JobMessage) => parentPort!.postMessage(message);
 try {
   os.setPriority(JOB_NICE);

@@ -4,10 +4,10 @@ import type { Db } from '../../db/database.ts';
  * What follows a customer merge or unmerge besides the source records and their activities: everything keyed on a
  * customer id (the consent ledger's customer-level events, 利用停止, trigger firings and owners' tasks, …).
  *
- * Why a registry: every merge of two customers goes through identity's `absorb` (a review decision, a manual merge;
- * the import's resolver only links new records to a customer or leaves a pair to review, it never joins two existing
- * customers) and every split through `unmergeCustomer`, both in src/resolution, which may not import src/use. So
- * identity calls `customersMerged` / `customerSplit` here, in the ledger, and src/app/merge-listeners.ts — the one place
+ * Why a registry: every merge of two customers goes through `absorbCustomer` (src/resolution/customer-merge.service.ts:
+ * a review decision, a manual merge, and the import's resolver when new records tie two existing customers by strong
+ * evidence) and every split through `unmergeCustomer`, both in src/resolution, which may not import src/use. So
+ * they call `customersMerged` / `customerSplit` here, in the ledger, and src/app/merge-listeners.ts — the one place
  * allowed to import every layer — registers one listener per owner of customer-keyed rows. Each listener writes
  * only its own tables, in the merge's transaction (a failure undoes the whole merge). A merge with nothing
  * registered is refused, so no door can merge customers while the rows keyed on them stay behind.
@@ -58,7 +58,8 @@ export function mergeListenerNames(): string[] {
 
 function registered(): MergeListener[] {
   if (listeners.size === 0) {
-    throw new Error('No merge listeners are registered: call wireMergeListeners() (src/app/merge-listeners.ts) before merging customers');
+    // With a code: a wiring fault of the process, not of a record (the resolver must fail the run, not quarantine).
+    throw Object.assign(new Error('No merge listeners are registered: call wireMergeListeners() (src/app/merge-listeners.ts) before merging customers'), { code: 'DAICHO_NO_MERGE_LISTENERS' });
   }
   return [...listeners.values()];
 }

@@ -14,7 +14,7 @@ export async function customersWithMergedAway(db: Db, customerIds: readonly stri
   let frontier = [...customerIds];
   while (frontier.length) {
     const rows = await db.selectFrom('match_decisions').select('other_customer_id').distinct()
-      .where('customer_id', 'in', frontier).where('kind', 'in', ['accept', 'manual_merge']).where('other_customer_id', 'is not', null).execute();
+      .where('customer_id', 'in', frontier).where('kind', 'in', ['accept', 'manual_merge', 'auto_merge']).where('other_customer_id', 'is not', null).execute();
     frontier = rows.map((r) => r.other_customer_id!).filter((id) => !all.has(id));
     for (const id of frontier) all.add(id);
   }

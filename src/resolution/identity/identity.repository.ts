@@ -4,7 +4,10 @@ import type { Db } from '../../db/database.ts';
 /** Identity resolution after import: the review queue, merges, unmerges and the decisions that explain them. */
 
 export type ReviewStatus = 'open' | 'accepted' | 'rejected' | 'never';
-export type DecisionKind = 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge';
+export type DecisionKind = 'accept' | 'reject' | 'never' | 'unmerge' | 'manual_merge' | 'auto_merge';
+
+/** Decision kinds that moved a whole customer's records into another (a merge unmerge can give back). */
+export const MERGE_KINDS = ['accept', 'manual_merge', 'auto_merge'] as const;
 
 // ── review queue ──
 
@@ -174,21 +177,21 @@ export async function listDecisionsOfRecords(db: Db, recordIds: number[]) {
     .execute();
 }
 
-/** The records each of `otherIds` brought into `customerId` by a merge (accepted review or manual merge). */
+/** The records each of `otherIds` brought into `customerId` by a merge (accepted review, manual or automatic merge). */
 export async function recordsMergedFrom(db: Db, customerId: string, otherIds: string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   if (otherIds.length === 0) return out;
   const rows = await db.selectFrom('match_decisions').select(['other_customer_id', 'source_record_id'])
-    .where('customer_id', '=', customerId).where('other_customer_id', 'in', otherIds).where('kind', 'in', ['accept', 'manual_merge'])
+    .where('customer_id', '=', customerId).where('other_customer_id', 'in', otherIds).where('kind', 'in', MERGE_KINDS)
     .where('source_record_id', 'is not', null).execute();
   for (const r of rows) out.set(r.other_customer_id!, [...(out.get(r.other_customer_id!) ?? []), r.source_record_id!]);
   return out;
 }
 
-/** The customers ever merged into this one (a review decision or a manual merge moved their records here). */
+/** The customers ever merged into this one (a review decision, a manual or an automatic merge moved their records here). */
 export async function customersMergedInto(db: Db, customerId: string): Promise<string[]> {
   const rows = await db.selectFrom('match_decisions').select('other_customer_id').distinct()
-    .where('customer_id', '=', customerId).where('kind', 'in', ['accept', 'manual_merge'])
+    .where('customer_id', '=', customerId).where('kind', 'in', MERGE_KINDS)
     .where('other_customer_id', 'is not', null).where('other_customer_id', '<>', customerId).execute();
   return rows.map((r) => r.other_customer_id!);
 }

@@ -9,9 +9,10 @@ import { isNameOnly, learnedVerdict } from '../../domain/match/index.ts';
 import { insertActivity, moveActivities } from '../../ledger/activities/activities.repository.ts';
 import { reconcileAffiliationChanges } from '../../ledger/customers/affiliation-history.service.ts';
 import { audit } from '../../platform/audit/audit.service.ts';
-import { findCustomerRow, insertEmptyCustomer, softDeleteCustomer } from '../../ledger/customers/customers.repository.ts';
-import { customersMerged, customerSplit } from '../../ledger/customers/merge-listeners.ts';
+import { findCustomerRow, insertEmptyCustomer } from '../../ledger/customers/customers.repository.ts';
+import { customerSplit } from '../../ledger/customers/merge-listeners.ts';
 import { recomputeCustomer } from '../../ledger/customers/golden.service.ts';
+import { absorbCustomer } from '../customer-merge.service.ts';
 import * as resolution from '../resolution.repository.ts';
 import { refreshPriorities } from '../review-learning.ts';
 import * as repo from './identity.repository.ts';
@@ -126,7 +127,7 @@ async function decideItem(db: Db, id: number, decision: Decision, actor: Actor, 
         const [target, other] = [...live].sort((x, y) =>
           (counts.get(y.id) ?? 0) - (counts.get(x.id) ?? 0) || x.created_at.getTime() - y.created_at.getTime() || (x.id < y.id ? -1 : 1));
         await refuseNeverPairs(trx, [target!.id, other!.id]);
-        await absorb(trx, target!.id, other!.id, { kind: 'accept', score: item.score, rule, evidence, actor });
+        await absorbCustomer(trx, target!.id, other!.id, { kind: 'accept', score: item.score, rule, evidence, actor });
         kept = target!.id;
       }
     } else {
@@ -170,7 +171,7 @@ export async function mergeCustomers(db: Db, customerIds: string[], actor: Actor
     if (missing.length) throw notFound(`Customer ${missing.join(', ')}`);
     await refuseNeverPairs(trx, ids);
     for (const other of others) {
-      await absorb(trx, target, other, { kind: 'manual_merge', score: null, rule: 'manual', evidence: { customers: ids }, actor, recompute: false });
+      await absorbCustomer(trx, target, other, { kind: 'manual_merge', score: null, rule: 'manual', evidence: { customers: ids }, actor, recompute: false });
     }
     await recomputeCustomer(trx, target);
     await audit(trx, actor, 'identity.merge', { type: 'customer', id: target }, { merged: others });
@@ -186,43 +187,6 @@ async function refuseNeverPairs(db: Db, customerIds: string[]): Promise<void> {
   if (blocked.length) {
     throw new AppError('conflict', `These customers hold a pair marked never to be merged (review item ${blocked.map((b) => b.id).join(', ')})`);
   }
-}
-
-/**
- * Moves every source record and activity of `otherId` into `targetId`, tells the merge listeners (consents: the
- * most restrictive state wins; 利用停止; trigger firings and tasks — src/ledger/customers/merge-listeners.ts), records
- * one decision per moved record,
- * soft-deletes the emptied customer with a note in the audit log, and recomputes the golden record.
- */
-async function absorb(
-  db: Db,
-  targetId: string,
-  otherId: string,
-  how: { kind: 'accept' | 'manual_merge'; score: number | null; rule: string; evidence: unknown; actor: Actor; recompute?: boolean },
-): Promise<void> {
-  const userId = how.actor.auth?.userId ?? null;
-  const other = await findCustomerRow(db, otherId);
-  // Before the records move: each listener reads each customer's own current state (most restrictive wins).
-  await customersMerged(db, { survivorId: targetId, mergedId: otherId, actorUserId: userId });
-  const moved = await resolution.moveAllRecords(db, otherId, targetId);
-  await moveActivities(db, otherId, targetId);
-  await resolution.insertDecisions(db, moved.map((recordId) => ({
-    kind: how.kind, recordId, customerId: targetId, otherCustomerId: otherId, score: how.score, rule: how.rule, evidence: how.evidence, userId,
-  })));
-  await softDeleteCustomer(db, otherId, userId);
-  // On the timeline of the customer that stays (the other one's activities are on it now too).
-  const otherName = other?.display_name || '顧客';
-  await insertActivity(db, {
-    customerId: targetId, type: 'merge', occurredAt: new Date(), actorUserId: userId,
-    title: `${otherName} を統合`,
-    properties: { mergedCustomerId: otherId, mergedName: otherName, records: moved.length, decision: how.kind === 'accept' ? 'review' : 'manual' },
-  });
-  await audit(db, how.actor, 'customer.delete', { type: 'customer', id: otherId }, {
-    note: `名寄せにより ${targetId} に統合 (merged into ${targetId})`, mergedInto: targetId, records: moved,
-  });
-  if (how.recompute !== false) await recomputeCustomer(db, targetId);
-  // The survivor's purchase values now hold both customers' orders.
-  await refreshValuesOf(db, [targetId, otherId]);
 }
 
 // ── unmerge ──

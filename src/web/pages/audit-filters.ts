@@ -17,7 +17,7 @@ export const AUDIT_ACTIONS = [
   'trigger.create', 'trigger.update', 'trigger.delete', 'trigger.run', 'task.done',
   'privacy.request.create', 'privacy.request.update', 'privacy.use_stop', 'privacy.use_resume', 'privacy.provision_stop', 'privacy.erase', 'privacy.disclosure.generate', 'privacy.disclosure.download', 'privacy.tombstone_match.dismiss', 'export.provision',
   'voice.create', 'voice.update', 'voice.tag', 'voice.comment', 'voice.reply', 'voice.import', 'voice.export', 'voice.settings',
-  'identity.merge', 'identity.unmerge', 'identity.quarantine_retry',
+  'identity.merge', 'identity.auto_merge', 'identity.unmerge', 'identity.quarantine_retry',
   'import.run', 'order.import', 'order.put', 'event.import', 'event.create', 'event.update', 'event.register', 'event.attendance',
   'company.create', 'company.update', 'company.merge', 'company.unmerge', 'company.review.distinct', 'company.retire', 'custom_field.create', 'custom_field.update',
   'source.create', 'source.update', 'source.recompute', 'source.recompute_retry', 'source.retention_delete', 'quality.recompute',

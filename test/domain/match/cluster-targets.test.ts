@@ -26,7 +26,7 @@ describe('clusterTargets: without links, most records first', () => {
   });
 
   test('no linked record: no customer (the importer makes a new one)', () => {
-    assert.deepEqual(clusterTargets(['n1', 'n2'], customerOf), { incoming: ['n1', 'n2'], ranked: [] });
+    assert.deepEqual(clusterTargets(['n1', 'n2'], customerOf), { incoming: ['n1', 'n2'], ranked: [], strong: new Set() });
   });
 
   test('an empty link list ranks as without links', () => {
@@ -44,7 +44,7 @@ describe('clusterTargets: with links, the customer tied to the new records by a 
   test('a strong link to a smaller customer beats name-only links to a bigger one', () => {
     const cluster = ['a1', 'a2', 'a3', 'b1', 'n1'];
     const links = [weak('a1', 'n1'), weak('a2', 'n1'), weak('a3', 'n1'), strong('b1', 'n1')];
-    assert.deepEqual(clusterTargets(cluster, customerOf, links), { incoming: ['n1'], ranked: ['B', 'A'] });
+    assert.deepEqual(clusterTargets(cluster, customerOf, links), { incoming: ['n1'], ranked: ['B', 'A'], strong: new Set(['B']) });
     // Without the links the bigger (namesake) customer would win.
     assert.deepEqual(clusterTargets(cluster, customerOf).ranked, ['A', 'B']);
   });
@@ -90,7 +90,7 @@ describe('clusterTargets: with links, the customer tied to the new records by a 
   });
 
   test('a cluster without new records ranks by count (links are not needed)', () => {
-    assert.deepEqual(clusterTargets(['a1', 'b1', 'a2'], customerOf, [strong('b1', 'a1')]), { incoming: [], ranked: ['A', 'B'] });
+    assert.deepEqual(clusterTargets(['a1', 'b1', 'a2'], customerOf, [strong('b1', 'a1')]), { incoming: [], ranked: ['A', 'B'], strong: new Set() });
   });
 });
 
@@ -141,6 +141,23 @@ describe('resolveBatch exposes the accepted links by cluster', () => {
     assert.ok(links[0]!.a === 'b1' && links[0]!.b === 'n1', 'the strong link is listed first');
     // By count the card would join the namesake; with the links it joins B, and A is left for review.
     assert.deepEqual(clusterTargets(result.clusters[0]!, groups).ranked, ['A', 'B']);
-    assert.deepEqual(clusterTargets(result.clusters[0]!, groups, links), { incoming: ['n1'], ranked: ['B', 'A'] });
+    // Only B is tied by more than the name: A is not a customer to merge (a bridge), it stays a review case.
+    assert.deepEqual(clusterTargets(result.clusters[0]!, groups, links), { incoming: ['n1'], ranked: ['B', 'A'], strong: new Set(['B']) });
+  });
+
+  test('customers strongly tied to the new records are named (bridges); a learned or name-only link is not strong', () => {
+    const groups = new Map([['a1', 'A'], ['b1', 'B'], ['c1', 'C']]);
+    const cluster = ['a1', 'b1', 'c1', 'n1', 'n2'];
+    const links = [
+      { a: 'a1', b: 'n1', weak: false },
+      { a: 'b1', b: 'n2', weak: false },
+      { a: 'c1', b: 'n1', weak: false, learned: true },
+      { a: 'n1', b: 'n2', weak: false },
+    ];
+    const t = clusterTargets(cluster, groups, links);
+    assert.deepEqual(t.strong, new Set(['A', 'B']));
+    assert.deepEqual(t.ranked, ['A', 'B', 'C'], 'a learned link still ranks its customer as tied');
+    assert.deepEqual(clusterTargets(cluster, groups, links.map((l) => ({ ...l, weak: l.a === 'b1' }))).strong, new Set(['A']));
+    assert.deepEqual(clusterTargets(cluster, groups).strong, new Set(), 'without links nothing is known to be strong');
   });
 });
