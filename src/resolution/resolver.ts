@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, decidePair, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { statementOf } from '../ledger/customers/customers.repository.ts';
@@ -357,6 +357,8 @@ async function resolveChunk(
   const learnedRecords = new Set(result.links.flat().filter((l) => l.learned).flatMap((l) => [l.a, l.b]));
   const ruleOf = (id: number): string => (learnedRecords.has(matchId(id)) ? 'learned_pattern' : 'cluster');
   const bridges: Bridge[] = [];
+  /** Name-only ties to a second existing customer: each becomes a review item, so a person sees and decides it. */
+  const spanTies: ResolvedLink[] = [];
   for (const [k, cluster] of result.clusters.entries()) {
     // A customer tied to the newcomers by a strong link goes before one reached through a name alone (a namesake).
     const { incoming, ranked, strong } = clusterTargets(cluster, customerOf, result.links[k]);
@@ -378,7 +380,11 @@ async function resolveChunk(
         // Both tied to the newcomers by more than a name, and every cross pair compatible (the cluster's rule): one
         // person, whom an earlier file left as two. A name-only tie stays a review case.
         if (strong.has(target) && strong.has(other)) bridges.push({ target, other, recordIds: ids, links: strongLinks(result.links[k]!, incoming, customerOf, other) });
-        else decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
+        else {
+          decisions.push({ kind: 'review', recordId: ids[0]!, customerId: target, otherCustomerId: other, rule: 'cluster_spans_customers', runId });
+          const tie = bestTie(result.links[k]!, incoming, customerOf, other);
+          if (tie) spanTies.push(tie);
+        }
       }
     }
     for (const id of ids) links.push({ recordId: id, customerId: target });
@@ -403,6 +409,16 @@ async function resolveChunk(
   for (const item of result.reviews) {
     if (clusterOf.get(item.a) === clusterOf.get(item.b)) continue;
     if (customerNow(item.a) === customerNow(item.b)) continue;
+    reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence, pattern: reviewPattern(item) });
+  }
+  // The record now belongs to the first customer and the tie to the second is a merge-level link inside the cluster,
+  // which resolveBatch does not list as a review: scored here with the same weights, it goes to the queue (a pair
+  // a person already decided is never proposed again: review_items is unique per pair).
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  for (const tie of spanTies) {
+    const [ra, rb] = [recordById.get(tie.a), recordById.get(tie.b)];
+    if (!ra || !rb) continue;
+    const item = decidePair(tie.a, tie.b, compareRecords(ra, rb), result.weights, { ledgerRecords });
     reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence, pattern: reviewPattern(item) });
   }
   // New customers are inserted complete (their golden record comes from the records in hand), then every record is
@@ -447,6 +463,17 @@ interface Bridge {
 
 /** The resolver's own merges are nobody's: no user, no address (the import run is named in the details). */
 const SYSTEM_ACTOR: Actor = { auth: null, ip: null, userAgent: null };
+
+/** The best-scored link between the incoming records and a record of `customer` (the tie that put it in the cluster). */
+function bestTie(links: readonly ResolvedLink[], incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): ResolvedLink | null {
+  const isIncoming = new Set(incoming);
+  let best: ResolvedLink | null = null;
+  for (const l of links) {
+    const ties = (isIncoming.has(l.a) && customerOf.get(l.b) === customer) || (isIncoming.has(l.b) && customerOf.get(l.a) === customer);
+    if (ties && (best === null || l.score > best.score)) best = l;
+  }
+  return best;
+}
 
 function strongLinks(links: readonly ResolvedLink[], incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): ResolvedLink[] {
   const isIncoming = new Set(incoming);

@@ -10,8 +10,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/db/database.ts';
 import { parseImportProfile } from '../../src/domain/import/profile.ts';
+import { defaultWeights } from '../../src/domain/match/index.ts';
 import { runImport } from '../../src/intake/files/import.service.ts';
 import { importInThread } from '../../src/intake/files/job-thread.ts';
+import { saveWeights } from '../../src/resolution/resolution.repository.ts';
 import { startTestApp, type Client, type TestApp } from '../support/app.ts';
 import { ENGINES } from '../support/engines.ts';
 
@@ -175,6 +177,36 @@ for (const engine of ENGINES) {
       const queued = await db.selectFrom('review_items').select('id').where('record_a_id', '=', pair[0]!).where('record_b_id', '=', pair[1]!)
         .where('status', '=', 'open').execute();
       assert.ok(inCluster || queued.length > 0, JSON.stringify(decisions));
+    });
+
+    test('a name-only tie inside the cluster (nothing on the second customer contradicts) is an open review item, not a silent decision', async () => {
+      // The card, then a customer entered by hand with the name alone: nothing on it disagrees with the card, so the
+      // clustering takes it into the new record's cluster through the name (a weak, coherent, unambiguous join).
+      const p = person('suzuki', '鈴木 三郎', 'スズキ サブロウ', '090-3456-7816');
+      await importLines(db, 'cards', 'suzuki-cards', [p.cards[0]!]);
+      // Weights a large ledger learned in which a whole written name is enough to link (a ledger of rare names): small
+      // files are scored with them, so the name-only pair below is a (weak) merge link, not a review pair.
+      const learned = defaultWeights();
+      await saveWeights(db, { ...learned, thresholds: { ...learned.thresholds, merge: 0.8, nameOnly: 0.8 } }, 10_000);
+      const created = await manager.json('POST', '/api/v1/customers', { familyName: '鈴木', givenName: '三郎', familyNameKana: 'スズキ', givenNameKana: 'サブロウ' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const summary = await importLines(db, 'crm', 'suzuki-crm', ['suzuki-crm,鈴木 三郎,スズキ サブロウ,,,台帳商事株式会社']);
+      assert.equal(summary.bridged, 0);
+      const now = await recordsOf(db, 'suzuki-old', 'suzuki-crm');
+      assert.equal(now.get('suzuki-crm')!.customerId, now.get('suzuki-old')!.customerId);
+      const decisions = await db.selectFrom('match_decisions').select(['kind', 'rule', 'other_customer_id'])
+        .where('source_record_id', '=', now.get('suzuki-crm')!.id).execute();
+      assert.ok(decisions.some((d) => d.rule === 'cluster_spans_customers' && d.other_customer_id === created.body.id), JSON.stringify(decisions));
+      // The pair is in the queue, with its evidence, for a person to decide.
+      const manualRecord = await db.selectFrom('source_records').select('id').where('customer_id', '=', created.body.id).executeTakeFirstOrThrow();
+      const pair = [manualRecord.id, now.get('suzuki-crm')!.id].sort((x, y) => x - y);
+      const queued = await db.selectFrom('review_items').select(['id', 'evidence', 'pattern']).where('record_a_id', '=', pair[0]!).where('record_b_id', '=', pair[1]!)
+        .where('status', '=', 'open').execute();
+      assert.equal(queued.length, 1, 'the tie is an open review item');
+      const evidence = (typeof queued[0]!.evidence === 'string' ? JSON.parse(queued[0]!.evidence) : queued[0]!.evidence) as Array<{ field: string; level: string }>;
+      assert.ok(evidence.some((e) => e.field === 'given' && e.level === 'exact'), JSON.stringify(evidence));
+      assert.ok(queued[0]!.pattern);
+      await db.deleteFrom('match_weights').where('trained_on', '=', 10_000).execute();
     });
   });
 }
