@@ -137,6 +137,15 @@ async function recordChanges(db: Db, customers: readonly RecomputedAffiliation[]
   await upsertAffiliationChanges(db, entries);
 }
 
+/** A customer as stored (its golden affiliation and records), for reading its history outside a recompute. */
+function storedAffiliation(
+  id: string, statements: readonly SourceStatement[], g: Awaited<ReturnType<typeof repo.goldenAffiliations>>[number] | undefined,
+): RecomputedAffiliation {
+  return {
+    id, statements, companyId: g?.company_id ?? null, values: { companyName: g?.company_name ?? null }, department: g?.department ?? null, title: g?.title ?? null, provenance: {},
+  };
+}
+
 /**
  * After an unmerge: an entry that moved with its record (or stayed) may name a company the customer's records no
  * longer hold. Each is checked against the history its customer has now: it names the period before its record's
@@ -148,10 +157,7 @@ export async function reconcileAffiliationChanges(db: Db, customerIds: readonly 
   const ids = [...new Set(entries.map((e) => e.customer_id))];
   const [statements, golden] = await Promise.all([repo.statementsByCustomer(db, ids), repo.goldenAffiliations(db, ids)]);
   const goldenOf = new Map(golden.map((g) => [g.id, g]));
-  const customers: RecomputedAffiliation[] = ids.map((id) => {
-    const g = goldenOf.get(id);
-    return { id, statements: statements.get(id) ?? [], companyId: g?.company_id ?? null, values: { companyName: g?.company_name ?? null }, department: g?.department ?? null, title: g?.title ?? null, provenance: {} };
-  });
+  const customers = ids.map((id) => storedAffiliation(id, statements.get(id) ?? [], goldenOf.get(id)));
   const companyIds = await companyIdsOf(db, customers);
   const histories = new Map(customers.map((c) => [c.id, historyOf(c, companyIds).filter((p) => p.firstSeen !== null)]));
   const names = await repo.loadCompanyNames(db, [...new Set([...histories.values()].flatMap((ps) => ps.flatMap((p) => (p.companyId === null ? [] : [p.companyId]))))]);
@@ -176,9 +182,6 @@ export async function reconcileAffiliationChanges(db: Db, customerIds: readonly 
 /** One customer's 所属履歴 for the customer page, newest first, with each source's label. */
 export async function customerAffiliationHistory(db: Db, customerId: string): Promise<AffiliationPeriod[]> {
   const [golden, records] = await Promise.all([repo.goldenAffiliations(db, [customerId]), repo.statementsOfCustomer(db, customerId)]);
-  const g = golden[0];
-  const c: RecomputedAffiliation = {
-    id: customerId, statements: records, companyId: g?.company_id ?? null, values: { companyName: g?.company_name ?? null }, department: g?.department ?? null, title: g?.title ?? null, provenance: {},
-  };
+  const c = storedAffiliation(customerId, records, golden[0]);
   return historyOf(c, await companyIdsOf(db, [c]));
 }
