@@ -466,19 +466,21 @@ const SYSTEM_ACTOR: Actor = { auth: null, ip: null, userAgent: null };
 
 /** The best-scored link between the incoming records and a record of `customer` (the tie that put it in the cluster). */
 function bestTie(links: readonly ResolvedLink[], incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): ResolvedLink | null {
-  const isIncoming = new Set(incoming);
+  const ties = tiesTo(incoming, customerOf, customer);
   let best: ResolvedLink | null = null;
-  for (const l of links) {
-    const ties = (isIncoming.has(l.a) && customerOf.get(l.b) === customer) || (isIncoming.has(l.b) && customerOf.get(l.a) === customer);
-    if (ties && (best === null || l.score > best.score)) best = l;
-  }
+  for (const l of links) if (ties(l) && (best === null || l.score > best.score)) best = l;
   return best;
 }
 
 function strongLinks(links: readonly ResolvedLink[], incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): ResolvedLink[] {
+  const ties = tiesTo(incoming, customerOf, customer);
+  return links.filter((l) => !l.weak && !l.learned && ties(l));
+}
+
+/** Whether a link joins one of the incoming records to a record of `customer`. */
+function tiesTo(incoming: readonly string[], customerOf: ReadonlyMap<string, string>, customer: string): (l: ResolvedLink) => boolean {
   const isIncoming = new Set(incoming);
-  return links.filter((l) => !l.weak && !l.learned
-    && ((isIncoming.has(l.a) && customerOf.get(l.b) === customer) || (isIncoming.has(l.b) && customerOf.get(l.a) === customer)));
+  return (l) => (isIncoming.has(l.a) && customerOf.get(l.b) === customer) || (isIncoming.has(l.b) && customerOf.get(l.a) === customer);
 }
 
 /**
