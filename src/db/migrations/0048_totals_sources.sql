@@ -17,4 +17,7 @@ UPDATE customer_order_totals t
 SET source_ids = (SELECT array_agg(cs.source_id ORDER BY cs.source_id) FROM customer_sources cs WHERE cs.customer_id = t.customer_id),
     first_source_id = (SELECT f.source_id FROM customer_first_touch f WHERE f.customer_id = t.customer_id);
 
+-- The few totals in other currencies than yen: first touch counts a buyer without yen purchases by the first of them.
+CREATE INDEX customer_order_totals_other_idx ON customer_order_totals (customer_id) WHERE currency <> 'JPY';
+
 ANALYZE customer_order_totals;
