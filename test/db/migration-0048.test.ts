@@ -15,7 +15,7 @@ for (const engine of ENGINES) {
 
     test('each buyer\'s sources, sorted, and its first touch\'s source; none for a buyer without records', async () => {
       const db = database.db;
-      await database.execScript('ALTER TABLE customer_order_totals DROP COLUMN source_ids, DROP COLUMN first_source_id;');
+      await database.execScript('DROP INDEX customer_order_totals_other_idx; ALTER TABLE customer_order_totals DROP COLUMN source_ids, DROP COLUMN first_source_id;');
       const customer = async (n: number) => (await db.insertInto('customers').values({ display_name: `顧客 ${n}`, email: `c${n}@daicho-test.jp`, custom_fields: '{}', provenance: '{}' })
         .returning('id').executeTakeFirstOrThrow()).id;
       const source = async (name: string) => (await sql<{ id: string }>`INSERT INTO sources (name, label, kind, party) VALUES (${name}, ${name}, 'file_import', 'first')
