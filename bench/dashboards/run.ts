@@ -19,7 +19,7 @@ import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import type { Db, Engine } from '../../src/db/database.ts';
 import { JSIC_MIDDLE } from '../../src/domain/companies/industry.ts';
 import { rebuildCustomerFacts, rebuildCustomerFunnel } from '../../src/ledger/customers/customers.service.ts';
-import { rebuildOrderRollups } from '../../src/ledger/values/values.service.ts';
+import { rebuildOrderRollups, refreshOrderTotalsKeys } from '../../src/ledger/values/values.service.ts';
 import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { COMPOSITION_DIMENSIONS, type CompositionDimension, type Panel, type PanelId, type PanelQuery } from '../../src/use/dashboards/dashboards.schemas.ts';
 import { FUNNEL_STAGES, panel } from '../../src/use/dashboards/dashboards.service.ts';
@@ -116,6 +116,9 @@ async function extend(db: Db): Promise<void> {
   // were loaded with SQL of their own too).
   const [firstMs] = await timed(() => rebuildRecordRollups(db));
   log(`  first touches, sources and joined flags rebuilt in ${secs(firstMs)}`);
+  // The totals copy each buyer's sources and first touch (0048): put right after the records' rollups, as the daily pass does.
+  const [keysMs] = await timed(() => refreshOrderTotalsKeys(db, null));
+  log(`  totals' keys and sources refreshed in ${secs(keysMs)}`);
   for (const table of ['users', 'companies', 'customers', 'segment_members']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
   // Vacuumed so that the panels' index-only scans (source records by customer and source) need no heap visits (the
   // funnel, when it read the stage changes by customer, took 5.5 s at 1M on a fresh ledger, 1.9 s after a VACUUM).

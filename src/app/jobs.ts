@@ -61,12 +61,13 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     if (run) log.info('customer values recomputed', { asOf: run.asOf, buyers: run.customers, seconds: run.seconds });
     job.reportProgress({ phase: 'facts' });
     await rebuildCustomerFacts(db);
-    // The keys beside the order totals are copies of the facts: put right after them.
-    await refreshOrderTotalsKeys(db, null);
     job.reportProgress({ phase: 'funnel' });
     await rebuildCustomerFunnel(db);
     job.reportProgress({ phase: 'record_rollups' });
     await rebuildRecordRollups(db);
+    // The keys and sources beside the order totals are copies of the facts and of the records' rollups: put right
+    // after both.
+    await refreshOrderTotalsKeys(db, null);
     return run
       ? { asOf: run.asOf, buyers: run.customers, seconds: Number(run.seconds.toFixed(1)), ...(run.modelError ? { modelError: run.modelError } : {}) }
       : { upToDate: true };

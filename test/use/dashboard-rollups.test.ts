@@ -18,8 +18,9 @@ const actor = { auth: null, ip: null, userAgent: 'test' };
  * recordRollupsDrift at every step):
  *  - customer_order_totals (values.repository.ts): per live customer and currency, purchases (orders with a line of
  *    positive quantity), net revenue and order days of its orders not cancelled, and the customer's composition keys
- *    (0045: prefecture, channel, stage, owner, company) — after an order, a return, a
- *    cancellation, a merge, a split, a soft delete, an erasure and the daily rebuild;
+ *    (0045: prefecture, channel, stage, owner, company) and sources (0048: its set of sources and its first touch's
+ *    source, against its records) — after an order, a return, a cancellation, a changed record, a merge, a split, a
+ *    soft delete, an erasure and the daily rebuild;
  *  - the month sums (0046: order_months, category_months, cohort_months; values.repository.ts), appended as deltas
  *    by the same calls: per key, equal to the same sums over the day rows — checked by monthsDrift with the totals;
  *    the daily rebuild compacts them to one row per key;
@@ -39,14 +40,21 @@ for (const engine of ENGINES) {
     /** The composition keys kept beside the totals (0045), as text, of a totals row or of its customer's golden record. */
     const KEYS = (a: string) => sql.raw(['prefecture', 'acquisition_channel', 'lifecycle_stage', 'owner_user_id', 'company_id']
       .map((k) => `COALESCE(${a}.${k}::text, '-')`).join(` || ' ' || `));
-    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days, keys). */
+    /**
+     * The sources kept beside the totals (0048) as text — the buyer's sources, sorted, and its first touch's source —,
+     * of a totals row, or from the customer's records (its earliest: received first, ties by id).
+     */
+    const SOURCES = (a: string) => sql.raw(`COALESCE(array_to_string(${a}.source_ids, ','), '-') || ' ' || COALESCE(${a}.first_source_id::text, '-')`);
+    const RAW_SOURCES = (c: string) => sql.raw(`COALESCE((SELECT string_agg(DISTINCT sr.source_id::text, ',' ORDER BY sr.source_id::text) FROM source_records sr WHERE sr.customer_id = ${c}.id), '-')
+      || ' ' || COALESCE((SELECT sr.source_id::text FROM source_records sr WHERE sr.customer_id = ${c}.id ORDER BY sr.received_at, sr.id LIMIT 1), '-')`);
+    /** Rows of the totals table and of the raw definition that differ (as text: customer, currency, orders, revenue, days, keys, sources). */
     const totalsDrift = async () => {
       const db = t.database.db;
       const stored = (await sql<{ row: string }>`
-        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days || ' ' || ${KEYS('t')} AS row
+        SELECT customer_id || ' ' || currency || ' ' || orders || ' ' || round(revenue, 2) || ' ' || days || ' ' || ${KEYS('t')} || ' ' || ${SOURCES('t')} AS row
         FROM customer_order_totals t`.execute(db)).rows.map((r) => r.row);
       const raw = (await sql<{ row: string }>`
-        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days || ' ' || ${KEYS('c')} AS row
+        SELECT x.customer_id || ' ' || x.currency || ' ' || x.orders || ' ' || round(x.revenue, 2) || ' ' || x.days || ' ' || ${KEYS('c')} || ' ' || ${RAW_SOURCES('c')} AS row
         FROM customers c JOIN (
           SELECT sr.customer_id, o.currency, count(*) FILTER (WHERE l.counted) AS orders, sum(l.net) AS revenue,
                  count(DISTINCT (o.ordered_at AT TIME ZONE 'Asia/Tokyo')::date) AS days
@@ -212,6 +220,27 @@ for (const engine of ENGINES) {
         [['東京都', 2, 2, 3, 9600], ['大阪府', 1, 1, 2, 6000], ['佐賀県', 1, 0, 0, 0]]);
     });
 
+    test('the sources beside the totals after a buyer\'s record changed; first touch and composition by source from them', async () => {
+      // 花子's import record arrives again with new content: her earliest record is now her first order's (orders-ec).
+      await ingestRecords(t.database.db, {
+        source: { name: 'crm', label: '基幹CRM', kind: 'file_import' },
+        records: [{ externalId: 'hanako', fields: { full_name: '佐藤 花子', email: 'hanako@daicho-test.jp', prefecture: '東京都', phone: '090-3456-7813' } }],
+        actor,
+      });
+      await assertTotals(4, 'after a buyer\'s record changed: her first touch moved to her order\'s record');
+      const ec = (await sql<{ id: string }>`SELECT id FROM sources WHERE name = 'orders-ec'`.execute(t.database.db)).rows[0]!.id;
+      const stored = (await sql<{ first_source_id: string; n: number }>`
+        SELECT first_source_id, cardinality(source_ids) AS n FROM customer_order_totals WHERE customer_id = ${ids.hanako!}::uuid AND currency = 'JPY'`.execute(t.database.db)).rows[0]!;
+      assert.deepEqual([stored.first_source_id, Number(stored.n)], [ec, 2]);
+      // Without a range: 太郎 bought in yen and in dollars and counts once; 四郎 bought nothing.
+      const ft = await admin.json('GET', '/api/v1/dashboards/panels/first_touch');
+      assert.equal(ft.status, 200, JSON.stringify(ft.body));
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 3, 2], ['orders-ec', 1, 1]]);
+      const bySource = await admin.json('GET', '/api/v1/dashboards/panels/composition?by=source');
+      assert.deepEqual(bySource.body.rows.map((r: { key: string; customers: number; buyers: number; orders: number; revenue: number }) => [r.key, r.customers, r.buyers, r.orders, r.revenue])
+        .sort((x: unknown[], y: unknown[]) => String(x[0]).localeCompare(String(y[0]))), [['crm', 4, 3, 5, 15600], ['orders-ec', 3, 3, 5, 15600]]);
+    });
+
     test('customer_order_totals after a merge, a split, a soft delete, the daily rebuild and an erasure', async () => {
       // A stage edit writes the history and the funnel row (its first arrival at 商談中, then at 顧客).
       for (const stage of ['opportunity', 'customer', 'opportunity']) {
@@ -240,9 +269,10 @@ for (const engine of ENGINES) {
 
       assert.equal((await admin.request('DELETE', `/api/v1/customers/${ids.taro!}`)).status, 204);
       await assertTotals(2, 'after a soft delete: 太郎\'s yen and dollar rows are gone');
-      // First touch without a range counts buyers from the totals: 花子 and the split-off 次郎 (a purchase each), not 四郎.
+      // First touch without a range counts buyers from the totals: 花子 (first touch: her order) and the split-off 次郎
+      // (a purchase each), not 四郎.
       const ft = await admin.json('GET', '/api/v1/dashboards/panels/first_touch');
-      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 3, 2]]);
+      assert.deepEqual(ft.body.rows.map((r: { source: string; customers: number; buyers: number }) => [r.source, r.customers, r.buyers]), [['crm', 2, 1], ['orders-ec', 1, 1]]);
 
       // The daily rebuild puts right a drifted row and a missing one.
       await sql`UPDATE customer_order_totals SET orders = orders + 5 WHERE customer_id = ${ids.hanako!}::uuid`.execute(t.database.db);
@@ -258,7 +288,7 @@ for (const engine of ENGINES) {
       const compacted = await monthsDrift();
       assert.equal(compacted.deltas, compacted.keys, 'the rebuild leaves one row per key');
       // The keys beside the totals put right from the facts (the daily pass does it after the facts).
-      await sql`UPDATE customer_order_totals SET prefecture = '沖縄県', owner_user_id = NULL`.execute(t.database.db);
+      await sql`UPDATE customer_order_totals SET prefecture = '沖縄県', owner_user_id = NULL, source_ids = NULL, first_source_id = NULL`.execute(t.database.db);
       await refreshOrderTotalsKeys(t.database.db, null);
       await assertTotals(2, 'after the keys\' refresh');
       // And the records' rollups: a lost source, a stray one, a flag lost and a flag set without a decision.
@@ -268,8 +298,14 @@ for (const engine of ENGINES) {
         ON CONFLICT DO NOTHING`.execute(db);
       await sql`UPDATE source_records SET joined_existing = NOT joined_existing WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
       assert.ok((await recordRollupsDrift(db)).length >= 3);
+      // The totals copy the drifted sources when the keys are refreshed before the records' rollups are put right…
+      await refreshOrderTotalsKeys(db, null);
+      assert.notDeepEqual((await totalsDrift()).missing, [], 'the sources beside the totals follow customer_sources');
       await rebuildRecordRollups(db);
       assert.deepEqual(await recordRollupsDrift(db), [], 'after the records\' rebuild');
+      // …and are right again once the daily pass refreshes them after the records' rebuild.
+      await refreshOrderTotalsKeys(db, null);
+      await assertTotals(2, 'after the records\' rebuild and the keys\' refresh');
       // And the funnel: a drifted arrival, a missing row, a stray row of a deleted customer.
       await sql`UPDATE customer_funnel SET prospect_at = prospect_at - interval '3 days' WHERE customer_id = ${ids.hanako!}::uuid`.execute(db);
       await sql`DELETE FROM customer_funnel WHERE customer_id = ${ids.jiro2!}::uuid`.execute(db);

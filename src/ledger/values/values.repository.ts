@@ -284,12 +284,14 @@ function categoryDays(customerIds: readonly string[] | null) {
 
 /**
  * Per customer and currency, the sums of its day rows (customer_order_totals, migration 0040): purchases, revenue and
- * how many day rows — the composition without a range reads one row per buyer instead of its days.
+ * how many day rows — the composition without a range reads one row per buyer instead of its days —, with the
+ * buyer's keys (0045) and sources (0048) beside them.
  */
 function orderTotals(where: RawBuilder<unknown>) {
-  return sql`SELECT d.customer_id, d.currency, sum(d.orders), sum(d.revenue), count(*), ${TOTALS_KEYS('f')}
-    FROM customer_order_days d LEFT JOIN customer_facts f ON f.customer_id = d.customer_id ${where}
-    GROUP BY d.customer_id, d.currency, ${TOTALS_KEYS('f')}`;
+  return sql`SELECT x.customer_id, x.currency, x.orders, x.revenue, x.days, ${TOTALS_KEYS('f')}, ${TOTALS_SOURCES(sql.ref('x.customer_id'))}
+    FROM (SELECT d.customer_id, d.currency, sum(d.orders) AS orders, sum(d.revenue) AS revenue, count(*) AS days
+          FROM customer_order_days d ${where} GROUP BY d.customer_id, d.currency) x
+    LEFT JOIN customer_facts f ON f.customer_id = x.customer_id`;
 }
 /**
  * The buyer's composition keys beside its totals (migration 0045), copied from customer_facts: the composition
@@ -297,18 +299,33 @@ function orderTotals(where: RawBuilder<unknown>) {
  */
 const TOTALS_KEY_COLUMNS = ['prefecture', 'acquisition_channel', 'lifecycle_stage', 'owner_user_id', 'company_id'] as const;
 const TOTALS_KEYS = (alias: string) => sql.join(TOTALS_KEY_COLUMNS.map((c) => sql.ref(`${alias}.${c}`)));
-const TOTALS_COLUMNS = sql`customer_id, currency, orders, revenue, days, ${sql.join(TOTALS_KEY_COLUMNS.map((c) => sql.ref(c)))}`;
+/**
+ * The buyer's sources beside its totals (migration 0048), copied from what resolution keeps of its records: its set
+ * of sources (customer_sources, sorted; NULL without records) and its first touch's source (customer_first_touch).
+ * The composition by source and first touch without a range then sum the totals alone, without joining 1.68M
+ * (customer, source) pairs or a million first touches to them.
+ */
+const TOTALS_SOURCE_COLUMNS = ['source_ids', 'first_source_id'] as const;
+const TOTALS_SOURCES = (customerId: RawBuilder<unknown>) => sql`
+  (SELECT array_agg(cs.source_id ORDER BY cs.source_id) FROM customer_sources cs WHERE cs.customer_id = ${customerId}) AS source_ids,
+  (SELECT ft.source_id FROM customer_first_touch ft WHERE ft.customer_id = ${customerId}) AS first_source_id`;
+const TOTALS_COLUMNS = sql`customer_id, currency, orders, revenue, days, ${sql.join([...TOTALS_KEY_COLUMNS, ...TOTALS_SOURCE_COLUMNS].map((c) => sql.ref(c)))}`;
 
 /**
- * The totals' keys put right from customer_facts for some customers (their golden record was rewritten), or for
- * every one (null: the daily pass, after the facts); only rows that differ are written.
+ * The totals' keys and sources put right for some customers (their golden record was recomputed: every path that
+ * links, moves, changes or deletes a customer's records recomputes it after resolution rewrote its sources and first
+ * touch), or for every one (null: the daily pass, after the facts and the records' rollups); only rows that differ
+ * are written.
  */
 export async function refreshOrderTotalsKeysOf(db: Db, customerIds: readonly string[] | null): Promise<void> {
   if (customerIds !== null && customerIds.length === 0) return;
-  await sql`UPDATE customer_order_totals t SET ${sql.join(TOTALS_KEY_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`f.${c}`)}`))}
-    FROM customer_facts f
-    WHERE f.customer_id = t.customer_id ${customerIds ? sql`AND t.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
-      AND (${TOTALS_KEYS('t')}) IS DISTINCT FROM (${TOTALS_KEYS('f')})`.execute(db);
+  const columns = [...TOTALS_KEY_COLUMNS, ...TOTALS_SOURCE_COLUMNS];
+  await sql`UPDATE customer_order_totals t SET ${sql.join(columns.map((c) => sql`${sql.ref(c)} = ${sql.ref(`k.${c}`)}`))}
+    FROM (SELECT f.customer_id, ${TOTALS_KEYS('f')}, ${TOTALS_SOURCES(sql.ref('f.customer_id'))}
+          FROM customer_facts f
+          WHERE ${customerIds ? sql`f.customer_id = ANY(${[...customerIds]}::uuid[])` : sql`EXISTS (SELECT 1 FROM customer_order_totals b WHERE b.customer_id = f.customer_id)`}) k
+    WHERE k.customer_id = t.customer_id ${customerIds ? sql`AND t.customer_id = ANY(${[...customerIds]}::uuid[])` : sql``}
+      AND (${sql.join(columns.map((c) => sql.ref(`t.${c}`)))}) IS DISTINCT FROM (${sql.join(columns.map((c) => sql.ref(`k.${c}`)))})`.execute(db);
 }
 
 /**

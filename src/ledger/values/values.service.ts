@@ -217,8 +217,10 @@ export async function refreshOrderRollups(db: Db, customerIds: readonly string[]
 }
 
 /**
- * After golden records were rewritten (their prefecture, channel, stage, owner or company may have changed): the
- * keys kept beside their order totals follow. null: every customer's (the daily pass, after the customer facts).
+ * After golden records were rewritten (their prefecture, channel, stage, owner or company may have changed; their
+ * records may have been linked, moved, changed or deleted, so their sources and first touch too): the keys and
+ * sources kept beside their order totals follow. null: every customer's (the daily pass, after the customer facts
+ * and the records' rollups).
  */
 export async function refreshOrderTotalsKeys(db: Db, customerIds: readonly string[] | null): Promise<void> {
   await repo.refreshOrderTotalsKeysOf(db, customerIds);
