@@ -88,6 +88,26 @@ describe('a married name', () => {
     assert.ok(d.rules.includes('family_name_change'));
     assert.notEqual(d.outcome, 'merge');
   });
+
+  test('two colleagues with one given name and nothing of their own in common are told apart, not queued; a mobile, birth date or mailbox of her own keeps the pair', () => {
+    const colleague = (family: string, extra: Record<string, string> = {}) => rec({
+      full_name: `${family} 灯和菜`, company_name: '株式会社フジキカイ', company_phone: '052-634-6308', gender: '女', ...extra,
+    } as MatchInput['fields']);
+    const a = colleague('宮田', { phone: '090-3456-7812', email: 'miyata.towana@daicho-test.jp' });
+    const b = colleague('岩崎', { phone: '080-2345-6781', email: 'iwasaki.towana@daicho-test.jp' });
+    const apart = decidePair(a.id, b.id, compareRecords(a, b), defaultWeights());
+    assert.ok(apart.rules.includes('family_name_change'), apart.rules.join());
+    assert.equal(apart.outcome, 'distinct');
+    // Only the given name in common, nothing else known: nothing to review either.
+    const bare = [rec({ full_name: '宮田 灯和菜' }), rec({ full_name: '岩崎 灯和菜' })] as const;
+    assert.equal(decidePair(bare[0].id, bare[1].id, compareRecords(bare[0], bare[1]), defaultWeights()).outcome, 'distinct');
+    for (const own of [{ phone: '090-3456-7812' }, { birth_date: '1991-04-02' }, { email: 'miyata.towana@daicho-test.jp' }] as Array<Record<string, string>>) {
+      const before = colleague('宮田', own);
+      const after = colleague('岩崎', own);
+      const d = decidePair(before.id, after.id, compareRecords(before, after), defaultWeights());
+      assert.notEqual(d.outcome, 'distinct', `${JSON.stringify(own)}: ${d.outcome} ${d.rules.join()}`);
+    }
+  });
 });
 
 describe('weights estimated without the bias of the keys that found a pair', () => {
