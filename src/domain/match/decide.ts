@@ -145,8 +145,9 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
     const sameGiven = given === 'exact' || (given === 'close' && givenTypo);
     // Two of: same birth date, same personal e-mail, same mobile, same home
     // address (a name change at marriage without a move keeps the address).
-    const personalEmail = emailExact && !cmp.flags.includes('email_organisation');
-    const ids = [birth === 'exact', personalEmail, mobile, address === 'exact'].filter(Boolean).length;
+    const own = ownIdentifiersShared(cmp, { typos: false });
+    const personalEmail = own.personalMailbox;
+    const ids = [own.birth, own.personalMailbox, own.mobile, own.address].filter(Boolean).length;
     // Or one identifier that only one person carries (her own mobile or personal mailbox): a married woman often
     // appears in one source with no birth date and a new address, and keeps exactly that (the posterior still has to
     // reach the merge threshold against the family-name disagreement). A birth date or an address alone does not
@@ -225,18 +226,36 @@ function toldApart(cmp: Comparison, rules: readonly string[], weights: MatchWeig
 }
 
 /**
- * Whether the pair shares anything only one person carries: a birth date, a home address, a mobile number or a
- * mailbox of one's own, at home or at work (a typo of one included). A married name keeps some of these (issue 26:
- * her given name, reading, birth date and usually her mobile or personal e-mail); two people who only share a given
- * name — with the company, the office's number or its address — are colleagues or strangers, whatever their family
- * names. Such pairs were
- * 53,087 of the 68,362 review items of a generated 1M-row import (same company and given name, different family
- * name; none of them one person), so without this they filled the queue as the ledger grew.
+ * What the pair shares of what only one person carries: a birth date, a home address, a mobile number, a mailbox of
+ * one's own at home or at work (a role address such as info@ is a desk, not a person). With `typos`, a value one typo
+ * off counts as shared.
+ */
+function ownIdentifiersShared(cmp: Comparison, { typos }: { typos: boolean }): Record<'birth' | 'address' | 'mobile' | 'personalMailbox' | 'workMailbox', boolean> {
+  const agrees = (field: 'birth' | 'address' | 'email'): boolean => {
+    const level = levelOf(cmp, field);
+    return level === 'exact' || (typos && level === 'close');
+  };
+  const mailbox = agrees('email') && !cmp.flags.includes('email_role');
+  const atWork = cmp.flags.includes('email_organisation');
+  return {
+    birth: agrees('birth'),
+    address: agrees('address'),
+    mobile: levelOf(cmp, 'phone') === 'exact_mobile',
+    personalMailbox: mailbox && !atWork,
+    workMailbox: mailbox && atWork,
+  };
+}
+
+/**
+ * Whether the pair shares anything of its own (ownIdentifiersShared, typos included). A married name keeps some of
+ * these (issue 26: her given name, reading, birth date and usually her mobile or personal e-mail); two people who only
+ * share a given name (with the company, the office's number or its address) are colleagues or strangers, whatever
+ * their family names. Such pairs were 53,087 of the 68,362 review items of a generated 1M-row import (same company
+ * and given name, different family name; none of them one person), so without this they filled the queue as the
+ * ledger grew.
  */
 function sharesOwnIdentifier(cmp: Comparison): boolean {
-  const agrees = (field: 'birth' | 'address' | 'email'): boolean => ['exact', 'close'].includes(levelOf(cmp, field));
-  // A role address (info@) is a desk; a named address at the company is one person's, so it stays evidence.
-  return agrees('birth') || agrees('address') || levelOf(cmp, 'phone') === 'exact_mobile' || (agrees('email') && !cmp.flags.includes('email_role'));
+  return Object.values(ownIdentifiersShared(cmp, { typos: true })).some(Boolean);
 }
 
 export interface DecideOptions {

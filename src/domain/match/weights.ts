@@ -178,27 +178,52 @@ function computeTfAdjustment(tf: MatchWeights['tf'], tfKey: string): number {
   return Math.max(-TF_DOWN, Math.min(TF_UP, adj));
 }
 
-/** log2 likelihood of a comparison under each class (match, related, unrelated), priors included. */
-export function classLogLikelihoods(
-  weights: MatchWeights,
-  cmp: Comparison,
-  /** Training only: fields (bit mask over FIELDS) whose agreement the keys that found the pair forced, left out. */
-  forced = 0,
-): { m: number; h: number; u: number; perField: Array<{ m: number; h: number; u: number }> } {
+/**
+ * Each rates table's logarithms, taken once: EM scores every candidate pair at each iteration and an import scores
+ * every pair of every chunk with the same weights. A rates table is never changed once built (each EM step makes new
+ * ones; a stored one is parsed anew), so the memo cannot go stale.
+ */
+const log2Memo = new WeakMap<Record<Field, number[]>, Record<Field, number[]>>();
+
+function log2Rates(rates: Record<Field, number[]>): Record<Field, number[]> {
+  let logs = log2Memo.get(rates);
+  if (logs === undefined) {
+    logs = Object.fromEntries(FIELDS.map((f) => [f, rates[f].map((x) => Math.log2(x))])) as Record<Field, number[]>;
+    log2Memo.set(rates, logs);
+  }
+  return logs;
+}
+
+/**
+ * log2 likelihood of a comparison under each class (match, related, unrelated), priors included, without the
+ * fields in `forced` (a bit mask over FIELDS: training leaves out the fields the keys that found the pair forced to
+ * agree). The one sum behind EM's expectation step and every decision's odds.
+ */
+function classLogSums(weights: MatchWeights, cmp: Comparison, forced = 0): { m: number; h: number; u: number } {
+  const [lm, lh, lu] = [log2Rates(weights.m), log2Rates(weights.h), log2Rates(weights.u)];
   let m = Math.log2(weights.prior.match);
   let h = Math.log2(weights.prior.related);
   let u = Math.log2(weights.prior.unrelated);
-  const perField = cmp.fields.map((fc, bit) => {
-    if (fc.index < 0 || (forced & (1 << bit)) !== 0) return { m: 0, h: 0, u: 0 };
-    const fm = Math.log2(weights.m[fc.field][fc.index]!);
-    const fh = Math.log2(weights.h[fc.field][fc.index]!);
-    const fu = Math.log2(weights.u[fc.field][fc.index]!) - tfAdjustment(weights, fc.tfKey);
-    m += fm;
-    h += fh;
-    u += fu;
-    return { m: fm, h: fh, u: fu };
-  });
-  return { m, h, u, perField };
+  for (let bit = 0; bit < cmp.fields.length; bit++) {
+    const fc = cmp.fields[bit]!;
+    if (fc.index < 0 || (forced & (1 << bit)) !== 0) continue;
+    m += lm[fc.field][fc.index]!;
+    h += lh[fc.field][fc.index]!;
+    u += lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey);
+  }
+  return { m, h, u };
+}
+
+/** classLogSums with each field's terms kept, for explaining a decision field by field. */
+function classLogLikelihoods(
+  weights: MatchWeights,
+  cmp: Comparison,
+): { m: number; h: number; u: number; perField: Array<{ m: number; h: number; u: number }> } {
+  const [lm, lh, lu] = [log2Rates(weights.m), log2Rates(weights.h), log2Rates(weights.u)];
+  const perField = cmp.fields.map((fc) =>
+    fc.index < 0 ? { m: 0, h: 0, u: 0 } : { m: lm[fc.field][fc.index]!, h: lh[fc.field][fc.index]!, u: lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey) },
+  );
+  return { ...classLogSums(weights, cmp), perField };
 }
 
 function log2SumExp2(a: number, b: number): number {
@@ -208,7 +233,7 @@ function log2SumExp2(a: number, b: number): number {
 
 /** log2 posterior odds of a match: log2 P(M, γ) − log2(P(H, γ) + P(U, γ)). */
 export function logOdds(weights: MatchWeights, cmp: Comparison): number {
-  const c = classLogLikelihoods(weights, cmp);
+  const c = classLogSums(weights, cmp);
   return c.m - log2SumExp2(c.h, c.u);
 }
 
@@ -399,25 +424,12 @@ export function trainWeights(records: readonly MatchRecord[], candidates: readon
     const rm: number[] = [];
     const rh: number[] = [];
     const ru: number[] = [];
-    // classLogLikelihoods' sums without its per-field objects, from the rates' logarithms taken once an iteration
-    // (the same additions in the same order, so the same numbers).
-    const [lm, lh, lu] = [log2Rates(weights.m), log2Rates(weights.h), log2Rates(weights.u)];
-    const [pm, ph, pu] = [Math.log2(weights.prior.match), Math.log2(weights.prior.related), Math.log2(weights.prior.unrelated)];
     for (let k = 0; k < candidates.length; k++) {
-      const c = candidates[k]!;
       // A field the keys that found the pair forced to agree is no evidence about the pair's class (Splink leaves
       // a blocking rule's fields out of its EM pass the same way): counted, every pair met through a birth date
       // looked like a match once the birth date's u was estimated without them.
       const free = options.freeMasks?.[k];
-      const forced = free === undefined ? 0 : forcedByBlocking(free);
-      let [lmSum, lhSum, luSum] = [pm, ph, pu];
-      for (let bit = 0; bit < c.fields.length; bit++) {
-        const fc = c.fields[bit]!;
-        if (fc.index < 0 || (forced & (1 << bit)) !== 0) continue;
-        lmSum += lm[fc.field][fc.index]!;
-        lhSum += lh[fc.field][fc.index]!;
-        luSum += lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey);
-      }
+      const { m: lmSum, h: lhSum, u: luSum } = classLogSums(weights, candidates[k]!, free === undefined ? 0 : forcedByBlocking(free));
       const mx = Math.max(lmSum, lhSum, luSum);
       const em = 2 ** (lmSum - mx);
       const eh = 2 ** (lhSum - mx);
@@ -464,10 +476,6 @@ export function trainWeights(records: readonly MatchRecord[], candidates: readon
     }
   }
   return { ...weights, training: { ...weights.training, emIterations: iterations, converged } };
-}
-
-function log2Rates(rates: Record<Field, number[]>): Record<Field, number[]> {
-  return Object.fromEntries(FIELDS.map((f) => [f, rates[f].map((x) => Math.log2(x))])) as Record<Field, number[]>;
 }
 
 function clone(x: Record<Field, number[]>): Record<Field, number[]> {
