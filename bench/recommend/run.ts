@@ -36,7 +36,7 @@ const CUT = Math.round(DAYS * 0.75);
 /** Day 0 of the generated period (Japan time noon, so a day is the same calendar day in Asia/Tokyo). */
 const START = Date.UTC(2025, 0, 1, 3);
 const dayDate = (d: number) => new Date(START + d * 86_400_000);
-const cutDate = dayDate(CUT - 1).toISOString().slice(0, 10);
+const cutDate = dayDate(CUT).toISOString().slice(0, 10);
 
 const uuidOf = (prefix: string, n: number) => {
   const hex = n.toString(16).padStart(12, '0');

@@ -196,6 +196,20 @@ for (const engine of ENGINES) {
       assert.match(hanako[0]![4]!, /ドリッパー も購入/u);
     });
 
+    test('export as of a date: an order placed that day is not counted yet, the day after it is', async () => {
+      const db = t.database.db;
+      // Hanako's one order's own calendar day (Japan time, where it was placed).
+      const day = (await sql<{ day: string }>`SELECT to_char((ordered_at AT TIME ZONE time_zone)::date, 'YYYY-MM-DD') AS day FROM orders WHERE external_id = 'H-1'`.execute(db)).rows[0]!.day;
+      const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+      const customersAsOf = async (asOf: string) => {
+        const lines: string[][] = [];
+        await exportCandidates(db, { k: 3, asOf }, async (cells) => { lines.push(cells); });
+        return new Set(lines.map((l) => l[0]));
+      };
+      assert.ok(!(await customersAsOf(day)).has(ids.hanako), 'as of the day of her order, she had bought nothing before it');
+      assert.ok((await customersAsOf(next)).has(ids.hanako), 'as of the next day, her order counts');
+    });
+
     test('the operator\'s export records whom it carried: each person\'s disclosure lists it, once, and nobody else\'s', async () => {
       const db = t.database.db;
       const lines: string[][] = [];

@@ -11,10 +11,14 @@ import type { Db } from '../../db/database.ts';
  */
 
 export interface PurchaseLine { customer_id: string; order_id: string; product_id: string; ordered_at: Date; unit_price: string | null }
-/** Orders that count as of a Japan date (their own calendar day where they were placed); null = every order. */
+/**
+ * Orders that count as of a date: those placed before it (on an earlier calendar day where they were placed), so an
+ * audit that trains on the orders before a cut-off and tests on the ones from it on sees no order on both sides
+ * (issue 22's `--as-of`); null = every order.
+ */
 const orderCounts = (asOf: string | null) => asOf === null
   ? sql`o.status <> 'cancelled'`
-  : sql`o.status <> 'cancelled' AND (o.ordered_at AT TIME ZONE o.time_zone)::date <= ${asOf}::date`;
+  : sql`o.status <> 'cancelled' AND (o.ordered_at AT TIME ZONE o.time_zone)::date < ${asOf}::date`;
 
 /** The next page of live customers by id (keyset), buyers or not: the walk of a full run (利用停止 ones get no candidates). */
 export async function customerIdPage(db: Db, after: string | null, limit: number): Promise<string[]> {

@@ -51,7 +51,7 @@ export const ProductCandidateCustomersSchema = z.object({
 export type ProductCandidateCustomers = z.infer<typeof ProductCandidateCustomersSchema>;
 
 export const RunRequest = z.object({
-  asOf: date.optional().openapi({ description: 'Only orders on or before this date count (default: every order)' }),
+  asOf: date.optional().openapi({ description: 'Only orders placed before this date count (default: every order)' }),
   k: z.number().int().min(1).max(50).optional().openapi({ description: 'Candidates kept per customer (default 10)' }),
 }).openapi('RecommendRunRequest');
 
