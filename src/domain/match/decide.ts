@@ -29,7 +29,7 @@
  * Febrl-style replaced values) and the pair is corroborated (see below).
  * Japanese CRM exports keep the rules hard.
  */
-import { fieldWeights, logOdds, probabilityOf } from './weights.ts';
+import { probabilityOf, scoreComparison } from './weights.ts';
 import { FIELDS, type Comparison, type EvidenceItem, type MatchWeights, type Outcome, type ScoredPair } from './types.ts';
 
 export const HARD_CONFLICTS = new Set(['given_name_conflict', 'birth_date_conflict', 'family_name_change']);
@@ -146,13 +146,12 @@ export function ruleViolations(cmp: Comparison, weights?: MatchWeights): string[
     // Two of: same birth date, same personal e-mail, same mobile, same home
     // address (a name change at marriage without a move keeps the address).
     const own = ownIdentifiersShared(cmp, { typos: false });
-    const personalEmail = own.personalMailbox;
     const ids = [own.birth, own.personalMailbox, own.mobile, own.address].filter(Boolean).length;
     // Or one identifier that only one person carries (her own mobile or personal mailbox): a married woman often
     // appears in one source with no birth date and a new address, and keeps exactly that (the posterior still has to
     // reach the merge threshold against the family-name disagreement). A birth date or an address alone does not
     // do: a namesake of the given name born on the same day, a family at one address.
-    const personal = sameGiven && !birthConflict && (ids >= 2 || mobile || personalEmail);
+    const personal = sameGiven && !birthConflict && (ids >= 2 || mobile || own.personalMailbox);
     const noisy = unreliable(weights, 'family') && corroborated('family');
     if (!personal && !noisy) rules.push('family_name_change');
   }
@@ -309,9 +308,9 @@ export function hasHardConflict(rules: readonly string[]): boolean {
  * @example decidePair('a', 'b', compareRecords(a, b), weights).outcome // 'merge' | 'review' | 'distinct'
  */
 export function decidePair(aId: string, bId: string, cmp: Comparison, weights: MatchWeights, options: DecideOptions = {}): ScoredPair {
-  const ws = fieldWeights(weights, cmp);
+  const { logOdds, fieldWeights: ws } = scoreComparison(weights, cmp);
   const weak = isNameOnly(cmp);
-  const score = logOdds(weights, cmp) - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
+  const score = logOdds - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
   const probability = probabilityOf(score);
   const rules = ruleViolations(cmp, weights);
   let outcome: Outcome;

@@ -197,33 +197,34 @@ function log2Rates(rates: Record<Field, number[]>): Record<Field, number[]> {
 /**
  * log2 likelihood of a comparison under each class (match, related, unrelated), priors included, without the
  * fields in `forced` (a bit mask over FIELDS: training leaves out the fields the keys that found the pair forced to
- * agree). The one sum behind EM's expectation step and every decision's odds.
+ * agree). The one sum behind EM's expectation step and every decision's odds. With `terms`, each field's three terms
+ * are written to it by position (zeros for a field left out), for explaining a decision field by field.
  */
-function classLogSums(weights: MatchWeights, cmp: Comparison, forced = 0): { m: number; h: number; u: number } {
+function classLogSums(
+  weights: MatchWeights,
+  cmp: Comparison,
+  forced = 0,
+  terms?: Array<{ m: number; h: number; u: number }>,
+): { m: number; h: number; u: number } {
   const [lm, lh, lu] = [log2Rates(weights.m), log2Rates(weights.h), log2Rates(weights.u)];
   let m = Math.log2(weights.prior.match);
   let h = Math.log2(weights.prior.related);
   let u = Math.log2(weights.prior.unrelated);
   for (let bit = 0; bit < cmp.fields.length; bit++) {
     const fc = cmp.fields[bit]!;
-    if (fc.index < 0 || (forced & (1 << bit)) !== 0) continue;
-    m += lm[fc.field][fc.index]!;
-    h += lh[fc.field][fc.index]!;
-    u += lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey);
+    if (fc.index < 0 || (forced & (1 << bit)) !== 0) {
+      if (terms) terms[bit] = { m: 0, h: 0, u: 0 };
+      continue;
+    }
+    const fm = lm[fc.field][fc.index]!;
+    const fh = lh[fc.field][fc.index]!;
+    const fu = lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey);
+    m += fm;
+    h += fh;
+    u += fu;
+    if (terms) terms[bit] = { m: fm, h: fh, u: fu };
   }
   return { m, h, u };
-}
-
-/** classLogSums with each field's terms kept, for explaining a decision field by field. */
-function classLogLikelihoods(
-  weights: MatchWeights,
-  cmp: Comparison,
-): { m: number; h: number; u: number; perField: Array<{ m: number; h: number; u: number }> } {
-  const [lm, lh, lu] = [log2Rates(weights.m), log2Rates(weights.h), log2Rates(weights.u)];
-  const perField = cmp.fields.map((fc) =>
-    fc.index < 0 ? { m: 0, h: 0, u: 0 } : { m: lm[fc.field][fc.index]!, h: lh[fc.field][fc.index]!, u: lu[fc.field][fc.index]! - tfAdjustment(weights, fc.tfKey) },
-  );
-  return { ...classLogSums(weights, cmp), perField };
 }
 
 function log2SumExp2(a: number, b: number): number {
@@ -231,21 +232,17 @@ function log2SumExp2(a: number, b: number): number {
   return mx + Math.log2(2 ** (a - mx) + 2 ** (b - mx));
 }
 
-/** log2 posterior odds of a match: log2 P(M, γ) − log2(P(H, γ) + P(U, γ)). */
-export function logOdds(weights: MatchWeights, cmp: Comparison): number {
-  const c = classLogSums(weights, cmp);
-  return c.m - log2SumExp2(c.h, c.u);
-}
-
 /**
- * Evidence weight (bits) of each field: log2 P(level | match) / P(level | the
- * non-match class that explains the pair best — 'related' (household,
- * colleague) or 'unrelated'). Missing fields weigh 0.
+ * A decision's evidence from one pass over the fields: the log2 posterior odds of a match,
+ * log2 P(M, γ) − log2(P(H, γ) + P(U, γ)), and each field's weight in bits, log2 P(level | match) / P(level | the
+ * non-match class that explains the pair best — 'related' (household, colleague) or 'unrelated'); a missing field
+ * weighs 0.
  */
-export function fieldWeights(weights: MatchWeights, cmp: Comparison): number[] {
-  const c = classLogLikelihoods(weights, cmp);
+export function scoreComparison(weights: MatchWeights, cmp: Comparison): { logOdds: number; fieldWeights: number[] } {
+  const terms: Array<{ m: number; h: number; u: number }> = [];
+  const c = classLogSums(weights, cmp, 0, terms);
   const useH = c.h >= c.u;
-  return c.perField.map((p, i) => (cmp.fields[i]!.index < 0 ? 0 : p.m - (useH ? p.h : p.u)));
+  return { logOdds: c.m - log2SumExp2(c.h, c.u), fieldWeights: terms.map((p) => p.m - (useH ? p.h : p.u)) };
 }
 
 /**
