@@ -133,7 +133,7 @@ Commands:
       as the server's 再計算 does; prints buyers, seconds and peak memory.
   ${USAGE['recommend export']}
       CSV customer_id,rank,sku,score,reason: the first N (default 10) candidates of every customer with at least one
-      order before --as-of, computed from the orders placed before that date only (when given); nothing is stored. Audited as
+      order; with --as-of, only the orders placed before that date count. Nothing is stored. Audited as
       export.recommendations.
   ${USAGE['campaign audience']}
       CSV customer_id,address,status,reason: every customer considered (the segment definition's, or the whole
