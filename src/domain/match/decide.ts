@@ -29,7 +29,7 @@
  * Febrl-style replaced values) and the pair is corroborated (see below).
  * Japanese CRM exports keep the rules hard.
  */
-import { probabilityOf, scoreComparison } from './weights.ts';
+import { nameOnlyLogOdds, probabilityOf, scoreComparison } from './weights.ts';
 import { FIELDS, type Comparison, type EvidenceItem, type MatchWeights, type Outcome, type ScoredPair } from './types.ts';
 
 export const HARD_CONFLICTS = new Set(['given_name_conflict', 'birth_date_conflict', 'family_name_change']);
@@ -310,7 +310,10 @@ export function hasHardConflict(rules: readonly string[]): boolean {
 export function decidePair(aId: string, bId: string, cmp: Comparison, weights: MatchWeights, options: DecideOptions = {}): ScoredPair {
   const { logOdds, fieldWeights: ws } = scoreComparison(weights, cmp);
   const weak = isNameOnly(cmp);
-  const score = logOdds - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
+  // A name-only pair whose one comparable field disagrees on the employer: a job change when the name is rare enough
+  // that no one else in the ledger is likely to carry it, a namesake at another company when it is common (nameOnlyLogOdds).
+  const acrossEmployers = weak && levelOf(cmp, 'company') === 'disagree';
+  const score = (acrossEmployers ? nameOnlyLogOdds(weights, cmp, options.ledgerRecords) : null) ?? logOdds - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
   const probability = probabilityOf(score);
   const rules = ruleViolations(cmp, weights);
   let outcome: Outcome;

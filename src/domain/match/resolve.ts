@@ -124,7 +124,9 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
       scored.set(i * n + j, sp);
     }
     let ok = !hasBlockingConflict(sp.rules, weights) && sp.probability >= minLink;
-    if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree');
+    // A name-only join must contradict nothing, except another employer on a pair that itself decides 'merge' (a
+    // job change its rare name carries: see nameOnlyLogOdds); a namesake at another company does not.
+    if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree' || (e.field === 'company' && sp.outcome === 'merge'));
     if (!ok) blockedJoins++;
     compatCache.set(key, ok);
     return ok;

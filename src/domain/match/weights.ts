@@ -245,6 +245,47 @@ export function scoreComparison(weights: MatchWeights, cmp: Comparison): { logOd
   return { logOdds: c.m - log2SumExp2(c.h, c.u), fieldWeights: terms.map((p) => p.m - (useH ? p.h : p.u)) };
 }
 
+/** A value's share among the records that carry a value of its kind (tfKey family); a value seen fewer than 3 times counts as 2: the pair itself carries it twice. */
+function valueShare(tf: MatchWeights['tf'], tfKey: string): number | null {
+  const colon = tfKey.indexOf(':');
+  const t = tf[tfKey.slice(0, colon)];
+  if (t === undefined || t.total <= 0) return null;
+  return Math.max(t.counts[tfKey.slice(colon + 1)] ?? 2, 2) / t.total;
+}
+
+/**
+ * Log2 odds of a pair that only the name links, from how many people the name is likely to have in the ledger.
+ * EM's odds are for a blocked candidate pair (two records that share a key), where a shared name is the norm; for a
+ * pair that shares nothing else the question is how many other records of the ledger carry the name by chance:
+ * odds = (same-person records a record has) / ledger records × P(exact name | match) / (share of the family name ×
+ * share of the given name), times the other fields' m/u (a company disagreement, a gender agreement). A rare name
+ * (one person among thousands) stays strong evidence in a small ledger; 佐藤 陽菜 is not, and no name is as the
+ * ledger grows. decide.ts asks it of a name-only pair at another employer: the candidate-pair odds, whose name
+ * frequencies are capped (TF_UP / TF_DOWN), put 44 of ja-dedup-dev's 95 such namesake pairs at p ≥ 0.94 and this puts
+ * 3 there, while the generated held-out sets' job changes keep p ≥ 0.94 on rare names (111 of 150 pairs, seed 1; 3 namesake pairs).
+ * Null when the weights were not trained (no estimate of the matches a record has) or a part is not exact.
+ */
+export function nameOnlyLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined): number | null {
+  const t = weights.training;
+  if (t === undefined || t.records <= 0 || t.candidatePairs <= 0) return null;
+  const family = cmp.fields.find((f) => f.field === 'family');
+  const given = cmp.fields.find((f) => f.field === 'given');
+  if (family?.level !== 'exact' || given?.level !== 'exact' || family.tfKey === null || given.tfKey === null) return null;
+  const pf = valueShare(weights.tf, family.tfKey);
+  const pg = valueShare(weights.tf, given.tfKey);
+  if (pf === null || pg === null) return null;
+  const matchesPerRecord = (2 * weights.prior.match * t.candidatePairs) / t.records;
+  const ledger = Math.max(ledgerRecords ?? 0, t.records);
+  const lm = log2Rates(weights.m);
+  const lu = log2Rates(weights.u);
+  let odds = Math.log2(matchesPerRecord / ledger) + lm.family[0]! + lm.given[0]! - Math.log2(pf * pg);
+  for (const fc of cmp.fields) {
+    if (fc.index < 0 || fc.field === 'family' || fc.field === 'given') continue;
+    odds += lm[fc.field][fc.index]! - lu[fc.field][fc.index]!;
+  }
+  return odds;
+}
+
 /**
  * The fields a pair's agreement was forced on by the keys that found it (none of them leaves the field free; see
  * candidatePairs' freeMasks), among those whose rates are estimated without such pairs (DEBIASED_FIELDS).

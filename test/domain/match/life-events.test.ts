@@ -13,9 +13,11 @@ import {
   forcedByBlocking,
   freeFieldMask,
   prepareMatchRecord,
+  resolveBatch,
   trainWeights,
   type MatchInput,
   type MatchRecord,
+  type MatchWeights,
 } from '../../../src/domain/match/index.ts';
 import { FIELDS } from '../../../src/domain/match/types.ts';
 
@@ -40,6 +42,54 @@ describe('a job change counts once', () => {
     const c = rec({ full_name: '田口 希巳枝', email: 'taguchik@fujikikai.co.jp', company_name: 'フジキカイ' });
     const d = rec({ full_name: '田口 希巳枝', email: 'kimie@fujikikai-sales.co.jp', company_name: 'フジキカイ' });
     assert.equal(level(c, d, 'email'), 'disagree');
+  });
+});
+
+/**
+ * Weights as an import of 10,000 records trains them: one same-person record per record (prior × candidate pairs),
+ * 佐藤 on 150 records and 健太 on 40; names seen fewer than three times are not listed (they count as two).
+ */
+function trainedAt10k(): MatchWeights {
+  const w = defaultWeights();
+  return {
+    ...w,
+    u: { ...w.u, family: [0.02, 0.05, 0.93], given: [0.01, 0.05, 0.94] },
+    prior: { match: 0.25, related: 0.1, unrelated: 0.65 },
+    tf: { ft: { total: 10_000, counts: { 佐藤: 150, '': 0.004 } }, gt: { total: 10_000, counts: { 健太: 40, '': 0.002 } } },
+    training: { records: 10_000, candidatePairs: 20_000, randomPairs: 20_000, emIterations: 10, converged: true },
+  };
+}
+
+describe('a job change on the name alone', () => {
+  const card = (name: string, company: string, email: string): MatchRecord => rec({ full_name: name, company_name: company, email } as MatchInput['fields'], 'meishi');
+
+  test('a rare name on a card from another employer is the same person; a common one is not, and no name is as the ledger grows', () => {
+    const W = trainedAt10k();
+    const before = card('勅使河原 千穂香', '株式会社フジキカイ', 'teshigawara@fujikikai.daicho-test.jp');
+    const after = card('勅使河原 千穂香', '阪急阪神百貨店', 'c-teshigawara@hankyu.daicho-test.jp');
+    const rare = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 10_000 });
+    assert.ok(rare.weak);
+    assert.equal(rare.outcome, 'merge', `${rare.probability}`);
+    const common = [card('佐藤 健太', '株式会社フジキカイ', 'sato@fujikikai.daicho-test.jp'), card('佐藤 健太', '阪急阪神百貨店', 'k-sato@hankyu.daicho-test.jp')] as const;
+    const namesakes = decidePair(common[0].id, common[1].id, compareRecords(common[0], common[1]), W, { ledgerRecords: 10_000 });
+    assert.notEqual(namesakes.outcome, 'merge', `${namesakes.probability}`);
+    assert.ok(namesakes.probability < rare.probability);
+    // The same rare name in a ledger of a million records: two people may well carry it.
+    const large = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 1_000_000 });
+    assert.notEqual(large.outcome, 'merge', `${large.probability}`);
+  });
+
+  test('the home record and two cards from two employers of one rare name are one customer; two cards of a common name at two companies keep their namesakes apart', () => {
+    const W = trainedAt10k();
+    const home = (name: string) => rec({ full_name: name, birth_date: '1988-05-14', phone: '090-3456-7812', email: 'chihoka.t@gmail.com', address: '埼玉県春日部市樋籠586-8' }, 'web');
+    const person = [home('勅使河原 千穂香'), card('勅使河原 千穂香', '株式会社フジキカイ', 'teshigawara@fujikikai.daicho-test.jp'), card('勅使河原 千穂香', '阪急阪神百貨店', 'c-teshigawara@hankyu.daicho-test.jp')];
+    const one = resolveBatch(person, { weights: W, ledgerRecords: 10_000 });
+    assert.equal(one.clusters.length, 1, JSON.stringify(one.clusters));
+    const sato = [home('佐藤 健太'), card('佐藤 健太', '株式会社フジキカイ', 'sato@fujikikai.daicho-test.jp'), card('佐藤 健太', '阪急阪神百貨店', 'k-sato@hankyu.daicho-test.jp')];
+    const apart = resolveBatch(sato, { weights: W, ledgerRecords: 10_000 });
+    const cardsApart = apart.clusters.every((c) => !(c.includes(sato[1]!.id) && c.includes(sato[2]!.id)));
+    assert.ok(cardsApart, JSON.stringify(apart.clusters));
+    assert.equal(apart.clusters.length, 3, 'the home record joins neither card: either could be a namesake');
   });
 });
 
