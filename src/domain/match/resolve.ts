@@ -125,7 +125,7 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     }
     let ok = !hasBlockingConflict(sp.rules, weights) && sp.probability >= minLink;
     // A name-only join must contradict nothing, except another employer on a pair that itself decides 'merge' (a
-    // job change its rare name carries: see nameOnlyLogOdds); a namesake at another company does not.
+    // job change its rare name carries: see ledgerLogOdds); a namesake at another company does not.
     if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree' || (e.field === 'company' && sp.outcome === 'merge'));
     if (!ok) blockedJoins++;
     compatCache.set(key, ok);

@@ -254,34 +254,40 @@ function valueShare(tf: MatchWeights['tf'], tfKey: string): number | null {
 }
 
 /**
- * Log2 odds of a pair that only the name links, from how many people the name is likely to have in the ledger.
- * EM's odds are for a blocked candidate pair (two records that share a key), where a shared name is the norm; for a
- * pair that shares nothing else the question is how many other records of the ledger carry the name by chance:
- * odds = (same-person records a record has) / ledger records × P(exact name | match) / (share of the family name ×
- * share of the given name), times the other fields' m/u (a company disagreement, a gender agreement). A rare name
- * (one person among thousands) stays strong evidence in a small ledger; 佐藤 陽菜 is not, and no name is as the
- * ledger grows. decide.ts asks it of a name-only pair at another employer: the candidate-pair odds, whose name
- * frequencies are capped (TF_UP / TF_DOWN), put 44 of ja-dedup-dev's 95 such namesake pairs at p ≥ 0.94 and this puts
- * 3 there, while the generated held-out sets' job changes keep p ≥ 0.94 on rare names (111 of 150 pairs, seed 1; 3 namesake pairs).
- * Null when the weights were not trained (no estimate of the matches a record has) or a part is not exact.
+ * Log2 odds of a pair from how many people of the ledger could share its names by chance. EM's odds are for a blocked
+ * candidate pair (two records that share a key), where a shared name is the norm and name frequencies are capped
+ * (TF_UP / TF_DOWN); for a pair whose evidence is a name the question is how many other records of the ledger carry
+ * it: odds = (same-person records a record has) / ledger records × Π over the fields of P(level | match) / P(level |
+ * two people), where an exact family or given name weighs by the value's own share (family × given for a whole name)
+ * and every other field by its m/u (a birth date, a company disagreement, a family name changed at marriage). A rare
+ * name (one person among thousands) stays strong evidence in a small ledger; 佐藤 陽菜 is not, and no name is as the
+ * ledger grows.
+ *
+ * decide.ts asks it of a name-only pair at another employer (the candidate-pair odds put 44 of ja-dedup-dev's 95 such
+ * namesake pairs at p ≥ 0.94, this puts 3 there, while the generated held-out sets' job changes keep p ≥ 0.94 on rare
+ * names: 111 of 150 pairs, seed 1). Null when the weights were not trained (no estimate of the matches a record has)
+ * or the given name is not exact.
  */
-export function nameOnlyLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined): number | null {
+export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined): number | null {
   const t = weights.training;
   if (t === undefined || t.records <= 0 || t.candidatePairs <= 0) return null;
-  const family = cmp.fields.find((f) => f.field === 'family');
   const given = cmp.fields.find((f) => f.field === 'given');
-  if (family?.level !== 'exact' || given?.level !== 'exact' || family.tfKey === null || given.tfKey === null) return null;
-  const pf = valueShare(weights.tf, family.tfKey);
-  const pg = valueShare(weights.tf, given.tfKey);
-  if (pf === null || pg === null) return null;
+  if (given?.level !== 'exact' || given.tfKey === null) return null;
   const matchesPerRecord = (2 * weights.prior.match * t.candidatePairs) / t.records;
   const ledger = Math.max(ledgerRecords ?? 0, t.records);
   const lm = log2Rates(weights.m);
   const lu = log2Rates(weights.u);
-  let odds = Math.log2(matchesPerRecord / ledger) + lm.family[0]! + lm.given[0]! - Math.log2(pf * pg);
+  let odds = Math.log2(matchesPerRecord / ledger);
   for (const fc of cmp.fields) {
-    if (fc.index < 0 || fc.field === 'family' || fc.field === 'given') continue;
-    odds += lm[fc.field][fc.index]! - lu[fc.field][fc.index]!;
+    if (fc.index < 0) continue;
+    const named = (fc.field === 'family' || fc.field === 'given') && fc.level === 'exact';
+    if (!named) {
+      odds += lm[fc.field][fc.index]! - lu[fc.field][fc.index]!;
+      continue;
+    }
+    const share = fc.tfKey === null ? null : valueShare(weights.tf, fc.tfKey);
+    if (share === null) return null;
+    odds += lm[fc.field][fc.index]! - Math.log2(share);
   }
   return odds;
 }

@@ -139,6 +139,23 @@ describe('a married name', () => {
     assert.notEqual(d.outcome, 'merge');
   });
 
+  test('a rare given name and her birth date carry a married name in a ledger where few could share both; a common given name, or a ledger of a million, stays a review', () => {
+    const W = trainedAt10k();
+    const married = (family: string, given: string) => rec({ full_name: `${family} ${given}`, birth_date: '1988-05-14', gender: '女' });
+    const before = married('三島', '治沙');
+    const after = married('増田', '治沙');
+    const small = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 10_000 });
+    assert.deepEqual(small.rules, []);
+    assert.equal(small.outcome, 'merge');
+    const large = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 1_000_000 });
+    assert.ok(large.rules.includes('family_name_change'));
+    assert.equal(large.outcome, 'review');
+    const [x, y] = [married('三島', '健太'), married('増田', '健太')];
+    const common = decidePair(x.id, y.id, compareRecords(x, y), W, { ledgerRecords: 10_000 });
+    assert.ok(common.rules.includes('family_name_change'));
+    assert.equal(common.outcome, 'review');
+  });
+
   test('two colleagues with one given name and nothing of their own in common are told apart, not queued; a mobile, birth date or mailbox of her own keeps the pair', () => {
     const colleague = (family: string, extra: Record<string, string> = {}) => rec({
       full_name: `${family} 灯和菜`, company_name: '株式会社フジキカイ', company_phone: '052-634-6308', gender: '女', ...extra,
