@@ -79,6 +79,16 @@ describe('a job change on the name alone', () => {
     assert.notEqual(large.outcome, 'merge', `${large.probability}`);
   });
 
+  test('a common name with nothing else in common is queued in a small ledger and not in a large one, where it is likelier two namesakes; a rare one stays', () => {
+    const W = trainedAt10k();
+    const pair = (name: string) => [rec({ full_name: name }, 'web'), rec({ full_name: name, company_name: '株式会社フジキカイ' }, 'meishi')] as const;
+    const [a, b] = pair('佐藤 健太');
+    assert.notEqual(decidePair(a.id, b.id, compareRecords(a, b), W, { ledgerRecords: 10_000 }).outcome, 'distinct');
+    assert.equal(decidePair(a.id, b.id, compareRecords(a, b), W, { ledgerRecords: 100_000 }).outcome, 'distinct');
+    const [c, d] = pair('勅使河原 千穂香');
+    assert.notEqual(decidePair(c.id, d.id, compareRecords(c, d), W, { ledgerRecords: 100_000 }).outcome, 'distinct');
+  });
+
   test('the home record and two cards from two employers of one rare name are one customer; two cards of a common name at two companies keep their namesakes apart', () => {
     const W = trainedAt10k();
     const home = (name: string) => rec({ full_name: name, birth_date: '1988-05-14', phone: '090-3456-7812', email: 'chihoka.t@gmail.com', address: '埼玉県春日部市樋籠586-8' }, 'web');
