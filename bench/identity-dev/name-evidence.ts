@@ -9,8 +9,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareRecords, isNameOnly, namesakeBits, prepareMatchRecord, resolveBatch, scoreComparison, type MatchRecord } from '../../src/domain/match/index.ts';
-import { ledgerLogOdds } from '../../src/domain/match/weights.ts';
+import { compareRecords, isNameOnly, ledgerLogOdds, namesakeBits, prepareMatchRecord, resolveBatch, scoreComparison, type MatchRecord } from '../../src/domain/match/index.ts';
 import { DATASETS, loadDataset, readSmallCsv } from './datasets.ts';
 import { DATA, SEP, generatedSpec } from './score.ts';
 

@@ -322,6 +322,8 @@ export interface MatchWeightsTable {
 
 /** One row: records linked by identity resolution so far (migration 0010). */
 export interface ResolutionStatsTable { id: Generated<boolean>; linked_records: number }
+/** Linked records per written family / given name, by the hash of its term-frequency key (migration 0049). */
+export interface NamePartCountsTable { name_hash: string; records: number }
 
 export interface SourceRecomputesTable {
   source_id: string;
@@ -1066,6 +1068,7 @@ export interface Database {
   match_weights: MatchWeightsTable;
   match_decisions: MatchDecisionsTable;
   resolution_stats: ResolutionStatsTable;
+  name_part_counts: NamePartCountsTable;
   source_recomputes: SourceRecomputesTable;
   review_items: ReviewItemsTable;
   review_patterns: ReviewPatternsTable;

@@ -4,6 +4,7 @@
  */
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { keyHash } from './key-hash.ts';
 
 /** Existing records of a batch: (external id → id, content hash, customer) to tell new, updated and unchanged apart. */
 export async function findRecords(db: Db, sourceId: string, externalIds: string[]) {
@@ -235,6 +236,59 @@ export async function linkedRecordCount(db: Db): Promise<number> {
 
 export async function addLinkedRecords(db: Db, n: number): Promise<void> {
   if (n > 0) await db.updateTable('resolution_stats').set((eb) => ({ linked_records: eb('linked_records', '+', n) })).execute();
+}
+
+/**
+ * The ledger's counts of these name keys (ledgerNameKeys: 'ft', 'ft:<family>', 'gt', 'gt:<given>'); a key no linked
+ * record carries is absent.
+ */
+export async function nameCounts(db: Db, keys: readonly string[]): Promise<Map<string, number>> {
+  const byHash = new Map(keys.map((k) => [keyHash(k), k]));
+  const out = new Map<string, number>();
+  if (byHash.size === 0) return out;
+  const rows = await sql<{ name_hash: string; records: number }>`SELECT name_hash::text AS name_hash, records FROM name_part_counts
+    WHERE name_hash = ANY(${[...byHash.keys()]}::bigint[])`.execute(db);
+  for (const r of rows.rows) out.set(byHash.get(String(r.name_hash))!, Number(r.records));
+  return out;
+}
+
+/**
+ * The written names of linked source records as their name_part_counts keys (the hash of 'ft', 'ft:<family>', 'gt',
+ * 'gt:<given>', as keyHash computes it), one row a key and record: the same reading as migration 0049's backfill.
+ */
+function nameKeysOf(records: ReturnType<typeof sql>) {
+  return sql`SELECT ('x' || substr(md5(k), 1, 16))::bit(64)::bigint AS name_hash FROM (
+      SELECT unnest(ARRAY['ft', 'ft:' || (match_record->'family'->>'text')]) AS k FROM source_records
+        WHERE ${records} AND customer_id IS NOT NULL AND match_record->'family'->>'text' IS NOT NULL
+      UNION ALL
+      SELECT unnest(ARRAY['gt', 'gt:' || (match_record->'given'->>'text')]) FROM source_records
+        WHERE ${records} AND customer_id IS NOT NULL AND match_record->'given'->>'text' IS NOT NULL
+    ) names`;
+}
+
+/**
+ * Adds (sign 1) or takes away (−1) the written names of these records, those of them that are linked, to the ledger's
+ * counts. Rows are written in key order, so two writers never wait on each other crosswise; a count that reaches 0
+ * is deleted (an erased name leaves no trace). A linked record whose name changes on re-import keeps the old count
+ * until the daily rebuild (staging runs beside resolution and would hold these rows for its whole transaction).
+ */
+export async function shiftNameCounts(db: Db, recordIds: readonly number[], sign: 1 | -1): Promise<void> {
+  if (recordIds.length === 0) return;
+  const shifted = await sql<{ name_hash: string }>`INSERT INTO name_part_counts (name_hash, records)
+    SELECT name_hash, ${sign}::integer * count(*)::integer FROM (${nameKeysOf(sql`id = ANY(${recordIds}::bigint[])`)}) keys
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (name_hash) DO UPDATE SET records = name_part_counts.records + EXCLUDED.records
+    RETURNING name_hash::text AS name_hash`.execute(db);
+  if (sign < 0 && shifted.rows.length > 0) {
+    await sql`DELETE FROM name_part_counts WHERE name_hash = ANY(${shifted.rows.map((r) => String(r.name_hash))}::bigint[]) AND records <= 0`.execute(db);
+  }
+}
+
+/** Recounts every linked record's names (the daily pass, under the resolver lock). */
+export async function rebuildNameCounts(db: Db): Promise<void> {
+  await sql`DELETE FROM name_part_counts`.execute(db);
+  await sql`INSERT INTO name_part_counts (name_hash, records)
+    SELECT name_hash, count(*)::integer FROM (${nameKeysOf(sql`TRUE`)}) keys GROUP BY 1`.execute(db);
 }
 
 /** Links many records at once (record id → customer id). */
@@ -580,6 +634,7 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
     }
   }
   if (recordIds.length === 0) return 0;
+  await shiftNameCounts(db, recordIds, -1);
   const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).returning('customer_id').execute();
   // Customers kept (a retention delete) get their first record again; erased ones have none left.
   await refreshRecordRollupsOf(db, r.map((x) => x.customer_id));

@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, decidePair, defaultWeights, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, decidePair, defaultWeights, keyTier, ledgerNameKeys, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { statementOf } from '../ledger/customers/customers.repository.ts';
@@ -327,6 +327,11 @@ async function resolveChunk(
   // Linked neighbours enter as their customers (fixed groups): only pairs with a new record are compared. (resolveBatch
   // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
   const ledgerRecords = (await repo.linkedRecordCount(trx)) + pending.length;
+  // How many of the ledger's records carry the chunk's written names, the chunk's own included (ledgerLogOdds).
+  const chunkNames = new Map<string, number>();
+  for (const r of pending) for (const key of ledgerNameKeys(r.match_record as unknown as MatchRecord)) chunkNames.set(key, (chunkNames.get(key) ?? 0) + 1);
+  const ledgerNames = await repo.nameCounts(trx, [...chunkNames.keys()]);
+  for (const [key, n] of chunkNames) ledgerNames.set(key, (ledgerNames.get(key) ?? 0) + n);
   // The chunk's keys are stored now, as one statement, and PostgreSQL inserts them while this thread matches (the
   // chunk's probes are done; nothing else reads match_keys before the commit, which links the records with them).
   const keysStored = repo.insertMatchKeys(trx, pendingKeys, Math.max(1, pendingKeys.length));
@@ -340,7 +345,7 @@ async function resolveChunk(
   await backfillPatterns(trx);
   const learned = await learnedDecisions(trx);
   const result = resolveBatch(records, {
-    ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords, ...(learned ? { learned } : {}),
+    ...(given ? { weights: given } : {}), groups: customerOf, keysOf: storedKeysOf, ledgerRecords, ledgerNames, ...(learned ? { learned } : {}),
   });
   if (!given) await repo.saveWeights(trx, result.weights, records.length);
   const statementById = new Map<string, SourceStatement>(pending.map((r) => [matchId(r.id), statementOf(r)]));
@@ -418,7 +423,7 @@ async function resolveChunk(
   for (const tie of spanTies) {
     const [ra, rb] = [recordById.get(tie.a), recordById.get(tie.b)];
     if (!ra || !rb) continue;
-    const item = decidePair(tie.a, tie.b, compareRecords(ra, rb), result.weights, { ledgerRecords });
+    const item = decidePair(tie.a, tie.b, compareRecords(ra, rb), result.weights, { ledgerRecords, ledgerNames });
     reviewRows.push({ a: Number(item.a), b: Number(item.b), score: item.score, probability: item.probability, rules: item.rules, evidence: item.evidence, pattern: reviewPattern(item) });
   }
   // New customers are inserted complete (their golden record comes from the records in hand), then every record is
@@ -426,6 +431,7 @@ async function resolveChunk(
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
   await repo.addLinkedRecords(trx, links.length);
+  await repo.shiftNameCounts(trx, links.map((l) => l.recordId), 1);
   // The same merge a person makes (moved records and activities, listeners, decisions, timelines, audit; reversible by
   // unmerge), in this transaction: a killed chunk leaves no half merge. Golden records and values once, below.
   for (const b of merging) {
@@ -489,4 +495,10 @@ function tiesTo(incoming: readonly string[], customerOf: ReadonlyMap<string, str
  */
 export async function rebuildRecordRollups(db: Db): Promise<void> {
   await db.transaction().execute((trx) => repo.rebuildRecordRollups(trx));
+  // The ledger's name counts, put right where a re-import changed a linked record's name (shiftNameCounts says why
+  // staging leaves them), under the resolver lock: no chunk links records while they are recounted.
+  await db.transaction().execute(async (trx) => {
+    await repo.lockResolver(trx);
+    await repo.rebuildNameCounts(trx);
+  });
 }

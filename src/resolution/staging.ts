@@ -160,5 +160,6 @@ export async function stageLinkedRecord(
     matchRecord,
   });
   await repo.insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ keyHash: keyHash(key), recordId: record.id })));
+  await repo.shiftNameCounts(db, [record.id], 1);
   return record;
 }

@@ -31,7 +31,7 @@
  * Febrl-style replaced values) and the pair is corroborated (see below).
  * Japanese CRM exports keep the rules hard.
  */
-import { ledgerLogOdds, probabilityOf, scoreComparison } from './weights.ts';
+import { ledgerLogOdds, probabilityOf, scoreComparison, type LedgerNameCounts } from './weights.ts';
 import { FIELDS, type Comparison, type EvidenceItem, type MatchWeights, type Outcome, type ScoredPair } from './types.ts';
 
 export const HARD_CONFLICTS = new Set(['given_name_conflict', 'birth_date_conflict', 'family_name_change']);
@@ -267,9 +267,9 @@ function sharesOwnIdentifier(cmp: Comparison): boolean {
  * were 6 of 6 and 6 of 6 such review pairs, all one person (seeds 1, 2); ja-dedup-dev has one such pair, two people,
  * which stays (its given name is common).
  */
-function rareGivenNameAndBirthDate(cmp: Comparison, weights: MatchWeights, ledgerRecords: number | undefined, needed: number): boolean {
+function rareGivenNameAndBirthDate(cmp: Comparison, weights: MatchWeights, options: DecideOptions, needed: number): boolean {
   if (levelOf(cmp, 'given') !== 'exact' || levelOf(cmp, 'birth') !== 'exact') return false;
-  const odds = ledgerLogOdds(weights, cmp, ledgerRecords);
+  const odds = ledgerLogOdds(weights, cmp, options.ledgerRecords, options.ledgerNames);
   return odds !== null && probabilityOf(odds) >= needed;
 }
 
@@ -280,6 +280,8 @@ export interface DecideOptions {
    * namesakes: see namesakeBits.
    */
   ledgerRecords?: number;
+  /** The ledger's counts of the pair's written names (ledgerLogOdds); without them the weights' own sample's. */
+  ledgerNames?: LedgerNameCounts;
   /**
    * Fields the keys that found this pair forced to agree (forcedByBlocking, a bit mask over FIELDS). A pair that
    * agrees on nothing else was found by chance, not by evidence: it goes no further than distinct.
@@ -328,7 +330,7 @@ export function decidePair(aId: string, bId: string, cmp: Comparison, weights: M
   const weak = isNameOnly(cmp);
   // A name-only pair whose one comparable field disagrees on the employer: a job change when the name is rare enough
   // that no one else in the ledger is likely to carry it, a namesake at another company when it is common (ledgerLogOdds).
-  const nameOdds = weak ? ledgerLogOdds(weights, cmp, options.ledgerRecords) : null;
+  const nameOdds = weak ? ledgerLogOdds(weights, cmp, options.ledgerRecords, options.ledgerNames) : null;
   const acrossEmployers = weak && levelOf(cmp, 'company') === 'disagree';
   const score = (acrossEmployers ? nameOdds : null) ?? logOdds - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
   // A name that many people of a ledger this size carry: a pair it alone links is likelier two namesakes than one
@@ -338,7 +340,7 @@ export function decidePair(aId: string, bId: string, cmp: Comparison, weights: M
   const commonName = nameOdds !== null && probabilityOf(nameOdds) < weights.thresholds.review;
   const probability = probabilityOf(score);
   const needed = weak ? Math.max(weights.thresholds.merge, weights.thresholds.nameOnly ?? weights.thresholds.merge) : weights.thresholds.merge;
-  const rules = ruleViolations(cmp, weights).filter((r) => r !== 'family_name_change' || !rareGivenNameAndBirthDate(cmp, weights, options.ledgerRecords, needed));
+  const rules = ruleViolations(cmp, weights).filter((r) => r !== 'family_name_change' || !rareGivenNameAndBirthDate(cmp, weights, options, needed));
   let outcome: Outcome;
   // The same personal mailbox (not a role address, not a placeholder: prepare drops those) with nothing against it —
   // no name, birth-date or weak-name rule — is one person whatever the trained odds: see isEmailIdentity.

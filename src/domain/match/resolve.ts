@@ -6,7 +6,7 @@ import { candidatePairs, type BlockingStats } from './blocking.ts';
 import { clusterGreedy, type ClusterEdge, type ClusterLink } from './cluster.ts';
 import { compareRecords } from './compare.ts';
 import { decidePair, hasBlockingConflict } from './decide.ts';
-import { defaultWeights, forcedByBlocking, trainWeights, type TrainOptions } from './weights.ts';
+import { defaultWeights, forcedByBlocking, trainWeights, type LedgerNameCounts, type TrainOptions } from './weights.ts';
 import type { Comparison, EvidenceItem, MatchRecord, MatchWeights, Outcome, ScoredPair } from './types.ts';
 
 /** Cross pairs of a cluster below this posterior block a join (anti-chaining). */
@@ -36,6 +36,8 @@ export interface ResolveOptions {
   keysOf?: (record: MatchRecord) => readonly string[];
   /** Records in the ledger these are resolved against, when larger than the batch (see namesakeBits in decide.ts). */
   ledgerRecords?: number;
+  /** The ledger's counts of the batch's written names, the batch's own records included (ledgerLogOdds in weights.ts). */
+  ledgerNames?: LedgerNameCounts;
   /**
    * What the reviewers' decisions say about a pair the model left for review (feedback.ts: learnedVerdict of the
    * tally of the item's reviewPattern): 'merge' links it, 'distinct' drops it from the queue, null leaves it.
@@ -100,7 +102,10 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   let weights = options.weights ?? trainWeights(records, comparisons, { freeMasks, ...options.train });
   if (options.thresholds) weights = { ...weights, thresholds: { ...weights.thresholds, ...options.thresholds } };
 
-  const decideOptions = options.ledgerRecords === undefined ? {} : { ledgerRecords: options.ledgerRecords };
+  const decideOptions = {
+    ...(options.ledgerRecords === undefined ? {} : { ledgerRecords: options.ledgerRecords }),
+    ...(options.ledgerNames === undefined ? {} : { ledgerNames: options.ledgerNames }),
+  };
   const scored = new Map<number, ScoredPair>();
   const n = records.length;
   const edges: ClusterEdge[] = [];

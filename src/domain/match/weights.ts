@@ -246,11 +246,29 @@ export function scoreComparison(weights: MatchWeights, cmp: Comparison): { logOd
 }
 
 /** A value's share among the records that carry a value of its kind (tfKey family); a value seen fewer than 3 times counts as 2: the pair itself carries it twice. */
-function valueShare(tf: MatchWeights['tf'], tfKey: string): number | null {
+function valueShare(tf: MatchWeights['tf'], tfKey: string, ledgerNames?: LedgerNameCounts): number | null {
   const colon = tfKey.indexOf(':');
-  const t = tf[tfKey.slice(0, colon)];
+  const family = tfKey.slice(0, colon);
+  const ledgerTotal = ledgerNames?.get(family);
+  if (ledgerTotal !== undefined && ledgerTotal > 0) return Math.max(ledgerNames!.get(tfKey) ?? 2, 2) / ledgerTotal;
+  const t = tf[family];
   if (t === undefined || t.total <= 0) return null;
   return Math.max(t.counts[tfKey.slice(colon + 1)] ?? 2, 2) / t.total;
+}
+
+/**
+ * How many records of the ledger carry each written family and given name (term-frequency keys 'ft:…', 'gt:…'), with
+ * the totals under 'ft' and 'gt': the resolver reads them for a chunk's names (name_part_counts). Without them a
+ * chunk's own sample gives the shares, where a name seen on no other record counts as 2 of its 1,000–10,000 records.
+ */
+export type LedgerNameCounts = ReadonlyMap<string, number>;
+
+/** The keys a record adds to LedgerNameCounts: each written name part and its total. */
+export function ledgerNameKeys(rec: Pick<MatchRecord, 'family' | 'given'>): string[] {
+  const keys: string[] = [];
+  if (rec.family?.text != null) keys.push('ft', `ft:${rec.family.text}`);
+  if (rec.given?.text != null) keys.push('gt', `gt:${rec.given.text}`);
+  return keys;
 }
 
 /**
@@ -268,7 +286,7 @@ function valueShare(tf: MatchWeights['tf'], tfKey: string): number | null {
  * names: 111 of 150 pairs, seed 1). Null when the weights were not trained (no estimate of the matches a record has)
  * or the given name is not exact.
  */
-export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined): number | null {
+export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined, ledgerNames?: LedgerNameCounts): number | null {
   const t = weights.training;
   if (t === undefined || t.records <= 0 || t.candidatePairs <= 0) return null;
   const given = cmp.fields.find((f) => f.field === 'given');
@@ -285,7 +303,7 @@ export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerReco
       odds += lm[fc.field][fc.index]! - lu[fc.field][fc.index]!;
       continue;
     }
-    const share = fc.tfKey === null ? null : valueShare(weights.tf, fc.tfKey);
+    const share = fc.tfKey === null ? null : valueShare(weights.tf, fc.tfKey, ledgerNames);
     if (share === null) return null;
     odds += lm[fc.field][fc.index]! - Math.log2(share);
   }

@@ -74,9 +74,15 @@ describe('a job change on the name alone', () => {
     const namesakes = decidePair(common[0].id, common[1].id, compareRecords(common[0], common[1]), W, { ledgerRecords: 10_000 });
     assert.notEqual(namesakes.outcome, 'merge', `${namesakes.probability}`);
     assert.ok(namesakes.probability < rare.probability);
-    // The same rare name in a ledger of a million records: two people may well carry it.
+    // The same rare name in a ledger of a million records, with the shares of the 10,000 the weights saw: two people
+    // may well carry it. The ledger's own counts say whether they do: only these two cards carry it.
     const large = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 1_000_000 });
     assert.notEqual(large.outcome, 'merge', `${large.probability}`);
+    const counted = (n: number) => new Map([['ft', 1_000_000], ['gt', 1_000_000], ['ft:勅使河原', n], ['gt:千穂香', n]]);
+    const seen = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 1_000_000, ledgerNames: counted(2) });
+    assert.equal(seen.outcome, 'merge', `${seen.probability}`);
+    const many = decidePair(before.id, after.id, compareRecords(before, after), W, { ledgerRecords: 1_000_000, ledgerNames: counted(3_000) });
+    assert.notEqual(many.outcome, 'merge', `${many.probability}`);
   });
 
   test('a common name with nothing else in common is queued in a small ledger and not in a large one, where it is likelier two namesakes; a rare one stays', () => {

@@ -1,0 +1,69 @@
+/**
+ * The ledger's counts of written family and given names (name_part_counts, migration 0049), which weigh a pair whose
+ * evidence is a name (ledgerLogOdds): kept by the resolver as it links records, taken away by erasure (a count that
+ * reaches 0 leaves no row), recounted by the daily pass and backfilled by the migration to the same figures.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Db } from '../../src/db/database.ts';
+import { parseImportProfile } from '../../src/domain/import/profile.ts';
+import { runImport } from '../../src/intake/files/import.service.ts';
+import { eraseRecordsOf, nameCounts } from '../../src/resolution/resolution.repository.ts';
+import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { ENGINES } from '../support/engines.ts';
+
+const actor = { auth: null, ip: null, userAgent: 'test' };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daicho-name-counts-'));
+const profile = parseImportProfile({ source: 'crm', id_column: 'ID', fields: { full_name: '氏名', email: 'メール', phone: '電話' } });
+const MIGRATION = fs.readFileSync(path.join(import.meta.dirname, '../../src/db/migrations/0049_name_part_counts.sql'), 'utf8');
+const KEYS = ['ft', 'gt', 'ft:山田', 'gt:太郎', 'gt:花子', 'ft:勅使河原', 'gt:千穂香'];
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  return Object.fromEntries(await nameCounts(db, KEYS));
+}
+
+for (const engine of ENGINES) {
+  describe(`the ledger's name counts [${engine}]`, () => {
+    let t: TestApp;
+    let db: Db;
+    before(async () => {
+      t = await startTestApp(engine);
+      db = t.database.db;
+    });
+    after(async () => t.close());
+
+    test('counted as records are linked, taken away by erasure, and the daily recount agrees', async () => {
+      const file = path.join(dir, `crm-${engine}.csv`);
+      fs.writeFileSync(file, [
+        'ID,氏名,メール,電話',
+        'c1,山田 太郎,taro.yamada@daicho-test.jp,090-3456-7812',
+        'c2,山田 太郎,taro.yamada@daicho-test.jp,',
+        'c3,山田 花子,hanako.yamada@daicho-test.jp,080-2345-6781',
+        'c4,勅使河原 千穂香,chihoka@daicho-test.jp,070-1234-5678',
+      ].join('\n') + '\n');
+      await runImport(db, { filePath: file, profile, actor });
+      const linked = { ft: 4, gt: 4, 'ft:山田': 3, 'gt:太郎': 2, 'gt:花子': 1, 'ft:勅使河原': 1, 'gt:千穂香': 1 };
+      assert.deepEqual(await counts(db), linked);
+
+      // Importing the same file again links nothing new: nothing is counted twice.
+      await runImport(db, { filePath: file, profile, actor });
+      assert.deepEqual(await counts(db), linked);
+
+      const rare = await db.selectFrom('source_records').select(['id', 'customer_id']).where('external_id', '=', 'c4').executeTakeFirstOrThrow();
+      await db.transaction().execute((trx) => eraseRecordsOf(trx, [rare.customer_id!], [Number(rare.id)]));
+      const erased = { ft: 3, gt: 3, 'ft:山田': 3, 'gt:太郎': 2, 'gt:花子': 1 };
+      assert.deepEqual(await counts(db), erased, 'the erased name has no row left');
+
+      await rebuildRecordRollups(db);
+      assert.deepEqual(await counts(db), erased);
+
+      // Migration 0049 on a ledger that had none: its backfill counts the same.
+      await t.database.execScript(`DROP TABLE name_part_counts; ${MIGRATION}`);
+      assert.deepEqual(await counts(db), erased);
+    });
+  });
+}
