@@ -51,7 +51,7 @@ const ERASERS: readonly Eraser[] = [
   { table: 'activities', erase: (trx, s) => eraseActivitiesOf(trx, s.customerIds) },
   { table: 'customer_values, customer_order_days, customer_category_days, customer_order_totals', erase: (trx, s) => eraseValuesOf(trx, s.customerIds) },
   { table: 'affiliations', erase: (trx, s) => eraseAffiliationsOf(trx, s.customerIds) },
-  { table: 'source_records, match_keys, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, s.customerIds, s.recordIds) },
+  { table: 'source_records, match_keys, name_part_counts, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, s.customerIds, s.recordIds) },
   { table: 'customers, customer_facts, customer_funnel, customer_stage_changes', erase: (trx, s) => eraseCustomersOf(trx, s.customerIds) },
 ];
 
@@ -69,7 +69,7 @@ const RECORD_ERASERS: readonly Eraser[] = [
   { table: 'web_visitors, web_visits, page_views, web_events', erase: (trx, s) => eraseVisitorsOf(trx, s.recordIds) },
   { table: 'consents (detached)', erase: (trx, s) => detachConsentsFromRecords(trx, s.recordIds) },
   { table: 'activities', erase: (trx, s) => eraseActivitiesOfRecords(trx, s.recordIds) },
-  { table: 'source_records, match_keys, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, [], s.recordIds) },
+  { table: 'source_records, match_keys, name_part_counts, match_decisions, review_items', erase: (trx, s) => eraseRecordsOf(trx, [], s.recordIds) },
 ];
 
 export function privacyParts(): PrivacyParts {

@@ -491,7 +491,7 @@ function tiesTo(incoming: readonly string[], customerOf: ReadonlyMap<string, str
 
 /**
  * Rewrites the dashboards' rollups of the records — first touches, customers' sources, records' joined flags — in one
- * transaction (the daily pass; the bench after its SQL load).
+ * transaction, then the ledger's name counts in another (the daily pass; the bench after its SQL load).
  */
 export async function rebuildRecordRollups(db: Db): Promise<void> {
   await db.transaction().execute((trx) => repo.rebuildRecordRollups(trx));

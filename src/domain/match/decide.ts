@@ -15,7 +15,7 @@
  *    kanji) and the same mobile or personal e-mail, or two of: same birth
  *    date, same personal e-mail, same mobile, same home address (married
  *    name, with or without a move), or with the same birth date when few people of a ledger this size could share
- *    the given name and birth date (rareGivenNameAndBirthDate); otherwise review. Inside a cluster it is not a
+ *    the given name and birth date (givenNameAndBirthDate); otherwise review. Inside a cluster it is not a
  *    conflict (see hasBlockingConflict).
  *  - weak_given_name: the given names only look alike (one kanji different
  *    and no reading to check, or a fuzzy reading) or one is unknown: merged
@@ -260,17 +260,15 @@ function sharesOwnIdentifier(cmp: Comparison): boolean {
 }
 
 /**
- * Another family name, the same given name and the same birth date, and few people in a ledger this size could share
- * that given name and birth date by chance (ledgerLogOdds reaches the merge threshold): a married name whose sources
- * kept her birth date but neither her mobile nor her mailbox. The rule stays for a common given name (陽菜 born on one
+ * The same given name and the same birth date. With another family name, decidePair lifts `family_name_change` when
+ * few people of a ledger this size could share that given name and birth date by chance (ledgerLogOdds reaches the
+ * merge threshold): a married name whose sources kept her birth date but neither her mobile nor her mailbox. The rule stays for a common given name (陽菜 born on one
  * day is two women in a large ledger) and for every name as the ledger grows. On the generated held-out sets these
  * were 6 of 6 and 6 of 6 such review pairs, all one person (seeds 1, 2); ja-dedup-dev has one such pair, two people,
  * which stays (its given name is common).
  */
-function rareGivenNameAndBirthDate(cmp: Comparison, weights: MatchWeights, options: DecideOptions, needed: number): boolean {
-  if (levelOf(cmp, 'given') !== 'exact' || levelOf(cmp, 'birth') !== 'exact') return false;
-  const odds = ledgerLogOdds(weights, cmp, options.ledgerRecords, options.ledgerNames);
-  return odds !== null && probabilityOf(odds) >= needed;
+function givenNameAndBirthDate(cmp: Comparison): boolean {
+  return levelOf(cmp, 'given') === 'exact' && levelOf(cmp, 'birth') === 'exact';
 }
 
 export interface DecideOptions {
@@ -328,19 +326,22 @@ export function hasHardConflict(rules: readonly string[]): boolean {
 export function decidePair(aId: string, bId: string, cmp: Comparison, weights: MatchWeights, options: DecideOptions = {}): ScoredPair {
   const { logOdds, fieldWeights: ws } = scoreComparison(weights, cmp);
   const weak = isNameOnly(cmp);
+  const ruled = ruleViolations(cmp, weights);
+  // Pairs whose evidence is a name: nothing else agrees, or a family name changed with the given name kept. How many
+  // people of this ledger could share it by chance (ledgerLogOdds) decides what the pair is worth.
+  const nameOdds = weak || ruled.includes('family_name_change') ? ledgerLogOdds(weights, cmp, options.ledgerRecords, options.ledgerNames) : null;
   // A name-only pair whose one comparable field disagrees on the employer: a job change when the name is rare enough
-  // that no one else in the ledger is likely to carry it, a namesake at another company when it is common (ledgerLogOdds).
-  const nameOdds = weak ? ledgerLogOdds(weights, cmp, options.ledgerRecords, options.ledgerNames) : null;
+  // that no one else in the ledger is likely to carry it, a namesake at another company when it is common.
   const acrossEmployers = weak && levelOf(cmp, 'company') === 'disagree';
   const score = (acrossEmployers ? nameOdds : null) ?? logOdds - (weak ? namesakeBits(weights, options.ledgerRecords) : 0);
-  // A name that many people of a ledger this size carry: a pair it alone links is likelier two namesakes than one
-  // person (below the review threshold), so a reviewer would only be asked to confirm that. In the generated
-  // 100,000-row import these were half of the queue (492 of 1,053 items, none of them one person); in a ledger of a
-  // few thousand, where a name is rarer, they stay.
+  // A name that many people of a ledger this size carry: a pair it links is likelier two people than one (below the
+  // review threshold), so a reviewer would only be asked to confirm that. In the generated 100,000-row import the
+  // name-only ones were half of the queue (492 of 1,053 items, none of them one person); in a ledger of a few
+  // thousand, where a name is rarer, they stay.
   const commonName = nameOdds !== null && probabilityOf(nameOdds) < weights.thresholds.review;
   const probability = probabilityOf(score);
   const needed = weak ? Math.max(weights.thresholds.merge, weights.thresholds.nameOnly ?? weights.thresholds.merge) : weights.thresholds.merge;
-  const rules = ruleViolations(cmp, weights).filter((r) => r !== 'family_name_change' || !rareGivenNameAndBirthDate(cmp, weights, options, needed));
+  const rules = ruled.filter((r) => r !== 'family_name_change' || !(givenNameAndBirthDate(cmp) && nameOdds !== null && probabilityOf(nameOdds) >= needed));
   let outcome: Outcome;
   // The same personal mailbox (not a role address, not a placeholder: prepare drops those) with nothing against it —
   // no name, birth-date or weak-name rule — is one person whatever the trained odds: see isEmailIdentity.

@@ -284,13 +284,13 @@ export function ledgerNameKeys(rec: Pick<MatchRecord, 'family' | 'given'>): stri
  * decide.ts asks it of a name-only pair at another employer (the candidate-pair odds put 44 of ja-dedup-dev's 95 such
  * namesake pairs at p ≥ 0.94, this puts 3 there, while the generated held-out sets' job changes keep p ≥ 0.94 on rare
  * names: 111 of 150 pairs, seed 1). Null when the weights were not trained (no estimate of the matches a record has)
- * or the given name is not exact.
+ * or the given names are missing or disagree.
  */
 export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined, ledgerNames?: LedgerNameCounts): number | null {
   const t = weights.training;
   if (t === undefined || t.records <= 0 || t.candidatePairs <= 0) return null;
   const given = cmp.fields.find((f) => f.field === 'given');
-  if (given?.level !== 'exact' || given.tfKey === null) return null;
+  if (given === undefined || given.index < 0 || given.level === 'disagree') return null;
   const matchesPerRecord = (2 * weights.prior.match * t.candidatePairs) / t.records;
   const ledger = Math.max(ledgerRecords ?? 0, t.records);
   const lm = log2Rates(weights.m);

@@ -115,7 +115,7 @@ for (const engine of ENGINES) {
       assert.equal(done.status, 'done', JSON.stringify(done));
       assert.deepEqual([done.attempts, done.progress.batches, done.progress.records, done.progress.customersRemoved, done.progress.customersRecomputed, done.progress.audited],
         [2, 2, 2, 1, 1, true]);
-      assert.equal(done.progress.deleted['source_records, match_keys, match_decisions, review_items'], 2);
+      assert.equal(done.progress.deleted['source_records, match_keys, name_part_counts, match_decisions, review_items'], 2);
       assert.equal(done.progress.deleted['customers, customer_facts, customer_funnel, customer_stage_changes'], 1);
       assert.equal((await manager.json('GET', jobPath)).status, 403);
 
