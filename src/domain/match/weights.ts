@@ -245,7 +245,11 @@ export function scoreComparison(weights: MatchWeights, cmp: Comparison): { logOd
   return { logOdds: c.m - log2SumExp2(c.h, c.u), fieldWeights: terms.map((p) => p.m - (useH ? p.h : p.u)) };
 }
 
-/** A value's share among the records that carry a value of its kind (tfKey family); a value seen fewer than 3 times counts as 2: the pair itself carries it twice. */
+/**
+ * A value's share among the records that carry a value of its kind (tfKey family): the ledger's counts when the
+ * resolver gave them for that kind, else the weights' own sample (where a value seen fewer than 3 times is not
+ * listed). A value counts at least 2: the pair itself carries it twice.
+ */
 function valueShare(tf: MatchWeights['tf'], tfKey: string, ledgerNames?: LedgerNameCounts): number | null {
   const colon = tfKey.indexOf(':');
   const family = tfKey.slice(0, colon);
@@ -281,10 +285,10 @@ export function ledgerNameKeys(rec: Pick<MatchRecord, 'family' | 'given'>): stri
  * name (one person among thousands) stays strong evidence in a small ledger; 佐藤 陽菜 is not, and no name is as the
  * ledger grows.
  *
- * decide.ts asks it of a name-only pair at another employer (the candidate-pair odds put 44 of ja-dedup-dev's 95 such
- * namesake pairs at p ≥ 0.94, this puts 3 there, while the generated held-out sets' job changes keep p ≥ 0.94 on rare
- * names: 111 of 150 pairs, seed 1). Null when the weights were not trained (no estimate of the matches a record has)
- * or the given names are missing or disagree.
+ * decidePair reads it for name-only pairs and changed family names (a job change at another employer: the
+ * candidate-pair odds put 44 of ja-dedup-dev's 95 namesake pairs at another company at p ≥ 0.94, this puts 3 there,
+ * while the generated held-out sets' job changes keep p ≥ 0.94 on rare names: 111 of 150 pairs, seed 1). Null when
+ * the weights were not trained (no estimate of the matches a record has) or the given names are missing or disagree.
  */
 export function ledgerLogOdds(weights: MatchWeights, cmp: Comparison, ledgerRecords: number | undefined, ledgerNames?: LedgerNameCounts): number | null {
   const t = weights.training;
