@@ -239,7 +239,7 @@ export async function addLinkedRecords(db: Db, n: number): Promise<void> {
 }
 
 /**
- * The ledger's counts of these name keys (ledgerNameKeys: 'ft', 'ft:<family>', 'gt', 'gt:<given>'); a key no linked
+ * The ledger's counts of these name keys (countLedgerNames: 'ft', 'ft:<family>', 'gt', 'gt:<given>'); a key no linked
  * record carries is absent.
  */
 export async function nameCounts(db: Db, keys: readonly string[]): Promise<Map<string, number>> {
@@ -267,20 +267,33 @@ function nameKeysOf(records: ReturnType<typeof sql>) {
 }
 
 /**
- * Adds (sign 1) or takes away (−1) the written names of these records, those of them that are linked, to the ledger's
- * counts. Rows are written in key order, so two writers never wait on each other crosswise; a count that reaches 0
- * is deleted (an erased name leaves no trace). A linked record whose name changes on re-import keeps the old count
- * until the daily rebuild (staging runs beside resolution and would hold these rows for its whole transaction).
+ * Adds a batch of newly linked records' names to the ledger's counts (key → records, countLedgerNames of the
+ * records in hand). Rows are written in key order, so two writers never wait on each other crosswise. A linked record
+ * whose name changes on re-import keeps its old count until the daily recount (staging runs beside resolution and
+ * would hold these rows for its whole transaction).
  */
-export async function shiftNameCounts(db: Db, recordIds: readonly number[], sign: 1 | -1): Promise<void> {
+export async function addNameCounts(db: Db, counts: ReadonlyMap<string, number>): Promise<void> {
+  if (counts.size === 0) return;
+  const keys = [...counts.keys()];
+  await sql`INSERT INTO name_part_counts (name_hash, records)
+    SELECT * FROM unnest(${keys.map(keyHash)}::bigint[], ${keys.map((k) => counts.get(k)!)}::integer[]) AS v(name_hash, records)
+    ORDER BY 1
+    ON CONFLICT (name_hash) DO UPDATE SET records = name_part_counts.records + EXCLUDED.records`.execute(db);
+}
+
+/**
+ * Takes the names of these records, those of them that are linked, away from the ledger's counts (records about to be
+ * deleted), in key order; a count that reaches 0 is deleted, so an erased name leaves no trace.
+ */
+export async function removeNameCountsOf(db: Db, recordIds: readonly number[]): Promise<void> {
   if (recordIds.length === 0) return;
   const shifted = await sql<{ name_hash: string }>`INSERT INTO name_part_counts (name_hash, records)
-    SELECT name_hash, ${sign}::integer * count(*)::integer FROM (${nameKeysOf(sql`id = ANY(${recordIds}::bigint[])`)}) keys
+    SELECT name_hash, -count(*)::integer FROM (${nameKeysOf(sql`id = ANY(${recordIds}::bigint[])`)}) keys
     GROUP BY 1 ORDER BY 1
     ON CONFLICT (name_hash) DO UPDATE SET records = name_part_counts.records + EXCLUDED.records
     RETURNING name_hash::text AS name_hash`.execute(db);
-  if (sign < 0 && shifted.rows.length > 0) {
-    await sql`DELETE FROM name_part_counts WHERE name_hash = ANY(${shifted.rows.map((r) => String(r.name_hash))}::bigint[]) AND records <= 0`.execute(db);
+  if (shifted.rows.length > 0) {
+    await sql`DELETE FROM name_part_counts WHERE name_hash = ANY(${shifted.rows.map((r) => r.name_hash)}::bigint[]) AND records <= 0`.execute(db);
   }
 }
 
@@ -634,7 +647,7 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
     }
   }
   if (recordIds.length === 0) return 0;
-  await shiftNameCounts(db, recordIds, -1);
+  await removeNameCountsOf(db, recordIds);
   const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).returning('customer_id').execute();
   // Customers kept (a retention delete) get their first record again; erased ones have none left.
   await refreshRecordRollupsOf(db, r.map((x) => x.customer_id));

@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids.ts';
 import { sendPending } from '../db/send-pending.ts';
 import type { SourceStatement } from '../domain/customers/golden.ts';
 import { stripUnstorable } from '../domain/normalize/storable.ts';
-import { blockCap, candidatePairs, clusterTargets, compareRecords, decidePair, defaultWeights, keyTier, ledgerNameKeys, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
+import { blockCap, candidatePairs, clusterTargets, compareRecords, decidePair, defaultWeights, countLedgerNames, keyTier, LEVELS, MIN_TRAINING_RECORDS, resolveBatch, reviewPattern, trainWeights, type MatchRecord, type MatchWeights, type ResolvedLink } from '../domain/match/index.ts';
 import { audit } from '../platform/audit/audit.service.ts';
 import { insertImportActivities } from '../ledger/activities/activities.repository.ts';
 import { statementOf } from '../ledger/customers/customers.repository.ts';
@@ -328,8 +328,7 @@ async function resolveChunk(
   // reads the map only while it runs; customerOf grows below, after it.) The ledger's size weighs name-only pairs.
   const ledgerRecords = (await repo.linkedRecordCount(trx)) + pending.length;
   // How many of the ledger's records carry the chunk's written names, the chunk's own included (ledgerLogOdds).
-  const chunkNames = new Map<string, number>();
-  for (const r of pending) for (const key of ledgerNameKeys(r.match_record as unknown as MatchRecord)) chunkNames.set(key, (chunkNames.get(key) ?? 0) + 1);
+  const chunkNames = countLedgerNames(pending.map((r) => r.match_record as unknown as MatchRecord));
   const ledgerNames = await repo.nameCounts(trx, [...chunkNames.keys()]);
   for (const [key, n] of chunkNames) ledgerNames.set(key, (ledgerNames.get(key) ?? 0) + n);
   // The chunk's keys are stored now, as one statement, and PostgreSQL inserts them while this thread matches (the
@@ -431,7 +430,8 @@ async function resolveChunk(
   await createCustomersFromStatements(trx, created);
   await repo.linkRecordsTo(trx, links);
   await repo.addLinkedRecords(trx, links.length);
-  await repo.shiftNameCounts(trx, links.map((l) => l.recordId), 1);
+  // Every record of the chunk is linked now (each cluster's incoming records went to a customer): its names count.
+  await repo.addNameCounts(trx, chunkNames);
   // The same merge a person makes (moved records and activities, listeners, decisions, timelines, audit; reversible by
   // unmerge), in this transaction: a killed chunk leaves no half merge. Golden records and values once, below.
   for (const b of merging) {
@@ -495,7 +495,7 @@ function tiesTo(incoming: readonly string[], customerOf: ReadonlyMap<string, str
  */
 export async function rebuildRecordRollups(db: Db): Promise<void> {
   await db.transaction().execute((trx) => repo.rebuildRecordRollups(trx));
-  // The ledger's name counts, put right where a re-import changed a linked record's name (shiftNameCounts says why
+  // The ledger's name counts, put right where a re-import changed a linked record's name (addNameCounts says why
   // staging leaves them), under the resolver lock: no chunk links records while they are recounted.
   await db.transaction().execute(async (trx) => {
     await repo.lockResolver(trx);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { blockingKeys, prepareMatchRecord } from '../domain/match/index.ts';
+import { blockingKeys, countLedgerNames, prepareMatchRecord } from '../domain/match/index.ts';
 import type { Actor } from '../core/context.ts';
 import { AppError } from '../core/errors.ts';
 import { type Db } from '../db/database.ts';
@@ -160,6 +160,6 @@ export async function stageLinkedRecord(
     matchRecord,
   });
   await repo.insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ keyHash: keyHash(key), recordId: record.id })));
-  await repo.shiftNameCounts(db, [record.id], 1);
+  await repo.addNameCounts(db, countLedgerNames([matchRecord]));
   return record;
 }

@@ -5,7 +5,8 @@
 -- these counts).
 -- Keyed like match_keys, by the first 8 bytes of the MD5 of the term-frequency key ('ft:<family>', 'gt:<given>'; the
 -- keys 'ft' and 'gt' hold the totals), so no name is stored in the clear; a count that falls to 0 is deleted.
--- Kept by the resolver (records it links), staging (a linked record's new content) and erasure (records deleted).
+-- Kept by the resolver (records it links), a user's own statement (a linked record), erasure (records deleted) and the
+-- daily recount (a linked record whose name a re-import changed).
 CREATE TABLE name_part_counts (
   name_hash bigint PRIMARY KEY,
   records   integer NOT NULL

@@ -262,10 +262,10 @@ function sharesOwnIdentifier(cmp: Comparison): boolean {
 /**
  * The same given name and the same birth date. With another family name, decidePair lifts `family_name_change` when
  * few people of a ledger this size could share that given name and birth date by chance (ledgerLogOdds reaches the
- * merge threshold): a married name whose sources kept her birth date but neither her mobile nor her mailbox. The rule stays for a common given name (陽菜 born on one
- * day is two women in a large ledger) and for every name as the ledger grows. On the generated held-out sets these
- * were 6 of 6 and 6 of 6 such review pairs, all one person (seeds 1, 2); ja-dedup-dev has one such pair, two people,
- * which stays (its given name is common).
+ * merge threshold): a married name whose sources kept her birth date but neither her mobile nor her mailbox. The
+ * rule stays for a common given name (陽菜 born on one day is two women in a large ledger) and for every name as the
+ * ledger grows. On the generated held-out sets these were 6 of 6 and 6 of 6 such review pairs, all one person (seeds
+ * 1, 2); ja-dedup-dev has one such pair, two people, which stays (its given name is common).
  */
 function givenNameAndBirthDate(cmp: Comparison): boolean {
   return levelOf(cmp, 'given') === 'exact' && levelOf(cmp, 'birth') === 'exact';

@@ -10,7 +10,7 @@ export * from './types.ts';
 export { prepareMatchRecord, fullNameOf, isPersonalDomain } from './prepare.ts';
 export { blockCap, blockingKeys, keyTier, candidatePairs, freeFieldMask, DEFAULT_MAX_BLOCK_SIZE, KIND_CAPS, type BlockingStats } from './blocking.ts';
 export { compareRecords, compareNamePart, isRoleAddress } from './compare.ts';
-export { trainWeights, defaultWeights, forcedByBlocking, termFrequencies, scoreComparison, probabilityOf, ledgerLogOdds, ledgerNameKeys, DEFAULT_THRESHOLDS, MIN_TRAINING_RECORDS, type LedgerNameCounts, type TrainOptions } from './weights.ts';
+export { trainWeights, defaultWeights, forcedByBlocking, termFrequencies, scoreComparison, probabilityOf, ledgerLogOdds, countLedgerNames, DEFAULT_THRESHOLDS, MIN_TRAINING_RECORDS, type LedgerNameCounts, type TrainOptions } from './weights.ts';
 export { decidePair, isEmailIdentity, isNameOnly, namesakeBits, ruleViolations, hasHardConflict, hasBlockingConflict, HARD_CONFLICTS, type DecideOptions } from './decide.ts';
 export { clusterGreedy, clusterTargets, type ClusterEdge, type ClusterLink } from './cluster.ts';
 export {

@@ -267,12 +267,18 @@ function valueShare(tf: MatchWeights['tf'], tfKey: string, ledgerNames?: LedgerN
  */
 export type LedgerNameCounts = ReadonlyMap<string, number>;
 
-/** The keys a record adds to LedgerNameCounts: each written name part and its total. */
-export function ledgerNameKeys(rec: Pick<MatchRecord, 'family' | 'given'>): string[] {
-  const keys: string[] = [];
-  if (rec.family?.text != null) keys.push('ft', `ft:${rec.family.text}`);
-  if (rec.given?.text != null) keys.push('gt', `gt:${rec.given.text}`);
-  return keys;
+/** What these records add to LedgerNameCounts: each written name part and its total. */
+export function countLedgerNames(records: Iterable<Pick<MatchRecord, 'family' | 'given'>>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (kind: 'ft' | 'gt', text: string | null | undefined): void => {
+    if (text == null) return;
+    for (const key of [kind, `${kind}:${text}`]) counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  for (const rec of records) {
+    add('ft', rec.family?.text);
+    add('gt', rec.given?.text);
+  }
+  return counts;
 }
 
 /**
