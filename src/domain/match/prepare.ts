@@ -312,6 +312,21 @@ function prepareGender(raw: string | undefined): 'm' | 'f' | null {
 /** Default dates typed to pass a required field (Excel day 0, the Unix epoch is NOT one: real people were born then). */
 const BIRTH_PLACEHOLDERS = new Set(['1900-01-01', '1900-01-00', '1899-12-30', '1899-12-31', '9999-12-31']);
 
+/**
+ * The earliest birth year matching reads. A birth date is evidence of who a record is, whatever it says about age:
+ * two records of one person carry the same date when it is a historical one (a register of historical persons) or
+ * the same typo (1858 for 1958), and reading only dates from 1900 left such records nothing but their names (a
+ * splink-style set shifted 400 years back: recall 0.87 → 0.47). Whether the ledger shows the date is the statement's
+ * affair (statement.ts), not matching's.
+ */
+const EARLIEST_BIRTH_YEAR = 1000;
+
+/** A default typed to pass a required field: the known ones, and before 1900 a 1 January or one digit repeated (1111-11-11). */
+function isPlaceholderBirthDate(iso: string): boolean {
+  if (BIRTH_PLACEHOLDERS.has(iso)) return true;
+  return iso < '1900' && (iso.endsWith('-01-01') || /^(\d)\1{3}-\1\1-\1\1$/u.test(iso));
+}
+
 function textOrNull(raw: string | undefined): string | null {
   if (!raw?.trim()) return null;
   const s = foldForSearch(raw);
@@ -336,8 +351,8 @@ export function prepareMatchRecord(input: MatchInput): MatchRecord {
   const addr = prepareAddress(f.address, f.prefecture, postal, context);
   let birthDate: string | null = null;
   if (f.birth_date?.trim()) {
-    const d = parseBirthDate(f.birth_date, { minYear: 1900 });
-    if (d.valid && !BIRTH_PLACEHOLDERS.has(d.value)) birthDate = d.value;
+    const d = parseBirthDate(f.birth_date, { minYear: EARLIEST_BIRTH_YEAR });
+    if (d.valid && !isPlaceholderBirthDate(d.value)) birthDate = d.value;
     if (birthDate === null) dropped.push(`birth_date:${f.birth_date.trim()}`);
   }
   const name = prepareName(f);

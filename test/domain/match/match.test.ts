@@ -79,6 +79,20 @@ describe('prepareMatchRecord', () => {
     assert.equal(rec({ birth_date: '19661016' }).birthDate, '1966-10-16');
   });
 
+  test('birth dates before 1900 are evidence; defaults typed before 1900 are not', () => {
+    // A register of historical persons, or one person's typo repeated: the date still tells who the record is.
+    const a = rec({ given_name: 'thomas', family_name: 'chudleigh', birth_date: '1630-08-01' });
+    const b = rec({ given_name: 'tom', family_name: 'chudleigh', birth_date: '1630/8/1' });
+    assert.equal(a.birthDate, '1630-08-01');
+    assert.equal(level(a, b, 'birth'), 'exact');
+    assert.equal(level(rec({ birth_date: '1858-04-03' }), rec({ birth_date: '1958-04-03' }), 'birth'), 'close');
+    for (const placeholder of ['1800-01-01', '1753/01/01', '1111-11-11', '0001-01-01']) {
+      const r = rec({ birth_date: placeholder });
+      assert.equal(r.birthDate, null, placeholder);
+      assert.deepEqual(r.dropped, [`birth_date:${placeholder}`]);
+    }
+  });
+
   test('romaji names compare with kana readings', () => {
     assert.equal(kanaToRomaji('しょうた'), 'shouta');
     assert.equal(kanaToRomaji('ﾊｯﾄﾘ'), 'hattori');
