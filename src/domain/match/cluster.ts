@@ -24,7 +24,8 @@
  * home cluster and a business-card cluster of one person complement each
  * other, two namesakes usually contradict somewhere; the caller may let a
  * disagreement through, as resolve.ts does for another employer on a pair
- * that itself decides 'merge'), and is refused when
+ * that itself decides 'merge' and for a name or birth date the data shows
+ * to be unreliable), and is refused when
  * ambiguous: if cluster X is name-linked to Y and also to some Z that is not
  * strictly coherent with Y (two people of that name told apart by birth
  * date, address, mobile or e-mail), X is joined to neither and the links

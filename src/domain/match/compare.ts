@@ -367,6 +367,10 @@ function compareEmail(a: MatchRecord, b: MatchRecord): PartResult {
         return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
       }
       if (x.local === y.local && lx >= 5 && x.personal && y.personal) return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
+      // The same mailbox with a typo in its domain (docomo.ne.jo, bradshaw-sandres.com): a role address is a desk, not a person.
+      if (x.local === y.local && lx >= 3 && !isRoleAddress(x.local) && osaWithin(x.domain, y.domain, Math.min(x.domain.length, y.domain.length) >= 10 ? 2 : 1)) {
+        return { level: 'close', detail: `${x.key} ≈ ${y.key}`, tfKey: null };
+      }
       if (x.personal === y.personal) {
         comparable = true;
         if (x.personal) personalDisagrees = true;
@@ -418,6 +422,8 @@ function genericTextClose(tx: readonly string[], ty: readonly string[]): boolean
   const cy = ty.join('');
   const n = Math.min(cx.length, cy.length);
   if (n >= 10 && Math.abs(cx.length - cy.length) <= n / 10 && osaWithin(cx, cy, Math.floor(n / 10))) return true;
+  // A short text (a town alone: "Lndon", "Lodnon") one typo from the other.
+  if (n >= 5 && osaWithin(cx, cy, 1)) return true;
   const [short, long] = tx.length <= ty.length ? [tx, ty] : [ty, tx];
   if (short.length < 3) return false;
   const near = (w: string, v: string): boolean => w === v || (Math.min(w.length, v.length) >= 4 && Math.abs(w.length - v.length) <= 1 && w[0] === v[0] && osaWithin(w, v, 1));

@@ -61,7 +61,8 @@ function missRate(weights: MatchWeights, field: 'given' | 'birth' | 'family'): n
   return weights.m[field].slice(2).reduce((s, x) => s + x, 0);
 }
 
-function unreliable(weights: MatchWeights | undefined, field: 'given' | 'birth' | 'family'): boolean {
+/** Whether true matches of this data set often disagree on the field (see RELIABLE_FIELD). */
+export function unreliable(weights: MatchWeights | undefined, field: 'given' | 'birth' | 'family'): boolean {
   if (weights === undefined) return false;
   return missRate(weights, field) >= RELIABLE_FIELD;
 }

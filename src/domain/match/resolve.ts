@@ -5,7 +5,7 @@
 import { candidatePairs, type BlockingStats } from './blocking.ts';
 import { clusterGreedy, type ClusterEdge, type ClusterLink } from './cluster.ts';
 import { compareRecords } from './compare.ts';
-import { decidePair, hasBlockingConflict } from './decide.ts';
+import { decidePair, hasBlockingConflict, unreliable } from './decide.ts';
 import { defaultWeights, forcedByBlocking, trainWeights, type LedgerNameCounts, type TrainOptions } from './weights.ts';
 import type { Comparison, EvidenceItem, MatchRecord, MatchWeights, Outcome, ScoredPair } from './types.ts';
 
@@ -130,12 +130,15 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     }
     let ok = !hasBlockingConflict(sp.rules, weights) && sp.probability >= minLink;
     // A name-only join must contradict nothing, except another employer on a pair that itself decides 'merge' (a
-    // job change its rare name carries: see ledgerLogOdds); a namesake at another company does not.
-    if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree' || (e.field === 'company' && sp.outcome === 'merge'));
+    // job change its rare name carries: see ledgerLogOdds); a namesake at another company does not. Nor is a name or
+    // birth date that true matches of this data set often disagree on a contradiction (splink-style sets, where a
+    // third of one person's records carry another birth date: the same rule as hasBlockingConflict).
+    if (ok && strict) ok = sp.evidence.every((e) => e.level !== 'disagree' || (e.field === 'company' && sp.outcome === 'merge') || noisyField(e.field));
     if (!ok) blockedJoins++;
     compatCache.set(key, ok);
     return ok;
   };
+  const noisyField = (field: string): boolean => (field === 'given' || field === 'birth' || field === 'family') && unreliable(weights, field);
   const hardConflict = (x: number, y: number): boolean => {
     const [i, j] = x < y ? [x, y] : [y, x];
     return hasBlockingConflict(scored.get(i * n + j)!.rules, weights);

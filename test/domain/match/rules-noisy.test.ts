@@ -95,6 +95,15 @@ describe('comparison levels', () => {
     assert.equal(level(a, rec({ address: '55 sulliva n crescent black hill', prefecture: 'nsw' }), 'address'), 'close');
   });
 
+  test('a town one typo off is close; a mailbox with a typo in its domain is close, a desk address is not', () => {
+    assert.equal(level(rec({ address: 'London' }), rec({ address: 'Lndon' }), 'address'), 'close');
+    assert.equal(level(rec({ address: 'London' }), rec({ address: 'Leeds' }), 'address'), 'disagree');
+    assert.equal(level(rec({ email: 'go94@bradshaw-sanders.com' }), rec({ email: 'go94@brndshaw-saaders.com' }), 'email'), 'close');
+    assert.equal(level(rec({ email: 'k.tanaka@docomo.ne.jp' }), rec({ email: 'k.tanaka@docomo.ne.jo' }), 'email'), 'close');
+    assert.equal(level(rec({ email: 'info@abc-shoji.co.jp' }), rec({ email: 'info@abd-shoji.co.jp' }), 'email'), 'disagree');
+    assert.equal(level(rec({ email: 'go94@bradshaw-sanders.com' }), rec({ email: 'go95@smith-jones.com' }), 'email'), 'disagree');
+  });
+
   test('two edits in a long latin name are close; short different names are not', () => {
     assert.equal(level(rec({ family_name: 'aTlylor', given_name: 'Lola' }), rec({ family_name: 'Taylor', given_name: 'Lola' }), 'family'), 'close');
     assert.equal(level(rec({ family_name: 'Smith', given_name: 'Anna' }), rec({ family_name: 'Smith', given_name: 'Emma' }), 'given'), 'disagree');
@@ -166,6 +175,22 @@ describe('clustering', () => {
     assert.ok(!together(clusters, 'w', 'h1'));
     assert.ok(!together(clusters, 'w', 'h2'));
     assert.ok(!together(clusters, 'h1', 'h2'));
+  });
+});
+
+describe('name-only joins in noisy data', () => {
+  test('a disagreement on a field true matches often disagree on does not keep a name-linked record out; on a reliable one it does', () => {
+    // Two records of one person that share the name, and a third that shares only the name with the second and whose
+    // birth date drifts: in data whose birth dates drift (NOISY) that is no contradiction, where they are reliable it is.
+    const a = rec({ family_name: 'Miller', given_name: 'Jessica', email: 'jessica.miller@johnson.com', birth_date: '2001-05-23' }, 'a');
+    const b = rec({ family_name: 'Miller', given_name: 'Jessica', email: 'jessica.miller@johnson.com', birth_date: '2011-05-20' }, 'b');
+    const c = rec({ family_name: 'Miller', given_name: 'Jessica', birth_date: '2001-04-21' }, 'c');
+    const noisy: MatchWeights = { ...NOISY, m: { ...NOISY.m, birth: [0.45, 0.1, 0.1, 0.35] } };
+    const joined = resolveBatch([a, b, c], { weights: noisy, thresholds: { merge: 0.9, review: 0.5, nameOnly: 0.9 } });
+    assert.ok(together(joined.clusters, 'a', 'c'), JSON.stringify(joined.clusters));
+    assert.ok(together(joined.clusters, 'b', 'c'));
+    const reliable = resolveBatch([a, b, c], { weights: W, thresholds: { merge: 0.9, review: 0.5, nameOnly: 0.9 } });
+    assert.ok(!together(reliable.clusters, 'a', 'c'), JSON.stringify(reliable.clusters));
   });
 });
 
