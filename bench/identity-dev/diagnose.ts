@@ -26,9 +26,9 @@ const recs: MatchRecord[] = loaded.records.map((r) => prepareMatchRecord({ id: `
 const raw = new Map(loaded.records.map((r) => [`${r.source}${SEP}${r.externalId}`, r.fields]));
 const truth = new Map<string, string>();
 if (spec.truth) {
-  for (const [s, id, e] of readSmallCsv(path.join(DATA, spec.truth)).slice(1)) truth.set(`${s}${SEP}${id}`, e!);
+  for (const [s, id, e] of readSmallCsv(path.resolve(DATA, spec.truth)).slice(1)) truth.set(`${s}${SEP}${id}`, e!);
 } else if (spec.truthFrom) {
-  const [head = [], ...rows] = readSmallCsv(path.join(DATA, spec.truthFrom.file));
+  const [head = [], ...rows] = readSmallCsv(path.resolve(DATA, spec.truthFrom.file));
   const i = head.indexOf(spec.truthFrom.idColumn);
   const j = head.indexOf(spec.truthFrom.entityColumn);
   for (const r of rows) truth.set(`${spec.truthFrom.source}${SEP}${r[i]}`, r[j]!);

@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/identity-dev/run.ts [--only febrl1,ja-dedup-dev] [--keep DIR] [--verbose] [--dir GENERATED_DIR ...]
  *
- * For each data set in /work/shared/data: load the CSVs with their
+ * For each data set in /work/shared/data (and Febrl3/4 where febrl34.ts laid them out): load the CSVs with their
  * *.mapping.json import profiles, prepare + resolveBatch (weights trained on
  * the data set itself), write a links CSV (source,external_id,customer_id)
  * to a temp dir and score it with /work/shared/tools/dedup-score/score.mjs.
@@ -16,8 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DATASETS, type DatasetSpec } from './datasets.ts';
-import { generatedSpec, runOne, type Row } from './score.ts';
+import { DATASETS, isPresent, type DatasetSpec } from './datasets.ts';
+import { DATA, generatedSpec, runOne, type Row } from './score.ts';
 
 
 
@@ -31,6 +31,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const spec of specs) {
     if (only && !only.includes(spec.name)) continue;
+    if (!isPresent(DATA, spec)) {
+      console.error(`${spec.name}: not on this machine, skipped (see datasets.ts)`);
+      continue;
+    }
     rows.push(await runOne(spec, tmp, values.verbose ?? false));
   }
   const head = ['data set', 'records', 'true pairs', 'precision', 'recall', 'F1', 'false merges (entity pairs)', 'hard negatives merged', 'life-event recall', 'reviews', 'time s'];

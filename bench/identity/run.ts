@@ -4,7 +4,7 @@
  * Prints precision, recall, F1, false merges among hard negatives, and the ratio to a naive baseline
  * (same e-mail OR same phone digits) scored on the same records.
  *
- *   npx tsx bench/identity/run.ts [--only ja-dedup-dev]
+ *   npx tsx bench/identity/run.ts [--only ja-dedup-dev,febrl4]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,12 +15,16 @@ import { openDatabase } from '../../src/db/database.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 const SCORER = path.resolve(import.meta.dirname, '../../../shared/tools/dedup-score/score.mjs');
+const EXTRA = process.env.DAICHO_EXTRA_DATA_DIR ?? '/work/data-extra';
 const CLI = ['--import', 'tsx', path.resolve(import.meta.dirname, '../../src/cli/main.ts')];
 
 interface DataSet { name: string; files: Array<[csv: string, profile: string]>; truth: string; negatives?: string }
 const SETS: DataSet[] = [
   { name: 'febrl1', files: [['febrl/febrl1.csv', 'febrl/febrl1.mapping.json']], truth: 'febrl/truth.csv' },
   { name: 'febrl2', files: [['febrl/febrl2.csv', 'febrl/febrl2.mapping.json']], truth: 'febrl/truth.csv' },
+  // Laid out by bench/identity-dev/febrl34.ts (not in ../shared); skipped when absent.
+  { name: 'febrl3', files: [[`${EXTRA}/febrl/febrl3.csv`, `${EXTRA}/febrl/febrl3.mapping.json`]], truth: `${EXTRA}/febrl/truth34.csv` },
+  { name: 'febrl4', files: [[`${EXTRA}/febrl/febrl4a.csv`, `${EXTRA}/febrl/febrl4a.mapping.json`], [`${EXTRA}/febrl/febrl4b.csv`, `${EXTRA}/febrl/febrl4b.mapping.json`]], truth: `${EXTRA}/febrl/truth34.csv` },
   { name: 'splink_fake_1000', files: [['splink_fake_1000/fake_1000.csv', 'splink_fake_1000/fake1000.mapping.json']], truth: 'splink_fake_1000/truth.csv' },
   {
     name: 'ja-dedup-dev',
@@ -31,13 +35,17 @@ const SETS: DataSet[] = [
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const rows: string[][] = [];
-for (const set of SETS.filter((s) => !values.only || s.name === values.only)) {
+for (const set of SETS.filter((s) => !values.only || values.only.split(',').includes(s.name))) {
+  if (!set.files.every(([csv]) => fs.existsSync(path.resolve(DATA, csv)))) {
+    console.error(`${set.name}: not on this machine, skipped`);
+    continue;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `daicho-bench-identity-${set.name}-`));
   const env = { ...process.env, DAICHO_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
   try {
     const started = performance.now();
     for (const [csv, profile] of set.files) {
-      execFileSync(process.execPath, [...CLI, 'import', path.join(DATA, csv), '--mapping', path.join(DATA, profile)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(process.execPath, [...CLI, 'import', path.resolve(DATA, csv), '--mapping', path.resolve(DATA, profile)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     const seconds = (performance.now() - started) / 1000;
     const links = path.join(dir, 'links.csv');
@@ -54,13 +62,13 @@ console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n
 
 /** Truth rows of the sources this set imports (febrl's truth file covers febrl1 and febrl2 together). */
 function truthFor(set: DataSet, dir: string): string {
-  const [header, ...lines] = fs.readFileSync(path.join(DATA, set.truth), 'utf8').trim().split('\n');
-  const sources = new Set(set.files.map(([, profile]) => (JSON.parse(fs.readFileSync(path.join(DATA, profile), 'utf8')) as { source: string }).source));
+  const [header, ...lines] = fs.readFileSync(path.resolve(DATA, set.truth), 'utf8').trim().split('\n');
+  const sources = new Set(set.files.map(([, profile]) => (JSON.parse(fs.readFileSync(path.resolve(DATA, profile), 'utf8')) as { source: string }).source));
   const file = path.join(dir, 'truth.csv');
   fs.writeFileSync(file, [header, ...lines.filter((l) => sources.has(l.split(',')[0]!))].join('\n') + '\n');
   // The scorer finds hard negatives and life events beside the truth file.
   for (const extra of ['negatives.csv', 'life_events.csv']) {
-    const from = path.join(path.dirname(path.join(DATA, set.truth)), extra);
+    const from = path.join(path.dirname(path.resolve(DATA, set.truth)), extra);
     if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, extra));
   }
   return file;
