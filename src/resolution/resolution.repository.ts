@@ -238,6 +238,17 @@ export async function addLinkedRecords(db: Db, n: number): Promise<void> {
   if (n > 0) await db.updateTable('resolution_stats').set((eb) => ({ linked_records: eb('linked_records', '+', n) })).execute();
 }
 
+/** Takes erased linked records off the count (never below 0). */
+async function removeLinkedRecords(db: Db, n: number): Promise<void> {
+  if (n > 0) await sql`UPDATE resolution_stats SET linked_records = GREATEST(0, linked_records - ${n})`.execute(db);
+}
+
+/** Counts the linked records again, as migration 0010 first did (the daily pass, under the resolver lock). */
+export async function recountLinkedRecords(db: Db): Promise<void> {
+  await sql`UPDATE resolution_stats SET linked_records =
+    (SELECT count(*) FROM source_records WHERE customer_id IS NOT NULL AND match_record IS NOT NULL)`.execute(db);
+}
+
 /**
  * The ledger's counts of these name keys (countLedgerNames: 'ft', 'ft:<family>', 'gt', 'gt:<given>'); a key no linked
  * record carries is absent.
@@ -648,7 +659,10 @@ export async function eraseRecordsOf(db: Db, customerIds: readonly string[], rec
   }
   if (recordIds.length === 0) return 0;
   await removeNameCountsOf(db, recordIds);
-  const r = await db.deleteFrom('source_records').where('id', 'in', recordIds).returning('customer_id').execute();
+  const r = await db.deleteFrom('source_records').where('id', 'in', recordIds)
+    .returning(['customer_id', sql<boolean>`match_record IS NOT NULL`.as('matchable')]).execute();
+  // The ledger a later record is matched against is smaller by the linked records erased (linkedRecordCount).
+  await removeLinkedRecords(db, r.filter((x) => x.customer_id !== null && x.matchable).length);
   // Customers kept (a retention delete) get their first record again; erased ones have none left.
   await refreshRecordRollupsOf(db, r.map((x) => x.customer_id));
   return r.length;

@@ -491,14 +491,17 @@ function tiesTo(incoming: readonly string[], customerOf: ReadonlyMap<string, str
 
 /**
  * Rewrites the dashboards' rollups of the records — first touches, customers' sources, records' joined flags — in one
- * transaction, then the ledger's name counts in another (the daily pass; the bench after its SQL load).
+ * transaction, then the ledger's name counts and its count of linked records in another (the daily pass; the bench
+ * after its SQL load).
  */
 export async function rebuildRecordRollups(db: Db): Promise<void> {
   await db.transaction().execute((trx) => repo.rebuildRecordRollups(trx));
   // The ledger's name counts, put right where a re-import changed a linked record's name (addNameCounts says why
-  // staging leaves them), under the resolver lock: no chunk links records while they are recounted.
+  // staging leaves them), and its count of linked records, under the resolver lock: no chunk links records while they
+  // are recounted.
   await db.transaction().execute(async (trx) => {
     await repo.lockResolver(trx);
     await repo.rebuildNameCounts(trx);
+    await repo.recountLinkedRecords(trx);
   });
 }

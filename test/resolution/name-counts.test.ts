@@ -1,7 +1,8 @@
 /**
  * The ledger's counts of written family and given names (name_part_counts, migration 0049), which weigh a pair whose
  * evidence is a name (ledgerLogOdds): kept by the resolver as it links records, taken away by erasure (a count that
- * reaches 0 leaves no row), recounted by the daily pass and backfilled by the migration to the same figures.
+ * reaches 0 leaves no row), recounted by the daily pass and backfilled by the migration to the same figures. The
+ * ledger's count of linked records (resolution_stats, the size a name's share is taken of) follows the same way.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/db/database.ts';
 import { parseImportProfile } from '../../src/domain/import/profile.ts';
 import { runImport } from '../../src/intake/files/import.service.ts';
-import { eraseRecordsOf, nameCounts } from '../../src/resolution/resolution.repository.ts';
+import { eraseRecordsOf, linkedRecordCount, nameCounts } from '../../src/resolution/resolution.repository.ts';
 import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -48,18 +49,24 @@ for (const engine of ENGINES) {
       await runImport(db, { filePath: file, profile, actor });
       const linked = { ft: 4, gt: 4, 'ft:山田': 3, 'gt:太郎': 2, 'gt:花子': 1, 'ft:勅使河原': 1, 'gt:千穂香': 1 };
       assert.deepEqual(await counts(db), linked);
+      assert.equal(await linkedRecordCount(db), 4);
 
       // Importing the same file again links nothing new: nothing is counted twice.
       await runImport(db, { filePath: file, profile, actor });
       assert.deepEqual(await counts(db), linked);
+      assert.equal(await linkedRecordCount(db), 4);
 
       const rare = await db.selectFrom('source_records').select(['id', 'customer_id']).where('external_id', '=', 'c4').executeTakeFirstOrThrow();
       await db.transaction().execute((trx) => eraseRecordsOf(trx, [rare.customer_id!], [Number(rare.id)]));
       const erased = { ft: 3, gt: 3, 'ft:山田': 3, 'gt:太郎': 2, 'gt:花子': 1 };
       assert.deepEqual(await counts(db), erased, 'the erased name has no row left');
+      assert.equal(await linkedRecordCount(db), 3, 'the ledger a later record is matched against is one record smaller');
 
+      // A count gone wrong (a ledger from before erasure took records off it) is put right by the daily pass.
+      await db.updateTable('resolution_stats').set({ linked_records: 7 }).execute();
       await rebuildRecordRollups(db);
       assert.deepEqual(await counts(db), erased);
+      assert.equal(await linkedRecordCount(db), 3);
 
       // Migration 0049 on a ledger that had none: its backfill counts the same.
       await t.database.execScript(`DROP TABLE name_part_counts; ${MIGRATION}`);
