@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { rng as random } from '../import/data.ts';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, out: { type: 'string', default: '/work/data-extra/febrl' } } });
 if (!values.from) throw new Error('--from DIR (dataset3.csv, dataset4a.csv, dataset4b.csv) is required');
@@ -21,18 +22,6 @@ const out = values.out!;
 fs.mkdirSync(out, { recursive: true });
 
 const COLUMNS = ['given_name', 'surname', 'street_number', 'address_1', 'address_2', 'suburb', 'postcode', 'state', 'date_of_birth', 'soc_sec_id'];
-
-/** mulberry32: a small seeded generator, so the layout is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rnd: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
