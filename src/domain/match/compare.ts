@@ -20,9 +20,10 @@
  * Birth date: exact; close = one digit off / two digits transposed /
  * day and month swapped; near = within BIRTH_NEAR_DAYS days (EM decides
  * whether that is a typo-prone source or a different person); disagree.
- * E-mail: exact match key; close = one edit in the local part (same domain)
- * or same local part (≥ 5 chars) at another domain; disagree = two personal
- * or two organisation addresses that differ.
+ * E-mail: exact match key; close = one edit in the local part (same domain),
+ * the same personal local part (≥ 5 chars) at another provider, or the same
+ * local part with a typo in the domain (not a role address); disagree = two
+ * personal or two organisation addresses that differ.
  * Phone: exact (mobile / other); close = one digit off (same kind);
  * disagree = two mobiles, or two fixed numbers of the same context, differ.
  * Address: exact street (prefecture compatible); close = same house number
