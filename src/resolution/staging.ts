@@ -160,6 +160,8 @@ export async function stageLinkedRecord(
     matchRecord,
   });
   await repo.insertMatchKeys(db, blockingKeys({ ...matchRecord, id: String(record.id) }).map((key) => ({ keyHash: keyHash(key), recordId: record.id })));
+  // It is a linked record of the ledger like any other: counted as erasure and the daily recount count it.
+  await repo.addLinkedRecords(db, 1);
   await repo.addNameCounts(db, countLedgerNames([matchRecord]));
   return record;
 }

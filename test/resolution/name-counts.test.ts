@@ -14,6 +14,7 @@ import { parseImportProfile } from '../../src/domain/import/profile.ts';
 import { runImport } from '../../src/intake/files/import.service.ts';
 import { eraseRecordsOf, linkedRecordCount, nameCounts } from '../../src/resolution/resolution.repository.ts';
 import { rebuildRecordRollups } from '../../src/resolution/resolver.ts';
+import { stageLinkedRecord } from '../../src/resolution/staging.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { ENGINES } from '../support/engines.ts';
 
@@ -61,6 +62,18 @@ for (const engine of ENGINES) {
       const erased = { ft: 3, gt: 3, 'ft:山田': 3, 'gt:太郎': 2, 'gt:花子': 1 };
       assert.deepEqual(await counts(db), erased, 'the erased name has no row left');
       assert.equal(await linkedRecordCount(db), 3, 'the ledger a later record is matched against is one record smaller');
+
+      // A user's own statement about a customer is a linked record too: counted, and taken off again by its erasure.
+      const taro = await db.selectFrom('source_records').select('customer_id').where('external_id', '=', 'c1').executeTakeFirstOrThrow();
+      const stated = await stageLinkedRecord(db, {
+        sourceName: 'manual', externalId: 'ui:name-counts', customerId: taro.customer_id!, raw: {}, normalized: {},
+        matchFields: { family_name: '山田', given_name: '太郎' }, userId: null,
+      });
+      assert.equal(await linkedRecordCount(db), 4);
+      assert.equal((await counts(db))['gt:太郎'], 3);
+      await db.transaction().execute((trx) => eraseRecordsOf(trx, [], [Number(stated.id)]));
+      assert.equal(await linkedRecordCount(db), 3);
+      assert.deepEqual(await counts(db), erased);
 
       // A count gone wrong (a ledger from before erasure took records off it) is put right by the daily pass.
       await db.updateTable('resolution_stats').set({ linked_records: 7 }).execute();
