@@ -118,6 +118,8 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
   const minLink = options.minLinkProbability ?? MIN_LINK_PROBABILITY;
   let blockedJoins = 0;
   const compatCache = new Map<number, boolean>();
+  // A name or birth date true matches of this data set often disagree on (decide.ts: unreliable).
+  const noisyField = (field: string): boolean => (field === 'given' || field === 'birth' || field === 'family') && unreliable(weights, field);
   const compatible = (x: number, y: number, strict: boolean): boolean => {
     const [i, j] = x < y ? [x, y] : [y, x];
     const key = (i * n + j) * 2 + (strict ? 1 : 0);
@@ -138,7 +140,6 @@ export function resolveBatch(input: readonly MatchRecord[], options: ResolveOpti
     compatCache.set(key, ok);
     return ok;
   };
-  const noisyField = (field: string): boolean => (field === 'given' || field === 'birth' || field === 'family') && unreliable(weights, field);
   const hardConflict = (x: number, y: number): boolean => {
     const [i, j] = x < y ? [x, y] : [y, x];
     return hasBlockingConflict(scored.get(i * n + j)!.rules, weights);
